@@ -1,0 +1,80 @@
+"""Every check passes on the reference solution, and rejects the stub and common wrong answers."""
+
+import contextlib
+import importlib
+import io
+
+import pytest
+
+from utils import registry, sources
+from utils.runner.namespace import namespace_for
+from utils.verdict import FAILED, ERROR, NOT_IMPLEMENTED, PASSED, run_checks
+
+AVAILABLE = [ch for ch in registry.CHAPTERS if ch.available]
+ALL_EXERCISES = [ex for ch in AVAILABLE for ex in ch.exercises]
+IDS = [ex.id for ex in ALL_EXERCISES]
+
+
+def _quiet_verdict(ex, obj):
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        verdict = run_checks(ex, obj)
+    return verdict, out.getvalue()
+
+
+@pytest.mark.parametrize("ex", ALL_EXERCISES, ids=IDS)
+def test_reference_solution_passes(ex):
+    solution = getattr(importlib.import_module(f"solutions.{ex.chapter}"), ex.name)
+    verdict, printed = _quiet_verdict(ex, solution)
+    assert verdict.status == PASSED, verdict.message
+    for check in ex.check_names:
+        assert f"✓ {check} passed" in printed
+
+
+@pytest.mark.parametrize("ex", ALL_EXERCISES, ids=IDS)
+def test_stub_is_rejected(ex):
+    namespace = namespace_for(ex)
+    exec(compile(sources.stub_source(ex), "<stub>", "exec"), namespace)
+    verdict, _ = _quiet_verdict(ex, namespace[ex.name])
+    # A given-but-buggy stub fails; a `raise NotImplementedError()` stub says "not implemented".
+    assert verdict.status == (FAILED if ex.stub_from else NOT_IMPLEMENTED), verdict.message
+
+
+def _wrong_answers():
+    for ch in AVAILABLE:
+        module = importlib.import_module(f"tests.wrong_answers.{ch.stem}")
+        for name, mistake, fn in module.WRONG_ANSWERS:
+            yield pytest.param(registry.get(f"{ch.stem}.{name}"), mistake, fn,
+                               id=f"{name}: {mistake}")
+
+
+@pytest.mark.parametrize("ex, mistake, fn", list(_wrong_answers()))
+def test_wrong_answer_is_rejected_with_a_message(ex, mistake, fn):
+    def learner_fn(*args, **kwargs):  # named as the learner's would be
+        return fn(*args, **kwargs)
+    learner_fn.__name__ = ex.name
+    verdict, _ = _quiet_verdict(ex, learner_fn)
+    assert verdict.status in (FAILED, ERROR), f"{mistake!r} was accepted"
+    assert len(verdict.message) > 20 and ex.name in verdict.message
+
+
+def test_every_exercise_has_wrong_answers_unless_trivial():
+    covered = {p.values[0].id for p in _wrong_answers()}
+    # The debugging exercise's wrong answer is its own stub (tested above).
+    missing = [ex.id for ex in ALL_EXERCISES if ex.id not in covered and not ex.stub_from]
+    assert not missing, f"no wrong answers for {missing}"
+
+
+def test_messages_name_the_problem():
+    from tests.wrong_answers import part1_ray_tracing as wrong
+    ex = registry.get("part1_ray_tracing.make_rays_2d")
+    verdict, _ = _quiet_verdict(ex, wrong.rays_2d_z_major)
+    assert "z-major" in verdict.message
+    ex = registry.get("part1_ray_tracing.raytrace_triangle")
+    verdict, _ = _quiet_verdict(ex, wrong.raytrace_triangle_float)
+    assert "torch.bool" in verdict.message
+    ex = registry.get("part1_ray_tracing.raytrace_mesh")
+    verdict, _ = _quiet_verdict(ex, wrong.mesh_max_not_min)
+    assert "nearest" in verdict.message
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    verdict, _ = _quiet_verdict(ex, wrong.intersect_no_singular_guard)
+    assert verdict.status == ERROR and "parallel" in verdict.message

@@ -1,0 +1,1 @@
+"""The library shared by pages, exercises, the runner and the tests."""

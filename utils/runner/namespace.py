@@ -1,0 +1,22 @@
+"""The namespace learner code runs in: the chapter's imports, its given code, and the reference
+solutions of the exercises before this one, so that exercise N never depends on N-1 being solved.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from utils import registry
+
+
+def namespace_for(ex: registry.Exercise) -> dict[str, Any]:
+    solutions = importlib.import_module(f"solutions.{ex.chapter}")
+    this_and_later = {e.name for e in registry.chapter(ex.chapter).exercises} - \
+        {e.name for e in registry.exercises_before(ex.id)}
+    namespace = {"__name__": "__learner__", "__builtins__": __builtins__}
+    for name, value in vars(solutions).items():
+        if name.startswith("_") or name in this_and_later:
+            continue
+        namespace[name] = value
+    return namespace

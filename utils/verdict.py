@@ -1,0 +1,66 @@
+"""Run an exercise's checks on a learner's object and classify the outcome.
+
+Used both by the local checker (utils.local) and by the runner's worker process, so a learner sees
+the same verdict and message in a local file, a notebook and the page editor.
+"""
+
+from __future__ import annotations
+
+import importlib
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from utils import registry
+from utils.checks.assertions import LearnerCodeError
+from utils.site_config import ROOT
+
+PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED = (
+    "passed", "failed", "error", "timeout", "not_implemented")
+STATUSES = (PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED)
+
+# The file name learner code is compiled under, so tracebacks can be trimmed to their lines.
+LEARNER_FILENAME = "<your code>"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    message: str
+
+
+_OUR_CODE = str(ROOT / "utils")
+
+
+def learner_traceback(err: BaseException) -> str:
+    """The traceback of an exception without our own frames (the checks, the runner): it starts
+    at the learner's code and goes down into any library call it made."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not f.filename.startswith(_OUR_CODE)]
+    shown = traceback.StackSummary.from_list(frames)
+    lines = ["Traceback (most recent call last):\n", *shown.format(),
+             *traceback.format_exception_only(type(err), err)]
+    return "".join(lines).rstrip()
+
+
+def not_implemented_message(ex: registry.Exercise) -> str:
+    return (f"`{ex.name}` still raises NotImplementedError: replace the stub's "
+            "`raise NotImplementedError()` with your answer.")
+
+
+def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
+    """Call every check of `ex` on `obj`; stop at the first that does not pass."""
+    checks = importlib.import_module(f"utils.checks.{ex.chapter}")
+    for check_name in ex.check_names:
+        try:
+            getattr(checks, check_name)(obj)
+        except NotImplementedError:
+            return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex))
+        except AssertionError as err:
+            return Verdict(FAILED, str(err) or f"{check_name} failed.")
+        except LearnerCodeError as err:
+            return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}")
+        except Exception as err:  # noqa: BLE001 - any crash is reported, never raised
+            return Verdict(ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
+                                  f"{learner_traceback(err)}")
+    return Verdict(PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")
