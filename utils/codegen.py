@@ -79,7 +79,10 @@ else:
     sys.path.insert(0, os.path.abspath(".."))'''
 
 
-def chapter_cells(stem: str) -> list[Cell]:
+def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list[Cell]:
+    """The cells of a chapter's exercise file; `replacements` maps exercise names to code that
+    takes the place of their stubs (a learner's answers)."""
+    replacements = replacements or {}
     ch = registry.chapter(stem)
     by_name = {ex.name: ex for ex in ch.exercises}
     section_titles = dict(ch.sections)
@@ -107,7 +110,7 @@ def chapter_cells(stem: str) -> list[Cell]:
         cells.append(Cell("markdown", f"### Exercise: `{ex.name}` — {ex.title}\n\n"
                                       f"{meta_line(ex)}\n\n{ex.task}\n\n"
                                       f"Check it with `{checks.splitlines()[0]}`."))
-        cells.append(Cell("code", sources.stub_source(ex)))
+        cells.append(Cell("code", replacements.get(ex.name) or sources.stub_source(ex)))
         cells.append(Cell("code", checks, notebook_only=True))
     cells.append(Cell("code", f'if __name__ == "__main__":\n    from utils.local import '
                               f'check_all\n\n    check_all(globals(), "{stem}")',

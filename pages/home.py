@@ -1,0 +1,86 @@
+import streamlit as st
+
+from utils import registry
+from utils.navigation import section_page
+from utils.widgets import chapter_progress_table, colab_badge, status_icon
+
+st.title("Grokking the Fundamentals")
+st.markdown(
+    """
+Learn the fundamentals of deep learning by **building them**: a renderer made of batched tensor
+operations, convolutions from strides, optimizers from their update rules, an autograd engine,
+and generative models. Every exercise is checked the moment you run it, and the checks tell you
+*what* is wrong: which input, what was expected, what came back, and when the shape is off, how.
+
+The plots on each page are live: drag a slider and the figure is recomputed from the code you
+are learning to write.
+"""
+)
+
+st.header("Three ways to work")
+browser, local, colab = st.columns(3)
+with browser:
+    st.subheader("🌐 In the browser")
+    st.markdown(
+        "Each exercise has an editor and a **Run** button (or Ctrl+Enter). Your code runs on the "
+        "server in an isolated process with a time and memory limit; the verdict appears under "
+        "the editor. Your code is kept in this browser, even across reloads, and the sidebar of "
+        "each chapter lets you download it as a file."
+    )
+with local:
+    st.subheader("💻 Locally")
+    st.markdown("With Python 3.11:")
+    st.code(
+        "git clone <this repository>\ncd grokking-the-fundamentals\n"
+        "pip install -r requirements.txt\n"
+        "python exercises/part1_ray_tracing.py   # check every exercise",
+        language="bash",
+    )
+    st.markdown(
+        "Edit the functions in `exercises/part1_ray_tracing.py`. Or call one check: "
+        "`tests.test_intersect_ray_1d(intersect_ray_1d)` after "
+        "`from utils.checks import part1_ray_tracing as tests`. "
+        "`streamlit run streamlit_app.py` serves this site on your machine."
+    )
+with colab:
+    st.subheader("📓 In Colab")
+    st.markdown(
+        "Open a chapter's notebook from its badge. The first cell fetches the course code and "
+        "installs what Colab lacks; each exercise is followed by a cell that runs its checks."
+    )
+    colab_badge("part1_ray_tracing")
+
+st.header("Chapters")
+for chapter in registry.CHAPTERS:
+    with st.container(border=True):
+        if chapter.available:
+            done = sum(1 for row in chapter_progress_table(chapter.stem) if row["status"] == "passed")
+            st.markdown(f"### {chapter.number}. {chapter.title}")
+            st.markdown(chapter.blurb)
+            st.progress(done / len(chapter.exercises),
+                        text=f"{done} of {len(chapter.exercises)} exercises passed")
+            st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
+                         icon="➡️")
+        else:
+            st.markdown(f"### {chapter.number}. {chapter.title} · *coming soon*")
+            st.markdown(chapter.blurb)
+
+st.header("Your progress")
+st.caption(f"{status_icon('passed')} passed · {status_icon('failed')} not yet · "
+           f"{status_icon('error')} error · {status_icon('timeout')} timed out · "
+           f"{status_icon('not_implemented')} still a stub · {status_icon(None)} not started")
+for chapter in registry.CHAPTERS:
+    if chapter.available:
+        st.markdown(f"**Chapter {chapter.number}: {chapter.title}**")
+        st.dataframe(chapter_progress_table(chapter.stem), hide_index=True,
+                     width="stretch")
+
+with st.expander("About this site"):
+    st.markdown(
+        """
+Inspired by ARENA's chapter 0, with every exercise checked in the page. Learner code runs in a
+separate Python process per run, with a clean environment, a scratch directory, and limits on wall
+time (10 s), CPU time, memory (1.5 GB of address space), file size and open files; at most two
+runs execute at once. Nothing you type is stored on the server: your code lives in your browser.
+"""
+    )

@@ -1,0 +1,39 @@
+import streamlit as st
+
+from utils.figures import part1_ray_tracing as figures
+from utils.widgets import chapter_header, exercise
+
+STEM = "part1_ray_tracing"
+chapter_header(STEM, "lighting")
+
+st.markdown(
+    r"""
+A depth map tells you the shape; light tells you the form. The simplest model of a matte surface
+is **Lambert's law**: a surface is as bright as the cosine of the angle between its normal
+$\hat n$ and the direction to the light $\hat l$,
+
+$$
+\text{brightness} = \text{ambient} + \max(\hat n \cdot \hat l,\ 0).
+$$
+
+A surface facing the light is fully lit, one edge-on to it gets nothing, and one facing away
+gets no direct light (hence the clamp at 0). The ambient term stands in for light bounced around
+the room, so shadows are not pitch black.
+
+The normal of triangle $ABC$ is the cross product $(B - A) \times (C - A)$, divided by its
+length. Which of the two sides it points to depends on the order of the corners, which meshes do
+not always keep consistent; we turn it towards the camera ($\hat n \cdot D \le 0$).
+"""
+)
+exercise(f"{STEM}.raytrace_mesh_lambert")
+
+st.header("A turntable")
+st.markdown(
+    r"""
+Rotate the mesh a little, render, repeat: the frames make a video. The given function
+`raytrace_mesh_video` does exactly that with your `rotation_matrix`; here it runs with the
+reference solutions, with the light above and to the left of the camera. Press play.
+"""
+)
+with st.spinner("Rendering 24 frames (cached after the first time)…"):
+    st.plotly_chart(figures.lit_animation(), width="stretch")

@@ -1,0 +1,31 @@
+"""Every page runs under Streamlit's AppTest without an exception, within a time budget."""
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from utils import registry
+from utils.site_config import ROOT
+
+PAGES = ["pages/home.py"] + [
+    f"pages/{ch.stem}/{i}_{key}.py"
+    for ch in registry.CHAPTERS if ch.available for i, (key, _) in enumerate(ch.sections)
+]
+
+
+def test_every_section_has_a_page_file_and_no_stray_pages():
+    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py"))
+    assert on_disk == sorted(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page):
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app.run()
+    started = time.perf_counter()
+    app.switch_page(page)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title, f"{page} shows no title"
+    print(f"{page}: {time.perf_counter() - started:.2f} s")

@@ -1,0 +1,89 @@
+"""What a learner has done in this browser session: code per exercise, last results, progress.
+
+Kept in `st.session_state`, so it survives reruns and page switches; utils.browser_store mirrors
+the code and progress to the browser's localStorage, so it also survives a reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from utils import registry, sources
+
+_CODE, _RESULT, _VERSION, _SEEN, _STATUS = (
+    "gtf_code", "gtf_result", "gtf_editor_version", "gtf_seen_response", "gtf_status")
+
+
+def _table(name: str) -> dict:
+    if name not in st.session_state:
+        st.session_state[name] = {}
+    return st.session_state[name]
+
+
+def code(ex: registry.Exercise) -> str:
+    """The learner's current code for this exercise (the stub until they change it)."""
+    return _table(_CODE).get(ex.id) or sources.stub_source(ex)
+
+
+def set_code(ex: registry.Exercise, text: str) -> None:
+    _table(_CODE)[ex.id] = text
+
+
+def replace_code(ex: registry.Exercise, text: str) -> None:
+    """Put new text in the editor (reset, upload, restore): the editor only reads its text when it
+    mounts, so a new version number gives it a new key and it mounts again."""
+    set_code(ex, text)
+    versions = _table(_VERSION)
+    versions[ex.id] = versions.get(ex.id, 0) + 1
+
+
+def editor_key(ex: registry.Exercise) -> str:
+    return f"editor:{ex.id}:{_table(_VERSION).get(ex.id, 0)}"
+
+
+def is_new_response(ex: registry.Exercise, response_id: str) -> bool:
+    """The editor returns its last response on every rerun; act on each one once."""
+    seen = _table(_SEEN)
+    if not response_id or seen.get(ex.id) == response_id:
+        return False
+    seen[ex.id] = response_id
+    return True
+
+
+def result(ex: registry.Exercise) -> Any:
+    return _table(_RESULT).get(ex.id)
+
+
+def set_result(ex: registry.Exercise, run_result: Any) -> None:
+    _table(_RESULT)[ex.id] = run_result
+    statuses = _table(_STATUS)
+    # Progress only moves forward: a later failed attempt does not un-pass an exercise.
+    if statuses.get(ex.id) != "passed":
+        statuses[ex.id] = run_result.status
+
+
+def status(ex: registry.Exercise) -> str | None:
+    return _table(_STATUS).get(ex.id)
+
+
+def codes_by_name(stem: str) -> dict[str, str]:
+    """The learner's edited code for a chapter, by exercise name (untouched stubs left out)."""
+    table = _table(_CODE)
+    return {ex.name: table[ex.id] for ex in registry.chapter(stem).exercises if ex.id in table}
+
+
+def snapshot() -> dict[str, dict[str, str]]:
+    """What the browser keeps between visits."""
+    return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS))}
+
+
+def restore(saved: dict) -> None:
+    """Merge what the browser kept; anything already typed in this session wins."""
+    for ex_id, text in (saved.get("code") or {}).items():
+        if ex_id in registry.EXERCISES and ex_id not in _table(_CODE) and isinstance(text, str):
+            replace_code(registry.EXERCISES[ex_id], text)
+    for ex_id, state in (saved.get("status") or {}).items():
+        if ex_id in registry.EXERCISES and isinstance(state, str):
+            _table(_STATUS).setdefault(ex_id, state)

@@ -1,0 +1,75 @@
+"""Plotly helpers shared by pages, figures and learners' own notebooks."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import torch as t
+from jaxtyping import Float
+from plotly.subplots import make_subplots
+from torch import Tensor
+
+RAY_COLOUR = "#4c6ef5"
+OBJECT_COLOUR = "#d9480f"
+
+
+def lines_3d(
+    groups: Sequence[tuple[Float[Tensor, "n 2 3"], str, str]],
+    title: str = "",
+    height: int = 480,
+) -> go.Figure:
+    """Draw groups of 3-D segments: each group is (segments, colour, legend name).
+
+    A ray (origin, direction) is drawn as the segment from O to O + D.
+    """
+    fig = go.Figure()
+    for segments, colour, name in groups:
+        xs, ys, zs = [], [], []
+        for start, end in segments.tolist():
+            for coords, a, b in ((xs, start[0], end[0]), (ys, start[1], end[1]),
+                                 (zs, start[2], end[2])):
+                coords.extend([a, b, None])  # None breaks the line between segments
+        fig.add_trace(go.Scatter3d(x=xs, y=ys, z=zs, mode="lines", name=name,
+                                   line={"color": colour, "width": 4}))
+    fig.update_layout(title=title, height=height, margin={"l": 0, "r": 0, "t": 40, "b": 0},
+                      scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": "z",
+                             "aspectmode": "data", "camera": {"up": {"x": 0, "y": 1, "z": 0}}})
+    return fig
+
+
+def rays_as_segments(rays: Float[Tensor, "n 2 3"]) -> Float[Tensor, "n 2 3"]:
+    """(origin, direction) pairs to (origin, origin + direction) pairs, for `lines_3d`."""
+    return t.stack([rays[:, 0], rays[:, 0] + rays[:, 1]], dim=1)
+
+
+def image_panels(
+    images: Sequence[np.ndarray],
+    titles: Sequence[str],
+    colorscales: Sequence[str] | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """Side-by-side heatmaps with y pointing up (row 0 at the bottom), equal aspect ratio."""
+    colorscales = colorscales or ["Viridis"] * len(images)
+    fig = make_subplots(rows=1, cols=len(images), subplot_titles=list(titles),
+                        horizontal_spacing=0.06)
+    for i, (image, scale) in enumerate(zip(images, colorscales), start=1):
+        fig.add_trace(go.Heatmap(z=image, colorscale=scale, showscale=False,
+                                 hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"),
+                      row=1, col=i)
+        fig.update_xaxes(showticklabels=False, scaleanchor=f"y{i if i > 1 else ''}", row=1, col=i)
+        fig.update_yaxes(showticklabels=False, row=1, col=i)
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def depth_image(distances: Float[Tensor, "h w"]) -> np.ndarray:
+    """Distances to an image where near is bright and misses (inf) are dark."""
+    d = distances.numpy().astype(float)
+    hit = np.isfinite(d)
+    out = np.full(d.shape, np.nan)
+    if hit.any():
+        near, far = d[hit].min(), d[hit].max()
+        out[hit] = 1.0 - 0.8 * (d[hit] - near) / max(far - near, 1e-9)
+    return np.nan_to_num(out, nan=0.0)

@@ -1,0 +1,160 @@
+"""Page building blocks: the exercise block, chapter headers, questions, the answers panel.
+
+A page is prose plus calls to these. `exercise(id)` draws one exercise: title, difficulty,
+importance and time, the task, an editor holding the learner's code, a Run button that sends the
+code to utils.runner, the verdict with the check's message and printed output, hints one at a
+time, and the reference solution read from solutions/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from code_editor import code_editor
+
+from utils import answers, codegen, learner_state, registry, sources
+from utils.runner import run
+from utils.site_config import colab_url
+
+# Ace's live autocompletion swallows Enter at the end of a line; learners need a plain editor.
+EDITOR_OPTIONS = {
+    "enableLiveAutocompletion": False,
+    "enableBasicAutocompletion": False,
+    "enableSnippets": False,
+    "showPrintMargin": False,
+    "tabSize": 4,
+}
+RUN_BUTTON = {
+    "name": "Run", "feather": "Play", "primary": True, "hasText": True, "alwaysOn": True,
+    "showWithIcon": True, "commands": ["submit"],
+    "style": {"bottom": "0.44rem", "right": "0.4rem"},
+}
+_STATUS_ICON = {"passed": "✅", "failed": "❌", "error": "⚠️", "timeout": "⏱️",
+                "not_implemented": "✏️", None: "·"}
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def status_icon(status: str | None) -> str:
+    return _STATUS_ICON.get(status, "·")
+
+
+def chapter_header(stem: str, section_key: str) -> None:
+    """Title of the section, where to work on it, and the chapter's answers panel in the sidebar."""
+    ch = registry.chapter(stem)
+    titles = dict(ch.sections)
+    st.title(titles[section_key])
+    st.caption(
+        f"Chapter {ch.number} · {ch.title} — work here in the browser, or locally in "
+        f"`exercises/{stem}.py`, or in [Colab]({colab_url(stem)}).")
+    answers_panel(stem)
+
+
+def answers_panel(stem: str) -> None:
+    """Download everything typed for this chapter as a runnable file; upload a file back."""
+    with st.sidebar.expander("Your answers for this chapter", icon="💾"):
+        codes = learner_state.codes_by_name(stem)
+        st.download_button(
+            "Download as a .py file", answers.answers_file(stem, codes),
+            file_name=f"{stem}_answers.py", mime="text/x-python", width="stretch",
+            help="The chapter's exercise file with your code in place of the stubs. Run it with "
+                 "python to check everything locally.")
+        upload = st.file_uploader("Upload a file back", type=["py"], key=f"upload:{stem}")
+        if upload is not None and st.session_state.get(f"uploaded:{stem}") != upload.file_id:
+            st.session_state[f"uploaded:{stem}"] = upload.file_id
+            try:
+                found = answers.parse_answers(stem, upload.getvalue().decode("utf-8", "replace"))
+            except ValueError as err:
+                st.error(str(err))
+            else:
+                for name, text in found.items():
+                    learner_state.replace_code(registry.get(f"{stem}.{name}"), text)
+                st.success(f"Loaded {len(found)} exercise(s): {', '.join(found) or 'none found'}.")
+
+
+def meta_caption(ex: registry.Exercise) -> str:
+    return codegen.meta_line(ex) + (" · bonus" if ex.bonus else "")
+
+
+def exercise(exercise_id: str) -> None:
+    """Draw one exercise block (see the module docstring)."""
+    ex = registry.get(exercise_id)
+    with st.container(border=True):
+        st.markdown(f"#### {status_icon(learner_state.status(ex))} Exercise: `{ex.name}` — "
+                    f"{ex.title}")
+        st.caption(meta_caption(ex))
+        st.markdown(ex.task)
+        _editor(ex)
+        _verdict(ex)
+        _hints_and_solution(ex)
+
+
+def _editor(ex: registry.Exercise) -> None:
+    response = code_editor(
+        learner_state.code(ex), lang="python", height=[12, 40], key=learner_state.editor_key(ex),
+        buttons=[RUN_BUTTON], options=EDITOR_OPTIONS, response_mode="blur",
+        props={"placeholder": "Write your answer here"},
+    )
+    response = response or {}
+    if response.get("type") in ("submit", "blur") and \
+            learner_state.is_new_response(ex, response.get("id", "")):
+        learner_state.set_code(ex, response.get("text", ""))
+        if response["type"] == "submit":
+            with st.spinner(f"Running the checks for `{ex.name}`…"):
+                learner_state.set_result(ex, run(ex.id, response.get("text", "")))
+    left, right = st.columns([1, 3])
+    if left.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
+                   help="Throw away your code for this exercise and start again."):
+        learner_state.replace_code(ex, sources.stub_source(ex))
+        st.rerun()
+    checks = "; ".join(f"tests.{name}({ex.name})" for name in ex.check_names)
+    right.caption(f"Run with the button or Ctrl+Enter. Locally: `{checks}`")
+
+
+def _verdict(ex: registry.Exercise) -> None:
+    result = learner_state.result(ex)
+    if result is None:
+        return
+    timing = f"(ran in {result.duration_s:.2f} s)"
+    if result.status == "passed":
+        st.success(f"**Passed** {timing}. {result.message}", icon="✅")
+    elif result.status == "not_implemented":
+        st.info(result.message, icon="✏️")
+    elif result.status == "timeout":
+        st.warning(f"**Stopped** — {result.message}", icon="⏱️")
+    else:
+        label = "Not yet" if result.status == "failed" else "Error"
+        st.error(f"**{label}** {timing} — here is what the check found:", icon="❌")
+        st.code(result.message, language="text", wrap_lines=True)
+    if result.stdout.strip():
+        with st.expander("What your code printed", expanded=result.status != "passed"):
+            st.code(result.stdout, language="text")
+
+
+def _hints_and_solution(ex: registry.Exercise) -> None:
+    for i, hint in enumerate(ex.hints, start=1):
+        with st.expander(f"Hint {i} of {len(ex.hints)}"):
+            st.markdown(hint)
+    with st.expander("Solution"):
+        st.caption(f"From `solutions/{ex.chapter}.py`. Try the hints first: writing it yourself "
+                   "is where the learning happens.")
+        st.code(sources.solution_source(ex), language="python")
+
+
+def question(prompt: str, answer: str) -> None:
+    """A check-your-understanding question with a revealable answer."""
+    st.markdown(f"**{prompt}**")
+    with st.expander("Show an answer"):
+        st.markdown(answer)
+
+
+def colab_badge(stem: str) -> None:
+    st.markdown(f"[![Open in Colab]({COLAB_BADGE})]({colab_url(stem)})")
+
+
+def chapter_progress_table(stem: str) -> list[dict[str, str]]:
+    """Rows for a progress overview: one per exercise with its status."""
+    ch = registry.chapter(stem)
+    titles = dict(ch.sections)
+    return [{"": status_icon(learner_state.status(ex)), "exercise": ex.name,
+             "section": titles[ex.section], "title": ex.title,
+             "status": (learner_state.status(ex) or "not started").replace("_", " ")}
+            for ex in ch.exercises]
