@@ -51,7 +51,7 @@ st.markdown(
     "with the camera at $x = -2$; the right panel is what the buggy version below draws."
 )
 pixels = st.slider("Pixels per side", 5, 60, 15, key="triangle_pixels")
-st.plotly_chart(figures.triangle_render_figure(pixels), width="stretch")
+st.plotly_chart(figures.triangle_render_figure(pixels), width="stretch", theme=None)
 exercise(f"{STEM}.raytrace_triangle")
 
 st.header("Debugging")

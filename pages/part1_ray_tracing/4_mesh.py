@@ -48,7 +48,7 @@ st.markdown(
     "camera at $x = -3$. The left panel is the hit mask; the right one the depth."
 )
 degrees = st.slider("Rotation about the y axis (degrees)", -180, 180, 0, 15, key="mesh_degrees")
-st.plotly_chart(figures.mesh_render_figure(float(degrees)), width="stretch")
+st.plotly_chart(figures.mesh_render_figure(float(degrees)), width="stretch", theme=None)
 
 st.info(
     "Memory: 120 x 120 rays against 1000 triangles is 14.4 million systems. Solving them all in "

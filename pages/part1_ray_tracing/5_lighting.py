@@ -36,4 +36,4 @@ reference solutions, with the light above and to the left of the camera. Press p
 """
 )
 with st.spinner("Rendering 24 frames (cached after the first time)…"):
-    st.plotly_chart(figures.lit_animation(), width="stretch")
+    st.plotly_chart(figures.lit_animation(), width="stretch", theme=None)

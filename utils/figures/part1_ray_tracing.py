@@ -147,7 +147,7 @@ def triangle_render_figure(pixels: int) -> go.Figure:
     good = sol.raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     buggy = sol._buggy_raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     return image_panels([good, buggy], ["raytrace_triangle", "the buggy version"],
-                        ["Greys", "Greys"], height=340)
+                        ["gray", "gray"], height=340)
 
 
 @st.cache_data
@@ -171,7 +171,7 @@ def mesh_render_figure(degrees: float, pixels: int = 120) -> go.Figure:
     distances = render_in_chunks(sol.raytrace_mesh, camera_rays(pixels), _rotated_bunny(degrees))
     image = distances.reshape(pixels, pixels)
     return image_panels([t.isfinite(image).float().numpy(), depth_image(image)],
-                        ["hit mask", "depth (near is bright)"], ["Greys", "Magma"])
+                        ["hit mask", "depth (near is bright)"], ["gray", "Magma"])
 
 
 @st.cache_data
