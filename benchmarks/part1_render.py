@@ -1,0 +1,53 @@
+"""How long chapter 1's renders take: the reference renderer against a textbook baseline.
+
+    python benchmarks/part1_render.py
+
+Renders the bunny (1000 triangles) at 120 x 120 pixels, in chunks of 512 rays as the pages do,
+with two threads (a Streamlit Community Cloud app gets at most 2 cores). The baseline solves the
+same systems with t.linalg.solve, as a learner's first raytrace_mesh usually does.
+"""
+
+from _common import summary, timings
+
+import statistics
+
+import torch as t
+
+from solutions import part1_ray_tracing as sol
+from utils.figures.part1_ray_tracing import camera_rays, render_in_chunks
+from utils.meshes import make_bunny
+
+
+def solve_based_raytrace_mesh(rays, triangles):
+    O, D = rays[:, None, 0], rays[:, None, 1]
+    A, B, C = triangles[None, :, 0], triangles[None, :, 1], triangles[None, :, 2]
+    nr, nt = O.shape[0], A.shape[1]
+    mat = t.stack([-D.expand(-1, nt, -1), (B - A).expand(nr, -1, -1),
+                   (C - A).expand(nr, -1, -1)], dim=-1)
+    singular = t.linalg.det(mat).abs() < 1e-8
+    mat[singular] = t.eye(3)
+    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
+    hit = (s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1) & ~singular
+    return t.where(hit, s, t.tensor(float("inf"))).min(-1).values
+
+
+def main() -> None:
+    t.set_num_threads(2)
+    rays, bunny = camera_rays(120), make_bunny()
+    print(f"bunny: {len(bunny)} triangles; {len(rays)} rays; torch threads: {t.get_num_threads()}")
+    ours = timings(lambda: render_in_chunks(sol.raytrace_mesh, rays, bunny), repeats=5)
+    base = timings(lambda: render_in_chunks(solve_based_raytrace_mesh, rays, bunny), repeats=3)
+    light = t.tensor([-1.0, 1.0, -1.0])
+    lit = timings(lambda: render_in_chunks(sol.raytrace_mesh_lambert, rays, bunny, light, 0.15),
+                  repeats=5)
+    print(summary("reference raytrace_mesh, 120x120", ours))
+    print(summary("baseline (t.linalg.solve), 120x120", base))
+    print(summary("reference raytrace_mesh_lambert, 120x120", lit))
+    print(f"speed-up over the baseline: {statistics.median(base) / statistics.median(ours):.1f}x")
+    same = t.allclose(render_in_chunks(sol.raytrace_mesh, rays, bunny),
+                      render_in_chunks(solve_based_raytrace_mesh, rays, bunny), atol=1e-4)
+    print(f"both give the same image: {same}")
+
+
+if __name__ == "__main__":
+    main()
