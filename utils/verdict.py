@@ -6,6 +6,7 @@ the same verdict and message in a local file, a notebook and the page editor.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import traceback
 from dataclasses import dataclass
@@ -43,6 +44,18 @@ def learner_traceback(err: BaseException) -> str:
     return "".join(lines).rstrip()
 
 
+def sandbox_hint(err: BaseException) -> str:
+    """A plain-language line for errors that come from the runner's limits, not from a bug."""
+    if isinstance(err, MemoryError):
+        return "\n\nYour code ran out of memory: each run may use about 1.5 GB."
+    if isinstance(err, OSError) and err.errno == errno.EFBIG:
+        return "\n\nA file your code wrote went over the size limit for a run (16 MB)."
+    if isinstance(err, PermissionError):
+        return ("\n\nCode run on this site cannot use the network, start other programs, or "
+                "touch files outside its own scratch directory.")
+    return ""
+
+
 def not_implemented_message(ex: registry.Exercise) -> str:
     return (f"`{ex.name}` still raises NotImplementedError: replace the stub's "
             "`raise NotImplementedError()` with your answer.")
@@ -59,8 +72,9 @@ def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
         except AssertionError as err:
             return Verdict(FAILED, str(err) or f"{check_name} failed.")
         except LearnerCodeError as err:
-            return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}")
+            return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
+                                  f"{sandbox_hint(err.__cause__)}")
         except Exception as err:  # noqa: BLE001 - any crash is reported, never raised
             return Verdict(ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
-                                  f"{learner_traceback(err)}")
+                                  f"{learner_traceback(err)}{sandbox_hint(err)}")
     return Verdict(PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")

@@ -7,44 +7,53 @@
     result.stdout      # what their code printed (cut to the first `stdout_bytes`)
     result.duration_s  # how long their code and the checks ran
 
-Each run gets its own Python process (utils/runner/worker.py) in a fresh scratch directory with a
-clean environment, CPU-time, memory, file-size and open-file limits, and a wall-clock limit after
-which its whole process group is killed. At most `MAX_CONCURRENT_RUNS` run at once; others wait.
-The verdict comes from the worker's JSON report on a separate pipe, never from its exit code or
-its printed output.
+A small pool of warm zygote processes (utils/runner/zygote.py; torch, solutions and checks already
+imported) forks one confined child per run (utils/runner/confine.py: rlimits, Landlock, seccomp),
+so a verdict takes tens of milliseconds instead of the second it takes to import torch. The pool
+has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue for a free one. A zygote that dies or
+stops answering is killed and replaced, and the next run works. The verdict comes from the checks'
+JSON report on a pipe of its own, never from the exit code or from printed text.
+
+Settings (environment variables of the server):
+- GTF_SANDBOX_STRICT=1: refuse to run code when Landlock or seccomp is missing on this host
+  (use it for a public deployment); otherwise a missing layer is logged as a warning.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-import shutil
-import signal
+import queue
+import select
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 from utils import registry
+from utils.runner import confine
 from utils.site_config import ROOT
-from utils.verdict import ERROR, NOT_IMPLEMENTED, TIMEOUT
+from utils.verdict import ERROR, NOT_IMPLEMENTED
 
-WORKER = ROOT / "utils" / "runner" / "worker.py"
-MAX_CONCURRENT_RUNS = 2  # 2 cores; each run may use up to Limits.memory_bytes
-_slots = threading.BoundedSemaphore(MAX_CONCURRENT_RUNS)
+log = logging.getLogger("gtf.runner")
+
+ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
+# Two cores, and Community Cloud's 2.7 GB: two zygotes (~250 MB resident each, shared pages) and
+# two runs of at most `Limits.memory_bytes` address space each.
+MAX_CONCURRENT_RUNS = 2
+ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
 
 
 @dataclass(frozen=True)
 class Limits:
-    wall_seconds: float = 10.0  # learner code + checks, counted from when imports are done
+    wall_seconds: float = 10.0  # learner code + checks, counted from the end of the child's setup
     cpu_seconds: int = 10
-    memory_bytes: int = 1536 * 2**20  # address space; torch alone maps about 600 MB
+    memory_bytes: int = 1536 * 2**20  # address space; a forked warm child already maps ~700 MB
     file_size_bytes: int = 16 * 2**20
     open_files: int = 64
     stdout_bytes: int = 64 * 2**10
-    startup_seconds: float = 60.0  # importing torch on a cold, busy machine
     max_code_chars: int = 100_000
 
 
@@ -60,128 +69,176 @@ class RunResult:
     stdout_truncated: bool = False
 
 
+class ZygoteFailure(Exception):
+    """The zygote died, or did not answer in time."""
+
+
+@dataclass
+class _Zygote:
+    proc: subprocess.Popen
+    layers: dict = field(default_factory=dict)
+    _buffer: bytearray = field(default_factory=bytearray)
+
+    @classmethod
+    def start(cls) -> "_Zygote":
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
+        proc = subprocess.Popen([sys.executable, "-I", "-u", str(ZYGOTE), str(ROOT)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+                                cwd="/", start_new_session=True)
+        zygote = cls(proc)
+        hello = zygote._read_line(ZYGOTE_STARTUP_SECONDS)
+        zygote.layers = hello["layers"]
+        return zygote
+
+    def _read_line(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ZygoteFailure("no answer in time")
+            if select.select([fd], [], [], remaining)[0]:
+                data = os.read(fd, 1 << 20)
+                if not data:
+                    raise ZygoteFailure(f"exited with code {self.proc.poll()}")
+                self._buffer += data
+        line, _, rest = bytes(self._buffer).partition(b"\n")
+        self._buffer = bytearray(rest)
+        return json.loads(line)
+
+    def request(self, payload: dict, timeout: float) -> dict:
+        try:
+            self.proc.stdin.write(json.dumps(payload).encode() + b"\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as err:
+            raise ZygoteFailure(f"could not send the request: {err}") from err
+        return self._read_line(timeout)
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+
+
+class _Pool:
+    """At most `size` zygotes; a run takes one for its duration, or waits for one."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._idle: queue.Queue[_Zygote] = queue.Queue()
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> _Zygote:
+        with self._lock:
+            spawn = self._idle.empty() and self._count < self.size
+            if spawn:
+                self._count += 1
+        if spawn:
+            try:
+                return self._started(_Zygote.start())
+            except Exception:
+                with self._lock:
+                    self._count -= 1
+                raise
+        zygote = self._idle.get()
+        if zygote.proc.poll() is not None:  # died while idle (killed from outside): replace it
+            log.warning("runner zygote %s had died; starting another", zygote.proc.pid)
+            self.discard(zygote)
+            return self.acquire()
+        return zygote
+
+    def pids(self) -> list[int]:
+        """Process ids of the idle zygotes (for tests and diagnostics)."""
+        return [z.proc.pid for z in list(self._idle.queue)]
+
+    def _started(self, zygote: _Zygote) -> _Zygote:
+        global _layers
+        if _layers is None:
+            _layers = zygote.layers
+            missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
+            log.info("runner sandbox layers: %s", zygote.layers)
+            if missing:
+                log.warning("runner sandbox layers missing on this host: %s", missing)
+        return zygote
+
+    def release(self, zygote: _Zygote) -> None:
+        self._idle.put(zygote)
+
+    def discard(self, zygote: _Zygote) -> None:
+        zygote.kill()
+        with self._lock:
+            self._count -= 1
+
+    def warm_up(self) -> None:
+        """Start the zygotes now, in the background, so the first run does not wait."""
+        def start_all() -> None:
+            started = []
+            for _ in range(self.size):
+                try:
+                    started.append(self.acquire())
+                except Exception as err:  # noqa: BLE001 - logged; runs will retry
+                    log.warning("could not start a runner zygote: %s", err)
+            for zygote in started:
+                self.release(zygote)
+        threading.Thread(target=start_all, daemon=True, name="gtf-runner-warm-up").start()
+
+
+_pool = _Pool(MAX_CONCURRENT_RUNS)
+_layers: dict | None = None
+# Other processes of this user (learner code included) cannot read the server's memory or
+# /proc/<pid>/environ from now on.
+SERVER_NOT_DUMPABLE = confine.forbid_memory_reads_of_this_process()
+
+
+def warm_up() -> None:
+    _pool.warm_up()
+
+
+def sandbox_layers() -> dict:
+    """What confines learner code on this host (from a running zygote, or probed here)."""
+    if _layers is not None:
+        return {**_layers, "server_not_dumpable": SERVER_NOT_DUMPABLE}
+    return {**confine.probe().describe(), "server_not_dumpable": SERVER_NOT_DUMPABLE}
+
+
+def strict_mode() -> bool:
+    return os.environ.get("GTF_SANDBOX_STRICT", "") not in ("", "0", "false")
+
+
 def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS) -> RunResult:
-    """Run `code` against the checks of `exercise_id` in a separate, limited process."""
+    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote."""
     registry.get(exercise_id)  # unknown ids are a programming error: raise KeyError here
     if len(code) > limits.max_code_chars:
         return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
                                 f"{limits.max_code_chars:,}.", "", 0.0)
-    with _slots:
-        return _run_in_worker(exercise_id, code, limits)
-
-
-def _clean_env(scratch: str) -> dict[str, str]:
-    """Nothing from the server's environment (tokens, secrets) reaches learner code."""
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch,
-            "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
-
-
-class _Collector(threading.Thread):
-    """Reads a pipe to the end, keeping at most `cap` bytes."""
-
-    def __init__(self, fd: int, cap: int, on_first_byte: threading.Event | None = None):
-        super().__init__(daemon=True)
-        self.fd, self.cap, self.on_first_byte = fd, cap, on_first_byte
-        self.data, self.truncated = bytearray(), False
-        self.start()
-
-    def run(self) -> None:
-        while chunk := os.read(self.fd, 65536):
-            if self.on_first_byte is not None:
-                self.on_first_byte.set()
-            room = self.cap - len(self.data)
-            if len(chunk) > room:
-                self.truncated = True
-            self.data += chunk[:max(room, 0)]
-        os.close(self.fd)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _run_in_worker(exercise_id: str, code: str, limits: Limits) -> RunResult:
-    scratch = tempfile.mkdtemp(prefix="gtf-run-")
-    report_read, report_write = os.pipe()
-    out_read, out_write = os.pipe()
+        zygote = _pool.acquire()
+    except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
+        log.error("runner unavailable: %s", err)
+        return RunResult(ERROR, "The code runner could not start. Please try again in a moment.",
+                         "", 0.0)
+    if strict_mode():
+        missing = [k for k in ("landlock_abi", "seccomp") if not zygote.layers.get(k)]
+        if missing:
+            _pool.release(zygote)
+            return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
+                                    f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
+    request = {"exercise_id": exercise_id, "code": code, "limits": asdict(limits)}
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-I", "-u", str(WORKER), str(ROOT), str(report_write)],
-            stdin=subprocess.PIPE, stdout=out_write, stderr=out_write, cwd=scratch,
-            env=_clean_env(scratch), start_new_session=True, pass_fds=(report_write,),
-        )
-    finally:
-        os.close(report_write)
-        os.close(out_write)
-    ready = threading.Event()
-    report = _Collector(report_read, 1 << 20, on_first_byte=ready)
-    output = _Collector(out_read, limits.stdout_bytes)
-    request = {"exercise_id": exercise_id, "code": code, "limits": {
-        "cpu_seconds": limits.cpu_seconds, "memory_bytes": limits.memory_bytes,
-        "file_size_bytes": limits.file_size_bytes, "open_files": limits.open_files}}
-    try:
-        proc.stdin.write(json.dumps(request).encode())
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
-
-    timed_out = overloaded = False
-    ready.wait(limits.startup_seconds)
-    started = time.perf_counter()
-    try:
-        proc.wait(timeout=limits.wall_seconds if ready.is_set() else 0.1)
-    except subprocess.TimeoutExpired:
-        timed_out, overloaded = ready.is_set(), not ready.is_set()
-    elapsed = time.perf_counter() - started
-    _kill_group(proc)  # also whatever the code started in its process group
-    proc.wait()
-    report.join(timeout=2)
-    output.join(timeout=2)
-    shutil.rmtree(scratch, ignore_errors=True)
-
-    stdout = output.data.decode(errors="replace")
-    if output.truncated:
-        stdout += f"\n… output cut: only the first {limits.stdout_bytes // 1024} KB are kept."
-    raw = bytes(report.data[1:]) if report.data[:1] == b"R" else b""
-    if overloaded:
-        return RunResult(ERROR, "The server took too long to start a worker for your code. It is "
-                                "probably busy: please run again in a moment.", stdout, 0.0)
-    if timed_out:
-        return RunResult(TIMEOUT, f"Your code ran longer than {limits.wall_seconds:g} s and was "
-                                  "stopped. Is there an infinite loop, or a loop over every "
-                                  "element that could be one tensor operation?",
-                         stdout, elapsed, output.truncated)
-    try:
-        verdict = json.loads(raw)
-        return RunResult(verdict["status"], verdict["message"], stdout,
-                         float(verdict["duration_s"]), output.truncated)
-    except (ValueError, KeyError, TypeError):
-        status, message = _explain_exit(proc.returncode, limits)
-        return RunResult(status, message, stdout, elapsed, output.truncated)
+        reply = zygote.request(request, timeout=limits.wall_seconds + 30)
+    except ZygoteFailure as err:
+        log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
+        _pool.discard(zygote)
+        return RunResult(ERROR, "The runner stopped while running your code (your code may have "
+                                "attacked it). It has been restarted: run again.", "", 0.0)
+    _pool.release(zygote)
+    return RunResult(reply["status"], reply["message"], reply["stdout"],
+                     float(reply["duration_s"]), bool(reply["stdout_truncated"]))
 
 
-def _explain_exit(returncode: int, limits: Limits) -> tuple[str, str]:
-    """Turn a worker that died without a report into a plain-language verdict."""
-    if returncode == -signal.SIGXCPU:
-        return TIMEOUT, (f"Your code used more than {limits.cpu_seconds} s of CPU time and was "
-                         "stopped.")
-    if returncode == -signal.SIGKILL:
-        return ERROR, (f"Your code was killed, most likely for using more than "
-                       f"{limits.memory_bytes / 2**30:.1f} GB of memory.")
-    if returncode == -signal.SIGSEGV:
-        return ERROR, "Your code crashed the Python process (segmentation fault)."
-    if returncode == -signal.SIGXFSZ:
-        return ERROR, (f"Your code wrote a file larger than "
-                       f"{limits.file_size_bytes // 2**20} MB.")
-    if returncode is not None and returncode < 0:
-        return ERROR, f"Your code's process was stopped by signal {-returncode}."
-    return ERROR, ("Your code ended the process before the checks could report (did it call "
-                   "exit() or os._exit()?). Define the function and let the checks call it.")
-
-
-__all__ = ["run", "RunResult", "Limits", "DEFAULT_LIMITS", "MAX_CONCURRENT_RUNS",
-           "NOT_IMPLEMENTED"]
+__all__ = ["run", "RunResult", "Limits", "DEFAULT_LIMITS", "MAX_CONCURRENT_RUNS", "warm_up",
+           "sandbox_layers", "NOT_IMPLEMENTED"]

@@ -1,0 +1,59 @@
+"""What a run's child process does once it is confined: run the learner's code, then the checks,
+and write the verdict as JSON to the report pipe (never to stdout, which the learner controls)."""
+
+from __future__ import annotations
+
+import json
+import linecache
+import os
+import time
+
+from utils import registry
+from utils.runner.namespace import namespace_for
+from utils.verdict import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, learner_traceback,
+                           not_implemented_message, run_checks, sandbox_hint)
+
+READY = b"R"  # first byte on the report pipe: imports done, the learner's clock starts
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def execute(exercise_id: str, code: str, report_fd: int) -> None:
+    ex = registry.get(exercise_id)
+    namespace = namespace_for(ex)
+    os.write(report_fd, READY)
+    started = time.perf_counter()
+
+    def report(status: str, message: str) -> None:
+        _write_all(report_fd, json.dumps({"status": status, "message": message,
+                                          "duration_s": time.perf_counter() - started}).encode())
+
+    try:
+        compiled = compile(code, LEARNER_FILENAME, "exec")
+    except SyntaxError as err:
+        line = (err.text or "").rstrip("\n")
+        caret = " " * max((err.offset or 1) - 1, 0) + "^"
+        report(ERROR, f"SyntaxError on line {err.lineno}: {err.msg}\n\n    {line}\n    {caret}")
+        return
+    # Register the source so tracebacks can show the learner's lines.
+    linecache.cache[LEARNER_FILENAME] = (len(code), None, code.splitlines(True), LEARNER_FILENAME)
+    try:
+        exec(compiled, namespace)
+    except NotImplementedError:
+        report(NOT_IMPLEMENTED, not_implemented_message(ex))
+        return
+    except BaseException as err:  # noqa: BLE001 - SystemExit included: report, don't exit
+        report(ERROR, f"Your code raised {type(err).__name__} before the checks ran:\n"
+                      f"{learner_traceback(err)}{sandbox_hint(err)}")
+        return
+    obj = namespace.get(ex.name)
+    if obj is None:
+        report(ERROR, f"Your code doesn't define `{ex.name}`. Keep the name and signature of the "
+                      "stub.")
+        return
+    verdict = run_checks(ex, obj)
+    report(verdict.status, verdict.message)

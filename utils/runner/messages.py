@@ -1,0 +1,33 @@
+"""Plain-language verdicts for runs that ended without a report from the checks."""
+
+from __future__ import annotations
+
+import signal
+
+from utils.verdict import ERROR, TIMEOUT
+
+
+def timeout_message(wall_seconds: float) -> str:
+    return (f"Your code ran longer than {wall_seconds:g} s and was stopped. Is there an infinite "
+            "loop, or a Python loop over every element that could be one tensor operation?")
+
+
+def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
+    """Turn a child that died without a report into (status, message)."""
+    if returncode == -signal.SIGXCPU:
+        return TIMEOUT, (f"Your code used more than {limits['cpu_seconds']} s of CPU time and was "
+                         "stopped.")
+    if returncode == -signal.SIGKILL:
+        return ERROR, (f"Your code was killed, most likely for using more than "
+                       f"{limits['memory_bytes'] / 2**30:.1f} GB of memory.")
+    if returncode == -signal.SIGSEGV:
+        return ERROR, "Your code crashed the Python process (a segmentation fault)."
+    if returncode == -signal.SIGXFSZ:
+        return ERROR, (f"Your code tried to write a file larger than "
+                       f"{limits['file_size_bytes'] // 2**20} MB.")
+    if returncode == -signal.SIGSYS:
+        return ERROR, "Your code made a system call that exercises are not allowed to make."
+    if returncode < 0:
+        return ERROR, f"Your code's process was stopped by signal {-returncode}."
+    return ERROR, ("Your code ended the process before the checks could report (did it call "
+                   "exit() or os._exit()?). Define the function and let the checks call it.")

@@ -1,0 +1,219 @@
+"""A warm process that forks one confined child per run. Started by utils.runner.
+
+    python -I -u utils/runner/zygote.py <repository root>
+
+It imports torch, the solutions and the checks once (about 2 s), then serves requests: one JSON
+line on stdin per run, one JSON line on stdout per verdict. A fork of an already-warm process
+starts in milliseconds. The zygote never runs learner code itself and stays single-threaded (a
+fork must not happen while other threads hold locks; torch is pinned to one thread).
+
+Per run it: makes a scratch directory; forks; the child starts a new session, points its stdout
+and stderr at a pipe, confines itself (utils.runner.confine) and runs the code and the checks
+(utils.runner.child). The zygote reads the child's output (keeping the first part) and its report,
+enforces the wall-clock limit, then kills the child's process group and, as the children's
+subreaper, any process that escaped it, reaps them all and removes the scratch directory.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else os.getcwd())
+
+import torch  # noqa: E402 - after the path is set; warm imports are this process's whole job
+
+torch.set_num_threads(1)
+torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single thread
+
+from utils import registry  # noqa: E402
+from utils.runner import child, confine  # noqa: E402
+from utils.runner.messages import explain_exit, timeout_message  # noqa: E402
+from utils.verdict import ERROR, TIMEOUT  # noqa: E402
+
+# Import every chapter's solutions and checks now: a confined child cannot read our source files.
+for _chapter in registry.CHAPTERS:
+    if _chapter.available:
+        importlib.import_module(f"solutions.{_chapter.stem}")
+        importlib.import_module(f"utils.checks.{_chapter.stem}")
+
+CHILD_STARTUP_SECONDS = 5.0  # from fork to "ready"; only a starved machine takes this long
+
+
+def clean_env(scratch: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch, "LANG": "C.UTF-8",
+            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
+                report_w: int) -> None:
+    """Runs in the forked child; never returns into the zygote's loop."""
+    try:
+        os.setsid()
+        devnull = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        os.dup2(report_w, 3)
+        os.closerange(4, 4096)  # the zygote's request/reply pipes are not the learner's business
+        os.chdir(scratch)
+        os.environ.clear()
+        os.environ.update(clean_env(scratch))
+        confine.confine_current_process(layers, scratch, request["limits"])
+        child.execute(request["exercise_id"], request["code"], report_fd=3)
+    except BaseException:  # noqa: BLE001 - report what broke, on the learner's stderr
+        traceback.print_exc()
+    finally:
+        os._exit(0)
+
+
+def _descendants_of_me() -> list[int]:
+    """Our direct children (orphans of runs re-parent to us because we are a subreaper)."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            if int(fields[1]) == me:
+                found.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _kill_and_reap(pid: int) -> None:
+    """Kill the run's process group, then anything else of ours that is still alive, and reap."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for _ in range(20):
+        stragglers = _descendants_of_me()
+        if not stragglers:
+            break
+        for straggler in stragglers:
+            try:
+                os.kill(straggler, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+        _reap()
+    _reap()
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def supervise(request: dict, layers: confine.Layers) -> dict:
+    limits = request["limits"]
+    scratch = tempfile.mkdtemp(prefix="gtf-run-")
+    out_r, out_w = os.pipe()
+    report_r, report_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(out_r)
+        os.close(report_r)
+        _child_main(request, layers, scratch, out_w, report_w)
+    os.close(out_w)
+    os.close(report_w)
+
+    started = time.monotonic()
+    ready_at: float | None = None
+    stdout, report = bytearray(), bytearray()
+    truncated = False
+    open_fds = {out_r, report_r}
+    exit_status: int | None = None
+    exited_at: float | None = None
+    timed_out = False
+    while True:
+        now = time.monotonic()
+        deadline = (ready_at + limits["wall_seconds"]) if ready_at else \
+            (started + CHILD_STARTUP_SECONDS)
+        if now >= deadline:
+            timed_out = True
+            break
+        if exited_at is not None and (report_r not in open_fds or now - exited_at > 0.2):
+            break  # the child is gone and its report is complete
+        readable = select.select(list(open_fds), [], [], min(0.05, deadline - now))[0] \
+            if open_fds else time.sleep(0.01) or []
+        for fd in readable:
+            data = os.read(fd, 65536)
+            if not data:
+                open_fds.discard(fd)
+                os.close(fd)
+            elif fd == out_r:
+                room = limits["stdout_bytes"] - len(stdout)
+                truncated |= len(data) > room
+                stdout += data[:max(room, 0)]
+            else:
+                report += data
+                if ready_at is None and report[:1] == child.READY:
+                    ready_at = time.monotonic()
+        if exit_status is None:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                exit_status, exited_at = status, time.monotonic()
+    elapsed = time.monotonic() - (ready_at or started)
+    _kill_and_reap(pid)
+    if exit_status is None:
+        exit_status = 0
+    for fd in open_fds:
+        os.close(fd)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    out_text = stdout.decode(errors="replace")
+    if truncated:
+        out_text += (f"\n… output cut: only the first {limits['stdout_bytes'] // 1024} KB of what "
+                     "your code printed are kept.")
+    result = {"stdout": out_text, "stdout_truncated": truncated}
+    if timed_out and ready_at is not None:
+        return {**result, "status": TIMEOUT, "message": timeout_message(limits["wall_seconds"]),
+                "duration_s": elapsed}
+    try:
+        verdict = json.loads(bytes(report[1:]))
+        return {**result, "status": verdict["status"], "message": verdict["message"],
+                "duration_s": float(verdict["duration_s"])}
+    except (ValueError, KeyError, TypeError):
+        returncode = -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else \
+            os.WEXITSTATUS(exit_status)
+        status, message = explain_exit(returncode, limits)
+        return {**result, "status": status, "message": message, "duration_s": elapsed}
+
+
+def main() -> None:
+    layers = confine.probe()
+    layers = confine.Layers(layers.rlimits, layers.landlock_abi, layers.seccomp,
+                            confine.become_subreaper())
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    out = sys.stdout
+    out.write(json.dumps({"hello": True, "pid": os.getpid(), "layers": layers.describe()}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        try:
+            reply = supervise(json.loads(line), layers)
+        except Exception:  # noqa: BLE001 - a broken request must not kill the zygote
+            reply = {"status": ERROR, "message": "The runner failed:\n" + traceback.format_exc(),
+                     "stdout": "", "stdout_truncated": False, "duration_s": 0.0}
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    main()
