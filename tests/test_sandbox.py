@@ -233,6 +233,11 @@ def test_fake_pass_then_exit_is_not_a_pass():
     assert result.status == "error" and "before the checks could report" in result.message
 
 
+def test_flooding_the_report_pipe_does_not_hurt_the_runner():
+    code = "import os\nwhile True:\n    os.write(3, b'x' * 65536)\n"
+    assert attack(code).status in ("timeout", "error")
+
+
 def test_system_exit_is_not_a_pass():
     assert attack("raise SystemExit(0)\n").status == "error"
 

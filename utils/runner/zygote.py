@@ -45,6 +45,7 @@ for _chapter in registry.CHAPTERS:
         importlib.import_module(f"solutions.{_chapter.stem}")
         importlib.import_module(f"utils.checks.{_chapter.stem}")
 
+MAX_REPORT_BYTES = 1 << 20
 CHILD_STARTUP_SECONDS = 5.0  # from fork to "ready"; only a starved machine takes this long
 
 
@@ -162,8 +163,8 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
                 room = limits["stdout_bytes"] - len(stdout)
                 truncated |= len(data) > room
                 stdout += data[:max(room, 0)]
-            else:
-                report += data
+            elif len(report) < MAX_REPORT_BYTES:  # a real report is a few KB; ignore floods
+                report += data[:MAX_REPORT_BYTES - len(report)]
                 if ready_at is None and report[:1] == child.READY:
                     ready_at = time.monotonic()
         if exit_status is None:
