@@ -266,3 +266,13 @@ def test_a_dozen_simultaneous_submissions_are_all_answered():
     with ThreadPoolExecutor(max_workers=len(submissions)) as pool:
         results = list(pool.map(lambda item: run(EX.id, item[0], FAST), submissions))
     assert [r.status for r in results] == [expected for _, expected in submissions]
+
+
+def test_pool_size_follows_the_machine(monkeypatch):
+    monkeypatch.setattr(runner, "_memory_limit_bytes", lambda: int(2.7 * 2**30))  # Community Cloud
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _: {0, 1})
+    assert runner.pool_size() == 2
+    monkeypatch.setattr(runner, "_memory_limit_bytes", lambda: 1 * 2**30)  # a tiny container
+    assert runner.pool_size() == 1
+    monkeypatch.setenv("GTF_RUNNER_WORKERS", "3")
+    assert runner.pool_size() == 3

@@ -40,9 +40,36 @@ from utils.verdict import ERROR, NOT_IMPLEMENTED
 log = logging.getLogger("gtf.runner")
 
 ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
-# Two cores, and Community Cloud's 2.7 GB: two zygotes (~250 MB resident each, shared pages) and
-# two runs of at most `Limits.memory_bytes` address space each.
-MAX_CONCURRENT_RUNS = 2
+# Memory a zygote plus a typical run add (measured: 495 MB idle for the server and two zygotes,
+# +814 MB for two runs of 400 MB each; benchmarks/runner_memory.py), and what the server keeps.
+PER_WORKER_BYTES = 600 * 2**20
+SERVER_BYTES = 500 * 2**20
+
+
+def _memory_limit_bytes() -> int:
+    """The container's memory limit (cgroup v2 or v1) or, without one, the machine's memory."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            value = open(path).read().strip()
+            if value.isdigit() and int(value) < 1 << 50:
+                return int(value)
+        except OSError:
+            continue
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def pool_size() -> int:
+    """One worker per core, as many as memory allows, at most 4; GTF_RUNNER_WORKERS overrides.
+
+    Community Cloud (2 cores, 2.7 GB) and this machine (2 cores, 24 GB) both get 2."""
+    if os.environ.get("GTF_RUNNER_WORKERS", "").isdigit():
+        return max(1, int(os.environ["GTF_RUNNER_WORKERS"]))
+    cores = len(os.sched_getaffinity(0))
+    by_memory = (_memory_limit_bytes() - SERVER_BYTES) // PER_WORKER_BYTES
+    return max(1, min(cores, by_memory, 4))
+
+
+MAX_CONCURRENT_RUNS = pool_size()
 ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
 
 
