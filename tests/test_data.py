@@ -1,0 +1,134 @@
+"""The data layer: real download, verify, cache and error paths on fixtures in the real formats,
+served from 127.0.0.1; and the offline defaults."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch as t
+
+from tests import fixtures
+from utils import data
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GTF_DATA_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("GTF_OFFLINE", raising=False)
+
+
+def _mnist_files(written: dict, mirrors: tuple[str, ...]) -> dict[str, data.RemoteFile]:
+    return {key: data.RemoteFile(name, md5, mirrors, "mnist")
+            for key, (name, md5, _) in written.items()}
+
+
+def test_mnist_downloads_verifies_parses_and_caches(tmp_path):
+    written = fixtures.write_mnist_like(tmp_path / "served")
+    with fixtures.serve(tmp_path / "served") as url:
+        mnist = data.load_mnist(files=_mnist_files(written, (url,)))
+    assert mnist.train_images.shape == (12, 1, 28, 28) and mnist.train_images.dtype == t.float32
+    assert t.equal(mnist.train_images[:, 0] * 255, t.tensor(written["train_images"][2],
+                                                             dtype=t.float32))
+    assert mnist.test_labels.tolist() == written["test_labels"][2].tolist()
+    # The server is gone: the cached, verified copy is used.
+    again = data.load_mnist(files=_mnist_files(written, ("http://127.0.0.1:9/",)))
+    assert t.equal(again.train_images, mnist.train_images)
+    assert not list((data.data_dir() / "mnist").glob("*.part"))
+
+
+def test_a_corrupt_mirror_falls_back_to_the_next(tmp_path):
+    good = fixtures.write_mnist_like(tmp_path / "good")
+    bad_folder = tmp_path / "bad"
+    fixtures.write_mnist_like(bad_folder, seed=99)  # same names, different bytes
+    with fixtures.serve(bad_folder) as bad_url, fixtures.serve(tmp_path / "good") as good_url:
+        mnist = data.load_mnist(files=_mnist_files(good, (bad_url, good_url)))
+    assert mnist.train_labels.tolist() == good["train_labels"][2].tolist()
+
+
+def test_a_corrupt_cached_file_is_downloaded_again(tmp_path):
+    written = fixtures.write_mnist_like(tmp_path / "served")
+    files = _mnist_files(written, ())
+    cached = data.data_dir() / "mnist" / written["train_labels"][0]
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"garbage")
+    with fixtures.serve(tmp_path / "served") as url:
+        remote = data.RemoteFile(files["train_labels"].filename, files["train_labels"].md5,
+                                 (url,), "mnist")
+        assert data.fetch(remote) == cached
+    assert fixtures.md5(cached) == written["train_labels"][1]
+
+
+def test_offline_error_names_the_file_and_where_to_put_it(tmp_path):
+    remote = data.RemoteFile("train-images-idx3-ubyte.gz", "0" * 32, ("http://127.0.0.1:9/",),
+                             "mnist")
+    with pytest.raises(data.DataUnavailable) as err:
+        data.fetch(remote)
+    message = str(err.value)
+    assert "train-images-idx3-ubyte.gz" in message and str(data.data_dir() / "mnist") in message
+    assert not (data.data_dir() / "mnist" / remote.filename).exists()
+
+
+def test_gtf_offline_never_touches_the_network(tmp_path, monkeypatch):
+    written = fixtures.write_mnist_like(tmp_path / "served")
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    with fixtures.serve(tmp_path / "served") as url:
+        before = len(fixtures._QuietHandler.requests)
+        with pytest.raises(data.DataUnavailable, match="GTF_OFFLINE"):
+            data.load_mnist(files=_mnist_files(written, (url,)))
+        assert len(fixtures._QuietHandler.requests) == before
+
+
+def test_cifar10_archive_is_downloaded_extracted_and_read(tmp_path):
+    name, md5, batches = fixtures.write_cifar_like(tmp_path / "served")
+    with fixtures.serve(tmp_path / "served") as url:
+        cifar = data.load_cifar10(remote=data.RemoteFile(name, md5, (url,), "cifar10"))
+    assert cifar.train_images.shape == (20, 3, 32, 32) and cifar.test_images.shape == (4, 3, 32, 32)
+    first = batches["data_batch_1"][0][0].reshape(3, 32, 32)
+    assert np.array_equal((cifar.train_images[0] * 255).round().byte().numpy(), first)
+    assert cifar.test_labels.tolist() == batches["test_batch"][1]
+    assert cifar.classes[3] == "cat"
+
+
+def test_archive_with_an_escaping_path_is_refused(tmp_path):
+    name, md5, _ = fixtures.write_cifar_like(tmp_path / "served", evil_member="../../escaped.txt")
+    with fixtures.serve(tmp_path / "served") as url:
+        with pytest.raises(data.DataUnavailable, match="unsafe path"):
+            data.load_cifar10(remote=data.RemoteFile(name, md5, (url,), "cifar10"))
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+
+def test_idx_reader_rejects_a_truncated_file(tmp_path):
+    path = tmp_path / "bad-idx3-ubyte.gz"
+    fixtures.write_idx(path, np.zeros((3, 28, 28)))
+    raw = __import__("gzip").decompress(path.read_bytes())[:-10]
+    path2 = tmp_path / "bad-idx3-ubyte"
+    path2.write_bytes(raw)
+    with pytest.raises(ValueError, match="header says"):
+        data.read_idx(path2)
+
+
+def test_offline_digits_look_like_mnist():
+    digits = data.offline_digits()
+    assert digits.train_images.shape[1:] == (1, 28, 28)
+    assert len(digits.train_images) + len(digits.test_images) == 1797
+    assert 0 <= float(digits.train_images.min()) and float(digits.train_images.max()) <= 1
+    # MNIST's framing: the outer 4-pixel border is empty.
+    assert float(digits.train_images[:, :, :4].abs().sum()) == 0
+    assert sorted(set(digits.test_labels.tolist())) == list(range(10))
+
+
+def test_offline_shapes_look_like_cifar():
+    shapes = data.offline_shapes(n_train=100, n_test=20)
+    assert shapes.train_images.shape == (100, 3, 32, 32) and len(shapes.classes) == 10
+    assert t.equal(shapes.train_images, data.offline_shapes(n_train=100, n_test=20).train_images)
+
+
+def test_get_mnist_falls_back_to_offline_digits(monkeypatch):
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    assert "offline" in data.get_mnist().source
+    assert "offline" in data.get_cifar10().source
+
+
+def test_resnet_weights_are_none_offline(monkeypatch):
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    assert data.load_resnet34_weights() is None

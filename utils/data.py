@@ -1,0 +1,326 @@
+"""Datasets and weights: real loaders that download, verify and cache, and offline defaults.
+
+Real data (MNIST as IDX files, CIFAR-10 as its python pickle archive, ImageNet ResNet34 weights)
+is downloaded on first use from known mirrors, checked against its published md5 (sha256 prefix
+for weights), written atomically into the cache directory and read from there afterwards. When
+nothing can be downloaded, `DataUnavailable` names the files and where to put them by hand.
+
+Every page and test also works with no network at all: `offline_digits()` (scikit-learn's 8x8
+digits, framed to 28x28 like MNIST) and `offline_shapes()` (a generated CIFAR-like set) come in
+the same in-memory format, an `ImageSet`. `get_mnist()` and `get_cifar10()` return the real data
+when it is cached or can be downloaded, else the offline default, and say which in `.source`.
+
+Cache directory: $GTF_DATA_DIR, else ~/.cache/grokking-the-fundamentals. Set GTF_OFFLINE=1 to
+never touch the network.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import pickle
+import struct
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch as t
+from jaxtyping import Float, Int
+from torch import Tensor
+
+DOWNLOAD_TIMEOUT_S = 20
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("GTF_DATA_DIR") or
+                Path.home() / ".cache" / "grokking-the-fundamentals")
+
+
+def offline() -> bool:
+    return os.environ.get("GTF_OFFLINE", "") not in ("", "0", "false")
+
+
+class DataUnavailable(RuntimeError):
+    """The data is not cached and could not be downloaded; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file of a dataset, with the mirrors it can be fetched from and its checksum."""
+
+    filename: str
+    md5: str
+    mirrors: tuple[str, ...]  # base URLs; the file is at <mirror><filename>
+    subdir: str  # folder inside the data directory
+
+
+MNIST_MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/",
+                 "http://yann.lecun.com/exdb/mnist/")
+MNIST_FILES = {
+    "train_images": RemoteFile("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+                               MNIST_MIRRORS, "mnist"),
+    "train_labels": RemoteFile("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432",
+                               MNIST_MIRRORS, "mnist"),
+    "test_images": RemoteFile("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3",
+                              MNIST_MIRRORS, "mnist"),
+    "test_labels": RemoteFile("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c",
+                              MNIST_MIRRORS, "mnist"),
+}
+CIFAR10_FILE = RemoteFile("cifar-10-python.tar.gz", "c58f30108f718f92721af3b95e74349a",
+                          ("https://www.cs.toronto.edu/~kriz/",), "cifar10")
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+                   "ship", "truck")
+RESNET34_URL = "https://download.pytorch.org/models/resnet34-b627a593.pth"
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """Images in [0, 1] as float32 (n, channels, height, width), integer labels, class names."""
+
+    train_images: Float[Tensor, "n_train c h w"]
+    train_labels: Int[Tensor, "n_train"]
+    test_images: Float[Tensor, "n_test c h w"]
+    test_labels: Int[Tensor, "n_test"]
+    classes: tuple[str, ...]
+    source: str  # e.g. "MNIST" or "scikit-learn digits, framed to 28x28 (offline)"
+
+    def subset(self, n_train: int, n_test: int) -> "ImageSet":
+        return ImageSet(self.train_images[:n_train], self.train_labels[:n_train],
+                        self.test_images[:n_test], self.test_labels[:n_test], self.classes,
+                        self.source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Download, verify, cache
+
+
+def md5_of(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(remote: RemoteFile, root: Path | None = None) -> Path:
+    """The verified local copy of `remote`, downloading it if needed (atomically: a partial or
+    corrupt download never takes the file's final name)."""
+    folder = (root or data_dir()) / remote.subdir
+    target = folder / remote.filename
+    if target.exists() and md5_of(target) == remote.md5:
+        return target
+    problems = []
+    if not offline():
+        folder.mkdir(parents=True, exist_ok=True)
+        for mirror in remote.mirrors:
+            url = mirror + remote.filename
+            try:
+                _download_to(url, target, remote.md5)
+                return target
+            except (urllib.error.URLError, OSError, ValueError) as err:
+                problems.append(f"{url}: {err}")
+    else:
+        problems.append("GTF_OFFLINE is set")
+    raise DataUnavailable(
+        f"Could not get {remote.filename} ({'; '.join(problems)}). To use it offline, download "
+        f"it from {remote.mirrors[0]}{remote.filename} and put it at {target} (md5 {remote.md5}).")
+
+
+def _download_to(url: str, target: Path, md5: str) -> None:
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".part")
+    try:
+        digest = hashlib.md5()
+        with os.fdopen(handle, "wb") as out, \
+                urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
+            for block in iter(lambda: response.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        if digest.hexdigest() != md5:
+            raise ValueError(f"checksum mismatch (got md5 {digest.hexdigest()}, expected {md5})")
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+def safe_extract(archive: Path, destination: Path) -> None:
+    """Extract a tar archive, refusing members that would land outside `destination`."""
+    destination = destination.resolve()
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            where = (destination / member.name).resolve()
+            if destination not in where.parents and where != destination:
+                raise DataUnavailable(f"{archive.name} contains an unsafe path: {member.name}")
+            if member.issym() or member.islnk():
+                raise DataUnavailable(f"{archive.name} contains a link: {member.name}")
+        tar.extractall(destination, filter="data")
+
+
+# ---------------------------------------------------------------------------------------------
+# File formats
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """An IDX file (MNIST's format), gzipped or not, as a numpy array of its dtype and shape."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype_code != 0x08:
+        raise ValueError(f"{path} is not an unsigned-byte IDX file (header {data[:4].hex()})")
+    shape = struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim])
+    body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if body.size != int(np.prod(shape)):
+        raise ValueError(f"{path}: header says {shape} but holds {body.size} bytes")
+    return body.reshape(shape)
+
+
+def read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """One CIFAR-10 python batch: images (n, 3, 32, 32) uint8 and labels (n,)."""
+    with open(path, "rb") as f:
+        batch = pickle.load(f, encoding="bytes")  # the official format; verified by md5 first
+    images = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
+    return images, np.asarray(batch[b"labels"], dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real datasets
+
+
+def load_mnist(root: Path | None = None, files: dict[str, RemoteFile] = MNIST_FILES) -> ImageSet:
+    """MNIST from the cache, downloading it if needed. Raises DataUnavailable offline."""
+    arrays = {key: read_idx(fetch(remote, root)) for key, remote in files.items()}
+    images = {k: t.from_numpy(a.astype(np.float32) / 255.0)[:, None]
+              for k, a in arrays.items() if k.endswith("images")}
+    labels = {k: t.from_numpy(a.astype(np.int64)) for k, a in arrays.items() if k.endswith("labels")}
+    return ImageSet(images["train_images"], labels["train_labels"], images["test_images"],
+                    labels["test_labels"], tuple(str(d) for d in range(10)), "MNIST")
+
+
+def load_cifar10(root: Path | None = None, remote: RemoteFile = CIFAR10_FILE) -> ImageSet:
+    """CIFAR-10 from the cache, downloading and extracting it if needed."""
+    archive = fetch(remote, root)
+    folder = archive.parent / "cifar-10-batches-py"
+    if not (folder / "test_batch").exists():
+        safe_extract(archive, archive.parent)
+    train = [read_cifar_batch(folder / f"data_batch_{i}") for i in range(1, 6)]
+    test_x, test_y = read_cifar_batch(folder / "test_batch")
+    train_x = np.concatenate([x for x, _ in train])
+    train_y = np.concatenate([y for _, y in train])
+    to_float = lambda a: t.from_numpy(a.astype(np.float32) / 255.0)  # noqa: E731
+    return ImageSet(to_float(train_x), t.from_numpy(train_y), to_float(test_x),
+                    t.from_numpy(test_y), CIFAR10_CLASSES, "CIFAR-10")
+
+
+# ---------------------------------------------------------------------------------------------
+# Offline defaults, in the same format
+
+
+def offline_digits(seed: int = 0, test_fraction: float = 0.2) -> ImageSet:
+    """scikit-learn's 1797 handwritten 8x8 digits, scaled to 20x20 and padded to 28x28 the way
+    MNIST frames its digits, split into train and test with a fixed seed."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = t.tensor(digits.images, dtype=t.float32)[:, None] / 16.0
+    images = t.nn.functional.interpolate(images, size=(20, 20), mode="bilinear",
+                                         align_corners=False)
+    images = t.nn.functional.pad(images, (4, 4, 4, 4)).clamp(0, 1)
+    labels = t.tensor(digits.target, dtype=t.int64)
+    order = t.randperm(len(labels), generator=t.Generator().manual_seed(seed))
+    n_test = int(len(labels) * test_fraction)
+    test, train = order[:n_test], order[n_test:]
+    return ImageSet(images[train], labels[train], images[test], labels[test],
+                    tuple(str(d) for d in range(10)),
+                    "scikit-learn digits framed to 28x28 (offline)")
+
+
+SHAPE_CLASSES = ("disc", "ring", "square", "frame", "triangle", "cross", "horizontal stripes",
+                 "vertical stripes", "checkerboard", "diagonal")
+
+
+def _shape_mask(kind: int, size: int, gen: t.Generator) -> Tensor:
+    ys, xs = t.meshgrid(t.arange(size, dtype=t.float32), t.arange(size, dtype=t.float32),
+                        indexing="ij")
+    cy, cx = (t.rand(2, generator=gen) * 8 + size / 2 - 4).tolist()
+    r = float(t.rand(1, generator=gen) * 5 + 7)
+    dy, dx = ys - cy, xs - cx
+    period = float(t.randint(3, 6, (1,), generator=gen))
+    masks = [
+        dy ** 2 + dx ** 2 <= r ** 2,
+        ((dy ** 2 + dx ** 2) <= r ** 2) & ((dy ** 2 + dx ** 2) >= (r - 3) ** 2),
+        (dy.abs() <= r * 0.8) & (dx.abs() <= r * 0.8),
+        (dy.abs() <= r * 0.8) & (dx.abs() <= r * 0.8) & ~((dy.abs() <= r * 0.8 - 3) &
+                                                            (dx.abs() <= r * 0.8 - 3)),
+        (dy >= -r * 0.8) & (dy <= r * 0.8) & (dx.abs() <= (dy + r * 0.8) * 0.6),
+        ((dy.abs() <= 2) & (dx.abs() <= r)) | ((dx.abs() <= 2) & (dy.abs() <= r)),
+        (ys % (2 * period)) < period,
+        (xs % (2 * period)) < period,
+        ((ys // period) + (xs // period)) % 2 == 0,
+        ((ys + xs) % (2 * period)) < period,
+    ]
+    return masks[kind].float()
+
+
+def offline_shapes(n_train: int = 2000, n_test: int = 500, seed: int = 0) -> ImageSet:
+    """A generated CIFAR-like set: 32x32 colour images of 10 kinds of shape and texture, each
+    drawn with random position, size, colours and noise."""
+    gen = t.Generator().manual_seed(seed)
+    total = n_train + n_test
+    labels = t.arange(total) % 10
+    labels = labels[t.randperm(total, generator=gen)]
+    images = t.empty(total, 3, 32, 32)
+    for i, label in enumerate(labels.tolist()):
+        mask = _shape_mask(label, 32, gen)
+        fg, bg = t.rand(3, 1, 1, generator=gen), t.rand(3, 1, 1, generator=gen) * 0.6
+        noise = t.randn(3, 32, 32, generator=gen) * 0.05
+        images[i] = (mask * fg + (1 - mask) * bg + noise).clamp(0, 1)
+    return ImageSet(images[:n_train], labels[:n_train], images[n_train:], labels[n_train:],
+                    SHAPE_CLASSES, "generated shapes, CIFAR-like (offline)")
+
+
+def get_mnist(allow_download: bool = True) -> ImageSet:
+    """MNIST when it is cached or can be downloaded; else the offline digits."""
+    try:
+        if allow_download or all((data_dir() / f.subdir / f.filename).exists()
+                                  for f in MNIST_FILES.values()):
+            return load_mnist()
+    except DataUnavailable:
+        pass
+    return offline_digits()
+
+
+def get_cifar10(allow_download: bool = True) -> ImageSet:
+    """CIFAR-10 when it is cached or can be downloaded; else the generated shapes."""
+    try:
+        if allow_download or (data_dir() / CIFAR10_FILE.subdir / CIFAR10_FILE.filename).exists():
+            return load_cifar10()
+    except DataUnavailable:
+        pass
+    return offline_shapes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Weights
+
+
+def load_resnet34_weights(url: str = RESNET34_URL) -> dict[str, Tensor] | None:
+    """torchvision's ImageNet ResNet34 weights (cached by torch.hub, sha256-checked), or None
+    when they cannot be downloaded."""
+    if offline():
+        return None
+    try:
+        return t.hub.load_state_dict_from_url(url, map_location="cpu", check_hash=True,
+                                              progress=False)
+    except (urllib.error.URLError, OSError, RuntimeError):
+        return None
+
+
+__all__ = ["ImageSet", "DataUnavailable", "RemoteFile", "fetch", "read_idx", "read_cifar_batch",
+           "load_mnist", "load_cifar10", "offline_digits", "offline_shapes", "get_mnist",
+           "get_cifar10", "load_resnet34_weights", "safe_extract"]
