@@ -16,8 +16,13 @@
 import sys
 from pathlib import Path
 
-# Make the repository's `utils` and `solutions` packages importable from wherever this runs.
+# The checks live in the repository's `utils` package: import it from the folder above this file.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+try:
+    import utils  # noqa: F401
+except ImportError:
+    sys.exit("This file needs the course's code: put it in the exercises/ folder of a clone of "
+             "https://github.com/grokking-the-fundamentals/grokking-the-fundamentals and run it from there.")
 
 
 # %%

@@ -84,3 +84,9 @@ def test_earlier_solutions_are_given():
 def test_unknown_exercise_is_a_programming_error():
     with pytest.raises(KeyError):
         run("part1_ray_tracing.nope", GOOD)
+
+
+def test_the_debugging_exercise_cannot_borrow_the_reference():
+    ex = registry.get("part1_ray_tracing.raytrace_triangle_with_bug")
+    result = run(ex.id, "raytrace_triangle_with_bug = raytrace_triangle\n")
+    assert result.status == "error" and "NameError" in result.message

@@ -1,14 +1,20 @@
 """A chapter's answers as a file: download what you typed on the site, upload a file back.
 
-The download is the chapter's exercise file with the learner's code in place of each stub, so it
-runs locally (`python answers.py` checks everything) exactly like exercises/<stem>.py.
+The download is the chapter's exercise file with each editor's code in place of the exercise's
+stub, so it runs like exercises/<stem>.py. An upload takes back, per exercise, the code cell that
+defines it (helpers and imports typed next to it included); cells still holding the untouched
+stub are ignored, so uploading a fresh exercise file never wipes work typed in the browser.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
-from utils import codegen, registry
+from utils import codegen, registry, sources
+
+_CELL_MARKER = re.compile(r"^# %%.*$", re.MULTILINE)
+_TOP_LEVEL_DEF = re.compile(r"^(?:def|class)\s+(\w+)", re.MULTILINE)
 
 
 def answers_file(stem: str, codes: dict[str, str]) -> str:
@@ -16,20 +22,39 @@ def answers_file(stem: str, codes: dict[str, str]) -> str:
     return codegen.render_script(codegen.chapter_cells(stem, replacements=codes))
 
 
-def parse_answers(stem: str, text: str) -> dict[str, str]:
-    """Pick the chapter's exercise definitions out of an uploaded file, by name.
-
-    Raises ValueError with the line number when the file is not valid Python.
-    """
+def _defined_names(code: str) -> list[str]:
+    """Top-level def/class names; by pattern when the code does not parse (work in progress)."""
     try:
-        tree = ast.parse(text)
-    except SyntaxError as err:
-        raise ValueError(f"The file has a syntax error on line {err.lineno}: {err.msg}") from err
-    names = {ex.name for ex in registry.chapter(stem).exercises}
-    lines = text.splitlines()
-    found = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names:
-            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            found[node.name] = "\n".join(lines[start - 1:node.end_lineno])
-    return found
+        return [node.name for node in ast.parse(code).body
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    except SyntaxError:
+        return _TOP_LEVEL_DEF.findall(code)
+
+
+def parse_answers(stem: str, text: str) -> dict[str, str]:
+    """The learner's code per exercise name found in `text` (a downloaded file or any .py).
+
+    A file made of `# %%` cells gives back whole cells; any other file gives back each
+    exercise's definition. Untouched stubs are left out. Raises ValueError for a file without
+    cells that is not valid Python (with the line number).
+    """
+    chapter = registry.chapter(stem)
+    stubs = {ex.name: sources.stub_source(ex).strip() for ex in chapter.exercises}
+    found: dict[str, str] = {}
+    if _CELL_MARKER.search(text):
+        for cell in _CELL_MARKER.split(text):
+            code = cell.strip("\n")
+            for name in _defined_names(code):
+                if name in stubs and name not in found:
+                    found[name] = code
+    else:
+        try:
+            tree = ast.parse(text)
+        except SyntaxError as err:
+            raise ValueError(f"The file has a syntax error on line {err.lineno}: {err.msg}") from err
+        lines = text.splitlines()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in stubs:
+                start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found[node.name] = "\n".join(lines[start - 1:node.end_lineno])
+    return {name: code for name, code in found.items() if code.strip() != stubs[name]}

@@ -51,12 +51,17 @@ def _header(ch: registry.Chapter) -> str:
     )
 
 
-_SCRIPT_SETUP = '''\
+_SCRIPT_SETUP = f'''\
 import sys
 from pathlib import Path
 
-# Make the repository's `utils` and `solutions` packages importable from wherever this runs.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))'''
+# The checks live in the repository's `utils` package: import it from the folder above this file.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+try:
+    import utils  # noqa: F401
+except ImportError:
+    sys.exit("This file needs the course's code: put it in the exercises/ folder of a clone of "
+             "{REPO_URL} and run it from there.")'''
 
 
 def _notebook_setup() -> str:

@@ -60,57 +60,67 @@ def source_of(stem: str, name: str) -> str:
     return "\n".join(_lines(stem)[item.start - 1:item.end])
 
 
-def _header_end(node: ast.FunctionDef | ast.ClassDef) -> int:
-    """Last line of the signature plus docstring: what a stub keeps."""
+def _start(node: ast.stmt) -> int:
+    """First line of a statement, decorators included (a decorator may span several lines)."""
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
+def _has_docstring(node: ast.FunctionDef | ast.ClassDef) -> bool:
     first = node.body[0]
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and \
-            isinstance(first.value.value, str):
-        return first.end_lineno
-    return first.lineno - 1
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and \
+        isinstance(first.value.value, str)
 
 
-def _body_indent(lines: list[str], node: ast.stmt) -> str:
-    line = lines[node.body[0].lineno - 1]
-    return line[: len(line) - len(line.lstrip())]
+def _header(lines: list[str], node: ast.FunctionDef | ast.ClassDef) -> tuple[list[str], str]:
+    """Decorators, signature and docstring of a def or class, and the indentation of its body."""
+    first = node.body[0]
+    own_indent = lines[node.lineno - 1][:node.col_offset]
+    if first.lineno == node.lineno:  # a one-liner: `def f(x): return x`
+        signature = lines[node.lineno - 1][:first.col_offset].rstrip()
+        return lines[_start(node) - 1:node.lineno - 1] + [signature], own_indent + "    "
+    end = first.end_lineno if _has_docstring(node) else _start(first) - 1
+    body_line = lines[first.lineno - 1]
+    return lines[_start(node) - 1:end], body_line[:len(body_line) - len(body_line.lstrip())]
 
 
 def _stub_function(lines: list[str], node: ast.FunctionDef, body: list[str] | None) -> list[str]:
-    header = lines[node.lineno - 1 - len(node.decorator_list):_header_end(node)]
-    indent = _body_indent(lines, node)
-    if body is None:
-        return header + [indent + STUB_BODY]
-    return header + body
+    header, indent = _header(lines, node)
+    return header + (body if body is not None else [indent + STUB_BODY])
+
+
+def _stub_class(lines: list[str], node: ast.ClassDef) -> list[str]:
+    """The class with its docstring, given attributes, and every method (nested classes too)
+    reduced to its signature and docstring."""
+    out, _ = _header(lines, node)
+    body = node.body[1:] if _has_docstring(node) else node.body
+    for child in body:
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out += [""] + _stub_function(lines, child, None)
+        elif isinstance(child, ast.ClassDef):
+            out += [""] + _stub_class(lines, child)
+        else:  # class attributes and other given lines stay as they are
+            out += lines[_start(child) - 1:child.end_lineno]
+    return out
 
 
 def stub_source(ex: registry.Exercise) -> str:
     """The starting code for an exercise: signature and docstring, with the body to be written.
 
-    Functions get `raise NotImplementedError()`. Classes keep their docstring and each method's
-    signature and docstring, with every method body stubbed. An exercise with `stub_from` takes
-    the body of that (given, e.g. buggy) function instead.
+    Functions get `raise NotImplementedError()`. Classes keep their docstring, attributes and each
+    method's signature and docstring, with every method body stubbed. An exercise with
+    `stub_from` takes the body of that (given, e.g. buggy) function instead.
     """
     lines = _lines(ex.chapter)
-    item = _find(ex.chapter, ex.name)
-    node = item.node
+    node = _find(ex.chapter, ex.name).node
     if isinstance(node, ast.FunctionDef):
         body = None
         if ex.stub_from:
             given = _find(ex.chapter, ex.stub_from).node
-            body_start = given.body[0].lineno
-            if _header_end(given) >= body_start:  # skip the given function's own docstring
-                body_start = _header_end(given) + 1
-            body = lines[body_start - 1:given.end_lineno]
+            first = given.body[1] if _has_docstring(given) else given.body[0]
+            body = lines[_start(first) - 1:given.end_lineno]
         return "\n".join(_stub_function(lines, node, body))
     if isinstance(node, ast.ClassDef):
-        out = lines[item.start - 1:_header_end(node)]
-        for child in node.body:
-            if isinstance(child, ast.FunctionDef):
-                out.append("")
-                out.extend(_stub_function(lines, child, None))
-            elif not (isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant)):
-                # Class attributes and other given lines stay as they are.
-                out.extend(lines[child.lineno - 1:child.end_lineno])
-        return "\n".join(out)
+        return "\n".join(_stub_class(lines, node))
     raise TypeError(f"{ex.id}: only functions and classes can be exercises")
 
 

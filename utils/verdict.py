@@ -36,8 +36,12 @@ _OUR_CODE = str(ROOT / "utils")
 def learner_traceback(err: BaseException) -> str:
     """The traceback of an exception without our own frames (the checks, the runner): it starts
     at the learner's code and goes down into any library call it made."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if not f.filename.startswith(_OUR_CODE)]
+    all_frames = traceback.extract_tb(err.__traceback__)
+    frames = [f for f in all_frames if not f.filename.startswith(_OUR_CODE)]
+    if not frames:
+        return ("".join(traceback.format_exception_only(type(err), err)).rstrip()
+                + "\n(This error came from the check itself, not from your code: please report "
+                  "it, with your code.)")
     shown = traceback.StackSummary.from_list(frames)
     lines = ["Traceback (most recent call last):\n", *shown.format(),
              *traceback.format_exception_only(type(err), err)]

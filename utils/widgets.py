@@ -55,9 +55,12 @@ def answers_panel(stem: str) -> None:
         st.download_button(
             "Download as a .py file", answers.answers_file(stem, codes),
             file_name=f"{stem}_answers.py", mime="text/x-python", width="stretch",
-            help="The chapter's exercise file with your code in place of the stubs. Run it with "
-                 "python to check everything locally.")
-        upload = st.file_uploader("Upload a file back", type=["py"], key=f"upload:{stem}")
+            help="The chapter's exercise file with your code in place of the stubs. Put it in "
+                 "the exercises/ folder of a clone of the course and run it with python to check "
+                 "everything locally; upload it back here later.")
+        upload = st.file_uploader("Upload a file back", type=["py"], key=f"upload:{stem}",
+                                  help="Exercises whose code in the file is still the untouched "
+                                       "stub keep what you typed here.")
         if upload is not None and st.session_state.get(f"uploaded:{stem}") != upload.file_id:
             st.session_state[f"uploaded:{stem}"] = upload.file_id
             try:

@@ -58,7 +58,7 @@ st.header("Debugging")
 st.markdown(
     r"""
 Bugs in tensor code rarely crash. A wrong `dim` gives a tensor of the right shape with the wrong
-numbers; a sign error moves every point a little. The picture above shows what three such bugs
+numbers; a sign error on one side of an equation can flip every answer. The picture above shows what three such bugs
 do to the triangle. A useful routine:
 
 1. Make the smallest input with a known answer: one ray straight through the middle of the

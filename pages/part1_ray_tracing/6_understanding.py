@@ -54,10 +54,11 @@ question(
 question(
     "The reference renders 512 rays at a time. Why not all 14,400 at once, and why not one at a "
     "time?",
-    "All at once, the intermediate tensors are nrays x ntriangles x 3 floats each: several "
-    "hundred megabytes apiece. One at a time, the Python overhead of each call dominates and "
-    "the arithmetic units sit idle. A chunk of a few hundred rays is big enough to keep the "
-    "vectorised kernels busy and small enough to stay in cache and in memory.",
+    "All at once, each intermediate tensor is nrays x ntriangles x 3 floats: 14,400 x 1,000 x "
+    "3 x 4 bytes, about 170 MB, and a handful of them are alive together. One ray at a time, "
+    "the Python overhead of each call dominates and the arithmetic units sit idle. A chunk of a "
+    "few hundred rays keeps the vectorised kernels busy while each intermediate stays a few "
+    "megabytes.",
 )
 question(
     "Why does Lambert shading clamp $\\hat n \\cdot \\hat l$ at 0, and what does the ambient "

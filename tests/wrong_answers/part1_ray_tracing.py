@@ -210,6 +210,58 @@ def lambert_unnormalised_light(rays, triangles, light, ambient_intensity=0.0):
     return ref.raytrace_mesh_lambert(rays, triangles, light, ambient_intensity) * light.norm()
 
 
+def tri_strict_u(A, B, C, O, D):
+    sol = _tri_solution(A, B, C, O, D)
+    return sol is not None and bool((sol[0] >= 0) & (sol[1] > 0) & (sol[2] >= 0)
+                                    & (sol[1] + sol[2] <= 1))
+
+
+def tri_strict_s(A, B, C, O, D):
+    sol = _tri_solution(A, B, C, O, D)
+    return sol is not None and bool((sol[0] > 0) & (sol[1] >= 0) & (sol[2] >= 0)
+                                    & (sol[1] + sol[2] <= 1))
+
+
+def _batched_triangle(rays, triangle, keep_singular_mask=True, strict=False):
+    nrays = rays.shape[0]
+    A, B, C = einops.repeat(triangle, "p d -> p n d", n=nrays)
+    O, D = rays.unbind(1)
+    mat = t.stack([-D, B - A, C - A], dim=-1)
+    singular = t.linalg.det(mat).abs() < 1e-8
+    mat[singular] = t.eye(3)
+    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
+    hit = ((s > 0) & (u > 0) & (v > 0) & (u + v < 1)) if strict else \
+        ((s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1))
+    return hit & ~singular if keep_singular_mask else hit
+
+
+def raytrace_triangle_no_singular_mask(rays, triangle):
+    return _batched_triangle(rays, triangle, keep_singular_mask=False)
+
+
+def raytrace_triangle_strict(rays, triangle):
+    return _batched_triangle(rays, triangle, strict=True)
+
+
+def mesh_strict(rays, triangles):
+    d = t.stack([t.where(_batched_triangle(rays, tri, strict=True),
+                         ref._ray_triangle_distances(rays, tri[None])[:, 0],
+                         t.tensor(float("inf"))) for tri in triangles], dim=-1)
+    return d.min(-1).values
+
+
+def mesh_no_singular_mask(rays, triangles):
+    O, D = rays[:, None, 0], rays[:, None, 1]
+    A, B, C = triangles[None, :, 0], triangles[None, :, 1], triangles[None, :, 2]
+    mat = t.stack([-D.expand(-1, A.shape[1], -1), (B - A).expand(O.shape[0], -1, -1),
+                   (C - A).expand(O.shape[0], -1, -1)], dim=-1)
+    singular = t.linalg.det(mat).abs() < 1e-8
+    mat[singular] = t.eye(3)
+    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
+    hit = (s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1)
+    return t.where(hit, s, t.tensor(float("inf"))).min(-1).values
+
+
 WRONG_ANSWERS = [
     ("make_rays_1d", "arange that misses the last point", rays_1d_arange),
     ("make_rays_1d", "direction x left at 0", rays_1d_direction_x_zero),
@@ -231,6 +283,14 @@ WRONG_ANSWERS = [
     ("raytrace_triangle", "no s >= 0", raytrace_triangle_loop_no_s),
     ("raytrace_triangle", "the given bugs", raytrace_triangle_rows),
     ("raytrace_triangle", "float instead of bool", raytrace_triangle_float),
+    ("raytrace_triangle", "singular systems not masked out", raytrace_triangle_no_singular_mask),
+    ("raytrace_triangle", "strict inequalities", raytrace_triangle_strict),
+    ("raytrace_triangle_with_bug", "the `& singular` deleted instead of fixed",
+     raytrace_triangle_no_singular_mask),
+    ("triangle_ray_intersects", "strict u > 0", tri_strict_u),
+    ("triangle_ray_intersects", "strict s > 0", tri_strict_s),
+    ("raytrace_mesh", "strict inequalities", mesh_strict),
+    ("raytrace_mesh", "singular systems not masked out", mesh_no_singular_mask),
     ("raytrace_mesh", "farthest instead of nearest", mesh_max_not_min),
     ("raytrace_mesh", "0 instead of inf for misses", mesh_zero_for_miss),
     ("raytrace_mesh", "no s >= 0", mesh_no_s_check),
@@ -243,3 +303,54 @@ WRONG_ANSWERS = [
     ("raytrace_mesh_lambert", "normals not turned to the camera", lambert_no_flip),
     ("raytrace_mesh_lambert", "light not normalised", lambert_unnormalised_light),
 ]
+
+
+# Correct answers written differently: each must pass.
+def rays_2d_float64(ny, nz, y_limit, z_limit):
+    return ref.make_rays_2d(ny, nz, y_limit, z_limit).double()
+
+
+def intersect_numpy_bool(ray, segment):
+    import numpy as np
+    return np.bool_(ref.intersect_ray_1d(ray, segment))
+
+
+def intersect_with_inverse(ray, segment):
+    O, D = ray[:, :2]
+    L1, L2 = segment[:, :2]
+    mat = t.stack([D, L1 - L2], dim=-1)
+    if t.linalg.det(mat).abs() < 1e-8:
+        return False
+    u, v = t.linalg.inv(mat) @ (L1 - O)
+    return bool((u >= 0) & (v >= 0) & (v <= 1))
+
+
+def triangle_0d_tensor(A, B, C, O, D):
+    return t.tensor(ref.triangle_ray_intersects(A, B, C, O, D))
+
+
+def raytrace_triangle_in_place(rays, triangle):
+    rays[:, 1] *= 1.0  # writes into its input; the checks pass copies
+    return ref.raytrace_triangle(rays, triangle)
+
+
+RIGHT_ANSWERS = [
+    ("make_rays_2d", "float64 rays", rays_2d_float64),
+    ("intersect_ray_1d", "a numpy bool", intersect_numpy_bool),
+    ("intersect_ray_1d", "matrix inverse instead of solve", intersect_with_inverse),
+    ("triangle_ray_intersects", "a 0-d bool tensor", triangle_0d_tensor),
+    ("raytrace_triangle", "writes into its input", raytrace_triangle_in_place),
+    ("raytrace_mesh", "t.linalg.solve, as the page teaches", lambda r, tr: _solve_mesh(r, tr)),
+]
+
+
+def _solve_mesh(rays, triangles):
+    O, D = rays[:, None, 0], rays[:, None, 1]
+    A, B, C = triangles[None, :, 0], triangles[None, :, 1], triangles[None, :, 2]
+    mat = t.stack([-D.expand(-1, A.shape[1], -1), (B - A).expand(O.shape[0], -1, -1),
+                   (C - A).expand(O.shape[0], -1, -1)], dim=-1)
+    singular = t.linalg.det(mat).abs() < 1e-8
+    mat[singular] = t.eye(3)
+    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
+    hit = (s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1) & ~singular
+    return t.where(hit, s, t.tensor(float("inf"))).min(-1).values

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
 import torch as t
 from torch import Tensor
 
@@ -43,9 +44,7 @@ def call(fn: Callable, *args: Any, context: str = "", **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except NotImplementedError:
         raise
-    except AssertionError:
-        raise
-    except Exception as err:  # noqa: BLE001 - we re-raise with the input that caused it
+    except Exception as err:  # an `assert` in the learner's own code lands here too  # noqa: BLE001 - we re-raise with the input that caused it
         where = f" {context}" if context else ""
         name = getattr(fn, "__name__", "function")
         raise LearnerCodeError(f"Your `{name}` raised {type(err).__name__}{where}: {err}") from err
@@ -79,11 +78,12 @@ def assert_shape(got: Tensor, expected: tuple[int, ...], what: str) -> None:
 
 def assert_bool_like(got: Any, what: str) -> bool:
     """Accept a Python bool or a one-element bool tensor; return it as a Python bool."""
-    if isinstance(got, bool):
-        return got
+    if isinstance(got, (bool, np.bool_)):
+        return bool(got)
     if isinstance(got, Tensor) and got.numel() == 1 and got.dtype == t.bool:
         return bool(got)
-    raise AssertionError(f"{what}: expected a bool (True/False), got {describe(got)}.")
+    raise AssertionError(f"{what}: expected a bool (True/False), got {describe(got)}. Return a "
+                         "Python bool, e.g. `bool(condition)`.")
 
 
 def _positions(mask: Tensor, limit: int = MAX_LISTED) -> list[tuple[int, ...]]:
@@ -148,8 +148,10 @@ def _value_hint(got: Tensor, expected: Tensor) -> str:
                 t.allclose(g.transpose(-1, -2), e, atol=1e-5):
             return " Your result is the transpose of the expected one."
         nz = e.abs() > 1e-6
-        if nz.any():
-            ratio = g[nz] / e[nz]
-            if t.allclose(ratio, ratio[0].expand_as(ratio), rtol=1e-3) and abs(ratio[0]) > 1e-6:
-                return f" Your values are all {ratio[0].item():.4g} times the expected ones."
+        if nz.all():  # a constant factor only makes sense where nothing is expected to be 0
+            ratio = g / e
+            factor = ratio[0].item()
+            if t.allclose(ratio, ratio[0].expand_as(ratio), rtol=1e-3) and \
+                    abs(factor) > 1e-6 and abs(factor - 1) > 1e-3:
+                return f" Your values are all {factor:.4g} times the expected ones."
     return ""

@@ -196,9 +196,9 @@ def test_make_rays_2d(make_rays_2d: Callable) -> None:
         ny, nz = args[0], args[1]
         assert_shape(got, (ny * nz, 2, 3), what)
         expected = ref.make_rays_2d(*args)
-        if not t.allclose(got, expected, atol=1e-6) and got.shape == expected.shape:
+        if not t.allclose(got.double(), expected.double(), atol=1e-6):
             z_major = expected.reshape(ny, nz, 2, 3).transpose(0, 1).reshape(-1, 2, 3)
-            if t.allclose(got, z_major, atol=1e-6):
+            if t.allclose(got.double(), z_major.double(), atol=1e-6):
                 raise AssertionError(f"{what}: the rays are in z-major order. We need y-major "
                                      "order: ray i * num_pixels_z + j has the i-th y and j-th z.")
         assert_close(got, expected, what, atol=1e-6)
@@ -220,6 +220,11 @@ _TRIANGLE_CASES = [
     ("a ray through the corner B (u = 1, v = 0)", (0, 0, 0), (1, 0.5, 0.0), True),
     ("a triangle behind the ray's origin (s < 0)", (4, 0, 0), (1, 0.2, 0.2), False),
     ("a ray parallel to the triangle's plane", (0, 0, 0), (0, 1, 0), False),
+    # Replacing the singular matrix by the identity gives (s, u, v) = (0.5, 0.2, 0.2) here: a
+    # "hit" unless the singular systems are masked out.
+    ("a ray parallel to the triangle's plane, just beside it", (2.5, 0.2, 0.2), (0, 1, 0), False),
+    ("a ray through the middle of edge AC (u = 0 exactly)", (0, 0, 0), (1, 0, 0.25), True),
+    ("a ray starting on the triangle (s = 0 exactly)", (2, 0.2, 0.2), (1, 0, 0), True),
     ("a ray from off the origin, straight along x", (0, 0.3, 0.3), (1, 0, 0), True),
     ("a ray coming from the far side, going -x", (5, 0.2, 0.2), (-1, 0, 0), True),
 ]
@@ -341,6 +346,13 @@ def test_raytrace_mesh(raytrace_mesh: Callable) -> None:
          _square(-1.0)),
         ("a camera between two squares", _camera_rays(6, 0.0, 0.4),
          t.cat([_square(-1.5), _square(1.5)])),
+        ("rays through a triangle's edge and corner, and one starting on it",
+         t.tensor([[[0.0, 0.0, 0.0], [1.0, 0.25, 0.25]], [[0.0, 0.0, 0.0], [1.0, 0.0, 0.25]],
+                   [[0.0, 0.0, 0.0], [1.0, 0.5, 0.0]], [[2.0, 0.2, 0.2], [1.0, 0.0, 0.0]]]),
+         _TRI[None]),
+        ("a triangle parallel to the rays (a singular system for every ray)",
+         t.tensor([[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]], [[0.0, 0.1, 0.0], [1.0, 0.0, 0.0]]]),
+         t.tensor([[[-0.5, -0.2, -0.3], [0.5, -0.2, -0.3], [-0.5, 0.8, -0.3]]])),
     ]
     for description, rays_in, tris in cases:
         what = f"raytrace_mesh on {description}"
@@ -366,7 +378,7 @@ def test_rotation_matrix(rotation_matrix: Callable) -> None:
         (0.1, None), (-1.3, None), (math.pi, None),
     ]
     for theta, expected in cases:
-        what = f"rotation_matrix(t.tensor({theta:.4g}))"
+        what = f"rotation_matrix(t.tensor({theta!r}))"
         got = assert_is_tensor(call(rotation_matrix, t.tensor(theta), context=f"on {what}"), what)
         assert_shape(got, (3, 3), what)
         if expected is None:

@@ -31,6 +31,9 @@ class Exercise:
     # For exercises whose stub is given code rather than `raise NotImplementedError()` (e.g. "find
     # the bugs"): the name of a function in the solutions file whose body becomes the stub.
     stub_from: str | None = None
+    # Earlier exercises whose reference solution would answer this one outright; the runner
+    # leaves them out of the namespace (e.g. raytrace_triangle for the debugging exercise).
+    withhold: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -58,9 +61,6 @@ def _load_chapter(stem: str) -> Chapter:
 
 
 _COMING_SOON = (
-    Chapter("part2_cnns", 2, "CNNs & ResNets",
-            "Modules, a training loop, convolutions from strides, and a ResNet34 that loads real "
-            "ImageNet weights.", available=False),
     Chapter("part3_optimization", 3, "Optimization",
             "SGD, RMSprop, Adam and AdamW from scratch, loss landscapes, sweeps, and distributed "
             "training on CPU.", available=False),
@@ -71,7 +71,8 @@ _COMING_SOON = (
             available=False),
 )
 
-CHAPTERS: tuple[Chapter, ...] = (_load_chapter("part1_ray_tracing"), *_COMING_SOON)
+CHAPTERS: tuple[Chapter, ...] = (_load_chapter("part1_ray_tracing"), _load_chapter("part2_cnns"),
+                                  *_COMING_SOON)
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ch in CHAPTERS for ex in ch.exercises}
 
 

@@ -108,6 +108,7 @@ EXERCISES = (
     _ex(
         "raytrace_triangle_with_bug", "Debugging: find the three bugs", section="triangles",
         difficulty=2, importance=3, minutes=(10, 20), stub_from="_buggy_raytrace_triangle",
+        withhold=("raytrace_triangle",),
         task=(
             "This function should do what `raytrace_triangle` does, but it has three bugs. It "
             "runs without errors, which makes them harder to find. Fix it. Try it on a single "

@@ -14,9 +14,10 @@ def namespace_for(ex: registry.Exercise) -> dict[str, Any]:
     solutions = importlib.import_module(f"solutions.{ex.chapter}")
     this_and_later = {e.name for e in registry.chapter(ex.chapter).exercises} - \
         {e.name for e in registry.exercises_before(ex.id)}
+    hidden = this_and_later | set(ex.withhold)
     namespace = {"__name__": "__learner__", "__builtins__": __builtins__}
     for name, value in vars(solutions).items():
-        if name.startswith("_") or name in this_and_later:
+        if name.startswith("_") or name in hidden:
             continue
         namespace[name] = value
     return namespace

@@ -1,0 +1,64 @@
+"""Download all answers as a file and upload it back, without losing work."""
+
+import subprocess
+import sys
+
+from utils import answers, registry, sources
+from utils.site_config import ROOT
+
+STEM = "part1_ray_tracing"
+CHAPTER = registry.chapter(STEM)
+
+
+def _typed_answers() -> dict[str, str]:
+    first, second = CHAPTER.exercises[:2]
+    return {
+        first.name: "HELPER = 3  # typed next to the answer\n\n" + sources.solution_source(first),
+        second.name: sources.stub_source(second).replace("raise NotImplementedError()",
+                                                         "return (1 +  # unfinished"),
+    }
+
+
+def test_round_trip_keeps_helpers_and_unfinished_code():
+    typed = _typed_answers()
+    back = answers.parse_answers(STEM, answers.answers_file(STEM, typed))
+    assert back == {name: code.strip("\n") for name, code in typed.items()}
+
+
+def test_uploading_the_fresh_exercise_file_changes_nothing():
+    pristine = (ROOT / "exercises" / f"{STEM}.py").read_text()
+    assert answers.parse_answers(STEM, pristine) == {}
+
+
+def test_a_plain_file_gives_back_its_definitions():
+    ex = CHAPTER.exercises[0]
+    text = "import torch as t\n\n" + sources.solution_source(ex) + "\n\nprint('hi')\n"
+    assert answers.parse_answers(STEM, text) == {ex.name: sources.solution_source(ex)}
+
+
+def test_a_plain_file_with_a_syntax_error_says_where():
+    try:
+        answers.parse_answers(STEM, "def make_rays_1d(:\n")
+    except ValueError as err:
+        assert "line 1" in str(err)
+    else:
+        raise AssertionError("no error")
+
+
+def test_downloaded_file_runs_its_checks(tmp_path):
+    ex = CHAPTER.exercises[0]
+    path = ROOT / "exercises" / "_test_download.py"
+    path.write_text(answers.answers_file(STEM, {ex.name: sources.solution_source(ex)}))
+    try:
+        out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                             timeout=120)
+    finally:
+        path.unlink()
+    assert f"✓ passed               {ex.name}" in out.stdout
+
+
+def test_downloaded_file_outside_the_repository_says_what_to_do(tmp_path):
+    path = tmp_path / "answers.py"
+    path.write_text(answers.answers_file(STEM, {}))
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0 and "exercises/ folder of a clone" in out.stderr
