@@ -29,3 +29,20 @@ def test_page_runs_without_exception(page):
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} shows no title"
     print(f"{page}: {time.perf_counter() - started:.2f} s")
+
+
+@pytest.mark.parametrize("page, button", [
+    ("pages/part2_cnns/2_training.py", "train_mlp"),
+    ("pages/part2_cnns/3_convolutions.py", "train_convnet"),
+])
+def test_training_demos_train_and_plot(page, button):
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    app.run()
+    app.switch_page(page)
+    app.run()
+    charts_before = len(app.get("plotly_chart"))
+    app.button(key=button).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("plotly_chart")) >= charts_before + 2
+    # The progress bar ends on the trained model's accuracy.
+    assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))

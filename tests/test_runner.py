@@ -90,3 +90,14 @@ def test_the_debugging_exercise_cannot_borrow_the_reference():
     ex = registry.get("part1_ray_tracing.raytrace_triangle_with_bug")
     result = run(ex.id, "raytrace_triangle_with_bug = raytrace_triangle\n")
     assert result.status == "error" and "NameError" in result.message
+
+
+ALL = [ex for ch in registry.CHAPTERS if ch.available for ex in ch.exercises]
+
+
+@pytest.mark.parametrize("ex", ALL, ids=[ex.id for ex in ALL])
+def test_every_reference_solution_passes_in_the_sandbox(ex):
+    """What a learner who pastes the solution sees: catches anything the sandbox breaks (a
+    library writing to /tmp, a lazy import of a file the child may not read...)."""
+    result = run(ex.id, sources.solution_source(ex))
+    assert result.status == "passed", result.message

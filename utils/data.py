@@ -16,6 +16,7 @@ never touch the network.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
@@ -221,6 +222,7 @@ def load_cifar10(root: Path | None = None, remote: RemoteFile = CIFAR10_FILE) ->
 # Offline defaults, in the same format
 
 
+@functools.lru_cache(maxsize=4)
 def offline_digits(seed: int = 0, test_fraction: float = 0.2) -> ImageSet:
     """scikit-learn's 1797 handwritten 8x8 digits, scaled to 20x20 and padded to 28x28 the way
     MNIST frames its digits, split into train and test with a fixed seed."""
@@ -267,6 +269,7 @@ def _shape_mask(kind: int, size: int, gen: t.Generator) -> Tensor:
     return masks[kind].float()
 
 
+@functools.lru_cache(maxsize=4)
 def offline_shapes(n_train: int = 2000, n_test: int = 500, seed: int = 0) -> ImageSet:
     """A generated CIFAR-like set: 32x32 colour images of 10 kinds of shape and texture, each
     drawn with random position, size, colours and noise."""

@@ -153,6 +153,32 @@ def colab_badge(stem: str) -> None:
     st.markdown(f"[![Open in Colab]({COLAB_BADGE})]({colab_url(stem)})")
 
 
+def chapter_overview(stem: str, introduction: str, objectives: str) -> None:
+    """A chapter's first page: why, what you will be able to do, the sections with their time,
+    where to work, and your progress."""
+    from utils.navigation import section_page  # here: navigation builds st.Page objects
+
+    chapter_header(stem, "overview")
+    st.markdown(introduction)
+    st.subheader("What you will be able to do")
+    st.markdown(objectives)
+    st.subheader("Sections")
+    ch = registry.chapter(stem)
+    for i, (key, title) in enumerate(ch.sections[1:], start=1):
+        minutes = sum(ex.minutes[1] for ex in ch.exercises if ex.section == key)
+        budget = f" — about {minutes} minutes of exercises" if minutes else ""
+        st.page_link(section_page(stem, key), label=f"{i}. {title}{budget}")
+    st.subheader("Where to work")
+    st.markdown(
+        f"Solve the exercises in the editors on each page, or in `exercises/{stem}.py` on your "
+        f"machine (`python exercises/{stem}.py` checks them all), or in the Colab notebook:")
+    colab_badge(stem)
+    st.markdown("Each exercise's code runs with the reference solutions of the earlier exercises "
+                "available, so you can skip one you are stuck on and come back to it.")
+    st.subheader("Your progress in this chapter")
+    st.dataframe(chapter_progress_table(stem), hide_index=True, width="stretch")
+
+
 def chapter_progress_table(stem: str) -> list[dict[str, str]]:
     """Rows for a progress overview: one per exercise with its status."""
     ch = registry.chapter(stem)

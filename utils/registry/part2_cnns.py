@@ -129,5 +129,4 @@ CHAPTER = Chapter(
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,
-    available=False,  # until its checks and pages land
 )

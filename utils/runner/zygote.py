@@ -44,6 +44,16 @@ for _chapter in registry.CHAPTERS:
     if _chapter.available:
         importlib.import_module(f"solutions.{_chapter.stem}")
         importlib.import_module(f"utils.checks.{_chapter.stem}")
+# The offline datasets the training checks use: loaded once here, shared by every forked child.
+from utils import data as _data  # noqa: E402
+
+_data.offline_digits()
+# One optimizer step, so that torch's lazy imports for training happen here, not in every child.
+_w = torch.nn.Parameter(torch.zeros(2))
+_opt = torch.optim.Adam([_w])
+(_w.sum()).backward()
+_opt.step()
+del _w, _opt
 
 MAX_REPORT_BYTES = 1 << 20
 CHILD_STARTUP_SECONDS = 5.0  # from fork to "ready"; only a starved machine takes this long
@@ -68,6 +78,7 @@ def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
         os.chdir(scratch)
         os.environ.clear()
         os.environ.update(clean_env(scratch))
+        tempfile.tempdir = scratch  # cached in the zygote as /tmp, which the child cannot write
         confine.confine_current_process(layers, scratch, request["limits"])
         child.execute(request["exercise_id"], request["code"], report_fd=3)
     except BaseException:  # noqa: BLE001 - report what broke, on the learner's stderr

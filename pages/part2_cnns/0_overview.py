@@ -1,0 +1,22 @@
+from utils.widgets import chapter_overview
+
+chapter_overview(
+    "part2_cnns",
+    introduction=r"""
+PyTorch's `nn.Linear`, `nn.Conv2d` and training loops can feel like magic boxes. In this chapter
+you open them: you write the modules yourself, on top of plain tensors and `nn.Parameter`, write
+the loop that trains them and the loop that measures them, and finish with a convolutional
+network that reads handwritten digits with more than 95 % accuracy, trained in seconds on a CPU.
+
+Everything runs offline: when MNIST can't be downloaded, the pages and checks use scikit-learn's
+handwritten digits, scaled to MNIST's 28 x 28 frame.
+""",
+    objectives="""
+- Write an `nn.Module`: register parameters and submodules, initialise weights the way PyTorch
+  does, and explain why that initialisation scale is $1/\\sqrt{\\text{fan-in}}$.
+- Write a training loop (batches, loss, `zero_grad`, `backward`, `step`) and a validation loop
+  that measures accuracy correctly.
+- Say what a convolution and a max pool compute, and how stride and padding set the output size.
+- Build and train a small convolutional network, and look at what its first layer learned.
+""",
+)

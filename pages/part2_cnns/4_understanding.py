@@ -1,0 +1,56 @@
+from utils.widgets import chapter_header, question
+
+STEM = "part2_cnns"
+chapter_header(STEM, "understanding")
+
+question(
+    "Why does PyTorch initialise a linear layer's weights with a scale of "
+    "$1/\\sqrt{\\text{in\\_features}}$?",
+    "Each output sums `in_features` products. With independent weights of variance $\\sigma^2$ "
+    "and inputs of variance 1, the sum has variance $\\text{in} \\cdot \\sigma^2$. Choosing "
+    "$\\sigma \\propto 1/\\sqrt{\\text{in}}$ keeps that variance about the same from layer to "
+    "layer, so signals neither explode nor vanish at the start of training.",
+)
+question(
+    "What goes wrong if you forget `optimizer.zero_grad()`?",
+    "`backward()` adds to `.grad`. Without clearing it, each step uses the sum of every gradient "
+    "so far: the updates point in stale directions and grow, and training stalls or diverges. "
+    "(On the digits it drops from about 90 % to about 50 % after two epochs.)",
+)
+question(
+    "Why append `loss.item()` rather than `loss` to the list of losses?",
+    "The loss tensor keeps a reference to the whole computational graph of its batch (all the "
+    "intermediate activations needed for backward). Keeping every batch's loss tensor keeps "
+    "every graph alive, and memory grows with each step. `.item()` is just a Python float.",
+)
+question(
+    "Your validation accuracy is the mean of each batch's accuracy. When is that wrong?",
+    "When the batches have different sizes (usually the last one is smaller): a batch of 8 "
+    "images then counts as much as a batch of 512. Count correct predictions over all batches "
+    "and divide by the total number of images.",
+)
+question(
+    "Why is the validation loop run under `t.inference_mode()`, and why call `model.eval()`?",
+    "No gradients are needed to measure accuracy, so not recording the graph saves memory and "
+    "time. `model.eval()` switches layers that behave differently in training (dropout, batch "
+    "normalisation) to their evaluation behaviour.",
+)
+question(
+    "A 5 x 5 convolution with stride 2 and padding 2 is applied to a 28 x 28 image. What size is "
+    "the output?",
+    "$\\lfloor (28 + 2 \\cdot 2 - 5) / 2 \\rfloor + 1 = \\lfloor 27/2 \\rfloor + 1 = 14$: "
+    "14 x 14.",
+)
+question(
+    "How many weights does a 3 x 3 convolution from 32 to 64 channels have (no bias), and how "
+    "many would a linear layer from a 32 x 14 x 14 input to a 64 x 14 x 14 output need?",
+    "The convolution: $64 \\cdot 32 \\cdot 9 = 18{,}432$. The linear layer: $(32 \\cdot 196) "
+    "\\cdot (64 \\cdot 196) \\approx 78.7$ million. Sharing one small kernel across positions is "
+    "what makes convolutions affordable, and it builds in that a pattern means the same "
+    "anywhere.",
+)
+question(
+    "Why does max pooling pad with $-\\infty$ rather than 0?",
+    "The pad must never be the maximum. With zeros, a window of negative values next to the "
+    "border would return 0, a value that is not in the input.",
+)

@@ -1,0 +1,123 @@
+"""Chapter 2's figures and demo models, computed from the reference solutions and cached.
+
+Trained models are cached per server (st.cache_resource) so a second visitor does not wait; the
+first training run reports its progress through `progress`, which pages connect to st.progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+import torch as t
+from plotly.subplots import make_subplots
+
+from solutions import part2_cnns as sol
+from utils.data import ImageSet
+
+# The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
+# benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
+MLP_DEMO = sol.SimpleMLPTrainingArgs(epochs=3, batch_size=32, learning_rate=2e-3, seed=0)
+CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batch_size=32,
+                                         learning_rate=2e-3, seed=0)
+
+ProgressFn = Callable[[int, int], None]
+
+
+@st.cache_resource
+def demo_data() -> ImageSet:
+    return sol.get_training_data(MLP_DEMO)
+
+
+@st.cache_resource(show_spinner=False)
+def _trained(model_name: str, _progress: ProgressFn | None = None) -> tuple:
+    args = MLP_DEMO if model_name == "SimpleMLP" else CONVNET_DEMO
+    return sol.train(replace(args, progress=_progress))
+
+
+def trained_model(model_name: str, progress: ProgressFn | None = None) -> tuple:
+    """(losses, accuracies, model) of the reference training run; cached after the first."""
+    return _trained(model_name, progress)
+
+
+def train_with_progress(model_name: str, bar) -> tuple:
+    """Train (or fetch) a demo model, moving `bar` (an st.progress) while it trains."""
+    def progress(step: int, total: int) -> None:
+        bar.progress(step / total, text=f"Training the {model_name}: batch {step} of {total}")
+
+    result = trained_model(model_name, progress)
+    bar.progress(1.0, text=f"{model_name} trained: test accuracy {result[1][-1]:.1%}")
+    return result
+
+
+def training_curves(losses: list[float], accuracies: list[float], title: str) -> go.Figure:
+    """Loss per batch and test accuracy per epoch, on two y axes."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(y=losses, name="training loss (per batch)", mode="lines",
+                             line={"color": "#4c6ef5"}), secondary_y=False)
+    per_epoch = len(losses) // max(len(accuracies), 1)
+    fig.add_trace(go.Scatter(x=[per_epoch * (i + 1) - 1 for i in range(len(accuracies))],
+                             y=accuracies, name="test accuracy (per epoch)",
+                             mode="lines+markers", line={"color": "#d9480f"}), secondary_y=True)
+    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text="batch")
+    fig.update_yaxes(title_text="loss", secondary_y=False)
+    fig.update_yaxes(title_text="accuracy", range=[0, 1], secondary_y=True)
+    return fig
+
+
+def digit_probabilities(index: int, trained: t.nn.Module) -> go.Figure:
+    """A test digit, and the class probabilities of an untrained and the trained model."""
+    data = demo_data()
+    image = data.test_images[index:index + 1]
+    t.manual_seed(MLP_DEMO.seed)
+    untrained = type(trained)()
+    with t.inference_mode():
+        before = untrained(image).softmax(-1)[0]
+        after = trained.eval()(image).softmax(-1)[0]
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.3, 0.7],
+                        subplot_titles=[f"test image {index} (label {int(data.test_labels[index])})",
+                                        "class probabilities"])
+    fig.add_trace(go.Heatmap(z=image[0, 0].flip(0).numpy(), colorscale="gray", showscale=False),
+                  row=1, col=1)
+    for probs, name, colour in ((before, "before training", "#adb5bd"),
+                                (after, "after training", "#d9480f")):
+        fig.add_trace(go.Bar(x=[str(d) for d in range(10)], y=probs.numpy(), name=name,
+                             marker_color=colour), row=1, col=2)
+    fig.update_xaxes(showticklabels=False, row=1, col=1)
+    fig.update_yaxes(showticklabels=False, scaleanchor="x", row=1, col=1)
+    fig.update_yaxes(range=[0, 1], row=1, col=2)
+    fig.update_layout(height=330, barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def feature_maps(index: int, convnet: t.nn.Module) -> go.Figure:
+    """What the trained ConvNet's first layer sees: its 32 channels after ReLU, for one digit."""
+    image = demo_data().test_images[index:index + 1]
+    with t.inference_mode():
+        maps = convnet.relu1(convnet.conv1(image))[0]  # (32, 28, 28)
+    fig = px.imshow(maps.flip(1).numpy(), facet_col=0, facet_col_wrap=8,
+                    color_continuous_scale="viridis", origin="lower")
+    fig.for_each_annotation(lambda a: a.update(text=f"channel {a.text.split('=')[-1]}"))
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_layout(height=520, coloraxis_showscale=False,
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def kernels(convnet: t.nn.Module) -> go.Figure:
+    """The 32 learned 3x3 kernels of conv1."""
+    weights = convnet.conv1.weight.detach()[:, 0]
+    fig = px.imshow(weights.flip(1).numpy(), facet_col=0, facet_col_wrap=16,
+                    color_continuous_scale="RdBu", color_continuous_midpoint=0.0, origin="lower")
+    fig.for_each_annotation(lambda a: a.update(text=""))
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_layout(height=180, coloraxis_showscale=False,
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
