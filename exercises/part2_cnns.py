@@ -162,6 +162,18 @@ def get_training_data(args: SimpleMLPTrainingArgs) -> ImageSet:
     return get_mnist(allow_download=args.download)
 
 
+# %%
+def evaluate(model: nn.Module, loader: DataLoader) -> float:
+    """Given: the fraction of examples whose highest logit is the right label."""
+    model.eval()
+    correct = total = 0
+    with t.inference_mode():
+        for images, labels in loader:
+            correct += int((model(images).argmax(dim=-1) == labels).sum())
+            total += len(labels)
+    return correct / total
+
+
 # %% [markdown]
 # ## Training a network
 
@@ -186,18 +198,6 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
     Returns (the loss of every training batch, the test accuracy after each epoch, the model).
     """
     raise NotImplementedError()
-
-
-# %%
-def evaluate(model: nn.Module, loader: DataLoader) -> float:
-    """Given: the fraction of examples whose highest logit is the right label."""
-    model.eval()
-    correct = total = 0
-    with t.inference_mode():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=-1) == labels).sum())
-            total += len(labels)
-    return correct / total
 
 
 # %% [markdown]

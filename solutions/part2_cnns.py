@@ -105,6 +105,17 @@ def get_training_data(args: SimpleMLPTrainingArgs) -> ImageSet:
     return get_mnist(allow_download=args.download)
 
 
+def evaluate(model: nn.Module, loader: DataLoader) -> float:
+    """Given: the fraction of examples whose highest logit is the right label."""
+    model.eval()
+    correct = total = 0
+    with t.inference_mode():
+        for images, labels in loader:
+            correct += int((model(images).argmax(dim=-1) == labels).sum())
+            total += len(labels)
+    return correct / total
+
+
 def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Module]:
     """Train a fresh args.model_class() (a SimpleMLP by default) with Adam (lr = args.learning_rate) and cross-entropy on the training
     images of `get_training_data(args)`, in shuffled batches of args.batch_size, for args.epochs.
@@ -136,17 +147,6 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
                 args.progress(step, total_steps)
         accuracies.append(evaluate(model, test_loader))
     return losses, accuracies, model
-
-
-def evaluate(model: nn.Module, loader: DataLoader) -> float:
-    """Given: the fraction of examples whose highest logit is the right label."""
-    model.eval()
-    correct = total = 0
-    with t.inference_mode():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=-1) == labels).sum())
-            total += len(labels)
-    return correct / total
 
 
 class Conv2d(nn.Module):

@@ -66,3 +66,17 @@ def test_notebook_runs_top_to_bottom_with_solutions_pasted_in(ch, tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"{len(ch.exercises)}/{len(ch.exercises)} passed" in out.stdout
+
+
+def test_given_code_is_defined_before_the_exercises_that_use_it():
+    """A notebook runs top to bottom: an exercise's check cell must not need a later cell."""
+    import ast
+
+    for ch in AVAILABLE:
+        order = [item.name for item in sources.top_level(ch.stem) if item.name]
+        for ex in ch.exercises:
+            node = next(i.node for i in sources.top_level(ch.stem) if i.name == ex.name)
+            used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            later = [name for name in order[order.index(ex.name) + 1:]
+                     if name in used and not name.startswith("_")]
+            assert not later, f"{ex.id} uses {later}, defined after it in solutions/{ch.stem}.py"
