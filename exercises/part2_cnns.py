@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import einops
+import numpy as np
 import torch as t
 import torch.nn.functional as F
-from jaxtyping import Float
+from jaxtyping import Float, Int
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.data import ImageSet, get_mnist
+from utils.data import ImageSet, get_mnist, load_resnet34_weights
 
 from utils.checks import part2_cnns as tests
 
@@ -284,6 +285,265 @@ class ConvNet(nn.Module):
 
     def forward(self, x: Float[Tensor, "batch 1 28 28"]) -> Float[Tensor, "batch 10"]:
         raise NotImplementedError()
+
+
+# %% [markdown]
+# ## ResNets
+
+
+# %% [markdown]
+# ### Exercise: `BatchNorm2d` — Batch normalisation
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
+#
+# Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and `bias`, buffers `running_mean`, `running_var` and `num_batches_tracked`, and a `forward` that normalises each channel with the batch's statistics while training (updating the running ones) and with the running statistics in eval mode:
+#
+# $$y =
+# rac{x - \mu}{\sqrt{\sigma^2 +
+# arepsilon}} \cdot \gamma + eta$$
+#
+# Check it with `tests.test_BatchNorm2d(BatchNorm2d)`.
+
+
+# %%
+class BatchNorm2d(nn.Module):
+    """Batch normalisation over the channels of (batch, channels, height, width), like
+    nn.BatchNorm2d(num_features, eps, momentum).
+
+    Parameters `weight` (ones) and `bias` (zeros), shape (num_features,). Buffers (saved in the
+    state dict but not trained): `running_mean` (zeros), `running_var` (ones) and
+    `num_batches_tracked` (a 0-d integer tensor, 0).
+
+    In training mode, normalise each channel with the batch's mean and biased variance (over
+    batch, height and width), and update the running statistics:
+    running = (1 - momentum) * running + momentum * batch_statistic, where the variance used for
+    the update is the unbiased one (divided by n - 1), as PyTorch does. In eval mode, normalise
+    with the running statistics. Then scale by `weight` and shift by `bias`.
+    """
+    running_mean: Float[Tensor, "num_features"]
+    running_var: Float[Tensor, "num_features"]
+    num_batches_tracked: Tensor
+
+    def __init__(self, num_features: int, eps: float = 1e-05, momentum: float = 0.1):
+        raise NotImplementedError()
+
+    def forward(self, x: Float[Tensor, "batch channels h w"]) -> Float[Tensor, "batch channels h w"]:
+        raise NotImplementedError()
+
+    def extra_repr(self) -> str:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `AveragePool` — Average pooling
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `AveragePool`: the mean over height and width, `(b, c, h, w) -> (b, c)`.
+#
+# Check it with `tests.test_AveragePool(AveragePool)`.
+
+
+# %%
+class AveragePool(nn.Module):
+    """The mean over height and width: (batch, channels, h, w) -> (batch, channels)."""
+
+    def forward(self, x: Float[Tensor, "batch channels h w"]) -> Float[Tensor, "batch channels"]:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `Sequential` — Sequential
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `Sequential(*modules)`: register each module under the name `'0'`, `'1'`, ..., apply them in order in `forward`, and support `seq[i]` (negative `i` too) and `len(seq)`.
+#
+# Check it with `tests.test_Sequential(Sequential)`.
+
+
+# %%
+class Sequential(nn.Module):
+    """Apply modules one after the other, like nn.Sequential. Registers them as submodules
+    named "0", "1", ..., so that their parameters are named "0.weight", "1.weight", ...
+    Indexing (`seq[i]`, negative i included) returns the i-th module."""
+
+    def __init__(self, *modules: nn.Module):
+        raise NotImplementedError()
+
+    def __getitem__(self, index: int) -> nn.Module:
+        raise NotImplementedError()
+
+    def __len__(self) -> int:
+        raise NotImplementedError()
+
+    def forward(self, x: Tensor) -> Tensor:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `ResidualBlock` — A residual block
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
+#
+# Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's attribute names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its docstring lays out: $	ext{ReLU}(	ext{left}(x) + 	ext{right}(x))$.
+#
+# Check it with `tests.test_ResidualBlock(ResidualBlock)`.
+
+
+# %%
+class ResidualBlock(nn.Module):
+    """A ResNet basic block, with torchvision's attribute names.
+
+    Left branch: conv1 (3x3, stride first_stride, padding 1) -> bn1 -> relu -> conv2 (3x3,
+    padding 1) -> bn2. Right branch (`downsample`): the identity (downsample = None) when
+    first_stride == 1 and in_feats == out_feats, else Sequential(Conv2d 1x1 with stride
+    first_stride, BatchNorm2d). Output: relu(left + right). All convolutions without bias.
+    """
+
+    def __init__(self, in_feats: int, out_feats: int, first_stride: int = 1):
+        raise NotImplementedError()
+
+    def forward(self, x: Float[Tensor, "batch in_feats h w"]) -> \
+            Float[Tensor, "batch out_feats oh ow"]:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `BlockGroup` — A group of blocks
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `BlockGroup(n_blocks, in_feats, out_feats, first_stride=1)`, a `Sequential` of residual blocks where only the first changes the features and the stride.
+#
+# Check it with `tests.test_BlockGroup(BlockGroup)`.
+
+
+# %%
+class BlockGroup(Sequential):
+    """n_blocks ResidualBlocks in a row (a Sequential, so they are named "0", "1", ...). Only the
+    first changes the number of features and uses first_stride; the others keep out_feats and
+    stride 1."""
+
+    def __init__(self, n_blocks: int, in_feats: int, out_feats: int, first_stride: int = 1):
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `ResNet34` — ResNet34
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 30–45 minutes
+#
+# Write `ResNet34`, with torchvision's attribute names as its docstring lists, for any number of block groups. With the defaults it has 21,797,672 parameters and its state dict has the same keys as torchvision's `resnet34`, so the ImageNet weights load with `strict=True`.
+#
+# Check it with `tests.test_ResNet34(ResNet34)`.
+
+
+# %%
+class ResNet34(nn.Module):
+    """ResNet34 with torchvision's parameter names, so that its ImageNet weights load directly.
+
+    conv1 (3 -> 64, 7x7, stride 2, padding 3) -> bn1 -> relu -> maxpool (3, stride 2, padding 1)
+    -> layer1 ... layerN, one BlockGroup per entry of the three lists -> avgpool (AveragePool)
+    -> fc (Linear to n_classes). With the defaults: 21,797,672 parameters.
+    """
+
+    def __init__(
+        self,
+        n_blocks_per_group: tuple[int, ...] = (3, 4, 6, 3),
+        out_features_per_group: tuple[int, ...] = (64, 128, 256, 512),
+        first_strides_per_group: tuple[int, ...] = (1, 2, 2, 2),
+        n_classes: int = 1000,
+    ):
+        raise NotImplementedError()
+
+    def forward(self, x: Float[Tensor, "batch 3 h w"]) -> Float[Tensor, "batch n_classes"]:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `copy_weights` — Copying weights by position
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `copy_weights(my_model, pretrained)`: load the i-th tensor of the state dict `pretrained` into the i-th entry of `my_model.state_dict()`, whatever the names, and raise a `ValueError` that names both keys when the counts or shapes differ.
+#
+# Check it with `tests.test_copy_weights(copy_weights)`.
+
+
+# %%
+def copy_weights(my_model: nn.Module, pretrained: dict[str, Tensor]) -> nn.Module:
+    """Load the tensors of `pretrained` (a state dict, e.g. torchvision's) into `my_model`,
+    matching them by position rather than by name: the i-th entry of my_model.state_dict() gets
+    the i-th tensor of `pretrained`. Raise a ValueError naming both keys if the counts or any
+    shapes differ. Returns my_model.
+    """
+    raise NotImplementedError()
+
+
+# %%
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+
+
+# %%
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+# %% [markdown]
+# ### Exercise: `prepare_data` — Preparing images for ImageNet models
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `prepare_data(images)`: turn a list of `(h, w, 3)` uint8 photos into a `(n, 3, 224, 224)` batch the way ImageNet models expect: scale to [0, 1], resize the shorter side to 256, crop the centre 224 x 224, normalise each channel.
+#
+# Check it with `tests.test_prepare_data(prepare_data)`.
+
+
+# %%
+def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
+    """ImageNet preprocessing of RGB images given as (height, width, 3) uint8 arrays.
+
+    For each image: scale to [0, 1]; resize so the shorter side is 256 pixels, keeping the
+    aspect ratio (F.interpolate, bilinear, antialias=True, sizes rounded down); crop the central
+    224 x 224; normalise each channel with IMAGENET_MEAN and IMAGENET_STD. Stack into a batch.
+    """
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `predict` — Predicting
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
+#
+# Write `predict(model, images)`: the top class of each image and its probability (softmax of the logits), with the model in eval mode and no gradients.
+#
+# Check it with `tests.test_predict(predict)`.
+
+
+# %%
+def predict(model: nn.Module, images: Float[Tensor, "n 3 h w"]) -> \
+        tuple[Float[Tensor, "n"], Int[Tensor, "n"]]:
+    """The model's top class for each image and its probability, in eval mode, without
+    gradients: (probabilities, classes)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `get_resnet_for_feature_extraction` — Bonus: feature extraction
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–20 minutes
+#
+# Write `get_resnet_for_feature_extraction(n_classes)`: a `ResNet34` loaded with the ImageNet weights (via `load_resnet34_weights()`, which returns None offline), every parameter frozen, and a fresh trainable `fc` with `n_classes` outputs.
+#
+# Check it with `tests.test_get_resnet_for_feature_extraction(get_resnet_for_feature_extraction)`.
+
+
+# %%
+def get_resnet_for_feature_extraction(n_classes: int) -> ResNet34:
+    """A ResNet34 with the ImageNet weights (when `load_resnet34_weights` can get them), every
+    parameter frozen (requires_grad False), and a new, trainable `fc` layer with n_classes
+    outputs in place of the old one."""
+    raise NotImplementedError()
 
 
 # %%

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import einops
+import numpy as np
 import torch as t
 import torch.nn.functional as F
-from jaxtyping import Float
+from jaxtyping import Float, Int
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.data import ImageSet, get_mnist
+from utils.data import ImageSet, get_mnist, load_resnet34_weights
 
 
 class ReLU(nn.Module):
@@ -210,3 +211,225 @@ class ConvNet(nn.Module):
         x = self.pool1(self.relu1(self.conv1(x)))
         x = self.pool2(self.relu2(self.conv2(x)))
         return self.fc2(self.relu3(self.fc1(self.flatten(x))))
+
+
+class BatchNorm2d(nn.Module):
+    """Batch normalisation over the channels of (batch, channels, height, width), like
+    nn.BatchNorm2d(num_features, eps, momentum).
+
+    Parameters `weight` (ones) and `bias` (zeros), shape (num_features,). Buffers (saved in the
+    state dict but not trained): `running_mean` (zeros), `running_var` (ones) and
+    `num_batches_tracked` (a 0-d integer tensor, 0).
+
+    In training mode, normalise each channel with the batch's mean and biased variance (over
+    batch, height and width), and update the running statistics:
+    running = (1 - momentum) * running + momentum * batch_statistic, where the variance used for
+    the update is the unbiased one (divided by n - 1), as PyTorch does. In eval mode, normalise
+    with the running statistics. Then scale by `weight` and shift by `bias`.
+    """
+
+    running_mean: Float[Tensor, "num_features"]
+    running_var: Float[Tensor, "num_features"]
+    num_batches_tracked: Tensor
+
+    def __init__(self, num_features: int, eps: float = 1e-05, momentum: float = 0.1):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.weight = nn.Parameter(t.ones(num_features))
+        self.bias = nn.Parameter(t.zeros(num_features))
+        self.register_buffer("running_mean", t.zeros(num_features))
+        self.register_buffer("running_var", t.ones(num_features))
+        self.register_buffer("num_batches_tracked", t.tensor(0))
+
+    def forward(self, x: Float[Tensor, "batch channels h w"]) -> Float[Tensor, "batch channels h w"]:
+        if self.training:
+            mean = x.mean(dim=(0, 2, 3))
+            var = x.var(dim=(0, 2, 3), unbiased=False)
+            n = x.numel() // x.shape[1]
+            with t.no_grad():
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+                self.running_var.mul_(1 - self.momentum).add_(self.momentum * var * n / (n - 1))
+                self.num_batches_tracked += 1
+        else:
+            mean, var = self.running_mean, self.running_var
+        per_channel = lambda v: einops.rearrange(v, "c -> 1 c 1 1")  # noqa: E731
+        x_hat = (x - per_channel(mean)) / t.sqrt(per_channel(var) + self.eps)
+        return x_hat * per_channel(self.weight) + per_channel(self.bias)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class AveragePool(nn.Module):
+    """The mean over height and width: (batch, channels, h, w) -> (batch, channels)."""
+
+    def forward(self, x: Float[Tensor, "batch channels h w"]) -> Float[Tensor, "batch channels"]:
+        return x.mean(dim=(2, 3))
+
+
+class Sequential(nn.Module):
+    """Apply modules one after the other, like nn.Sequential. Registers them as submodules
+    named "0", "1", ..., so that their parameters are named "0.weight", "1.weight", ...
+    Indexing (`seq[i]`, negative i included) returns the i-th module."""
+
+    def __init__(self, *modules: nn.Module):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def __getitem__(self, index: int) -> nn.Module:
+        return self._modules[str(index % len(self._modules))]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def forward(self, x: Tensor) -> Tensor:
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+
+class ResidualBlock(nn.Module):
+    """A ResNet basic block, with torchvision's attribute names.
+
+    Left branch: conv1 (3x3, stride first_stride, padding 1) -> bn1 -> relu -> conv2 (3x3,
+    padding 1) -> bn2. Right branch (`downsample`): the identity (downsample = None) when
+    first_stride == 1 and in_feats == out_feats, else Sequential(Conv2d 1x1 with stride
+    first_stride, BatchNorm2d). Output: relu(left + right). All convolutions without bias.
+    """
+
+    def __init__(self, in_feats: int, out_feats: int, first_stride: int = 1):
+        super().__init__()
+        self.conv1 = Conv2d(in_feats, out_feats, 3, stride=first_stride, padding=1)
+        self.bn1 = BatchNorm2d(out_feats)
+        self.relu = ReLU()
+        self.conv2 = Conv2d(out_feats, out_feats, 3, stride=1, padding=1)
+        self.bn2 = BatchNorm2d(out_feats)
+        if first_stride != 1 or in_feats != out_feats:
+            self.downsample = Sequential(Conv2d(in_feats, out_feats, 1, stride=first_stride),
+                                         BatchNorm2d(out_feats))
+        else:
+            self.downsample = None
+
+    def forward(self, x: Float[Tensor, "batch in_feats h w"]) -> \
+            Float[Tensor, "batch out_feats oh ow"]:
+        left = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+        right = x if self.downsample is None else self.downsample(x)
+        return self.relu(left + right)
+
+
+class BlockGroup(Sequential):
+    """n_blocks ResidualBlocks in a row (a Sequential, so they are named "0", "1", ...). Only the
+    first changes the number of features and uses first_stride; the others keep out_feats and
+    stride 1."""
+
+    def __init__(self, n_blocks: int, in_feats: int, out_feats: int, first_stride: int = 1):
+        blocks = [ResidualBlock(in_feats, out_feats, first_stride)]
+        blocks += [ResidualBlock(out_feats, out_feats) for _ in range(n_blocks - 1)]
+        super().__init__(*blocks)
+
+
+class ResNet34(nn.Module):
+    """ResNet34 with torchvision's parameter names, so that its ImageNet weights load directly.
+
+    conv1 (3 -> 64, 7x7, stride 2, padding 3) -> bn1 -> relu -> maxpool (3, stride 2, padding 1)
+    -> layer1 ... layerN, one BlockGroup per entry of the three lists -> avgpool (AveragePool)
+    -> fc (Linear to n_classes). With the defaults: 21,797,672 parameters.
+    """
+
+    def __init__(
+        self,
+        n_blocks_per_group: tuple[int, ...] = (3, 4, 6, 3),
+        out_features_per_group: tuple[int, ...] = (64, 128, 256, 512),
+        first_strides_per_group: tuple[int, ...] = (1, 2, 2, 2),
+        n_classes: int = 1000,
+    ):
+        super().__init__()
+        self.n_groups = len(n_blocks_per_group)
+        self.conv1 = Conv2d(3, 64, 7, stride=2, padding=3)
+        self.bn1 = BatchNorm2d(64)
+        self.relu = ReLU()
+        self.maxpool = MaxPool2d(3, stride=2, padding=1)
+        in_feats = 64
+        for i, (n_blocks, out_feats, stride) in enumerate(
+                zip(n_blocks_per_group, out_features_per_group, first_strides_per_group), start=1):
+            setattr(self, f"layer{i}", BlockGroup(n_blocks, in_feats, out_feats, stride))
+            in_feats = out_feats
+        self.avgpool = AveragePool()
+        self.fc = Linear(in_feats, n_classes)
+
+    def forward(self, x: Float[Tensor, "batch 3 h w"]) -> Float[Tensor, "batch n_classes"]:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        for i in range(1, self.n_groups + 1):
+            x = getattr(self, f"layer{i}")(x)
+        return self.fc(self.avgpool(x))
+
+
+def copy_weights(my_model: nn.Module, pretrained: dict[str, Tensor]) -> nn.Module:
+    """Load the tensors of `pretrained` (a state dict, e.g. torchvision's) into `my_model`,
+    matching them by position rather than by name: the i-th entry of my_model.state_dict() gets
+    the i-th tensor of `pretrained`. Raise a ValueError naming both keys if the counts or any
+    shapes differ. Returns my_model.
+    """
+    mine = my_model.state_dict()
+    if len(mine) != len(pretrained):
+        raise ValueError(f"my_model has {len(mine)} state-dict entries, pretrained has "
+                         f"{len(pretrained)}")
+    renamed = {}
+    for (my_key, my_value), (their_key, their_value) in zip(mine.items(), pretrained.items()):
+        if my_value.shape != their_value.shape:
+            raise ValueError(f"shape mismatch: {my_key} {tuple(my_value.shape)} vs {their_key} "
+                             f"{tuple(their_value.shape)}")
+        renamed[my_key] = their_value
+    my_model.load_state_dict(renamed)
+    return my_model
+
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
+    """ImageNet preprocessing of RGB images given as (height, width, 3) uint8 arrays.
+
+    For each image: scale to [0, 1]; resize so the shorter side is 256 pixels, keeping the
+    aspect ratio (F.interpolate, bilinear, antialias=True, sizes rounded down); crop the central
+    224 x 224; normalise each channel with IMAGENET_MEAN and IMAGENET_STD. Stack into a batch.
+    """
+    mean = t.tensor(IMAGENET_MEAN)[:, None, None]
+    std = t.tensor(IMAGENET_STD)[:, None, None]
+    batch = []
+    for image in images:
+        x = t.from_numpy(np.asarray(image)).permute(2, 0, 1).float() / 255.0
+        h, w = x.shape[1:]
+        scale = 256 / min(h, w)
+        size = (max(256, int(h * scale)), max(256, int(w * scale)))
+        x = F.interpolate(x[None], size=size, mode="bilinear", antialias=True,
+                          align_corners=False)[0]
+        top, left = (size[0] - 224) // 2, (size[1] - 224) // 2
+        batch.append((x[:, top:top + 224, left:left + 224] - mean) / std)
+    return t.stack(batch)
+
+
+def predict(model: nn.Module, images: Float[Tensor, "n 3 h w"]) -> \
+        tuple[Float[Tensor, "n"], Int[Tensor, "n"]]:
+    """The model's top class for each image and its probability, in eval mode, without
+    gradients: (probabilities, classes)."""
+    model.eval()
+    with t.inference_mode():
+        probabilities = model(images).softmax(dim=-1)
+    best = probabilities.max(dim=-1)
+    return best.values, best.indices
+
+
+def get_resnet_for_feature_extraction(n_classes: int) -> ResNet34:
+    """A ResNet34 with the ImageNet weights (when `load_resnet34_weights` can get them), every
+    parameter frozen (requires_grad False), and a new, trainable `fc` layer with n_classes
+    outputs in place of the old one."""
+    model = ResNet34()
+    weights = load_resnet34_weights()
+    if weights is not None:
+        model.load_state_dict(weights)
+    model.requires_grad_(False)
+    model.fc = Linear(model.fc.in_features, n_classes)
+    return model

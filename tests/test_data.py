@@ -132,3 +132,32 @@ def test_get_mnist_falls_back_to_offline_digits(monkeypatch):
 def test_resnet_weights_are_none_offline(monkeypatch):
     monkeypatch.setenv("GTF_OFFLINE", "1")
     assert data.load_resnet34_weights() is None
+
+
+def test_resnet34_weights_download_verify_and_load_strictly(tmp_path, monkeypatch):
+    """The real torch.hub path, served locally: torchvision's file-name convention carries the
+    sha256 prefix that check_hash verifies; the reference ResNet34 loads it with strict=True."""
+    import hashlib
+
+    from solutions.part2_cnns import ResNet34
+
+    source = ResNet34()
+    raw = tmp_path / "raw.pth"
+    t.save(source.state_dict(), raw)
+    digest = hashlib.sha256(raw.read_bytes()).hexdigest()[:8]
+    served = tmp_path / "served"
+    served.mkdir()
+    raw.rename(served / f"resnet34-{digest}.pth")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    with fixtures.serve(served) as url:
+        weights = data.load_resnet34_weights(f"{url}resnet34-{digest}.pth")
+    assert weights is not None
+    model = ResNet34()
+    model.load_state_dict(weights, strict=True)
+    assert t.equal(model.fc.weight, source.fc.weight)
+    # A file whose name does not match its hash is refused, not loaded.
+    bad = served / "resnet34-00000000.pth"
+    (served / f"resnet34-{digest}.pth").rename(bad)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home-2"))
+    with fixtures.serve(served) as url:
+        assert data.load_resnet34_weights(f"{url}resnet34-00000000.pth") is None

@@ -178,6 +178,196 @@ WRONG_ANSWERS = [
 ]
 
 
+
+class BNUnbiasedNormalise(ref.BatchNorm2d):
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        super().forward(x)  # update the running statistics as the reference does
+        mean, var = x.mean((0, 2, 3), keepdim=True), x.var((0, 2, 3), keepdim=True)
+        w, b = self.weight[None, :, None, None], self.bias[None, :, None, None]
+        return (x - mean) / t.sqrt(var + self.eps) * w + b
+
+
+class BNBiasedRunningVar(ref.BatchNorm2d):
+    def forward(self, x):
+        if self.training:
+            with t.no_grad():
+                self.running_var.mul_(1 - self.momentum).add_(
+                    self.momentum * x.var((0, 2, 3), unbiased=False))
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * x.mean((0, 2, 3)))
+                self.num_batches_tracked += 1
+            mean, var = x.mean((0, 2, 3)), x.var((0, 2, 3), unbiased=False)
+        else:
+            mean, var = self.running_mean, self.running_var
+        r = lambda v: v[None, :, None, None]  # noqa: E731
+        return (x - r(mean)) / t.sqrt(r(var) + self.eps) * r(self.weight) + r(self.bias)
+
+
+class BNMomentumReversed(ref.BatchNorm2d):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1):
+        super().__init__(num_features, eps, 1 - momentum)
+
+
+class BNEvalUsesBatch(ref.BatchNorm2d):
+    def forward(self, x):
+        training = self.training
+        self.training = True
+        before = (self.running_mean.clone(), self.running_var.clone(),
+                  self.num_batches_tracked.clone())
+        out = super().forward(x)
+        if not training:
+            self.running_mean.copy_(before[0])
+            self.running_var.copy_(before[1])
+            self.num_batches_tracked.copy_(before[2])
+        self.training = training
+        return out
+
+
+class BNPlainAttributes(nn.Module):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1):
+        super().__init__()
+        inner = ref.BatchNorm2d(num_features, eps, momentum)
+        self.weight, self.bias = inner.weight, inner.bias
+        self.running_mean, self.running_var = t.zeros(num_features), t.ones(num_features)
+        self.num_batches_tracked = t.tensor(0)
+
+
+class SumPool(nn.Module):
+    def forward(self, x):
+        return x.sum(dim=(2, 3))
+
+
+class SequentialList(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        self.layers = list(modules)  # not registered: no parameters, no state dict
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def forward(self, x):
+        for m in self.layers:
+            x = m(x)
+        return x
+
+
+class SequentialNoNegativeIndex(ref.Sequential):
+    def __getitem__(self, index):
+        return self._modules[str(index)]
+
+
+class BlockOnlyStrideDownsamples(ref.ResidualBlock):
+    def __init__(self, in_feats, out_feats, first_stride=1):
+        super().__init__(in_feats, out_feats, first_stride)
+        if first_stride == 1:
+            self.downsample = None
+
+
+class BlockConvBias(ref.ResidualBlock):
+    def __init__(self, in_feats, out_feats, first_stride=1):
+        super().__init__(in_feats, out_feats, first_stride)
+        self.conv1 = nn.Conv2d(in_feats, out_feats, 3, first_stride, 1)
+
+
+class BlockNoFinalReLU(ref.ResidualBlock):
+    def forward(self, x):
+        left = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+        return left + (x if self.downsample is None else self.downsample(x))
+
+
+class GroupAllStrided(ref.Sequential):
+    def __init__(self, n_blocks, in_feats, out_feats, first_stride=1):
+        blocks = [ref.ResidualBlock(in_feats, out_feats, first_stride)]
+        blocks += [ref.ResidualBlock(out_feats, out_feats, first_stride) for _ in range(n_blocks - 1)]
+        super().__init__(*blocks)
+
+
+class GroupInAttribute(nn.Module):
+    def __init__(self, n_blocks, in_feats, out_feats, first_stride=1):
+        super().__init__()
+        self.blocks = ref.BlockGroup(n_blocks, in_feats, out_feats, first_stride)
+
+    def forward(self, x):
+        return self.blocks(x)
+
+
+class ResNetNoMaxPool(ref.ResNet34):
+    def forward(self, x):
+        x = self.relu(self.bn1(self.conv1(x)))
+        for i in range(1, self.n_groups + 1):
+            x = getattr(self, f"layer{i}")(x)
+        return self.fc(self.avgpool(x))
+
+
+class ResNetArenaNames(nn.Module):
+    def __init__(self, n_blocks_per_group=(3, 4, 6, 3), out_features_per_group=(64, 128, 256, 512),
+                 first_strides_per_group=(1, 2, 2, 2), n_classes=1000):
+        super().__init__()
+        inner = ref.ResNet34(n_blocks_per_group, out_features_per_group, first_strides_per_group,
+                             n_classes)
+        self.in_layers = ref.Sequential(inner.conv1, inner.bn1, inner.relu, inner.maxpool)
+        self.residual_layers = ref.Sequential(*[getattr(inner, f"layer{i}")
+                                                for i in range(1, inner.n_groups + 1)])
+        self.out_layers = ref.Sequential(inner.avgpool, inner.fc)
+
+    def forward(self, x):
+        return self.out_layers(self.residual_layers(self.in_layers(x)))
+
+
+def copy_by_name(my_model, pretrained):
+    my_model.load_state_dict(pretrained)
+    return my_model
+
+
+def copy_without_shape_check(my_model, pretrained):
+    my_model.load_state_dict(dict(zip(my_model.state_dict(), pretrained.values())))
+    return my_model
+
+
+def _prepare(images, *, normalise=True, squash=False, corner=False, scale=True):
+    mean = t.tensor(ref.IMAGENET_MEAN)[:, None, None]
+    std = t.tensor(ref.IMAGENET_STD)[:, None, None]
+    out = []
+    for image in images:
+        x = t.from_numpy(image).permute(2, 0, 1).float() / (255.0 if scale else 1.0)
+        h, w = x.shape[1:]
+        size = (224, 224) if squash else (max(256, int(h * 256 / min(h, w))),
+                                          max(256, int(w * 256 / min(h, w))))
+        x = F.interpolate(x[None], size=size, mode="bilinear", antialias=True)[0]
+        top, left = (0, 0) if corner else ((size[0] - 224) // 2, (size[1] - 224) // 2)
+        x = x[:, top:top + 224, left:left + 224]
+        out.append((x - mean) / std if normalise else x)
+    return t.stack(out)
+
+
+def predict_train_mode(model, images):
+    with t.no_grad():
+        return model(images).softmax(-1).max(-1)
+
+
+def predict_logits(model, images):
+    model.eval()
+    with t.no_grad():
+        best = model(images).max(-1)
+    return best.values, best.indices
+
+
+def resnet_not_frozen(n_classes):
+    model = ref.ResNet34()
+    model.fc = ref.Linear(512, n_classes)
+    return model
+
+
+def resnet_frozen_head(n_classes):
+    model = ref.ResNet34()
+    model.fc = ref.Linear(512, n_classes)
+    return model.requires_grad_(False)
+
+
 class ReLUTimesMask(nn.Module):
     def forward(self, x):
         return x * (x > 0)
@@ -188,4 +378,33 @@ RIGHT_ANSWERS = [
     ("ReLU", "torch's own", nn.ReLU),
     ("Flatten", "torch's own", nn.Flatten),
     ("MaxPool2d", "torch's own", nn.MaxPool2d),
+]
+
+
+WRONG_ANSWERS += [
+    ("BatchNorm2d", "unbiased variance to normalise", BNUnbiasedNormalise),
+    ("BatchNorm2d", "biased variance in the running update", BNBiasedRunningVar),
+    ("BatchNorm2d", "momentum the wrong way round", BNMomentumReversed),
+    ("BatchNorm2d", "batch statistics in eval mode", BNEvalUsesBatch),
+    ("BatchNorm2d", "running statistics not registered as buffers", BNPlainAttributes),
+    ("AveragePool", "sum instead of mean", SumPool),
+    ("Sequential", "modules kept in a plain list", SequentialList),
+    ("Sequential", "negative indices unsupported", SequentialNoNegativeIndex),
+    ("ResidualBlock", "no downsample when only the features change", BlockOnlyStrideDownsamples),
+    ("ResidualBlock", "nn.Conv2d with its bias", BlockConvBias),
+    ("ResidualBlock", "no ReLU after the sum", BlockNoFinalReLU),
+    ("BlockGroup", "every block strided", GroupAllStrided),
+    ("BlockGroup", "blocks inside an attribute (wrong names)", GroupInAttribute),
+    ("ResNet34", "no max pool", ResNetNoMaxPool),
+    ("ResNet34", "ARENA's attribute names, not torchvision's", ResNetArenaNames),
+    ("copy_weights", "by name (load_state_dict directly)", copy_by_name),
+    ("copy_weights", "no shape check", copy_without_shape_check),
+    ("prepare_data", "no normalisation", lambda imgs: _prepare(imgs, normalise=False)),
+    ("prepare_data", "squashed to 224x224", lambda imgs: _prepare(imgs, squash=True)),
+    ("prepare_data", "top-left crop", lambda imgs: _prepare(imgs, corner=True)),
+    ("prepare_data", "not scaled to [0, 1]", lambda imgs: _prepare(imgs, scale=False)),
+    ("predict", "model left in training mode", predict_train_mode),
+    ("predict", "logits instead of probabilities", predict_logits),
+    ("get_resnet_for_feature_extraction", "nothing frozen", resnet_not_frozen),
+    ("get_resnet_for_feature_extraction", "new head frozen too", resnet_frozen_head),
 ]

@@ -46,7 +46,9 @@ def call(fn: Callable, *args: Any, context: str = "", **kwargs: Any) -> Any:
         raise
     except Exception as err:  # an `assert` in the learner's own code lands here too  # noqa: BLE001 - we re-raise with the input that caused it
         where = f" {context}" if context else ""
-        name = getattr(fn, "__name__", "function")
+        name = getattr(fn, "__qualname__", "") or getattr(fn, "__name__", "function")
+        if "<locals>" in name:  # a function defined inside another: its own name reads better
+            name = getattr(fn, "__name__", name)
         raise LearnerCodeError(f"Your `{name}` raised {type(err).__name__}{where}: {err}") from err
 
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import replace
 from typing import Callable
 
+import numpy as np
 import torch as t
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -281,3 +282,272 @@ def test_ConvNet(ConvNet: Callable) -> None:
                  net.fc2.bias)
     assert_close(got, h, what + " (compared with its own weights)", atol=1e-4)
     passed("test_ConvNet")
+
+
+# ---------------------------------------------------------------------------------------------
+# ResNets
+
+
+def _bn_pair(BatchNorm2d: Callable, channels: int, momentum: float = 0.1,
+             eps: float = 1e-5) -> tuple[nn.Module, nn.BatchNorm2d]:
+    mine = _make(BatchNorm2d, channels, eps=eps, momentum=momentum)
+    theirs = nn.BatchNorm2d(channels, eps=eps, momentum=momentum)
+    gen = t.Generator().manual_seed(7)
+    with t.no_grad():  # non-trivial affine parameters, the same in both
+        theirs.weight.copy_(t.rand(channels, generator=gen) + 0.5)
+        theirs.bias.copy_(t.randn(channels, generator=gen))
+        mine.weight.copy_(theirs.weight)
+        mine.bias.copy_(theirs.bias)
+    return mine, theirs
+
+
+def test_BatchNorm2d(BatchNorm2d: Callable) -> None:
+    bn = _make(BatchNorm2d, 3)
+    _assert_params(bn, {"weight": (3,), "bias": (3,)}, "BatchNorm2d(3)")
+    buffers = dict(bn.named_buffers())
+    for name, expected in (("running_mean", t.zeros(3)), ("running_var", t.ones(3)),
+                           ("num_batches_tracked", t.tensor(0))):
+        if name not in buffers:
+            raise AssertionError(f"BatchNorm2d(3) should register a buffer `{name}` (with "
+                                 f"self.register_buffer); it has {sorted(buffers) or 'none'}.")
+        assert_close(buffers[name].double(), expected.double(),
+                     f"BatchNorm2d(3).{name} before any batch", atol=0, rtol=0)
+    if not t.equal(bn.weight.detach(), t.ones(3)) or not t.equal(bn.bias.detach(), t.zeros(3)):
+        raise AssertionError("BatchNorm2d should start with weight = 1 and bias = 0.")
+
+    gen = t.Generator().manual_seed(8)
+    for momentum, eps in ((0.1, 1e-5), (0.6, 1e-3)):
+        mine, theirs = _bn_pair(BatchNorm2d, 3, momentum, eps)
+        label = f"BatchNorm2d(3, eps={eps}, momentum={momentum})"
+        for step in range(3):
+            x = t.randn(4, 3, 5, 6, generator=gen) * 2 + 1
+            got = call(mine.train(), x, context=f"in training mode on batch {step + 1}")
+            assert_close(got, theirs.train()(x), f"{label} in training mode, batch {step + 1}",
+                         atol=1e-4)
+        for name in ("running_mean", "running_var"):
+            assert_close(getattr(mine, name), getattr(theirs, name),
+                         f"{label}: {name} after 3 training batches", atol=1e-4)
+        if int(mine.num_batches_tracked) != 3:
+            raise AssertionError(f"{label}: num_batches_tracked should be 3 after 3 training "
+                                 f"batches, got {int(mine.num_batches_tracked)}.")
+        x = t.randn(2, 3, 4, 4, generator=gen)
+        got = call(mine.eval(), x, context="in eval mode")
+        assert_close(got, theirs.eval()(x), f"{label} in eval mode (uses the running "
+                                             "statistics, not the batch's)", atol=1e-4)
+        before = mine.running_mean.clone()
+        call(mine.eval(), x, context="in eval mode")
+        if not t.equal(before, mine.running_mean):
+            raise AssertionError(f"{label}: eval mode must not update the running statistics.")
+    passed("test_BatchNorm2d")
+
+
+def test_AveragePool(AveragePool: Callable) -> None:
+    x = t.randn(2, 3, 5, 7, generator=t.Generator().manual_seed(9))
+    got = call(_make(AveragePool), x, context="on an input of shape (2, 3, 5, 7)")
+    assert_close(got, x.mean(dim=(2, 3)), "AveragePool on an input of shape (2, 3, 5, 7)")
+    passed("test_AveragePool")
+
+
+def test_Sequential(Sequential: Callable) -> None:
+    layers = [nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2)]
+    seq = _make(Sequential, *layers)
+    names = [name for name, _ in seq.named_children()]
+    if names != ["0", "1", "2"]:
+        raise AssertionError(f"Sequential should name its modules '0', '1', '2'; got {names}.")
+    expected_params = ["0.weight", "0.bias", "2.weight", "2.bias"]
+    if [name for name, _ in seq.named_parameters()] != expected_params:
+        raise AssertionError(f"Sequential's parameters should be {expected_params}; got "
+                             f"{[n for n, _ in seq.named_parameters()]}.")
+    x = t.randn(3, 4, generator=t.Generator().manual_seed(10))
+    assert_close(call(seq, x, context="on an input of shape (3, 4)"),
+                 layers[2](layers[1](layers[0](x))), "Sequential(Linear, ReLU, Linear)")
+    for index, expected in ((0, layers[0]), (2, layers[2]), (-1, layers[2]), (-3, layers[0])):
+        got = call(seq.__getitem__, index, context=f"for seq[{index}]")
+        if got is not expected:
+            raise AssertionError(f"seq[{index}] should return the module at that position.")
+    if call(len, seq, context="for len(seq)") != 3:
+        raise AssertionError("len(seq) should be the number of modules (3).")
+    passed("test_Sequential")
+
+
+def _assert_same_architecture(mine: nn.Module, reference: nn.Module, what: str) -> None:
+    """Same state-dict keys and shapes, and the same output once given the same weights."""
+    got_keys, expected_keys = list(mine.state_dict()), list(reference.state_dict())
+    if got_keys != expected_keys:
+        missing = [k for k in expected_keys if k not in got_keys][:4]
+        extra = [k for k in got_keys if k not in expected_keys][:4]
+        raise AssertionError(f"{what}: the state dict's keys differ from the expected ones "
+                             f"(missing {missing or 'none'}, unexpected {extra or 'none'}; "
+                             f"{len(got_keys)} keys vs {len(expected_keys)}).")
+    for key, value in reference.state_dict().items():
+        if mine.state_dict()[key].shape != value.shape:
+            raise AssertionError(f"{what}: `{key}` has shape {tuple(mine.state_dict()[key].shape)}"
+                                 f", expected {tuple(value.shape)}.")
+    count = sum(p.numel() for p in mine.parameters())
+    expected_count = sum(p.numel() for p in reference.parameters())
+    if count != expected_count:
+        raise AssertionError(f"{what}: {count:,} parameters, expected {expected_count:,}.")
+
+
+def _same_outputs(mine: nn.Module, reference: nn.Module, x: Tensor, what: str) -> None:
+    mine.load_state_dict(reference.state_dict())
+    for mode in ("train", "eval"):
+        getattr(mine, mode)()
+        getattr(reference, mode)()
+        got = call(mine, x, context=f"on {what} in {mode} mode")
+        with t.no_grad():
+            expected = reference(x)
+        assert_close(got, expected, f"{what} in {mode} mode, with the expected weights loaded",
+                     atol=1e-4)
+
+
+def test_ResidualBlock(ResidualBlock: Callable) -> None:
+    gen = t.Generator().manual_seed(11)
+    for in_feats, out_feats, stride, shape in ((4, 4, 1, (2, 4, 8, 8)), (4, 6, 2, (2, 4, 9, 7)),
+                                               (3, 5, 1, (1, 3, 6, 6))):
+        what = f"ResidualBlock({in_feats}, {out_feats}, first_stride={stride})"
+        mine = _make(ResidualBlock, in_feats, out_feats, first_stride=stride)
+        reference = ref.ResidualBlock(in_feats, out_feats, stride)
+        _assert_same_architecture(mine, reference, what)
+        _same_outputs(mine, reference, t.randn(shape, generator=gen), what)
+    passed("test_ResidualBlock")
+
+
+def test_BlockGroup(BlockGroup: Callable) -> None:
+    gen = t.Generator().manual_seed(12)
+    for n, in_feats, out_feats, stride in ((1, 4, 4, 1), (3, 4, 8, 2), (2, 5, 5, 1)):
+        what = f"BlockGroup({n}, {in_feats}, {out_feats}, first_stride={stride})"
+        mine = _make(BlockGroup, n, in_feats, out_feats, first_stride=stride)
+        reference = ref.BlockGroup(n, in_feats, out_feats, stride)
+        _assert_same_architecture(mine, reference, what)
+        _same_outputs(mine, reference, t.randn(2, in_feats, 8, 8, generator=gen), what)
+    passed("test_BlockGroup")
+
+
+def test_ResNet34(ResNet34: Callable) -> None:
+    gen = t.Generator().manual_seed(13)
+    small = dict(n_blocks_per_group=(1, 2), out_features_per_group=(8, 16),
+                 first_strides_per_group=(1, 2), n_classes=5)
+    what = "ResNet34 with two small groups (1 and 2 blocks of 8 and 16 features), 5 classes"
+    mine = _make(ResNet34, **small)
+    reference = ref.ResNet34(**small)
+    _assert_same_architecture(mine, reference, what)
+    _same_outputs(mine, reference, t.randn(2, 3, 32, 32, generator=gen), what)
+
+    full = _make(ResNet34)
+    reference = ref.ResNet34()
+    _assert_same_architecture(full, reference, "ResNet34()")
+    full.load_state_dict(reference.state_dict(), strict=True)  # torchvision's weights would too
+    full.eval()
+    reference.eval()
+    x = t.randn(1, 3, 64, 64, generator=gen)
+    with t.no_grad():
+        expected = reference(x)
+    assert_close(call(full, x, context="on a 64x64 image"), expected,
+                 "ResNet34() in eval mode on a 64x64 image, with the expected weights", atol=1e-4)
+    passed("test_ResNet34")
+
+
+def test_copy_weights(copy_weights: Callable) -> None:
+    # Same architecture, other names: the reference ResNet's tensors under a renamed wrapper.
+    source = ref.ResidualBlock(4, 6, 2)
+    target = nn.Sequential(nn.Conv2d(4, 6, 3, 2, 1, bias=False), nn.BatchNorm2d(6),
+                           nn.Conv2d(6, 6, 3, 1, 1, bias=False), nn.BatchNorm2d(6),
+                           nn.Conv2d(4, 6, 1, 2, bias=False), nn.BatchNorm2d(6))
+    with t.no_grad():
+        for p in source.parameters():
+            p.copy_(t.randn_like(p))
+    result = call(copy_weights, target, source.state_dict(), context="on a renamed model")
+    if result is not target:
+        raise AssertionError("copy_weights should return the model it was given.")
+    for (key, got), (their_key, expected) in zip(target.state_dict().items(),
+                                                 source.state_dict().items()):
+        if not t.equal(got, expected):
+            raise AssertionError(f"copy_weights: `{key}` should hold the values of `{their_key}` "
+                                 "(the entry at the same position).")
+    wrong_shape = dict(source.state_dict())
+    first = next(iter(wrong_shape))
+    wrong_shape[first] = t.zeros(1, 2, 3)
+    for bad, description in ((wrong_shape, "a tensor of the wrong shape"),
+                             (dict(list(source.state_dict().items())[:-1]), "one entry missing")):
+        try:
+            copy_weights(nn.Sequential(*[m for m in target]), bad)
+        except ValueError as err:
+            if not str(err):
+                raise AssertionError(f"copy_weights with {description}: say what differs in the "
+                                     "ValueError's message.") from err
+        except Exception as err:  # noqa: BLE001 - the wrong kind of error is a failure
+            raise AssertionError(f"copy_weights with {description} should raise ValueError; it "
+                                 f"raised {type(err).__name__}: {err}") from err
+        else:
+            raise AssertionError(f"copy_weights with {description} should raise a ValueError.")
+    passed("test_copy_weights")
+
+
+def _photo(h: int, w: int, seed: int) -> np.ndarray:
+    gen = np.random.default_rng(seed)
+    ys, xs = np.mgrid[0:h, 0:w]
+    base = np.stack([np.sin(xs / 17.0 + c) * np.cos(ys / 23.0 - c) for c in range(3)], axis=-1)
+    return ((base + 1) * 110 + gen.integers(0, 30, (h, w, 3))).clip(0, 255).astype(np.uint8)
+
+
+def test_prepare_data(prepare_data: Callable) -> None:
+    photos = [_photo(300, 451, 0), _photo(480, 320, 1), _photo(256, 256, 2)]
+    got = assert_is_tensor(call(prepare_data, photos, context="on three photos"),
+                           "prepare_data on three photos")
+    expected = ref.prepare_data(photos)
+    assert_shape(got, (3, 3, 224, 224), "prepare_data on photos of 300x451, 480x320, 256x256")
+    # Loose enough for PIL's resampling instead of torch's; tight enough for any real mistake.
+    error = (got.double() - expected.double()).abs()
+    if error.mean() > 0.02 or error.max() > 0.5:
+        per_image = [f"{e:.3f}" for e in error.mean(dim=(1, 2, 3)).tolist()]
+        raise AssertionError(
+            "prepare_data: the result differs from the expected preprocessing (mean absolute "
+            f"difference per image {per_image}). Check: scale to [0, 1] before normalising, "
+            "resize the *shorter* side to 256 keeping the aspect ratio, crop the centre, and "
+            "normalise with IMAGENET_MEAN and IMAGENET_STD per channel, channels first.")
+    passed("test_prepare_data")
+
+
+def test_predict(predict: Callable) -> None:
+    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 7), nn.Dropout(0.9))
+    model.train()
+    x = t.randn(5, 3, 2, 2, generator=t.Generator().manual_seed(14))
+    result = call(predict, model, x, context="on 5 images")
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise AssertionError("predict should return a tuple (probabilities, classes).")
+    probabilities, classes = result
+    model.eval()
+    with t.no_grad():
+        expected = model(x).softmax(-1).max(-1)
+    assert_close(assert_is_tensor(probabilities, "predict's probabilities"), expected.values,
+                 "predict's probabilities (the softmax of the top class, in eval mode: is "
+                 "dropout still on?)", atol=1e-5)
+    classes = assert_is_tensor(classes, "predict's classes")
+    if classes.tolist() != expected.indices.tolist():
+        raise AssertionError(f"predict's classes: expected {expected.indices.tolist()}, got "
+                             f"{classes.tolist()}.")
+    passed("test_predict")
+
+
+def test_get_resnet_for_feature_extraction(get_resnet_for_feature_extraction: Callable) -> None:
+    model = call(get_resnet_for_feature_extraction, 10, context="with n_classes=10")
+    if not isinstance(model, nn.Module):
+        raise AssertionError("get_resnet_for_feature_extraction(10) should return the model.")
+    trainable = [name for name, p in model.named_parameters() if p.requires_grad]
+    if sorted(trainable) != ["fc.bias", "fc.weight"]:
+        raise AssertionError("get_resnet_for_feature_extraction(10): only the new fc layer should be trainable; trainable parameters: "
+                             f"{trainable[:6]}{' ...' if len(trainable) > 6 else ''}.")
+    _assert_params(model.fc, {"weight": (10, 512), "bias": (10,)},
+                   "get_resnet_for_feature_extraction(10).fc")
+    count = sum(p.numel() for p in model.parameters())
+    if count != 21_797_672 - 513_000 + 5_130:
+        raise AssertionError(f"get_resnet_for_feature_extraction(10) should be a ResNet34 with a 10-class head "
+                             f"({21_797_672 - 513_000 + 5_130:,} parameters); it has {count:,}.")
+    weights = ref.load_resnet34_weights()
+    if weights is not None:  # online: the body must hold the ImageNet weights
+        for key in ("conv1.weight", "layer4.2.bn2.running_var"):
+            if not t.equal(model.state_dict()[key], weights[key]):
+                raise AssertionError(f"get_resnet_for_feature_extraction(10): `{key}` does not "
+                                     "hold the pretrained ImageNet weights.")
+    passed("test_get_resnet_for_feature_extraction")

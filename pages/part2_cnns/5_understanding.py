@@ -54,3 +54,34 @@ question(
     "The pad must never be the maximum. With zeros, a window of negative values next to the "
     "border would return 0, a value that is not in the input.",
 )
+question(
+    "Why does batch normalisation help training?",
+    "It keeps each channel's input centred and scaled however the earlier layers change, so a "
+    "layer does not have to keep re-adapting to a drifting input, and the gradients stay well "
+    "scaled. In practice that allows much larger learning rates and makes training less "
+    "sensitive to initialisation; it also adds a little noise (batch statistics) that "
+    "regularises.",
+)
+question(
+    "Why does batch norm keep running statistics, and why are they buffers, not parameters?",
+    "At test time there may be one image and no batch to average over, so the layer uses "
+    "averages collected in training. They are not learned by gradient descent, so they are not "
+    "parameters, but they must be saved and loaded with the model: buffers are exactly that.",
+)
+question(
+    "Why can the convolutions before a batch norm drop their bias?",
+    "Batch norm subtracts each channel's mean, which removes any constant the convolution adds; "
+    "its own $\\beta$ then plays the role of the bias.",
+)
+question(
+    "What problem do residual connections solve, and how?",
+    "Very deep plain networks are hard to optimise (they train worse than shallower ones). With "
+    "$y = x + F(x)$ a block that should do nothing only needs $F = 0$, and the identity path "
+    "carries gradients straight back to early layers.",
+)
+question(
+    "When does a residual block need a `downsample` branch?",
+    "When $F(x)$ and $x$ have different shapes: the block has stride 2 (smaller output) or "
+    "changes the number of channels. A strided 1x1 convolution (with batch norm) maps $x$ to "
+    "the right shape.",
+)
