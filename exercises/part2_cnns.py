@@ -547,6 +547,231 @@ def get_resnet_for_feature_extraction(n_classes: int) -> ResNet34:
 
 
 # %%
+IntOrPair = int | tuple[int, int]
+
+
+# %%
+def force_pair(v: IntOrPair) -> tuple[int, int]:
+    """Given: an int becomes (v, v); a pair stays as it is."""
+    if isinstance(v, int):
+        return (v, v)
+    if isinstance(v, tuple) and len(v) == 2:
+        return (int(v[0]), int(v[1]))
+    raise ValueError(f"expected an int or a pair of ints, got {v!r}")
+
+
+# %% [markdown]
+# ## Bonus: convolutions from scratch
+
+
+# %% [markdown]
+# ### Exercise: `as_strided_puzzles` — Size and stride puzzles
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 20–30 minutes
+#
+# Return, in order, a `(size, stride)` pair for each target in the table above, such that `t.arange(20).as_strided(size, stride)` produces it.
+#
+# Check it with `tests.test_as_strided_puzzles(as_strided_puzzles)`.
+
+
+# %%
+def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(size, stride) for each of the eight views of `t.arange(20)` in the page's table, in order:
+    `t.arange(20).as_strided(size, stride)` must give each target."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `as_strided_trace` — Trace with as_strided
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
+#
+# Write `as_strided_trace(mat)` without `t.trace` or `t.diagonal`: a strided view of the diagonal, summed. It must work on non-contiguous views too.
+#
+# Check it with `tests.test_as_strided_trace(as_strided_trace)`.
+
+
+# %%
+def as_strided_trace(mat: Float[Tensor, "i j"]) -> Float[Tensor, ""]:
+    """The trace of a square matrix, via a strided view of its diagonal (no t.trace or
+    t.diagonal). The matrix may be a non-contiguous view with a storage offset."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `as_strided_mv` — Matrix-vector product with as_strided
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+#
+# Write `as_strided_mv(mat, vec)` without `@`, matmul or einsum: view `vec` as a matrix of `mat`'s shape (every row the same memory), multiply, sum over columns.
+#
+# Check it with `tests.test_as_strided_mv(as_strided_mv)`.
+
+
+# %%
+def as_strided_mv(mat: Float[Tensor, "i j"], vec: Float[Tensor, "j"]) -> Float[Tensor, "i"]:
+    """Matrix times vector without matmul: view `vec` as an (i, j) matrix whose rows all read
+    the same memory (stride 0), multiply elementwise, sum over j."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `as_strided_mm` — Matrix product with as_strided
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+#
+# Write `as_strided_mm(a, b)` without `@`, matmul or einsum: view both as `(i, j, k)` tensors with stride 0 along the dimension each lacks, multiply, sum over j.
+#
+# Check it with `tests.test_as_strided_mm(as_strided_mm)`.
+
+
+# %%
+def as_strided_mm(a: Float[Tensor, "i j"], b: Float[Tensor, "j k"]) -> Float[Tensor, "i k"]:
+    """Matrix product without matmul: view both as (i, j, k) tensors with stride 0 along the
+    missing dimension, multiply elementwise, sum over j."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv1d_minimal_simple` — A first 1-D convolution
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+#
+# Write `conv1d_minimal_simple(x, weights)` for one signal and one kernel, no padding, stride 1, without `F.conv1d` or `unfold`: a strided view of the sliding windows, then a weighted sum.
+#
+# Check it with `tests.test_conv1d_minimal_simple(conv1d_minimal_simple)`.
+
+
+# %%
+def conv1d_minimal_simple(x: Float[Tensor, "w"], weights: Float[Tensor, "kw"]) -> \
+        Float[Tensor, "ow"]:
+    """1-D cross-correlation of one signal with one kernel, no padding, stride 1:
+    out[i] = sum_k x[i + k] * weights[k], for i in range(w - kw + 1)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv1d_minimal` — Batched, multi-channel 1-D convolution
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+#
+# Write `conv1d_minimal(x, weights)` for a batch and several channels, no padding, stride 1.
+#
+# Check it with `tests.test_conv1d_minimal(conv1d_minimal)`.
+
+
+# %%
+def conv1d_minimal(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"]) -> \
+        Float[Tensor, "b oc ow"]:
+    """Batched, multi-channel 1-D convolution (like F.conv1d with no padding and stride 1)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv2d_minimal` — 2-D convolution
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+#
+# Write `conv2d_minimal(x, weights)`: the 2-D version, no padding, stride 1.
+#
+# Check it with `tests.test_conv2d_minimal(conv2d_minimal)`.
+
+
+# %%
+def conv2d_minimal(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"]) -> \
+        Float[Tensor, "b oc oh ow"]:
+    """2-D convolution (like F.conv2d with no padding and stride 1)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `pad1d` — Padding in 1-D
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `pad1d(x, left, right, pad_value)` without `F.pad`: a new tensor filled with `pad_value`, with `x` copied into the middle.
+#
+# Check it with `tests.test_pad1d(pad1d)`.
+
+
+# %%
+def pad1d(x: Float[Tensor, "b ic w"], left: int, right: int, pad_value: float) -> \
+        Float[Tensor, "b ic padded_w"]:
+    """x with `left` and `right` extra positions of pad_value on its last dimension."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `pad2d` — Padding in 2-D
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `pad2d(x, left, right, top, bottom, pad_value)` without `F.pad`.
+#
+# Check it with `tests.test_pad2d(pad2d)`.
+
+
+# %%
+def pad2d(x: Float[Tensor, "b ic h w"], left: int, right: int, top: int, bottom: int,
+          pad_value: float) -> Float[Tensor, "b ic padded_h padded_w"]:
+    """x with pad_value added on each side of its last two dimensions."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv1d` — 1-D convolution with stride and padding
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+#
+# Write `conv1d(x, weights, stride=1, padding=0)`, as `F.conv1d` (no bias).
+#
+# Check it with `tests.test_conv1d(conv1d)`.
+
+
+# %%
+def conv1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"], stride: int = 1,
+           padding: int = 0) -> Float[Tensor, "b oc ow"]:
+    """Like F.conv1d (no bias): zero padding on both sides, then windows `stride` apart."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv2d` — 2-D convolution with stride and padding
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+#
+# Write `conv2d(x, weights, stride=1, padding=0)`, as `F.conv2d` (no bias); stride and padding may be ints or `(height, width)` pairs (use `force_pair`).
+#
+# Check it with `tests.test_conv2d(conv2d)`.
+
+
+# %%
+def conv2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"],
+           stride: IntOrPair = 1, padding: IntOrPair = 0) -> Float[Tensor, "b oc oh ow"]:
+    """Like F.conv2d (no bias); stride and padding are ints or (height, width) pairs."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `maxpool2d` — Max pooling from scratch
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
+#
+# Write `maxpool2d(x, kernel_size, stride=None, padding=0)`, as `F.max_pool2d`: pad with $-\infty$, take strided windows, keep each window's maximum.
+#
+# Check it with `tests.test_maxpool2d(maxpool2d)`.
+
+
+# %%
+def maxpool2d(x: Float[Tensor, "b ic h w"], kernel_size: IntOrPair,
+              stride: IntOrPair | None = None, padding: IntOrPair = 0) -> \
+        Float[Tensor, "b ic oh ow"]:
+    """Like F.max_pool2d: pad with -inf, take strided windows, keep each window's maximum.
+    stride defaults to kernel_size."""
+    raise NotImplementedError()
+
+
+# %%
 if __name__ == "__main__":
     from utils.local import check_all
 

@@ -433,3 +433,149 @@ def get_resnet_for_feature_extraction(n_classes: int) -> ResNet34:
     model.requires_grad_(False)
     model.fc = Linear(model.fc.in_features, n_classes)
     return model
+
+
+# ---------------------------------------------------------------------------------------------
+# Bonus: convolutions from scratch, with as_strided
+
+IntOrPair = int | tuple[int, int]
+
+
+def force_pair(v: IntOrPair) -> tuple[int, int]:
+    """Given: an int becomes (v, v); a pair stays as it is."""
+    if isinstance(v, int):
+        return (v, v)
+    if isinstance(v, tuple) and len(v) == 2:
+        return (int(v[0]), int(v[1]))
+    raise ValueError(f"expected an int or a pair of ints, got {v!r}")
+
+
+def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(size, stride) for each of the eight views of `t.arange(20)` in the page's table, in order:
+    `t.arange(20).as_strided(size, stride)` must give each target."""
+    return [
+        ((5,), (1,)),  # the first row of the 4 x 5 matrix
+        ((4,), (5,)),  # its first column
+        ((5, 4), (1, 5)),  # the matrix transposed
+        ((3,), (2,)),  # every other element of the first row
+        ((3,), (0,)),  # the first element three times
+        ((4,), (6,)),  # the diagonal of the top-left 4 x 4 block
+        ((3, 3), (1, 1)),  # windows of 3 sliding along the first row
+        ((2, 2, 5), (0, 5, 1)),  # the first two rows, twice
+    ]
+
+
+def as_strided_trace(mat: Float[Tensor, "i j"]) -> Float[Tensor, ""]:
+    """The trace of a square matrix, via a strided view of its diagonal (no t.trace or
+    t.diagonal). The matrix may be a non-contiguous view with a storage offset."""
+    stride = mat.stride()
+    diagonal = mat.as_strided((min(mat.shape),), (stride[0] + stride[1],))
+    return diagonal.sum()
+
+
+def as_strided_mv(mat: Float[Tensor, "i j"], vec: Float[Tensor, "j"]) -> Float[Tensor, "i"]:
+    """Matrix times vector without matmul: view `vec` as an (i, j) matrix whose rows all read
+    the same memory (stride 0), multiply elementwise, sum over j."""
+    rows = vec.as_strided(mat.shape, (0, vec.stride(0)))
+    return (mat * rows).sum(dim=1)
+
+
+def as_strided_mm(a: Float[Tensor, "i j"], b: Float[Tensor, "j k"]) -> Float[Tensor, "i k"]:
+    """Matrix product without matmul: view both as (i, j, k) tensors with stride 0 along the
+    missing dimension, multiply elementwise, sum over j."""
+    i, j = a.shape
+    k = b.shape[1]
+    a3 = a.as_strided((i, j, k), (a.stride(0), a.stride(1), 0))
+    b3 = b.as_strided((i, j, k), (0, b.stride(0), b.stride(1)))
+    return (a3 * b3).sum(dim=1)
+
+
+def conv1d_minimal_simple(x: Float[Tensor, "w"], weights: Float[Tensor, "kw"]) -> \
+        Float[Tensor, "ow"]:
+    """1-D cross-correlation of one signal with one kernel, no padding, stride 1:
+    out[i] = sum_k x[i + k] * weights[k], for i in range(w - kw + 1)."""
+    (w,), (kw,) = x.shape, weights.shape
+    windows = x.as_strided((w - kw + 1, kw), (x.stride(0), x.stride(0)))
+    return einops.einsum(windows, weights, "ow kw, kw -> ow")
+
+
+def conv1d_minimal(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"]) -> \
+        Float[Tensor, "b oc ow"]:
+    """Batched, multi-channel 1-D convolution (like F.conv1d with no padding and stride 1)."""
+    b, ic, w = x.shape
+    kw = weights.shape[2]
+    s_b, s_ic, s_w = x.stride()
+    windows = x.as_strided((b, ic, w - kw + 1, kw), (s_b, s_ic, s_w, s_w))
+    return einops.einsum(windows, weights, "b ic ow kw, oc ic kw -> b oc ow")
+
+
+def conv2d_minimal(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"]) -> \
+        Float[Tensor, "b oc oh ow"]:
+    """2-D convolution (like F.conv2d with no padding and stride 1)."""
+    b, ic, h, w = x.shape
+    kh, kw = weights.shape[2:]
+    s_b, s_ic, s_h, s_w = x.stride()
+    windows = x.as_strided((b, ic, h - kh + 1, w - kw + 1, kh, kw),
+                           (s_b, s_ic, s_h, s_w, s_h, s_w))
+    return einops.einsum(windows, weights, "b ic oh ow kh kw, oc ic kh kw -> b oc oh ow")
+
+
+def pad1d(x: Float[Tensor, "b ic w"], left: int, right: int, pad_value: float) -> \
+        Float[Tensor, "b ic padded_w"]:
+    """x with `left` and `right` extra positions of pad_value on its last dimension."""
+    b, ic, w = x.shape
+    out = x.new_full((b, ic, left + w + right), pad_value)
+    out[..., left:left + w] = x
+    return out
+
+
+def pad2d(x: Float[Tensor, "b ic h w"], left: int, right: int, top: int, bottom: int,
+          pad_value: float) -> Float[Tensor, "b ic padded_h padded_w"]:
+    """x with pad_value added on each side of its last two dimensions."""
+    b, ic, h, w = x.shape
+    out = x.new_full((b, ic, top + h + bottom, left + w + right), pad_value)
+    out[..., top:top + h, left:left + w] = x
+    return out
+
+
+def conv1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"], stride: int = 1,
+           padding: int = 0) -> Float[Tensor, "b oc ow"]:
+    """Like F.conv1d (no bias): zero padding on both sides, then windows `stride` apart."""
+    x = pad1d(x, padding, padding, 0.0)
+    b, ic, w = x.shape
+    kw = weights.shape[2]
+    s_b, s_ic, s_w = x.stride()
+    out_w = (w - kw) // stride + 1
+    windows = x.as_strided((b, ic, out_w, kw), (s_b, s_ic, s_w * stride, s_w))
+    return einops.einsum(windows, weights, "b ic ow kw, oc ic kw -> b oc ow")
+
+
+def conv2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"],
+           stride: IntOrPair = 1, padding: IntOrPair = 0) -> Float[Tensor, "b oc oh ow"]:
+    """Like F.conv2d (no bias); stride and padding are ints or (height, width) pairs."""
+    (stride_h, stride_w), (pad_h, pad_w) = force_pair(stride), force_pair(padding)
+    x = pad2d(x, pad_w, pad_w, pad_h, pad_h, 0.0)
+    b, ic, h, w = x.shape
+    kh, kw = weights.shape[2:]
+    s_b, s_ic, s_h, s_w = x.stride()
+    out_h, out_w = (h - kh) // stride_h + 1, (w - kw) // stride_w + 1
+    windows = x.as_strided((b, ic, out_h, out_w, kh, kw),
+                           (s_b, s_ic, s_h * stride_h, s_w * stride_w, s_h, s_w))
+    return einops.einsum(windows, weights, "b ic oh ow kh kw, oc ic kh kw -> b oc oh ow")
+
+
+def maxpool2d(x: Float[Tensor, "b ic h w"], kernel_size: IntOrPair,
+              stride: IntOrPair | None = None, padding: IntOrPair = 0) -> \
+        Float[Tensor, "b ic oh ow"]:
+    """Like F.max_pool2d: pad with -inf, take strided windows, keep each window's maximum.
+    stride defaults to kernel_size."""
+    (kh, kw) = force_pair(kernel_size)
+    (stride_h, stride_w) = force_pair(stride if stride is not None else kernel_size)
+    (pad_h, pad_w) = force_pair(padding)
+    x = pad2d(x, pad_w, pad_w, pad_h, pad_h, float("-inf"))
+    b, ic, h, w = x.shape
+    s_b, s_ic, s_h, s_w = x.stride()
+    out_h, out_w = (h - kh) // stride_h + 1, (w - kw) // stride_w + 1
+    windows = x.as_strided((b, ic, out_h, out_w, kh, kw),
+                           (s_b, s_ic, s_h * stride_h, s_w * stride_w, s_h, s_w))
+    return windows.amax(dim=(-1, -2))

@@ -1,5 +1,6 @@
 """Plausible wrong answers to chapter 2's exercises: each must be rejected by its check."""
 
+import einops
 import torch as t
 import torch.nn.functional as F
 from torch import nn
@@ -407,4 +408,82 @@ WRONG_ANSWERS += [
     ("predict", "logits instead of probabilities", predict_logits),
     ("get_resnet_for_feature_extraction", "nothing frozen", resnet_not_frozen),
     ("get_resnet_for_feature_extraction", "new head frozen too", resnet_frozen_head),
+]
+
+
+def puzzles_transpose_wrong():
+    answers = ref.as_strided_puzzles()
+    answers[2] = ((5, 4), (5, 1))
+    return answers
+
+
+def trace_assumes_contiguous(mat):
+    n = mat.shape[0]
+    return mat.contiguous().view(-1)[::n + 1].sum() if mat.is_contiguous() else \
+        mat.as_strided((n,), (n + 1,)).sum()
+
+
+def mv_assumes_unit_stride(mat, vec):
+    return (mat * vec.as_strided(mat.shape, (0, 1))).sum(1)
+
+
+def conv_flipped_kernel(x, weights):
+    return ref.conv1d_minimal_simple(x, weights.flip(0))
+
+
+def conv1d_minimal_off_by_one(x, weights):
+    b, ic, w = x.shape
+    kw = weights.shape[2]
+    s_b, s_ic, s_w = x.stride()
+    windows = x.as_strided((b, ic, w - kw, kw), (s_b, s_ic, s_w, s_w))
+    return einops.einsum(windows, weights, "b ic ow kw, oc ic kw -> b oc ow")
+
+
+def conv2d_minimal_swapped_kernel_strides(x, weights):
+    b, ic, h, w = x.shape
+    kh, kw = weights.shape[2:]
+    s_b, s_ic, s_h, s_w = x.stride()
+    windows = x.as_strided((b, ic, h - kh + 1, w - kw + 1, kh, kw),
+                           (s_b, s_ic, s_h, s_w, s_w, s_h))
+    return einops.einsum(windows, weights, "b ic oh ow kh kw, oc ic kh kw -> b oc oh ow")
+
+
+def conv2d_stride_pair_swapped(x, weights, stride=1, padding=0):
+    sh, sw = ref.force_pair(stride)
+    return ref.conv2d(x, weights, (sw, sh), padding)
+
+
+def conv1d_padding_ignored(x, weights, stride=1, padding=0):
+    return ref.conv1d(x, weights, stride, 0)
+
+
+def maxpool2d_zero_padding(x, kernel_size, stride=None, padding=0):
+    ph, pw = ref.force_pair(padding)
+    x = ref.pad2d(x, pw, pw, ph, ph, 0.0)
+    return ref.maxpool2d(x, kernel_size, stride, 0)
+
+
+WRONG_ANSWERS += [
+    ("as_strided_puzzles", "transpose with the row stride first", puzzles_transpose_wrong),
+    ("as_strided_trace", "uses t.trace", lambda m: t.trace(m)),
+    ("as_strided_trace", "assumes a contiguous matrix", trace_assumes_contiguous),
+    ("as_strided_mv", "uses @", lambda m, v: m @ v),
+    ("as_strided_mv", "assumes the vector's stride is 1", mv_assumes_unit_stride),
+    ("as_strided_mm", "uses einsum", lambda a, b: t.einsum("ij,jk->ik", a, b)),
+    ("conv1d_minimal_simple", "uses F.conv1d",
+     lambda x, w: F.conv1d(x[None, None], w[None, None])[0, 0]),
+    ("conv1d_minimal_simple", "flips the kernel (true convolution)", conv_flipped_kernel),
+    ("conv1d_minimal", "one output too few", conv1d_minimal_off_by_one),
+    ("conv2d_minimal", "kernel strides swapped", conv2d_minimal_swapped_kernel_strides),
+    ("pad1d", "left and right swapped", lambda x, l, r, v: ref.pad1d(x, r, l, v)),
+    ("pad1d", "always pads with zeros", lambda x, l, r, v: ref.pad1d(x, l, r, 0.0)),
+    ("pad2d", "width and height padding swapped",
+     lambda x, l, r, tp, b, v: ref.pad2d(x, tp, b, l, r, v)),
+    ("conv1d", "padding ignored", conv1d_padding_ignored),
+    ("conv2d", "stride pair read as (width, height)", conv2d_stride_pair_swapped),
+    ("conv2d", "uses F.conv2d", lambda x, w, stride=1, padding=0: F.conv2d(x, w, None, stride,
+                                                                           padding)),
+    ("maxpool2d", "pads with zeros", maxpool2d_zero_padding),
+    ("maxpool2d", "stride defaults to 1",
+     lambda x, k, stride=None, padding=0: ref.maxpool2d(x, k, stride or 1, padding)),
 ]

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 import torch as t
 from torch import Tensor
+from torch.overrides import TorchFunctionMode
 
 MAX_LISTED = 5  # how many mismatching positions a message lists
 
@@ -31,6 +32,29 @@ def describe(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+class ForbiddenOperation(AssertionError):
+    """The learner's function used an operation the exercise asks them to build themselves."""
+
+
+class _Forbid(TorchFunctionMode):
+    def __init__(self, banned: dict[Callable, str], exercise: str):
+        super().__init__()
+        self.banned, self.exercise = banned, exercise
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if func in self.banned:
+            raise ForbiddenOperation(
+                f"{self.exercise} used {self.banned[func]}, which this exercise asks you to "
+                "build yourself (from as_strided, elementwise operations and sums).")
+        return func(*args, **(kwargs or {}))
+
+
+def forbidding(banned: dict[Callable, str], exercise: str) -> _Forbid:
+    """A context in which calling any of `banned` (torch functions or Tensor methods) fails the
+    check with a message naming the operation."""
+    return _Forbid(banned, exercise)
+
+
 class LearnerCodeError(Exception):
     """The learner's function raised while a check was calling it (reported as an error)."""
 
@@ -42,7 +66,7 @@ def call(fn: Callable, *args: Any, context: str = "", **kwargs: Any) -> Any:
     """
     try:
         return fn(*args, **kwargs)
-    except NotImplementedError:
+    except (NotImplementedError, ForbiddenOperation):
         raise
     except Exception as err:  # an `assert` in the learner's own code lands here too  # noqa: BLE001 - we re-raise with the input that caused it
         where = f" {context}" if context else ""

@@ -20,7 +20,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from solutions import part2_cnns as ref
-from utils.checks.assertions import assert_close, assert_is_tensor, assert_shape, call, passed
+from utils.checks.assertions import (assert_close, assert_is_tensor, assert_shape, call,
+                                     forbidding, passed)
 
 
 def _make(cls: Callable, *args, **kwargs) -> nn.Module:
@@ -551,3 +552,212 @@ def test_get_resnet_for_feature_extraction(get_resnet_for_feature_extraction: Ca
                 raise AssertionError(f"get_resnet_for_feature_extraction(10): `{key}` does not "
                                      "hold the pretrained ImageNet weights.")
     passed("test_get_resnet_for_feature_extraction")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bonus: convolutions from scratch
+
+_PRODUCTS = {t.matmul: "matmul", t.Tensor.matmul: "Tensor.matmul", t.Tensor.__matmul__: "@",
+             t.mm: "t.mm", t.mv: "t.mv", t.Tensor.mm: "Tensor.mm", t.Tensor.mv: "Tensor.mv",
+             t.bmm: "t.bmm", t.tensordot: "t.tensordot", t.inner: "t.inner", t.dot: "t.dot",
+             F.linear: "F.linear", t.einsum: "t.einsum (einops.einsum too)"}
+_TRACE = {t.trace: "t.trace", t.Tensor.trace: "Tensor.trace", t.diagonal: "t.diagonal",
+          t.Tensor.diagonal: "Tensor.diagonal", t.diag: "t.diag", t.Tensor.diag: "Tensor.diag"}
+_CONVS = {F.conv1d: "F.conv1d", F.conv2d: "F.conv2d", t.conv1d: "t.conv1d",
+          t.conv2d: "t.conv2d", F.unfold: "F.unfold", t.Tensor.unfold: "Tensor.unfold"}
+_PADS = {F.pad: "F.pad"}
+_POOLS = {F.max_pool2d: "F.max_pool2d", t.max_pool2d: "t.max_pool2d"}
+
+
+def _checked(fn: Callable, banned: dict, name: str, *args, context: str, **kwargs):
+    with forbidding(banned, name):
+        return call(fn, *args, context=context, **kwargs)
+
+
+PUZZLE_TARGETS = [
+    ("the first row of `t.arange(20).reshape(4, 5)`", [0, 1, 2, 3, 4]),
+    ("its first column", [0, 5, 10, 15]),
+    ("the 4 x 5 matrix transposed",
+     [[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]),
+    ("every other element of the first row", [0, 2, 4]),
+    ("the first element, three times", [0, 0, 0]),
+    ("the diagonal of the top-left 4 x 4 block", [0, 6, 12, 18]),
+    ("windows of 3 sliding along the first row", [[0, 1, 2], [1, 2, 3], [2, 3, 4]]),
+    ("the first two rows, twice",
+     [[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]),
+]
+
+
+def test_as_strided_puzzles(as_strided_puzzles: Callable) -> None:
+    answers = call(as_strided_puzzles, context="")
+    if not isinstance(answers, (list, tuple)) or len(answers) != len(PUZZLE_TARGETS):
+        raise AssertionError(f"as_strided_puzzles() should return a list of "
+                             f"{len(PUZZLE_TARGETS)} (size, stride) pairs.")
+    base = t.arange(20)
+    for i, ((description, target), answer) in enumerate(zip(PUZZLE_TARGETS, answers), start=1):
+        try:
+            size, stride = answer
+            got = base.as_strided(tuple(size), tuple(stride)).tolist()
+        except Exception as err:  # noqa: BLE001 - a malformed answer is a failure
+            raise AssertionError(f"as_strided_puzzles, puzzle {i} ({description}): "
+                                 f"t.arange(20).as_strided{tuple(answer) if isinstance(answer, (list, tuple)) else answer} "
+                                 f"failed: {err}") from err
+        if got != target:
+            raise AssertionError(f"as_strided_puzzles, puzzle {i} ({description}): size "
+                                 f"{tuple(size)} and stride {tuple(stride)} give {got}, "
+                                 f"expected {target}.")
+    passed("test_as_strided_puzzles")
+
+
+def _matrices(gen: t.Generator) -> list[tuple[str, Tensor]]:
+    """Square matrices, contiguous and not, with and without a storage offset."""
+    big = t.randn(7, 7, generator=gen)
+    return [(f"a random {n} x {n} matrix", t.randn(n, n, generator=gen)) for n in (1, 3, 5)] + [
+        ("a transposed (non-contiguous) matrix", big.T[:4, :4]),
+        ("a view with a storage offset, big[2:, 1:6]", big[2:, 1:6]),
+        ("the identity", t.eye(4)), ("zeros", t.zeros(3, 3))]
+
+
+def test_as_strided_trace(as_strided_trace: Callable) -> None:
+    gen = t.Generator().manual_seed(15)
+    for description, mat in _matrices(gen):
+        if mat.shape[0] != mat.shape[1]:
+            continue
+        got = _checked(as_strided_trace, _TRACE, "as_strided_trace", mat,
+                       context=f"on {description}")
+        assert_close(assert_is_tensor(got, f"as_strided_trace on {description}").reshape(()),
+                     t.trace(mat), f"as_strided_trace on {description}", atol=1e-5)
+    passed("test_as_strided_trace")
+
+
+def test_as_strided_mv(as_strided_mv: Callable) -> None:
+    gen = t.Generator().manual_seed(16)
+    big = t.randn(8, 8, generator=gen)
+    cases = [("a 3 x 4 matrix", t.randn(3, 4, generator=gen), t.randn(4, generator=gen)),
+             ("a transposed matrix and a strided vector", big.T[:5, :3], big[0, ::2][:3]),
+             ("a view with a storage offset", big[3:, 2:], big[1, 2:])]
+    for description, mat, vec in cases:
+        got = _checked(as_strided_mv, _PRODUCTS, "as_strided_mv", mat, vec,
+                       context=f"on {description}")
+        assert_close(got, mat @ vec, f"as_strided_mv on {description}", atol=1e-4)
+    passed("test_as_strided_mv")
+
+
+def test_as_strided_mm(as_strided_mm: Callable) -> None:
+    gen = t.Generator().manual_seed(17)
+    big = t.randn(9, 9, generator=gen)
+    cases = [("(3, 4) @ (4, 2)", t.randn(3, 4, generator=gen), t.randn(4, 2, generator=gen)),
+             ("non-contiguous inputs", big.T[:5, :3], big[::2, 1:4][:3]),
+             ("views with storage offsets", big[2:6, 3:], big[3:, 1:3])]
+    for description, a, b in cases:
+        got = _checked(as_strided_mm, _PRODUCTS, "as_strided_mm", a, b,
+                       context=f"on {description}")
+        assert_close(got, a @ b, f"as_strided_mm on {description}", atol=1e-4)
+    passed("test_as_strided_mm")
+
+
+def test_conv1d_minimal_simple(conv1d_minimal_simple: Callable) -> None:
+    gen = t.Generator().manual_seed(18)
+    for w, kw in ((5, 3), (10, 1), (7, 7), (12, 4)):
+        x, k = t.randn(w, generator=gen), t.randn(kw, generator=gen)
+        got = _checked(conv1d_minimal_simple, _CONVS, "conv1d_minimal_simple", x, k,
+                       context=f"on a signal of {w} and a kernel of {kw}")
+        assert_close(got, F.conv1d(x[None, None], k[None, None])[0, 0],
+                     f"conv1d_minimal_simple on a signal of {w} and a kernel of {kw}", atol=1e-4)
+    passed("test_conv1d_minimal_simple")
+
+
+def test_conv1d_minimal(conv1d_minimal: Callable) -> None:
+    gen = t.Generator().manual_seed(19)
+    for b, ic, oc, w, kw in ((2, 3, 4, 10, 3), (1, 1, 1, 5, 5), (3, 2, 5, 9, 2)):
+        x, k = t.randn(b, ic, w, generator=gen), t.randn(oc, ic, kw, generator=gen)
+        what = f"conv1d_minimal on x {tuple(x.shape)}, weights {tuple(k.shape)}"
+        got = _checked(conv1d_minimal, _CONVS, "conv1d_minimal", x, k, context=f"on {what}")
+        assert_close(got, F.conv1d(x, k), what, atol=1e-4)
+    passed("test_conv1d_minimal")
+
+
+def test_conv2d_minimal(conv2d_minimal: Callable) -> None:
+    gen = t.Generator().manual_seed(20)
+    for b, ic, oc, h, w, kh, kw in ((2, 3, 4, 9, 7, 3, 2), (1, 1, 2, 5, 5, 5, 5),
+                                    (2, 2, 3, 12, 10, 1, 4)):
+        x = t.randn(b, ic, h, w, generator=gen, dtype=t.float64)
+        k = t.randn(oc, ic, kh, kw, generator=gen, dtype=t.float64)
+        what = f"conv2d_minimal on x {tuple(x.shape)}, weights {tuple(k.shape)} (float64)"
+        got = _checked(conv2d_minimal, _CONVS, "conv2d_minimal", x, k, context=f"on {what}")
+        assert_close(got, F.conv2d(x, k), what, atol=1e-8)
+    passed("test_conv2d_minimal")
+
+
+def test_pad1d(pad1d: Callable) -> None:
+    x = t.arange(1.0, 7.0).reshape(1, 2, 3)
+    for left, right, value in ((1, 2, 0.0), (0, 3, -1.5), (2, 0, 5.0), (0, 0, 9.0)):
+        what = f"pad1d(x, left={left}, right={right}, pad_value={value}) on x of shape (1, 2, 3)"
+        got = _checked(pad1d, _PADS, "pad1d", x, left, right, value, context=f"on {what}")
+        assert_close(got, F.pad(x, (left, right), value=value), what, atol=0, rtol=0)
+    passed("test_pad1d")
+
+
+def test_pad2d(pad2d: Callable) -> None:
+    x = t.arange(1.0, 13.0).reshape(1, 2, 2, 3)
+    for left, right, top, bottom, value in ((1, 2, 0, 1, 0.0), (0, 0, 2, 1, -3.0),
+                                            (3, 1, 1, 2, 7.0)):
+        what = (f"pad2d(x, left={left}, right={right}, top={top}, bottom={bottom}, "
+                f"pad_value={value}) on x of shape (1, 2, 2, 3)")
+        got = _checked(pad2d, _PADS, "pad2d", x, left, right, top, bottom, value,
+                       context=f"on {what}")
+        assert_close(got, F.pad(x, (left, right, top, bottom), value=value), what, atol=0,
+                     rtol=0)
+    passed("test_pad2d")
+
+
+def test_conv1d(conv1d: Callable) -> None:
+    gen = t.Generator().manual_seed(21)
+    for b, ic, oc, w, kw, stride, padding in ((2, 3, 4, 10, 3, 1, 0), (2, 3, 4, 10, 3, 2, 1),
+                                              (1, 2, 3, 9, 4, 3, 2), (3, 1, 2, 8, 8, 1, 3)):
+        x, k = t.randn(b, ic, w, generator=gen), t.randn(oc, ic, kw, generator=gen)
+        what = (f"conv1d(x {tuple(x.shape)}, weights {tuple(k.shape)}, stride={stride}, "
+                f"padding={padding})")
+        got = _checked(conv1d, _CONVS, "conv1d", x, k, stride=stride, padding=padding,
+                       context=f"on {what}")
+        assert_close(got, F.conv1d(x, k, stride=stride, padding=padding), what, atol=1e-4)
+    passed("test_conv1d")
+
+
+_CONV2D_CASES = [  # (x shape, weight shape, stride, padding)
+    ((2, 3, 9, 9), (4, 3, 3, 3), 1, 0), ((2, 3, 11, 7), (4, 3, 3, 2), 2, 1),
+    ((1, 2, 10, 13), (3, 2, 4, 3), (2, 3), (1, 2)), ((2, 1, 8, 8), (2, 1, 5, 5), (1, 2), 2),
+    ((1, 3, 6, 9), (2, 3, 1, 1), 3, (0, 1)),
+]
+
+
+def test_conv2d(conv2d: Callable) -> None:
+    gen = t.Generator().manual_seed(22)
+    for x_shape, w_shape, stride, padding in _CONV2D_CASES:
+        x = t.randn(x_shape, generator=gen, dtype=t.float64)
+        k = t.randn(w_shape, generator=gen, dtype=t.float64)
+        what = f"conv2d(x {x_shape}, weights {w_shape}, stride={stride}, padding={padding})"
+        got = _checked(conv2d, _CONVS, "conv2d", x, k, stride=stride, padding=padding,
+                       context=f"on {what}")
+        assert_close(got, F.conv2d(x, k, stride=stride, padding=padding), what, atol=1e-8)
+    x = t.randn(2, 9, 9, 3, generator=gen, dtype=t.float64).permute(0, 3, 1, 2)
+    k = t.randn(2, 3, 3, 3, generator=gen, dtype=t.float64)
+    got = _checked(conv2d, _CONVS, "conv2d", x, k, stride=2, padding=1,
+                   context="on a non-contiguous input")
+    assert_close(got, F.conv2d(x, k, stride=2, padding=1), "conv2d on a non-contiguous input",
+                 atol=1e-8)
+    passed("test_conv2d")
+
+
+def test_maxpool2d(maxpool2d: Callable) -> None:
+    gen = t.Generator().manual_seed(23)
+    x = t.randn(2, 3, 11, 9, generator=gen) - 4.0  # negative: a zero pad would win the max
+    for kernel, stride, padding in ((2, None, 0), (3, 2, 1), ((3, 2), (2, 1), (1, 0)),
+                                    (3, 1, 1), (4, 3, 2)):
+        what = f"maxpool2d(x, kernel_size={kernel}, stride={stride}, padding={padding})"
+        got = _checked(maxpool2d, _POOLS, "maxpool2d", x, kernel, stride=stride,
+                       padding=padding, context=f"on {what}")
+        expected = F.max_pool2d(x, kernel, stride=stride if stride is not None else kernel,
+                                padding=padding)
+        assert_close(got, expected, what + " on a negative input", atol=0, rtol=0)
+    passed("test_maxpool2d")

@@ -182,3 +182,27 @@ def architecture_table() -> list[dict[str, object]]:
             rows.append({"stage": name, "output shape": str(tuple(x.shape[1:])),
                          "parameters": f"{sum(p.numel() for m in modules for p in m.parameters()):,}"})
     return rows
+
+
+def strided_view(size: tuple[int, ...], stride: tuple[int, ...]) -> tuple[go.Figure, str]:
+    """Which elements of t.arange(20) (drawn as the 4 x 5 matrix) a view reads, and the view.
+
+    Returns the figure and the view as text; raises ValueError with a readable message for a
+    view that reaches outside the 20 elements."""
+    if len(size) != len(stride):
+        raise ValueError(f"size has {len(size)} dimensions but stride has {len(stride)}.")
+    if any(s < 0 for s in size + stride):
+        raise ValueError("sizes and strides must not be negative.")
+    last = sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    if last >= 20:
+        raise ValueError(f"this view would read element {last}, past the end of the 20.")
+    view = t.arange(20).as_strided(size, stride)
+    counts = t.bincount(view.flatten(), minlength=20).reshape(4, 5)
+    fig = go.Figure(go.Heatmap(
+        z=counts.numpy(), text=t.arange(20).reshape(4, 5).numpy(), texttemplate="%{text}",
+        colorscale=[[0, "#f1f3f5"], [1, "#d9480f"]], showscale=False,
+        hovertemplate="element %{text}: read %{z} time(s)<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    fig.update_xaxes(showticklabels=False, scaleanchor="y")
+    fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig, str(view.tolist())

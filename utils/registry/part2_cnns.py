@@ -237,6 +237,105 @@ EXERCISES = (
         hints=("`model.requires_grad_(False)` freezes everything; a new `Linear` assigned to "
                "`model.fc` afterwards is trainable.",),
     ),
+    _ex(
+        "as_strided_puzzles", "Size and stride puzzles", section="from_scratch", difficulty=3,
+        importance=2, minutes=(20, 30), bonus=True,
+        task=(
+            "Return, in order, a `(size, stride)` pair for each target in the table above, such "
+            "that `t.arange(20).as_strided(size, stride)` produces it."
+        ),
+        hints=(
+            "Stride i says how many elements of storage to skip to move one step along "
+            "dimension i. `t.arange(20).reshape(4, 5)` has stride (5, 1).",
+            "A stride of 0 repeats the same element; a stride that is the sum of two others "
+            "moves diagonally.",
+        ),
+    ),
+    _ex(
+        "as_strided_trace", "Trace with as_strided", section="from_scratch", difficulty=2,
+        importance=2, minutes=(10, 15), bonus=True,
+        task=("Write `as_strided_trace(mat)` without `t.trace` or `t.diagonal`: a strided view "
+              "of the diagonal, summed. It must work on non-contiguous views too."),
+        hints=("Moving one step down the diagonal moves one row and one column: the stride is "
+               "`mat.stride(0) + mat.stride(1)`. `mat.as_strided` keeps `mat`'s storage offset.",),
+    ),
+    _ex(
+        "as_strided_mv", "Matrix-vector product with as_strided", section="from_scratch",
+        difficulty=3, importance=2, minutes=(15, 20), bonus=True,
+        task=("Write `as_strided_mv(mat, vec)` without `@`, matmul or einsum: view `vec` as a "
+              "matrix of `mat`'s shape (every row the same memory), multiply, sum over columns."),
+        hints=("A stride of 0 along the rows: `vec.as_strided(mat.shape, (0, vec.stride(0)))`. "
+               "Use the vector's own stride: it may not be 1.",),
+    ),
+    _ex(
+        "as_strided_mm", "Matrix product with as_strided", section="from_scratch", difficulty=4,
+        importance=2, minutes=(15, 20), bonus=True,
+        task=("Write `as_strided_mm(a, b)` without `@`, matmul or einsum: view both as `(i, j, k)` "
+              "tensors with stride 0 along the dimension each lacks, multiply, sum over j."),
+        hints=("`a3 = a.as_strided((i, j, k), (a.stride(0), a.stride(1), 0))`; b3 similarly with "
+               "stride 0 in front.",),
+    ),
+    _ex(
+        "conv1d_minimal_simple", "A first 1-D convolution", section="from_scratch", difficulty=4,
+        importance=2, minutes=(15, 20), bonus=True,
+        task=("Write `conv1d_minimal_simple(x, weights)` for one signal and one kernel, no "
+              "padding, stride 1, without `F.conv1d` or `unfold`: a strided view of the sliding "
+              "windows, then a weighted sum."),
+        hints=("The windows: shape `(w - kw + 1, kw)` and stride `(s, s)` where `s = x.stride(0)`: "
+               "each window starts one step after the last, and steps one element at a time.",),
+    ),
+    _ex(
+        "conv1d_minimal", "Batched, multi-channel 1-D convolution", section="from_scratch",
+        difficulty=4, importance=2, minutes=(20, 25), bonus=True,
+        task=("Write `conv1d_minimal(x, weights)` for a batch and several channels, no padding, "
+              "stride 1."),
+        hints=("Windows of shape `(b, ic, ow, kw)` with strides `(s_b, s_ic, s_w, s_w)`, then "
+               "`einops.einsum(windows, weights, 'b ic ow kw, oc ic kw -> b oc ow')`.",),
+    ),
+    _ex(
+        "conv2d_minimal", "2-D convolution", section="from_scratch", difficulty=4, importance=2,
+        minutes=(20, 25), bonus=True,
+        task="Write `conv2d_minimal(x, weights)`: the 2-D version, no padding, stride 1.",
+        hints=("Windows of shape `(b, ic, oh, ow, kh, kw)`: the height and width strides each "
+               "appear twice.",),
+    ),
+    _ex(
+        "pad1d", "Padding in 1-D", section="from_scratch", difficulty=2, importance=2,
+        minutes=(5, 10), bonus=True,
+        task=("Write `pad1d(x, left, right, pad_value)` without `F.pad`: a new tensor filled with "
+              "`pad_value`, with `x` copied into the middle."),
+        hints=("`x.new_full(shape, pad_value)` makes a tensor of the same dtype and device; then "
+               "assign `out[..., left:left + w] = x`.",),
+    ),
+    _ex(
+        "pad2d", "Padding in 2-D", section="from_scratch", difficulty=2, importance=2,
+        minutes=(5, 10), bonus=True,
+        task="Write `pad2d(x, left, right, top, bottom, pad_value)` without `F.pad`.",
+        hints=("The same as pad1d on the last two dimensions: left and right pad the width, top "
+               "and bottom the height.",),
+    ),
+    _ex(
+        "conv1d", "1-D convolution with stride and padding", section="from_scratch",
+        difficulty=4, importance=2, minutes=(20, 25), bonus=True,
+        task="Write `conv1d(x, weights, stride=1, padding=0)`, as `F.conv1d` (no bias).",
+        hints=("Pad first (with zeros). The output width is `(w_padded - kw) // stride + 1`; "
+               "consecutive windows now start `stride` elements apart.",),
+    ),
+    _ex(
+        "conv2d", "2-D convolution with stride and padding", section="from_scratch",
+        difficulty=4, importance=2, minutes=(20, 25), bonus=True,
+        task=("Write `conv2d(x, weights, stride=1, padding=0)`, as `F.conv2d` (no bias); stride "
+              "and padding may be ints or `(height, width)` pairs (use `force_pair`)."),
+        hints=("Padding `(pad_h, pad_w)` adds pad_w columns on the left and right, pad_h rows on "
+               "top and bottom.",),
+    ),
+    _ex(
+        "maxpool2d", "Max pooling from scratch", section="from_scratch", difficulty=3,
+        importance=2, minutes=(10, 15), bonus=True,
+        task=("Write `maxpool2d(x, kernel_size, stride=None, padding=0)`, as `F.max_pool2d`: pad "
+              "with $-\\infty$, take strided windows, keep each window's maximum."),
+        hints=("The same windows as conv2d, then `.amax(dim=(-1, -2))`.",),
+    ),
 )
 
 CHAPTER = Chapter(
@@ -251,6 +350,7 @@ CHAPTER = Chapter(
         ("training", "Training a network"),
         ("convolutions", "Convolutions"),
         ("resnets", "ResNets"),
+        ("from_scratch", "Bonus: convolutions from scratch"),
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,

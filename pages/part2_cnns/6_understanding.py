@@ -85,3 +85,15 @@ question(
     "changes the number of channels. A strided 1x1 convolution (with batch norm) maps $x$ to "
     "the right shape.",
 )
+question(
+    "What are a tensor's strides, and why can `transpose` be free?",
+    "The number of elements of the underlying memory to skip to move one step along each "
+    "dimension. Transposing swaps the strides (and the sizes) without moving any data, so the "
+    "result is a view of the same memory; it is no longer contiguous.",
+)
+question(
+    "In a strided view of a convolution's sliding windows, why does the stride of $x$ appear "
+    "twice?",
+    "Moving to the next window and moving to the next element inside a window both advance one "
+    "element of $x$. With a convolution stride $s$, only the first becomes $s$ times larger.",
+)
