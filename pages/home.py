@@ -59,8 +59,12 @@ for chapter in registry.CHAPTERS:
             st.markdown(chapter.blurb)
             st.progress(done / len(chapter.exercises),
                         text=f"{done} of {len(chapter.exercises)} exercises passed")
-            st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
-                         icon="➡️")
+            left, right = st.columns([1, 3])
+            with left:
+                st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
+                             icon="➡️")
+            with right:
+                colab_badge(chapter.stem)
         else:
             st.markdown(f"### {chapter.number}. {chapter.title} · *coming soon*")
             st.markdown(chapter.blurb)

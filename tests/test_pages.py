@@ -46,3 +46,13 @@ def test_training_demos_train_and_plot(page, button):
     assert len(app.get("plotly_chart")) >= charts_before + 2
     # The progress bar ends on the trained model's accuracy.
     assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))
+
+
+def test_feature_extraction_demo_trains_a_head():
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    app.run()
+    app.switch_page("pages/part2_cnns/4_resnets.py")
+    app.run()
+    app.button(key="train_head").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))

@@ -206,3 +206,55 @@ def strided_view(size: tuple[int, ...], stride: tuple[int, ...]) -> tuple[go.Fig
     fig.update_xaxes(showticklabels=False, scaleanchor="y")
     fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return fig, str(view.tolist())
+
+
+@st.cache_resource(show_spinner=False)
+def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, object]:
+    """Train only a new head on frozen ResNet34 features of CIFAR-10 (or, offline, the
+    generated shapes): 2000 training and 500 test images at 32 x 32."""
+    from utils.data import get_cifar10
+
+    t.manual_seed(0)
+    data = get_cifar10().subset(2000, 500)
+    model = sol.get_resnet_for_feature_extraction(len(data.classes))
+    pretrained = sol.load_resnet34_weights() is not None
+    head, model.fc = model.fc, t.nn.Identity()  # the body alone gives 512 features per image
+    model.eval()
+    mean = t.tensor(sol.IMAGENET_MEAN)[:, None, None]
+    std = t.tensor(sol.IMAGENET_STD)[:, None, None]
+    with t.inference_mode():  # the body is frozen: compute its features once
+        train_x = t.cat([model((x - mean) / std) for x in data.train_images.split(250)]).clone()
+        test_x = t.cat([model((x - mean) / std) for x in data.test_images.split(250)]).clone()
+    model.fc = head
+    optimizer = t.optim.Adam(head.parameters(), lr=1e-3)
+    epochs, accuracies = 30, []
+    for epoch in range(epochs):
+        order = t.randperm(len(train_x))
+        for start in range(0, len(train_x), 64):
+            batch = order[start:start + 64]
+            loss = t.nn.functional.cross_entropy(head(train_x[batch]), data.train_labels[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        with t.inference_mode():
+            accuracies.append(float((head(test_x).argmax(-1) == data.test_labels).float().mean()))
+        if _progress is not None:
+            _progress(epoch + 1, epochs)
+    return {"accuracies": accuracies, "source": data.source, "pretrained": pretrained}
+
+
+def feature_extraction_with_progress(bar) -> dict[str, object]:
+    def progress(step: int, total: int) -> None:
+        bar.progress(step / total, text=f"Training the new head: epoch {step} of {total}")
+
+    result = _feature_extraction_run(progress)
+    bar.progress(1.0, text=f"Done: test accuracy {result['accuracies'][-1]:.1%}")
+    return result
+
+
+def accuracy_curve(accuracies: list[float], title: str) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=list(range(1, len(accuracies) + 1)), y=accuracies,
+                               mode="lines+markers", line={"color": "#d9480f"}))
+    fig.update_layout(title=title, height=300, xaxis_title="epoch", yaxis_title="test accuracy",
+                      yaxis_range=[0, 1], margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
