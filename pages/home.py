@@ -2,6 +2,7 @@ import streamlit as st
 
 from utils import registry, runner
 from utils.navigation import section_page
+from utils.site_config import REPO_URL
 from utils.widgets import chapter_progress_table, colab_badge, status_icon
 
 st.title("Grokking the Fundamentals")
@@ -31,7 +32,7 @@ with local:
     st.subheader("💻 Locally")
     st.markdown("With Python 3.11:")
     st.code(
-        "git clone <this repository>\ncd grokking-the-fundamentals\n"
+        f"git clone {REPO_URL}\ncd {REPO_URL.rstrip('/').rsplit('/', 1)[-1]}\n"
         "pip install -r requirements.txt\n"
         "python exercises/part1_ray_tracing.py   # check every exercise",
         language="bash",
