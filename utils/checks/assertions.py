@@ -148,7 +148,7 @@ def assert_close(got: Any, expected: Tensor, what: str, atol: float = 1e-5,
         raise AssertionError(f"{what}: your result contains NaN at {_positions(got64.isnan())}. "
                              "A 0/0 or inf - inf somewhere?")
     same_inf = t.isinf(got64) & t.isinf(exp64) & (t.sign(got64) == t.sign(exp64))
-    close = t.isclose(got64, exp64, atol=atol, rtol=rtol) | same_inf
+    close = t.isclose(got64, exp64, atol=atol, rtol=rtol, equal_nan=True) | same_inf
     if not close.all():
         wrong = ~close
         n = int(wrong.sum())

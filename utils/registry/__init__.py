@@ -61,9 +61,6 @@ def _load_chapter(stem: str) -> Chapter:
 
 
 _COMING_SOON = (
-    Chapter("part3_optimization", 3, "Optimization",
-            "SGD, RMSprop, Adam and AdamW from scratch, loss landscapes, sweeps, and distributed "
-            "training on CPU.", available=False),
     Chapter("part4_backprop", 4, "Backprop",
             "An autograd engine on NumPy, built up to training an MLP on digits.", available=False),
     Chapter("part5_vaes_gans", 5, "VAEs & GANs",
@@ -71,8 +68,10 @@ _COMING_SOON = (
             available=False),
 )
 
-CHAPTERS: tuple[Chapter, ...] = (_load_chapter("part1_ray_tracing"), _load_chapter("part2_cnns"),
-                                  *_COMING_SOON)
+CHAPTERS: tuple[Chapter, ...] = (
+    *(_load_chapter(stem) for stem in ("part1_ray_tracing", "part2_cnns", "part3_optimization")),
+    *_COMING_SOON,
+)
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ch in CHAPTERS for ex in ch.exercises}
 
 

@@ -1,0 +1,244 @@
+# %% [markdown]
+# # Chapter 3: Optimization — exercises
+#
+# SGD, RMSprop, Adam and AdamW written from their update rules and matched against PyTorch's, then raced across loss landscapes you can steer with sliders.
+#
+# Replace each `raise NotImplementedError()` with your answer. Then run every check:
+#
+#     python exercises/part3_optimization.py
+#
+# or call one check yourself, e.g. `tests.test_opt_fn_with_sgd(opt_fn_with_sgd)`.
+#
+# This file is generated from `solutions/part3_optimization.py`; the prose, plots and hints are on the site. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part3_optimization.ipynb
+
+
+# %%
+import sys
+from pathlib import Path
+
+# The checks live in the repository's `utils` package: import it from the folder above this file.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+try:
+    import utils  # noqa: F401
+except ImportError:
+    sys.exit("This file needs the course's code: put it in the exercises/ folder of a clone of "
+             "https://github.com/grokking-the-fundamentals/grokking-the-fundamentals and run it from there.")
+
+
+# %%
+from typing import Callable, Iterable
+
+import torch as t
+from jaxtyping import Float
+from torch import Tensor
+
+from utils.checks import part3_optimization as tests
+
+
+# %%
+def pathological_curve_loss(x: Tensor, y: Tensor) -> Tensor:
+    """Given: a long, nearly flat valley in x that drops off steeply in y."""
+    return t.tanh(x) ** 2 + 0.01 * t.abs(x) + t.sigmoid(y)
+
+
+# %%
+def neg_trimodal_func(x: Tensor, y: Tensor) -> Tensor:
+    """Given: three Gaussian wells of different depths, so there are three local minima."""
+    wells = [(1.0, 0.0, 1.0), (-1.2, 1.0, 0.8), (-0.4, -1.3, 0.6)]  # (centre x, centre y, depth)
+    return -sum(depth * t.exp(-((x - cx) ** 2 + (y - cy) ** 2)) for cx, cy, depth in wells)
+
+
+# %%
+def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100.0) -> Tensor:
+    """Given: Rosenbrock's banana, a curved valley with its minimum (1 + 0) at (a, a**2)."""
+    return (a - x) ** 2 + b * (y - x ** 2) ** 2 + 1
+
+
+# %% [markdown]
+# ## Optimizers
+
+
+# %% [markdown]
+# ### Exercise: `opt_fn_with_sgd` — Follow SGD across a landscape
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
+#
+# Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting from `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions *before* each step.
+#
+# Check it with `tests.test_opt_fn_with_sgd(opt_fn_with_sgd)`.
+
+
+# %%
+def opt_fn_with_sgd(fn: Callable, xy: Float[Tensor, "2"], lr: float = 0.001,
+                    momentum: float = 0.98, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
+    """Minimise fn(x, y) from xy (a tensor with requires_grad=True) with torch.optim.SGD.
+
+    Returns the (x, y) positions *before* each of the n_iters steps: row 0 is the start.
+    """
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `SGD` — SGD with momentum and weight decay
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
+#
+# Write the `SGD` optimizer: `zero_grad()` and `step()` following its docstring, which is PyTorch's update rule. Your weights must match `torch.optim.SGD`'s to within $10^{-5}$ after training a small network.
+#
+# Check it with `tests.test_SGD(SGD)`.
+
+
+# %%
+class SGD:
+    """Stochastic gradient descent with momentum and weight decay, as torch.optim.SGD.
+
+    Each step, for each parameter p with a gradient g:
+        g = g + weight_decay * p
+        b = momentum * b + g   (b starts at 0, one buffer per parameter; skipped if momentum == 0)
+        p = p - lr * b         (or p - lr * g without momentum)
+    Parameters whose .grad is None are skipped. zero_grad() sets every .grad to None.
+    """
+
+    def __init__(self, params: Iterable[t.nn.Parameter], lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0):
+        raise NotImplementedError()
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError()
+
+    @t.inference_mode()
+    def step(self) -> None:
+        raise NotImplementedError()
+
+    def __repr__(self) -> str:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `RMSprop` — RMSprop
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–25 minutes
+#
+# Write the `RMSprop` optimizer following its docstring (PyTorch's rule, not centered). Match `torch.optim.RMSprop`, including with momentum, weight decay and a non-default `eps`.
+#
+# Check it with `tests.test_RMSprop(RMSprop)`.
+
+
+# %%
+class RMSprop:
+    """RMSprop, as torch.optim.RMSprop (centered=False).
+
+    For each parameter p with gradient g:
+        g = g + weight_decay * p
+        v = alpha * v + (1 - alpha) * g**2              (v starts at 0)
+        with momentum: b = momentum * b + g / (sqrt(v) + eps); p = p - lr * b
+        without:       p = p - lr * g / (sqrt(v) + eps)
+    """
+
+    def __init__(self, params: Iterable[t.nn.Parameter], lr: float = 0.01, alpha: float = 0.99,
+                 eps: float = 1e-08, weight_decay: float = 0.0, momentum: float = 0.0):
+        raise NotImplementedError()
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError()
+
+    @t.inference_mode()
+    def step(self) -> None:
+        raise NotImplementedError()
+
+    def __repr__(self) -> str:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `Adam` — Adam
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
+#
+# Write the `Adam` optimizer following its docstring: moving averages of the gradient and its square, with bias correction. Match `torch.optim.Adam`.
+#
+# Check it with `tests.test_Adam(Adam)`.
+
+
+# %%
+class Adam:
+    """Adam, as torch.optim.Adam (amsgrad=False), with L2 weight decay added to the gradient.
+
+    Step number s counts from 1. For each parameter p with gradient g:
+        g = g + weight_decay * p
+        m = beta1 * m + (1 - beta1) * g          v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**s)               v_hat = v / (1 - beta2**s)
+        p = p - lr * m_hat / (sqrt(v_hat) + eps)
+    """
+
+    def __init__(self, params: Iterable[t.nn.Parameter], lr: float = 0.001,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-08,
+                 weight_decay: float = 0.0):
+        raise NotImplementedError()
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError()
+
+    @t.inference_mode()
+    def step(self) -> None:
+        raise NotImplementedError()
+
+    def __repr__(self) -> str:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `AdamW` — AdamW
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `AdamW`: Adam with decoupled weight decay, as its docstring says, matching `torch.optim.AdamW` (whose default `weight_decay` is 0.01).
+#
+# Check it with `tests.test_AdamW(AdamW)`.
+
+
+# %%
+class AdamW(Adam):
+    """AdamW, as torch.optim.AdamW: Adam with *decoupled* weight decay.
+
+    Instead of adding weight_decay * p to the gradient, shrink the parameter directly before
+    the Adam update: p = p - lr * weight_decay * p; the gradient itself stays as it is.
+    Note torch's default weight_decay for AdamW is 0.01.
+    """
+
+    def __init__(self, params: Iterable[t.nn.Parameter], lr: float = 0.001,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-08,
+                 weight_decay: float = 0.01):
+        raise NotImplementedError()
+
+    @t.inference_mode()
+    def step(self) -> None:
+        raise NotImplementedError()
+
+    def __repr__(self) -> str:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `opt_fn` — Any optimizer across a landscape
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd` for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
+#
+# Check it with `tests.test_opt_fn(opt_fn)`.
+
+
+# %%
+def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
+           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
+    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
+    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
+    raise NotImplementedError()
+
+
+# %%
+if __name__ == "__main__":
+    from utils.local import check_all
+
+    check_all(globals(), "part3_optimization")

@@ -1,0 +1,50 @@
+from utils.widgets import chapter_header, question
+
+STEM = "part3_optimization"
+chapter_header(STEM, "understanding")
+
+question(
+    "What does momentum do on a long, shallow valley, and on a narrow one?",
+    "Along a shallow valley the gradient keeps pointing the same way, so the momentum buffer "
+    "accumulates it and the steps grow (up to $1/(1-\\mu)$ times). Across a narrow valley the "
+    "gradient flips sign from step to step, so those components cancel in the buffer and the "
+    "zig-zag shrinks. Too much momentum overshoots the minimum and oscillates around it.",
+)
+question(
+    "What does Adam's second-moment estimate do?",
+    "It tracks the running mean of each parameter's squared gradient. Dividing the step by its "
+    "square root gives every parameter its own effective learning rate: small where gradients "
+    "are large or noisy, large where they are consistently small. That is what lets Adam cross "
+    "flat regions that stall SGD.",
+)
+question(
+    "Why does Adam need bias correction, and when does it matter?",
+    "$m$ and $v$ start at zero, so their first values are shrunk towards zero (by a factor "
+    "$1 - \\beta^t$ for a constant gradient). Without correction the first steps use a badly "
+    "underestimated $v$ (with $\\beta_2 = 0.999$, about 1000 times too small), making them far "
+    "too large. The correction matters in the first few hundred steps and fades afterwards.",
+)
+question(
+    "How is AdamW's weight decay different from Adam's, and why does it matter?",
+    "Adam adds $\\lambda\\theta$ to the gradient, so the decay is divided by $\\sqrt{\\hat v}$ "
+    "with the rest: weights with large gradients are hardly decayed. AdamW shrinks the weights "
+    "directly, $\\theta \\leftarrow \\theta - \\eta\\lambda\\theta$, independent of the adaptive "
+    "scaling, so all weights decay at the same rate as intended.",
+)
+question(
+    "Why is `step()` run under `t.inference_mode()` (or on `.data`)?",
+    "The update is not part of the model's computation: recording it would make the parameters "
+    "non-leaf tensors with a growing history, and PyTorch refuses in-place changes to a leaf "
+    "that requires grad while recording anyway.",
+)
+question(
+    "Why must an optimizer store `list(params)` rather than `params`?",
+    "`model.parameters()` is a generator: it can be iterated once. The second `step()` would "
+    "find it empty and silently update nothing.",
+)
+question(
+    "On Rosenbrock's banana, why does SGD need a tiny learning rate?",
+    "The valley's walls are very steep (the $100(y - x^2)^2$ term) while its floor is almost "
+    "flat. A learning rate large enough to move along the floor makes the steps across the "
+    "walls explode; one small enough to be stable across them crawls along the floor.",
+)

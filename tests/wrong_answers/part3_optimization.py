@@ -1,0 +1,192 @@
+"""Plausible wrong answers to chapter 3's exercises: each must be rejected by its check."""
+
+import torch as t
+
+from solutions import part3_optimization as ref
+
+
+def sgd_positions_after_step(fn, xy, lr=0.001, momentum=0.98, n_iters=100):
+    positions = t.zeros((n_iters, 2))
+    optimizer = t.optim.SGD([xy], lr=lr, momentum=momentum)
+    for i in range(n_iters):
+        fn(xy[0], xy[1]).backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        positions[i] = xy.detach()
+    return positions
+
+
+def sgd_no_zero_grad(fn, xy, lr=0.001, momentum=0.98, n_iters=100):
+    positions = t.zeros((n_iters, 2))
+    optimizer = t.optim.SGD([xy], lr=lr, momentum=momentum)
+    for i in range(n_iters):
+        positions[i] = xy.detach()
+        fn(xy[0], xy[1]).backward()
+        optimizer.step()
+    return positions
+
+
+class SGDDecayAfterMomentum(ref.SGD):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            self.buffers[i] = self.momentum * self.buffers[i] + p.grad
+            step = self.buffers[i] if self.momentum else p.grad
+            p -= self.lr * (step + self.weight_decay * p)
+
+
+class SGDDampened(ref.SGD):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = p.grad + self.weight_decay * p
+            if self.momentum:
+                self.buffers[i] = self.momentum * self.buffers[i] + (1 - self.momentum) * g
+                g = self.buffers[i]
+            p -= self.lr * g
+
+
+class SGDKeepsGenerator(ref.SGD):
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        super().__init__([], lr, momentum, weight_decay)
+        self.param_source = params
+
+    def zero_grad(self):
+        for p in self.param_source:
+            p.grad = None
+
+    @t.inference_mode()
+    def step(self):
+        for p in self.param_source:  # a generator: empty after the first pass
+            if p.grad is not None:
+                p -= self.lr * p.grad
+
+
+class SGDRebinds(ref.SGD):
+    @t.inference_mode()
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p = p - self.lr * p.grad  # noqa: F841 - a new tensor; the parameter is unchanged
+
+
+class SGDDecaysEverything(ref.SGD):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            grad = p.grad if p.grad is not None else t.zeros_like(p)
+            g = grad + self.weight_decay * p
+            if self.momentum:
+                self.buffers[i] = self.momentum * self.buffers[i] + g
+                g = self.buffers[i]
+            p -= self.lr * g
+
+
+class RMSpropEpsInsideSqrt(ref.RMSprop):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = p.grad + self.weight_decay * p
+            self.square_avgs[i] = self.alpha * self.square_avgs[i] + (1 - self.alpha) * g ** 2
+            step = g / (self.square_avgs[i] + self.eps).sqrt()
+            if self.momentum:
+                self.buffers[i] = self.momentum * self.buffers[i] + step
+                step = self.buffers[i]
+            p -= self.lr * step
+
+
+class RMSpropMomentumOnGradient(ref.RMSprop):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = p.grad + self.weight_decay * p
+            self.square_avgs[i] = self.alpha * self.square_avgs[i] + (1 - self.alpha) * g ** 2
+            if self.momentum:
+                self.buffers[i] = self.momentum * self.buffers[i] + g
+                g = self.buffers[i]
+            p -= self.lr * g / (self.square_avgs[i].sqrt() + self.eps)
+
+
+class AdamNoBiasCorrection(ref.Adam):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = p.grad + self.weight_decay * p
+            self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
+            self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * g ** 2
+            p -= self.lr * self.m[i] / (self.v[i].sqrt() + self.eps)
+
+
+class AdamStepPerParameter(ref.Adam):
+    @t.inference_mode()
+    def step(self):
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            self.steps += 1  # counts parameters, not steps
+            g = p.grad + self.weight_decay * p
+            self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * g
+            self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * g ** 2
+            m_hat = self.m[i] / (1 - self.beta1 ** self.steps)
+            v_hat = self.v[i] / (1 - self.beta2 ** self.steps)
+            p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
+
+
+class AdamDecoupledDecay(ref.AdamW):
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+class AdamWCoupled(ref.Adam):
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+class AdamWNoDefaultDecay(ref.AdamW):
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+def opt_fn_always_sgd(fn, xy, optimizer_class, optimizer_hyperparams, n_iters=100):
+    return ref.opt_fn_with_sgd(fn, xy, lr=optimizer_hyperparams.get("lr", 0.001), momentum=0.0,
+                               n_iters=n_iters)
+
+
+def opt_fn_ignores_hyperparams(fn, xy, optimizer_class, optimizer_hyperparams, n_iters=100):
+    return ref.opt_fn(fn, xy, optimizer_class, {"lr": optimizer_hyperparams.get("lr", 0.001)},
+                      n_iters)
+
+
+WRONG_ANSWERS = [
+    ("opt_fn_with_sgd", "positions recorded after each step", sgd_positions_after_step),
+    ("opt_fn_with_sgd", "no zero_grad", sgd_no_zero_grad),
+    ("SGD", "weight decay added after momentum", SGDDecayAfterMomentum),
+    ("SGD", "dampened momentum", SGDDampened),
+    ("SGD", "params kept as a generator", SGDKeepsGenerator),
+    ("SGD", "p = p - ... (not in place)", SGDRebinds),
+    ("SGD", "parameters without a gradient decayed", SGDDecaysEverything),
+    ("RMSprop", "eps inside the square root", RMSpropEpsInsideSqrt),
+    ("RMSprop", "momentum on the raw gradient", RMSpropMomentumOnGradient),
+    ("Adam", "no bias correction", AdamNoBiasCorrection),
+    ("Adam", "step counter per parameter", AdamStepPerParameter),
+    ("Adam", "decoupled (AdamW) weight decay", AdamDecoupledDecay),
+    ("AdamW", "L2 weight decay in the gradient", AdamWCoupled),
+    ("AdamW", "default weight_decay 0", AdamWNoDefaultDecay),
+    ("opt_fn", "always SGD", opt_fn_always_sgd),
+    ("opt_fn", "hyperparameters other than lr ignored", opt_fn_ignores_hyperparams),
+]
+
+RIGHT_ANSWERS = [
+    ("SGD", "torch's own", t.optim.SGD),
+    ("Adam", "torch's own", t.optim.Adam),
+]

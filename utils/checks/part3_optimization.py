@@ -1,0 +1,182 @@
+"""Checks for chapter 3 (optimization). Use from a local file or notebook:
+
+    from utils.checks import part3_optimization as tests
+    tests.test_SGD(SGD)
+
+Each optimizer trains a small MLP on a seeded two-moons data set side by side with the matching
+torch.optim optimizer, from the same initial weights, for several hyperparameter settings; the
+weights must agree to within 1e-5 after every step. The model has one parameter that never gets
+a gradient (optimizers must skip it), and the parameters arrive as a generator, as
+`model.parameters()` gives them.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch as t
+from torch import Tensor, nn
+
+from solutions import part3_optimization as ref
+from utils.checks.assertions import assert_close, assert_is_tensor, assert_shape, call, passed
+
+ATOL = 1e-5
+STEPS = 12
+
+
+class _Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(),
+                                    nn.Linear(32, 2))
+        self.unused = nn.Parameter(t.ones(3))  # never used in forward: its .grad stays None
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.layers(x)
+
+
+def _moons() -> tuple[Tensor, Tensor]:
+    from sklearn.datasets import make_moons
+
+    x, y = make_moons(n_samples=512, noise=0.05, random_state=42)
+    return t.tensor(x, dtype=t.float32), t.tensor(y)
+
+
+def _describe(kwargs: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in kwargs.items()) or "the defaults"
+
+
+def _compare_with_torch(name: str, mine_class: Callable, torch_class: type,
+                        settings: list[dict]) -> None:
+    x, y = _moons()
+    for kwargs in settings:
+        t.manual_seed(7)
+        model_mine, model_torch = _Net(), _Net()
+        model_torch.load_state_dict(model_mine.state_dict())
+        what = f"{name}({_describe(kwargs)})"
+        optimizer = call(mine_class, (p for p in model_mine.parameters()), context=f"building "
+                         f"{what} from model.parameters()", **kwargs)
+        reference = torch_class(model_torch.parameters(), **kwargs)
+        initial = {k: v.detach().clone() for k, v in model_mine.named_parameters()}
+        for step in range(1, STEPS + 1):
+            batch = slice(((step - 1) * 64) % 512, ((step - 1) * 64) % 512 + 64)
+            for model, opt in ((model_mine, optimizer), (model_torch, reference)):
+                loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
+                if opt is optimizer:
+                    call(opt.zero_grad, context=f"on {what}.zero_grad()")
+                else:
+                    opt.zero_grad()
+                loss.backward()
+                if opt is optimizer:
+                    call(opt.step, context=f"on {what}.step(), step {step}")
+                else:
+                    opt.step()
+            if step == 1 and all(t.equal(initial[k], v.detach())
+                                 for k, v in model_mine.named_parameters()):
+                raise AssertionError(
+                    f"{what}: step() did not change any parameter. Update them in place "
+                    "(`p -= ...`; `p = p - ...` only rebinds a local name), and keep "
+                    "`self.params = list(params)`: model.parameters() is a generator, which is "
+                    "empty after one pass.")
+            if not t.equal(model_mine.unused.detach(), model_torch.unused.detach()):
+                raise AssertionError(f"{what}: a parameter whose .grad is None changed at step "
+                                     f"{step}. Skip parameters without a gradient (torch does: "
+                                     "weight decay does not touch them either).")
+            for (key, mine), (_, theirs) in zip(model_mine.named_parameters(),
+                                                model_torch.named_parameters()):
+                if not t.allclose(mine.detach(), theirs.detach(), atol=ATOL, rtol=0):
+                    gap = (mine.detach() - theirs.detach()).abs().max().item()
+                    raise AssertionError(
+                        f"{what}: after step {step}, `{key}` differs from torch.optim."
+                        f"{torch_class.__name__}'s by up to {gap:.3g} (tolerance {ATOL}). "
+                        + ("The very first step already differs: check the update rule itself."
+                           if step == 1 else "The first steps agreed, so check what carries "
+                           "over between steps (buffers, step count)."))
+        for p in model_mine.parameters():
+            p.grad = t.ones_like(p)
+        call(optimizer.zero_grad, context=f"on {what}.zero_grad()")
+        left = [k for k, p in model_mine.named_parameters()
+                if p.grad is not None and p.grad.abs().sum() > 0]
+        if left:
+            raise AssertionError(f"{what}.zero_grad() left gradients on {left[:3]}: set every "
+                                 "parameter's .grad to None (or to zeros).")
+
+
+def test_SGD(SGD: Callable) -> None:
+    _compare_with_torch("SGD", SGD, t.optim.SGD, [
+        dict(lr=0.1), dict(lr=0.05, momentum=0.9), dict(lr=0.1, weight_decay=0.05),
+        dict(lr=0.05, momentum=0.8, weight_decay=0.1), dict(lr=0.2, momentum=0.5)])
+    passed("test_SGD")
+
+
+def test_RMSprop(RMSprop: Callable) -> None:
+    _compare_with_torch("RMSprop", RMSprop, t.optim.RMSprop, [
+        dict(lr=0.01), dict(lr=0.01, alpha=0.9, eps=1e-3), dict(lr=0.005, momentum=0.8),
+        dict(lr=0.01, weight_decay=0.1, momentum=0.5, eps=1e-4), dict(lr=0.02, alpha=0.5)])
+    passed("test_RMSprop")
+
+
+def test_Adam(Adam: Callable) -> None:
+    _compare_with_torch("Adam", Adam, t.optim.Adam, [
+        dict(), dict(lr=0.01), dict(lr=0.01, betas=(0.8, 0.95)), dict(lr=0.005, eps=1e-3),
+        dict(lr=0.01, weight_decay=0.05), dict(lr=0.02, betas=(0.5, 0.9), eps=1e-4,
+                                              weight_decay=0.1)])
+    passed("test_Adam")
+
+
+def test_AdamW(AdamW: Callable) -> None:
+    _compare_with_torch("AdamW", AdamW, t.optim.AdamW, [
+        dict(), dict(lr=0.01), dict(lr=0.01, weight_decay=0.1), dict(lr=0.005, betas=(0.8, 0.9),
+                                                                      eps=1e-3, weight_decay=0.5)])
+    passed("test_AdamW")
+
+
+def _trajectory_cases() -> list[tuple[str, Callable, tuple[float, float], dict]]:
+    return [
+        ("the pathological curve", ref.pathological_curve_loss, (2.5, 2.5),
+         dict(lr=0.02, momentum=0.99, n_iters=60)),
+        ("Rosenbrock's banana", ref.rosenbrocks_banana_func, (-1.5, 2.5),
+         dict(lr=0.0002, momentum=0.9, n_iters=40)),
+        ("the trimodal function", ref.neg_trimodal_func, (0.2, 0.5),
+         dict(lr=0.1, momentum=0.0, n_iters=25)),
+    ]
+
+
+def _assert_trajectory(got, expected: Tensor, what: str) -> None:
+    got = assert_is_tensor(got, what)
+    assert_shape(got, tuple(expected.shape), what)
+    if t.allclose(got[:-1], expected[1:], atol=1e-5):
+        raise AssertionError(f"{what}: your positions are one step ahead. Record the position "
+                             "*before* each step, so that row 0 is the starting point.")
+    assert_close(got, expected, what, atol=1e-4)
+
+
+def test_opt_fn_with_sgd(opt_fn_with_sgd: Callable) -> None:
+    for description, fn, start, kwargs in _trajectory_cases():
+        what = f"opt_fn_with_sgd on {description} from {start} ({_describe(kwargs)})"
+        xy = t.tensor(start, requires_grad=True)
+        got = call(opt_fn_with_sgd, fn, xy, context=f"on {description}", **kwargs)
+        expected = ref.opt_fn_with_sgd(fn, t.tensor(start, requires_grad=True), **kwargs)
+        _assert_trajectory(got, expected, what)
+    passed("test_opt_fn_with_sgd")
+
+
+def test_opt_fn(opt_fn: Callable) -> None:
+    pathological, banana, _ = _trajectory_cases()
+    cases = [  # (landscape, optimizer class, its hyperparameters)
+        (pathological, t.optim.Adam, dict(lr=0.1)), (banana, t.optim.Adam, dict(lr=0.05)),
+        (pathological, t.optim.RMSprop, dict(lr=0.02, momentum=0.5)),
+        (banana, t.optim.RMSprop, dict(lr=0.005)),
+        (pathological, ref.SGD, dict(lr=0.05, momentum=0.9)),
+        (banana, ref.SGD, dict(lr=0.0005, momentum=0.9)),
+    ]
+    for (description, fn, start, _), optimizer_class, hyperparams in cases:
+        what = (f"opt_fn on {description} with {optimizer_class.__name__}"
+                f"({_describe(hyperparams)}), 30 iterations")
+        got = call(opt_fn, fn, t.tensor(start, requires_grad=True), optimizer_class,
+                   hyperparams, 30, context=f"on {description}")
+        expected = ref.opt_fn(fn, t.tensor(start, requires_grad=True), optimizer_class,
+                              hyperparams, 30)
+        assert bool(t.isfinite(expected).all()), f"the reference diverged on {what}"
+        _assert_trajectory(got, expected, what)
+    passed("test_opt_fn")

@@ -1,0 +1,103 @@
+"""Chapter 3's figures: loss landscapes, and optimizers racing across them.
+
+Trajectories come from the reference optimizers (solutions/part3_optimization.py) through the
+reference `opt_fn`; every function takes hashable arguments so st.cache_data can key on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import streamlit as st
+import torch as t
+from plotly.subplots import make_subplots
+
+from solutions import part3_optimization as sol
+
+
+@dataclass(frozen=True)
+class Landscape:
+    name: str
+    fn: object
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    start: tuple[float, float]
+    log_scale: bool  # colour by log(loss - min) so a deep, narrow valley stays visible
+
+
+LANDSCAPES = {
+    "pathological curve": Landscape("pathological curve", sol.pathological_curve_loss,
+                                    (-2.5, 2.5), (-2.5, 2.5), (2.5, 2.5), False),
+    "three wells": Landscape("three wells", sol.neg_trimodal_func, (-2.5, 2.5), (-2.5, 2.5),
+                             (0.2, 0.5), False),
+    "Rosenbrock's banana": Landscape("Rosenbrock's banana", sol.rosenbrocks_banana_func,
+                                     (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.5), True),
+}
+OPTIMIZERS = {"SGD": sol.SGD, "RMSprop": sol.RMSprop, "Adam": sol.Adam, "AdamW": sol.AdamW}
+COLOURS = ("#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9")
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_fmt(v) for v in value) + ")"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _grid(landscape: Landscape, n: int = 120) -> tuple[t.Tensor, t.Tensor, t.Tensor]:
+    xs = t.linspace(*landscape.x_range, n)
+    ys = t.linspace(*landscape.y_range, n)
+    grid_y, grid_x = t.meshgrid(ys, xs, indexing="ij")
+    z = landscape.fn(grid_x, grid_y)
+    if landscape.log_scale:
+        z = t.log(z - z.min() + 1e-3)
+    return xs, ys, z
+
+
+@st.cache_data
+def landscape_figure(name: str) -> go.Figure:
+    """The landscape as a 3-D surface and as a heatmap, side by side."""
+    landscape = LANDSCAPES[name]
+    xs, ys, z = _grid(landscape, 80)
+    fig = make_subplots(rows=1, cols=2, specs=[[{"type": "surface"}, {"type": "heatmap"}]],
+                        column_widths=[0.55, 0.45])
+    fig.add_trace(go.Surface(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), colorscale="Viridis",
+                             showscale=False), row=1, col=1)
+    fig.add_trace(go.Heatmap(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), colorscale="Viridis",
+                             showscale=False), row=1, col=2)
+    label = "log(loss - min)" if landscape.log_scale else "loss"
+    fig.update_layout(height=400, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      title=f"{name} ({label})",
+                      scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": label})
+    return fig
+
+
+@st.cache_data
+def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
+                n_iters: int) -> tuple[go.Figure, list[dict[str, object]]]:
+    """Paths of several optimizers from the landscape's start, over its heatmap, and a summary.
+
+    `runs` holds (optimizer name, keyword arguments as sorted (key, value) pairs)."""
+    landscape = LANDSCAPES[name]
+    xs, ys, z = _grid(landscape)
+    fig = go.Figure(go.Heatmap(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), colorscale="Greys",
+                               reversescale=True, showscale=False, opacity=0.8))
+    summary = []
+    for i, (optimizer, hyperparams) in enumerate(runs):
+        xy = t.tensor(landscape.start, requires_grad=True)
+        path = sol.opt_fn(landscape.fn, xy, OPTIMIZERS[optimizer], dict(hyperparams), n_iters)
+        label = f"{optimizer}(" + ", ".join(f"{k}={_fmt(v)}" for k, v in hyperparams) + ")"
+        fig.add_trace(go.Scatter(x=path[:, 0].numpy(), y=path[:, 1].numpy(), name=label,
+                                 mode="lines+markers", marker={"size": 4},
+                                 line={"color": COLOURS[i % len(COLOURS)], "width": 2}))
+        final = landscape.fn(path[-1, 0], path[-1, 1]).item()
+        summary.append({"optimizer": label, "final x": round(path[-1, 0].item(), 4),
+                        "final y": round(path[-1, 1].item(), 4), "final loss": round(final, 5)})
+    fig.add_trace(go.Scatter(x=[landscape.start[0]], y=[landscape.start[1]], mode="markers",
+                             name="start", marker={"size": 12, "color": "black",
+                                                   "symbol": "x"}))
+    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      xaxis={"range": list(landscape.x_range), "title": "x"},
+                      yaxis={"range": list(landscape.y_range), "title": "y"},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig, summary

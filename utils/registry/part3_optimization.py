@@ -1,0 +1,101 @@
+"""Chapter 3's exercises, in the order a learner meets them."""
+
+from functools import partial
+
+from utils.registry import Chapter, Exercise
+
+_ex = partial(Exercise, "part3_optimization")
+
+_STEP_HINT = ("Decorate `step` with `@t.inference_mode()` (or update `p.data`): the update itself "
+              "must not be recorded by autograd. Update in place (`p -= ...`) so the model's "
+              "parameters change, not a copy.")
+
+EXERCISES = (
+    _ex(
+        "opt_fn_with_sgd", "Follow SGD across a landscape", section="optimizers", difficulty=2,
+        importance=4, minutes=(15, 20),
+        task=(
+            "Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting "
+            "from `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions "
+            "*before* each step."
+        ),
+        hints=(
+            "Build the optimizer over `[xy]`. Each iteration: record `xy.detach()`, compute "
+            "`fn(xy[0], xy[1])`, call `backward()`, `step()`, `zero_grad()`.",
+            "Record with `.detach()` (or under `t.no_grad()`): the positions are data, not part "
+            "of the graph.",
+        ),
+    ),
+    _ex(
+        "SGD", "SGD with momentum and weight decay", section="optimizers", difficulty=3,
+        importance=4, minutes=(20, 30),
+        task=(
+            "Write the `SGD` optimizer: `zero_grad()` and `step()` following its docstring, which "
+            "is PyTorch's update rule. Your weights must match `torch.optim.SGD`'s to within "
+            "$10^{-5}$ after training a small network."
+        ),
+        hints=(
+            "Keep `self.params = list(params)`: `params` may be a generator, which can only be "
+            "read once.",
+            "One momentum buffer per parameter, stored between steps. The weight decay term goes "
+            "into the gradient *before* the momentum update.",
+            _STEP_HINT,
+        ),
+    ),
+    _ex(
+        "RMSprop", "RMSprop", section="optimizers", difficulty=3, importance=3, minutes=(15, 25),
+        task=("Write the `RMSprop` optimizer following its docstring (PyTorch's rule, not "
+              "centered). Match `torch.optim.RMSprop`, including with momentum, weight decay and "
+              "a non-default `eps`."),
+        hints=(
+            "`eps` goes *outside* the square root: `g / (v.sqrt() + eps)`.",
+            "With momentum, the buffer accumulates the already-scaled step "
+            "`g / (sqrt(v) + eps)`, not the raw gradient.",
+            _STEP_HINT,
+        ),
+    ),
+    _ex(
+        "Adam", "Adam", section="optimizers", difficulty=3, importance=4, minutes=(20, 30),
+        task=("Write the `Adam` optimizer following its docstring: moving averages of the "
+              "gradient and its square, with bias correction. Match `torch.optim.Adam`."),
+        hints=(
+            "Count steps from 1 (increment before using it): with s = 0 the bias correction "
+            "divides by zero.",
+            "Bias-correct copies (`m_hat`, `v_hat`); keep the stored `m` and `v` uncorrected.",
+            _STEP_HINT,
+        ),
+    ),
+    _ex(
+        "AdamW", "AdamW", section="optimizers", difficulty=2, importance=3, minutes=(10, 15),
+        task=("Write `AdamW`: Adam with decoupled weight decay, as its docstring says, matching "
+              "`torch.optim.AdamW` (whose default `weight_decay` is 0.01)."),
+        hints=(
+            "Subclass your `Adam` with no L2 term, and before its update shrink each parameter: "
+            "`p -= lr * weight_decay * p`.",
+        ),
+    ),
+    _ex(
+        "opt_fn", "Any optimizer across a landscape", section="optimizers", difficulty=2,
+        importance=3, minutes=(10, 15),
+        task=("Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: "
+              "`opt_fn_with_sgd` for any optimizer class, built as "
+              "`optimizer_class([xy], **optimizer_hyperparams)`."),
+        hints=("The same loop as `opt_fn_with_sgd`; only the construction of the optimizer "
+               "changes.",),
+    ),
+)
+
+CHAPTER = Chapter(
+    stem="part3_optimization",
+    number=3,
+    title="Optimization",
+    blurb="SGD, RMSprop, Adam and AdamW written from their update rules and matched against "
+          "PyTorch's, then raced across loss landscapes you can steer with sliders.",
+    sections=(
+        ("overview", "Overview"),
+        ("optimizers", "Optimizers"),
+        ("understanding", "Check your understanding"),
+    ),
+    exercises=EXERCISES,
+
+)
