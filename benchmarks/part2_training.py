@@ -32,7 +32,7 @@ class TorchConvNet(nn.Module):
 
 def run(name: str, args) -> None:
     started = time.perf_counter()
-    losses, accuracies, _ = sol.train(replace(args, download=False))
+    losses, accuracies, _ = sol.train(replace(args, dataset="digits"))
     elapsed = time.perf_counter() - started
     print(f"{name:<34} {args.epochs} epochs  {elapsed:6.2f} s   test accuracy per epoch: "
           + ", ".join(f"{a:.3f}" for a in accuracies))
@@ -40,7 +40,7 @@ def run(name: str, args) -> None:
 
 def main() -> None:
     t.set_num_threads(2)
-    data = sol.get_training_data(replace(MLP_DEMO, download=False))
+    data = sol.get_training_data(replace(MLP_DEMO, dataset="digits"))
     print(f"data: {data.source}; {len(data.train_images)} train / {len(data.test_images)} test")
     run("SimpleMLP demo", MLP_DEMO)
     run("ConvNet demo (our modules)", CONVNET_DEMO)

@@ -37,7 +37,7 @@ from jaxtyping import Float, Int
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.data import ImageSet, get_mnist, load_resnet34_weights
+from utils.data import ImageSet, get_mnist, load_resnet34_weights, offline_digits
 
 from utils.checks import part2_cnns as tests
 
@@ -151,16 +151,19 @@ class SimpleMLPTrainingArgs:
     epochs: int = 3
     learning_rate: float = 1e-3
     seed: int = 0
-    # Download MNIST if it is not cached; else (or offline) train on the offline digits.
-    download: bool = True
+    # "mnist": MNIST (downloaded and cached if needed; the offline digits when that fails).
+    # "digits": always scikit-learn's digits at 28 x 28 (small, fast, the same everywhere).
+    dataset: str = "mnist"
     # Called as progress(step, total_steps) after each batch, if given (the site draws a bar).
     progress: Callable[[int, int], None] | None = None
 
 
 # %%
 def get_training_data(args: SimpleMLPTrainingArgs) -> ImageSet:
-    """Given: MNIST when available (see utils/data.py), else scikit-learn's digits at 28x28."""
-    return get_mnist(allow_download=args.download)
+    """Given: the images args.dataset names (see utils/data.py)."""
+    if args.dataset == "digits":
+        return offline_digits()
+    return get_mnist(allow_download=True)
 
 
 # %%
@@ -298,9 +301,7 @@ class ConvNet(nn.Module):
 #
 # Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and `bias`, buffers `running_mean`, `running_var` and `num_batches_tracked`, and a `forward` that normalises each channel with the batch's statistics while training (updating the running ones) and with the running statistics in eval mode:
 #
-# $$y =
-# rac{x - \mu}{\sqrt{\sigma^2 +
-# arepsilon}} \cdot \gamma + eta$$
+# $$y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \cdot \gamma + \beta$$
 #
 # Check it with `tests.test_BatchNorm2d(BatchNorm2d)`.
 
@@ -366,7 +367,8 @@ class AveragePool(nn.Module):
 class Sequential(nn.Module):
     """Apply modules one after the other, like nn.Sequential. Registers them as submodules
     named "0", "1", ..., so that their parameters are named "0.weight", "1.weight", ...
-    Indexing (`seq[i]`, negative i included) returns the i-th module."""
+    Indexing (`seq[i]`, negative i included) returns the i-th module; an index out of range
+    raises IndexError."""
 
     def __init__(self, *modules: nn.Module):
         raise NotImplementedError()
@@ -386,7 +388,7 @@ class Sequential(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
 #
-# Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's attribute names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its docstring lays out: $	ext{ReLU}(	ext{left}(x) + 	ext{right}(x))$.
+# Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's attribute names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its docstring lays out: $\text{ReLU}(\text{left}(x) + \text{right}(x))$.
 #
 # Check it with `tests.test_ResidualBlock(ResidualBlock)`.
 

@@ -16,7 +16,7 @@ from jaxtyping import Float, Int
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.data import ImageSet, get_mnist, load_resnet34_weights
+from utils.data import ImageSet, get_mnist, load_resnet34_weights, offline_digits
 
 
 class ReLU(nn.Module):
@@ -95,15 +95,18 @@ class SimpleMLPTrainingArgs:
     epochs: int = 3
     learning_rate: float = 1e-3
     seed: int = 0
-    # Download MNIST if it is not cached; else (or offline) train on the offline digits.
-    download: bool = True
+    # "mnist": MNIST (downloaded and cached if needed; the offline digits when that fails).
+    # "digits": always scikit-learn's digits at 28 x 28 (small, fast, the same everywhere).
+    dataset: str = "mnist"
     # Called as progress(step, total_steps) after each batch, if given (the site draws a bar).
     progress: Callable[[int, int], None] | None = None
 
 
 def get_training_data(args: SimpleMLPTrainingArgs) -> ImageSet:
-    """Given: MNIST when available (see utils/data.py), else scikit-learn's digits at 28x28."""
-    return get_mnist(allow_download=args.download)
+    """Given: the images args.dataset names (see utils/data.py)."""
+    if args.dataset == "digits":
+        return offline_digits()
+    return get_mnist(allow_download=True)
 
 
 def evaluate(model: nn.Module, loader: DataLoader) -> float:
@@ -270,7 +273,8 @@ class AveragePool(nn.Module):
 class Sequential(nn.Module):
     """Apply modules one after the other, like nn.Sequential. Registers them as submodules
     named "0", "1", ..., so that their parameters are named "0.weight", "1.weight", ...
-    Indexing (`seq[i]`, negative i included) returns the i-th module."""
+    Indexing (`seq[i]`, negative i included) returns the i-th module; an index out of range
+    raises IndexError."""
 
     def __init__(self, *modules: nn.Module):
         super().__init__()
@@ -278,7 +282,9 @@ class Sequential(nn.Module):
             self.add_module(str(index), module)
 
     def __getitem__(self, index: int) -> nn.Module:
-        return self._modules[str(index % len(self._modules))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for {len(self)} modules")
+        return self._modules[str(index % len(self))]
 
     def __len__(self) -> int:
         return len(self._modules)

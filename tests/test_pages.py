@@ -56,3 +56,23 @@ def test_feature_extraction_demo_trains_a_head():
     app.button(key="train_head").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))
+
+
+CONTROL_CHARACTERS = "\x07\x08\x0b\x0c\t\r"  # what "\a", "\b", "\v", "\f", "\t" become in a
+# non-raw string: the usual trace of LaTeX (\frac, \beta, \text...) written without r"..."
+
+
+def test_registry_text_has_no_mangled_latex():
+    for ex in registry.EXERCISES.values():
+        for text in (ex.task, ex.title, *ex.hints):
+            assert not any(c in text for c in CONTROL_CHARACTERS), (ex.id, text[:80])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_text_has_no_mangled_latex(page):
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app.run()
+    app.switch_page(page)
+    app.run()
+    for element in [*app.markdown, *app.caption, *app.info]:
+        assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]

@@ -8,8 +8,9 @@ you open them: you write the modules yourself, on top of plain tensors and `nn.P
 the loop that trains them and the loop that measures them, and finish with a convolutional
 network that reads handwritten digits with more than 95 % accuracy, trained in seconds on a CPU.
 
-Everything runs offline: when MNIST can't be downloaded, the pages and checks use scikit-learn's
-handwritten digits, scaled to MNIST's 28 x 28 frame.
+The demos and checks train on scikit-learn's handwritten digits, scaled to MNIST's 28 x 28 frame:
+they ship with scikit-learn, so everything is fast and works offline. On your own machine,
+`train(SimpleMLPTrainingArgs())` uses MNIST itself, downloaded once and cached.
 """,
     objectives="""
 - Write an `nn.Module`: register parameters and submodules, initialise weights the way PyTorch

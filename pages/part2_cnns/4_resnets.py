@@ -63,9 +63,10 @@ st.markdown(
     r"""
 ResNet34 is a stem (a 7x7 convolution and a max pool, quartering the resolution), four groups of
 3, 4, 6 and 3 residual blocks (64, 128, 256, 512 channels; each group after the first halves the
-resolution), a global average pool and one linear layer to the 1000 ImageNet classes. Counting
-the convolutions and the final layer gives the 34. Here is what each stage does to a 224 x 224
-image (computed from the reference solution):
+resolution), a global average pool and one linear layer to the 1000 ImageNet classes. The 34
+counts the layers on the main path: the stem's convolution, two per block in 16 blocks, and the
+final linear layer (the three 1x1 shortcut convolutions are not counted). Here is what each
+stage does to a 224 x 224 image (computed from the reference solution):
 """
 )
 st.dataframe(figures.architecture_table(), hide_index=True, width="stretch")

@@ -17,8 +17,9 @@ has stride `(5, 1)`: one row down is 5 elements on, one column right is 1.
 
 `x.as_strided(size, stride)` builds any such view. A stride of 0 repeats an element; overlapping
 strides make windows that share elements, exactly what a convolution's sliding windows are.
-(It is also a sharp tool: a view that reaches past the end of the memory reads garbage, so
-every exercise below checks its sizes.)
+(It is also a sharp tool: PyTorch refuses a view that reaches past the end of its storage, but
+happily reads any element inside it, such as the rest of the tensor a slice was taken from. Get
+a size or stride wrong and you read the wrong numbers without an error.)
 
 Try it on `t.arange(20)`: orange cells are the elements the view reads.
 """

@@ -487,3 +487,128 @@ WRONG_ANSWERS += [
     ("maxpool2d", "stride defaults to 1",
      lambda x, k, stride=None, padding=0: ref.maxpool2d(x, k, stride or 1, padding)),
 ]
+
+
+# Found in review: mistakes an earlier version of the checks let through.
+def copy_parameters_only(my_model, pretrained):
+    mine = dict(my_model.named_parameters())
+    theirs = [v for k, v in pretrained.items() if "running" not in k and "num_batches" not in k]
+    with t.no_grad():
+        for p, value in zip(mine.values(), theirs):
+            p.copy_(value)
+    return my_model
+
+
+class BNGraphLeak(ref.BatchNorm2d):
+    def forward(self, x):
+        if self.training:
+            mean, var = x.mean((0, 2, 3)), x.var((0, 2, 3), unbiased=False)
+            n = x.numel() // x.shape[1]
+            self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
+            self.running_var = (1 - self.momentum) * self.running_var + \
+                self.momentum * var * n / (n - 1)
+            self.num_batches_tracked += 1
+        else:
+            mean, var = self.running_mean, self.running_var
+        r = lambda v: v[None, :, None, None]  # noqa: E731
+        return (x - r(mean)) / t.sqrt(r(var) + self.eps) * r(self.weight) + r(self.bias)
+
+
+class BNFloatCounter(ref.BatchNorm2d):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1):
+        super().__init__(num_features, eps, momentum)
+        self.num_batches_tracked = t.tensor(0.0)
+
+
+class SequentialWrapsAround(ref.Sequential):
+    def __getitem__(self, index):
+        return self._modules[str(index % len(self._modules))]
+
+
+def predict_float_classes(model, images):
+    probabilities, classes = ref.predict(model, images)
+    return probabilities, classes.float()
+
+
+def predict_with_grad(model, images):
+    model.eval()
+    best = model(images).softmax(-1).max(-1)
+    return best.values, best.indices
+
+
+def predict_softmax_over_batch(model, images):
+    model.eval()
+    with t.no_grad():
+        logits = model(images)
+    return logits.softmax(0).max(-1).values, logits.argmax(-1)
+
+
+def resnet_weights_never_loaded(n_classes):
+    model = ref.ResNet34().requires_grad_(False)
+    model.fc = ref.Linear(512, n_classes)
+    return model
+
+
+def pad1d_float32(x, left, right, pad_value):
+    out = t.full((x.shape[0], x.shape[1], left + x.shape[2] + right), pad_value)
+    out[..., left:left + x.shape[2]] = x
+    return out
+
+
+def _train_variant(**loop_kwargs):
+    def train(args):
+        return _loop(args, **loop_kwargs)
+    return train
+
+
+def _loop_variant(args, *, seed=True, fixed_lr=None, eval_mode=True, back_to_train=True):
+    if seed:
+        t.manual_seed(args.seed)
+    data = ref.get_training_data(args)
+    model = args.model_class()
+    opt = t.optim.Adam(model.parameters(), lr=fixed_lr or args.learning_rate)
+    loader = DataLoader(TensorDataset(data.train_images, data.train_labels),
+                        batch_size=args.batch_size, shuffle=True)
+    test = DataLoader(TensorDataset(data.test_images, data.test_labels), batch_size=512)
+    losses, accs = [], []
+    for epoch in range(args.epochs):
+        if back_to_train or epoch == 0:
+            model.train()
+        for x, y in loader:
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        if eval_mode:
+            model.eval()
+        with t.no_grad():
+            correct = sum(int((model(x).argmax(-1) == y).sum()) for x, y in test)
+        accs.append(correct / len(data.test_images))
+    return losses, accs, model
+
+
+WRONG_ANSWERS += [
+    ("copy_weights", "parameters only (running statistics skipped)", copy_parameters_only),
+    ("BatchNorm2d", "running statistics keep the autograd graph", BNGraphLeak),
+    ("BatchNorm2d", "a float num_batches_tracked", BNFloatCounter),
+    ("Sequential", "indices wrap around", SequentialWrapsAround),
+    ("predict", "float classes", predict_float_classes),
+    ("predict", "probabilities still require grad", predict_with_grad),
+    ("predict", "softmax over the batch", predict_softmax_over_batch),
+    ("get_resnet_for_feature_extraction", "weights never loaded", resnet_weights_never_loaded),
+    ("pad1d", "float32 whatever the input", pad1d_float32),
+    ("train", "no seed", lambda a: _loop_variant(a, seed=False)),
+    ("train", "learning rate fixed at 1e-3", lambda a: _loop_variant(a, fixed_lr=1e-3)),
+    ("train", "never switches to eval mode", lambda a: _loop_variant(a, eval_mode=False)),
+    ("train", "eval mode never switched back", lambda a: _loop_variant(a, back_to_train=False)),
+    ("as_strided_trace", "einsum('ii->')", lambda m: t.einsum("ii->", m)),
+    ("as_strided_trace", "diagonal by indexing",
+     lambda m: m[range(m.shape[0]), range(m.shape[0])].sum()),
+    ("as_strided_mv", "broadcasting instead of a strided view", lambda m, v: (m * v).sum(1)),
+    ("as_strided_mm", "t.linalg.matmul", lambda a, b: t.linalg.matmul(a, b)),
+    ("conv2d", "t.convolution", lambda x, w, stride=1, padding=0: t.convolution(
+        x, w, None, ref.force_pair(stride), ref.force_pair(padding), (1, 1), False, (0, 0), 1)),
+    ("maxpool2d", "F.max_pool2d", lambda x, k, stride=None, padding=0: F.max_pool2d(
+        x, k, stride if stride is not None else k, padding)),
+]

@@ -32,6 +32,18 @@ def describe(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _callable_name(fn: Callable) -> str:
+    """How to name a callable in a message: `Linear` for a module instance (nn.Module hides
+    __qualname__), `Sequential.__getitem__` for a method, `train` for a function."""
+    if not isinstance(fn, type) and not hasattr(fn, "__code__") and \
+            not hasattr(fn, "__func__") and hasattr(type(fn), "forward"):
+        return type(fn).__name__
+    name = getattr(fn, "__qualname__", "") or getattr(fn, "__name__", "") or type(fn).__name__
+    if "<locals>" in name:  # a function defined inside another: its own name reads better
+        name = getattr(fn, "__name__", name)
+    return name
+
+
 class ForbiddenOperation(AssertionError):
     """The learner's function used an operation the exercise asks them to build themselves."""
 
@@ -40,8 +52,14 @@ class _Forbid(TorchFunctionMode):
     def __init__(self, banned: dict[Callable, str], exercise: str):
         super().__init__()
         self.banned, self.exercise = banned, exercise
+        self.called: set[Callable] = set()
+
+    def __enter__(self) -> "_Forbid":
+        super().__enter__()
+        return self
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.called.add(func)
         if func in self.banned:
             raise ForbiddenOperation(
                 f"{self.exercise} used {self.banned[func]}, which this exercise asks you to "
@@ -70,9 +88,7 @@ def call(fn: Callable, *args: Any, context: str = "", **kwargs: Any) -> Any:
         raise
     except Exception as err:  # an `assert` in the learner's own code lands here too  # noqa: BLE001 - we re-raise with the input that caused it
         where = f" {context}" if context else ""
-        name = getattr(fn, "__qualname__", "") or getattr(fn, "__name__", "function")
-        if "<locals>" in name:  # a function defined inside another: its own name reads better
-            name = getattr(fn, "__name__", name)
+        name = _callable_name(fn)
         raise LearnerCodeError(f"Your `{name}` raised {type(err).__name__}{where}: {err}") from err
 
 
@@ -136,10 +152,17 @@ def assert_tensors_equal_bool(got: Any, expected: Tensor, what: str,
 
 
 def assert_close(got: Any, expected: Tensor, what: str, atol: float = 1e-5,
-                 rtol: float = 1e-4) -> None:
-    """Compare float tensors (inf must match inf) and explain the first differences."""
+                 rtol: float = 1e-4, same_dtype: bool = False) -> None:
+    """Compare float tensors (inf must match inf) and explain the first differences.
+
+    With same_dtype, the dtype must match too (for functions that should preserve their
+    input's dtype, e.g. float64 in, float64 out)."""
     got = assert_is_tensor(got, what)
     assert_shape(got, tuple(expected.shape), what)
+    if same_dtype and got.dtype != expected.dtype:
+        raise AssertionError(f"{what}: wrong dtype. Expected {expected.dtype} (the input's), got "
+                             f"{got.dtype}. Create new tensors with the input's dtype, e.g. "
+                             "x.new_full(...) or dtype=x.dtype.")
     if not got.is_floating_point():
         raise AssertionError(f"{what}: expected a floating-point tensor ({expected.dtype}), got "
                              f"{got.dtype}.")

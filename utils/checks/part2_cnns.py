@@ -151,24 +151,59 @@ def test_SimpleMLP(SimpleMLP: Callable) -> None:
 # Training
 
 
-class _TinyModel(nn.Module):
-    """A model the learner's loop has never heard of: train() must use args.model_class."""
+class _ModeSpy(nn.Module):
+    """A model train() has never heard of: records, for each forward call, whether it was in
+    training mode and whether gradients were on, and its parameters when it was built."""
+
+    calls: list[tuple[bool, bool]] = []
+    built: list[list[Tensor]] = []
 
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(784, 10)
+        self.drop = nn.Dropout(0.1)
+        _ModeSpy.built.append([p.detach().clone() for p in self.parameters()])
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.fc(x.flatten(1))
+        _ModeSpy.calls.append((self.training, t.is_grad_enabled()))
+        return self.fc(self.drop(x.flatten(1)))
 
 
 def _train_failure(message: str) -> AssertionError:
     return AssertionError(f"train(args): {message}")
 
 
+def _check_modes_and_learning_rate(train: Callable, args) -> None:
+    _ModeSpy.calls.clear()
+    _ModeSpy.built.clear()
+    result = call(train, replace(args, model_class=_ModeSpy),
+                  context="with args.model_class set to another model")
+    if not isinstance(result[2], _ModeSpy):
+        raise _train_failure("should build args.model_class(); with another model_class it "
+                             f"still returned a {type(result[2]).__name__}.")
+    training = [mode for mode, grad in _ModeSpy.calls if grad]
+    validating = [mode for mode, grad in _ModeSpy.calls if not grad]
+    if not validating:
+        raise _train_failure("the validation loop should run without gradients (under "
+                             "t.inference_mode() or t.no_grad()).")
+    if any(validating):
+        raise _train_failure("call model.eval() before the validation loop: layers such as "
+                             "dropout and batch norm behave differently when evaluating.")
+    if not all(training):
+        raise _train_failure("some training batches ran in eval mode: call model.train() at the "
+                             "start of each epoch (the validation loop switched it to eval).")
+    _ModeSpy.built.clear()
+    frozen = call(train, replace(args, model_class=_ModeSpy, learning_rate=0.0, epochs=1),
+                  context="with learning_rate=0")
+    if any(not t.equal(p.detach(), q) for p, q in zip(frozen[2].parameters(),
+                                                     _ModeSpy.built[-1])):
+        raise _train_failure("with args.learning_rate = 0 the weights still changed: pass "
+                             "lr=args.learning_rate to the optimizer.")
+
+
 def test_train(train: Callable) -> None:
     args = ref.SimpleMLPTrainingArgs(epochs=2, batch_size=32, learning_rate=2e-3, seed=0,
-                                     download=False)
+                                     dataset="digits")
     data = ref.get_training_data(args)
     batches_per_epoch = math.ceil(len(data.train_images) / args.batch_size)
     result = call(train, args, context="on a 2-epoch run")
@@ -210,11 +245,12 @@ def test_train(train: Callable) -> None:
     if last >= first:
         raise _train_failure(f"the loss did not go down: {first:.3f} over the first 10 batches, "
                              f"{last:.3f} over the last 10.")
-    tiny = call(train, replace(args, model_class=_TinyModel, epochs=1),
-                context="with args.model_class set to another model")
-    if not isinstance(tiny[2], _TinyModel):
-        raise _train_failure("should build args.model_class(); with another model_class it "
-                             f"still returned a {type(tiny[2]).__name__}.")
+    again = call(train, args, context="a second time with the same args")
+    if again[0] != losses:
+        raise _train_failure("two runs with the same args gave different losses. Call "
+                             "t.manual_seed(args.seed) first, before building the model and the "
+                             "DataLoader, so that runs can be reproduced.")
+    _check_modes_and_learning_rate(train, args)
     passed("test_train")
 
 
@@ -321,13 +357,21 @@ def test_BatchNorm2d(BatchNorm2d: Callable) -> None:
         mine, theirs = _bn_pair(BatchNorm2d, 3, momentum, eps)
         label = f"BatchNorm2d(3, eps={eps}, momentum={momentum})"
         for step in range(3):
-            x = t.randn(4, 3, 5, 6, generator=gen) * 2 + 1
+            x = (t.randn(4, 3, 5, 6, generator=gen) * 2 + 1).requires_grad_()
             got = call(mine.train(), x, context=f"in training mode on batch {step + 1}")
+            leaking = [name for name, b in mine.named_buffers() if b.requires_grad]
+            if leaking:
+                raise AssertionError(f"{label}: the buffers {leaking} are part of the autograd "
+                                     "graph after a training step. Update them under "
+                                     "t.no_grad() (in place), so they stay plain tensors.")
             assert_close(got, theirs.train()(x), f"{label} in training mode, batch {step + 1}",
                          atol=1e-4)
         for name in ("running_mean", "running_var"):
             assert_close(getattr(mine, name), getattr(theirs, name),
                          f"{label}: {name} after 3 training batches", atol=1e-4)
+        if mine.num_batches_tracked.dtype != t.long:
+            raise AssertionError(f"{label}: num_batches_tracked should be an integer tensor "
+                                 f"(torch.long), got {mine.num_batches_tracked.dtype}.")
         if int(mine.num_batches_tracked) != 3:
             raise AssertionError(f"{label}: num_batches_tracked should be 3 after 3 training "
                                  f"batches, got {int(mine.num_batches_tracked)}.")
@@ -337,7 +381,7 @@ def test_BatchNorm2d(BatchNorm2d: Callable) -> None:
                                              "statistics, not the batch's)", atol=1e-4)
         before = mine.running_mean.clone()
         call(mine.eval(), x, context="in eval mode")
-        if not t.equal(before, mine.running_mean):
+        if not t.equal(before, mine.running_mean) or int(mine.num_batches_tracked) != 3:
             raise AssertionError(f"{label}: eval mode must not update the running statistics.")
     passed("test_BatchNorm2d")
 
@@ -366,6 +410,16 @@ def test_Sequential(Sequential: Callable) -> None:
         got = call(seq.__getitem__, index, context=f"for seq[{index}]")
         if got is not expected:
             raise AssertionError(f"seq[{index}] should return the module at that position.")
+    try:
+        seq[3]
+    except IndexError:
+        pass
+    except Exception as err:  # noqa: BLE001
+        raise AssertionError(f"Sequential: seq[3] on 3 modules should raise IndexError, like "
+                             f"a list; it raised {type(err).__name__}: {err}") from err
+    else:
+        raise AssertionError("Sequential: seq[3] on 3 modules should raise IndexError, like a "
+                             "list; it returned a module (wrapping around?).")
     if call(len, seq, context="for len(seq)") != 3:
         raise AssertionError("len(seq) should be the number of modules (3).")
     passed("test_Sequential")
@@ -458,6 +512,7 @@ def test_copy_weights(copy_weights: Callable) -> None:
     with t.no_grad():
         for p in source.parameters():
             p.copy_(t.randn_like(p))
+    source.train()(t.randn(3, 4, 8, 8))  # running statistics away from their initial values
     result = call(copy_weights, target, source.state_dict(), context="on a renamed model")
     if result is not target:
         raise AssertionError("copy_weights should return the model it was given.")
@@ -518,13 +573,19 @@ def test_predict(predict: Callable) -> None:
     if not (isinstance(result, tuple) and len(result) == 2):
         raise AssertionError("predict should return a tuple (probabilities, classes).")
     probabilities, classes = result
+    probabilities = assert_is_tensor(probabilities, "predict's probabilities")
+    classes = assert_is_tensor(classes, "predict's classes")
+    if probabilities.requires_grad:
+        raise AssertionError("predict's probabilities still require grad: compute them under "
+                             "t.inference_mode() or t.no_grad().")
+    if classes.dtype not in (t.int64, t.int32):
+        raise AssertionError(f"predict's classes should be integer indices, got {classes.dtype}.")
     model.eval()
     with t.no_grad():
         expected = model(x).softmax(-1).max(-1)
-    assert_close(assert_is_tensor(probabilities, "predict's probabilities"), expected.values,
-                 "predict's probabilities (the softmax of the top class, in eval mode: is "
-                 "dropout still on?)", atol=1e-5)
-    classes = assert_is_tensor(classes, "predict's classes")
+    assert_close(probabilities, expected.values,
+                 "predict's probabilities (the softmax over the classes, dim=-1, of the model's "
+                 "logits in eval mode, so that dropout is off)", atol=1e-5)
     if classes.tolist() != expected.indices.tolist():
         raise AssertionError(f"predict's classes: expected {expected.indices.tolist()}, got "
                              f"{classes.tolist()}.")
@@ -532,25 +593,38 @@ def test_predict(predict: Callable) -> None:
 
 
 def test_get_resnet_for_feature_extraction(get_resnet_for_feature_extraction: Callable) -> None:
-    model = call(get_resnet_for_feature_extraction, 10, context="with n_classes=10")
+    # Stand-in "ImageNet" weights, so the check works offline and knows what to look for.
+    t.manual_seed(24)
+    fake_weights = ref.ResNet34().state_dict()
+    originals = {}
+    targets = [vars(ref)] + ([get_resnet_for_feature_extraction.__globals__]
+                             if hasattr(get_resnet_for_feature_extraction, "__globals__") else [])
+    for namespace in targets:
+        if "load_resnet34_weights" in namespace:
+            originals[id(namespace)] = (namespace, namespace["load_resnet34_weights"])
+            namespace["load_resnet34_weights"] = lambda *args, **kwargs: fake_weights
+    try:
+        model = call(get_resnet_for_feature_extraction, 10, context="with n_classes=10")
+    finally:
+        for namespace, original in originals.values():
+            namespace["load_resnet34_weights"] = original
+    what = "get_resnet_for_feature_extraction(10)"
     if not isinstance(model, nn.Module):
-        raise AssertionError("get_resnet_for_feature_extraction(10) should return the model.")
+        raise AssertionError(f"{what} should return the model.")
     trainable = [name for name, p in model.named_parameters() if p.requires_grad]
     if sorted(trainable) != ["fc.bias", "fc.weight"]:
-        raise AssertionError("get_resnet_for_feature_extraction(10): only the new fc layer should be trainable; trainable parameters: "
-                             f"{trainable[:6]}{' ...' if len(trainable) > 6 else ''}.")
-    _assert_params(model.fc, {"weight": (10, 512), "bias": (10,)},
-                   "get_resnet_for_feature_extraction(10).fc")
+        raise AssertionError(f"{what}: only the new fc layer should be trainable; trainable "
+                             f"parameters: {trainable[:6]}{' ...' if len(trainable) > 6 else ''}.")
+    _assert_params(model.fc, {"weight": (10, 512), "bias": (10,)}, f"{what}.fc")
     count = sum(p.numel() for p in model.parameters())
     if count != 21_797_672 - 513_000 + 5_130:
-        raise AssertionError(f"get_resnet_for_feature_extraction(10) should be a ResNet34 with a 10-class head "
+        raise AssertionError(f"{what} should be a ResNet34 with a 10-class head "
                              f"({21_797_672 - 513_000 + 5_130:,} parameters); it has {count:,}.")
-    weights = ref.load_resnet34_weights()
-    if weights is not None:  # online: the body must hold the ImageNet weights
-        for key in ("conv1.weight", "layer4.2.bn2.running_var"):
-            if not t.equal(model.state_dict()[key], weights[key]):
-                raise AssertionError(f"get_resnet_for_feature_extraction(10): `{key}` does not "
-                                     "hold the pretrained ImageNet weights.")
+    for key in ("conv1.weight", "layer2.0.downsample.1.running_var", "layer4.2.bn2.weight"):
+        if not t.equal(model.state_dict()[key], fake_weights[key]):
+            raise AssertionError(f"{what}: `{key}` does not hold the weights that "
+                                 "load_resnet34_weights() returned. Load them into the model "
+                                 "(model.load_state_dict) before replacing fc.")
     passed("test_get_resnet_for_feature_extraction")
 
 
@@ -558,20 +632,38 @@ def test_get_resnet_for_feature_extraction(get_resnet_for_feature_extraction: Ca
 # Bonus: convolutions from scratch
 
 _PRODUCTS = {t.matmul: "matmul", t.Tensor.matmul: "Tensor.matmul", t.Tensor.__matmul__: "@",
-             t.mm: "t.mm", t.mv: "t.mv", t.Tensor.mm: "Tensor.mm", t.Tensor.mv: "Tensor.mv",
-             t.bmm: "t.bmm", t.tensordot: "t.tensordot", t.inner: "t.inner", t.dot: "t.dot",
-             F.linear: "F.linear", t.einsum: "t.einsum (einops.einsum too)"}
+             t.Tensor.__rmatmul__: "@", t.mm: "t.mm", t.mv: "t.mv", t.Tensor.mm: "Tensor.mm",
+             t.Tensor.mv: "Tensor.mv", t.bmm: "t.bmm", t.tensordot: "t.tensordot",
+             t.inner: "t.inner", t.dot: "t.dot", t.Tensor.dot: "Tensor.dot", F.linear: "F.linear",
+             t.einsum: "t.einsum (einops.einsum too)", t.linalg.matmul: "t.linalg.matmul",
+             t.addmm: "t.addmm", t.addmv: "t.addmv", t.linalg.multi_dot: "t.linalg.multi_dot",
+             t.chain_matmul: "t.chain_matmul", t.linalg.vecdot: "t.linalg.vecdot"}
 _TRACE = {t.trace: "t.trace", t.Tensor.trace: "Tensor.trace", t.diagonal: "t.diagonal",
-          t.Tensor.diagonal: "Tensor.diagonal", t.diag: "t.diag", t.Tensor.diag: "Tensor.diag"}
-_CONVS = {F.conv1d: "F.conv1d", F.conv2d: "F.conv2d", t.conv1d: "t.conv1d",
-          t.conv2d: "t.conv2d", F.unfold: "F.unfold", t.Tensor.unfold: "Tensor.unfold"}
-_PADS = {F.pad: "F.pad"}
-_POOLS = {F.max_pool2d: "F.max_pool2d", t.max_pool2d: "t.max_pool2d"}
+          t.Tensor.diagonal: "Tensor.diagonal", t.diag: "t.diag", t.Tensor.diag: "Tensor.diag",
+          t.linalg.diagonal: "t.linalg.diagonal", t.einsum: "t.einsum (einops.einsum too)"}
+_CONVS = {F.conv1d: "F.conv1d / t.conv1d", F.conv2d: "F.conv2d / t.conv2d",
+          t.convolution: "t.convolution", F.conv_transpose1d: "F.conv_transpose1d",
+          F.conv_transpose2d: "F.conv_transpose2d", F.unfold: "F.unfold",
+          t.Tensor.unfold: "Tensor.unfold"}
+_PADS = {F.pad: "F.pad", t.constant_pad_nd: "t.constant_pad_nd"}
+_POOLS = {F.max_pool2d: "F.max_pool2d", t.max_pool2d: "t.max_pool2d",
+          F.max_pool2d_with_indices: "F.max_pool2d_with_indices", F.max_pool1d: "F.max_pool1d",
+          F.max_pool3d: "F.max_pool3d", F.adaptive_max_pool2d: "F.adaptive_max_pool2d",
+          **_CONVS}
+_STRIDED = (t.Tensor.as_strided, t.as_strided)
 
 
-def _checked(fn: Callable, banned: dict, name: str, *args, context: str, **kwargs):
-    with forbidding(banned, name):
-        return call(fn, *args, context=context, **kwargs)
+def _checked(fn: Callable, banned: dict, name: str, *args, context: str,
+             needs_as_strided: bool = True, **kwargs):
+    """Call the learner's function with `banned` operations refused; unless told otherwise,
+    it must also build a strided view (the point of these exercises)."""
+    with forbidding(banned, name) as mode:
+        result = call(fn, *args, context=context, **kwargs)
+    if needs_as_strided and not any(f in mode.called for f in _STRIDED):
+        raise AssertionError(f"{name} {context}: never called as_strided. This exercise is about "
+                             "building the strided view yourself, not about finding another "
+                             "function that does it.")
+    return result
 
 
 PUZZLE_TARGETS = [
@@ -685,29 +777,31 @@ def test_conv2d_minimal(conv2d_minimal: Callable) -> None:
         k = t.randn(oc, ic, kh, kw, generator=gen, dtype=t.float64)
         what = f"conv2d_minimal on x {tuple(x.shape)}, weights {tuple(k.shape)} (float64)"
         got = _checked(conv2d_minimal, _CONVS, "conv2d_minimal", x, k, context=f"on {what}")
-        assert_close(got, F.conv2d(x, k), what, atol=1e-8)
+        assert_close(got, F.conv2d(x, k), what, atol=1e-8, same_dtype=True)
     passed("test_conv2d_minimal")
 
 
 def test_pad1d(pad1d: Callable) -> None:
-    x = t.arange(1.0, 7.0).reshape(1, 2, 3)
+    x = t.arange(1.0, 7.0, dtype=t.float64).reshape(1, 2, 3)
     for left, right, value in ((1, 2, 0.0), (0, 3, -1.5), (2, 0, 5.0), (0, 0, 9.0)):
         what = f"pad1d(x, left={left}, right={right}, pad_value={value}) on x of shape (1, 2, 3)"
-        got = _checked(pad1d, _PADS, "pad1d", x, left, right, value, context=f"on {what}")
-        assert_close(got, F.pad(x, (left, right), value=value), what, atol=0, rtol=0)
+        got = _checked(pad1d, _PADS, "pad1d", x, left, right, value, context=f"on {what}",
+                       needs_as_strided=False)
+        assert_close(got, F.pad(x, (left, right), value=value), what + " (float64)", atol=0,
+                     rtol=0, same_dtype=True)
     passed("test_pad1d")
 
 
 def test_pad2d(pad2d: Callable) -> None:
-    x = t.arange(1.0, 13.0).reshape(1, 2, 2, 3)
+    x = t.arange(1.0, 13.0, dtype=t.float64).reshape(1, 2, 2, 3)
     for left, right, top, bottom, value in ((1, 2, 0, 1, 0.0), (0, 0, 2, 1, -3.0),
                                             (3, 1, 1, 2, 7.0)):
         what = (f"pad2d(x, left={left}, right={right}, top={top}, bottom={bottom}, "
                 f"pad_value={value}) on x of shape (1, 2, 2, 3)")
         got = _checked(pad2d, _PADS, "pad2d", x, left, right, top, bottom, value,
-                       context=f"on {what}")
-        assert_close(got, F.pad(x, (left, right, top, bottom), value=value), what, atol=0,
-                     rtol=0)
+                       context=f"on {what}", needs_as_strided=False)
+        assert_close(got, F.pad(x, (left, right, top, bottom), value=value), what + " (float64)",
+                     atol=0, rtol=0, same_dtype=True)
     passed("test_pad2d")
 
 
@@ -739,7 +833,8 @@ def test_conv2d(conv2d: Callable) -> None:
         what = f"conv2d(x {x_shape}, weights {w_shape}, stride={stride}, padding={padding})"
         got = _checked(conv2d, _CONVS, "conv2d", x, k, stride=stride, padding=padding,
                        context=f"on {what}")
-        assert_close(got, F.conv2d(x, k, stride=stride, padding=padding), what, atol=1e-8)
+        assert_close(got, F.conv2d(x, k, stride=stride, padding=padding), what, atol=1e-8,
+                     same_dtype=True)
     x = t.randn(2, 9, 9, 3, generator=gen, dtype=t.float64).permute(0, 3, 1, 2)
     k = t.randn(2, 3, 3, 3, generator=gen, dtype=t.float64)
     got = _checked(conv2d, _CONVS, "conv2d", x, k, stride=2, padding=1,

@@ -21,9 +21,10 @@ from utils.data import ImageSet
 
 # The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
 # benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
-MLP_DEMO = sol.SimpleMLPTrainingArgs(epochs=3, batch_size=32, learning_rate=2e-3, seed=0)
+MLP_DEMO = sol.SimpleMLPTrainingArgs(epochs=3, batch_size=32, learning_rate=2e-3, seed=0,
+                                     dataset="digits")
 CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batch_size=32,
-                                         learning_rate=2e-3, seed=0)
+                                         learning_rate=2e-3, seed=0, dataset="digits")
 
 ProgressFn = Callable[[int, int], None]
 

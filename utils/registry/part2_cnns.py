@@ -120,8 +120,8 @@ EXERCISES = (
             "Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and "
             "`bias`, buffers `running_mean`, `running_var` and `num_batches_tracked`, and a "
             "`forward` that normalises each channel with the batch's statistics while training "
-            "(updating the running ones) and with the running statistics in eval mode:"
-            "\n\n$$y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \cdot \gamma + \beta$$"
+            "(updating the running ones) and with the running statistics in eval mode:\n\n"
+            r"$$y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \cdot \gamma + \beta$$"
         ),
         hints=(
             "`self.register_buffer('running_mean', t.zeros(num_features))` makes a tensor part of "
@@ -158,7 +158,7 @@ EXERCISES = (
         task=(
             "Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's "
             "attribute names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its "
-            "docstring lays out: $\text{ReLU}(\text{left}(x) + \text{right}(x))$."
+            r"docstring lays out: $\text{ReLU}(\text{left}(x) + \text{right}(x))$."
         ),
         hints=(
             "The right branch must produce the left branch's shape: when the stride or the "
