@@ -161,3 +161,16 @@ def test_resnet34_weights_download_verify_and_load_strictly(tmp_path, monkeypatc
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home-2"))
     with fixtures.serve(served) as url:
         assert data.load_resnet34_weights(f"{url}resnet34-00000000.pth") is None
+
+
+def test_photo_predictions_pipeline_runs_offline():
+    """The pretrained-model demo's path (photos from installed packages, prepare_data, ImageNet
+    class names), with random weights standing in for the downloaded ones."""
+    from solutions.part2_cnns import ResNet34
+    from utils.figures.part2_cnns import sample_photos, top_predictions
+
+    predictions = top_predictions(ResNet34().eval(), k=3)
+    assert len(predictions) == len(sample_photos()) >= 5
+    for name, top in predictions:
+        assert len(top) == 3 and all(isinstance(label, str) and label for label, _ in top)
+        assert all(0 <= p <= 1 for _, p in top)
