@@ -6,6 +6,8 @@ nesterov, dampening, centering, amsgrad and maximize left out), so the checks ca
 with torch step by step.
 """
 
+import math
+from dataclasses import dataclass, fields, replace
 from typing import Callable, Iterable
 
 import torch as t
@@ -200,3 +202,116 @@ def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
         optimizer.step()
         optimizer.zero_grad()
     return positions
+
+
+# ---------------------------------------------------------------------------------------------
+# Hyperparameter search
+
+
+@dataclass
+class SweepArgs:
+    """Given: the settings of one training run of the sweep's classifier."""
+
+    optimizer: str = "adam"  # "sgd", "adam" or "adamw": this chapter's optimizers
+    learning_rate: float = 1e-3
+    batch_size: int = 64
+    epochs: int = 3
+    weight_decay: float = 0.0
+    seed: int = 0
+
+
+def train_digits_classifier(args: SweepArgs) -> float:
+    """Given: train a small MLP (64 -> 64 -> 10) on scikit-learn's 8x8 digits with the chosen
+    optimizer, and return its test accuracy. A run takes a fraction of a second."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = t.tensor(digits.data, dtype=t.float32) / 16.0
+    y = t.tensor(digits.target)
+    order = t.randperm(len(y), generator=t.Generator().manual_seed(0))
+    train_idx, test_idx = order[360:], order[:360]
+    t.manual_seed(args.seed)
+    model = t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+    optimizer_class = {"sgd": SGD, "adam": Adam, "adamw": AdamW}[args.optimizer]
+    optimizer = optimizer_class(model.parameters(), lr=args.learning_rate,
+                                weight_decay=args.weight_decay)
+    for _ in range(args.epochs):
+        shuffled = train_idx[t.randperm(len(train_idx))]
+        for batch in shuffled.split(args.batch_size):
+            loss = t.nn.functional.cross_entropy(model(x[batch]), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    with t.inference_mode():
+        return (model(x[test_idx]).argmax(-1) == y[test_idx]).float().mean().item()
+
+
+def make_sweep_config() -> dict:
+    """The search space, in Weights & Biases' sweep format (so `wandb.sweep` accepts it too):
+    random search maximising "accuracy", over
+      - learning_rate: log-uniform between 1e-4 and 1e-1 ("log_uniform_values")
+      - batch_size: one of 32, 64, 128, 256
+      - epochs: an integer from 1 to 4, both included ("int_uniform")
+      - optimizer: one of "sgd", "adam"
+    """
+    return {
+        "method": "random",
+        "metric": {"name": "accuracy", "goal": "maximize"},
+        "parameters": {
+            "learning_rate": {"distribution": "log_uniform_values", "min": 1e-4, "max": 1e-1},
+            "batch_size": {"values": [32, 64, 128, 256]},
+            "epochs": {"distribution": "int_uniform", "min": 1, "max": 4},
+            "optimizer": {"values": ["sgd", "adam"]},
+        },
+    }
+
+
+def sample_parameters(config: dict, generator: t.Generator) -> dict:
+    """Draw one value for each parameter of a W&B-format sweep config, as Python numbers or
+    strings, using only `generator` for randomness:
+      {"values": [...]}                                      one of the values, each equally likely
+      {"distribution": "uniform", "min": a, "max": b}        a float in [a, b]
+      {"distribution": "log_uniform_values", "min": a, "max": b}
+                                                             exp(uniform(log a, log b))
+      {"distribution": "int_uniform", "min": a, "max": b}    an int from a to b, both included
+    """
+    sampled = {}
+    for name, spec in config["parameters"].items():
+        u = t.rand((), generator=generator).item()
+        if "values" in spec:
+            sampled[name] = spec["values"][int(u * len(spec["values"]))]
+        elif spec["distribution"] == "uniform":
+            sampled[name] = spec["min"] + u * (spec["max"] - spec["min"])
+        elif spec["distribution"] == "log_uniform_values":
+            low, high = math.log(spec["min"]), math.log(spec["max"])
+            sampled[name] = math.exp(low + u * (high - low))
+        elif spec["distribution"] == "int_uniform":
+            sampled[name] = spec["min"] + int(u * (spec["max"] - spec["min"] + 1))
+        else:
+            raise ValueError(f"unknown distribution {spec['distribution']!r} for {name}")
+    return sampled
+
+
+def update_args(args: SweepArgs, sampled_parameters: dict) -> SweepArgs:
+    """A copy of `args` with the sampled values in place; `args` itself is left unchanged.
+    A name that is not a field of args raises a ValueError naming it."""
+    unknown = set(sampled_parameters) - {f.name for f in fields(args)}
+    if unknown:
+        raise ValueError(f"not fields of {type(args).__name__}: {sorted(unknown)}")
+    return replace(args, **sampled_parameters)
+
+
+def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
+              train_fn: Callable[[SweepArgs], float] = train_digits_classifier,
+              progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """Given: a small local sweep. Sample `count` configurations, train each, and return one
+    row per run: the sampled values and the metric."""
+    generator = t.Generator().manual_seed(seed)
+    rows = []
+    for run in range(count):
+        sampled = sample_parameters(config, generator)
+        metric = train_fn(update_args(base_args, sampled))
+        rows.append({"run": run, **sampled, config["metric"]["name"]: metric})
+        if progress is not None:
+            progress(run + 1, count)
+    return rows

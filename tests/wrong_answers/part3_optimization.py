@@ -190,3 +190,68 @@ RIGHT_ANSWERS = [
     ("SGD", "torch's own", t.optim.SGD),
     ("Adam", "torch's own", t.optim.Adam),
 ]
+
+
+def config_uniform_lr():
+    config = ref.make_sweep_config()
+    config["parameters"]["learning_rate"] = {"distribution": "uniform", "min": 1e-4, "max": 1e-1}
+    return config
+
+
+def config_minimise():
+    config = ref.make_sweep_config()
+    config["metric"]["goal"] = "minimize"
+    return config
+
+
+def sample_uniform_not_log(config, generator):
+    out = ref.sample_parameters(config, generator)
+    for name, spec in config["parameters"].items():
+        if spec.get("distribution") == "log_uniform_values":
+            u = t.rand((), generator=generator).item()
+            out[name] = spec["min"] + u * (spec["max"] - spec["min"])
+    return out
+
+
+def sample_int_excludes_max(config, generator):
+    out = {}
+    for name, spec in config["parameters"].items():
+        u = t.rand((), generator=generator).item()
+        if spec.get("distribution") == "int_uniform":
+            out[name] = spec["min"] + int(u * (spec["max"] - spec["min"]))
+        else:
+            out[name] = ref.sample_parameters({"parameters": {name: spec}}, generator)[name]
+    return out
+
+
+def sample_tensors(config, generator):
+    out = ref.sample_parameters(config, generator)
+    return {k: t.tensor(v) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def sample_global_rng(config, generator):
+    return ref.sample_parameters(config, t.Generator().manual_seed(int(t.randint(0, 10**6, ()))))
+
+
+def update_in_place(args, sampled):
+    for k, v in sampled.items():
+        setattr(args, k, v)
+    return args
+
+
+def update_ignores_unknown(args, sampled):
+    from dataclasses import fields, replace
+    known = {f.name for f in fields(args)}
+    return replace(args, **{k: v for k, v in sampled.items() if k in known})
+
+
+WRONG_ANSWERS += [
+    ("make_sweep_config", "uniform learning rate", config_uniform_lr),
+    ("make_sweep_config", "goal minimize", config_minimise),
+    ("sample_parameters", "uniform instead of log-uniform", sample_uniform_not_log),
+    ("sample_parameters", "int_uniform without its upper end", sample_int_excludes_max),
+    ("sample_parameters", "tensors instead of numbers", sample_tensors),
+    ("sample_parameters", "ignores the generator", sample_global_rng),
+    ("update_args", "mutates args", update_in_place),
+    ("update_args", "ignores unknown names", update_ignores_unknown),
+]

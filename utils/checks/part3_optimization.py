@@ -12,6 +12,7 @@ a gradient (optimizers must skip it), and the parameters arrive as a generator, 
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch as t
@@ -180,3 +181,121 @@ def test_opt_fn(opt_fn: Callable) -> None:
         assert bool(t.isfinite(expected).all()), f"the reference diverged on {what}"
         _assert_trajectory(got, expected, what)
     passed("test_opt_fn")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hyperparameter search
+
+
+def test_make_sweep_config(make_sweep_config: Callable) -> None:
+    config = call(make_sweep_config, context="")
+    expected = ref.make_sweep_config()
+    if not isinstance(config, dict):
+        raise AssertionError(f"make_sweep_config() should return a dict, got "
+                             f"{type(config).__name__}.")
+    for key in ("method", "metric", "parameters"):
+        if key not in config:
+            raise AssertionError(f"make_sweep_config(): the config needs a `{key}` entry.")
+    if config["method"] != "random":
+        raise AssertionError(f"make_sweep_config(): method should be 'random', got "
+                             f"{config['method']!r}.")
+    if config["metric"] != expected["metric"]:
+        raise AssertionError(f"make_sweep_config(): metric should be {expected['metric']}, got "
+                             f"{config['metric']}.")
+    got, want = config["parameters"], expected["parameters"]
+    if set(got) != set(want):
+        raise AssertionError(f"make_sweep_config(): parameters should be {sorted(want)}, got "
+                             f"{sorted(got)}.")
+    for name, spec in want.items():
+        if "values" in spec:
+            if sorted(map(str, got[name].get("values", []))) != sorted(map(str, spec["values"])):
+                raise AssertionError(f"make_sweep_config(): `{name}` should take the values "
+                                     f"{spec['values']}; got {got[name]}.")
+        elif {k: got[name].get(k) for k in spec} != spec:
+            raise AssertionError(f"make_sweep_config(): `{name}` should be {spec}; got "
+                                 f"{got[name]}.")
+    passed("test_make_sweep_config")
+
+
+_SAMPLING_CONFIG = {"parameters": {
+    "lr": {"distribution": "log_uniform_values", "min": 1e-4, "max": 1e-1},
+    "width": {"distribution": "uniform", "min": 2.0, "max": 5.0},
+    "epochs": {"distribution": "int_uniform", "min": 1, "max": 4},
+    "optimizer": {"values": ["sgd", "adam", "adamw"]},
+}}
+
+
+def test_sample_parameters(sample_parameters: Callable) -> None:
+    draws = []
+    generator = t.Generator().manual_seed(0)
+    for i in range(1200):
+        draw = call(sample_parameters, _SAMPLING_CONFIG, generator, context=f"on draw {i}")
+        if not isinstance(draw, dict) or set(draw) != set(_SAMPLING_CONFIG["parameters"]):
+            raise AssertionError(f"sample_parameters should return a dict with one entry per "
+                                 f"parameter {sorted(_SAMPLING_CONFIG['parameters'])}; got "
+                                 f"{draw!r}.")
+        draws.append(draw)
+    first = draws[0]
+    kinds = {"lr": float, "width": float, "epochs": int, "optimizer": str}
+    for name, kind in kinds.items():
+        if not all(type(d[name]) is kind for d in draws):
+            bad = next(d[name] for d in draws if type(d[name]) is not kind)
+            raise AssertionError(f"sample_parameters: `{name}` should be a Python {kind.__name__}"
+                                 f", got {type(bad).__name__} ({bad!r}). Use .item() on tensors.")
+    lrs = [d["lr"] for d in draws]
+    if min(lrs) < 1e-4 or max(lrs) > 1e-1:
+        raise AssertionError(f"sample_parameters: `lr` left [1e-4, 1e-1]: {min(lrs)}..{max(lrs)}")
+    below = sum(lr < math.sqrt(1e-4 * 1e-1) for lr in lrs) / len(lrs)
+    if not 0.4 < below < 0.6:
+        raise AssertionError(f"sample_parameters: a log-uniform `lr` should fall below the "
+                             f"geometric mean of its bounds (about 3.2e-3) half of the time; "
+                             f"yours does {below:.0%} of the time. Sample uniformly in log space.")
+    widths = [d["width"] for d in draws]
+    if min(widths) < 2.0 or max(widths) > 5.0 or not 3.3 < sum(widths) / len(widths) < 3.7:
+        raise AssertionError("sample_parameters: `width` should be uniform on [2, 5] (mean 3.5); "
+                             f"got values from {min(widths):.3g} to {max(widths):.3g}, mean "
+                             f"{sum(widths) / len(widths):.3g}.")
+    epochs = [d["epochs"] for d in draws]
+    if sorted(set(epochs)) != [1, 2, 3, 4]:
+        raise AssertionError(f"sample_parameters: an int_uniform from 1 to 4 should produce each "
+                             f"of 1, 2, 3, 4 (both ends included); got {sorted(set(epochs))}.")
+    for value in ("sgd", "adam", "adamw"):
+        share = sum(d["optimizer"] == value for d in draws) / len(draws)
+        if not 0.27 < share < 0.4:
+            raise AssertionError(f"sample_parameters: each of the 3 values should come up about "
+                                 f"a third of the time; '{value}' came up {share:.0%}.")
+    again = call(sample_parameters, _SAMPLING_CONFIG, t.Generator().manual_seed(0),
+                 context="with a fresh generator of the same seed")
+    if again != first:
+        raise AssertionError("sample_parameters: the same seed should give the same sample. Use "
+                             "only the generator you are given for randomness.")
+    passed("test_sample_parameters")
+
+
+def test_update_args(update_args: Callable) -> None:
+    args = ref.SweepArgs()
+    before = repr(args)
+    updated = call(update_args, args, {"learning_rate": 0.05, "batch_size": 32},
+                   context="with learning_rate and batch_size")
+    if repr(args) != before:
+        raise AssertionError("update_args changed the args it was given; return a copy instead "
+                             "(dataclasses.replace).")
+    if not isinstance(updated, ref.SweepArgs):
+        raise AssertionError(f"update_args should return a SweepArgs, got "
+                             f"{type(updated).__name__}.")
+    if (updated.learning_rate, updated.batch_size, updated.epochs) != (0.05, 32, args.epochs):
+        raise AssertionError(f"update_args: expected learning_rate=0.05, batch_size=32 and the "
+                             f"other fields unchanged; got {updated}.")
+    try:
+        update_args(args, {"learnig_rate": 0.1})
+    except ValueError as err:
+        if "learnig_rate" not in str(err):
+            raise AssertionError("update_args with an unknown name: the ValueError should name "
+                                 "it.") from err
+    except Exception as err:  # noqa: BLE001
+        raise AssertionError(f"update_args with an unknown name should raise ValueError, not "
+                             f"{type(err).__name__}.") from err
+    else:
+        raise AssertionError("update_args with a misspelt name ('learnig_rate') should raise a "
+                             "ValueError naming it, not silently ignore it.")
+    passed("test_update_args")

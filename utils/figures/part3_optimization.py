@@ -6,6 +6,7 @@ reference `opt_fn`; every function takes hashable arguments so st.cache_data can
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -101,3 +102,40 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
                       yaxis={"range": list(landscape.y_range), "title": "y"},
                       legend={"orientation": "h", "y": -0.15})
     return fig, summary
+
+
+def sweep_with_progress(count: int, seed: int, bar) -> list[dict[str, object]]:
+    """Run (or fetch from the cache) a local sweep of the chapter's config, moving `bar`."""
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Sweep: run {done} of {total}")
+
+    rows = _sweep(count, seed, progress)
+    best = max(rows, key=lambda r: r["accuracy"])
+    bar.progress(1.0, text=f"Sweep done: best accuracy {best['accuracy']:.1%}")
+    return rows
+
+
+@st.cache_resource(show_spinner=False)
+def _sweep(count: int, seed: int, _progress=None) -> list[dict[str, object]]:
+    return sol.run_sweep(sol.make_sweep_config(), sol.SweepArgs(), count, seed,
+                         progress=_progress)
+
+
+def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
+    """A parallel-coordinates plot of every run, and accuracy against learning rate."""
+    import plotly.express as px
+
+    table = {key: [row[key] for row in rows] for key in rows[0]}
+    table["log10 learning_rate"] = [math.log10(v) for v in table["learning_rate"]]
+    table["optimizer (0 sgd, 1 adam)"] = [int(v == "adam") for v in table["optimizer"]]
+    parallel = px.parallel_coordinates(
+        table, dimensions=["log10 learning_rate", "batch_size", "epochs",
+                           "optimizer (0 sgd, 1 adam)", "accuracy"],
+        color="accuracy", color_continuous_scale="Viridis", range_color=[0, 1])
+    parallel.update_layout(height=420, margin={"l": 60, "r": 40, "t": 40, "b": 20})
+    scatter = px.scatter(table, x="learning_rate", y="accuracy", color="optimizer",
+                         size=[4 + 3 * e for e in table["epochs"]], log_x=True,
+                         hover_data=["batch_size", "epochs"])
+    scatter.update_layout(height=380, yaxis_range=[0, 1],
+                          margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return parallel, scatter

@@ -83,6 +83,40 @@ EXERCISES = (
         hints=("The same loop as `opt_fn_with_sgd`; only the construction of the optimizer "
                "changes.",),
     ),
+    _ex(
+        "make_sweep_config", "A sweep's search space", section="sweeps", difficulty=1,
+        importance=3, minutes=(10, 15),
+        task=("Return the search space that `make_sweep_config`'s docstring describes, as a dict "
+              "in Weights & Biases' sweep format: `method`, `metric` (name and goal) and "
+              "`parameters`."),
+        hints=(
+            "A parameter is either `{'values': [...]}` or `{'distribution': ..., 'min': ..., "
+            "'max': ...}`; the distributions here are `log_uniform_values` and `int_uniform`.",
+        ),
+    ),
+    _ex(
+        "sample_parameters", "Sampling from a search space", section="sweeps", difficulty=2,
+        importance=3, minutes=(15, 20),
+        task=("Write `sample_parameters(config, generator)`: one value for each parameter, drawn "
+              "as its spec says, using only `generator` (so a sweep can be replayed), returned "
+              "as plain Python numbers and strings."),
+        hints=(
+            "`u = t.rand((), generator=generator).item()` is uniform in [0, 1); build every "
+            "distribution from it.",
+            "Log-uniform: uniform in log space, `exp(log a + u (log b - log a))`, so that 1e-4 to "
+            "1e-3 is as likely as 1e-2 to 1e-1.",
+            "int_uniform includes both ends: there are `max - min + 1` possible values.",
+        ),
+    ),
+    _ex(
+        "update_args", "Applying a sample", section="sweeps", difficulty=1, importance=3,
+        minutes=(5, 10),
+        task=("Write `update_args(args, sampled_parameters)`: a copy of the dataclass `args` "
+              "with the sampled values, leaving `args` unchanged, and a `ValueError` naming any "
+              "sampled name that is not one of its fields."),
+        hints=("`dataclasses.replace(args, **changes)` copies a dataclass with some fields "
+               "changed; `dataclasses.fields(args)` lists the field names.",),
+    ),
 )
 
 CHAPTER = Chapter(
@@ -94,6 +128,7 @@ CHAPTER = Chapter(
     sections=(
         ("overview", "Overview"),
         ("optimizers", "Optimizers"),
+        ("sweeps", "Hyperparameter search"),
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,

@@ -48,3 +48,14 @@ question(
     "flat. A learning rate large enough to move along the floor makes the steps across the "
     "walls explode; one small enough to be stable across them crawls along the floor.",
 )
+question(
+    "Why is random search usually better than grid search for the same number of runs?",
+    "Often only a few hyperparameters matter. A 5 x 5 grid tries only 5 distinct values of each; "
+    "25 random runs try 25 distinct values of each, so the important knobs are explored far "
+    "more finely.",
+)
+question(
+    "Why sample learning rates log-uniformly?",
+    "What matters is the order of magnitude: 1e-4 versus 1e-3 is as big a change as 1e-2 versus "
+    "1e-1. Uniform sampling over [1e-4, 1e-1] would put 90 % of the runs above 1e-2.",
+)

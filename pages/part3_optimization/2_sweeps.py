@@ -1,0 +1,74 @@
+import streamlit as st
+
+from utils.figures import part3_optimization as figures
+from utils.widgets import chapter_header, exercise
+
+STEM = "part3_optimization"
+chapter_header(STEM, "sweeps")
+
+st.markdown(
+    r"""
+Every optimizer has knobs, and the right settings depend on the model and the data. A
+**hyperparameter sweep** tries many settings and keeps the best. Three ways to choose them:
+
+- **Grid search** tries every combination of a few values per knob. Simple, but it spends most
+  of its runs varying knobs that don't matter.
+- **Random search** draws each knob independently. With the same budget it tries many more
+  values of each knob, which is why it usually wins when only a few knobs matter (Bergstra and
+  Bengio, 2012).
+- **Bayesian search** fits a model of "settings to score" and picks promising settings next.
+
+A learning rate spans orders of magnitude, so it is drawn **log-uniformly**: 1e-4 to 1e-3 is as
+likely as 1e-2 to 1e-1. Drawn uniformly, 90 % of the samples would land between 1e-2 and 1e-1.
+
+We describe the search space in the format of Weights & Biases sweeps, so the same dictionary
+works with `wandb.sweep` if you use it; here everything runs locally, with no account.
+"""
+)
+exercise(f"{STEM}.make_sweep_config")
+exercise(f"{STEM}.sample_parameters")
+exercise(f"{STEM}.update_args")
+
+st.header("Run a sweep")
+st.markdown(
+    "Each run trains a small MLP on scikit-learn's 8 x 8 digits with this chapter's optimizers "
+    "(`train_digits_classifier`, a fraction of a second per run) and reports its test accuracy. "
+    "The sweep samples with the reference `sample_parameters`."
+)
+left, right = st.columns(2)
+count = left.slider("Runs", 5, 60, 24, key="sweep_count")
+seed = right.number_input("Seed", 0, 1000, 0, key="sweep_seed")
+if st.button("Run the sweep", key="run_sweep", type="primary") or \
+        st.session_state.get("sweep_ran"):
+    st.session_state["sweep_ran"] = True
+    rows = figures.sweep_with_progress(count, int(seed), st.progress(0.0))
+    parallel, scatter = figures.sweep_figures(rows)
+    st.markdown("**Every run** (drag along an axis to filter the lines):")
+    st.plotly_chart(parallel, width="stretch", theme=None)
+    st.markdown("**Accuracy against learning rate**; marker size shows the epochs:")
+    st.plotly_chart(scatter, width="stretch")
+    st.dataframe(sorted(rows, key=lambda r: -r["accuracy"]), hide_index=True, width="stretch")
+    st.markdown(
+        "What to look for: Adam is good over a wide band of learning rates, while SGD without "
+        "momentum needs a large one and more epochs; past a point, every optimizer diverges.")
+
+with st.expander("Using Weights & Biases instead (optional)"):
+    st.markdown(
+        """
+The config is already in W&B's format. With `pip install wandb` and an account:
+
+```python
+import wandb
+
+def one_run():
+    wandb.init()
+    args = update_args(SweepArgs(), dict(wandb.config))
+    wandb.log({"accuracy": train_digits_classifier(args)})
+
+sweep_id = wandb.sweep(make_sweep_config(), project="grokking-sweeps")
+wandb.agent(sweep_id, function=one_run, count=20)
+```
+
+Nothing on this site needs it.
+"""
+    )
