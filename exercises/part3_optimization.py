@@ -31,6 +31,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Callable, Iterable
 
 import torch as t
+import torch.distributed as dist
 from jaxtyping import Float
 from torch import Tensor
 
@@ -360,6 +361,85 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
         if progress is not None:
             progress(run + 1, count)
     return rows
+
+
+# %% [markdown]
+# ## Bonus: distributed training on CPU
+
+
+# %% [markdown]
+# ### Exercise: `broadcast` — Broadcast from point-to-point messages
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
+#
+# Write `broadcast(tensor, rank, world_size, src=0)` with only `dist.send` and `dist.recv`: afterwards every rank's `tensor` holds what rank `src`'s held.
+#
+# Check it with `tests.test_broadcast(broadcast)`.
+
+
+# %%
+def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
+    """Make every rank's `tensor` equal to rank `src`'s, in place, using only dist.send and
+    dist.recv (this function runs on every rank at once)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `reduce` — Reduce
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
+#
+# Write `reduce(tensor, rank, world_size, dst=0, op='sum')`: rank `dst` ends with the sum (or mean) of all ranks' tensors; the others' tensors are unchanged.
+#
+# Check it with `tests.test_reduce(reduce)`.
+
+
+# %%
+def reduce(tensor: Tensor, rank: int, world_size: int, dst: int = 0, op: str = "sum") -> None:
+    """Put the sum (op="sum") or mean (op="mean") of every rank's `tensor` into rank `dst`'s
+    tensor, in place, using only dist.send and dist.recv. Other ranks' tensors are unchanged."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `all_reduce` — All-reduce
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
+#
+# Write `all_reduce(tensor, rank, world_size, op='sum')`: every rank ends with the sum (or mean) over all ranks.
+#
+# Check it with `tests.test_all_reduce(all_reduce)`.
+
+
+# %%
+def all_reduce(tensor: Tensor, rank: int, world_size: int, op: str = "sum") -> None:
+    """Make every rank's `tensor` the sum (or mean) over all ranks, in place: reduce to rank 0,
+    then broadcast from it."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `data_parallel_step` — A data-parallel training step
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
+#
+# Write `data_parallel_step(model, optimizer, x, y, rank, world_size)`: each rank trains on its shard `x[rank::world_size]`, averages every gradient over the ranks with `all_reduce`, and steps, so that all ranks match one process training on the whole batch. Return this rank's loss.
+#
+# Check it with `tests.test_data_parallel_step(data_parallel_step)`.
+
+
+# %%
+def data_parallel_step(model: t.nn.Module, optimizer, x: Tensor, y: Tensor, rank: int,
+                       world_size: int) -> float:
+    """One step of data-parallel training, run by every rank on its own copy of the model.
+
+    This rank takes its shard of the batch, x[rank::world_size] (and the same rows of y),
+    computes the cross-entropy loss and its gradients, replaces each parameter's gradient by its
+    mean over all ranks (all_reduce with op="mean"), and steps the optimizer. Every rank then
+    holds the same weights, as if one process had trained on the whole batch. Returns this
+    rank's loss.
+    """
+    raise NotImplementedError()
 
 
 # %%

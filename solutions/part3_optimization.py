@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Callable, Iterable
 
 import torch as t
+import torch.distributed as dist
 from jaxtyping import Float
 from torch import Tensor
 
@@ -315,3 +316,60 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
         if progress is not None:
             progress(run + 1, count)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Bonus: distributed training on CPU, from point-to-point messages
+
+
+def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
+    """Make every rank's `tensor` equal to rank `src`'s, in place, using only dist.send and
+    dist.recv (this function runs on every rank at once)."""
+    if rank == src:
+        for other in range(world_size):
+            if other != src:
+                dist.send(tensor, dst=other)
+    else:
+        dist.recv(tensor, src=src)
+
+
+def reduce(tensor: Tensor, rank: int, world_size: int, dst: int = 0, op: str = "sum") -> None:
+    """Put the sum (op="sum") or mean (op="mean") of every rank's `tensor` into rank `dst`'s
+    tensor, in place, using only dist.send and dist.recv. Other ranks' tensors are unchanged."""
+    if rank != dst:
+        dist.send(tensor, dst=dst)
+        return
+    for other in range(world_size):
+        if other != dst:
+            received = t.zeros_like(tensor)
+            dist.recv(received, src=other)
+            tensor += received
+    if op == "mean":
+        tensor /= world_size
+
+
+def all_reduce(tensor: Tensor, rank: int, world_size: int, op: str = "sum") -> None:
+    """Make every rank's `tensor` the sum (or mean) over all ranks, in place: reduce to rank 0,
+    then broadcast from it."""
+    reduce(tensor, rank, world_size, dst=0, op=op)
+    broadcast(tensor, rank, world_size, src=0)
+
+
+def data_parallel_step(model: t.nn.Module, optimizer, x: Tensor, y: Tensor, rank: int,
+                       world_size: int) -> float:
+    """One step of data-parallel training, run by every rank on its own copy of the model.
+
+    This rank takes its shard of the batch, x[rank::world_size] (and the same rows of y),
+    computes the cross-entropy loss and its gradients, replaces each parameter's gradient by its
+    mean over all ranks (all_reduce with op="mean"), and steps the optimizer. Every rank then
+    holds the same weights, as if one process had trained on the whole batch. Returns this
+    rank's loss.
+    """
+    loss = t.nn.functional.cross_entropy(model(x[rank::world_size]), y[rank::world_size])
+    optimizer.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        if p.grad is not None:
+            all_reduce(p.grad, rank, world_size, op="mean")
+    optimizer.step()
+    return loss.item()

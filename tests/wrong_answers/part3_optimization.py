@@ -255,3 +255,70 @@ WRONG_ANSWERS += [
     ("update_args", "mutates args", update_in_place),
     ("update_args", "ignores unknown names", update_ignores_unknown),
 ]
+
+
+def broadcast_chain_without_forwarding(tensor, rank, world_size, src=0):
+    dist = ref.dist
+    if rank == src:
+        dist.send(tensor, dst=(src + 1) % world_size)
+    elif rank == (src + 1) % world_size:
+        dist.recv(tensor, src=src)
+
+
+def broadcast_source_also_receives(tensor, rank, world_size, src=0):
+    dist = ref.dist
+    if rank == src:
+        for other in range(world_size):
+            if other != src:
+                dist.send(tensor, dst=other)
+    dist.recv(tensor, src=src if rank != src else (src + 1) % world_size)
+
+
+def reduce_overwrites(tensor, rank, world_size, dst=0, op="sum"):
+    dist = ref.dist
+    if rank != dst:
+        dist.send(tensor, dst=dst)
+        return
+    for other in range(world_size):
+        if other != dst:
+            dist.recv(tensor, src=other)  # replaces instead of adding
+
+
+def reduce_mean_everywhere(tensor, rank, world_size, dst=0, op="sum"):
+    ref.reduce(tensor, rank, world_size, dst, "sum")
+    if op == "mean":
+        tensor /= world_size
+
+
+def all_reduce_without_broadcast(tensor, rank, world_size, op="sum"):
+    ref.reduce(tensor, rank, world_size, 0, op)
+
+
+def step_sums_gradients(model, optimizer, x, y, rank, world_size):
+    loss = t.nn.functional.cross_entropy(model(x[rank::world_size]), y[rank::world_size])
+    optimizer.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        if p.grad is not None:
+            ref.all_reduce(p.grad, rank, world_size, op="sum")
+    optimizer.step()
+    return loss.item()
+
+
+def step_without_sharding(model, optimizer, x, y, rank, world_size):
+    loss = t.nn.functional.cross_entropy(model(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+WRONG_ANSWERS += [
+    ("broadcast", "sends only to the next rank", broadcast_chain_without_forwarding),
+    ("broadcast", "the source waits to receive too (deadlock)", broadcast_source_also_receives),
+    ("reduce", "received tensors overwrite instead of adding", reduce_overwrites),
+    ("reduce", "every rank divides for the mean", reduce_mean_everywhere),
+    ("all_reduce", "reduce without the broadcast", all_reduce_without_broadcast),
+    ("data_parallel_step", "gradients summed, not averaged", step_sums_gradients),
+    ("data_parallel_step", "every rank trains on the whole batch", step_without_sharding),
+]

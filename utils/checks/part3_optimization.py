@@ -12,6 +12,7 @@ a gradient (optimizers must skip it), and the parameters arrive as a generator, 
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Callable
 
@@ -20,6 +21,7 @@ from torch import Tensor, nn
 
 from solutions import part3_optimization as ref
 from utils.checks.assertions import assert_close, assert_is_tensor, assert_shape, call, passed
+from utils.checks.distributed import real_processes_allowed, run_in_processes, run_in_threads
 
 ATOL = 1e-5
 STEPS = 12
@@ -299,3 +301,138 @@ def test_update_args(update_args: Callable) -> None:
         raise AssertionError("update_args with a misspelt name ('learnig_rate') should raise a "
                              "ValueError naming it, not silently ignore it.")
     passed("test_update_args")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bonus: distributed training
+
+
+def _namespaces(fn: Callable) -> list[dict]:
+    """Where `dist` must be swapped: the learner's module, and the reference module (whose
+    functions the learner's may call)."""
+    spaces = [vars(ref)]
+    if hasattr(fn, "__globals__"):
+        spaces.append(fn.__globals__)
+    return spaces
+
+
+def _rank_tensor(rank: int) -> Tensor:
+    return t.arange(6.0).reshape(2, 3) * (rank + 1) + rank
+
+
+def _run_collective(fn: Callable, name: str, world_size: int, **kwargs) -> list[Tensor]:
+    label = f"{name}(..., world_size={world_size}" + "".join(
+        f", {k}={v!r}" for k, v in kwargs.items()) + ")"
+    try:
+        args, _ = run_in_threads(fn, world_size, lambda r: (_rank_tensor(r), r, world_size),
+                                 _namespaces(fn), **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - reported with the rank that failed
+        rank = getattr(err, "rank", "?")
+        raise AssertionError(f"{label} failed on rank {rank}: {type(err).__name__}: {err}") \
+            from err
+    return [a[0] for a in args]
+
+
+def _real_processes(fn: Callable, case: str) -> list[Tensor] | None:
+    """The same operation on 3 real processes (gloo), where processes are allowed."""
+    if not real_processes_allowed():
+        return None
+    return [t.tensor(v) for v in run_in_processes(fn, 3, case)]
+
+
+_CASE = '''
+import torch
+def make_tensor(rank):
+    return torch.arange(6.0).reshape(2, 3) * (rank + 1) + rank
+kwargs = {kwargs}
+'''
+
+
+def test_broadcast(broadcast: Callable) -> None:
+    for world_size, src in ((2, 0), (3, 2), (4, 1)):
+        got = _run_collective(broadcast, "broadcast", world_size, src=src)
+        for rank, tensor in enumerate(got):
+            assert_close(tensor, _rank_tensor(src), f"broadcast with world_size={world_size}, "
+                         f"src={src}: rank {rank}'s tensor afterwards", atol=0, rtol=0)
+    real = _real_processes(broadcast, _CASE.format(kwargs={"src": 1}))
+    for rank, tensor in enumerate(real or []):
+        assert_close(tensor, _rank_tensor(1), f"broadcast on 3 real processes (gloo), src=1: "
+                     f"rank {rank}", atol=0, rtol=0)
+    passed("test_broadcast")
+
+
+def test_reduce(reduce: Callable) -> None:
+    for world_size, dst, op in ((2, 0, "sum"), (3, 1, "sum"), (4, 3, "mean"), (3, 0, "mean")):
+        got = _run_collective(reduce, "reduce", world_size, dst=dst, op=op)
+        total = sum(_rank_tensor(r) for r in range(world_size))
+        expected = total / world_size if op == "mean" else total
+        what = f"reduce with world_size={world_size}, dst={dst}, op={op!r}"
+        assert_close(got[dst], expected, f"{what}: rank {dst}'s tensor", atol=1e-6)
+        for rank, tensor in enumerate(got):
+            if rank != dst:
+                assert_close(tensor, _rank_tensor(rank), f"{what}: rank {rank}'s tensor should "
+                             "be left as it was", atol=0, rtol=0)
+    real = _real_processes(reduce, _CASE.format(kwargs={"dst": 2, "op": "sum"}))
+    if real:
+        assert_close(real[2], sum(_rank_tensor(r) for r in range(3)),
+                     "reduce on 3 real processes (gloo), dst=2: rank 2", atol=1e-6)
+    passed("test_reduce")
+
+
+def test_all_reduce(all_reduce: Callable) -> None:
+    for world_size, op in ((2, "sum"), (3, "mean"), (4, "sum"), (4, "mean")):
+        got = _run_collective(all_reduce, "all_reduce", world_size, op=op)
+        total = sum(_rank_tensor(r) for r in range(world_size))
+        expected = total / world_size if op == "mean" else total
+        for rank, tensor in enumerate(got):
+            assert_close(tensor, expected, f"all_reduce with world_size={world_size}, op={op!r}: "
+                         f"rank {rank}'s tensor", atol=1e-6)
+    real = _real_processes(all_reduce, _CASE.format(kwargs={"op": "mean"}))
+    for rank, tensor in enumerate(real or []):
+        assert_close(tensor, sum(_rank_tensor(r) for r in range(3)) / 3,
+                     f"all_reduce on 3 real processes (gloo), op='mean': rank {rank}", atol=1e-6)
+    passed("test_all_reduce")
+
+
+def test_data_parallel_step(data_parallel_step: Callable) -> None:
+    x, y = _moons()
+    x, y = x[:64], y[:64]
+    t.manual_seed(11)
+    start = _Net()
+    single = copy.deepcopy(start)
+    optimizer = t.optim.SGD(single.parameters(), lr=0.5)
+    loss = nn.functional.cross_entropy(single(x), y)
+    loss.backward()
+    optimizer.step()
+    for world_size in (2, 4):
+        models = [copy.deepcopy(start) for _ in range(world_size)]
+        optimizers = [t.optim.SGD(m.parameters(), lr=0.5) for m in models]
+        label = f"data_parallel_step on {world_size} ranks"
+        try:
+            _, losses = run_in_threads(
+                data_parallel_step, world_size,
+                lambda r: (models[r], optimizers[r], x, y, r, world_size), _namespaces(
+                    data_parallel_step))
+        except NotImplementedError:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise AssertionError(f"{label} failed on rank {getattr(err, 'rank', '?')}: "
+                                 f"{type(err).__name__}: {err}") from err
+        for rank, model in enumerate(models):
+            shard_loss = nn.functional.cross_entropy(start(x[rank::world_size]),
+                                                     y[rank::world_size]).item()
+            if not isinstance(losses[rank], float) or abs(losses[rank] - shard_loss) > 1e-5:
+                raise AssertionError(f"{label}: rank {rank} should return the loss on its shard "
+                                     f"x[{rank}::{world_size}] as a float ({shard_loss:.5f}); got "
+                                     f"{losses[rank]!r}.")
+            for (key, got), (_, expected) in zip(model.named_parameters(),
+                                                 single.named_parameters()):
+                if not t.allclose(got.detach(), expected.detach(), atol=1e-5):
+                    raise AssertionError(
+                        f"{label}: after the step, rank {rank}'s `{key}` differs from one "
+                        "process training on the whole batch. Average (not sum) the gradients "
+                        "over the ranks before the optimizer's step, and train each rank on its "
+                        "own shard.")
+    passed("test_data_parallel_step")

@@ -117,6 +117,46 @@ EXERCISES = (
         hints=("`dataclasses.replace(args, **changes)` copies a dataclass with some fields "
                "changed; `dataclasses.fields(args)` lists the field names.",),
     ),
+    _ex(
+        "broadcast", "Broadcast from point-to-point messages", section="distributed",
+        difficulty=2, importance=3, minutes=(10, 20), bonus=True,
+        task=("Write `broadcast(tensor, rank, world_size, src=0)` with only `dist.send` and "
+              "`dist.recv`: afterwards every rank's `tensor` holds what rank `src`'s held."),
+        hints=("The same function runs on every rank: branch on `rank == src`. The source sends "
+               "to every other rank; every other rank receives from the source into its own "
+               "tensor (recv writes in place).",),
+    ),
+    _ex(
+        "reduce", "Reduce", section="distributed", difficulty=2, importance=3, minutes=(10, 20),
+        bonus=True,
+        task=("Write `reduce(tensor, rank, world_size, dst=0, op='sum')`: rank `dst` ends with "
+              "the sum (or mean) of all ranks' tensors; the others' tensors are unchanged."),
+        hints=("Every rank but `dst` sends its tensor. `dst` receives each into a fresh buffer "
+               "(`t.zeros_like`) and adds it to its own; divide by world_size at the end for "
+               "the mean.",),
+    ),
+    _ex(
+        "all_reduce", "All-reduce", section="distributed", difficulty=2, importance=3,
+        minutes=(5, 10), bonus=True,
+        task=("Write `all_reduce(tensor, rank, world_size, op='sum')`: every rank ends with the "
+              "sum (or mean) over all ranks."),
+        hints=("Reduce to one rank, then broadcast from it. (Real libraries use a ring instead: "
+               "each rank sends and receives 2(n-1)/n of the data, whatever the number of "
+               "ranks.)",),
+    ),
+    _ex(
+        "data_parallel_step", "A data-parallel training step", section="distributed",
+        difficulty=3, importance=4, minutes=(15, 25), bonus=True,
+        task=("Write `data_parallel_step(model, optimizer, x, y, rank, world_size)`: each rank "
+              "trains on its shard `x[rank::world_size]`, averages every gradient over the ranks "
+              "with `all_reduce`, and steps, so that all ranks match one process training on the "
+              "whole batch. Return this rank's loss."),
+        hints=(
+            "With equal shards and a mean loss, the full batch's gradient is the mean of the "
+            "shards' gradients: all_reduce with op='mean' after `backward()`, before `step()`.",
+            "Skip parameters whose `.grad` is None.",
+        ),
+    ),
 )
 
 CHAPTER = Chapter(
@@ -129,6 +169,7 @@ CHAPTER = Chapter(
         ("overview", "Overview"),
         ("optimizers", "Optimizers"),
         ("sweeps", "Hyperparameter search"),
+        ("distributed", "Bonus: distributed training on CPU"),
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,

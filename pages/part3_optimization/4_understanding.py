@@ -59,3 +59,17 @@ question(
     "What matters is the order of magnitude: 1e-4 versus 1e-3 is as big a change as 1e-2 versus "
     "1e-1. Uniform sampling over [1e-4, 1e-1] would put 90 % of the runs above 1e-2.",
 )
+question(
+    "In data-parallel training, why average the gradients before the optimizer step rather "
+    "than averaging the weights after it?",
+    "For SGD the two are the same, but not for optimizers with state: Adam's moments would be "
+    "computed from each rank's own gradient and the copies would drift apart. Averaging the "
+    "gradients makes every rank see exactly the full-batch gradient, so every optimizer, state "
+    "included, stays identical on every rank.",
+)
+question(
+    "What is a deadlock in point-to-point communication, and how does one happen in broadcast?",
+    "Two or more ranks each wait for a message the other has not sent, so none ever proceeds. "
+    "In broadcast it happens if the source also calls recv (nobody sends to it), or if a rank "
+    "receives from the wrong source.",
+)

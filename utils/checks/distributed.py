@@ -1,0 +1,215 @@
+"""Running a learner's collective operation on several ranks, two ways.
+
+- `run_in_threads`: every rank is a thread, and the function's `dist.send` / `dist.recv` are
+  replaced by in-memory point-to-point queues with the same blocking behaviour. No processes, no
+  sockets: this is what runs in the site's sandbox, and it is deterministic. A rank that waits
+  too long for a message reports a deadlock.
+- `run_in_processes`: every rank is a real Python process with a torch.distributed gloo
+  process group on 127.0.0.1. The processes and the group are always cleaned up, also on
+  failure. It needs fork and sockets, so the sandbox skips it (`real_processes_allowed`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Callable
+
+import torch as t
+from torch import Tensor
+
+RECV_TIMEOUT_S = 5.0
+
+
+class _Rank(threading.local):
+    rank: int = -1
+
+
+class FakeDist:
+    """The two functions a learner may use, send and recv, backed by queues between threads."""
+
+    def __init__(self, world_size: int):
+        self.world_size = world_size
+        self._rank = _Rank()
+        self._queues = {(a, b): queue.Queue() for a in range(world_size)
+                        for b in range(world_size)}
+        self.messages: list[tuple[int, int, tuple[int, ...]]] = []
+
+    def send(self, tensor: Tensor, dst: int, *args: Any, **kwargs: Any) -> None:
+        me = self._rank.rank
+        if not 0 <= dst < self.world_size or dst == me:
+            raise ValueError(f"rank {me} sent to rank {dst}; ranks are 0..{self.world_size - 1} "
+                             "and a rank does not send to itself")
+        self.messages.append((me, dst, tuple(tensor.shape)))
+        self._queues[(me, dst)].put(tensor.detach().clone())
+
+    def recv(self, tensor: Tensor, src: int | None = None, *args: Any, **kwargs: Any) -> int:
+        me = self._rank.rank
+        if src is None:
+            raise ValueError(f"rank {me} called recv without src: say which rank to receive "
+                             "from")
+        try:
+            received = self._queues[(src, me)].get(timeout=RECV_TIMEOUT_S)
+        except queue.Empty:
+            raise TimeoutError(f"rank {me} waited {RECV_TIMEOUT_S:g} s for a message from rank "
+                               f"{src} that never came: a deadlock, or a send that is "
+                               "missing") from None
+        if received.shape != tensor.shape:
+            raise ValueError(f"rank {me} received a tensor of shape {tuple(received.shape)} from "
+                             f"rank {src} into one of shape {tuple(tensor.shape)}")
+        with t.no_grad():
+            tensor.copy_(received)
+        return src
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"dist.{name} is not available in this exercise: build it from "
+                             "dist.send and dist.recv only")
+
+
+@contextmanager
+def fake_dist_in(namespaces: list[dict], fake: FakeDist):
+    """Swap `dist` for the fake in each namespace (the learner's module and the reference's)."""
+    saved = [(ns, ns.get("dist")) for ns in namespaces]
+    for ns in namespaces:
+        ns["dist"] = fake
+    try:
+        yield
+    finally:
+        for ns, original in saved:
+            if original is None:
+                ns.pop("dist", None)
+            else:
+                ns["dist"] = original
+
+
+def run_in_threads(fn: Callable, world_size: int, make_args: Callable[[int], tuple],
+                   namespaces: list[dict], **kwargs: Any) -> tuple[list[Any], list[tuple]]:
+    """Run fn(*make_args(rank), **kwargs) on every rank at once; returns (each rank's args
+    after the call, each rank's return value). Raises the first rank's exception."""
+    fake = FakeDist(world_size)
+    args = [make_args(rank) for rank in range(world_size)]
+    results: list[Any] = [None] * world_size
+    errors: list[tuple[int, BaseException]] = []
+
+    def work(rank: int) -> None:
+        fake._rank.rank = rank
+        try:
+            results[rank] = fn(*args[rank], **kwargs)
+        except BaseException as err:  # noqa: BLE001 - reported below with the rank
+            errors.append((rank, err))
+
+    with fake_dist_in(namespaces, fake):
+        threads = [threading.Thread(target=work, args=(rank,), daemon=True)
+                   for rank in range(world_size)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(RECV_TIMEOUT_S * (world_size + 2))
+    if errors:
+        rank, err = sorted(errors, key=lambda e: isinstance(e[1], TimeoutError))[0]
+        err.rank = rank
+        raise err
+    return args, results
+
+
+def real_processes_allowed() -> bool:
+    """False inside the site's sandbox (no processes, no sockets), where only threads run."""
+    return os.environ.get("GTF_SANDBOXED") != "1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_WORKER = """
+import json, sys
+import torch
+import torch.distributed as dist
+
+payload = json.loads(sys.stdin.read())
+torch.set_num_threads(1)
+dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{payload['port']}",
+                        rank=payload["rank"], world_size=payload["world_size"])
+try:
+    namespace = {"t": torch, "torch": torch, "dist": dist, "Tensor": torch.Tensor}
+    for source in payload["sources"]:
+        exec(source, namespace)
+    case = {}
+    exec(payload["case"], case)
+    tensor = case["make_tensor"](payload["rank"])
+    namespace[payload["name"]](tensor, payload["rank"], payload["world_size"], **case["kwargs"])
+    print(json.dumps({"ok": tensor.tolist()}))
+except BaseException as err:
+    print(json.dumps({"error": f"{type(err).__name__}: {err}"}))
+finally:
+    dist.destroy_process_group()
+"""
+
+
+def _sources(fn: Callable) -> list[str]:
+    """The source of fn and of the plain functions it calls from its module, helpers first."""
+    ordered: list[Callable] = []
+
+    def visit(f: Callable) -> None:
+        if f in ordered:
+            return
+        for name in getattr(f, "__code__", None).co_names if hasattr(f, "__code__") else ():
+            dependency = getattr(f, "__globals__", {}).get(name)
+            if inspect.isfunction(dependency) and dependency is not f:
+                visit(dependency)
+        ordered.append(f)
+
+    visit(fn)
+    return [textwrap.dedent(inspect.getsource(f)) for f in ordered]
+
+
+def run_in_processes(fn: Callable, world_size: int, case_source: str,
+                     timeout_s: float = 60.0) -> list[list]:
+    """Run the learner's fn on `world_size` real processes with a gloo group on 127.0.0.1.
+
+    `case_source` defines make_tensor(rank) and kwargs. The function (and the helpers it calls)
+    travel as source code, so functions defined in a notebook work too. Every process is killed
+    at the end, whatever happens. Returns each rank's tensor afterwards."""
+    payload = {"port": _free_port(), "world_size": world_size, "sources": _sources(fn),
+               "name": fn.__name__, "case": case_source}
+    processes = [subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  start_new_session=True) for _ in range(world_size)]
+    try:
+        for rank, process in enumerate(processes):
+            process.stdin.write(json.dumps({**payload, "rank": rank}))
+            process.stdin.close()
+        deadline = time.monotonic() + timeout_s
+        outputs = []
+        for rank, process in enumerate(processes):
+            try:
+                out = process.stdout.read() if process.wait(
+                    timeout=max(deadline - time.monotonic(), 0.1)) is not None else ""
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"{fn.__name__} on {world_size} real processes did not "
+                                     f"finish in {timeout_s:g} s: a deadlock?") from None
+            lines = [line for line in out.splitlines() if line.startswith("{")]
+            result = json.loads(lines[-1]) if lines else {
+                "error": f"the process ended without a result: {process.stderr.read()[-300:]}"}
+            if "error" in result:
+                raise AssertionError(f"{fn.__name__} on rank {rank} of {world_size} real "
+                                     f"processes (gloo): {result['error']}")
+            outputs.append(result["ok"])
+        return outputs
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
