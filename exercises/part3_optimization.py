@@ -223,6 +223,41 @@ class AdamW(Adam):
 
 
 # %% [markdown]
+# ### Exercise: `SGDWithParamGroups` — Bonus: parameter groups
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵⚪⚪⚪⚪ · 30–40 minutes
+#
+# Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors its docstring asks for.
+#
+# Check it with `tests.test_SGDWithParamGroups(SGDWithParamGroups)`.
+
+
+# %%
+class SGDWithParamGroups:
+    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD:
+
+        SGDWithParamGroups([{"params": model.body.parameters()},
+                            {"params": model.head.parameters(), "lr": 1e-3}],
+                           lr=1e-2, momentum=0.9)
+
+    `params` is either an iterable of parameters (one group) or a list of dicts, each with a
+    "params" entry and optionally "lr", "momentum", "weight_decay". Keyword arguments are the
+    defaults for groups that do not set them. Raise ValueError for a group with no lr when no
+    default lr is given, and for a parameter that appears in two groups. The update is SGD's.
+    """
+
+    def __init__(self, params: Iterable, **kwargs):
+        raise NotImplementedError()
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError()
+
+    @t.inference_mode()
+    def step(self) -> None:
+        raise NotImplementedError()
+
+
+# %% [markdown]
 # ### Exercise: `opt_fn` — Any optimizer across a landscape
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes

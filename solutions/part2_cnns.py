@@ -406,7 +406,7 @@ def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
     std = t.tensor(IMAGENET_STD)[:, None, None]
     batch = []
     for image in images:
-        x = t.from_numpy(np.asarray(image)).permute(2, 0, 1).float() / 255.0
+        x = t.from_numpy(np.array(image)).permute(2, 0, 1).float() / 255.0  # a writable copy
         h, w = x.shape[1:]
         scale = 256 / min(h, w)
         size = (max(256, int(h * scale)), max(256, int(w * scale)))

@@ -191,6 +191,54 @@ class AdamW(Adam):
                 f"weight_decay={self.decoupled_weight_decay})")
 
 
+class SGDWithParamGroups:
+    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD:
+
+        SGDWithParamGroups([{"params": model.body.parameters()},
+                            {"params": model.head.parameters(), "lr": 1e-3}],
+                           lr=1e-2, momentum=0.9)
+
+    `params` is either an iterable of parameters (one group) or a list of dicts, each with a
+    "params" entry and optionally "lr", "momentum", "weight_decay". Keyword arguments are the
+    defaults for groups that do not set them. Raise ValueError for a group with no lr when no
+    default lr is given, and for a parameter that appears in two groups. The update is SGD's.
+    """
+
+    def __init__(self, params: Iterable, **kwargs):
+        defaults = {"lr": None, "momentum": 0.0, "weight_decay": 0.0, **kwargs}
+        groups = list(params)
+        if groups and not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        self.param_groups, seen = [], set()
+        for index, group in enumerate(groups):
+            merged = {**defaults, **group, "params": list(group["params"])}
+            if merged["lr"] is None:
+                raise ValueError(f"parameter group {index} has no lr, and there is no default lr")
+            for p in merged["params"]:
+                if id(p) in seen:
+                    raise ValueError(f"a parameter of group {index} is already in another group")
+                seen.add(id(p))
+            self.param_groups.append(merged)
+        self.buffers = {id(p): t.zeros_like(p) for g in self.param_groups for p in g["params"]}
+
+    def zero_grad(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
+
+    @t.inference_mode()
+    def step(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad + group["weight_decay"] * p if group["weight_decay"] else p.grad
+                if group["momentum"]:
+                    self.buffers[id(p)] = group["momentum"] * self.buffers[id(p)] + g
+                    g = self.buffers[id(p)]
+                p -= group["lr"] * g
+
+
 def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
            optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
     """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as

@@ -102,6 +102,16 @@ do; it is the default choice for training transformers.
 """
 )
 exercise(f"{STEM}.AdamW")
+
+st.markdown(
+    r"""
+**Bonus: parameter groups.** Different parts of a model often want different settings: a small
+learning rate for pretrained layers and a larger one for a new head (as in the feature
+extraction of chapter 2), or no weight decay on biases. `torch.optim` optimizers accept a list
+of *parameter groups*, each a dict with its own `params` and any hyperparameters it overrides.
+"""
+)
+exercise(f"{STEM}.SGDWithParamGroups")
 exercise(f"{STEM}.opt_fn")
 
 st.header("The race")

@@ -322,3 +322,29 @@ WRONG_ANSWERS += [
     ("data_parallel_step", "gradients summed, not averaged", step_sums_gradients),
     ("data_parallel_step", "every rank trains on the whole batch", step_without_sharding),
 ]
+
+
+class GroupsIgnoreGroupLr(ref.SGDWithParamGroups):
+    def __init__(self, params, **kwargs):
+        super().__init__(params, **kwargs)
+        for group in self.param_groups:
+            group["lr"] = kwargs.get("lr", group["lr"])
+
+
+class GroupsNoDuplicateCheck(ref.SGDWithParamGroups):
+    def __init__(self, params, **kwargs):
+        groups = list(params)
+        if groups and isinstance(groups[0], dict):
+            seen, cleaned = set(), []
+            for group in groups:
+                ps = [p for p in group["params"] if id(p) not in seen]
+                seen.update(id(p) for p in ps)
+                cleaned.append({**group, "params": ps})
+            groups = cleaned
+        super().__init__(groups, **kwargs)
+
+
+WRONG_ANSWERS += [
+    ("SGDWithParamGroups", "every group uses the default lr", GroupsIgnoreGroupLr),
+    ("SGDWithParamGroups", "a parameter in two groups silently dropped", GroupsNoDuplicateCheck),
+]

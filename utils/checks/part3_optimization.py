@@ -436,3 +436,63 @@ def test_data_parallel_step(data_parallel_step: Callable) -> None:
                         "over the ranks before the optimizer's step, and train each rank on its "
                         "own shard.")
     passed("test_data_parallel_step")
+
+
+def _expect_value_error(make: Callable, what: str) -> None:
+    try:
+        make()
+    except ValueError as err:
+        if not str(err):
+            raise AssertionError(f"{what}: the ValueError should say what is wrong.") from err
+    except Exception as err:  # noqa: BLE001
+        raise AssertionError(f"{what} should raise ValueError, not {type(err).__name__}: "
+                             f"{err}") from err
+    else:
+        raise AssertionError(f"{what} should raise a ValueError.")
+
+
+def test_SGDWithParamGroups(SGDWithParamGroups: Callable) -> None:
+    x, y = _moons()
+    configs = [  # (groups built from the model, keyword defaults)
+        (lambda m: [{"params": m.layers[0].parameters()},
+                    {"params": m.layers[2].parameters(), "lr": 0.01},
+                    {"params": m.layers[4].parameters(), "momentum": 0.5}],
+         dict(lr=0.1, momentum=0.9)),
+        (lambda m: [{"params": m.layers[:3].parameters(), "weight_decay": 0.1, "lr": 0.05},
+                    {"params": m.layers[4].parameters(), "lr": 0.2}], dict(momentum=0.8)),
+        (lambda m: m.layers.parameters(), dict(lr=0.1, weight_decay=0.01)),
+    ]
+    for index, (groups, defaults) in enumerate(configs):
+        t.manual_seed(3)
+        mine_model, torch_model = _Net(), _Net()
+        torch_model.load_state_dict(mine_model.state_dict())
+        what = f"SGDWithParamGroups, configuration {index + 1} (defaults {_describe(defaults)})"
+        mine = call(SGDWithParamGroups, groups(mine_model), context=f"building {what}",
+                    **defaults)
+        theirs = t.optim.SGD(groups(torch_model), **defaults)
+        for step in range(1, 6):
+            for model, opt in ((mine_model, mine), (torch_model, theirs)):
+                loss = nn.functional.cross_entropy(model(x[:128]), y[:128])
+                opt.zero_grad()
+                loss.backward()
+                if opt is mine:
+                    call(opt.step, context=f"on {what}.step()")
+                else:
+                    opt.step()
+            for (key, a), (_, b) in zip(mine_model.named_parameters(),
+                                        torch_model.named_parameters()):
+                if not t.allclose(a.detach(), b.detach(), atol=ATOL, rtol=0):
+                    raise AssertionError(f"{what}: after step {step}, `{key}` differs from "
+                                         "torch.optim.SGD with the same groups. Does each group "
+                                         "use its own hyperparameters, falling back to the "
+                                         "defaults?")
+    model = _Net()
+    _expect_value_error(lambda: SGDWithParamGroups(
+        [{"params": model.layers[0].parameters(), "lr": 0.1},
+         {"params": model.layers[2].parameters()}], momentum=0.9),
+        "SGDWithParamGroups with a group that has no lr and no default lr")
+    _expect_value_error(lambda: SGDWithParamGroups(
+        [{"params": model.layers[0].parameters()},
+         {"params": [model.layers[0].weight, model.layers[2].weight]}], lr=0.1),
+        "SGDWithParamGroups with a parameter in two groups")
+    passed("test_SGDWithParamGroups")

@@ -75,6 +75,19 @@ EXERCISES = (
         ),
     ),
     _ex(
+        "SGDWithParamGroups", "Bonus: parameter groups", section="optimizers", difficulty=4,
+        importance=1, minutes=(30, 40), bonus=True,
+        task=("Write `SGDWithParamGroups`: SGD where parameters can be split into groups with "
+              "their own learning rate, momentum and weight decay, as `torch.optim.SGD` allows, "
+              "with the two errors its docstring asks for."),
+        hints=(
+            "Normalise first: a plain iterable of parameters becomes `[{'params': [...]}]`; "
+            "then fill each group's missing keys from the keyword-argument defaults.",
+            "Keep one momentum buffer per parameter (a dict keyed by `id(p)` works), and track "
+            "the ids you have seen to catch a parameter in two groups.",
+        ),
+    ),
+    _ex(
         "opt_fn", "Any optimizer across a landscape", section="optimizers", difficulty=2,
         importance=3, minutes=(10, 15),
         task=("Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: "
