@@ -142,6 +142,14 @@ def _hints_and_solution(ex: registry.Exercise) -> None:
         st.code(sources.solution_source(ex), language="python")
 
 
+def demo_button(label: str, key: str) -> bool:
+    """A button for a demo that takes a few seconds: once pressed, it stays "on" for the session,
+    so the results stay on the page through later reruns (sliders, other exercises)."""
+    if st.button(label, key=key, type="primary"):
+        st.session_state[f"demo_on:{key}"] = True
+    return bool(st.session_state.get(f"demo_on:{key}"))
+
+
 def question(prompt: str, answer: str) -> None:
     """A check-your-understanding question with a revealable answer."""
     st.markdown(f"**{prompt}**")

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from utils.figures import part2_cnns as figures
-from utils.widgets import chapter_header, exercise
+from utils.widgets import chapter_header, demo_button, exercise
 
 STEM = "part2_cnns"
 chapter_header(STEM, "training")
@@ -40,9 +40,7 @@ st.markdown(
 data = figures.demo_data()
 st.caption(f"Data: {data.source}: {len(data.train_images)} training and "
            f"{len(data.test_images)} test images.")
-if st.button("Train the SimpleMLP", key="train_mlp", type="primary") or \
-        st.session_state.get("mlp_trained"):
-    st.session_state["mlp_trained"] = True
+if demo_button("Train the SimpleMLP", key="train_mlp"):
     losses, accuracies, model = figures.train_with_progress("SimpleMLP", st.progress(0.0))
     st.plotly_chart(figures.training_curves(losses, accuracies, "SimpleMLP on the digits"),
                     width="stretch")

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from utils.figures import part2_cnns as figures
-from utils.widgets import chapter_header, exercise
+from utils.widgets import chapter_header, demo_button, exercise
 
 STEM = "part2_cnns"
 chapter_header(STEM, "resnets")
@@ -115,9 +115,7 @@ st.markdown(
     "change), then only the new head trains, on 2000 images of CIFAR-10, or of the generated "
     "shapes when CIFAR-10 can't be downloaded."
 )
-if st.button("Train the new head", key="train_head", type="primary") or \
-        st.session_state.get("head_trained"):
-    st.session_state["head_trained"] = True
+if demo_button("Train the new head", key="train_head"):
     run = figures.feature_extraction_with_progress(st.progress(0.0))
     st.plotly_chart(figures.accuracy_curve(run["accuracies"], f"New head on {run['source']}"),
                     width="stretch")

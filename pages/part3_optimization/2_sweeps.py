@@ -1,7 +1,7 @@
 import streamlit as st
 
 from utils.figures import part3_optimization as figures
-from utils.widgets import chapter_header, exercise
+from utils.widgets import chapter_header, demo_button, exercise
 
 STEM = "part3_optimization"
 chapter_header(STEM, "sweeps")
@@ -38,9 +38,7 @@ st.markdown(
 left, right = st.columns(2)
 count = left.slider("Runs", 5, 60, 24, key="sweep_count")
 seed = right.number_input("Seed", 0, 1000, 0, key="sweep_seed")
-if st.button("Run the sweep", key="run_sweep", type="primary") or \
-        st.session_state.get("sweep_ran"):
-    st.session_state["sweep_ran"] = True
+if demo_button("Run the sweep", key="run_sweep"):
     rows = figures.sweep_with_progress(count, int(seed), st.progress(0.0))
     parallel, scatter = figures.sweep_figures(rows)
     st.markdown("**Every run** (drag along an axis to filter the lines):")
