@@ -61,15 +61,14 @@ def _load_chapter(stem: str) -> Chapter:
 
 
 _COMING_SOON = (
-    Chapter("part4_backprop", 4, "Backprop",
-            "An autograd engine on NumPy, built up to training an MLP on digits.", available=False),
     Chapter("part5_vaes_gans", 5, "VAEs & GANs",
             "Autoencoders, variational autoencoders and DCGANs, with a latent space to explore.",
             available=False),
 )
 
 CHAPTERS: tuple[Chapter, ...] = (
-    *(_load_chapter(stem) for stem in ("part1_ray_tracing", "part2_cnns", "part3_optimization")),
+    *(_load_chapter(stem) for stem in ("part1_ray_tracing", "part2_cnns", "part3_optimization",
+                                       "part4_backprop")),
     *_COMING_SOON,
 )
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ch in CHAPTERS for ex in ch.exercises}
