@@ -29,9 +29,7 @@ with left:
     size_text = st.text_input("size", "3, 3", key="strided_size")
     stride_text = st.text_input("stride", "1, 1", key="strided_stride")
 try:
-    size = tuple(int(v) for v in size_text.replace("(", "").replace(")", "").split(",") if v.strip())
-    stride = tuple(int(v) for v in stride_text.replace("(", "").replace(")", "").split(",")
-                   if v.strip())
+    size, stride = figures.parse_ints(size_text), figures.parse_ints(stride_text)
     figure, view_text = figures.strided_view(size, stride)
 except ValueError as err:
     right.warning(f"Not a valid view: {err}")

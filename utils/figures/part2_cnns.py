@@ -185,6 +185,15 @@ def architecture_table() -> list[dict[str, object]]:
     return rows
 
 
+def parse_ints(text: str) -> tuple[int, ...]:
+    """ "3, 3" or "(3, 3)" -> (3, 3); a ValueError says what could not be read."""
+    parts = [part.strip() for part in text.strip().strip("()[]").split(",") if part.strip()]
+    try:
+        return tuple(int(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a list of whole numbers, like 3, 3") from None
+
+
 def strided_view(size: tuple[int, ...], stride: tuple[int, ...]) -> tuple[go.Figure, str]:
     """Which elements of t.arange(20) (drawn as the 4 x 5 matrix) a view reads, and the view.
 
