@@ -1,6 +1,7 @@
 """Plausible wrong answers to chapter 3's exercises: each must be rejected by its check."""
 
 import torch as t
+import torch.distributed as dist
 
 from solutions import part3_optimization as ref
 
@@ -348,3 +349,22 @@ WRONG_ANSWERS += [
     ("SGDWithParamGroups", "every group uses the default lr", GroupsIgnoreGroupLr),
     ("SGDWithParamGroups", "a parameter in two groups silently dropped", GroupsNoDuplicateCheck),
 ]
+
+
+def broadcast_with_isend(tensor, rank, world_size, src=0):
+    # Written as a learner would, against the module-level name `dist`, which the checks swap
+    # for their thread-based stand-in (or, in real processes, torch.distributed itself).
+    if rank == src:
+        requests = [dist.isend(tensor, dst=other) for other in range(world_size) if other != src]
+        for request in requests:
+            request.wait()
+    else:
+        dist.irecv(tensor, src=src).wait()
+
+
+def all_reduce_with_the_builtin(tensor, rank, world_size, op="sum"):
+    ref.dist.all_reduce(tensor)
+
+
+RIGHT_ANSWERS += [("broadcast", "non-blocking isend/irecv", broadcast_with_isend)]
+WRONG_ANSWERS += [("all_reduce", "dist.all_reduce itself", all_reduce_with_the_builtin)]

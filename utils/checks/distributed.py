@@ -36,7 +36,8 @@ class _Rank(threading.local):
 
 
 class FakeDist:
-    """The two functions a learner may use, send and recv, backed by queues between threads."""
+    """Point-to-point messages between threads: send and recv (and their non-blocking isend and
+    irecv), backed by queues. Collectives are refused: the exercise is to build them."""
 
     def __init__(self, world_size: int):
         self.world_size = world_size
@@ -71,9 +72,35 @@ class FakeDist:
             tensor.copy_(received)
         return src
 
+    def isend(self, tensor: Tensor, dst: int, *args: Any, **kwargs: Any) -> "_Request":
+        """Non-blocking send: queued at once, like a send into an unbounded buffer."""
+        self.send(tensor, dst)
+        return _Request(lambda: None)
+
+    def irecv(self, tensor: Tensor, src: int | None = None, *args: Any,
+              **kwargs: Any) -> "_Request":
+        """Non-blocking receive: the tensor is filled when the request's wait() is called."""
+        return _Request(lambda: self.recv(tensor, src))
+
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"dist.{name} is not available in this exercise: build it from "
                              "dist.send and dist.recv only")
+
+
+class _Request:
+    """What isend/irecv return: wait() completes the operation."""
+
+    def __init__(self, complete: Callable[[], Any]):
+        self._complete, self._done = complete, False
+
+    def wait(self, *args: Any, **kwargs: Any) -> bool:
+        if not self._done:
+            self._complete()
+            self._done = True
+        return True
+
+    def is_completed(self) -> bool:
+        return self._done
 
 
 @contextmanager
