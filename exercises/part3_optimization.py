@@ -234,7 +234,8 @@ class AdamW(Adam):
 
 # %%
 class SGDWithParamGroups:
-    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD:
+    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
+    allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
 
         SGDWithParamGroups([{"params": model.body.parameters()},
                             {"params": model.head.parameters(), "lr": 1e-3}],
@@ -407,15 +408,15 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
 #
-# Write `broadcast(tensor, rank, world_size, src=0)` with only `dist.send` and `dist.recv`: afterwards every rank's `tensor` holds what rank `src`'s held.
+# Write `broadcast(tensor, rank, world_size, src=0)` with point-to-point messages only (`dist.send` and `dist.recv`, or `isend`/`irecv`): afterwards every rank's `tensor` holds what rank `src`'s held.
 #
 # Check it with `tests.test_broadcast(broadcast)`.
 
 
 # %%
 def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
-    """Make every rank's `tensor` equal to rank `src`'s, in place, using only dist.send and
-    dist.recv (this function runs on every rank at once)."""
+    """Make every rank's `tensor` equal to rank `src`'s, in place, using point-to-point messages
+    only: dist.send and dist.recv (this function runs on every rank at once)."""
     raise NotImplementedError()
 
 

@@ -192,7 +192,8 @@ class AdamW(Adam):
 
 
 class SGDWithParamGroups:
-    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD:
+    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
+    allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
 
         SGDWithParamGroups([{"params": model.body.parameters()},
                             {"params": model.head.parameters(), "lr": 1e-3}],
@@ -371,8 +372,8 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
 
 
 def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
-    """Make every rank's `tensor` equal to rank `src`'s, in place, using only dist.send and
-    dist.recv (this function runs on every rank at once)."""
+    """Make every rank's `tensor` equal to rank `src`'s, in place, using point-to-point messages
+    only: dist.send and dist.recv (this function runs on every rank at once)."""
     if rank == src:
         for other in range(world_size):
             if other != src:

@@ -13,9 +13,9 @@ $g = \nabla_\theta \mathcal{L}$. On real losses that is not enough. In a long, s
 gradient is tiny and progress crawls; in a narrow one it points across the valley rather than
 along it, and the steps zig-zag. Each optimizer in this chapter fixes one of those problems.
 
-Start by watching plain PyTorch SGD with momentum on three landscapes. The **pathological
-curve** is nearly flat along $x$ and steep along $y$; the **three wells** have several minima;
-**Rosenbrock's banana** is a narrow curved valley whose floor is almost flat.
+Here are the three landscapes we race optimizers across at the end of this page. The
+**pathological curve** is nearly flat along $x$ and steep along $y$; the **three wells** have
+several minima; **Rosenbrock's banana** is a narrow curved valley whose floor is almost flat.
 """
 )
 choice = st.selectbox("Landscape", list(figures.LANDSCAPES), key="landscape_view")
@@ -75,7 +75,7 @@ m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \
 $$
 
 Both start at zero, so early on they are biased towards zero: after one step $m_1 = (1-\beta_1)
-g_1$, a tenth of the gradient. Dividing by $1 - \beta^t$ corrects that exactly for a constant
+g_1$, a tenth of the gradient with the usual $\beta_1 = 0.9$. Dividing by $1 - \beta^t$ corrects that exactly for a constant
 gradient, and fades out as $t$ grows:
 
 $$

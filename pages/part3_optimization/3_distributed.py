@@ -13,11 +13,12 @@ ranks average their gradients, so every copy takes the same step and the copies 
 apart. The averaging is a **collective operation**, built from the simplest thing processes can
 do: send a tensor to one other process, and receive one.
 
-`torch.distributed` gives you `dist.send(tensor, dst)` and `dist.recv(tensor, src)` (which
-blocks until the message arrives and writes it into `tensor`). Every rank runs the *same*
-function, knowing its own `rank` and the `world_size`; the code branches on the rank. That is
-also how it goes wrong: if two ranks both wait to receive, neither ever sends, and the program
-hangs. That is a **deadlock**.
+`torch.distributed` gives you `dist.send(tensor, dst)` and `dist.recv(tensor, src)`. Both
+block: `recv` until the message arrives (it writes it into `tensor`), and with gloo, `send`
+until the other rank receives it. Every rank runs the *same* function, knowing its own `rank`
+and the `world_size`; the code branches on the rank. That is also how it goes wrong: if two
+ranks both wait to receive, or both send first, each waits for the other forever. That is a
+**deadlock**.
 
 The reference curriculum needs several GPUs for this. Here it runs on your CPU with the **gloo**
 backend, so any laptop (or Colab) can do it.

@@ -20,9 +20,10 @@ question(
 question(
     "Why does Adam need bias correction, and when does it matter?",
     "$m$ and $v$ start at zero, so their first values are shrunk towards zero (by a factor "
-    "$1 - \\beta^t$ for a constant gradient). Without correction the first steps use a badly "
-    "underestimated $v$ (with $\\beta_2 = 0.999$, about 1000 times too small), making them far "
-    "too large. The correction matters in the first few hundred steps and fades afterwards.",
+    "$1 - \\beta^t$ for a constant gradient). Without correction, after the first step $m$ is "
+    "10 times too small ($\\beta_1 = 0.9$) and $v$ 1000 times too small ($\\beta_2 = 0.999$), "
+    "so $\\sqrt{v}$ is about 32 times too small and the step about 3 times too large. With "
+    "$\\beta_2 = 0.999$ the correction matters for the first few thousand steps.",
 )
 question(
     "How is AdamW's weight decay different from Adam's, and why does it matter?",
@@ -62,8 +63,9 @@ question(
 question(
     "In data-parallel training, why average the gradients before the optimizer step rather "
     "than averaging the weights after it?",
-    "For SGD the two are the same, but not for optimizers with state: Adam's moments would be "
-    "computed from each rank's own gradient and the copies would drift apart. Averaging the "
+    "For plain SGD the two give the same result, but not for optimizers with state: each rank's "
+    "Adam moments would come from its own shard's gradient, so the averaged weights would not "
+    "be the full-batch step, and the optimizer states would differ between ranks. Averaging the "
     "gradients makes every rank see exactly the full-batch gradient, so every optimizer, state "
     "included, stays identical on every rank.",
 )

@@ -368,3 +368,71 @@ def all_reduce_with_the_builtin(tensor, rank, world_size, op="sum"):
 
 RIGHT_ANSWERS += [("broadcast", "non-blocking isend/irecv", broadcast_with_isend)]
 WRONG_ANSWERS += [("all_reduce", "dist.all_reduce itself", all_reduce_with_the_builtin)]
+
+
+def step_averages_weights(model, optimizer, x, y, rank, world_size):
+    loss = t.nn.functional.cross_entropy(model(x[rank::world_size]), y[rank::world_size])
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    with t.no_grad():
+        for p in model.parameters():
+            ref.all_reduce(p.data, rank, world_size, op="mean")
+    return loss.item()
+
+
+def step_no_zero_grad(model, optimizer, x, y, rank, world_size):
+    loss = t.nn.functional.cross_entropy(model(x[rank::world_size]), y[rank::world_size])
+    loss.backward()
+    for p in model.parameters():
+        if p.grad is not None:
+            ref.all_reduce(p.grad, rank, world_size, op="mean")
+    optimizer.step()
+    return loss.item()
+
+
+def all_reduce_everyone_sends_first(tensor, rank, world_size, op="sum"):
+    for other in range(world_size):
+        if other != rank:
+            dist.send(tensor, dst=other)
+    total = tensor.clone()
+    for other in range(world_size):
+        if other != rank:
+            buffer = t.zeros_like(tensor)
+            dist.recv(buffer, src=other)
+            total += buffer
+    tensor.copy_(total / world_size if op == "mean" else total)
+
+
+class GroupsZeroMeansDefault(ref.SGDWithParamGroups):
+    def __init__(self, params, **kwargs):
+        groups = list(params)
+        if groups and isinstance(groups[0], dict):
+            groups = [{k: v for k, v in g.items() if k == "params" or v} for g in groups]
+        super().__init__(groups, **kwargs)
+
+
+def sample_rounds_ints(config, generator):
+    out = ref.sample_parameters(config, generator)
+    for name, spec in config["parameters"].items():
+        if spec.get("distribution") == "int_uniform":
+            u = t.rand((), generator=generator).item()
+            out[name] = round(spec["min"] + u * (spec["max"] - spec["min"]))
+    return out
+
+
+def config_string_batch_sizes():
+    config = ref.make_sweep_config()
+    config["parameters"]["batch_size"]["values"] = ["32", "64", "128", "256"]
+    return config
+
+
+WRONG_ANSWERS += [
+    ("data_parallel_step", "weights averaged after the step", step_averages_weights),
+    ("data_parallel_step", "no zero_grad", step_no_zero_grad),
+    ("all_reduce", "every rank sends before receiving (deadlocks on gloo)",
+     all_reduce_everyone_sends_first),
+    ("SGDWithParamGroups", "an explicit 0 replaced by the default", GroupsZeroMeansDefault),
+    ("sample_parameters", "int_uniform by rounding (ends half as likely)", sample_rounds_ints),
+    ("make_sweep_config", "batch sizes as strings", config_string_batch_sizes),
+]

@@ -1,7 +1,8 @@
 """Running a learner's collective operation on several ranks, two ways.
 
 - `run_in_threads`: every rank is a thread, and the function's `dist.send` / `dist.recv` are
-  replaced by in-memory point-to-point queues with the same blocking behaviour. No processes, no
+  replaced by in-memory point-to-point messages that block as gloo's do (send waits for the
+  matching recv). No processes, no
   sockets: this is what runs in the site's sandbox, and it is deterministic. A rank that waits
   too long for a message reports a deadlock.
 - `run_in_processes`: every rank is a real Python process with a torch.distributed gloo
@@ -46,36 +47,59 @@ class FakeDist:
                         for b in range(world_size)}
         self.messages: list[tuple[int, int, tuple[int, ...]]] = []
 
-    def send(self, tensor: Tensor, dst: int, *args: Any, **kwargs: Any) -> None:
+    def _post(self, tensor: Tensor, dst: int) -> threading.Event:
         me = self._rank.rank
         if not 0 <= dst < self.world_size or dst == me:
             raise ValueError(f"rank {me} sent to rank {dst}; ranks are 0..{self.world_size - 1} "
                              "and a rank does not send to itself")
         self.messages.append((me, dst, tuple(tensor.shape)))
-        self._queues[(me, dst)].put(tensor.detach().clone())
+        taken = threading.Event()
+        self._queues[(me, dst)].put((tensor.detach().clone(), taken))
+        return taken
+
+    def send(self, tensor: Tensor, dst: int, *args: Any, **kwargs: Any) -> None:
+        """Blocks until rank dst has received the message, as gloo's send does."""
+        me = self._rank.rank
+        if not self._post(tensor, dst).wait(RECV_TIMEOUT_S):
+            raise TimeoutError(f"rank {me} waited {RECV_TIMEOUT_S:g} s for rank {dst} to receive "
+                               "its message: a deadlock (a send blocks until the other rank "
+                               "calls recv; if both ranks send first, neither ever receives)")
 
     def recv(self, tensor: Tensor, src: int | None = None, *args: Any, **kwargs: Any) -> int:
+        """Blocks until a message arrives from src (or, with src=None, from any rank)."""
         me = self._rank.rank
-        if src is None:
-            raise ValueError(f"rank {me} called recv without src: say which rank to receive "
-                             "from")
-        try:
-            received = self._queues[(src, me)].get(timeout=RECV_TIMEOUT_S)
-        except queue.Empty:
-            raise TimeoutError(f"rank {me} waited {RECV_TIMEOUT_S:g} s for a message from rank "
-                               f"{src} that never came: a deadlock, or a send that is "
-                               "missing") from None
-        if received.shape != tensor.shape:
-            raise ValueError(f"rank {me} received a tensor of shape {tuple(received.shape)} from "
-                             f"rank {src} into one of shape {tuple(tensor.shape)}")
-        with t.no_grad():
-            tensor.copy_(received)
-        return src
+        sources = [src] if src is not None else [r for r in range(self.world_size) if r != me]
+        deadline = time.monotonic() + RECV_TIMEOUT_S
+        while True:
+            for candidate in sources:
+                try:
+                    received, taken = self._queues[(candidate, me)].get_nowait()
+                except queue.Empty:
+                    continue
+                if received.shape != tensor.shape:
+                    raise ValueError(f"rank {me} received a tensor of shape "
+                                     f"{tuple(received.shape)} from rank {candidate} into one of "
+                                     f"shape {tuple(tensor.shape)}")
+                with t.no_grad():
+                    tensor.copy_(received)
+                taken.set()
+                return candidate
+            if time.monotonic() > deadline:
+                origin = f"rank {src}" if src is not None else "any rank"
+                raise TimeoutError(f"rank {me} waited {RECV_TIMEOUT_S:g} s for a message from "
+                                   f"{origin} that never came: a deadlock, or a send that is "
+                                   "missing")
+            time.sleep(0.001)
 
     def isend(self, tensor: Tensor, dst: int, *args: Any, **kwargs: Any) -> "_Request":
-        """Non-blocking send: queued at once, like a send into an unbounded buffer."""
-        self.send(tensor, dst)
-        return _Request(lambda: None)
+        """Non-blocking send: returns at once; wait() blocks until the message is received."""
+        taken = self._post(tensor, dst)
+        me = self._rank.rank
+
+        def complete() -> None:
+            if not taken.wait(RECV_TIMEOUT_S):
+                raise TimeoutError(f"rank {me}: an isend to rank {dst} was never received")
+        return _Request(complete)
 
     def irecv(self, tensor: Tensor, src: int | None = None, *args: Any,
               **kwargs: Any) -> "_Request":
@@ -84,7 +108,7 @@ class FakeDist:
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"dist.{name} is not available in this exercise: build it from "
-                             "dist.send and dist.recv only")
+                             "point-to-point messages only (send/recv, or isend/irecv)")
 
 
 class _Request:
@@ -106,12 +130,26 @@ class _Request:
 @contextmanager
 def fake_dist_in(namespaces: list[dict], fake: FakeDist):
     """Swap `dist` for the fake in each namespace (the learner's module and the reference's)."""
+    import torch.distributed as real_dist
+
+    functions = ("send", "recv", "isend", "irecv")
     saved = [(ns, ns.get("dist")) for ns in namespaces]
+    saved_names = [(ns, name, ns[name]) for ns in namespaces for name in functions
+                   if ns.get(name) is getattr(real_dist, name)]  # `from torch.distributed import`
+    saved_module = {name: getattr(real_dist, name) for name in functions}
     for ns in namespaces:
         ns["dist"] = fake
+    for ns, name, _ in saved_names:
+        ns[name] = getattr(fake, name)
+    for name in functions:  # `import torch.distributed as tdist` reaches these
+        setattr(real_dist, name, getattr(fake, name))
     try:
         yield
     finally:
+        for name, original in saved_module.items():
+            setattr(real_dist, name, original)
+        for ns, name, original in saved_names:
+            ns[name] = original
         for ns, original in saved:
             if original is None:
                 ns.pop("dist", None)
@@ -172,7 +210,7 @@ dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{payload['port']}"
 try:
     namespace = {"t": torch, "torch": torch, "dist": dist, "Tensor": torch.Tensor}
     for source in payload["sources"]:
-        exec(source, namespace)
+        exec("from __future__ import annotations\\n" + source, namespace)
     case = {}
     exec(payload["case"], case)
     tensor = case["make_tensor"](payload["rank"])
@@ -194,7 +232,8 @@ def _sources(fn: Callable) -> list[str]:
             return
         for name in getattr(f, "__code__", None).co_names if hasattr(f, "__code__") else ():
             dependency = getattr(f, "__globals__", {}).get(name)
-            if inspect.isfunction(dependency) and dependency is not f:
+            if inspect.isfunction(dependency) and dependency is not f and \
+                    dependency.__module__ == fn.__module__:  # the learner's own helpers only
                 visit(dependency)
         ordered.append(f)
 

@@ -133,8 +133,9 @@ EXERCISES = (
     _ex(
         "broadcast", "Broadcast from point-to-point messages", section="distributed",
         difficulty=2, importance=3, minutes=(10, 20), bonus=True,
-        task=("Write `broadcast(tensor, rank, world_size, src=0)` with only `dist.send` and "
-              "`dist.recv`: afterwards every rank's `tensor` holds what rank `src`'s held."),
+        task=("Write `broadcast(tensor, rank, world_size, src=0)` with point-to-point messages "
+              "only (`dist.send` and `dist.recv`, or `isend`/`irecv`): afterwards every rank's "
+              "`tensor` holds what rank `src`'s held."),
         hints=("The same function runs on every rank: branch on `rank == src`. The source sends "
                "to every other rank; every other rank receives from the source into its own "
                "tensor (recv writes in place).",),
