@@ -92,6 +92,30 @@ def call(fn: Callable, *args: Any, context: str = "", **kwargs: Any) -> Any:
         raise LearnerCodeError(f"Your `{name}` raised {type(err).__name__}{where}: {err}") from err
 
 
+def assert_raises(make: Callable[[], Any], error: type[Exception], what: str,
+                  must_mention: str | None = None, otherwise: str = "") -> None:
+    """`make()` must raise `error` with a message (naming `must_mention`, if given).
+
+    Raising another kind of exception, or nothing, fails with a message saying so; `otherwise`
+    is appended when nothing was raised (a hint about the likely mistake)."""
+    kind = error.__name__
+    try:
+        make()
+    except error as err:
+        if not str(err):
+            raise AssertionError(f"{what}: the {kind} should say what is wrong.") from err
+        if must_mention is not None and must_mention not in str(err):
+            raise AssertionError(f"{what}: the {kind} should name {must_mention!r}; it says "
+                                 f"{str(err)!r}.") from err
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the wrong kind of error is a failure
+        raise AssertionError(f"{what} should raise {kind}, not {type(err).__name__}: "
+                             f"{err}") from err
+    else:
+        raise AssertionError(f"{what} should raise {kind}.{' ' + otherwise if otherwise else ''}")
+
+
 def assert_is_tensor(got: Any, what: str) -> Tensor:
     if not isinstance(got, Tensor):
         raise AssertionError(f"{what}: expected a torch.Tensor, got {type(got).__name__} "

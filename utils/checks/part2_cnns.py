@@ -20,8 +20,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from solutions import part2_cnns as ref
-from utils.checks.assertions import (assert_close, assert_is_tensor, assert_shape, call,
-                                     forbidding, passed)
+from utils.checks.assertions import (assert_close, assert_is_tensor, assert_raises, assert_shape,
+                                     call, forbidding, passed)
 
 
 def _make(cls: Callable, *args, **kwargs) -> nn.Module:
@@ -410,16 +410,8 @@ def test_Sequential(Sequential: Callable) -> None:
         got = call(seq.__getitem__, index, context=f"for seq[{index}]")
         if got is not expected:
             raise AssertionError(f"seq[{index}] should return the module at that position.")
-    try:
-        seq[3]
-    except IndexError:
-        pass
-    except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"Sequential: seq[3] on 3 modules should raise IndexError, like "
-                             f"a list; it raised {type(err).__name__}: {err}") from err
-    else:
-        raise AssertionError("Sequential: seq[3] on 3 modules should raise IndexError, like a "
-                             "list; it returned a module (wrapping around?).")
+    assert_raises(lambda: seq[3], IndexError, "Sequential: seq[3] on 3 modules, like a list,",
+                  otherwise="It returned a module (wrapping around?).")
     if call(len, seq, context="for len(seq)") != 3:
         raise AssertionError("len(seq) should be the number of modules (3).")
     passed("test_Sequential")
@@ -526,17 +518,8 @@ def test_copy_weights(copy_weights: Callable) -> None:
     wrong_shape[first] = t.zeros(1, 2, 3)
     for bad, description in ((wrong_shape, "a tensor of the wrong shape"),
                              (dict(list(source.state_dict().items())[:-1]), "one entry missing")):
-        try:
-            copy_weights(nn.Sequential(*[m for m in target]), bad)
-        except ValueError as err:
-            if not str(err):
-                raise AssertionError(f"copy_weights with {description}: say what differs in the "
-                                     "ValueError's message.") from err
-        except Exception as err:  # noqa: BLE001 - the wrong kind of error is a failure
-            raise AssertionError(f"copy_weights with {description} should raise ValueError; it "
-                                 f"raised {type(err).__name__}: {err}") from err
-        else:
-            raise AssertionError(f"copy_weights with {description} should raise a ValueError.")
+        assert_raises(lambda: copy_weights(nn.Sequential(*[m for m in target]), bad),
+                      ValueError, f"copy_weights with {description}")
     passed("test_copy_weights")
 
 

@@ -20,7 +20,8 @@ import torch as t
 from torch import Tensor, nn
 
 from solutions import part3_optimization as ref
-from utils.checks.assertions import assert_close, assert_is_tensor, assert_shape, call, passed
+from utils.checks.assertions import (assert_close, assert_is_tensor, assert_raises, assert_shape,
+                                     call, passed)
 from utils.checks.distributed import real_processes_allowed, run_in_processes, run_in_threads
 
 ATOL = 1e-5
@@ -308,18 +309,9 @@ def test_update_args(update_args: Callable) -> None:
     if (updated.learning_rate, updated.batch_size, updated.epochs) != (0.05, 32, args.epochs):
         raise AssertionError(f"update_args: expected learning_rate=0.05, batch_size=32 and the "
                              f"other fields unchanged; got {updated}.")
-    try:
-        update_args(args, {"learnig_rate": 0.1})
-    except ValueError as err:
-        if "learnig_rate" not in str(err):
-            raise AssertionError("update_args with an unknown name: the ValueError should name "
-                                 "it.") from err
-    except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"update_args with an unknown name should raise ValueError, not "
-                             f"{type(err).__name__}.") from err
-    else:
-        raise AssertionError("update_args with a misspelt name ('learnig_rate') should raise a "
-                             "ValueError naming it, not silently ignore it.")
+    assert_raises(lambda: update_args(args, {"learnig_rate": 0.1}), ValueError,
+                  "update_args with a misspelt name ('learnig_rate')", must_mention="learnig_rate",
+                  otherwise="Name the unknown field instead of silently ignoring it.")
     passed("test_update_args")
 
 
@@ -464,19 +456,6 @@ def test_data_parallel_step(data_parallel_step: Callable) -> None:
     passed("test_data_parallel_step")
 
 
-def _expect_value_error(make: Callable, what: str) -> None:
-    try:
-        make()
-    except ValueError as err:
-        if not str(err):
-            raise AssertionError(f"{what}: the ValueError should say what is wrong.") from err
-    except Exception as err:  # noqa: BLE001
-        raise AssertionError(f"{what} should raise ValueError, not {type(err).__name__}: "
-                             f"{err}") from err
-    else:
-        raise AssertionError(f"{what} should raise a ValueError.")
-
-
 def test_SGDWithParamGroups(SGDWithParamGroups: Callable) -> None:
     x, y = _moons()
     configs = [  # (groups built from the model, keyword defaults)
@@ -518,12 +497,12 @@ def test_SGDWithParamGroups(SGDWithParamGroups: Callable) -> None:
                                          "use its own hyperparameters, falling back to the "
                                          "defaults?")
     model = _Net()
-    _expect_value_error(lambda: SGDWithParamGroups(
+    assert_raises(lambda: SGDWithParamGroups(
         [{"params": model.layers[0].parameters(), "lr": 0.1},
          {"params": model.layers[2].parameters()}], momentum=0.9),
-        "SGDWithParamGroups with a group that has no lr and no default lr")
-    _expect_value_error(lambda: SGDWithParamGroups(
+        ValueError, "SGDWithParamGroups with a group that has no lr and no default lr")
+    assert_raises(lambda: SGDWithParamGroups(
         [{"params": model.layers[0].parameters()},
          {"params": [model.layers[0].weight, model.layers[2].weight]}], lr=0.1),
-        "SGDWithParamGroups with a parameter in two groups")
+        ValueError, "SGDWithParamGroups with a parameter in two groups")
     passed("test_SGDWithParamGroups")
