@@ -7,6 +7,10 @@ A backward function for an operation out = f(x, y, ...) has the signature
 back(grad_out, out, x, y, ...) and returns dL/d(its argument), given grad_out = dL/d(out).
 """
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable, Iterator
+
 import numpy as np
 
 Arr = np.ndarray
@@ -61,3 +65,663 @@ def forward_and_back(a: Arr, b: Arr, c: Arr) -> tuple[Arr, Arr, Arr]:
     dg_db = multiply_back1(dg_dd, d, a, b)
     dg_dc = log_back(dg_de, e, c)
     return dg_da, dg_db, dg_dc
+
+
+# ----------------------------------------------------------------------------------------------
+# The computational graph
+# ----------------------------------------------------------------------------------------------
+
+# Whether operations record how their outputs were made. It is an object rather than a global
+# bool so that every module sees the same switch: `NoGrad` and the checks flip `.enabled`.
+grad_mode = SimpleNamespace(enabled=True)
+
+
+@dataclass
+class Recipe:
+    """How a tensor was made: out.array == func(*args, **kwargs).
+
+    args are the NumPy arrays (or plain numbers) the function was called with, never Tensors;
+    parents maps the position of each argument that was a Tensor to that Tensor, so backprop can
+    send the gradient for argument i to parents[i].
+    """
+
+    func: Callable
+    args: tuple
+    kwargs: dict[str, Any]
+    parents: dict[int, "Tensor"]
+
+
+class Tensor:
+    """A NumPy array that can remember its recipe and receive a gradient.
+
+    The operators below call forward functions (multiply, log, ...) that the exercises build;
+    until you have written one, the operator that needs it raises NotImplementedError.
+    """
+
+    array: Arr
+    requires_grad: bool
+    grad: "Tensor | None"  # dL/d(this tensor), set by backprop on leaves that require grad
+    recipe: Recipe | None  # None for tensors made by hand, or made while not tracking
+
+    def __init__(self, array: Arr | list | float, requires_grad: bool = False) -> None:
+        self.array = array if isinstance(array, np.ndarray) else np.array(array)
+        self.requires_grad = requires_grad
+        self.grad = None
+        self.recipe = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """Leaves are where gradients are kept: every tensor except the outputs of tracked
+        operations on tensors that require grad."""
+        return not (self.requires_grad and self.recipe is not None and self.recipe.parents)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.array.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.array.ndim
+
+    @property
+    def T(self) -> "Tensor":
+        axes = tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2)
+        return permute(self, axes)
+
+    def item(self) -> float:
+        return self.array.item()
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __repr__(self) -> str:
+        return f"Tensor({self.array!r}, requires_grad={self.requires_grad})"
+
+    def __hash__(self) -> int:  # by identity: __eq__ below is elementwise, as in torch
+        return id(self)
+
+    def __neg__(self) -> "Tensor":
+        return negative(self)
+
+    def __add__(self, other) -> "Tensor":
+        return add(self, other)
+
+    def __radd__(self, other) -> "Tensor":
+        return add(other, self)
+
+    def __sub__(self, other) -> "Tensor":
+        return subtract(self, other)
+
+    def __rsub__(self, other) -> "Tensor":
+        return subtract(other, self)
+
+    def __mul__(self, other) -> "Tensor":
+        return multiply(self, other)
+
+    def __rmul__(self, other) -> "Tensor":
+        return multiply(other, self)
+
+    def __truediv__(self, other) -> "Tensor":
+        return true_divide(self, other)
+
+    def __rtruediv__(self, other) -> "Tensor":
+        return true_divide(other, self)
+
+    def __matmul__(self, other) -> "Tensor":
+        return matmul(self, other)
+
+    def __rmatmul__(self, other) -> "Tensor":
+        return matmul(other, self)
+
+    def __eq__(self, other) -> "Tensor":  # type: ignore[override]
+        return eq(self, other)
+
+    def __getitem__(self, index) -> "Tensor":
+        return getitem(self, index)
+
+    def log(self) -> "Tensor":
+        return log(self)
+
+    def exp(self) -> "Tensor":
+        return exp(self)
+
+    def reshape(self, *shape: int) -> "Tensor":
+        return reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], tuple)
+                       else shape)
+
+    def permute(self, *axes: int) -> "Tensor":
+        return permute(self, axes)
+
+    def expand(self, *shape: int) -> "Tensor":
+        return expand(self, shape)
+
+    def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> "Tensor":
+        return tensor_sum(self, dim=dim, keepdim=keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        return argmax(self, axis=dim, keepdims=keepdim)
+
+    def backward(self, end_grad: "Tensor | Arr | None" = None) -> None:
+        if isinstance(end_grad, np.ndarray):
+            end_grad = Tensor(end_grad)
+        backprop(self, end_grad)
+
+
+class BackwardFuncLookup:
+    """Which backward function to call for argument `arg_position` of `forward_fn`.
+
+    Each instance keeps its own table: two lookups must not share their entries.
+    """
+
+    def __init__(self) -> None:
+        self.back_funcs: dict[tuple[Callable, int], Callable] = {}
+
+    def add_back_func(self, forward_fn: Callable, arg_position: int, back_fn: Callable) -> None:
+        self.back_funcs[(forward_fn, arg_position)] = back_fn
+
+    def get_back_func(self, forward_fn: Callable, arg_position: int) -> Callable:
+        """The backward function registered for (forward_fn, arg_position); KeyError if none."""
+        return self.back_funcs[(forward_fn, arg_position)]
+
+
+class _BackwardFuncLookupStub:
+    """What the exercise file starts from: it runs (the lines below it register functions),
+    but looks nothing up until you write it."""
+
+    def __init__(self) -> None:
+        pass
+
+    def add_back_func(self, forward_fn: Callable, arg_position: int, back_fn: Callable) -> None:
+        pass
+
+    def get_back_func(self, forward_fn: Callable, arg_position: int) -> Callable:
+        raise NotImplementedError()
+
+
+BACK_FUNCS = BackwardFuncLookup()
+BACK_FUNCS.add_back_func(np.log, 0, log_back)
+BACK_FUNCS.add_back_func(np.multiply, 0, multiply_back0)
+BACK_FUNCS.add_back_func(np.multiply, 1, multiply_back1)
+
+
+def log_forward(x: Tensor) -> Tensor:
+    """np.log on a Tensor. The output requires grad when gradients are being tracked
+    (grad_mode.enabled) and x requires grad; only then does it get a Recipe, whose parents
+    are {0: x}."""
+    out = Tensor(np.log(x.array))
+    out.requires_grad = grad_mode.enabled and x.requires_grad
+    if out.requires_grad:
+        out.recipe = Recipe(func=np.log, args=(x.array,), kwargs={}, parents={0: x})
+    return out
+
+
+def multiply_forward(a: Tensor | float, b: Tensor | float) -> Tensor:
+    """a * b where either (not both) may be a plain number. Same rules as log_forward; parents
+    holds only the arguments that are Tensors, under their position."""
+    assert isinstance(a, Tensor) or isinstance(b, Tensor), "one argument must be a Tensor"
+    args = tuple(v.array if isinstance(v, Tensor) else v for v in (a, b))
+    parents = {i: v for i, v in enumerate((a, b)) if isinstance(v, Tensor)}
+    out = Tensor(np.multiply(*args))
+    out.requires_grad = grad_mode.enabled and any(p.requires_grad for p in parents.values())
+    if out.requires_grad:
+        out.recipe = Recipe(func=np.multiply, args=args, kwargs={}, parents=parents)
+    return out
+
+
+def wrap_forward_fn(numpy_func: Callable, is_differentiable: bool = True) -> Callable:
+    """Turn a function on arrays into one on Tensors that records its Recipe.
+
+    The returned function takes Tensors or plain values in any position (and keyword arguments,
+    passed on as they are). Its output requires grad when is_differentiable, gradients are being
+    tracked, and some Tensor argument requires grad.
+    """
+
+    def tensor_func(*args: Any, **kwargs: Any) -> Tensor:
+        arrays = tuple(a.array if isinstance(a, Tensor) else a for a in args)
+        parents = {i: a for i, a in enumerate(args) if isinstance(a, Tensor)}
+        out = Tensor(numpy_func(*arrays, **kwargs))
+        out.requires_grad = (is_differentiable and grad_mode.enabled
+                             and any(p.requires_grad for p in parents.values()))
+        if out.requires_grad:
+            out.recipe = Recipe(func=numpy_func, args=arrays, kwargs=kwargs, parents=parents)
+        return out
+
+    return tensor_func
+
+
+def _wrap_forward_fn_stub(numpy_func: Callable, is_differentiable: bool = True) -> Callable:
+    def tensor_func(*args: Any, **kwargs: Any) -> Tensor:
+        raise NotImplementedError()
+
+    return tensor_func
+
+
+log = wrap_forward_fn(np.log)
+multiply = wrap_forward_fn(np.multiply)
+eq = wrap_forward_fn(np.equal, is_differentiable=False)
+argmax = wrap_forward_fn(np.argmax, is_differentiable=False)
+
+
+def topological_sort(node: Any, get_children: Callable[[Any], list]) -> list:
+    """Every node reachable from `node`, each listed after all of its children (so `node` comes
+    last). Raises ValueError if the graph has a cycle.
+
+    For a Tensor the children are its recipe's parents: the list starts at the leaves.
+    """
+    done: set[int] = set()  # by id: nodes need not be hashable
+    in_progress: set[int] = set()  # on the current path from `node`; meeting one means a cycle
+    order: list = []
+
+    def visit(current: Any) -> None:
+        if id(current) in done:
+            return
+        if id(current) in in_progress:
+            raise ValueError(f"the graph has a cycle through {current!r}")
+        in_progress.add(id(current))
+        for child in get_children(current):
+            visit(child)
+        in_progress.remove(id(current))
+        done.add(id(current))
+        order.append(current)
+
+    visit(node)
+    return order
+
+
+def backprop(end_node: Tensor, end_grad: Tensor | None = None) -> None:
+    """Fill in .grad of every leaf that requires grad and that end_node depends on.
+
+    end_grad is dL/d(end_node); None means all ones (end_node is then usually the loss).
+    Gradients are added to any .grad a leaf already has, as torch does; nodes that are not
+    leaves pass their gradient on and keep none.
+    """
+    grads: dict[Tensor, Arr] = {
+        end_node: np.ones_like(end_node.array, dtype=float) if end_grad is None
+        else end_grad.array}
+
+    def parents(node: Tensor) -> list[Tensor]:
+        # Only parents that require grad: the others need no gradient, nor do their ancestors.
+        return [p for p in node.recipe.parents.values() if p.requires_grad] if node.recipe else []
+
+    # Reversed: the end node first, and each node only after every node that uses it, so its
+    # gradient is complete before it is passed on.
+    for node in reversed(topological_sort(end_node, parents)):
+        grad_out = grads.pop(node)
+        if node.is_leaf:
+            if node.requires_grad:
+                node.grad = Tensor(grad_out if node.grad is None else node.grad.array + grad_out)
+            continue
+        for position, parent in node.recipe.parents.items():
+            if not parent.requires_grad:
+                continue
+            back = BACK_FUNCS.get_back_func(node.recipe.func, position)
+            grad = back(grad_out, node.array, *node.recipe.args, **node.recipe.kwargs)
+            grads[parent] = grads[parent] + grad if parent in grads else grad
+
+
+# ----------------------------------------------------------------------------------------------
+# More forward and backward functions
+# ----------------------------------------------------------------------------------------------
+
+
+def negative_back(grad_out: Arr, out: Arr, x: Arr) -> Arr:
+    """Backward of out = -x."""
+    return -grad_out
+
+
+negative = wrap_forward_fn(np.negative)
+BACK_FUNCS.add_back_func(np.negative, 0, negative_back)
+
+
+def exp_back(grad_out: Arr, out: Arr, x: Arr) -> Arr:
+    """Backward of out = exp(x). The forward's output is exactly the derivative: reuse it."""
+    return grad_out * out
+
+
+exp = wrap_forward_fn(np.exp)
+BACK_FUNCS.add_back_func(np.exp, 0, exp_back)
+
+
+def reshape_back(grad_out: Arr, out: Arr, x: Arr, new_shape: tuple[int, ...]) -> Arr:
+    """Backward of out = np.reshape(x, new_shape)."""
+    return np.reshape(grad_out, x.shape)
+
+
+reshape = wrap_forward_fn(np.reshape)
+BACK_FUNCS.add_back_func(np.reshape, 0, reshape_back)
+
+
+def invert_transposition(axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes that undo np.transpose(x, axes): np.transpose(np.transpose(x, axes), result)
+    is x. For example (2, 0, 1) -> (1, 2, 0). Negative axes count from the end."""
+    n = len(axes)
+    inverse = [0] * n
+    for position, axis in enumerate(axes):
+        inverse[axis % n] = position  # output axis `position` came from input axis `axis`
+    return tuple(inverse)
+
+
+def permute_back(grad_out: Arr, out: Arr, x: Arr, axes: tuple[int, ...]) -> Arr:
+    """Backward of out = np.transpose(x, axes)."""
+    return np.transpose(grad_out, invert_transposition(axes))
+
+
+permute = wrap_forward_fn(np.transpose)
+BACK_FUNCS.add_back_func(np.transpose, 0, permute_back)
+
+
+def expand_array(x: Arr, new_shape: tuple[int, ...]) -> Arr:
+    """Like torch's expand: broadcast x to new_shape, where -1 keeps that dimension's size.
+    The sizes are matched from the right, and new leading dimensions may be added."""
+    keep = [-1] * (len(new_shape) - x.ndim) + list(x.shape)
+    shape = tuple(old if new == -1 else new for new, old in zip(new_shape, keep))
+    return np.broadcast_to(x, shape)
+
+
+def expand_back(grad_out: Arr, out: Arr, x: Arr, new_shape: tuple[int, ...]) -> Arr:
+    """Backward of out = expand_array(x, new_shape)."""
+    return unbroadcast(grad_out, x)
+
+
+expand = wrap_forward_fn(expand_array)
+BACK_FUNCS.add_back_func(expand_array, 0, expand_back)
+
+
+def sum_array(x: Arr, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Arr:
+    """Like torch.sum: over `dim` (an int, a tuple, or None for every dimension)."""
+    return np.sum(x, axis=dim, keepdims=keepdim)
+
+
+def sum_back(grad_out: Arr, out: Arr, x: Arr, dim: int | tuple[int, ...] | None = None,
+             keepdim: bool = False) -> Arr:
+    """Backward of out = sum_array(x, dim, keepdim): every element of x that went into a sum
+    gets that sum's gradient. Without keepdim the summed dimensions are missing from grad_out:
+    put them back (size 1) before broadcasting to x's shape."""
+    if not keepdim and dim is not None:
+        dims = (dim,) if isinstance(dim, int) else dim
+        grad_out = np.expand_dims(grad_out, tuple(d % x.ndim for d in dims))
+    return np.broadcast_to(grad_out, x.shape)
+
+
+tensor_sum = wrap_forward_fn(sum_array)
+BACK_FUNCS.add_back_func(sum_array, 0, sum_back)
+
+Index = int | slice | None | tuple | Arr | Tensor
+
+
+def coerce_index(index: Index) -> int | slice | None | tuple | Arr:
+    """The index with every Tensor in it (alone or inside a tuple) replaced by its array, so
+    that NumPy can use it."""
+    if isinstance(index, tuple):
+        return tuple(coerce_index(i) for i in index)
+    return index.array if isinstance(index, Tensor) else index
+
+
+def getitem_array(x: Arr, index: Index) -> Arr:
+    return x[coerce_index(index)]
+
+
+def getitem_back(grad_out: Arr, out: Arr, x: Arr, index: Index) -> Arr:
+    """Backward of out = x[index]: each gradient goes back where its element came from. An
+    element picked several times (repeated integer indices) receives the sum: np.add.at adds
+    once per occurrence, where `grad[index] += grad_out` would keep only one of them."""
+    grad = np.zeros(x.shape, dtype=np.result_type(grad_out, float))
+    np.add.at(grad, coerce_index(index), grad_out)
+    return grad
+
+
+getitem = wrap_forward_fn(getitem_array)
+BACK_FUNCS.add_back_func(getitem_array, 0, getitem_back)
+
+
+def add_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
+    """Backward of out = x + y with respect to x: the gradient passes through, unbroadcast."""
+    return unbroadcast(grad_out, x)
+
+
+def add_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
+    return unbroadcast(grad_out, y)
+
+
+def subtract_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
+    """Backward of out = x - y with respect to x (y may be a number)."""
+    return unbroadcast(grad_out, x)
+
+
+def subtract_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
+    """Backward of out = x - y with respect to y (x may be a number)."""
+    return unbroadcast(-grad_out, y)
+
+
+def true_divide_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
+    """Backward of out = x / y with respect to x (y may be a number)."""
+    return unbroadcast(grad_out / np.asarray(y), x)
+
+
+def true_divide_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
+    """Backward of out = x / y with respect to y (x may be a number): d(x/y)/dy = -x / y^2."""
+    return unbroadcast(-grad_out * np.asarray(x) / y ** 2, y)
+
+
+add = wrap_forward_fn(np.add)
+subtract = wrap_forward_fn(np.subtract)
+true_divide = wrap_forward_fn(np.true_divide)
+BACK_FUNCS.add_back_func(np.add, 0, add_back0)
+BACK_FUNCS.add_back_func(np.add, 1, add_back1)
+BACK_FUNCS.add_back_func(np.subtract, 0, subtract_back0)
+BACK_FUNCS.add_back_func(np.subtract, 1, subtract_back1)
+BACK_FUNCS.add_back_func(np.true_divide, 0, true_divide_back0)
+BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
+
+
+def maximum_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
+    """Backward of out = np.maximum(x, y) with respect to x: the gradient goes to the larger
+    argument; where x == y it is split, half to each (one choice of subgradient, and the one
+    that keeps x and y symmetric)."""
+    share = (x > y) + 0.5 * (x == y)
+    return unbroadcast(grad_out * share, x)
+
+
+def maximum_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
+    """Backward of out = np.maximum(x, y) with respect to y."""
+    share = (y > x) + 0.5 * (x == y)
+    return unbroadcast(grad_out * share, y)
+
+
+maximum = wrap_forward_fn(np.maximum)
+BACK_FUNCS.add_back_func(np.maximum, 0, maximum_back0)
+BACK_FUNCS.add_back_func(np.maximum, 1, maximum_back1)
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0) elementwise, built from `maximum` so that its backward comes for free (at 0
+    exactly, the gradient is the tie's 0.5)."""
+    return maximum(x, 0.0)
+
+
+def matmul2d_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr) -> Arr:
+    """Backward of out = x @ y (x: (m, n), y: (n, p)) with respect to x: (m, n)."""
+    return grad_out @ y.T
+
+
+def matmul2d_back1(grad_out: Arr, out: Arr, x: Arr, y: Arr) -> Arr:
+    """Backward of out = x @ y (x: (m, n), y: (n, p)) with respect to y: (n, p)."""
+    return x.T @ grad_out
+
+
+matmul = wrap_forward_fn(np.matmul)
+BACK_FUNCS.add_back_func(np.matmul, 0, matmul2d_back0)
+BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
+
+
+# ----------------------------------------------------------------------------------------------
+# Putting it together: modules, a loss, an optimizer, and training
+# ----------------------------------------------------------------------------------------------
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module owns and an optimizer updates: it requires grad by default."""
+
+    def __init__(self, tensor: Tensor, requires_grad: bool = True) -> None:
+        super().__init__(tensor.array, requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.array!r})"
+
+
+class Module:
+    """A layer or a model: it registers every Parameter and Module assigned to one of its
+    attributes, so that parameters() can find all of them, submodules' included."""
+
+    _modules: dict[str, "Module"]
+    _parameters: dict[str, Parameter]
+
+    def __init__(self) -> None:
+        self._modules = {}
+        self._parameters = {}
+
+    def modules(self) -> Iterator["Module"]:
+        """The direct submodules, in the order they were assigned."""
+        return iter(self._modules.values())
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """This module's own parameters in the order they were assigned, then (if recurse) those
+        of each submodule, depth first."""
+        yield from self._parameters.values()
+        if recurse:
+            for module in self.modules():
+                yield from module.parameters(recurse=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        super().__setattr__(name, value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("a Module subclass defines forward")
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias, with weight (out_features, in_features) and bias
+    (out_features,), both initialised uniformly in [-1/sqrt(in_features), 1/sqrt(in_features)]
+    (NumPy's global random generator). bias=False means no bias: self.bias is None."""
+
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__()
+        bound = 1 / np.sqrt(in_features)
+        self.weight = Parameter(Tensor(np.random.uniform(-bound, bound,
+                                                         (out_features, in_features))))
+        self.bias = (Parameter(Tensor(np.random.uniform(-bound, bound, (out_features,))))
+                     if bias else None)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x: (batch, in_features) -> (batch, out_features)."""
+        out = x @ self.weight.T
+        return out + self.bias if self.bias is not None else out
+
+
+class MLP(Module):
+    """784 -> 64 -> ReLU -> 64 -> ReLU -> 10, for 28x28 digits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear1 = Linear(28 * 28, 64)
+        self.linear2 = Linear(64, 64)
+        self.output = Linear(64, 10)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x: (batch, 28, 28) or (batch, 784) -> logits (batch, 10)."""
+        x = x.reshape(x.shape[0], 28 * 28)
+        return self.output(relu(self.linear2(relu(self.linear1(x)))))
+
+
+def cross_entropy(logits: Tensor, true_labels: Tensor) -> Tensor:
+    """Per example, -log softmax(logits)[true label]: (batch, classes), (batch,) -> (batch,).
+
+    Computed as logsumexp(row) - row[label] after subtracting each row's maximum (a constant, so
+    it changes no gradient), which keeps exp from overflowing.
+    """
+    shifted = logits - logits.array.max(axis=1, keepdims=True)
+    picked = shifted[np.arange(len(shifted)), true_labels]
+    return shifted.exp().sum(dim=1).log() - picked
+
+
+class NoGrad:
+    """`with NoGrad():` switches gradient tracking off inside the block and restores what it
+    was on exit (also on an exception, and when blocks are nested)."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = grad_mode.enabled
+        grad_mode.enabled = False
+
+    def __exit__(self, *exc_info: Any) -> None:
+        grad_mode.enabled = self.was_enabled
+
+
+class SGD:
+    """Plain gradient descent: step() moves each parameter by -lr * its gradient."""
+
+    def __init__(self, params: Iterable[Parameter], lr: float) -> None:
+        self.params = list(params)  # a generator would be used up after one pass
+        self.lr = lr
+
+    def zero_grad(self) -> None:
+        """Forget the gradients, which backprop would otherwise keep adding to."""
+        for param in self.params:
+            param.grad = None
+
+    def step(self) -> None:
+        """Update in place; parameters without a gradient stay as they are."""
+        for param in self.params:
+            if param.grad is not None:
+                param.array = param.array - self.lr * param.grad.array
+
+
+def train_epoch(model: Module, optimizer: SGD, images: Arr, labels: Arr,
+                batch_size: int) -> list[float]:
+    """One pass over images (n, 28, 28) and labels (n,), in order, in batches of batch_size (the
+    last may be smaller): for each, the mean cross-entropy, its gradients, and an optimizer
+    step. Returns the loss of each batch (floats)."""
+    losses = []
+    for start in range(0, len(images), batch_size):
+        x = Tensor(images[start:start + batch_size])
+        y = Tensor(labels[start:start + batch_size])
+        loss = cross_entropy(model(x), y).sum() / len(x)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def accuracy(model: Module, images: Arr, labels: Arr) -> float:
+    """The fraction of images whose largest logit is the true label (without tracking)."""
+    with NoGrad():
+        predictions = model(Tensor(images)).argmax(dim=1).array
+    return float((predictions == labels).mean())
+
+
+def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_labels: Arr,
+              epochs: int = 10, lr: float = 0.1, batch_size: int = 32, seed: int = 0,
+              on_epoch: Callable[[int, list[float], float], None] | None = None) -> MLP:
+    """Train an MLP with your engine: shuffle each epoch, train_epoch, then measure accuracy on
+    the test set. on_epoch(epoch, batch_losses, test_accuracy) is called after each epoch."""
+    np.random.seed(seed)
+    model = MLP()
+    optimizer = SGD(model.parameters(), lr=lr)
+    order = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        shuffle = order.permutation(len(train_images))
+        losses = train_epoch(model, optimizer, train_images[shuffle], train_labels[shuffle],
+                             batch_size)
+        if on_epoch is not None:
+            on_epoch(epoch, losses, accuracy(model, test_images, test_labels))
+    return model

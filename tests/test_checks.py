@@ -36,7 +36,7 @@ def test_stub_is_rejected(ex):
     exec(compile(sources.stub_source(ex), "<stub>", "exec"), namespace)
     verdict, _ = _quiet_verdict(ex, namespace[ex.name])
     # A given-but-buggy stub fails; a `raise NotImplementedError()` stub says "not implemented".
-    assert verdict.status == (FAILED if ex.stub_from else NOT_IMPLEMENTED), verdict.message
+    assert verdict.status == (FAILED if ex.stub_is_buggy else NOT_IMPLEMENTED), verdict.message
 
 
 def _wrong_answers():
@@ -49,10 +49,13 @@ def _wrong_answers():
 
 @pytest.mark.parametrize("ex, mistake, fn", list(_wrong_answers()))
 def test_wrong_answer_is_rejected_with_a_message(ex, mistake, fn):
-    def learner_fn(*args, **kwargs):  # named as the learner's would be
-        return fn(*args, **kwargs)
-    learner_fn.__name__ = ex.name
-    verdict, _ = _quiet_verdict(ex, learner_fn)
+    if isinstance(fn, type):  # a class: checks may subclass it, so give it the learner's name
+        learner_obj = type(ex.name, (fn,), {})
+    else:
+        def learner_obj(*args, **kwargs):  # named as the learner's would be
+            return fn(*args, **kwargs)
+        learner_obj.__name__ = ex.name
+    verdict, _ = _quiet_verdict(ex, learner_obj)
     assert verdict.status in (FAILED, ERROR), f"{mistake!r} was accepted"
     assert len(verdict.message) > 20 and ex.name in verdict.message
 

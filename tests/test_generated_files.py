@@ -29,7 +29,7 @@ def test_exercise_file_runs_and_reports_every_exercise(ch):
     out = subprocess.run([sys.executable, f"exercises/{ch.stem}.py"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     for ex in ch.exercises:
-        expected = "FAILED" if ex.stub_from else "not implemented yet"
+        expected = "FAILED" if ex.stub_is_buggy else "not implemented yet"
         line = next(line for line in out.stdout.splitlines() if line.endswith(f" {ex.name}"))
         assert expected in line, out.stdout
 

@@ -88,14 +88,25 @@ def _stub_function(lines: list[str], node: ast.FunctionDef, body: list[str] | No
     return header + (body if body is not None else [indent + STUB_BODY])
 
 
-def _stub_class(lines: list[str], node: ast.ClassDef) -> list[str]:
+def _body_lines(lines: list[str], node: ast.FunctionDef) -> list[str]:
+    first = node.body[1] if _has_docstring(node) else node.body[0]
+    return lines[_start(first) - 1:node.end_lineno]
+
+
+def _stub_class(lines: list[str], node: ast.ClassDef,
+                given: ast.ClassDef | None = None) -> list[str]:
     """The class with its docstring, given attributes, and every method (nested classes too)
-    reduced to its signature and docstring."""
+    reduced to its signature and docstring; with `given`, a method that class also defines keeps
+    the given class's body instead."""
+    given_methods = {m.name: m for m in (given.body if given else [])
+                     if isinstance(m, ast.FunctionDef)}
     out, _ = _header(lines, node)
     body = node.body[1:] if _has_docstring(node) else node.body
     for child in body:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            out += [""] + _stub_function(lines, child, None)
+            stub = given_methods.get(child.name)
+            out += [""] + _stub_function(lines, child,
+                                         _body_lines(lines, stub) if stub else None)
         elif isinstance(child, ast.ClassDef):
             out += [""] + _stub_class(lines, child)
         else:  # class attributes and other given lines stay as they are
@@ -108,19 +119,17 @@ def stub_source(ex: registry.Exercise) -> str:
 
     Functions get `raise NotImplementedError()`. Classes keep their docstring, attributes and each
     method's signature and docstring, with every method body stubbed. An exercise with
-    `stub_from` takes the body of that (given, e.g. buggy) function instead.
+    `stub_from` takes the body of that (given, e.g. buggy) function instead, or for a class the
+    bodies of that class's methods of the same names.
     """
     lines = _lines(ex.chapter)
     node = _find(ex.chapter, ex.name).node
+    given = _find(ex.chapter, ex.stub_from).node if ex.stub_from else None
     if isinstance(node, ast.FunctionDef):
-        body = None
-        if ex.stub_from:
-            given = _find(ex.chapter, ex.stub_from).node
-            first = given.body[1] if _has_docstring(given) else given.body[0]
-            body = lines[_start(first) - 1:given.end_lineno]
+        body = _body_lines(lines, given) if given else None
         return "\n".join(_stub_function(lines, node, body))
     if isinstance(node, ast.ClassDef):
-        return "\n".join(_stub_class(lines, node))
+        return "\n".join(_stub_class(lines, node, given))
     raise TypeError(f"{ex.id}: only functions and classes can be exercises")
 
 

@@ -58,3 +58,9 @@ WRONG_ANSWERS = [
     ("forward_and_back", "dg/df = 1/f forgotten", forward_and_back_without_log_factor),
     ("forward_and_back", "gradients not unbroadcast", forward_and_back_no_unbroadcast),
 ]
+
+from tests.wrong_answers.part4_backprop_engine import (  # noqa: E402
+    RIGHT_ANSWERS as _ENGINE_RIGHT, WRONG_ANSWERS as _ENGINE_WRONG)
+
+WRONG_ANSWERS += _ENGINE_WRONG
+RIGHT_ANSWERS = list(_ENGINE_RIGHT)

@@ -28,8 +28,12 @@ class Exercise:
     # Names of check functions in utils/checks/<chapter>.py; defaults to ("test_<name>",).
     checks: tuple[str, ...] = ()
     bonus: bool = False
-    # For exercises whose stub is given code rather than `raise NotImplementedError()` (e.g. "find
-    # the bugs"): the name of a function in the solutions file whose body becomes the stub.
+    # For exercises whose stub is given code rather than `raise NotImplementedError()`: the name of
+    # a function (or class) in the solutions file whose body (or methods' bodies) become the stub.
+    # A public name is a given-but-buggy starting point ("find the bugs"), so the stub fails its
+    # checks; a private one (`_x_stub`) is scaffolding that keeps the exercise file running before
+    # the exercise is written (e.g. given lines below it call it), so the stub is "not
+    # implemented yet".
     stub_from: str | None = None
     # Earlier exercises whose reference solution would answer this one outright; the runner
     # leaves them out of the namespace (e.g. raytrace_triangle for the debugging exercise).
@@ -38,6 +42,10 @@ class Exercise:
     @property
     def id(self) -> str:
         return f"{self.chapter}.{self.name}"
+
+    @property
+    def stub_is_buggy(self) -> bool:
+        return bool(self.stub_from) and not self.stub_from.startswith("_")
 
     @property
     def check_names(self) -> tuple[str, ...]:
