@@ -756,11 +756,27 @@ true_divide = wrap_forward_fn(np.true_divide)
 
 
 # %%
-for _func, _backs in ((np.add, (add_back0, add_back1)),
-                      (np.subtract, (subtract_back0, subtract_back1)),
-                      (np.true_divide, (true_divide_back0, true_divide_back1))):
-    for _position, _back in enumerate(_backs):
-        BACK_FUNCS.add_back_func(_func, _position, _back)
+BACK_FUNCS.add_back_func(np.add, 0, add_back0)
+
+
+# %%
+BACK_FUNCS.add_back_func(np.add, 1, add_back1)
+
+
+# %%
+BACK_FUNCS.add_back_func(np.subtract, 0, subtract_back0)
+
+
+# %%
+BACK_FUNCS.add_back_func(np.subtract, 1, subtract_back1)
+
+
+# %%
+BACK_FUNCS.add_back_func(np.true_divide, 0, true_divide_back0)
+
+
+# %%
+BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
 
 
 # %% [markdown]

@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from utils import registry
 from utils.runner import confine
@@ -94,6 +95,7 @@ class RunResult:
     stdout: str
     duration_s: float
     stdout_truncated: bool = False
+    data: Any = None  # what a demo returned (run_demo); None for exercise runs
 
 
 class ZygoteFailure(Exception):
@@ -239,6 +241,21 @@ def strict_mode() -> bool:
 def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS) -> RunResult:
     """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote."""
     registry.get(exercise_id)  # unknown ids are a programming error: raise KeyError here
+    return _run_request({"exercise_id": exercise_id, "code": code}, code, limits)
+
+
+DEMO_LIMITS = Limits(wall_seconds=30.0, cpu_seconds=30, max_code_chars=400_000)
+
+
+def run_demo(demo_id: str, code: str, args: dict[str, Any],
+             limits: Limits = DEMO_LIMITS) -> RunResult:
+    """Run a whole answers file (`utils.answers.answers_file`) in the sandbox, then the demo
+    `utils.demos.<stem>.<name>(namespace, **args)` on it; `RunResult.data` holds what the demo
+    returned (JSON: numbers, strings, lists, dicts — validate before drawing it)."""
+    return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits)
+
+
+def _run_request(request: dict, code: str, limits: Limits) -> RunResult:
     if len(code) > limits.max_code_chars:
         return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
                                 f"{limits.max_code_chars:,}.", "", 0.0)
@@ -254,7 +271,7 @@ def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS) -> RunResu
             _pool.release(zygote)
             return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
                                     f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
-    request = {"exercise_id": exercise_id, "code": code, "limits": asdict(limits)}
+    request = {**request, "limits": asdict(limits)}
     try:
         reply = zygote.request(request, timeout=limits.wall_seconds + 30)
     except ZygoteFailure as err:
@@ -264,8 +281,9 @@ def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS) -> RunResu
                                 "attacked it). It has been restarted: run again.", "", 0.0)
     _pool.release(zygote)
     return RunResult(reply["status"], reply["message"], reply["stdout"],
-                     float(reply["duration_s"]), bool(reply["stdout_truncated"]))
+                     float(reply["duration_s"]), bool(reply["stdout_truncated"]),
+                     reply.get("data"))
 
 
-__all__ = ["run", "RunResult", "Limits", "DEFAULT_LIMITS", "MAX_CONCURRENT_RUNS", "warm_up",
+__all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS", "MAX_CONCURRENT_RUNS", "warm_up",
            "sandbox_layers", "NOT_IMPLEMENTED"]

@@ -3,14 +3,18 @@ and write the verdict as JSON to the report pipe (never to stdout, which the lea
 
 from __future__ import annotations
 
+import importlib
 import json
 import linecache
 import os
+import sys
 import time
+import types
+from typing import Any
 
 from utils import registry
 from utils.runner.namespace import namespace_for
-from utils.verdict import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, learner_traceback,
+from utils.verdict import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, PASSED, learner_traceback,
                            not_implemented_message, run_checks, sandbox_hint)
 
 READY = b"R"  # first byte on the report pipe: imports done, the learner's clock starts
@@ -22,9 +26,18 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+def _module_namespace(contents: dict[str, Any]) -> dict[str, Any]:
+    """The globals of a real module registered in sys.modules under the namespace's __name__:
+    some code needs its module there (dataclasses, pickle, typing's get_type_hints)."""
+    module = types.ModuleType(contents["__name__"])
+    module.__dict__.update(contents)
+    sys.modules[module.__name__] = module
+    return module.__dict__
+
+
 def execute(exercise_id: str, code: str, report_fd: int) -> None:
     ex = registry.get(exercise_id)
-    namespace = namespace_for(ex)
+    namespace = _module_namespace(namespace_for(ex))
     os.write(report_fd, READY)
     started = time.perf_counter()
 
@@ -57,3 +70,38 @@ def execute(exercise_id: str, code: str, report_fd: int) -> None:
         return
     verdict = run_checks(ex, obj)
     report(verdict.status, verdict.message)
+
+
+def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int) -> None:
+    """Run a whole answers file (a chapter's exercise file with the learner's code in it), then
+    the demo `utils.demos.<stem>.<name>(namespace, **args)`, and report its data as JSON."""
+    stem, name = demo_id.split(".", 1)
+    demo = getattr(importlib.import_module(f"utils.demos.{stem}"), name)
+    from utils.site_config import ROOT
+
+    namespace = _module_namespace({"__name__": "learner_answers", "__builtins__": __builtins__,
+                                   "__file__": str(ROOT / "exercises" / f"{stem}.py")})
+    os.write(report_fd, READY)
+    started = time.perf_counter()
+
+    def report(status: str, message: str, data: Any = None) -> None:
+        _write_all(report_fd, json.dumps({"status": status, "message": message, "data": data,
+                                          "duration_s": time.perf_counter() - started}).encode())
+
+    try:
+        compiled = compile(code, LEARNER_FILENAME, "exec")
+    except SyntaxError as err:
+        report(ERROR, f"SyntaxError on line {err.lineno} of your answers: {err.msg}")
+        return
+    linecache.cache[LEARNER_FILENAME] = (len(code), None, code.splitlines(True), LEARNER_FILENAME)
+    try:
+        exec(compiled, namespace)
+        data = demo(namespace, **args)
+    except NotImplementedError:
+        report(NOT_IMPLEMENTED, "Part of your engine that this needs raised NotImplementedError: "
+                                "pass that exercise first (or switch to the reference engine).")
+        return
+    except BaseException as err:  # noqa: BLE001 - the learner's engine failing is a verdict
+        report(ERROR, f"Your engine raised {type(err).__name__}:\n{learner_traceback(err)}")
+        return
+    report(PASSED, "", data)

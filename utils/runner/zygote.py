@@ -17,6 +17,7 @@ subreaper, any process that escaped it, reaps them all and removes the scratch d
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import select
@@ -44,6 +45,10 @@ for _chapter in registry.CHAPTERS:
     if _chapter.available:
         importlib.import_module(f"solutions.{_chapter.stem}")
         importlib.import_module(f"utils.checks.{_chapter.stem}")
+        if importlib.util.find_spec(f"utils.demos.{_chapter.stem}"):
+            importlib.import_module(f"utils.demos.{_chapter.stem}")
+importlib.import_module("utils.local")  # what an answers file may import, for demos
+importlib.import_module("utils.site_config")
 # The offline datasets the training checks use: loaded once here, shared by every forked child.
 from utils import data as _data  # noqa: E402
 
@@ -82,7 +87,10 @@ def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
         os.environ.update(clean_env(scratch))
         tempfile.tempdir = scratch  # cached in the zygote as /tmp, which the child cannot write
         confine.confine_current_process(layers, scratch, request["limits"])
-        child.execute(request["exercise_id"], request["code"], report_fd=3)
+        if "demo" in request:
+            child.execute_demo(request["demo"], request["code"], request["args"], report_fd=3)
+        else:
+            child.execute(request["exercise_id"], request["code"], report_fd=3)
     except BaseException:  # noqa: BLE001 - report what broke, on the learner's stderr
         traceback.print_exc()
     finally:
@@ -203,7 +211,7 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
     try:
         verdict = json.loads(bytes(report[1:]))
         return {**result, "status": verdict["status"], "message": verdict["message"],
-                "duration_s": float(verdict["duration_s"])}
+                "duration_s": float(verdict["duration_s"]), "data": verdict.get("data")}
     except (ValueError, KeyError, TypeError):
         returncode = -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else \
             os.WEXITSTATUS(exit_status)

@@ -67,6 +67,13 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def _numbers(value: Any) -> str:
+    """Numbers or nested lists of them, written short: [[1, 2.5], [0, -1]]."""
+    if isinstance(value, (list, np.ndarray)):
+        return "[" + ", ".join(_numbers(v) for v in list(value)) + "]"
+    return f"{float(value):g}"
+
+
 def _torch_binary(op: Callable) -> Callable:
     """A torch forward that accepts a plain number on either side (torch.maximum does not)."""
 
@@ -506,10 +513,10 @@ _TIE_HINT = ("Where x == y the gradient is split, half to each argument; elsewhe
 def _check_maximum_by_hand(back: Callable, name: str, argnum: int,
                            cases: list[tuple[Any, Any, Arr, list]]) -> None:
     for x, y, grad_out, expected in cases:
-        what = (f"{name} with x = {_show(x)}, y = {_show(y)}, grad_out = {_show(grad_out)}"
-                .replace("np.array", ""))
-        got = call(back, grad_out, np.maximum(x, y), x, y, context=f"on x = {_show(x)}, "
-                   f"y = {_show(y)}")
+        what = (f"{name} with x = {_numbers(x)}, y = {_numbers(y)}, "
+                f"grad_out = {_numbers(grad_out)}")
+        got = call(back, grad_out, np.maximum(x, y), x, y,
+                   context=f"on x = {_numbers(x)}, y = {_numbers(y)}")
         hints = [_TIE_HINT] if np.any(np.equal(x, y)) else []
         if np.shape((x, y)[argnum]) != np.shape(grad_out):
             hints.append(f"{'xy'[argnum]} was broadcast to the output's shape: sum its gradient "

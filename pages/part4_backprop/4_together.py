@@ -1,0 +1,106 @@
+import streamlit as st
+
+from utils.engine_view import MINE, engine_choice, train_with_progress, training_arrays
+from utils.figures import part4_backprop as figures
+from utils.widgets import chapter_header, demo_button, exercise
+
+STEM = "part4_backprop"
+chapter_header(STEM, "together")
+
+st.markdown(
+    r"""
+The engine can differentiate anything built from its operations. What's missing is what makes
+it pleasant to train with: a way to say "these arrays are the weights", to collect them from a
+model made of layers, a loss, a way to evaluate without building a graph, and an optimizer.
+Each is a few lines, and each mirrors the PyTorch piece you already use.
+"""
+)
+
+st.header("Parameters and modules")
+st.markdown(
+    r"""
+A `Parameter` is a Tensor that requires grad by default: it marks what the optimizer trains.
+
+A `Module` collects them. Assigning `self.weight = Parameter(...)` inside a module should
+register it, so that `model.parameters()` finds every weight of every layer without you
+listing them. Python calls `__setattr__` on every attribute assignment: that is the hook.
+Submodules register the same way, and `parameters()` walks into them.
+"""
+)
+exercise(f"{STEM}.Parameter")
+exercise(f"{STEM}.Module")
+st.markdown(
+    r"""
+`Linear` is the first real layer: $y = x W^\top + b$ with $W$ of shape (out, in). Uniform
+initialisation in $\pm 1/\sqrt{\text{in}}$ keeps the outputs' scale about the same as the
+inputs'. Its forward uses only Tensor operations, so it needs no backward.
+"""
+)
+exercise(f"{STEM}.Linear")
+
+st.header("The loss")
+st.markdown(
+    r"""
+For logits $z$ and true class $y$, cross-entropy is the negative log-probability softmax gives
+the true class:
+
+$$
+\ell = -\log \frac{e^{z_y}}{\sum_j e^{z_j}} = \log \sum_j e^{z_j} - z_y .
+$$
+
+Written with the engine's `exp`, `sum`, `log`, indexing and subtraction, it differentiates
+itself. One numerical trap: $e^{1000}$ overflows. Subtracting each row's maximum first changes
+nothing mathematically (it cancels between the two terms) and keeps every exponent $\le 0$.
+"""
+)
+exercise(f"{STEM}.cross_entropy")
+
+st.header("No gradients, and an optimizer")
+st.markdown(
+    r"""
+Evaluating a model on test data must not build a graph: it wastes memory and, worse, ties test
+data into the next backward pass. `with NoGrad():` switches recording off for a block, and puts
+back whatever was there before, so that blocks can nest.
+
+The engine reads the switch from `grad_mode.enabled`, an object shared by every module, rather
+than from a global `True`/`False`: a global variable belongs to the module that defines it, so
+code in another module (a check, or your notebook importing a helper) could not switch it.
+
+SGD then is two methods: forget the gradients, and take a step against them.
+"""
+)
+exercise(f"{STEM}.NoGrad")
+exercise(f"{STEM}.SGD")
+
+st.header("Training an MLP with your engine")
+st.markdown(
+    r"""
+Everything is in place for the loop you have written many times in PyTorch: for each batch,
+forward, loss, zero the gradients, backward, step. The given `MLP` is $784 \to 64 \to 64 \to 10$
+with ReLUs, and `train_mlp` shuffles the data each epoch, calls your `train_epoch`, and measures
+test accuracy with `NoGrad`.
+"""
+)
+exercise(f"{STEM}.train_epoch")
+
+source, (_, _, test_images, _) = training_arrays()
+st.markdown(
+    f"Train it. Data: **{source}**. With *my engine*, everything you have passed in this "
+    "chapter is yours (the rest is the reference), trained on the offline digits in the "
+    "sandbox."
+)
+cols = st.columns(3)
+epochs = cols[0].slider("epochs", 1, 20, 10, key="bp_epochs")
+lr = cols[1].select_slider("learning rate", (0.01, 0.03, 0.1, 0.3), 0.1, key="bp_lr")
+batch_size = cols[2].select_slider("batch size", (16, 32, 64, 128), 32, key="bp_batch")
+choice = engine_choice("bp_train_engine")
+if demo_button("Train the MLP", key="bp_train"):
+    history = train_with_progress(choice, epochs, lr, batch_size)
+    if history is not None:
+        accuracy = history["epoch_accuracy"][-1]
+        st.metric("test accuracy after the last epoch", f"{accuracy:.1%}")
+        st.plotly_chart(figures.training_curves(history), width="stretch")
+        if choice != MINE:
+            st.plotly_chart(figures.digit_predictions(test_images, history["labels"],
+                                                      history["predictions"]),
+                            width="stretch", theme=None)

@@ -1,0 +1,118 @@
+"""Chapter 4's demos: expressions typed on the page are parsed safely and drawn from an engine
+(the reference, or the learner's own run in the sandbox), and the MLP trains with the engine."""
+
+import numpy as np
+import pytest
+import torch as t
+from streamlit.testing.v1 import AppTest
+
+from solutions import part4_backprop as reference
+from utils import registry, sources
+from utils.answers import answers_file
+from utils.demos import part4_backprop as demos
+from utils.figures import part4_backprop as figures
+from utils.runner import run_demo
+from utils.site_config import ROOT
+
+STEM = "part4_backprop"
+
+
+def test_graph_values_and_gradients_match_torch():
+    data = demos.expression_graph(vars(reference), "log(a * b * log(c)) + relu(a).sum()",
+                                  {"a": "1, 2, 3", "b": "2, 3, 1", "c": "10"})
+    by_label = {n["label"]: n for n in data["nodes"]}
+    a, b, c = (t.tensor(v, requires_grad=True) for v in ([1.0, 2, 3], [2.0, 3, 1], 10.0))
+    (t.log(a * b * t.log(c)) + t.relu(a).sum()).sum().backward()
+    for name, tensor in (("a", a), ("b", b), ("c", c)):
+        got = np.array(eval(by_label[name]["grad"]), dtype=float)  # noqa: S307 - our own text
+        np.testing.assert_allclose(got, tensor.grad.numpy(), rtol=2e-3)  # printed to 3-4 digits
+    steps = sorted(n["step"] for n in data["nodes"])
+    assert steps == list(range(len(data["nodes"])))
+    assert figures.computational_graph(data).data
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('true')", "a.__class__",
+                                  "a ** 2", "log(a, base=2)", "[a for a in b]", "lambda: a",
+                                  "open('x')", "a if b else c", "x" * 300, "log(a"])
+def test_expressions_outside_the_whitelist_are_refused(text):
+    with pytest.raises(demos.ExpressionError):
+        demos.parse_expression(text)
+
+
+@pytest.mark.parametrize("texts", [{"a": "1, x"}, {"a": "1 2; 3"}, {"a": ", ".join(["1"] * 20)},
+                                   {"a": ""}])
+def test_bad_inputs_say_what_is_wrong(texts):
+    with pytest.raises(demos.ExpressionError, match="a:"):
+        demos.parse_inputs(texts)
+
+
+def _engine_file(**overrides: str) -> str:
+    codes = {ex.name: sources.solution_source(ex) for ex in registry.chapter(STEM).exercises}
+    return answers_file(STEM, {**codes, **overrides})
+
+
+GRAPH_ARGS = {"expression": "a * a", "inputs": {"a": "1, 2", "b": "1", "c": "1"}}
+
+
+def test_the_learners_engine_draws_the_graph_in_the_sandbox():
+    result = run_demo(f"{STEM}.expression_graph", _engine_file(), GRAPH_ARGS)
+    assert result.status == "passed", result.message
+    grads = {n["label"]: n["grad"] for n in result.data["nodes"]}
+    assert grads["a"] == "[2., 4.]"
+    # A backprop that overwrites instead of adding shows its wrong gradient in the graph.
+    overwriting = sources.solution_source(registry.get(f"{STEM}.backprop")).replace(
+        "grads[parent] = grads[parent] + grad if parent in grads else grad",
+        "grads[parent] = grad")
+    result = run_demo(f"{STEM}.expression_graph", _engine_file(backprop=overwriting), GRAPH_ARGS)
+    assert result.status == "passed", result.message
+    assert {n["label"]: n["grad"] for n in result.data["nodes"]}["a"] == "[1., 2.]"
+
+
+@pytest.mark.parametrize("body, status", [("raise NotImplementedError()", "not_implemented"),
+                                          ("while True:\n        pass", "timeout"),
+                                          ("return 1 / 0", "error")])
+def test_a_broken_engine_gets_a_clear_verdict(body, status):
+    code = _engine_file(backprop=f"def backprop(end_node, end_grad=None):\n    {body}\n")
+    result = run_demo(f"{STEM}.expression_graph", code, GRAPH_ARGS,
+                      limits=__import__("utils.runner", fromlist=["Limits"]).Limits(
+                          wall_seconds=3, cpu_seconds=3, max_code_chars=400_000))
+    assert result.status == status, result.message
+    assert result.message
+
+
+def test_training_with_the_engine_reaches_85_percent_on_the_offline_digits():
+    history = demos.train_digits(vars(reference), epochs=10)
+    assert history["epoch_accuracy"][-1] >= 0.85
+    assert len(history["batch_losses"]) == 10 * history["batches_per_epoch"]
+    assert np.mean(history["batch_losses"][-10:]) < np.mean(history["batch_losses"][:10]) / 3
+
+
+def _page(path: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    app.run()
+    app.switch_page(path)
+    return app.run()
+
+
+def test_graph_page_draws_typed_expressions_from_either_engine():
+    app = _page(f"pages/{STEM}/2_graph.py")
+    charts = len(app.get("plotly_chart"))
+    app.text_input(key="bp_expression").input("exp(a * b).sum() / c").run()
+    assert not app.exception and len(app.get("plotly_chart")) == charts
+    app.text_input(key="bp_expression").input("a ** 2").run()
+    assert any("not supported" in w.value for w in app.warning)
+    app.text_input(key="bp_expression").input("maximum(a, b) * c").run()
+    app.radio(key="bp_graph_engine").set_value(app.radio(key="bp_graph_engine").options[1]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert len(app.get("plotly_chart")) == charts
+
+
+def test_training_demo_trains_and_plots():
+    app = _page(f"pages/{STEM}/4_together.py")
+    charts = len(app.get("plotly_chart"))
+    app.button(key="bp_train").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("plotly_chart")) == charts + 2
+    assert float(app.metric[0].value.rstrip("%")) >= 85
+    assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))

@@ -1,0 +1,71 @@
+"""Page pieces shared by chapter 4's demos: pick an engine (the reference, or the learner's own
+code run in the sandbox) and get a demo's data from it, with errors shown to the learner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from solutions import part4_backprop as reference
+from utils import learner_state
+from utils.demos import part4_backprop as demos
+from utils.runner import run_demo
+
+STEM = "part4_backprop"
+REFERENCE, MINE = "the reference engine", "my engine (my passed exercises)"
+
+
+def engine_choice(key: str) -> str:
+    choice = st.radio("Run it with", (REFERENCE, MINE), horizontal=True, key=key)
+    if choice == MINE:
+        _, own = learner_state.engine_file(STEM)
+        st.caption(f"Your code for the {len(own)} exercise(s) of this chapter you have passed "
+                   f"({', '.join(own) or 'none yet'}), the reference for the rest, run in the "
+                   "sandbox like your exercises.")
+    return choice
+
+
+def demo_data(choice: str, demo: str, **args: Any) -> Any | None:
+    """The demo's data from the chosen engine; None (with a message shown) if it failed."""
+    if choice == REFERENCE:
+        return getattr(demos, demo)(vars(reference), **args)
+    code, _ = learner_state.engine_file(STEM)
+    with st.spinner("Running your engine in the sandbox…"):
+        result = run_demo(f"{STEM}.{demo}", code, args)
+    if result.status != "passed":
+        st.error(result.message)
+        return None
+    return result.data
+
+
+@st.cache_resource(show_spinner="Loading the digits…")
+def training_arrays() -> tuple[str, tuple]:
+    """MNIST when it is on disk (10 000 training and 2 000 test images: enough to train in a
+    few seconds), else the offline digits; as float64 arrays (n, 28, 28) and int labels."""
+    from utils.data import get_mnist
+
+    data = get_mnist(allow_download=False)
+    if data.source.startswith("MNIST"):
+        data = data.subset(10_000, 2_000)
+    return data.source, demos._as_arrays(data)
+
+
+def train_with_progress(choice: str, epochs: int, lr: float, batch_size: int) -> dict | None:
+    """Train the MLP, with a progress bar on the reference engine (whose results are kept for
+    the session, by settings) and a spinner on the learner's (it runs in the sandbox)."""
+    if choice == MINE:
+        return demo_data(choice, "train_digits", epochs=epochs, lr=lr, batch_size=batch_size)
+    runs = st.session_state.setdefault("bp_training_runs", {})
+    key = (epochs, lr, batch_size)
+    if key not in runs:
+        _, arrays = training_arrays()
+        bar = st.progress(0.0, text="Training…")
+
+        def on_epoch(epoch: int, losses: list[float], accuracy: float) -> None:
+            bar.progress((epoch + 1) / epochs, text=f"Epoch {epoch + 1}/{epochs}: mean loss "
+                         f"{sum(losses) / len(losses):.3f}, test accuracy {accuracy:.1%}")
+
+        runs[key] = demos.train_on(vars(reference), *arrays, epochs=epochs, lr=lr,
+                                   batch_size=batch_size, on_epoch=on_epoch)
+    return runs[key]
