@@ -247,15 +247,19 @@ class Tensor:
     def exp(self) -> "Tensor":
         return exp(self)
 
+    # Like torch, these take the sizes or axes separately, x.reshape(2, 3), or as one sequence,
+    # x.reshape((2, 3)).
     def reshape(self, *shape: int) -> "Tensor":
-        return reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], tuple)
+        return reshape(self, tuple(shape[0]) if len(shape) == 1 and not isinstance(shape[0], int)
                        else shape)
 
     def permute(self, *axes: int) -> "Tensor":
-        return permute(self, axes)
+        return permute(self, tuple(axes[0]) if len(axes) == 1 and not isinstance(axes[0], int)
+                       else axes)
 
     def expand(self, *shape: int) -> "Tensor":
-        return expand(self, shape)
+        return expand(self, tuple(shape[0]) if len(shape) == 1 and not isinstance(shape[0], int)
+                      else shape)
 
     def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> "Tensor":
         return tensor_sum(self, dim=dim, keepdim=keepdim)

@@ -26,3 +26,41 @@ question(
     "$\\varepsilon / h$. In float64 ($\\varepsilon \\approx 10^{-16}$), $h \\approx 10^{-6}$ "
     "balances the two at about $10^{-10}$; in float32 the rounding error would swamp the check.",
 )
+question(
+    "Why does a Recipe keep both `args` (arrays) and `parents` (Tensors)?",
+    "Backward functions compute on arrays, so backprop passes them `args`. The gradient they "
+    "return must then go to the Tensor that argument came from, which `parents` names by "
+    "position. Arguments that are plain numbers have no parent: nothing to send a gradient to.",
+)
+question(
+    "After `c = a * a; c.backward()`, why is `a.grad` $2a$ and not $a$?",
+    "`a` is the parent of `c` twice, at positions 0 and 1. Each position's backward function "
+    "returns `a * grad_out`, and both contributions reach `a`: they must be added. A backprop "
+    "that assigns instead of adding keeps only one of them.",
+)
+question(
+    "When do `grad[index] += grad_out` and `np.add.at(grad, index, grad_out)` differ?",
+    "When the index repeats a position, e.g. `x[[0, 0, 1]]`. The `+=` form reads all positions, "
+    "adds, then writes each position once, so position 0 gets only one of its two gradients. "
+    "`np.add.at` adds once per occurrence.",
+)
+question(
+    "Why does ReLU's gradient at exactly 0 come out as $\\frac12$ in this engine?",
+    "ReLU is built as `maximum(x, 0.0)`, and `maximum` splits the gradient evenly between its "
+    "arguments where they are equal. Any value in $[0, 1]$ is a valid subgradient there; PyTorch "
+    "picks 0. It rarely matters, since inputs are almost never exactly 0.",
+)
+question(
+    "What goes wrong if you evaluate a model on the test set without `NoGrad`?",
+    "Every operation records a recipe, so the whole evaluation graph (with the test inputs) is "
+    "kept in memory for nothing; and if a loss on it were backpropagated by mistake, test data "
+    "would leak into the gradients. With tracking off, outputs have no recipe and nothing is "
+    "kept.",
+)
+question(
+    "Why subtract each row's maximum inside cross-entropy?",
+    "$\\log\\sum_j e^{z_j} - z_y$ is unchanged when the same constant is subtracted from every "
+    "$z_j$, but $e^{z}$ overflows to infinity for $z$ above about 709 in float64. After the "
+    "shift the largest exponent is $e^0 = 1$. The shift is a plain array, not a Tensor, so it "
+    "adds nothing to the graph (its gradient would be zero anyway).",
+)

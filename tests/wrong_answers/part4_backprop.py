@@ -61,6 +61,8 @@ WRONG_ANSWERS = [
 
 from tests.wrong_answers.part4_backprop_engine import (  # noqa: E402
     RIGHT_ANSWERS as _ENGINE_RIGHT, WRONG_ANSWERS as _ENGINE_WRONG)
+from tests.wrong_answers.part4_backprop_functions import (  # noqa: E402
+    RIGHT_ANSWERS as _FUNCTIONS_RIGHT, WRONG_ANSWERS as _FUNCTIONS_WRONG)
 
-WRONG_ANSWERS += _ENGINE_WRONG
-RIGHT_ANSWERS = list(_ENGINE_RIGHT)
+WRONG_ANSWERS += _ENGINE_WRONG + _FUNCTIONS_WRONG
+RIGHT_ANSWERS = _FUNCTIONS_RIGHT + _ENGINE_RIGHT

@@ -30,11 +30,11 @@ class Exercise:
     bonus: bool = False
     # For exercises whose stub is given code rather than `raise NotImplementedError()`: the name of
     # a function (or class) in the solutions file whose body (or methods' bodies) become the stub.
-    # A public name is a given-but-buggy starting point ("find the bugs"), so the stub fails its
-    # checks; a private one (`_x_stub`) is scaffolding that keeps the exercise file running before
-    # the exercise is written (e.g. given lines below it call it), so the stub is "not
-    # implemented yet".
+    # Usually a given-but-buggy starting point ("find the bugs"), so the stub fails its checks.
     stub_from: str | None = None
+    # ...or scaffolding that keeps the exercise file running before the exercise is written (given
+    # lines below it call it), whose checks then say "not implemented yet".
+    stub_is_scaffolding: bool = False
     # Earlier exercises whose reference solution would answer this one outright; the runner
     # leaves them out of the namespace (e.g. raytrace_triangle for the debugging exercise).
     withhold: tuple[str, ...] = ()
@@ -45,7 +45,7 @@ class Exercise:
 
     @property
     def stub_is_buggy(self) -> bool:
-        return bool(self.stub_from) and not self.stub_from.startswith("_")
+        return bool(self.stub_from) and not self.stub_is_scaffolding
 
     @property
     def check_names(self) -> tuple[str, ...]:

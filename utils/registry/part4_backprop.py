@@ -61,6 +61,7 @@ EXERCISES = (
     _ex(
         "BackwardFuncLookup", "A table of backward functions", section="graph", difficulty=2,
         importance=3, minutes=(5, 10), stub_from="_BackwardFuncLookupStub",
+        stub_is_scaffolding=True,
         task=(r"Write the class: `add_back_func(forward_fn, arg_position, back_fn)` remembers "
               r"which backward function undoes argument `arg_position` of `forward_fn`, and "
               r"`get_back_func(forward_fn, arg_position)` returns it. The lines after the class "
@@ -93,6 +94,7 @@ EXERCISES = (
     _ex(
         "wrap_forward_fn", "One wrapper for every forward function", section="graph",
         difficulty=4, importance=4, minutes=(15, 20), stub_from="_wrap_forward_fn_stub",
+        stub_is_scaffolding=True,
         task=(r"Write `wrap_forward_fn(numpy_func, is_differentiable=True)`: it returns a "
               r"function that does what `multiply_forward` did for any NumPy function, with any "
               r"number of positional arguments and keyword arguments (passed on, and stored in "

@@ -15,4 +15,5 @@ editor, so that an exercise there never depends on another one being solved.
 
 from utils.checks.part4_backprop.by_hand import *  # noqa: F401,F403
 from utils.checks.part4_backprop.graph import *  # noqa: F401,F403
+from utils.checks.part4_backprop.functions import *  # noqa: F401,F403
 from utils.checks.part4_backprop.together import *  # noqa: F401,F403
