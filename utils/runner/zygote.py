@@ -86,6 +86,10 @@ def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
         os.environ.clear()
         os.environ.update(clean_env(scratch))
         tempfile.tempdir = scratch  # cached in the zygote as /tmp, which the child cannot write
+        # torch rebuilds its thread pool lazily after a fork, racily: two threads of a run (the
+        # ranks of a distributed check) doing it at once can see no pool ("Invalid thread pool").
+        # Rebuild it here, in the one thread there is.
+        torch.set_num_threads(1)
         confine.confine_current_process(layers, scratch, request["limits"])
         if "demo" in request:
             child.execute_demo(request["demo"], request["code"], request["args"], report_fd=3)
