@@ -103,8 +103,8 @@ def _editor_text(frame) -> str:
     return frame.evaluate("() => document.querySelector('.ace_editor').env.editor.getValue()")
 
 
-def _open_section(page, site_url: str, key: str) -> None:
-    page.goto(f"{site_url}/part1_ray_tracing_{key}")
+def _open_section(page, site_url: str, key: str, stem: str = "part1_ray_tracing") -> None:
+    page.goto(f"{site_url}/{stem}_{key}")
     page.wait_for_selector("h1", timeout=60_000)
     _dismiss_page_not_found(page)
 
@@ -166,3 +166,16 @@ def test_code_survives_a_browser_reload(page, site_url):
     page.wait_for_selector("h1", timeout=60_000)
     _dismiss_page_not_found(page)
     _wait_for_editor_text(page, EX.name, "# kept across reloads")
+
+
+def test_type_an_expression_and_see_its_graph(page, site_url):
+    """Chapter 4: the graph of a typed expression, with backprop's gradients on its nodes."""
+    _open_section(page, site_url, "graph", stem="part4_backprop")
+    box = page.get_by_label("Expression")
+    box.fill("a * a")
+    box.press("Enter")
+    # a = [1, 2, 3] is used twice: its gradient is 2a.
+    page.get_by_text("grad [2., 4., 6.]", exact=False).first.wait_for(timeout=60_000)
+    box.fill("a ** 2")
+    box.press("Enter")
+    page.get_by_text("is not supported", exact=False).first.wait_for(timeout=30_000)
