@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Chapter 4: Backprop — exercises
 #
-# An autograd engine on NumPy, starting from backward functions written by hand.
+# An autograd engine on NumPy, from backward functions by hand to training an MLP on digits with it.
 #
 # Replace each `raise NotImplementedError()` with your answer. Then run every check:
 #

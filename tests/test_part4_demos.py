@@ -116,3 +116,8 @@ def test_training_demo_trains_and_plots():
     assert len(app.get("plotly_chart")) == charts + 2
     assert float(app.metric[0].value.rstrip("%")) >= 85
     assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))
+    # The same with the learner's engine (nothing passed yet: the reference, in the sandbox).
+    app.radio(key="bp_train_engine").set_value(app.radio(key="bp_train_engine").options[1]).run()
+    assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
+    assert len(app.get("plotly_chart")) == charts + 2
+    assert float(app.metric[0].value.rstrip("%")) >= 85

@@ -51,6 +51,14 @@ def training_arrays() -> tuple[str, tuple]:
     return data.source, demos._as_arrays(data)
 
 
+@st.cache_resource
+def offline_test_images():
+    """The test images the sandboxed training (which always uses the offline digits) predicts."""
+    from utils.data import offline_digits
+
+    return demos._as_arrays(offline_digits())[2]
+
+
 def train_with_progress(choice: str, epochs: int, lr: float, batch_size: int) -> dict | None:
     """Train the MLP, with a progress bar on the reference engine (whose results are kept for
     the session, by settings) and a spinner on the learner's (it runs in the sandbox)."""

@@ -1,6 +1,7 @@
 import streamlit as st
 
-from utils.engine_view import MINE, engine_choice, train_with_progress, training_arrays
+from utils.engine_view import (MINE, engine_choice, offline_test_images, train_with_progress,
+                               training_arrays)
 from utils.figures import part4_backprop as figures
 from utils.widgets import chapter_header, demo_button, exercise
 
@@ -100,7 +101,7 @@ if demo_button("Train the MLP", key="bp_train"):
         accuracy = history["epoch_accuracy"][-1]
         st.metric("test accuracy after the last epoch", f"{accuracy:.1%}")
         st.plotly_chart(figures.training_curves(history), width="stretch")
-        if choice != MINE:
-            st.plotly_chart(figures.digit_predictions(test_images, history["labels"],
-                                                      history["predictions"]),
-                            width="stretch", theme=None)
+        shown = offline_test_images() if choice == MINE else test_images
+        st.plotly_chart(figures.digit_predictions(shown, history["labels"],
+                                                  history["predictions"]),
+                        width="stretch", theme=None)

@@ -272,7 +272,8 @@ CHAPTER = Chapter(
     stem="part4_backprop",
     number=4,
     title="Backprop",
-    blurb="An autograd engine on NumPy, starting from backward functions written by hand.",
+    blurb="An autograd engine on NumPy, from backward functions by hand to training an MLP on "
+          "digits with it.",
     sections=(
         ("overview", "Overview"),
         ("backward_by_hand", "Backward functions by hand"),
