@@ -26,8 +26,8 @@ except ImportError:
 
 
 # %%
+import threading
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -133,7 +133,19 @@ def forward_and_back(a: Arr, b: Arr, c: Arr) -> tuple[Arr, Arr, Arr]:
 
 
 # %%
-grad_mode = SimpleNamespace(enabled=True)
+class GradMode(threading.local):
+    """Whether operations record how their outputs were made: `grad_mode.enabled`.
+
+    An object rather than a global bool, so that every module sees the same switch (NoGrad and
+    the checks flip `.enabled`); and one switch per thread, so that a web server running several
+    learners' models at once doesn't let one's NoGrad switch off another's gradients.
+    """
+
+    enabled = True
+
+
+# %%
+grad_mode = GradMode()
 
 
 # %%
@@ -141,8 +153,8 @@ grad_mode = SimpleNamespace(enabled=True)
 class Recipe:
     """How a tensor was made: out.array == func(*args, **kwargs).
 
-    args are the NumPy arrays (or plain numbers) the function was called with, never Tensors;
-    parents maps the position of each argument that was a Tensor to that Tensor, so backprop can
+    args are the values the function was called with, each Tensor replaced by its array (other
+    values, such as numbers or an index, stay as they are); parents maps the position of each argument that was a Tensor to that Tensor, so backprop can
     send the gradient for argument i to parents[i].
     """
 
@@ -909,9 +921,6 @@ class Parameter(Tensor):
     """A Tensor that a Module owns and an optimizer updates: it requires grad by default."""
 
     def __init__(self, tensor: Tensor, requires_grad: bool = True) -> None:
-        raise NotImplementedError()
-
-    def __repr__(self) -> str:
         raise NotImplementedError()
 
 

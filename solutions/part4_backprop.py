@@ -7,8 +7,8 @@ A backward function for an operation out = f(x, y, ...) has the signature
 back(grad_out, out, x, y, ...) and returns dL/d(its argument), given grad_out = dL/d(out).
 """
 
+import threading
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -71,17 +71,26 @@ def forward_and_back(a: Arr, b: Arr, c: Arr) -> tuple[Arr, Arr, Arr]:
 # The computational graph
 # ----------------------------------------------------------------------------------------------
 
-# Whether operations record how their outputs were made. It is an object rather than a global
-# bool so that every module sees the same switch: `NoGrad` and the checks flip `.enabled`.
-grad_mode = SimpleNamespace(enabled=True)
+class GradMode(threading.local):
+    """Whether operations record how their outputs were made: `grad_mode.enabled`.
+
+    An object rather than a global bool, so that every module sees the same switch (NoGrad and
+    the checks flip `.enabled`); and one switch per thread, so that a web server running several
+    learners' models at once doesn't let one's NoGrad switch off another's gradients.
+    """
+
+    enabled = True
+
+
+grad_mode = GradMode()
 
 
 @dataclass
 class Recipe:
     """How a tensor was made: out.array == func(*args, **kwargs).
 
-    args are the NumPy arrays (or plain numbers) the function was called with, never Tensors;
-    parents maps the position of each argument that was a Tensor to that Tensor, so backprop can
+    args are the values the function was called with, each Tensor replaced by its array (other
+    values, such as numbers or an index, stay as they are); parents maps the position of each argument that was a Tensor to that Tensor, so backprop can
     send the gradient for argument i to parents[i].
     """
 
@@ -568,9 +577,6 @@ class Parameter(Tensor):
 
     def __init__(self, tensor: Tensor, requires_grad: bool = True) -> None:
         super().__init__(tensor.array, requires_grad=requires_grad)
-
-    def __repr__(self) -> str:
-        return f"Parameter({self.array!r})"
 
 
 class Module:

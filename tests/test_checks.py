@@ -93,3 +93,15 @@ def test_messages_name_the_problem():
     ex = registry.get("part1_ray_tracing.intersect_ray_1d")
     verdict, _ = _quiet_verdict(ex, wrong.intersect_no_singular_guard)
     assert verdict.status == ERROR and "parallel" in verdict.message
+
+
+def test_a_stub_called_by_another_exercise_is_named():
+    """In a local file, checking Module runs the learner's own Parameter: if that is still the
+    stub, the message names it rather than blaming Module."""
+    ex = registry.get("part4_backprop.Module")
+    namespace = dict(vars(importlib.import_module("solutions.part4_backprop")))
+    exec(sources.stub_source(registry.get("part4_backprop.Parameter")), namespace)
+    exec(sources.solution_source(ex), namespace)
+    verdict, _ = _quiet_verdict(ex, namespace["Module"])
+    assert verdict.status == NOT_IMPLEMENTED
+    assert "`Module` calls `Parameter.__init__`" in verdict.message, verdict.message

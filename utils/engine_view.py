@@ -63,7 +63,12 @@ def train_with_progress(choice: str, epochs: int, lr: float, batch_size: int) ->
     """Train the MLP, with a progress bar on the reference engine (whose results are kept for
     the session, by settings) and a spinner on the learner's (it runs in the sandbox)."""
     if choice == MINE:
-        return demo_data(choice, "train_digits", epochs=epochs, lr=lr, batch_size=batch_size)
+        data = demo_data(choice, "train_digits", epochs=epochs, lr=lr, batch_size=batch_size)
+        try:
+            return None if data is None else demos.validated_history(data, epochs)
+        except ValueError as err:
+            st.error(f"Your engine's training run can't be drawn: {err}.")
+            return None
     runs = st.session_state.setdefault("bp_training_runs", {})
     key = (epochs, lr, batch_size)
     if key not in runs:

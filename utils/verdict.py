@@ -60,9 +60,24 @@ def sandbox_hint(err: BaseException) -> str:
     return ""
 
 
-def not_implemented_message(ex: registry.Exercise) -> str:
+def not_implemented_message(ex: registry.Exercise, err: BaseException | None = None) -> str:
+    """Says which function is unfinished: the exercise's own, or another one it calls (in a
+    local file, an earlier exercise of the learner's that is still a stub)."""
+    raiser = _raising_function(err)
+    if raiser and raiser != ex.name and not raiser.startswith(f"{ex.name}."):
+        return (f"`{ex.name}` calls `{raiser}`, which still raises NotImplementedError: write "
+                "that one first (it comes earlier in the chapter).")
     return (f"`{ex.name}` still raises NotImplementedError: replace the stub's "
             "`raise NotImplementedError()` with your answer.")
+
+
+def _raising_function(err: BaseException | None) -> str | None:
+    tb = err.__traceback__ if err is not None else None
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_qualname
 
 
 def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
@@ -71,8 +86,8 @@ def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
     for check_name in ex.check_names:
         try:
             getattr(checks, check_name)(obj)
-        except NotImplementedError:
-            return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex))
+        except NotImplementedError as err:
+            return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex, err))
         except AssertionError as err:
             return Verdict(FAILED, str(err) or f"{check_name} failed.")
         except LearnerCodeError as err:

@@ -100,14 +100,15 @@ Type an expression in `a`, `b`, `c` (with `+ - * / @`, `log`, `exp`, `relu`, `ma
 `.sum()`), give the inputs, and see the graph the engine records: the value and the gradient
 $\partial\,\text{out} / \partial(\cdot)$ at every node (summed over the output's elements), and the
 **step** at which backprop visits it. Squares are the inputs; `@` needs 2-D inputs (rows
-separated by `;`, as in `1 2; 3 4`). With *my engine*, the graph,
-values and gradients come from your own code, run in the sandbox.
+separated by `;`, as in `1 2; 3 4`). With *my engine*, your code builds the graph (your forward
+functions and `Tensor`s), your `backprop` gives the inputs' gradients, and your backward
+functions, in your topological order, give the ones in between; it runs in the sandbox.
 """
 )
 expression = st.text_input("Expression", "log(a * b * log(c))", key="bp_expression",
                            max_chars=200)
 cols = st.columns(3)
-texts = {name: cols[i].text_input(name, default, key=f"bp_input_{name}")
+texts = {name: cols[i].text_input(name, default, key=f"bp_input_{name}", max_chars=200)
          for i, (name, default) in enumerate((("a", "1, 2, 3"), ("b", "2, 3, 1"),
                                               ("c", "10")))}
 choice = engine_choice("bp_graph_engine")

@@ -91,7 +91,8 @@ st.header("Maximum and ReLU")
 st.markdown(
     r"""
 $\max(x, y)$ passes the gradient to whichever argument is larger. Where $x = y$ it has no
-derivative; any split of the gradient that adds up to `grad_out` is a valid subgradient. We split
+derivative; any split of the gradient into two non-negative parts that add up to `grad_out` is a
+valid subgradient. We split
 it evenly, so that $\max(x, y)$ and $\max(y, x)$ behave the same. With that, ReLU needs no
 backward of its own: it is $\max(x, 0)$, and its gradient at exactly 0 is $\tfrac12$.
 """

@@ -33,8 +33,9 @@ exercise(f"{STEM}.Module")
 st.markdown(
     r"""
 `Linear` is the first real layer: $y = x W^\top + b$ with $W$ of shape (out, in). Uniform
-initialisation in $\pm 1/\sqrt{\text{in}}$ keeps the outputs' scale about the same as the
-inputs'. Its forward uses only Tensor operations, so it needs no backward.
+initialisation in $\pm 1/\sqrt{\text{in}}$ makes an output's variance independent of the number
+of inputs (a third of the inputs' variance, whatever `in` is), so that deep stacks neither blow up
+nor die out at the start. Its forward uses only Tensor operations, so it needs no backward.
 """
 )
 exercise(f"{STEM}.Linear")
@@ -59,8 +60,8 @@ exercise(f"{STEM}.cross_entropy")
 st.header("No gradients, and an optimizer")
 st.markdown(
     r"""
-Evaluating a model on test data must not build a graph: it wastes memory and, worse, ties test
-data into the next backward pass. `with NoGrad():` switches recording off for a block, and puts
+Evaluating a model on test data needs no graph: recording one costs time and keeps every
+intermediate array of the evaluation alive in memory, for a backward pass that never comes. `with NoGrad():` switches recording off for a block, and puts
 back whatever was there before, so that blocks can nest.
 
 The engine reads the switch from `grad_mode.enabled`, an object shared by every module, rather

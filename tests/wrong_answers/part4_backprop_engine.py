@@ -145,6 +145,89 @@ def backprop_leaves_first(end_node, end_grad=None):
             grads[parent] = back(grad_out, node.array, *node.recipe.args)
 
 
+def backprop_in_place(end_node, end_grad=None):
+    """Adds with += : changes arrays that backward functions handed back and others share."""
+    grads = {end_node: np.ones_like(end_node.array, dtype=float) if end_grad is None
+             else end_grad.array}
+
+    def parents(node):
+        return [p for p in node.recipe.parents.values() if p.requires_grad] if node.recipe else []
+
+    for node in reversed(ref.topological_sort(end_node, parents)):
+        grad_out = grads.pop(node)
+        if node.is_leaf:
+            if node.requires_grad:
+                if node.grad is None:
+                    node.grad = Tensor(grad_out)
+                else:
+                    node.grad.array += grad_out
+            continue
+        for position, parent in node.recipe.parents.items():
+            if parent.requires_grad:
+                back = ref.BACK_FUNCS.get_back_func(node.recipe.func, position)
+                grad = back(grad_out, node.array, *node.recipe.args, **node.recipe.kwargs)
+                if parent in grads:
+                    grads[parent] += grad
+                else:
+                    grads[parent] = grad
+
+
+def topological_sort_with_lists(node, get_children):
+    """`in` on lists compares with ==, which for Tensors is elementwise (always truthy)."""
+    order, path = [], []
+
+    def visit(current):
+        if current in order:
+            return
+        if current in path:
+            raise ValueError("cycle")
+        path.append(current)
+        for child in get_children(current):
+            visit(child)
+        path.remove(current)
+        order.append(current)
+
+    visit(node)
+    return order
+
+
+class LookupReturnsNone(ref.BackwardFuncLookup):
+    def get_back_func(self, forward_fn, arg_position):
+        return self.back_funcs.get((forward_fn, arg_position))
+
+
+class ModuleBreadthFirst(Module):
+    def parameters(self, recurse=True):
+        queue = [self]
+        while queue:
+            module = queue.pop(0)
+            yield from module._parameters.values()
+            if recurse:
+                queue.extend(module._modules.values())
+
+
+class LinearZeroBias(ref.Linear):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, bias)
+        if bias:
+            self.bias.array = np.zeros(out_features)
+
+
+def cross_entropy_one_maximum(logits, true_labels):
+    shifted = logits - logits.array.max()
+    picked = shifted[np.arange(len(shifted)), true_labels]
+    return shifted.exp().sum(dim=1).log() - picked
+
+
+class NoGradInInit(ref.NoGrad):
+    def __init__(self):
+        self.was_enabled = grad_mode.enabled
+        grad_mode.enabled = False
+
+    def __enter__(self):
+        pass
+
+
 class ParameterNotRequiringGrad(Tensor):
     def __init__(self, tensor, requires_grad=False):
         super().__init__(tensor.array, requires_grad=requires_grad)
@@ -279,6 +362,7 @@ def _train_epoch_variant(model, optimizer, images, labels, batch_size, mean=True
 WRONG_ANSWERS = [
     ("BackwardFuncLookup", "a dict in the class body, shared by instances", LookupSharedTable),
     ("BackwardFuncLookup", "keyed on the function only", LookupIgnoresPosition),
+    ("BackwardFuncLookup", "None for a missing entry", LookupReturnsNone),
     ("log_forward", "the Tensor itself in recipe.args", log_forward_tensor_in_args),
     ("log_forward", "grad_mode ignored", log_forward_ignores_grad_mode),
     ("log_forward", "a recipe even when not tracking", log_forward_always_recipe),
@@ -289,6 +373,7 @@ WRONG_ANSWERS = [
     ("topological_sort", "order from the wrong end", topological_sort_from_the_wrong_end),
     ("topological_sort", "no cycle detection", topological_sort_no_cycle_check),
     ("topological_sort", "no visited set: shared nodes twice", topological_sort_no_visited_set),
+    ("topological_sort", "membership tested with == (lists)", topological_sort_with_lists),
     ("backprop", "overwrites instead of accumulating",
      lambda end, grad=None: _backprop_variant(end, grad, overwrite=True)),
     ("backprop", "end_grad ignored",
@@ -298,19 +383,24 @@ WRONG_ANSWERS = [
     ("backprop", "gradients kept on every node",
      lambda end, grad=None: _backprop_variant(end, grad, grads_on_all_nodes=True)),
     ("backprop", "topological order from the wrong end (leaves first)", backprop_leaves_first),
+    ("backprop", "adds gradients in place (+=)", backprop_in_place),
     ("Parameter", "does not require grad by default", ParameterNotRequiringGrad),
     ("Module", "parameters() not recursive", ModuleNotRecursive),
     ("Module", "registries in the class body", ModuleSharedDicts),
     ("Module", "__setattr__ doesn't set the attribute", ModuleForgetsAttributes),
+    ("Module", "parameters() breadth first", ModuleBreadthFirst),
     ("Linear", "weight stored as (in, out)", LinearTransposedWeight),
     ("Linear", "normal initialisation", LinearNormalInit),
     ("Linear", "bias not added in forward", LinearNoBiasInForward),
+    ("Linear", "bias initialised to zero", LinearZeroBias),
     ("cross_entropy", "no max subtraction: exp overflows", cross_entropy_no_shift),
     ("cross_entropy", "returns the mean, not one loss per example", cross_entropy_mean),
     ("cross_entropy", "computed on arrays: no gradient", cross_entropy_numpy),
+    ("cross_entropy", "one maximum for the whole batch", cross_entropy_one_maximum),
     ("NoGrad", "__exit__ sets True instead of restoring", NoGradSetsTrue),
     ("NoGrad", "__exit__ swallows exceptions", NoGradSwallowsErrors),
     ("NoGrad", "switches a global bool the engine doesn't read", NoGradOwnGlobal),
+    ("NoGrad", "switches tracking off in __init__", NoGradInInit),
     ("SGD", "keeps the generator", SGDKeepsGenerator),
     ("SGD", "adds the gradient", SGDAscends),
     ("SGD", "makes new tensors instead of updating the parameters", SGDMakesNewTensors),

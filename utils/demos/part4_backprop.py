@@ -17,7 +17,8 @@ import numpy as np
 INPUT_NAMES = ("a", "b", "c")
 MAX_EXPRESSION_CHARS = 200
 MAX_INPUT_SIZE = 16
-FUNCTIONS = ("log", "exp", "relu", "maximum")  # callable by name: log(a), maximum(a, b)
+MAX_INPUT_CHARS = 200
+FUNCTIONS = {"log": 1, "exp": 1, "relu": 1, "maximum": 2}  # by name, with their argument count
 METHODS = ("log", "exp", "sum")  # callable as methods: a.log(), (a * b).sum()
 _BINARY = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__",
            ast.MatMult: "__matmul__"}
@@ -39,6 +40,7 @@ def parse_expression(text: str) -> ast.Expression:
     except SyntaxError as err:
         raise ExpressionError(f"That is not a Python expression: {err.msg} (column "
                               f"{err.offset}).") from None
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop)):
             if isinstance(node, ast.operator) and type(node) not in _BINARY:
@@ -50,7 +52,9 @@ def parse_expression(text: str) -> ast.Expression:
         if isinstance(node, (ast.BinOp, ast.UnaryOp)):
             continue
         if isinstance(node, ast.Name):
-            if node.id not in INPUT_NAMES + FUNCTIONS:
+            if node.id in FUNCTIONS and id(node) not in called:
+                raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(a).")
+            if node.id not in INPUT_NAMES and node.id not in FUNCTIONS:
                 raise ExpressionError(f"Unknown name {node.id!r}: use the inputs "
                                       f"{', '.join(INPUT_NAMES)} and the functions "
                                       f"{', '.join(FUNCTIONS)}.")
@@ -61,12 +65,15 @@ def parse_expression(text: str) -> ast.Expression:
         if isinstance(node, ast.Call) and not node.keywords:
             func = node.func
             if isinstance(func, ast.Name) and func.id in FUNCTIONS:
+                if len(node.args) != FUNCTIONS[func.id]:
+                    raise ExpressionError(f"{func.id} takes {FUNCTIONS[func.id]} argument(s), "
+                                          f"got {len(node.args)}.")
                 continue
             if isinstance(func, ast.Attribute) and func.attr in METHODS and not node.args:
                 continue
             raise ExpressionError("Calls allowed: log(x), exp(x), relu(x), maximum(x, y), and "
                                   "the methods .log(), .exp(), .sum().")
-        if isinstance(node, ast.Attribute) and node.attr in METHODS:
+        if isinstance(node, ast.Attribute) and node.attr in METHODS and id(node) in called:
             continue
         raise ExpressionError(f"{type(node).__name__} is not supported in an expression here.")
     return tree
@@ -76,6 +83,8 @@ def parse_inputs(texts: Mapping[str, str]) -> dict[str, np.ndarray]:
     """'1, 2, 3' -> array([1., 2., 3.]); one number -> a 0-d array; '1 2; 3 4' -> 2x2."""
     inputs = {}
     for name, text in texts.items():
+        if len(text) > MAX_INPUT_CHARS:
+            raise ExpressionError(f"{name}: keep it under {MAX_INPUT_CHARS} characters.")
         try:
             rows = [[float(v) for v in row.replace(",", " ").split()]
                     for row in text.split(";") if row.strip()]
@@ -226,3 +235,17 @@ def train_on(engine: Mapping[str, Any], train_images: np.ndarray, train_labels: 
     history["labels"] = [int(v) for v in test_labels[:10]]
     history["batches_per_epoch"] = -(-len(train_images) // batch_size)
     return history
+
+
+def validated_history(data: object, epochs: int) -> dict:
+    """A training history that came back from the sandbox, checked before it is drawn."""
+    def numbers(value: object, limit: int) -> bool:
+        return isinstance(value, list) and len(value) <= limit and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+
+    if not (isinstance(data, dict) and numbers(data.get("batch_losses"), 100_000)
+            and numbers(data.get("epoch_accuracy"), epochs) and len(data["epoch_accuracy"])
+            and numbers(data.get("predictions"), 10) and numbers(data.get("labels"), 10)
+            and isinstance(data.get("batches_per_epoch"), int)):
+        raise ValueError("the training run returned something other than a training history")
+    return data

@@ -114,7 +114,8 @@ EXERCISES = (
         hints=("Depth-first search: visit a node's children, then append the node.",
                "Two sets: nodes finished, and nodes on the current path. Meeting a node that "
                "is on the current path again means a cycle.",
-               "Keep ids (`id(node)`) in the sets if nodes may not be hashable."),
+               "Keep ids (`id(node)`) in the sets, and never test `node in some_list`: for "
+               "Tensors `==` is elementwise, so `in` answers the wrong question."),
     ),
     _ex(
         "backprop", "Backpropagation", section="graph", difficulty=5, importance=5,
@@ -125,14 +126,16 @@ EXERCISES = (
               r"leaves that require grad, adding to a gradient they already have. `end_grad=None` "
               r"means $\partial L / \partial\,\text{end\_node} = 1$ everywhere."),
         hints=(
-            "Keep a dict from node to its gradient so far, starting with `{end_node: end_grad}`.",
+            "Keep a dict from node to its gradient so far (arrays), starting with "
+            "`{end_node: end_grad.array}`.",
             "`topological_sort(end_node, get_children)` with children = the recipe's parents "
             "lists leaves first: go through it reversed, so a node's gradient is complete "
             "before you pass it on.",
             "Call `BACK_FUNCS.get_back_func(node.recipe.func, position)(grad_out, node.array, "
             "*node.recipe.args, **node.recipe.kwargs)` for each parent position.",
             "A parent reached twice (as in `a * a`) gets both contributions: add, don't "
-            "overwrite.",
+            "overwrite. Add with `a + b`, not `a += b`: a backward function may hand back an "
+            "array that another node still uses.",
         ),
     ),
     # -- More forward and backward functions ---------------------------------------------------

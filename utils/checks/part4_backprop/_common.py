@@ -18,7 +18,11 @@ from utils.gradcheck import gradcheck
 def assert_array(got, expected: np.ndarray, what: str, atol: float = 1e-6) -> None:
     if not isinstance(got, np.ndarray) and not np.isscalar(got):
         raise AssertionError(f"{what}: expected a NumPy array, got {type(got).__name__}.")
-    got = np.asarray(got, dtype=np.float64)
+    try:
+        got = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{what}: expected an array of numbers, got "
+                             f"{np.asarray(got, dtype=object)!r}.") from None
     if got.shape != expected.shape:
         raise AssertionError(f"{what}: wrong shape. Expected {expected.shape}, got {got.shape}."
                              + (" Did you forget keepdims=True for the stretched dimensions?"

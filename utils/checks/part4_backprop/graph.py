@@ -46,12 +46,16 @@ def test_BackwardFuncLookup(BackwardFuncLookup: type) -> None:
         leaked = other.get_back_func(np.multiply, 0)
     except NotImplementedError:
         raise
-    except Exception:  # noqa: BLE001 - any error for a missing entry is fine
-        leaked = None
-    if leaked is not None:
-        raise AssertionError("BackwardFuncLookup: a new, empty lookup already knows np.multiply: "
-                             "two lookups share one table. Create the dict in __init__ (on "
-                             "self), not in the class body.")
+    except Exception:  # noqa: BLE001 - KeyError is asked for; any error for a missing entry will do
+        pass
+    else:
+        if leaked is not None:
+            raise AssertionError("BackwardFuncLookup: a new, empty lookup already knows "
+                                 "np.multiply: two lookups share one table. Create the dict in "
+                                 "__init__ (on self), not in the class body.")
+        raise AssertionError("BackwardFuncLookup: get_back_func for a function that was never "
+                             "registered returned None; raise KeyError, so that a forgotten "
+                             "registration fails where it happens.")
     passed("test_BackwardFuncLookup")
 
 
@@ -64,7 +68,7 @@ def _assert_recipe(out: Any, func: Callable, args: tuple, kwargs: dict, parents:
     if recipe.func is not func:
         raise AssertionError(f"{what}: recipe.func should be {getattr(func, '__name__', func)} "
                              f"(the NumPy function), got {recipe.func!r}.")
-    if not isinstance(recipe.args, tuple) or len(recipe.args) != len(args):
+    if not isinstance(recipe.args, (tuple, list)) or len(recipe.args) != len(args):
         raise AssertionError(f"{what}: recipe.args should be a tuple of the {len(args)} "
                              f"argument values, got {recipe.args!r}.")
     for i, (got, expected) in enumerate(zip(recipe.args, args)):
@@ -209,7 +213,12 @@ def test_wrap_forward_fn(wrap_forward_fn: Callable) -> None:
 
 
 class _Node:
-    """A graph node for the topological sort checks; children are what it depends on."""
+    """A graph node for the topological sort checks; children are what it depends on.
+
+    Like a Tensor, it compares elementwise: `a == b` gives an object that is always truthy, so
+    `node in some_list` is True for any non-empty list. A sort that must work on Tensors keeps
+    ids (or identity-based sets and dicts), as these nodes require.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -217,6 +226,30 @@ class _Node:
 
     def __repr__(self) -> str:
         return f"Node({self.name})"
+
+    def __eq__(self, other: object) -> object:
+        return _Elementwise()
+
+    __hash__ = object.__hash__
+
+
+class _Elementwise:
+    """Stands for a Tensor of comparisons: truthy, whatever it holds."""
+
+
+class _Children:
+    """get_children for the checks, which stops a sort that goes round a cycle forever."""
+
+    def __init__(self, what: str) -> None:
+        self.what, self.calls = what, 0
+
+    def __call__(self, node: _Node) -> list[_Node]:
+        self.calls += 1
+        if self.calls > 10_000:
+            raise AssertionError(f"topological_sort on {self.what}: called get_children more "
+                                 "than 10 000 times on a graph of a few nodes; it is going round "
+                                 "a cycle. Track the nodes on the current path.")
+        return node.children
 
 
 def _graph(edges: str) -> dict[str, _Node]:
@@ -253,7 +286,7 @@ def test_topological_sort(topological_sort: Callable) -> None:
     for description, (edges, start) in _SORT_CASES.items():
         nodes = _graph(edges)
         what = f"topological_sort on {description} (edges {edges.replace(' ', ', ')})"
-        order = call(topological_sort, nodes[start], lambda n: n.children, context=f"on {what}")
+        order = call(topological_sort, nodes[start], _Children(what), context=f"on {what}")
         order = list(order)
         ids = [id(n) for n in order]
         if len(set(ids)) != len(ids):
@@ -276,7 +309,9 @@ def test_topological_sort(topological_sort: Callable) -> None:
                                       ("a node that depends on itself", "a>b b>b", "a")):
         nodes = _graph(edges)
         try:
-            order = topological_sort(nodes[start], lambda n: n.children)
+            order = topological_sort(nodes[start], _Children(description))
+        except AssertionError:
+            raise
         except RecursionError:
             raise AssertionError(f"topological_sort on {description}: went round the cycle until "
                                  "Python's recursion limit. Track the nodes on the current path "
@@ -290,8 +325,43 @@ def test_topological_sort(topological_sort: Callable) -> None:
     passed("test_topological_sort")
 
 
-def _leaf(values, requires_grad: bool = True) -> reference.Tensor:
-    return reference.Tensor(np.array(values, dtype=float), requires_grad=requires_grad)
+class _Graph:
+    """Builds graphs with the learner's own Tensor and Recipe classes (their given copies in a
+    local file), without their forward functions: backprop is checked on its own."""
+
+    def __init__(self, env) -> None:
+        self.Tensor, self.Recipe = env["Tensor"], env["Recipe"]
+
+    def leaf(self, values, requires_grad: bool = True):
+        return self.Tensor(np.array(values, dtype=float), requires_grad=requires_grad)
+
+    def op(self, func: Callable, *args):
+        arrays = tuple(a.array if isinstance(a, self.Tensor) else a for a in args)
+        parents = {i: a for i, a in enumerate(args) if isinstance(a, self.Tensor)}
+        out = self.Tensor(func(*arrays))
+        out.requires_grad = any(p.requires_grad for p in parents.values())
+        if out.requires_grad:
+            out.recipe = self.Recipe(func, arrays, {}, parents)
+        return out
+
+
+def _add_sharing(x, y):
+    """x + y, whose backward functions (registered by the check) hand back grad_out itself."""
+    return np.add(x, y)
+
+
+def _total(x):
+    """x.sum(), whose backward function returns a read-only broadcast view of grad_out."""
+    return np.sum(x)
+
+
+def _register_sharing_functions(lookup) -> None:
+    # Backward functions may return an array they were given, or a view of one: legitimate (add's
+    # gradient passes through unchanged), and the reason backprop must add with `a + b`, never
+    # `a += b`, which would change arrays that other nodes still use.
+    lookup.add_back_func(_add_sharing, 0, lambda grad_out, out, x, y: grad_out)
+    lookup.add_back_func(_add_sharing, 1, lambda grad_out, out, x, y: grad_out)
+    lookup.add_back_func(_total, 0, lambda grad_out, out, x: np.broadcast_to(grad_out, x.shape))
 
 
 def _grad_of(leaf, name: str, what: str) -> np.ndarray | None:
@@ -305,7 +375,11 @@ def _expect_grads(backprop: Callable, end, expected: dict[str, tuple[Any, Any]],
                   end_grad=None) -> None:
     what = f"backprop on {what}"
     args = (end,) if end_grad is None else (end, end_grad)
+    kept = None if end_grad is None else end_grad.array.copy()
     call(backprop, *args, context=f"on {what}")
+    if kept is not None and not np.array_equal(end_grad.array, kept):
+        raise AssertionError(f"{what}: backprop changed end_grad's array; add gradients with "
+                             "`a + b`, not in place.")
     for name, (leaf, grad) in expected.items():
         got = _grad_of(leaf, name, what)
         if grad is None:
@@ -319,55 +393,75 @@ def _expect_grads(backprop: Callable, end, expected: dict[str, tuple[Any, Any]],
 
 
 def test_backprop(backprop: Callable) -> None:
-    log, mul = reference.log, reference.multiply
+    env = learner_env(backprop)
+    g = _Graph(env)
+
+    def log(x):
+        return g.op(np.log, x)
+
+    def mul(x, y):
+        return g.op(np.multiply, x, y)
+
     e = math.e
-    a = _leaf([e, e ** e])
+    a = g.leaf([e, e ** e])
     _expect_grads(backprop, log(log(a)), {"a": (a, [1 / e, 1 / (e ** e * e)])},
                   "a chain, c = log(log(a)) with a = [e, e^e]")
 
-    a, b = _leaf([1.0, 2.0, 3.0]), _leaf([4.0, 5.0, 6.0])
-    c = mul(a, b)
-    _expect_grads(backprop, c, {"a": (a, [4, 5, 6]), "b": (b, [1, 2, 3])},
+    a, b = g.leaf([1.0, 2.0, 3.0]), g.leaf([4.0, 5.0, 6.0])
+    _expect_grads(backprop, mul(a, b), {"a": (a, [4, 5, 6]), "b": (b, [1, 2, 3])},
                   "a branch, c = a * b with a = [1, 2, 3], b = [4, 5, 6]")
 
-    a = _leaf([1.0, 2.0, 3.0])
+    a = g.leaf([1.0, 2.0, 3.0])
     _expect_grads(backprop, mul(a, a), {"a": (a, [2, 4, 6])},
                   "a shared parent, c = a * a with a = [1, 2, 3] (both factors are a: add "
                   "their gradients, don't overwrite)")
 
-    a = _leaf([1.0, 2.0, 4.0])
+    a = g.leaf([1.0, 2.0, 4.0])
     inner = log(a)
     _expect_grads(backprop, mul(inner, a),
                   {"a": (a, 1 + np.log([1.0, 2.0, 4.0])), "log(a)": (inner, None)},
                   "a diamond, d = log(a) * a with a = [1, 2, 4]: a is reached twice")
 
-    a, b = _leaf([1.0, 2.0]), _leaf([3.0, 4.0], requires_grad=False)
+    a, b = g.leaf([1.0, 2.0]), g.leaf([3.0, 4.0], requires_grad=False)
     _expect_grads(backprop, mul(a, b), {"a": (a, [3, 4]), "b": (b, None)},
                   "c = a * b where b has requires_grad=False")
 
-    a = _leaf([1.0, -2.0])
+    a = g.leaf([1.0, -2.0])
     _expect_grads(backprop, mul(mul(a, 2.0), 3.0), {"a": (a, [6, 6])},
                   "c = (a * 2.0) * 3.0, with plain numbers")
 
-    a, b = _leaf([1.0, 2.0, 3.0]), _leaf([4.0, 5.0, 6.0])
+    a, b = g.leaf([1.0, 2.0, 3.0]), g.leaf([4.0, 5.0, 6.0])
     _expect_grads(backprop, mul(a, b), {"a": (a, [4, 10, 18]), "b": (b, [1, 4, 9])},
                   "c = a * b with end_grad = [1, 2, 3] (not all ones)",
-                  end_grad=reference.Tensor(np.array([1.0, 2.0, 3.0])))
+                  end_grad=g.Tensor(np.array([1.0, 2.0, 3.0])))
 
-    a, b = _leaf([1.0, 2.0]), _leaf([3.0, 5.0])
+    a, b = g.leaf([1.0, 2.0]), g.leaf([3.0, 5.0])
     call(backprop, mul(a, b), context="on a first backprop")
     _expect_grads(backprop, log(a), {"a": (a, [3 + 1, 5 + 0.5])},
                   "a second backprop into a leaf that already has a gradient from the first "
                   "(c1 = a * b, then c2 = log(a)): gradients add up, as in torch")
 
+    call(_register_sharing_functions, env["BACK_FUNCS"],
+         context="registering two test functions in BACK_FUNCS")
+    a, b = g.leaf([1.0, 2.0]), g.leaf([5.0, 7.0])
+    _expect_grads(backprop, g.op(_add_sharing, g.op(_add_sharing, a, b), a),
+                  {"a": (a, [2, 2]), "b": (b, [1, 1])},
+                  "L = (a + b) + a, where add's backward returns grad_out itself (the same "
+                  "array for both parents)", end_grad=g.Tensor(np.ones(2)))
+    a = g.leaf([1.0, 2.0, 3.0])
+    _expect_grads(backprop, g.op(_add_sharing, g.op(_total, a), g.op(_total, a)),
+                  {"a": (a, [2, 2, 2])},
+                  "L = a.sum() + a.sum(), where sum's backward returns a read-only broadcast "
+                  "view")
+
     # Random shapes that broadcast, against torch.autograd.
     rng = np.random.default_rng(12)
     x_value, y_value = rng.uniform(0.5, 2, (2, 3)), rng.uniform(0.5, 2, (3,))
-    x, y = _leaf(x_value), _leaf(y_value)
+    x, y = g.leaf(x_value), g.leaf(y_value)
     xy = mul(x, y)
     z = mul(log(mul(xy, 3.0)), mul(xy, x))
     end_grad = rng.standard_normal((2, 3))
-    call(backprop, z, reference.Tensor(end_grad), context="on the random graph")
+    call(backprop, z, g.Tensor(end_grad), context="on the random graph")
     tx, ty = (t.tensor(v, requires_grad=True) for v in (x_value, y_value))
     txy = tx * ty
     (t.log(txy * 3.0) * (txy * tx) * t.tensor(end_grad)).sum().backward()

@@ -35,11 +35,20 @@ def test_Parameter(Parameter: type) -> None:
 
 
 def _example_modules(Module: type, Parameter: type, Tensor: type) -> tuple[type, type]:
+    def param(value: float):
+        return Parameter(Tensor(np.array([value])))
+
+    class Leafy(Module):
+        def __init__(self, value: float) -> None:
+            super().__init__()
+            self.v = param(value)
+
     class Inner(Module):
         def __init__(self, scale: float) -> None:
             super().__init__()
-            self.w = Parameter(Tensor(np.array([scale])))
-            self.b = Parameter(Tensor(np.array([-scale])))
+            self.w = param(scale)
+            self.sub = Leafy(scale + 1)
+            self.b = param(-scale)
 
         def forward(self, x):
             return x * 2
@@ -47,26 +56,28 @@ def _example_modules(Module: type, Parameter: type, Tensor: type) -> tuple[type,
     class Outer(Module):
         def __init__(self) -> None:
             super().__init__()
-            self.first = Parameter(Tensor(np.array([1.0])))
+            self.first = param(1.0)
             self.inner = Inner(2.0)
             self.not_a_parameter = Tensor(np.array([9.0]))
             self.count = 3
-            self.second = Parameter(Tensor(np.array([3.0])))
-            self.deep = Outer2()
+            self.second = param(3.0)
+            self.deep = Deep()
 
         def forward(self, x, y=0):
             return x + y + 1
 
-    class Outer2(Module):
+    class Deep(Module):
         def __init__(self) -> None:
             super().__init__()
             self.nested = Inner(5.0)
+            self.z = param(0.5)
 
     return Inner, Outer
 
 
 def _names(params, labels: dict[int, str]) -> list[str]:
-    return [labels.get(id(p), repr(p)) for p in params]
+    return [labels[id(p)] if id(p) in labels else f"an unknown {type(p).__name__}"
+            for p in params]
 
 
 def test_Module(Module: type) -> None:
@@ -75,10 +86,12 @@ def test_Module(Module: type) -> None:
     model = call(Outer, context="creating a Module subclass with parameters and submodules")
     labels = {id(model.first): "first", id(model.second): "second",
               id(model.inner.w): "inner.w", id(model.inner.b): "inner.b",
-              id(model.deep.nested.w): "deep.nested.w", id(model.deep.nested.b): "deep.nested.b"}
-    setup = ("for a module that assigns, in order: first (Parameter), inner (a Module with "
-             "parameters w, b), a plain Tensor, an int, second (Parameter), deep (a Module "
-             "whose submodule nested has w, b)")
+              id(model.inner.sub.v): "inner.sub.v", id(model.deep.z): "deep.z",
+              id(model.deep.nested.w): "deep.nested.w", id(model.deep.nested.b): "deep.nested.b",
+              id(model.deep.nested.sub.v): "deep.nested.sub.v"}
+    setup = ("for a module that assigns, in order: first (Parameter), inner (a Module: w, then "
+             "a submodule sub with v, then b), a plain Tensor, an int, second (Parameter), deep "
+             "(a Module: a submodule nested like inner, then z)")
     if model.count != 3 or not hasattr(model, "not_a_parameter"):
         raise AssertionError(f"Module {setup}: ordinary attributes must still be set "
                              "(end __setattr__ with super().__setattr__(name, value)).")
@@ -92,7 +105,8 @@ def test_Module(Module: type) -> None:
     if own != expected_own:
         raise AssertionError(f"Module {setup}: parameters(recurse=False) should give "
                              f"{expected_own}, got {own}.")
-    expected_all = ["first", "second", "inner.w", "inner.b", "deep.nested.w", "deep.nested.b"]
+    expected_all = ["first", "second", "inner.w", "inner.b", "inner.sub.v", "deep.z",
+                    "deep.nested.w", "deep.nested.b", "deep.nested.sub.v"]
     for attempt in ("the first", "a second"):
         got = _names(call(model.parameters, context="parameters()"), labels)
         if got != expected_all:
@@ -100,7 +114,7 @@ def test_Module(Module: type) -> None:
                                  f"{expected_all} (own parameters, then each submodule's, depth "
                                  f"first), got {got}.")
     other = call(Inner, 7.0, context="creating a second module")
-    if len(list(other.parameters())) != 2:
+    if len(list(other.parameters())) != 3:
         raise AssertionError("Module: a second instance sees another instance's parameters: "
                              "create _parameters and _modules in __init__ (on self), not in the "
                              "class body.")
@@ -124,16 +138,18 @@ def test_Linear(Linear: type) -> None:
             raise AssertionError(f"Linear(3, 4).{name} should be a Parameter, got "
                                  f"{type(param).__name__}.")
     params = list(layer.parameters())
-    if [id(p) for p in params] != [id(weight), id(bias)]:
-        raise AssertionError("Linear(3, 4).parameters() should give [weight, bias]: assign them "
-                             "as attributes of the module, in that order.")
-    big = call(Linear, 100, 300, context="creating Linear(100, 300)").weight.array
+    if sorted(id(p) for p in params) != sorted((id(weight), id(bias))):
+        raise AssertionError("Linear(3, 4).parameters() should give weight and bias: assign "
+                             "both as attributes of the module.")
+    big_layer = call(Linear, 100, 300, context="creating Linear(100, 300)")
     bound = 1 / math.sqrt(100)
-    if np.abs(big).max() > bound + 1e-12 or np.abs(big).max() < 0.95 * bound or \
-            abs(big.mean()) > 0.05 * bound:
-        raise AssertionError(f"Linear(100, 300).weight should be uniform in [-{bound:.3g}, "
-                             f"{bound:.3g}] (1/sqrt(in_features)); got values from "
-                             f"{big.min():.3g} to {big.max():.3g}, mean {big.mean():.3g}.")
+    for name, values in (("weight", big_layer.weight.array), ("bias", big_layer.bias.array)):
+        if np.abs(values).max() > bound + 1e-12 or np.abs(values).max() < 0.9 * bound or \
+                abs(values.mean()) > 0.1 * bound:
+            raise AssertionError(
+                f"Linear(100, 300).{name} should be uniform in [-{bound:.3g}, {bound:.3g}] "
+                f"(1/sqrt(in_features)); got values from {values.min():.3g} to "
+                f"{values.max():.3g}, mean {values.mean():.3g}.")
     rng = np.random.default_rng(20)
     x_value = rng.standard_normal((5, 3))
     x = env["Tensor"](x_value)
@@ -174,6 +190,13 @@ def test_cross_entropy(cross_entropy: Callable) -> None:
         got = call(cross_entropy, big, Tensor(np.array([0, 0])), context=f"on {what}")
     assert_array(tensor_like(got, what), np.array([0.0, 1000.0]),
                  f"{what} (exp(1000) overflows: subtract each row's maximum first)")
+    rows = Tensor(np.array([[1000.0, 999.0], [0.0, -1.0]]))
+    what = "cross_entropy on logits [[1000, 999], [0, -1]] with labels [0, 0]"
+    with np.errstate(all="ignore"):
+        got = call(cross_entropy, rows, Tensor(np.array([0, 0])), context=f"on {what}")
+    assert_array(tensor_like(got, what), np.full(2, math.log1p(math.exp(-1))),
+                 f"{what} (subtract each row's own maximum: one maximum for the whole batch "
+                 "still underflows the rows far below it)")
     rng = np.random.default_rng(21)
     values, classes = rng.standard_normal((6, 5)) * 3, rng.integers(0, 5, 6)
     logits = Tensor(values, requires_grad=True)
@@ -201,7 +224,11 @@ def test_NoGrad(NoGrad: type) -> None:
     original = mode.enabled
     try:
         mode.enabled = True
-        with call(NoGrad, context="creating NoGrad()"):
+        manager = call(NoGrad, context="creating NoGrad()")
+        if mode.enabled is not True:
+            raise AssertionError("NoGrad: creating NoGrad() already switched tracking off; do "
+                                 "it in __enter__, when the block starts.")
+        with manager:
             if mode.enabled is not False:
                 raise AssertionError("NoGrad: inside `with NoGrad():`, grad_mode.enabled should "
                                      "be False.")
