@@ -92,6 +92,17 @@ def call(fn: Callable, *args: Any, context: str = "", **kwargs: Any) -> Any:
         raise LearnerCodeError(f"Your `{name}` raised {type(err).__name__}{where}: {err}") from err
 
 
+def make_module(cls: Callable, *args: Any, **kwargs: Any) -> "t.nn.Module":
+    """cls(*args, **kwargs), which must be an nn.Module; errors say which call failed."""
+    what = f"{getattr(cls, '__name__', 'module')}({', '.join(map(repr, args))}" + \
+        "".join(f", {k}={v!r}" for k, v in kwargs.items()) + ")"
+    module = call(cls, *args, context=f"when building {what}", **kwargs)
+    if not isinstance(module, t.nn.Module):
+        raise AssertionError(f"{what} should be an nn.Module; got {type(module).__name__}. Does "
+                             "the class inherit from nn.Module and call super().__init__()?")
+    return module
+
+
 def assert_raises(make: Callable[[], Any], error: type[Exception], what: str,
                   must_mention: str | None = None, otherwise: str = "") -> None:
     """`make()` must raise `error` with a message (naming `must_mention`, if given).

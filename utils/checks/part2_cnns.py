@@ -21,17 +21,7 @@ from torch import Tensor, nn
 
 from solutions import part2_cnns as ref
 from utils.checks.assertions import (assert_close, assert_is_tensor, assert_raises, assert_shape,
-                                     call, forbidding, passed)
-
-
-def _make(cls: Callable, *args, **kwargs) -> nn.Module:
-    what = f"{getattr(cls, '__name__', 'module')}({', '.join(map(repr, args))}" + \
-        "".join(f", {k}={v!r}" for k, v in kwargs.items()) + ")"
-    module = call(cls, *args, context=f"when building {what}", **kwargs)
-    if not isinstance(module, nn.Module):
-        raise AssertionError(f"{what} should be an nn.Module; got {type(module).__name__}. Does "
-                             "the class inherit from nn.Module and call super().__init__()?")
-    return module
+                                     call, forbidding, make_module, passed)
 
 
 def _param_shapes(module: nn.Module) -> dict[str, tuple[int, ...]]:
@@ -71,7 +61,7 @@ def _assert_uniform(p: Tensor, bound: float, what: str) -> None:
 
 
 def test_ReLU(ReLU: Callable) -> None:
-    relu = _make(ReLU)
+    relu = make_module(ReLU)
     if list(relu.parameters()):
         raise AssertionError("ReLU should have no parameters.")
     gen = t.Generator().manual_seed(0)
@@ -88,16 +78,16 @@ def test_ReLU(ReLU: Callable) -> None:
 
 
 def test_Linear(Linear: Callable) -> None:
-    layer = _make(Linear, 10, 5)
+    layer = make_module(Linear, 10, 5)
     _assert_params(layer, {"weight": (5, 10), "bias": (5,)}, "Linear(10, 5)")
-    no_bias = _make(Linear, 10, 5, bias=False)
+    no_bias = make_module(Linear, 10, 5, bias=False)
     _assert_params(no_bias, {"weight": (5, 10)}, "Linear(10, 5, bias=False)")
     if getattr(no_bias, "bias", "missing") is not None:
         raise AssertionError("Linear(10, 5, bias=False) should set self.bias = None (as "
                              "nn.Linear does), so that code can test `layer.bias is None`.")
 
     t.manual_seed(0)
-    big = _make(Linear, 400, 300)
+    big = make_module(Linear, 400, 300)
     _assert_uniform(big.weight, 400 ** -0.5, "Linear(400, 300).weight")
     _assert_uniform(big.bias, 400 ** -0.5, "Linear(400, 300).bias")
 
@@ -115,21 +105,21 @@ def test_Flatten(Flatten: Callable) -> None:
     gen = t.Generator().manual_seed(2)
     x = t.randn(2, 3, 4, 5, generator=gen)
     for start, end in [(1, -1), (0, -1), (1, 2), (-3, -2), (2, 2), (0, 0), (-2, -1)]:
-        got = call(_make(Flatten, start, end), x, context=f"with start_dim={start}, end_dim={end}")
+        got = call(make_module(Flatten, start, end), x, context=f"with start_dim={start}, end_dim={end}")
         expected = nn.Flatten(start, end)(x)
         what = f"Flatten({start}, {end}) on an input of shape (2, 3, 4, 5)"
         got = assert_is_tensor(got, what)
         assert_shape(got, tuple(expected.shape), what)
         assert_close(got, expected, what, atol=0, rtol=0)
     transposed = x.transpose(1, 3)  # not contiguous: view() cannot flatten it
-    got = call(_make(Flatten), transposed, context="on a non-contiguous (transposed) input")
+    got = call(make_module(Flatten), transposed, context="on a non-contiguous (transposed) input")
     assert_close(got, nn.Flatten()(transposed), "Flatten() on a non-contiguous input", atol=0,
                  rtol=0)
     passed("test_Flatten")
 
 
 def test_SimpleMLP(SimpleMLP: Callable) -> None:
-    mlp = _make(SimpleMLP)
+    mlp = make_module(SimpleMLP)
     children = dict(mlp.named_children())
     for name in ("flatten", "linear1", "relu", "linear2"):
         if name not in children:
@@ -260,7 +250,7 @@ def test_train(train: Callable) -> None:
 
 def test_Conv2d(Conv2d: Callable) -> None:
     t.manual_seed(0)
-    conv = _make(Conv2d, 16, 32, 5)
+    conv = make_module(Conv2d, 16, 32, 5)
     _assert_params(conv, {"weight": (32, 16, 5, 5)}, "Conv2d(16, 32, 5)")
     _assert_uniform(conv.weight, (16 * 25) ** -0.5, "Conv2d(16, 32, 5).weight")
     gen = t.Generator().manual_seed(4)
@@ -270,14 +260,14 @@ def test_Conv2d(Conv2d: Callable) -> None:
     ]
     for cin, cout, k, stride, padding, shape in configs:
         what = f"Conv2d({cin}, {cout}, {k}, stride={stride}, padding={padding})"
-        module = _make(Conv2d, cin, cout, k, stride=stride, padding=padding)
+        module = make_module(Conv2d, cin, cout, k, stride=stride, padding=padding)
         _assert_params(module, {"weight": (cout, cin, k, k)}, what)
         x = t.randn(shape, generator=gen)
         expected = F.conv2d(x, module.weight, stride=stride, padding=padding)
         got = call(module, x, context=f"on {what} with an input of shape {shape}")
         assert_close(got, expected, f"{what} on an input of shape {shape}", atol=1e-4)
     x = t.randn(2, 9, 9, 3, generator=gen).permute(0, 3, 1, 2)  # non-contiguous
-    module = _make(Conv2d, 3, 4, 3, padding=1)
+    module = make_module(Conv2d, 3, 4, 3, padding=1)
     assert_close(call(module, x, context="on a non-contiguous input"),
                  F.conv2d(x, module.weight, padding=1), "Conv2d on a non-contiguous input",
                  atol=1e-4)
@@ -289,7 +279,7 @@ def test_MaxPool2d(MaxPool2d: Callable) -> None:
     x = t.randn(2, 3, 11, 8, generator=gen) - 3.0  # mostly negative: padding must not win
     for kernel, stride, padding in [(2, None, 0), (3, 2, 1), (3, 1, 1), (2, 2, 1), (4, 3, 2)]:
         what = f"MaxPool2d({kernel}, stride={stride}, padding={padding})"
-        pool = _make(MaxPool2d, kernel, stride=stride, padding=padding)
+        pool = make_module(MaxPool2d, kernel, stride=stride, padding=padding)
         if list(pool.parameters()):
             raise AssertionError(f"{what} should have no parameters.")
         expected = F.max_pool2d(x, kernel, stride=stride if stride is not None else kernel,
@@ -301,7 +291,7 @@ def test_MaxPool2d(MaxPool2d: Callable) -> None:
 
 
 def test_ConvNet(ConvNet: Callable) -> None:
-    net = _make(ConvNet)
+    net = make_module(ConvNet)
     expected = {"conv1.weight": (32, 1, 3, 3), "conv2.weight": (64, 32, 3, 3),
                 "fc1.weight": (128, 3136), "fc1.bias": (128,), "fc2.weight": (10, 128),
                 "fc2.bias": (10,)}
@@ -327,7 +317,7 @@ def test_ConvNet(ConvNet: Callable) -> None:
 
 def _bn_pair(BatchNorm2d: Callable, channels: int, momentum: float = 0.1,
              eps: float = 1e-5) -> tuple[nn.Module, nn.BatchNorm2d]:
-    mine = _make(BatchNorm2d, channels, eps=eps, momentum=momentum)
+    mine = make_module(BatchNorm2d, channels, eps=eps, momentum=momentum)
     theirs = nn.BatchNorm2d(channels, eps=eps, momentum=momentum)
     gen = t.Generator().manual_seed(7)
     with t.no_grad():  # non-trivial affine parameters, the same in both
@@ -339,7 +329,7 @@ def _bn_pair(BatchNorm2d: Callable, channels: int, momentum: float = 0.1,
 
 
 def test_BatchNorm2d(BatchNorm2d: Callable) -> None:
-    bn = _make(BatchNorm2d, 3)
+    bn = make_module(BatchNorm2d, 3)
     _assert_params(bn, {"weight": (3,), "bias": (3,)}, "BatchNorm2d(3)")
     buffers = dict(bn.named_buffers())
     for name, expected in (("running_mean", t.zeros(3)), ("running_var", t.ones(3)),
@@ -388,14 +378,14 @@ def test_BatchNorm2d(BatchNorm2d: Callable) -> None:
 
 def test_AveragePool(AveragePool: Callable) -> None:
     x = t.randn(2, 3, 5, 7, generator=t.Generator().manual_seed(9))
-    got = call(_make(AveragePool), x, context="on an input of shape (2, 3, 5, 7)")
+    got = call(make_module(AveragePool), x, context="on an input of shape (2, 3, 5, 7)")
     assert_close(got, x.mean(dim=(2, 3)), "AveragePool on an input of shape (2, 3, 5, 7)")
     passed("test_AveragePool")
 
 
 def test_Sequential(Sequential: Callable) -> None:
     layers = [nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2)]
-    seq = _make(Sequential, *layers)
+    seq = make_module(Sequential, *layers)
     names = [name for name, _ in seq.named_children()]
     if names != ["0", "1", "2"]:
         raise AssertionError(f"Sequential should name its modules '0', '1', '2'; got {names}.")
@@ -453,7 +443,7 @@ def test_ResidualBlock(ResidualBlock: Callable) -> None:
     for in_feats, out_feats, stride, shape in ((4, 4, 1, (2, 4, 8, 8)), (4, 6, 2, (2, 4, 9, 7)),
                                                (3, 5, 1, (1, 3, 6, 6))):
         what = f"ResidualBlock({in_feats}, {out_feats}, first_stride={stride})"
-        mine = _make(ResidualBlock, in_feats, out_feats, first_stride=stride)
+        mine = make_module(ResidualBlock, in_feats, out_feats, first_stride=stride)
         reference = ref.ResidualBlock(in_feats, out_feats, stride)
         _assert_same_architecture(mine, reference, what)
         _same_outputs(mine, reference, t.randn(shape, generator=gen), what)
@@ -464,7 +454,7 @@ def test_BlockGroup(BlockGroup: Callable) -> None:
     gen = t.Generator().manual_seed(12)
     for n, in_feats, out_feats, stride in ((1, 4, 4, 1), (3, 4, 8, 2), (2, 5, 5, 1)):
         what = f"BlockGroup({n}, {in_feats}, {out_feats}, first_stride={stride})"
-        mine = _make(BlockGroup, n, in_feats, out_feats, first_stride=stride)
+        mine = make_module(BlockGroup, n, in_feats, out_feats, first_stride=stride)
         reference = ref.BlockGroup(n, in_feats, out_feats, stride)
         _assert_same_architecture(mine, reference, what)
         _same_outputs(mine, reference, t.randn(2, in_feats, 8, 8, generator=gen), what)
@@ -476,12 +466,12 @@ def test_ResNet34(ResNet34: Callable) -> None:
     small = dict(n_blocks_per_group=(1, 2), out_features_per_group=(8, 16),
                  first_strides_per_group=(1, 2), n_classes=5)
     what = "ResNet34 with two small groups (1 and 2 blocks of 8 and 16 features), 5 classes"
-    mine = _make(ResNet34, **small)
+    mine = make_module(ResNet34, **small)
     reference = ref.ResNet34(**small)
     _assert_same_architecture(mine, reference, what)
     _same_outputs(mine, reference, t.randn(2, 3, 32, 32, generator=gen), what)
 
-    full = _make(ResNet34)
+    full = make_module(ResNet34)
     reference = ref.ResNet34()
     _assert_same_architecture(full, reference, "ResNet34()")
     full.load_state_dict(reference.state_dict(), strict=True)  # torchvision's weights would too

@@ -68,16 +68,9 @@ def _load_chapter(stem: str) -> Chapter:
     return importlib.import_module(f"utils.registry.{stem}").CHAPTER
 
 
-_COMING_SOON = (
-    Chapter("part5_vaes_gans", 5, "VAEs & GANs",
-            "Autoencoders, variational autoencoders and DCGANs, with a latent space to explore.",
-            available=False),
-)
-
 CHAPTERS: tuple[Chapter, ...] = (
     *(_load_chapter(stem) for stem in ("part1_ray_tracing", "part2_cnns", "part3_optimization",
-                                       "part4_backprop")),
-    *_COMING_SOON,
+                                       "part4_backprop", "part5_vaes_gans")),
 )
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ch in CHAPTERS for ex in ch.exercises}
 

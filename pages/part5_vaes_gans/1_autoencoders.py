@@ -1,0 +1,109 @@
+import streamlit as st
+
+from utils.demo_models import VAE_BETA
+from utils.figures import part5_vaes_gans as figures
+from utils.widgets import chapter_header, exercise
+
+STEM = "part5_vaes_gans"
+chapter_header(STEM, "autoencoders")
+
+st.markdown(
+    r"""
+An autoencoder is two networks trained as one. The **encoder** maps an image $x$ to a short
+vector $z$ (the **latent** code); the **decoder** maps $z$ back to an image $\hat x$. Training
+minimises the reconstruction error $\lVert \hat x - x \rVert^2$, and nothing else: no labels.
+
+The squeeze is the point. With $z$ of size 2 for a 784-pixel image, the encoder can't copy
+the pixels through; it has to find the two numbers that best summarise a digit, and the decoder
+has to learn what digits look like to draw one back from them.
+
+Our encoder is a small CNN: two convolutions with stride 2 take $28 \times 28$ down to
+$7 \times 7$ (with 32 channels), then two linear layers go down to the latent size. The decoder
+mirrors it, with **transposed convolutions** to go back up: where a stride-2 convolution halves
+the size, a stride-2 transposed convolution doubles it. (You will write one from scratch in the
+bonus section; here `nn.ConvTranspose2d` does it.)
+"""
+)
+exercise(f"{STEM}.Autoencoder")
+exercise(f"{STEM}.ae_training_step")
+
+st.subheader("What an autoencoder with two numbers makes of digits")
+images, labels, source = figures.test_set()
+kind = st.radio("Model", list(figures.KINDS), format_func=figures.KINDS.get, horizontal=True,
+                key="p5_recon_kind")
+st.plotly_chart(figures.reconstructions(kind), width="stretch", theme=None)
+st.caption(f"Test images from {source}. Both models have a 2-D latent space and were trained by "
+           "`python -m utils.demo_models` (20 epochs, seed 0).")
+
+st.header("From autoencoder to VAE")
+st.markdown(
+    r"""
+Plot where the autoencoder puts each test digit (left, below) and two problems show. The digits
+land in streaks and clumps with empty space between them, and nothing in the training said what
+the decoder should draw at an empty point: there, it draws nonsense. And the scale is arbitrary:
+the points could sit anywhere, so there is no natural place to sample a new digit from.
+
+A **variational** autoencoder fixes both by making the encoder uncertain. For each image it
+outputs a Gaussian, a mean $\mu$ and a standard deviation $\sigma$ per latent dimension, and the
+decoder sees a **sample** $z$ from it. Nearby points must then decode to similar images (any of
+them may be drawn), which fills the gaps. A second loss term keeps every Gaussian close to the
+standard normal $N(0, 1)$:
+
+$$
+\mathcal{L} = \lVert \hat x - x \rVert^2 + \beta \, D_{KL}\big(N(\mu, \sigma^2) \,\|\, N(0, 1)\big),
+\qquad D_{KL} = \tfrac12\left(\mu^2 + \sigma^2 - 1\right) - \log \sigma .
+$$
+
+The KL term pulls all the codes towards the origin and stops $\sigma$ from shrinking to 0 (which
+would turn the VAE back into an autoencoder). After training, sampling $z \sim N(0, 1)$ and
+decoding gives new digits.
+
+One trick makes this trainable: **reparameterisation**. Sampling is not differentiable, but
+$z = \mu + \sigma \epsilon$ with $\epsilon \sim N(0, 1)$ drawn separately is the same
+distribution, and it is an ordinary function of $\mu$ and $\sigma$: gradients flow through it.
+The encoder predicts $\log \sigma$ rather than $\sigma$ so that any real number it outputs is
+valid.
+"""
+)
+exercise(f"{STEM}.VAE")
+exercise(f"{STEM}.kl_divergence")
+exercise(f"{STEM}.vae_training_step")
+st.markdown(
+    rf"""
+**How big should $\beta$ be?** Our reconstruction loss is a *mean* over 784 pixels, so it is
+small (about 0.02), while the KL is a mean over just 2 latent dimensions. With $\beta = 0.1$,
+keeping $\sigma = 1$ and $\mu = 0$ everywhere (KL = 0) costs less than anything the latent code
+could buy in reconstruction: the encoder gives up and every image gets the same code (this is
+called **posterior collapse**). The demo VAE uses $\beta = {VAE_BETA}$.
+"""
+)
+
+st.header("The latent space")
+st.markdown(
+    r"""
+Each point is a test digit, placed at its code ($z$ for the autoencoder, $\mu$ for the VAE) and
+coloured by its label, which the models never saw. Similar digits still end up together: the
+latent space has learned the classes on its own. Compare how the two models use the space.
+"""
+)
+st.plotly_chart(figures.latent_scatter(), width="stretch")
+
+st.subheader("Walk through it")
+st.markdown(
+    r"""
+Move through the latent plane and watch the decoder draw. Where the VAE's points are, you see
+digits; between two clusters, one digit morphs into the other. Try the same with the
+autoencoder, and go outside its points.
+"""
+)
+left, right = st.columns([1, 1])
+with left:
+    explorer = st.radio("Decoder", list(figures.KINDS), format_func=figures.KINDS.get,
+                        horizontal=True, key="p5_explorer_kind", index=1)
+    z1 = st.slider("z₁", -3.0, 3.0, 0.0, 0.05, key="p5_z1")
+    z2 = st.slider("z₂", -3.0, 3.0, 0.0, 0.05, key="p5_z2")
+with right:
+    st.plotly_chart(figures.decoded_image(explorer, z1, z2), theme=None,
+                    config={"staticPlot": True})
+with st.expander("The whole plane at once"):
+    st.plotly_chart(figures.decoded_grid(explorer), width="stretch", theme=None)

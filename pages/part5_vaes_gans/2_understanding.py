@@ -1,0 +1,37 @@
+from utils.widgets import chapter_header, question
+
+STEM = "part5_vaes_gans"
+chapter_header(STEM, "understanding")
+
+question(
+    "Why can't an autoencoder with a 2-D latent space reconstruct digits perfectly?",
+    "Two numbers can't hold everything about 784 pixels. The encoder keeps what reduces the error "
+    "most (which digit, its slant, its thickness) and the decoder draws a typical digit with "
+    "those properties: reconstructions come out blurred towards an average.",
+)
+question(
+    "Why does decoding a random point work for a VAE but not for an autoencoder?",
+    "Nothing trains an autoencoder's decoder on points between or away from the codes of real "
+    "images, so what it draws there is arbitrary. A VAE's decoder sees samples from a Gaussian "
+    "around every code, and the KL term keeps those Gaussians overlapping near N(0, 1): the "
+    "whole region you would sample from has been trained on.",
+)
+question(
+    "What would go wrong with `z = mu + logsigma * t.randn_like(mu)`?",
+    "It treats log(sigma) as the standard deviation: the spread would be negative or tiny where "
+    "it should be large, the KL term (which assumes sigma = exp(logsigma)) would no longer "
+    "describe the distribution actually sampled, and the two would pull the encoder in "
+    "inconsistent directions.",
+)
+question(
+    "Why predict log(sigma) instead of sigma?",
+    "A standard deviation must be positive, but a linear layer outputs any real number. "
+    "exp(log sigma) is positive for every output, with no clipping and no dead region; it also "
+    "makes the KL term's -log(sigma) simply minus the output.",
+)
+question(
+    "What is posterior collapse, and what does beta have to do with it?",
+    "The encoder outputs mu = 0 and sigma = 1 for every image, so the KL term is 0 and the "
+    "decoder ignores z, drawing one average digit. It happens when beta times the KL outweighs "
+    "what the code saves in reconstruction, e.g. a large beta with a per-pixel mean MSE.",
+)

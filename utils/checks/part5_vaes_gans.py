@@ -1,0 +1,245 @@
+"""Checks for chapter 5 (VAEs & GANs). Use from a local file or notebook:
+
+    from utils.checks import part5_vaes_gans as tests
+    tests.test_Autoencoder(Autoencoder)
+
+Architectures are compared with the reference for several sizes: state-dict keys and shapes,
+then the reference's weights are loaded into your model and every layer's output is compared,
+so a message can say which layer differs. The reparameterisation is checked by the statistics of
+many samples and by where its gradients go; the KL term against the closed form and
+torch.distributions; training steps by exact losses and parameters after seeded steps.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Callable
+
+import torch as t
+from torch import Tensor, nn
+
+from solutions import part5_vaes_gans as ref
+from utils.checks.assertions import assert_close, assert_is_tensor, assert_shape, call, \
+    make_module, passed
+
+
+def _images(n: int, seed: int) -> Tensor:
+    return t.rand(n, 1, 28, 28, generator=t.Generator().manual_seed(seed))
+
+
+def _same_parameters(model: nn.Module, reference: nn.Module, what: str) -> None:
+    """Same state-dict keys with the same shapes; then load the reference's values."""
+    got = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    expected = {k: tuple(v.shape) for k, v in reference.state_dict().items()}
+    missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+    if missing or extra:
+        raise AssertionError(
+            f"{what}: the layers don't match the reference's. Missing state-dict keys: "
+            f"{missing or 'none'}; unexpected: {extra or 'none'}. Build the nn.Sequential with "
+            "exactly the layers of the docstring, in that order (ReLU, Flatten and Unflatten "
+            "count as layers: they take an index too).")
+    for key, shape in expected.items():
+        if got[key] != shape:
+            raise AssertionError(f"{what}: `{key}` has shape {got[key]}, the reference's "
+                                 f"{shape}. Check that layer's sizes.")
+    model.load_state_dict(reference.state_dict())
+
+
+def _same_layers(mine: nn.Module, theirs: nn.Module, x: Tensor, what: str) -> Tensor:
+    """Run two nn.Sequentials side by side and name the first layer whose output differs."""
+    if not isinstance(mine, nn.Sequential):
+        out = call(mine, x, context=f"running {what}")
+        assert_close(out, theirs(x), what)
+        return out
+    for i, (layer, expected_layer) in enumerate(zip(mine, theirs)):
+        label = f"{what}, layer {i} ({type(layer).__name__})"
+        got = call(layer, x, context=f"in {label}")
+        x = expected_layer(x)
+        assert_is_tensor(got, label)
+        if tuple(got.shape) != tuple(x.shape):
+            raise AssertionError(f"{label}: output shape {tuple(got.shape)}, expected "
+                                 f"{tuple(x.shape)} (the reference's {type(expected_layer).__name__})."
+                                 " Check kernel size, stride and padding.")
+        assert_close(got, x, f"{label}, with the reference's weights loaded")
+    return x
+
+
+_SIZES = ((5, 128), (2, 32), (3, 17))  # (latent_dim_size, hidden_dim_size)
+
+
+def test_Autoencoder(Autoencoder: type) -> None:
+    for latent, hidden in _SIZES:
+        what = f"Autoencoder({latent}, {hidden})"
+        t.manual_seed(0)
+        expected = ref.Autoencoder(latent, hidden)
+        model = make_module(Autoencoder, latent, hidden)
+        for part in ("encoder", "decoder"):
+            if not isinstance(getattr(model, part, None), nn.Module):
+                raise AssertionError(f"{what}: needs an attribute `{part}` (an nn.Sequential).")
+        _same_parameters(model, expected, what)
+        x = _images(4, latent)
+        with t.no_grad():
+            z = _same_layers(model.encoder, expected.encoder, x, f"{what}.encoder")
+            assert_shape(z, (4, latent), f"{what}.encoder on 4 images")
+            _same_layers(model.decoder, expected.decoder, z, f"{what}.decoder")
+            out = call(model, x, context=f"running {what} on 4 images")
+            assert_close(out, expected(x), f"{what}(x), with the reference's weights loaded")
+    passed("test_Autoencoder")
+
+
+def test_ae_training_step(ae_training_step: Callable) -> None:
+    t.manual_seed(1)
+    model = ref.Autoencoder(3, 32)
+    expected_model = copy.deepcopy(model)
+    optimizer = t.optim.Adam(model.parameters(), lr=1e-3)
+    expected_optimizer = t.optim.Adam(expected_model.parameters(), lr=1e-3)
+    img = _images(8, 1)
+    losses = []
+    for step in range(1, 4):
+        what = f"ae_training_step, step {step} on a batch of 8 images (Adam, lr 1e-3)"
+        got = call(ae_training_step, model, optimizer, img, context=f"in {what}")
+        expected = ref.ae_training_step(expected_model, expected_optimizer, img)
+        if not isinstance(got, float):
+            raise AssertionError(f"{what}: return the loss as a Python float (loss.item()), "
+                                 f"got {type(got).__name__}.")
+        if not math.isclose(got, expected, rel_tol=1e-4):
+            raise AssertionError(f"{what}: loss {got:.6g}, expected {expected:.6g} (the mean "
+                                 "squared error between model(img) and img)."
+                                 + (" Was it measured before this step's update?"
+                                    if step > 1 else ""))
+        for (name, p), q in zip(model.named_parameters(), expected_model.parameters()):
+            assert_close(p, q, f"{what}: parameter {name} after the step (zero the gradients, "
+                         "backward, then step)", atol=1e-6)
+        losses.append(got)
+    for _ in range(30):
+        losses.append(ae_training_step(model, optimizer, img))
+    if not losses[-1] < 0.8 * losses[0]:
+        raise AssertionError(f"ae_training_step: 33 steps on one batch should bring the loss "
+                             f"down; it went from {losses[0]:.4g} to {losses[-1]:.4g}.")
+    passed("test_ae_training_step")
+
+
+def test_VAE(VAE: type) -> None:
+    for latent, hidden in _SIZES[:2]:
+        what = f"VAE({latent}, {hidden})"
+        t.manual_seed(0)
+        expected = ref.VAE(latent, hidden)
+        model = make_module(VAE, latent, hidden)
+        _same_parameters(model, expected, what)
+        x = _images(4, latent)
+        with t.no_grad():
+            _same_layers(model.encoder, expected.encoder, x, f"{what}.encoder")
+            _same_layers(model.decoder, expected.decoder, t.randn(4, latent), f"{what}.decoder")
+        sample = call(model.sample_latent_vector, x, context=f"in {what}.sample_latent_vector")
+        if not (isinstance(sample, tuple) and len(sample) == 3):
+            raise AssertionError(f"{what}.sample_latent_vector should return (z, mu, logsigma).")
+        z, mu, logsigma = sample
+        _, expected_mu, expected_logsigma = expected.sample_latent_vector(x)
+        for name, got, want in (("mu", mu, expected_mu), ("logsigma", logsigma,
+                                                         expected_logsigma)):
+            assert_close(got, want.detach(), f"{what}.sample_latent_vector: {name} (mu is the "
+                         f"encoder's first {latent} outputs of each image, logsigma the last "
+                         f"{latent})")
+        assert_shape(z, (4, latent), f"{what}.sample_latent_vector: z")
+        _check_reparameterisation(model, what, latent)
+        t.manual_seed(5)
+        out = call(model, x, context=f"running {what} on 4 images")
+        if not (isinstance(out, tuple) and len(out) == 3):
+            raise AssertionError(f"{what}(x) should return (reconstruction, mu, logsigma).")
+        t.manual_seed(5)
+        z, _, _ = model.sample_latent_vector(x)
+        assert_close(out[0], model.decoder(z), f"{what}(x): the reconstruction should be "
+                     "decoder(z) for the z that sample_latent_vector draws")
+    passed("test_VAE")
+
+
+def _check_reparameterisation(model: nn.Module, what: str, latent: int) -> None:
+    """z over many draws for one image: mean mu, standard deviation exp(logsigma); and
+    gradients from z reach both halves of the encoder's last layer."""
+    n = 4000
+    x = _images(1, 99).expand(n, 1, 28, 28)
+    t.manual_seed(3)
+    model.zero_grad()
+    z, mu, logsigma = model.sample_latent_vector(x)
+    mean, std = z.detach().mean(0), z.detach().std(0)
+    sigma = logsigma.detach()[0].exp()
+    if not t.allclose(mean, mu.detach()[0], atol=5 * sigma.max().item() / math.sqrt(n)):
+        raise AssertionError(f"{what}.sample_latent_vector: over {n} draws for one image, z "
+                             f"should average to mu = {mu[0].tolist()}; got {mean.tolist()}.")
+    if not t.allclose(std, sigma, rtol=0.1):
+        raise AssertionError(f"{what}.sample_latent_vector: over {n} draws for one image, z's "
+                             f"standard deviation should be sigma = exp(logsigma) = "
+                             f"{sigma.tolist()}; got {std.tolist()}. z = mu + exp(logsigma) * "
+                             "eps, with eps from t.randn_like(mu).")
+    z.sum().backward()
+    last = [m for m in model.encoder.modules() if isinstance(m, nn.Linear)][-1]
+    grad = last.weight.grad
+    if grad is None:
+        raise AssertionError(f"{what}.sample_latent_vector: no gradient reaches the encoder from "
+                             "z. Build z from mu and logsigma with tensor operations.")
+    for half, rows in (("mu", grad[:latent]), ("logsigma", grad[latent:])):
+        if rows.abs().sum() == 0:
+            raise AssertionError(f"{what}.sample_latent_vector: no gradient reaches {half} "
+                                 "through z; don't detach it (the reparameterisation exists so "
+                                 "that it does).")
+
+
+def test_kl_divergence(kl_divergence: Callable) -> None:
+    for mu, logsigma, expected, text in (
+            (0.0, 0.0, 0.0, "mu = 0, sigma = 1 (the prior itself)"),
+            (1.0, 0.0, 0.5, "mu = 1, sigma = 1"),
+            (0.0, math.log(2), 1.5 - math.log(2), "mu = 0, sigma = 2")):
+        what = f"kl_divergence with {text}"
+        got = call(kl_divergence, t.tensor([[mu]]), t.tensor([[logsigma]]), context=what)
+        got = assert_is_tensor(got, what)
+        if got.dim() != 0:
+            raise AssertionError(f"{what}: return a scalar (the mean), got shape "
+                                 f"{tuple(got.shape)}.")
+        assert_close(got, t.tensor(expected), f"{what}: KL should be {expected:.4g}")
+    gen = t.Generator().manual_seed(4)
+    mu = t.randn(6, 5, generator=gen, dtype=t.float64).requires_grad_()
+    logsigma = (t.randn(6, 5, generator=gen, dtype=t.float64) * 0.5).requires_grad_()
+    what = "kl_divergence on random mu, logsigma of shape (6, 5)"
+    got = assert_is_tensor(call(kl_divergence, mu, logsigma, context=what), what)
+    prior = t.distributions.Normal(t.zeros(6, 5, dtype=t.float64), 1.0)
+    expected = t.distributions.kl_divergence(t.distributions.Normal(mu, logsigma.exp()),
+                                             prior).mean()
+    assert_close(got, expected.detach(), f"{what}, compared with torch.distributions (averaged "
+                 "over the batch and the latent dimensions)")
+    got.backward()
+    n = mu.numel()
+    assert_close(mu.grad, (mu / n).detach(), f"{what}: the gradient for mu")
+    assert_close(logsigma.grad, ((t.exp(2 * logsigma) - 1) / n).detach(),
+                 f"{what}: the gradient for logsigma")
+    passed("test_kl_divergence")
+
+
+def test_vae_training_step(vae_training_step: Callable) -> None:
+    t.manual_seed(2)
+    model = ref.VAE(3, 32)
+    expected_model = copy.deepcopy(model)
+    optimizer = t.optim.Adam(model.parameters(), lr=1e-3)
+    expected_optimizer = t.optim.Adam(expected_model.parameters(), lr=1e-3)
+    img = _images(8, 2)
+    for step, beta in ((1, 0.1), (2, 0.5), (3, 0.5)):
+        what = (f"vae_training_step, step {step} on a batch of 8 images with beta_kl={beta} "
+                "(Adam, lr 1e-3)")
+        t.manual_seed(10 + step)  # the same noise eps for yours and the reference
+        got = call(vae_training_step, model, optimizer, img, beta_kl=beta,
+                   context=f"in {what}")
+        t.manual_seed(10 + step)
+        expected = ref.vae_training_step(expected_model, expected_optimizer, img, beta_kl=beta)
+        if not (isinstance(got, tuple) and len(got) == 2 and
+                all(isinstance(v, float) for v in got)):
+            raise AssertionError(f"{what}: return (reconstruction loss, KL) as two floats, got "
+                                 f"{got!r}.")
+        for name, value, want in zip(("reconstruction loss", "KL divergence"), got, expected):
+            if not math.isclose(value, want, rel_tol=1e-4, abs_tol=1e-7):
+                raise AssertionError(f"{what}: {name} {value:.6g}, expected {want:.6g}. (The KL "
+                                     "is reported without beta_kl; the loss minimised is "
+                                     "MSE + beta_kl * KL.)")
+        for (name, p), q in zip(model.named_parameters(), expected_model.parameters()):
+            assert_close(p, q, f"{what}: parameter {name} after the step (the loss is MSE + "
+                         "beta_kl * KL; zero the gradients, backward, then step)", atol=1e-6)
+    passed("test_vae_training_step")

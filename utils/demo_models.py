@@ -1,0 +1,84 @@
+"""Chapter 5's demo models: small autoencoders trained by our own code, with a seed, and kept
+in assets/ so that a page shows them at once. `python -m utils.demo_models` retrains and saves
+them (on MNIST when it is on disk, else the offline digits); a missing file is retrained on the
+offline digits at first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import time
+from pathlib import Path
+from typing import Callable
+
+import torch as t
+from torch import nn
+
+from solutions import part5_vaes_gans as sol
+from utils.site_config import ROOT
+
+ASSETS = ROOT / "assets" / "part5_vaes_gans"
+LATENT, HIDDEN = 2, 64  # two latent dimensions: a plane the page can show and explore
+VAE_BETA = 0.002  # with a per-pixel mean MSE, a larger beta lets the KL term win (see the page)
+
+# kind -> (model factory, training step, epochs)
+DEMO_MODELS: dict[str, tuple[Callable[[], nn.Module], Callable, int]] = {
+    "autoencoder": (lambda: sol.Autoencoder(LATENT, HIDDEN), sol.ae_training_step, 20),
+    "vae": (lambda: sol.VAE(LATENT, HIDDEN),
+            functools.partial(sol.vae_training_step, beta_kl=VAE_BETA), 20),
+}
+
+
+def train_demo_model(kind: str, images: t.Tensor, epochs: int | None = None, seed: int = 0,
+                     on_epoch: Callable[[int, list], None] | None = None) -> nn.Module:
+    make, step, default_epochs = DEMO_MODELS[kind]
+    t.manual_seed(seed)
+    model = make()
+    sol.train_generative(model, step, images, epochs=epochs or default_epochs, seed=seed,
+                         on_epoch=on_epoch)
+    return model.eval()
+
+
+def asset_path(kind: str) -> Path:
+    return ASSETS / f"{kind}.pt"
+
+
+def load_demo_model(kind: str) -> nn.Module:
+    """The saved model (float16 on disk), or one trained now on the offline digits."""
+    make, _, _ = DEMO_MODELS[kind]
+    path = asset_path(kind)
+    if path.exists():
+        model = make()
+        state = t.load(path, map_location="cpu", weights_only=True)
+        model.load_state_dict({k: v.float() for k, v in state.items()})
+        return model.eval()
+    from utils.data import offline_digits
+
+    return train_demo_model(kind, offline_digits().train_images)
+
+
+def save(model: nn.Module, kind: str) -> Path:
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    path = asset_path(kind)
+    t.save({k: v.half() for k, v in model.state_dict().items()}, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kinds", nargs="*", default=list(DEMO_MODELS))
+    args = parser.parse_args(argv)
+    from utils.data import get_mnist
+
+    data = get_mnist(allow_download=False)
+    print(f"training on {data.source}: {len(data.train_images)} images")
+    for kind in args.kinds:
+        started = time.perf_counter()
+        model = train_demo_model(kind, data.train_images, on_epoch=lambda e, h: print(
+            f"  {kind} epoch {e + 1}: last step {h[-1]}", flush=True))
+        print(f"{kind}: {time.perf_counter() - started:.1f} s -> {save(model, kind)}")
+
+
+if __name__ == "__main__":
+    main()

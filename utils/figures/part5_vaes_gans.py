@@ -1,0 +1,111 @@
+"""Chapter 5's figures: reconstructions, the latent plane, and images decoded from it."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+import torch as t
+from plotly.subplots import make_subplots
+
+from utils.demo_models import load_demo_model
+from utils.data import get_mnist
+
+KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
+
+
+@st.cache_resource(show_spinner="Loading the demo models…")
+def demo_model(kind: str) -> t.nn.Module:
+    return load_demo_model(kind)
+
+
+@st.cache_resource
+def test_set(n: int = 1000) -> tuple[t.Tensor, t.Tensor, str]:
+    data = get_mnist(allow_download=False)
+    return data.test_images[:n], data.test_labels[:n], data.source
+
+
+def encode(model: t.nn.Module, images: t.Tensor) -> t.Tensor:
+    """The latent point of each image: z for the autoencoder, the mean mu for the VAE."""
+    with t.no_grad():
+        if hasattr(model, "sample_latent_vector"):
+            return model.sample_latent_vector(images)[1]
+        return model.encoder(images)
+
+
+def decode(model: t.nn.Module, z: t.Tensor) -> np.ndarray:
+    with t.no_grad():
+        return model.decoder(z).clamp(0, 1)[:, 0].numpy()
+
+
+def _image_row(fig: go.Figure, images: np.ndarray, row: int) -> None:
+    for i, image in enumerate(images):
+        fig.add_trace(go.Heatmap(z=image[::-1], colorscale="gray", zmin=0, zmax=1,
+                                 showscale=False), row=row, col=i + 1)
+
+
+@st.cache_data
+def reconstructions(kind: str, n: int = 8) -> go.Figure:
+    """Test digits (top) and what the model makes of them (bottom)."""
+    model = demo_model(kind)
+    images, _, _ = test_set()
+    inputs = images[:n]
+    outputs = decode(model, encode(model, inputs))
+    fig = make_subplots(rows=2, cols=n, horizontal_spacing=0.01, vertical_spacing=0.04,
+                        row_titles=["input", "output"])
+    _image_row(fig, inputs[:, 0].numpy(), 1)
+    _image_row(fig, outputs, 2)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(height=260, margin={"l": 0, "r": 30, "t": 10, "b": 0})
+    return fig
+
+
+@st.cache_data
+def latent_scatter() -> go.Figure:
+    """Where each test digit lands in the 2-D latent plane, for both models side by side."""
+    images, labels, _ = test_set()
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[f"{KINDS[k]}: latent points"
+                                                         for k in KINDS])
+    for col, kind in enumerate(KINDS, start=1):
+        z = encode(demo_model(kind), images).numpy()
+        for digit in range(10):
+            chosen = labels.numpy() == digit
+            fig.add_trace(go.Scattergl(
+                x=z[chosen, 0], y=z[chosen, 1], mode="markers", name=str(digit),
+                legendgroup=str(digit), showlegend=col == 1,
+                marker={"size": 4, "color": _DIGIT_COLOURS[digit]}), row=1, col=col)
+    fig.update_layout(height=420, legend_title_text="digit",
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+_DIGIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                  "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def decoded_image(kind: str, z1: float, z2: float) -> go.Figure:
+    """The decoder's image for one latent point (fast: one small forward pass)."""
+    image = decode(demo_model(kind), t.tensor([[z1, z2]], dtype=t.float32))[0]
+    fig = go.Figure(go.Heatmap(z=image[::-1], colorscale="gray", zmin=0, zmax=1,
+                               showscale=False))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(height=260, width=260, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    return fig
+
+
+@st.cache_data
+def decoded_grid(kind: str, extent: float = 2.5, steps: int = 11) -> go.Figure:
+    """The decoder's images over a grid of the latent plane: how it fills the space."""
+    values = np.linspace(-extent, extent, steps)
+    z = t.tensor([[a, b] for b in values[::-1] for a in values], dtype=t.float32)
+    images = decode(demo_model(kind), z).reshape(steps, steps, 28, 28)
+    mosaic = images.transpose(0, 2, 1, 3).reshape(steps * 28, steps * 28)
+    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=1,
+                               showscale=False, x0=-extent, dx=2 * extent / (steps * 28),
+                               y0=-extent, dy=2 * extent / (steps * 28)))
+    fig.update_yaxes(scaleanchor="x", title_text="z₂")
+    fig.update_xaxes(title_text="z₁")
+    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
