@@ -21,6 +21,7 @@ from utils.site_config import ROOT
 ASSETS = ROOT / "assets" / "part5_vaes_gans"
 LATENT, HIDDEN = 2, 64  # two latent dimensions: a plane the page can show and explore
 VAE_BETA = 0.002  # with a per-pixel mean MSE, a larger beta lets the KL term win (see the page)
+BATCH = 32  # small batches: more steps from the 1 438 offline digits
 
 # kind -> (model factory, training step, epochs)
 DEMO_MODELS: dict[str, tuple[Callable[[], nn.Module], Callable, int]] = {
@@ -35,8 +36,8 @@ def train_demo_model(kind: str, images: t.Tensor, epochs: int | None = None, see
     make, step, default_epochs = DEMO_MODELS[kind]
     t.manual_seed(seed)
     model = make()
-    sol.train_generative(model, step, images, epochs=epochs or default_epochs, seed=seed,
-                         on_epoch=on_epoch)
+    sol.train_generative(model, step, images, epochs=epochs or default_epochs,
+                         batch_size=BATCH, seed=seed, on_epoch=on_epoch)
     return model.eval()
 
 

@@ -1,5 +1,7 @@
-"""Page pieces shared by chapter 4's demos: pick an engine (the reference, or the learner's own
-code run in the sandbox) and get a demo's data from it, with errors shown to the learner."""
+"""Page pieces for demos that run a learner's whole chapter: pick an engine (the reference, or
+the learner's own passed exercises run in the sandbox) and get a demo's data from it, with
+errors shown to the learner. Chapter 4 draws graphs and trains its MLP this way; chapter 5
+trains the learner's autoencoders."""
 
 from __future__ import annotations
 
@@ -16,27 +18,37 @@ STEM = "part4_backprop"
 REFERENCE, MINE = "the reference engine", "my engine (my passed exercises)"
 
 
-def engine_choice(key: str) -> str:
+def engine_choice(key: str, stem: str = STEM) -> str:
     choice = st.radio("Run it with", (REFERENCE, MINE), horizontal=True, key=key)
     if choice == MINE:
-        _, own = learner_state.engine_file(STEM)
-        st.caption(f"Your code for the {len(own)} exercise(s) of this chapter you have passed "
-                   f"({', '.join(own) or 'none yet'}), the reference for the rest, run in the "
-                   "sandbox like your exercises.")
+        describe_learner_code(stem)
     return choice
 
 
-def demo_data(choice: str, demo: str, **args: Any) -> Any | None:
-    """The demo's data from the chosen engine; None (with a message shown) if it failed."""
-    if choice == REFERENCE:
-        return getattr(demos, demo)(vars(reference), **args)
-    code, _ = learner_state.engine_file(STEM)
-    with st.spinner("Running your engine in the sandbox…"):
-        result = run_demo(f"{STEM}.{demo}", code, args)
+def describe_learner_code(stem: str) -> None:
+    _, own = learner_state.engine_file(stem)
+    st.caption(f"Your code for the {len(own)} exercise(s) of this chapter you have passed "
+               f"({', '.join(own) or 'none yet'}), the reference for the rest, run in the "
+               "sandbox like your exercises.")
+
+
+def learner_demo(stem: str, demo: str, **args: Any) -> Any | None:
+    """Run `utils.demos.<stem>.<demo>` on the learner's chapter in the sandbox; its data, or
+    None (with the message shown) if it failed."""
+    code, _ = learner_state.engine_file(stem)
+    with st.spinner("Running your code in the sandbox…"):
+        result = run_demo(f"{stem}.{demo}", code, args)
     if result.status != "passed":
         st.error(result.message)
         return None
     return result.data
+
+
+def demo_data(choice: str, demo: str, **args: Any) -> Any | None:
+    """Chapter 4's demo data from the chosen engine; None (with a message shown) if it failed."""
+    if choice == REFERENCE:
+        return getattr(demos, demo)(vars(reference), **args)
+    return learner_demo(STEM, demo, **args)
 
 
 @st.cache_resource(show_spinner="Loading the digits…")

@@ -1,6 +1,8 @@
 import streamlit as st
 
 from utils.demo_models import VAE_BETA
+from utils.demos.part5_vaes_gans import validated_map
+from utils.engine_view import describe_learner_code, learner_demo
 from utils.figures import part5_vaes_gans as figures
 from utils.widgets import chapter_header, exercise
 
@@ -107,3 +109,44 @@ with right:
                     config={"staticPlot": True})
 with st.expander("The whole plane at once"):
     st.plotly_chart(figures.decoded_grid(explorer), width="stretch", theme=None)
+
+st.header("Train yours")
+st.markdown(
+    r"""
+Train your own `Autoencoder` or `VAE` (with a 2-D latent space) using your own training step, on
+the offline digits, and explore what *your* decoder learned. It runs in the sandbox and takes
+about ten seconds.
+"""
+)
+describe_learner_code(STEM)
+cols = st.columns(2)
+own_kind = cols[0].radio("Model to train", list(figures.KINDS), format_func=figures.KINDS.get,
+                         horizontal=True, key="p5_own_kind")
+own_epochs = cols[1].slider("epochs", 1, 15, 8, key="p5_own_epochs")
+if st.button("Train my model", key="p5_train_own", type="primary"):
+    data = learner_demo(STEM, "train_and_map", kind=own_kind, epochs=own_epochs)
+    if data is not None:
+        try:
+            st.session_state["p5_own_map"] = (own_kind, validated_map(data))
+        except ValueError as err:
+            st.error(f"Your model's results can't be drawn: {err}.")
+if "p5_own_map" in st.session_state:
+    trained_kind, own = st.session_state["p5_own_map"]
+    st.plotly_chart(figures.loss_figure(own["losses"], trained_kind), width="stretch")
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(figures.points_figure(own["points"], own["labels"],
+                                              f"your {figures.KINDS[trained_kind]}'s latent "
+                                              "points (test digits)"), width="stretch")
+    with right:
+        steps = own["grid"].shape[0]
+        column = st.slider("z₁ (your decoder)", -own["extent"], own["extent"], 0.0,
+                           2 * own["extent"] / (steps - 1), key="p5_own_z1")
+        row = st.slider("z₂ (your decoder)", -own["extent"], own["extent"], 0.0,
+                        2 * own["extent"] / (steps - 1), key="p5_own_z2")
+        st.plotly_chart(figures.image_figure(figures.grid_cell(own["grid"], own["extent"],
+                                                               column, row)),
+                        theme=None, config={"staticPlot": True})
+    with st.expander("Your decoder over the whole plane"):
+        st.plotly_chart(figures.grid_figure(own["grid"], own["extent"]), width="stretch",
+                        theme=None)

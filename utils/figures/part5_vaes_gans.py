@@ -8,8 +8,9 @@ import streamlit as st
 import torch as t
 from plotly.subplots import make_subplots
 
-from utils.demo_models import load_demo_model
 from utils.data import get_mnist
+from utils.demo_models import load_demo_model
+from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
 
@@ -68,13 +69,10 @@ def latent_scatter() -> go.Figure:
     fig = make_subplots(rows=1, cols=2, subplot_titles=[f"{KINDS[k]}: latent points"
                                                          for k in KINDS])
     for col, kind in enumerate(KINDS, start=1):
-        z = encode(demo_model(kind), images).numpy()
-        for digit in range(10):
-            chosen = labels.numpy() == digit
-            fig.add_trace(go.Scattergl(
-                x=z[chosen, 0], y=z[chosen, 1], mode="markers", name=str(digit),
-                legendgroup=str(digit), showlegend=col == 1,
-                marker={"size": 4, "color": _DIGIT_COLOURS[digit]}), row=1, col=col)
+        single = points_figure(encode(demo_model(kind), images).numpy(), labels.numpy(), "")
+        for trace in single.data:
+            trace.update(legendgroup=trace.name, showlegend=col == 1, marker_size=4)
+            fig.add_trace(trace, row=1, col=col)
     fig.update_layout(height=420, legend_title_text="digit",
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
@@ -86,7 +84,42 @@ _DIGIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564
 
 def decoded_image(kind: str, z1: float, z2: float) -> go.Figure:
     """The decoder's image for one latent point (fast: one small forward pass)."""
-    image = decode(demo_model(kind), t.tensor([[z1, z2]], dtype=t.float32))[0]
+    return image_figure(decode(demo_model(kind), t.tensor([[z1, z2]], dtype=t.float32))[0])
+
+
+@st.cache_data
+def decoded_grid(kind: str) -> go.Figure:
+    """The demo decoder's images over a grid of the latent plane: how it fills the space."""
+    return grid_figure(latent_grid(demo_model(kind).decoder), GRID_EXTENT)
+
+
+def grid_figure(grid: np.ndarray, extent: float) -> go.Figure:
+    """A (steps, steps, 28, 28) grid of decoded images as one mosaic, on latent-plane axes."""
+    steps = grid.shape[0]
+    mosaic = grid.transpose(0, 2, 1, 3).reshape(steps * 28, steps * 28)
+    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=1,
+                               showscale=False, x0=-extent, dx=2 * extent / (steps * 28),
+                               y0=-extent, dy=2 * extent / (steps * 28)))
+    fig.update_yaxes(scaleanchor="x", title_text="z₂")
+    fig.update_xaxes(title_text="z₁")
+    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+def points_figure(points: np.ndarray, labels: np.ndarray, title: str) -> go.Figure:
+    """Latent points coloured by digit."""
+    fig = go.Figure()
+    for digit in range(10):
+        chosen = labels == digit
+        fig.add_trace(go.Scattergl(x=points[chosen, 0], y=points[chosen, 1], mode="markers",
+                                   name=str(digit),
+                                   marker={"size": 5, "color": _DIGIT_COLOURS[digit]}))
+    fig.update_layout(height=420, title=title, legend_title_text="digit",
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def image_figure(image: np.ndarray) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=image[::-1], colorscale="gray", zmin=0, zmax=1,
                                showscale=False))
     fig.update_xaxes(visible=False)
@@ -95,17 +128,17 @@ def decoded_image(kind: str, z1: float, z2: float) -> go.Figure:
     return fig
 
 
-@st.cache_data
-def decoded_grid(kind: str, extent: float = 2.5, steps: int = 11) -> go.Figure:
-    """The decoder's images over a grid of the latent plane: how it fills the space."""
-    values = np.linspace(-extent, extent, steps)
-    z = t.tensor([[a, b] for b in values[::-1] for a in values], dtype=t.float32)
-    images = decode(demo_model(kind), z).reshape(steps, steps, 28, 28)
-    mosaic = images.transpose(0, 2, 1, 3).reshape(steps * 28, steps * 28)
-    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=1,
-                               showscale=False, x0=-extent, dx=2 * extent / (steps * 28),
-                               y0=-extent, dy=2 * extent / (steps * 28)))
-    fig.update_yaxes(scaleanchor="x", title_text="z₂")
-    fig.update_xaxes(title_text="z₁")
-    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+def grid_cell(grid: np.ndarray, extent: float, z1: float, z2: float) -> np.ndarray:
+    """The grid image nearest to (z1, z2); row 0 of the grid is the top (largest z2)."""
+    steps = grid.shape[0]
+    column = int(round((z1 + extent) / (2 * extent) * (steps - 1)))
+    row = int(round((extent - z2) / (2 * extent) * (steps - 1)))
+    return grid[min(max(row, 0), steps - 1), min(max(column, 0), steps - 1)]
+
+
+def loss_figure(losses: np.ndarray, kind: str) -> go.Figure:
+    fig = go.Figure(go.Scatter(y=losses, mode="lines", line={"width": 1}))
+    fig.update_layout(height=260, title=f"reconstruction loss of each training step ({kind})",
+                      xaxis_title="step", yaxis_title="MSE",
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig

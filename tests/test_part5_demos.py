@@ -1,0 +1,86 @@
+"""Chapter 5's demos: the saved demo models, the latent explorer, and training the learner's own
+autoencoder in the sandbox."""
+
+import numpy as np
+import pytest
+import torch as t
+import torch.nn.functional as F
+from streamlit.testing.v1 import AppTest
+
+from utils import registry, sources
+from utils.answers import answers_file
+from utils.data import offline_digits
+from utils.demo_models import DEMO_MODELS, asset_path, load_demo_model, train_demo_model
+from utils.demos.part5_vaes_gans import GRID_STEPS, validated_map
+from utils.figures.part5_vaes_gans import grid_cell
+from utils.runner import run_demo
+from utils.site_config import ROOT
+
+STEM = "part5_vaes_gans"
+
+
+@pytest.mark.parametrize("kind", list(DEMO_MODELS))
+def test_saved_demo_models_load_and_reconstruct_digits(kind):
+    assert asset_path(kind).exists(), "run `python -m utils.demo_models` and commit assets/"
+    model = load_demo_model(kind)
+    images = offline_digits().test_images[:200]
+    with t.no_grad():
+        out = model(images)
+        reconstruction = out[0] if isinstance(out, tuple) else out
+    # Much better than drawing the average digit for every input.
+    baseline = F.mse_loss(images.mean(0, keepdim=True).expand_as(images), images)
+    assert F.mse_loss(reconstruction, images) < 0.6 * baseline
+
+
+def test_demo_model_training_brings_the_loss_down():
+    images = offline_digits().train_images[:256]
+    losses = []
+    train_demo_model("vae", images, epochs=3, on_epoch=lambda e, h: losses.append(h[-1][0]))
+    assert losses[-1] < losses[0]
+
+
+def test_grid_cell_maps_the_latent_plane_to_the_grid():
+    grid = np.arange(GRID_STEPS * GRID_STEPS).reshape(GRID_STEPS, GRID_STEPS, 1, 1)
+    assert grid_cell(grid, 2.5, -2.5, 2.5).item() == 0  # top left
+    assert grid_cell(grid, 2.5, 2.5, -2.5).item() == GRID_STEPS ** 2 - 1  # bottom right
+    assert grid_cell(grid, 2.5, 0.0, 0.0).item() == (GRID_STEPS ** 2) // 2
+    assert grid_cell(grid, 2.5, 9.0, -9.0).item() == GRID_STEPS ** 2 - 1  # clamped
+
+
+def _chapter_file(**overrides):
+    codes = {ex.name: sources.solution_source(ex) for ex in registry.chapter(STEM).exercises}
+    return answers_file(STEM, {**codes, **overrides})
+
+
+@pytest.mark.parametrize("kind", ["autoencoder", "vae"])
+def test_the_learners_model_trains_in_the_sandbox(kind):
+    result = run_demo(f"{STEM}.train_and_map", _chapter_file(), {"kind": kind, "epochs": 3})
+    assert result.status == "passed", result.message
+    latent_map = validated_map(result.data)
+    assert latent_map["losses"][-1] < latent_map["losses"][0]
+    assert latent_map["grid"].shape == (GRID_STEPS, GRID_STEPS, 28, 28)
+
+
+def test_an_unfinished_model_says_so():
+    stub = sources.stub_source(registry.get(f"{STEM}.VAE"))
+    result = run_demo(f"{STEM}.train_and_map", _chapter_file(VAE=stub), {"kind": "vae",
+                                                                         "epochs": 1})
+    assert result.status == "not_implemented", result.message
+
+
+def test_autoencoder_page_explores_and_trains_the_learners_model():
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    app.run()
+    app.switch_page(f"pages/{STEM}/1_autoencoders.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    charts = len(app.get("plotly_chart"))
+    app.slider(key="p5_z1").set_value(1.5).run()
+    app.radio(key="p5_explorer_kind").set_value("autoencoder").run()
+    assert not app.exception and len(app.get("plotly_chart")) == charts
+    app.slider(key="p5_own_epochs").set_value(2).run()
+    app.button(key="p5_train_own").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
+    assert len(app.get("plotly_chart")) >= charts + 3
+    app.slider(key="p5_own_z1").set_value(2.0).run()
+    assert not app.exception
