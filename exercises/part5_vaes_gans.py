@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Chapter 5: VAEs & GANs — exercises
 #
-# Autoencoders and variational autoencoders on digits, with a latent space to explore.
+# Autoencoders, VAEs and GANs on digits, with a latent space to explore.
 #
 # Replace each `raise NotImplementedError()` with your answer. Then run every check:
 #
@@ -176,6 +176,255 @@ def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, 
             history.append(step(model, optimizer, images[order[start:start + batch_size]]))
         if on_epoch is not None:
             on_epoch(epoch, history)
+    return history
+
+
+# %% [markdown]
+# ## GANs
+
+
+# %% [markdown]
+# ### Exercise: `Tanh` — Tanh
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `Tanh`: $	anh x =
+# rac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and gradients that stay finite for inputs like $\pm 100$.
+#
+# Check it with `tests.test_Tanh(Tanh)`.
+
+
+# %%
+class Tanh(nn.Module):
+    """tanh(x) elementwise, in (-1, 1); finite, with finite gradients, for any input (+-100
+    included)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        # (1 - e^-2x) / (1 + e^-2x) for x >= 0 and its mirror image below: each branch only
+        # exponentiates numbers <= 0, so nothing overflows. The clamps keep the branch that
+        # torch.where discards finite as well: its gradient is multiplied by 0, and 0 * inf is NaN.
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `LeakyReLU` — LeakyReLU
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 3–5 minutes
+#
+# Write `LeakyReLU(negative_slope=0.01)`: $x$ for $x > 0$, `negative_slope` $\cdot\, x$ otherwise.
+#
+# Check it with `tests.test_LeakyReLU(LeakyReLU)`.
+
+
+# %%
+class LeakyReLU(nn.Module):
+    """x where x > 0, negative_slope * x elsewhere."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        raise NotImplementedError()
+
+    def forward(self, x: Tensor) -> Tensor:
+        raise NotImplementedError()
+
+    def extra_repr(self) -> str:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `Sigmoid` — Sigmoid
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `Sigmoid`: $\sigma(x) = 1 / (1 + e^{-x})$, finite with finite gradients for any input.
+#
+# Check it with `tests.test_Sigmoid(Sigmoid)`.
+
+
+# %%
+class Sigmoid(nn.Module):
+    """1 / (1 + e^-x) elementwise, in (0, 1); finite, with finite gradients, for any input."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        # e^-x overflows for very negative x (and then the gradient is inf / inf): as in Tanh,
+        # each branch only exponentiates numbers <= 0.
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `Generator` — The generator
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 25–40 minutes
+#
+# Write the DCGAN `Generator`: project the noise to a small stack of feature maps, then double the size with one transposed convolution per hidden layer, down to `img_channels` and a Tanh. The docstring gives every layer.
+#
+# Check it with `tests.test_Generator(Generator)`.
+
+
+# %%
+class Generator(nn.Module):
+    """Noise (batch, latent_dim_size) -> images (batch, img_channels, img_size, img_size) in
+    (-1, 1), DCGAN style. With n = len(hidden_channels) and s = img_size // 2**n:
+
+    `project_and_reshape`, an nn.Sequential: Linear(latent_dim_size, hidden_channels[-1] * s * s,
+        bias=False), Unflatten(1, (hidden_channels[-1], s, s)), BatchNorm2d(hidden_channels[-1]),
+        ReLU.
+    `hidden_layers`, an nn.Sequential of n blocks, from hidden_channels[-1] channels down to
+        hidden_channels[0] and then img_channels, each doubling the size: ConvTranspose2d(c_in,
+        c_out, kernel_size=4, stride=2, padding=1, bias=False), then BatchNorm2d(c_out) and ReLU,
+        except the last block, which ends in Tanh instead (and has no BatchNorm). Each block is
+        itself an nn.Sequential.
+    """
+
+    def __init__(self, latent_dim_size: int = 100, img_size: int = 64, img_channels: int = 3,
+                 hidden_channels: list[int] = [128, 256, 512]) -> None:  # noqa: B006 (as ARENA)
+        raise NotImplementedError()
+
+    def forward(self, x: Tensor) -> Tensor:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `Discriminator` — The discriminator
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
+#
+# Write the DCGAN `Discriminator`: one strided convolution per hidden layer, each halving the size, then a linear layer and a Sigmoid: the probability that each image is real, shape (batch,).
+#
+# Check it with `tests.test_Discriminator(Discriminator)`.
+
+
+# %%
+class Discriminator(nn.Module):
+    """Images (batch, img_channels, img_size, img_size) -> the probability that each is real,
+    shape (batch,). The mirror image of the Generator:
+
+    `hidden_layers`, an nn.Sequential of n blocks from img_channels up to hidden_channels[0],
+        ..., hidden_channels[-1] channels, each halving the size: Conv2d(c_in, c_out,
+        kernel_size=4, stride=2, padding=1, bias=False), then BatchNorm2d(c_out) (except in the
+        first block), then LeakyReLU(0.2). Each block is itself an nn.Sequential.
+    `classifier`, an nn.Sequential: Flatten, Linear(hidden_channels[-1] * s * s, 1, bias=False),
+        Sigmoid.
+    """
+
+    def __init__(self, img_size: int = 64, img_channels: int = 3,
+                 hidden_channels: list[int] = [128, 256, 512]) -> None:  # noqa: B006
+        raise NotImplementedError()
+
+    def forward(self, x: Tensor) -> Tensor:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `initialize_weights` — Initialising the weights
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `initialize_weights(model)`: every Conv2d, ConvTranspose2d and Linear weight from $N(0, 0.02^2)$, every BatchNorm2d weight from $N(1, 0.02^2)$, every bias of these zero; in place.
+#
+# Check it with `tests.test_initialize_weights(initialize_weights)`.
+
+
+# %%
+def initialize_weights(model: nn.Module) -> None:
+    """DCGAN's initialisation, in place, for every submodule: the weights of Conv2d,
+    ConvTranspose2d and Linear from N(0, 0.02); BatchNorm2d's weight from N(1, 0.02); every bias
+    (of any of these) set to 0."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `DCGAN` — Both networks
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 3–5 minutes
+#
+# Write `DCGAN`: `netG` and `netD` for the same sizes, keep `latent_dim_size`, and initialise everything with `initialize_weights`.
+#
+# Check it with `tests.test_DCGAN(DCGAN)`.
+
+
+# %%
+class DCGAN(nn.Module):
+    """A generator `netG` and a discriminator `netD` for the same image size, channels and
+    hidden channels, both initialised with initialize_weights."""
+    netG: Generator
+    netD: Discriminator
+
+    def __init__(self, latent_dim_size: int = 100, img_size: int = 64, img_channels: int = 3,
+                 hidden_channels: list[int] = [128, 256, 512]) -> None:  # noqa: B006
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `training_step_discriminator` — The discriminator's step
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
+#
+# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-ig(\log D(x) + \log(1 - D(G(z)))ig)$, averaged over the batch, that leaves the generator untouched.
+#
+# Check it with `tests.test_training_step_discriminator(training_step_discriminator)`.
+
+
+# %%
+def training_step_discriminator(model: DCGAN, optimizer: t.optim.Optimizer, img_real: Tensor,
+                                img_fake: Tensor) -> float:
+    """One step of the discriminator on -(log D(real) + log(1 - D(fake))), averaged over the
+    batch. img_fake may come straight from the generator: this step must not send gradients into
+    the generator (detach it). Returns the loss as a float."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `training_step_generator` — The generator's step
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
+#
+# Write `training_step_generator(model, optimizer, img_fake)`: one step on $-\log D(G(z))$, averaged over the batch (not the saturating $\log(1 - D(G(z)))$).
+#
+# Check it with `tests.test_training_step_generator(training_step_generator)`.
+
+
+# %%
+def training_step_generator(model: DCGAN, optimizer: t.optim.Optimizer,
+                            img_fake: Tensor) -> float:
+    """One step of the generator on -log D(fake), averaged over the batch (the non-saturating
+    loss: strong gradients while the discriminator still wins easily). img_fake = netG(noise),
+    with its graph. Only the generator is updated. Returns the loss as a float."""
+    raise NotImplementedError()
+
+
+# %%
+def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 32,
+              lr_generator: float = 1e-3, lr_discriminator: float = 2e-4, seed: int = 0,
+              fixed_noise: Tensor | None = None,
+              on_epoch: Callable[[int, list, Tensor | None], None] | None = None) -> list:
+    """Train both networks with their own Adam (betas 0.5, 0.999) on images in [-1, 1], a
+    discriminator step then a generator step per batch. Returns (loss D, loss G) per batch;
+    on_epoch(epoch, history, samples) gets the generator's images for fixed_noise.
+
+    The generator learns 5x faster than the discriminator: on a small dataset with DCGAN's
+    initialisation, equal rates let the discriminator win at once, and the generator's output
+    shrinks to a flat grey it never recovers from."""
+    t.manual_seed(seed)
+    optimizer_d = t.optim.Adam(model.netD.parameters(), lr=lr_discriminator, betas=(0.5, 0.999))
+    optimizer_g = t.optim.Adam(model.netG.parameters(), lr=lr_generator, betas=(0.5, 0.999))
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = t.randperm(len(images))
+        for start in range(0, len(images), batch_size):
+            img_real = images[order[start:start + batch_size]]
+            noise = t.randn(len(img_real), model.latent_dim_size)
+            img_fake = model.netG(noise)
+            loss_d = training_step_discriminator(model, optimizer_d, img_real, img_fake.detach())
+            loss_g = training_step_generator(model, optimizer_g, img_fake)
+            history.append((loss_d, loss_g))
+        if on_epoch is not None:
+            samples = None
+            if fixed_noise is not None:
+                model.eval()
+                with t.no_grad():
+                    samples = model.netG(fixed_noise)
+            on_epoch(epoch, history, samples)
     return history
 
 

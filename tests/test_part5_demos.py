@@ -84,3 +84,42 @@ def test_autoencoder_page_explores_and_trains_the_learners_model():
     assert len(app.get("plotly_chart")) >= charts + 3
     app.slider(key="p5_own_z1").set_value(2.0).run()
     assert not app.exception
+
+
+def test_saved_demo_gan_draws_digit_like_images():
+    from utils.demo_models import GAN_EPOCHS, load_demo_gan
+
+    model, snapshots = load_demo_gan()
+    assert snapshots.shape == (GAN_EPOCHS, 16, 28, 28) and snapshots.dtype == t.uint8
+    with t.no_grad():
+        samples = model.netG(t.randn(256, model.latent_dim_size))
+    real = offline_digits().test_images * 2 - 1
+    # Mostly dark background with bright strokes, like the real digits (a collapsed generator
+    # gives a flat grey, mean ~0 and no spread).
+    assert abs(samples.mean() - real.mean()) < 0.15
+    assert samples.std() > 0.6 * real.std()
+
+
+def test_the_learners_gan_trains_in_the_sandbox():
+    from utils.demos.part5_vaes_gans import validated_samples
+
+    result = run_demo(f"{STEM}.train_gan_samples", _chapter_file(), {"epochs": 2})
+    assert result.status == "passed", result.message
+    samples = validated_samples(result.data)
+    assert samples["snapshots"].shape == (2, 16, 28, 28)
+
+
+def test_gan_page_walks_through_training_and_trains_the_learners_gan():
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    app.run()
+    app.switch_page(f"pages/{STEM}/2_gans.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    charts = len(app.get("plotly_chart"))
+    app.slider(key="p5_gan_epoch").set_value(1).run()
+    app.slider(key="p5_gan_mix").set_value(0.9).run()
+    assert not app.exception and len(app.get("plotly_chart")) == charts
+    app.slider(key="p5_gan_own_epochs").set_value(2).run()
+    app.button(key="p5_gan_train_own").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
+    assert len(app.get("plotly_chart")) == charts + 2

@@ -41,6 +41,50 @@ def train_demo_model(kind: str, images: t.Tensor, epochs: int | None = None, see
     return model.eval()
 
 
+# The demo GAN: digit-sized, small enough to train on 2 cores in about half a minute.
+GAN_CONFIG = {"latent_dim_size": 32, "img_size": 28, "img_channels": 1, "hidden_channels": [32, 64]}
+GAN_EPOCHS, GAN_SAMPLES = 30, 16
+
+
+def gan_fixed_noise(seed: int = 0) -> t.Tensor:
+    return t.randn(GAN_SAMPLES, GAN_CONFIG["latent_dim_size"],
+                   generator=t.Generator().manual_seed(seed))
+
+
+def train_demo_gan(images: t.Tensor, epochs: int = GAN_EPOCHS, seed: int = 0,
+                   on_epoch: Callable | None = None) -> tuple[nn.Module, t.Tensor, list]:
+    """The demo DCGAN trained on images in [0, 1] (rescaled to [-1, 1]); also the generator's
+    images for a fixed noise batch after each epoch, (epochs, 16, 28, 28) as uint8, and the
+    (loss D, loss G) of every step."""
+    t.manual_seed(seed)
+    model = sol.DCGAN(**GAN_CONFIG)
+    snapshots = []
+
+    def keep(epoch: int, history: list, samples: t.Tensor) -> None:
+        snapshots.append(((samples[:, 0] + 1) * 127.5).round().clamp(0, 255).to(t.uint8))
+        if on_epoch is not None:
+            on_epoch(epoch, history, samples)
+
+    history = sol.train_gan(model, images * 2 - 1, epochs=epochs, seed=seed,
+                            fixed_noise=gan_fixed_noise(seed), on_epoch=keep)
+    return model.eval(), t.stack(snapshots), history
+
+
+def load_demo_gan() -> tuple[nn.Module, t.Tensor]:
+    """The saved demo GAN and its snapshots over training, or ones trained now (offline)."""
+    path = asset_path("gan")
+    if path.exists():
+        saved = t.load(path, map_location="cpu", weights_only=True)
+        model = sol.DCGAN(**GAN_CONFIG)
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in saved["model"].items()})
+        return model.eval(), saved["snapshots"]
+    from utils.data import offline_digits
+
+    model, snapshots, _ = train_demo_gan(offline_digits().train_images)
+    return model, snapshots
+
+
 def asset_path(kind: str) -> Path:
     return ASSETS / f"{kind}.pt"
 
@@ -68,13 +112,23 @@ def save(model: nn.Module, kind: str) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kinds", nargs="*", default=list(DEMO_MODELS))
+    parser.add_argument("kinds", nargs="*", default=[*DEMO_MODELS, "gan"])
     args = parser.parse_args(argv)
     from utils.data import get_mnist
 
     data = get_mnist(allow_download=False)
     print(f"training on {data.source}: {len(data.train_images)} images")
     for kind in args.kinds:
+        if kind == "gan":
+            started = time.perf_counter()
+            model, snapshots, history = train_demo_gan(data.train_images, on_epoch=lambda e, h, s:
+                                                       print(f"  gan epoch {e + 1}: {h[-1]}"))
+            ASSETS.mkdir(parents=True, exist_ok=True)
+            state = {k: v.half() if v.is_floating_point() else v
+                     for k, v in model.state_dict().items()}
+            t.save({"model": state, "snapshots": snapshots}, asset_path("gan"))
+            print(f"gan: {time.perf_counter() - started:.1f} s -> {asset_path('gan')}")
+            continue
         started = time.perf_counter()
         model = train_demo_model(kind, data.train_images, on_epoch=lambda e, h: print(
             f"  {kind} epoch {e + 1}: last step {h[-1]}", flush=True))

@@ -12,8 +12,13 @@ digit; they are its coordinates in a **latent space**. A **variational autoencod
 that space orderly enough that any point in it decodes to something plausible, so you can walk
 through it with a slider and watch one digit turn into another.
 
-Generative adversarial networks (a generator against a discriminator) and transposed
-convolutions from scratch come next in this chapter.
+Then a different idea: a **generative adversarial network**, where a generator learns to make
+images by trying to fool a discriminator that learns to tell them from real ones. You build
+DCGAN's two networks, its initialisation and its two training steps, watch a GAN learn, and
+train your own.
+
+Transposed convolutions from scratch (the bonus section of the reference curriculum) come next
+in this chapter.
 """,
     objectives=r"""
 - Build a convolutional autoencoder, and train it to reconstruct its input.
@@ -22,5 +27,8 @@ convolutions from scratch come next in this chapter.
 - Derive the KL divergence between a Gaussian and the standard normal, and balance it against
   the reconstruction loss.
 - Read a latent space: where the digits land, and what the decoder draws in between.
+- Build a DCGAN and write its two training steps: which network each loss updates, where to
+  detach, and why the generator minimises $-\log D(G(z))$.
+- Write numerically safe Tanh and Sigmoid.
 """,
 )

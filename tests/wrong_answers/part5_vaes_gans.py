@@ -131,6 +131,148 @@ def vae_step_variant(model, optimizer, img, beta_kl=0.1, beta_on_reported=False,
     return recon.item(), (beta_kl * kl).item() if beta_on_reported else kl.item()
 
 
+class TanhNaive(nn.Module):
+    def forward(self, x):
+        return (t.exp(x) - t.exp(-x)) / (t.exp(x) + t.exp(-x))
+
+
+class TanhWhereWithoutClamps(nn.Module):
+    """Right values, but the discarded branch overflows and its gradient turns into NaN."""
+
+    def forward(self, x):
+        e_pos, e_neg = t.exp(-2 * x), t.exp(2 * x)
+        return t.where(x >= 0, (1 - e_pos) / (1 + e_pos), (e_neg - 1) / (e_neg + 1))
+
+
+class SigmoidNaive(nn.Module):
+    def forward(self, x):
+        return 1 / (1 + t.exp(-x))
+
+
+class LeakyReLUFixedSlope(nn.Module):
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+
+    def forward(self, x):
+        return t.where(x > 0, x, 0.01 * x)
+
+
+class LeakyReLUAbs(nn.Module):
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return t.where(x > 0, x, self.negative_slope * x.abs())
+
+
+class GeneratorNoTanh(ref.Generator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hidden_layers[-1][-1] = nn.Identity()
+
+
+class GeneratorChannelsForward(nn.Module):
+    """Channels in the discriminator's order: hidden_channels[0] first."""
+
+    def __init__(self, latent_dim_size=100, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        super().__init__()
+        self.inner = ref.Generator(latent_dim_size, img_size, img_channels,
+                                   hidden_channels[::-1])
+        self.project_and_reshape = self.inner.project_and_reshape
+        self.hidden_layers = self.inner.hidden_layers
+
+    def forward(self, x):
+        return self.inner(x)
+
+
+class DiscriminatorBatchNormFirst(ref.Discriminator):
+    def __init__(self, img_size=64, img_channels=3, hidden_channels=[128, 256, 512]):  # noqa
+        super().__init__(img_size, img_channels, hidden_channels)
+        first = self.hidden_layers[0]
+        self.hidden_layers[0] = nn.Sequential(first[0], nn.BatchNorm2d(hidden_channels[0]),
+                                              first[1])
+
+
+class DiscriminatorNoSqueeze(ref.Discriminator):
+    def forward(self, x):
+        return self.classifier(self.hidden_layers(x))
+
+
+class DiscriminatorReLU(ref.Discriminator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for block in self.hidden_layers:
+            block[-1] = nn.ReLU()
+
+
+def initialize_weights_no_batchnorm(model):
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+
+
+def initialize_weights_batchnorm_at_zero(model):
+    ref.initialize_weights(model)
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm2d):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+
+
+def initialize_weights_keeps_biases(model):
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+        elif isinstance(module, nn.BatchNorm2d):
+            nn.init.normal_(module.weight, 1.0, 0.02)
+
+
+def initialize_weights_variance(model):
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(module.weight, 0.0, 0.02 ** 2)
+    ref.initialize_weights(nn.Sequential(*[m for m in model.modules()
+                                           if isinstance(m, nn.BatchNorm2d)]))
+
+
+class DCGANNotInitialised(nn.Module):
+    def __init__(self, latent_dim_size=100, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        super().__init__()
+        self.latent_dim_size = latent_dim_size
+        self.netG = ref.Generator(latent_dim_size, img_size, img_channels, hidden_channels)
+        self.netD = ref.Discriminator(img_size, img_channels, hidden_channels)
+
+
+def discriminator_step_variant(model, optimizer, img_real, img_fake, detach=True, sign=1.0,
+                               sigmoid_again=False, joint_batch=False):
+    fake = img_fake.detach() if detach else img_fake
+    if joint_batch:
+        d_real, d_fake = model.netD(t.cat([img_real, fake])).chunk(2)
+    else:
+        d_real, d_fake = model.netD(img_real), model.netD(fake)
+    if sigmoid_again:
+        d_real, d_fake = t.sigmoid(d_real), t.sigmoid(d_fake)
+    loss = -sign * (t.log(d_real) + t.log(1 - d_fake)).mean()
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def generator_step_variant(model, optimizer, img_fake, saturating=False, detach=False,
+                           zero_grad=True):
+    d_fake = model.netD(img_fake.detach() if detach else img_fake)
+    loss = t.log(1 - d_fake).mean() if saturating else -t.log(d_fake).mean()
+    if zero_grad:
+        optimizer.zero_grad()
+    if loss.requires_grad:
+        loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 WRONG_ANSWERS = [
     ("Autoencoder", "convolutions without padding", AutoencoderNoPadding),
     ("Autoencoder", "a ReLU on the latent code", AutoencoderReluOnLatent),
@@ -154,4 +296,33 @@ WRONG_ANSWERS = [
      lambda *a, **k: vae_step_variant(*a, **k, beta_on_reported=True)),
     ("vae_training_step", "beta ignored", lambda *a, **k: vae_step_variant(*a, **k,
                                                                           ignore_beta=True)),
+    ("Tanh", "the textbook formula: overflows", TanhNaive),
+    ("Tanh", "t.where without clamps: NaN gradients", TanhWhereWithoutClamps),
+    ("Sigmoid", "1 / (1 + exp(-x)): NaN gradients for large negative x", SigmoidNaive),
+    ("LeakyReLU", "slope fixed at 0.01", LeakyReLUFixedSlope),
+    ("LeakyReLU", "slope times |x|", LeakyReLUAbs),
+    ("Generator", "no Tanh at the end", GeneratorNoTanh),
+    ("Generator", "channels in the wrong order", GeneratorChannelsForward),
+    ("Discriminator", "BatchNorm in the first block", DiscriminatorBatchNormFirst),
+    ("Discriminator", "output (batch, 1)", DiscriminatorNoSqueeze),
+    ("Discriminator", "ReLU instead of LeakyReLU", DiscriminatorReLU),
+    ("initialize_weights", "BatchNorm left alone", initialize_weights_no_batchnorm),
+    ("initialize_weights", "BatchNorm weights around 0", initialize_weights_batchnorm_at_zero),
+    ("initialize_weights", "biases left alone", initialize_weights_keeps_biases),
+    ("initialize_weights", "0.02 used as the variance", initialize_weights_variance),
+    ("DCGAN", "initialize_weights not called", DCGANNotInitialised),
+    ("training_step_discriminator", "fakes not detached",
+     lambda *a: discriminator_step_variant(*a, detach=False)),
+    ("training_step_discriminator", "sign flipped",
+     lambda *a: discriminator_step_variant(*a, sign=-1.0)),
+    ("training_step_discriminator", "sigmoid applied a second time",
+     lambda *a: discriminator_step_variant(*a, sigmoid_again=True)),
+    ("training_step_discriminator", "real and fake in one batch",
+     lambda *a: discriminator_step_variant(*a, joint_batch=True)),
+    ("training_step_generator", "the saturating loss",
+     lambda *a: generator_step_variant(*a, saturating=True)),
+    ("training_step_generator", "fakes detached: no gradient for the generator",
+     lambda *a: generator_step_variant(*a, detach=True)),
+    ("training_step_generator", "gradients never zeroed",
+     lambda *a: generator_step_variant(*a, zero_grad=False)),
 ]

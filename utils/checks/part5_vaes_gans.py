@@ -243,3 +243,226 @@ def test_vae_training_step(vae_training_step: Callable) -> None:
             assert_close(p, q, f"{what}: parameter {name} after the step (the loss is MSE + "
                          "beta_kl * KL; zero the gradients, backward, then step)", atol=1e-6)
     passed("test_vae_training_step")
+
+
+# -- GANs -------------------------------------------------------------------------------------
+
+_EDGES = t.tensor([-100.0, -20.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 20.0, 100.0])
+
+
+def _activation(make: Callable, expected: Callable, what: str) -> None:
+    """Values and gradients against torch's, on edge cases (huge inputs included) and random
+    inputs of several shapes."""
+    module = make_module(make)
+    gen = t.Generator().manual_seed(6)
+    for x in (_EDGES, t.randn(3, 4, generator=gen) * 5, t.randn(2, 3, 5, 5, generator=gen)):
+        mine, theirs = x.clone().requires_grad_(), x.clone().requires_grad_()
+        got = call(module, mine, context=f"{what} on an input of shape {tuple(x.shape)}")
+        want = expected(theirs)
+        label = (f"{what} on {x.tolist()}" if x.dim() == 1 else
+                 f"{what} on random inputs of shape {tuple(x.shape)}")
+        assert_close(got, want.detach(), label, atol=1e-6)
+        if not got.requires_grad:
+            raise AssertionError(f"{label}: the output has no gradient; use tensor operations.")
+        got.sum().backward()
+        want.sum().backward()
+        if mine.grad is None or not t.isfinite(mine.grad).all():
+            raise AssertionError(f"{label}: the gradient is missing or not finite "
+                                 f"({mine.grad}); with large inputs, exp overflows: exponentiate "
+                                 "only numbers <= 0.")
+        assert_close(mine.grad, theirs.grad, f"{label}: the gradient", atol=1e-6)
+
+
+def test_Tanh(Tanh: type) -> None:
+    _activation(Tanh, t.tanh, "Tanh()")
+    passed("test_Tanh")
+
+
+def test_LeakyReLU(LeakyReLU: type) -> None:
+    _activation(LeakyReLU, lambda x: t.nn.functional.leaky_relu(x, 0.01),
+                "LeakyReLU() (default negative_slope 0.01)")
+    _activation(lambda: LeakyReLU(negative_slope=0.2),
+                lambda x: t.nn.functional.leaky_relu(x, 0.2), "LeakyReLU(negative_slope=0.2)")
+    passed("test_LeakyReLU")
+
+
+def test_Sigmoid(Sigmoid: type) -> None:
+    _activation(Sigmoid, t.sigmoid, "Sigmoid()")
+    passed("test_Sigmoid")
+
+
+# (latent_dim_size, img_size, img_channels, hidden_channels); the first is the default.
+_GAN_SIZES = ((100, 64, 3, [128, 256, 512]), (16, 28, 1, [8, 16]), (10, 32, 3, [4, 8, 16]))
+
+
+def _gan_label(name: str, latent: int | None, size: int, channels: int, hidden: list) -> str:
+    args = ([f"latent_dim_size={latent}"] if latent is not None else []) + \
+        [f"img_size={size}", f"img_channels={channels}", f"hidden_channels={hidden}"]
+    return f"{name}({', '.join(args)})"
+
+
+def test_Generator(Generator: type) -> None:
+    for i, (latent, size, channels, hidden) in enumerate(_GAN_SIZES):
+        what = _gan_label("Generator", latent, size, channels, hidden)
+        t.manual_seed(0)
+        expected = ref.Generator(latent, size, channels, hidden)
+        model = make_module(Generator) if i == 0 else \
+            make_module(Generator, latent, size, channels, hidden)
+        if i == 0:
+            what += " (the defaults)"
+        _same_parameters(model, expected, what)
+        noise = t.randn(3, latent, generator=t.Generator().manual_seed(i))
+        with t.no_grad():
+            hidden_input = _same_layers(model.project_and_reshape, expected.project_and_reshape,
+                                        noise, f"{what}.project_and_reshape")
+            out = _same_layers(model.hidden_layers, expected.hidden_layers, hidden_input,
+                               f"{what}.hidden_layers")
+        assert_shape(out, (3, channels, size, size), f"{what} on 3 noise vectors")
+    passed("test_Generator")
+
+
+def test_Discriminator(Discriminator: type) -> None:
+    for i, (_, size, channels, hidden) in enumerate(_GAN_SIZES):
+        what = _gan_label("Discriminator", None, size, channels, hidden)
+        t.manual_seed(0)
+        expected = ref.Discriminator(size, channels, hidden)
+        model = make_module(Discriminator) if i == 0 else \
+            make_module(Discriminator, size, channels, hidden)
+        _same_parameters(model, expected, what)
+        x = t.rand(3, channels, size, size, generator=t.Generator().manual_seed(i)) * 2 - 1
+        with t.no_grad():
+            features = _same_layers(model.hidden_layers, expected.hidden_layers, x,
+                                    f"{what}.hidden_layers")
+            _same_layers(model.classifier, expected.classifier, features, f"{what}.classifier")
+            out = call(model, x, context=f"running {what}")
+        assert_shape(out, (3,), f"{what} on 3 images: one probability per image")
+        assert_close(out, expected(x), f"{what} on 3 images")
+    passed("test_Discriminator")
+
+
+def _assert_normal(values: Tensor, mean: float, std: float, what: str) -> None:
+    values = values.detach().double().flatten()
+    got_mean, got_std = values.mean().item(), values.std().item()
+    if abs(got_mean - mean) > 4 * std / math.sqrt(values.numel()) + 1e-4 or \
+            not 0.9 * std < got_std < 1.1 * std:
+        raise AssertionError(f"{what}: should be drawn from N({mean}, {std}^2); its "
+                             f"{values.numel()} values have mean {got_mean:.4g} and standard "
+                             f"deviation {got_std:.4g}.")
+
+
+def _layers_to_initialise() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(64, 64, 4), nn.Sequential(nn.ConvTranspose2d(64, 32, 4, bias=False),
+                                            nn.BatchNorm2d(4000)),
+        nn.Linear(300, 200), nn.ReLU(), nn.BatchNorm2d(3000))
+
+
+def test_initialize_weights(initialize_weights: Callable) -> None:
+    t.manual_seed(0)
+    model = _layers_to_initialise()
+    result = call(initialize_weights, model, context="on a model with every layer type")
+    if result is not None and result is not model:
+        raise AssertionError("initialize_weights should change the model in place (and return "
+                             "None).")
+    for name, module in model.named_modules():
+        label = f"initialize_weights: {type(module).__name__} `{name}`"
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            _assert_normal(module.weight, 0.0, 0.02, f"{label}.weight")
+        elif isinstance(module, nn.BatchNorm2d):
+            _assert_normal(module.weight, 1.0, 0.02, f"{label}.weight")
+        else:
+            continue
+        if module.bias is not None and module.bias.abs().max() != 0:
+            raise AssertionError(f"{label}.bias should be all zeros.")
+    passed("test_initialize_weights")
+
+
+def test_DCGAN(DCGAN: type) -> None:
+    latent, size, channels, hidden = 16, 28, 1, [32, 64]
+    what = _gan_label("DCGAN", latent, size, channels, hidden)
+    t.manual_seed(0)
+    model = make_module(DCGAN, latent, size, channels, hidden)
+    for name, reference in (("netG", ref.Generator(latent, size, channels, hidden)),
+                            ("netD", ref.Discriminator(size, channels, hidden))):
+        part = getattr(model, name, None)
+        if not isinstance(part, nn.Module):
+            raise AssertionError(f"{what}: needs an attribute `{name}`.")
+        _same_parameters(copy.deepcopy(part), reference, f"{what}.{name}")
+    if getattr(model, "latent_dim_size", None) != latent:
+        raise AssertionError(f"{what}: keep latent_dim_size as an attribute (the training loop "
+                             "draws noise of that size).")
+    convolution = model.netG.hidden_layers[0][0].weight
+    _assert_normal(convolution, 0.0, 0.02, f"{what}.netG.hidden_layers[0][0].weight (call "
+                   "initialize_weights on the model)")
+    passed("test_DCGAN")
+
+
+def _gan_fixture(seed: int) -> tuple[nn.Module, nn.Module, Tensor, Tensor]:
+    t.manual_seed(seed)
+    model = ref.DCGAN(16, 28, 1, [8, 16])
+    img_real = _images(8, seed) * 2 - 1
+    noise = t.randn(8, 16, generator=t.Generator().manual_seed(seed))
+    return model, copy.deepcopy(model), img_real, noise
+
+
+def _unchanged(before: list[Tensor], module: nn.Module, what: str) -> None:
+    for (name, p), q in zip(module.named_parameters(), before):
+        if not t.equal(p.detach(), q):
+            raise AssertionError(f"{what}: parameter {name} changed; this step must leave it "
+                                 "alone.")
+
+
+def test_training_step_discriminator(training_step_discriminator: Callable) -> None:
+    model, expected_model, img_real, noise = _gan_fixture(7)
+    optimizer = t.optim.Adam(model.netD.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    expected_optimizer = t.optim.Adam(expected_model.netD.parameters(), lr=2e-4,
+                                      betas=(0.5, 0.999))
+    generator_before = [p.detach().clone() for p in model.netG.parameters()]
+    for step in (1, 2):
+        what = (f"training_step_discriminator, step {step} (8 real images, 8 fakes straight from "
+                "netG, with their graph)")
+        img_fake = model.netG(noise)
+        got = call(training_step_discriminator, model, optimizer, img_real, img_fake,
+                   context=f"in {what}")
+        expected = ref.training_step_discriminator(expected_model, expected_optimizer, img_real,
+                                                   expected_model.netG(noise))
+        if not isinstance(got, float):
+            raise AssertionError(f"{what}: return the loss as a float, got {type(got).__name__}.")
+        if not math.isclose(got, expected, rel_tol=1e-4):
+            raise AssertionError(f"{what}: loss {got:.6g}, expected {expected:.6g}: "
+                                 "-(log D(real) + log(1 - D(fake))), averaged over the batch, "
+                                 "with D run on the real and the fake batch separately.")
+        for (name, p), q in zip(model.netD.named_parameters(), expected_model.netD.parameters()):
+            assert_close(p, q, f"{what}: netD.{name} after the step", atol=1e-6)
+        grads = [p.grad for p in model.netG.parameters() if p.grad is not None]
+        if any(g.abs().sum() > 0 for g in grads):
+            raise AssertionError(f"{what}: the generator received gradients from the "
+                                 "discriminator's loss; detach the fake images in this step.")
+    _unchanged(generator_before, model.netG, "training_step_discriminator: netG")
+    passed("test_training_step_discriminator")
+
+
+def test_training_step_generator(training_step_generator: Callable) -> None:
+    model, expected_model, _, noise = _gan_fixture(8)
+    optimizer = t.optim.Adam(model.netG.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    expected_optimizer = t.optim.Adam(expected_model.netG.parameters(), lr=1e-3,
+                                      betas=(0.5, 0.999))
+    discriminator_before = [p.detach().clone() for p in model.netD.parameters()]
+    for step in (1, 2):
+        what = f"training_step_generator, step {step} (8 fakes from netG, with their graph)"
+        got = call(training_step_generator, model, optimizer, model.netG(noise),
+                   context=f"in {what}")
+        expected = ref.training_step_generator(expected_model, expected_optimizer,
+                                               expected_model.netG(noise))
+        if not isinstance(got, float):
+            raise AssertionError(f"{what}: return the loss as a float, got {type(got).__name__}.")
+        if not math.isclose(got, expected, rel_tol=1e-4):
+            hint = (" That is the saturating form, log(1 - D(fake)); minimise -log D(fake) "
+                    "instead." if got < 0 else "")
+            raise AssertionError(f"{what}: loss {got:.6g}, expected {expected:.6g}: -log D(fake) "
+                                 f"averaged over the batch.{hint}")
+        for (name, p), q in zip(model.netG.named_parameters(), expected_model.netG.parameters()):
+            assert_close(p, q, f"{what}: netG.{name} after the step (don't detach the fakes "
+                         "here: the gradient must reach the generator)", atol=1e-6)
+    _unchanged(discriminator_before, model.netD, "training_step_generator: netD")
+    passed("test_training_step_generator")

@@ -13,7 +13,7 @@ import numpy as np
 import torch as t
 
 from utils.data import offline_digits
-from utils.demo_models import BATCH, HIDDEN, LATENT, VAE_BETA
+from utils.demo_models import BATCH, GAN_CONFIG, HIDDEN, LATENT, VAE_BETA, gan_fixed_noise
 
 GRID_STEPS, GRID_EXTENT = 11, 2.5
 N_POINTS = 500
@@ -67,3 +67,31 @@ def validated_map(data: object) -> dict:
     return {"losses": losses, "points": points, "labels": labels,
             "grid": (grid / 255).reshape(GRID_STEPS, GRID_STEPS, 28, 28),
             "extent": GRID_EXTENT}
+
+
+def train_gan_samples(engine: Mapping[str, Any], epochs: int = 8, seed: int = 0) -> dict:
+    """Train the learner's DCGAN (with their steps, through the given train_gan) on the offline
+    digits; the generator's images for a fixed noise batch after each epoch, and the losses."""
+    t.manual_seed(seed)
+    model = engine["DCGAN"](**GAN_CONFIG)
+    snapshots: list[list[int]] = []
+
+    def keep(epoch: int, history: list, samples: t.Tensor) -> None:
+        snapshots.append(((samples[:, 0] + 1) * 127.5).round().clamp(0, 255).to(t.uint8)
+                         .flatten().tolist())
+
+    history = engine["train_gan"](model, offline_digits().train_images * 2 - 1, epochs=epochs,
+                                  seed=seed, fixed_noise=gan_fixed_noise(seed), on_epoch=keep)
+    return {"snapshots": snapshots, "losses": [[float(d), float(g)] for d, g in history]}
+
+
+def validated_samples(data: object) -> dict:
+    """GAN snapshots that came back from the sandbox, checked before they are drawn."""
+    if not isinstance(data, dict):
+        raise ValueError("the run returned no samples")
+    snapshots = np.asarray(data.get("snapshots"), dtype=float)
+    losses = np.asarray(data.get("losses"), dtype=float)
+    if snapshots.ndim != 2 or snapshots.shape[1] % 784 or not len(snapshots) or \
+            losses.ndim != 2 or losses.shape[1] != 2:
+        raise ValueError("the samples have the wrong shapes (are the images 28x28?)")
+    return {"snapshots": snapshots.reshape(len(snapshots), -1, 28, 28), "losses": losses}

@@ -142,3 +142,43 @@ def loss_figure(losses: np.ndarray, kind: str) -> go.Figure:
                       xaxis_title="step", yaxis_title="MSE",
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
+
+
+@st.cache_resource(show_spinner="Loading the demo GAN…")
+def demo_gan() -> tuple[t.nn.Module, t.Tensor]:
+    from utils.demo_models import load_demo_gan
+
+    return load_demo_gan()
+
+
+def sample_mosaic(images: np.ndarray, columns: int = 8) -> go.Figure:
+    """Images (n, 28, 28) with values 0-255, as rows of `columns`."""
+    n = len(images)
+    rows = -(-n // columns)
+    padded = np.zeros((rows * columns, 28, 28))
+    padded[:n] = images
+    mosaic = padded.reshape(rows, columns, 28, 28).transpose(0, 2, 1, 3).reshape(rows * 28, -1)
+    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=255,
+                               showscale=False))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(height=60 + 70 * rows, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    return fig
+
+
+def generated(noise: t.Tensor) -> np.ndarray:
+    """The demo generator's images for a batch of noise, as 0-255."""
+    model, _ = demo_gan()
+    with t.no_grad():
+        return ((model.netG(noise)[:, 0] + 1) * 127.5).clamp(0, 255).numpy()
+
+
+def gan_losses(history: list) -> go.Figure:
+    """Both networks' losses over training: a tug of war, not a descent."""
+    losses = np.asarray(history, dtype=float)
+    fig = go.Figure()
+    for i, name in enumerate(("discriminator", "generator")):
+        fig.add_trace(go.Scatter(y=losses[:, i], mode="lines", name=name, line={"width": 1}))
+    fig.update_layout(height=280, xaxis_title="step", yaxis_title="loss",
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig

@@ -63,16 +63,81 @@ EXERCISES = (
               r"and the KL (without $\beta$) as floats."),
         hints=("`reconstruction, mu, logsigma = model(img)`, then the two losses.",),
     ),
+    # -- GANs --------------------------------------------------------------------------------
+    _ex("Tanh", "Tanh", section="gans", difficulty=2, importance=2, minutes=(5, 10),
+        task=(r"Write `Tanh`: $\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and "
+              r"gradients that stay finite for inputs like $\pm 100$."),
+        hints=(r"For $x \ge 0$, $\tanh x = \frac{1 - e^{-2x}}{1 + e^{-2x}}$ never overflows; "
+               r"use the mirror image for $x < 0$ (`t.where`).",
+               "`t.where` differentiates both branches: clamp each branch's input to its own "
+               "side (`x.clamp(min=0)`), or the discarded branch's inf turns the gradient into "
+               "NaN.")),
+    _ex("LeakyReLU", "LeakyReLU", section="gans", difficulty=1, importance=2, minutes=(3, 5),
+        task="Write `LeakyReLU(negative_slope=0.01)`: $x$ for $x > 0$, `negative_slope` "
+             r"$\cdot\, x$ otherwise.",
+        hints=("`t.where(x > 0, x, self.negative_slope * x)`.",)),
+    _ex("Sigmoid", "Sigmoid", section="gans", difficulty=2, importance=2, minutes=(5, 10),
+        task=(r"Write `Sigmoid`: $\sigma(x) = 1 / (1 + e^{-x})$, finite with finite gradients "
+              r"for any input."),
+        hints=(r"For $x < 0$ use $\sigma(x) = e^{x} / (1 + e^{x})$, so that only numbers "
+               r"$\le 0$ are exponentiated.",)),
+    _ex("Generator", "The generator", section="gans", difficulty=4, importance=4,
+        minutes=(25, 40),
+        task=(r"Write the DCGAN `Generator`: project the noise to a small stack of feature maps, "
+              r"then double the size with one transposed convolution per hidden layer, down to "
+              r"`img_channels` and a Tanh. The docstring gives every layer."),
+        hints=(r"With $n$ hidden layers the first maps are $s = \text{img\_size} / 2^n$ wide: "
+               r"for 64 and 3 layers, $8 \times 8$.",
+               "Channels go the other way from the discriminator: `hidden_channels[::-1]` in, "
+               "`hidden_channels[-2::-1] + [img_channels]` out.",
+               "Each block is an `nn.Sequential` of its own, inside `hidden_layers`.")),
+    _ex("Discriminator", "The discriminator", section="gans", difficulty=3, importance=4,
+        minutes=(15, 25),
+        task=("Write the DCGAN `Discriminator`: one strided convolution per hidden layer, each "
+              "halving the size, then a linear layer and a Sigmoid: the probability that each "
+              "image is real, shape (batch,)."),
+        hints=("No BatchNorm in the first block: it would normalise away the very statistics "
+               "of real images the discriminator should look at.",
+               "`.squeeze(1)` turns (batch, 1) into (batch,).")),
+    _ex("initialize_weights", "Initialising the weights", section="gans", difficulty=2,
+        importance=2, minutes=(5, 10),
+        task=(r"Write `initialize_weights(model)`: every Conv2d, ConvTranspose2d and Linear "
+              r"weight from $N(0, 0.02^2)$, every BatchNorm2d weight from $N(1, 0.02^2)$, every "
+              r"bias of these zero; in place."),
+        hints=("`model.modules()` visits every submodule, nested ones included.",
+               "`nn.init.normal_(tensor, mean, std)` and `nn.init.zeros_`.")),
+    _ex("DCGAN", "Both networks", section="gans", difficulty=1, importance=3, minutes=(3, 5),
+        task=("Write `DCGAN`: `netG` and `netD` for the same sizes, keep `latent_dim_size`, and "
+              "initialise everything with `initialize_weights`."),
+        hints=("`initialize_weights(self)` at the end of `__init__`.",)),
+    _ex("training_step_discriminator", "The discriminator's step", section="gans",
+        difficulty=3, importance=5, minutes=(10, 15),
+        task=(r"Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one "
+              r"step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, "
+              r"that leaves the generator untouched."),
+        hints=("Run `model.netD` on the real batch and on the fake batch separately.",
+               "`img_fake.detach()`: the fakes come with the generator's graph, and this loss's "
+               "gradient has no business there.")),
+    _ex("training_step_generator", "The generator's step", section="gans", difficulty=3,
+        importance=5, minutes=(10, 15),
+        task=(r"Write `training_step_generator(model, optimizer, img_fake)`: one step on "
+              r"$-\log D(G(z))$, averaged over the batch (not the saturating "
+              r"$\log(1 - D(G(z)))$)."),
+        hints=("Don't detach here: the gradient has to flow through the discriminator into "
+               "the generator.",
+               "The optimizer holds only the generator's parameters, so the discriminator "
+               "isn't updated (though it gets gradients).")),
 )
 
 CHAPTER = Chapter(
     stem="part5_vaes_gans",
     number=5,
     title="VAEs & GANs",
-    blurb="Autoencoders and variational autoencoders on digits, with a latent space to explore.",
+    blurb="Autoencoders, VAEs and GANs on digits, with a latent space to explore.",
     sections=(
         ("overview", "Overview"),
         ("autoencoders", "Autoencoders and VAEs"),
+        ("gans", "GANs"),
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,

@@ -35,3 +35,29 @@ question(
     "decoder ignores z, drawing one average digit. It happens when beta times the KL outweighs "
     "what the code saves in reconstruction, e.g. a large beta with a per-pixel mean MSE.",
 )
+question(
+    "Why must the discriminator's step detach the fake images?",
+    "They carry the generator's graph. Without detaching, backward on the discriminator's loss "
+    "also fills the generator's gradients with the gradient of *helping the discriminator*; "
+    "the generator's optimizer, if it stepped before they were zeroed, would make the fakes "
+    "easier to spot. Detaching also saves a backward pass through the generator.",
+)
+question(
+    "Why does the generator minimise $-\\log D(G(z))$ rather than $\\log(1 - D(G(z)))$?",
+    "Both are smallest when the discriminator is fooled, but early in training D(G(z)) is near "
+    "0, where log(1 - D) is flat: almost no gradient. -log D is steep there, so the generator "
+    "learns fastest exactly when its images are worst.",
+)
+question(
+    "The losses of a GAN don't go steadily down. Why, and how do you know it is learning?",
+    "Each network's loss depends on the other, which keeps improving: a good generator step "
+    "raises the discriminator's loss and vice versa. Look at samples from a fixed noise batch "
+    "over training instead; a discriminator loss near 0 for long means it has won and the "
+    "generator has stopped learning.",
+)
+question(
+    "Why is there no BatchNorm in the discriminator's first layer?",
+    "It would normalise each batch's raw pixels to the same statistics, removing exactly the "
+    "differences in brightness and contrast between real and generated batches that the "
+    "discriminator should use.",
+)

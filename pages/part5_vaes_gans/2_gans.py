@@ -1,0 +1,156 @@
+import streamlit as st
+import torch as t
+
+from utils.demos.part5_vaes_gans import validated_samples
+from utils.engine_view import describe_learner_code, learner_demo
+from utils.figures import part5_vaes_gans as figures
+from utils.widgets import chapter_header, exercise
+
+STEM = "part5_vaes_gans"
+chapter_header(STEM, "gans")
+
+st.markdown(
+    r"""
+A VAE learns to generate by learning to reconstruct, and its images come out blurred: the
+squared error rewards drawing the average of everything a code might mean. A **generative
+adversarial network** learns to generate by learning to fool. Two networks train against each
+other:
+
+- the **generator** $G$ turns random noise $z$ into an image $G(z)$;
+- the **discriminator** $D$ looks at an image and outputs the probability that it is real.
+
+$D$ is trained to tell real images from $G$'s, and $G$ is trained to make $D$ say "real". No
+loss ever compares a generated image with a particular real one, so nothing rewards blur; what
+$G$ learns is whatever $D$ can see.
+
+The architecture we build is **DCGAN** (Radford et al., 2015): a generator made of transposed
+convolutions that double the image size at each layer, a discriminator of strided convolutions
+that halve it, BatchNorm in between, and a handful of choices that made GAN training stable
+enough to be useful. First, three activation functions it needs, written so that they survive
+any input.
+"""
+)
+
+st.header("Activations that don't overflow")
+st.markdown(
+    r"""
+$\tanh$ and the sigmoid are easy to write from their formulas and easy to break: $e^{100}$ is
+already infinite in float32, and $\infty / \infty$ is NaN. Rewrite each so that only numbers
+$\le 0$ are exponentiated. A second trap: `t.where(cond, a, b)` computes **both** branches and
+sends gradient through both (multiplied by 0 on the side not chosen), and $0 \cdot \infty$ is
+NaN, so the branch you don't use must stay finite too.
+"""
+)
+exercise(f"{STEM}.Tanh")
+exercise(f"{STEM}.LeakyReLU")
+exercise(f"{STEM}.Sigmoid")
+
+st.header("The two networks")
+st.markdown(
+    r"""
+The generator starts from noise of size `latent_dim_size`, projects it with a linear layer to a
+small stack of feature maps (for $64 \times 64$ images and three hidden layers, 512 maps of
+$8 \times 8$), and doubles the size three times with `ConvTranspose2d(kernel_size=4, stride=2,
+padding=1)` while halving the channels. Its last layer has as many channels as the images and
+a **Tanh**, so its images live in $(-1, 1)$: the real images are scaled to the same range.
+
+The discriminator is the mirror image: `Conv2d(kernel_size=4, stride=2, padding=1)` layers
+halve the size while the channels grow, **LeakyReLU** keeps a gradient for negative inputs (a
+discriminator with dead units gives the generator nothing to learn from), and a final linear
+layer and sigmoid give one probability per image.
+"""
+)
+exercise(f"{STEM}.Generator")
+exercise(f"{STEM}.Discriminator")
+st.markdown(
+    r"""
+DCGAN also fixes the initial weights: small, $N(0, 0.02^2)$, for every convolution and linear
+layer, and $N(1, 0.02^2)$ for BatchNorm's scale.
+"""
+)
+exercise(f"{STEM}.initialize_weights")
+exercise(f"{STEM}.DCGAN")
+
+st.header("Training: a two-player game")
+st.markdown(
+    r"""
+Each batch takes two steps. The **discriminator** maximises its log-likelihood of getting both
+kinds right, so it minimises
+
+$$
+\mathcal{L}_D = -\Big(\log D(x) + \log\big(1 - D(G(z))\big)\Big).
+$$
+
+The **generator** would, in the original minimax game, minimise $\log(1 - D(G(z)))$. But early
+on $D$ rejects every fake with confidence, $D(G(z)) \approx 0$, where that function is flat:
+the generator would get almost no gradient exactly when it needs one most. So it minimises
+$-\log D(G(z))$ instead, which has the same goal and a steep slope where $D(G(z))$ is small.
+
+Two details decide whether the steps are right. The discriminator's step must not change the
+generator: the fake images arrive with the generator's graph attached, so **detach** them. The
+generator's step needs the gradient to flow *through* the discriminator into the generator, so
+no detaching there; its optimizer holds only the generator's parameters, so the discriminator
+stays as it is.
+"""
+)
+exercise(f"{STEM}.training_step_discriminator")
+exercise(f"{STEM}.training_step_generator")
+
+st.header("Watching a GAN learn")
+model, snapshots = figures.demo_gan()
+st.markdown(
+    rf"""
+The demo DCGAN ($28 \times 28$, hidden channels [32, 64], a 32-number noise) trained for
+{len(snapshots)} epochs on the offline digits with `train_gan`, which gives the generator a
+larger learning rate than the discriminator: with equal rates and this little data, the
+discriminator wins at once and the generator's images fade to a flat grey it never recovers
+from. Drag through training: the same 16 noise vectors, decoded after each epoch.
+"""
+)
+epoch = st.slider("after epoch", 1, len(snapshots), len(snapshots), key="p5_gan_epoch")
+st.plotly_chart(figures.sample_mosaic(snapshots[epoch - 1].numpy()), width="stretch",
+                theme=None, config={"staticPlot": True})
+
+st.subheader("Walk between two noise vectors")
+st.markdown(
+    r"""
+Pick two random noise vectors and slide from one to the other: the generator's images change
+smoothly, because nearby noise gives nearby images. Nothing in training asked for that; it comes
+from the generator being a smooth function.
+"""
+)
+cols = st.columns(3)
+start_seed = cols[0].number_input("first noise (seed)", 0, 10_000, 1, key="p5_gan_a")
+end_seed = cols[1].number_input("second noise (seed)", 0, 10_000, 2, key="p5_gan_b")
+mix = cols[2].slider("from first to second", 0.0, 1.0, 0.5, 0.05, key="p5_gan_mix")
+latent = model.latent_dim_size
+z_start = t.randn(8, latent, generator=t.Generator().manual_seed(int(start_seed)))
+z_end = t.randn(8, latent, generator=t.Generator().manual_seed(int(end_seed)))
+st.plotly_chart(figures.sample_mosaic(figures.generated((1 - mix) * z_start + mix * z_end)),
+                width="stretch", theme=None, config={"staticPlot": True})
+
+st.header("Train yours")
+st.markdown(
+    r"""
+Train your own DCGAN (your networks, your initialisation, your two steps) on the offline digits
+in the sandbox, and see what its generator makes of the same noise after each epoch. Eight
+epochs take about ten seconds; expect blobs turning into strokes rather than finished digits.
+"""
+)
+describe_learner_code(STEM)
+own_epochs = st.slider("epochs", 1, 10, 8, key="p5_gan_own_epochs")
+if st.button("Train my GAN", key="p5_gan_train_own", type="primary"):
+    data = learner_demo(STEM, "train_gan_samples", epochs=own_epochs)
+    if data is not None:
+        try:
+            st.session_state["p5_gan_own"] = validated_samples(data)
+        except ValueError as err:
+            st.error(f"Your GAN's results can't be drawn: {err}.")
+if "p5_gan_own" in st.session_state:
+    own = st.session_state["p5_gan_own"]
+    shown = st.slider("your generator after epoch", 1, len(own["snapshots"]),
+                      len(own["snapshots"]), key="p5_gan_own_epoch") \
+        if len(own["snapshots"]) > 1 else 1
+    st.plotly_chart(figures.sample_mosaic(own["snapshots"][shown - 1]), width="stretch",
+                    theme=None, config={"staticPlot": True})
+    st.plotly_chart(figures.gan_losses(own["losses"]), width="stretch")
