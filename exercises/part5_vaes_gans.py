@@ -188,8 +188,7 @@ def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, 
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
 #
-# Write `Tanh`: $	anh x =
-# rac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and gradients that stay finite for inputs like $\pm 100$.
+# Write `Tanh`: $\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and gradients that stay finite for inputs like $\pm 100$.
 #
 # Check it with `tests.test_Tanh(Tanh)`.
 
@@ -359,7 +358,7 @@ class DCGAN(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-ig(\log D(x) + \log(1 - D(G(z)))ig)$, averaged over the batch, that leaves the generator untouched.
+# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the generator untouched.
 #
 # Check it with `tests.test_training_step_discriminator(training_step_discriminator)`.
 
