@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Chapter 5: VAEs & GANs — exercises
 #
-# Autoencoders, VAEs and GANs on digits, with a latent space to explore.
+# Autoencoders, VAEs and GANs on digits, with a latent space to explore, and transposed convolutions from scratch.
 #
 # Replace each `raise NotImplementedError()` with your answer. Then run every check:
 #
@@ -425,6 +425,136 @@ def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 
                     samples = model.netG(fixed_noise)
             on_epoch(epoch, history, samples)
     return history
+
+
+# %%
+IntOrPair = int | tuple[int, int]
+
+
+# %%
+def force_pair(v: IntOrPair) -> tuple[int, int]:
+    """2 -> (2, 2); (1, 2) stays (1, 2)."""
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+# %% [markdown]
+# ## Bonus: transposed convolutions from scratch
+
+
+# %% [markdown]
+# ### Exercise: `conv_transpose1d_minimal` — Transposed convolution, the simplest case
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+#
+# Write `conv_transpose1d_minimal(x, weights)` for stride 1 and no padding, with weights of shape (in, out, kw): output width $w + k_w - 1$. Use `F.conv1d`, not `F.conv_transpose1d`.
+#
+# Check it with `tests.test_conv_transpose1d_minimal(conv_transpose1d_minimal)`.
+
+
+# %%
+def conv_transpose1d_minimal(x: Float[Tensor, "b ic w"],
+                             weights: Float[Tensor, "ic oc kw"]) -> Float[Tensor, "b oc ow"]:
+    """Transposed convolution with stride 1 and no padding: ow = w + kw - 1. Each input element
+    adds weights * its value to kw consecutive outputs; equivalently, an ordinary convolution
+    (F.conv1d) of x padded by kw - 1 on both sides, with the kernel flipped and its channel
+    dimensions swapped."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `fractional_stride_1d` — Spacing the input out
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+#
+# Write `fractional_stride_1d(x, stride)`: `stride - 1` zeros between neighbouring elements of the last dimension, giving width $(w - 1) \cdot \text{stride} + 1$.
+#
+# Check it with `tests.test_fractional_stride_1d(fractional_stride_1d)`.
+
+
+# %%
+def fractional_stride_1d(x: Float[Tensor, "b ic w"], stride: int = 1) -> Float[Tensor, "b ic ow"]:
+    """stride - 1 zeros between neighbouring elements of the last dimension:
+    ow = (w - 1) * stride + 1. With stride 1, x itself."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv_transpose1d` — Transposed convolution with stride and padding
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–25 minutes
+#
+# Write `conv_transpose1d(x, weights, stride=1, padding=0)` like `F.conv_transpose1d`: output width $(w - 1) \cdot \text{stride} - 2 \cdot \text{padding} + k_w$.
+#
+# Check it with `tests.test_conv_transpose1d(conv_transpose1d)`.
+
+
+# %%
+def conv_transpose1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "ic oc kw"],
+                     stride: int = 1, padding: int = 0) -> Float[Tensor, "b oc ow"]:
+    """Like F.conv_transpose1d: ow = (w - 1) * stride - 2 * padding + kw. Space the input out
+    (fractional_stride_1d), pad by kw - 1 - padding, flip and swap the kernel, convolve."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `fractional_stride_2d` — Spacing out in 2-D
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵⚪⚪⚪⚪ · 5–10 minutes
+#
+# Write `fractional_stride_2d(x, stride_h, stride_w)`: the same along both of the last two dimensions.
+#
+# Check it with `tests.test_fractional_stride_2d(fractional_stride_2d)`.
+
+
+# %%
+def fractional_stride_2d(x: Float[Tensor, "b ic h w"], stride_h: int,
+                         stride_w: int) -> Float[Tensor, "b ic oh ow"]:
+    """fractional_stride_1d along both of the last two dimensions."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `conv_transpose2d` — Transposed convolution in 2-D
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–20 minutes
+#
+# Write `conv_transpose2d(x, weights, stride=1, padding=0)` like `F.conv_transpose2d` without bias; stride and padding an int or an (h, w) pair, kernels need not be square.
+#
+# Check it with `tests.test_conv_transpose2d(conv_transpose2d)`.
+
+
+# %%
+def conv_transpose2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "ic oc kh kw"],
+                     stride: IntOrPair = 1, padding: IntOrPair = 0) -> Float[Tensor, "b oc oh ow"]:
+    """Like F.conv_transpose2d (no bias); stride and padding an int or an (h, w) pair."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `ConvTranspose2d` — The module
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
+#
+# Write `ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0)`: a `weight` of shape (in, out, kh, kw), uniform in $\pm 1/\sqrt{\text{out} \cdot k_h k_w}$, and a forward that calls your `conv_transpose2d`.
+#
+# Check it with `tests.test_ConvTranspose2d(ConvTranspose2d)`.
+
+
+# %%
+class ConvTranspose2d(nn.Module):
+    """Like nn.ConvTranspose2d without bias, using conv_transpose2d. `weight` has shape
+    (in_channels, out_channels, kh, kw), uniform in +-1/sqrt(out_channels * kh * kw) (torch's
+    default for this layer)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
+                 stride: IntOrPair = 1, padding: IntOrPair = 0) -> None:
+        raise NotImplementedError()
+
+    def forward(self, x: Float[Tensor, "b ic h w"]) -> Float[Tensor, "b oc oh ow"]:
+        raise NotImplementedError()
+
+    def extra_repr(self) -> str:
+        raise NotImplementedError()
 
 
 # %%

@@ -331,3 +331,89 @@ def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 
                     samples = model.netG(fixed_noise)
             on_epoch(epoch, history, samples)
     return history
+
+
+# ----------------------------------------------------------------------------------------------
+# Bonus: transposed convolutions from scratch
+# ----------------------------------------------------------------------------------------------
+
+IntOrPair = int | tuple[int, int]
+
+
+def force_pair(v: IntOrPair) -> tuple[int, int]:
+    """2 -> (2, 2); (1, 2) stays (1, 2)."""
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def conv_transpose1d_minimal(x: Float[Tensor, "b ic w"],
+                             weights: Float[Tensor, "ic oc kw"]) -> Float[Tensor, "b oc ow"]:
+    """Transposed convolution with stride 1 and no padding: ow = w + kw - 1. Each input element
+    adds weights * its value to kw consecutive outputs; equivalently, an ordinary convolution
+    (F.conv1d) of x padded by kw - 1 on both sides, with the kernel flipped and its channel
+    dimensions swapped."""
+    kw = weights.shape[-1]
+    padded = F.pad(x, (kw - 1, kw - 1))
+    kernel = einops.rearrange(weights.flip(-1), "ic oc kw -> oc ic kw")
+    return F.conv1d(padded, kernel)
+
+
+def fractional_stride_1d(x: Float[Tensor, "b ic w"], stride: int = 1) -> Float[Tensor, "b ic ow"]:
+    """stride - 1 zeros between neighbouring elements of the last dimension:
+    ow = (w - 1) * stride + 1. With stride 1, x itself."""
+    out = x.new_zeros(*x.shape[:-1], (x.shape[-1] - 1) * stride + 1)
+    out[..., ::stride] = x
+    return out
+
+
+def conv_transpose1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "ic oc kw"],
+                     stride: int = 1, padding: int = 0) -> Float[Tensor, "b oc ow"]:
+    """Like F.conv_transpose1d: ow = (w - 1) * stride - 2 * padding + kw. Space the input out
+    (fractional_stride_1d), pad by kw - 1 - padding, flip and swap the kernel, convolve."""
+    kw = weights.shape[-1]
+    spaced = fractional_stride_1d(x, stride)
+    pad = kw - 1 - padding
+    kernel = einops.rearrange(weights.flip(-1), "ic oc kw -> oc ic kw")
+    return F.conv1d(F.pad(spaced, (pad, pad)), kernel)
+
+
+def fractional_stride_2d(x: Float[Tensor, "b ic h w"], stride_h: int,
+                         stride_w: int) -> Float[Tensor, "b ic oh ow"]:
+    """fractional_stride_1d along both of the last two dimensions."""
+    out = x.new_zeros(*x.shape[:-2], (x.shape[-2] - 1) * stride_h + 1,
+                      (x.shape[-1] - 1) * stride_w + 1)
+    out[..., ::stride_h, ::stride_w] = x
+    return out
+
+
+def conv_transpose2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "ic oc kh kw"],
+                     stride: IntOrPair = 1, padding: IntOrPair = 0) -> Float[Tensor, "b oc oh ow"]:
+    """Like F.conv_transpose2d (no bias); stride and padding an int or an (h, w) pair."""
+    stride_h, stride_w = force_pair(stride)
+    padding_h, padding_w = force_pair(padding)
+    kh, kw = weights.shape[-2:]
+    spaced = fractional_stride_2d(x, stride_h, stride_w)
+    pad_h, pad_w = kh - 1 - padding_h, kw - 1 - padding_w
+    kernel = einops.rearrange(weights.flip(-1, -2), "ic oc kh kw -> oc ic kh kw")
+    return F.conv2d(F.pad(spaced, (pad_w, pad_w, pad_h, pad_h)), kernel)
+
+
+class ConvTranspose2d(nn.Module):
+    """Like nn.ConvTranspose2d without bias, using conv_transpose2d. `weight` has shape
+    (in_channels, out_channels, kh, kw), uniform in +-1/sqrt(out_channels * kh * kw) (torch's
+    default for this layer)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
+                 stride: IntOrPair = 1, padding: IntOrPair = 0) -> None:
+        super().__init__()
+        self.stride, self.padding = stride, padding
+        kh, kw = force_pair(kernel_size)
+        bound = 1 / (out_channels * kh * kw) ** 0.5
+        self.weight = nn.Parameter(
+            t.empty(in_channels, out_channels, kh, kw).uniform_(-bound, bound))
+
+    def forward(self, x: Float[Tensor, "b ic h w"]) -> Float[Tensor, "b oc oh ow"]:
+        return conv_transpose2d(x, self.weight, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        ic, oc, kh, kw = self.weight.shape
+        return f"{ic}, {oc}, kernel_size=({kh}, {kw}), stride={self.stride}, padding={self.padding}"

@@ -17,8 +17,8 @@ images by trying to fool a discriminator that learns to tell them from real ones
 DCGAN's two networks, its initialisation and its two training steps, watch a GAN learn, and
 train your own.
 
-Transposed convolutions from scratch (the bonus section of the reference curriculum) come next
-in this chapter.
+In the bonus section you build the transposed convolution every decoder here relies on, from an
+ordinary convolution.
 """,
     objectives=r"""
 - Build a convolutional autoencoder, and train it to reconstruct its input.
@@ -30,5 +30,6 @@ in this chapter.
 - Build a DCGAN and write its two training steps: which network each loss updates, where to
   detach, and why the generator minimises $-\log D(G(z))$.
 - Write numerically safe Tanh and Sigmoid.
+- (Bonus) Build a transposed convolution with stride and padding from an ordinary one.
 """,
 )

@@ -326,3 +326,84 @@ WRONG_ANSWERS = [
     ("training_step_generator", "gradients never zeroed",
      lambda *a: generator_step_variant(*a, zero_grad=False)),
 ]
+
+
+def _conv_t1d(x, w, stride=1, padding=0, flip=True, swap=True, pad_adjust=True):
+    kw = w.shape[-1]
+    spaced = ref.fractional_stride_1d(x, stride)
+    pad = kw - 1 - (padding if pad_adjust else 0)
+    kernel = w.flip(-1) if flip else w
+    kernel = kernel.transpose(0, 1) if swap else kernel
+    return F.conv1d(F.pad(spaced, (pad, pad)), kernel)
+
+
+def fractional_stride_1d_trailing_zeros(x, stride=1):
+    out = x.new_zeros(*x.shape[:-1], x.shape[-1] * stride)
+    out[..., ::stride] = x
+    return out
+
+
+def fractional_stride_2d_swapped(x, stride_h, stride_w):
+    return ref.fractional_stride_2d(x, stride_w, stride_h)
+
+
+def conv_transpose2d_no_flip(x, weights, stride=1, padding=0):
+    return ref.conv_transpose2d(x, weights.flip(-1, -2), stride, padding)
+
+
+def conv_transpose2d_padding_as_pad(x, weights, stride=1, padding=0):
+    """Pads the input by `padding`, as a convolution would, instead of trimming the output."""
+    sh, sw = ref.force_pair(stride)
+    ph, pw = ref.force_pair(padding)
+    kh, kw = weights.shape[-2:]
+    spaced = ref.fractional_stride_2d(x, sh, sw)
+    kernel = weights.flip(-1, -2).transpose(0, 1)
+    return F.conv2d(F.pad(spaced, (kw - 1 + pw, kw - 1 + pw, kh - 1 + ph, kh - 1 + ph)), kernel)
+
+
+def conv_transpose2d_calls_torch(x, weights, stride=1, padding=0):
+    return F.conv_transpose2d(x, weights, stride=stride, padding=padding)
+
+
+class ConvTranspose2dConvInit(ref.ConvTranspose2d):
+    """Initialised with the fan-in of the in_channels, as for an ordinary convolution."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding)
+        kh, kw = ref.force_pair(kernel_size)
+        bound = 1 / (in_channels * kh * kw) ** 0.5
+        with t.no_grad():
+            self.weight.uniform_(-bound, bound)
+
+
+class ConvTranspose2dOutInShape(nn.Module):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        super().__init__()
+        kh, kw = ref.force_pair(kernel_size)
+        bound = 1 / (out_channels * kh * kw) ** 0.5
+        self.weight = nn.Parameter(t.empty(out_channels, in_channels, kh, kw).uniform_(-bound,
+                                                                                      bound))
+        self.stride, self.padding = stride, padding
+
+    def forward(self, x):
+        return ref.conv_transpose2d(x, self.weight.transpose(0, 1), self.stride, self.padding)
+
+
+WRONG_ANSWERS += [
+    ("conv_transpose1d_minimal", "kernel not flipped",
+     lambda x, w: _conv_t1d(x, w, flip=False)),
+    ("conv_transpose1d_minimal", "channels not swapped",
+     lambda x, w: _conv_t1d(x, w, swap=False)),
+    ("fractional_stride_1d", "zeros after the last element too",
+     fractional_stride_1d_trailing_zeros),
+    ("conv_transpose1d", "padding ignored",
+     lambda x, w, stride=1, padding=0: _conv_t1d(x, w, stride, padding, pad_adjust=False)),
+    ("conv_transpose1d", "stride ignored",
+     lambda x, w, stride=1, padding=0: _conv_t1d(x, w, 1, padding)),
+    ("fractional_stride_2d", "strides swapped", fractional_stride_2d_swapped),
+    ("conv_transpose2d", "kernel not flipped", conv_transpose2d_no_flip),
+    ("conv_transpose2d", "padding added instead of removed", conv_transpose2d_padding_as_pad),
+    ("conv_transpose2d", "calls F.conv_transpose2d", conv_transpose2d_calls_torch),
+    ("ConvTranspose2d", "initialised like a Conv2d", ConvTranspose2dConvInit),
+    ("ConvTranspose2d", "weight stored as (out, in, kh, kw)", ConvTranspose2dOutInShape),
+]

@@ -49,9 +49,9 @@ class ForbiddenOperation(AssertionError):
 
 
 class _Forbid(TorchFunctionMode):
-    def __init__(self, banned: dict[Callable, str], exercise: str):
+    def __init__(self, banned: dict[Callable, str], exercise: str, how: str):
         super().__init__()
-        self.banned, self.exercise = banned, exercise
+        self.banned, self.exercise, self.how = banned, exercise, how
         self.called: set[Callable] = set()
 
     def __enter__(self) -> "_Forbid":
@@ -63,14 +63,15 @@ class _Forbid(TorchFunctionMode):
         if func in self.banned:
             raise ForbiddenOperation(
                 f"{self.exercise} used {self.banned[func]}, which this exercise asks you to "
-                "build yourself (from as_strided, elementwise operations and sums).")
+                f"build yourself ({self.how}).")
         return func(*args, **(kwargs or {}))
 
 
-def forbidding(banned: dict[Callable, str], exercise: str) -> _Forbid:
+def forbidding(banned: dict[Callable, str], exercise: str,
+               how: str = "from as_strided, elementwise operations and sums") -> _Forbid:
     """A context in which calling any of `banned` (torch functions or Tensor methods) fails the
-    check with a message naming the operation."""
-    return _Forbid(banned, exercise)
+    check with a message naming the operation and saying what to build it from."""
+    return _Forbid(banned, exercise, how)
 
 
 class LearnerCodeError(Exception):

@@ -17,11 +17,12 @@ import math
 from typing import Callable
 
 import torch as t
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from solutions import part5_vaes_gans as ref
 from utils.checks.assertions import assert_close, assert_is_tensor, assert_shape, call, \
-    make_module, passed
+    forbidding, make_module, passed
 
 
 def _images(n: int, seed: int) -> Tensor:
@@ -466,3 +467,116 @@ def test_training_step_generator(training_step_generator: Callable) -> None:
                          "here: the gradient must reach the generator)", atol=1e-6)
     _unchanged(discriminator_before, model.netD, "training_step_generator: netD")
     passed("test_training_step_generator")
+
+
+# -- Bonus: transposed convolutions from scratch ----------------------------------------------
+
+_TRANSPOSED = {F.conv_transpose1d: "F.conv_transpose1d", F.conv_transpose2d: "F.conv_transpose2d",
+               t.conv_transpose1d: "torch.conv_transpose1d",
+               t.conv_transpose2d: "torch.conv_transpose2d"}
+_HOW = "from padding, flipping the kernel and an ordinary convolution"
+
+
+def _against_torch(fn: Callable, name: str, cases: list[tuple[tuple, dict, str]],
+                   expected: Callable) -> None:
+    for args, kwargs, text in cases:
+        what = f"{name} on {text}"
+        with forbidding(_TRANSPOSED, name, _HOW):
+            got = call(fn, *args, context=f"on {what}", **kwargs)
+        assert_close(got, expected(*args, **kwargs), f"{what}, compared with torch", atol=1e-4)
+
+
+def _random(*shape: int, seed: int) -> Tensor:
+    return t.randn(*shape, generator=t.Generator().manual_seed(seed))
+
+
+def test_conv_transpose1d_minimal(conv_transpose1d_minimal: Callable) -> None:
+    cases = [((_random(1, 1, 3, seed=1), _random(1, 1, 2, seed=2)), {},
+              "one channel: x (1, 1, 3), weights (1, 1, 2)"),
+             ((_random(2, 3, 5, seed=3), _random(3, 4, 3, seed=4)), {},
+              "x (2, 3, 5), weights (3, 4, 3): in/out channels differ"),
+             ((_random(1, 2, 1, seed=5), _random(2, 1, 4, seed=6)), {},
+              "a single input position, kernel wider than the input")]
+    x = t.tensor([[[1.0, 2.0]]])
+    w = t.tensor([[[1.0, 10.0, 100.0]]])
+    got = call(conv_transpose1d_minimal, x, w, context="on x = [1, 2], weights = [1, 10, 100]")
+    assert_close(got, t.tensor([[[1.0, 12.0, 120.0, 200.0]]]),
+                 "conv_transpose1d_minimal on x = [1, 2], weights = [1, 10, 100] (each input "
+                 "adds weights * its value, shifted by its position)")
+    _against_torch(conv_transpose1d_minimal, "conv_transpose1d_minimal", cases,
+                   lambda x, w: F.conv_transpose1d(x, w))
+    passed("test_conv_transpose1d_minimal")
+
+
+def test_fractional_stride_1d(fractional_stride_1d: Callable) -> None:
+    x = t.tensor([[[1.0, 2.0, 3.0]]])
+    for stride, expected in ((1, [1.0, 2.0, 3.0]), (2, [1.0, 0, 2.0, 0, 3.0]),
+                             (3, [1.0, 0, 0, 2.0, 0, 0, 3.0])):
+        what = f"fractional_stride_1d([1, 2, 3], stride={stride})"
+        got = call(fractional_stride_1d, x, stride, context=f"on {what}")
+        assert_close(got, t.tensor([[expected]]), what)
+    x = _random(2, 3, 4, seed=7)
+    got = call(fractional_stride_1d, x, 2, context="on x of shape (2, 3, 4), stride 2")
+    assert_shape(got, (2, 3, 7), "fractional_stride_1d on x (2, 3, 4), stride 2")
+    assert_close(got[..., ::2], x, "fractional_stride_1d on x (2, 3, 4), stride 2: every "
+                 "other element is x")
+    passed("test_fractional_stride_1d")
+
+
+def test_conv_transpose1d(conv_transpose1d: Callable) -> None:
+    x, w = _random(2, 3, 5, seed=8), _random(3, 2, 3, seed=9)
+    cases = [((x, w), {}, "stride 1, padding 0")]
+    cases += [((x, w), {"stride": s, "padding": p}, f"x (2, 3, 5), weights (3, 2, 3), stride "
+               f"{s}, padding {p}") for s, p in ((2, 0), (1, 1), (2, 1), (3, 2), (2, 2))]
+    _against_torch(conv_transpose1d, "conv_transpose1d", cases,
+                   lambda x, w, stride=1, padding=0: F.conv_transpose1d(x, w, stride=stride,
+                                                                        padding=padding))
+    passed("test_conv_transpose1d")
+
+
+def test_fractional_stride_2d(fractional_stride_2d: Callable) -> None:
+    x = t.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+    what = "fractional_stride_2d([[1, 2], [3, 4]], stride_h=2, stride_w=3)"
+    got = call(fractional_stride_2d, x, 2, 3, context=f"on {what}")
+    assert_close(got, t.tensor([[[[1.0, 0, 0, 2.0], [0, 0, 0, 0], [3.0, 0, 0, 4.0]]]]), what)
+    x = _random(2, 3, 4, 5, seed=10)
+    got = call(fractional_stride_2d, x, 1, 2, context="on x (2, 3, 4, 5), strides (1, 2)")
+    assert_shape(got, (2, 3, 4, 9), "fractional_stride_2d on x (2, 3, 4, 5), strides (1, 2)")
+    passed("test_fractional_stride_2d")
+
+
+_CONV2D_CASES = ((1, 0), (2, 1), ((2, 3), (1, 0)), ((1, 2), 1), (2, (0, 1)), (3, 2))
+
+
+def test_conv_transpose2d(conv_transpose2d: Callable) -> None:
+    x, w = _random(2, 3, 5, 6, seed=11), _random(3, 4, 3, 2, seed=12)
+    cases = [((x, w), {"stride": s, "padding": p}, f"x (2, 3, 5, 6), a non-square kernel "
+              f"(3, 4, 3, 2), stride {s}, padding {p}") for s, p in _CONV2D_CASES]
+    _against_torch(conv_transpose2d, "conv_transpose2d", cases,
+                   lambda x, w, stride=1, padding=0: F.conv_transpose2d(x, w, stride=stride,
+                                                                        padding=padding))
+    passed("test_conv_transpose2d")
+
+
+def test_ConvTranspose2d(ConvTranspose2d: type) -> None:
+    t.manual_seed(0)
+    layer = make_module(ConvTranspose2d, 3, 4, (3, 2), stride=2, padding=1)
+    names = {name: tuple(p.shape) for name, p in layer.named_parameters()}
+    if names != {"weight": (3, 4, 3, 2)}:
+        raise AssertionError(f"ConvTranspose2d(3, 4, (3, 2)): expected one parameter `weight` of "
+                             f"shape (in, out, kh, kw) = (3, 4, 3, 2) and no bias, got {names}.")
+    big = make_module(ConvTranspose2d, 64, 32, 4).weight.detach()
+    bound = 1 / math.sqrt(32 * 4 * 4)
+    spread = big.std().item() / (bound / math.sqrt(3))  # a uniform's std is bound / sqrt(3)
+    if big.abs().max() > bound * (1 + 1e-6) or not 0.85 < spread < 1.15:
+        raise AssertionError(f"ConvTranspose2d(64, 32, 4).weight should be uniform in "
+                             f"+-1/sqrt(out_channels * kh * kw) = +-{bound:.4g}; its values "
+                             f"reach {big.abs().max().item():.4g} with standard deviation "
+                             f"{big.std().item():.4g}.")
+    x = _random(2, 3, 5, 6, seed=13)
+    with forbidding(_TRANSPOSED, "ConvTranspose2d", _HOW):
+        got = call(layer, x, context="running ConvTranspose2d(3, 4, (3, 2), stride=2, padding=1)")
+    assert_close(got, F.conv_transpose2d(x, layer.weight, stride=2, padding=1),
+                 "ConvTranspose2d(3, 4, (3, 2), stride=2, padding=1) on x (2, 3, 5, 6), with its "
+                 "own weight", atol=1e-4)
+    passed("test_ConvTranspose2d")

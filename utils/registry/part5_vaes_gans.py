@@ -127,17 +127,61 @@ EXERCISES = (
                "the generator.",
                "The optimizer holds only the generator's parameters, so the discriminator "
                "isn't updated (though it gets gradients).")),
+    # -- Bonus: transposed convolutions from scratch --------------------------------------------
+    _ex("conv_transpose1d_minimal", "Transposed convolution, the simplest case",
+        section="transposed", difficulty=3, importance=2, minutes=(15, 20), bonus=True,
+        task=(r"Write `conv_transpose1d_minimal(x, weights)` for stride 1 and no padding, with "
+              r"weights of shape (in, out, kw): output width $w + k_w - 1$. Use `F.conv1d`, not "
+              r"`F.conv_transpose1d`."),
+        hints=("Pad x with kw - 1 zeros on both sides.",
+               "Flip the kernel along its width and swap its two channel dimensions: (in, out, "
+               "kw) becomes (out, in, kw), what `F.conv1d` expects.")),
+    _ex("fractional_stride_1d", "Spacing the input out", section="transposed", difficulty=2,
+        importance=2, minutes=(5, 10), bonus=True,
+        task=(r"Write `fractional_stride_1d(x, stride)`: `stride - 1` zeros between neighbouring "
+              r"elements of the last dimension, giving width $(w - 1) \cdot \text{stride} + 1$."),
+        hints=("Make zeros of the new shape, then `out[..., ::stride] = x`.",)),
+    _ex("conv_transpose1d", "Transposed convolution with stride and padding",
+        section="transposed", difficulty=4, importance=2, minutes=(15, 25), bonus=True,
+        task=(r"Write `conv_transpose1d(x, weights, stride=1, padding=0)` like "
+              r"`F.conv_transpose1d`: output width $(w - 1) \cdot \text{stride} - 2 \cdot "
+              r"\text{padding} + k_w$."),
+        hints=("Space the input out with fractional_stride_1d, then it is the minimal case with "
+               "the zero-padding reduced by `padding` on each side: kw - 1 - padding.",
+               "`F.pad` with a negative amount crops, which is what padding > kw - 1 needs.")),
+    _ex("fractional_stride_2d", "Spacing out in 2-D", section="transposed", difficulty=1,
+        importance=1, minutes=(5, 10), bonus=True,
+        task="Write `fractional_stride_2d(x, stride_h, stride_w)`: the same along both of the "
+             "last two dimensions.",
+        hints=("`out[..., ::stride_h, ::stride_w] = x`.",)),
+    _ex("conv_transpose2d", "Transposed convolution in 2-D", section="transposed",
+        difficulty=3, importance=2, minutes=(10, 20), bonus=True,
+        task=("Write `conv_transpose2d(x, weights, stride=1, padding=0)` like "
+              "`F.conv_transpose2d` without bias; stride and padding an int or an (h, w) pair, "
+              "kernels need not be square."),
+        hints=("`force_pair` (given) turns an int into a pair.",
+               "Flip both kernel dimensions: `weights.flip(-1, -2)`; `F.pad` takes (left, "
+               "right, top, bottom).")),
+    _ex("ConvTranspose2d", "The module", section="transposed", difficulty=2, importance=2,
+        minutes=(10, 15), bonus=True,
+        task=(r"Write `ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, "
+              r"padding=0)`: a `weight` of shape (in, out, kh, kw), uniform in "
+              r"$\pm 1/\sqrt{\text{out} \cdot k_h k_w}$, and a forward that calls your "
+              r"`conv_transpose2d`."),
+        hints=("`nn.Parameter(t.empty(...).uniform_(-bound, bound))`.",)),
 )
 
 CHAPTER = Chapter(
     stem="part5_vaes_gans",
     number=5,
     title="VAEs & GANs",
-    blurb="Autoencoders, VAEs and GANs on digits, with a latent space to explore.",
+    blurb="Autoencoders, VAEs and GANs on digits, with a latent space to explore, and "
+          "transposed convolutions from scratch.",
     sections=(
         ("overview", "Overview"),
         ("autoencoders", "Autoencoders and VAEs"),
         ("gans", "GANs"),
+        ("transposed", "Bonus: transposed convolutions from scratch"),
         ("understanding", "Check your understanding"),
     ),
     exercises=EXERCISES,

@@ -61,3 +61,9 @@ question(
     "differences in brightness and contrast between real and generated batches that the "
     "discriminator should use.",
 )
+question(
+    "Why does ConvTranspose2d(kernel_size=4, stride=2, padding=1) exactly double the size?",
+    "Its output size is (n - 1) * stride - 2 * padding + kernel = 2(n - 1) - 2 + 4 = 2n, the "
+    "mirror image of Conv2d with the same settings, which halves it: floor((2n + 2 - 4) / 2) + 1 "
+    "= n.",
+)
