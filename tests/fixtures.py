@@ -97,3 +97,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         _QuietHandler.requests.append(self.path)
+
+
+def write_face_parquet(path: Path, n: int = 6, seed: int = 0) -> list[np.ndarray]:
+    """A parquet file in the Hugging Face image format (an `image` column of {bytes, path}),
+    holding n random 40 x 30 RGB JPEGs (not square: the reader crops); returns the images."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    images, records = [], []
+    for i in range(n):
+        pixels = rng.integers(0, 256, (30, 40, 3), dtype=np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format="JPEG", quality=95)
+        images.append(pixels)
+        records.append({"bytes": buffer.getvalue(), "path": f"{i:06d}.jpg"})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({"image": records}), path)
+    return images

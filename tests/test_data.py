@@ -174,3 +174,36 @@ def test_photo_predictions_pipeline_runs_offline():
     for name, top in predictions:
         assert len(top) == 3 and all(isinstance(label, str) and label for label, _ in top)
         assert all(0 <= p <= 1 for _, p in top)
+
+
+def _celeba(url: str) -> data.RemoteFile:
+    return data.RemoteFile(data.CELEBA_FILE.filename, None, (url + "/",), "celeba")
+
+
+def test_celeba_parquet_downloads_decodes_and_caches(tmp_path):
+    fixtures.write_face_parquet(tmp_path / "served" / data.CELEBA_FILE.filename, n=10)
+    with fixtures.serve(tmp_path / "served") as url:
+        faces = data.load_celeba(limit=8, size=32, remote=_celeba(url))
+    assert faces.train_images.shape == (7, 3, 32, 32) and faces.test_images.shape == (1, 3, 32, 32)
+    assert 0 <= faces.train_images.min() and faces.train_images.max() <= 1
+    assert "non-commercial" in faces.source
+    # Cached: the same faces again without a server.
+    again = data.load_celeba(limit=8, size=32, remote=_celeba("http://127.0.0.1:9"))
+    assert t.allclose(again.train_images, faces.train_images, atol=1 / 255)
+
+
+def test_a_file_that_is_not_a_face_parquet_says_so(tmp_path):
+    (tmp_path / "served").mkdir()
+    (tmp_path / "served" / data.CELEBA_FILE.filename).write_bytes(b"<html>quota exceeded</html>")
+    with fixtures.serve(tmp_path / "served") as url:
+        with pytest.raises(data.DataUnavailable, match="not a readable parquet"):
+            data.load_celeba(remote=_celeba(url))
+
+
+def test_celeba_offline_falls_back_to_faces_in_the_same_format(monkeypatch):
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    faces = data.get_celeba()
+    assert faces.train_images.shape[1:] == (3, data.FACE_SIZE, data.FACE_SIZE)
+    assert faces.train_images.dtype == t.float32 and len(faces.train_images) == 90
+    with pytest.raises(data.DataUnavailable, match="put it at"):
+        data.load_celeba()

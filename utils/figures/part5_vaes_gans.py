@@ -182,3 +182,22 @@ def gan_losses(history: list) -> go.Figure:
     fig.update_layout(height=280, xaxis_title="step", yaxis_title="loss",
                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return fig
+
+
+@st.cache_resource(show_spinner="Loading faces…")
+def faces() -> tuple[np.ndarray, str]:
+    """A few faces from CelebA when it is on disk, else the offline stand-in, as 0-255."""
+    from utils.data import get_celeba
+
+    data = get_celeba(allow_download=False)
+    return (data.train_images[:8] * 255).permute(0, 2, 3, 1).numpy(), data.source
+
+
+def face_row(images: np.ndarray) -> go.Figure:
+    fig = make_subplots(rows=1, cols=len(images), horizontal_spacing=0.01)
+    for i, image in enumerate(images):
+        fig.add_trace(go.Image(z=image), row=1, col=i + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=140, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    return fig
