@@ -46,6 +46,26 @@ GAN_CONFIG = {"latent_dim_size": 32, "img_size": 28, "img_channels": 1, "hidden_
 GAN_EPOCHS, GAN_SAMPLES = 30, 16
 
 
+def to_uint8(images: t.Tensor) -> t.Tensor:
+    """Generator output in [-1, 1], (n, 1, h, w) -> (n, h, w) as 0-255 uint8."""
+    return ((images[:, 0] + 1) * 127.5).round().clamp(0, 255).to(t.uint8)
+
+
+def _half(state: dict[str, t.Tensor]) -> dict[str, t.Tensor]:
+    """Float tensors stored as float16 (half the file size; the demos don't notice)."""
+    return {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+
+
+def _float(state: dict[str, t.Tensor]) -> dict[str, t.Tensor]:
+    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+
+
+def trained_on() -> str:
+    """What the saved demo models were trained on (written by main)."""
+    path = ASSETS / "trained_on.txt"
+    return path.read_text().strip() if path.exists() else "the offline digits"
+
+
 def gan_fixed_noise(seed: int = 0) -> t.Tensor:
     return t.randn(GAN_SAMPLES, GAN_CONFIG["latent_dim_size"],
                    generator=t.Generator().manual_seed(seed))
@@ -61,7 +81,7 @@ def train_demo_gan(images: t.Tensor, epochs: int = GAN_EPOCHS, seed: int = 0,
     snapshots = []
 
     def keep(epoch: int, history: list, samples: t.Tensor) -> None:
-        snapshots.append(((samples[:, 0] + 1) * 127.5).round().clamp(0, 255).to(t.uint8))
+        snapshots.append(to_uint8(samples))
         if on_epoch is not None:
             on_epoch(epoch, history, samples)
 
@@ -76,8 +96,7 @@ def load_demo_gan() -> tuple[nn.Module, t.Tensor]:
     if path.exists():
         saved = t.load(path, map_location="cpu", weights_only=True)
         model = sol.DCGAN(**GAN_CONFIG)
-        model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                               for k, v in saved["model"].items()})
+        model.load_state_dict(_float(saved["model"]))
         return model.eval(), saved["snapshots"]
     from utils.data import offline_digits
 
@@ -96,7 +115,7 @@ def load_demo_model(kind: str) -> nn.Module:
     if path.exists():
         model = make()
         state = t.load(path, map_location="cpu", weights_only=True)
-        model.load_state_dict({k: v.float() for k, v in state.items()})
+        model.load_state_dict(_float(state))
         return model.eval()
     from utils.data import offline_digits
 
@@ -106,7 +125,7 @@ def load_demo_model(kind: str) -> nn.Module:
 def save(model: nn.Module, kind: str) -> Path:
     ASSETS.mkdir(parents=True, exist_ok=True)
     path = asset_path(kind)
-    t.save({k: v.half() for k, v in model.state_dict().items()}, path)
+    t.save(_half(model.state_dict()), path)
     return path
 
 
@@ -118,15 +137,17 @@ def main(argv: list[str] | None = None) -> None:
 
     data = get_mnist(allow_download=False)
     print(f"training on {data.source}: {len(data.train_images)} images")
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    (ASSETS / "trained_on.txt").write_text(
+        "MNIST" if data.source.startswith("MNIST") else "the offline digits")
     for kind in args.kinds:
         if kind == "gan":
             started = time.perf_counter()
             model, snapshots, history = train_demo_gan(data.train_images, on_epoch=lambda e, h, s:
                                                        print(f"  gan epoch {e + 1}: {h[-1]}"))
             ASSETS.mkdir(parents=True, exist_ok=True)
-            state = {k: v.half() if v.is_floating_point() else v
-                     for k, v in model.state_dict().items()}
-            t.save({"model": state, "snapshots": snapshots}, asset_path("gan"))
+            t.save({"model": _half(model.state_dict()), "snapshots": snapshots},
+                   asset_path("gan"))
             print(f"gan: {time.perf_counter() - started:.1f} s -> {asset_path('gan')}")
             continue
         started = time.perf_counter()

@@ -38,7 +38,7 @@ def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True
             results[ex.name] = (verdict.status, verdict.message)
         status, message = results[ex.name]
         print(f"  {_SYMBOL[status]:<22} {ex.name}")
-        if status in (FAILED, ERROR):
+        if status in (FAILED, ERROR) or (status == NOT_IMPLEMENTED and " calls " in message):
             print("      " + message.replace("\n", "\n      "))
     counts = {s: sum(1 for st, _ in results.values() if st == s) for s in _SYMBOL}
     print(f"{counts[PASSED]}/{len(results)} passed, {counts[FAILED] + counts[ERROR]} failing, "

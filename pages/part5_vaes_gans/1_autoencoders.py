@@ -1,6 +1,6 @@
 import streamlit as st
 
-from utils.demo_models import VAE_BETA
+from utils.demo_models import VAE_BETA, trained_on
 from utils.demos.part5_vaes_gans import validated_map
 from utils.engine_view import describe_learner_code, learner_demo
 from utils.figures import part5_vaes_gans as figures
@@ -34,8 +34,8 @@ images, labels, source = figures.test_set()
 kind = st.radio("Model", list(figures.KINDS), format_func=figures.KINDS.get, horizontal=True,
                 key="p5_recon_kind")
 st.plotly_chart(figures.reconstructions(kind), width="stretch", theme=None)
-st.caption(f"Test images from {source}. Both models have a 2-D latent space and were trained by "
-           "`python -m utils.demo_models` (20 epochs, seed 0).")
+st.caption(f"Test images from {source}. Both models have a 2-D latent space and were trained on "
+           f"{trained_on()} by `python -m utils.demo_models` (20 epochs, seed 0).")
 
 st.header("From autoencoder to VAE")
 st.markdown(
@@ -114,8 +114,8 @@ st.header("Train yours")
 st.markdown(
     r"""
 Train your own `Autoencoder` or `VAE` (with a 2-D latent space) using your own training step, on
-the offline digits, and explore what *your* decoder learned. It runs in the sandbox and takes
-about ten seconds.
+the offline digits, and explore what *your* decoder learned. It runs in the sandbox and takes a
+few seconds.
 """
 )
 describe_learner_code(STEM)

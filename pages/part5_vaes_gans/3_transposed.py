@@ -12,11 +12,12 @@ build it from an ordinary convolution, which shows what it is: not an inverse of
 but its **transpose**. A convolution with stride 2 sends several inputs to each output; the
 transposed one sends each input to several outputs, with the same weights.
 
-Start in 1-D with stride 1. Each input element $x_i$ adds $x_i \cdot w$ to the $k$ outputs
-$i, \dots, i + k - 1$, so the output is $w + k - 1$ long:
+Start in 1-D with stride 1 and a kernel $v$ of width $k$. Each input element $x_i$ adds
+$x_i \cdot v$ to the $k$ outputs $i, \dots, i + k - 1$, so an input of width $n$ gives an output
+of width $n + k - 1$:
 
 $$
-y_j = \sum_i x_i \, w_{j - i} .
+y_j = \sum_i x_i \, v_{j - i} .
 $$
 
 Read the other way round, $y_j$ is an ordinary convolution of $x$, padded with $k - 1$ zeros on

@@ -57,9 +57,10 @@ question(
 )
 question(
     "Why is there no BatchNorm in the discriminator's first layer?",
-    "It would normalise each batch's raw pixels to the same statistics, removing exactly the "
-    "differences in brightness and contrast between real and generated batches that the "
-    "discriminator should use.",
+    "The DCGAN paper found that BatchNorm on every layer made training oscillate and unstable, "
+    "and left it out of the discriminator's input layer (and the generator's output layer). A "
+    "likely reason: it would normalise the first features of each batch, real or fake, to the "
+    "same statistics, hiding exactly the batch-level differences the discriminator could use.",
 )
 question(
     "Why does ConvTranspose2d(kernel_size=4, stride=2, padding=1) exactly double the size?",

@@ -407,3 +407,61 @@ WRONG_ANSWERS += [
     ("ConvTranspose2d", "initialised like a Conv2d", ConvTranspose2dConvInit),
     ("ConvTranspose2d", "weight stored as (out, in, kh, kw)", ConvTranspose2dOutInShape),
 ]
+
+
+class VAELogVariance(ref.VAE):
+    """Treats the second half as log(sigma^2)."""
+
+    def sample_latent_vector(self, x):
+        mu, logsigma = self.encoder(x).chunk(2, 1)
+        return mu + t.exp(0.5 * logsigma) * t.randn_like(mu), mu, logsigma
+
+
+class VAEReturnsZ(ref.VAE):
+    def forward(self, x):
+        z, mu, logsigma = self.sample_latent_vector(x)
+        return self.decoder(z), z, logsigma
+
+
+def discriminator_step_zeroes_after(model, optimizer, img_real, img_fake):
+    """Zeroes after stepping: the step uses whatever gradients netD had before."""
+    loss = -(t.log(model.netD(img_real)) + t.log(1 - model.netD(img_fake.detach()))).mean()
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad()
+    return loss.item()
+
+
+class DCGANInitialisesGeneratorOnly(DCGANNotInitialised):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ref.initialize_weights(self.netG)
+
+
+class LeakyReLUMaximum(nn.Module):
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return t.maximum(x, self.negative_slope * x)
+
+
+class VAEChunk(ref.VAE):
+    def sample_latent_vector(self, x):
+        mu, logsigma = self.encoder(x).chunk(2, dim=1)
+        return mu + logsigma.exp() * t.randn(mu.shape), mu, logsigma
+
+
+WRONG_ANSWERS += [
+    ("VAE", "second half read as log(sigma^2)", VAELogVariance),
+    ("VAE", "forward returns z instead of mu", VAEReturnsZ),
+    ("training_step_discriminator", "gradients zeroed after the step, not before",
+     discriminator_step_zeroes_after),
+    ("DCGAN", "only the generator initialised", DCGANInitialisesGeneratorOnly),
+]
+
+RIGHT_ANSWERS = [
+    ("LeakyReLU", "t.maximum(x, slope * x): another gradient at 0", LeakyReLUMaximum),
+    ("VAE", "chunk and t.randn(mu.shape)", VAEChunk),
+]

@@ -13,7 +13,8 @@ import numpy as np
 import torch as t
 
 from utils.data import offline_digits
-from utils.demo_models import BATCH, GAN_CONFIG, HIDDEN, LATENT, VAE_BETA, gan_fixed_noise
+from utils.demo_models import (BATCH, GAN_CONFIG, HIDDEN, LATENT, VAE_BETA, gan_fixed_noise,
+                               to_uint8)
 
 GRID_STEPS, GRID_EXTENT = 11, 2.5
 N_POINTS = 500
@@ -77,8 +78,7 @@ def train_gan_samples(engine: Mapping[str, Any], epochs: int = 8, seed: int = 0)
     snapshots: list[list[int]] = []
 
     def keep(epoch: int, history: list, samples: t.Tensor) -> None:
-        snapshots.append(((samples[:, 0] + 1) * 127.5).round().clamp(0, 255).to(t.uint8)
-                         .flatten().tolist())
+        snapshots.append(to_uint8(samples).flatten().tolist())
 
     history = engine["train_gan"](model, offline_digits().train_images * 2 - 1, epochs=epochs,
                                   seed=seed, fixed_noise=gan_fixed_noise(seed), on_epoch=keep)

@@ -8,8 +8,8 @@ import streamlit as st
 import torch as t
 from plotly.subplots import make_subplots
 
-from utils.data import get_mnist
-from utils.demo_models import load_demo_model
+from utils.data import get_mnist, offline_digits
+from utils.demo_models import load_demo_model, to_uint8, trained_on
 from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
@@ -22,7 +22,8 @@ def demo_model(kind: str) -> t.nn.Module:
 
 @st.cache_resource
 def test_set(n: int = 1000) -> tuple[t.Tensor, t.Tensor, str]:
-    data = get_mnist(allow_download=False)
+    """Test images from the dataset the demo models were trained on."""
+    data = get_mnist(allow_download=False) if trained_on() == "MNIST" else offline_digits()
     return data.test_images[:n], data.test_labels[:n], data.source
 
 
@@ -170,7 +171,7 @@ def generated(noise: t.Tensor) -> np.ndarray:
     """The demo generator's images for a batch of noise, as 0-255."""
     model, _ = demo_gan()
     with t.no_grad():
-        return ((model.netG(noise)[:, 0] + 1) * 127.5).clamp(0, 255).numpy()
+        return to_uint8(model.netG(noise)).numpy()
 
 
 def gan_losses(history: list) -> go.Figure:
