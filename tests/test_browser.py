@@ -179,3 +179,20 @@ def test_type_an_expression_and_see_its_graph(page, site_url):
     box.fill("a ** 2")
     box.press("Enter")
     page.get_by_text("is not supported", exact=False).first.wait_for(timeout=30_000)
+
+
+def test_walk_through_a_vae_latent_space(page, site_url):
+    """Chapter 5: moving a latent slider redraws the decoder's image, with no error."""
+    _open_section(page, site_url, "autoencoders", stem="part5_vaes_gans")
+    page.get_by_text("Walk through it", exact=False).first.wait_for(timeout=60_000)
+    slider = page.get_by_role("slider").nth(0)  # z1 of the explorer: the page's first slider
+    slider.wait_for(timeout=30_000)
+    before = slider.get_attribute("aria-valuenow")
+    charts_before = page.locator(".js-plotly-plot").count()
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(2000)
+    assert float(slider.get_attribute("aria-valuenow")) == float(before) + 0.5
+    assert page.get_by_text("Traceback", exact=False).count() == 0
+    assert page.locator(".js-plotly-plot").count() >= charts_before > 0
