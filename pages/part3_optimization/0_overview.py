@@ -12,7 +12,8 @@ step, so "close enough" is not enough: your optimizer must *be* PyTorch's.
 Then you race them across loss landscapes built to trip them up, and see with your own sliders
 why Adam crosses a flat valley that stalls SGD, and where momentum overshoots.
 
-Hyperparameter sweeps and distributed training on CPU come next in this chapter.
+Then you sweep hyperparameters to find the learning rate that matters, and train one model on
+several processes at once, writing the all-reduce that keeps their gradients in step.
 """,
     objectives="""
 - State the update rules of SGD (with momentum and weight decay), RMSprop, Adam and AdamW, and
