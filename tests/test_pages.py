@@ -3,8 +3,8 @@
 import time
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.site import open_page
 from utils import registry
 from utils.site_config import ROOT
 
@@ -21,11 +21,8 @@ def test_every_section_has_a_page_file_and_no_stray_pages():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_without_exception(page):
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    app.run()
     started = time.perf_counter()
-    app.switch_page(page)
-    app.run()
+    app = open_page(page, timeout=120)
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} shows no title"
     print(f"{page}: {time.perf_counter() - started:.2f} s")
@@ -37,10 +34,7 @@ def test_page_runs_without_exception(page):
     ("pages/part3_optimization/2_sweeps.py", "run_sweep"),
 ])
 def test_training_demos_train_and_plot(page, button):
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    app.run()
-    app.switch_page(page)
-    app.run()
+    app = open_page(page)
     charts_before = len(app.get("plotly_chart"))
     app.button(key=button).click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -50,10 +44,7 @@ def test_training_demos_train_and_plot(page, button):
 
 
 def test_feature_extraction_demo_trains_a_head():
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    app.run()
-    app.switch_page("pages/part2_cnns/4_resnets.py")
-    app.run()
+    app = open_page("pages/part2_cnns/4_resnets.py")
     app.button(key="train_head").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))
@@ -71,9 +62,6 @@ def test_registry_text_has_no_mangled_latex():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_text_has_no_mangled_latex(page):
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    app.run()
-    app.switch_page(page)
-    app.run()
+    app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]

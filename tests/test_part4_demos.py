@@ -1,18 +1,19 @@
 """Chapter 4's demos: expressions typed on the page are parsed safely and drawn from an engine
 (the reference, or the learner's own run in the sandbox), and the MLP trains with the engine."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch as t
-from streamlit.testing.v1 import AppTest
 
 from solutions import part4_backprop as reference
+from tests.site import open_page
 from utils import registry, sources
-from utils.answers import answers_file
+from utils.answers import reference_file
 from utils.demos import part4_backprop as demos
 from utils.figures import part4_backprop as figures
-from utils.runner import run_demo
-from utils.site_config import ROOT
+from utils.runner import DEMO_LIMITS, run_demo
 
 STEM = "part4_backprop"
 
@@ -47,16 +48,11 @@ def test_bad_inputs_say_what_is_wrong(texts):
         demos.parse_inputs(texts)
 
 
-def _engine_file(**overrides: str) -> str:
-    codes = {ex.name: sources.solution_source(ex) for ex in registry.chapter(STEM).exercises}
-    return answers_file(STEM, {**codes, **overrides})
-
-
 GRAPH_ARGS = {"expression": "a * a", "inputs": {"a": "1, 2", "b": "1", "c": "1"}}
 
 
 def test_the_learners_engine_draws_the_graph_in_the_sandbox():
-    result = run_demo(f"{STEM}.expression_graph", _engine_file(), GRAPH_ARGS)
+    result = run_demo(f"{STEM}.expression_graph", reference_file(STEM), GRAPH_ARGS)
     assert result.status == "passed", result.message
     grads = {n["label"]: n["grad"] for n in result.data["nodes"]}
     assert grads["a"] == "[2., 4.]"
@@ -64,7 +60,8 @@ def test_the_learners_engine_draws_the_graph_in_the_sandbox():
     overwriting = sources.solution_source(registry.get(f"{STEM}.backprop")).replace(
         "grads[parent] = grads[parent] + grad if parent in grads else grad",
         "grads[parent] = grad")
-    result = run_demo(f"{STEM}.expression_graph", _engine_file(backprop=overwriting), GRAPH_ARGS)
+    result = run_demo(f"{STEM}.expression_graph",
+                      reference_file(STEM, {"backprop": overwriting}), GRAPH_ARGS)
     assert result.status == "passed", result.message
     assert {n["label"]: n["grad"] for n in result.data["nodes"]}["a"] == "[1., 2.]"
 
@@ -73,10 +70,9 @@ def test_the_learners_engine_draws_the_graph_in_the_sandbox():
                                           ("while True:\n        pass", "timeout"),
                                           ("return 1 / 0", "error")])
 def test_a_broken_engine_gets_a_clear_verdict(body, status):
-    code = _engine_file(backprop=f"def backprop(end_node, end_grad=None):\n    {body}\n")
-    result = run_demo(f"{STEM}.expression_graph", code, GRAPH_ARGS,
-                      limits=__import__("utils.runner", fromlist=["Limits"]).Limits(
-                          wall_seconds=3, cpu_seconds=3, max_code_chars=400_000))
+    backprop = f"def backprop(end_node, end_grad=None):\n    {body}\n"
+    result = run_demo(f"{STEM}.expression_graph", reference_file(STEM, {"backprop": backprop}),
+                      GRAPH_ARGS, limits=replace(DEMO_LIMITS, wall_seconds=3, cpu_seconds=3))
     assert result.status == status, result.message
     assert result.message
 
@@ -88,15 +84,8 @@ def test_training_with_the_engine_reaches_85_percent_on_the_offline_digits():
     assert np.mean(history["batch_losses"][-10:]) < np.mean(history["batch_losses"][:10]) / 3
 
 
-def _page(path: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    app.run()
-    app.switch_page(path)
-    return app.run()
-
-
 def test_graph_page_draws_typed_expressions_from_either_engine():
-    app = _page(f"pages/{STEM}/2_graph.py")
+    app = open_page(f"pages/{STEM}/2_graph.py")
     charts = len(app.get("plotly_chart"))
     app.text_input(key="bp_expression").input("exp(a * b).sum() / c").run()
     assert not app.exception and len(app.get("plotly_chart")) == charts
@@ -110,7 +99,7 @@ def test_graph_page_draws_typed_expressions_from_either_engine():
 
 
 def test_training_demo_trains_and_plots():
-    app = _page(f"pages/{STEM}/4_together.py")
+    app = open_page(f"pages/{STEM}/4_together.py")
     charts = len(app.get("plotly_chart"))
     app.button(key="bp_train").click().run()
     assert not app.exception, [e.value for e in app.exception]

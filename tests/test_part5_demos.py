@@ -5,16 +5,15 @@ import numpy as np
 import pytest
 import torch as t
 import torch.nn.functional as F
-from streamlit.testing.v1 import AppTest
 
+from tests.site import open_page
 from utils import registry, sources
-from utils.answers import answers_file
+from utils.answers import reference_file
 from utils.data import offline_digits
 from utils.demo_models import DEMO_MODELS, asset_path, load_demo_model, train_demo_model
 from utils.demos.part5_vaes_gans import GRID_STEPS, validated_map
 from utils.figures.part5_vaes_gans import grid_cell
 from utils.runner import run_demo
-from utils.site_config import ROOT
 
 STEM = "part5_vaes_gans"
 
@@ -47,14 +46,9 @@ def test_grid_cell_maps_the_latent_plane_to_the_grid():
     assert grid_cell(grid, 2.5, 9.0, -9.0).item() == GRID_STEPS ** 2 - 1  # clamped
 
 
-def _chapter_file(**overrides):
-    codes = {ex.name: sources.solution_source(ex) for ex in registry.chapter(STEM).exercises}
-    return answers_file(STEM, {**codes, **overrides})
-
-
 @pytest.mark.parametrize("kind", ["autoencoder", "vae"])
 def test_the_learners_model_trains_in_the_sandbox(kind):
-    result = run_demo(f"{STEM}.train_and_map", _chapter_file(), {"kind": kind, "epochs": 3})
+    result = run_demo(f"{STEM}.train_and_map", reference_file(STEM), {"kind": kind, "epochs": 3})
     assert result.status == "passed", result.message
     latent_map = validated_map(result.data)
     assert latent_map["losses"][-1] < latent_map["losses"][0]
@@ -63,16 +57,13 @@ def test_the_learners_model_trains_in_the_sandbox(kind):
 
 def test_an_unfinished_model_says_so():
     stub = sources.stub_source(registry.get(f"{STEM}.VAE"))
-    result = run_demo(f"{STEM}.train_and_map", _chapter_file(VAE=stub), {"kind": "vae",
-                                                                         "epochs": 1})
+    result = run_demo(f"{STEM}.train_and_map", reference_file(STEM, {"VAE": stub}),
+                      {"kind": "vae", "epochs": 1})
     assert result.status == "not_implemented", result.message
 
 
 def test_autoencoder_page_explores_and_trains_the_learners_model():
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    app.run()
-    app.switch_page(f"pages/{STEM}/1_autoencoders.py")
-    app.run()
+    app = open_page(f"pages/{STEM}/1_autoencoders.py")
     assert not app.exception, [e.value for e in app.exception]
     charts = len(app.get("plotly_chart"))
     app.slider(key="p5_z1").set_value(1.5).run()
@@ -103,17 +94,14 @@ def test_saved_demo_gan_draws_digit_like_images():
 def test_the_learners_gan_trains_in_the_sandbox():
     from utils.demos.part5_vaes_gans import validated_samples
 
-    result = run_demo(f"{STEM}.train_gan_samples", _chapter_file(), {"epochs": 2})
+    result = run_demo(f"{STEM}.train_gan_samples", reference_file(STEM), {"epochs": 2})
     assert result.status == "passed", result.message
     samples = validated_samples(result.data)
     assert samples["snapshots"].shape == (2, 16, 28, 28)
 
 
 def test_gan_page_walks_through_training_and_trains_the_learners_gan():
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    app.run()
-    app.switch_page(f"pages/{STEM}/2_gans.py")
-    app.run()
+    app = open_page(f"pages/{STEM}/2_gans.py")
     assert not app.exception, [e.value for e in app.exception]
     charts = len(app.get("plotly_chart"))
     app.slider(key="p5_gan_epoch").set_value(1).run()

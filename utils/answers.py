@@ -22,6 +22,13 @@ def answers_file(stem: str, codes: dict[str, str]) -> str:
     return codegen.render_script(codegen.chapter_cells(stem, replacements=codes))
 
 
+def reference_file(stem: str, replacements: dict[str, str] | None = None) -> str:
+    """The chapter's exercise file with every exercise solved by its reference solution, except
+    those in `replacements` (name -> code): a learner's chapter, or a test's variant of one."""
+    codes = {ex.name: sources.solution_source(ex) for ex in registry.chapter(stem).exercises}
+    return answers_file(stem, {**codes, **(replacements or {})})
+
+
 def _defined_names(code: str) -> list[str]:
     """Top-level def/class names; by pattern when the code does not parse (work in progress)."""
     try:

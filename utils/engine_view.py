@@ -1,7 +1,6 @@
-"""Page pieces for demos that run a learner's whole chapter: pick an engine (the reference, or
-the learner's own passed exercises run in the sandbox) and get a demo's data from it, with
-errors shown to the learner. Chapter 4 draws graphs and trains its MLP this way; chapter 5
-trains the learner's autoencoders."""
+"""Chapter 4's demo pieces: pick an engine (the reference, or the learner's own passed exercises
+run in the sandbox, through utils.learner_demos), get a graph or a training run from it, and
+train the MLP with a progress bar."""
 
 from __future__ import annotations
 
@@ -10,38 +9,18 @@ from typing import Any
 import streamlit as st
 
 from solutions import part4_backprop as reference
-from utils import learner_state
 from utils.demos import part4_backprop as demos
-from utils.runner import run_demo
+from utils.learner_demos import describe_learner_code, learner_demo
 
 STEM = "part4_backprop"
 REFERENCE, MINE = "the reference engine", "my engine (my passed exercises)"
 
 
-def engine_choice(key: str, stem: str = STEM) -> str:
+def engine_choice(key: str) -> str:
     choice = st.radio("Run it with", (REFERENCE, MINE), horizontal=True, key=key)
     if choice == MINE:
-        describe_learner_code(stem)
+        describe_learner_code(STEM)
     return choice
-
-
-def describe_learner_code(stem: str) -> None:
-    _, own = learner_state.engine_file(stem)
-    st.caption(f"Your code for the {len(own)} exercise(s) of this chapter you have passed "
-               f"({', '.join(own) or 'none yet'}), the reference for the rest, run in the "
-               "sandbox like your exercises.")
-
-
-def learner_demo(stem: str, demo: str, **args: Any) -> Any | None:
-    """Run `utils.demos.<stem>.<demo>` on the learner's chapter in the sandbox; its data, or
-    None (with the message shown) if it failed."""
-    code, _ = learner_state.engine_file(stem)
-    with st.spinner("Running your code in the sandbox…"):
-        result = run_demo(f"{stem}.{demo}", code, args)
-    if result.status != "passed":
-        st.error(result.message)
-        return None
-    return result.data
 
 
 def demo_data(choice: str, demo: str, **args: Any) -> Any | None:

@@ -92,13 +92,9 @@ def restore(saved: dict) -> None:
 def engine_file(stem: str) -> tuple[str, list[str]]:
     """The chapter as one runnable file: the learner's code for each exercise they have passed,
     the reference solution for the others. Returns the file and the names that are theirs."""
-    from utils.answers import answers_file  # here: answers imports codegen, which is heavier
+    from utils.answers import reference_file  # here: answers imports codegen, which is heavier
 
-    table, own, codes = _table(_CODE), [], {}
-    for ex in registry.chapter(stem).exercises:
-        if status(ex) == "passed" and ex.id in table:
-            codes[ex.name] = table[ex.id]
-            own.append(ex.name)
-        else:
-            codes[ex.name] = sources.solution_source(ex)
-    return answers_file(stem, codes), own
+    table = _table(_CODE)
+    theirs = {ex.name: table[ex.id] for ex in registry.chapter(stem).exercises
+              if status(ex) == "passed" and ex.id in table}
+    return reference_file(stem, theirs), list(theirs)

@@ -53,12 +53,7 @@ agrees with the true gradient to about $10^{-9}$. `utils.gradcheck.gradcheck` do
 backward function of yours (the checks use it too):
 """
 )
-st.code(
-    "import numpy as np\nfrom utils.gradcheck import gradcheck\n\n"
-    "gradcheck(np.log, log_back, np.array([1.0, 2.0, 3.0]))\n"
-    "gradcheck(np.multiply, multiply_back0, np.ones((2, 3)), np.ones(3), argnum=0)\n",
-    language="python",
-)
+st.code(figures.GRADCHECK_EXAMPLE, language="python")
 
 st.header("Backprop by hand")
 st.markdown(

@@ -2,7 +2,7 @@ import streamlit as st
 
 from utils.demo_models import VAE_BETA, trained_on
 from utils.demos.part5_vaes_gans import validated_map
-from utils.engine_view import describe_learner_code, learner_demo
+from utils.learner_demos import describe_learner_code, learner_demo
 from utils.figures import part5_vaes_gans as figures
 from utils.widgets import chapter_header, exercise
 

@@ -1,9 +1,8 @@
 import streamlit as st
-import torch as t
 
 from utils.demo_models import trained_on
 from utils.demos.part5_vaes_gans import validated_samples
-from utils.engine_view import describe_learner_code, learner_demo
+from utils.learner_demos import describe_learner_code, learner_demo
 from utils.figures import part5_vaes_gans as figures
 from utils.widgets import chapter_header, exercise
 
@@ -98,7 +97,7 @@ exercise(f"{STEM}.training_step_discriminator")
 exercise(f"{STEM}.training_step_generator")
 
 st.header("Watching a GAN learn")
-model, snapshots = figures.demo_gan()
+_, snapshots = figures.demo_gan()
 st.markdown(
     rf"""
 The demo DCGAN ($28 \times 28$, hidden channels [32, 64], a 32-number noise) trained for
@@ -125,10 +124,8 @@ cols = st.columns(3)
 start_seed = cols[0].number_input("first noise (seed)", 0, 10_000, 1, key="p5_gan_a")
 end_seed = cols[1].number_input("second noise (seed)", 0, 10_000, 2, key="p5_gan_b")
 mix = cols[2].slider("from first to second", 0.0, 1.0, 0.5, 0.05, key="p5_gan_mix")
-latent = model.latent_dim_size
-z_start = t.randn(8, latent, generator=t.Generator().manual_seed(int(start_seed)))
-z_end = t.randn(8, latent, generator=t.Generator().manual_seed(int(end_seed)))
-st.plotly_chart(figures.sample_mosaic(figures.generated((1 - mix) * z_start + mix * z_end)),
+st.plotly_chart(figures.sample_mosaic(figures.interpolated_samples(int(start_seed),
+                                                                  int(end_seed), mix)),
                 width="stretch", theme=None, config={"staticPlot": True})
 
 st.subheader("Faces")
@@ -144,13 +141,7 @@ and caches them; offline it gives scikit-image's small LFW faces in the same for
 )
 st.plotly_chart(figures.face_row(face_images), width="stretch", theme=None,
                 config={"staticPlot": True})
-st.code(
-    "from utils.data import get_celeba\n"
-    "faces = get_celeba().train_images  # (n, 3, 64, 64) in [0, 1]\n"
-    "model = DCGAN(latent_dim_size=100, img_size=64, img_channels=3, hidden_channels=[32, 64, 128])\n"
-    "train_gan(model, faces * 2 - 1, epochs=5, batch_size=64, fixed_noise=t.randn(16, 100))",
-    language="python",
-)
+st.code(figures.FACES_EXAMPLE, language="python")
 st.caption("On 2 CPU cores this DCGAN takes about 0.2 s per batch of 64 (about half a minute per "
            "10 000 faces); the default channels [128, 256, 512] are about 12x slower, GPU "
            "territory.")

@@ -465,3 +465,27 @@ RIGHT_ANSWERS = [
     ("LeakyReLU", "t.maximum(x, slope * x): another gradient at 0", LeakyReLUMaximum),
     ("VAE", "chunk and t.randn(mu.shape)", VAEChunk),
 ]
+
+
+class ConvTranspose2dStrideTwoByDefault(ref.ConvTranspose2d):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=2, padding=0):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding)
+
+
+class DCGANSmallLatentByDefault(ref.DCGAN):
+    def __init__(self, latent_dim_size=64, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        super().__init__(latent_dim_size, img_size, img_channels, hidden_channels)
+
+
+WRONG_ANSWERS += [
+    ("vae_training_step", "beta_kl defaults to 1",
+     lambda model, optimizer, img, beta_kl=1.0: ref.vae_training_step(model, optimizer, img,
+                                                                      beta_kl)),
+    ("fractional_stride_1d", "stride defaults to 2",
+     lambda x, stride=2: ref.fractional_stride_1d(x, stride)),
+    ("conv_transpose2d", "padding defaults to 1",
+     lambda x, w, stride=1, padding=1: ref.conv_transpose2d(x, w, stride, padding)),
+    ("ConvTranspose2d", "stride defaults to 2", ConvTranspose2dStrideTwoByDefault),
+    ("DCGAN", "latent_dim_size defaults to 64", DCGANSmallLatentByDefault),
+]

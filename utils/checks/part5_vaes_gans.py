@@ -66,6 +66,19 @@ def _same_layers(mine: nn.Module, theirs: nn.Module, x: Tensor, what: str) -> Te
     return x
 
 
+def _twin_optimizers(model: nn.Module, expected: nn.Module, lr: float,
+                     betas: tuple[float, float] = (0.9, 0.999)) -> tuple:
+    """Adam for the learner's copy and for the reference's, from the same starting point."""
+    return (t.optim.Adam(model.parameters(), lr=lr, betas=betas),
+            t.optim.Adam(expected.parameters(), lr=lr, betas=betas))
+
+
+def _same_after_step(model: nn.Module, expected: nn.Module, what: str, prefix: str = "",
+                     advice: str = "") -> None:
+    for (name, p), q in zip(model.named_parameters(), expected.parameters()):
+        assert_close(p, q, f"{what}: {prefix}{name} after the step{advice}", atol=1e-6)
+
+
 _SIZES = ((5, 128), (2, 32), (3, 17))  # (latent_dim_size, hidden_dim_size)
 
 
@@ -93,8 +106,7 @@ def test_ae_training_step(ae_training_step: Callable) -> None:
     t.manual_seed(1)
     model = ref.Autoencoder(3, 32)
     expected_model = copy.deepcopy(model)
-    optimizer = t.optim.Adam(model.parameters(), lr=1e-3)
-    expected_optimizer = t.optim.Adam(expected_model.parameters(), lr=1e-3)
+    optimizer, expected_optimizer = _twin_optimizers(model, expected_model, lr=1e-3)
     img = _images(8, 1)
     losses = []
     for step in range(1, 4):
@@ -109,9 +121,8 @@ def test_ae_training_step(ae_training_step: Callable) -> None:
                                  "squared error between model(img) and img)."
                                  + (" Was it measured before this step's update?"
                                     if step > 1 else ""))
-        for (name, p), q in zip(model.named_parameters(), expected_model.parameters()):
-            assert_close(p, q, f"{what}: parameter {name} after the step (zero the gradients, "
-                         "backward, then step)", atol=1e-6)
+        _same_after_step(model, expected_model, what, "parameter ",
+                         " (zero the gradients, backward, then step)")
         losses.append(got)
     for _ in range(30):
         losses.append(ae_training_step(model, optimizer, img))
@@ -225,17 +236,17 @@ def test_vae_training_step(vae_training_step: Callable) -> None:
     t.manual_seed(2)
     model = ref.VAE(3, 32)
     expected_model = copy.deepcopy(model)
-    optimizer = t.optim.Adam(model.parameters(), lr=1e-3)
-    expected_optimizer = t.optim.Adam(expected_model.parameters(), lr=1e-3)
+    optimizer, expected_optimizer = _twin_optimizers(model, expected_model, lr=1e-3)
     img = _images(8, 2)
-    for step, beta in ((1, 0.1), (2, 0.5), (3, 0.5)):
-        what = (f"vae_training_step, step {step} on a batch of 8 images with beta_kl={beta} "
+    for step, beta in ((1, 0.1), (2, 0.5), (3, 0.5), (4, None)):
+        given = {} if beta is None else {"beta_kl": beta}
+        what = (f"vae_training_step, step {step} on a batch of 8 images with "
+                f"{'the default beta_kl (0.1)' if beta is None else f'beta_kl={beta}'} "
                 "(Adam, lr 1e-3)")
         t.manual_seed(10 + step)  # the same noise eps for yours and the reference
-        got = call(vae_training_step, model, optimizer, img, beta_kl=beta,
-                   context=f"in {what}")
+        got = call(vae_training_step, model, optimizer, img, context=f"in {what}", **given)
         t.manual_seed(10 + step)
-        expected = ref.vae_training_step(expected_model, expected_optimizer, img, beta_kl=beta)
+        expected = ref.vae_training_step(expected_model, expected_optimizer, img, **given)
         if not (isinstance(got, tuple) and len(got) == 2 and
                 all(isinstance(v, float) for v in got)):
             raise AssertionError(f"{what}: return (reconstruction loss, KL) as two floats, got "
@@ -245,9 +256,8 @@ def test_vae_training_step(vae_training_step: Callable) -> None:
                 raise AssertionError(f"{what}: {name} {value:.6g}, expected {want:.6g}. (The KL "
                                      "is reported without beta_kl; the loss minimised is "
                                      "MSE + beta_kl * KL.)")
-        for (name, p), q in zip(model.named_parameters(), expected_model.parameters()):
-            assert_close(p, q, f"{what}: parameter {name} after the step (the loss is MSE + "
-                         "beta_kl * KL; zero the gradients, backward, then step)", atol=1e-6)
+        _same_after_step(model, expected_model, what, "parameter ", " (the loss is MSE + "
+                         "beta_kl * KL; zero the gradients, backward, then step)")
     passed("test_vae_training_step")
 
 
@@ -413,6 +423,11 @@ def test_DCGAN(DCGAN: type) -> None:
     if getattr(model, "latent_dim_size", None) != latent:
         raise AssertionError(f"{what}: keep latent_dim_size as an attribute (the training loop "
                              "draws noise of that size).")
+    default = make_module(DCGAN)
+    if getattr(default, "latent_dim_size", None) != 100:
+        raise AssertionError("DCGAN(): latent_dim_size should default to 100.")
+    _same_parameters(copy.deepcopy(default.netG), ref.Generator(), "DCGAN().netG (the defaults: "
+                     "latent 100, 64 x 64 images, 3 channels, hidden channels [128, 256, 512])")
     for name, module in model.named_modules():
         label = f"{what}.{name}.weight (call initialize_weights on the whole model)"
         if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
@@ -439,9 +454,8 @@ def _unchanged(before: list[Tensor], module: nn.Module, what: str) -> None:
 
 def test_training_step_discriminator(training_step_discriminator: Callable) -> None:
     model, expected_model, img_real, noise = _gan_fixture(7)
-    optimizer = t.optim.Adam(model.netD.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    expected_optimizer = t.optim.Adam(expected_model.netD.parameters(), lr=2e-4,
-                                      betas=(0.5, 0.999))
+    optimizer, expected_optimizer = _twin_optimizers(model.netD, expected_model.netD, lr=2e-4,
+                                                     betas=(0.5, 0.999))
     generator_before = [p.detach().clone() for p in model.netG.parameters()]
     for step in (1, 2):
         what = (f"training_step_discriminator, step {step} (8 real images, 8 fakes straight from "
@@ -462,8 +476,7 @@ def test_training_step_discriminator(training_step_discriminator: Callable) -> N
             raise AssertionError(f"{what}: loss {got:.6g}, expected {expected:.6g}: "
                                  "-(log D(real) + log(1 - D(fake))), averaged over the batch, "
                                  "with D run on the real and the fake batch separately.")
-        for (name, p), q in zip(model.netD.named_parameters(), expected_model.netD.parameters()):
-            assert_close(p, q, f"{what}: netD.{name} after the step", atol=1e-6)
+        _same_after_step(model.netD, expected_model.netD, what, "netD.")
         grads = [p.grad for p in model.netG.parameters() if p.grad is not None]
         if any(g.abs().sum() > 0 for g in grads):
             raise AssertionError(f"{what}: the generator received gradients from the "
@@ -474,9 +487,8 @@ def test_training_step_discriminator(training_step_discriminator: Callable) -> N
 
 def test_training_step_generator(training_step_generator: Callable) -> None:
     model, expected_model, _, noise = _gan_fixture(8)
-    optimizer = t.optim.Adam(model.netG.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    expected_optimizer = t.optim.Adam(expected_model.netG.parameters(), lr=1e-3,
-                                      betas=(0.5, 0.999))
+    optimizer, expected_optimizer = _twin_optimizers(model.netG, expected_model.netG, lr=1e-3,
+                                                     betas=(0.5, 0.999))
     discriminator_before = [p.detach().clone() for p in model.netD.parameters()]
     for step in (1, 2):
         what = f"training_step_generator, step {step} (8 fakes from netG, with their graph)"
@@ -491,9 +503,8 @@ def test_training_step_generator(training_step_generator: Callable) -> None:
                     "instead." if got < 0 else "")
             raise AssertionError(f"{what}: loss {got:.6g}, expected {expected:.6g}: -log D(fake) "
                                  f"averaged over the batch.{hint}")
-        for (name, p), q in zip(model.netG.named_parameters(), expected_model.netG.parameters()):
-            assert_close(p, q, f"{what}: netG.{name} after the step (don't detach the fakes "
-                         "here: the gradient must reach the generator)", atol=1e-6)
+        _same_after_step(model.netG, expected_model.netG, what, "netG.", " (don't detach the "
+                         "fakes here: the gradient must reach the generator)")
     _unchanged(discriminator_before, model.netD, "training_step_generator: netD")
     passed("test_training_step_generator")
 
@@ -544,6 +555,8 @@ def test_fractional_stride_1d(fractional_stride_1d: Callable) -> None:
         what = f"fractional_stride_1d([1, 2, 3], stride={stride})"
         got = call(fractional_stride_1d, x, stride, context=f"on {what}")
         assert_close(got, t.tensor([[expected]]), what)
+    what = "fractional_stride_1d([1, 2, 3]) with the default stride (1)"
+    assert_close(call(fractional_stride_1d, x, context=f"on {what}"), x, what)
     x = _random(2, 3, 4, seed=7)
     got = call(fractional_stride_1d, x, 2, context="on x of shape (2, 3, 4), stride 2")
     assert_shape(got, (2, 3, 7), "fractional_stride_1d on x (2, 3, 4), stride 2")
@@ -581,6 +594,8 @@ def test_conv_transpose2d(conv_transpose2d: Callable) -> None:
     x, w = _random(2, 3, 5, 6, seed=11), _random(3, 4, 3, 2, seed=12)
     cases = [((x, w), {"stride": s, "padding": p}, f"x (2, 3, 5, 6), a non-square kernel "
               f"(3, 4, 3, 2), stride {s}, padding {p}") for s, p in _CONV2D_CASES]
+    cases.append(((x, w), {}, "x (2, 3, 5, 6), kernel (3, 4, 3, 2), the default stride and "
+                  "padding (1 and 0)"))
     _against_torch(conv_transpose2d, "conv_transpose2d", cases,
                    lambda x, w, stride=1, padding=0: F.conv_transpose2d(x, w, stride=stride,
                                                                         padding=padding))
@@ -608,4 +623,10 @@ def test_ConvTranspose2d(ConvTranspose2d: type) -> None:
     assert_close(got, F.conv_transpose2d(x, layer.weight, stride=2, padding=1),
                  "ConvTranspose2d(3, 4, (3, 2), stride=2, padding=1) on x (2, 3, 5, 6), with its "
                  "own weight", atol=1e-4)
+    plain = make_module(ConvTranspose2d, 3, 4, 3)
+    with forbidding(_TRANSPOSED, "ConvTranspose2d", _HOW):
+        got = call(plain, x, context="running ConvTranspose2d(3, 4, 3)")
+    assert_close(got, F.conv_transpose2d(x, plain.weight),
+                 "ConvTranspose2d(3, 4, 3) (the default stride 1 and padding 0, an int kernel "
+                 "size) on x (2, 3, 5, 6)", atol=1e-4)
     passed("test_ConvTranspose2d")

@@ -8,6 +8,14 @@ import streamlit as st
 
 from solutions import part4_backprop as sol
 
+# Shown on the "backward functions by hand" page; tests/test_page_snippets.py runs it.
+GRADCHECK_EXAMPLE = """import numpy as np
+from utils.gradcheck import gradcheck
+
+gradcheck(np.log, log_back, np.array([1.0, 2.0, 3.0]))
+gradcheck(np.multiply, multiply_back0, np.ones((2, 3)), np.ones(3), argnum=0)
+"""
+
 # The graph of g = log(a * b * log(c)): node -> (x, y position, parents).
 _LAYOUT = {"a": (0, 2, ()), "b": (0, 1, ()), "c": (0, 0, ()), "d = a·b": (1, 1.5, ("a", "b")),
            "e = log c": (1, 0, ("c",)), "f = d·e": (2, 0.75, ("d = a·b", "e = log c")),

@@ -14,6 +14,13 @@ from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
 
+# Shown on the GAN page; tests/test_page_snippets.py runs it (offline, on the stand-in faces).
+FACES_EXAMPLE = """from utils.data import get_celeba
+faces = get_celeba().train_images  # (n, 3, 64, 64) in [0, 1]
+model = DCGAN(latent_dim_size=100, img_size=64, img_channels=3, hidden_channels=[32, 64, 128])
+train_gan(model, faces * 2 - 1, epochs=5, batch_size=64, fixed_noise=t.randn(16, 100))
+"""
+
 
 @st.cache_resource(show_spinner="Loading the demo models…")
 def demo_model(kind: str) -> t.nn.Module:
@@ -202,3 +209,12 @@ def face_row(images: np.ndarray) -> go.Figure:
     fig.update_yaxes(visible=False)
     fig.update_layout(height=140, margin={"l": 0, "r": 0, "t": 0, "b": 0})
     return fig
+
+
+def interpolated_samples(start_seed: int, end_seed: int, mix: float, n: int = 8) -> np.ndarray:
+    """The demo generator's images for n noise vectors part of the way (mix in [0, 1]) from
+    those drawn with start_seed to those drawn with end_seed."""
+    model, _ = demo_gan()
+    z_start, z_end = (t.randn(n, model.latent_dim_size, generator=t.Generator().manual_seed(s))
+                      for s in (start_seed, end_seed))
+    return generated((1 - mix) * z_start + mix * z_end)

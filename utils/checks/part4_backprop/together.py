@@ -332,6 +332,9 @@ def test_train_epoch(train_epoch: Callable) -> None:
 
 
 def _named(model) -> list[tuple[str, Any]]:
-    names = ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
-             "output.weight", "output.bias"]
+    """The MLP's parameters with names such as "linear1.weight", taken from the reference MLP's
+    layers (a learner's Module may keep its registries under other names)."""
+    layout = reference.MLP()
+    names = [f"{layer}.{name}" for layer, module in layout._modules.items()
+             for name in module._parameters]
     return list(zip(names, model.parameters()))
