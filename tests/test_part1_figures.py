@@ -2,6 +2,7 @@
 buggy triangle render drawn in the same colours as the correct one."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -60,3 +61,10 @@ def test_the_3d_bunny_is_seen_from_far_enough_to_fit():
     # Plotly's default eye, (1.25, 1.25, 1.25), shows the whole scene box; a nearer one crops it.
     eye = figures.mesh_3d_figure().layout.scene.camera.eye
     assert math.dist((eye.x, eye.y, eye.z), (0, 0, 0)) >= math.dist((1.25,) * 3, (0, 0, 0))
+
+
+def test_depth_panels_avoid_the_colours_streamlit_replaces():
+    # Streamlit's front end swaps "#000001"... for theme colours: Magma's black became purple.
+    image = np.array([[math.inf, 2.0], [2.5, 3.0]])
+    for trace in figures.own_render_figure(image, "depth").data:
+        assert not any(re.fullmatch(r"#0000(?!00)\d\d", colour) for _, colour in trace.colorscale)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 import torch as t
 from jaxtyping import Float
@@ -73,6 +75,17 @@ def rays_as_segments(rays: Float[Tensor, "n 2 3"]) -> Float[Tensor, "n 2 3"]:
     return t.stack([rays[:, 0], rays[:, 0] + rays[:, 1]], dim=1)
 
 
+def _streamlit_safe(colorscale: str) -> list[list]:
+    """The named colour scale as a list, with any colour Streamlit reserves dodged.
+
+    Streamlit's front end swaps the colours "#000001" ... "#0000NN" for its theme's colours,
+    even in figures drawn with theme=None; Magma and Inferno start at "#000004", which it turns
+    light purple."""
+    scale = plotly.colors.get_colorscale(colorscale)
+    return [[position, "#000000" if re.fullmatch(r"#0000(?!00)\d\d", colour) else colour]
+            for position, colour in scale]
+
+
 def image_panels(
     images: Sequence[np.ndarray],
     titles: Sequence[str],
@@ -89,7 +102,8 @@ def image_panels(
                         horizontal_spacing=0.06)
     low, high = value_range or (None, None)
     for i, (image, scale) in enumerate(zip(images, colorscales), start=1):
-        fig.add_trace(go.Heatmap(z=image, colorscale=scale, showscale=False, zmin=low, zmax=high,
+        fig.add_trace(go.Heatmap(z=image, colorscale=_streamlit_safe(scale), showscale=False,
+                                 zmin=low, zmax=high,
                                  hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>"),
                       row=1, col=i)
         fig.update_xaxes(showticklabels=False, scaleanchor=f"y{i if i > 1 else ''}", row=1, col=i)
