@@ -222,7 +222,7 @@ def raytrace_triangle_with_bug(
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–25 minutes
 #
-# Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: for each ray, the $s$ of the nearest triangle it meets (with $s \ge 0$), or `inf` if it meets none. `triangles` has shape `(ntriangles, 3, 3)`.
+# Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: for each ray, the $s$ of the nearest triangle it meets (with $s \ge 0$), or `inf` if it meets none. $s$ is the multiple of $D$ that reaches the hit point $O + sD$; it equals the depth along $x$ only when $D_x = 1$, and the checks also use other directions. `triangles` has shape `(ntriangles, 3, 3)`.
 #
 # Check it with `tests.test_raytrace_mesh(raytrace_mesh)`.
 

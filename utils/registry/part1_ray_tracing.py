@@ -132,7 +132,9 @@ EXERCISES = (
         task=(
             "Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: "
             "for each ray, the $s$ of the nearest triangle it meets (with $s \\ge 0$), or "
-            "`inf` if it meets none. `triangles` has shape `(ntriangles, 3, 3)`."
+            "`inf` if it meets none. $s$ is the multiple of $D$ that reaches the hit point "
+            "$O + sD$; it equals the depth along $x$ only when $D_x = 1$, and the checks also "
+            "use other directions. `triangles` has shape `(ntriangles, 3, 3)`."
         ),
         hints=(
             "Broadcast rays against triangles: shape `(nrays, ntriangles, ...)`.",
