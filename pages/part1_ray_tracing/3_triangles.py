@@ -59,8 +59,8 @@ st.header("Debugging")
 st.markdown(
     r"""
 Bugs in tensor code rarely crash. A wrong `dim` gives a tensor of the right shape with the wrong
-numbers; a sign error on one side of an equation can flip every answer. The picture above shows what three such bugs
-do to the triangle: it vanishes, and no error says why. A useful routine:
+numbers; a sign error on one side of an equation can flip every answer. The picture above shows
+what three such bugs do to the triangle: it vanishes, and no error says why. A useful routine:
 
 1. Make the smallest input with a known answer: one ray straight through the middle of the
    triangle, one that clearly misses.

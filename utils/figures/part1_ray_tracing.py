@@ -167,7 +167,8 @@ def triangle_render_figure(pixels: int) -> go.Figure:
     triangle = t.tensor([[0.0, -0.6, -0.7], [0.0, 0.9, 0.1], [0.0, -0.2, 0.8]])
     good = sol.raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     buggy = sol._buggy_raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
-    return image_panels([good, buggy], ["raytrace_triangle", "the buggy version (it finds no hits)"],
+    return image_panels([good, buggy],
+                        ["raytrace_triangle", "the buggy version (it finds no hits)"],
                         ["gray", "gray"], height=340, value_range=(0.0, 1.0))
 
 
