@@ -46,18 +46,20 @@ from utils.checks import part1_ray_tracing as tests
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `make_rays_1d(num_pixels, y_limit)` returning a tensor of shape `(num_pixels, 2, 3)`. Every ray starts at the origin; ray $i$ points along $(1, y_i, 0)$ where the $y_i$ run evenly from $-y_\text{limit}$ to $+y_\text{limit}$, both ends included.
+# Write `make_rays_1d(num_pixels, y_limit)` returning a tensor of shape `(num_pixels, 2, 3)`. Each pixel gives one ray, so there are `num_pixels` rays: `rays[i]` is pixel $i$'s ray, with its origin in row 0 (`rays[i, 0]`) and its direction in row 1 (`rays[i, 1]`). Every ray starts at the origin $(0, 0, 0)$; ray $i$ points along $(1, y_i, 0)$, where the $y_i$ run evenly from $-y_\text{limit}$ (pixel 0) to $+y_\text{limit}$ (the last pixel), both ends included.
 #
 # Check it with `tests.test_make_rays_1d(make_rays_1d)`.
 
 
 # %%
 def make_rays_1d(num_pixels: int, y_limit: float) -> Float[Tensor, "num_pixels 2 3"]:
-    """Rays from the origin through `num_pixels` points spread evenly over a vertical line.
+    """One ray per pixel: rays from the origin through `num_pixels` points spread evenly over
+    the vertical line x = 1.
 
-    Ray i has origin (0, 0, 0) and direction (1, y_i, 0), where y_0 = -y_limit, the last y is
-    +y_limit, and the y_i are evenly spaced in between (both ends included).
-    Returns a tensor of shape (num_pixels, 2, 3): rays[i, 0] is the origin, rays[i, 1] the direction.
+    Ray i (pixel i's ray) has origin (0, 0, 0) and direction (1, y_i, 0), where y_0 = -y_limit,
+    the last y is +y_limit, and the y_i are evenly spaced in between (both ends included).
+    Returns a tensor of shape (num_pixels, 2, 3): rays[i, 0] is the origin, rays[i, 1] the
+    direction.
     """
     raise NotImplementedError()
 
@@ -114,7 +116,7 @@ def intersect_rays_1d(
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–20 minutes
 #
-# Write `make_rays_2d(num_pixels_y, num_pixels_z, y_limit, z_limit)` returning `(num_pixels_y * num_pixels_z, 2, 3)` rays from the origin, with directions $(1, y, z)$ on a grid. Order them y-major: ray `i * num_pixels_z + j` has the i-th y and the j-th z.
+# Write `make_rays_2d(num_pixels_y, num_pixels_z, y_limit, z_limit)` returning a tensor of shape `(num_pixels_y * num_pixels_z, 2, 3)`. Each pixel $(i, j)$ of the screen gives one ray: origin $(0, 0, 0)$ (row 0), direction $(1, y_i, z_j)$ (row 1), where the `num_pixels_y` values $y_i$ run evenly from $-y_\text{limit}$ to $+y_\text{limit}$ and the `num_pixels_z` values $z_j$ from $-z_\text{limit}$ to $+z_\text{limit}$, both ends included. Order the rays y-major: pixel $(i, j)$'s ray is `rays[i * num_pixels_z + j]`.
 #
 # Check it with `tests.test_make_rays_2d(make_rays_2d)`.
 
@@ -123,7 +125,8 @@ def intersect_rays_1d(
 def make_rays_2d(
     num_pixels_y: int, num_pixels_z: int, y_limit: float, z_limit: float
 ) -> Float[Tensor, "nrays 2 3"]:
-    """Rays from the origin through a grid of points on the plane x = 1.
+    """One ray per pixel of a num_pixels_y x num_pixels_z screen: rays from the origin through a
+    grid of points on the plane x = 1.
 
     Directions are (1, y, z) with y evenly spaced over [-y_limit, y_limit] (num_pixels_y values)
     and z over [-z_limit, z_limit] (num_pixels_z values). Rays are ordered y-major: ray
@@ -219,7 +222,7 @@ def raytrace_triangle_with_bug(
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–25 minutes
 #
-# Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: for each ray, the $s$ of the nearest triangle it meets (with $s \ge 0$), or `inf` if it meets none. `triangles` has shape `(ntriangles, 3, 3)`.
+# Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: for each ray, the $s$ of the nearest triangle it meets (with $s \ge 0$), or `inf` if it meets none. $s$ is the multiple of $D$ that reaches the hit point $O + sD$; it equals the depth along $x$ only when $D_x = 1$, and the checks also use other directions. `triangles` has shape `(ntriangles, 3, 3)`.
 #
 # Check it with `tests.test_raytrace_mesh(raytrace_mesh)`.
 

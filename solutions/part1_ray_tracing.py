@@ -20,11 +20,13 @@ SINGULAR_EPS = 1e-8
 
 
 def make_rays_1d(num_pixels: int, y_limit: float) -> Float[Tensor, "num_pixels 2 3"]:
-    """Rays from the origin through `num_pixels` points spread evenly over a vertical line.
+    """One ray per pixel: rays from the origin through `num_pixels` points spread evenly over
+    the vertical line x = 1.
 
-    Ray i has origin (0, 0, 0) and direction (1, y_i, 0), where y_0 = -y_limit, the last y is
-    +y_limit, and the y_i are evenly spaced in between (both ends included).
-    Returns a tensor of shape (num_pixels, 2, 3): rays[i, 0] is the origin, rays[i, 1] the direction.
+    Ray i (pixel i's ray) has origin (0, 0, 0) and direction (1, y_i, 0), where y_0 = -y_limit,
+    the last y is +y_limit, and the y_i are evenly spaced in between (both ends included).
+    Returns a tensor of shape (num_pixels, 2, 3): rays[i, 0] is the origin, rays[i, 1] the
+    direction.
     """
     rays = t.zeros((num_pixels, 2, 3))
     rays[:, 1, 0] = 1.0
@@ -77,7 +79,8 @@ def intersect_rays_1d(
 def make_rays_2d(
     num_pixels_y: int, num_pixels_z: int, y_limit: float, z_limit: float
 ) -> Float[Tensor, "nrays 2 3"]:
-    """Rays from the origin through a grid of points on the plane x = 1.
+    """One ray per pixel of a num_pixels_y x num_pixels_z screen: rays from the origin through a
+    grid of points on the plane x = 1.
 
     Directions are (1, y, z) with y evenly spaced over [-y_limit, y_limit] (num_pixels_y values)
     and z over [-z_limit, z_limit] (num_pixels_z values). Rays are ordered y-major: ray

@@ -90,6 +90,8 @@ def test_messages_name_the_problem():
     ex = registry.get("part1_ray_tracing.raytrace_mesh")
     verdict, _ = _quiet_verdict(ex, wrong.mesh_max_not_min)
     assert "nearest" in verdict.message
+    verdict, _ = _quiet_verdict(ex, wrong.mesh_depth_along_x)
+    assert "D_x" in verdict.message
     ex = registry.get("part1_ray_tracing.intersect_ray_1d")
     verdict, _ = _quiet_verdict(ex, wrong.intersect_no_singular_guard)
     assert verdict.status == ERROR and "parallel" in verdict.message
@@ -105,3 +107,14 @@ def test_a_stub_called_by_another_exercise_is_named():
     verdict, _ = _quiet_verdict(ex, namespace["Module"])
     assert verdict.status == NOT_IMPLEMENTED
     assert "`Module` calls `Parameter.__init__`" in verdict.message, verdict.message
+
+
+def test_chapter1_hand_made_rays_are_float():
+    """t.linalg.solve refuses integer tensors, so a ray written with integer coordinates must
+    still reach the learner as floats."""
+    import torch as t
+
+    from utils.checks import part1_ray_tracing as checks
+    assert checks._ray((0, 0, 0), (1, 2, 3)).dtype == t.float32
+    for _, ray, segment, _ in checks._RAY_SEGMENT_CASES:
+        assert ray.is_floating_point() and segment.is_floating_point()

@@ -4,7 +4,7 @@ chapter_overview(
     "part1_ray_tracing",
     introduction=r"""
 In this chapter you write a small renderer. You start with one ray and one line segment, and
-finish with a thousand-triangle bunny, spinning and lit from the side, drawn by code you wrote.
+finish with a thousand-triangle bunny, turned, rendered and lit by code you wrote.
 
 Ray tracing is a good first project for tensor programming because the slow way is obvious (a
 loop over pixels, and inside it a loop over triangles) and the fast way is not. Every step below

@@ -77,7 +77,10 @@ answers out afterwards.
 """
 )
 exercise(f"{STEM}.intersect_rays_1d")
-st.markdown("Here are nine rays and three segments, computed with the reference solution:")
+st.markdown(
+    "Here are nine rays and three segments, computed with the reference solution. A blocked ray "
+    "is drawn up to the segment that stops it; the others run on past the last segment."
+)
 st.plotly_chart(figures.rays_1d_figure(9, 10.0, True), width="stretch")
 
 st.header("From a line to a screen")

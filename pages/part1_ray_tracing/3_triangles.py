@@ -48,7 +48,8 @@ exercise(f"{STEM}.triangle_ray_intersects")
 st.header("Rendering a triangle")
 st.markdown(
     "Batch it over rays, exactly as in 1-D. Here is a 15 x 15 picture from the reference solution, "
-    "with the camera at $x = -2$; the right panel is what the buggy version below draws."
+    "with the camera at $x = -2$; the right panel is what the buggy version below draws: "
+    "nothing at all."
 )
 pixels = st.slider("Pixels per side", 5, 60, 15, key="triangle_pixels")
 st.plotly_chart(figures.triangle_render_figure(pixels), width="stretch", theme=None)
@@ -58,8 +59,8 @@ st.header("Debugging")
 st.markdown(
     r"""
 Bugs in tensor code rarely crash. A wrong `dim` gives a tensor of the right shape with the wrong
-numbers; a sign error on one side of an equation can flip every answer. The picture above shows what three such bugs
-do to the triangle. A useful routine:
+numbers; a sign error on one side of an equation can flip every answer. The picture above shows
+what three such bugs do to the triangle: it vanishes, and no error says why. A useful routine:
 
 1. Make the smallest input with a known answer: one ray straight through the middle of the
    triangle, one that clearly misses.

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from utils.figures import part1_ray_tracing as figures
+from utils.own_render import render_with_your_code
 from utils.widgets import chapter_header, exercise
 
 STEM = "part1_ray_tracing"
@@ -58,3 +59,13 @@ st.info(
     "the same numbers, about ten times faster. Open the solution above to see how.",
     icon="💡",
 )
+
+st.header("Render it with your code")
+st.markdown(
+    r"""
+The renders above come from the reference solutions. This one uses yours: the same camera and
+bunny, with rays from your `make_rays_2d`, the bunny turned by your `rotation_matrix`, and the
+distances from your `raytrace_mesh`, run in the sandbox in chunks of rays.
+"""
+)
+render_with_your_code("depth")

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from utils.figures import part1_ray_tracing as figures
+from utils.own_render import render_with_your_code
 from utils.widgets import chapter_header, exercise
 
 STEM = "part1_ray_tracing"
@@ -37,3 +38,13 @@ reference solutions, with the light above and to the left of the camera. Press p
 )
 with st.spinner("Rendering 24 frames (cached after the first time)…"):
     st.plotly_chart(figures.lit_animation(), width="stretch", theme=None)
+
+st.header("Light it with your code")
+st.markdown(
+    r"""
+The turntable's view at the angle you pick, drawn by your code: your `make_rays_2d`, your
+`rotation_matrix` turning the bunny about its centre, and your `raytrace_mesh_lambert` with the
+same light and an ambient intensity of 0.15.
+"""
+)
+render_with_your_code("light")

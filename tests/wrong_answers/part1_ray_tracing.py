@@ -172,6 +172,11 @@ def mesh_euclidean_distance(rays, triangles):
     return ref.raytrace_mesh(rays, triangles) * rays[:, 1].norm(dim=-1)
 
 
+def mesh_depth_along_x(rays, triangles):
+    # The x distance from the origin to the hit: equal to s only when D_x = 1.
+    return ref.raytrace_mesh(rays, triangles) * rays[:, 1, 0]
+
+
 def rotation_transposed(theta):
     return ref.rotation_matrix(theta).T
 
@@ -295,6 +300,7 @@ WRONG_ANSWERS = [
     ("raytrace_mesh", "0 instead of inf for misses", mesh_zero_for_miss),
     ("raytrace_mesh", "no s >= 0", mesh_no_s_check),
     ("raytrace_mesh", "Euclidean distance instead of s", mesh_euclidean_distance),
+    ("raytrace_mesh", "depth along x (s * D_x) instead of s", mesh_depth_along_x),
     ("rotation_matrix", "rotates the other way", rotation_transposed),
     ("rotation_matrix", "about the z axis", rotation_about_z),
     ("rotation_matrix", "treats theta as degrees", rotation_degrees),

@@ -33,8 +33,9 @@ MARGIN = 1e-3  # random cases closer than this to an inside/outside boundary are
 
 
 def _ray(origin: tuple[float, ...], direction: tuple[float, ...]) -> Tensor:
+    """A (2, 3) float32 tensor, even from integer tuples (t.linalg.solve refuses integers)."""
     pad = lambda p: list(p) + [0.0] * (3 - len(p))  # noqa: E731 - 2-D points get z = 0
-    return t.tensor([pad(origin), pad(direction)])
+    return t.tensor([pad(origin), pad(direction)], dtype=t.float32)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,6 +330,13 @@ def _square(x: float, half: float = 1.0) -> Tensor:
     return t.tensor([[a, b, c], [a, c, d]])
 
 
+def _scaled(rays: Tensor, factor: float) -> Tensor:
+    """The same rays with every direction multiplied by `factor`."""
+    rays = rays.clone()
+    rays[:, 1] *= factor
+    return rays
+
+
 def _same(a: Tensor, b: Tensor, atol: float = 1e-4) -> bool:
     a, b = a.detach().double(), b.double()
     return bool((t.isclose(a, b, atol=atol) | (t.isinf(a) & t.isinf(b))).all())
@@ -350,6 +358,10 @@ def test_raytrace_mesh(raytrace_mesh: Callable) -> None:
          t.tensor([[[0.0, 0.0, 0.0], [1.0, 0.25, 0.25]], [[0.0, 0.0, 0.0], [1.0, 0.0, 0.25]],
                    [[0.0, 0.0, 0.0], [1.0, 0.5, 0.0]], [[2.0, 0.2, 0.2], [1.0, 0.0, 0.0]]]),
          _TRI[None]),
+        # s counts lengths of D, so it is not the depth when D_x != 1.
+        ("the bunny with every direction 2.5 times longer (D_x = 2.5)", _scaled(rays, 2.5), bunny),
+        ("the bunny seen from x=+3, looking back along -x (D_x = -0.5)",
+         _scaled(_camera_rays(24, 3.0), -0.5), bunny),
         ("a triangle parallel to the rays (a singular system for every ray)",
          t.tensor([[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]], [[0.0, 0.1, 0.0], [1.0, 0.0, 0.0]]]),
          t.tensor([[[-0.5, -0.2, -0.3], [0.5, -0.2, -0.3], [-0.5, 0.8, -0.3]]])),
@@ -367,6 +379,10 @@ def test_raytrace_mesh(raytrace_mesh: Callable) -> None:
             if not _same(got, expected) and _same(got, farthest):
                 raise AssertionError(f"{what}: you returned the distance to the farthest "
                                      "triangle each ray hits; we want the nearest (use min).")
+            if not _same(got, expected) and _same(got, expected * rays_in[:, 1, 0]):
+                raise AssertionError(f"{what}: you returned s * D_x, the depth along x; we want "
+                                     "s itself, the multiple of D that reaches the hit point "
+                                     "(the two agree only when D_x = 1).")
         assert_close(got, expected, what, atol=1e-4, rtol=1e-4)
     passed("test_raytrace_mesh")
 

@@ -18,9 +18,10 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import part1_ray_tracing as sol
+from utils.demos import part1_ray_tracing as demos
 from utils.meshes import make_bunny
-from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_3d,
-                            rays_as_segments)
+from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_2d,
+                            lines_3d, rays_as_segments)
 
 CAMERA_X = -3.0  # the mesh figures' camera sits on the x axis, looking along +x
 SCREEN_LIMIT = 0.5  # half-width of the screen at x = 1 in front of the camera
@@ -57,24 +58,44 @@ def _rotated_bunny(degrees: float) -> Tensor:
     return bunny() @ rotation.T
 
 
+def _blocked_at(rays: Float[Tensor, "nrays 2 3"], segments: Float[Tensor, "nseg 2 3"],
+                beyond: float) -> Float[Tensor, "nrays"]:
+    """For each ray, the u of the first segment it meets, or `beyond` if it meets none."""
+    ends = t.full((len(rays),), beyond)
+    for i, ray in enumerate(rays):
+        for segment in segments:
+            if sol.intersect_ray_1d(ray, segment):
+                O, D = ray[:, :2]
+                L1, L2 = segment[:, :2]
+                u = t.linalg.solve(t.stack([D, L1 - L2], dim=-1), L1 - O)[0]
+                ends[i] = min(ends[i].item(), u.item())
+    return ends
+
+
 @st.cache_data
 def rays_1d_figure(num_pixels: int, y_limit: float, with_segments: bool) -> go.Figure:
+    """The rays of make_rays_1d in the (x, y) plane, alone (each from O to O + D, through the
+    screen x = 1) or against EXAMPLE_SEGMENTS (each drawn to where it is blocked)."""
     rays = sol.make_rays_1d(num_pixels, y_limit)
-    groups = [(rays_as_segments(rays), RAY_COLOUR, "rays")]
-    title = f"make_rays_1d({num_pixels}, {y_limit:g}): each ray drawn from O to O + D"
-    if with_segments:
-        hits = sol.intersect_rays_1d(rays, EXAMPLE_SEGMENTS)
-        # Long enough to reach the farthest segment (x = 2).
-        hit_rays, miss_rays = rays[hits].clone(), rays[~hits].clone()
-        hit_rays[:, 1] *= 2.2
-        miss_rays[:, 1] *= 2.2
-        groups = [(rays_as_segments(miss_rays), "#adb5bd", "misses"),
-                  (rays_as_segments(hit_rays), RAY_COLOUR, "hits a segment"),
-                  (EXAMPLE_SEGMENTS, OBJECT_COLOUR, "segments")]
-        title = "Which rays are blocked? (intersect_rays_1d)"
-    fig = lines_3d(groups, title=title, height=420)
-    fig.update_layout(scene_camera={"eye": {"x": 0, "y": 0, "z": 2.2},
-                                    "up": {"x": 0, "y": 1, "z": 0}})
+    if not with_segments:
+        screen = t.tensor([[[1.0, -y_limit, 0.0], [1.0, y_limit, 0.0]]])
+        return lines_2d([(rays_as_segments(rays), RAY_COLOUR, "rays"),
+                         (screen, "#adb5bd", "the screen, x = 1")],
+                        title=f"make_rays_1d({num_pixels}, {y_limit:g}): each ray drawn from O "
+                              "to O + D")
+    # Unblocked rays run on past the farthest segment.
+    beyond = 1.1 * EXAMPLE_SEGMENTS[..., 0].max().item()
+    ends = _blocked_at(rays, EXAMPLE_SEGMENTS, beyond)
+    drawn = rays.clone()
+    drawn[:, 1] *= ends[:, None]
+    blocked = ends < beyond
+    groups = [(rays_as_segments(drawn[~blocked]), "#adb5bd", "not blocked"),
+              (rays_as_segments(drawn[blocked]), RAY_COLOUR, "blocked")]
+    groups += [(segment[None], OBJECT_COLOUR, f"segment {i}")
+               for i, segment in enumerate(EXAMPLE_SEGMENTS, start=1)]
+    fig = lines_2d(groups, title="Which rays are blocked? (intersect_rays_1d)")
+    for trace in fig.data[2:]:
+        trace.line.width = 6
     return fig
 
 
@@ -146,8 +167,19 @@ def triangle_render_figure(pixels: int) -> go.Figure:
     triangle = t.tensor([[0.0, -0.6, -0.7], [0.0, 0.9, 0.1], [0.0, -0.2, 0.8]])
     good = sol.raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     buggy = sol._buggy_raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
-    return image_panels([good, buggy], ["raytrace_triangle", "the buggy version"],
-                        ["gray", "gray"], height=340)
+    return image_panels([good, buggy],
+                        ["raytrace_triangle", "the buggy version (it finds no hits)"],
+                        ["gray", "gray"], height=340, value_range=(0.0, 1.0))
+
+
+def own_render_figure(image: np.ndarray, kind: str) -> go.Figure:
+    """A render of the learner's (utils/demos/part1_ray_tracing.py), indexed [y, z]: hit mask
+    and depth for "depth", the brightness for "light"."""
+    if kind == "depth":
+        return image_panels([np.isfinite(image).astype(float), depth_image(t.from_numpy(image))],
+                            ["your hit mask", "your depth (near is bright)"], ["gray", "Magma"])
+    return image_panels([image], ["your Lambert shading"], ["gray"],
+                        value_range=(0.0, 1.0 + demos.AMBIENT))
 
 
 @st.cache_data
@@ -158,11 +190,11 @@ def mesh_3d_figure() -> go.Figure:
     fig = go.Figure(go.Mesh3d(x=tris[:, 0], y=tris[:, 1], z=tris[:, 2], i=idx[:, 0],
                               j=idx[:, 1], k=idx[:, 2], color="#f4a261", flatshading=True,
                               opacity=1.0))
-    fig.update_layout(height=440, margin={"l": 0, "r": 0, "t": 30, "b": 0},
+    fig.update_layout(height=480, margin={"l": 0, "r": 0, "t": 30, "b": 0},
                       title=f"The bunny: {n} triangles, generated by utils/meshes.py",
                       scene={"aspectmode": "data",
                              "camera": {"up": {"x": 0, "y": 1, "z": 0},
-                                        "eye": {"x": -1.8, "y": 0.6, "z": 0.8}}})
+                                        "eye": {"x": -2.6, "y": 0.85, "z": 1.2}}})
     return fig
 
 

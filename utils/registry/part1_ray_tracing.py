@@ -12,9 +12,12 @@ EXERCISES = (
         difficulty=2, importance=3, minutes=(10, 15),
         task=(
             "Write `make_rays_1d(num_pixels, y_limit)` returning a tensor of shape "
-            "`(num_pixels, 2, 3)`. Every ray starts at the origin; ray $i$ points along "
-            "$(1, y_i, 0)$ where the $y_i$ run evenly from $-y_\\text{limit}$ to "
-            "$+y_\\text{limit}$, both ends included."
+            "`(num_pixels, 2, 3)`. Each pixel gives one ray, so there are `num_pixels` rays: "
+            "`rays[i]` is pixel $i$'s ray, with its origin in row 0 (`rays[i, 0]`) and its "
+            "direction in row 1 (`rays[i, 1]`). Every ray starts at the origin $(0, 0, 0)$; "
+            "ray $i$ points along $(1, y_i, 0)$, where the $y_i$ run evenly from "
+            "$-y_\\text{limit}$ (pixel 0) to $+y_\\text{limit}$ (the last pixel), both ends "
+            "included."
         ),
         hints=(
             "Start from `t.zeros((num_pixels, 2, 3))`: the origins are already right.",
@@ -63,10 +66,13 @@ EXERCISES = (
         "make_rays_2d", "A screen of rays", section="batched",
         difficulty=3, importance=2, minutes=(10, 20),
         task=(
-            "Write `make_rays_2d(num_pixels_y, num_pixels_z, y_limit, z_limit)` returning "
-            "`(num_pixels_y * num_pixels_z, 2, 3)` rays from the origin, with directions "
-            "$(1, y, z)$ on a grid. Order them y-major: ray `i * num_pixels_z + j` has the i-th "
-            "y and the j-th z."
+            "Write `make_rays_2d(num_pixels_y, num_pixels_z, y_limit, z_limit)` returning a "
+            "tensor of shape `(num_pixels_y * num_pixels_z, 2, 3)`. Each pixel $(i, j)$ of the "
+            "screen gives one ray: origin $(0, 0, 0)$ (row 0), direction $(1, y_i, z_j)$ "
+            "(row 1), where the `num_pixels_y` values $y_i$ run evenly from "
+            "$-y_\\text{limit}$ to $+y_\\text{limit}$ and the `num_pixels_z` values $z_j$ from "
+            "$-z_\\text{limit}$ to $+z_\\text{limit}$, both ends included. Order the rays "
+            "y-major: pixel $(i, j)$'s ray is `rays[i * num_pixels_z + j]`."
         ),
         hints=(
             "Make the y values and the z values with `t.linspace`, then spread each over the "
@@ -126,7 +132,9 @@ EXERCISES = (
         task=(
             "Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: "
             "for each ray, the $s$ of the nearest triangle it meets (with $s \\ge 0$), or "
-            "`inf` if it meets none. `triangles` has shape `(ntriangles, 3, 3)`."
+            "`inf` if it meets none. $s$ is the multiple of $D$ that reaches the hit point "
+            "$O + sD$; it equals the depth along $x$ only when $D_x = 1$, and the checks also "
+            "use other directions. `triangles` has shape `(ntriangles, 3, 3)`."
         ),
         hints=(
             "Broadcast rays against triangles: shape `(nrays, ntriangles, ...)`.",
