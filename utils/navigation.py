@@ -36,37 +36,31 @@ def all_pages() -> dict[str, list[st.Page]]:
     return pages
 
 
-def current_chapter(page: st.Page) -> registry.Chapter | None:
-    """The chapter a page belongs to (None for the home page)."""
-    for ch in registry.CHAPTERS:
-        if ch.available and any(page.url_path == section_path(ch.stem, key)
-                                for key, _ in ch.sections):
-            return ch
-    return None
-
-
-def menu_entries(current: st.Page) -> list[tuple[str, str | None, st.Page]]:
-    """(kind, label, page) rows of the sidebar menu: "page" rows are links, "heading" rows
-    (page None) are the current chapter's title above its sections."""
-    here = current_chapter(current)
-    rows: list[tuple[str, str | None, st.Page | None]] = [("page", "Home", home_page())]
+def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
+    """The sidebar menu for the page at `current_url_path`, as (label, stem, section key) rows:
+    Home (stem None, key ""), then each chapter as one entry (its overview), except the current
+    chapter, whose title is a heading (key None) above all its sections."""
+    here = next((ch for ch in registry.CHAPTERS if ch.available and any(
+        current_url_path == section_path(ch.stem, key) for key, _ in ch.sections)), None)
+    rows: list[tuple[str, str | None, str | None]] = [("Home", None, "")]
     for ch in registry.CHAPTERS:
         if not ch.available:
             continue
         if ch is here:
-            rows.append(("heading", chapter_label(ch), None))
-            rows += [("page", title, section_page(ch.stem, key)) for key, title in ch.sections]
+            rows.append((chapter_label(ch), ch.stem, None))
+            rows += [(title, ch.stem, key) for key, title in ch.sections]
         else:
-            rows.append(("page", chapter_label(ch), section_page(ch.stem, "overview")))
+            rows.append((chapter_label(ch), ch.stem, "overview"))
     return rows
 
 
 def sidebar_menu(current: st.Page) -> None:
     """Draw the menu at the top of the sidebar (call before the page runs)."""
     with st.sidebar:
-        for kind, label, page in menu_entries(current):
-            if kind == "heading":
+        for label, stem, key in menu_entries(current.url_path):
+            if key is None:
                 st.markdown(f"**{label}**")
             else:
-                st.page_link(page, label=label)
+                st.page_link(home_page() if stem is None else section_page(stem, key),
+                             label=label)
         st.divider()
