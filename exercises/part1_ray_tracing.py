@@ -40,7 +40,7 @@ from utils.checks import part1_ray_tracing as tests
 # %% [markdown]
 # ## Rays and segments
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_rays_and_segments
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_rays_and_segments)
 
 
 # %% [markdown]
@@ -88,7 +88,7 @@ def intersect_ray_1d(ray: Float[Tensor, "2 3"], segment: Float[Tensor, "2 3"]) -
 # %% [markdown]
 # ## Batched operations
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_batched
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_batched)
 
 
 # %% [markdown]
@@ -141,7 +141,7 @@ def make_rays_2d(
 # %% [markdown]
 # ## Triangles
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_triangles
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_triangles)
 
 
 # %% [markdown]
@@ -219,7 +219,7 @@ def raytrace_triangle_with_bug(
 # %% [markdown]
 # ## Rendering a mesh
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_mesh
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_mesh)
 
 
 # %% [markdown]
@@ -267,7 +267,7 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
 # %% [markdown]
 # ## Bonus: video and lighting
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_lighting
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_lighting)
 
 
 # %% [markdown]

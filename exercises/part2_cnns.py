@@ -45,7 +45,7 @@ from utils.checks import part2_cnns as tests
 # %% [markdown]
 # ## Making your own modules
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part2_cnns_modules
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_modules)
 
 
 # %% [markdown]
@@ -183,7 +183,7 @@ def evaluate(model: nn.Module, loader: DataLoader) -> float:
 # %% [markdown]
 # ## Training a network
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part2_cnns_training
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_training)
 
 
 # %% [markdown]
@@ -211,7 +211,7 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
 # %% [markdown]
 # ## Convolutions
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part2_cnns_convolutions
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_convolutions)
 
 
 # %% [markdown]
@@ -299,7 +299,7 @@ class ConvNet(nn.Module):
 # %% [markdown]
 # ## ResNets
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part2_cnns_resnets
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_resnets)
 
 
 # %% [markdown]
@@ -573,7 +573,7 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 # %% [markdown]
 # ## Bonus: convolutions from scratch
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part2_cnns_from_scratch
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_from_scratch)
 
 
 # %% [markdown]

@@ -60,7 +60,7 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
 # %% [markdown]
 # ## Optimizers
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part3_optimization_optimizers
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_optimizers)
 
 
 # %% [markdown]
@@ -321,7 +321,7 @@ def train_digits_classifier(args: SweepArgs) -> float:
 # %% [markdown]
 # ## Hyperparameter search
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part3_optimization_sweeps
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_sweeps)
 
 
 # %% [markdown]
@@ -406,7 +406,7 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
 # %% [markdown]
 # ## Bonus: distributed training on CPU
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part3_optimization_distributed
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_distributed)
 
 
 # %% [markdown]

@@ -40,7 +40,7 @@ from utils.checks import part4_backprop as tests
 # %% [markdown]
 # ## Backward functions by hand
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part4_backprop_backward_by_hand
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_backward_by_hand)
 
 
 # %% [markdown]
@@ -290,7 +290,7 @@ class Tensor:
 # %% [markdown]
 # ## The computational graph
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part4_backprop_graph
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_graph)
 
 
 # %% [markdown]
@@ -456,7 +456,7 @@ def backprop(end_node: Tensor, end_grad: Tensor | None = None) -> None:
 # %% [markdown]
 # ## More forward and backward functions
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part4_backprop_more_functions
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_more_functions)
 
 
 # %% [markdown]
@@ -911,7 +911,7 @@ BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
 # %% [markdown]
 # ## Putting it together: training an MLP
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part4_backprop_together
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_together)
 
 
 # %% [markdown]

@@ -42,7 +42,7 @@ from utils.checks import part5_vaes_gans as tests
 # %% [markdown]
 # ## Autoencoders and VAEs
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_autoencoders
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_autoencoders)
 
 
 # %% [markdown]
@@ -184,7 +184,7 @@ def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, 
 # %% [markdown]
 # ## GANs
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_gans
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_gans)
 
 
 # %% [markdown]
@@ -441,7 +441,7 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 # %% [markdown]
 # ## Bonus: transposed convolutions from scratch
 #
-# The lesson: https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_transposed
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_transposed)
 
 
 # %% [markdown]

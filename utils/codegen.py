@@ -61,8 +61,8 @@ def _notebook_header(ch: registry.Chapter) -> str:
         f"The lessons, plots and hints are on the site: **[Chapter {ch.number} on Grokking the "
         f"Fundamentals]({page_url(ch.stem)})**; each section below links to its page.\n\n"
         "How to work here:\n\n"
-        "1. Run the setup cell below first (in Colab it fetches the course code and two "
-        "libraries, about 20 s).\n"
+        "1. Run the setup cell below first (in Colab it fetches the course code and installs "
+        "two libraries).\n"
         "2. For each exercise, replace `raise NotImplementedError()` with your answer, run the "
         "cell, then run the check cell under it.\n"
         "3. *Runtime → Run all* is safe at any time: an exercise you have not done yet prints "
@@ -132,7 +132,7 @@ else:
 
 
 def _section_heading(ch: registry.Chapter, key: str) -> str:
-    return f"## {dict(ch.sections)[key]}\n\nThe lesson: {page_url(ch.stem, key)}"
+    return f"## {dict(ch.sections)[key]}\n\n[Read this section on the site]({page_url(ch.stem, key)})"
 
 
 def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list[Cell]:
