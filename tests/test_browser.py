@@ -233,7 +233,8 @@ def test_long_stub_leaves_room_for_the_run_button_and_wraps(page, site_url):
             .map(e => e.getBoundingClientRect())
             .filter(r => r.height > 0)[0];
         const scroller = document.querySelector('.ace_scroller');
-        return {lastBottom: last.bottom, runTop: run.top, wraps: editor.getSession().getUseWrapMode(),
+        return {lastBottom: last.bottom, runTop: run.top,
+                wraps: editor.getSession().getUseWrapMode(),
                 scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth,
                 rows: editor.getSession().getLength(),
                 shown: editor.renderer.getLastVisibleRow() + 1};

@@ -132,7 +132,8 @@ else:
 
 
 def _section_heading(ch: registry.Chapter, key: str) -> str:
-    return f"## {dict(ch.sections)[key]}\n\n[Read this section on the site]({page_url(ch.stem, key)})"
+    url = page_url(ch.stem, key)
+    return f"## {dict(ch.sections)[key]}\n\n[Read this section on the site]({url})"
 
 
 def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list[Cell]:
@@ -172,8 +173,8 @@ def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list
                                       f"Check it with `{checks.splitlines()[0]}`."))
         cells.append(Cell("code", replacements.get(ex.name) or sources.stub_source(ex)))
         cells.append(Cell("code", checks, notebook_only=True))
-    cells.append(Cell("code", f'# `pytest exercises/{stem}.py`: one test per exercise (those not done '
-                              f'yet are skipped).\nfrom utils.local import pytest_tests\n\n'
+    cells.append(Cell("code", f'# `pytest exercises/{stem}.py`: one test per exercise (those not '
+                              f'done yet are skipped).\nfrom utils.local import pytest_tests\n\n'
                               f'globals().update(pytest_tests("{stem}", globals()))\n\n'
                               f'if __name__ == "__main__":\n    from utils.local import '
                               f'check_all\n\n    check_all(globals(), "{stem}")',
