@@ -61,6 +61,7 @@ def sidebar_menu(current: st.Page) -> None:
             if key is None:
                 st.markdown(f"**{label}**")
             else:
-                st.page_link(home_page() if stem is None else section_page(stem, key),
-                             label=label)
+                home = stem is None
+                st.page_link(home_page() if home else section_page(stem, key), label=label,
+                             icon="🏠" if home else None)
         st.divider()
