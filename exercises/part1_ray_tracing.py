@@ -7,9 +7,9 @@
 #
 #     python exercises/part1_ray_tracing.py
 #
-# or call one check yourself, e.g. `tests.test_make_rays_1d(make_rays_1d)`.
+# or one test per exercise with `pytest exercises/part1_ray_tracing.py`, or call one check yourself, e.g. `tests.test_make_rays_1d(make_rays_1d)`.
 #
-# This file is generated from `solutions/part1_ray_tracing.py`; the prose, plots and hints are on the site. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part1_ray_tracing.ipynb
+# This file is generated from `solutions/part1_ray_tracing.py`; the lessons, plots and hints are on the site: https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_overview. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part1_ray_tracing.ipynb
 
 
 # %%
@@ -39,6 +39,8 @@ from utils.checks import part1_ray_tracing as tests
 
 # %% [markdown]
 # ## Rays and segments
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_rays_and_segments)
 
 
 # %% [markdown]
@@ -87,6 +89,8 @@ def intersect_ray_1d(ray: Float[Tensor, "2 3"], segment: Float[Tensor, "2 3"]) -
 
 # %% [markdown]
 # ## Batched operations
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_batched)
 
 
 # %% [markdown]
@@ -139,6 +143,8 @@ def make_rays_2d(
 
 # %% [markdown]
 # ## Triangles
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_triangles)
 
 
 # %% [markdown]
@@ -215,6 +221,8 @@ def raytrace_triangle_with_bug(
 
 # %% [markdown]
 # ## Rendering a mesh
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_mesh)
 
 
 # %% [markdown]
@@ -261,6 +269,8 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
 
 # %% [markdown]
 # ## Bonus: video and lighting
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_lighting)
 
 
 # %% [markdown]
@@ -311,6 +321,11 @@ def raytrace_mesh_video(
 
 
 # %%
+# `pytest exercises/part1_ray_tracing.py`: one test per exercise (those not done yet are skipped).
+from utils.local import pytest_tests
+
+globals().update(pytest_tests("part1_ray_tracing", globals()))
+
 if __name__ == "__main__":
     from utils.local import check_all
 

@@ -7,9 +7,9 @@
 #
 #     python exercises/part2_cnns.py
 #
-# or call one check yourself, e.g. `tests.test_ReLU(ReLU)`.
+# or one test per exercise with `pytest exercises/part2_cnns.py`, or call one check yourself, e.g. `tests.test_ReLU(ReLU)`.
 #
-# This file is generated from `solutions/part2_cnns.py`; the prose, plots and hints are on the site. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part2_cnns.ipynb
+# This file is generated from `solutions/part2_cnns.py`; the lessons, plots and hints are on the site: https://grokking-the-fundamentals.streamlit.app/part2_cnns_overview. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part2_cnns.ipynb
 
 
 # %%
@@ -44,6 +44,8 @@ from utils.checks import part2_cnns as tests
 
 # %% [markdown]
 # ## Making your own modules
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_modules)
 
 
 # %% [markdown]
@@ -180,6 +182,8 @@ def evaluate(model: nn.Module, loader: DataLoader) -> float:
 
 # %% [markdown]
 # ## Training a network
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_training)
 
 
 # %% [markdown]
@@ -206,6 +210,8 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
 
 # %% [markdown]
 # ## Convolutions
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_convolutions)
 
 
 # %% [markdown]
@@ -292,6 +298,8 @@ class ConvNet(nn.Module):
 
 # %% [markdown]
 # ## ResNets
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_resnets)
 
 
 # %% [markdown]
@@ -564,6 +572,8 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 
 # %% [markdown]
 # ## Bonus: convolutions from scratch
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part2_cnns_from_scratch)
 
 
 # %% [markdown]
@@ -774,6 +784,11 @@ def maxpool2d(x: Float[Tensor, "b ic h w"], kernel_size: IntOrPair,
 
 
 # %%
+# `pytest exercises/part2_cnns.py`: one test per exercise (those not done yet are skipped).
+from utils.local import pytest_tests
+
+globals().update(pytest_tests("part2_cnns", globals()))
+
 if __name__ == "__main__":
     from utils.local import check_all
 

@@ -7,9 +7,9 @@
 #
 #     python exercises/part3_optimization.py
 #
-# or call one check yourself, e.g. `tests.test_opt_fn_with_sgd(opt_fn_with_sgd)`.
+# or one test per exercise with `pytest exercises/part3_optimization.py`, or call one check yourself, e.g. `tests.test_opt_fn_with_sgd(opt_fn_with_sgd)`.
 #
-# This file is generated from `solutions/part3_optimization.py`; the prose, plots and hints are on the site. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part3_optimization.ipynb
+# This file is generated from `solutions/part3_optimization.py`; the lessons, plots and hints are on the site: https://grokking-the-fundamentals.streamlit.app/part3_optimization_overview. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part3_optimization.ipynb
 
 
 # %%
@@ -59,6 +59,8 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
 
 # %% [markdown]
 # ## Optimizers
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_optimizers)
 
 
 # %% [markdown]
@@ -318,6 +320,8 @@ def train_digits_classifier(args: SweepArgs) -> float:
 
 # %% [markdown]
 # ## Hyperparameter search
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_sweeps)
 
 
 # %% [markdown]
@@ -401,6 +405,8 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
 
 # %% [markdown]
 # ## Bonus: distributed training on CPU
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_distributed)
 
 
 # %% [markdown]
@@ -479,6 +485,11 @@ def data_parallel_step(model: t.nn.Module, optimizer, x: Tensor, y: Tensor, rank
 
 
 # %%
+# `pytest exercises/part3_optimization.py`: one test per exercise (those not done yet are skipped).
+from utils.local import pytest_tests
+
+globals().update(pytest_tests("part3_optimization", globals()))
+
 if __name__ == "__main__":
     from utils.local import check_all
 

@@ -7,9 +7,9 @@
 #
 #     python exercises/part4_backprop.py
 #
-# or call one check yourself, e.g. `tests.test_log_back(log_back)`.
+# or one test per exercise with `pytest exercises/part4_backprop.py`, or call one check yourself, e.g. `tests.test_log_back(log_back)`.
 #
-# This file is generated from `solutions/part4_backprop.py`; the prose, plots and hints are on the site. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part4_backprop.ipynb
+# This file is generated from `solutions/part4_backprop.py`; the lessons, plots and hints are on the site: https://grokking-the-fundamentals.streamlit.app/part4_backprop_overview. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part4_backprop.ipynb
 
 
 # %%
@@ -39,6 +39,8 @@ from utils.checks import part4_backprop as tests
 
 # %% [markdown]
 # ## Backward functions by hand
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_backward_by_hand)
 
 
 # %% [markdown]
@@ -287,6 +289,8 @@ class Tensor:
 
 # %% [markdown]
 # ## The computational graph
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_graph)
 
 
 # %% [markdown]
@@ -451,6 +455,8 @@ def backprop(end_node: Tensor, end_grad: Tensor | None = None) -> None:
 
 # %% [markdown]
 # ## More forward and backward functions
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_more_functions)
 
 
 # %% [markdown]
@@ -904,6 +910,8 @@ BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
 
 # %% [markdown]
 # ## Putting it together: training an MLP
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part4_backprop_together)
 
 
 # %% [markdown]
@@ -1120,6 +1128,11 @@ def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_label
 
 
 # %%
+# `pytest exercises/part4_backprop.py`: one test per exercise (those not done yet are skipped).
+from utils.local import pytest_tests
+
+globals().update(pytest_tests("part4_backprop", globals()))
+
 if __name__ == "__main__":
     from utils.local import check_all
 

@@ -7,9 +7,9 @@
 #
 #     python exercises/part5_vaes_gans.py
 #
-# or call one check yourself, e.g. `tests.test_Autoencoder(Autoencoder)`.
+# or one test per exercise with `pytest exercises/part5_vaes_gans.py`, or call one check yourself, e.g. `tests.test_Autoencoder(Autoencoder)`.
 #
-# This file is generated from `solutions/part5_vaes_gans.py`; the prose, plots and hints are on the site. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part5_vaes_gans.ipynb
+# This file is generated from `solutions/part5_vaes_gans.py`; the lessons, plots and hints are on the site: https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_overview. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/part5_vaes_gans.ipynb
 
 
 # %%
@@ -41,6 +41,8 @@ from utils.checks import part5_vaes_gans as tests
 
 # %% [markdown]
 # ## Autoencoders and VAEs
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_autoencoders)
 
 
 # %% [markdown]
@@ -181,6 +183,8 @@ def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, 
 
 # %% [markdown]
 # ## GANs
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_gans)
 
 
 # %% [markdown]
@@ -436,6 +440,8 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 
 # %% [markdown]
 # ## Bonus: transposed convolutions from scratch
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part5_vaes_gans_transposed)
 
 
 # %% [markdown]
@@ -552,6 +558,11 @@ class ConvTranspose2d(nn.Module):
 
 
 # %%
+# `pytest exercises/part5_vaes_gans.py`: one test per exercise (those not done yet are skipped).
+from utils.local import pytest_tests
+
+globals().update(pytest_tests("part5_vaes_gans", globals()))
+
 if __name__ == "__main__":
     from utils.local import check_all
 

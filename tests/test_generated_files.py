@@ -80,3 +80,133 @@ def test_given_code_is_defined_before_the_exercises_that_use_it():
             later = [name for name in order[order.index(ex.name) + 1:]
                      if name in used and not name.startswith("_")]
             assert not later, f"{ex.id} uses {later}, defined after it in solutions/{ch.stem}.py"
+
+
+def _notebook_code_cells(stem: str) -> list[str]:
+    nb = json.loads((ROOT / "exercises" / f"{stem}.ipynb").read_text())
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+_RUN_CELLS = """\
+import json, sys, traceback
+cells = json.load(open(sys.argv[1]))
+namespace = {"__name__": "__main__"}
+for i, cell in enumerate(cells):
+    try:
+        exec(compile(cell, f"<cell {i}>", "exec"), namespace)
+    except BaseException:
+        traceback.print_exc()
+        print(f"CELL {i} RAISED", flush=True)
+        sys.exit(1)
+    print(f"CELL {i} RAN", flush=True)
+"""
+
+
+@pytest.mark.parametrize("ch", AVAILABLE, ids=[c.stem for c in AVAILABLE])
+def test_untouched_notebook_runs_all_and_says_not_yet(ch, tmp_path):
+    """"Run all" on a fresh notebook (code cells in order, one namespace, as a local Jupyter in
+    exercises/): every cell runs; each unfinished exercise says "not yet", and a given buggy
+    stub prints its check's message without stopping the notebook."""
+    cells = _notebook_code_cells(ch.stem)
+    (tmp_path / "cells.json").write_text(json.dumps(cells))
+    out = subprocess.run([sys.executable, "-c", _RUN_CELLS, str(tmp_path / "cells.json")],
+                         cwd=ROOT / "exercises", capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert f"CELL {len(cells) - 1} RAN" in out.stdout
+    for ex in ch.exercises:
+        if ex.stub_is_buggy:
+            assert f"✗ FAILED {ex.check_names[0]}:" in out.stderr, out.stderr
+        else:
+            assert f"· not yet: `{ex.name}`" in out.stdout, out.stdout
+    assert "NotImplementedError:" not in out.stderr  # no bare traceback
+    assert f"0/{len(ch.exercises)} passed" in out.stdout
+
+
+def test_notebook_links_to_the_site_and_speaks_to_a_notebook_user():
+    from utils.site_config import page_url
+
+    for ch in AVAILABLE:
+        nb = json.loads((ROOT / "exercises" / f"{ch.stem}.ipynb").read_text())
+        markdown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+        assert page_url(ch.stem) in markdown[0]
+        assert "python exercises/" not in markdown[0] and "Run all" in markdown[0]
+        used = {ex.section for ex in ch.exercises}
+        for key, title in ch.sections:
+            if key in used:
+                assert any(m.startswith(f"## {title}") and page_url(ch.stem, key) in m
+                           for m in markdown), (ch.stem, key)
+
+
+def test_setup_cell_pins_the_versions_in_requirements():
+    setup = _notebook_code_cells("part1_ray_tracing")[0]
+    requirements = (ROOT / "requirements.txt").read_text()
+    for name in codegen.COLAB_INSTALLS:
+        pin = next(line.split()[0] for line in requirements.splitlines()
+                   if line.startswith(f"{name}=="))
+        assert repr(pin) in setup
+    assert '"--branch", REF' in setup
+
+
+def test_setup_cell_survives_a_rerun_after_a_failed_setup(tmp_path, monkeypatch):
+    """The Colab branch of the setup cell, against a local git repository: a clone that fails
+    leaves no half checkout behind, a leftover partial folder is replaced, and a second and third
+    run finish and then do nothing."""
+    import types
+
+    from utils import site_config
+
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    (origin / "marker.txt").write_text("course code\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=x"]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "c"],
+                 ["branch", "-q", "-M", site_config.BRANCH]):
+        subprocess.run(git + args, cwd=origin, check=True)
+    clone = tmp_path / "content" / "course"
+    clone.parent.mkdir()
+    setup = _notebook_code_cells("part1_ray_tracing")[0]
+    setup = (setup.replace(f'"{site_config.REPO_URL}"', f'"file://{origin}"')
+             .replace(f'CLONE = "/content/', f'CLONE = "{clone.parent}/'))
+    setup = setup.replace(f'CLONE = "{clone.parent}/{site_config.REPO_URL.rsplit("/", 1)[-1]}"',
+                          f'CLONE = "{clone}"')
+    assert str(clone) in setup and str(origin) in setup
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+
+    # A partial checkout from an earlier, interrupted run, and a ref that fails to clone.
+    (clone / "utils").mkdir(parents=True)
+    with pytest.raises(subprocess.CalledProcessError):
+        exec(setup.replace(f'REF = "{site_config.BRANCH}"', 'REF = "no-such-ref"'), {})
+    assert not (clone / ".setup-done").exists()
+
+    for _ in range(2):
+        exec(setup, {})
+        assert (clone / "marker.txt").read_text() == "course code\n"
+        assert (clone / ".setup-done").exists() and str(clone) in sys.path
+    assert [p.name for p in clone.parent.iterdir()] == ["course"]  # no temporary clone left
+
+
+def test_exercise_file_is_a_pytest_file_with_one_test_per_exercise():
+    """`pytest exercises/<stem>.py`: unfinished exercises are skipped with the "not yet"
+    message, a wrong one fails with its check's message; solved, every test passes."""
+    from utils import answers
+
+    stem = "part1_ray_tracing"
+    chapter = registry.chapter(stem)
+    buggy = [ex for ex in chapter.exercises if ex.stub_is_buggy]
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          f"exercises/{stem}.py"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert f"{len(buggy)} failed, {len(chapter.exercises) - len(buggy)} skipped" in out.stdout, \
+        out.stdout
+    assert f"not yet: `{chapter.exercises[0].name}` still raises NotImplementedError" in out.stdout
+    assert f"FAILED exercises/{stem}.py::test_{buggy[0].name}" in out.stdout
+
+    path = ROOT / "exercises" / "_test_pytest_solved.py"
+    path.write_text(answers.reference_file(stem))
+    try:
+        out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                              str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        path.unlink()
+    assert f"{len(chapter.exercises)} passed" in out.stdout, out.stdout

@@ -3,16 +3,19 @@
     python -m utils.codegen           # write every chapter's exercise file and notebook
     python -m utils.codegen --check   # exit 1 if a generated file is stale (the tests run this)
 
-Both files are built from one list of cells: a header, a setup cell (different for a local file
-and for Colab), the solutions' imports, then for every exercise a Markdown cell with its title,
-difficulty, time and task and a code cell with its stub. Given code is copied; names starting
-with "_" are solution-only helpers and are left out.
+Both files are built from one list of cells: a header and a setup cell (each different for a
+local file and for a notebook), the solutions' imports, then for every exercise a Markdown cell
+with its title, difficulty, time and task and a code cell with its stub (the notebook adds a check
+cell). Given code is copied; names starting with "_" are solution-only helpers and are left out.
+The file ends with one pytest test per exercise and the summary check; the notebook with the
+summary check. Every section heading links to its page on the site.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from utils import registry, sources
-from utils.site_config import REPO_URL, ROOT, colab_url
+from utils.site_config import BRANCH, REPO_URL, ROOT, colab_url, page_url
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,27 @@ def _header(ch: registry.Chapter) -> str:
         f"{ch.blurb}\n\n"
         "Replace each `raise NotImplementedError()` with your answer. Then run every check:\n\n"
         f"    python exercises/{ch.stem}.py\n\n"
-        "or call one check yourself, e.g. "
-        f"`tests.test_{ch.exercises[0].name}({ch.exercises[0].name})`.\n\n"
-        f"This file is generated from `solutions/{ch.stem}.py`; the prose, plots and hints are "
-        f"on the site. Open in Colab: {colab_url(ch.stem)}"
+        f"or one test per exercise with `pytest exercises/{ch.stem}.py`, or call one check "
+        f"yourself, e.g. `tests.test_{ch.exercises[0].name}({ch.exercises[0].name})`.\n\n"
+        f"This file is generated from `solutions/{ch.stem}.py`; the lessons, plots and hints are "
+        f"on the site: {page_url(ch.stem)}. Open in Colab: {colab_url(ch.stem)}"
+    )
+
+
+def _notebook_header(ch: registry.Chapter) -> str:
+    return (
+        f"# Chapter {ch.number}: {ch.title} — exercises\n\n"
+        f"{ch.blurb}\n\n"
+        f"The lessons, plots and hints are on the site: **[Chapter {ch.number} on Grokking the "
+        f"Fundamentals]({page_url(ch.stem)})**; each section below links to its page.\n\n"
+        "How to work here:\n\n"
+        "1. Run the setup cell below first (in Colab it fetches the course code and installs "
+        "two libraries).\n"
+        "2. For each exercise, replace `raise NotImplementedError()` with your answer, run the "
+        "cell, then run the check cell under it.\n"
+        "3. *Runtime → Run all* is safe at any time: an exercise you have not done yet prints "
+        "\"not yet\" and a wrong answer prints what the check found, and the notebook goes on to "
+        "the next one. The last cell checks everything at once."
     )
 
 
@@ -63,6 +83,23 @@ except ImportError:
     sys.exit("This file needs the course's code: put it in the exercises/ folder of a clone of "
              "{REPO_URL} and run it from there.")'''
 
+# What Colab lacks of requirements.txt (it has torch, numpy and plotly), installed at the versions
+# requirements.txt pins.
+COLAB_INSTALLS = ("einops", "jaxtyping")
+
+
+def pinned_requirements(names: tuple[str, ...] = COLAB_INSTALLS) -> list[str]:
+    """`name==version` for each of `names`, as requirements.txt pins it."""
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", line.strip())
+        if match:
+            pins[match[1].lower()] = match[0]
+    missing = [name for name in names if name.lower() not in pins]
+    if missing:
+        raise ValueError(f"requirements.txt pins no version of {missing}")
+    return [pins[name.lower()] for name in names]
+
 
 def _notebook_setup() -> str:
     clone_dir = "/content/" + REPO_URL.rstrip("/").rsplit("/", 1)[-1]
@@ -72,16 +109,31 @@ import subprocess
 import sys
 
 REPO_URL = "{REPO_URL}"
+REF = "{BRANCH}"  # the ref this notebook was opened from: its checks match this notebook
+CLONE = "{clone_dir}"
+PINS = {pinned_requirements()!r}  # as in requirements.txt
 if "google.colab" in sys.modules:
     # Colab has torch, numpy and plotly; fetch the course code and the two libraries it lacks.
-    if not os.path.isdir("{clone_dir}"):
-        subprocess.run(["git", "clone", "--depth", "1", REPO_URL, "{clone_dir}"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "einops", "jaxtyping"],
-                       check=True)
-    sys.path.insert(0, "{clone_dir}")
+    # Safe to run again: a setup that failed half-way (no "done" mark) is started over.
+    done = os.path.join(CLONE, ".setup-done")
+    if not os.path.exists(done):
+        partial = CLONE + ".partial"
+        subprocess.run(["rm", "-rf", CLONE, partial], check=True)
+        subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", REF, REPO_URL,
+                        partial], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *PINS], check=True)
+        os.rename(partial, CLONE)  # the checkout appears complete or not at all
+        open(done, "w").close()
+    if CLONE not in sys.path:
+        sys.path.insert(0, CLONE)
 else:
     # A local Jupyter opened in exercises/: the repository root is one folder up.
     sys.path.insert(0, os.path.abspath(".."))'''
+
+
+def _section_heading(ch: registry.Chapter, key: str) -> str:
+    url = page_url(ch.stem, key)
+    return f"## {dict(ch.sections)[key]}\n\n[Read this section on the site]({url})"
 
 
 def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list[Cell]:
@@ -90,13 +142,17 @@ def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list
     replacements = replacements or {}
     ch = registry.chapter(stem)
     by_name = {ex.name: ex for ex in ch.exercises}
-    section_titles = dict(ch.sections)
+    preamble = sources.module_preamble(stem).rstrip()
     cells = [
-        Cell("markdown", _header(ch)),
+        Cell("markdown", _header(ch), script_only=True),
+        Cell("markdown", _notebook_header(ch), notebook_only=True),
         Cell("code", _SCRIPT_SETUP, script_only=True),
         Cell("code", _notebook_setup(), notebook_only=True),
-        Cell("code", sources.module_preamble(stem).rstrip()
-             + f"\n\nfrom utils.checks import {stem} as tests"),
+        Cell("code", preamble + f"\n\nfrom utils.checks import {stem} as tests",
+             script_only=True),
+        # In a notebook, an unfinished or wrong exercise's check reports and lets "Run all" go on.
+        Cell("code", preamble + f"\n\nfrom utils.local import chapter_checks\n\n"
+                                f"tests = chapter_checks(\"{stem}\")", notebook_only=True),
     ]
     current_section = None
     lines = sources.solution_text(stem).splitlines()
@@ -110,14 +166,17 @@ def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list
             continue
         if ex.section != current_section:
             current_section = ex.section
-            cells.append(Cell("markdown", f"## {section_titles[ex.section]}"))
+            cells.append(Cell("markdown", _section_heading(ch, ex.section)))
         checks = "\n".join(f"tests.{name}({ex.name})" for name in ex.check_names)
         cells.append(Cell("markdown", f"### Exercise: `{ex.name}` — {ex.title}\n\n"
                                       f"{meta_line(ex)}\n\n{ex.task}\n\n"
                                       f"Check it with `{checks.splitlines()[0]}`."))
         cells.append(Cell("code", replacements.get(ex.name) or sources.stub_source(ex)))
         cells.append(Cell("code", checks, notebook_only=True))
-    cells.append(Cell("code", f'if __name__ == "__main__":\n    from utils.local import '
+    cells.append(Cell("code", f'# `pytest exercises/{stem}.py`: one test per exercise (those not '
+                              f'done yet are skipped).\nfrom utils.local import pytest_tests\n\n'
+                              f'globals().update(pytest_tests("{stem}", globals()))\n\n'
+                              f'if __name__ == "__main__":\n    from utils.local import '
                               f'check_all\n\n    check_all(globals(), "{stem}")',
                       script_only=True))
     cells.append(Cell("markdown", "## All checks at once", notebook_only=True))

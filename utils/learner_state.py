@@ -57,20 +57,32 @@ def result(ex: registry.Exercise) -> Any:
 
 
 def set_result(ex: registry.Exercise, run_result: Any) -> None:
+    """Record a run: its verdict is the exercise's status, so the icon, the progress table and
+    the verdict box always say the same thing (the last run's)."""
     _table(_RESULT)[ex.id] = run_result
-    statuses = _table(_STATUS)
-    # Progress only moves forward: a later failed attempt does not un-pass an exercise.
-    if statuses.get(ex.id) != "passed":
-        statuses[ex.id] = run_result.status
+    _table(_STATUS)[ex.id] = run_result.status
+
+
+def clear_result(ex: registry.Exercise) -> None:
+    """Forget the verdict and status (the code went back to the stub: nothing has been run)."""
+    _table(_RESULT).pop(ex.id, None)
+    _table(_STATUS).pop(ex.id, None)
 
 
 def status(ex: registry.Exercise) -> str | None:
+    """The status of the last run of this exercise (kept across reloads), or None."""
     return _table(_STATUS).get(ex.id)
 
 
-def codes_by_name(stem: str) -> dict[str, str]:
+def code_table() -> dict[str, str]:
+    """The session's code table itself (exercise id -> code), for work that runs outside the
+    script run, e.g. a download prepared when it is clicked."""
+    return _table(_CODE)
+
+
+def codes_by_name(stem: str, table: dict[str, str] | None = None) -> dict[str, str]:
     """The learner's edited code for a chapter, by exercise name (untouched stubs left out)."""
-    table = _table(_CODE)
+    table = _table(_CODE) if table is None else table
     return {ex.name: table[ex.id] for ex in registry.chapter(stem).exercises if ex.id in table}
 
 

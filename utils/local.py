@@ -1,9 +1,12 @@
 """Check every exercise of a chapter from a local file or a notebook.
 
     python exercises/part1_ray_tracing.py            # the file calls check_all at the end
+    pytest exercises/part1_ray_tracing.py            # one test per exercise (see pytest_tests)
     python -m utils.local part1_ray_tracing path.py  # check another file, e.g. a downloaded one
 
 Prints one line per exercise: passed, failed (with the check's message) or not implemented yet.
+`chapter_checks` is what a notebook calls its `tests`: the chapter's checks, which say "not yet"
+for an unfinished exercise and print a failure's message, instead of stopping "Run all".
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ import argparse
 import contextlib
 import io
 import runpy
+import functools
+import importlib
 import sys
-from typing import Any
+import types
+from typing import Any, Callable
 
 from utils import registry
-from utils.verdict import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, run_checks
+from utils.verdict import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
 
 _SYMBOL = {PASSED: "✓ passed", FAILED: "✗ FAILED", ERROR: "✗ ERROR",
            NOT_IMPLEMENTED: "· not implemented yet"}
@@ -46,6 +52,62 @@ def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True
     if exit_on_failure and counts[FAILED] + counts[ERROR]:
         sys.exit(1)
     return results
+
+
+NOT_YET = "· not yet"
+
+
+def chapter_checks(stem: str) -> types.ModuleType:
+    """The chapter's check module with each exercise's `test_<name>` wrapped for a notebook cell:
+    an unfinished exercise prints one "not yet" line, a failing or crashing one prints its
+    message, and neither raises, so "Run all" reaches every later exercise. Passing checks print
+    their success line as before; everything else in the module is passed through."""
+    module = importlib.import_module(f"utils.checks.{stem}")
+    proxy = types.ModuleType(module.__name__, module.__doc__)
+    proxy.__dict__.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
+    for ex in registry.chapter(stem).exercises:
+        for check_name in ex.check_names:
+            proxy.__dict__[check_name] = _reporting(ex, check_name, getattr(module, check_name))
+    return proxy
+
+
+def _reporting(ex: registry.Exercise, check_name: str, check: Callable) -> Callable:
+    @functools.wraps(check)
+    def call(*args: Any, **kwargs: Any) -> None:
+        verdict = check_verdict(ex, check_name, lambda: check(*args, **kwargs))
+        if verdict is None:
+            return
+        if verdict.status == NOT_IMPLEMENTED:
+            print(f"{NOT_YET}: {verdict.message}")
+        else:
+            # stderr: Jupyter shows it on a red background, and the message stands out.
+            label = "✗ FAILED" if verdict.status == FAILED else "✗ ERROR"
+            print(f"{label} {check_name}:\n{verdict.message}", file=sys.stderr)
+    return call
+
+
+def pytest_tests(stem: str, namespace: dict[str, Any]) -> dict[str, Callable[[], None]]:
+    """One pytest test per exercise, checking the object of that name in `namespace` when the
+    test runs: an unfinished exercise is skipped with the "not yet" message, a wrong one fails
+    with the check's message. The exercise file puts these in its globals, so
+    `pytest exercises/<stem>.py` collects them."""
+    tests = {}
+    for ex in registry.chapter(stem).exercises:
+        def test(ex: registry.Exercise = ex) -> None:
+            import pytest
+
+            obj = namespace.get(ex.name)
+            if obj is None:
+                pytest.fail(f"`{ex.name}` is not defined in this file.", pytrace=False)
+            verdict = run_checks(ex, obj)
+            if verdict.status == NOT_IMPLEMENTED:
+                pytest.skip(f"not yet: {verdict.message}")
+            if verdict.status != PASSED:
+                pytest.fail(verdict.message, pytrace=False)
+        test.__name__ = test.__qualname__ = f"test_{ex.name}"
+        test.__doc__ = f"{ex.title} (`{ex.name}`)"
+        tests[test.__name__] = test
+    return tests
 
 
 def main(argv: list[str] | None = None) -> None:

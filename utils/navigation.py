@@ -1,10 +1,16 @@
-"""The site's pages, built from the registry: used by the entry point and by links between pages."""
+"""The site's pages, built from the registry: used by the entry point and by links between pages.
+
+Every page is registered with st.navigation (so every URL works), but the menu is ours: the home
+page, the current chapter's sections, and each other chapter as one entry (its overview). With
+Streamlit's own menu, 31 pages collapse to "View 21 more" and hide the page you are on.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from utils import registry
+from utils.site_config import section_path
 
 
 def home_page() -> st.Page:
@@ -15,13 +21,47 @@ def section_page(stem: str, key: str) -> st.Page:
     ch = registry.chapter(stem)
     keys = [k for k, _ in ch.sections]
     return st.Page(f"pages/{stem}/{keys.index(key)}_{key}.py", title=dict(ch.sections)[key],
-                   url_path=f"{stem}_{key}")
+                   url_path=section_path(stem, key))
+
+
+def chapter_label(ch: registry.Chapter) -> str:
+    return f"{ch.number}. {ch.title}"
 
 
 def all_pages() -> dict[str, list[st.Page]]:
     pages = {"": [home_page()]}
     for ch in registry.CHAPTERS:
         if ch.available:
-            pages[f"{ch.number}. {ch.title}"] = [section_page(ch.stem, key)
-                                                 for key, _ in ch.sections]
+            pages[chapter_label(ch)] = [section_page(ch.stem, key) for key, _ in ch.sections]
     return pages
+
+
+def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
+    """The sidebar menu for the page at `current_url_path`, as (label, stem, section key) rows:
+    Home (stem None, key ""), then each chapter as one entry (its overview), except the current
+    chapter, whose title is a heading (key None) above all its sections."""
+    here = next((ch for ch in registry.CHAPTERS if ch.available and any(
+        current_url_path == section_path(ch.stem, key) for key, _ in ch.sections)), None)
+    rows: list[tuple[str, str | None, str | None]] = [("Home", None, "")]
+    for ch in registry.CHAPTERS:
+        if not ch.available:
+            continue
+        if ch is here:
+            rows.append((chapter_label(ch), ch.stem, None))
+            rows += [(title, ch.stem, key) for key, title in ch.sections]
+        else:
+            rows.append((chapter_label(ch), ch.stem, "overview"))
+    return rows
+
+
+def sidebar_menu(current: st.Page) -> None:
+    """Draw the menu at the top of the sidebar (call before the page runs)."""
+    with st.sidebar:
+        for label, stem, key in menu_entries(current.url_path):
+            if key is None:
+                st.markdown(f"**{label}**")
+            else:
+                home = stem is None
+                st.page_link(home_page() if home else section_page(stem, key), label=label,
+                             icon="🏠" if home else None)
+        st.divider()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from utils import registry
-from utils.checks.assertions import LearnerCodeError
+from utils.checks.assertions import LearnerCodeError, quiet_success
 from utils.site_config import ROOT
 
 PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED = (
@@ -80,20 +80,36 @@ def _raising_function(err: BaseException | None) -> str | None:
     return tb.tb_frame.f_code.co_qualname
 
 
+def check_verdict(ex: registry.Exercise, check_name: str, call: Any) -> Verdict | None:
+    """Classify one check call (`call()` runs it): None when it passed, else the verdict.
+
+    The one place that turns what a check raised into a status and a message, for the page
+    editor, the local file, pytest and a notebook's check cells alike."""
+    try:
+        call()
+    except NotImplementedError as err:
+        return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex, err))
+    except AssertionError as err:
+        return Verdict(FAILED, str(err) or f"{check_name} failed.")
+    except LearnerCodeError as err:
+        return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
+                              f"{sandbox_hint(err.__cause__)}")
+    except Exception as err:  # noqa: BLE001 - any crash is reported, never raised
+        return Verdict(ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
+                              f"{learner_traceback(err)}{sandbox_hint(err)}")
+    return None
+
+
 def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
-    """Call every check of `ex` on `obj`; stop at the first that does not pass."""
+    """Call every check of `ex` on `obj`; stop at the first that does not pass.
+
+    The checks' own success lines are not printed: the verdict says it once, and what is left
+    on stdout is what the learner's code printed."""
     checks = importlib.import_module(f"utils.checks.{ex.chapter}")
-    for check_name in ex.check_names:
-        try:
-            getattr(checks, check_name)(obj)
-        except NotImplementedError as err:
-            return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex, err))
-        except AssertionError as err:
-            return Verdict(FAILED, str(err) or f"{check_name} failed.")
-        except LearnerCodeError as err:
-            return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
-                                  f"{sandbox_hint(err.__cause__)}")
-        except Exception as err:  # noqa: BLE001 - any crash is reported, never raised
-            return Verdict(ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
-                                  f"{learner_traceback(err)}{sandbox_hint(err)}")
+    with quiet_success():
+        for check_name in ex.check_names:
+            verdict = check_verdict(ex, check_name,
+                                    lambda: getattr(checks, check_name)(obj))  # noqa: B023
+            if verdict is not None:
+                return verdict
     return Verdict(PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")

@@ -22,7 +22,13 @@ EDITOR_OPTIONS = {
     "enableSnippets": False,
     "showPrintMargin": False,
     "tabSize": 4,
+    # Long docstring lines wrap (indented under their start) instead of scrolling sideways.
+    "wrap": True,
+    "indentedSoftWrap": True,
 }
+# Room under the last line for the Run button, which sits over the editor's bottom-right corner
+# (react-ace's default bottom margin is 15 px; the button is about 30 px tall).
+EDITOR_PROPS = {"placeholder": "Write your answer here", "scrollMargin": [15, 48, 0, 0]}
 RUN_BUTTON = {
     "name": "Run", "feather": "Play", "primary": True, "hasText": True, "alwaysOn": True,
     "showWithIcon": True, "commands": ["submit"],
@@ -51,10 +57,14 @@ def chapter_header(stem: str, section_key: str) -> None:
 def answers_panel(stem: str) -> None:
     """Download everything typed for this chapter as a runnable file; upload a file back."""
     with st.sidebar.expander("Your answers for this chapter", icon="💾"):
-        codes = learner_state.codes_by_name(stem)
+        # Built when clicked, from the live code table: this panel is drawn above the exercises,
+        # before this run has stored the code just submitted, so data built now would lag a run.
+        table = learner_state.code_table()
         st.download_button(
-            "Download as a .py file", answers.answers_file(stem, codes),
+            "Download as a .py file",
+            lambda: answers.answers_file(stem, learner_state.codes_by_name(stem, table)),
             file_name=f"{stem}_answers.py", mime="text/x-python", width="stretch",
+            on_click="ignore",
             help="The chapter's exercise file with your code in place of the stubs. Put it in "
                  "the exercises/ folder of a clone of the course and run it with python to check "
                  "everything locally; upload it back here later.")
@@ -81,20 +91,24 @@ def exercise(exercise_id: str) -> None:
     """Draw one exercise block (see the module docstring)."""
     ex = registry.get(exercise_id)
     with st.container(border=True):
-        st.markdown(f"#### {status_icon(learner_state.status(ex))} Exercise: `{ex.name}` — "
-                    f"{ex.title}")
+        title = st.empty()  # filled after the editor: a run it submits may change the status
         st.caption(meta_caption(ex))
         st.markdown(ex.task)
         _editor(ex)
+        title.markdown(exercise_title(ex))
         _verdict(ex)
         _hints_and_solution(ex)
+
+
+def exercise_title(ex: registry.Exercise) -> str:
+    return f"#### {status_icon(learner_state.status(ex))} Exercise: `{ex.name}` — {ex.title}"
 
 
 def _editor(ex: registry.Exercise) -> None:
     response = code_editor(
         learner_state.code(ex), lang="python", height=[12, 40], key=learner_state.editor_key(ex),
         buttons=[RUN_BUTTON], options=EDITOR_OPTIONS, response_mode="blur",
-        props={"placeholder": "Write your answer here"},
+        props=EDITOR_PROPS,
     )
     response = response or {}
     if response.get("type") in ("submit", "blur") and \
@@ -107,6 +121,7 @@ def _editor(ex: registry.Exercise) -> None:
     if left.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
                    help="Throw away your code for this exercise and start again."):
         learner_state.replace_code(ex, sources.stub_source(ex))
+        learner_state.clear_result(ex)
         st.rerun()
     checks = "; ".join(f"tests.{name}({ex.name})" for name in ex.check_names)
     right.caption(f"Run with the button or Ctrl+Enter. Locally: `{checks}`")
@@ -115,6 +130,9 @@ def _editor(ex: registry.Exercise) -> None:
 def _verdict(ex: registry.Exercise) -> None:
     result = learner_state.result(ex)
     if result is None:
+        if learner_state.status(ex):  # restored from an earlier visit: no details kept
+            st.caption(f"Your last run, in an earlier visit: "
+                       f"{learner_state.status(ex).replace('_', ' ')}.")
         return
     timing = f"(ran in {result.duration_s:.2f} s)"
     if result.status == "passed":
