@@ -148,16 +148,20 @@ def kl_divergence(mu: Tensor, logsigma: Tensor) -> Tensor:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `vae_training_step(model, optimizer, img, beta_kl=0.1)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss and the KL (without $\beta$) as floats.
+# Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss and the KL (without $\beta$) as floats. The default $\beta$ is small on purpose: both terms are means (the error over 784 pixels, the KL over the latent dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and every image gets the same code (posterior collapse, shown below).
 #
 # Check it with `tests.test_vae_training_step(vae_training_step)`.
 
 
 # %%
 def vae_training_step(model: VAE, optimizer: t.optim.Optimizer, img: Images,
-                      beta_kl: float = 0.1) -> tuple[float, float]:
+                      beta_kl: float = 0.002) -> tuple[float, float]:
     """One step on the loss MSE(reconstruction, img) + beta_kl * kl_divergence(mu, logsigma).
-    Returns (reconstruction loss, KL divergence) as floats, the KL without beta_kl."""
+    Returns (reconstruction loss, KL divergence) as floats, the KL without beta_kl.
+
+    beta_kl is small because both terms are means: the MSE over 784 pixels, the KL over a few
+    latent dimensions. On digits with a 2-D latent space, from about 0.01 up the KL term wins
+    and every image gets the same code (posterior collapse)."""
     raise NotImplementedError()
 
 

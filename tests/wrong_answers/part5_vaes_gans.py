@@ -119,7 +119,7 @@ def _kl(mu, logsigma, half=0.5, sign=1.0, reduce="mean", sigma_from=None):
     return per_dim.mean() if reduce == "mean" else per_dim.sum()
 
 
-def vae_step_variant(model, optimizer, img, beta_kl=0.1, beta_on_reported=False,
+def vae_step_variant(model, optimizer, img, beta_kl=0.002, beta_on_reported=False,
                      ignore_beta=False):
     reconstruction, mu, logsigma = model(img)
     recon = F.mse_loss(reconstruction, img)
@@ -481,6 +481,9 @@ class DCGANSmallLatentByDefault(ref.DCGAN):
 WRONG_ANSWERS += [
     ("vae_training_step", "beta_kl defaults to 1",
      lambda model, optimizer, img, beta_kl=1.0: ref.vae_training_step(model, optimizer, img,
+                                                                      beta_kl)),
+    ("vae_training_step", "beta_kl defaults to 0.1, which collapses the posterior",
+     lambda model, optimizer, img, beta_kl=0.1: ref.vae_training_step(model, optimizer, img,
                                                                       beta_kl)),
     ("fractional_stride_1d", "stride defaults to 2",
      lambda x, stride=2: ref.fractional_stride_1d(x, stride)),

@@ -13,6 +13,7 @@ torch.distributions; training steps by exact losses and parameters after seeded 
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 from typing import Callable
 
@@ -238,10 +239,11 @@ def test_vae_training_step(vae_training_step: Callable) -> None:
     expected_model = copy.deepcopy(model)
     optimizer, expected_optimizer = _twin_optimizers(model, expected_model, lr=1e-3)
     img = _images(8, 2)
+    default = inspect.signature(ref.vae_training_step).parameters["beta_kl"].default
     for step, beta in ((1, 0.1), (2, 0.5), (3, 0.5), (4, None)):
         given = {} if beta is None else {"beta_kl": beta}
         what = (f"vae_training_step, step {step} on a batch of 8 images with "
-                f"{'the default beta_kl (0.1)' if beta is None else f'beta_kl={beta}'} "
+                f"{f'the default beta_kl ({default})' if beta is None else f'beta_kl={beta}'} "
                 "(Adam, lr 1e-3)")
         t.manual_seed(10 + step)  # the same noise eps for yours and the reference
         got = call(vae_training_step, model, optimizer, img, context=f"in {what}", **given)

@@ -58,9 +58,12 @@ EXERCISES = (
     _ex(
         "vae_training_step", "Training the VAE", section="autoencoders", difficulty=2,
         importance=4, minutes=(10, 15),
-        task=(r"Write `vae_training_step(model, optimizer, img, beta_kl=0.1)`: minimise "
+        task=(r"Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise "
               r"$\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss "
-              r"and the KL (without $\beta$) as floats."),
+              r"and the KL (without $\beta$) as floats. The default $\beta$ is small on purpose: "
+              r"both terms are means (the error over 784 pixels, the KL over the latent "
+              r"dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and "
+              r"every image gets the same code (posterior collapse, shown below)."),
         hints=("`reconstruction, mu, logsigma = model(img)`, then the two losses.",),
     ),
     # -- GANs --------------------------------------------------------------------------------
