@@ -48,7 +48,7 @@ from utils.checks import part5_vaes_gans as tests
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$ image down to `latent_dim_size` numbers with two strided convolutions and two linear layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists the layers, in order.
+# Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$ image down to `latent_dim_size` numbers with two strided convolutions and two linear layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists the layers, in order. Every Conv2d, Linear and ConvTranspose2d keeps its bias (PyTorch's default; the DCGAN's layers later in the chapter drop theirs).
 #
 # Check it with `tests.test_Autoencoder(Autoencoder)`.
 
@@ -66,6 +66,7 @@ class Autoencoder(nn.Module):
         Unflatten(1, (32, 7, 7)),
         ConvTranspose2d(32, 16, kernel_size=4, stride=2, padding=1), ReLU,
         ConvTranspose2d(16, 1, kernel_size=4, stride=2, padding=1)
+    Every Conv2d, Linear and ConvTranspose2d has its bias (PyTorch's default, bias=True).
     (The order fixes the state-dict keys, encoder.0.weight and so on, which the checks use to
     load the reference's weights into your model.)
     """
@@ -99,7 +100,7 @@ def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Imag
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$ `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$ with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$).
+# Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$ `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$ with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$). The layers are the Autoencoder's, biases included; only the encoder's last Linear is twice as wide.
 #
 # Check it with `tests.test_VAE(VAE)`.
 
@@ -110,7 +111,8 @@ class VAE(nn.Module):
 
     `encoder`: the Autoencoder's, with a last Linear giving 2 * latent_dim_size numbers: the
     first latent_dim_size are the mean mu, the others log(sigma). `decoder`: the Autoencoder's.
-    (Build them from an Autoencoder: its encoder and decoder have exactly the layers you need.)
+    Biases as in the Autoencoder: every layer has one. (Build them from an Autoencoder: its
+    encoder and decoder have exactly the layers you need.)
     """
 
     def __init__(self, latent_dim_size: int, hidden_dim_size: int) -> None:
@@ -359,7 +361,7 @@ class DCGAN(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the generator untouched.
+# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the generator untouched. Run `model.netD` on the real batch and on the fake batch separately, in two calls: its BatchNorm layers normalise over the batch they are given, so one concatenated batch gives other outputs.
 #
 # Check it with `tests.test_training_step_discriminator(training_step_discriminator)`.
 

@@ -28,6 +28,7 @@ class Autoencoder(nn.Module):
         Unflatten(1, (32, 7, 7)),
         ConvTranspose2d(32, 16, kernel_size=4, stride=2, padding=1), ReLU,
         ConvTranspose2d(16, 1, kernel_size=4, stride=2, padding=1)
+    Every Conv2d, Linear and ConvTranspose2d has its bias (PyTorch's default, bias=True).
     (The order fixes the state-dict keys, encoder.0.weight and so on, which the checks use to
     load the reference's weights into your model.)
     """
@@ -68,7 +69,8 @@ class VAE(nn.Module):
 
     `encoder`: the Autoencoder's, with a last Linear giving 2 * latent_dim_size numbers: the
     first latent_dim_size are the mean mu, the others log(sigma). `decoder`: the Autoencoder's.
-    (Build them from an Autoencoder: its encoder and decoder have exactly the layers you need.)
+    Biases as in the Autoencoder: every layer has one. (Build them from an Autoencoder: its
+    encoder and decoder have exactly the layers you need.)
     """
 
     def __init__(self, latent_dim_size: int, hidden_dim_size: int) -> None:

@@ -492,3 +492,35 @@ WRONG_ANSWERS += [
     ("ConvTranspose2d", "stride defaults to 2", ConvTranspose2dStrideTwoByDefault),
     ("DCGAN", "latent_dim_size defaults to 64", DCGANSmallLatentByDefault),
 ]
+
+
+class AutoencoderNoBiases(nn.Module):
+    """bias=False everywhere, as in the DCGAN's layers."""
+
+    def __init__(self, latent_dim_size, hidden_dim_size):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 16, 4, 2, 1, bias=False), nn.ReLU(),
+            nn.Conv2d(16, 32, 4, 2, 1, bias=False), nn.ReLU(), nn.Flatten(),
+            nn.Linear(32 * 7 * 7, hidden_dim_size, bias=False), nn.ReLU(),
+            nn.Linear(hidden_dim_size, latent_dim_size, bias=False))
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim_size, hidden_dim_size, bias=False), nn.ReLU(),
+            nn.Linear(hidden_dim_size, 32 * 7 * 7, bias=False), nn.ReLU(),
+            nn.Unflatten(1, (32, 7, 7)), nn.ConvTranspose2d(32, 16, 4, 2, 1, bias=False),
+            nn.ReLU(), nn.ConvTranspose2d(16, 1, 4, 2, 1, bias=False))
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
+class VAENoBiasOnTheLatentLayer(ref.VAE):
+    def __init__(self, latent_dim_size, hidden_dim_size):
+        super().__init__(latent_dim_size, hidden_dim_size)
+        self.encoder[-1] = nn.Linear(hidden_dim_size, 2 * latent_dim_size, bias=False)
+
+
+WRONG_ANSWERS += [
+    ("Autoencoder", "no biases", AutoencoderNoBiases),
+    ("VAE", "the latent layer without a bias", VAENoBiasOnTheLatentLayer),
+]
