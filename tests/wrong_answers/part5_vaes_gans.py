@@ -524,3 +524,48 @@ WRONG_ANSWERS += [
     ("Autoencoder", "no biases", AutoencoderNoBiases),
     ("VAE", "the latent layer without a bias", VAENoBiasOnTheLatentLayer),
 ]
+
+
+class DCGANInitialisedBeforeBuilding(DCGANNotInitialised):
+    """initialize_weights called first, on a model that has no layers yet."""
+
+    def __init__(self, latent_dim_size=100, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        nn.Module.__init__(self)
+        ref.initialize_weights(self)
+        self.latent_dim_size = latent_dim_size
+        self.netG = ref.Generator(latent_dim_size, img_size, img_channels, hidden_channels)
+        self.netD = ref.Discriminator(img_size, img_channels, hidden_channels)
+
+
+class DCGANBatchNormNeverInitialised(ref.DCGAN):
+    """Convolutions and linear layers initialised; BatchNorm left at torch's default (ones)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for module in self.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                module.reset_parameters()
+
+
+class DCGANDiscriminatorFirstThroughApply(nn.Module):
+    """netD built before netG (other random draws) and initialised with Module.apply."""
+
+    def __init__(self, latent_dim_size=100, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        super().__init__()
+        self.latent_dim_size = latent_dim_size
+        self.netD = ref.Discriminator(img_size, img_channels, hidden_channels)
+        self.netG = ref.Generator(latent_dim_size, img_size, img_channels, hidden_channels)
+        self.apply(ref.initialize_weights)
+
+
+WRONG_ANSWERS += [
+    ("DCGAN", "initialize_weights called before the networks exist",
+     DCGANInitialisedBeforeBuilding),
+    ("DCGAN", "BatchNorm weights never initialised", DCGANBatchNormNeverInitialised),
+]
+RIGHT_ANSWERS += [
+    ("DCGAN", "netD built first, initialised with self.apply",
+     DCGANDiscriminatorFirstThroughApply),
+]
