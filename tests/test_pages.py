@@ -1,5 +1,6 @@
 """Every page runs under Streamlit's AppTest without an exception, within a time budget."""
 
+import re
 import time
 
 import pytest
@@ -65,3 +66,18 @@ def test_page_text_has_no_mangled_latex(page):
     app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]
+
+
+def _math_spans(text: str) -> list[str]:
+    """The $...$ and $$...$$ spans of a markdown text."""
+    return re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_math_has_no_doubled_backslashes(page):
+    """`\\times` in an rf-string reaches KaTeX as a line break followed by the word "times"."""
+    app = open_page(page, timeout=120)
+    for element in [*app.markdown, *app.caption, *app.info]:
+        for span in _math_spans(element.value):
+            math = "".join(span)
+            assert not re.search(r"\\\\[a-zA-Z]", math), (page, math[:80])

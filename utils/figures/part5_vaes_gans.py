@@ -189,8 +189,11 @@ def beta_sweep_figure() -> go.Figure:
     fig.add_trace(go.Scatter(x=betas, y=sweep["kl"], mode="lines+markers", showlegend=False,
                              hovertemplate="β = %{x:g}<br>KL %{y:.3f}<extra></extra>"),
                   row=1, col=2)
-    for col in (1, 2):
-        fig.add_vline(x=VAE_BETA, line={"dash": "dot", "color": "green"}, row=1, col=col)
+    for col, values in ((1, sweep["reconstruction"]), (2, sweep["kl"])):
+        fig.add_trace(go.Scatter(x=[VAE_BETA, VAE_BETA], y=[min(values), max(values)],
+                                 mode="lines", name=f"the default, β = {VAE_BETA:g}",
+                                 showlegend=col == 1, hoverinfo="skip",
+                                 line={"dash": "dot", "color": "green"}), row=1, col=col)
     fig.update_xaxes(type="log", title_text="β (log scale)")
     fig.update_layout(height=340, legend={"orientation": "h", "y": -0.3},
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
@@ -207,10 +210,12 @@ def beta_sweep_reconstructions() -> go.Figure:
     fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=255,
                                showscale=False, hoverinfo="skip"))
     labels = ["test digits"] + [_beta_label(b) for b in sweep["betas"]]
-    fig.update_yaxes(scaleanchor="x", tickvals=[(n_rows - 1 - i) * 28 + 13.5
-                                                for i in range(n_rows)], ticktext=labels)
+    fig.update_yaxes(scaleanchor="x", showgrid=False, ticks="", tickvals=[
+        (n_rows - 1 - i) * 28 + 13.5 for i in range(n_rows)], ticktext=labels)
     fig.update_xaxes(visible=False)
-    fig.update_layout(height=60 + 56 * n_rows, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    # A fixed size with room for the labels: the images keep square pixels.
+    fig.update_layout(width=150 + 60 * n, height=20 + 60 * n * n_rows / n,
+                      margin={"l": 150, "r": 0, "t": 10, "b": 10})
     return fig
 
 
