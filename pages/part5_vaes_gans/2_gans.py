@@ -189,16 +189,15 @@ many styles) and the generator covers few of them. Often it is not stable either
 discriminator learns that 1s are suspect, the generator moves on to 7s, and the two chase each
 other from mode to mode instead of covering them all.
 
-The losses don't show it; the samples do. Decode many different noise vectors at once, as the
+The losses don't reliably show it; the samples do. Decode many different noise vectors at once, as the
 grids above do, and look for the same image (or the same few) coming back for different $z$. A
 digit classifier run on a thousand samples makes it a number: a collapsed generator's class
-counts are far from even. Partial collapse is the common case: every digit, but each in one
-style.
+counts are far from even. Partial collapse is common too: every digit, but each in one style.
 
-Two common remedies give the discriminator something to notice. **Minibatch features** let it
-look at a whole batch at once: minibatch discrimination (Salimans et al., 2016), or more simply
-the standard deviation of its features across the batch as one extra feature (Karras et al.,
-2018), so that a batch of near-identical fakes is easy to reject. A **different loss**: the
+Two common remedies. **Minibatch features** let the discriminator look at a whole batch at
+once: minibatch discrimination (Salimans et al., 2016), or more simply the standard deviation
+of its features across the batch as one extra feature (Karras et al., 2018), so that a batch of
+near-identical fakes is easy to reject. A **different loss**: the
 Wasserstein GAN (Arjovsky et al., 2017; with a gradient penalty, Gulrajani et al., 2017) keeps
 giving the generator useful gradients while the discriminator wins, and its authors report
 seeing no mode collapse in their experiments.

@@ -63,10 +63,10 @@ question(
     "What is mode collapse, and how would you notice it?",
     "The generator covers only a few of the data's modes (say, draws only 1s and 7s, or every "
     "digit in one style), because its loss only asks each fake to fool the discriminator, not "
-    "to differ from the others. The losses don't show it; samples from many different noise "
-    "vectors do: the same few images keep coming back. Giving the discriminator a view of the "
-    "whole batch (minibatch discrimination, a minibatch standard-deviation feature) or a "
-    "Wasserstein loss makes it rarer.",
+    "to differ from the others. The losses don't reliably show it; samples from many "
+    "different noise vectors do: the same few images keep coming back. Giving the "
+    "discriminator a view of the whole batch (minibatch discrimination, a minibatch "
+    "standard-deviation feature) or a Wasserstein loss makes it rarer.",
 )
 question(
     "Your discriminator ends in a sigmoid and its loss turns into inf or NaN. Why, and what do "
