@@ -59,6 +59,13 @@ def test_registry_text_has_no_mangled_latex():
     for ex in registry.EXERCISES.values():
         for text in (ex.task, ex.title, *ex.hints):
             assert not any(c in text for c in CONTROL_CHARACTERS), (ex.id, text[:80])
+            for math in _math_spans(text):
+                assert not re.search(r"\\\\[a-zA-Z]", math), (ex.id, math[:80])
+
+
+def _math_spans(text: str) -> list[str]:
+    """The $...$ and $$...$$ spans of a markdown text."""
+    return ["".join(span) for span in re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S)]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -66,18 +73,6 @@ def test_page_text_has_no_mangled_latex(page):
     app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]
-
-
-def _math_spans(text: str) -> list[str]:
-    """The $...$ and $$...$$ spans of a markdown text."""
-    return re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S)
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_math_has_no_doubled_backslashes(page):
-    """`\\times` in an rf-string reaches KaTeX as a line break followed by the word "times"."""
-    app = open_page(page, timeout=120)
-    for element in [*app.markdown, *app.caption, *app.info]:
-        for span in _math_spans(element.value):
-            math = "".join(span)
+        # `\\times` in an rf-string reaches KaTeX as a line break and the word "times".
+        for math in _math_spans(element.value):
             assert not re.search(r"\\\\[a-zA-Z]", math), (page, math[:80])

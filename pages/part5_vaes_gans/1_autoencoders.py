@@ -76,8 +76,9 @@ st.markdown(
 Why this loss and not some other penalty? Because it is a bound on the quantity a generative
 model should make large: $\log p(x)$, the log-probability the model gives the real images. The
 model draws $z \sim p(z) = N(0, I)$ and then an image from the decoder's $p(x \mid z)$, so
-$p(x) = \int p(x \mid z)\, p(z)\, dz$, an integral over every code: hopeless to compute. The
-encoder's Gaussian $q(z \mid x)$ turns it into an average we can sample:
+$p(x) = \int p(x \mid z)\, p(z)\, dz$, an integral over every code with no closed form for a
+neural-network decoder. The encoder's Gaussian $q(z \mid x)$ turns it into an average we can
+sample:
 
 $$
 \log p(x) = \log \mathbb{E}_{z \sim q(z \mid x)}\!\left[\frac{p(x \mid z)\, p(z)}{q(z \mid x)}\right]
