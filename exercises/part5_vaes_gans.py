@@ -50,7 +50,7 @@ from utils.checks import part5_vaes_gans as tests
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$ image down to `latent_dim_size` numbers with two strided convolutions and two linear layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists the layers, in order.
+# Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$ image down to `latent_dim_size` numbers with two strided convolutions and two linear layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists the layers, in order. Every Conv2d, Linear and ConvTranspose2d keeps its bias (PyTorch's default; the DCGAN's layers later in the chapter drop theirs).
 #
 # Check it with `tests.test_Autoencoder(Autoencoder)`.
 
@@ -68,6 +68,7 @@ class Autoencoder(nn.Module):
         Unflatten(1, (32, 7, 7)),
         ConvTranspose2d(32, 16, kernel_size=4, stride=2, padding=1), ReLU,
         ConvTranspose2d(16, 1, kernel_size=4, stride=2, padding=1)
+    Every Conv2d, Linear and ConvTranspose2d has its bias (PyTorch's default, bias=True).
     (The order fixes the state-dict keys, encoder.0.weight and so on, which the checks use to
     load the reference's weights into your model.)
     """
@@ -101,7 +102,7 @@ def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Imag
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$ `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$ with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$).
+# Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$ `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$ with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$). The layers are the Autoencoder's, biases included; only the encoder's last Linear is twice as wide.
 #
 # Check it with `tests.test_VAE(VAE)`.
 
@@ -112,7 +113,8 @@ class VAE(nn.Module):
 
     `encoder`: the Autoencoder's, with a last Linear giving 2 * latent_dim_size numbers: the
     first latent_dim_size are the mean mu, the others log(sigma). `decoder`: the Autoencoder's.
-    (Build them from an Autoencoder: its encoder and decoder have exactly the layers you need.)
+    Biases as in the Autoencoder: every layer has one. (Build them from an Autoencoder: its
+    encoder and decoder have exactly the layers you need.)
     """
 
     def __init__(self, latent_dim_size: int, hidden_dim_size: int) -> None:
@@ -150,16 +152,20 @@ def kl_divergence(mu: Tensor, logsigma: Tensor) -> Tensor:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `vae_training_step(model, optimizer, img, beta_kl=0.1)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss and the KL (without $\beta$) as floats.
+# Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss and the KL (without $\beta$) as floats. The default $\beta$ is small on purpose: both terms are means (the error over 784 pixels, the KL over the latent dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and every image gets the same code (posterior collapse, shown below).
 #
 # Check it with `tests.test_vae_training_step(vae_training_step)`.
 
 
 # %%
 def vae_training_step(model: VAE, optimizer: t.optim.Optimizer, img: Images,
-                      beta_kl: float = 0.1) -> tuple[float, float]:
+                      beta_kl: float = 0.002) -> tuple[float, float]:
     """One step on the loss MSE(reconstruction, img) + beta_kl * kl_divergence(mu, logsigma).
-    Returns (reconstruction loss, KL divergence) as floats, the KL without beta_kl."""
+    Returns (reconstruction loss, KL divergence) as floats, the KL without beta_kl.
+
+    beta_kl is small because both terms are means: the MSE over 784 pixels, the KL over a few
+    latent dimensions. On digits with a 2-D latent space, from about 0.01 up the KL term wins
+    and every image gets the same code (posterior collapse)."""
     raise NotImplementedError()
 
 
@@ -359,7 +365,7 @@ class DCGAN(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the generator untouched.
+# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the generator untouched. Run `model.netD` on the real batch and on the fake batch separately, in two calls: its BatchNorm layers normalise over the batch they are given, so one concatenated batch gives other outputs.
 #
 # Check it with `tests.test_training_step_discriminator(training_step_discriminator)`.
 

@@ -28,6 +28,7 @@ class Autoencoder(nn.Module):
         Unflatten(1, (32, 7, 7)),
         ConvTranspose2d(32, 16, kernel_size=4, stride=2, padding=1), ReLU,
         ConvTranspose2d(16, 1, kernel_size=4, stride=2, padding=1)
+    Every Conv2d, Linear and ConvTranspose2d has its bias (PyTorch's default, bias=True).
     (The order fixes the state-dict keys, encoder.0.weight and so on, which the checks use to
     load the reference's weights into your model.)
     """
@@ -68,7 +69,8 @@ class VAE(nn.Module):
 
     `encoder`: the Autoencoder's, with a last Linear giving 2 * latent_dim_size numbers: the
     first latent_dim_size are the mean mu, the others log(sigma). `decoder`: the Autoencoder's.
-    (Build them from an Autoencoder: its encoder and decoder have exactly the layers you need.)
+    Biases as in the Autoencoder: every layer has one. (Build them from an Autoencoder: its
+    encoder and decoder have exactly the layers you need.)
     """
 
     def __init__(self, latent_dim_size: int, hidden_dim_size: int) -> None:
@@ -96,9 +98,13 @@ def kl_divergence(mu: Tensor, logsigma: Tensor) -> Tensor:
 
 
 def vae_training_step(model: VAE, optimizer: t.optim.Optimizer, img: Images,
-                      beta_kl: float = 0.1) -> tuple[float, float]:
+                      beta_kl: float = 0.002) -> tuple[float, float]:
     """One step on the loss MSE(reconstruction, img) + beta_kl * kl_divergence(mu, logsigma).
-    Returns (reconstruction loss, KL divergence) as floats, the KL without beta_kl."""
+    Returns (reconstruction loss, KL divergence) as floats, the KL without beta_kl.
+
+    beta_kl is small because both terms are means: the MSE over 784 pixels, the KL over a few
+    latent dimensions. On digits with a 2-D latent space, from about 0.01 up the KL term wins
+    and every image gets the same code (posterior collapse)."""
     reconstruction, mu, logsigma = model(img)
     reconstruction_loss = F.mse_loss(reconstruction, img)
     kl = kl_divergence(mu, logsigma)

@@ -242,3 +242,37 @@ def test_long_stub_leaves_room_for_the_run_button_and_wraps(page, site_url):
     assert layout["wraps"] and layout["scrollWidth"] <= layout["clientWidth"], layout
     assert layout["shown"] >= layout["rows"], layout  # the whole stub is in view
     assert layout["lastBottom"] <= layout["runTop"], layout
+
+
+_RAW_LATEX_JS = r"""
+() => {
+  const hits = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const el = node.parentElement;
+    if (!el || el.closest('.katex, code, pre, script, style, textarea')) continue;
+    if (/\$|\\[a-zA-Z]/.test(node.textContent)) hits.push(node.textContent.slice(0, 120));
+  }
+  document.querySelectorAll('.katex-error').forEach(e => hits.push(e.textContent.slice(0, 120)));
+  document.querySelectorAll('.katex-mathml annotation').forEach(e => {
+    if (/\\\\[a-zA-Z]/.test(e.textContent)) hits.push(e.textContent.slice(0, 120));
+  });
+  document.querySelectorAll('.js-plotly-plot text').forEach(e => {
+    if (/\$|\\[a-zA-Z]/.test(e.textContent)) hits.push(e.textContent.slice(0, 120));
+  });
+  return {hits: hits, rendered: document.querySelectorAll('.katex').length};
+}
+"""
+
+
+def test_the_gan_page_shows_no_raw_latex(page, site_url):
+    """Every formula on chapter 5's GAN page (hints and solutions opened too) is typeset: no
+    `$`, no backslash command and no KaTeX error left in what the learner reads."""
+    _open_section(page, site_url, "gans", stem="part5_vaes_gans")
+    page.get_by_text("Mode collapse", exact=False).first.wait_for(timeout=60_000)
+    for summary in page.locator("details summary").all():
+        summary.click()
+    page.wait_for_timeout(2000)
+    found = page.evaluate(_RAW_LATEX_JS)
+    assert found["rendered"] > 20 and not found["hits"], found

@@ -1,5 +1,6 @@
 """Every page runs under Streamlit's AppTest without an exception, within a time budget."""
 
+import re
 import time
 
 import pytest
@@ -58,6 +59,13 @@ def test_registry_text_has_no_mangled_latex():
     for ex in registry.EXERCISES.values():
         for text in (ex.task, ex.title, *ex.hints):
             assert not any(c in text for c in CONTROL_CHARACTERS), (ex.id, text[:80])
+            for math in _math_spans(text):
+                assert not re.search(r"\\\\[a-zA-Z]", math), (ex.id, math[:80])
+
+
+def _math_spans(text: str) -> list[str]:
+    """The $...$ and $$...$$ spans of a markdown text."""
+    return ["".join(span) for span in re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S)]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -65,3 +73,6 @@ def test_page_text_has_no_mangled_latex(page):
     app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]
+        # `\\times` in an rf-string reaches KaTeX as a line break and the word "times".
+        for math in _math_spans(element.value):
+            assert not re.search(r"\\\\[a-zA-Z]", math), (page, math[:80])

@@ -111,3 +111,30 @@ def test_gan_page_walks_through_training_and_trains_the_learners_gan():
     app.button(key="p5_gan_train_own").click().run()
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
     assert len(app.get("plotly_chart")) == charts + 2
+
+
+def test_beta_sweep_shows_collapse_above_the_default_and_not_at_it():
+    from utils.demo_models import SWEEP_BETAS, VAE_BETA, load_beta_sweep
+
+    assert asset_path("beta_sweep").exists(), "run `python -m utils.demo_models beta_sweep`"
+    sweep = load_beta_sweep()
+    assert sweep["betas"] == list(SWEEP_BETAS) and VAE_BETA in SWEEP_BETAS
+    kl = dict(zip(sweep["betas"], sweep["kl"]))
+    error = dict(zip(sweep["betas"], sweep["reconstruction"]))
+    # The default trains: the code carries information and beats the average digit.
+    assert kl[VAE_BETA] > 0.5 and error[VAE_BETA] < 0.8 * sweep["mean_digit_error"]
+    # The old default, 0.1, collapses: no information in the code, the average digit's error.
+    assert kl[0.1] < 0.01 and abs(error[0.1] / sweep["mean_digit_error"] - 1) < 0.05
+    assert sweep["shown"].shape == (len(SWEEP_BETAS), 8, 28, 28)
+
+
+def test_a_missing_beta_sweep_is_computed_and_saved(tmp_path, monkeypatch):
+    from utils import demo_models
+
+    monkeypatch.setattr(demo_models, "ASSETS", tmp_path)
+    quick = demo_models.run_beta_sweep
+    monkeypatch.setattr(demo_models, "run_beta_sweep", lambda: quick(betas=(0.002,), epochs=1))
+    sweep = demo_models.load_beta_sweep()
+    assert (tmp_path / "beta_sweep.pt").exists()
+    assert sweep["betas"] == [0.002] and len(sweep["kl"]) == 1
+    assert demo_models.load_beta_sweep()["kl"] == sweep["kl"]

@@ -1,13 +1,14 @@
 """Chapter 5's demo models: small autoencoders trained by our own code, with a seed, and kept
 in assets/ so that a page shows them at once. `python -m utils.demo_models` retrains and saves
 them (on MNIST when it is on disk, else the offline digits); a missing file is retrained on the
-offline digits at first use.
+offline digits at first use. `python -m utils.demo_models beta_sweep` redoes only the VAE's beta
+sweep (always on the offline digits: about half a minute on one core).
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
+import inspect
 import time
 from pathlib import Path
 from typing import Callable
@@ -20,14 +21,14 @@ from utils.site_config import ROOT
 
 ASSETS = ROOT / "assets" / "part5_vaes_gans"
 LATENT, HIDDEN = 2, 64  # two latent dimensions: a plane the page can show and explore
-VAE_BETA = 0.002  # with a per-pixel mean MSE, a larger beta lets the KL term win (see the page)
+# The training step's own default: with a per-pixel mean MSE, a larger beta lets the KL term win
+VAE_BETA = inspect.signature(sol.vae_training_step).parameters["beta_kl"].default
 BATCH = 32  # small batches: more steps from the 1 438 offline digits
 
 # kind -> (model factory, training step, epochs)
 DEMO_MODELS: dict[str, tuple[Callable[[], nn.Module], Callable, int]] = {
     "autoencoder": (lambda: sol.Autoencoder(LATENT, HIDDEN), sol.ae_training_step, 20),
-    "vae": (lambda: sol.VAE(LATENT, HIDDEN),
-            functools.partial(sol.vae_training_step, beta_kl=VAE_BETA), 20),
+    "vae": (lambda: sol.VAE(LATENT, HIDDEN), sol.vae_training_step, 20),
 }
 
 
@@ -104,6 +105,68 @@ def load_demo_gan() -> tuple[nn.Module, t.Tensor]:
     return model, snapshots
 
 
+# The beta sweep: the same VAE trained with several betas, to show where the KL term wins
+# (posterior collapse). Always on the offline digits, so a regenerated file is the committed one.
+SWEEP_BETAS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
+SWEEP_EPOCHS, SWEEP_SHOWN = 6, 8
+SWEEP_DATA = "the offline digits"
+
+
+def run_beta_sweep(betas: tuple[float, ...] = SWEEP_BETAS, epochs: int = SWEEP_EPOCHS,
+                   seed: int = 0, log: Callable[[str], None] | None = None) -> dict:
+    """Train the demo VAE once per beta (same seed, same data); measure on the test digits the
+    reconstruction error (decoding mu) and the KL per latent dimension; keep the
+    reconstructions of a few test digits as uint8. About 3 s per beta on one core."""
+    from utils.data import offline_digits
+
+    data = offline_digits()
+    test = data.test_images
+    # Drawing the average training digit for every test image: what a collapsed VAE can do.
+    mean_digit = data.train_images.mean(0, keepdim=True).expand_as(test)
+    result = {"betas": list(betas), "reconstruction": [], "kl": [], "epochs": epochs,
+              "seed": seed, "data": SWEEP_DATA,
+              "mean_digit_error": t.nn.functional.mse_loss(mean_digit, test).item(),
+              "inputs": (test[:SWEEP_SHOWN, 0] * 255).round().to(t.uint8), "shown": []}
+    for beta in betas:
+        started = time.perf_counter()
+        t.manual_seed(seed)
+        model = sol.VAE(LATENT, HIDDEN)
+        sol.train_generative(model, lambda m, o, x, b=beta: sol.vae_training_step(m, o, x, b),
+                             data.train_images, epochs=epochs, batch_size=BATCH, seed=seed)
+        model.eval()
+        with t.no_grad():
+            _, mu, logsigma = model.sample_latent_vector(test)
+            reconstruction = model.decoder(mu).clamp(0, 1)
+        result["reconstruction"].append(t.nn.functional.mse_loss(reconstruction, test).item())
+        result["kl"].append(sol.kl_divergence(mu, logsigma).item())
+        result["shown"].append((reconstruction[:SWEEP_SHOWN, 0] * 255).round().to(t.uint8))
+        if log is not None:
+            log(f"  beta {beta:g}: reconstruction {result['reconstruction'][-1]:.4f}, "
+                f"KL {result['kl'][-1]:.3f} ({time.perf_counter() - started:.1f} s)")
+    result["shown"] = t.stack(result["shown"])
+    return result
+
+
+def load_beta_sweep() -> dict:
+    """The saved sweep, or one computed now (and saved, where assets/ is writable)."""
+    path = asset_path("beta_sweep")
+    if path.exists():
+        return t.load(path, map_location="cpu", weights_only=True)
+    result = run_beta_sweep()
+    try:
+        save_beta_sweep(result)
+    except OSError:
+        pass  # a read-only checkout: use it for this process only
+    return result
+
+
+def save_beta_sweep(result: dict) -> Path:
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    path = asset_path("beta_sweep")
+    t.save(result, path)
+    return path
+
+
 def asset_path(kind: str) -> Path:
     return ASSETS / f"{kind}.pt"
 
@@ -131,8 +194,11 @@ def save(model: nn.Module, kind: str) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kinds", nargs="*", default=[*DEMO_MODELS, "gan"])
+    parser.add_argument("kinds", nargs="*", default=[*DEMO_MODELS, "gan", "beta_sweep"])
     args = parser.parse_args(argv)
+    if args.kinds == ["beta_sweep"]:  # needs no MNIST, and keeps trained_on.txt as it is
+        _sweep()
+        return
     from utils.data import get_mnist
 
     data = get_mnist(allow_download=False)
@@ -141,6 +207,9 @@ def main(argv: list[str] | None = None) -> None:
     (ASSETS / "trained_on.txt").write_text(
         "MNIST" if data.source.startswith("MNIST") else "the offline digits")
     for kind in args.kinds:
+        if kind == "beta_sweep":
+            _sweep()
+            continue
         if kind == "gan":
             started = time.perf_counter()
             model, snapshots, history = train_demo_gan(data.train_images, on_epoch=lambda e, h, s:
@@ -154,6 +223,13 @@ def main(argv: list[str] | None = None) -> None:
         model = train_demo_model(kind, data.train_images, on_epoch=lambda e, h: print(
             f"  {kind} epoch {e + 1}: last step {h[-1]}", flush=True))
         print(f"{kind}: {time.perf_counter() - started:.1f} s -> {save(model, kind)}")
+
+
+def _sweep() -> None:
+    started = time.perf_counter()
+    print(f"beta sweep on {SWEEP_DATA}, {SWEEP_EPOCHS} epochs per beta")
+    path = save_beta_sweep(run_beta_sweep(log=lambda line: print(line, flush=True)))
+    print(f"beta sweep: {time.perf_counter() - started:.1f} s -> {path}")
 
 
 if __name__ == "__main__":

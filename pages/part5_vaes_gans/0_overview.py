@@ -24,12 +24,14 @@ ordinary convolution.
 - Build a convolutional autoencoder, and train it to reconstruct its input.
 - Explain why an autoencoder's latent space has holes, and how a VAE's
   reparameterisation and KL term fill them.
-- Derive the KL divergence between a Gaussian and the standard normal, and balance it against
-  the reconstruction loss.
+- Derive the VAE's loss from the evidence lower bound, with the KL divergence between a
+  Gaussian and the standard normal in closed form, and choose $\beta$ so that the posterior
+  doesn't collapse.
 - Read a latent space: where the digits land, and what the decoder draws in between.
 - Build a DCGAN and write its two training steps: which network each loss updates, where to
   detach, and why the generator minimises $-\log D(G(z))$.
-- Write numerically safe Tanh and Sigmoid.
+- Write numerically safe Tanh and Sigmoid, and keep a GAN's logs finite by working with logits.
+- Recognise mode collapse in a GAN's samples.
 - (Bonus) Build a transposed convolution with stride and padding from an ordinary one.
 """,
 )

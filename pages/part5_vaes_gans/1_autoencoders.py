@@ -53,8 +53,10 @@ standard normal $N(0, 1)$:
 
 $$
 \mathcal{L} = \lVert \hat x - x \rVert^2 + \beta \, D_{KL}\big(N(\mu, \sigma^2) \,\|\, N(0, 1)\big),
-\qquad D_{KL} = \tfrac12\left(\mu^2 + \sigma^2 - 1\right) - \log \sigma .
+\qquad D_{KL} = \tfrac12\left(\mu^2 + \sigma^2 - 1\right) - \log \sigma
 $$
+
+per latent dimension (where both terms come from is just below).
 
 The KL term pulls all the codes towards the origin and stops $\sigma$ from shrinking to 0 (which
 would turn the VAE back into an autoencoder). After training, sampling $z \sim N(0, 1)$ and
@@ -67,18 +69,73 @@ The encoder predicts $\log \sigma$ rather than $\sigma$ so that any real number 
 valid.
 """
 )
+
+st.subheader("Where the loss comes from")
+st.markdown(
+    r"""
+Why this loss and not some other penalty? Because it is a bound on the quantity a generative
+model should make large: $\log p(x)$, the log-probability the model gives the real images. The
+model draws $z \sim p(z) = N(0, I)$ and then an image from the decoder's $p(x \mid z)$, so
+$p(x) = \int p(x \mid z)\, p(z)\, dz$, an integral over every code with no closed form for a
+neural-network decoder. The encoder's Gaussian $q(z \mid x)$ turns it into an average we can
+sample:
+
+$$
+\log p(x) = \log \mathbb{E}_{z \sim q(z \mid x)}\!\left[\frac{p(x \mid z)\, p(z)}{q(z \mid x)}\right]
+\;\ge\; \mathbb{E}_{z \sim q(z \mid x)}\big[\log p(x \mid z)\big]
+- D_{KL}\big(q(z \mid x) \,\|\, p(z)\big).
+$$
+
+The inequality is Jensen's: $\log$ is concave, so the log of an average is at least the average
+of the logs. The right-hand side is the **evidence lower bound** (ELBO); what it misses by is
+$D_{KL}\big(q(z \mid x) \,\|\, p(z \mid x)\big) \ge 0$, so raising the bound either raises
+$\log p(x)$ or makes the encoder a better guess of which codes explain $x$.
+
+Both terms become our loss. If the decoder says pixels are its output $\hat x(z)$ plus Gaussian
+noise of variance $s^2$, then $-\log p(x \mid z) = \lVert x - \hat x \rVert^2 / (2 s^2) +
+\text{const}$: the squared error, one sample of $z$ standing in for the average. The KL term has
+a closed form, because $q = N(\mu, \sigma^2)$ and $p = N(0, 1)$ in each dimension:
+
+$$
+D_{KL} = \mathbb{E}_{q}\big[\log q(z) - \log p(z)\big]
+= \mathbb{E}_{q}\!\left[-\log\sigma - \frac{(z - \mu)^2}{2\sigma^2} + \frac{z^2}{2}\right]
+= \tfrac12\left(\sigma^2 + \mu^2 - 1 - \log \sigma^2\right),
+$$
+
+using $\mathbb{E}_q[(z - \mu)^2] = \sigma^2$ and $\mathbb{E}_q[z^2] = \mu^2 + \sigma^2$; over
+several dimensions the KLs add up. Scale $-\text{ELBO}$ to put a weight of 1 on the squared error
+and $\beta$ appears: it is the assumed noise $s^2$ in disguise, which is why no single value is
+right for every dataset and loss.
+"""
+)
 exercise(f"{STEM}.VAE")
 exercise(f"{STEM}.kl_divergence")
 exercise(f"{STEM}.vae_training_step")
+sweep = figures.beta_sweep()
+collapsed = figures.first_collapsed_beta()
 st.markdown(
     rf"""
-**How big should $\beta$ be?** Our reconstruction loss is a *mean* over 784 pixels, so it is
-small (about 0.02), while the KL is a mean over just 2 latent dimensions. With $\beta = 0.1$,
-keeping $\sigma = 1$ and $\mu = 0$ everywhere (KL = 0) costs less than anything the latent code
-could buy in reconstruction: the encoder gives up and every image gets the same code (this is
-called **posterior collapse**). The demo VAE uses $\beta = {VAE_BETA}$.
+**How big should $\beta$ be?** Both of our terms are means: the squared error over 784 pixels,
+the KL over just 2 latent dimensions. So the error is small (about
+{sweep["mean_digit_error"]:.3f} for a model that draws the average digit every time), and
+matched to the ELBO above, our loss assumes pixel noise of variance
+$s^2 = \tfrac{{784}}{{2 \cdot 2}}\, \beta = 196\, \beta$: about ${196 * VAE_BETA:.1f}$ for the
+default $\beta = {VAE_BETA}$, but about $20$ for $\beta = 0.1$. With noise that large on pixels
+in $[0, 1]$, nothing a code could say about an image is worth its KL.
+
+Below, the same VAE trained {sweep["epochs"]} epochs on {sweep["data"]} for each of
+{len(sweep["betas"])} values of $\beta$ (seed {sweep["seed"]}; `python -m utils.demo_models
+beta_sweep`). From $\beta = {collapsed:g}$ on, the KL is about 0 and the error is the average
+digit's: $\mu = 0$ and $\sigma = 1$ for every image, every image gets the same code, and the
+decoder draws the same blur for all of them (the bottom rows). This is **posterior collapse**.
+Below that, a smaller $\beta$ lets the code carry more (the KL grows) and the error falls, to
+about {min(sweep["reconstruction"]):.3f}; at $\beta = 0$ the VAE would be an autoencoder again,
+with nothing to fill the gaps. The demo VAE uses the default, $\beta = {VAE_BETA}$.
 """
 )
+st.plotly_chart(figures.beta_sweep_figure(), width="stretch")
+st.plotly_chart(figures.beta_sweep_reconstructions(), width="content", theme=None,
+                config={"staticPlot": True})
 
 st.header("The latent space")
 st.markdown(

@@ -82,19 +82,70 @@ $$
 $$
 
 The **generator** would, in the original minimax game, minimise $\log(1 - D(G(z)))$. But early
-on $D$ rejects every fake with confidence, $D(G(z)) \approx 0$, where that function is flat:
-the generator would get almost no gradient exactly when it needs one most. So it minimises
-$-\log D(G(z))$ instead, which has the same goal and a steep slope where $D(G(z))$ is small.
+on $D$ rejects every fake with confidence, $D(G(z)) \approx 0$. As a function of $D$, that loss
+is not flat there: its slope is $-1$. The trouble is the sigmoid in between. $D = \sigma(a)$,
+where $a$ is the discriminator's last output (its *logit*), and the generator's gradient
+reaches it through $a$:
+
+$$
+\frac{d}{da} \log\big(1 - \sigma(a)\big) = -\sigma(a) = -D \;\to\; 0,
+\qquad
+\frac{d}{da} \Big(-\log \sigma(a)\Big) = -\big(1 - \sigma(a)\big) \;\to\; -1
+\qquad \text{as } D \to 0 .
+$$
+
+With $D(G(z)) = 0.001$, the first passes on a thousandth of the gradient the second does. So
+the generator minimises $-\log D(G(z))$ instead: the same goal (both are smallest when $D$ is
+fooled), and a gradient at full strength exactly when its images are worst.
 
 Two details decide whether the steps are right. The discriminator's step must not change the
 generator: the fake images arrive with the generator's graph attached, so **detach** them. The
 generator's step needs the gradient to flow *through* the discriminator into the generator, so
 no detaching there; its optimizer holds only the generator's parameters, so the discriminator
-stays as it is.
+stays as it is. And the discriminator sees the real batch and the fake batch in two separate
+calls, as PyTorch's DCGAN example does: in training mode its BatchNorm layers normalise with
+the statistics of the batch they are given, so one concatenated batch would give different
+outputs.
 """
 )
 exercise(f"{STEM}.training_step_discriminator")
 exercise(f"{STEM}.training_step_generator")
+
+st.subheader("Logs of probabilities, in float32")
+st.markdown(
+    r"""
+Our Sigmoid never overflows, but both losses take the log of what it returns, and float32 undoes
+the care. Once the logit $a$ is above about 17, $e^{-a}$ is too small to change $1 + e^{-a}$, so
+$\sigma(a)$ is exactly 1: a discriminator that is sure a fake is real gives
+$\log(1 - D) = -\infty$, an infinite loss and NaN gradients. At the other end, $\sigma(a)$
+underflows to 0 below about $a = -104$ (`torch.sigmoid` already below about $-90$), and
+$\log D = -\infty$.
+
+The cure is never to form the probability. Let the discriminator output its logit $a$, and
+compute the logs from it directly:
+
+$$
+\log D = \log \sigma(a) = -\log\big(1 + e^{-a}\big), \qquad
+\log(1 - D) = \log\big(1 - \sigma(a)\big) = \log \sigma(-a),
+$$
+
+both finite for every finite $a$. In PyTorch that is `F.logsigmoid(a)` and `F.logsigmoid(-a)`,
+or the whole loss in one call with `F.binary_cross_entropy_with_logits` (the module is
+`nn.BCEWithLogitsLoss`): target 1 for the real images, and 0 for the fakes in the
+discriminator's step and 1 for them in the generator's.
+
+`nn.BCELoss`, which takes probabilities, avoids the infinity differently: it clamps each log at
+$-100$. The loss stays finite, but the learning signal is gone, because once $\sigma(a)$ has
+rounded to 1 the sigmoid's own slope is 0 and nothing reaches $a$. For $a = 30$ and target 0,
+`BCELoss` on $\sigma(a)$ gives a loss of 100 and a gradient of 0 with respect to $a$;
+`F.binary_cross_entropy_with_logits` gives a loss of 30 and a gradient of 1 (that is,
+$\sigma(a) - y$).
+
+The exercises keep the Sigmoid inside the Discriminator and take logs of its output, as the
+reference material does, and the checks expect that. In your own GANs, end the discriminator
+at the logit.
+"""
+)
 
 st.header("Watching a GAN learn")
 _, snapshots = figures.demo_gan()
@@ -102,7 +153,7 @@ st.markdown(
     rf"""
 The demo DCGAN ($28 \times 28$, hidden channels [32, 64], a 32-number noise) trained for
 {len(snapshots)} epochs on {trained_on()} with `train_gan`, which gives the generator a learning
-rate of $10^{{-3}}$ rather than DCGAN's usual $2 \\times 10^{{-4}}$: at the usual rate and with
+rate of $10^{{-3}}$ rather than DCGAN's usual $2 \times 10^{{-4}}$: at the usual rate and with
 this little data, the discriminator wins at once and the generator's images fade to a flat grey
 it never recovers from. Drag through training: the same 16 noise vectors, decoded after each
 epoch.
@@ -127,6 +178,31 @@ mix = cols[2].slider("from first to second", 0.0, 1.0, 0.5, 0.05, key="p5_gan_mi
 st.plotly_chart(figures.sample_mosaic(figures.interpolated_samples(int(start_seed),
                                                                   int(end_seed), mix)),
                 width="stretch", theme=None, config={"staticPlot": True})
+
+st.subheader("Mode collapse")
+st.markdown(
+    r"""
+The generator's loss asks each fake to fool the discriminator; nothing asks the fakes to differ
+from one another. So a generator can do well by drawing one convincing kind of image, say a
+neat 1, for every $z$. This is **mode collapse**: the data has many modes (ten digits, each in
+many styles) and the generator covers few of them. Often it is not stable either: the
+discriminator learns that 1s are suspect, the generator moves on to 7s, and the two chase each
+other from mode to mode instead of covering them all.
+
+The losses don't reliably show it; the samples do. Decode many different noise vectors at once, as the
+grids above do, and look for the same image (or the same few) coming back for different $z$. A
+digit classifier run on a thousand samples makes it a number: a collapsed generator's class
+counts are far from even. Partial collapse is common too: every digit, but each in one style.
+
+Two common remedies. **Minibatch features** let the discriminator look at a whole batch at
+once: minibatch discrimination (Salimans et al., 2016), or more simply the standard deviation
+of its features across the batch as one extra feature (Karras et al., 2018), so that a batch of
+near-identical fakes is easy to reject. A **different loss**: the
+Wasserstein GAN (Arjovsky et al., 2017; with a gradient penalty, Gulrajani et al., 2017) keeps
+giving the generator useful gradients while the discriminator wins, and its authors report
+seeing no mode collapse in their experiments.
+"""
+)
 
 st.subheader("Faces")
 face_images, face_source = figures.faces()

@@ -44,9 +44,13 @@ question(
 )
 question(
     "Why does the generator minimise $-\\log D(G(z))$ rather than $\\log(1 - D(G(z)))$?",
-    "Both are smallest when the discriminator is fooled, but early in training D(G(z)) is near "
-    "0, where log(1 - D) is flat: almost no gradient. -log D is steep there, so the generator "
-    "learns fastest exactly when its images are worst.",
+    "Both are smallest when the discriminator is fooled. Early in training $D(G(z)) = "
+    "\\sigma(a)$ is near 0, and the gradient reaches the generator through the "
+    "discriminator's logit $a$: $\\frac{d}{da} \\log(1 - \\sigma(a)) = -\\sigma(a)$, "
+    "which vanishes as $D \\to 0$ (as a function of $D$, $\\log(1 - D)$ is not flat there: "
+    "its slope is $-1$; the sigmoid's slope is what vanishes). $\\frac{d}{da}(-\\log "
+    "\\sigma(a)) = -(1 - \\sigma(a)) \\to -1$, so the generator learns fastest exactly when "
+    "its images are worst.",
 )
 question(
     "The losses of a GAN don't go steadily down. Why, and how do you know it is learning?",
@@ -54,6 +58,26 @@ question(
     "raises the discriminator's loss and vice versa. Look at samples from a fixed noise batch "
     "over training instead; a discriminator loss near 0 for long means it has won and the "
     "generator has stopped learning.",
+)
+question(
+    "What is mode collapse, and how would you notice it?",
+    "The generator covers only a few of the data's modes (say, draws only 1s and 7s, or every "
+    "digit in one style), because its loss only asks each fake to fool the discriminator, not "
+    "to differ from the others. The losses don't reliably show it; samples from many "
+    "different noise vectors do: the same few images keep coming back. Giving the "
+    "discriminator a view of the whole batch (minibatch discrimination, a minibatch "
+    "standard-deviation feature) or a Wasserstein loss makes it rarer.",
+)
+question(
+    "Your discriminator ends in a sigmoid and its loss turns into inf or NaN. Why, and what do "
+    "you use instead?",
+    "In float32, $\\sigma(a)$ rounds to exactly 1 once the logit $a$ is above about 17 (and "
+    "to 0 below about -90 to -104, depending on the implementation), and the log of "
+    "$1 - 1$ or of 0 is $-\\infty$. Work with the "
+    "logit: $\\log \\sigma(a)$ = `F.logsigmoid(a)`, $\\log(1 - \\sigma(a))$ = "
+    "`F.logsigmoid(-a)`, or `F.binary_cross_entropy_with_logits`. `nn.BCELoss` clamps the "
+    "log at -100: the loss is finite, but the gradient with respect to $a$ is 0 once the "
+    "sigmoid has saturated.",
 )
 question(
     "Why is there no BatchNorm in the discriminator's first layer?",

@@ -119,7 +119,7 @@ def _kl(mu, logsigma, half=0.5, sign=1.0, reduce="mean", sigma_from=None):
     return per_dim.mean() if reduce == "mean" else per_dim.sum()
 
 
-def vae_step_variant(model, optimizer, img, beta_kl=0.1, beta_on_reported=False,
+def vae_step_variant(model, optimizer, img, beta_kl=0.002, beta_on_reported=False,
                      ignore_beta=False):
     reconstruction, mu, logsigma = model(img)
     recon = F.mse_loss(reconstruction, img)
@@ -482,10 +482,90 @@ WRONG_ANSWERS += [
     ("vae_training_step", "beta_kl defaults to 1",
      lambda model, optimizer, img, beta_kl=1.0: ref.vae_training_step(model, optimizer, img,
                                                                       beta_kl)),
+    ("vae_training_step", "beta_kl defaults to 0.1, which collapses the posterior",
+     lambda model, optimizer, img, beta_kl=0.1: ref.vae_training_step(model, optimizer, img,
+                                                                      beta_kl)),
     ("fractional_stride_1d", "stride defaults to 2",
      lambda x, stride=2: ref.fractional_stride_1d(x, stride)),
     ("conv_transpose2d", "padding defaults to 1",
      lambda x, w, stride=1, padding=1: ref.conv_transpose2d(x, w, stride, padding)),
     ("ConvTranspose2d", "stride defaults to 2", ConvTranspose2dStrideTwoByDefault),
     ("DCGAN", "latent_dim_size defaults to 64", DCGANSmallLatentByDefault),
+]
+
+
+class AutoencoderNoBiases(nn.Module):
+    """bias=False everywhere, as in the DCGAN's layers."""
+
+    def __init__(self, latent_dim_size, hidden_dim_size):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 16, 4, 2, 1, bias=False), nn.ReLU(),
+            nn.Conv2d(16, 32, 4, 2, 1, bias=False), nn.ReLU(), nn.Flatten(),
+            nn.Linear(32 * 7 * 7, hidden_dim_size, bias=False), nn.ReLU(),
+            nn.Linear(hidden_dim_size, latent_dim_size, bias=False))
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim_size, hidden_dim_size, bias=False), nn.ReLU(),
+            nn.Linear(hidden_dim_size, 32 * 7 * 7, bias=False), nn.ReLU(),
+            nn.Unflatten(1, (32, 7, 7)), nn.ConvTranspose2d(32, 16, 4, 2, 1, bias=False),
+            nn.ReLU(), nn.ConvTranspose2d(16, 1, 4, 2, 1, bias=False))
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
+class VAENoBiasOnTheLatentLayer(ref.VAE):
+    def __init__(self, latent_dim_size, hidden_dim_size):
+        super().__init__(latent_dim_size, hidden_dim_size)
+        self.encoder[-1] = nn.Linear(hidden_dim_size, 2 * latent_dim_size, bias=False)
+
+
+WRONG_ANSWERS += [
+    ("Autoencoder", "no biases", AutoencoderNoBiases),
+    ("VAE", "the latent layer without a bias", VAENoBiasOnTheLatentLayer),
+]
+
+
+class DCGANInitialisedBeforeBuilding(DCGANNotInitialised):
+    """initialize_weights called first, on a model that has no layers yet."""
+
+    def __init__(self, latent_dim_size=100, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        nn.Module.__init__(self)
+        ref.initialize_weights(self)
+        self.latent_dim_size = latent_dim_size
+        self.netG = ref.Generator(latent_dim_size, img_size, img_channels, hidden_channels)
+        self.netD = ref.Discriminator(img_size, img_channels, hidden_channels)
+
+
+class DCGANBatchNormNeverInitialised(ref.DCGAN):
+    """Convolutions and linear layers initialised; BatchNorm left at torch's default (ones)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for module in self.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                module.reset_parameters()
+
+
+class DCGANDiscriminatorFirstThroughApply(nn.Module):
+    """netD built before netG (other random draws) and initialised with Module.apply."""
+
+    def __init__(self, latent_dim_size=100, img_size=64, img_channels=3,
+                 hidden_channels=[128, 256, 512]):  # noqa: B006
+        super().__init__()
+        self.latent_dim_size = latent_dim_size
+        self.netD = ref.Discriminator(img_size, img_channels, hidden_channels)
+        self.netG = ref.Generator(latent_dim_size, img_size, img_channels, hidden_channels)
+        self.apply(ref.initialize_weights)
+
+
+WRONG_ANSWERS += [
+    ("DCGAN", "initialize_weights called before the networks exist",
+     DCGANInitialisedBeforeBuilding),
+    ("DCGAN", "BatchNorm weights never initialised", DCGANBatchNormNeverInitialised),
+]
+RIGHT_ANSWERS += [
+    ("DCGAN", "netD built first, initialised with self.apply",
+     DCGANDiscriminatorFirstThroughApply),
 ]

@@ -9,7 +9,8 @@ import torch as t
 from plotly.subplots import make_subplots
 
 from utils.data import get_mnist, offline_digits
-from utils.demo_models import load_demo_model, to_uint8, trained_on
+from utils.demo_models import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
+    trained_on
 from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
@@ -149,6 +150,72 @@ def loss_figure(losses: np.ndarray, kind: str) -> go.Figure:
     fig.update_layout(height=260, title=f"reconstruction loss of each training step ({kind})",
                       xaxis_title="step", yaxis_title="MSE",
                       margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+@st.cache_resource(show_spinner="Loading the beta sweep…")
+def beta_sweep() -> dict:
+    """The VAE trained with several betas (`python -m utils.demo_models beta_sweep`)."""
+    return load_beta_sweep()
+
+
+def _beta_label(beta: float) -> str:
+    return f"β = {beta:g}" + (" (default)" if beta == VAE_BETA else "")
+
+
+def first_collapsed_beta(kl_below: float = 0.05) -> float:
+    """The smallest beta of the sweep from which on every VAE's KL is about 0 (collapsed)."""
+    sweep = beta_sweep()
+    collapsed = [b for i, b in enumerate(sweep["betas"])
+                 if all(kl < kl_below for kl in sweep["kl"][i:])]
+    return collapsed[0] if collapsed else float("nan")
+
+
+@st.cache_data
+def beta_sweep_figure() -> go.Figure:
+    """Reconstruction error and KL against beta: past a point, the KL is 0 and the error is
+    that of drawing the average digit."""
+    sweep = beta_sweep()
+    betas = sweep["betas"]
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=[
+        "reconstruction error on test digits (MSE)", "KL per latent dimension (nats)"])
+    fig.add_trace(go.Scatter(x=betas, y=sweep["reconstruction"], mode="lines+markers",
+                             name="VAE", showlegend=False,
+                             hovertemplate="β = %{x:g}<br>MSE %{y:.4f}<extra></extra>"),
+                  row=1, col=1)
+    fig.add_trace(go.Scatter(x=[betas[0], betas[-1]], y=[sweep["mean_digit_error"]] * 2,
+                             mode="lines", name="drawing the average digit for every image",
+                             line={"dash": "dash", "color": "grey"}), row=1, col=1)
+    fig.add_trace(go.Scatter(x=betas, y=sweep["kl"], mode="lines+markers", showlegend=False,
+                             hovertemplate="β = %{x:g}<br>KL %{y:.3f}<extra></extra>"),
+                  row=1, col=2)
+    for col, values in ((1, sweep["reconstruction"]), (2, sweep["kl"])):
+        fig.add_trace(go.Scatter(x=[VAE_BETA, VAE_BETA], y=[min(values), max(values)],
+                                 mode="lines", name=f"the default, β = {VAE_BETA:g}",
+                                 showlegend=col == 1, hoverinfo="skip",
+                                 line={"dash": "dot", "color": "green"}), row=1, col=col)
+    fig.update_xaxes(type="log", title_text="β (log scale)")
+    fig.update_layout(height=340, legend={"orientation": "h", "y": -0.3},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+@st.cache_data
+def beta_sweep_reconstructions() -> go.Figure:
+    """The same test digits (top row) as decoded by the VAE of each beta (one row each)."""
+    sweep = beta_sweep()
+    rows = t.cat([sweep["inputs"][None], sweep["shown"]]).numpy()  # (1 + betas, n, 28, 28)
+    n_rows, n = rows.shape[:2]
+    mosaic = rows.transpose(0, 2, 1, 3).reshape(n_rows * 28, n * 28)
+    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=255,
+                               showscale=False, hoverinfo="skip"))
+    labels = ["test digits"] + [_beta_label(b) for b in sweep["betas"]]
+    fig.update_yaxes(scaleanchor="x", showgrid=False, ticks="", tickvals=[
+        (n_rows - 1 - i) * 28 + 13.5 for i in range(n_rows)], ticktext=labels)
+    fig.update_xaxes(visible=False)
+    # A fixed size with room for the labels: the images keep square pixels.
+    fig.update_layout(width=150 + 60 * n, height=20 + 60 * n * n_rows / n,
+                      margin={"l": 150, "r": 0, "t": 10, "b": 10})
     return fig
 
 

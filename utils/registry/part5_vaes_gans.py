@@ -13,7 +13,9 @@ EXERCISES = (
         task=(r"Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes "
               r"a $(1, 28, 28)$ image down to `latent_dim_size` numbers with two strided "
               r"convolutions and two linear layers, and a `decoder` that mirrors it with "
-              r"transposed convolutions. The docstring lists the layers, in order."),
+              r"transposed convolutions. The docstring lists the layers, in order. Every "
+              r"Conv2d, Linear and ConvTranspose2d keeps its bias (PyTorch's default; the "
+              r"DCGAN's layers later in the chapter drop theirs)."),
         hints=(
             r"Each Conv2d with kernel 4, stride 2, padding 1 halves the size: "
             r"$28 \to 14 \to 7$; a ConvTranspose2d with the same settings doubles it.",
@@ -37,7 +39,9 @@ EXERCISES = (
         task=(r"Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$ "
               r"`latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` "
               r"returns $(z, \mu, \log\sigma)$ with $z = \mu + \sigma \epsilon$, "
-              r"$\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$)."),
+              r"$\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$). "
+              r"The layers are the Autoencoder's, biases included; only the encoder's last "
+              r"Linear is twice as wide."),
         hints=(
             "An `Autoencoder(2 * latent_dim_size, hidden_dim_size)` has exactly the encoder "
             "you need, and `Autoencoder(latent_dim_size, hidden_dim_size)` the decoder.",
@@ -58,9 +62,12 @@ EXERCISES = (
     _ex(
         "vae_training_step", "Training the VAE", section="autoencoders", difficulty=2,
         importance=4, minutes=(10, 15),
-        task=(r"Write `vae_training_step(model, optimizer, img, beta_kl=0.1)`: minimise "
+        task=(r"Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise "
               r"$\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss "
-              r"and the KL (without $\beta$) as floats."),
+              r"and the KL (without $\beta$) as floats. The default $\beta$ is small on purpose: "
+              r"both terms are means (the error over 784 pixels, the KL over the latent "
+              r"dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and "
+              r"every image gets the same code (posterior collapse, shown below)."),
         hints=("`reconstruction, mu, logsigma = model(img)`, then the two losses.",),
     ),
     # -- GANs --------------------------------------------------------------------------------
@@ -114,10 +121,13 @@ EXERCISES = (
         difficulty=3, importance=5, minutes=(10, 15),
         task=(r"Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one "
               r"step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, "
-              r"that leaves the generator untouched."),
-        hints=("Run `model.netD` on the real batch and on the fake batch separately.",
-               "`img_fake.detach()`: the fakes come with the generator's graph, and this loss's "
-               "gradient has no business there.")),
+              r"that leaves the generator untouched. Run `model.netD` on the real batch and on "
+              r"the fake batch separately, in two calls: its BatchNorm layers normalise over "
+              r"the batch they are given, so one concatenated batch gives other outputs."),
+        hints=("`img_fake.detach()`: the fakes come with the generator's graph, and this loss's "
+               "gradient has no business there.",
+               "`-(t.log(d_real) + t.log(1 - d_fake)).mean()`, then zero the gradients, "
+               "backward, step.")),
     _ex("training_step_generator", "The generator's step", section="gans", difficulty=3,
         importance=5, minutes=(10, 15),
         task=(r"Write `training_step_generator(model, optimizer, img_fake)`: one step on "
