@@ -223,6 +223,24 @@ class AdamW(Adam):
 
 
 # %% [markdown]
+# ### Exercise: `opt_fn` — Any optimizer across a landscape
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd` for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
+#
+# Check it with `tests.test_opt_fn(opt_fn)`.
+
+
+# %%
+def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
+           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
+    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
+    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
 # ### Exercise: `SGDWithParamGroups` — Bonus: parameter groups
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵⚪⚪⚪⚪ · 30–40 minutes
@@ -256,24 +274,6 @@ class SGDWithParamGroups:
     @t.inference_mode()
     def step(self) -> None:
         raise NotImplementedError()
-
-
-# %% [markdown]
-# ### Exercise: `opt_fn` — Any optimizer across a landscape
-#
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
-#
-# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd` for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
-#
-# Check it with `tests.test_opt_fn(opt_fn)`.
-
-
-# %%
-def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
-           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
-    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
-    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
-    raise NotImplementedError()
 
 
 # %%

@@ -191,6 +191,20 @@ class AdamW(Adam):
                 f"weight_decay={self.decoupled_weight_decay})")
 
 
+def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
+           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
+    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
+    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
+    positions = t.zeros((n_iters, 2))
+    optimizer = optimizer_class([xy], **optimizer_hyperparams)
+    for i in range(n_iters):
+        positions[i] = xy.detach()
+        fn(xy[0], xy[1]).backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    return positions
+
+
 class SGDWithParamGroups:
     """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
     allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
@@ -238,20 +252,6 @@ class SGDWithParamGroups:
                     self.buffers[id(p)] = group["momentum"] * self.buffers[id(p)] + g
                     g = self.buffers[id(p)]
                 p -= group["lr"] * g
-
-
-def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
-           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
-    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
-    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
-    positions = t.zeros((n_iters, 2))
-    optimizer = optimizer_class([xy], **optimizer_hyperparams)
-    for i in range(n_iters):
-        positions[i] = xy.detach()
-        fn(xy[0], xy[1]).backward()
-        optimizer.step()
-        optimizer.zero_grad()
-    return positions
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,3 +80,10 @@ def test_given_code_is_defined_before_the_exercises_that_use_it():
             later = [name for name in order[order.index(ex.name) + 1:]
                      if name in used and not name.startswith("_")]
             assert not later, f"{ex.id} uses {later}, defined after it in solutions/{ch.stem}.py"
+
+
+def test_core_exercises_come_before_bonus_ones_in_each_section():
+    for ch in AVAILABLE:
+        for key, _ in ch.sections:
+            bonus = [ex.bonus for ex in ch.exercises if ex.section == key]
+            assert bonus == sorted(bonus), f"{ch.stem}, section {key}: a core exercise after a bonus"

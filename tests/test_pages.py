@@ -65,3 +65,15 @@ def test_page_text_has_no_mangled_latex(page):
     app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]
+
+
+@pytest.mark.parametrize("ch", [c for c in registry.CHAPTERS if c.available],
+                         ids=lambda c: c.stem)
+def test_pages_show_exercises_in_registry_order(ch):
+    import re
+
+    shown = []
+    for page in sorted((ROOT / "pages" / ch.stem).glob("*.py")):
+        shown += re.findall(r'exercise\(f?"(?:\{STEM\}|' + ch.stem + r')\.(\w+)"\)',
+                            page.read_text())
+    assert shown == [ex.name for ex in ch.exercises]

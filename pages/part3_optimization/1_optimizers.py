@@ -104,6 +104,12 @@ do; it is the default choice for training transformers.
 exercise(f"{STEM}.AdamW")
 
 st.markdown(
+    "With four optimizers written, one function can send any of them across a landscape: the "
+    "race at the end of this page is drawn with the reference version of it."
+)
+exercise(f"{STEM}.opt_fn")
+
+st.markdown(
     r"""
 **Bonus: parameter groups.** Different parts of a model often want different settings: a small
 learning rate for pretrained layers and a larger one for a new head (as in the feature
@@ -112,7 +118,6 @@ of *parameter groups*, each a dict with its own `params` and any hyperparameters
 """
 )
 exercise(f"{STEM}.SGDWithParamGroups")
-exercise(f"{STEM}.opt_fn")
 
 st.header("The race")
 st.markdown(

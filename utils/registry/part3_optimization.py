@@ -75,6 +75,15 @@ EXERCISES = (
         ),
     ),
     _ex(
+        "opt_fn", "Any optimizer across a landscape", section="optimizers", difficulty=2,
+        importance=3, minutes=(10, 15),
+        task=("Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: "
+              "`opt_fn_with_sgd` for any optimizer class, built as "
+              "`optimizer_class([xy], **optimizer_hyperparams)`."),
+        hints=("The same loop as `opt_fn_with_sgd`; only the construction of the optimizer "
+               "changes.",),
+    ),
+    _ex(
         "SGDWithParamGroups", "Bonus: parameter groups", section="optimizers", difficulty=4,
         importance=1, minutes=(30, 40), bonus=True,
         task=("Write `SGDWithParamGroups`: SGD where parameters can be split into groups with "
@@ -86,15 +95,6 @@ EXERCISES = (
             "Keep one momentum buffer per parameter (a dict keyed by `id(p)` works), and track "
             "the ids you have seen to catch a parameter in two groups.",
         ),
-    ),
-    _ex(
-        "opt_fn", "Any optimizer across a landscape", section="optimizers", difficulty=2,
-        importance=3, minutes=(10, 15),
-        task=("Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: "
-              "`opt_fn_with_sgd` for any optimizer class, built as "
-              "`optimizer_class([xy], **optimizer_hyperparams)`."),
-        hints=("The same loop as `opt_fn_with_sgd`; only the construction of the optimizer "
-               "changes.",),
     ),
     _ex(
         "make_sweep_config", "A sweep's search space", section="sweeps", difficulty=1,
