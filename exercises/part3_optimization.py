@@ -113,8 +113,8 @@ class SGD:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
 # %% [markdown]
@@ -149,8 +149,9 @@ class RMSprop:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return (f"RMSprop(lr={self.lr}, alpha={self.alpha}, eps={self.eps}, "
+                f"weight_decay={self.weight_decay}, momentum={self.momentum})")
 
 
 # %% [markdown]
@@ -186,8 +187,9 @@ class Adam:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return (f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
+                f"weight_decay={self.weight_decay})")
 
 
 # %% [markdown]
@@ -218,8 +220,9 @@ class AdamW(Adam):
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return (f"AdamW(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
+                f"weight_decay={self.decoupled_weight_decay})")
 
 
 # %% [markdown]
