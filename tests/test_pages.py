@@ -77,3 +77,18 @@ def test_pages_show_exercises_in_registry_order(ch):
         shown += re.findall(r'exercise\(f?"(?:\{STEM\}|' + ch.stem + r')\.(\w+)"\)',
                             page.read_text())
     assert shown == [ex.name for ex in ch.exercises]
+
+
+def test_race_beta2_is_shown_as_chosen():
+    """beta2 = 0.999 must not read 1.00 on its slider."""
+    app = open_page("pages/part3_optimization/1_optimizers.py")
+    beta2 = app.select_slider(key="race_b2_1")  # optimizer 2 is Adam by default
+    assert beta2.value == 0.999
+    assert "0.999" in beta2.options and "0.9999" in beta2.options
+
+
+def test_race_figure_leaves_room_for_its_y_labels():
+    from utils.figures import part3_optimization as figures
+
+    figure, _ = figures.race_figure("three wells", (("SGD", (("lr", 0.1),)),), 10)
+    assert figure.layout.yaxis.automargin and figure.layout.margin.l >= 40

@@ -144,8 +144,11 @@ for i, (column, (default_name, default_lr)) in enumerate(zip(columns, defaults))
             params["momentum"] = st.slider("momentum", 0.0, 0.99, 0.9 if name == "SGD" else 0.0,
                                            0.01, key=f"race_mom_{i}")
         if name in ("Adam", "AdamW"):
+            # beta2 lives close to 1, where what matters is 1 - beta2: pick it from a log scale.
             params["betas"] = (st.slider("beta1", 0.0, 0.99, 0.9, 0.01, key=f"race_b1_{i}"),
-                               st.slider("beta2", 0.5, 0.999, 0.999, 0.001, key=f"race_b2_{i}"))
+                               st.select_slider("beta2", figures.BETA2_CHOICES, 0.999,
+                                                format_func=figures.format_number,
+                                                key=f"race_b2_{i}"))
         runs.append((name, tuple(sorted(params.items()))))
 
 if runs:

@@ -37,6 +37,12 @@ LANDSCAPES = {
 }
 OPTIMIZERS = {"SGD": sol.SGD, "RMSprop": sol.RMSprop, "Adam": sol.Adam, "AdamW": sol.AdamW}
 COLOURS = ("#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9")
+BETA2_CHOICES = (0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999)  # 1 - beta2 on a rough log scale
+
+
+def format_number(value: float) -> str:
+    """A slider's value as typed: 0.999, 1e-05, never rounded to 1.00."""
+    return f"{value:g}"
 
 
 def _fmt(value: object) -> str:
@@ -97,9 +103,9 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
     fig.add_trace(go.Scatter(x=[landscape.start[0]], y=[landscape.start[1]], mode="markers",
                              name="start", marker={"size": 12, "color": "black",
                                                    "symbol": "x"}))
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      xaxis={"range": list(landscape.x_range), "title": "x"},
-                      yaxis={"range": list(landscape.y_range), "title": "y"},
+    fig.update_layout(height=520, margin={"l": 60, "r": 10, "t": 30, "b": 10},
+                      xaxis={"range": list(landscape.x_range), "title": "x", "automargin": True},
+                      yaxis={"range": list(landscape.y_range), "title": "y", "automargin": True},
                       legend={"orientation": "h", "y": -0.15})
     return fig, summary
 
