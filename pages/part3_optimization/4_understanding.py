@@ -63,11 +63,18 @@ question(
 question(
     "In data-parallel training, why average the gradients before the optimizer step rather "
     "than averaging the weights after it?",
-    "For plain SGD the two give the same result, but not for optimizers with state: each rank's "
-    "Adam moments would come from its own shard's gradient, so the averaged weights would not "
-    "be the full-batch step, and the optimizer states would differ between ranks. Averaging the "
-    "gradients makes every rank see exactly the full-batch gradient, so every optimizer, state "
-    "included, stays identical on every rank.",
+    "Averaging the gradients gives every rank the full-batch gradient (up to rounding), so every "
+    "rank applies the same update to the same weights and the same optimizer state: together "
+    "they take exactly the big-batch step, whatever the optimizer.\n\n"
+    "Averaging the weights after each rank has stepped on its own shard's gradient gives that "
+    "result only when the step is *linear* in the gradient. Plain SGD is, and so is SGD with "
+    "momentum and weight decay: averaged after every step, the weights match the big-batch run "
+    "(the mean of the ranks' momentum buffers follows the big-batch buffer, though each rank's "
+    "own buffer differs). Having state is not the problem; dividing by $\\sqrt{v}$ is. Adam and "
+    "RMSprop are not linear in the gradient: on its first step Adam moves each weight by about "
+    "$\\eta\\,\\operatorname{sign}(g)$, and the mean of the shards' signs is not the sign of "
+    "their mean gradient. So the averaged weights are not the big-batch step, and each rank's "
+    "moment estimates drift away from the others'.",
 )
 question(
     "What is a deadlock in point-to-point communication, and how does one happen in broadcast?",
