@@ -1,5 +1,7 @@
 """Plausible wrong answers to chapter 3's exercises: each must be rejected by its check."""
 
+import math
+
 import torch as t
 import torch.distributed as dist
 
@@ -436,3 +438,19 @@ WRONG_ANSWERS += [
     ("sample_parameters", "int_uniform by rounding (ends half as likely)", sample_rounds_ints),
     ("make_sweep_config", "batch sizes as strings", config_string_batch_sizes),
 ]
+
+
+def broadcast_binomial_tree(tensor, rank, world_size, src=0):
+    # A tree: in round k, each rank that already holds the data sends it 2**k places on, so
+    # ceil(log2(world_size)) rounds reach everyone. It needs `math`, one of the chapter's imports,
+    # which the real-process check must give the function as its own module did.
+    me = (rank - src) % world_size  # position counted from the source
+    for k in range(math.ceil(math.log2(world_size))):
+        step = 2 ** k
+        if me < step and me + step < world_size:
+            dist.send(tensor, dst=(me + step + src) % world_size)
+        elif step <= me < 2 * step:
+            dist.recv(tensor, src=(me - step + src) % world_size)
+
+
+RIGHT_ANSWERS += [("broadcast", "a binomial tree using math.log2", broadcast_binomial_tree)]
