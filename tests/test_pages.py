@@ -43,6 +43,16 @@ def test_training_demos_train_and_plot(page, button):
     assert any("accuracy" in str(p.proto.text) for p in app.get("progress"))
 
 
+def test_sweep_selects_on_dev_and_reports_test_once():
+    app = open_page("pages/part3_optimization/2_sweeps.py")
+    app.slider(key="sweep_count").set_value(5).run()
+    app.button(key="run_sweep").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value
+    assert "dev_accuracy" in table.columns and not any("test" in c for c in table.columns)
+    assert any("test accuracy, measured once" in s.value for s in app.success)
+
+
 def test_feature_extraction_demo_trains_a_head():
     app = open_page("pages/part2_cnns/4_resnets.py")
     app.button(key="train_head").click().run()

@@ -454,3 +454,44 @@ def broadcast_binomial_tree(tensor, rank, world_size, src=0):
 
 
 RIGHT_ANSWERS += [("broadcast", "a binomial tree using math.log2", broadcast_binomial_tree)]
+
+
+def select_on_test(rows, config, base_args, test_fn):
+    # Evaluates every run on the test split and keeps the best: the test set chose the winner.
+    name = config["metric"]["name"]
+    scored = [(test_fn(ref.update_args(base_args, {k: row[k] for k in config["parameters"]})),
+               row) for row in rows]
+    score, best = max(scored, key=lambda pair: pair[0])
+    return best, score
+
+
+def select_always_max(rows, config, base_args, test_fn):
+    best = max(rows, key=lambda row: row[config["metric"]["name"]])
+    return best, test_fn(ref.update_args(base_args, {k: best[k] for k in config["parameters"]}))
+
+
+def select_from_default_args(rows, config, base_args, test_fn):
+    best, _ = ref.select_and_test(rows, config, base_args, lambda args: 0.0)
+    return best, test_fn(ref.update_args(ref.SweepArgs(),
+                                         {k: best[k] for k in config["parameters"]}))
+
+
+def select_returns_dev_score(rows, config, base_args, test_fn):
+    best, _ = ref.select_and_test(rows, config, base_args, test_fn)
+    return best, best[config["metric"]["name"]]
+
+
+def config_selects_on_test():
+    config = ref.make_sweep_config()
+    config["metric"] = {"name": "test_accuracy", "goal": "maximize"}
+    return config
+
+
+WRONG_ANSWERS += [
+    ("select_and_test", "every run evaluated on test, the best test score kept", select_on_test),
+    ("select_and_test", "goal 'minimize' ignored", select_always_max),
+    ("select_and_test", "winner's values on a fresh SweepArgs(), not base_args",
+     select_from_default_args),
+    ("select_and_test", "the dev score returned as the test score", select_returns_dev_score),
+    ("make_sweep_config", "selects on test accuracy", config_selects_on_test),
+]

@@ -131,6 +131,20 @@ EXERCISES = (
                "changed; `dataclasses.fields(args)` lists the field names.",),
     ),
     _ex(
+        "select_and_test", "Choose on dev, report on test", section="sweeps", difficulty=1,
+        importance=4, minutes=(5, 10),
+        task=("Write `select_and_test(rows, config, base_args, test_fn)`: pick the run with the "
+              "best dev metric (the one the config names, highest for goal `maximize`, lowest "
+              "for `minimize`), rebuild its settings with `update_args`, and evaluate them on "
+              "the test split by calling `test_fn` **once**. Return `(winning row, test score)`."),
+        hints=(
+            "`max(rows, key=lambda row: row[name])` finds the best row; the sampled values are "
+            "the row's entries whose names are in `config['parameters']`.",
+            "Do not evaluate other runs on the test split, not even to compare: only the dev "
+            "metric may choose.",
+        ),
+    ),
+    _ex(
         "broadcast", "Broadcast from point-to-point messages", section="distributed",
         difficulty=2, importance=3, minutes=(10, 20), bonus=True,
         task=("Write `broadcast(tensor, rank, world_size, src=0)` with point-to-point messages "
