@@ -331,6 +331,37 @@ def train_digits_classifier(args: SweepArgs, evaluate_on: str = "dev") -> float:
         return (model(x_eval).argmax(-1) == y_eval).float().mean().item()
 
 
+# %%
+def lr_range_test(optimizer: str = "sgd", lr_min: float = 1e-5, lr_max: float = 10.0,
+                  batch_size: int = 8, seed: int = 0, smoothing: float = 0.9,
+                  stop_factor: float = 4.0) -> tuple[list[float], list[float]]:
+    """Given: a learning-rate range test on the digits' train split. One pass over it, with the
+    learning rate multiplied by the same factor every step so that it climbs from lr_min to
+    lr_max; returns each step's learning rate and the loss, smoothed by an exponential moving
+    average (bias-corrected, as Adam's moments). Stops early once the smoothed loss exceeds
+    stop_factor times its lowest value: training has blown up."""
+    x, y = digits_splits()["train"]
+    t.manual_seed(seed)
+    model = t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+    batches = t.randperm(len(y)).split(batch_size)
+    factor = (lr_max / lr_min) ** (1 / (len(batches) - 1))
+    optimizer = {"sgd": SGD, "adam": Adam}[optimizer](model.parameters(), lr=lr_min)
+    lrs, losses, average, lowest = [], [], 0.0, math.inf
+    for i, batch in enumerate(batches):
+        optimizer.lr = lr_min * factor ** i
+        loss = t.nn.functional.cross_entropy(model(x[batch]), y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        average = smoothing * average + (1 - smoothing) * loss.item()
+        lrs.append(optimizer.lr)
+        losses.append(average / (1 - smoothing ** (i + 1)))
+        lowest = min(lowest, losses[-1])
+        if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * lowest:
+            break
+    return lrs, losses
+
+
 # %% [markdown]
 # ## Hyperparameter search
 

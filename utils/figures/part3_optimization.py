@@ -155,3 +155,101 @@ def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
     scatter.update_layout(height=380, yaxis_range=[0, 1],
                           margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return parallel, scatter
+
+
+# ---------------------------------------------------------------------------------------------
+# Why minibatches; a first learning rate
+
+
+def _digits_mlp(seed: int) -> t.nn.Module:
+    t.manual_seed(seed)
+    return t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+
+
+def minibatch_gradient_noise(batch_sizes: tuple[int, ...], draws: int = 200,
+                             seed: int = 0) -> dict[str, list[float]]:
+    """How far a minibatch gradient lands from the full-batch gradient, relative to the full
+    gradient's length, for the digits MLP at its initial weights: measured over `draws` random
+    batches of each size (without replacement), and predicted from the per-example gradients'
+    spread, sqrt(trace(cov) / B * (N - B) / (N - 1))."""
+    from torch.func import functional_call, grad, vmap
+
+    x, y = sol.digits_splits()["train"]
+    n = len(y)
+    model = _digits_mlp(seed)
+    params = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loss_one(p: dict, xi: t.Tensor, yi: t.Tensor) -> t.Tensor:
+        return t.nn.functional.cross_entropy(functional_call(model, p, (xi[None],)), yi[None])
+
+    per_example = vmap(grad(loss_one), in_dims=(None, 0, 0))(params, x, y)
+    grads = t.cat([g.reshape(n, -1) for g in per_example.values()], dim=1)
+    full = grads.mean(0)
+    deviations = grads - full
+    gram = deviations @ deviations.T  # |mean of a batch's deviations|^2 from sums of its entries
+    spread = gram.diagonal().mean().item()  # trace of the per-example covariance
+    generator = t.Generator().manual_seed(seed)
+    measured, predicted = [], []
+    for b in batch_sizes:
+        chosen = t.stack([t.randperm(n, generator=generator)[:b] for _ in range(draws)])
+        masks = t.zeros(draws, n).scatter_(1, chosen, 1.0)
+        errors = ((masks @ gram) * masks).sum(1) / b ** 2  # |g_batch - g|^2 for each draw
+        measured.append(errors.mean().sqrt().item() / full.norm().item())
+        predicted.append(math.sqrt(spread / b * (n - b) / (n - 1)) / full.norm().item())
+    return {"batch size": list(batch_sizes), "measured": measured, "predicted": predicted,
+            "examples": n}
+
+
+@st.cache_data(show_spinner="Measuring minibatch gradients…")
+def minibatch_noise_figure() -> tuple[go.Figure, dict[str, list[float]]]:
+    sizes = tuple(2 ** k for k in range(11))  # 1 .. 1024 of the 1077 training digits
+    noise = minibatch_gradient_noise(sizes)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=noise["batch size"], y=noise["predicted"], mode="lines",
+                             name="predicted from the per-example spread",
+                             line={"color": COLOURS[1]}))
+    fig.add_trace(go.Scatter(x=noise["batch size"], y=noise["measured"], mode="markers",
+                             name="measured (200 random batches each)",
+                             marker={"color": COLOURS[0], "size": 9}))
+    fig.add_trace(go.Scatter(x=noise["batch size"],
+                             y=[noise["predicted"][0] / math.sqrt(b) for b in noise["batch size"]],
+                             mode="lines", name="1/√B", line={"color": "grey", "dash": "dot"}))
+    fig.update_layout(height=380, margin={"l": 60, "r": 10, "t": 30, "b": 10},
+                      xaxis={"type": "log", "title": "batch size B"},
+                      yaxis={"type": "log", "title": "noise / full gradient", "automargin": True},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig, noise
+
+
+def suggested_lr(lrs: list[float], losses: list[float]) -> float:
+    """A tenth of the learning rate where the smoothed loss was lowest."""
+    return lrs[min(range(len(losses)), key=losses.__getitem__)] / 10
+
+
+@st.cache_data(show_spinner="Running the range test…")
+def lr_range_figure(optimizer: str) -> tuple[go.Figure, dict[str, float]]:
+    """The range test's loss against learning rate, and what training from scratch for 3 epochs
+    (batch size 8, as in the test) reaches on the dev split at the suggested learning rate and
+    at the one where the loss was lowest: {"suggested", "lowest", "accuracy at suggested",
+    "accuracy at lowest"}."""
+    lrs, losses = sol.lr_range_test(optimizer)
+    lowest = min(range(len(losses)), key=losses.__getitem__)
+    suggestion = suggested_lr(lrs, losses)
+    result = {"suggested": suggestion, "lowest": lrs[lowest]}
+    for which in ("suggested", "lowest"):
+        result[f"accuracy at {which}"] = sol.train_digits_classifier(sol.SweepArgs(
+            optimizer=optimizer, epochs=3, batch_size=8, learning_rate=result[which]))
+    fig = go.Figure(go.Scatter(x=lrs, y=losses, mode="lines", name="smoothed loss",
+                               line={"color": COLOURS[1], "width": 2}))
+    span = [min(losses), max(losses)]
+    fig.add_trace(go.Scatter(x=[lrs[lowest]] * 2, y=span, mode="lines",
+                             name=f"lowest loss: lr {lrs[lowest]:.2g}",
+                             line={"color": COLOURS[0], "dash": "dash"}))
+    fig.add_trace(go.Scatter(x=[suggestion] * 2, y=span, mode="lines",
+                             name=f"a tenth of it: lr {suggestion:.2g}",
+                             line={"color": COLOURS[2], "dash": "dash"}))
+    fig.update_layout(height=400, margin={"l": 60, "r": 10, "t": 30, "b": 10},
+                      xaxis={"type": "log", "title": "learning rate (rising every step)"},
+                      yaxis={"title": "training loss (smoothed)", "automargin": True},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig, result
