@@ -284,6 +284,11 @@ def digits_splits() -> dict[str, tuple[Tensor, Tensor]]:
     return {name: (x[idx], y[idx]) for name, idx in parts.items()}
 
 
+def digits_mlp() -> t.nn.Module:
+    """Given: the classifier every run trains, 64 pixels -> 64 ReLU units -> 10 digit logits."""
+    return t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+
+
 def train_digits_classifier(args: SweepArgs, evaluate_on: str = "dev") -> float:
     """Given: train a small MLP (64 -> 64 -> 10) on the digits' train split with the chosen
     optimizer, and return its accuracy on the dev split (or, with evaluate_on="test", on the
@@ -292,7 +297,7 @@ def train_digits_classifier(args: SweepArgs, evaluate_on: str = "dev") -> float:
     splits = digits_splits()
     x, y = splits["train"]
     t.manual_seed(args.seed)
-    model = t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+    model = digits_mlp()
     optimizer_class = {"sgd": SGD, "adam": Adam, "adamw": AdamW}[args.optimizer]
     optimizer = optimizer_class(model.parameters(), lr=args.learning_rate,
                                 weight_decay=args.weight_decay)
@@ -317,7 +322,7 @@ def lr_range_test(optimizer: str = "sgd", lr_min: float = 1e-5, lr_max: float = 
     stop_factor times its lowest value: training has blown up."""
     x, y = digits_splits()["train"]
     t.manual_seed(seed)
-    model = t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+    model = digits_mlp()
     batches = t.randperm(len(y)).split(batch_size)
     factor = (lr_max / lr_min) ** (1 / (len(batches) - 1))
     optimizer = {"sgd": SGD, "adam": Adam}[optimizer](model.parameters(), lr=lr_min)

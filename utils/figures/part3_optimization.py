@@ -161,11 +161,6 @@ def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
 # Why minibatches; a first learning rate
 
 
-def _digits_mlp(seed: int) -> t.nn.Module:
-    t.manual_seed(seed)
-    return t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
-
-
 def minibatch_gradient_noise(batch_sizes: tuple[int, ...], draws: int = 200,
                              seed: int = 0) -> dict[str, list[float]]:
     """How far a minibatch gradient lands from the full-batch gradient, relative to the full
@@ -176,7 +171,8 @@ def minibatch_gradient_noise(batch_sizes: tuple[int, ...], draws: int = 200,
 
     x, y = sol.digits_splits()["train"]
     n = len(y)
-    model = _digits_mlp(seed)
+    t.manual_seed(seed)
+    model = sol.digits_mlp()
     params = {k: v.detach() for k, v in model.named_parameters()}
 
     def loss_one(p: dict, xi: t.Tensor, yi: t.Tensor) -> t.Tensor:
