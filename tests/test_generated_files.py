@@ -86,4 +86,4 @@ def test_core_exercises_come_before_bonus_ones_in_each_section():
     for ch in AVAILABLE:
         for key, _ in ch.sections:
             bonus = [ex.bonus for ex in ch.exercises if ex.section == key]
-            assert bonus == sorted(bonus), f"{ch.stem}, section {key}: a core exercise after a bonus"
+            assert bonus == sorted(bonus), f"{ch.stem}, {key}: a core exercise after a bonus"

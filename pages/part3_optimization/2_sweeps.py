@@ -42,8 +42,8 @@ from what it would be on endless new digits by about one percentage point, by ch
 ($\sqrt{p(1-p)/n} \approx 0.011$ at $p = 0.95$), and the largest of many such numbers favours the
 runs that were lucky on these particular digits. So a third split, **test** (360 digits), takes
 no part in any choice: the winner is evaluated on it once, at the end. Since nothing was chosen
-by it, its accuracy is an unbiased estimate of the winner's accuracy on new digits. Look at it, change something because
-of it, and it has become a second dev set.
+by it, its accuracy is an unbiased estimate of the winner's accuracy on new digits. Look at it,
+change something because of it, and it has become a second dev set.
 """
 )
 exercise(f"{STEM}.select_and_test")

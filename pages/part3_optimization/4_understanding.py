@@ -50,6 +50,29 @@ question(
     "walls explode; one small enough to be stable across them crawls along the floor.",
 )
 question(
+    "Doubling the batch size: what happens to the cost of a step and to its gradient noise?",
+    "The compute per step doubles: twice the examples. The noise falls only by a factor "
+    "$\\sqrt{2}$: its variance is $\\operatorname{tr}\\Sigma / B$ (times $(N-B)/(N-1)$, which "
+    "matters only when the batch is a sizeable part of the data). Once the noise is small next "
+    "to the gradient, bigger batches buy little.",
+)
+question(
+    "In a learning-rate range test, why not train at the learning rate where the loss was lowest?",
+    "There the loss has stopped falling because the steps have begun to overshoot: it is the "
+    "edge of divergence, reached after many steps at smaller rates that had already made "
+    "progress. Trained from scratch at that rate, the digits MLP ends far worse than at a tenth "
+    "of it (the sweeps page shows both). About an order of magnitude below the minimum, where "
+    "the loss was still falling steadily, is a safe start.",
+)
+question(
+    "Why choose hyperparameters on a dev split and report the test split once, for the winner "
+    "only?",
+    "A score that is used to choose stops being a fair estimate: the best of many noisy dev "
+    "scores favours runs that were lucky on those particular examples, so the winner's dev score "
+    "is optimistic. The test split, used for no choice, measures the winner without that bias. "
+    "Choosing by it, or changing anything after seeing it, turns it into a second dev set.",
+)
+question(
     "Why is random search usually better than grid search for the same number of runs?",
     "Often only a few hyperparameters matter. A 5 x 5 grid tries only 5 distinct values of each; "
     "25 random runs try 25 distinct values of each, so the important knobs are explored far "
