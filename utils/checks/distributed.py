@@ -269,16 +269,18 @@ def _globals_spec(functions: list[Callable]) -> dict[str, dict]:
     plain constants. Other globals (the functions themselves travel as source) are left out."""
     spec: dict[str, dict] = {}
     for f in functions:
+        if not inspect.isfunction(f):
+            continue
         for name in _names_used(f.__code__):
             if name not in f.__globals__:
                 continue
             value = f.__globals__[name]
+            home = getattr(value, "__module__", None)
             if inspect.ismodule(value):
                 spec[name] = {"module": value.__name__}
-            elif inspect.isfunction(value) and value.__module__ == functions[-1].__module__:
-                continue  # the learner's helper: sent as source
-            elif getattr(value, "__module__", "__main__") != "__main__" and \
-                    hasattr(value, "__qualname__"):
+            elif home in (functions[-1].__module__, "__main__"):
+                continue  # defined by the learner: helpers travel as source; never re-imported
+            elif home and hasattr(value, "__qualname__"):
                 spec[name] = {"from": value.__module__, "attr": value.__qualname__}
             elif isinstance(value, (bool, int, float, str, tuple, type(None))):
                 spec[name] = {"literal": repr(value)}
