@@ -115,8 +115,8 @@ class SGD:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
 # %% [markdown]
@@ -151,8 +151,9 @@ class RMSprop:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return (f"RMSprop(lr={self.lr}, alpha={self.alpha}, eps={self.eps}, "
+                f"weight_decay={self.weight_decay}, momentum={self.momentum})")
 
 
 # %% [markdown]
@@ -188,8 +189,9 @@ class Adam:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return (f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
+                f"weight_decay={self.weight_decay})")
 
 
 # %% [markdown]
@@ -220,8 +222,27 @@ class AdamW(Adam):
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
+    def __repr__(self) -> str:  # given
+        return (f"AdamW(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
+                f"weight_decay={self.decoupled_weight_decay})")
+
+
+# %% [markdown]
+# ### Exercise: `opt_fn` — Any optimizer across a landscape
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
+#
+# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd` for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
+#
+# Check it with `tests.test_opt_fn(opt_fn)`.
+
+
+# %%
+def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
+           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
+    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
+    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
+    raise NotImplementedError()
 
 
 # %% [markdown]
@@ -260,24 +281,6 @@ class SGDWithParamGroups:
         raise NotImplementedError()
 
 
-# %% [markdown]
-# ### Exercise: `opt_fn` — Any optimizer across a landscape
-#
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
-#
-# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd` for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
-#
-# Check it with `tests.test_opt_fn(opt_fn)`.
-
-
-# %%
-def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
-           optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
-    """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
-    optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
-    raise NotImplementedError()
-
-
 # %%
 @dataclass
 class SweepArgs:
@@ -292,30 +295,79 @@ class SweepArgs:
 
 
 # %%
-def train_digits_classifier(args: SweepArgs) -> float:
-    """Given: train a small MLP (64 -> 64 -> 10) on scikit-learn's 8x8 digits with the chosen
-    optimizer, and return its test accuracy. A run takes a fraction of a second."""
+def digits_splits() -> dict[str, tuple[Tensor, Tensor]]:
+    """Given: scikit-learn's 1797 8x8 digits (pixels scaled to [0, 1]) in three fixed, disjoint
+    splits of (x, y): "train" (1077 digits) to fit the weights, "dev" (360) to choose
+    hyperparameters, "test" (360) to report the chosen model once."""
     from sklearn.datasets import load_digits
 
     digits = load_digits()
     x = t.tensor(digits.data, dtype=t.float32) / 16.0
     y = t.tensor(digits.target)
     order = t.randperm(len(y), generator=t.Generator().manual_seed(0))
-    train_idx, test_idx = order[360:], order[:360]
+    parts = {"test": order[:360], "dev": order[360:720], "train": order[720:]}
+    return {name: (x[idx], y[idx]) for name, idx in parts.items()}
+
+
+# %%
+def digits_mlp() -> t.nn.Module:
+    """Given: the classifier every run trains, 64 pixels -> 64 ReLU units -> 10 digit logits."""
+    return t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+
+
+# %%
+def train_digits_classifier(args: SweepArgs, evaluate_on: str = "dev") -> float:
+    """Given: train a small MLP (64 -> 64 -> 10) on the digits' train split with the chosen
+    optimizer, and return its accuracy on the dev split (or, with evaluate_on="test", on the
+    test split). Training is seeded by args.seed, so the same args give the same model. A run
+    takes a fraction of a second."""
+    splits = digits_splits()
+    x, y = splits["train"]
     t.manual_seed(args.seed)
-    model = t.nn.Sequential(t.nn.Linear(64, 64), t.nn.ReLU(), t.nn.Linear(64, 10))
+    model = digits_mlp()
     optimizer_class = {"sgd": SGD, "adam": Adam, "adamw": AdamW}[args.optimizer]
     optimizer = optimizer_class(model.parameters(), lr=args.learning_rate,
                                 weight_decay=args.weight_decay)
     for _ in range(args.epochs):
-        shuffled = train_idx[t.randperm(len(train_idx))]
-        for batch in shuffled.split(args.batch_size):
+        for batch in t.randperm(len(y)).split(args.batch_size):
             loss = t.nn.functional.cross_entropy(model(x[batch]), y[batch])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    x_eval, y_eval = splits[evaluate_on]
     with t.inference_mode():
-        return (model(x[test_idx]).argmax(-1) == y[test_idx]).float().mean().item()
+        return (model(x_eval).argmax(-1) == y_eval).float().mean().item()
+
+
+# %%
+def lr_range_test(optimizer: str = "sgd", lr_min: float = 1e-5, lr_max: float = 10.0,
+                  batch_size: int = 8, seed: int = 0, smoothing: float = 0.9,
+                  stop_factor: float = 4.0) -> tuple[list[float], list[float]]:
+    """Given: a learning-rate range test on the digits' train split. One pass over it, with the
+    learning rate multiplied by the same factor every step so that it climbs from lr_min to
+    lr_max; returns each step's learning rate and the loss, smoothed by an exponential moving
+    average (bias-corrected, as Adam's moments). Stops early once the smoothed loss exceeds
+    stop_factor times its lowest value: training has blown up."""
+    x, y = digits_splits()["train"]
+    t.manual_seed(seed)
+    model = digits_mlp()
+    batches = t.randperm(len(y)).split(batch_size)
+    factor = (lr_max / lr_min) ** (1 / (len(batches) - 1))
+    optimizer = {"sgd": SGD, "adam": Adam}[optimizer](model.parameters(), lr=lr_min)
+    lrs, losses, average, lowest = [], [], 0.0, math.inf
+    for i, batch in enumerate(batches):
+        optimizer.lr = lr_min * factor ** i
+        loss = t.nn.functional.cross_entropy(model(x[batch]), y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        average = smoothing * average + (1 - smoothing) * loss.item()
+        lrs.append(optimizer.lr)
+        losses.append(average / (1 - smoothing ** (i + 1)))
+        lowest = min(lowest, losses[-1])
+        if not math.isfinite(losses[-1]) or losses[-1] > stop_factor * lowest:
+            break
+    return lrs, losses
 
 
 # %% [markdown]
@@ -337,7 +389,7 @@ def train_digits_classifier(args: SweepArgs) -> float:
 # %%
 def make_sweep_config() -> dict:
     """The search space, in Weights & Biases' sweep format (so `wandb.sweep` accepts it too):
-    random search maximising "accuracy", over
+    random search maximising "dev_accuracy" (accuracy on the dev split), over
       - learning_rate: log-uniform between 1e-4 and 1e-1 ("log_uniform_values")
       - batch_size: one of 32, 64, 128, 256
       - epochs: an integer from 1 to 4, both included ("int_uniform")
@@ -391,7 +443,7 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
               train_fn: Callable[[SweepArgs], float] = train_digits_classifier,
               progress: Callable[[int, int], None] | None = None) -> list[dict]:
     """Given: a small local sweep. Sample `count` configurations, train each, and return one
-    row per run: the sampled values and the metric."""
+    row per run: the sampled values and the metric (train_fn's score: on the dev split)."""
     generator = t.Generator().manual_seed(seed)
     rows = []
     for run in range(count):
@@ -401,6 +453,30 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
         if progress is not None:
             progress(run + 1, count)
     return rows
+
+
+# %% [markdown]
+# ### Exercise: `select_and_test` — Choose on dev, report on test
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
+#
+# Write `select_and_test(rows, config, base_args, test_fn)`: pick the run with the best dev metric (the one the config names, highest for goal `maximize`, lowest for `minimize`), rebuild its settings with `update_args`, and evaluate them on the test split by calling `test_fn` **once**. Return `(winning row, test score)`.
+#
+# Check it with `tests.test_select_and_test(select_and_test)`.
+
+
+# %%
+def select_and_test(rows: list[dict], config: dict, base_args: SweepArgs,
+                    test_fn: Callable[[SweepArgs], float]) -> tuple[dict, float]:
+    """Pick the sweep's winner and report it on the test split, once.
+
+    `rows` are run_sweep's: each holds the sampled values (the names in config["parameters"])
+    and the metric named config["metric"]["name"], measured on the dev split. The winner is the
+    row with the best metric (highest for goal "maximize", lowest for "minimize"). Rebuild its
+    settings from base_args with update_args, call test_fn on them exactly once, and return
+    (the winning row, its test score).
+    """
+    raise NotImplementedError()
 
 
 # %% [markdown]

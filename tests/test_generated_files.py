@@ -210,3 +210,8 @@ def test_exercise_file_is_a_pytest_file_with_one_test_per_exercise():
     finally:
         path.unlink()
     assert f"{len(chapter.exercises)} passed" in out.stdout, out.stdout
+def test_core_exercises_come_before_bonus_ones_in_each_section():
+    for ch in AVAILABLE:
+        for key, _ in ch.sections:
+            bonus = [ex.bonus for ex in ch.exercises if ex.section == key]
+            assert bonus == sorted(bonus), f"{ch.stem}, {key}: a core exercise after a bonus"

@@ -44,6 +44,16 @@ def test_training_demos_train_and_plot(page, button):
     assert any("accuracy" in str(p.proto.text) for p in app.get("progress"))
 
 
+def test_sweep_selects_on_dev_and_reports_test_once():
+    app = open_page("pages/part3_optimization/2_sweeps.py")
+    app.slider(key="sweep_count").set_value(5).run()
+    app.button(key="run_sweep").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value
+    assert "dev_accuracy" in table.columns and not any("test" in c for c in table.columns)
+    assert any("test accuracy, measured once" in s.value for s in app.success)
+
+
 def test_feature_extraction_demo_trains_a_head():
     app = open_page("pages/part2_cnns/4_resnets.py")
     app.button(key="train_head").click().run()
@@ -76,3 +86,30 @@ def test_page_text_has_no_mangled_latex(page):
         # `\\times` in an rf-string reaches KaTeX as a line break and the word "times".
         for math in _math_spans(element.value):
             assert not re.search(r"\\\\[a-zA-Z]", math), (page, math[:80])
+
+
+@pytest.mark.parametrize("ch", [c for c in registry.CHAPTERS if c.available],
+                         ids=lambda c: c.stem)
+def test_pages_show_exercises_in_registry_order(ch):
+    import re
+
+    shown = []
+    for page in sorted((ROOT / "pages" / ch.stem).glob("*.py")):
+        shown += re.findall(r'exercise\(f?"(?:\{STEM\}|' + ch.stem + r')\.(\w+)"\)',
+                            page.read_text())
+    assert shown == [ex.name for ex in ch.exercises]
+
+
+def test_race_beta2_is_shown_as_chosen():
+    """beta2 = 0.999 must not read 1.00 on its slider."""
+    app = open_page("pages/part3_optimization/1_optimizers.py")
+    beta2 = app.select_slider(key="race_b2_1")  # optimizer 2 is Adam by default
+    assert beta2.value == 0.999
+    assert "0.999" in beta2.options and "0.9999" in beta2.options
+
+
+def test_race_figure_leaves_room_for_its_y_labels():
+    from utils.figures import part3_optimization as figures
+
+    figure, _ = figures.race_figure("three wells", (("SGD", (("lr", 0.1),)),), 10)
+    assert figure.layout.yaxis.automargin and figure.layout.margin.l >= 40

@@ -49,6 +49,14 @@ class WithAttributes:
     def forward(self, x):
         """Forward doc."""
         return x * self.size
+
+
+class Printable:
+    def forward(self, x):
+        return x
+
+    def __repr__(self):  # given
+        return "Printable()"
 '''
 
 
@@ -80,3 +88,26 @@ def test_decorators_are_kept_once(tricky):
 def test_class_attributes_and_docstrings_are_kept(tricky):
     stub = tricky("WithAttributes")
     assert "size: int = 3" in stub and '"""Forward doc."""' in stub
+
+
+def test_methods_marked_given_keep_their_body(tricky):
+    stub = tricky("Printable")
+    assert 'return "Printable()"' in stub and "return x" not in stub
+    assert stub.count("raise NotImplementedError()") == 1  # forward only
+
+
+@pytest.mark.parametrize("name", ["SGD", "RMSprop", "Adam", "AdamW"])
+def test_an_optimizer_from_its_stub_prints(name):
+    """No task asks for __repr__, so a learner's optimizer prints as soon as its state is set."""
+    import torch
+
+    from solutions import part3_optimization as solution
+    from utils.runner.namespace import namespace_for
+
+    ex = registry.get(f"part3_optimization.{name}")
+    namespace = namespace_for(ex)
+    exec(sources.stub_source(ex), namespace)
+    reference = getattr(solution, name)([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    learners = object.__new__(namespace[name])
+    learners.__dict__.update(vars(reference))
+    assert repr(learners) == repr(reference)

@@ -8,6 +8,7 @@ reveal on the page (read from the file, never pasted).
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,9 @@ from utils import registry
 from utils.site_config import ROOT
 
 STUB_BODY = "raise NotImplementedError()"
+# A method whose `def` line carries this comment is given code (no task asks for it, e.g. a
+# `__repr__`): its stub keeps the body, so the learner's class still prints.
+GIVEN_MARK = re.compile(r"#\s*given\b")
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,25 @@ def _body_lines(lines: list[str], node: ast.FunctionDef) -> list[str]:
     return lines[_start(first) - 1:node.end_lineno]
 
 
+def _marked_given(lines: list[str], node: ast.FunctionDef) -> bool:
+    signature = lines[node.lineno - 1:max(node.body[0].lineno - 1, node.lineno)]
+    return any(GIVEN_MARK.search(line) for line in signature)
+
+
 def _stub_class(lines: list[str], node: ast.ClassDef,
                 given: ast.ClassDef | None = None) -> list[str]:
     """The class with its docstring, given attributes, and every method (nested classes too)
     reduced to its signature and docstring; with `given`, a method that class also defines keeps
-    the given class's body instead."""
+    the given class's body instead. A method marked `# given` on its def line keeps its own."""
     given_methods = {m.name: m for m in (given.body if given else [])
                      if isinstance(m, ast.FunctionDef)}
     out, _ = _header(lines, node)
     body = node.body[1:] if _has_docstring(node) else node.body
     for child in body:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if _marked_given(lines, child):
+                out += [""] + lines[_start(child) - 1:child.end_lineno]
+                continue
             stub = given_methods.get(child.name)
             out += [""] + _stub_function(lines, child,
                                          _body_lines(lines, stub) if stub else None)
@@ -118,9 +130,9 @@ def stub_source(ex: registry.Exercise) -> str:
     """The starting code for an exercise: signature and docstring, with the body to be written.
 
     Functions get `raise NotImplementedError()`. Classes keep their docstring, attributes and each
-    method's signature and docstring, with every method body stubbed. An exercise with
-    `stub_from` takes the body of that (given, e.g. buggy) function instead, or for a class the
-    bodies of that class's methods of the same names.
+    method's signature and docstring, with every method body stubbed but those marked `# given`.
+    An exercise with `stub_from` takes the body of that (given, e.g. buggy) function instead, or
+    for a class the bodies of that class's methods of the same names.
     """
     lines = _lines(ex.chapter)
     node = _find(ex.chapter, ex.name).node

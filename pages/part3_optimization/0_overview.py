@@ -21,5 +21,7 @@ several processes at once, writing the all-reduce that keeps their gradients in 
 - Explain what momentum, the second-moment estimate and bias correction each do, and why AdamW
   decouples weight decay from the gradient.
 - Predict how each optimizer behaves on flat valleys, narrow curved valleys and several minima.
+- Say what a minibatch's size trades off, find a first learning rate with a range test, and
+  choose hyperparameters on a dev split while reporting the test split once.
 """,
 )

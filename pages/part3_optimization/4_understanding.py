@@ -50,6 +50,29 @@ question(
     "walls explode; one small enough to be stable across them crawls along the floor.",
 )
 question(
+    "Doubling the batch size: what happens to the cost of a step and to its gradient noise?",
+    "The compute per step doubles: twice the examples. The noise falls only by a factor "
+    "$\\sqrt{2}$: its variance is $\\operatorname{tr}\\Sigma / B$ (times $(N-B)/(N-1)$, which "
+    "matters only when the batch is a sizeable part of the data). Once the noise is small next "
+    "to the gradient, bigger batches buy little.",
+)
+question(
+    "In a learning-rate range test, why not train at the learning rate where the loss was lowest?",
+    "There the loss has stopped falling because the steps have begun to overshoot: it is the "
+    "edge of divergence, reached after many steps at smaller rates that had already made "
+    "progress. Trained from scratch at that rate, the digits MLP ends far worse than at a tenth "
+    "of it (the sweeps page shows both). About an order of magnitude below the minimum, where "
+    "the loss was still falling steadily, is a safe start.",
+)
+question(
+    "Why choose hyperparameters on a dev split and report the test split once, for the winner "
+    "only?",
+    "A score that is used to choose stops being a fair estimate: the best of many noisy dev "
+    "scores favours runs that were lucky on those particular examples, so the winner's dev score "
+    "is optimistic. The test split, used for no choice, measures the winner without that bias. "
+    "Choosing by it, or changing anything after seeing it, turns it into a second dev set.",
+)
+question(
     "Why is random search usually better than grid search for the same number of runs?",
     "Often only a few hyperparameters matter. A 5 x 5 grid tries only 5 distinct values of each; "
     "25 random runs try 25 distinct values of each, so the important knobs are explored far "
@@ -63,11 +86,18 @@ question(
 question(
     "In data-parallel training, why average the gradients before the optimizer step rather "
     "than averaging the weights after it?",
-    "For plain SGD the two give the same result, but not for optimizers with state: each rank's "
-    "Adam moments would come from its own shard's gradient, so the averaged weights would not "
-    "be the full-batch step, and the optimizer states would differ between ranks. Averaging the "
-    "gradients makes every rank see exactly the full-batch gradient, so every optimizer, state "
-    "included, stays identical on every rank.",
+    "Averaging the gradients gives every rank the full-batch gradient (up to rounding), so every "
+    "rank applies the same update to the same weights and the same optimizer state: together "
+    "they take exactly the big-batch step, whatever the optimizer.\n\n"
+    "Averaging the weights after each rank has stepped on its own shard's gradient gives that "
+    "result only when the step is *linear* in the gradient. Plain SGD is, and so is SGD with "
+    "momentum and weight decay: averaged after every step, the weights match the big-batch run "
+    "(the mean of the ranks' momentum buffers follows the big-batch buffer, though each rank's "
+    "own buffer differs). Having state is not the problem; dividing by $\\sqrt{v}$ is. Adam and "
+    "RMSprop are not linear in the gradient: on its first step Adam moves each weight by about "
+    "$\\eta\\,\\operatorname{sign}(g)$, and the mean of the shards' signs is not the sign of "
+    "their mean gradient. So the averaged weights are not the big-batch step, and each rank's "
+    "moment estimates drift away from the others'.",
 )
 question(
     "What is a deadlock in point-to-point communication, and how does one happen in broadcast?",

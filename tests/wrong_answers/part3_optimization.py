@@ -1,5 +1,7 @@
 """Plausible wrong answers to chapter 3's exercises: each must be rejected by its check."""
 
+import math
+
 import torch as t
 import torch.distributed as dist
 
@@ -435,4 +437,61 @@ WRONG_ANSWERS += [
     ("SGDWithParamGroups", "an explicit 0 replaced by the default", GroupsZeroMeansDefault),
     ("sample_parameters", "int_uniform by rounding (ends half as likely)", sample_rounds_ints),
     ("make_sweep_config", "batch sizes as strings", config_string_batch_sizes),
+]
+
+
+def broadcast_binomial_tree(tensor, rank, world_size, src=0):
+    # A tree: in round k, each rank that already holds the data sends it 2**k places on, so
+    # ceil(log2(world_size)) rounds reach everyone. It needs `math`, one of the chapter's imports,
+    # which the real-process check must give the function as its own module did.
+    me = (rank - src) % world_size  # position counted from the source
+    for k in range(math.ceil(math.log2(world_size))):
+        step = 2 ** k
+        if me < step and me + step < world_size:
+            dist.send(tensor, dst=(me + step + src) % world_size)
+        elif step <= me < 2 * step:
+            dist.recv(tensor, src=(me - step + src) % world_size)
+
+
+RIGHT_ANSWERS += [("broadcast", "a binomial tree using math.log2", broadcast_binomial_tree)]
+
+
+def select_on_test(rows, config, base_args, test_fn):
+    # Evaluates every run on the test split and keeps the best: the test set chose the winner.
+    name = config["metric"]["name"]
+    scored = [(test_fn(ref.update_args(base_args, {k: row[k] for k in config["parameters"]})),
+               row) for row in rows]
+    score, best = max(scored, key=lambda pair: pair[0])
+    return best, score
+
+
+def select_always_max(rows, config, base_args, test_fn):
+    best = max(rows, key=lambda row: row[config["metric"]["name"]])
+    return best, test_fn(ref.update_args(base_args, {k: best[k] for k in config["parameters"]}))
+
+
+def select_from_default_args(rows, config, base_args, test_fn):
+    best, _ = ref.select_and_test(rows, config, base_args, lambda args: 0.0)
+    return best, test_fn(ref.update_args(ref.SweepArgs(),
+                                         {k: best[k] for k in config["parameters"]}))
+
+
+def select_returns_dev_score(rows, config, base_args, test_fn):
+    best, _ = ref.select_and_test(rows, config, base_args, test_fn)
+    return best, best[config["metric"]["name"]]
+
+
+def config_selects_on_test():
+    config = ref.make_sweep_config()
+    config["metric"] = {"name": "test_accuracy", "goal": "maximize"}
+    return config
+
+
+WRONG_ANSWERS += [
+    ("select_and_test", "every run evaluated on test, the best test score kept", select_on_test),
+    ("select_and_test", "goal 'minimize' ignored", select_always_max),
+    ("select_and_test", "winner's values on a fresh SweepArgs(), not base_args",
+     select_from_default_args),
+    ("select_and_test", "the dev score returned as the test score", select_returns_dev_score),
+    ("make_sweep_config", "selects on test accuracy", config_selects_on_test),
 ]

@@ -199,7 +199,7 @@ def _free_port() -> int:
 
 
 _WORKER = """
-import json, sys
+import ast, importlib, json, sys
 import torch
 import torch.distributed as dist
 
@@ -209,6 +209,19 @@ dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{payload['port']}"
                         rank=payload["rank"], world_size=payload["world_size"])
 try:
     namespace = {"t": torch, "torch": torch, "dist": dist, "Tensor": torch.Tensor}
+    for name, spec in payload["globals"].items():  # what the functions' own module gave them
+        try:
+            if "module" in spec:
+                namespace[name] = importlib.import_module(spec["module"])
+            elif "literal" in spec:
+                namespace[name] = ast.literal_eval(spec["literal"])
+            else:
+                value = importlib.import_module(spec["from"])
+                for part in spec["attr"].split("."):
+                    value = getattr(value, part)
+                namespace[name] = value
+        except Exception:  # not importable here: the function meets a NameError, as it would
+            pass
     for source in payload["sources"]:
         exec("from __future__ import annotations\\n" + source, namespace)
     case = {}
@@ -223,8 +236,8 @@ finally:
 """
 
 
-def _sources(fn: Callable) -> list[str]:
-    """The source of fn and of the plain functions it calls from its module, helpers first."""
+def _functions(fn: Callable) -> list[Callable]:
+    """fn and the plain functions it calls from its module, helpers first."""
     ordered: list[Callable] = []
 
     def visit(f: Callable) -> None:
@@ -238,7 +251,40 @@ def _sources(fn: Callable) -> list[str]:
         ordered.append(f)
 
     visit(fn)
-    return [textwrap.dedent(inspect.getsource(f)) for f in ordered]
+    return ordered
+
+
+def _names_used(code) -> set[str]:
+    """Global names a code object (and the functions and comprehensions inside it) refers to."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            names |= _names_used(const)
+    return names
+
+
+def _globals_spec(functions: list[Callable]) -> dict[str, dict]:
+    """How a fresh process rebuilds the globals these functions use: the modules they imported
+    (`math`, `t`, `dist`), objects imported from a module (`from torch import Tensor`), and
+    plain constants. Other globals (the functions themselves travel as source) are left out."""
+    spec: dict[str, dict] = {}
+    for f in functions:
+        if not inspect.isfunction(f):
+            continue
+        for name in _names_used(f.__code__):
+            if name not in f.__globals__:
+                continue
+            value = f.__globals__[name]
+            home = getattr(value, "__module__", None)
+            if inspect.ismodule(value):
+                spec[name] = {"module": value.__name__}
+            elif home in (functions[-1].__module__, "__main__"):
+                continue  # defined by the learner: helpers travel as source; never re-imported
+            elif home and hasattr(value, "__qualname__"):
+                spec[name] = {"from": value.__module__, "attr": value.__qualname__}
+            elif isinstance(value, (bool, int, float, str, tuple, type(None))):
+                spec[name] = {"literal": repr(value)}
+    return spec
 
 
 def run_in_processes(fn: Callable, world_size: int, case_source: str,
@@ -246,10 +292,13 @@ def run_in_processes(fn: Callable, world_size: int, case_source: str,
     """Run the learner's fn on `world_size` real processes with a gloo group on 127.0.0.1.
 
     `case_source` defines make_tensor(rank) and kwargs. The function (and the helpers it calls)
-    travel as source code, so functions defined in a notebook work too. Every process is killed
+    travel as source code, so functions defined in a notebook work too, with the globals they
+    use from their module (its imports and constants). Every process is killed
     at the end, whatever happens. Returns each rank's tensor afterwards."""
-    payload = {"port": _free_port(), "world_size": world_size, "sources": _sources(fn),
-               "name": fn.__name__, "case": case_source}
+    functions = _functions(fn)
+    payload = {"port": _free_port(), "world_size": world_size,
+               "sources": [textwrap.dedent(inspect.getsource(f)) for f in functions],
+               "globals": _globals_spec(functions), "name": fn.__name__, "case": case_source}
     processes = [subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   start_new_session=True) for _ in range(world_size)]

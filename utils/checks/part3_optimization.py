@@ -219,6 +219,10 @@ def test_make_sweep_config(make_sweep_config: Callable) -> None:
     if config["method"] != "random":
         raise AssertionError(f"make_sweep_config(): method should be 'random', got "
                              f"{config['method']!r}.")
+    if isinstance(config["metric"], dict) and "test" in str(config["metric"].get("name")):
+        raise AssertionError(f"make_sweep_config(): the metric is {config['metric']}. A sweep "
+                             "selects on the dev split's accuracy ('dev_accuracy'); the test "
+                             "split is looked at once, for the winner, after the sweep.")
     if config["metric"] != expected["metric"]:
         raise AssertionError(f"make_sweep_config(): metric should be {expected['metric']}, got "
                              f"{config['metric']}.")
@@ -313,6 +317,62 @@ def test_update_args(update_args: Callable) -> None:
                   "update_args with a misspelt name ('learnig_rate')", must_mention="learnig_rate",
                   otherwise="Name the unknown field instead of silently ignoring it.")
     passed("test_update_args")
+
+
+def _sweep_rows(metric: str) -> list[dict]:
+    """Made-up sweep results: the sampled values and a dev metric for 6 runs."""
+    rates = [0.03, 0.001, 0.2, 0.01, 0.0003, 0.05]
+    dev = [0.91, 0.82, 0.40, 0.95, 0.70, 0.93]
+    return [{"run": i, "learning_rate": lr, "batch_size": 32 * (1 + i % 3), metric: score}
+            for i, (lr, score) in enumerate(zip(rates, dev))]
+
+
+def _recording_test_fn(scores: dict[float, float]):
+    """A test_fn that remembers every SweepArgs it is called with; its score depends on the
+    learning rate (so evaluating every run on test would pick a different winner)."""
+    calls: list = []
+
+    def test_fn(args):
+        calls.append(args)
+        return scores.get(args.learning_rate, 0.5)
+    return test_fn, calls
+
+
+def test_select_and_test(select_and_test: Callable) -> None:
+    base = ref.SweepArgs(optimizer="adamw", epochs=2, weight_decay=0.1, seed=5)
+    test_scores = {0.03: 0.97, 0.01: 0.93, 0.05: 0.90}  # best on test: not the dev winner
+    for metric, goal, winner in (("dev_accuracy", "maximize", 3), ("dev_loss", "minimize", 2)):
+        config = {"method": "random", "metric": {"name": metric, "goal": goal},
+                  "parameters": {"learning_rate": {"distribution": "log_uniform_values",
+                                                   "min": 1e-4, "max": 1.0},
+                                 "batch_size": {"values": [32, 64, 96]}}}
+        rows = _sweep_rows(metric)
+        test_fn, calls = _recording_test_fn(test_scores)
+        what = f"select_and_test with goal {goal!r}"
+        result = call(select_and_test, rows, config, base, test_fn, context=f"with goal {goal!r}")
+        if len(calls) != 1:
+            raise AssertionError(
+                f"{what}: test_fn was called {len(calls)} times; call it exactly once, for the "
+                "winner. The winner is chosen on the dev metric the rows already hold: a test "
+                "score that helps choose is no longer an unbiased estimate.")
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise AssertionError(f"{what} should return (the winning row, its test score); got "
+                                 f"{result!r}.")
+        best, score = result
+        expected = rows[winner]
+        if best != expected:
+            raise AssertionError(f"{what}: the winner by `{metric}` ({goal}) is run "
+                                 f"{expected['run']} ({metric}={expected[metric]}); got {best!r}.")
+        sent = calls[0]
+        want = ref.update_args(base, {"learning_rate": expected["learning_rate"],
+                                      "batch_size": expected["batch_size"]})
+        if sent != want:
+            raise AssertionError(f"{what}: test_fn should get the winner's settings on top of "
+                                 f"base_args (update_args), {want}; it got {sent}.")
+        if score != test_scores.get(expected["learning_rate"], 0.5):
+            raise AssertionError(f"{what}: the second value should be what test_fn returned for "
+                                 f"the winner; got {score!r}.")
+    passed("test_select_and_test")
 
 
 # ---------------------------------------------------------------------------------------------

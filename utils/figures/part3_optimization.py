@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -37,6 +38,13 @@ LANDSCAPES = {
 }
 OPTIMIZERS = {"SGD": sol.SGD, "RMSprop": sol.RMSprop, "Adam": sol.Adam, "AdamW": sol.AdamW}
 COLOURS = ("#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9")
+METRIC = sol.make_sweep_config()["metric"]["name"]  # the dev split's accuracy
+BETA2_CHOICES = (0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999)  # 1 - beta2 on a rough log scale
+
+
+def format_number(value: float) -> str:
+    """A slider's value as typed: 0.999, 1e-05, never rounded to 1.00."""
+    return f"{value:g}"
 
 
 def _fmt(value: object) -> str:
@@ -97,9 +105,9 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
     fig.add_trace(go.Scatter(x=[landscape.start[0]], y=[landscape.start[1]], mode="markers",
                              name="start", marker={"size": 12, "color": "black",
                                                    "symbol": "x"}))
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      xaxis={"range": list(landscape.x_range), "title": "x"},
-                      yaxis={"range": list(landscape.y_range), "title": "y"},
+    fig.update_layout(height=520, margin={"l": 60, "r": 10, "t": 30, "b": 10},
+                      xaxis={"range": list(landscape.x_range), "title": "x", "automargin": True},
+                      yaxis={"range": list(landscape.y_range), "title": "y", "automargin": True},
                       legend={"orientation": "h", "y": -0.15})
     return fig, summary
 
@@ -110,9 +118,17 @@ def sweep_with_progress(count: int, seed: int, bar) -> list[dict[str, object]]:
         bar.progress(done / total, text=f"Sweep: run {done} of {total}")
 
     rows = _sweep(count, seed, progress)
-    best = max(rows, key=lambda r: r["accuracy"])
-    bar.progress(1.0, text=f"Sweep done: best accuracy {best['accuracy']:.1%}")
+    best = max(rows, key=lambda r: r[METRIC])
+    bar.progress(1.0, text=f"Sweep done: best dev accuracy {best[METRIC]:.1%}")
     return rows
+
+
+@st.cache_data(show_spinner=False)
+def sweep_winner(rows: list[dict[str, object]]) -> tuple[dict[str, object], float]:
+    """The sweep's winner on the dev split, and its accuracy on the test split (measured once,
+    with the reference select_and_test)."""
+    test_fn = partial(sol.train_digits_classifier, evaluate_on="test")
+    return sol.select_and_test(rows, sol.make_sweep_config(), sol.SweepArgs(), test_fn)
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,7 +138,7 @@ def _sweep(count: int, seed: int, _progress=None) -> list[dict[str, object]]:
 
 
 def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
-    """A parallel-coordinates plot of every run, and accuracy against learning rate."""
+    """A parallel-coordinates plot of every run, and dev accuracy against learning rate."""
     import plotly.express as px
 
     table = {key: [row[key] for row in rows] for key in rows[0]}
@@ -130,12 +146,106 @@ def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
     table["optimizer (0 sgd, 1 adam)"] = [int(v == "adam") for v in table["optimizer"]]
     parallel = px.parallel_coordinates(
         table, dimensions=["log10 learning_rate", "batch_size", "epochs",
-                           "optimizer (0 sgd, 1 adam)", "accuracy"],
-        color="accuracy", color_continuous_scale="Viridis", range_color=[0, 1])
+                           "optimizer (0 sgd, 1 adam)", METRIC],
+        color=METRIC, color_continuous_scale="Viridis", range_color=[0, 1])
     parallel.update_layout(height=420, margin={"l": 60, "r": 40, "t": 40, "b": 20})
-    scatter = px.scatter(table, x="learning_rate", y="accuracy", color="optimizer",
+    scatter = px.scatter(table, x="learning_rate", y=METRIC, color="optimizer",
                          size=[4 + 3 * e for e in table["epochs"]], log_x=True,
                          hover_data=["batch_size", "epochs"])
     scatter.update_layout(height=380, yaxis_range=[0, 1],
                           margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return parallel, scatter
+
+
+# ---------------------------------------------------------------------------------------------
+# Why minibatches; a first learning rate
+
+
+def minibatch_gradient_noise(batch_sizes: tuple[int, ...], draws: int = 200,
+                             seed: int = 0) -> dict[str, list[float]]:
+    """How far a minibatch gradient lands from the full-batch gradient, relative to the full
+    gradient's length, for the digits MLP at its initial weights: measured over `draws` random
+    batches of each size (without replacement), and predicted from the per-example gradients'
+    spread, sqrt(trace(cov) / B * (N - B) / (N - 1))."""
+    from torch.func import functional_call, grad, vmap
+
+    x, y = sol.digits_splits()["train"]
+    n = len(y)
+    t.manual_seed(seed)
+    model = sol.digits_mlp()
+    params = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loss_one(p: dict, xi: t.Tensor, yi: t.Tensor) -> t.Tensor:
+        return t.nn.functional.cross_entropy(functional_call(model, p, (xi[None],)), yi[None])
+
+    per_example = vmap(grad(loss_one), in_dims=(None, 0, 0))(params, x, y)
+    grads = t.cat([g.reshape(n, -1) for g in per_example.values()], dim=1)
+    full = grads.mean(0)
+    deviations = grads - full
+    gram = deviations @ deviations.T  # |mean of a batch's deviations|^2 from sums of its entries
+    spread = gram.diagonal().mean().item()  # trace of the per-example covariance
+    generator = t.Generator().manual_seed(seed)
+    measured, predicted = [], []
+    for b in batch_sizes:
+        chosen = t.stack([t.randperm(n, generator=generator)[:b] for _ in range(draws)])
+        masks = t.zeros(draws, n).scatter_(1, chosen, 1.0)
+        errors = ((masks @ gram) * masks).sum(1) / b ** 2  # |g_batch - g|^2 for each draw
+        measured.append(errors.mean().sqrt().item() / full.norm().item())
+        predicted.append(math.sqrt(spread / b * (n - b) / (n - 1)) / full.norm().item())
+    return {"batch size": list(batch_sizes), "measured": measured, "predicted": predicted,
+            "examples": n}
+
+
+@st.cache_data(show_spinner="Measuring minibatch gradients…")
+def minibatch_noise_figure() -> tuple[go.Figure, dict[str, list[float]]]:
+    sizes = tuple(2 ** k for k in range(11))  # 1 .. 1024 of the 1077 training digits
+    noise = minibatch_gradient_noise(sizes)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=noise["batch size"], y=noise["predicted"], mode="lines",
+                             name="predicted from the per-example spread",
+                             line={"color": COLOURS[1]}))
+    fig.add_trace(go.Scatter(x=noise["batch size"], y=noise["measured"], mode="markers",
+                             name="measured (200 random batches each)",
+                             marker={"color": COLOURS[0], "size": 9}))
+    fig.add_trace(go.Scatter(x=noise["batch size"],
+                             y=[noise["predicted"][0] / math.sqrt(b) for b in noise["batch size"]],
+                             mode="lines", name="1/√B", line={"color": "grey", "dash": "dot"}))
+    fig.update_layout(height=380, margin={"l": 60, "r": 10, "t": 30, "b": 10},
+                      xaxis={"type": "log", "title": "batch size B"},
+                      yaxis={"type": "log", "title": "noise / full gradient", "automargin": True},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig, noise
+
+
+def suggested_lr(lrs: list[float], losses: list[float]) -> float:
+    """A tenth of the learning rate where the smoothed loss was lowest."""
+    return lrs[min(range(len(losses)), key=losses.__getitem__)] / 10
+
+
+@st.cache_data(show_spinner="Running the range test…")
+def lr_range_figure(optimizer: str) -> tuple[go.Figure, dict[str, float]]:
+    """The range test's loss against learning rate, and what training from scratch for 3 epochs
+    (batch size 8, as in the test) reaches on the dev split at the suggested learning rate and
+    at the one where the loss was lowest: {"suggested", "lowest", "accuracy at suggested",
+    "accuracy at lowest"}."""
+    lrs, losses = sol.lr_range_test(optimizer)
+    lowest = min(range(len(losses)), key=losses.__getitem__)
+    suggestion = suggested_lr(lrs, losses)
+    result = {"suggested": suggestion, "lowest": lrs[lowest]}
+    for which in ("suggested", "lowest"):
+        result[f"accuracy at {which}"] = sol.train_digits_classifier(sol.SweepArgs(
+            optimizer=optimizer, epochs=3, batch_size=8, learning_rate=result[which]))
+    fig = go.Figure(go.Scatter(x=lrs, y=losses, mode="lines", name="smoothed loss",
+                               line={"color": COLOURS[1], "width": 2}))
+    span = [min(losses), max(losses)]
+    fig.add_trace(go.Scatter(x=[lrs[lowest]] * 2, y=span, mode="lines",
+                             name=f"lowest loss: lr {lrs[lowest]:.2g}",
+                             line={"color": COLOURS[0], "dash": "dash"}))
+    fig.add_trace(go.Scatter(x=[suggestion] * 2, y=span, mode="lines",
+                             name=f"a tenth of it: lr {suggestion:.2g}",
+                             line={"color": COLOURS[2], "dash": "dash"}))
+    fig.update_layout(height=400, margin={"l": 60, "r": 10, "t": 30, "b": 10},
+                      xaxis={"type": "log", "title": "learning rate (rising every step)"},
+                      yaxis={"title": "training loss (smoothed)", "automargin": True},
+                      legend={"orientation": "h", "y": -0.25})
+    return fig, result

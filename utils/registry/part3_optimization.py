@@ -75,6 +75,15 @@ EXERCISES = (
         ),
     ),
     _ex(
+        "opt_fn", "Any optimizer across a landscape", section="optimizers", difficulty=2,
+        importance=3, minutes=(10, 15),
+        task=("Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: "
+              "`opt_fn_with_sgd` for any optimizer class, built as "
+              "`optimizer_class([xy], **optimizer_hyperparams)`."),
+        hints=("The same loop as `opt_fn_with_sgd`; only the construction of the optimizer "
+               "changes.",),
+    ),
+    _ex(
         "SGDWithParamGroups", "Bonus: parameter groups", section="optimizers", difficulty=4,
         importance=1, minutes=(30, 40), bonus=True,
         task=("Write `SGDWithParamGroups`: SGD where parameters can be split into groups with "
@@ -86,15 +95,6 @@ EXERCISES = (
             "Keep one momentum buffer per parameter (a dict keyed by `id(p)` works), and track "
             "the ids you have seen to catch a parameter in two groups.",
         ),
-    ),
-    _ex(
-        "opt_fn", "Any optimizer across a landscape", section="optimizers", difficulty=2,
-        importance=3, minutes=(10, 15),
-        task=("Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: "
-              "`opt_fn_with_sgd` for any optimizer class, built as "
-              "`optimizer_class([xy], **optimizer_hyperparams)`."),
-        hints=("The same loop as `opt_fn_with_sgd`; only the construction of the optimizer "
-               "changes.",),
     ),
     _ex(
         "make_sweep_config", "A sweep's search space", section="sweeps", difficulty=1,
@@ -129,6 +129,20 @@ EXERCISES = (
               "sampled name that is not one of its fields."),
         hints=("`dataclasses.replace(args, **changes)` copies a dataclass with some fields "
                "changed; `dataclasses.fields(args)` lists the field names.",),
+    ),
+    _ex(
+        "select_and_test", "Choose on dev, report on test", section="sweeps", difficulty=1,
+        importance=4, minutes=(5, 10),
+        task=("Write `select_and_test(rows, config, base_args, test_fn)`: pick the run with the "
+              "best dev metric (the one the config names, highest for goal `maximize`, lowest "
+              "for `minimize`), rebuild its settings with `update_args`, and evaluate them on "
+              "the test split by calling `test_fn` **once**. Return `(winning row, test score)`."),
+        hints=(
+            "`max(rows, key=lambda row: row[name])` finds the best row; the sampled values are "
+            "the row's entries whose names are in `config['parameters']`.",
+            "Do not evaluate other runs on the test split, not even to compare: only the dev "
+            "metric may choose.",
+        ),
     ),
     _ex(
         "broadcast", "Broadcast from point-to-point messages", section="distributed",
