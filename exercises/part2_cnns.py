@@ -89,9 +89,6 @@ class Linear(nn.Module):
     def forward(self, x: Float[Tensor, "... in_features"]) -> Float[Tensor, "... out_features"]:
         raise NotImplementedError()
 
-    def extra_repr(self) -> str:
-        raise NotImplementedError()
-
 
 # %% [markdown]
 # ### Exercise: `Flatten` — Flatten
@@ -112,9 +109,6 @@ class Flatten(nn.Module):
         raise NotImplementedError()
 
     def forward(self, input: Tensor) -> Tensor:
-        raise NotImplementedError()
-
-    def extra_repr(self) -> str:
         raise NotImplementedError()
 
 
@@ -235,9 +229,6 @@ class Conv2d(nn.Module):
             Float[Tensor, "batch out_channels oh ow"]:
         raise NotImplementedError()
 
-    def extra_repr(self) -> str:
-        raise NotImplementedError()
-
 
 # %% [markdown]
 # ### Exercise: `MaxPool2d` — MaxPool2d
@@ -259,9 +250,6 @@ class MaxPool2d(nn.Module):
 
     def forward(self, x: Float[Tensor, "batch channels h w"]) -> \
             Float[Tensor, "batch channels oh ow"]:
-        raise NotImplementedError()
-
-    def extra_repr(self) -> str:
         raise NotImplementedError()
 
 
@@ -329,9 +317,6 @@ class BatchNorm2d(nn.Module):
         raise NotImplementedError()
 
     def forward(self, x: Float[Tensor, "batch channels h w"]) -> Float[Tensor, "batch channels h w"]:
-        raise NotImplementedError()
-
-    def extra_repr(self) -> str:
         raise NotImplementedError()
 
 

@@ -113,9 +113,6 @@ class SGD:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
-
 
 # %% [markdown]
 # ### Exercise: `RMSprop` — RMSprop
@@ -147,9 +144,6 @@ class RMSprop:
 
     @t.inference_mode()
     def step(self) -> None:
-        raise NotImplementedError()
-
-    def __repr__(self) -> str:
         raise NotImplementedError()
 
 
@@ -186,9 +180,6 @@ class Adam:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:
-        raise NotImplementedError()
-
 
 # %% [markdown]
 # ### Exercise: `AdamW` — AdamW
@@ -216,9 +207,6 @@ class AdamW(Adam):
 
     @t.inference_mode()
     def step(self) -> None:
-        raise NotImplementedError()
-
-    def __repr__(self) -> str:
         raise NotImplementedError()
 
 

@@ -17,6 +17,11 @@ from utils.site_config import ROOT
 
 STUB_BODY = "raise NotImplementedError()"
 
+# How an object prints is no exercise's task. A stubbed `extra_repr` would make `print(model)`
+# raise in a learner's otherwise finished model, and a given one would depend on attribute names
+# the task never asked for; left out, nn.Module's (or object's) own printing applies.
+LEFT_OUT_OF_STUBS = frozenset({"extra_repr", "__repr__"})
+
 
 @dataclass(frozen=True)
 class TopLevel:
@@ -96,14 +101,16 @@ def _body_lines(lines: list[str], node: ast.FunctionDef) -> list[str]:
 def _stub_class(lines: list[str], node: ast.ClassDef,
                 given: ast.ClassDef | None = None) -> list[str]:
     """The class with its docstring, given attributes, and every method (nested classes too)
-    reduced to its signature and docstring; with `given`, a method that class also defines keeps
-    the given class's body instead."""
+    reduced to its signature and docstring, except the printing methods (LEFT_OUT_OF_STUBS); with
+    `given`, a method that class also defines keeps the given class's body instead."""
     given_methods = {m.name: m for m in (given.body if given else [])
                      if isinstance(m, ast.FunctionDef)}
     out, _ = _header(lines, node)
     body = node.body[1:] if _has_docstring(node) else node.body
     for child in body:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if child.name in LEFT_OUT_OF_STUBS and child.name not in given_methods:
+                continue
             stub = given_methods.get(child.name)
             out += [""] + _stub_function(lines, child,
                                          _body_lines(lines, stub) if stub else None)
