@@ -1,5 +1,6 @@
 """Every page runs under Streamlit's AppTest without an exception, within a time budget."""
 
+import re
 import time
 
 import pytest
@@ -65,3 +66,31 @@ def test_page_text_has_no_mangled_latex(page):
     app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]
+
+
+def inline_math_across_lines(text: str) -> list[str]:
+    """Inline $...$ formulas that contain a line break: Streamlit shows those as raw LaTeX
+    (display $$...$$ blocks may span lines)."""
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    return [span for span in re.findall(r"(?<!\\)\$(.*?)(?<!\\)\$", text, flags=re.S)
+            if "\n" in span]
+
+
+def test_inline_math_helper_finds_a_broken_formula():
+    assert inline_math_across_lines("size: $1 \\to\n64$, then") == ["1 \\to\n64"]
+    assert not inline_math_across_lines("$a$ and\n$b$, `$x` and $$\na\n$$")
+
+
+def test_registry_text_keeps_inline_math_on_one_line():
+    for ex in registry.EXERCISES.values():
+        for text in (ex.task, *ex.hints):
+            assert not inline_math_across_lines(text), (ex.id, text[:80])
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("pages/part2_cnns/")])
+def test_inline_math_stays_on_one_line(page):
+    app = open_page(page, timeout=120)
+    for element in [*app.markdown, *app.caption, *app.info]:
+        assert not inline_math_across_lines(element.value), element.value[:120]

@@ -50,8 +50,13 @@ st.header("A convolutional network")
 st.markdown(
     r"""
 Stack two blocks of convolution, ReLU and pooling, then two linear layers. The first block turns
-the 1 input channel into 32 and the second doubles that to 64, while each pool halves the image: $1 \times 28 \times 28 \to 32 \times 14 \times 14 \to
-64 \times 7 \times 7$, flattened to 3136 numbers for the classifier.
+the 1 input channel into 32 and the second doubles that to 64, while each pool halves the image:
+
+$$
+1 \times 28 \times 28 \;\to\; 32 \times 14 \times 14 \;\to\; 64 \times 7 \times 7 ,
+$$
+
+flattened to 3136 numbers for the classifier.
 """
 )
 exercise(f"{STEM}.ConvNet")
