@@ -24,6 +24,14 @@ question(
     "every graph alive, and memory grows with each step. `.item()` is just a Python float.",
 )
 question(
+    "Why does `train` measure the validation images after each epoch and not the test images?",
+    "Because the accuracy you watch during training is the one you make choices with: when to "
+    "stop, which learning rate, which model. Each choice fits that number a little, so after "
+    "many of them it overstates how the model does on new images. Spending the validation set "
+    "on those choices keeps the test set untouched, so that its single measurement at the end "
+    "is still an honest estimate.",
+)
+question(
     "Your validation accuracy is the mean of each batch's accuracy. When is that wrong?",
     "When the batches have different sizes (usually the last one is smaller): a batch of 8 "
     "images then counts as much as a batch of 512. Count correct predictions over all batches "

@@ -203,8 +203,14 @@ def test_train(train: Callable) -> None:
     losses, accuracies, model = result
     expected_steps = args.epochs * batches_per_epoch
     if len(losses) != expected_steps:
+        with_val = args.epochs * math.ceil((len(data.train_images) + len(data.val_images))
+                                           / args.batch_size)
+        extra = (" That is the count for the training and validation images together: train on "
+                 "data.train_images only, the validation images are held out."
+                 if len(losses) == with_val else "")
         raise _train_failure(f"expected one loss per training batch: {args.epochs} epochs x "
-                             f"{batches_per_epoch} batches = {expected_steps}; got {len(losses)}.")
+                             f"{batches_per_epoch} batches of data.train_images = "
+                             f"{expected_steps}; got {len(losses)}.{extra}")
     if not all(isinstance(loss, float) for loss in losses):
         kinds = sorted({type(loss).__name__ for loss in losses})
         raise _train_failure(f"the losses should be Python floats (use loss.item()); got {kinds}."
@@ -218,18 +224,22 @@ def test_train(train: Callable) -> None:
     if not isinstance(model, nn.Module) or type(model).__name__ != "SimpleMLP":
         raise _train_failure("the returned model should be the SimpleMLP you trained (built "
                              f"from args.model_class), got {type(model).__name__}.")
-    loader = t.utils.data.DataLoader(t.utils.data.TensorDataset(data.test_images,
-                                                                data.test_labels), batch_size=512)
-    actual = ref.evaluate(model, loader)
+    actual = ref.evaluate(model, _loader(data.val_images, data.val_labels))
     if abs(actual - accuracies[-1]) > 1e-6:
+        if abs(ref.evaluate(model, _loader(data.test_images, data.test_labels))
+               - accuracies[-1]) <= 1e-6:
+            raise _train_failure(
+                f"your last accuracy, {accuracies[-1]:.4f}, is the model's accuracy on the test "
+                "images. Measure on the validation images (data.val_images, data.val_labels) "
+                "after each epoch, and keep the test set for one measurement after training.")
         raise _train_failure(
             f"your last accuracy is {accuracies[-1]:.4f} but the returned model gets "
-            f"{actual:.4f} on the {len(data.test_images)} test images. Measure the accuracy on "
-            "the test set, over all its images (not an average of per-batch accuracies, which "
-            "weighs a small last batch too much).")
+            f"{actual:.4f} on the {len(data.val_images)} validation images (data.val_images). "
+            "Measure it on those, over all of them (not an average of per-batch accuracies, "
+            "which weighs a small last batch too much).")
     if accuracies[-1] < 0.85:
-        raise _train_failure(f"after 2 epochs the test accuracy is {accuracies[-1]:.3f}; a "
-                             "working loop reaches about 0.9. Check zero_grad, the loss and the "
+        raise _train_failure(f"after 2 epochs the validation accuracy is {accuracies[-1]:.3f}; "
+                             "a working loop reaches about 0.9. Check zero_grad, the loss and the "
                              "optimizer's learning rate.")
     first, last = sum(losses[:10]) / 10, sum(losses[-10:]) / 10
     if last >= first:
@@ -242,6 +252,10 @@ def test_train(train: Callable) -> None:
                              "DataLoader, so that runs can be reproduced.")
     _check_modes_and_learning_rate(train, args)
     passed("test_train")
+
+
+def _loader(images: Tensor, labels: Tensor) -> t.utils.data.DataLoader:
+    return t.utils.data.DataLoader(t.utils.data.TensorDataset(images, labels), batch_size=512)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import torch as t
 from plotly.subplots import make_subplots
 
 from solutions import part2_cnns as sol
-from utils.data import ImageSet
 
 # The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
 # benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
@@ -30,7 +29,7 @@ ProgressFn = Callable[[int, int], None]
 
 
 @st.cache_resource
-def demo_data() -> ImageSet:
+def demo_data() -> sol.TrainingData:
     return sol.get_training_data(MLP_DEMO)
 
 
@@ -51,18 +50,26 @@ def train_with_progress(model_name: str, bar) -> tuple:
         bar.progress(step / total, text=f"Training the {model_name}: batch {step} of {total}")
 
     result = trained_model(model_name, progress)
-    bar.progress(1.0, text=f"{model_name} trained: test accuracy {result[1][-1]:.1%}")
+    bar.progress(1.0, text=f"{model_name} trained: validation accuracy {result[1][-1]:.1%}")
     return result
 
 
+def final_test_accuracy(model: t.nn.Module) -> float:
+    """The one measurement on the demo's test images, made after training is over."""
+    data = demo_data()
+    loader = t.utils.data.DataLoader(t.utils.data.TensorDataset(data.test_images,
+                                                                data.test_labels), batch_size=512)
+    return sol.evaluate(model, loader)
+
+
 def training_curves(losses: list[float], accuracies: list[float], title: str) -> go.Figure:
-    """Loss per batch and test accuracy per epoch, on two y axes."""
+    """Loss per batch and validation accuracy per epoch, on two y axes."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Scatter(y=losses, name="training loss (per batch)", mode="lines",
                              line={"color": "#4c6ef5"}), secondary_y=False)
     per_epoch = len(losses) // max(len(accuracies), 1)
     fig.add_trace(go.Scatter(x=[per_epoch * (i + 1) - 1 for i in range(len(accuracies))],
-                             y=accuracies, name="test accuracy (per epoch)",
+                             y=accuracies, name="validation accuracy (per epoch)",
                              mode="lines+markers", line={"color": "#d9480f"}), secondary_y=True)
     fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.2})

@@ -61,11 +61,18 @@ EXERCISES = (
         "train", "A training loop with validation", section="training", difficulty=3,
         importance=5, minutes=(20, 30),
         task=(
-            "Write `train(args)`: seed with `t.manual_seed(args.seed)`, build "
-            "`args.model_class()`, and train it with Adam and cross-entropy on shuffled batches "
-            "of the training images from `get_training_data(args)`. After each epoch, measure "
-            "the accuracy on the test images (no gradients). Return the list of every batch's "
-            "loss (as Python floats), the list of accuracies (fractions in [0, 1]), and the model."
+            "Write `train(args)`. `get_training_data(args)` returns a `TrainingData` holding six "
+            "tensors: `train_images`, `train_labels`, `val_images`, `val_labels`, `test_images` "
+            "and `test_labels` (images of shape `(n, 1, 28, 28)`, labels of shape `(n,)`); the "
+            "validation images are held out from the training images.\n\n"
+            "Seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with "
+            "Adam (`lr=args.learning_rate`) and cross-entropy on shuffled batches of "
+            "`args.batch_size` training images, for `args.epochs` epochs. Call `model.train()` at "
+            "the start of every epoch; at its end, measure the accuracy on the validation images "
+            "with the given `evaluate(model, loader)`, which switches the model to eval mode and "
+            "turns gradients off. Leave the test images alone.\n\n"
+            "Return `(losses, accuracies, model)`: every training batch's loss as a Python "
+            "float, one validation accuracy (a fraction in [0, 1]) per epoch, and the model."
         ),
         hints=(
             "`DataLoader(TensorDataset(images, labels), batch_size=..., shuffle=True)` yields "
@@ -73,9 +80,10 @@ EXERCISES = (
             "The step: `loss = F.cross_entropy(model(images), labels)`, `optimizer.zero_grad()`, "
             "`loss.backward()`, `optimizer.step()`; keep `loss.item()`, not the tensor (which "
             "holds on to the whole graph).",
-            "Accuracy over the whole test set: count correct predictions over all batches and "
-            "divide by the number of test images (averaging per-batch accuracies is wrong when "
-            "the last batch is smaller). The given `evaluate` does this.",
+            "`evaluate(model, DataLoader(TensorDataset(data.val_images, data.val_labels), "
+            "batch_size=512))` counts correct predictions over all batches and divides by the "
+            "number of images (averaging per-batch accuracies would be wrong when the last batch "
+            "is smaller). It leaves the model in eval mode: hence `model.train()` each epoch.",
         ),
     ),
     _ex(
