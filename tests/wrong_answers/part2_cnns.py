@@ -171,6 +171,12 @@ WRONG_ANSWERS = [
     ("MaxPool2d", "stride defaults to 1", type("PoolStride1", (ref.MaxPool2d,), {
         "forward": lambda self, x: F.max_pool2d(x, self.kernel_size, self.stride or 1,
                                                 self.padding)})),
+    ("MaxPool2d", "stride=1 as the default argument", type("PoolStrideDefault1", (ref.MaxPool2d,), {
+        "__init__": lambda self, kernel_size, stride=1, padding=0: ref.MaxPool2d.__init__(
+            self, kernel_size, stride, padding)})),
+    ("MaxPool2d", "padding=1 as the default argument", type("PoolPaddingDefault1", (ref.MaxPool2d,), {
+        "__init__": lambda self, kernel_size, stride=None, padding=1: ref.MaxPool2d.__init__(
+            self, kernel_size, stride, padding)})),
     ("MaxPool2d", "pads with zeros", type("PoolZeroPad", (ref.MaxPool2d,), {
         "forward": lambda self, x: F.max_pool2d(
             F.pad(x, [self.padding] * 4), self.kernel_size, self.stride or self.kernel_size)})),

@@ -291,16 +291,21 @@ def test_Conv2d(Conv2d: Callable) -> None:
 def test_MaxPool2d(MaxPool2d: Callable) -> None:
     gen = t.Generator().manual_seed(5)
     x = t.randn(2, 3, 11, 8, generator=gen) - 3.0  # mostly negative: padding must not win
-    for kernel, stride, padding in [(2, None, 0), (3, 2, 1), (3, 1, 1), (2, 2, 1), (4, 3, 2)]:
-        what = f"MaxPool2d({kernel}, stride={stride}, padding={padding})"
-        pool = make_module(MaxPool2d, kernel, stride=stride, padding=padding)
+    # (kernel_size, the keyword arguments given): the defaults are checked by leaving them out.
+    configs = [(2, {}), (3, {"stride": 2}), (3, {"padding": 1}), (2, {"stride": None, "padding": 0}),
+               (3, {"stride": 2, "padding": 1}), (3, {"stride": 1, "padding": 1}),
+               (2, {"stride": 2, "padding": 1}), (4, {"stride": 3, "padding": 2})]
+    for kernel, kwargs in configs:
+        what = f"MaxPool2d({', '.join([str(kernel)] + [f'{k}={v}' for k, v in kwargs.items()])})"
+        pool = make_module(MaxPool2d, kernel, **kwargs)
         if list(pool.parameters()):
             raise AssertionError(f"{what} should have no parameters.")
+        stride = kwargs.get("stride")
         expected = F.max_pool2d(x, kernel, stride=stride if stride is not None else kernel,
-                                padding=padding)
+                                padding=kwargs.get("padding", 0))
         got = call(pool, x, context=f"on {what}")
-        assert_close(got, expected, f"{what} on a mostly negative input of shape (2, 3, 11, 8)",
-                     atol=0, rtol=0)
+        assert_close(got, expected, f"{what} on a mostly negative input of shape (2, 3, 11, 8)"
+                     " (when not given, stride is kernel_size and padding is 0)", atol=0, rtol=0)
     passed("test_MaxPool2d")
 
 
