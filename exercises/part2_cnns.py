@@ -539,7 +539,7 @@ def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `predict(model, images)`: the top class of each image and its probability (softmax of the logits), with the model in eval mode and no gradients.
+# Write `predict(model, images)`: with the model in eval mode and no gradients, return a tuple `(probabilities, classes)`, in that order: first each image's highest probability (softmax of the logits; floats of shape `(n,)`), then the class that probability belongs to (integer indices of shape `(n,)`).
 #
 # Check it with `tests.test_predict(predict)`.
 
@@ -593,15 +593,24 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 20–30 minutes
 #
-# Return, in order, a `(size, stride)` pair for each target in the table above, such that `t.arange(20).as_strided(size, stride)` produces it.
+# Return a list with one `(size, stride)` pair per view below, in order, such that `t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they mention is `t.arange(20).reshape(4, 5)`, which reads the same memory:
+#
+# 1. the first row of `t.arange(20).reshape(4, 5)`: `[0, 1, 2, 3, 4]`
+# 2. its first column: `[0, 5, 10, 15]`
+# 3. the 4 x 5 matrix transposed: `[[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]`
+# 4. every other element of the first row: `[0, 2, 4]`
+# 5. the first element, three times: `[0, 0, 0]`
+# 6. the diagonal of the top-left 4 x 4 block: `[0, 6, 12, 18]`
+# 7. windows of 3 sliding along the first row: `[[0, 1, 2], [1, 2, 3], [2, 3, 4]]`
+# 8. the first two rows, twice: `[[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]`
 #
 # Check it with `tests.test_as_strided_puzzles(as_strided_puzzles)`.
 
 
 # %%
 def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """(size, stride) for each of the eight views of `t.arange(20)` in the page's table, in order:
-    `t.arange(20).as_strided(size, stride)` must give each target."""
+    """A (size, stride) pair for each view of `t.arange(20)` the task lists, in order:
+    `t.arange(20).as_strided(size, stride)` must give that view."""
     raise NotImplementedError()
 
 

@@ -487,8 +487,8 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 
 
 def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """(size, stride) for each of the eight views of `t.arange(20)` in the page's table, in order:
-    `t.arange(20).as_strided(size, stride)` must give each target."""
+    """A (size, stride) pair for each view of `t.arange(20)` the task lists, in order:
+    `t.arange(20).as_strided(size, stride)` must give that view."""
     return [
         ((5,), (1,)),  # the first row of the 4 x 5 matrix
         ((4,), (5,)),  # its first column

@@ -80,3 +80,14 @@ def test_given_code_is_defined_before_the_exercises_that_use_it():
             later = [name for name in order[order.index(ex.name) + 1:]
                      if name in used and not name.startswith("_")]
             assert not later, f"{ex.id} uses {later}, defined after it in solutions/{ch.stem}.py"
+
+
+def test_a_task_needs_nothing_that_only_the_site_shows():
+    # The exercise file and the notebook carry the task text, not the page around it.
+    from utils.registry.part2_cnns import PUZZLE_TARGETS
+
+    script = (ROOT / "exercises" / "part2_cnns.py").read_text()
+    for _, target in PUZZLE_TARGETS:
+        assert str(target) in script
+    for ex in registry.EXERCISES.values():
+        assert "table above" not in ex.task and "plot above" not in ex.task, ex.id

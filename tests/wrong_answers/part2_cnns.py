@@ -609,6 +609,8 @@ WRONG_ANSWERS += [
     ("predict", "float classes", predict_float_classes),
     ("predict", "probabilities still require grad", predict_with_grad),
     ("predict", "softmax over the batch", predict_softmax_over_batch),
+    ("predict", "(classes, probabilities): the order reversed",
+     lambda model, images: ref.predict(model, images)[::-1]),
     ("get_resnet_for_feature_extraction", "weights never loaded", resnet_weights_never_loaded),
     ("pad1d", "float32 whatever the input", pad1d_float32),
     ("train", "no seed", lambda a: _loop_variant(a, seed=False)),

@@ -6,6 +6,24 @@ from utils.registry import Chapter, Exercise
 
 _ex = partial(Exercise, "part2_cnns")
 
+# The views of t.arange(20) that the size-and-stride puzzles ask for, as (description, target):
+# the one list behind the task text and the check.
+PUZZLE_TARGETS = [
+    ("the first row of `t.arange(20).reshape(4, 5)`", [0, 1, 2, 3, 4]),
+    ("its first column", [0, 5, 10, 15]),
+    ("the 4 x 5 matrix transposed",
+     [[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]),
+    ("every other element of the first row", [0, 2, 4]),
+    ("the first element, three times", [0, 0, 0]),
+    ("the diagonal of the top-left 4 x 4 block", [0, 6, 12, 18]),
+    ("windows of 3 sliding along the first row", [[0, 1, 2], [1, 2, 3], [2, 3, 4]]),
+    ("the first two rows, twice",
+     [[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]),
+]
+
+_PUZZLE_LIST = "\n".join(f"{i}. {description}: `{target}`"
+                         for i, (description, target) in enumerate(PUZZLE_TARGETS, start=1))
+
 EXERCISES = (
     _ex(
         "ReLU", "ReLU", section="modules", difficulty=1, importance=3, minutes=(5, 10),
@@ -229,8 +247,10 @@ EXERCISES = (
     _ex(
         "predict", "Predicting", section="resnets", difficulty=1, importance=3, minutes=(5, 10),
         task=(
-            "Write `predict(model, images)`: the top class of each image and its probability "
-            "(softmax of the logits), with the model in eval mode and no gradients."
+            "Write `predict(model, images)`: with the model in eval mode and no gradients, "
+            "return a tuple `(probabilities, classes)`, in that order: first each image's "
+            "highest probability (softmax of the logits; floats of shape `(n,)`), then the "
+            "class that probability belongs to (integer indices of shape `(n,)`)."
         ),
         hints=("`probabilities.max(dim=-1)` returns `(values, indices)`.",),
     ),
@@ -249,8 +269,10 @@ EXERCISES = (
         "as_strided_puzzles", "Size and stride puzzles", section="from_scratch", difficulty=3,
         importance=2, minutes=(20, 30), bonus=True,
         task=(
-            "Return, in order, a `(size, stride)` pair for each target in the table above, such "
-            "that `t.arange(20).as_strided(size, stride)` produces it."
+            "Return a list with one `(size, stride)` pair per view below, in order, such that "
+            "`t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they "
+            "mention is `t.arange(20).reshape(4, 5)`, which reads the same memory:\n\n"
+            + _PUZZLE_LIST
         ),
         hints=(
             "Stride i says how many elements of storage to skip to move one step along "
