@@ -4,12 +4,27 @@ STEM = "part2_cnns"
 chapter_header(STEM, "understanding")
 
 question(
-    "Why does PyTorch initialise a linear layer's weights with a scale of "
-    "$1/\\sqrt{\\text{in\\_features}}$?",
-    "Each output sums `in_features` products. With independent weights of variance $\\sigma^2$ "
-    "and inputs of variance 1, the sum has variance $\\text{in} \\cdot \\sigma^2$. Choosing "
-    "$\\sigma \\propto 1/\\sqrt{\\text{in}}$ keeps that variance about the same from layer to "
-    "layer, so signals neither explode nor vanish at the start of training.",
+    "A linear layer's initial weights have a scale proportional to "
+    "$1/\\sqrt{\\text{in\\_features}}$. What does that fix, and what does it not?",
+    "It fixes the dependence on width. An output sums `in_features` products, so with weights of "
+    "variance $\\sigma^2$ its variance is $\\text{in} \\cdot \\sigma^2 \\cdot \\mathbb{E}[x^2]$; "
+    "with $\\sigma = c/\\sqrt{\\text{in}}$ that is $c^2\\, \\mathbb{E}[x^2]$ at any width. It does "
+    "not fix depth: every layer multiplies the mean square by the same factor, so $L$ layers "
+    "multiply it by that factor to the power $L$. PyTorch's default, "
+    "$U(-1/\\sqrt{\\text{in}}, 1/\\sqrt{\\text{in}})$, has $c^2 = 1/3$ (about $1/6$ per layer "
+    "with ReLUs), so the signal fades in a deep plain stack. Kaiming initialisation, "
+    "$\\sigma = \\text{gain}/\\sqrt{\\text{fan\\_in}}$ with gain $\\sqrt{2}$ for ReLU, makes the "
+    "factor 1; batch norm resets the scale at every layer instead.",
+)
+question(
+    "Why was Kaiming (He) initialisation a breakthrough?",
+    "The widely used rule of Glorot and Bengio (\"Xavier\", 2010) was derived for units that "
+    "are roughly linear around 0, such as tanh; it ignores that a ReLU zeroes half of its input, "
+    "so each ReLU layer halved the mean square of the signal. He et al. (2015) derived the "
+    "variance that suits ReLUs, $2/\\text{fan\\_in}$, and showed that with it a 30-layer plain "
+    "ReLU network trained from scratch, where the same network initialised with Xavier's rule "
+    "stalled. The deepest VGG networks (2014), for instance, had been trained by copying some "
+    "of their layers from a trained shallower network.",
 )
 question(
     "What goes wrong if you forget `optimizer.zero_grad()`?",

@@ -28,6 +28,63 @@ CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batc
 ProgressFn = Callable[[int, int], None]
 
 
+# ---------------------------------------------------------------------------------------------
+# Initialisation: how the spread of activations changes with depth
+
+INIT_DEPTH = 50  # layers in the stack the initialisation figure measures
+INIT_WIDTHS = (64, 256, 512)
+NONLINEARITIES = {"ReLU": t.relu, "tanh": t.tanh, "none": lambda x: x}
+_GAIN_NAMES = {"ReLU": "relu", "tanh": "tanh", "none": "linear"}  # nn.init's names
+INIT_SCHEMES = ("PyTorch's default, U(±1/√in)", "std 1/√in", "Kaiming: std gain/√in",
+                "PyTorch's default + batch norm")
+
+
+@st.cache_data(show_spinner=f"Measuring {INIT_DEPTH} layers at initialisation…")
+def activation_std_by_depth(width: int, nonlinearity: str, batch: int = 256,
+                            seed: int = 0) -> dict[str, list[float]]:
+    """For each of INIT_SCHEMES, the standard deviation of every layer's output at
+    initialisation, in a stack of INIT_DEPTH linear layers of `width` units (no biases, so that
+    only the weights' scale shows) with `nonlinearity` between them, on a batch of
+    standard-normal inputs. Layer l's output is what the l-th nonlinearity receives."""
+    act = NONLINEARITIES[nonlinearity]
+    stds = {}
+    for scheme in INIT_SCHEMES:
+        t.manual_seed(seed)
+        x = t.randn(batch, width)
+        stds[scheme] = []
+        with t.no_grad():
+            for _ in range(INIT_DEPTH):
+                layer = t.nn.Linear(width, width, bias=False)  # PyTorch's default init
+                if scheme == "std 1/√in":
+                    t.nn.init.normal_(layer.weight, std=width ** -0.5)
+                elif scheme.startswith("Kaiming"):
+                    t.nn.init.kaiming_normal_(layer.weight, nonlinearity=_GAIN_NAMES[nonlinearity])
+                y = layer(x)
+                if scheme.endswith("batch norm"):
+                    y = t.nn.BatchNorm1d(width).train()(y)
+                stds[scheme].append(y.std().item())
+                x = act(y)
+    return stds
+
+
+def init_depth_figure(width: int, nonlinearity: str) -> go.Figure:
+    """The standard deviation of each layer's output against depth, one line per scheme."""
+    stds = activation_std_by_depth(width, nonlinearity)
+    colours = ("#d9480f", "#868e96", "#2b8a3e", "#4c6ef5")
+    fig = go.Figure()
+    for (scheme, values), colour, dash in zip(stds.items(), colours,
+                                              ("solid", "solid", "solid", "dot")):
+        fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, name=scheme,
+                                 mode="lines", line={"color": colour, "dash": dash, "width": 2.5}))
+    fig.update_yaxes(type="log", title_text="std of the layer's output (log scale)",
+                     exponentformat="power")
+    fig.update_xaxes(title_text="layer")
+    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      legend={"orientation": "h", "y": -0.22},
+                      title=f"{INIT_DEPTH} layers of width {width}, nonlinearity: {nonlinearity}")
+    return fig
+
+
 @st.cache_resource
 def demo_data() -> sol.TrainingData:
     return sol.get_training_data(MLP_DEMO)
