@@ -78,6 +78,13 @@ question(
     "border would return 0, a value that is not in the input.",
 )
 question(
+    "Did batch normalisation fix \"deeper is worse\"?",
+    "No. It (with careful initialisation) fixed signals and gradients that vanish or explode, "
+    "which let networks of tens of layers train at all. The plain networks in which He et al. "
+    "found that deeper was worse already had batch norm after every convolution; residual "
+    "connections are what fixed that.",
+)
+question(
     "Why does batch normalisation help training?",
     "It keeps each channel's input centred and scaled however the earlier layers change, so a "
     "layer does not have to keep re-adapting to a drifting input, and the gradients stay well "
@@ -98,9 +105,12 @@ question(
 )
 question(
     "What problem do residual connections solve, and how?",
-    "Very deep plain networks are hard to optimise (they train worse than shallower ones). With "
-    "$y = x + F(x)$ a block that should do nothing only needs $F = 0$, and the identity path "
-    "carries gradients straight back to early layers.",
+    "Degradation: very deep plain networks train to a higher error than shallower ones, even "
+    "with batch normalisation and Kaiming initialisation, which keep their signals and "
+    "gradients at a healthy scale. With $y = x + F(x)$ a block that should do nothing only needs "
+    "$F = 0$, and the identity path carries the gradient back past $F$. In the original block "
+    "the ReLU after the sum gates that path (the gradient passes only where $x + F(x) > 0$); "
+    "pre-activation blocks put nothing after the sum, so the shortcut is a pure identity.",
 )
 question(
     "When does a residual block need a `downsample` branch?",
