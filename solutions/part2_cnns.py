@@ -129,7 +129,8 @@ def get_training_data(args: SimpleMLPTrainingArgs) -> TrainingData:
     from the training images: a fixed random VAL_FRACTION of them, the same whatever args.seed."""
     images = offline_digits() if args.dataset == "digits" else get_mnist(allow_download=True)
     order = t.randperm(len(images.train_labels), generator=t.Generator().manual_seed(0))
-    val, train = order[:int(len(order) * VAL_FRACTION)], order[int(len(order) * VAL_FRACTION):]
+    n_val = int(len(order) * VAL_FRACTION)
+    val, train = order[:n_val], order[n_val:]
     return TrainingData(images.train_images[train], images.train_labels[train],
                         images.train_images[val], images.train_labels[val],
                         images.test_images, images.test_labels, images.source)
