@@ -94,3 +94,10 @@ def test_inline_math_stays_on_one_line(page):
     app = open_page(page, timeout=120)
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not inline_math_across_lines(element.value), element.value[:120]
+
+
+def test_the_training_page_shows_the_given_evaluate():
+    from utils import sources
+
+    app = open_page("pages/part2_cnns/2_training.py", timeout=120)
+    assert sources.source_of("part2_cnns", "evaluate") in [block.value for block in app.code]
