@@ -34,14 +34,15 @@ def run(name: str, args) -> None:
     started = time.perf_counter()
     losses, accuracies, _ = sol.train(replace(args, dataset="digits"))
     elapsed = time.perf_counter() - started
-    print(f"{name:<34} {args.epochs} epochs  {elapsed:6.2f} s   test accuracy per epoch: "
+    print(f"{name:<34} {args.epochs} epochs  {elapsed:6.2f} s   validation accuracy per epoch: "
           + ", ".join(f"{a:.3f}" for a in accuracies))
 
 
 def main() -> None:
     t.set_num_threads(2)
     data = sol.get_training_data(replace(MLP_DEMO, dataset="digits"))
-    print(f"data: {data.source}; {len(data.train_images)} train / {len(data.test_images)} test")
+    print(f"data: {data.source}; {len(data.train_images)} train / {len(data.val_images)} "
+          f"validation / {len(data.test_images)} test")
     run("SimpleMLP demo", MLP_DEMO)
     run("ConvNet demo (our modules)", CONVNET_DEMO)
     run("baseline: same ConvNet, torch layers", replace(CONVNET_DEMO, model_class=TorchConvNet))

@@ -37,7 +37,7 @@ from jaxtyping import Float, Int
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.data import ImageSet, get_mnist, load_resnet34_weights, offline_digits
+from utils.data import get_mnist, load_resnet34_weights, offline_digits
 
 from utils.checks import part2_cnns as tests
 
@@ -91,9 +91,6 @@ class Linear(nn.Module):
     def forward(self, x: Float[Tensor, "... in_features"]) -> Float[Tensor, "... out_features"]:
         raise NotImplementedError()
 
-    def extra_repr(self) -> str:
-        raise NotImplementedError()
-
 
 # %% [markdown]
 # ### Exercise: `Flatten` — Flatten
@@ -114,9 +111,6 @@ class Flatten(nn.Module):
         raise NotImplementedError()
 
     def forward(self, input: Tensor) -> Tensor:
-        raise NotImplementedError()
-
-    def extra_repr(self) -> str:
         raise NotImplementedError()
 
 
@@ -161,16 +155,46 @@ class SimpleMLPTrainingArgs:
 
 
 # %%
-def get_training_data(args: SimpleMLPTrainingArgs) -> ImageSet:
-    """Given: the images args.dataset names (see utils/data.py)."""
-    if args.dataset == "digits":
-        return offline_digits()
-    return get_mnist(allow_download=True)
+@dataclass
+class TrainingData:
+    """Given: three disjoint sets of images, float32 in [0, 1] of shape (n, 1, 28, 28), with
+    their labels (int64, shape (n,)).
+
+    train: what the model learns from. val (validation): held out from the training images, to
+    measure the model after each epoch and to choose settings with. test: kept aside for one
+    final measurement, once training and every choice are done.
+    """
+
+    train_images: Float[Tensor, "n_train 1 28 28"]
+    train_labels: Int[Tensor, "n_train"]
+    val_images: Float[Tensor, "n_val 1 28 28"]
+    val_labels: Int[Tensor, "n_val"]
+    test_images: Float[Tensor, "n_test 1 28 28"]
+    test_labels: Int[Tensor, "n_test"]
+    source: str  # where the images come from, e.g. "MNIST"
+
+
+# %%
+VAL_FRACTION = 0.1  # of the training images, held out for validation
+
+
+# %%
+def get_training_data(args: SimpleMLPTrainingArgs) -> TrainingData:
+    """Given: the images args.dataset names (see utils/data.py), with a validation set held out
+    from the training images: a fixed random VAL_FRACTION of them, the same whatever args.seed."""
+    images = offline_digits() if args.dataset == "digits" else get_mnist(allow_download=True)
+    order = t.randperm(len(images.train_labels), generator=t.Generator().manual_seed(0))
+    n_val = int(len(order) * VAL_FRACTION)
+    val, train = order[:n_val], order[n_val:]
+    return TrainingData(images.train_images[train], images.train_labels[train],
+                        images.train_images[val], images.train_labels[val],
+                        images.test_images, images.test_labels, images.source)
 
 
 # %%
 def evaluate(model: nn.Module, loader: DataLoader) -> float:
-    """Given: the fraction of examples whose highest logit is the right label."""
+    """Given: switch the model to eval mode and return the fraction of the loader's examples
+    whose highest logit is the right label, computed without gradients."""
     model.eval()
     correct = total = 0
     with t.inference_mode():
@@ -191,19 +215,27 @@ def evaluate(model: nn.Module, loader: DataLoader) -> float:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 20–30 minutes
 #
-# Write `train(args)`: seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with Adam and cross-entropy on shuffled batches of the training images from `get_training_data(args)`. After each epoch, measure the accuracy on the test images (no gradients). Return the list of every batch's loss (as Python floats), the list of accuracies (fractions in [0, 1]), and the model.
+# Write `train(args)`. `get_training_data(args)` returns a `TrainingData` holding six tensors: `train_images`, `train_labels`, `val_images`, `val_labels`, `test_images` and `test_labels` (images of shape `(n, 1, 28, 28)`, labels of shape `(n,)`); the validation images are held out from the training images.
+#
+# Seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with Adam (`lr=args.learning_rate`) and cross-entropy on shuffled batches of `args.batch_size` training images, for `args.epochs` epochs. Call `model.train()` at the start of every epoch; at its end, measure the accuracy on the validation images with the given `evaluate(model, loader)`, which switches the model to eval mode and turns gradients off. Leave the test images alone.
+#
+# Return `(losses, accuracies, model)`: every training batch's loss as a Python float, one validation accuracy (a fraction in [0, 1]) per epoch, and the model.
 #
 # Check it with `tests.test_train(train)`.
 
 
 # %%
 def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Module]:
-    """Train a fresh args.model_class() (a SimpleMLP by default) with Adam (lr = args.learning_rate) and cross-entropy on the training
-    images of `get_training_data(args)`, in shuffled batches of args.batch_size, for args.epochs.
+    """Train a fresh args.model_class() (a SimpleMLP by default) with Adam
+    (lr = args.learning_rate) and cross-entropy, on data.train_images and data.train_labels of
+    data = get_training_data(args), in shuffled batches of args.batch_size, for args.epochs.
+    Seed with t.manual_seed(args.seed) first.
 
-    After each epoch, run a validation loop: the fraction of test images whose highest logit is
-    the right class, computed without gradients. Seed with t.manual_seed(args.seed) first.
-    Returns (the loss of every training batch, the test accuracy after each epoch, the model).
+    Each epoch: put the model in train mode (model.train()), train on every batch, then measure
+    the validation accuracy on data.val_images and data.val_labels with the given `evaluate`
+    (which puts the model in eval mode). Leave the test images alone.
+    Returns (the loss of every training batch, the validation accuracy after each epoch, the
+    model).
     """
     raise NotImplementedError()
 
@@ -241,9 +273,6 @@ class Conv2d(nn.Module):
             Float[Tensor, "batch out_channels oh ow"]:
         raise NotImplementedError()
 
-    def extra_repr(self) -> str:
-        raise NotImplementedError()
-
 
 # %% [markdown]
 # ### Exercise: `MaxPool2d` — MaxPool2d
@@ -265,9 +294,6 @@ class MaxPool2d(nn.Module):
 
     def forward(self, x: Float[Tensor, "batch channels h w"]) -> \
             Float[Tensor, "batch channels oh ow"]:
-        raise NotImplementedError()
-
-    def extra_repr(self) -> str:
         raise NotImplementedError()
 
 
@@ -337,9 +363,6 @@ class BatchNorm2d(nn.Module):
         raise NotImplementedError()
 
     def forward(self, x: Float[Tensor, "batch channels h w"]) -> Float[Tensor, "batch channels h w"]:
-        raise NotImplementedError()
-
-    def extra_repr(self) -> str:
         raise NotImplementedError()
 
 
@@ -525,7 +548,7 @@ def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `predict(model, images)`: the top class of each image and its probability (softmax of the logits), with the model in eval mode and no gradients.
+# Write `predict(model, images)`: with the model in eval mode and no gradients, return a tuple `(probabilities, classes)`, in that order: first each image's highest probability (softmax of the logits; floats of shape `(n,)`), then the class that probability belongs to (integer indices of shape `(n,)`).
 #
 # Check it with `tests.test_predict(predict)`.
 
@@ -581,15 +604,24 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 20–30 minutes
 #
-# Return, in order, a `(size, stride)` pair for each target in the table above, such that `t.arange(20).as_strided(size, stride)` produces it.
+# Return a list with one `(size, stride)` pair per view below, in order, such that `t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they mention is `t.arange(20).reshape(4, 5)`, which reads the same memory:
+#
+# 1. the first row of `t.arange(20).reshape(4, 5)`: `[0, 1, 2, 3, 4]`
+# 2. its first column: `[0, 5, 10, 15]`
+# 3. the 4 x 5 matrix transposed: `[[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]`
+# 4. every other element of the first row: `[0, 2, 4]`
+# 5. the first element, three times: `[0, 0, 0]`
+# 6. the diagonal of the top-left 4 x 4 block: `[0, 6, 12, 18]`
+# 7. windows of 3 sliding along the first row: `[[0, 1, 2], [1, 2, 3], [2, 3, 4]]`
+# 8. the first two rows, twice: `[[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]`
 #
 # Check it with `tests.test_as_strided_puzzles(as_strided_puzzles)`.
 
 
 # %%
 def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """(size, stride) for each of the eight views of `t.arange(20)` in the page's table, in order:
-    `t.arange(20).as_strided(size, stride)` must give each target."""
+    """A (size, stride) pair for each view of `t.arange(20)` the task lists, in order:
+    `t.arange(20).as_strided(size, stride)` must give that view."""
     raise NotImplementedError()
 
 

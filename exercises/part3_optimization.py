@@ -115,9 +115,6 @@ class SGD:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:  # given
-        return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
-
 
 # %% [markdown]
 # ### Exercise: `RMSprop` — RMSprop
@@ -150,10 +147,6 @@ class RMSprop:
     @t.inference_mode()
     def step(self) -> None:
         raise NotImplementedError()
-
-    def __repr__(self) -> str:  # given
-        return (f"RMSprop(lr={self.lr}, alpha={self.alpha}, eps={self.eps}, "
-                f"weight_decay={self.weight_decay}, momentum={self.momentum})")
 
 
 # %% [markdown]
@@ -189,10 +182,6 @@ class Adam:
     def step(self) -> None:
         raise NotImplementedError()
 
-    def __repr__(self) -> str:  # given
-        return (f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
-                f"weight_decay={self.weight_decay})")
-
 
 # %% [markdown]
 # ### Exercise: `AdamW` — AdamW
@@ -221,10 +210,6 @@ class AdamW(Adam):
     @t.inference_mode()
     def step(self) -> None:
         raise NotImplementedError()
-
-    def __repr__(self) -> str:  # given
-        return (f"AdamW(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
-                f"weight_decay={self.decoupled_weight_decay})")
 
 
 # %% [markdown]

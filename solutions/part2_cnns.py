@@ -16,7 +16,7 @@ from jaxtyping import Float, Int
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.data import ImageSet, get_mnist, load_resnet34_weights, offline_digits
+from utils.data import get_mnist, load_resnet34_weights, offline_digits
 
 
 class ReLU(nn.Module):
@@ -102,15 +102,43 @@ class SimpleMLPTrainingArgs:
     progress: Callable[[int, int], None] | None = None
 
 
-def get_training_data(args: SimpleMLPTrainingArgs) -> ImageSet:
-    """Given: the images args.dataset names (see utils/data.py)."""
-    if args.dataset == "digits":
-        return offline_digits()
-    return get_mnist(allow_download=True)
+@dataclass
+class TrainingData:
+    """Given: three disjoint sets of images, float32 in [0, 1] of shape (n, 1, 28, 28), with
+    their labels (int64, shape (n,)).
+
+    train: what the model learns from. val (validation): held out from the training images, to
+    measure the model after each epoch and to choose settings with. test: kept aside for one
+    final measurement, once training and every choice are done.
+    """
+
+    train_images: Float[Tensor, "n_train 1 28 28"]
+    train_labels: Int[Tensor, "n_train"]
+    val_images: Float[Tensor, "n_val 1 28 28"]
+    val_labels: Int[Tensor, "n_val"]
+    test_images: Float[Tensor, "n_test 1 28 28"]
+    test_labels: Int[Tensor, "n_test"]
+    source: str  # where the images come from, e.g. "MNIST"
+
+
+VAL_FRACTION = 0.1  # of the training images, held out for validation
+
+
+def get_training_data(args: SimpleMLPTrainingArgs) -> TrainingData:
+    """Given: the images args.dataset names (see utils/data.py), with a validation set held out
+    from the training images: a fixed random VAL_FRACTION of them, the same whatever args.seed."""
+    images = offline_digits() if args.dataset == "digits" else get_mnist(allow_download=True)
+    order = t.randperm(len(images.train_labels), generator=t.Generator().manual_seed(0))
+    n_val = int(len(order) * VAL_FRACTION)
+    val, train = order[:n_val], order[n_val:]
+    return TrainingData(images.train_images[train], images.train_labels[train],
+                        images.train_images[val], images.train_labels[val],
+                        images.test_images, images.test_labels, images.source)
 
 
 def evaluate(model: nn.Module, loader: DataLoader) -> float:
-    """Given: the fraction of examples whose highest logit is the right label."""
+    """Given: switch the model to eval mode and return the fraction of the loader's examples
+    whose highest logit is the right label, computed without gradients."""
     model.eval()
     correct = total = 0
     with t.inference_mode():
@@ -121,12 +149,16 @@ def evaluate(model: nn.Module, loader: DataLoader) -> float:
 
 
 def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Module]:
-    """Train a fresh args.model_class() (a SimpleMLP by default) with Adam (lr = args.learning_rate) and cross-entropy on the training
-    images of `get_training_data(args)`, in shuffled batches of args.batch_size, for args.epochs.
+    """Train a fresh args.model_class() (a SimpleMLP by default) with Adam
+    (lr = args.learning_rate) and cross-entropy, on data.train_images and data.train_labels of
+    data = get_training_data(args), in shuffled batches of args.batch_size, for args.epochs.
+    Seed with t.manual_seed(args.seed) first.
 
-    After each epoch, run a validation loop: the fraction of test images whose highest logit is
-    the right class, computed without gradients. Seed with t.manual_seed(args.seed) first.
-    Returns (the loss of every training batch, the test accuracy after each epoch, the model).
+    Each epoch: put the model in train mode (model.train()), train on every batch, then measure
+    the validation accuracy on data.val_images and data.val_labels with the given `evaluate`
+    (which puts the model in eval mode). Leave the test images alone.
+    Returns (the loss of every training batch, the validation accuracy after each epoch, the
+    model).
     """
     t.manual_seed(args.seed)
     data = get_training_data(args)
@@ -134,8 +166,7 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
     optimizer = t.optim.Adam(model.parameters(), lr=args.learning_rate)
     train_loader = DataLoader(TensorDataset(data.train_images, data.train_labels),
                               batch_size=args.batch_size, shuffle=True)
-    test_loader = DataLoader(TensorDataset(data.test_images, data.test_labels),
-                             batch_size=512, shuffle=False)
+    val_loader = DataLoader(TensorDataset(data.val_images, data.val_labels), batch_size=512)
     losses, accuracies = [], []
     total_steps, step = args.epochs * len(train_loader), 0
     for _ in range(args.epochs):
@@ -149,7 +180,7 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
             step += 1
             if args.progress is not None:
                 args.progress(step, total_steps)
-        accuracies.append(evaluate(model, test_loader))
+        accuracies.append(evaluate(model, val_loader))
     return losses, accuracies, model
 
 
@@ -457,8 +488,8 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 
 
 def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """(size, stride) for each of the eight views of `t.arange(20)` in the page's table, in order:
-    `t.arange(20).as_strided(size, stride)` must give each target."""
+    """A (size, stride) pair for each view of `t.arange(20)` the task lists, in order:
+    `t.arange(20).as_strided(size, stride)` must give that view."""
     return [
         ((5,), (1,)),  # the first row of the 4 x 5 matrix
         ((4,), (5,)),  # its first column

@@ -79,7 +79,7 @@ class SGD:
                 g = self.buffers[i]
             p -= self.lr * g
 
-    def __repr__(self) -> str:  # given
+    def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
@@ -118,7 +118,7 @@ class RMSprop:
                 step = self.buffers[i]
             p -= self.lr * step
 
-    def __repr__(self) -> str:  # given
+    def __repr__(self) -> str:
         return (f"RMSprop(lr={self.lr}, alpha={self.alpha}, eps={self.eps}, "
                 f"weight_decay={self.weight_decay}, momentum={self.momentum})")
 
@@ -160,7 +160,7 @@ class Adam:
             v_hat = self.v[i] / (1 - self.beta2 ** self.steps)
             p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
 
-    def __repr__(self) -> str:  # given
+    def __repr__(self) -> str:
         return (f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
                 f"weight_decay={self.weight_decay})")
 
@@ -186,7 +186,7 @@ class AdamW(Adam):
                 p -= self.lr * self.decoupled_weight_decay * p
         super().step()
 
-    def __repr__(self) -> str:  # given
+    def __repr__(self) -> str:
         return (f"AdamW(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, "
                 f"weight_decay={self.decoupled_weight_decay})")
 

@@ -210,8 +210,21 @@ def test_exercise_file_is_a_pytest_file_with_one_test_per_exercise():
     finally:
         path.unlink()
     assert f"{len(chapter.exercises)} passed" in out.stdout, out.stdout
+
+
 def test_core_exercises_come_before_bonus_ones_in_each_section():
     for ch in AVAILABLE:
         for key, _ in ch.sections:
             bonus = [ex.bonus for ex in ch.exercises if ex.section == key]
             assert bonus == sorted(bonus), f"{ch.stem}, {key}: a core exercise after a bonus"
+
+
+def test_a_task_needs_nothing_that_only_the_site_shows():
+    # The exercise file and the notebook carry the task text, not the page around it.
+    from utils.registry.part2_cnns import PUZZLE_TARGETS
+
+    script = (ROOT / "exercises" / "part2_cnns.py").read_text()
+    for _, target in PUZZLE_TARGETS:
+        assert str(target) in script
+    for ex in registry.EXERCISES.values():
+        assert "table above" not in ex.task and "plot above" not in ex.task, ex.id

@@ -8,7 +8,6 @@ reveal on the page (read from the file, never pasted).
 from __future__ import annotations
 
 import ast
-import re
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,9 +16,11 @@ from utils import registry
 from utils.site_config import ROOT
 
 STUB_BODY = "raise NotImplementedError()"
-# A method whose `def` line carries this comment is given code (no task asks for it, e.g. a
-# `__repr__`): its stub keeps the body, so the learner's class still prints.
-GIVEN_MARK = re.compile(r"#\s*given\b")
+
+# How an object prints is no exercise's task. A stubbed `extra_repr` would make `print(model)`
+# raise in a learner's otherwise finished model, and a given one would depend on attribute names
+# the task never asked for; left out, nn.Module's (or object's) own printing applies.
+LEFT_OUT_OF_STUBS = frozenset({"extra_repr", "__repr__"})
 
 
 @dataclass(frozen=True)
@@ -97,24 +98,18 @@ def _body_lines(lines: list[str], node: ast.FunctionDef) -> list[str]:
     return lines[_start(first) - 1:node.end_lineno]
 
 
-def _marked_given(lines: list[str], node: ast.FunctionDef) -> bool:
-    signature = lines[node.lineno - 1:max(node.body[0].lineno - 1, node.lineno)]
-    return any(GIVEN_MARK.search(line) for line in signature)
-
-
 def _stub_class(lines: list[str], node: ast.ClassDef,
                 given: ast.ClassDef | None = None) -> list[str]:
     """The class with its docstring, given attributes, and every method (nested classes too)
-    reduced to its signature and docstring; with `given`, a method that class also defines keeps
-    the given class's body instead. A method marked `# given` on its def line keeps its own."""
+    reduced to its signature and docstring, except the printing methods (LEFT_OUT_OF_STUBS); with
+    `given`, a method that class also defines keeps the given class's body instead."""
     given_methods = {m.name: m for m in (given.body if given else [])
                      if isinstance(m, ast.FunctionDef)}
     out, _ = _header(lines, node)
     body = node.body[1:] if _has_docstring(node) else node.body
     for child in body:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if _marked_given(lines, child):
-                out += [""] + lines[_start(child) - 1:child.end_lineno]
+            if child.name in LEFT_OUT_OF_STUBS and child.name not in given_methods:
                 continue
             stub = given_methods.get(child.name)
             out += [""] + _stub_function(lines, child,
@@ -130,7 +125,8 @@ def stub_source(ex: registry.Exercise) -> str:
     """The starting code for an exercise: signature and docstring, with the body to be written.
 
     Functions get `raise NotImplementedError()`. Classes keep their docstring, attributes and each
-    method's signature and docstring, with every method body stubbed but those marked `# given`.
+    method's signature and docstring, with every method body stubbed; printing methods
+    (LEFT_OUT_OF_STUBS) are left out.
     An exercise with `stub_from` takes the body of that (given, e.g. buggy) function instead, or
     for a class the bodies of that class's methods of the same names.
     """

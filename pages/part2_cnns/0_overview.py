@@ -13,10 +13,12 @@ they ship with scikit-learn, so everything is fast and works offline. On your ow
 `train(SimpleMLPTrainingArgs())` uses MNIST itself, downloaded once and cached.
 """,
     objectives="""
-- Write an `nn.Module`: register parameters and submodules, initialise weights the way PyTorch
-  does, and explain why that initialisation scale is $1/\\sqrt{\\text{fan-in}}$.
+- Write an `nn.Module`: register parameters and submodules, and initialise weights the way
+  PyTorch does; explain why their scale goes as $1/\\sqrt{\\text{fan-in}}$, and why deep plain
+  stacks need Kaiming's gain (or batch norm) as well.
 - Write a training loop (batches, loss, `zero_grad`, `backward`, `step`) and a validation loop
-  that measures accuracy correctly.
+  that measures accuracy correctly, on a validation set held out from the training images,
+  keeping the test set for one final measurement.
 - Say what a convolution and a max pool compute, and how stride and padding set the output size.
 - Build and train a small convolutional network, and look at what its first layer learned.
 """,

@@ -9,10 +9,18 @@ chapter_header(STEM, "resnets")
 st.markdown(
     r"""
 Stacking more layers should never hurt: a deeper network could always copy a shallower one and
-set its extra layers to the identity. Yet before 2015, plain networks got *worse* past twenty or
-so layers, on the training set too, so it was not overfitting: they had become hard to optimise.
-Two ideas fixed that and run through almost every deep network since: **batch normalisation**
-and **residual connections**.
+set its extra layers to the identity. Yet in 2015 He et al. found that plain networks got
+*worse* as they got deeper, on the training set too, so it was not overfitting: a 56-layer
+plain network trained to a higher error on CIFAR-10 than a 20-layer one, and a 34-layer one
+than an 18-layer one on ImageNet. They had become hard to optimise.
+
+Those plain networks already had **batch normalisation** after every convolution, and careful
+initialisation: the two fixes for signals that vanish or explode, which had let networks of
+tens of layers train at all. He et al. checked that the signals and gradients in their
+deep plain networks were healthy; the degradation remained. What fixed it was the idea this
+section builds up to, **residual connections**: their 34-layer residual network trained to a
+lower error than its 18-layer version. Almost every deep network since uses both ideas, for
+these two different problems.
 """
 )
 
@@ -46,10 +54,16 @@ st.markdown(
     r"""
 A residual block computes $y = \text{ReLU}(x + F(x))$, where $F$ is two convolutions with batch
 norm. If the best thing for a block to do is nothing, it only has to push $F$ towards zero,
-which is easy; a plain block would have to learn the identity out of convolutions. And in the
-backward pass the $+\,x$ gives the gradient a path straight through every block:
-$\partial y / \partial x$ contains an identity term, so gradients reach the first layers without
-being multiplied by dozens of small Jacobians.
+which is easy; a plain block would have to learn the identity out of convolutions.
+
+The $+\,x$ also helps the backward pass. Without the final ReLU,
+$\partial y / \partial x = I + \partial F / \partial x$: the identity term carries the gradient
+through the block whatever $F$ does, instead of multiplying it by one small Jacobian per layer.
+With the ReLU after the addition, as in this block (the original one), that term is gated: the
+gradient passes, through both paths, only where $x + F(x) > 0$. He et al.'s follow-up (2016)
+moved the batch norms and ReLUs inside $F$, before its convolutions, and left nothing after the
+addition, so that the shortcut is a pure identity; with that "pre-activation" block they
+trained a 1001-layer network on CIFAR-10.
 
 When a block halves the resolution (stride 2) or changes the number of channels, $x$ no longer
 has $F(x)$'s shape; a 1x1 convolution with the same stride (and a batch norm) maps it across.
@@ -112,8 +126,9 @@ exercise(f"{STEM}.get_resnet_for_feature_extraction")
 
 st.markdown(
     "Try it: the body computes 512 features per image once (it is frozen, so they never "
-    "change), then only the new head trains, on 2000 images of CIFAR-10, or of the generated "
-    "shapes when CIFAR-10 can't be downloaded."
+    "change), then only the new head trains, on 2000 images of CIFAR-10, and is measured after "
+    "each epoch on 500 held-out validation images (when CIFAR-10 can't be downloaded: 1600 and "
+    "400 of the generated shapes)."
 )
 if demo_button("Train the new head", key="train_head"):
     run = figures.feature_extraction_with_progress(st.progress(0.0))

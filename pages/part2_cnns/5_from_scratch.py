@@ -1,6 +1,5 @@
 import streamlit as st
 
-from utils.checks.part2_cnns import PUZZLE_TARGETS
 from utils.figures import part2_cnns as figures
 from utils.widgets import chapter_header, exercise
 
@@ -38,9 +37,8 @@ else:
         st.plotly_chart(figure, width="stretch", theme=None)
         st.code(f"t.arange(20).as_strided({size}, {stride})\n= {view_text}", language="text")
 
-st.markdown("Now find the size and stride of each of these views of `t.arange(20)`:")
-st.table([{"#": i, "target": description, "result": str(target)}
-          for i, (description, target) in enumerate(PUZZLE_TARGETS, start=1)])
+st.markdown("Now find the size and stride of each view the exercise lists; the box above is "
+            "a good place to try your guesses.")
 exercise(f"{STEM}.as_strided_puzzles")
 
 st.header("Products without matmul")

@@ -4,12 +4,27 @@ STEM = "part2_cnns"
 chapter_header(STEM, "understanding")
 
 question(
-    "Why does PyTorch initialise a linear layer's weights with a scale of "
-    "$1/\\sqrt{\\text{in\\_features}}$?",
-    "Each output sums `in_features` products. With independent weights of variance $\\sigma^2$ "
-    "and inputs of variance 1, the sum has variance $\\text{in} \\cdot \\sigma^2$. Choosing "
-    "$\\sigma \\propto 1/\\sqrt{\\text{in}}$ keeps that variance about the same from layer to "
-    "layer, so signals neither explode nor vanish at the start of training.",
+    "A linear layer's initial weights have a scale proportional to "
+    "$1/\\sqrt{\\text{in\\_features}}$. What does that fix, and what does it not?",
+    "It fixes the dependence on width. An output sums `in_features` products, so with weights of "
+    "variance $\\sigma^2$ its variance is $\\text{in} \\cdot \\sigma^2 \\cdot \\mathbb{E}[x^2]$; "
+    "with $\\sigma = c/\\sqrt{\\text{in}}$ that is $c^2\\, \\mathbb{E}[x^2]$ at any width. It does "
+    "not fix depth: every layer multiplies the mean square by the same factor, so $L$ layers "
+    "multiply it by that factor to the power $L$. PyTorch's default, "
+    "$U(-1/\\sqrt{\\text{in}}, 1/\\sqrt{\\text{in}})$, has $c^2 = 1/3$ (about $1/6$ per layer "
+    "with ReLUs), so the signal fades in a deep plain stack. Kaiming initialisation, "
+    "$\\sigma = \\text{gain}/\\sqrt{\\text{fan\\_in}}$ with gain $\\sqrt{2}$ for ReLU, makes the "
+    "factor 1; batch norm resets the scale at every layer instead.",
+)
+question(
+    "Why was Kaiming (He) initialisation a breakthrough?",
+    "The widely used rule of Glorot and Bengio (\"Xavier\", 2010) was derived for units that "
+    "are roughly linear around 0, such as tanh; it ignores that a ReLU zeroes half of its input, "
+    "so each ReLU layer halved the mean square of the signal. He et al. (2015) derived the "
+    "variance that suits ReLUs, $2/\\text{fan\\_in}$, and showed that with it a 30-layer plain "
+    "ReLU network trained from scratch, where the same network initialised with Xavier's rule "
+    "stalled. The deepest VGG networks (2014), for instance, had been trained by copying some "
+    "of their layers from a trained shallower network.",
 )
 question(
     "What goes wrong if you forget `optimizer.zero_grad()`?",
@@ -22,6 +37,14 @@ question(
     "The loss tensor keeps a reference to the whole computational graph of its batch (all the "
     "intermediate activations needed for backward). Keeping every batch's loss tensor keeps "
     "every graph alive, and memory grows with each step. `.item()` is just a Python float.",
+)
+question(
+    "Why does `train` measure the validation images after each epoch and not the test images?",
+    "Because the accuracy you watch during training is the one you make choices with: when to "
+    "stop, which learning rate, which model. Each choice fits that number a little, so after "
+    "many of them it overstates how the model does on new images. Spending the validation set "
+    "on those choices keeps the test set untouched, so that its single measurement at the end "
+    "is still an honest estimate.",
 )
 question(
     "Your validation accuracy is the mean of each batch's accuracy. When is that wrong?",
@@ -55,6 +78,13 @@ question(
     "border would return 0, a value that is not in the input.",
 )
 question(
+    "Did batch normalisation fix \"deeper is worse\"?",
+    "No. It (with careful initialisation) fixed signals and gradients that vanish or explode, "
+    "which let networks of tens of layers train at all. The plain networks in which He et al. "
+    "found that deeper was worse already had batch norm after every convolution; residual "
+    "connections are what fixed that.",
+)
+question(
     "Why does batch normalisation help training?",
     "It keeps each channel's input centred and scaled however the earlier layers change, so a "
     "layer does not have to keep re-adapting to a drifting input, and the gradients stay well "
@@ -75,9 +105,12 @@ question(
 )
 question(
     "What problem do residual connections solve, and how?",
-    "Very deep plain networks are hard to optimise (they train worse than shallower ones). With "
-    "$y = x + F(x)$ a block that should do nothing only needs $F = 0$, and the identity path "
-    "carries gradients straight back to early layers.",
+    "Degradation: very deep plain networks train to a higher error than shallower ones, even "
+    "with batch normalisation and Kaiming initialisation, which keep their signals and "
+    "gradients at a healthy scale. With $y = x + F(x)$ a block that should do nothing only needs "
+    "$F = 0$, and the identity path carries the gradient back past $F$. In the original block "
+    "the ReLU after the sum gates that path (the gradient passes only where $x + F(x) > 0$); "
+    "pre-activation blocks put nothing after the sum, so the shortcut is a pure identity.",
 )
 question(
     "When does a residual block need a `downsample` branch?",

@@ -97,16 +97,21 @@ class MLPNoReLU(ref.SimpleMLP):
         return self.linear2(self.linear1(self.flatten(x)))
 
 
-def _loop(args, *, accuracy_on="test", per_batch_mean=False, percent=False, keep_tensors=False,
-          zero_grad=True, model_class=None):
+def _loop(args, *, accuracy_on="val", per_batch_mean=False, percent=False, keep_tensors=False,
+          zero_grad=True, model_class=None, train_on_val=False):
     t.manual_seed(args.seed)
     data = ref.get_training_data(args)
     model = (model_class or args.model_class)()
     opt = t.optim.Adam(model.parameters(), lr=args.learning_rate)
-    loader = DataLoader(TensorDataset(data.train_images, data.train_labels),
+    train_images, train_labels = data.train_images, data.train_labels
+    if train_on_val:
+        train_images = t.cat([train_images, data.val_images])
+        train_labels = t.cat([train_labels, data.val_labels])
+    loader = DataLoader(TensorDataset(train_images, train_labels),
                         batch_size=args.batch_size, shuffle=True)
-    images_eval, labels_eval = (data.test_images, data.test_labels) if accuracy_on == "test" else \
-        (data.train_images, data.train_labels)
+    images_eval, labels_eval = {"val": (data.val_images, data.val_labels),
+                                "test": (data.test_images, data.test_labels),
+                                "train": (data.train_images, data.train_labels)}[accuracy_on]
     eval_loader = DataLoader(TensorDataset(images_eval, labels_eval), batch_size=100)
     losses, accs = [], []
     for _ in range(args.epochs):
@@ -142,6 +147,8 @@ WRONG_ANSWERS = [
     ("SimpleMLP", "128 hidden units", MLPWide),
     ("SimpleMLP", "no ReLU", MLPNoReLU),
     ("train", "accuracy on the training set", lambda a: _loop(a, accuracy_on="train")),
+    ("train", "validation on the test set", lambda a: _loop(a, accuracy_on="test")),
+    ("train", "trains on the validation images too", lambda a: _loop(a, train_on_val=True)),
     ("train", "mean of per-batch accuracies", lambda a: _loop(a, per_batch_mean=True)),
     ("train", "accuracy in percent", lambda a: _loop(a, percent=True)),
     ("train", "loss tensors kept", lambda a: _loop(a, keep_tensors=True)),
@@ -164,6 +171,12 @@ WRONG_ANSWERS = [
     ("MaxPool2d", "stride defaults to 1", type("PoolStride1", (ref.MaxPool2d,), {
         "forward": lambda self, x: F.max_pool2d(x, self.kernel_size, self.stride or 1,
                                                 self.padding)})),
+    ("MaxPool2d", "stride=1 as the default argument", type("PoolStrideDefault1", (ref.MaxPool2d,), {
+        "__init__": lambda self, kernel_size, stride=1, padding=0: ref.MaxPool2d.__init__(
+            self, kernel_size, stride, padding)})),
+    ("MaxPool2d", "padding=1 as the default argument", type("PoolPaddingDefault1", (ref.MaxPool2d,), {
+        "__init__": lambda self, kernel_size, stride=None, padding=1: ref.MaxPool2d.__init__(
+            self, kernel_size, stride, padding)})),
     ("MaxPool2d", "pads with zeros", type("PoolZeroPad", (ref.MaxPool2d,), {
         "forward": lambda self, x: F.max_pool2d(
             F.pad(x, [self.padding] * 4), self.kernel_size, self.stride or self.kernel_size)})),
@@ -569,7 +582,7 @@ def _loop_variant(args, *, seed=True, fixed_lr=None, eval_mode=True, back_to_tra
     opt = t.optim.Adam(model.parameters(), lr=fixed_lr or args.learning_rate)
     loader = DataLoader(TensorDataset(data.train_images, data.train_labels),
                         batch_size=args.batch_size, shuffle=True)
-    test = DataLoader(TensorDataset(data.test_images, data.test_labels), batch_size=512)
+    val = DataLoader(TensorDataset(data.val_images, data.val_labels), batch_size=512)
     losses, accs = [], []
     for epoch in range(args.epochs):
         if back_to_train or epoch == 0:
@@ -583,8 +596,8 @@ def _loop_variant(args, *, seed=True, fixed_lr=None, eval_mode=True, back_to_tra
         if eval_mode:
             model.eval()
         with t.no_grad():
-            correct = sum(int((model(x).argmax(-1) == y).sum()) for x, y in test)
-        accs.append(correct / len(data.test_images))
+            correct = sum(int((model(x).argmax(-1) == y).sum()) for x, y in val)
+        accs.append(correct / len(data.val_images))
     return losses, accs, model
 
 
@@ -596,6 +609,8 @@ WRONG_ANSWERS += [
     ("predict", "float classes", predict_float_classes),
     ("predict", "probabilities still require grad", predict_with_grad),
     ("predict", "softmax over the batch", predict_softmax_over_batch),
+    ("predict", "(classes, probabilities): the order reversed",
+     lambda model, images: ref.predict(model, images)[::-1]),
     ("get_resnet_for_feature_extraction", "weights never loaded", resnet_weights_never_loaded),
     ("pad1d", "float32 whatever the input", pad1d_float32),
     ("train", "no seed", lambda a: _loop_variant(a, seed=False)),
@@ -611,4 +626,9 @@ WRONG_ANSWERS += [
         x, w, None, ref.force_pair(stride), ref.force_pair(padding), (1, 1), False, (0, 0), 1)),
     ("maxpool2d", "F.max_pool2d", lambda x, k, stride=None, padding=0: F.max_pool2d(
         x, k, stride if stride is not None else k, padding)),
+]
+
+
+RIGHT_ANSWERS += [
+    ("train", "own accuracy count under no_grad", lambda a: _loop_variant(a)),
 ]

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from solutions import part2_cnns as ref
+from utils.registry.part2_cnns import PUZZLE_TARGETS
 from utils.checks.assertions import (assert_close, assert_is_tensor, assert_raises, assert_shape,
                                      call, forbidding, make_module, passed)
 
@@ -203,8 +204,14 @@ def test_train(train: Callable) -> None:
     losses, accuracies, model = result
     expected_steps = args.epochs * batches_per_epoch
     if len(losses) != expected_steps:
+        with_val = args.epochs * math.ceil((len(data.train_images) + len(data.val_images))
+                                           / args.batch_size)
+        extra = (" That is the count for the training and validation images together: train on "
+                 "data.train_images only, the validation images are held out."
+                 if len(losses) == with_val else "")
         raise _train_failure(f"expected one loss per training batch: {args.epochs} epochs x "
-                             f"{batches_per_epoch} batches = {expected_steps}; got {len(losses)}.")
+                             f"{batches_per_epoch} batches of data.train_images = "
+                             f"{expected_steps}; got {len(losses)}.{extra}")
     if not all(isinstance(loss, float) for loss in losses):
         kinds = sorted({type(loss).__name__ for loss in losses})
         raise _train_failure(f"the losses should be Python floats (use loss.item()); got {kinds}."
@@ -218,18 +225,22 @@ def test_train(train: Callable) -> None:
     if not isinstance(model, nn.Module) or type(model).__name__ != "SimpleMLP":
         raise _train_failure("the returned model should be the SimpleMLP you trained (built "
                              f"from args.model_class), got {type(model).__name__}.")
-    loader = t.utils.data.DataLoader(t.utils.data.TensorDataset(data.test_images,
-                                                                data.test_labels), batch_size=512)
-    actual = ref.evaluate(model, loader)
+    actual = ref.evaluate(model, _loader(data.val_images, data.val_labels))
     if abs(actual - accuracies[-1]) > 1e-6:
+        if abs(ref.evaluate(model, _loader(data.test_images, data.test_labels))
+               - accuracies[-1]) <= 1e-6:
+            raise _train_failure(
+                f"your last accuracy, {accuracies[-1]:.4f}, is the model's accuracy on the test "
+                "images. Measure on the validation images (data.val_images, data.val_labels) "
+                "after each epoch, and keep the test set for one measurement after training.")
         raise _train_failure(
             f"your last accuracy is {accuracies[-1]:.4f} but the returned model gets "
-            f"{actual:.4f} on the {len(data.test_images)} test images. Measure the accuracy on "
-            "the test set, over all its images (not an average of per-batch accuracies, which "
-            "weighs a small last batch too much).")
+            f"{actual:.4f} on the {len(data.val_images)} validation images (data.val_images). "
+            "Measure it on those, over all of them (not an average of per-batch accuracies, "
+            "which weighs a small last batch too much).")
     if accuracies[-1] < 0.85:
-        raise _train_failure(f"after 2 epochs the test accuracy is {accuracies[-1]:.3f}; a "
-                             "working loop reaches about 0.9. Check zero_grad, the loss and the "
+        raise _train_failure(f"after 2 epochs the validation accuracy is {accuracies[-1]:.3f}; "
+                             "a working loop reaches about 0.9. Check zero_grad, the loss and the "
                              "optimizer's learning rate.")
     first, last = sum(losses[:10]) / 10, sum(losses[-10:]) / 10
     if last >= first:
@@ -242,6 +253,10 @@ def test_train(train: Callable) -> None:
                              "DataLoader, so that runs can be reproduced.")
     _check_modes_and_learning_rate(train, args)
     passed("test_train")
+
+
+def _loader(images: Tensor, labels: Tensor) -> t.utils.data.DataLoader:
+    return t.utils.data.DataLoader(t.utils.data.TensorDataset(images, labels), batch_size=512)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,16 +292,21 @@ def test_Conv2d(Conv2d: Callable) -> None:
 def test_MaxPool2d(MaxPool2d: Callable) -> None:
     gen = t.Generator().manual_seed(5)
     x = t.randn(2, 3, 11, 8, generator=gen) - 3.0  # mostly negative: padding must not win
-    for kernel, stride, padding in [(2, None, 0), (3, 2, 1), (3, 1, 1), (2, 2, 1), (4, 3, 2)]:
-        what = f"MaxPool2d({kernel}, stride={stride}, padding={padding})"
-        pool = make_module(MaxPool2d, kernel, stride=stride, padding=padding)
+    # (kernel_size, the keyword arguments given): the defaults are checked by leaving them out.
+    configs = [(2, {}), (3, {"stride": 2}), (3, {"padding": 1}), (2, {"stride": None, "padding": 0}),
+               (3, {"stride": 2, "padding": 1}), (3, {"stride": 1, "padding": 1}),
+               (2, {"stride": 2, "padding": 1}), (4, {"stride": 3, "padding": 2})]
+    for kernel, kwargs in configs:
+        what = f"MaxPool2d({', '.join([str(kernel)] + [f'{k}={v}' for k, v in kwargs.items()])})"
+        pool = make_module(MaxPool2d, kernel, **kwargs)
         if list(pool.parameters()):
             raise AssertionError(f"{what} should have no parameters.")
+        stride = kwargs.get("stride")
         expected = F.max_pool2d(x, kernel, stride=stride if stride is not None else kernel,
-                                padding=padding)
+                                padding=kwargs.get("padding", 0))
         got = call(pool, x, context=f"on {what}")
-        assert_close(got, expected, f"{what} on a mostly negative input of shape (2, 3, 11, 8)",
-                     atol=0, rtol=0)
+        assert_close(got, expected, f"{what} on a mostly negative input of shape (2, 3, 11, 8)"
+                     " (when not given, stride is kernel_size and padding is 0)", atol=0, rtol=0)
     passed("test_MaxPool2d")
 
 
@@ -637,20 +657,6 @@ def _checked(fn: Callable, banned: dict, name: str, *args, context: str,
                              "building the strided view yourself, not about finding another "
                              "function that does it.")
     return result
-
-
-PUZZLE_TARGETS = [
-    ("the first row of `t.arange(20).reshape(4, 5)`", [0, 1, 2, 3, 4]),
-    ("its first column", [0, 5, 10, 15]),
-    ("the 4 x 5 matrix transposed",
-     [[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]),
-    ("every other element of the first row", [0, 2, 4]),
-    ("the first element, three times", [0, 0, 0]),
-    ("the diagonal of the top-left 4 x 4 block", [0, 6, 12, 18]),
-    ("windows of 3 sliding along the first row", [[0, 1, 2], [1, 2, 3], [2, 3, 4]]),
-    ("the first two rows, twice",
-     [[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]),
-]
 
 
 def test_as_strided_puzzles(as_strided_puzzles: Callable) -> None:

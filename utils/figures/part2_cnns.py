@@ -17,7 +17,6 @@ import torch as t
 from plotly.subplots import make_subplots
 
 from solutions import part2_cnns as sol
-from utils.data import ImageSet
 
 # The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
 # benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
@@ -29,8 +28,65 @@ CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batc
 ProgressFn = Callable[[int, int], None]
 
 
+# ---------------------------------------------------------------------------------------------
+# Initialisation: how the spread of activations changes with depth
+
+INIT_DEPTH = 50  # layers in the stack the initialisation figure measures
+INIT_WIDTHS = (64, 256, 512)
+NONLINEARITIES = {"ReLU": t.relu, "tanh": t.tanh, "none": lambda x: x}
+_GAIN_NAMES = {"ReLU": "relu", "tanh": "tanh", "none": "linear"}  # nn.init's names
+INIT_SCHEMES = ("PyTorch's default, U(±1/√in)", "std 1/√in", "Kaiming: std gain/√in",
+                "PyTorch's default + batch norm")
+
+
+@st.cache_data(show_spinner=f"Measuring {INIT_DEPTH} layers at initialisation…")
+def activation_std_by_depth(width: int, nonlinearity: str, batch: int = 256,
+                            seed: int = 0) -> dict[str, list[float]]:
+    """For each of INIT_SCHEMES, the standard deviation of every layer's output at
+    initialisation, in a stack of INIT_DEPTH linear layers of `width` units (no biases, so that
+    only the weights' scale shows) with `nonlinearity` between them, on a batch of
+    standard-normal inputs. Layer l's output is what the l-th nonlinearity receives."""
+    act = NONLINEARITIES[nonlinearity]
+    stds = {}
+    for scheme in INIT_SCHEMES:
+        t.manual_seed(seed)
+        x = t.randn(batch, width)
+        stds[scheme] = []
+        with t.no_grad():
+            for _ in range(INIT_DEPTH):
+                layer = t.nn.Linear(width, width, bias=False)  # PyTorch's default init
+                if scheme == "std 1/√in":
+                    t.nn.init.normal_(layer.weight, std=width ** -0.5)
+                elif scheme.startswith("Kaiming"):
+                    t.nn.init.kaiming_normal_(layer.weight, nonlinearity=_GAIN_NAMES[nonlinearity])
+                y = layer(x)
+                if scheme.endswith("batch norm"):
+                    y = t.nn.BatchNorm1d(width).train()(y)
+                stds[scheme].append(y.std().item())
+                x = act(y)
+    return stds
+
+
+def init_depth_figure(width: int, nonlinearity: str) -> go.Figure:
+    """The standard deviation of each layer's output against depth, one line per scheme."""
+    stds = activation_std_by_depth(width, nonlinearity)
+    colours = ("#d9480f", "#868e96", "#2b8a3e", "#4c6ef5")
+    fig = go.Figure()
+    for (scheme, values), colour, dash in zip(stds.items(), colours,
+                                              ("solid", "solid", "solid", "dot")):
+        fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, name=scheme,
+                                 mode="lines", line={"color": colour, "dash": dash, "width": 2.5}))
+    fig.update_yaxes(type="log", title_text="std of the layer's output (log scale)",
+                     exponentformat="power")
+    fig.update_xaxes(title_text="layer")
+    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      legend={"orientation": "h", "y": -0.22},
+                      title=f"{INIT_DEPTH} layers of width {width}, nonlinearity: {nonlinearity}")
+    return fig
+
+
 @st.cache_resource
-def demo_data() -> ImageSet:
+def demo_data() -> sol.TrainingData:
     return sol.get_training_data(MLP_DEMO)
 
 
@@ -51,18 +107,26 @@ def train_with_progress(model_name: str, bar) -> tuple:
         bar.progress(step / total, text=f"Training the {model_name}: batch {step} of {total}")
 
     result = trained_model(model_name, progress)
-    bar.progress(1.0, text=f"{model_name} trained: test accuracy {result[1][-1]:.1%}")
+    bar.progress(1.0, text=f"{model_name} trained: validation accuracy {result[1][-1]:.1%}")
     return result
 
 
+def final_test_accuracy(model: t.nn.Module) -> float:
+    """The one measurement on the demo's test images, made after training is over."""
+    data = demo_data()
+    loader = t.utils.data.DataLoader(t.utils.data.TensorDataset(data.test_images,
+                                                                data.test_labels), batch_size=512)
+    return sol.evaluate(model, loader)
+
+
 def training_curves(losses: list[float], accuracies: list[float], title: str) -> go.Figure:
-    """Loss per batch and test accuracy per epoch, on two y axes."""
+    """Loss per batch and validation accuracy per epoch, on two y axes."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Scatter(y=losses, name="training loss (per batch)", mode="lines",
                              line={"color": "#4c6ef5"}), secondary_y=False)
     per_epoch = len(losses) // max(len(accuracies), 1)
     fig.add_trace(go.Scatter(x=[per_epoch * (i + 1) - 1 for i in range(len(accuracies))],
-                             y=accuracies, name="test accuracy (per epoch)",
+                             y=accuracies, name="validation accuracy (per epoch)",
                              mode="lines+markers", line={"color": "#d9480f"}), secondary_y=True)
     fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"orientation": "h", "y": -0.2})
@@ -221,11 +285,13 @@ def strided_view(size: tuple[int, ...], stride: tuple[int, ...]) -> tuple[go.Fig
 @st.cache_resource(show_spinner=False)
 def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, object]:
     """Train only a new head on frozen ResNet34 features of CIFAR-10 (or, offline, the
-    generated shapes): 2000 training and 500 test images at 32 x 32."""
+    generated shapes, of which there are fewer): of 2500 training images, 2000 to train on and
+    500 held out for validation; 500 test images; all 32 x 32. Validation accuracy after every
+    epoch; test accuracy once, at the end."""
     from utils.data import get_cifar10
 
     t.manual_seed(0)
-    data = get_cifar10().subset(2000, 500)
+    data = get_cifar10().subset(2500, 500)
     model = sol.get_resnet_for_feature_extraction(len(data.classes))
     pretrained = sol.load_resnet34_weights() is not None
     head, model.fc = model.fc, t.nn.Identity()  # the body alone gives 512 features per image
@@ -233,8 +299,11 @@ def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, ob
     mean = t.tensor(sol.IMAGENET_MEAN)[:, None, None]
     std = t.tensor(sol.IMAGENET_STD)[:, None, None]
     with t.inference_mode():  # the body is frozen: compute its features once
-        train_x = t.cat([model((x - mean) / std) for x in data.train_images.split(250)]).clone()
+        features = t.cat([model((x - mean) / std) for x in data.train_images.split(250)]).clone()
         test_x = t.cat([model((x - mean) / std) for x in data.test_images.split(250)]).clone()
+    n_train = len(features) * 4 // 5
+    train_x, val_x = features[:n_train], features[n_train:]
+    train_y, val_y = data.train_labels[:n_train], data.train_labels[n_train:]
     model.fc = head
     optimizer = t.optim.Adam(head.parameters(), lr=1e-3)
     epochs, accuracies = 30, []
@@ -242,15 +311,18 @@ def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, ob
         order = t.randperm(len(train_x))
         for start in range(0, len(train_x), 64):
             batch = order[start:start + 64]
-            loss = t.nn.functional.cross_entropy(head(train_x[batch]), data.train_labels[batch])
+            loss = t.nn.functional.cross_entropy(head(train_x[batch]), train_y[batch])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
         with t.inference_mode():
-            accuracies.append(float((head(test_x).argmax(-1) == data.test_labels).float().mean()))
+            accuracies.append(float((head(val_x).argmax(-1) == val_y).float().mean()))
         if _progress is not None:
             _progress(epoch + 1, epochs)
-    return {"accuracies": accuracies, "source": data.source, "pretrained": pretrained}
+    with t.inference_mode():
+        test_accuracy = float((head(test_x).argmax(-1) == data.test_labels).float().mean())
+    return {"accuracies": accuracies, "test_accuracy": test_accuracy, "source": data.source,
+            "pretrained": pretrained}
 
 
 def feature_extraction_with_progress(bar) -> dict[str, object]:
@@ -258,13 +330,15 @@ def feature_extraction_with_progress(bar) -> dict[str, object]:
         bar.progress(step / total, text=f"Training the new head: epoch {step} of {total}")
 
     result = _feature_extraction_run(progress)
-    bar.progress(1.0, text=f"Done: test accuracy {result['accuracies'][-1]:.1%}")
+    bar.progress(1.0, text=f"Done: validation accuracy {result['accuracies'][-1]:.1%}; test "
+                           f"accuracy, measured once at the end, {result['test_accuracy']:.1%}")
     return result
 
 
 def accuracy_curve(accuracies: list[float], title: str) -> go.Figure:
     fig = go.Figure(go.Scatter(x=list(range(1, len(accuracies) + 1)), y=accuracies,
                                mode="lines+markers", line={"color": "#d9480f"}))
-    fig.update_layout(title=title, height=300, xaxis_title="epoch", yaxis_title="test accuracy",
-                      yaxis_range=[0, 1], margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_layout(title=title, height=300, xaxis_title="epoch",
+                      yaxis_title="validation accuracy", yaxis_range=[0, 1],
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig

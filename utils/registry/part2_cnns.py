@@ -6,6 +6,24 @@ from utils.registry import Chapter, Exercise
 
 _ex = partial(Exercise, "part2_cnns")
 
+# The views of t.arange(20) that the size-and-stride puzzles ask for, as (description, target):
+# the one list behind the task text and the check.
+PUZZLE_TARGETS = [
+    ("the first row of `t.arange(20).reshape(4, 5)`", [0, 1, 2, 3, 4]),
+    ("its first column", [0, 5, 10, 15]),
+    ("the 4 x 5 matrix transposed",
+     [[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]),
+    ("every other element of the first row", [0, 2, 4]),
+    ("the first element, three times", [0, 0, 0]),
+    ("the diagonal of the top-left 4 x 4 block", [0, 6, 12, 18]),
+    ("windows of 3 sliding along the first row", [[0, 1, 2], [1, 2, 3], [2, 3, 4]]),
+    ("the first two rows, twice",
+     [[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]),
+]
+
+_PUZZLE_LIST = "\n".join(f"{i}. {description}: `{target}`"
+                         for i, (description, target) in enumerate(PUZZLE_TARGETS, start=1))
+
 EXERCISES = (
     _ex(
         "ReLU", "ReLU", section="modules", difficulty=1, importance=3, minutes=(5, 10),
@@ -61,11 +79,18 @@ EXERCISES = (
         "train", "A training loop with validation", section="training", difficulty=3,
         importance=5, minutes=(20, 30),
         task=(
-            "Write `train(args)`: seed with `t.manual_seed(args.seed)`, build "
-            "`args.model_class()`, and train it with Adam and cross-entropy on shuffled batches "
-            "of the training images from `get_training_data(args)`. After each epoch, measure "
-            "the accuracy on the test images (no gradients). Return the list of every batch's "
-            "loss (as Python floats), the list of accuracies (fractions in [0, 1]), and the model."
+            "Write `train(args)`. `get_training_data(args)` returns a `TrainingData` holding six "
+            "tensors: `train_images`, `train_labels`, `val_images`, `val_labels`, `test_images` "
+            "and `test_labels` (images of shape `(n, 1, 28, 28)`, labels of shape `(n,)`); the "
+            "validation images are held out from the training images.\n\n"
+            "Seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with "
+            "Adam (`lr=args.learning_rate`) and cross-entropy on shuffled batches of "
+            "`args.batch_size` training images, for `args.epochs` epochs. Call `model.train()` at "
+            "the start of every epoch; at its end, measure the accuracy on the validation images "
+            "with the given `evaluate(model, loader)`, which switches the model to eval mode and "
+            "turns gradients off. Leave the test images alone.\n\n"
+            "Return `(losses, accuracies, model)`: every training batch's loss as a Python "
+            "float, one validation accuracy (a fraction in [0, 1]) per epoch, and the model."
         ),
         hints=(
             "`DataLoader(TensorDataset(images, labels), batch_size=..., shuffle=True)` yields "
@@ -73,9 +98,10 @@ EXERCISES = (
             "The step: `loss = F.cross_entropy(model(images), labels)`, `optimizer.zero_grad()`, "
             "`loss.backward()`, `optimizer.step()`; keep `loss.item()`, not the tensor (which "
             "holds on to the whole graph).",
-            "Accuracy over the whole test set: count correct predictions over all batches and "
-            "divide by the number of test images (averaging per-batch accuracies is wrong when "
-            "the last batch is smaller). The given `evaluate` does this.",
+            "`evaluate(model, DataLoader(TensorDataset(data.val_images, data.val_labels), "
+            "batch_size=512))` counts correct predictions over all batches and divides by the "
+            "number of images (averaging per-batch accuracies would be wrong when the last batch "
+            "is smaller). It leaves the model in eval mode: hence `model.train()` each epoch.",
         ),
     ),
     _ex(
@@ -221,8 +247,10 @@ EXERCISES = (
     _ex(
         "predict", "Predicting", section="resnets", difficulty=1, importance=3, minutes=(5, 10),
         task=(
-            "Write `predict(model, images)`: the top class of each image and its probability "
-            "(softmax of the logits), with the model in eval mode and no gradients."
+            "Write `predict(model, images)`: with the model in eval mode and no gradients, "
+            "return a tuple `(probabilities, classes)`, in that order: first each image's "
+            "highest probability (softmax of the logits; floats of shape `(n,)`), then the "
+            "class that probability belongs to (integer indices of shape `(n,)`)."
         ),
         hints=("`probabilities.max(dim=-1)` returns `(values, indices)`.",),
     ),
@@ -241,8 +269,10 @@ EXERCISES = (
         "as_strided_puzzles", "Size and stride puzzles", section="from_scratch", difficulty=3,
         importance=2, minutes=(20, 30), bonus=True,
         task=(
-            "Return, in order, a `(size, stride)` pair for each target in the table above, such "
-            "that `t.arange(20).as_strided(size, stride)` produces it."
+            "Return a list with one `(size, stride)` pair per view below, in order, such that "
+            "`t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they "
+            "mention is `t.arange(20).reshape(4, 5)`, which reads the same memory:\n\n"
+            + _PUZZLE_LIST
         ),
         hints=(
             "Stride i says how many elements of storage to skip to move one step along "
