@@ -46,9 +46,11 @@ question(
 )
 question(
     "Why does ReLU's gradient at exactly 0 come out as $\\frac12$ in this engine?",
-    "ReLU is built as `maximum(x, 0.0)`, and `maximum` splits the gradient evenly between its "
-    "arguments where they are equal. Any value in $[0, 1]$ is a valid subgradient there; PyTorch "
-    "picks 0. It rarely matters, since inputs are almost never exactly 0.",
+    "ReLU is built as `maximum(x, 0.0)`, and where its arguments are equal `maximum` sends "
+    "$\\lambda g$ to one and $(1 - \\lambda) g$ to the other, with $\\lambda = \\frac12$; any "
+    "$\\lambda \\in [0, 1]$ would be a valid subgradient, and ReLU's subgradients at 0 are "
+    "exactly the slopes in $[0, 1]$. PyTorch picks 0. It rarely matters, since inputs are almost "
+    "never exactly 0.",
 )
 question(
     "What goes wrong if you evaluate a model on the test set without `NoGrad`?",
