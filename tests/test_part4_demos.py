@@ -143,3 +143,14 @@ def test_no_grad_in_one_thread_leaves_the_others_recording():
         a = reference.Tensor(np.ones(3), requires_grad=True)
         recorded["inside"] = (a * 2.0).recipe is not None
     assert recorded == {"other": True, "inside": False}
+
+
+def test_gradchecks_step_sits_in_the_float64_valley_the_page_draws():
+    from utils.gradcheck import DEFAULT_STEP
+
+    error = figures.central_difference_error
+    assert error(DEFAULT_STEP) < 1e-9
+    assert error(DEFAULT_STEP) < min(error(1e-3), error(1e-7))  # truncation / rounding sides
+    assert error(DEFAULT_STEP, np.float32) > 1e-3  # why gradcheck works in float64
+    assert 1e-5 < min(error(h, np.float32) for h in np.logspace(-4, -1, 13)) < 1e-3
+    assert figures.step_size_figure().data

@@ -21,10 +21,13 @@ question(
     "it has passed its contribution back, so all of a node's consumers must come first.",
 )
 question(
-    "Why do central differences use float64 and a step of about $10^{-6}$?",
+    "Why do central differences use float64 and a step of about $10^{-5}$?",
     "The error of a central difference shrinks like $h^2$, but rounding error grows like "
-    "$\\varepsilon / h$. In float64 ($\\varepsilon \\approx 10^{-16}$), $h \\approx 10^{-6}$ "
-    "balances the two at about $10^{-10}$; in float32 the rounding error would swamp the check.",
+    "$\\varepsilon / h$, so the best step is near $\\varepsilon^{1/3}$. In float64 "
+    "($\\varepsilon \\approx 2 \\cdot 10^{-16}$) that is about $10^{-5}$, with an error near "
+    "$10^{-10}$. In float32 ($\\varepsilon \\approx 10^{-7}$) the best step is near "
+    "$5 \\cdot 10^{-3}$ and the error still roughly $10^{-4}$: too coarse to tell a right "
+    "gradient from a slightly wrong one.",
 )
 question(
     "Why does a Recipe keep both `args` (arrays) and `parents` (Tensors)?",
