@@ -665,7 +665,7 @@ def getitem_array(x: Arr, index: Index) -> Arr:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
 #
-# Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where the elements came from, also when an index repeats.
+# Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where the elements came from, also when an index repeats. The gradient is a float array even when `x` holds integers (`np.zeros_like(x)` would copy an integer dtype and truncate every gradient to an integer).
 #
 # Check it with `tests.test_getitem_back(getitem_back)`.
 
