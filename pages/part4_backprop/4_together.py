@@ -48,9 +48,9 @@ st.markdown(
     rf"""
 That makes the scale independent of the **width**, not of the **depth**: every layer multiplies
 the variance by about $\frac13$, and by about $\frac16$ with a ReLU after it (which sets the
-negative half of its inputs to zero). Five 256-wide layers of this `Linear`, fed unit-variance inputs, give variances
-{variances}. This chapter's MLP has three layers and trains fine; deeper ReLU networks start
-from **Kaiming (He) initialisation**, standard deviation $\text{{gain}} / \sqrt{{\text{{fan\_in}}}}$
+negative half of its inputs to zero). Five 256-wide layers of this `Linear`, fed
+unit-variance inputs, give variances {variances}. This chapter's MLP has three layers and
+trains fine; deeper ReLU networks start from **Kaiming (He) initialisation**, standard deviation $\text{{gain}} / \sqrt{{\text{{fan\_in}}}}$
 with gain $\sqrt2$ for ReLU, which keeps the variance the same from layer to layer. Chapter 2's
 *Making your own modules* page has the whole story, with a live figure.
 """
@@ -80,8 +80,9 @@ st.header("No gradients, and an optimizer")
 st.markdown(
     r"""
 Evaluating a model on test data needs no graph: recording one costs time and keeps every
-intermediate array of the evaluation alive in memory, for a backward pass that never comes. `with NoGrad():` switches recording off for a block, and puts
-back whatever was there before, so that blocks can nest.
+intermediate array of the evaluation alive in memory, for a backward pass that never comes.
+`with NoGrad():` switches recording off for a block, and puts back whatever was there before,
+so that blocks can nest.
 
 The switch is an attribute, `grad_mode.enabled`, rather than a module-level `True`/`False`,
 for two reasons. Setting an attribute changes the one object every importer shares, so code in

@@ -202,9 +202,12 @@ def step_size_figure() -> go.Figure:
                                  marker={"size": 4}))
     fig.add_vline(x=DEFAULT_STEP, line_dash="dash", line_color="grey",
                   annotation_text=f"gradcheck's h = {DEFAULT_STEP:g}")
-    fig.update_xaxes(type="log", title_text="step h", exponentformat="power")
-    fig.update_yaxes(type="log", title_text="largest error (d/dx of exp on [−1, 1])",
-                     exponentformat="power")
-    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      legend={"x": 0.01, "y": 0.99})
+    fig.update_xaxes(type="log", title_text="step h", exponentformat="power", automargin=True,
+                     range=[-12.3, 0])
+    fig.update_yaxes(type="log", title_text="largest error", exponentformat="power",
+                     automargin=True)
+    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      title={"text": "Central difference of exp on [−1, 1]: error against step",
+                             "font": {"size": 14}},
+                      legend={"x": 0.01, "y": 0.02, "yanchor": "bottom"})
     return fig
