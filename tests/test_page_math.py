@@ -2,7 +2,8 @@
 
 Streamlit's Markdown follows Pandoc's rule for inline math, measured in Chromium: `$x$` renders,
 but not when the opening `$` is followed by a space (`$ x$`), the closing one is preceded by a
-space (`$x = $`) or followed by a digit (`$x$5`). What it leaves alone is shown as typed, with
+space (`$x = $`) or followed by a digit (`$x$5`); math that runs over a line break renders in
+some paragraphs and not in others, so it counts as raw too. What it leaves alone is shown as typed, with
 Markdown eating some backslashes (`\\,` becomes `,`). So after removing code, display math and
 well-formed inline math, no `$` and no LaTeX command may be left.
 """
@@ -18,7 +19,7 @@ from utils import registry
 
 CODE = re.compile(r"```.*?```|(`+).*?\1", re.DOTALL)
 DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)(?:[^$\n]|\n(?!\s*\n))+?(?<=[^\s\\])\$(?![\d$])")
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?=\S)[^$\n]+?(?<=[^\s\\])\$(?![\d$])")
 RAW_LATEX = re.compile(r"(?<!\\)\$|\\[A-Za-z]+|\\[,;!{}_]")
 
 CHAPTER = "part4_backprop"
@@ -34,15 +35,15 @@ def raw_latex(markdown: str) -> list[str]:
 
 @pytest.mark.parametrize("markdown", [
     r"Start with $\partial L / \partial\,\text{end} = $ `end_grad`.",  # closing $ after a space
-    r"a $ x$ b", r"costs $x$5", r"\frac{1}{2} outside math", r"$a$$b$ touching"])
+    r"a $ x$ b", r"costs $x$5", r"\frac{1}{2} outside math", r"$a$$b$ touching",
+    "over two $a \\to\nb$ lines"])
 def test_the_detector_finds_what_streamlit_leaves_raw(markdown):
     assert raw_latex(markdown)
 
 
 @pytest.mark.parametrize("markdown", [
     r"$\partial L / \partial\,\text{end}$: `end_grad`", r"a$x$b, ($\beta$) and $x$-th",
-    "one\n$$\n\\frac{a}{b}\n$$\ntwo", r"`$\delta$` is code", r"it costs \$5",
-    "over two $a +\nb$ lines"])
+    "one\n$$\n\\frac{a}{b}\n$$\ntwo", r"`$\delta$` is code", r"it costs \$5"])
 def test_the_detector_accepts_what_streamlit_renders(markdown):
     assert not raw_latex(markdown)
 
@@ -60,3 +61,6 @@ def test_the_chapters_pages_have_no_raw_latex(page):
     texts += [e.label for e in app.expander]
     found = {text[:60]: raw_latex(text) for text in texts if raw_latex(text)}
     assert not found, found
+    # Plotly shows $...$ as typed unless MathJax is loaded, which Streamlit doesn't do.
+    for chart in app.get("plotly_chart"):
+        assert "$" not in chart.proto.spec, chart.proto.spec[:200]

@@ -76,8 +76,9 @@ $$
 \frac{\partial y_j}{\partial x_i} .
 $$
 
-For $L = a \log a$: through `log`, $\frac{\partial L}{\partial \log a} \cdot \frac1a = a \cdot
-\frac1a = 1$; directly into `*`, $\log a$; together $\log a + 1$, the derivative you know.
+For $L = a \log a$: through `log`, the term is
+$\frac{\partial L}{\partial \log a} \cdot \frac1a = a \cdot \frac1a = 1$; directly into `*`,
+it is $\log a$; together $\log a + 1$, the derivative you know.
 Each term of the sum is what one child's backward function returns, so a node's gradient is
 the **sum over its children**. You have met this sum already: broadcasting's backward and the
 $\sum_k$ in a matrix product's are the same rule.
