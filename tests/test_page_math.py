@@ -3,9 +3,9 @@
 Streamlit's Markdown follows Pandoc's rule for inline math, measured in Chromium: `$x$` renders,
 but not when the opening `$` is followed by a space (`$ x$`), the closing one is preceded by a
 space (`$x = $`) or followed by a digit (`$x$5`); math that runs over a line break renders in
-some paragraphs and not in others, so it counts as raw too. What it leaves alone is shown as typed, with
-Markdown eating some backslashes (`\\,` becomes `,`). So after removing code, display math and
-well-formed inline math, no `$` and no LaTeX command may be left.
+some paragraphs and not in others, so it counts as raw too. What it leaves alone is shown as
+typed, with Markdown eating some backslashes (`\\,` becomes `,`). So after removing code, display
+math and well-formed inline math, no `$` and no LaTeX command may be left.
 """
 
 from __future__ import annotations

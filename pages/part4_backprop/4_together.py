@@ -50,9 +50,10 @@ That makes the scale independent of the **width**, not of the **depth**: every l
 the variance by about $\frac13$, and by about $\frac16$ with a ReLU after it (which sets the
 negative half of its inputs to zero). Five 256-wide layers of this `Linear`, fed
 unit-variance inputs, give variances {variances}. This chapter's MLP has three layers and
-trains fine; deeper ReLU networks start from **Kaiming (He) initialisation**, standard deviation $\text{{gain}} / \sqrt{{\text{{fan\_in}}}}$
-with gain $\sqrt2$ for ReLU, which keeps the variance the same from layer to layer. Chapter 2's
-*Making your own modules* page has the whole story, with a live figure.
+trains fine; deeper ReLU networks start from **Kaiming (He) initialisation**, standard
+deviation $\text{{gain}} / \sqrt{{\text{{fan\_in}}}}$ with gain $\sqrt2$ for ReLU, which keeps
+the variance the same from layer to layer. Chapter 2's *Making your own modules* page has the
+whole story, with a live figure.
 """
 )
 st.page_link(section_page("part2_cnns", "modules"), label="Chapter 2: how big the initial "

@@ -21,6 +21,15 @@ question(
     "it has passed its contribution back, so all of a node's consumers must come first.",
 )
 question(
+    "$x$ feeds two nodes, $y = x^2$ and $z = \\sin x$, and $L = y z$. Which terms make up "
+    "$\\partial L / \\partial x$?",
+    "One per child, by the multivariate chain rule: through $y$, "
+    "$\\frac{\\partial L}{\\partial y} \\frac{\\partial y}{\\partial x} = z \\cdot 2x$; "
+    "through $z$, $\\frac{\\partial L}{\\partial z} \\frac{\\partial z}{\\partial x} = y \\cos x$. "
+    "Their sum, $2x \\sin x + x^2 \\cos x$, is the product rule. Backprop gets it by adding "
+    "what the two children send back to $x$.",
+)
+question(
     "Why do central differences use float64 and a step of about $10^{-5}$?",
     "The error of a central difference shrinks like $h^2$, but rounding error grows like "
     "$\\varepsilon / h$, so the best step is near $\\varepsilon^{1/3}$. In float64 "
