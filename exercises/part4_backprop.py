@@ -138,8 +138,9 @@ def forward_and_back(a: Arr, b: Arr, c: Arr) -> tuple[Arr, Arr, Arr]:
 class GradMode(threading.local):
     """Whether operations record how their outputs were made: `grad_mode.enabled`.
 
-    An object rather than a global bool, so that every module sees the same switch (NoGrad and
-    the checks flip `.enabled`); and one switch per thread, so that a web server running several
+    An attribute rather than a module-level bool, so that every importer of grad_mode flips the
+    one switch the engine reads (`from ... import enabled` would copy a bool, and assigning to
+    the copy changes nothing); and one switch per thread, so that a web server running several
     learners' models at once doesn't let one's NoGrad switch off another's gradients.
     """
 
@@ -156,8 +157,9 @@ class Recipe:
     """How a tensor was made: out.array == func(*args, **kwargs).
 
     args are the values the function was called with, each Tensor replaced by its array (other
-    values, such as numbers or an index, stay as they are); parents maps the position of each argument that was a Tensor to that Tensor, so backprop can
-    send the gradient for argument i to parents[i].
+    values, such as numbers or an index, stay as they are); parents maps the position of each
+    argument that was a Tensor to that Tensor, so backprop can send the gradient for argument i
+    to parents[i].
     """
 
     func: Callable
@@ -669,7 +671,7 @@ def getitem_array(x: Arr, index: Index) -> Arr:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
 #
-# Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where the elements came from, also when an index repeats.
+# Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where the elements came from, also when an index repeats. The gradient is a float array even when `x` holds integers (`np.zeros_like(x)` would copy an integer dtype and truncate every gradient to an integer).
 #
 # Check it with `tests.test_getitem_back(getitem_back)`.
 
@@ -814,8 +816,8 @@ BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
 # %%
 def maximum_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
     """Backward of out = np.maximum(x, y) with respect to x: the gradient goes to the larger
-    argument; where x == y it is split, half to each (one choice of subgradient, and the one
-    that keeps x and y symmetric)."""
+    argument. Where x == y, lam * grad_out to x and (1 - lam) * grad_out to y is a valid
+    subgradient for any lam in [0, 1]; we take lam = 1/2, which keeps x and y symmetric."""
     raise NotImplementedError()
 
 

@@ -111,3 +111,46 @@ def test_training_demo_trains_and_plots():
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
     assert len(app.get("plotly_chart")) == charts + 2
     assert float(app.metric[0].value.rstrip("%")) >= 85
+
+
+@pytest.mark.parametrize("width", [64, 256, 1024])
+def test_uniform_init_keeps_the_scale_across_widths_but_not_depths(width):
+    # What the "Putting it together" page teaches about Linear's initialisation: each layer
+    # multiplies the variance by about 1/3, whatever the width, so deep stacks shrink (the bias
+    # adds 1/(3 width) per layer, so narrow stacks level off near that).
+    variances = figures.linear_stack_variances(depth=4, width=width)
+    ratios = np.array(variances[1:]) / np.array(variances[:-1])
+    assert 0.3 < variances[0] < 0.4, variances
+    assert ((0.25 < ratios) & (ratios < 0.5)).all(), variances
+    assert variances[-1] < 0.03
+
+
+def test_no_grad_in_one_thread_leaves_the_others_recording():
+    # Streamlit runs each browser session in a thread of one process, all on the reference
+    # engine: one learner's evaluation must not switch off another's graph.
+    import threading
+
+    recorded = {}
+
+    def other_session():
+        a = reference.Tensor(np.ones(3), requires_grad=True)
+        recorded["other"] = (a * 2.0).recipe is not None
+
+    with reference.NoGrad():
+        thread = threading.Thread(target=other_session)
+        thread.start()
+        thread.join()
+        a = reference.Tensor(np.ones(3), requires_grad=True)
+        recorded["inside"] = (a * 2.0).recipe is not None
+    assert recorded == {"other": True, "inside": False}
+
+
+def test_gradchecks_step_sits_in_the_float64_valley_the_page_draws():
+    from utils.gradcheck import DEFAULT_STEP
+
+    error = figures.central_difference_error
+    assert error(DEFAULT_STEP) < 1e-9
+    assert error(DEFAULT_STEP) < min(error(1e-3), error(1e-7))  # truncation / rounding sides
+    assert error(DEFAULT_STEP, np.float32) > 1e-3  # why gradcheck works in float64
+    assert 1e-5 < min(error(h, np.float32) for h in np.logspace(-4, -1, 13)) < 1e-3
+    assert figures.step_size_figure().data

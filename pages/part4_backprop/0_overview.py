@@ -19,8 +19,8 @@ differences, and against `torch.autograd`. On the pages, you can draw the graph 
 you type, and train the MLP, with *your own* engine.
 """,
     objectives=r"""
-- Write the backward function of an operation: $\partial L/\partial x$ from $\partial
-  L/\partial \text{out}$, including broadcasting (`unbroadcast`).
+- Write the backward function of an operation: $\partial L/\partial x$ from
+  $\partial L/\partial \text{out}$, including broadcasting (`unbroadcast`).
 - Record a computational graph as it is computed, sort it topologically, and backpropagate
   through it, accumulating gradients where paths meet.
 - Derive the backward of reshape, permute, sum, indexing, maximum and matrix multiplication, and

@@ -43,14 +43,28 @@ st.header("Check a gradient yourself")
 st.markdown(
     r"""
 A backward function is easy to get subtly wrong, and easy to check: nudge each input element by
-$\pm h$ and watch the output change. With $h = 10^{-6}$ in float64 the **central difference**
+$\pm h$ and watch the output change. The **central difference**
 
 $$
 \frac{\partial L}{\partial x_i} \approx \frac{L(x + h e_i) - L(x - h e_i)}{2h}
 $$
 
-agrees with the true gradient to about $10^{-9}$. `utils.gradcheck.gradcheck` does this for any
-backward function of yours (the checks use it too):
+is off by two errors that pull $h$ opposite ways. The Taylor terms it leaves out shrink like
+$h^2$ (the $h\,L''$ term of a one-sided difference cancels between the two sides). But each
+value of $L$ is rounded to a relative precision $\varepsilon$, and dividing by $2h$ magnifies
+that into an error of about $\varepsilon / h$. The sum is smallest near
+$h \approx \varepsilon^{1/3}$: in float64 ($\varepsilon \approx 2 \cdot 10^{-16}$) that is
+$h \approx 10^{-5}$, where the estimate is good to about $10^{-10}$. In float32
+($\varepsilon \approx 10^{-7}$) the best step is near $5 \cdot 10^{-3}$ and the estimate is
+good only to roughly $10^{-4}$, too coarse to tell a right gradient from a slightly wrong one.
+Left of each valley below, rounding wins; right of it, the $h^2$ term does.
+"""
+)
+st.plotly_chart(figures.step_size_figure(), width="stretch", theme=None)
+st.markdown(
+    r"""
+So `utils.gradcheck.gradcheck` works in float64 with $h = 10^{-5}$. It does this for any backward
+function of yours (the checks use it too):
 """
 )
 st.code(figures.GRADCHECK_EXAMPLE, language="python")

@@ -61,6 +61,35 @@ Those two functions differ only in the NumPy function they call. Write the patte
 )
 exercise(f"{STEM}.wrap_forward_fn")
 
+st.header("Where paths meet: the multivariate chain rule")
+st.markdown(
+    r"""
+The last section's chain rule followed a single path from an input to $L$. In a graph, a value
+usually reaches the loss along several: in $L = a \log a$, the input $a$ goes into `log` and, on
+its own, into `*`. In general, nudge one number $x_i$ by a small $\delta$: each value computed
+directly from it (its **children** $y_j$, every element of every child) moves by about
+$\frac{\partial y_j}{\partial x_i}\delta$; to first order, the effects of those moves on $L$
+add up. That is the **multivariate chain rule**:
+
+$$
+\frac{\partial L}{\partial x_i} = \sum_j \frac{\partial L}{\partial y_j} \,
+\frac{\partial y_j}{\partial x_i} .
+$$
+
+For $L = a \log a$: through `log`, the term is
+$\frac{\partial L}{\partial \log a} \cdot \frac1a = a \cdot \frac1a = 1$; directly into `*`,
+it is $\log a$; together $\log a + 1$, the derivative you know.
+Each term of the sum is what one child's backward function returns, so a node's gradient is
+the **sum over its children**. You have met this sum already: broadcasting's backward and the
+$\sum_k$ in a matrix product's are the same rule.
+
+Unroll it and $\partial L / \partial x_i$ is a sum over **every path** from $x_i$ to $L$ of the
+product of the local derivatives along the path. Backprop never lists the paths (their number
+can grow exponentially with depth): it adds up each node's children once, and every path is
+counted exactly once.
+"""
+)
+
 st.header("Topological sort")
 st.markdown(
     r"""
@@ -80,7 +109,8 @@ st.markdown(
     r"""
 Now the whole algorithm, for any graph:
 
-1. Start with $\partial L / \partial\,\text{end} = $ `end_grad` (ones if not given).
+1. Start with the end node's gradient $\partial L / \partial\,\text{end}$: `end_grad`,
+   or ones if it is not given.
 2. Visit nodes in reverse topological order. At each node, its gradient is complete: for each
    parent that requires grad, call the backward function for (recipe's function, parent's
    position) and **add** the result to that parent's gradient.

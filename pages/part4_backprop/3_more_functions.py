@@ -91,10 +91,14 @@ st.header("Maximum and ReLU")
 st.markdown(
     r"""
 $\max(x, y)$ passes the gradient to whichever argument is larger. Where $x = y$ it has no
-derivative; any split of the gradient into two non-negative parts that add up to `grad_out` is a
-valid subgradient. We split
-it evenly, so that $\max(x, y)$ and $\max(y, x)$ behave the same. With that, ReLU needs no
-backward of its own: it is $\max(x, 0)$, and its gradient at exactly 0 is $\tfrac12$.
+derivative, but it has subgradients: the weightings $(\lambda, 1 - \lambda)$ with
+$\lambda \in [0, 1]$. So with $g$ = `grad_out`, sending $\lambda g$ to $x$ and
+$(1 - \lambda) g$ to $y$ is valid for any such $\lambda$. It is the weight that lies in
+$[0, 1]$, not the parts: when $g$ is negative, both parts are too.
+
+We take $\lambda = \tfrac12$, so that $\max(x, y)$ and $\max(y, x)$ behave the same. With
+that, ReLU needs no backward of its own: it is $\max(x, 0)$, and its gradient at exactly 0 is
+$\tfrac12$.
 """
 )
 exercise(f"{STEM}.maximum_back0")

@@ -3,6 +3,7 @@ import streamlit as st
 from utils.engine_view import (MINE, engine_choice, offline_test_images, train_with_progress,
                                training_arrays)
 from utils.figures import part4_backprop as figures
+from utils.navigation import section_page
 from utils.widgets import chapter_header, demo_button, exercise
 
 STEM = "part4_backprop"
@@ -32,12 +33,31 @@ exercise(f"{STEM}.Parameter")
 exercise(f"{STEM}.Module")
 st.markdown(
     r"""
-`Linear` is the first real layer: $y = x W^\top + b$ with $W$ of shape (out, in). Uniform
-initialisation in $\pm 1/\sqrt{\text{in}}$ makes an output's variance independent of the number
-of inputs (a third of the inputs' variance, whatever `in` is), so that deep stacks neither blow up
-nor die out at the start. Its forward uses only Tensor operations, so it needs no backward.
+`Linear` is the first real layer: $y = x W^\top + b$ with $W$ of shape (out, in). Its forward
+uses only Tensor operations, so it needs no backward.
+
+How big should the initial weights be? Each output sums `in` products, so the weights must
+shrink as `in` grows, or wide layers would start with huge outputs. PyTorch's default, and ours,
+is uniform in $\pm 1/\sqrt{\text{in}}$: a weight's variance is then $\frac{1}{3\,\text{in}}$,
+and an output's variance is $\text{in} \cdot \frac{1}{3\,\text{in}} = \frac13$ of the inputs'
+(plus a little from the bias), for 10 inputs as for 10 000.
 """
 )
+variances = " → ".join(f"{v:.2g}" for v in figures.linear_stack_variances())
+st.markdown(
+    rf"""
+That makes the scale independent of the **width**, not of the **depth**: every layer multiplies
+the variance by about $\frac13$, and by about $\frac16$ with a ReLU after it (which sets the
+negative half of its inputs to zero). Five 256-wide layers of this `Linear`, fed
+unit-variance inputs, give variances {variances}. This chapter's MLP has three layers and
+trains fine; deeper ReLU networks start from **Kaiming (He) initialisation**, standard
+deviation $\text{{gain}} / \sqrt{{\text{{fan\_in}}}}$ with gain $\sqrt2$ for ReLU, which keeps
+the variance the same from layer to layer. Chapter 2's *Making your own modules* page has the
+whole story, with a live figure.
+"""
+)
+st.page_link(section_page("part2_cnns", "modules"), label="Chapter 2: how big the initial "
+             "weights should be", icon="📏")
 exercise(f"{STEM}.Linear")
 
 st.header("The loss")
@@ -61,12 +81,21 @@ st.header("No gradients, and an optimizer")
 st.markdown(
     r"""
 Evaluating a model on test data needs no graph: recording one costs time and keeps every
-intermediate array of the evaluation alive in memory, for a backward pass that never comes. `with NoGrad():` switches recording off for a block, and puts
-back whatever was there before, so that blocks can nest.
+intermediate array of the evaluation alive in memory, for a backward pass that never comes.
+`with NoGrad():` switches recording off for a block, and puts back whatever was there before,
+so that blocks can nest.
 
-The engine reads the switch from `grad_mode.enabled`, an object shared by every module, rather
-than from a global `True`/`False`: a global variable belongs to the module that defines it, so
-code in another module (a check, or your notebook importing a helper) could not switch it.
+The switch is an attribute, `grad_mode.enabled`, rather than a module-level `True`/`False`,
+for two reasons. Setting an attribute changes the one object every importer shares, so code in
+any module that imported `grad_mode` (the checks, say) flips the switch the engine reads. A bare
+bool is easy to copy by mistake: `from engine import enabled` makes a new name in the importing
+module, and `enabled = False` there, or in a method that forgot `global`, leaves the engine's
+variable as it was.
+
+And `GradMode` subclasses `threading.local`, so each thread has its own switch. This site runs
+the reference engine for many learners in one server process, one thread per browser session:
+with a single switch, one learner's `NoGrad` evaluation would stop another's training step from
+recording its graph. PyTorch's grad mode is per-thread too.
 
 SGD then is two methods: forget the gradients, and take a step against them.
 """

@@ -21,10 +21,22 @@ question(
     "it has passed its contribution back, so all of a node's consumers must come first.",
 )
 question(
-    "Why do central differences use float64 and a step of about $10^{-6}$?",
+    "$x$ feeds two nodes, $y = x^2$ and $z = \\sin x$, and $L = y z$. Which terms make up "
+    "$\\partial L / \\partial x$?",
+    "One per child, by the multivariate chain rule: through $y$, "
+    "$\\frac{\\partial L}{\\partial y} \\frac{\\partial y}{\\partial x} = z \\cdot 2x$; "
+    "through $z$, $\\frac{\\partial L}{\\partial z} \\frac{\\partial z}{\\partial x} = y \\cos x$. "
+    "Their sum, $2x \\sin x + x^2 \\cos x$, is the product rule. Backprop gets it by adding "
+    "what the two children send back to $x$.",
+)
+question(
+    "Why do central differences use float64 and a step of about $10^{-5}$?",
     "The error of a central difference shrinks like $h^2$, but rounding error grows like "
-    "$\\varepsilon / h$. In float64 ($\\varepsilon \\approx 10^{-16}$), $h \\approx 10^{-6}$ "
-    "balances the two at about $10^{-10}$; in float32 the rounding error would swamp the check.",
+    "$\\varepsilon / h$, so the best step is near $\\varepsilon^{1/3}$. In float64 "
+    "($\\varepsilon \\approx 2 \\cdot 10^{-16}$) that is about $10^{-5}$, with an error near "
+    "$10^{-10}$. In float32 ($\\varepsilon \\approx 10^{-7}$) the best step is near "
+    "$5 \\cdot 10^{-3}$ and the error still roughly $10^{-4}$: too coarse to tell a right "
+    "gradient from a slightly wrong one.",
 )
 question(
     "Why does a Recipe keep both `args` (arrays) and `parents` (Tensors)?",
@@ -46,9 +58,11 @@ question(
 )
 question(
     "Why does ReLU's gradient at exactly 0 come out as $\\frac12$ in this engine?",
-    "ReLU is built as `maximum(x, 0.0)`, and `maximum` splits the gradient evenly between its "
-    "arguments where they are equal. Any value in $[0, 1]$ is a valid subgradient there; PyTorch "
-    "picks 0. It rarely matters, since inputs are almost never exactly 0.",
+    "ReLU is built as `maximum(x, 0.0)`, and where its arguments are equal `maximum` sends "
+    "$\\lambda g$ to one and $(1 - \\lambda) g$ to the other, with $\\lambda = \\frac12$; any "
+    "$\\lambda \\in [0, 1]$ would be a valid subgradient, and ReLU's subgradients at 0 are "
+    "exactly the slopes in $[0, 1]$. PyTorch picks 0. It rarely matters, since inputs are almost "
+    "never exactly 0.",
 )
 question(
     "What goes wrong if you evaluate a model on the test set without `NoGrad`?",

@@ -120,6 +120,12 @@ def getitem_back_zeros_like(grad_out, out, x, index):
     return grad
 
 
+def getitem_back_cast_to_x(grad_out, out, x, index):
+    grad = np.zeros(x.shape)
+    np.add.at(grad, ref.coerce_index(index), grad_out)
+    return grad.astype(x.dtype)  # "the gradient has x's dtype": not when x holds integers
+
+
 def getitem_back_no_coerce(grad_out, out, x, index):
     grad = np.zeros(x.shape)
     np.add.at(grad, index, grad_out)  # a Tensor inside a tuple is not an index NumPy knows
@@ -198,6 +204,7 @@ WRONG_ANSWERS = [
     ("coerce_index", "np.asarray on every part", coerce_index_asarray),
     ("getitem_back", "grad[index] += grad_out", getitem_back_plus_equals),
     ("getitem_back", "np.zeros_like(x) keeps an integer dtype", getitem_back_zeros_like),
+    ("getitem_back", "gradient cast to an integer x's dtype", getitem_back_cast_to_x),
     ("getitem_back", "Tensors in the index not coerced", getitem_back_no_coerce),
     ("subtract_back0", "no unbroadcast", lambda grad_out, out, x, y: grad_out),
     ("subtract_back0", "negated", lambda grad_out, out, x, y: unbroadcast(-grad_out, x)),

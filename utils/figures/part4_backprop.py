@@ -162,3 +162,52 @@ def digit_predictions(images: np.ndarray, labels: list[int], predictions: list[i
     fig.update_yaxes(visible=False, scaleanchor="x")
     fig.update_layout(height=160, margin={"l": 0, "r": 0, "t": 30, "b": 0})
     return fig
+
+
+@st.cache_data
+def linear_stack_variances(depth: int = 5, width: int = 256, seed: int = 0) -> list[float]:
+    """The variance after each of `depth` reference `Linear(width, width)` layers (no
+    activation), fed 2 000 unit-variance inputs: with the uniform +-1/sqrt(in) initialisation,
+    each layer multiplies it by about 1/3, whatever `width` is."""
+    np.random.seed(seed)
+    x = sol.Tensor(np.random.default_rng(seed).standard_normal((2_000, width)))
+    variances = []
+    with sol.NoGrad():
+        for _ in range(depth):
+            x = sol.Linear(width, width)(x)
+            variances.append(float(x.array.var()))
+    return variances
+
+
+def central_difference_error(h: float, dtype: type = np.float64, n: int = 200) -> float:
+    """The largest error of the central difference of exp with step h, computed in `dtype`, at
+    n points of [-1, 1] (exp is its own derivative, so the truth is known)."""
+    x = np.linspace(-1, 1, n).astype(dtype)
+    step = dtype(h)
+    estimate = (np.exp(x + step) - np.exp(x - step)) / (2 * step)
+    return float(np.abs(estimate.astype(np.float64) - np.exp(x.astype(np.float64))).max())
+
+
+@st.cache_data
+def step_size_figure() -> go.Figure:
+    """Error of the central difference against the step h, in float64 and float32: truncation
+    error falls like h² to the right, rounding error grows like ε/h to the left."""
+    from utils.gradcheck import DEFAULT_STEP
+
+    steps = np.logspace(-12, -0.5, 47)
+    fig = go.Figure()
+    for dtype, name in ((np.float64, "float64"), (np.float32, "float32")):
+        errors = [central_difference_error(h, dtype) for h in steps]
+        fig.add_trace(go.Scatter(x=steps, y=errors, mode="lines+markers", name=name,
+                                 marker={"size": 4}))
+    fig.add_vline(x=DEFAULT_STEP, line_dash="dash", line_color="grey",
+                  annotation_text=f"gradcheck's h = {DEFAULT_STEP:g}")
+    fig.update_xaxes(type="log", title_text="step h", exponentformat="power", automargin=True,
+                     range=[-12.3, 0])
+    fig.update_yaxes(type="log", title_text="largest error", exponentformat="power",
+                     automargin=True)
+    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      title={"text": "Central difference of exp on [−1, 1]: error against step",
+                             "font": {"size": 14}},
+                      legend={"x": 0.01, "y": 0.02, "yanchor": "bottom"})
+    return fig

@@ -108,7 +108,7 @@ EXERCISES = (
             "`einops.repeat(triangle, 'p d -> p nrays d', nrays=nrays)` then unpack into A, B, C "
             "of shape `(nrays, 3)`; `rays.unbind(dim=1)` gives O and D.",
             "`t.stack([-D, B - A, C - A], dim=-1)` gives `(nrays, 3, 3)` with the vectors as "
-            "columns. Mind the `dim`: stacking on dim 1 puts them in rows instead.",
+            "columns.",
         ),
     ),
     _ex(
@@ -121,6 +121,11 @@ EXERCISES = (
             "ray whose answer you know, and print the intermediate tensors."
         ),
         hints=(
+            "Start from the smallest input that goes wrong, one whose answer you can work out "
+            "by hand: one ray from the origin along $x$, `t.tensor([[[0., 0, 0], [1, 0, 0]]])`, "
+            "and a triangle it clearly meets, `t.tensor([[2., -1, -1], [2, 2, -1], [2, -1, "
+            "2]])` (at $s = 2$, $u = v = \\tfrac13$). Print each intermediate tensor and "
+            "compare it with your own numbers; the hints after this one name the bugs.",
             "Check how the matrix is stacked: are $-D$, $B - A$, $C - A$ its columns?",
             "Check the right-hand side of the system: is it $O - A$?",
             "Check the final mask: which rays should the singular ones be removed from?",

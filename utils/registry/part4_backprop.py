@@ -178,7 +178,9 @@ EXERCISES = (
     _ex("getitem_back", "Indexing", section="more_functions", difficulty=3, importance=2,
         minutes=(10, 15),
         task=("Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` "
-              "added where the elements came from, also when an index repeats."),
+              "added where the elements came from, also when an index repeats. The gradient is "
+              "a float array even when `x` holds integers (`np.zeros_like(x)` would copy an "
+              "integer dtype and truncate every gradient to an integer)."),
         hints=("`grad[index] += grad_out` keeps only one contribution per repeated index.",
                "`np.add.at(grad, coerce_index(index), grad_out)` adds every one.")),
     _ex("subtract_back0", "subtract, first argument", section="more_functions", difficulty=1,
