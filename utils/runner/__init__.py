@@ -24,17 +24,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import queue
 import select
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from utils import registry
 from utils.runner import confine
+from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.site_config import ROOT
 from utils.verdict import ERROR, NOT_IMPLEMENTED
 
@@ -144,6 +143,9 @@ class _Zygote:
             raise ZygoteFailure(f"could not send the request: {err}") from err
         return self._read_line(timeout)
 
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
     def kill(self) -> None:
         try:
             os.killpg(self.proc.pid, 9)
@@ -152,71 +154,22 @@ class _Zygote:
         self.proc.wait()
 
 
-class _Pool:
-    """At most `size` zygotes; a run takes one for its duration, or waits for one."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._idle: queue.Queue[_Zygote] = queue.Queue()
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> _Zygote:
-        with self._lock:
-            spawn = self._idle.empty() and self._count < self.size
-            if spawn:
-                self._count += 1
-        if spawn:
-            try:
-                return self._started(_Zygote.start())
-            except Exception:
-                with self._lock:
-                    self._count -= 1
-                raise
-        zygote = self._idle.get()
-        if zygote.proc.poll() is not None:  # died while idle (killed from outside): replace it
-            log.warning("runner zygote %s had died; starting another", zygote.proc.pid)
-            self.discard(zygote)
-            return self.acquire()
-        return zygote
-
-    def pids(self) -> list[int]:
-        """Process ids of the idle zygotes (for tests and diagnostics)."""
-        return [z.proc.pid for z in list(self._idle.queue)]
-
-    def _started(self, zygote: _Zygote) -> _Zygote:
-        global _layers
-        if _layers is None:
-            _layers = zygote.layers
-            missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
-            log.info("runner sandbox layers: %s", zygote.layers)
-            if missing:
-                log.warning("runner sandbox layers missing on this host: %s", missing)
-        return zygote
-
-    def release(self, zygote: _Zygote) -> None:
-        self._idle.put(zygote)
-
-    def discard(self, zygote: _Zygote) -> None:
-        zygote.kill()
-        with self._lock:
-            self._count -= 1
-
-    def warm_up(self) -> None:
-        """Start the zygotes now, in the background, so the first run does not wait."""
-        def start_all() -> None:
-            started = []
-            for _ in range(self.size):
-                try:
-                    started.append(self.acquire())
-                except Exception as err:  # noqa: BLE001 - logged; runs will retry
-                    log.warning("could not start a runner zygote: %s", err)
-            for zygote in started:
-                self.release(zygote)
-        threading.Thread(target=start_all, daemon=True, name="gtf-runner-warm-up").start()
+def _start_zygote() -> _Zygote:
+    global _layers
+    zygote = _Zygote.start()
+    if _layers is None:
+        _layers = zygote.layers
+        missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
+        log.info("runner sandbox layers: %s", zygote.layers)
+        if missing:
+            log.warning("runner sandbox layers missing on this host: %s", missing)
+    return zygote
 
 
-_pool = _Pool(MAX_CONCURRENT_RUNS)
+# How long a submission may wait for a free worker before the learner is told to try again.
+QUEUE_WAIT_SECONDS = float(os.environ.get("GTF_RUNNER_QUEUE_SECONDS", "60"))
+_pool: Pool[_Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
+                            typical_run_seconds=1.0)
 _layers: dict | None = None
 # Other processes of this user (learner code included) cannot read the server's memory or
 # /proc/<pid>/environ from now on.
@@ -224,7 +177,15 @@ SERVER_NOT_DUMPABLE = confine.forbid_memory_reads_of_this_process()
 
 
 def warm_up() -> None:
-    _pool.warm_up()
+    """Start the zygotes now, in the background, so the first run does not wait; and keep
+    replacing any that die."""
+    _pool.fill_in_background()
+    _pool.watch()
+
+
+def worker_pids() -> list[int]:
+    """Process ids of the idle zygotes (for tests and diagnostics)."""
+    return [z.proc.pid for z in _pool.idle()]
 
 
 def sandbox_layers() -> dict:
@@ -238,29 +199,41 @@ def strict_mode() -> bool:
     return os.environ.get("GTF_SANDBOX_STRICT", "") not in ("", "0", "false")
 
 
-def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS) -> RunResult:
-    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote."""
+def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS, *,
+        on_wait: WaitCallback | None = None) -> RunResult:
+    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote.
+
+    `on_wait(place, seconds)` is called about once a second while the run waits for a worker."""
     registry.get(exercise_id)  # unknown ids are a programming error: raise KeyError here
-    return _run_request({"exercise_id": exercise_id, "code": code}, code, limits)
+    return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
+                        on_wait)
 
 
 DEMO_LIMITS = Limits(wall_seconds=30.0, cpu_seconds=30, max_code_chars=400_000)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
-             limits: Limits = DEMO_LIMITS) -> RunResult:
+             limits: Limits = DEMO_LIMITS, *, on_wait: WaitCallback | None = None) -> RunResult:
     """Run a whole answers file (`utils.answers.answers_file`) in the sandbox, then the demo
     `utils.demos.<stem>.<name>(namespace, **args)` on it; `RunResult.data` holds what the demo
     returned (JSON: numbers, strings, lists, dicts — validate before drawing it)."""
-    return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits)
+    return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits, DEMO,
+                        on_wait)
 
 
-def _run_request(request: dict, code: str, limits: Limits) -> RunResult:
+BUSY_MESSAGE = ("The server is busy running other learners' code and no worker came free in "
+                f"{QUEUE_WAIT_SECONDS:g} s. Your code is kept: try again in a minute.")
+
+
+def _run_request(request: dict, code: str, limits: Limits, kind: str,
+                 on_wait: WaitCallback | None) -> RunResult:
     if len(code) > limits.max_code_chars:
         return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
                                 f"{limits.max_code_chars:,}.", "", 0.0)
     try:
-        zygote = _pool.acquire()
+        zygote = _pool.acquire(kind, on_wait)
+    except Busy:
+        return RunResult(ERROR, BUSY_MESSAGE, "", 0.0)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
         return RunResult(ERROR, "The code runner could not start. Please try again in a moment.",
@@ -272,18 +245,21 @@ def _run_request(request: dict, code: str, limits: Limits) -> RunResult:
             return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
                                     f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
     request = {**request, "limits": asdict(limits)}
+    started = time.monotonic()
     try:
         reply = zygote.request(request, timeout=limits.wall_seconds + 30)
     except ZygoteFailure as err:
+        # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
         _pool.discard(zygote)
-        return RunResult(ERROR, "The runner stopped while running your code (your code may have "
-                                "attacked it). It has been restarted: run again.", "", 0.0)
-    _pool.release(zygote)
+        return RunResult(ERROR, "The code runner stopped while running your code and has been "
+                                "restarted. Please run again.", "", 0.0)
+    _pool.release(zygote, time.monotonic() - started)
     return RunResult(reply["status"], reply["message"], reply["stdout"],
                      float(reply["duration_s"]), bool(reply["stdout_truncated"]),
                      reply.get("data"))
 
 
-__all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS", "MAX_CONCURRENT_RUNS", "warm_up",
+__all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
+           "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
            "sandbox_layers", "NOT_IMPLEMENTED"]

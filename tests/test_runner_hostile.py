@@ -1,0 +1,73 @@
+"""Issue 13's hostile suite: what one run could do to others (workers, the queue, the server), each
+with a victim run that must be answered correctly. The basics (exec, sockets, files, memory...) are
+in test_sandbox.py."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import utils.runner as runner
+from utils import registry, sources
+from utils.runner import Limits, run
+
+EX = registry.get("part1_ray_tracing.intersect_ray_1d")
+GOOD = sources.solution_source(EX)
+FAST = Limits(wall_seconds=3, cpu_seconds=3)
+LAYERS = runner.sandbox_layers()
+needs_seccomp = pytest.mark.skipif(not LAYERS["seccomp"], reason="no seccomp on this host")
+SLOW_GOOD = "import time\ntime.sleep(1.5)\n" + GOOD
+
+
+def honest_run_passes() -> None:
+    result = run(EX.id, GOOD)
+    assert result.status == "passed", result.message
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_workers():
+    """Start the workers before anything is timed."""
+    with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS) as pool:
+        list(pool.map(lambda _: honest_run_passes(), range(runner.MAX_CONCURRENT_RUNS)))
+
+
+# --- item 2: the queue never strands --------------------------------------------------------
+
+def test_waiters_are_served_when_every_busy_worker_dies():
+    with ThreadPoolExecutor(8) as pool:
+        holders = [pool.submit(run, EX.id, "import time\ntime.sleep(4)\n" + GOOD)
+                   for _ in range(runner.MAX_CONCURRENT_RUNS)]
+        time.sleep(1.0)  # the holders have the workers
+        waiters = [pool.submit(run, EX.id, GOOD) for _ in range(4)]
+        time.sleep(0.3)
+        busy = [pid for pid in _zygote_pids() if pid not in runner.worker_pids()]
+        for pid in busy:
+            os.kill(pid, 9)
+        started = time.monotonic()
+        results = [w.result(timeout=runner.QUEUE_WAIT_SECONDS + 30) for w in waiters]
+        assert time.monotonic() - started < 30
+        assert [r.status for r in results] == ["passed"] * 4
+        for holder in holders:
+            message = holder.result().message
+            assert "attacked" not in message and "Traceback" not in message
+    deadline = time.monotonic() + 60
+    while len(runner.worker_pids()) < runner.MAX_CONCURRENT_RUNS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(runner.worker_pids()) == runner.MAX_CONCURRENT_RUNS, "capacity stayed reduced"
+
+
+def _zygote_pids() -> list[int]:
+    """Every zygote of this server, idle or busy: our children running zygote.py."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and b"zygote.py" in open(f"/proc/{entry}/cmdline", "rb").read():
+                if int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == \
+                        os.getpid():
+                    found.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
