@@ -71,3 +71,34 @@ def _zygote_pids() -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     return found
+
+
+# --- item 8: plain messages, tracebacks to the log ------------------------------------------
+
+def assert_plain(result) -> None:
+    for text in (result.message, result.stdout):
+        assert "Traceback" not in text and "/work" not in text and "utils/runner" not in text
+
+
+def test_a_failure_while_setting_up_the_run_is_a_plain_message():
+    result = run(EX.id, GOOD, Limits(open_files="many"))  # setrlimit raises in the child
+    assert result.status == "error" and "on our side" in result.message
+    assert_plain(result)
+    honest_run_passes()
+
+
+def test_a_request_the_zygote_cannot_handle_is_a_plain_message_and_it_retires():
+    zygote = runner._pool.acquire()
+    try:
+        reply = zygote.request({"nonsense": True}, timeout=30)
+    finally:
+        runner._pool.discard(zygote)
+    assert reply["status"] == "error" and reply.get("retire")
+    assert "Traceback" not in reply["message"] and "on our side" in reply["message"]
+    honest_run_passes()
+
+
+def test_a_check_that_breaks_after_the_learners_code_is_a_plain_message():
+    result = runner.run_demo("part4_backprop.no_such_demo", "x = 1\n", {})
+    assert result.status == "error"
+    assert_plain(result)

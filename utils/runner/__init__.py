@@ -33,6 +33,7 @@ from typing import Any
 
 from utils import registry
 from utils.runner import confine
+from utils.runner.messages import RUNNER_FAILED_MESSAGE
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.site_config import ROOT
 from utils.verdict import ERROR, NOT_IMPLEMENTED
@@ -254,7 +255,15 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
         _pool.discard(zygote)
         return RunResult(ERROR, "The code runner stopped while running your code and has been "
                                 "restarted. Please run again.", "", 0.0)
-    _pool.release(zygote, time.monotonic() - started)
+    except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
+        log.exception("runner zygote %s: the run failed in the server", zygote.proc.pid)
+        _pool.discard(zygote)
+        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
+    if reply.get("retire"):
+        log.warning("runner zygote %s retired; replacing it", zygote.proc.pid)
+        _pool.discard(zygote)
+    else:
+        _pool.release(zygote, time.monotonic() - started)
     return RunResult(reply["status"], reply["message"], reply["stdout"],
                      float(reply["duration_s"]), bool(reply["stdout_truncated"]),
                      reply.get("data"))

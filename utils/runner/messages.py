@@ -7,6 +7,11 @@ import signal
 from utils.verdict import ERROR, TIMEOUT
 
 
+RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your code (it has been "
+                         "logged for us to fix). Please run again.")
+INTERNAL_ERROR_EXIT = 70  # utils.runner.zygote: our code in the child raised
+
+
 def timeout_message(wall_seconds: float) -> str:
     return (f"Your code ran longer than {wall_seconds:g} s and was stopped. Is there an infinite "
             "loop, or a Python loop over every element that could be one tensor operation?")
@@ -27,6 +32,9 @@ def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
                        f"{limits['file_size_bytes'] // 2**20} MB.")
     if returncode == -signal.SIGSYS:
         return ERROR, "Your code made a system call that exercises are not allowed to make."
+    if returncode == INTERNAL_ERROR_EXIT:
+        return ERROR, ("The checks could not finish after your code ran. If your code replaced "
+                       "something the checks use (a built-in, a module), leave it as it was.")
     if returncode < 0:
         return ERROR, f"Your code's process was stopped by signal {-returncode}."
     return ERROR, ("Your code ended the process before the checks could report (did it call "

@@ -16,6 +16,7 @@ subreaper, any process that escaped it, reaps them all and removes the scratch d
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import importlib.util
 import json
@@ -37,7 +38,8 @@ torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single t
 
 from utils import registry  # noqa: E402
 from utils.runner import child, confine  # noqa: E402
-from utils.runner.messages import explain_exit, timeout_message  # noqa: E402
+from utils.runner.messages import (INTERNAL_ERROR_EXIT, RUNNER_FAILED_MESSAGE,  # noqa: E402
+                                   explain_exit, timeout_message)  # noqa: E402
 from utils.verdict import ERROR, TIMEOUT  # noqa: E402
 
 # Import every chapter's solutions and checks now: a confined child cannot read our source files.
@@ -71,17 +73,32 @@ def clean_env(scratch: str) -> dict[str, str]:
             "GTF_SANDBOXED": "1"}
 
 
+SETUP_FAILED_EXIT = 71  # the child broke before learner code ran: our problem, logged
+
+
+def log(message: str) -> None:
+    """A line in the server's log (the zygote's stderr is the server's)."""
+    sys.stderr.write(f"gtf-runner zygote {os.getpid()}: {message}\n")
+    sys.stderr.flush()
+
+
 def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
                 report_w: int) -> None:
     """Runs in the forked child; never returns into the zygote's loop."""
+    log_fd = -1
     try:
         os.setsid()
+        # The server's log, for our own tracebacks; above the fds set below; closed before
+        # learner code runs.
+        log_fd = fcntl.fcntl(2, fcntl.F_DUPFD, 10)
         devnull = os.open("/dev/null", os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
         os.dup2(report_w, 3)
-        os.closerange(4, 4096)  # the zygote's request/reply pipes are not the learner's business
+        os.dup2(log_fd, 4)
+        log_fd = 4
+        os.closerange(5, 4096)  # the zygote's request/reply pipes are not the learner's business
         os.chdir(scratch)
         os.environ.clear()
         os.environ.update(clean_env(scratch))
@@ -91,14 +108,19 @@ def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
         # Rebuild it here, in the one thread there is.
         torch.set_num_threads(1)
         confine.confine_current_process(layers, scratch, request["limits"])
+    except BaseException:  # noqa: BLE001 - the learner sees a plain message; we see the trace
+        if log_fd >= 0:
+            os.write(log_fd, f"run setup failed:\n{traceback.format_exc()}".encode())
+        os._exit(SETUP_FAILED_EXIT)
+    os.close(log_fd)
+    try:
         if "demo" in request:
             child.execute_demo(request["demo"], request["code"], request["args"], report_fd=3)
         else:
             child.execute(request["exercise_id"], request["code"], report_fd=3)
-    except BaseException:  # noqa: BLE001 - report what broke, on the learner's stderr
-        traceback.print_exc()
-    finally:
-        os._exit(0)
+    except BaseException:  # noqa: BLE001 - no trace: it would show the learner our paths
+        os._exit(INTERNAL_ERROR_EXIT)
+    os._exit(0)
 
 
 def _descendants_of_me() -> list[int]:
@@ -220,6 +242,8 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
         returncode = -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else \
             os.WEXITSTATUS(exit_status)
         status, message = explain_exit(returncode, limits)
+        if returncode == SETUP_FAILED_EXIT:
+            message, result["retire"] = RUNNER_FAILED_MESSAGE, True
         return {**result, "status": status, "message": message, "duration_s": elapsed}
 
 
@@ -234,11 +258,14 @@ def main() -> None:
     for line in sys.stdin:
         try:
             reply = supervise(json.loads(line), layers)
-        except Exception:  # noqa: BLE001 - a broken request must not kill the zygote
-            reply = {"status": ERROR, "message": "The runner failed:\n" + traceback.format_exc(),
-                     "stdout": "", "stdout_truncated": False, "duration_s": 0.0}
+        except Exception:  # noqa: BLE001 - plain words for the learner, the trace for the log
+            log(f"a run failed inside the runner; this zygote retires:\n{traceback.format_exc()}")
+            reply = {"status": ERROR, "message": RUNNER_FAILED_MESSAGE, "stdout": "",
+                     "stdout_truncated": False, "duration_s": 0.0, "retire": True}
         out.write(json.dumps(reply) + "\n")
         out.flush()
+        if reply.get("retire"):
+            return  # a fresh zygote replaces this one, in a known state
 
 
 if __name__ == "__main__":
