@@ -88,6 +88,9 @@ separate process forked from a warm worker, with a clean environment, a scratch 
 own, and limits on wall time (10 s), CPU time, memory (1.5 GB of address space), file size and
 open files; at most two runs execute at once and the others wait their turn. Nothing you type is
 stored on the server: your code lives in your browser.
+
+The verdicts shown in the page are advisory: they track your own progress, in your own browser,
+and someone who forges one only fools themself.
 """
     )
     layers = runner.sandbox_layers()

@@ -102,3 +102,49 @@ def test_a_check_that_breaks_after_the_learners_code_is_a_plain_message():
     result = runner.run_demo("part4_backprop.no_such_demo", "x = 1\n", {})
     assert result.status == "error"
     assert_plain(result)
+
+
+# --- item 9: the report pipe does not trust its writer --------------------------------------
+
+def forge(report: bytes) -> str:
+    return f"import os\nos.write(3, {report!r})\nos._exit(0)\n"
+
+
+@pytest.mark.parametrize("report", [
+    b'{"status": "passed", "message": {"a": 1}, "duration_s": 1}',
+    b'{"status": "hacked", "message": "x", "duration_s": 1}',
+    b'[1, 2, 3]',
+    b'{"status": "passed", "message": "ok", "data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+    b"\xff\xfe not json",
+])
+def test_a_malformed_report_is_an_error_not_a_crash(report):
+    result = run(EX.id, forge(report), FAST)
+    assert result.status == "error" and isinstance(result.message, str)
+    assert_plain(result)
+    honest_run_passes()
+
+
+def test_an_infinite_duration_is_made_finite():
+    result = run(EX.id, forge(b'{"status": "failed", "message": "m", "duration_s": 1e999}'), FAST)
+    assert result.status == "failed" and 0 <= result.duration_s <= FAST.wall_seconds
+
+
+def test_a_huge_message_is_cut():
+    code = ("import os\nos.write(3, b'{\"status\": \"failed\", \"message\": \"' + b'm' * 500_000"
+            " + b'\", \"duration_s\": 1}')\nos._exit(0)\n")
+    result = run(EX.id, code, FAST)
+    assert result.status == "failed" and len(result.message) < 30_000
+
+
+def test_the_server_checks_the_zygotes_reply_too():
+    bad = {"status": "passed", "message": ["x"], "stdout": 5, "duration_s": float("nan"),
+           "stdout_truncated": "yes"}
+    result = runner._result_from(bad, FAST)
+    assert (result.status, result.message, result.stdout, result.duration_s,
+            result.stdout_truncated) == ("passed", "", "", 0.0, False)
+    assert runner._result_from({"status": {"x": 1}}, FAST).status == "error"
+
+
+def test_the_home_page_says_verdicts_are_advisory():
+    from utils.site_config import ROOT
+    assert "verdicts shown in the page are advisory" in (ROOT / "pages" / "home.py").read_text()

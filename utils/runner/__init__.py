@@ -34,9 +34,10 @@ from typing import Any
 from utils import registry
 from utils.runner import confine
 from utils.runner.messages import RUNNER_FAILED_MESSAGE
+from utils.runner.report import clamp_duration, clip_message
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.site_config import ROOT
-from utils.verdict import ERROR, NOT_IMPLEMENTED
+from utils.verdict import ERROR, NOT_IMPLEMENTED, STATUSES
 
 log = logging.getLogger("gtf.runner")
 
@@ -264,9 +265,21 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
         _pool.discard(zygote)
     else:
         _pool.release(zygote, time.monotonic() - started)
-    return RunResult(reply["status"], reply["message"], reply["stdout"],
-                     float(reply["duration_s"]), bool(reply["stdout_truncated"]),
-                     reply.get("data"))
+    return _result_from(reply, limits)
+
+
+def _result_from(reply: dict, limits: Limits) -> RunResult:
+    """The zygote's reply as a RunResult, checked again here: whatever a run managed to put in
+    it, the page gets a known status, text, and a finite duration."""
+    status = reply.get("status")
+    if status not in STATUSES:
+        log.error("runner reply with an unknown status %r", status)
+        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
+    message, stdout = reply.get("message"), reply.get("stdout")
+    return RunResult(status, clip_message(message) if isinstance(message, str) else "",
+                     stdout[:limits.stdout_bytes * 4] if isinstance(stdout, str) else "",
+                     clamp_duration(reply.get("duration_s"), limits.wall_seconds),
+                     reply.get("stdout_truncated") is True, reply.get("data"))
 
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",

@@ -9,6 +9,8 @@ from utils.verdict import ERROR, TIMEOUT
 
 RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your code (it has been "
                          "logged for us to fix). Please run again.")
+INVALID_REPORT_MESSAGE = ("Your code wrote something unreadable where the checks report their "
+                          "verdict, so there is no verdict. Leave file descriptor 3 alone.")
 INTERNAL_ERROR_EXIT = 70  # utils.runner.zygote: our code in the child raised
 
 

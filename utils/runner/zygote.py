@@ -38,8 +38,9 @@ torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single t
 
 from utils import registry  # noqa: E402
 from utils.runner import child, confine  # noqa: E402
-from utils.runner.messages import (INTERNAL_ERROR_EXIT, RUNNER_FAILED_MESSAGE,  # noqa: E402
-                                   explain_exit, timeout_message)  # noqa: E402
+from utils.runner.messages import (INTERNAL_ERROR_EXIT, INVALID_REPORT_MESSAGE,  # noqa: E402
+                                   RUNNER_FAILED_MESSAGE, explain_exit, timeout_message)
+from utils.runner.report import InvalidReport, parse_report  # noqa: E402  # noqa: E402
 from utils.verdict import ERROR, TIMEOUT  # noqa: E402
 
 # Import every chapter's solutions and checks now: a confined child cannot read our source files.
@@ -234,17 +235,18 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
     if timed_out and ready_at is not None:
         return {**result, "status": TIMEOUT, "message": timeout_message(limits["wall_seconds"]),
                 "duration_s": elapsed}
-    try:
-        verdict = json.loads(bytes(report[1:]))
-        return {**result, "status": verdict["status"], "message": verdict["message"],
-                "duration_s": float(verdict["duration_s"]), "data": verdict.get("data")}
-    except (ValueError, KeyError, TypeError):
-        returncode = -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else \
-            os.WEXITSTATUS(exit_status)
-        status, message = explain_exit(returncode, limits)
-        if returncode == SETUP_FAILED_EXIT:
-            message, result["retire"] = RUNNER_FAILED_MESSAGE, True
-        return {**result, "status": status, "message": message, "duration_s": elapsed}
+    if len(report) > 1:
+        try:
+            return {**result, **parse_report(bytes(report[1:]), limits["wall_seconds"])}
+        except InvalidReport:
+            return {**result, "status": ERROR, "message": INVALID_REPORT_MESSAGE,
+                    "duration_s": elapsed}
+    returncode = -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else \
+        os.WEXITSTATUS(exit_status)
+    status, message = explain_exit(returncode, limits)
+    if returncode == SETUP_FAILED_EXIT:
+        message, result["retire"] = RUNNER_FAILED_MESSAGE, True
+    return {**result, "status": status, "message": message, "duration_s": elapsed}
 
 
 def main() -> None:
