@@ -148,3 +148,48 @@ def test_the_server_checks_the_zygotes_reply_too():
 def test_the_home_page_says_verdicts_are_advisory():
     from utils.site_config import ROOT
     assert "verdicts shown in the page are advisory" in (ROOT / "pages" / "home.py").read_text()
+
+
+# --- item 3: no SysV IPC object survives a run ----------------------------------------------
+
+def _sysv_objects() -> int:
+    total = 0
+    for kind in ("shm", "sem", "msg"):
+        with open(f"/proc/sysvipc/{kind}") as table:
+            total += len(table.readlines()) - 1
+    return total
+
+
+IPC_KEY = 0x47544631  # "GTF1"
+LEAVE_SHARED_MEMORY = f"""
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+made = {{
+    "shm": libc.shmget({IPC_KEY}, 2**20, 0o1666),
+    "sem": libc.semget({IPC_KEY}, 1, 0o1666),
+    "msg": libc.msgget({IPC_KEY}, 0o1666),
+}}
+print("made", made, ctypes.get_errno())
+""" + GOOD
+FIND_SHARED_MEMORY = f"""
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print("found", [libc.shmget({IPC_KEY}, 0, 0), libc.semget({IPC_KEY}, 0, 0),
+                libc.msgget({IPC_KEY}, 0, 0)])
+""" + GOOD
+
+
+@needs_seccomp
+@pytest.mark.parametrize("how", ["run", "run_demo"])
+def test_no_sysv_ipc_object_outlives_a_run(how):
+    before = _sysv_objects()
+    if how == "run":
+        result = run(EX.id, LEAVE_SHARED_MEMORY, FAST)
+        assert result.status == "passed", result.message
+        assert "made {'shm': -1, 'sem': -1, 'msg': -1}" in result.stdout
+    else:
+        result = runner.run_demo("part4_backprop.no_such_demo", LEAVE_SHARED_MEMORY, {})
+    assert _sysv_objects() == before
+    victim = run(EX.id, FIND_SHARED_MEMORY, FAST)  # a later learner finds nothing
+    assert victim.status == "passed" and "found [-1, -1, -1]" in victim.stdout

@@ -224,6 +224,12 @@ def apply_seccomp() -> None:
     clone_thread = 0x00010000
     f.add_rule(deny, "clone", s.Arg(0, s.MASKED_EQ, clone_thread, 0))
     f.add_rule(s.ERRNO(errno.ENOSYS), "clone3")  # glibc then falls back to clone
+    # SysV IPC and POSIX message queues: their objects outlive the process that made them (and
+    # are not counted by RLIMIT_AS), so a run could leave memory behind for a later run to read.
+    for name in ("shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semtimedop", "semctl",
+                 "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
+                 "mq_timedreceive", "mq_notify", "mq_getsetattr"):
+        _try_rule(f, deny, name)
     me = os.getpid()
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
         f.add_rule(deny, name, s.Arg(0, s.NE, me))
@@ -238,9 +244,19 @@ def _try_rule(f, action: int, name: str) -> None:
         pass
 
 
+_CLONE_NEWIPC = 0x08000000
+
+
+def private_ipc_namespace() -> bool:
+    """A fresh SysV IPC namespace: whatever the run creates dies with it. Needs CAP_SYS_ADMIN
+    (root); a normal user relies on seccomp denying the IPC calls instead."""
+    return _libc.unshare(_CLONE_NEWIPC) == 0
+
+
 def confine_current_process(layers: Layers, scratch: str, limits: dict) -> None:
     """Everything a run's child does to itself before it touches learner code."""
     die_with_parent()
+    private_ipc_namespace()
     apply_rlimits(limits["memory_bytes"], limits["cpu_seconds"], limits["file_size_bytes"],
                   limits["open_files"])
     if layers.landlock:
