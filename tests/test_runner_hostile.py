@@ -193,3 +193,90 @@ def test_no_sysv_ipc_object_outlives_a_run(how):
     assert _sysv_objects() == before
     victim = run(EX.id, FIND_SHARED_MEMORY, FAST)  # a later learner finds nothing
     assert victim.status == "passed" and "found [-1, -1, -1]" in victim.stdout
+
+
+# --- item 1: a run may affect only itself ---------------------------------------------------
+
+def meddle_with(pids: str) -> str:
+    """Learner code that tries to change every setting of the processes `pids` (an expression)."""
+    return f"""
+import ctypes, os, resource
+libc = ctypes.CDLL(None, use_errno=True)
+outcomes = []
+def attempt(what, fn):
+    try:
+        fn()
+        outcomes.append(what + ' CHANGED')
+    except OSError:
+        outcomes.append(what + ' blocked')
+for pid in {pids}:
+    attempt('cpu', lambda: resource.prlimit(pid, resource.RLIMIT_CPU, (1, 1)))
+    attempt('nofile', lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (3, 3)))
+    attempt('affinity', lambda: os.sched_setaffinity(pid, {{0}}))
+    attempt('nice', lambda: os.setpriority(os.PRIO_PROCESS, pid, 19))
+    attempt('scheduler', lambda: os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0)))
+    if libc.syscall(251, 1, pid, (3 << 13) | 7) == 0:  # ioprio_set(WHO_PROCESS, pid, IDLE)
+        outcomes.append('ioprio CHANGED')
+attempt('nice of all my processes', lambda: os.setpriority(os.PRIO_USER, 0, 19))
+print(sorted(set(outcomes)))
+""" + GOOD
+
+
+@needs_seccomp
+def test_a_run_cannot_change_other_processes_settings():
+    from utils.runner import own_state
+    server_before = own_state.snapshot()
+    zygotes_before = {pid: resource_of(pid) for pid in _zygote_pids()}
+    with ThreadPoolExecutor(2) as pool:
+        victim = pool.submit(run, EX.id, SLOW_GOOD, FAST)
+        time.sleep(0.5)
+        # Only our own processes are named (a scan of nearby pids would touch other programs
+        # on this machine if the filter ever failed): the server, the zygotes, the victim.
+        victim_pids = _run_pids()
+        pids = f"[os.getppid(), {os.getpid()}] + {_zygote_pids() + victim_pids}"
+        attacker = pool.submit(run, EX.id, meddle_with(pids), Limits(wall_seconds=8))
+        attack_result, victim_result = attacker.result(), victim.result()
+    assert victim_pids, "the victim's run was not found"
+    assert attack_result.status == "passed", attack_result.message
+    assert "CHANGED" not in attack_result.stdout, attack_result.stdout
+    assert victim_result.status == "passed", victim_result.message
+    assert own_state.changes(server_before) == []
+    for pid, before in zygotes_before.items():
+        if os.path.exists(f"/proc/{pid}"):
+            assert resource_of(pid) == before
+    honest_run_passes()
+
+
+def test_a_run_may_still_lower_its_own_priority():
+    code = "import os\nos.setpriority(os.PRIO_PROCESS, 0, 5)\nprint('nice', os.nice(0))\n" + GOOD
+    result = run(EX.id, code, FAST)
+    assert result.status == "passed" and "nice 5" in result.stdout
+
+
+def _run_pids() -> list[int]:
+    """The children (runs) of every zygote."""
+    found = []
+    for zygote in _zygote_pids():
+        try:
+            found += [int(p) for p in open(f"/proc/{zygote}/task/{zygote}/children").read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def resource_of(pid: int) -> tuple:
+    import resource
+    return (resource.prlimit(pid, resource.RLIMIT_CPU), resource.prlimit(pid, resource.RLIMIT_NOFILE),
+            os.sched_getaffinity(pid), os.getpriority(os.PRIO_PROCESS, pid))
+
+
+def test_a_zygote_whose_settings_were_changed_retires_and_the_run_still_happens():
+    import resource
+    honest_run_passes()
+    tampered = runner.worker_pids()
+    for pid in tampered:  # as another process of the same user could
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (20, 20))
+    for _ in range(len(tampered)):
+        honest_run_passes()
+    time.sleep(0.5)
+    assert not set(tampered) & set(_zygote_pids()), "a tampered zygote kept serving"

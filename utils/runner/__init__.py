@@ -250,6 +250,10 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
     started = time.monotonic()
     try:
         reply = zygote.request(request, timeout=limits.wall_seconds + 30)
+        if reply.get("retry"):  # it found itself tampered with before running anything
+            log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
+            _pool.discard(zygote)
+            return _run_request(request, code, limits, kind, on_wait)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)

@@ -224,6 +224,18 @@ def apply_seccomp() -> None:
     clone_thread = 0x00010000
     f.add_rule(deny, "clone", s.Arg(0, s.MASKED_EQ, clone_thread, 0))
     f.add_rule(s.ERRNO(errno.ENOSYS), "clone3")  # glibc then falls back to clone
+    # Settings of other processes (the zygotes, the server, other learners' runs): a run may
+    # change its own (target 0) only. Identified by pid, so any pid but 0 is refused.
+    for name in ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam",
+                 "sched_setattr"):
+        f.add_rule(deny, name, s.Arg(0, s.NE, 0))
+    prio_process, ioprio_who_process = 0, 1
+    f.add_rule(deny, "setpriority", s.Arg(0, s.NE, prio_process))  # not a group or a user
+    f.add_rule(deny, "setpriority", s.Arg(1, s.NE, 0))
+    f.add_rule(deny, "ioprio_set", s.Arg(0, s.NE, ioprio_who_process))
+    f.add_rule(deny, "ioprio_set", s.Arg(1, s.NE, 0))
+    for name in ("process_madvise", "process_mrelease"):
+        _try_rule(f, deny, name)
     # SysV IPC and POSIX message queues: their objects outlive the process that made them (and
     # are not counted by RLIMIT_AS), so a run could leave memory behind for a later run to read.
     for name in ("shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semtimedop", "semctl",

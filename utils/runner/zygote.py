@@ -37,7 +37,7 @@ torch.set_num_threads(1)
 torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single thread
 
 from utils import registry  # noqa: E402
-from utils.runner import child, confine  # noqa: E402
+from utils.runner import child, confine, own_state  # noqa: E402
 from utils.runner.messages import (INTERNAL_ERROR_EXIT, INVALID_REPORT_MESSAGE,  # noqa: E402
                                    RUNNER_FAILED_MESSAGE, explain_exit, timeout_message)
 from utils.runner.report import InvalidReport, parse_report  # noqa: E402  # noqa: E402
@@ -257,13 +257,24 @@ def main() -> None:
     out = sys.stdout
     out.write(json.dumps({"hello": True, "pid": os.getpid(), "layers": layers.describe()}) + "\n")
     out.flush()
+    settled = own_state.snapshot()
     for line in sys.stdin:
+        changed = own_state.changes(settled)
+        if changed:  # changed by another run while we were idle: serve no one in this state
+            log(f"settings changed from outside, retiring before the run: {changed}")
+            out.write(json.dumps({"retire": True, "retry": True}) + "\n")
+            out.flush()
+            return
         try:
             reply = supervise(json.loads(line), layers)
         except Exception:  # noqa: BLE001 - plain words for the learner, the trace for the log
             log(f"a run failed inside the runner; this zygote retires:\n{traceback.format_exc()}")
             reply = {"status": ERROR, "message": RUNNER_FAILED_MESSAGE, "stdout": "",
                      "stdout_truncated": False, "duration_s": 0.0, "retire": True}
+        changed = own_state.changes(settled)
+        if changed:
+            log(f"settings changed during a run, retiring: {changed}")
+            reply["retire"] = True
         out.write(json.dumps(reply) + "\n")
         out.flush()
         if reply.get("retire"):
