@@ -280,3 +280,46 @@ def test_a_zygote_whose_settings_were_changed_retires_and_the_run_still_happens(
         honest_run_passes()
     time.sleep(0.5)
     assert not set(tampered) & set(_zygote_pids()), "a tampered zygote kept serving"
+
+
+# --- item 7: no signals through fcntl, no file watching -------------------------------------
+
+@needs_seccomp
+def test_signals_via_file_ownership_and_file_watching_are_refused():
+    code = """
+import ctypes, fcntl, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+outcomes = []
+def attempt(what, fn):
+    try:
+        fn()
+        outcomes.append(what + ' ALLOWED')
+    except OSError:
+        outcomes.append(what + ' blocked')
+r, w = os.pipe()
+fcntl.fcntl(r, fcntl.F_SETFL, os.O_ASYNC | os.O_NONBLOCK)
+attempt('F_SETOWN', lambda: fcntl.fcntl(r, fcntl.F_SETOWN, os.getppid()))
+attempt('F_SETSIG', lambda: fcntl.fcntl(r, 10, signal.SIGKILL))
+attempt('F_SETOWN_EX', lambda: fcntl.fcntl(r, 15, bytes(8)))
+attempt('FIOSETOWN', lambda: fcntl.ioctl(r, 0x8901, ctypes.c_int(os.getppid())))
+os.write(w, b'x')
+for name in ('inotify_init', 'fanotify_init'):
+    fn = getattr(libc, name)
+    if (fn() if name == 'inotify_init' else fn(0, 0)) >= 0:
+        outcomes.append(name + ' ALLOWED')
+print(outcomes)
+""" + GOOD
+    with ThreadPoolExecutor(2) as pool:
+        victim = pool.submit(run, EX.id, SLOW_GOOD, FAST)
+        result = pool.submit(run, EX.id, code, FAST).result()
+        assert victim.result().status == "passed"
+    assert result.status == "passed", result.message
+    assert "ALLOWED" not in result.stdout and result.stdout.count("blocked") == 4, result.stdout
+    honest_run_passes()
+
+
+def test_a_run_may_still_set_flags_on_its_own_files():
+    code = ("import fcntl, os\nr, w = os.pipe()\n"
+            "fcntl.fcntl(r, fcntl.F_SETFL, os.O_NONBLOCK)\nprint('flags ok')\n") + GOOD
+    result = run(EX.id, code, FAST)
+    assert result.status == "passed" and "flags ok" in result.stdout

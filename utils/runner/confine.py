@@ -236,6 +236,18 @@ def apply_seccomp() -> None:
     f.add_rule(deny, "ioprio_set", s.Arg(1, s.NE, 0))
     for name in ("process_madvise", "process_mrelease"):
         _try_rule(f, deny, name)
+    # Signals by another route: a file's owner gets SIGIO/SIGURG (or any signal, with F_SETSIG)
+    # when it becomes ready, and Landlock scopes those only from ABI 6.
+    f_setown, f_setsig, f_setown_ex = 8, 10, 15
+    for command in (f_setown, f_setsig, f_setown_ex):
+        f.add_rule(deny, "fcntl", s.Arg(1, s.EQ, command))
+    fiosetown, siocspgrp = 0x8901, 0x8902
+    for request in (fiosetown, siocspgrp):
+        f.add_rule(deny, "ioctl", s.Arg(1, s.EQ, request))
+    # Watching files would show other runs coming and going, and every open of a secrets file.
+    for name in ("inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_init",
+                 "fanotify_mark"):
+        _try_rule(f, deny, name)
     # SysV IPC and POSIX message queues: their objects outlive the process that made them (and
     # are not counted by RLIMIT_AS), so a run could leave memory behind for a later run to read.
     for name in ("shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semtimedop", "semctl",
