@@ -323,3 +323,95 @@ def test_a_run_may_still_set_flags_on_its_own_files():
             "fcntl.fcntl(r, fcntl.F_SETFL, os.O_NONBLOCK)\nprint('flags ok')\n") + GOOD
     result = run(EX.id, code, FAST)
     assert result.status == "passed" and "flags ok" in result.stdout
+
+
+# --- item 4: scratch space is bounded and always removed ------------------------------------
+
+def test_many_files_under_the_size_limit_are_stopped_by_the_quota():
+    code = ("import os\nprint(os.getcwd(), flush=True)\n"
+            "for i in range(100):\n    open(f'f{i}', 'wb').write(os.urandom(15 * 2**20))\n")
+    result = run(EX.id, code, Limits(wall_seconds=20, cpu_seconds=20))
+    assert result.status == "error" and "scratch directory" in result.message, result.message
+    assert not os.path.exists(result.stdout.split()[0])
+    honest_run_passes()
+
+
+def test_a_flood_of_small_files_is_stopped_by_the_quota():
+    code = ("import os\nprint(os.getcwd(), flush=True)\n"
+            "for i in range(100_000):\n    open(f'f{i}', 'w').close()\n")
+    result = run(EX.id, code, FAST)
+    assert result.status == "error" and "files and folders" in result.message, result.message
+    assert not os.path.exists(result.stdout.split()[0])
+
+
+def test_a_folder_made_unremovable_is_removed():
+    code = """
+import os
+top = os.getcwd()
+print(top, flush=True)
+for _ in range(1100):  # deeper than PATH_MAX and than a recursive rmtree can go
+    os.mkdir('ddd')
+    os.chdir('ddd')
+open('deep.txt', 'w').write('x')
+os.chdir(top)
+os.makedirs('locked/inner')
+open('locked/inner/f', 'w').write('x')
+os.chmod('locked/inner', 0)
+os.chmod('locked', 0)
+os.chmod('ddd', 0o500)
+os.symlink('/etc/passwd', 'link')
+os.chmod(top, 0)
+""" + GOOD
+    result = run(EX.id, code, Limits(wall_seconds=10, scratch_entries=5000))
+    assert result.status == "passed", result.message
+    assert not os.path.exists(result.stdout.split()[0])
+    assert os.stat("/etc/passwd").st_mode & 0o777 == 0o644
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can set the immutable flag")
+def test_an_immutable_file_does_not_keep_the_folder():
+    code = """
+import array, fcntl, os
+print(os.getcwd(), flush=True)
+with open('stuck', 'w') as f:
+    flags = array.array('i', [0x10, 0])
+    try:
+        fcntl.ioctl(f.fileno(), 0x40086602, flags)  # FS_IOC_SETFLAGS immutable
+        print('immutable set')
+    except OSError as err:
+        print('immutable refused', err)
+""" + GOOD
+    result = run(EX.id, code, FAST)
+    assert result.status == "passed", result.message
+    assert "immutable" in result.stdout
+    assert not os.path.exists(result.stdout.split()[0])
+
+
+def test_folders_of_dead_zygotes_are_swept_and_live_ones_kept(tmp_path):
+    import tempfile
+    from utils.runner import scratch
+    stale = os.path.join(tempfile.gettempdir(), f"{scratch.PREFIX}999999999-1")
+    os.makedirs(os.path.join(stale, "run-x", "locked"))
+    os.chmod(os.path.join(stale, "run-x", "locked"), 0)
+    live = scratch.zygote_folder()  # this process is alive: its folder must stay
+    assert scratch.sweep_stale(print) >= 1
+    assert not os.path.exists(stale) and os.path.isdir(live)
+    scratch.remove_tree(live)
+
+
+def test_removal_goes_deeper_than_rmtree(tmp_path):
+    import shutil
+    from utils.runner import scratch
+    top = tmp_path / "deep"
+    top.mkdir()
+    fd = os.open(top, os.O_RDONLY)
+    for _ in range(1200):
+        os.mkdir("dddd", dir_fd=fd)
+        inner = os.open("dddd", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    with pytest.raises((RecursionError, OSError)):
+        shutil.rmtree(top)
+    scratch.remove_tree(str(top))
+    assert not top.exists()

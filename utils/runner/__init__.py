@@ -80,7 +80,9 @@ class Limits:
     wall_seconds: float = 10.0  # learner code + checks, counted from the end of the child's setup
     cpu_seconds: int = 10
     memory_bytes: int = 1536 * 2**20  # address space; a forked warm child already maps ~700 MB
-    file_size_bytes: int = 16 * 2**20
+    file_size_bytes: int = 16 * 2**20  # one file (RLIMIT_FSIZE)
+    scratch_bytes: int = 64 * 2**20  # all of the run's files, checked every 0.1 s
+    scratch_entries: int = 1000
     open_files: int = 64
     stdout_bytes: int = 64 * 2**10
     max_code_chars: int = 100_000

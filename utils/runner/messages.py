@@ -19,6 +19,12 @@ def timeout_message(wall_seconds: float) -> str:
             "loop, or a Python loop over every element that could be one tensor operation?")
 
 
+def over_quota_message(limits: dict) -> str:
+    return (f"Your code wrote more than {limits['scratch_bytes'] // 2**20} MB, or more than "
+            f"{limits['scratch_entries']:,} files and folders, to its scratch directory, and was "
+            "stopped.")
+
+
 def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
     """Turn a child that died without a report into (status, message)."""
     if returncode == -signal.SIGXCPU:

@@ -22,7 +22,6 @@ import importlib.util
 import json
 import os
 import select
-import shutil
 import signal
 import sys
 import tempfile
@@ -38,8 +37,10 @@ torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single t
 
 from utils import registry  # noqa: E402
 from utils.runner import child, confine, own_state  # noqa: E402
+from utils.runner import scratch as scratch_dir  # noqa: E402
 from utils.runner.messages import (INTERNAL_ERROR_EXIT, INVALID_REPORT_MESSAGE,  # noqa: E402
-                                   RUNNER_FAILED_MESSAGE, explain_exit, timeout_message)
+                                   RUNNER_FAILED_MESSAGE, explain_exit,
+                                   over_quota_message, timeout_message)
 from utils.runner.report import InvalidReport, parse_report  # noqa: E402  # noqa: E402
 from utils.verdict import ERROR, TIMEOUT  # noqa: E402
 
@@ -170,9 +171,12 @@ def _reap() -> None:
             return
 
 
-def supervise(request: dict, layers: confine.Layers) -> dict:
+QUOTA_CHECK_SECONDS = 0.1
+
+
+def supervise(request: dict, layers: confine.Layers, runs_folder: str) -> dict:
     limits = request["limits"]
-    scratch = tempfile.mkdtemp(prefix="gtf-run-")
+    scratch = tempfile.mkdtemp(prefix="run-", dir=runs_folder)
     out_r, out_w = os.pipe()
     report_r, report_w = os.pipe()
     pid = os.fork()
@@ -190,9 +194,20 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
     open_fds = {out_r, report_r}
     exit_status: int | None = None
     exited_at: float | None = None
-    timed_out = False
+    timed_out = over_quota = False
+    quota_checked = started
     while True:
         now = time.monotonic()
+        if now - quota_checked >= QUOTA_CHECK_SECONDS:
+            quota_checked = now
+            try:
+                scratch_dir.check_quota(scratch, limits["scratch_bytes"],
+                                        limits["scratch_entries"])
+            except scratch_dir.OverQuota:
+                over_quota = True
+                break
+            except OSError:
+                pass  # the run is changing its folder as we look: look again next time
         deadline = (ready_at + limits["wall_seconds"]) if ready_at else \
             (started + CHILD_STARTUP_SECONDS)
         if now >= deadline:
@@ -225,13 +240,21 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
         exit_status = 0
     for fd in open_fds:
         os.close(fd)
-    shutil.rmtree(scratch, ignore_errors=True)
+    retire = False
+    try:
+        scratch_dir.remove_tree(scratch)
+    except OSError as err:  # a fresh zygote sweeps this folder when it starts
+        log(f"could not remove a run's scratch folder ({err}); retiring")
+        retire = True
 
     out_text = stdout.decode(errors="replace")
     if truncated:
         out_text += (f"\n… output cut: only the first {limits['stdout_bytes'] // 1024} KB of what "
                      "your code printed are kept.")
-    result = {"stdout": out_text, "stdout_truncated": truncated}
+    result = {"stdout": out_text, "stdout_truncated": truncated, "retire": retire}
+    if over_quota:
+        return {**result, "status": ERROR, "message": over_quota_message(limits),
+                "duration_s": elapsed}
     if timed_out and ready_at is not None:
         return {**result, "status": TIMEOUT, "message": timeout_message(limits["wall_seconds"]),
                 "duration_s": elapsed}
@@ -257,6 +280,22 @@ def main() -> None:
     out = sys.stdout
     out.write(json.dumps({"hello": True, "pid": os.getpid(), "layers": layers.describe()}) + "\n")
     out.flush()
+    swept = scratch_dir.sweep_stale(log)
+    if swept:
+        log(f"swept {swept} scratch folder(s) left by zygotes that died")
+    runs_folder = scratch_dir.zygote_folder()
+    try:
+        serve(layers, runs_folder)
+    finally:
+        try:
+            scratch_dir.remove_tree(runs_folder)
+        except OSError as err:
+            log(f"could not remove {runs_folder} ({err}); the next zygote sweeps it")
+
+
+def serve(layers: confine.Layers, runs_folder: str) -> None:
+    """Answer requests until stdin closes or this zygote retires."""
+    out = sys.stdout
     settled = own_state.snapshot()
     for line in sys.stdin:
         changed = own_state.changes(settled)
@@ -266,7 +305,7 @@ def main() -> None:
             out.flush()
             return
         try:
-            reply = supervise(json.loads(line), layers)
+            reply = supervise(json.loads(line), layers, runs_folder)
         except Exception:  # noqa: BLE001 - plain words for the learner, the trace for the log
             log(f"a run failed inside the runner; this zygote retires:\n{traceback.format_exc()}")
             reply = {"status": ERROR, "message": RUNNER_FAILED_MESSAGE, "stdout": "",
