@@ -84,6 +84,15 @@ def _unflag_entry(dir_fd: int, name: str) -> None:
         os.close(fd)
 
 
+def _writable(dir_fd: int) -> None:
+    """The run's folder is ours: make it writable (mode and flags) so its entries can go."""
+    _unflag(dir_fd)
+    try:
+        os.fchmod(dir_fd, 0o700)
+    except OSError:
+        pass
+
+
 def _open_subdir(dir_fd: int, name: str) -> int:
     try:
         return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
@@ -152,8 +161,8 @@ def remove_tree(path: str) -> None:
     def unlink(dir_fd: int, entry: os.DirEntry) -> None:
         try:
             os.unlink(entry.name, dir_fd=dir_fd)
-        except PermissionError:
-            _unflag(dir_fd)
+        except PermissionError:  # a folder without write permission, or a flagged file
+            _writable(dir_fd)
             _unflag_entry(dir_fd, entry.name)
             os.unlink(entry.name, dir_fd=dir_fd)
 
@@ -161,7 +170,7 @@ def remove_tree(path: str) -> None:
         try:
             os.rmdir(name, dir_fd=parent_fd)
         except PermissionError:
-            _unflag(parent_fd)
+            _writable(parent_fd)
             _unflag_entry(parent_fd, name)
             os.rmdir(name, dir_fd=parent_fd)
 
