@@ -248,9 +248,11 @@ def test_a_run_cannot_change_other_processes_settings():
 
 
 def test_a_run_may_still_lower_its_own_priority():
-    code = "import os\nos.setpriority(os.PRIO_PROCESS, 0, 5)\nprint('nice', os.nice(0))\n" + GOOD
+    code = ("import os\nbefore = os.nice(0)\nafter = os.nice(1)\n"
+            "os.setpriority(os.PRIO_PROCESS, 0, after)\n"
+            "print('nice', 'lowered' if after == min(before + 1, 19) else 'unchanged')\n") + GOOD
     result = run(EX.id, code, FAST)
-    assert result.status == "passed" and "nice 5" in result.stdout
+    assert result.status == "passed" and "nice lowered" in result.stdout, result.message
 
 
 def _run_pids() -> list[int]:
@@ -356,11 +358,15 @@ open('deep.txt', 'w').write('x')
 os.chdir(top)
 os.makedirs('locked/inner')
 open('locked/inner/f', 'w').write('x')
-os.chmod('locked/inner', 0)
-os.chmod('locked', 0)
-os.chmod('ddd', 0o500)
+def chmod(path, mode):  # by fd: the path-based call is refused in the sandbox
+    fd = os.open(path, os.O_RDONLY)
+    os.fchmod(fd, mode)
+    os.close(fd)
+chmod('locked/inner', 0)
+chmod('locked', 0)
+chmod('ddd', 0o500)
 os.symlink('/etc/passwd', 'link')
-os.chmod(top, 0)
+chmod(top, 0)
 """ + GOOD
     result = run(EX.id, code, Limits(wall_seconds=10, scratch_entries=5000))
     assert result.status == "passed", result.message
@@ -415,3 +421,70 @@ def test_removal_goes_deeper_than_rmtree(tmp_path):
         shutil.rmtree(top)
     scratch.remove_tree(str(top))
     assert not top.exists()
+
+
+# --- item 6: no capabilities, no metadata changes outside the sandbox -----------------------
+
+@needs_seccomp
+def test_metadata_of_the_apps_files_cannot_be_changed(tmp_path):
+    from utils.site_config import ROOT
+    target = ROOT / "solutions" / "part1_ray_tracing.py"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x")
+    outside.chmod(0o666)
+    tmp_path.chmod(0o777)
+    before = [(p.stat().st_mode, p.stat().st_mtime_ns, p.stat().st_uid) for p in (target, outside)]
+    code = f"""
+import os
+outcomes = []
+def attempt(what, fn):
+    try:
+        fn()
+        outcomes.append(what + ' CHANGED')
+    except (OSError, ValueError):
+        outcomes.append(what + ' blocked')
+for path in ({str(target)!r}, {str(outside)!r}):
+    attempt('chmod', lambda: os.chmod(path, 0o777))
+    attempt('utime', lambda: os.utime(path, (0, 0)))
+    attempt('chown', lambda: os.chown(path, 65534, 65534))
+    attempt('setxattr', lambda: os.setxattr(path, 'user.gtf', b'x'))
+    fd = os.open(path, os.O_PATH)
+    attempt('fchmod O_PATH', lambda: os.fchmod(fd, 0o777))
+    attempt('futimens O_PATH', lambda: os.utime(fd, (0, 0)))
+    attempt('fchown O_PATH', lambda: os.fchown(fd, 65534, 65534))
+print(outcomes)
+""" + GOOD
+    result = run(EX.id, code, FAST)
+    assert result.status == "passed", result.message
+    assert "CHANGED" not in result.stdout and "blocked" in result.stdout, result.stdout
+    after = [(p.stat().st_mode, p.stat().st_mtime_ns, p.stat().st_uid) for p in (target, outside)]
+    assert after == before
+
+
+def test_a_run_holds_no_capabilities():
+    code = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+data = (ctypes.c_uint32 * 6)()
+libc.syscall(125, header, data)  # capget
+print('capabilities', list(data))
+print('in bounding set', sum(libc.prctl(23, cap, 0, 0, 0) == 1 for cap in range(41)))
+try:
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+    print('realtime ALLOWED')
+except OSError:
+    print('realtime refused')
+buf = ctypes.create_string_buffer(1024)
+print('kernel log', 'READ' if libc.klogctl(3, buf, 1024) > 0 else 'refused')
+""" + GOOD
+    result = run(EX.id, code, FAST)
+    assert result.status == "passed", result.message
+    assert "capabilities [0, 0, 0, 0, 0, 0]" in result.stdout, result.stdout
+    if os.geteuid() == 0:  # a normal user may not shrink the bounding set (nor regain anything:
+        assert "in bounding set 0" in result.stdout  # no_new_privs, no exec)
+    assert "realtime refused" in result.stdout and "kernel log refused" in result.stdout
+
+
+def test_the_page_knows_when_the_server_runs_as_root():
+    assert runner.sandbox_layers()["server_is_root"] == (os.geteuid() == 0)

@@ -167,6 +167,10 @@ def _start_zygote() -> _Zygote:
         log.info("runner sandbox layers: %s", zygote.layers)
         if missing:
             log.warning("runner sandbox layers missing on this host: %s", missing)
+        if os.geteuid() == 0:
+            log.warning("!!! THE SERVER RUNS AS ROOT. Each run drops every capability and is "
+                        "confined, but run the site as a normal user: one kernel bug away from "
+                        "root is worse than one away from an unprivileged account. !!!")
     return zygote
 
 
@@ -194,9 +198,9 @@ def worker_pids() -> list[int]:
 
 def sandbox_layers() -> dict:
     """What confines learner code on this host (from a running zygote, or probed here)."""
-    if _layers is not None:
-        return {**_layers, "server_not_dumpable": SERVER_NOT_DUMPABLE}
-    return {**confine.probe().describe(), "server_not_dumpable": SERVER_NOT_DUMPABLE}
+    layers = _layers if _layers is not None else confine.probe().describe()
+    return {**layers, "server_not_dumpable": SERVER_NOT_DUMPABLE,
+            "server_is_root": os.geteuid() == 0}
 
 
 def strict_mode() -> bool:
