@@ -4,6 +4,7 @@ in test_sandbox.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -93,8 +94,11 @@ def test_a_request_the_zygote_cannot_handle_is_a_plain_message_and_it_retires():
         reply = zygote.request({"nonsense": True}, timeout=30)
     finally:
         runner._pool.discard(zygote)
-    assert reply["status"] == "error" and reply.get("retire")
-    assert "Traceback" not in reply["message"] and "on our side" in reply["message"]
+    assert reply == {"failed": True, "retire": True}  # the server says it plainly:
+    from utils.runner.outcome import compose
+    from utils.runner.worker import RunStreams
+    message = compose(reply, RunStreams(), dataclasses.asdict(FAST))["message"]
+    assert "Traceback" not in message and "on our side" in message
     honest_run_passes()
 
 
@@ -488,3 +492,38 @@ print('kernel log', 'READ' if libc.klogctl(3, buf, 1024) > 0 else 'refused')
 
 def test_the_page_knows_when_the_server_runs_as_root():
     assert runner.sandbox_layers()["server_is_root"] == (os.geteuid() == 0)
+
+
+# --- item 5: the zygote never holds a learner's code or output ------------------------------
+
+def _memory_contains(pid: int, needles: list[bytes]) -> list[bytes]:
+    """Which needles appear in the writable memory of `pid` (what every later fork inherits)."""
+    found = set()
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            fields = line.split()
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if "rw" not in fields[1] or end - start > 1 << 30:
+                continue
+            try:
+                mem.seek(start)
+                chunk = mem.read(end - start)
+            except (OSError, ValueError, OverflowError):
+                continue
+            found.update(n for n in needles if n in chunk)
+    return sorted(found)
+
+
+def test_the_zygote_never_holds_a_learners_code_or_output():
+    import secrets
+    token = secrets.token_hex(12)
+    code_marker = f"CODE-{token}"
+    printed_marker = f"OUT-{token}"[::-1]
+    code = (f"secret = {code_marker!r}\nprint({printed_marker[::-1]!r}[::-1] * 3)\n"
+            "open('notes.txt', 'w').write(secret)\n" + GOOD)
+    for _ in range(runner.MAX_CONCURRENT_RUNS * 2):  # every worker serves one at least once
+        result = run(EX.id, code, FAST)
+        assert result.status == "passed" and printed_marker in result.stdout
+    for pid in _zygote_pids():
+        leaked = _memory_contains(pid, [code_marker.encode(), printed_marker.encode()])
+        assert leaked == [], f"zygote {pid} holds {leaked}"

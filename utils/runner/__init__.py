@@ -24,24 +24,21 @@ from __future__ import annotations
 import json
 import logging
 import os
-import select
-import subprocess
-import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from utils import registry
 from utils.runner import confine
 from utils.runner.messages import RUNNER_FAILED_MESSAGE
+from utils.runner.outcome import compose
 from utils.runner.report import clamp_duration, clip_message
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
-from utils.site_config import ROOT
+from utils.runner.worker import Zygote, ZygoteFailure
 from utils.verdict import ERROR, NOT_IMPLEMENTED, STATUSES
 
 log = logging.getLogger("gtf.runner")
 
-ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
 # Memory a zygote plus a typical run add (measured: 495 MB idle for the server and two zygotes,
 # +814 MB for two runs of 400 MB each; benchmarks/runner_memory.py), and what the server keeps.
 PER_WORKER_BYTES = 600 * 2**20
@@ -72,7 +69,6 @@ def pool_size() -> int:
 
 
 MAX_CONCURRENT_RUNS = pool_size()
-ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
 
 
 @dataclass(frozen=True)
@@ -101,66 +97,9 @@ class RunResult:
     data: Any = None  # what a demo returned (run_demo); None for exercise runs
 
 
-class ZygoteFailure(Exception):
-    """The zygote died, or did not answer in time."""
-
-
-@dataclass
-class _Zygote:
-    proc: subprocess.Popen
-    layers: dict = field(default_factory=dict)
-    _buffer: bytearray = field(default_factory=bytearray)
-
-    @classmethod
-    def start(cls) -> "_Zygote":
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
-        proc = subprocess.Popen([sys.executable, "-I", "-u", str(ZYGOTE), str(ROOT)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-                                cwd="/", start_new_session=True)
-        zygote = cls(proc)
-        hello = zygote._read_line(ZYGOTE_STARTUP_SECONDS)
-        zygote.layers = hello["layers"]
-        return zygote
-
-    def _read_line(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ZygoteFailure("no answer in time")
-            if select.select([fd], [], [], remaining)[0]:
-                data = os.read(fd, 1 << 20)
-                if not data:
-                    raise ZygoteFailure(f"exited with code {self.proc.poll()}")
-                self._buffer += data
-        line, _, rest = bytes(self._buffer).partition(b"\n")
-        self._buffer = bytearray(rest)
-        return json.loads(line)
-
-    def request(self, payload: dict, timeout: float) -> dict:
-        try:
-            self.proc.stdin.write(json.dumps(payload).encode() + b"\n")
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError) as err:
-            raise ZygoteFailure(f"could not send the request: {err}") from err
-        return self._read_line(timeout)
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
-
-
-def _start_zygote() -> _Zygote:
+def _start_zygote() -> Zygote:
     global _layers
-    zygote = _Zygote.start()
+    zygote = Zygote.start()
     if _layers is None:
         _layers = zygote.layers
         missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
@@ -176,7 +115,7 @@ def _start_zygote() -> _Zygote:
 
 # How long a submission may wait for a free worker before the learner is told to try again.
 QUEUE_WAIT_SECONDS = float(os.environ.get("GTF_RUNNER_QUEUE_SECONDS", "60"))
-_pool: Pool[_Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
+_pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
                             typical_run_seconds=1.0)
 _layers: dict | None = None
 # Other processes of this user (learner code included) cannot read the server's memory or
@@ -252,14 +191,16 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
             _pool.release(zygote)
             return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
                                     f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
-    request = {**request, "limits": asdict(limits)}
+    limits_dict = asdict(limits)
+    body = json.dumps(request).encode()  # the learner's part: to the child, never the zygote
     started = time.monotonic()
     try:
-        reply = zygote.request(request, timeout=limits.wall_seconds + 30)
+        reply, streams = zygote.run(limits_dict, body, timeout=limits.wall_seconds + 30)
         if reply.get("retry"):  # it found itself tampered with before running anything
             log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
             _pool.discard(zygote)
             return _run_request(request, code, limits, kind, on_wait)
+        composed = compose(reply, streams, limits_dict)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
@@ -275,7 +216,7 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
         _pool.discard(zygote)
     else:
         _pool.release(zygote, time.monotonic() - started)
-    return _result_from(reply, limits)
+    return _result_from(composed, limits)
 
 
 def _result_from(reply: dict, limits: Limits) -> RunResult:

@@ -12,6 +12,9 @@ RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your co
 INVALID_REPORT_MESSAGE = ("Your code wrote something unreadable where the checks report their "
                           "verdict, so there is no verdict. Leave file descriptor 3 alone.")
 INTERNAL_ERROR_EXIT = 70  # utils.runner.zygote: our code in the child raised
+SETUP_FAILED_EXIT = 71  # the child broke before learner code ran: our problem, logged
+SLOW_START_MESSAGE = ("The server was too busy to start your run in time. Please run again in a "
+                      "moment.")
 
 
 def timeout_message(wall_seconds: float) -> str:
