@@ -499,7 +499,11 @@ def test_the_page_knows_when_the_server_runs_as_root():
 def _memory_contains(pid: int, needles: list[bytes]) -> list[bytes]:
     """Which needles appear in the writable memory of `pid` (what every later fork inherits)."""
     found = set()
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+    try:
+        maps, mem = open(f"/proc/{pid}/maps"), open(f"/proc/{pid}/mem", "rb", 0)
+    except PermissionError:  # non-dumpable: no process of this user can read it (root can)
+        pytest.skip("the zygote's memory is unreadable to this user")
+    with maps, mem:
         for line in maps:
             fields = line.split()
             start, end = (int(x, 16) for x in fields[0].split("-"))
@@ -527,3 +531,45 @@ def test_the_zygote_never_holds_a_learners_code_or_output():
     for pid in _zygote_pids():
         leaked = _memory_contains(pid, [code_marker.encode(), printed_marker.encode()])
         assert leaked == [], f"zygote {pid} holds {leaked}"
+
+
+# --- item 10: fairness and what a waiting learner sees --------------------------------------
+
+def test_one_run_in_flight_per_learner():
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(run, EX.id, SLOW_GOOD, FAST, session="learner-a")
+        time.sleep(0.3)
+        second = pool.submit(run, EX.id, GOOD, FAST, session="learner-a")
+        other = pool.submit(run, EX.id, GOOD, FAST, session="learner-b")
+        assert second.result().message == runner.ALREADY_RUNNING_MESSAGE
+        assert first.result().status == "passed" and other.result().status == "passed"
+    assert run(EX.id, GOOD, FAST, session="learner-a").status == "passed"  # free again
+
+
+def test_a_waiting_learner_is_told_their_place():
+    seen = []
+    with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS + 1) as pool:
+        holders = [pool.submit(run, EX.id, SLOW_GOOD, FAST)
+                   for _ in range(runner.MAX_CONCURRENT_RUNS)]
+        time.sleep(0.3)
+        waiter = run(EX.id, GOOD, FAST, on_wait=lambda place, s: seen.append((place, s)))
+        assert waiter.status == "passed" and all(h.result().status == "passed" for h in holders)
+    assert seen and seen[0][0] >= 1 and seen[0][1] > 0
+    assert "you are next" in runner.queue_message(1, 2.0)
+
+
+def test_a_loop_in_a_quick_exercise_frees_its_worker_sooner():
+    from utils.runner import wall_limits
+    limit = wall_limits.wall_seconds(EX.id)
+    assert limit < runner.DEFAULT_LIMITS.wall_seconds
+    started = time.monotonic()
+    result = run(EX.id, "while True:\n    pass\n")
+    assert result.status == "timeout" and f"longer than {limit:g} s" in result.message
+    assert time.monotonic() - started < limit + 5
+
+
+def test_every_exercise_has_a_measured_reference_time():
+    """Stale when an exercise was added: run `python -m utils.runner.wall_limits`."""
+    from utils.runner import wall_limits
+    exercises = {ex.id for ch in registry.CHAPTERS if ch.available for ex in ch.exercises}
+    assert set(wall_limits.reference_seconds()) == exercises

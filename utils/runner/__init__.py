@@ -24,13 +24,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from utils import registry
-from utils.runner import confine
-from utils.runner.messages import RUNNER_FAILED_MESSAGE
+from utils.runner import confine, wall_limits
+from utils.runner.messages import RUNNER_FAILED_MESSAGE, queue_message
 from utils.runner.outcome import compose
 from utils.runner.report import clamp_duration, clip_message
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
@@ -146,26 +148,72 @@ def strict_mode() -> bool:
     return os.environ.get("GTF_SANDBOX_STRICT", "") not in ("", "0", "false")
 
 
-def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS, *,
-        on_wait: WaitCallback | None = None) -> RunResult:
+def run(exercise_id: str, code: str, limits: Limits | None = None, *,
+        on_wait: WaitCallback | None = None, session: str | None = None) -> RunResult:
     """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote.
 
-    `on_wait(place, seconds)` is called about once a second while the run waits for a worker."""
+    `limits` defaults to DEFAULT_LIMITS with the exercise's own wall limit (wall_limits.py).
+    `on_wait(place, seconds)` is called about once a second while the run waits for a worker.
+    `session` (default: the Streamlit session calling) may have one run in flight at a time."""
     registry.get(exercise_id)  # unknown ids are a programming error: raise KeyError here
-    return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
-                        on_wait)
+    if limits is None:
+        limits = replace(DEFAULT_LIMITS, wall_seconds=wall_limits.wall_seconds(exercise_id))
+    with _one_run_per_session(session) as refused:
+        if refused:
+            return refused
+        return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
+                            on_wait)
 
 
 DEMO_LIMITS = Limits(wall_seconds=30.0, cpu_seconds=30, max_code_chars=400_000)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
-             limits: Limits = DEMO_LIMITS, *, on_wait: WaitCallback | None = None) -> RunResult:
+             limits: Limits = DEMO_LIMITS, *, on_wait: WaitCallback | None = None,
+             session: str | None = None) -> RunResult:
     """Run a whole answers file (`utils.answers.answers_file`) in the sandbox, then the demo
     `utils.demos.<stem>.<name>(namespace, **args)` on it; `RunResult.data` holds what the demo
     returned (JSON: numbers, strings, lists, dicts — validate before drawing it)."""
-    return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits, DEMO,
-                        on_wait)
+    with _one_run_per_session(session) as refused:
+        if refused:
+            return refused
+        return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits, DEMO,
+                            on_wait)
+
+
+_in_flight: set[str] = set()
+_in_flight_lock = threading.Lock()
+ALREADY_RUNNING_MESSAGE = ("Your previous run has not finished yet: wait for its result, then run "
+                           "again. (One run at a time per learner keeps the queue fair.)")
+
+
+def _streamlit_session() -> str | None:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        ctx = get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 - not under Streamlit (tests, benchmarks, scripts)
+        return None
+    return ctx.session_id if ctx is not None else None
+
+
+@contextmanager
+def _one_run_per_session(session: str | None):
+    """Yields None when this session may run now, or the RunResult that refuses it."""
+    key = session or _streamlit_session()
+    if key is None:
+        yield None
+        return
+    with _in_flight_lock:
+        busy = key in _in_flight
+        _in_flight.add(key)
+    if busy:
+        yield RunResult(ERROR, ALREADY_RUNNING_MESSAGE, "", 0.0)
+        return
+    try:
+        yield None
+    finally:
+        with _in_flight_lock:
+            _in_flight.discard(key)
 
 
 BUSY_MESSAGE = ("The server is busy running other learners' code and no worker came free in "
@@ -173,7 +221,10 @@ BUSY_MESSAGE = ("The server is busy running other learners' code and no worker c
 
 
 def _run_request(request: dict, code: str, limits: Limits, kind: str,
-                 on_wait: WaitCallback | None) -> RunResult:
+                 on_wait: WaitCallback | None, retried: bool = False) -> RunResult:
+    """One run on one worker. A worker that dies before the run printed or reported anything
+    (killed while idle, or by another run) costs the learner nothing: the run is tried once more
+    on another worker."""
     if len(code) > limits.max_code_chars:
         return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
                                 f"{limits.max_code_chars:,}.", "", 0.0)
@@ -205,6 +256,8 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
         _pool.discard(zygote)
+        if not retried and not err.produced_output:
+            return _run_request(request, code, limits, kind, on_wait, retried=True)
         return RunResult(ERROR, "The code runner stopped while running your code and has been "
                                 "restarted. Please run again.", "", 0.0)
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
@@ -235,4 +288,5 @@ def _result_from(reply: dict, limits: Limits) -> RunResult:
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
            "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
+           "queue_message", "ALREADY_RUNNING_MESSAGE",
            "sandbox_layers", "NOT_IMPLEMENTED"]

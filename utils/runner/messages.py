@@ -17,6 +17,12 @@ SLOW_START_MESSAGE = ("The server was too busy to start your run in time. Please
                       "moment.")
 
 
+def queue_message(place: int, seconds: float) -> str:
+    """What a learner waiting for a worker sees."""
+    ahead = "you are next" if place <= 1 else f"{place - 1} run(s) ahead of yours"
+    return f"Waiting for a free worker: {ahead}, about {max(1, round(seconds))} s."
+
+
 def timeout_message(wall_seconds: float) -> str:
     return (f"Your code ran longer than {wall_seconds:g} s and was stopped. Is there an infinite "
             "loop, or a Python loop over every element that could be one tensor operation?")

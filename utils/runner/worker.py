@@ -28,6 +28,8 @@ DRAIN_SECONDS = 1.0  # after the zygote's reply the run is dead: its pipes end a
 class ZygoteFailure(Exception):
     """The zygote died, or did not answer in time."""
 
+    produced_output = False  # whether the run had printed or reported anything by then
+
 
 @dataclass
 class RunStreams:
@@ -76,7 +78,13 @@ class Zygote:
     def _receive(self, timeout: float) -> dict:
         if not select.select([self.control], [], [], timeout)[0]:
             raise ZygoteFailure("no answer in time")
-        data = self.control.recv(1 << 16)
+        return self._recv()
+
+    def _recv(self) -> dict:
+        try:
+            data = self.control.recv(1 << 16)
+        except OSError as err:  # ECONNRESET: it died with our message unread
+            raise ZygoteFailure(f"connection lost: {err}") from err
         if not data:
             raise ZygoteFailure(f"exited with code {self.proc.poll()}")
         return json.loads(data)
@@ -110,6 +118,9 @@ class Zygote:
         try:
             return self._pump(limits, memoryview(body), code, out_r, report_r, streams,
                               timeout), streams
+        except ZygoteFailure as err:
+            err.produced_output = bool(streams.stdout or streams.report)
+            raise
         finally:
             for fd in (code["fd"], out_r, report_r):
                 if fd >= 0:
@@ -144,10 +155,7 @@ class Zygote:
                     writing, code["fd"] = False, -1
             for source in readable:
                 if source is self.control:
-                    data = self.control.recv(1 << 16)
-                    if not data:
-                        raise ZygoteFailure(f"exited with code {self.proc.poll()}")
-                    reply = json.loads(data)
+                    reply = self._recv()
                     deadline = time.monotonic() + DRAIN_SECONDS
                     continue
                 data = os.read(source, 1 << 16)
