@@ -150,8 +150,10 @@ def test_the_server_checks_the_zygotes_reply_too():
 
 
 def test_the_home_page_says_verdicts_are_advisory():
+    from utils.runner import about
     from utils.site_config import ROOT
-    assert "verdicts shown in the page are advisory" in (ROOT / "pages" / "home.py").read_text()
+    assert about.ADVISORY in about.about_markdown()
+    assert "about.about_markdown()" in (ROOT / "pages" / "home.py").read_text()
 
 
 # --- item 3: no SysV IPC object survives a run ----------------------------------------------
@@ -573,3 +575,21 @@ def test_every_exercise_has_a_measured_reference_time():
     from utils.runner import wall_limits
     exercises = {ex.id for ch in registry.CHAPTERS if ch.available for ex in ch.exercises}
     assert set(wall_limits.reference_seconds()) == exercises
+
+
+# --- item 11: the About text is generated from the runner's real settings -------------------
+
+def test_the_about_text_follows_the_settings(monkeypatch):
+    from utils.runner import about
+    text = " ".join(about.about_markdown().split())
+    limits = runner.DEFAULT_LIMITS
+    assert f"CPU time {limits.cpu_seconds} s" in text and "memory 1.5 GB" in text
+    assert f"At most {runner.MAX_CONCURRENT_RUNS} runs" in text
+    assert f"after {runner.QUEUE_WAIT_SECONDS:g} s of waiting" in text
+    monkeypatch.setattr(about, "DEFAULT_LIMITS", dataclasses.replace(limits, cpu_seconds=7,
+                                                                      memory_bytes=2**30))
+    monkeypatch.setattr(about, "MAX_CONCURRENT_RUNS", 1)
+    text = " ".join(about.about_markdown().split())
+    assert "CPU time 7 s" in text and "memory 1.0 GB" in text and "One run executes" in text
+    rows = {row["layer"]: row["active"] for row in about.layer_rows()}
+    assert rows["server runs as a normal user"] == ("no (root)" if os.geteuid() == 0 else "yes")
