@@ -97,6 +97,7 @@ class RunResult:
     duration_s: float
     stdout_truncated: bool = False
     data: Any = None  # what a demo returned (run_demo); None for exercise runs
+    cpu_s: float | None = None  # CPU time of the run's process (setup included), if it exited
 
 
 def _start_zygote() -> Zygote:
@@ -283,7 +284,9 @@ def _result_from(reply: dict, limits: Limits) -> RunResult:
     return RunResult(status, clip_message(message) if isinstance(message, str) else "",
                      stdout[:limits.stdout_bytes * 4] if isinstance(stdout, str) else "",
                      clamp_duration(reply.get("duration_s"), limits.wall_seconds),
-                     reply.get("stdout_truncated") is True, reply.get("data"))
+                     reply.get("stdout_truncated") is True, reply.get("data"),
+                     clamp_duration(reply.get("cpu_s"), limits.cpu_seconds)
+                     if reply.get("cpu_s") is not None else None)
 
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",

@@ -12,13 +12,16 @@ from utils.verdict import ERROR, TIMEOUT
 
 
 def compose(reply: dict, streams: RunStreams, limits: dict) -> dict:
-    """{"status", "message", "stdout", "stdout_truncated", "duration_s", "data"}."""
+    """{"status", "message", "stdout", "stdout_truncated", "duration_s", "data", "cpu_s"}."""
     stdout = streams.stdout.decode(errors="replace")
     if streams.stdout_truncated:
         stdout += (f"\n… output cut: only the first {limits['stdout_bytes'] // 1024} KB of what "
                    "your code printed are kept.")
+    cpu_s = reply.get("cpu_s")
     result = {"stdout": stdout, "stdout_truncated": streams.stdout_truncated, "data": None,
-              "duration_s": clamp_duration(reply.get("elapsed"), limits["wall_seconds"])}
+              "duration_s": clamp_duration(reply.get("elapsed"), limits["wall_seconds"]),
+              "cpu_s": clamp_duration(cpu_s, limits["cpu_seconds"]) if cpu_s is not None
+              else None}
     if reply.get("failed"):
         return {**result, "status": ERROR, "message": RUNNER_FAILED_MESSAGE}
     if reply.get("timed_out"):

@@ -211,6 +211,7 @@ def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder:
     started = time.monotonic()
     ready_at: float | None = None
     exit_status: int | None = None
+    cpu_s: float | None = None  # the child's CPU time (all threads), when it exited by itself
     timed_out = over_quota = False
     quota_checked = started
     waiting_for_ready = True
@@ -238,9 +239,9 @@ def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder:
             if os.read(ready_r, 1) == child.READY and ready_at is None:
                 ready_at = time.monotonic()
             waiting_for_ready = False  # one byte is all we take from the child
-        done, status = os.waitpid(pid, os.WNOHANG)
+        done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
-            exit_status = status
+            exit_status, cpu_s = status, usage.ru_utime + usage.ru_stime
             break
     elapsed = time.monotonic() - (ready_at or started)
     os.close(ready_r)
@@ -259,7 +260,7 @@ def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder:
     if returncode == SETUP_FAILED_EXIT:
         retire = True
     return {"returncode": returncode, "ready": ready_at is not None, "timed_out": timed_out,
-            "over_quota": over_quota, "elapsed": elapsed, "retire": retire}
+            "over_quota": over_quota, "elapsed": elapsed, "cpu_s": cpu_s, "retire": retire}
 
 
 def main() -> None:
