@@ -9,6 +9,7 @@ single run measured in the same run. Target (issue 13): last of 30 mixed <= 15 s
 
 from _common import summary, timings
 
+import os
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -66,6 +67,8 @@ def main() -> None:
     mixed = answer_times(mixed_submissions(30))
     loops = answer_times([(ex.id, LOOP)] * 30)
     base = statistics.median(single)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other "
+          "programs slow every figure below alike; compare the ratios)")
     print(f"workers: {MAX_CONCURRENT_RUNS}; wall limit of a loop in {ex.id}: "
           f"{wall_limits.wall_seconds(ex.id):g} s")
     print(summary("baseline: one run, submit -> verdict", single))

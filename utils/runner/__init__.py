@@ -8,15 +8,20 @@
     result.duration_s  # how long their code and the checks ran
 
 A small pool of warm zygote processes (utils/runner/zygote.py; torch, solutions and checks already
-imported) forks one confined child per run (utils/runner/confine.py: rlimits, Landlock, seccomp),
-so a verdict takes tens of milliseconds instead of the second it takes to import torch. The pool
-has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue for a free one. A zygote that dies or
-stops answering is killed and replaced, and the next run works. The verdict comes from the checks'
-JSON report on a pipe of its own, never from the exit code or from printed text.
+imported) forks one confined child per run (utils/runner/confine.py: rlimits, Landlock, seccomp,
+no capabilities), so a verdict takes tens of milliseconds instead of the second it takes to import
+torch. The code reaches the child, and its output and report reach the server, through pipes the
+zygote only hands over (utils/runner/worker.py): the zygote never holds them. The pool
+(utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
+at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
+background. The verdict is composed in the server (utils/runner/outcome.py) from the checks'
+validated JSON report (utils/runner/report.py), never from the exit code or printed text.
 
 Settings (environment variables of the server):
 - GTF_SANDBOX_STRICT=1: refuse to run code when Landlock or seccomp is missing on this host
   (use it for a public deployment); otherwise a missing layer is logged as a warning.
+- GTF_RUNNER_WORKERS: the number of zygotes (default: by cores and memory, see pool_size).
+- GTF_RUNNER_QUEUE_SECONDS: how long a submission may wait for a worker (default 60).
 """
 
 from __future__ import annotations
