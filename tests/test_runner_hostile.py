@@ -21,6 +21,7 @@ FAST = Limits(wall_seconds=3, cpu_seconds=3)
 LAYERS = runner.sandbox_layers()
 needs_seccomp = pytest.mark.skipif(not LAYERS["seccomp"], reason="no seccomp on this host")
 SLOW_GOOD = "import time\ntime.sleep(1.5)\n" + GOOD
+VICTIM = Limits(wall_seconds=10, cpu_seconds=10)  # a sleeping victim never times out
 
 
 def honest_run_passes() -> None:
@@ -234,7 +235,7 @@ def test_a_run_cannot_change_other_processes_settings():
     server_before = own_state.snapshot()
     zygotes_before = {pid: resource_of(pid) for pid in _zygote_pids()}
     with ThreadPoolExecutor(2) as pool:
-        victim = pool.submit(run, EX.id, SLOW_GOOD, FAST)
+        victim = pool.submit(run, EX.id, SLOW_GOOD, VICTIM)
         time.sleep(0.5)
         # Only our own processes are named (a scan of nearby pids would touch other programs
         # on this machine if the filter ever failed): the server, the zygotes, the victim.
@@ -318,7 +319,7 @@ for name in ('inotify_init', 'fanotify_init'):
 print(outcomes)
 """ + GOOD
     with ThreadPoolExecutor(2) as pool:
-        victim = pool.submit(run, EX.id, SLOW_GOOD, FAST)
+        victim = pool.submit(run, EX.id, SLOW_GOOD, VICTIM)
         result = pool.submit(run, EX.id, code, FAST).result()
         assert victim.result().status == "passed"
     assert result.status == "passed", result.message
@@ -539,7 +540,7 @@ def test_the_zygote_never_holds_a_learners_code_or_output():
 
 def test_one_run_in_flight_per_learner():
     with ThreadPoolExecutor(3) as pool:
-        first = pool.submit(run, EX.id, SLOW_GOOD, FAST, session="learner-a")
+        first = pool.submit(run, EX.id, SLOW_GOOD, VICTIM, session="learner-a")
         time.sleep(0.3)
         second = pool.submit(run, EX.id, GOOD, FAST, session="learner-a")
         other = pool.submit(run, EX.id, GOOD, FAST, session="learner-b")
@@ -551,11 +552,12 @@ def test_one_run_in_flight_per_learner():
 def test_a_waiting_learner_is_told_their_place():
     seen = []
     with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS + 1) as pool:
-        holders = [pool.submit(run, EX.id, SLOW_GOOD, FAST)
+        holders = [pool.submit(run, EX.id, SLOW_GOOD, VICTIM)
                    for _ in range(runner.MAX_CONCURRENT_RUNS)]
         time.sleep(0.3)
-        waiter = run(EX.id, GOOD, FAST, on_wait=lambda place, s: seen.append((place, s)))
-        assert waiter.status == "passed" and all(h.result().status == "passed" for h in holders)
+        waiter = run(EX.id, GOOD, VICTIM, on_wait=lambda place, s: seen.append((place, s)))
+        assert waiter.status == "passed", waiter.message
+        assert [h.result().status for h in holders] == ["passed"] * len(holders)
     assert seen and seen[0][0] >= 1 and seen[0][1] > 0
     assert "you are next" in runner.queue_message(1, 2.0)
 
