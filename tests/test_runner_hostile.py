@@ -275,7 +275,8 @@ def _run_pids() -> list[int]:
 
 def resource_of(pid: int) -> tuple:
     import resource
-    return (resource.prlimit(pid, resource.RLIMIT_CPU), resource.prlimit(pid, resource.RLIMIT_NOFILE),
+    return (resource.prlimit(pid, resource.RLIMIT_CPU),
+            resource.prlimit(pid, resource.RLIMIT_NOFILE),
             os.sched_getaffinity(pid), os.getpriority(os.PRIO_PROCESS, pid))
 
 

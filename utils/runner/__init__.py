@@ -114,6 +114,11 @@ def _start_zygote() -> Zygote:
         log.info("runner sandbox layers: %s", zygote.layers)
         if missing:
             log.warning("runner sandbox layers missing on this host: %s", missing)
+        if not zygote.layers["seccomp"]:
+            log.warning("without seccomp a run can also start processes, open sockets, change "
+                        "other processes' limits and priorities, leave SysV IPC objects, send "
+                        "signals via fcntl and change file metadata by path; zygotes retire when "
+                        "their own settings change (set GTF_SANDBOX_STRICT=1 to refuse runs)")
         if os.geteuid() == 0:
             log.warning("!!! THE SERVER RUNS AS ROOT. Each run drops every capability and is "
                         "confined, but run the site as a normal user: one kernel bug away from "
