@@ -596,3 +596,19 @@ def test_the_about_text_follows_the_settings(monkeypatch):
     assert "CPU time 7 s" in text and "memory 1.0 GB" in text and "One run executes" in text
     rows = {row["layer"]: row["active"] for row in about.layer_rows()}
     assert rows["server runs as a normal user"] == ("no (root)" if os.geteuid() == 0 else "yes")
+
+
+def test_a_busy_server_with_many_open_files_still_runs_code():
+    """A Streamlit server with many sessions holds fds past select()'s limit of 1024."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("this user may not open 1200 files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]
+    try:
+        honest_run_passes()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -25,6 +25,21 @@ MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a 
 DRAIN_SECONDS = 1.0  # after the zygote's reply the run is dead: its pipes end at once
 
 
+def _ready(readers: list[int], writers: list[int], timeout: float) -> tuple[list[int], list[int]]:
+    """poll(), not select(): a busy server's fds go past select's limit of 1024."""
+    poller = select.poll()
+    for fd in readers:
+        poller.register(fd, select.POLLIN)
+    for fd in writers:
+        poller.register(fd, select.POLLOUT)
+    events = poller.poll(max(timeout, 0) * 1000)
+    readable = [fd for fd, ev in events if fd in readers and ev & (select.POLLIN | select.POLLHUP
+                                                                    | select.POLLERR)]
+    writable = [fd for fd, ev in events if fd in writers and ev & (select.POLLOUT | select.POLLERR
+                                                                    | select.POLLHUP)]
+    return readable, writable
+
+
 class ZygoteFailure(Exception):
     """The zygote died, or did not answer in time."""
 
@@ -76,7 +91,7 @@ class Zygote:
         self.control.close()
 
     def _receive(self, timeout: float) -> dict:
-        if not select.select([self.control], [], [], timeout)[0]:
+        if not _ready([self.control.fileno()], [], timeout)[0]:
             raise ZygoteFailure("no answer in time")
         return self._recv()
 
@@ -140,9 +155,9 @@ class Zygote:
                 return reply
             if now > deadline:
                 raise ZygoteFailure("no answer in time")
-            watch = list(reading) + ([self.control] if reply is None else [])
-            readable, writable, _ = select.select(watch, [code_w] if writing else [], [],
-                                                  min(0.5, deadline - now))
+            watch = list(reading) + ([self.control.fileno()] if reply is None else [])
+            readable, writable = _ready(watch, [code_w] if writing else [],
+                                        min(0.5, deadline - now))
             if writable:
                 try:
                     pending = pending[os.write(code_w, pending[:1 << 16]):]
@@ -154,7 +169,7 @@ class Zygote:
                     os.close(code_w)
                     writing, code["fd"] = False, -1
             for source in readable:
-                if source is self.control:
+                if source == self.control.fileno():
                     reply = self._recv()
                     deadline = time.monotonic() + DRAIN_SECONDS
                     continue
