@@ -191,7 +191,7 @@ def test_writing_outside_the_scratch_directory_is_blocked(tmp_path):
 @needs_landlock
 def test_other_runs_files_are_invisible():
     result = attack(probe_line("import os\nprint(os.listdir('/tmp'))"))
-    assert "ATTACK SUCCEEDED" not in result.stdout and "gtf-run-" not in result.stdout
+    assert "ATTACK SUCCEEDED" not in result.stdout and "gtf-zygote-" not in result.stdout
 
 
 def test_writing_in_the_scratch_directory_works_and_is_removed():
