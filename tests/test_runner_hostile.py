@@ -312,6 +312,8 @@ attempt('F_SETOWN', lambda: fcntl.fcntl(r, fcntl.F_SETOWN, os.getppid()))
 attempt('F_SETSIG', lambda: fcntl.fcntl(r, 10, signal.SIGKILL))
 attempt('F_SETOWN_EX', lambda: fcntl.fcntl(r, 15, bytes(8)))
 attempt('FIOSETOWN', lambda: fcntl.ioctl(r, 0x8901, ctypes.c_int(os.getppid())))
+if libc.syscall(72, r, ctypes.c_long(0x100000008), os.getppid()) == 0:  # F_SETOWN, high bits
+    outcomes.append('F_SETOWN high bits ALLOWED')
 os.write(w, b'x')
 for name in ('inotify_init', 'fanotify_init'):
     fn = getattr(libc, name)

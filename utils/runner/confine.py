@@ -239,12 +239,15 @@ def apply_seccomp() -> None:
         _try_rule(f, deny, name)
     # Signals by another route: a file's owner gets SIGIO/SIGURG (or any signal, with F_SETSIG)
     # when it becomes ready, and Landlock scopes those only from ABI 6.
+    # The kernel reads these commands as 32-bit ints, so compare the low 32 bits only: with EQ,
+    # 0x1_0000_0008 would pass the filter and still be F_SETOWN to the kernel.
+    low32 = 0xFFFFFFFF
     f_setown, f_setsig, f_setown_ex = 8, 10, 15
     for command in (f_setown, f_setsig, f_setown_ex):
-        f.add_rule(deny, "fcntl", s.Arg(1, s.EQ, command))
+        f.add_rule(deny, "fcntl", s.Arg(1, s.MASKED_EQ, low32, command))
     fiosetown, siocspgrp = 0x8901, 0x8902
     for request in (fiosetown, siocspgrp):
-        f.add_rule(deny, "ioctl", s.Arg(1, s.EQ, request))
+        f.add_rule(deny, "ioctl", s.Arg(1, s.MASKED_EQ, low32, request))
     # Watching files would show other runs coming and going, and every open of a secrets file.
     for name in ("inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_init",
                  "fanotify_mark"):
