@@ -1,6 +1,7 @@
 import streamlit as st
 
-from utils import registry, runner
+from utils import registry
+from utils.runner import about
 from utils.navigation import section_page
 from utils.site_config import REPO_URL
 from utils.widgets import chapter_progress_table, colab_badge, status_icon
@@ -81,28 +82,6 @@ for chapter in registry.CHAPTERS:
                      width="stretch")
 
 with st.expander("About this site, and how your code is run"):
-    st.markdown(
-        """
-Inspired by ARENA's chapter 0, with every exercise checked in the page. Your code runs in a
-separate process forked from a warm worker, with a clean environment, a scratch directory of its
-own, and limits on wall time (10 s), CPU time, memory (1.5 GB of address space), file size and
-open files; at most two runs execute at once and the others wait their turn. Nothing you type is
-stored on the server: your code lives in your browser.
-"""
-    )
-    layers = runner.sandbox_layers()
+    st.markdown(about.about_markdown())  # from the runner's real settings
     st.markdown("Sandbox layers active on this server:")
-    st.dataframe([
-        {"layer": "resource limits (rlimits)", "active": "yes"},
-        {"layer": "Landlock: files (read-only system, scratch only)",
-         "active": f"yes (ABI {layers['landlock_abi']})" if layers["landlock_abi"] else "no"},
-        {"layer": "Landlock: no TCP", "active": "yes" if layers["landlock_blocks_tcp"] else "no"},
-        {"layer": "Landlock: no signals outside the sandbox",
-         "active": "yes" if layers["landlock_scopes_signals"] else "no"},
-        {"layer": "seccomp: no processes, exec, sockets or ptrace",
-         "active": "yes" if layers["seccomp"] else "no"},
-        {"layer": "subreaper: escaped processes are killed",
-         "active": "yes" if layers["subreaper"] else "no"},
-        {"layer": "server memory unreadable by other processes",
-         "active": "yes" if layers["server_not_dumpable"] else "no"},
-    ], hide_index=True)
+    st.dataframe(about.layer_rows(), hide_index=True)

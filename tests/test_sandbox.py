@@ -138,7 +138,7 @@ def test_daemon_that_escapes_the_session_does_not_survive(tmp_path):
 def test_no_zombies_pile_up():
     for _ in range(5):
         attack("import os\nos._exit(3)\n")
-    for pid in runner._pool.pids():
+    for pid in runner.worker_pids():
         children = Path(f"/proc/{pid}/task/{pid}/children")
         if children.exists():
             assert children.read_text().split() == [], "the zygote left children behind"
@@ -151,7 +151,7 @@ def test_killing_the_parent_is_blocked_or_survived():
 
 def test_a_dead_zygote_is_replaced():
     honest_run_passes()
-    for pid in runner._pool.pids():
+    for pid in runner.worker_pids():
         os.kill(pid, 9)
     time.sleep(0.2)
     honest_run_passes()
@@ -191,7 +191,7 @@ def test_writing_outside_the_scratch_directory_is_blocked(tmp_path):
 @needs_landlock
 def test_other_runs_files_are_invisible():
     result = attack(probe_line("import os\nprint(os.listdir('/tmp'))"))
-    assert "ATTACK SUCCEEDED" not in result.stdout and "gtf-run-" not in result.stdout
+    assert "ATTACK SUCCEEDED" not in result.stdout and "gtf-zygote-" not in result.stdout
 
 
 def test_writing_in_the_scratch_directory_works_and_is_removed():

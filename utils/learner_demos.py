@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from utils import learner_state
-from utils.runner import run_demo
+from utils.runner import queue_message, run_demo
 
 
 def describe_learner_code(stem: str) -> None:
@@ -24,8 +24,11 @@ def learner_demo(stem: str, demo: str, **args: Any) -> Any | None:
     """Run `utils.demos.<stem>.<demo>` on the learner's chapter in the sandbox; its data, or
     None (with the message shown) if it failed."""
     code, _ = learner_state.engine_file(stem)
+    waiting = st.empty()  # the queue position, while the demo waits for a worker
     with st.spinner("Running your code in the sandbox…"):
-        result = run_demo(f"{stem}.{demo}", code, args)
+        result = run_demo(f"{stem}.{demo}", code, args,
+                          on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
+    waiting.empty()
     if result.status != "passed":
         st.error(result.message)
         return None

@@ -12,7 +12,7 @@ import streamlit as st
 from code_editor import code_editor
 
 from utils import answers, codegen, learner_state, registry, sources
-from utils.runner import run
+from utils.runner import queue_message, run
 from utils.site_config import colab_url
 
 # Ace's live autocompletion swallows Enter at the end of a line; learners need a plain editor.
@@ -115,8 +115,12 @@ def _editor(ex: registry.Exercise) -> None:
             learner_state.is_new_response(ex, response.get("id", "")):
         learner_state.set_code(ex, response.get("text", ""))
         if response["type"] == "submit":
+            waiting = st.empty()  # the queue position, while the run waits for a worker
             with st.spinner(f"Running the checks for `{ex.name}`…"):
-                learner_state.set_result(ex, run(ex.id, response.get("text", "")))
+                result = run(ex.id, response.get("text", ""),
+                             on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
+            waiting.empty()
+            learner_state.set_result(ex, result)
     left, right = st.columns([1, 3])
     if left.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
                    help="Throw away your code for this exercise and start again."):

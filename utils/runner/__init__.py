@@ -8,15 +8,20 @@
     result.duration_s  # how long their code and the checks ran
 
 A small pool of warm zygote processes (utils/runner/zygote.py; torch, solutions and checks already
-imported) forks one confined child per run (utils/runner/confine.py: rlimits, Landlock, seccomp),
-so a verdict takes tens of milliseconds instead of the second it takes to import torch. The pool
-has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue for a free one. A zygote that dies or
-stops answering is killed and replaced, and the next run works. The verdict comes from the checks'
-JSON report on a pipe of its own, never from the exit code or from printed text.
+imported) forks one confined child per run (utils/runner/confine.py: rlimits, Landlock, seccomp,
+no capabilities), so a verdict takes tens of milliseconds instead of the second it takes to import
+torch. The code reaches the child, and its output and report reach the server, through pipes the
+zygote only hands over (utils/runner/worker.py): the zygote never holds them. The pool
+(utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
+at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
+background. The verdict is composed in the server (utils/runner/outcome.py) from the checks'
+validated JSON report (utils/runner/report.py), never from the exit code or printed text.
 
 Settings (environment variables of the server):
 - GTF_SANDBOX_STRICT=1: refuse to run code when Landlock or seccomp is missing on this host
   (use it for a public deployment); otherwise a missing layer is logged as a warning.
+- GTF_RUNNER_WORKERS: the number of zygotes (default: by cores and memory, see pool_size).
+- GTF_RUNNER_QUEUE_SECONDS: how long a submission may wait for a worker (default 60).
 """
 
 from __future__ import annotations
@@ -24,23 +29,23 @@ from __future__ import annotations
 import json
 import logging
 import os
-import queue
-import select
-import subprocess
-import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from utils import registry
-from utils.runner import confine
-from utils.site_config import ROOT
-from utils.verdict import ERROR, NOT_IMPLEMENTED
+from utils.runner import confine, wall_limits
+from utils.runner.messages import RUNNER_FAILED_MESSAGE, queue_message
+from utils.runner.outcome import compose
+from utils.runner.report import clamp_duration, clip_message
+from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
+from utils.runner.worker import Zygote, ZygoteFailure
+from utils.verdict import ERROR, NOT_IMPLEMENTED, STATUSES
 
 log = logging.getLogger("gtf.runner")
 
-ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
 # Memory a zygote plus a typical run add (measured: 495 MB idle for the server and two zygotes,
 # +814 MB for two runs of 400 MB each; benchmarks/runner_memory.py), and what the server keeps.
 PER_WORKER_BYTES = 600 * 2**20
@@ -71,7 +76,6 @@ def pool_size() -> int:
 
 
 MAX_CONCURRENT_RUNS = pool_size()
-ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,9 @@ class Limits:
     wall_seconds: float = 10.0  # learner code + checks, counted from the end of the child's setup
     cpu_seconds: int = 10
     memory_bytes: int = 1536 * 2**20  # address space; a forked warm child already maps ~700 MB
-    file_size_bytes: int = 16 * 2**20
+    file_size_bytes: int = 16 * 2**20  # one file (RLIMIT_FSIZE)
+    scratch_bytes: int = 64 * 2**20  # all of the run's files, checked every 0.1 s
+    scratch_entries: int = 1000
     open_files: int = 64
     stdout_bytes: int = 64 * 2**10
     max_code_chars: int = 100_000
@@ -96,127 +102,34 @@ class RunResult:
     duration_s: float
     stdout_truncated: bool = False
     data: Any = None  # what a demo returned (run_demo); None for exercise runs
+    cpu_s: float | None = None  # CPU time of the run's process (setup included), if it exited
 
 
-class ZygoteFailure(Exception):
-    """The zygote died, or did not answer in time."""
+def _start_zygote() -> Zygote:
+    global _layers
+    zygote = Zygote.start()
+    if _layers is None:
+        _layers = zygote.layers
+        missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
+        log.info("runner sandbox layers: %s", zygote.layers)
+        if missing:
+            log.warning("runner sandbox layers missing on this host: %s", missing)
+        if not zygote.layers["seccomp"]:
+            log.warning("without seccomp a run can also start processes, open sockets, change "
+                        "other processes' limits and priorities, leave SysV IPC objects, send "
+                        "signals via fcntl and change file metadata by path; zygotes retire when "
+                        "their own settings change (set GTF_SANDBOX_STRICT=1 to refuse runs)")
+        if os.geteuid() == 0:
+            log.warning("!!! THE SERVER RUNS AS ROOT. Each run drops every capability and is "
+                        "confined, but run the site as a normal user: one kernel bug away from "
+                        "root is worse than one away from an unprivileged account. !!!")
+    return zygote
 
 
-@dataclass
-class _Zygote:
-    proc: subprocess.Popen
-    layers: dict = field(default_factory=dict)
-    _buffer: bytearray = field(default_factory=bytearray)
-
-    @classmethod
-    def start(cls) -> "_Zygote":
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
-        proc = subprocess.Popen([sys.executable, "-I", "-u", str(ZYGOTE), str(ROOT)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-                                cwd="/", start_new_session=True)
-        zygote = cls(proc)
-        hello = zygote._read_line(ZYGOTE_STARTUP_SECONDS)
-        zygote.layers = hello["layers"]
-        return zygote
-
-    def _read_line(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ZygoteFailure("no answer in time")
-            if select.select([fd], [], [], remaining)[0]:
-                data = os.read(fd, 1 << 20)
-                if not data:
-                    raise ZygoteFailure(f"exited with code {self.proc.poll()}")
-                self._buffer += data
-        line, _, rest = bytes(self._buffer).partition(b"\n")
-        self._buffer = bytearray(rest)
-        return json.loads(line)
-
-    def request(self, payload: dict, timeout: float) -> dict:
-        try:
-            self.proc.stdin.write(json.dumps(payload).encode() + b"\n")
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError) as err:
-            raise ZygoteFailure(f"could not send the request: {err}") from err
-        return self._read_line(timeout)
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
-
-
-class _Pool:
-    """At most `size` zygotes; a run takes one for its duration, or waits for one."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._idle: queue.Queue[_Zygote] = queue.Queue()
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> _Zygote:
-        with self._lock:
-            spawn = self._idle.empty() and self._count < self.size
-            if spawn:
-                self._count += 1
-        if spawn:
-            try:
-                return self._started(_Zygote.start())
-            except Exception:
-                with self._lock:
-                    self._count -= 1
-                raise
-        zygote = self._idle.get()
-        if zygote.proc.poll() is not None:  # died while idle (killed from outside): replace it
-            log.warning("runner zygote %s had died; starting another", zygote.proc.pid)
-            self.discard(zygote)
-            return self.acquire()
-        return zygote
-
-    def pids(self) -> list[int]:
-        """Process ids of the idle zygotes (for tests and diagnostics)."""
-        return [z.proc.pid for z in list(self._idle.queue)]
-
-    def _started(self, zygote: _Zygote) -> _Zygote:
-        global _layers
-        if _layers is None:
-            _layers = zygote.layers
-            missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
-            log.info("runner sandbox layers: %s", zygote.layers)
-            if missing:
-                log.warning("runner sandbox layers missing on this host: %s", missing)
-        return zygote
-
-    def release(self, zygote: _Zygote) -> None:
-        self._idle.put(zygote)
-
-    def discard(self, zygote: _Zygote) -> None:
-        zygote.kill()
-        with self._lock:
-            self._count -= 1
-
-    def warm_up(self) -> None:
-        """Start the zygotes now, in the background, so the first run does not wait."""
-        def start_all() -> None:
-            started = []
-            for _ in range(self.size):
-                try:
-                    started.append(self.acquire())
-                except Exception as err:  # noqa: BLE001 - logged; runs will retry
-                    log.warning("could not start a runner zygote: %s", err)
-            for zygote in started:
-                self.release(zygote)
-        threading.Thread(target=start_all, daemon=True, name="gtf-runner-warm-up").start()
-
-
-_pool = _Pool(MAX_CONCURRENT_RUNS)
+# How long a submission may wait for a free worker before the learner is told to try again.
+QUEUE_WAIT_SECONDS = float(os.environ.get("GTF_RUNNER_QUEUE_SECONDS", "60"))
+_pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
+                            typical_run_seconds=1.0)
 _layers: dict | None = None
 # Other processes of this user (learner code included) cannot read the server's memory or
 # /proc/<pid>/environ from now on.
@@ -224,43 +137,112 @@ SERVER_NOT_DUMPABLE = confine.forbid_memory_reads_of_this_process()
 
 
 def warm_up() -> None:
-    _pool.warm_up()
+    """Start the zygotes now, in the background, so the first run does not wait; and keep
+    replacing any that die."""
+    _pool.fill_in_background()
+    _pool.watch()
+
+
+def worker_pids() -> list[int]:
+    """Process ids of the idle zygotes (for tests and diagnostics)."""
+    return [z.proc.pid for z in _pool.idle()]
 
 
 def sandbox_layers() -> dict:
     """What confines learner code on this host (from a running zygote, or probed here)."""
-    if _layers is not None:
-        return {**_layers, "server_not_dumpable": SERVER_NOT_DUMPABLE}
-    return {**confine.probe().describe(), "server_not_dumpable": SERVER_NOT_DUMPABLE}
+    layers = _layers if _layers is not None else confine.probe().describe()
+    return {**layers, "server_not_dumpable": SERVER_NOT_DUMPABLE,
+            "server_is_root": os.geteuid() == 0}
 
 
 def strict_mode() -> bool:
     return os.environ.get("GTF_SANDBOX_STRICT", "") not in ("", "0", "false")
 
 
-def run(exercise_id: str, code: str, limits: Limits = DEFAULT_LIMITS) -> RunResult:
-    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote."""
+def run(exercise_id: str, code: str, limits: Limits | None = None, *,
+        on_wait: WaitCallback | None = None, session: str | None = None) -> RunResult:
+    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote.
+
+    `limits` defaults to DEFAULT_LIMITS with the exercise's own wall limit (wall_limits.py).
+    `on_wait(place, seconds)` is called about once a second while the run waits for a worker.
+    `session` (default: the Streamlit session calling) may have one run in flight at a time."""
     registry.get(exercise_id)  # unknown ids are a programming error: raise KeyError here
-    return _run_request({"exercise_id": exercise_id, "code": code}, code, limits)
+    if limits is None:
+        limits = replace(DEFAULT_LIMITS, wall_seconds=wall_limits.wall_seconds(exercise_id))
+    with _one_run_per_session(session) as refused:
+        if refused:
+            return refused
+        return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
+                            on_wait)
 
 
 DEMO_LIMITS = Limits(wall_seconds=30.0, cpu_seconds=30, max_code_chars=400_000)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
-             limits: Limits = DEMO_LIMITS) -> RunResult:
+             limits: Limits = DEMO_LIMITS, *, on_wait: WaitCallback | None = None,
+             session: str | None = None) -> RunResult:
     """Run a whole answers file (`utils.answers.answers_file`) in the sandbox, then the demo
     `utils.demos.<stem>.<name>(namespace, **args)` on it; `RunResult.data` holds what the demo
     returned (JSON: numbers, strings, lists, dicts — validate before drawing it)."""
-    return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits)
+    with _one_run_per_session(session) as refused:
+        if refused:
+            return refused
+        return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits, DEMO,
+                            on_wait)
 
 
-def _run_request(request: dict, code: str, limits: Limits) -> RunResult:
+_in_flight: set[str] = set()
+_in_flight_lock = threading.Lock()
+ALREADY_RUNNING_MESSAGE = ("Your previous run has not finished yet: wait for its result, then run "
+                           "again. (One run at a time per learner keeps the queue fair.)")
+
+
+def _streamlit_session() -> str | None:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        ctx = get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 - not under Streamlit (tests, benchmarks, scripts)
+        return None
+    return ctx.session_id if ctx is not None else None
+
+
+@contextmanager
+def _one_run_per_session(session: str | None):
+    """Yields None when this session may run now, or the RunResult that refuses it."""
+    key = session or _streamlit_session()
+    if key is None:
+        yield None
+        return
+    with _in_flight_lock:
+        busy = key in _in_flight
+        _in_flight.add(key)
+    if busy:
+        yield RunResult(ERROR, ALREADY_RUNNING_MESSAGE, "", 0.0)
+        return
+    try:
+        yield None
+    finally:
+        with _in_flight_lock:
+            _in_flight.discard(key)
+
+
+BUSY_MESSAGE = ("The server is busy running other learners' code and no worker came free in "
+                f"{QUEUE_WAIT_SECONDS:g} s. Your code is kept: try again in a minute.")
+
+
+def _run_request(request: dict, code: str, limits: Limits, kind: str,
+                 on_wait: WaitCallback | None, retried: bool = False) -> RunResult:
+    """One run on one worker. A worker that dies before the run printed or reported anything
+    (killed while idle, or by another run) costs the learner nothing: the run is tried once more
+    on another worker."""
     if len(code) > limits.max_code_chars:
         return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
                                 f"{limits.max_code_chars:,}.", "", 0.0)
     try:
-        zygote = _pool.acquire()
+        zygote = _pool.acquire(kind, on_wait)
+    except Busy:
+        return RunResult(ERROR, BUSY_MESSAGE, "", 0.0)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
         return RunResult(ERROR, "The code runner could not start. Please try again in a moment.",
@@ -271,19 +253,53 @@ def _run_request(request: dict, code: str, limits: Limits) -> RunResult:
             _pool.release(zygote)
             return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
                                     f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
-    request = {**request, "limits": asdict(limits)}
+    limits_dict = asdict(limits)
+    body = json.dumps(request).encode()  # the learner's part: to the child, never the zygote
+    started = time.monotonic()
     try:
-        reply = zygote.request(request, timeout=limits.wall_seconds + 30)
+        reply, streams = zygote.run(limits_dict, body, timeout=limits.wall_seconds + 30)
+        if reply.get("retry"):  # it found itself tampered with before running anything
+            log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
+            _pool.discard(zygote)
+            return _run_request(request, code, limits, kind, on_wait)
+        composed = compose(reply, streams, limits_dict)
     except ZygoteFailure as err:
+        # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
         _pool.discard(zygote)
-        return RunResult(ERROR, "The runner stopped while running your code (your code may have "
-                                "attacked it). It has been restarted: run again.", "", 0.0)
-    _pool.release(zygote)
-    return RunResult(reply["status"], reply["message"], reply["stdout"],
-                     float(reply["duration_s"]), bool(reply["stdout_truncated"]),
-                     reply.get("data"))
+        if not retried and not err.produced_output:
+            return _run_request(request, code, limits, kind, on_wait, retried=True)
+        return RunResult(ERROR, "The code runner stopped while running your code and has been "
+                                "restarted. Please run again.", "", 0.0)
+    except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
+        log.exception("runner zygote %s: the run failed in the server", zygote.proc.pid)
+        _pool.discard(zygote)
+        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
+    if reply.get("retire"):
+        log.warning("runner zygote %s retired; replacing it", zygote.proc.pid)
+        _pool.discard(zygote)
+    else:
+        _pool.release(zygote, time.monotonic() - started)
+    return _result_from(composed, limits)
 
 
-__all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS", "MAX_CONCURRENT_RUNS", "warm_up",
+def _result_from(reply: dict, limits: Limits) -> RunResult:
+    """The zygote's reply as a RunResult, checked again here: whatever a run managed to put in
+    it, the page gets a known status, text, and a finite duration."""
+    status = reply.get("status")
+    if status not in STATUSES:
+        log.error("runner reply with an unknown status %r", status)
+        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
+    message, stdout = reply.get("message"), reply.get("stdout")
+    return RunResult(status, clip_message(message) if isinstance(message, str) else "",
+                     stdout[:limits.stdout_bytes * 4] if isinstance(stdout, str) else "",
+                     clamp_duration(reply.get("duration_s"), limits.wall_seconds),
+                     reply.get("stdout_truncated") is True, reply.get("data"),
+                     clamp_duration(reply.get("cpu_s"), limits.cpu_seconds)
+                     if reply.get("cpu_s") is not None else None)
+
+
+__all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
+           "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
+           "queue_message", "ALREADY_RUNNING_MESSAGE",
            "sandbox_layers", "NOT_IMPLEMENTED"]

@@ -17,7 +17,7 @@ from utils.runner.namespace import namespace_for
 from utils.verdict import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, PASSED, learner_traceback,
                            not_implemented_message, run_checks, sandbox_hint)
 
-READY = b"R"  # first byte on the report pipe: imports done, the learner's clock starts
+READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -35,10 +35,17 @@ def _module_namespace(contents: dict[str, Any]) -> dict[str, Any]:
     return module.__dict__
 
 
-def execute(exercise_id: str, code: str, report_fd: int) -> None:
+def _ready(ready_fd: int) -> None:
+    """Tell the zygote to start the wall clock, and close the pipe: learner code must not be able
+    to put bytes into the zygote's memory (every later child is a copy of it)."""
+    os.write(ready_fd, READY)
+    os.close(ready_fd)
+
+
+def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
     ex = registry.get(exercise_id)
     namespace = _module_namespace(namespace_for(ex))
-    os.write(report_fd, READY)
+    _ready(ready_fd)
     started = time.perf_counter()
 
     def report(status: str, message: str) -> None:
@@ -72,7 +79,8 @@ def execute(exercise_id: str, code: str, report_fd: int) -> None:
     report(verdict.status, verdict.message)
 
 
-def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int) -> None:
+def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int,
+                 ready_fd: int) -> None:
     """Run a whole answers file (a chapter's exercise file with the learner's code in it), then
     the demo `utils.demos.<stem>.<name>(namespace, **args)`, and report its data as JSON."""
     stem, name = demo_id.split(".", 1)
@@ -81,7 +89,7 @@ def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int) 
 
     namespace = _module_namespace({"__name__": "learner_answers", "__builtins__": __builtins__,
                                    "__file__": str(ROOT / "exercises" / f"{stem}.py")})
-    os.write(report_fd, READY)
+    _ready(ready_fd)
     started = time.perf_counter()
 
     def report(status: str, message: str, data: Any = None) -> None:

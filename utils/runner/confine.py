@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import platform
 import resource
 import site
 import sysconfig
@@ -224,6 +225,52 @@ def apply_seccomp() -> None:
     clone_thread = 0x00010000
     f.add_rule(deny, "clone", s.Arg(0, s.MASKED_EQ, clone_thread, 0))
     f.add_rule(s.ERRNO(errno.ENOSYS), "clone3")  # glibc then falls back to clone
+    # Settings of other processes (the zygotes, the server, other learners' runs): a run may
+    # change its own (target 0) only. Identified by pid, so any pid but 0 is refused.
+    for name in ("prlimit64", "sched_setaffinity", "sched_setscheduler", "sched_setparam",
+                 "sched_setattr"):
+        f.add_rule(deny, name, s.Arg(0, s.NE, 0))
+    prio_process, ioprio_who_process = 0, 1
+    f.add_rule(deny, "setpriority", s.Arg(0, s.NE, prio_process))  # not a group or a user
+    f.add_rule(deny, "setpriority", s.Arg(1, s.NE, 0))
+    f.add_rule(deny, "ioprio_set", s.Arg(0, s.NE, ioprio_who_process))
+    f.add_rule(deny, "ioprio_set", s.Arg(1, s.NE, 0))
+    for name in ("process_madvise", "process_mrelease"):
+        _try_rule(f, deny, name)
+    # Signals by another route: a file's owner gets SIGIO/SIGURG (or any signal, with F_SETSIG)
+    # when it becomes ready, and Landlock scopes those only from ABI 6.
+    # The kernel reads these commands as 32-bit ints, so compare the low 32 bits only: with EQ,
+    # 0x1_0000_0008 would pass the filter and still be F_SETOWN to the kernel.
+    low32 = 0xFFFFFFFF
+    f_setown, f_setsig, f_setown_ex = 8, 10, 15
+    for command in (f_setown, f_setsig, f_setown_ex):
+        f.add_rule(deny, "fcntl", s.Arg(1, s.MASKED_EQ, low32, command))
+    fiosetown, siocspgrp = 0x8901, 0x8902
+    for request in (fiosetown, siocspgrp):
+        f.add_rule(deny, "ioctl", s.Arg(1, s.MASKED_EQ, low32, request))
+    # Watching files would show other runs coming and going, and every open of a secrets file.
+    for name in ("inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_init",
+                 "fanotify_mark"):
+        _try_rule(f, deny, name)
+    # Metadata of files named by path: Landlock does not cover chmod, chown, utime or xattrs, so
+    # a run could change them on the app's own files. The fd-based calls stay (fchmod, fchown,
+    # futimens, fsetxattr): an fd is only had by opening through Landlock (an O_PATH fd does
+    # not work with them).
+    for name in ("chmod", "fchmodat", "chown", "lchown", "fchownat", "utime", "utimes",
+                 "futimesat", "setxattr", "lsetxattr", "removexattr", "lremovexattr", "syslog",
+                 "acct", "quotactl", "mknod", "mknodat"):
+        _try_rule(f, deny, name)
+    f.add_rule(deny, "utimensat", s.Arg(1, s.NE, 0))  # with a path; futimens passes NULL
+    # Newer than some libseccomp releases, so by number (the same on every architecture):
+    # fchmodat2, setxattrat, removexattrat, file_setattr.
+    for number in (452, 463, 466, 469):
+        _try_rule(f, deny, number)
+    # SysV IPC and POSIX message queues: their objects outlive the process that made them (and
+    # are not counted by RLIMIT_AS), so a run could leave memory behind for a later run to read.
+    for name in ("shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semtimedop", "semctl",
+                 "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
+                 "mq_timedreceive", "mq_notify", "mq_getsetattr"):
+        _try_rule(f, deny, name)
     me = os.getpid()
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
         f.add_rule(deny, name, s.Arg(0, s.NE, me))
@@ -238,9 +285,48 @@ def _try_rule(f, action: int, name: str) -> None:
         pass
 
 
+_CLONE_NEWIPC = 0x08000000
+
+
+def private_ipc_namespace() -> bool:
+    """A fresh SysV IPC namespace: whatever the run creates dies with it. Needs CAP_SYS_ADMIN
+    (root); a normal user relies on seccomp denying the IPC calls instead."""
+    return _libc.unshare(_CLONE_NEWIPC) == 0
+
+
+_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(platform.machine())
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> None:
+    """No capabilities at all, and none to get back: as root a run would otherwise keep every
+    one (the kernel log, real-time scheduling, device nodes, chown anywhere). A no-op for a
+    normal user, who has none."""
+    for cap in range(64):  # the bounding set needs CAP_SETPCAP, so before capset
+        if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == errno.EINVAL:
+            break  # past the last capability this kernel knows
+    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header, data = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    if _libc.syscall(_SYS_CAPSET, ctypes.byref(header), ctypes.byref(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"capset: {os.strerror(err)}")
+
+
 def confine_current_process(layers: Layers, scratch: str, limits: dict) -> None:
     """Everything a run's child does to itself before it touches learner code."""
     die_with_parent()
+    private_ipc_namespace()  # needs CAP_SYS_ADMIN: before the capabilities go
+    drop_capabilities()
     apply_rlimits(limits["memory_bytes"], limits["cpu_seconds"], limits["file_size_bytes"],
                   limits["open_files"])
     if layers.landlock:

@@ -7,9 +7,31 @@ import signal
 from utils.verdict import ERROR, TIMEOUT
 
 
+RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your code (it has been "
+                         "logged for us to fix). Please run again.")
+INVALID_REPORT_MESSAGE = ("Your code wrote something unreadable where the checks report their "
+                          "verdict, so there is no verdict. Leave file descriptor 3 alone.")
+INTERNAL_ERROR_EXIT = 70  # utils.runner.zygote: our code in the child raised
+SETUP_FAILED_EXIT = 71  # the child broke before learner code ran: our problem, logged
+SLOW_START_MESSAGE = ("The server was too busy to start your run in time. Please run again in a "
+                      "moment.")
+
+
+def queue_message(place: int, seconds: float) -> str:
+    """What a learner waiting for a worker sees."""
+    ahead = "you are next" if place <= 1 else f"{place - 1} run(s) ahead of yours"
+    return f"Waiting for a free worker: {ahead}, about {max(1, round(seconds))} s."
+
+
 def timeout_message(wall_seconds: float) -> str:
     return (f"Your code ran longer than {wall_seconds:g} s and was stopped. Is there an infinite "
             "loop, or a Python loop over every element that could be one tensor operation?")
+
+
+def over_quota_message(limits: dict) -> str:
+    return (f"Your code wrote more than {limits['scratch_bytes'] // 2**20} MB, or more than "
+            f"{limits['scratch_entries']:,} files and folders, to its scratch directory, and was "
+            "stopped.")
 
 
 def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
@@ -27,6 +49,9 @@ def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
                        f"{limits['file_size_bytes'] // 2**20} MB.")
     if returncode == -signal.SIGSYS:
         return ERROR, "Your code made a system call that exercises are not allowed to make."
+    if returncode == INTERNAL_ERROR_EXIT:
+        return ERROR, ("The checks could not finish after your code ran. If your code replaced "
+                       "something the checks use (a built-in, a module), leave it as it was.")
     if returncode < 0:
         return ERROR, f"Your code's process was stopped by signal {-returncode}."
     return ERROR, ("Your code ended the process before the checks could report (did it call "

@@ -1,28 +1,36 @@
 """A warm process that forks one confined child per run. Started by utils.runner.
 
-    python -I -u utils/runner/zygote.py <repository root>
+    python -I -u utils/runner/zygote.py <repository root>     (stdin: a unix SEQPACKET socket)
 
-It imports torch, the solutions and the checks once (about 2 s), then serves requests: one JSON
-line on stdin per run, one JSON line on stdout per verdict. A fork of an already-warm process
-starts in milliseconds. The zygote never runs learner code itself and stays single-threaded (a
-fork must not happen while other threads hold locks; torch is pinned to one thread).
+It imports torch, the solutions and the checks once (about 2 s), then serves requests. A fork of an
+already-warm process starts in milliseconds. The zygote never runs learner code itself and stays
+single-threaded (a fork must not happen while other threads hold locks; torch is pinned to one
+thread).
 
-Per run it: makes a scratch directory; forks; the child starts a new session, points its stdout
-and stderr at a pipe, confines itself (utils.runner.confine) and runs the code and the checks
-(utils.runner.child). The zygote reads the child's output (keeping the first part) and its report,
-enforces the wall-clock limit, then kills the child's process group and, as the children's
-subreaper, any process that escaped it, reaps them all and removes the scratch directory.
+It never holds a learner's code or output either: every child is a copy of the zygote's memory,
+so what the zygote once read, a later run could find there. The server sends each request as a
+message carrying three pipe ends (socket SCM_RIGHTS): the code pipe's read end (the server writes
+the code into it), and the write ends of the output and report pipes (the server reads them).
+The zygote only forks, hands the ends to the child, and closes its copies; the child reads the
+code after the fork. What the zygote sees is the limits, one "ready" byte, and the exit status.
+
+Per run it: makes a scratch directory; forks; the child starts a new session, reads its request,
+points stdout and stderr at the output pipe, confines itself (utils.runner.confine) and runs the
+code and the checks (utils.runner.child). The zygote enforces the wall-clock limit and the scratch
+quota, kills the child's process group and, as the children's subreaper, any process that escaped
+it, reaps them all, removes the scratch directory, and replies with how the child ended.
 """
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import importlib.util
 import json
 import os
 import select
-import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -36,9 +44,9 @@ torch.set_num_threads(1)
 torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single thread
 
 from utils import registry  # noqa: E402
-from utils.runner import child, confine  # noqa: E402
-from utils.runner.messages import explain_exit, timeout_message  # noqa: E402
-from utils.verdict import ERROR, TIMEOUT  # noqa: E402
+from utils.runner import child, confine, own_state  # noqa: E402
+from utils.runner import scratch as scratch_dir  # noqa: E402
+from utils.runner.messages import INTERNAL_ERROR_EXIT, SETUP_FAILED_EXIT  # noqa: E402
 
 # Import every chapter's solutions and checks now: a confined child cannot read our source files.
 for _chapter in registry.CHAPTERS:
@@ -60,8 +68,9 @@ _opt = torch.optim.Adam([_w])
 _opt.step()
 del _w, _opt
 
-MAX_REPORT_BYTES = 1 << 20
 CHILD_STARTUP_SECONDS = 5.0  # from fork to "ready"; only a starved machine takes this long
+QUOTA_CHECK_SECONDS = 0.1
+MAX_REQUEST_BYTES = 1 << 16
 
 
 def clean_env(scratch: str) -> dict[str, str]:
@@ -71,17 +80,46 @@ def clean_env(scratch: str) -> dict[str, str]:
             "GTF_SANDBOXED": "1"}
 
 
-def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
-                report_w: int) -> None:
+def log(message: str) -> None:
+    """A line in the server's log (the zygote's stderr is the server's)."""
+    sys.stderr.write(f"gtf-runner zygote {os.getpid()}: {message}\n")
+    sys.stderr.flush()
+
+
+def _read_request(fd: int) -> dict:
+    """The learner's request (code, exercise or demo), which only the child ever reads."""
+    chunks = []
+    while True:
+        data = os.read(fd, 1 << 16)
+        if not data:
+            break
+        chunks.append(data)
+    os.close(fd)
+    return json.loads(b"".join(chunks))
+
+
+def _arrange(targets: dict[int, int]) -> None:
+    """dup2 each source fd onto its target number (first lifted out of the way: a source may
+    sit on another's target), then close everything else."""
+    lifted = {target: fcntl.fcntl(source, fcntl.F_DUPFD, 100) for target, source in
+              targets.items()}
+    for target, source in lifted.items():
+        os.dup2(source, target)
+    os.closerange(max(targets) + 1, 4096)
+
+
+def _child_main(limits: dict, layers: confine.Layers, scratch: str, code_r: int, out_w: int,
+                report_w: int, ready_w: int) -> None:
     """Runs in the forked child; never returns into the zygote's loop."""
+    log_fd = -1
     try:
         os.setsid()
+        # The server's log, for our own tracebacks; closed before learner code runs.
+        log_fd = fcntl.fcntl(2, fcntl.F_DUPFD, 10)
+        request = _read_request(code_r)
         devnull = os.open("/dev/null", os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.dup2(out_w, 1)
-        os.dup2(out_w, 2)
-        os.dup2(report_w, 3)
-        os.closerange(4, 4096)  # the zygote's request/reply pipes are not the learner's business
+        _arrange({0: devnull, 1: out_w, 2: out_w, 3: report_w, 4: ready_w, 5: log_fd})
+        log_fd = 5
         os.chdir(scratch)
         os.environ.clear()
         os.environ.update(clean_env(scratch))
@@ -90,15 +128,21 @@ def _child_main(request: dict, layers: confine.Layers, scratch: str, out_w: int,
         # ranks of a distributed check) doing it at once can see no pool ("Invalid thread pool").
         # Rebuild it here, in the one thread there is.
         torch.set_num_threads(1)
-        confine.confine_current_process(layers, scratch, request["limits"])
+        confine.confine_current_process(layers, scratch, limits)
+    except BaseException:  # noqa: BLE001 - the learner sees a plain message; we see the trace
+        if log_fd >= 0:
+            os.write(log_fd, f"run setup failed:\n{traceback.format_exc()}".encode())
+        os._exit(SETUP_FAILED_EXIT)
+    os.close(log_fd)
+    try:
         if "demo" in request:
-            child.execute_demo(request["demo"], request["code"], request["args"], report_fd=3)
+            child.execute_demo(request["demo"], request["code"], request["args"], report_fd=3,
+                               ready_fd=4)
         else:
-            child.execute(request["exercise_id"], request["code"], report_fd=3)
-    except BaseException:  # noqa: BLE001 - report what broke, on the learner's stderr
-        traceback.print_exc()
-    finally:
-        os._exit(0)
+            child.execute(request["exercise_id"], request["code"], report_fd=3, ready_fd=4)
+    except BaseException:  # noqa: BLE001 - no trace: it would show the learner our paths
+        os._exit(INTERNAL_ERROR_EXIT)
+    os._exit(0)
 
 
 def _descendants_of_me() -> list[int]:
@@ -147,27 +191,30 @@ def _reap() -> None:
             return
 
 
-def supervise(request: dict, layers: confine.Layers) -> dict:
-    limits = request["limits"]
-    scratch = tempfile.mkdtemp(prefix="gtf-run-")
-    out_r, out_w = os.pipe()
-    report_r, report_w = os.pipe()
+def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder: str) -> dict:
+    """Run one child with the pipe ends `fds` (code read end, output and report write ends) and
+    say how it ended: {"returncode", "ready", "timed_out", "over_quota", "elapsed", "retire"}."""
+    code_r, out_w, report_w = fds
+    scratch = tempfile.mkdtemp(prefix="run-", dir=runs_folder)
+    ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(out_r)
-        os.close(report_r)
-        _child_main(request, layers, scratch, out_w, report_w)
-    os.close(out_w)
-    os.close(report_w)
+        os.close(ready_r)
+        _child_main(limits, layers, scratch, code_r, out_w, report_w, ready_w)
+    for fd in (code_r, out_w, report_w, ready_w):
+        os.close(fd)
 
+    try:
+        exited = os.pidfd_open(pid)  # readable once the child has exited
+    except (AttributeError, OSError):
+        exited = -1  # an older kernel: poll instead
     started = time.monotonic()
     ready_at: float | None = None
-    stdout, report = bytearray(), bytearray()
-    truncated = False
-    open_fds = {out_r, report_r}
     exit_status: int | None = None
-    exited_at: float | None = None
-    timed_out = False
+    cpu_s: float | None = None  # the child's CPU time (all threads), when it exited by itself
+    timed_out = over_quota = False
+    quota_checked = started
+    waiting_for_ready = True
     while True:
         now = time.monotonic()
         deadline = (ready_at + limits["wall_seconds"]) if ready_at else \
@@ -175,52 +222,45 @@ def supervise(request: dict, layers: confine.Layers) -> dict:
         if now >= deadline:
             timed_out = True
             break
-        if exited_at is not None and (report_r not in open_fds or now - exited_at > 0.2):
-            break  # the child is gone and its report is complete
-        readable = select.select(list(open_fds), [], [], min(0.05, deadline - now))[0] \
-            if open_fds else time.sleep(0.01) or []
-        for fd in readable:
-            data = os.read(fd, 65536)
-            if not data:
-                open_fds.discard(fd)
-                os.close(fd)
-            elif fd == out_r:
-                room = limits["stdout_bytes"] - len(stdout)
-                truncated |= len(data) > room
-                stdout += data[:max(room, 0)]
-            elif len(report) < MAX_REPORT_BYTES:  # a real report is a few KB; ignore floods
-                report += data[:MAX_REPORT_BYTES - len(report)]
-                if ready_at is None and report[:1] == child.READY:
-                    ready_at = time.monotonic()
-        if exit_status is None:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                exit_status, exited_at = status, time.monotonic()
+        if now - quota_checked >= QUOTA_CHECK_SECONDS:
+            quota_checked = now
+            try:
+                scratch_dir.check_quota(scratch, limits["scratch_bytes"],
+                                        limits["scratch_entries"])
+            except scratch_dir.OverQuota:
+                over_quota = True
+                break
+            except OSError:
+                pass  # the run is changing its folder as we look: look again next time
+        watched = ([ready_r] if waiting_for_ready else []) + ([exited] if exited >= 0 else [])
+        readable = select.select(watched, [], [], min(QUOTA_CHECK_SECONDS, deadline - now))[0] \
+            if watched else time.sleep(0.01) or []
+        if ready_r in readable:
+            if os.read(ready_r, 1) == child.READY and ready_at is None:
+                ready_at = time.monotonic()
+            waiting_for_ready = False  # one byte is all we take from the child
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            exit_status, cpu_s = status, usage.ru_utime + usage.ru_stime
+            break
     elapsed = time.monotonic() - (ready_at or started)
+    os.close(ready_r)
+    if exited >= 0:
+        os.close(exited)
     _kill_and_reap(pid)
-    if exit_status is None:
-        exit_status = 0
-    for fd in open_fds:
-        os.close(fd)
-    shutil.rmtree(scratch, ignore_errors=True)
-
-    out_text = stdout.decode(errors="replace")
-    if truncated:
-        out_text += (f"\n… output cut: only the first {limits['stdout_bytes'] // 1024} KB of what "
-                     "your code printed are kept.")
-    result = {"stdout": out_text, "stdout_truncated": truncated}
-    if timed_out and ready_at is not None:
-        return {**result, "status": TIMEOUT, "message": timeout_message(limits["wall_seconds"]),
-                "duration_s": elapsed}
+    retire = False
     try:
-        verdict = json.loads(bytes(report[1:]))
-        return {**result, "status": verdict["status"], "message": verdict["message"],
-                "duration_s": float(verdict["duration_s"]), "data": verdict.get("data")}
-    except (ValueError, KeyError, TypeError):
-        returncode = -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else \
-            os.WEXITSTATUS(exit_status)
-        status, message = explain_exit(returncode, limits)
-        return {**result, "status": status, "message": message, "duration_s": elapsed}
+        scratch_dir.remove_tree(scratch)
+    except OSError as err:  # a fresh zygote sweeps this folder when it starts
+        log(f"could not remove a run's scratch folder ({err}); retiring")
+        retire = True
+    returncode = 0 if exit_status is None else (
+        -os.WTERMSIG(exit_status) if os.WIFSIGNALED(exit_status) else
+        os.WEXITSTATUS(exit_status))
+    if returncode == SETUP_FAILED_EXIT:
+        retire = True
+    return {"returncode": returncode, "ready": ready_at is not None, "timed_out": timed_out,
+            "over_quota": over_quota, "elapsed": elapsed, "cpu_s": cpu_s, "retire": retire}
 
 
 def main() -> None:
@@ -228,17 +268,52 @@ def main() -> None:
     layers = confine.Layers(layers.rlimits, layers.landlock_abi, layers.seccomp,
                             confine.become_subreaper())
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    out = sys.stdout
-    out.write(json.dumps({"hello": True, "pid": os.getpid(), "layers": layers.describe()}) + "\n")
-    out.flush()
-    for line in sys.stdin:
+    control = socket.socket(fileno=0)
+    control.send(json.dumps({"hello": True, "pid": os.getpid(),
+                             "layers": layers.describe()}).encode())
+    swept = scratch_dir.sweep_stale(log)
+    if swept:
+        log(f"swept {swept} scratch folder(s) left by zygotes that died")
+    runs_folder = scratch_dir.zygote_folder()
+    try:
+        serve(control, layers, runs_folder)
+    finally:
         try:
-            reply = supervise(json.loads(line), layers)
-        except Exception:  # noqa: BLE001 - a broken request must not kill the zygote
-            reply = {"status": ERROR, "message": "The runner failed:\n" + traceback.format_exc(),
-                     "stdout": "", "stdout_truncated": False, "duration_s": 0.0}
-        out.write(json.dumps(reply) + "\n")
-        out.flush()
+            scratch_dir.remove_tree(runs_folder)
+        except OSError as err:
+            log(f"could not remove {runs_folder} ({err}); the next zygote sweeps it")
+
+
+def serve(control: socket.socket, layers: confine.Layers, runs_folder: str) -> None:
+    """Answer requests until the server closes the socket or this zygote retires."""
+    settled = own_state.snapshot()
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, MAX_REQUEST_BYTES, 3)
+        if not message:
+            return
+        changed = own_state.changes(settled)
+        if changed:  # changed by another run while we were idle: serve no one in this state
+            log(f"settings changed from outside, retiring before the run: {changed}")
+            reply = {"retire": True, "retry": True}
+        else:
+            try:
+                reply = supervise(json.loads(message)["limits"], fds, layers, runs_folder)
+            except Exception:  # noqa: BLE001 - plain words for the learner, the trace for the log
+                log(f"a run failed inside the runner; this zygote retires:\n"
+                    f"{traceback.format_exc()}")
+                reply = {"failed": True, "retire": True}
+            changed = own_state.changes(settled)
+            if changed:
+                log(f"settings changed during a run, retiring: {changed}")
+                reply["retire"] = True
+        for fd in fds:  # closed already after a fork; not when the request was refused
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        control.send(json.dumps(reply).encode())
+        if reply.get("retire"):
+            return  # a fresh zygote replaces this one, in a known state
 
 
 if __name__ == "__main__":

@@ -1,0 +1,202 @@
+"""The queue in front of the zygotes: who gets a worker next, and what a waiting learner sees.
+
+Rules (issue 13):
+- a dead worker is always replaced, in the background, so capacity comes back without waiting
+  for a new submission;
+- waiters are served in order, exercise runs before demos, and at most `demo_slots` demos hold
+  workers at once, so long demos cannot starve exercise runs;
+- a wait has a bound: after `wait_seconds` the caller gets `Busy` and tells the learner to try
+  again, rather than a spinner that never ends.
+
+The pool knows nothing about zygotes beyond `start()` making one, `alive()` and `kill()`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Generic, Protocol, TypeVar
+
+log = logging.getLogger("gtf.runner")
+
+EXERCISE, DEMO = "exercise", "demo"
+_RANK = {EXERCISE: 0, DEMO: 1}
+
+
+class Worker(Protocol):
+    def alive(self) -> bool: ...
+    def kill(self) -> None: ...
+
+
+W = TypeVar("W", bound=Worker)
+
+
+class Busy(Exception):
+    """No worker became free within the wait bound."""
+
+
+@dataclass(order=True)
+class _Ticket:
+    rank: int
+    seq: int
+    kind: str = field(compare=False)
+
+
+# What a waiting caller is told, about once a second: (1-based place in the queue, seconds).
+WaitCallback = Callable[[int, float], None]
+
+
+class Pool(Generic[W]):
+    def __init__(self, size: int, start: Callable[[], W], *, wait_seconds: float,
+                 demo_slots: int | None = None, typical_run_seconds: float = 1.0):
+        self.size = size
+        self.wait_seconds = wait_seconds
+        self.demo_slots = demo_slots if demo_slots is not None else max(1, size - 1)
+        self._start = start
+        self._cond = threading.Condition()
+        self._idle: list[W] = []
+        self._count = 0  # workers alive or starting
+        self._busy_kind: dict[int, str] = {}  # id(worker) -> kind of the run holding it
+        self._waiting: list[_Ticket] = []
+        self._seq = itertools.count()
+        self._run_seconds = typical_run_seconds  # moving average, for the wait estimate
+
+    # --- taking and giving back --------------------------------------------------------------
+
+    def acquire(self, kind: str = EXERCISE, on_wait: WaitCallback | None = None) -> W:
+        """A live worker, for one run. Raises Busy after `wait_seconds`, or what `start` raised."""
+        deadline = time.monotonic() + self.wait_seconds
+        ticket = _Ticket(_RANK[kind], next(self._seq), kind)
+        with self._cond:
+            self._waiting.append(ticket)
+        try:
+            while True:
+                worker, spawn, place = self._try_take(ticket)
+                if spawn:
+                    worker = self._spawn(kind)
+                if worker is not None:
+                    if worker.alive():
+                        return worker
+                    log.warning("a runner worker had died while idle; replacing it")
+                    self.discard(worker)
+                    with self._cond:
+                        self._waiting.append(ticket)
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise Busy()
+                if on_wait is not None:
+                    on_wait(place, self._estimate(place))
+                with self._cond:
+                    self._cond.wait(min(remaining, 1.0))
+        finally:
+            with self._cond:
+                if ticket in self._waiting:
+                    self._waiting.remove(ticket)
+                    self._cond.notify_all()  # the next in line may be eligible now
+
+    def _try_take(self, ticket: _Ticket) -> tuple[W | None, bool, int]:
+        """(an idle worker, or spawn=True, or neither) for `ticket`, and its place in line."""
+        with self._cond:
+            demos_running = sum(k == DEMO for k in self._busy_kind.values())
+            eligible = sorted(t for t in self._waiting
+                              if t.kind != DEMO or demos_running < self.demo_slots)
+            place = sorted(self._waiting).index(ticket) + 1
+            if not eligible or eligible[0] is not ticket:
+                return None, False, place
+            if self._idle:
+                self._waiting.remove(ticket)
+                worker = self._idle.pop()
+                self._busy_kind[id(worker)] = ticket.kind
+                return worker, False, 0
+            if self._count < self.size:
+                self._waiting.remove(ticket)
+                self._count += 1
+                return None, True, 0
+            return None, False, place
+
+    def _spawn(self, kind: str) -> W:
+        try:
+            worker = self._start()
+        except BaseException:
+            with self._cond:
+                self._count -= 1
+                self._cond.notify_all()
+            raise
+        with self._cond:
+            self._busy_kind[id(worker)] = kind
+        return worker
+
+    def release(self, worker: W, run_seconds: float | None = None) -> None:
+        with self._cond:
+            self._busy_kind.pop(id(worker), None)
+            if run_seconds is not None:
+                self._run_seconds = 0.8 * self._run_seconds + 0.2 * run_seconds
+            self._idle.append(worker)
+            self._cond.notify_all()
+
+    def discard(self, worker: W) -> None:
+        """Kill a worker that failed or retired, and start its replacement in the background."""
+        worker.kill()
+        with self._cond:
+            self._busy_kind.pop(id(worker), None)
+            if worker in self._idle:
+                self._idle.remove(worker)
+            self._count -= 1
+            self._cond.notify_all()
+        self.fill_in_background()
+
+    # --- keeping capacity up -----------------------------------------------------------------
+
+    def fill_in_background(self) -> None:
+        """Start workers until there are `size` of them, without making any caller wait."""
+        threading.Thread(target=self._fill, daemon=True, name="gtf-runner-fill").start()
+
+    def _fill(self) -> None:
+        while True:
+            with self._cond:
+                if self._count >= self.size:
+                    return
+                self._count += 1
+            try:
+                worker = self._start()
+            except Exception as err:  # noqa: BLE001 - logged; the next run retries
+                log.warning("could not start a runner worker: %s", err)
+                with self._cond:
+                    self._count -= 1
+                    self._cond.notify_all()
+                return
+            self.release(worker)
+
+    def watch(self, every_seconds: float = 2.0) -> None:
+        """Notice idle workers killed from outside, and replace them before anyone waits."""
+        def loop() -> None:
+            while True:
+                time.sleep(every_seconds)
+                with self._cond:
+                    dead = [w for w in self._idle if not w.alive()]
+                for worker in dead:
+                    log.warning("an idle runner worker died; replacing it")
+                    self.discard(worker)
+        threading.Thread(target=loop, daemon=True, name="gtf-runner-watch").start()
+
+    # --- what the page shows -----------------------------------------------------------------
+
+    def _estimate(self, place: int) -> float:
+        """Seconds until a worker is likely free for the `place`-th waiter."""
+        return self._run_seconds * (place + self.size - 1) / self.size
+
+    def idle(self) -> list[W]:
+        with self._cond:
+            return list(self._idle)
+
+    def stats(self) -> dict:
+        with self._cond:
+            return {"size": self.size, "workers": self._count, "idle": len(self._idle),
+                    "waiting": len(self._waiting), "running": len(self._busy_kind)}
+
+
+__all__ = ["Pool", "Busy", "EXERCISE", "DEMO", "WaitCallback"]

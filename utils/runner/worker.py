@@ -1,0 +1,187 @@
+"""The server's side of one zygote: start it, send it runs, read the runs' output and reports.
+
+The zygote gets, per run, only the limits and three pipe ends (over a unix SEQPACKET socket,
+SCM_RIGHTS): the server writes the learner's request into the code pipe and reads the output and
+report pipes itself, so neither the code nor what it printed ever passes through the zygote (whose
+memory every later run inherits). See utils/runner/zygote.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from utils.site_config import ROOT
+
+ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
+ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
+MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a few hundred)
+DRAIN_SECONDS = 1.0  # after the zygote's reply the run is dead: its pipes end at once
+
+
+def _ready(readers: list[int], writers: list[int], timeout: float) -> tuple[list[int], list[int]]:
+    """poll(), not select(): a busy server's fds go past select's limit of 1024."""
+    poller = select.poll()
+    for fd in readers:
+        poller.register(fd, select.POLLIN)
+    for fd in writers:
+        poller.register(fd, select.POLLOUT)
+    events = poller.poll(max(timeout, 0) * 1000)
+    readable = [fd for fd, ev in events if fd in readers and ev & (select.POLLIN | select.POLLHUP
+                                                                    | select.POLLERR)]
+    writable = [fd for fd, ev in events if fd in writers and ev & (select.POLLOUT | select.POLLERR
+                                                                    | select.POLLHUP)]
+    return readable, writable
+
+
+class ZygoteFailure(Exception):
+    """The zygote died, or did not answer in time."""
+
+    produced_output = False  # whether the run had printed or reported anything by then
+
+
+@dataclass
+class RunStreams:
+    """What came back from one run, besides the zygote's reply."""
+    stdout: bytearray = field(default_factory=bytearray)
+    stdout_truncated: bool = False
+    report: bytearray = field(default_factory=bytearray)
+
+
+@dataclass
+class Zygote:
+    proc: subprocess.Popen
+    control: socket.socket
+    layers: dict = field(default_factory=dict)
+
+    @classmethod
+    def start(cls) -> "Zygote":
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            proc = subprocess.Popen([sys.executable, "-I", "-u", str(ZYGOTE), str(ROOT)],
+                                    stdin=theirs.fileno(), stdout=subprocess.DEVNULL, env=env,
+                                    cwd="/", start_new_session=True)
+        finally:
+            theirs.close()
+        zygote = cls(proc, ours)
+        try:
+            zygote.layers = zygote._receive(ZYGOTE_STARTUP_SECONDS)["layers"]
+        except BaseException:
+            zygote.kill()
+            raise
+        return zygote
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self.control.close()
+
+    def _receive(self, timeout: float) -> dict:
+        if not _ready([self.control.fileno()], [], timeout)[0]:
+            raise ZygoteFailure("no answer in time")
+        return self._recv()
+
+    def _recv(self) -> dict:
+        try:
+            data = self.control.recv(1 << 16)
+        except OSError as err:  # ECONNRESET: it died with our message unread
+            raise ZygoteFailure(f"connection lost: {err}") from err
+        if not data:
+            raise ZygoteFailure(f"exited with code {self.proc.poll()}")
+        return json.loads(data)
+
+    def request(self, payload: dict, timeout: float, fds: list[int] = ()) -> dict:
+        """Send one message (with `fds` attached) and wait for the reply."""
+        try:
+            socket.send_fds(self.control, [json.dumps(payload).encode()], list(fds))
+        except OSError as err:
+            raise ZygoteFailure(f"could not send the request: {err}") from err
+        return self._receive(timeout)
+
+    def run(self, limits: dict, body: bytes, timeout: float) -> tuple[dict, RunStreams]:
+        """One run: `body` (the learner's request, JSON) goes to the child through a pipe; its
+        output and report come back through two others, read here while the zygote supervises."""
+        code_r, code_w = os.pipe()
+        out_r, out_w = os.pipe()
+        report_r, report_w = os.pipe()
+        try:
+            socket.send_fds(self.control, [json.dumps({"limits": limits}).encode()],
+                            [code_r, out_w, report_w])
+        except OSError as err:
+            for fd in (code_w, out_r, report_r):
+                os.close(fd)
+            raise ZygoteFailure(f"could not send the request: {err}") from err
+        finally:
+            for fd in (code_r, out_w, report_w):  # the child's now: EOF comes when it is gone
+                os.close(fd)
+        streams = RunStreams()
+        code = {"fd": code_w}  # _pump closes it when the code is written; we close what is left
+        try:
+            return self._pump(limits, memoryview(body), code, out_r, report_r, streams,
+                              timeout), streams
+        except ZygoteFailure as err:
+            err.produced_output = bool(streams.stdout or streams.report)
+            raise
+        finally:
+            for fd in (code["fd"], out_r, report_r):
+                if fd >= 0:
+                    os.close(fd)
+
+    def _pump(self, limits: dict, pending: memoryview, code: dict, out_r: int, report_r: int,
+              streams: RunStreams, timeout: float) -> dict:
+        code_w = code["fd"]
+        os.set_blocking(code_w, False)
+        reading = {out_r, report_r}
+        writing = True
+        reply: dict | None = None
+        deadline = time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            if reply is not None and (not reading or now > deadline):
+                return reply
+            if now > deadline:
+                raise ZygoteFailure("no answer in time")
+            watch = list(reading) + ([self.control.fileno()] if reply is None else [])
+            readable, writable = _ready(watch, [code_w] if writing else [],
+                                        min(0.5, deadline - now))
+            if writable:
+                try:
+                    pending = pending[os.write(code_w, pending[:1 << 16]):]
+                except BlockingIOError:
+                    pass
+                except BrokenPipeError:  # the child died before reading it all
+                    pending = pending[:0]
+                if not pending:
+                    os.close(code_w)
+                    writing, code["fd"] = False, -1
+            for source in readable:
+                if source == self.control.fileno():
+                    reply = self._recv()
+                    deadline = time.monotonic() + DRAIN_SECONDS
+                    continue
+                data = os.read(source, 1 << 16)
+                if not data:
+                    reading.discard(source)
+                elif source == out_r:
+                    room = limits["stdout_bytes"] - len(streams.stdout)
+                    streams.stdout_truncated |= len(data) > room
+                    streams.stdout += data[:max(room, 0)]
+                elif len(streams.report) < MAX_REPORT_BYTES:  # ignore floods
+                    streams.report += data[:MAX_REPORT_BYTES - len(streams.report)]
+
+
+__all__ = ["Zygote", "ZygoteFailure", "RunStreams", "ZYGOTE_STARTUP_SECONDS"]
