@@ -118,8 +118,8 @@ $$
 m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 .
 $$
 
-Both start at zero, so early on they are biased towards zero: after one step $m_1 = (1-\beta_1)
-g_1$, a tenth of the gradient with the usual $\beta_1 = 0.9$. Dividing by $1 - \beta^t$ corrects that exactly for a constant
+Both start at zero, so early on they are biased towards zero: after one step
+$m_1 = (1-\beta_1) g_1$, a tenth of the gradient with the usual $\beta_1 = 0.9$. Dividing by $1 - \beta^t$ corrects that exactly for a constant
 gradient, and fades out as $t$ grows:
 
 $$

@@ -92,8 +92,8 @@ $D_{KL}\big(q(z \mid x) \,\|\, p(z \mid x)\big) \ge 0$, so raising the bound eit
 $\log p(x)$ or makes the encoder a better guess of which codes explain $x$.
 
 Both terms become our loss. If the decoder says pixels are its output $\hat x(z)$ plus Gaussian
-noise of variance $s^2$, then $-\log p(x \mid z) = \lVert x - \hat x \rVert^2 / (2 s^2) +
-\text{const}$: the squared error, one sample of $z$ standing in for the average. The KL term has
+noise of variance $s^2$, then
+$-\log p(x \mid z) = \lVert x - \hat x \rVert^2 / (2 s^2) + \text{const}$: the squared error, one sample of $z$ standing in for the average. The KL term has
 a closed form, because $q = N(\mu, \sigma^2)$ and $p = N(0, 1)$ in each dimension:
 
 $$
