@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from _common import timings  # noqa: F401 - sets up the import path
 from cold_start import CHROMIUM, CHROMIUM_FLAGS, Server, page_paths, view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,20 +35,25 @@ HEAVY = ("import torch, time\n"
 LIMITS = {"2.7 GB": int(2.7 * 2**30), "1 GB": 2**30}
 
 
+def process_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of one process in MB; (0, 0) if it is gone."""
+    rss = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    except OSError:
+        pass
+    return rss / 1024, pss / 1024
+
+
 def tree_mb(root: int, server: Server) -> tuple[float, float, int]:
     """(RSS, PSS) in MB summed over `root` and its descendants, and how many processes."""
-    rss = pss = 0
     pids = [root, *server.descendants()]
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except OSError:
-            continue
-    return rss / 1024, pss / 1024, len(pids)
+    sizes = [process_mb(pid) for pid in pids]
+    return sum(r for r, _ in sizes), sum(p for _, p in sizes), len(pids)
 
 
 def _editor_frame(tab, name: str, timeout_s: float = 60):
@@ -91,6 +97,7 @@ def main() -> None:
                 time.sleep(1)
             time.sleep(5)
             rows.append(("idle: 1 session, runners idle", tree_mb(server.proc.pid, server)))
+            server_alone = process_mb(server.proc.pid)[1]
             tabs = []
             for path in sessions:
                 tab = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
@@ -98,6 +105,7 @@ def main() -> None:
                 tabs.append(tab)
             time.sleep(3)
             rows.append((f"{1 + len(tabs)} sessions open", tree_mb(server.proc.pid, server)))
+            server_sessions = process_mb(server.proc.pid)[1]
 
             runners = []
             for _ in range(2):
@@ -132,13 +140,20 @@ def main() -> None:
     for name, (rss, pss, n) in rows:
         print(f"{name:<44} RSS {rss:7.0f} MB   PSS {pss:7.0f} MB   ({n} processes)")
     idle_pss, peak_pss = rows[0][1][1], rows[-1][1][1]
-    print(f"added by 10 sessions: {rows[1][1][1] - idle_pss:.0f} MB PSS; "
-          f"by two runs: {peak_pss - rows[1][1][1]:.0f} MB")
+    per_runner = (idle_pss - server_alone) / MAX_CONCURRENT_RUNS
+    per_run = (peak_pss - rows[1][1][1]) / 2
+    print(f"the server alone: {server_alone:.0f} MB PSS idle, {server_sessions:.0f} MB with "
+          f"{len(sessions) + 1} sessions; a runner (zygote): {per_runner:.0f} MB; "
+          f"a 400 MB run adds {per_run:.0f} MB")
+    print("RSS counts pages shared by a zygote and its run child twice (an upper bound); PSS "
+          "shares them out (a lower bound where other programs use the same libraries)")
     for label, limit in LIMITS.items():
         with mock.patch("utils.runner._memory_limit_bytes", return_value=limit):
             workers = pool_size()
-        print(f"limit {label}: pool_size() = {workers}; the peak measured here ({peak_pss:.0f} MB "
-              f"PSS with {MAX_CONCURRENT_RUNS} runners) is {peak_pss / limit * 2**20:.0%} of it")
+        estimate = server_sessions + workers * (per_runner + per_run)
+        print(f"limit {label}: pool_size() = {workers}; {len(sessions) + 1} sessions and {workers} "
+              f"400 MB run(s) at once: about {estimate:.0f} MB PSS, "
+              f"{estimate / (limit / 2**20):.0%} of the limit")
 
 
 if __name__ == "__main__":
