@@ -71,3 +71,26 @@ def test_lighting_page_shows_a_still_and_the_animation_on_demand():
     assert not app.exception, [e.value for e in app.exception]
     animation = json.loads(app.get("plotly_chart")[-1].proto.spec)
     assert len(animation["frames"]) == part1_renders.TURNTABLE_FRAMES
+
+
+def _worded_one_way(x):
+    """Doubles x."""
+    return 2 * x  # twice
+
+
+def _worded_another_way(x):
+    """Twice x, reworded."""
+    return 2 * x
+
+
+def _computed_otherwise(x):
+    """Doubles x."""
+    return x + x
+
+
+def test_fingerprint_follows_code_not_wording():
+    code = part1_renders._code
+    assert code(_worded_one_way).replace("_worded_one_way", "f") == \
+        code(_worded_another_way).replace("_worded_another_way", "f")
+    assert code(_worded_one_way).replace("_worded_one_way", "f") != \
+        code(_computed_otherwise).replace("_computed_otherwise", "f")

@@ -3,18 +3,20 @@
 The mesh page's depth maps (one per position of its rotation slider) and the lighting page's
 turntable are rendered by the reference solutions from our own bunny; nothing about them depends
 on the learner. `python -m utils.part1_renders` renders them again and saves them (a few seconds).
-The file records a fingerprint of what it was rendered from (the solutions' source, the bunny,
-the camera); when the file is missing or its fingerprint does not match, the renders are made at
+The file records a fingerprint of what it was rendered from (the solutions' code, docstrings and
+comments left out; the bunny; the camera); when the file is missing or its fingerprint does not match, the renders are made at
 first use instead, so a page is never wrong, only slower, and a test says the file is stale.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import inspect
 import logging
 import math
+import textwrap
 import time
 
 import numpy as np
@@ -36,13 +38,25 @@ _SOLUTIONS = ("make_rays_2d", "_ray_triangle_distances", "raytrace_mesh", "rotat
               "raytrace_mesh_lambert", "raytrace_mesh_video")
 
 
+def _code(fn) -> str:
+    """A function's code without its docstring and comments: rewording them changes no render."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
 def fingerprint() -> str:
     from utils.figures.part1_ray_tracing import CAMERA_X, SCREEN_LIMIT
     from utils.meshes import make_bunny
 
     digest = hashlib.sha256()
     for name in _SOLUTIONS:
-        digest.update(inspect.getsource(getattr(sol, name)).encode())
+        digest.update(_code(getattr(sol, name)).encode())
     digest.update(make_bunny().numpy().tobytes())
     digest.update(repr((CAMERA_X, SCREEN_LIMIT, MESH_PIXELS, MESH_ANGLES, TURNTABLE_FRAMES,
                         TURNTABLE_PIXELS, LIGHT, AMBIENT, sol.SINGULAR_EPS)).encode())
