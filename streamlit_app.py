@@ -1,25 +1,36 @@
 """Entry point: `streamlit run streamlit_app.py`. Builds the navigation from the registry."""
 
+import threading
+
 import streamlit as st
 
 from utils import browser_store, deep_links, runner
 from utils.navigation import all_pages, sidebar_menu
 
+# Each code runner imports torch as it starts, seconds of CPU: they start this long after the
+# server's first page has run, so that page (and the reruns that restore the learner's work) keep
+# the CPU. A run asked for sooner starts a runner itself.
+RUNNER_WARM_UP_DELAY_S = 3.0
+
 st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", layout="wide")
 
 
-@st.cache_resource
-def _start_runner() -> bool:
-    """Once per server: start the warm code runners in the background."""
-    runner.warm_up()
+@st.cache_resource(show_spinner=False)
+def _start_runner_soon() -> bool:
+    """Once per server: start the warm code runners in the background, a little later."""
+    timer = threading.Timer(RUNNER_WARM_UP_DELAY_S, runner.warm_up)
+    timer.daemon = True
+    timer.start()
     return True
 
 
-_start_runner()
-legacy_first_run = deep_links.in_legacy_first_run()
-page = st.navigation(all_pages(), position="hidden")
-deep_links.close_false_page_not_found(legacy_first_run, page)
-sidebar_menu(page)
-page.run()
-# After the page: save (or, on a session's first run, restore) the learner's work in the browser.
-browser_store.sync()
+try:
+    legacy_first_run = deep_links.in_legacy_first_run()
+    page = st.navigation(all_pages(), position="hidden")
+    deep_links.close_false_page_not_found(legacy_first_run, page)
+    sidebar_menu(page)
+    page.run()
+    # After the page: save (or, on a session's first run, restore) the learner's work in the browser.
+    browser_store.sync()
+finally:  # also when the page stopped early or asked for a rerun
+    _start_runner_soon()

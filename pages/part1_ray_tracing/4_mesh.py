@@ -53,8 +53,10 @@ st.plotly_chart(figures.mesh_render_figure(float(degrees)), width="stretch", the
 
 st.info(
     "Memory: 120 x 120 rays against 1000 triangles is 14.4 million systems. Solving them all in "
-    "one batch needs several gigabytes, so the page renders 512 rays at a time "
-    "(`render_in_chunks` in `utils/figures/part1_ray_tracing.py`). The reference solution also "
+    "one batch needs several gigabytes, so the renders above were made tile by tile, each tile of "
+    "about 16 x 16 rays against only the triangles that can appear in it (`render_mesh` in "
+    "`utils/figures/part1_ray_tracing.py`: the same image from 50 times fewer systems), and saved, so "
+    "the slider shows them at once. The reference solution also "
     "solves the systems with cross and dot products (Cramer's rule) instead of `t.linalg.solve`: "
     "the same numbers, about ten times faster. Open the solution above to see how.",
     icon="💡",

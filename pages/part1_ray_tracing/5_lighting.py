@@ -33,11 +33,15 @@ st.markdown(
     r"""
 Rotate the mesh a little, render, repeat: the frames make a video. The given function
 `raytrace_mesh_video` does exactly that with your `rotation_matrix`; here it runs with the
-reference solutions, with the light above and to the left of the camera. Press play.
+reference solutions, with the light above and to the left of the camera. Its first frame is
+below; switch on the animation and press play.
 """
 )
-with st.spinner("Rendering 24 frames (cached after the first time)…"):
+# The frames are precomputed (utils/part1_renders.py); the animation is sent only when asked for.
+if st.toggle("Show the 24-frame animation", key="lighting_turntable"):
     st.plotly_chart(figures.lit_animation(), width="stretch", theme=None)
+else:
+    st.plotly_chart(figures.lit_frame_figure(0), width="stretch", theme=None)
 
 st.header("Light it with your code")
 st.markdown(

@@ -6,7 +6,9 @@ key on them; each returns a plotly figure.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
 from typing import Callable
 
 import numpy as np
@@ -18,6 +20,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import part1_ray_tracing as sol
+from utils import part1_renders
 from utils.demos import part1_ray_tracing as demos
 from utils.meshes import make_bunny
 from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_2d,
@@ -26,6 +29,10 @@ from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels
 CAMERA_X = -3.0  # the mesh figures' camera sits on the x axis, looking along +x
 SCREEN_LIMIT = 0.5  # half-width of the screen at x = 1 in front of the camera
 RENDER_CHUNK = 512  # rays per batch: keeps memory to ~100 MB for a 1000-triangle mesh
+RENDER_TILE = 16  # render_mesh's tiles: about 16 x 16 rays, each against the triangles it can see
+# How far (in screen units, a pixel being ~0.008 at 120 x 120) a triangle's shadow is widened before
+# tiles are culled: far above float32 rounding, so no hit the full computation finds is left out.
+_SCREEN_MARGIN = 1e-3
 
 # Three segments used on the first page (each row: two end points).
 EXAMPLE_SEGMENTS = t.tensor([
@@ -40,6 +47,82 @@ def render_in_chunks(
 ) -> Tensor:
     """Call a per-ray function on batches of rays, so that nrays x ntriangles stays small."""
     return t.cat([fn(part, *args) for part in rays.split(chunk)])
+
+
+def render_mesh(
+    fn: Callable[..., Tensor], rays: Float[Tensor, "nrays 2 3"],
+    triangles: Float[Tensor, "ntri 3 3"], *args, tile: int = RENDER_TILE,
+) -> Tensor:
+    """`fn(rays, triangles, *args)` (a per-ray renderer such as `raytrace_mesh`), computed tile by
+    tile of the screen, each tile against only the triangles that can appear in it.
+
+    Gives exactly what one call on all rays and triangles gives: every (ray, triangle) system that
+    is solved is solved with the same numbers, and a triangle is left out of a tile only when its
+    shadow on the screen (the bounding box of its corners seen from the camera, plus a margin far
+    above rounding error) misses every ray of the tile, so that it cannot be hit there. The bunny
+    at 120 x 120 pixels solves 50 times fewer systems than `render_in_chunks`. Rays must share one
+    origin and point forwards (+x), as camera rays do; other rays go to `render_in_chunks`.
+    """
+    origin, directions = rays[0, 0], rays[:, 1]
+    if not (bool((rays[:, 0] == origin).all()) and bool((directions[:, 0] > 0).all())):
+        return render_in_chunks(fn, rays, triangles, *args)
+    with _one_thread():
+        return _render_tiles(fn, rays, triangles, args, tile, origin, directions)
+
+
+_threads_lock = threading.Lock()
+_threads_users = 0
+_threads_saved = 1
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """torch on one thread while tiles render: they are too small for a second thread to pay,
+    and on a busy shared CPU the two threads' waits for each other made a render 5x slower.
+    (torch's thread count is per thread, but new threads start with the last one set: the first
+    render in saves it, the last one out restores it.)"""
+    global _threads_users, _threads_saved
+    with _threads_lock:
+        if _threads_users == 0:
+            _threads_saved = t.get_num_threads()
+        _threads_users += 1
+    t.set_num_threads(1)
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _threads_users -= 1
+            if _threads_users == 0:
+                t.set_num_threads(_threads_saved)
+
+
+def _render_tiles(fn, rays, triangles, args, tile, origin, directions) -> Tensor:
+    # Where each ray and each triangle corner land on the screen x = origin_x + 1.
+    screen = directions[:, 1:] / directions[:, :1]
+    relative = triangles - origin
+    depth = relative[..., 0]
+    in_front = (depth > 1e-6).all(-1)
+    corners = relative[..., 1:] / depth.clamp(min=1e-6)[..., None]
+    low = t.where(in_front[:, None], corners.amin(1) - _SCREEN_MARGIN, -math.inf)
+    high = t.where(in_front[:, None], corners.amax(1) + _SCREEN_MARGIN, math.inf)
+    # Tiles of about tile x tile rays, by screen position.
+    per_side = max(1, round(math.sqrt(len(rays)) / tile))
+    lo, span = screen.amin(0), (screen.amax(0) - screen.amin(0)).clamp(min=1e-12)
+    cell = ((screen - lo) / span * per_side).long().clamp(max=per_side - 1)
+    tile_of_ray = cell[:, 0] * per_side + cell[:, 1]
+    out = None
+    for key in tile_of_ray.unique():
+        for idx in t.nonzero(tile_of_ray == key).squeeze(1).split(RENDER_CHUNK):
+            seen = screen[idx]
+            visible = ((low <= seen.amax(0)) & (high >= seen.amin(0))).all(-1)
+            # Keep the triangles' order, so that ties between triangles resolve as in one call;
+            # with none visible, any one triangle (a certain miss) gives the "nothing hit" value.
+            subset = triangles[visible] if bool(visible.any()) else triangles[:1]
+            values = fn(rays[idx], subset, *args)
+            if out is None:
+                out = values.new_empty((len(rays), *values.shape[1:]))
+            out[idx] = values
+    return out
 
 
 def camera_rays(pixels: int) -> Float[Tensor, "nrays 2 3"]:
@@ -200,24 +283,34 @@ def mesh_3d_figure() -> go.Figure:
 
 @st.cache_data
 def mesh_render_figure(degrees: float, pixels: int = 120) -> go.Figure:
-    distances = render_in_chunks(sol.raytrace_mesh, camera_rays(pixels), _rotated_bunny(degrees))
-    image = distances.reshape(pixels, pixels)
-    return image_panels([t.isfinite(image).float().numpy(), depth_image(image)],
+    # Precomputed for the page's slider (utils/part1_renders.py): a first view renders nothing.
+    if pixels == part1_renders.MESH_PIXELS:
+        depth = t.from_numpy(part1_renders.mesh_depth(degrees))
+    else:
+        depth = render_mesh(sol.raytrace_mesh, camera_rays(pixels), _rotated_bunny(degrees))
+        depth = depth.reshape(pixels, pixels)
+    return image_panels([t.isfinite(depth).float().numpy(), depth_image(depth)],
                         ["hit mask", "depth (near is bright)"], ["gray", "Magma"])
 
 
 @st.cache_data
-def lit_animation(frames: int = 24, pixels: int = 80) -> go.Figure:
-    light = t.tensor([-1.0, 1.0, -1.0])
+def lit_frame_figure(frame: int = 0) -> go.Figure:
+    """One frame of the turntable (precomputed): light, quick to send and draw."""
+    image = part1_renders.turntable()[frame][::-1]  # flip: y up on screen
+    fig = px.imshow(image, color_continuous_scale="gray", zmin=0, zmax=1.15)
+    return _turntable_layout(fig)
 
-    def shade(rays: Tensor, triangles: Tensor) -> Tensor:
-        return render_in_chunks(sol.raytrace_mesh_lambert, rays, triangles, light, 0.15)
 
-    video = sol.raytrace_mesh_video(camera_rays(pixels), bunny(), sol.rotation_matrix, shade,
-                                    frames)
-    images = video.reshape(frames, pixels, pixels).flip(1).numpy()  # flip: y up on screen
+@st.cache_data
+def lit_animation() -> go.Figure:
+    """The turntable's frames as a plotly animation (precomputed; about 1 MB to send)."""
+    images = part1_renders.turntable()[:, ::-1]  # flip: y up on screen
     fig = px.imshow(images, animation_frame=0, color_continuous_scale="gray",
                     zmin=0, zmax=1.15, labels={"animation_frame": "frame"})
+    return _turntable_layout(fig)
+
+
+def _turntable_layout(fig: go.Figure) -> go.Figure:
     fig.update_layout(height=460, coloraxis_showscale=False,
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
     fig.update_xaxes(showticklabels=False)

@@ -1,0 +1,232 @@
+"""How long every page takes to show on a freshly started server, as a learner's browser sees it.
+
+    python benchmarks/cold_start.py                 # this checkout
+    python benchmarks/cold_start.py --root /other/checkout --pages mesh lighting
+
+Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
+navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
+context, twice: the first view (nothing of that page cached yet on this server) and a second view
+(a new session, the server's caches warm). Prints both times per page, the slowest, and the floor
+(the fastest second view: what Streamlit itself costs), then stops the server.
+
+When is a page view done? Streamlit tells the browser over its websocket when a script run ends
+(a ForwardMsg with `script_finished`); we decode those frames with Streamlit's own protobufs. A
+view is done when a run of the page has finished successfully, no new run started for QUIET_S
+afterwards, and the page shows it: main content present, nothing greyed out as stale, no
+skeleton, every plotly chart drawn. Two times are printed per view, both from the navigation:
+"shown" when that first held (the learner can read and use the page), "settled" when it held for
+the last time (a session's first run triggers reruns: utils/browser_store.py restores the
+learner's work from the browser); the quiet wait itself is not counted. A third time, "served",
+is when the server finished the view's first run: what the server's own work costs, without the
+browser's drawing (here Chromium draws 3D plots in software, on the same 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = os.environ.get("GTF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+QUIET_S = 1.0  # no new script run for this long after a finished one: the view has settled
+PAGE_TIMEOUT_S = 300.0  # a page that takes longer is reported as such, and the rest go on
+TARGET_FIRST_S, TARGET_SECOND_S = 3.0, 1.0
+
+# True once the page shows what its last run produced.
+DRAWN_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || !main.querySelector('[data-testid="stElementContainer"]')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (!chart.querySelector('.main-svg')) return false;
+  return true;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def page_paths(root: Path) -> list[tuple[str, str]]:
+    """(title, url path) of every page in the navigation, home first, as utils/navigation.py
+    builds it (read in a subprocess, so that --root can point at another checkout)."""
+    code = ("from utils import registry\n"
+            "for ch in registry.CHAPTERS:\n"
+            "    if ch.available:\n"
+            "        for key, title in ch.sections:\n"
+            "            print(f'{ch.number}. {title}\\t{ch.stem}_{key}')\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, check=True, text=True,
+                         capture_output=True).stdout
+    return [("Home", "")] + [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+class Server:
+    def __init__(self, root: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        started = time.perf_counter()
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.perf_counter() - started > 120 or self.proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("streamlit did not start")
+                time.sleep(0.1)
+        self.start_s = time.perf_counter() - started
+
+    def descendants(self) -> list[int]:
+        out, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    kids = [int(c) for c in (task / "children").read_text().split()]
+                except OSError:
+                    continue
+                out += kids
+                todo += kids
+        return out
+
+    def stop(self) -> None:
+        """Stop the server and every process it started (the runner's zygotes have sessions
+        of their own, so they are found through /proc, not through the process group)."""
+        kids = self.descendants()
+        try:
+            os.killpg(self.proc.pid, 15)
+            self.proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        for pid in [self.proc.pid, *kids]:
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+
+
+def view(page, url: str) -> tuple[float, float, float]:
+    """Open `url` in `page`; seconds until it is shown and until it has settled (see the module
+    docstring), and until the server had sent it (the first run's script_finished)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    events: list[tuple[float, str]] = []
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg we can read: ignore it
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":  # sent at the start of every script run
+            events.append((time.perf_counter(), "start"))
+        elif kind == "script_finished":
+            ok = msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+            events.append((time.perf_counter(), "done" if ok else "other"))
+
+    def on_ws(ws) -> None:
+        ws.on("framereceived", on_frame)
+
+    page.on("websocket", on_ws)
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    shown = drawn_at = None
+    try:
+        while True:
+            now = time.perf_counter()
+            if now - started > PAGE_TIMEOUT_S:
+                raise TimeoutError(f"{url} did not settle in {PAGE_TIMEOUT_S:.0f} s")
+            last = events[-1] if events else None
+            if last and last[1] == "done":
+                if drawn_at is None or drawn_at < last[0]:
+                    drawn_at = now if page.evaluate(DRAWN_JS) else None
+                    if drawn_at is not None and shown is None:
+                        shown = max(last[0], drawn_at) - started
+                if drawn_at is not None and now - max(last[0], drawn_at) >= QUIET_S:
+                    served = next(e[0] for e in events if e[1] == "done") - started
+                    return shown, max(last[0], drawn_at) - started, served
+            else:
+                drawn_at = None
+            page.wait_for_timeout(25)
+    finally:
+        page.remove_listener("websocket", on_ws)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1],
+                        help="the checkout to serve (default: this one)")
+    parser.add_argument("--pages", nargs="*", default=None,
+                        help="only pages whose url path contains one of these words")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    pages = page_paths(args.root)
+    if args.pages:
+        pages = [p for p in pages if p[1] == "" or any(w in p[1] for w in args.pages)]
+    load = os.getloadavg()
+    print(f"checkout: {args.root}")
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on "
+          f"{len(os.sched_getaffinity(0))} cores")
+    server = Server(args.root)
+    print(f"server answering its health check after {server.start_s:.1f} s")
+    print(f"{'page':<40} {'first view':>28}   {'second view':>28}")
+    print(f"{'':<40} {'served':>8} {'shown':>8} {'settled':>9}   "
+          f"{'served':>8} {'shown':>8} {'settled':>9}")
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for title, path in pages:
+                context = browser.new_context(viewport={"width": 1300, "height": 1000})
+                tab = context.new_page()
+                try:
+                    first = view(tab, f"{server.url}/{path}")
+                    second = view(tab, f"{server.url}/{path}")
+                except TimeoutError as err:
+                    print(f"{title[:44]:<44} {err}", flush=True)
+                    first = second = (PAGE_TIMEOUT_S,) * 3
+                context.close()
+                rows.append((title, first, second))
+                flag = "" if first[0] <= TARGET_FIRST_S and second[0] <= TARGET_SECOND_S else " *"
+                print(f"{title[:40]:<40} {first[2]:7.2f}s {first[0]:7.2f}s {first[1]:8.2f}s   "
+                      f"{second[2]:7.2f}s {second[0]:7.2f}s {second[1]:8.2f}s{flag}", flush=True)
+            browser.close()
+    finally:
+        server.stop()
+    for label, view_index, target in (("first", 1, TARGET_FIRST_S), ("second", 2, TARGET_SECOND_S)):
+        for what, i in (("served", 2), ("shown", 0), ("settled", 1)):
+            worst = max(rows, key=lambda r: r[view_index][i])
+            print(f"slowest {label} view, {what + ':':<8} {worst[view_index][i]:6.2f} s  "
+                  f"({worst[0]}){'  target ' + format(target, 'g') + ' s' if i == 0 else ''}")
+    floor = min(r[2][0] for r in rows)
+    slowest = max(r[1][0] for r in rows)
+    print(f"floor (fastest second view shown: Streamlit itself): {floor:.2f} s; "
+          f"the slowest first view is {slowest / floor:.1f}x that")
+    over = sum(1 for r in rows if r[1][0] > TARGET_FIRST_S or r[2][0] > TARGET_SECOND_S)
+    print(f"pages over a target (*): {over} of {len(rows)}")
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
