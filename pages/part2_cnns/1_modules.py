@@ -72,14 +72,17 @@ zero, which halves the mean square, so with ReLUs between the layers the factor 
 **Kaiming (He) initialisation**, from He et al. (2015), picks $c$ to make the factor 1:
 $\sigma = \text{gain} / \sqrt{\text{fan\_in}}$, where the gain makes up for what the
 nonlinearity takes away: $\sqrt{2}$ for ReLU (it undoes the halving), 1 with no nonlinearity,
-and $5/3$ for tanh, which squashes large inputs. `nn.init.calculate_gain` lists them, and
+and $5/3$ for tanh, which squashes large inputs (5/3 is PyTorch's empirical choice, not part of
+He et al.'s derivation). `nn.init.calculate_gain` lists them, and
 `nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")` applies the rule. The fan-in is
 the number of inputs each output sums: `in_features` for a linear layer,
 `in_channels * kernel_size ** 2` for a convolution.
 
 See it below. Each line is a stack of linear layers without biases (so that only the weights'
 scale shows), fed with standard-normal inputs; the plot shows how spread out each layer's
-outputs are. Change the width, and the lines barely move; change the nonlinearity, and the
+outputs are. The four lines: PyTorch's default $U(\pm 1/\sqrt{\text{in}})$ ($c^2 = 1/3$); a normal
+with standard deviation exactly $1/\sqrt{\text{in}}$ ($c = 1$); Kaiming; and PyTorch's default with
+batch norm after every layer. Change the width, and the lines barely move; change the nonlinearity, and the
 gain that keeps the spread steady changes with it.
 """
 )
@@ -94,7 +97,8 @@ st.markdown(
 With batch norm after each layer (you will write it in the ResNets section), every layer's
 output is re-standardised over the batch, so its spread is 1 whatever the weights' scale: one
 reason normalisation layers made deep networks far less sensitive to initialisation. With no
-nonlinearity, the $1/\sqrt{\text{in}}$ and Kaiming lines are the same (the gain is 1). At width
+nonlinearity, the "std $1/\sqrt{\text{in}}$" and Kaiming lines coincide (the gain is 1), while
+PyTorch's default still fades, by a factor of 3 in variance per layer. At width
 64, even Kaiming's line wanders: the rule is right on average, but a product of many random
 matrices drifts away from its average, the more so the narrower they are.
 

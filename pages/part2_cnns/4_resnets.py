@@ -15,8 +15,8 @@ plain network trained to a higher error on CIFAR-10 than a 20-layer one, and a 3
 than an 18-layer one on ImageNet. They had become hard to optimise.
 
 Those plain networks already had **batch normalisation** after every convolution, and careful
-initialisation: the two fixes for signals that vanish or explode, which had let networks of
-tens of layers train at all. He et al. checked that the signals and gradients in their
+initialisation: the two fixes for signals that vanish or explode, which let plain networks of
+around thirty layers train from scratch. He et al. checked that the signals and gradients in their
 deep plain networks were healthy; the degradation remained. What fixed it was the idea this
 section builds up to, **residual connections**: their 34-layer residual network trained to a
 lower error than its 18-layer version. Almost every deep network since uses both ideas, for

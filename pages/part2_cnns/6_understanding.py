@@ -79,8 +79,9 @@ question(
 )
 question(
     "Did batch normalisation fix \"deeper is worse\"?",
-    "No. It (with careful initialisation) fixed signals and gradients that vanish or explode, "
-    "which let networks of tens of layers train at all. The plain networks in which He et al. "
+    "No. It (with careful initialisation) kept signals at a healthy scale (He et al. also checked "
+    "the gradients in their networks), which let plain networks of around thirty layers train "
+    "from scratch. The plain networks in which He et al. "
     "found that deeper was worse already had batch norm after every convolution; residual "
     "connections are what fixed that.",
 )

@@ -36,7 +36,8 @@ $$
 \mathbb{E}\,\lVert g_B - g \rVert^2 = \frac{\operatorname{tr}\Sigma}{B} \cdot \frac{N - B}{N - 1},
 $$
 
-where $\Sigma$ is the covariance of the per-example gradients. Four times the batch costs four
+where $\Sigma$ is the covariance of the per-example gradients, normalised by $N$:
+$\operatorname{tr}\Sigma = \frac1N\sum_i \lVert g_i - g\rVert^2$. Four times the batch costs four
 times the compute per step and halves the noise. Here it is, measured on this chapter's digits
 MLP at its initial weights:
 """

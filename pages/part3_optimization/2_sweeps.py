@@ -83,7 +83,8 @@ st.header("A first learning rate: the range test")
 st.markdown(
     r"""
 A sweep costs many runs. One cheap run can tell it where to look first: a **learning-rate range
-test** (Smith, 2017; fastai's `lr_find`). Start from a tiny learning rate and multiply it by the
+test** (Smith, 2017, who raised the rate linearly over a few epochs; the exponential one-pass
+version below is fastai's `lr_find`). Start from a tiny learning rate and multiply it by the
 same factor after every step, so that over one pass through the training data it climbs
 exponentially, here from $10^{-5}$ to $10$ (stopping early once the loss has blown up), and
 record the loss at every step. Against the
@@ -101,7 +102,7 @@ range_optimizer = st.selectbox("Optimizer", ["sgd", "adam"], key="range_test_opt
 range_figure, found = figures.lr_range_figure(range_optimizer)
 st.plotly_chart(range_figure, width="stretch", theme=None)
 st.markdown(
-    f"Trained from scratch for 3 epochs (batch size 8, as in the test), `{range_optimizer}` "
+    f"Trained from scratch for 3 epochs (batch size 8, as in the range test), `{range_optimizer}` "
     f"reaches a dev accuracy of **{found['accuracy at suggested']:.1%}** at the suggested "
     f"learning rate {found['suggested']:.2g}, and **{found['accuracy at lowest']:.1%}** at the "
     f"lowest point's {found['lowest']:.2g}."

@@ -56,7 +56,7 @@ that into an error of about $\varepsilon / h$. The sum is smallest near
 $h \approx \varepsilon^{1/3}$: in float64 ($\varepsilon \approx 2 \cdot 10^{-16}$) that is
 $h \approx 10^{-5}$, where the estimate is good to about $10^{-10}$. In float32
 ($\varepsilon \approx 10^{-7}$) the best step is near $5 \cdot 10^{-3}$ and the estimate is
-good only to roughly $10^{-4}$, too coarse to tell a right gradient from a slightly wrong one.
+good only to a few times $10^{-5}$, too coarse to tell a right gradient from a slightly wrong one.
 Left of each valley below, rounding wins; right of it, the $h^2$ term does.
 """
 )

@@ -40,7 +40,7 @@ How big should the initial weights be? Each output sums `in` products, so the we
 shrink as `in` grows, or wide layers would start with huge outputs. PyTorch's default, and ours,
 is uniform in $\pm 1/\sqrt{\text{in}}$: a weight's variance is then $\frac{1}{3\,\text{in}}$,
 and an output's variance is $\text{in} \cdot \frac{1}{3\,\text{in}} = \frac13$ of the inputs'
-(plus a little from the bias), for 10 inputs as for 10 000.
+mean square (plus a little from the bias), for 10 inputs as for 10 000.
 """
 )
 variances = " → ".join(f"{v:.2g}" for v in figures.linear_stack_variances())

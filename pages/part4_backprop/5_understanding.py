@@ -35,7 +35,7 @@ question(
     "$\\varepsilon / h$, so the best step is near $\\varepsilon^{1/3}$. In float64 "
     "($\\varepsilon \\approx 2 \\cdot 10^{-16}$) that is about $10^{-5}$, with an error near "
     "$10^{-10}$. In float32 ($\\varepsilon \\approx 10^{-7}$) the best step is near "
-    "$5 \\cdot 10^{-3}$ and the error still roughly $10^{-4}$: too coarse to tell a right "
+    "$5 \\cdot 10^{-3}$ and the error still a few times $10^{-5}$: too coarse to tell a right "
     "gradient from a slightly wrong one.",
 )
 question(

@@ -52,11 +52,13 @@ them may be drawn), which fills the gaps. A second loss term keeps every Gaussia
 standard normal $N(0, 1)$:
 
 $$
-\mathcal{L} = \lVert \hat x - x \rVert^2 + \beta \, D_{KL}\big(N(\mu, \sigma^2) \,\|\, N(0, 1)\big),
+\mathcal{L} = \tfrac{1}{784}\lVert \hat x - x \rVert^2
+  + \beta \cdot \tfrac{1}{d}\sum_{k=1}^{d} D_{KL}\big(N(\mu_k, \sigma_k^2) \,\|\, N(0, 1)\big),
 \qquad D_{KL} = \tfrac12\left(\mu^2 + \sigma^2 - 1\right) - \log \sigma
 $$
 
-per latent dimension (where both terms come from is just below).
+that is, the squared error averaged over the 784 pixels, and the KL of each of the $d$ latent
+dimensions averaged over them, as in the code (where both terms come from is just below).
 
 The KL term pulls all the codes towards the origin and stops $\sigma$ from shrinking to 0 (which
 would turn the VAE back into an autoencoder). After training, sampling $z \sim N(0, 1)$ and

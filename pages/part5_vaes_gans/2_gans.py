@@ -118,8 +118,8 @@ Our Sigmoid never overflows, but both losses take the log of what it returns, an
 the care. Once the logit $a$ is above about 17, $e^{-a}$ is too small to change $1 + e^{-a}$, so
 $\sigma(a)$ is exactly 1: a discriminator that is sure a fake is real gives
 $\log(1 - D) = -\infty$, an infinite loss and NaN gradients. At the other end, $\sigma(a)$
-underflows to 0 below about $a = -104$ (`torch.sigmoid` already below about $-90$), and
-$\log D = -\infty$.
+underflows to 0 below about $a = -104$ (`torch.sigmoid`, like the naive $1/(1+e^{-a})$,
+already below about $-88.7$, where $e^{-a}$ overflows), and $\log D = -\infty$.
 
 The cure is never to form the probability. Let the discriminator output its logit $a$, and
 compute the logs from it directly:

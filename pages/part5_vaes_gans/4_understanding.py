@@ -72,7 +72,7 @@ question(
     "Your discriminator ends in a sigmoid and its loss turns into inf or NaN. Why, and what do "
     "you use instead?",
     "In float32, $\\sigma(a)$ rounds to exactly 1 once the logit $a$ is above about 17 (and "
-    "to 0 below about -90 to -104, depending on the implementation), and the log of "
+    "to 0 below about -89 to -104, depending on the implementation), and the log of "
     "$1 - 1$ or of 0 is $-\\infty$. Work with the "
     "logit: $\\log \\sigma(a)$ = `F.logsigmoid(a)`, $\\log(1 - \\sigma(a))$ = "
     "`F.logsigmoid(-a)`, or `F.binary_cross_entropy_with_logits`. `nn.BCELoss` clamps the "
