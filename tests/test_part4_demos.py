@@ -152,5 +152,6 @@ def test_gradchecks_step_sits_in_the_float64_valley_the_page_draws():
     assert error(DEFAULT_STEP) < 1e-9
     assert error(DEFAULT_STEP) < min(error(1e-3), error(1e-7))  # truncation / rounding sides
     assert error(DEFAULT_STEP, np.float32) > 1e-3  # why gradcheck works in float64
-    assert 1e-5 < min(error(h, np.float32) for h in np.logspace(-4, -1, 13)) < 1e-4  # "a few times 10^-5" on the page
+    # The page: in float32 the best step still leaves "a few times 10^-5".
+    assert 1e-5 < min(error(h, np.float32) for h in np.logspace(-4, -1, 13)) < 1e-4
     assert figures.step_size_figure().data
