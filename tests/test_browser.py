@@ -212,6 +212,10 @@ def test_walk_through_a_vae_latent_space(page, site_url):
         page.keyboard.press("ArrowRight")
     page.wait_for_timeout(2000)
     assert abs(float(slider.input_value()) - (float(before) + 0.5)) < 1e-9
+    # The rerun redraws the page's charts one by one: wait for all of them (a busy machine).
+    deadline = time.monotonic() + 60
+    while page.locator(".js-plotly-plot").count() < charts_before and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
     assert page.get_by_text("Traceback", exact=False).count() == 0
     assert page.locator(".js-plotly-plot").count() >= charts_before > 0
 
