@@ -65,7 +65,7 @@ what three such bugs do to the triangle: it vanishes, and no error says why. A u
 1. Make the smallest input with a known answer: one ray straight through the middle of the
    triangle, one that clearly misses.
 2. Print the shapes *and* the values of each intermediate tensor, and check them by hand.
-3. Check your assumptions about layout: is that matrix built from columns or rows?
+3. Read each line against the equation it claims to implement, term by term, before trusting it.
 """
 )
 exercise(f"{STEM}.raytrace_triangle_with_bug")
