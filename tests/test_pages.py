@@ -127,3 +127,13 @@ def test_the_training_page_shows_the_given_evaluate():
 
     app = open_page("pages/part2_cnns/2_training.py", timeout=120)
     assert sources.source_of("part2_cnns", "evaluate") in [block.value for block in app.code]
+
+
+def test_the_range_test_runs_when_asked():
+    """Chapter 3's range test trains for seconds, so the page runs it on a button press."""
+    app = open_page("pages/part3_optimization/2_sweeps.py", timeout=300)
+    charts = len(app.get("plotly_chart"))
+    app.button(key="range_test").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("plotly_chart")) == charts + 1
+    assert any("reaches a dev accuracy of" in m.value for m in app.markdown)

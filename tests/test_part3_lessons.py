@@ -91,3 +91,18 @@ def test_the_sweep_never_sees_the_test_split():
     rows = {tuple(r.tolist()) for r in splits["test"][0]}
     assert not rows & {tuple(r.tolist()) for r in splits["dev"][0]}
     assert sol.make_sweep_config()["metric"]["name"] == "dev_accuracy"
+
+
+def test_the_saved_minibatch_noise_is_current():
+    """Stale after a change to the model, the data or the measurement: run
+    `python -m utils.figures.part3_optimization`."""
+    import json
+
+    from utils.figures.part3_optimization import (NOISE_BATCH_SIZES, NOISE_PATH,
+                                                  minibatch_gradient_noise)
+
+    saved = json.loads(NOISE_PATH.read_text())
+    fresh = minibatch_gradient_noise(NOISE_BATCH_SIZES)
+    assert saved["batch size"] == fresh["batch size"] and saved["examples"] == fresh["examples"]
+    for key in ("measured", "predicted"):
+        assert saved[key] == pytest.approx(fresh[key], rel=1e-4), key

@@ -99,18 +99,20 @@ noisy; the smoothing lags a little, one more reason to back off.
 """
 )
 range_optimizer = st.selectbox("Optimizer", ["sgd", "adam"], key="range_test_optimizer")
-range_figure, found = figures.lr_range_figure(range_optimizer)
-st.plotly_chart(range_figure, width="stretch", theme=None)
+# A range test plus two short trainings: seconds of CPU, so it runs when asked (then cached).
+if demo_button("Run the range test", key="range_test"):
+    range_figure, found = figures.lr_range_figure(range_optimizer)
+    st.plotly_chart(range_figure, width="stretch", theme=None)
+    st.markdown(
+        f"Trained from scratch for 3 epochs (batch size 8, as in the range test), "
+        f"`{range_optimizer}` reaches a dev accuracy of **{found['accuracy at suggested']:.1%}** "
+        f"at the suggested learning rate {found['suggested']:.2g}, and "
+        f"**{found['accuracy at lowest']:.1%}** at the lowest point's {found['lowest']:.2g}."
+    )
 st.markdown(
-    f"Trained from scratch for 3 epochs (batch size 8, as in the range test), `{range_optimizer}` "
-    f"reaches a dev accuracy of **{found['accuracy at suggested']:.1%}** at the suggested "
-    f"learning rate {found['suggested']:.2g}, and **{found['accuracy at lowest']:.1%}** at the "
-    f"lowest point's {found['lowest']:.2g}."
-)
-st.markdown(
-    "For plain SGD the suggestion lies above the sweep's range, which stops at 0.1: one reason "
-    "SGD looked so weak in the sweep. The range test does not replace the sweep; it tells the "
-    "sweep where to search."
+    "For plain SGD the suggestion lies above the sweep's range, which stops at 0.1: "
+    "one reason SGD looked so weak in the sweep. The range test does not replace the sweep; it "
+    "tells the sweep where to search."
 )
 
 with st.expander("Using Weights & Biases instead (optional)"):

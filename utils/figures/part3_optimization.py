@@ -6,6 +6,7 @@ reference `opt_fn`; every function takes hashable arguments so st.cache_data can
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +17,7 @@ import torch as t
 from plotly.subplots import make_subplots
 
 from solutions import part3_optimization as sol
+from utils.site_config import ROOT
 
 
 @dataclass(frozen=True)
@@ -196,10 +198,23 @@ def minibatch_gradient_noise(batch_sizes: tuple[int, ...], draws: int = 200,
             "examples": n}
 
 
+# The noise figure's measurement takes seconds and never changes (seeded, reference model, offline
+# digits), so it is saved: `python -m utils.figures.part3_optimization` writes it again, a missing
+# file is measured at first use, and a test fails when the saved one no longer matches.
+NOISE_PATH = ROOT / "assets" / "part3_optimization" / "minibatch_noise.json"
+NOISE_BATCH_SIZES = tuple(2 ** k for k in range(11))  # 1 .. 1024 of the 1077 training digits
+
+
+def saved_minibatch_noise() -> dict[str, list[float]]:
+    try:
+        return json.loads(NOISE_PATH.read_text())
+    except (OSError, ValueError):
+        return minibatch_gradient_noise(NOISE_BATCH_SIZES)
+
+
 @st.cache_data(show_spinner="Measuring minibatch gradients…")
 def minibatch_noise_figure() -> tuple[go.Figure, dict[str, list[float]]]:
-    sizes = tuple(2 ** k for k in range(11))  # 1 .. 1024 of the 1077 training digits
-    noise = minibatch_gradient_noise(sizes)
+    noise = saved_minibatch_noise()
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=noise["batch size"], y=noise["predicted"], mode="lines",
                              name="predicted from the per-example spread",
@@ -249,3 +264,9 @@ def lr_range_figure(optimizer: str) -> tuple[go.Figure, dict[str, float]]:
                       yaxis={"title": "training loss (smoothed)", "automargin": True},
                       legend={"orientation": "h", "y": -0.25})
     return fig, result
+
+
+if __name__ == "__main__":
+    NOISE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    NOISE_PATH.write_text(json.dumps(minibatch_gradient_noise(NOISE_BATCH_SIZES), indent=1) + "\n")
+    print(f"wrote {NOISE_PATH}")
