@@ -207,3 +207,16 @@ def test_celeba_offline_falls_back_to_faces_in_the_same_format(monkeypatch):
     assert faces.train_images.dtype == t.float32 and len(faces.train_images) == 90
     with pytest.raises(data.DataUnavailable, match="put it at"):
         data.load_celeba()
+
+
+def test_digits_read_from_the_packaged_file_match_scikit_learns_loader():
+    """offline_digits reads scikit-learn's file itself (importing sklearn.datasets costs a cold
+    server over a second); it must be exactly what load_digits gives."""
+    import numpy as np
+    from sklearn.datasets import load_digits
+
+    from utils.data import sklearn_digits
+
+    images, labels = sklearn_digits()
+    reference = load_digits()
+    assert np.array_equal(images, reference.images) and np.array_equal(labels, reference.target)

@@ -20,6 +20,7 @@ import functools
 import gzip
 import io
 import hashlib
+import importlib.util
 import os
 import pickle
 import struct
@@ -236,18 +237,32 @@ def load_cifar10(root: Path | None = None, remote: RemoteFile = CIFAR10_FILE) ->
 # Offline defaults, in the same format
 
 
+def sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's digits, as (images (1797, 8, 8) with values 0..16, labels (1797,)), read
+    straight from the file the package ships: importing sklearn.datasets takes over a second,
+    paid by the first page a cold server shows that needs digits."""
+    package = importlib.util.find_spec("sklearn")
+    path = Path(package.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    try:
+        table = np.loadtxt(path, delimiter=",")
+    except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        return digits.images, digits.target
+    return table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(np.int64)
+
+
 @functools.lru_cache(maxsize=4)
 def offline_digits(seed: int = 0, test_fraction: float = 0.2) -> ImageSet:
     """scikit-learn's 1797 handwritten 8x8 digits, scaled to 20x20 and padded to 28x28 the way
     MNIST frames its digits, split into train and test with a fixed seed."""
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    images = t.tensor(digits.images, dtype=t.float32)[:, None] / 16.0
+    pixels, targets = sklearn_digits()
+    images = t.tensor(pixels, dtype=t.float32)[:, None] / 16.0
     images = t.nn.functional.interpolate(images, size=(20, 20), mode="bilinear",
                                          align_corners=False)
     images = t.nn.functional.pad(images, (4, 4, 4, 4)).clamp(0, 1)
-    labels = t.tensor(digits.target, dtype=t.int64)
+    labels = t.tensor(targets, dtype=t.int64)
     order = t.randperm(len(labels), generator=t.Generator().manual_seed(seed))
     n_test = int(len(labels) * test_fraction)
     test, train = order[:n_test], order[n_test:]
