@@ -46,6 +46,10 @@ def test_icon_and_verdict_follow_the_last_run_and_reset_clears_both():
     assert _title(app).startswith("#### ❌ ") and "Not yet" in app.error[0].value
     assert not app.success
 
+    app.session_state["test_run_status"] = "error"  # the verdict box wears the title's icon
+    app.run()
+    assert _title(app).startswith("#### ⚠️ ") and app.error[0].icon == "⚠️"
+
     app.session_state["test_run_status"] = "passed"
     app.run()
     next(b for b in app.button if b.label == "Reset to the stub").click()

@@ -15,9 +15,13 @@ from utils.runner import queue_message, run_demo
 
 def describe_learner_code(stem: str) -> None:
     _, own = learner_state.engine_file(stem)
-    st.caption(f"Your code for the {len(own)} exercise(s) of this chapter you have passed "
-               f"({', '.join(own) or 'none yet'}), the reference for the rest, run in the "
-               "sandbox like your exercises.")
+    if own:
+        st.caption(f"Runs your code for the exercises of this chapter you have passed "
+                   f"({', '.join(own)}) and the reference for the rest, in the sandbox like your "
+                   "exercises.")
+    else:
+        st.caption("You have passed none of this chapter's exercises yet, so this runs the "
+                   "reference solutions, in the sandbox like your exercises.")
 
 
 def learner_demo(stem: str, demo: str, **args: Any) -> Any | None:

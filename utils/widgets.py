@@ -139,15 +139,16 @@ def _verdict(ex: registry.Exercise) -> None:
                        f"{learner_state.status(ex).replace('_', ' ')}.")
         return
     timing = f"(ran in {result.duration_s:.2f} s)"
+    icon = status_icon(result.status)  # the same icon as the exercise's title
     if result.status == "passed":
-        st.success(f"**Passed** {timing}. {result.message}", icon="✅")
+        st.success(f"**Passed** {timing}. {result.message}", icon=icon)
     elif result.status == "not_implemented":
-        st.info(result.message, icon="✏️")
+        st.info(result.message, icon=icon)
     elif result.status == "timeout":
-        st.warning(f"**Stopped** — {result.message}", icon="⏱️")
+        st.warning(f"**Stopped** — {result.message}", icon=icon)
     else:
         label = "Not yet" if result.status == "failed" else "Error"
-        st.error(f"**{label}** {timing} — here is what the check found:", icon="❌")
+        st.error(f"**{label}** {timing} — here is what the check found:", icon=icon)
         st.code(result.message, language="text", wrap_lines=True)
     if result.stdout.strip():
         with st.expander("What your code printed", expanded=result.status != "passed"):
