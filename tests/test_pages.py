@@ -137,3 +137,12 @@ def test_the_range_test_runs_when_asked():
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.get("plotly_chart")) == charts + 1
     assert any("reaches a dev accuracy of" in m.value for m in app.markdown)
+
+
+def test_race_figure_keeps_paths_that_leave_the_landscape_in_view():
+    from utils.figures import part3_optimization as figures
+
+    figure, summary = figures.race_figure("pathological curve", (("Adam", (("lr", 0.2),)),), 100)
+    assert summary[0]["final y"] < figures.LANDSCAPES["pathological curve"].y_range[0]
+    low, high = figure.layout.yaxis.range
+    assert low <= min(figure.data[1].y) and max(figure.data[1].y) <= high

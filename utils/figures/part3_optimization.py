@@ -93,10 +93,11 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
     xs, ys, z = _grid(landscape)
     fig = go.Figure(go.Heatmap(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), colorscale="Greys",
                                reversescale=True, showscale=False, opacity=0.8))
-    summary = []
+    summary, paths = [], []
     for i, (optimizer, hyperparams) in enumerate(runs):
         xy = t.tensor(landscape.start, requires_grad=True)
         path = sol.opt_fn(landscape.fn, xy, OPTIMIZERS[optimizer], dict(hyperparams), n_iters)
+        paths.append(path)
         label = f"{optimizer}(" + ", ".join(f"{k}={_fmt(v)}" for k, v in hyperparams) + ")"
         fig.add_trace(go.Scatter(x=path[:, 0].numpy(), y=path[:, 1].numpy(), name=label,
                                  mode="lines+markers", marker={"size": 4},
@@ -108,10 +109,26 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
                              name="start", marker={"size": 12, "color": "black",
                                                    "symbol": "x"}))
     fig.update_layout(height=520, margin={"l": 60, "r": 10, "t": 30, "b": 10},
-                      xaxis={"range": list(landscape.x_range), "title": "x", "automargin": True},
-                      yaxis={"range": list(landscape.y_range), "title": "y", "automargin": True},
+                      xaxis={"range": _view(landscape.x_range, paths, 0), "title": "x",
+                             "automargin": True},
+                      yaxis={"range": _view(landscape.y_range, paths, 1), "title": "y",
+                             "automargin": True},
                       legend={"orientation": "h", "y": -0.15})
     return fig, summary
+
+
+def _view(landscape_range: tuple[float, float], paths: list[t.Tensor], axis: int) -> list[float]:
+    """The landscape's range, widened to show paths that leave it, up to 3 times its span each
+    way (beyond that a path has diverged, and the summary table says where it ended)."""
+    low, high = landscape_range
+    span = high - low
+    values = t.cat([p[:, axis] for p in paths]) if paths else t.zeros(0)
+    values = values[values.isfinite() & (values > low - 3 * span) & (values < high + 3 * span)]
+    if len(values):
+        margin = 0.03 * span
+        low = min(low, values.min().item() - margin)
+        high = max(high, values.max().item() + margin)
+    return [low, high]
 
 
 def sweep_with_progress(count: int, seed: int, bar) -> list[dict[str, object]]:
