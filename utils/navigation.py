@@ -54,9 +54,20 @@ def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
     return rows
 
 
+_WRAP_LINKS = """
+[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] { height: auto; }
+[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+"""
+
+
 def sidebar_menu(current: st.Page) -> None:
     """Draw the menu at the top of the sidebar (call before the page runs)."""
     with st.sidebar:
+        # Streamlit keeps a page link on one line and cuts what does not fit: long section titles
+        # ("Bonus: transposed convolutions from scratch") wrap instead.
+        st.html(f"<style>{_WRAP_LINKS}</style>")
         for label, stem, key in menu_entries(current.url_path):
             if key is None:
                 st.markdown(f"**{label}**")
