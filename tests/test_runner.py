@@ -101,3 +101,17 @@ def test_every_reference_solution_passes_in_the_sandbox(ex):
     library writing to /tmp, a lazy import of a file the child may not read...)."""
     result = run(ex.id, sources.solution_source(ex))
     assert result.status == "passed", result.message
+
+
+def test_a_runs_memory_limit_fits_the_apps_memory():
+    """On Community Cloud's 2.7 GB and on a laptop a run keeps 1.5 GB of address space; on a 1 GB
+    app it gets less, so one run cannot take the whole app down."""
+    from utils.runner import (FORKED_CHILD_BYTES, LEAST_RUN_EXTRA_BYTES, MOST_RUN_BYTES,
+                              SERVER_BYTES, ZYGOTE_BYTES, run_memory_bytes)
+
+    gib = 2**30
+    assert run_memory_bytes(int(2.7 * gib), 2) == MOST_RUN_BYTES == 1536 * 2**20
+    assert run_memory_bytes(24 * gib, 2) == MOST_RUN_BYTES
+    small = run_memory_bytes(gib, 1)
+    assert small < gib and small - FORKED_CHILD_BYTES + SERVER_BYTES + ZYGOTE_BYTES <= gib
+    assert run_memory_bytes(gib // 2, 4) == FORKED_CHILD_BYTES + LEAST_RUN_EXTRA_BYTES

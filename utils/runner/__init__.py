@@ -77,12 +77,31 @@ def pool_size() -> int:
 
 MAX_CONCURRENT_RUNS = pool_size()
 
+# A forked child starts with about 700 MB of address space mapped (torch and the solutions, shared
+# with its zygote), and a warm zygote holds about 250 MB of its own (benchmarks/server_memory.py).
+# What runs may add on top must fit in what the memory limit leaves: on a 1 GB app a 1.5 GB limit
+# would let one run get the whole app stopped.
+FORKED_CHILD_BYTES = 700 * 2**20
+ZYGOTE_BYTES = 250 * 2**20
+MOST_RUN_BYTES = 1536 * 2**20
+LEAST_RUN_EXTRA_BYTES = 256 * 2**20
+
+
+def run_memory_bytes(memory_limit: int, workers: int) -> int:
+    """A run's address-space limit: 1.5 GB where memory allows, less where it is tight."""
+    headroom = (memory_limit - SERVER_BYTES - workers * ZYGOTE_BYTES) // max(workers, 1)
+    extra = max(headroom, LEAST_RUN_EXTRA_BYTES)
+    return int(min(MOST_RUN_BYTES, FORKED_CHILD_BYTES + extra))
+
+
+RUN_MEMORY_BYTES = run_memory_bytes(_memory_limit_bytes(), MAX_CONCURRENT_RUNS)
+
 
 @dataclass(frozen=True)
 class Limits:
     wall_seconds: float = 10.0  # learner code + checks, counted from the end of the child's setup
     cpu_seconds: int = 10
-    memory_bytes: int = 1536 * 2**20  # address space; a forked warm child already maps ~700 MB
+    memory_bytes: int = RUN_MEMORY_BYTES  # address space, sized to the memory limit (above)
     file_size_bytes: int = 16 * 2**20  # one file (RLIMIT_FSIZE)
     scratch_bytes: int = 64 * 2**20  # all of the run's files, checked every 0.1 s
     scratch_entries: int = 1000
