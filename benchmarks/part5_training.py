@@ -2,7 +2,7 @@
 
     python benchmarks/part5_training.py
 
-The autoencoder, the VAE and the DCGAN are trained exactly as `python -m utils.demo_models`
+The autoencoder, the VAE and the DCGAN are trained exactly as `python -m utils.pretrained`
 trains the committed ones (offline digits, seed 0), then the sandbox-sized runs the pages start
 ("Train my model", "Train my GAN"), single-threaded as in the sandbox. The baseline is the
 reconstruction error of drawing the average digit for every input, measured in the same run.
@@ -16,7 +16,7 @@ import torch as t
 import torch.nn.functional as F
 
 from utils.data import offline_digits
-from utils.demo_models import DEMO_MODELS, train_demo_gan, train_demo_model
+from utils.pretrained import DEMO_MODELS, train_demo_gan, train_demo_model
 
 
 def test_mse(model, images) -> float:

@@ -8,7 +8,7 @@ import pytest
 
 from utils import registry, sources
 from utils.runner.namespace import namespace_for
-from utils.verdict import FAILED, ERROR, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
+from utils.check_runner import FAILED, ERROR, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
 
 AVAILABLE = [ch for ch in registry.CHAPTERS if ch.available]
 ALL_EXERCISES = [ex for ch in AVAILABLE for ex in ch.exercises]

@@ -9,7 +9,7 @@ from contextlib import redirect_stdout
 
 from streamlit.testing.v1 import AppTest
 
-from utils import registry, verdict
+from utils import check_runner, registry
 from utils.navigation import menu_entries
 from utils.site_config import section_path
 
@@ -65,8 +65,8 @@ def test_a_passing_run_prints_nothing_of_the_checks_own():
     ex = registry.get(EX_ID)
     out = io.StringIO()
     with redirect_stdout(out):
-        result = verdict.run_checks(ex, solutions.intersect_ray_1d)
-    assert result.status == verdict.PASSED
+        result = check_runner.run_checks(ex, solutions.intersect_ray_1d)
+    assert result.status == check_runner.PASSED
     assert out.getvalue() == ""
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.site import raw_latex
+from tests.browser_site import raw_latex
 from utils import registry
 
 @pytest.mark.parametrize("markdown", [

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.site import open_page, raw_latex
+from tests.browser_site import open_page, raw_latex
 from utils import registry
 from utils.site_config import ROOT
 

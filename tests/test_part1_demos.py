@@ -9,7 +9,7 @@ import pytest
 import torch as t
 
 from solutions import part1_ray_tracing as sol
-from tests.site import open_page
+from tests.browser_site import open_page
 from utils import registry, sources
 from utils.answers import reference_file
 from utils.demos import part1_ray_tracing as demos

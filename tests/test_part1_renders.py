@@ -9,7 +9,7 @@ import pytest
 import torch as t
 
 from solutions import part1_ray_tracing as sol
-from tests.site import open_page
+from tests.browser_site import open_page
 from utils import part1_renders
 from utils.figures.part1_ray_tracing import camera_rays, render_in_chunks, render_mesh
 from utils.meshes import make_bunny

@@ -8,7 +8,7 @@ import pytest
 import torch as t
 
 from solutions import part4_backprop as reference
-from tests.site import open_page
+from tests.browser_site import open_page
 from utils import registry, sources
 from utils.answers import reference_file
 from utils.demos import part4_backprop as demos

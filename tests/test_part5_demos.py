@@ -6,11 +6,11 @@ import pytest
 import torch as t
 import torch.nn.functional as F
 
-from tests.site import open_page
+from tests.browser_site import open_page
 from utils import registry, sources
 from utils.answers import reference_file
 from utils.data import offline_digits
-from utils.demo_models import DEMO_MODELS, asset_path, load_demo_model, train_demo_model
+from utils.pretrained import DEMO_MODELS, asset_path, load_demo_model, train_demo_model
 from utils.demos.part5_vaes_gans import GRID_STEPS, validated_map
 from utils.figures.part5_vaes_gans import grid_cell
 from utils.runner import run_demo
@@ -19,8 +19,8 @@ STEM = "part5_vaes_gans"
 
 
 @pytest.mark.parametrize("kind", list(DEMO_MODELS))
-def test_saved_demo_models_load_and_reconstruct_digits(kind):
-    assert asset_path(kind).exists(), "run `python -m utils.demo_models` and commit assets/"
+def test_saved_pretrained_load_and_reconstruct_digits(kind):
+    assert asset_path(kind).exists(), "run `python -m utils.pretrained` and commit assets/"
     model = load_demo_model(kind)
     images = offline_digits().test_images[:200]
     with t.no_grad():
@@ -78,7 +78,7 @@ def test_autoencoder_page_explores_and_trains_the_learners_model():
 
 
 def test_saved_demo_gan_draws_digit_like_images():
-    from utils.demo_models import GAN_EPOCHS, load_demo_gan
+    from utils.pretrained import GAN_EPOCHS, load_demo_gan
 
     model, snapshots = load_demo_gan()
     assert snapshots.shape == (GAN_EPOCHS, 16, 28, 28) and snapshots.dtype == t.uint8
@@ -114,9 +114,9 @@ def test_gan_page_walks_through_training_and_trains_the_learners_gan():
 
 
 def test_beta_sweep_shows_collapse_above_the_default_and_not_at_it():
-    from utils.demo_models import SWEEP_BETAS, VAE_BETA, load_beta_sweep
+    from utils.pretrained import SWEEP_BETAS, VAE_BETA, load_beta_sweep
 
-    assert asset_path("beta_sweep").exists(), "run `python -m utils.demo_models beta_sweep`"
+    assert asset_path("beta_sweep").exists(), "run `python -m utils.pretrained beta_sweep`"
     sweep = load_beta_sweep()
     assert sweep["betas"] == list(SWEEP_BETAS) and VAE_BETA in SWEEP_BETAS
     kl = dict(zip(sweep["betas"], sweep["kl"]))
@@ -129,12 +129,12 @@ def test_beta_sweep_shows_collapse_above_the_default_and_not_at_it():
 
 
 def test_a_missing_beta_sweep_is_computed_and_saved(tmp_path, monkeypatch):
-    from utils import demo_models
+    from utils import pretrained
 
-    monkeypatch.setattr(demo_models, "ASSETS", tmp_path)
-    quick = demo_models.run_beta_sweep
-    monkeypatch.setattr(demo_models, "run_beta_sweep", lambda: quick(betas=(0.002,), epochs=1))
-    sweep = demo_models.load_beta_sweep()
+    monkeypatch.setattr(pretrained, "ASSETS", tmp_path)
+    quick = pretrained.run_beta_sweep
+    monkeypatch.setattr(pretrained, "run_beta_sweep", lambda: quick(betas=(0.002,), epochs=1))
+    sweep = pretrained.load_beta_sweep()
     assert (tmp_path / "beta_sweep.pt").exists()
     assert sweep["betas"] == [0.002] and len(sweep["kl"]) == 1
-    assert demo_models.load_beta_sweep()["kl"] == sweep["kl"]
+    assert pretrained.load_beta_sweep()["kl"] == sweep["kl"]

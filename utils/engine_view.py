@@ -1,5 +1,5 @@
 """Chapter 4's demo pieces: pick an engine (the reference, or the learner's own passed exercises
-run in the sandbox, through utils.learner_demos), get a graph or a training run from it, and
+run in the sandbox, through utils.demo_widgets), get a graph or a training run from it, and
 train the MLP with a progress bar."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import streamlit as st
 
 from solutions import part4_backprop as reference
 from utils.demos import part4_backprop as demos
-from utils.learner_demos import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, learner_demo
 
 STEM = "part4_backprop"
 REFERENCE, MINE = "the reference engine", "my engine (my passed exercises)"

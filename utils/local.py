@@ -22,7 +22,7 @@ import types
 from typing import Any, Callable
 
 from utils import registry
-from utils.verdict import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
+from utils.check_runner import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
 
 _SYMBOL = {PASSED: "✓ passed", FAILED: "✗ FAILED", ERROR: "✗ ERROR",
            NOT_IMPLEMENTED: "· not implemented yet"}

@@ -1,5 +1,5 @@
 """Chapter 1's page piece: render the bunny with the learner's own code (their passed exercises,
-the reference for the rest), run in the sandbox through utils.learner_demos, and draw it."""
+the reference for the rest), run in the sandbox through utils.demo_widgets, and draw it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import streamlit as st
 
 from utils.demos import part1_ray_tracing as demos
 from utils.figures import part1_ray_tracing as figures
-from utils.learner_demos import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, learner_demo
 
 STEM = "part1_ray_tracing"
 

@@ -165,7 +165,7 @@ def _hints_and_solution(ex: registry.Exercise) -> None:
         st.code(sources.solution_source(ex), language="python")
 
 
-def demo_button(label: str, key: str) -> bool:
+def compute_button(label: str, key: str) -> bool:
     """A button for a demo that takes a few seconds: once pressed, it stays "on" for the session,
     so the results stay on the page through later reruns (sliders, other exercises)."""
     if st.button(label, key=key, type="primary"):

@@ -2,7 +2,7 @@ import streamlit as st
 
 from utils import sources
 from utils.figures import part2_cnns as figures
-from utils.widgets import chapter_header, demo_button, exercise
+from utils.widgets import chapter_header, compute_button, exercise
 
 STEM = "part2_cnns"
 chapter_header(STEM, "training")
@@ -64,7 +64,7 @@ st.markdown(
 data = figures.demo_data()
 st.caption(f"Data: {data.source}: {len(data.train_images)} training, "
            f"{len(data.val_images)} validation and {len(data.test_images)} test images.")
-if demo_button("Train the SimpleMLP", key="train_mlp"):
+if compute_button("Train the SimpleMLP", key="train_mlp"):
     losses, accuracies, model = figures.train_with_progress("SimpleMLP", st.progress(0.0))
     st.plotly_chart(figures.training_curves(losses, accuracies, "SimpleMLP on the digits"),
                     width="stretch")

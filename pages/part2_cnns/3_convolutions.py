@@ -1,7 +1,7 @@
 import streamlit as st
 
 from utils.figures import part2_cnns as figures
-from utils.widgets import chapter_header, demo_button, exercise
+from utils.widgets import chapter_header, compute_button, exercise
 
 STEM = "part2_cnns"
 chapter_header(STEM, "convolutions")
@@ -67,7 +67,7 @@ st.markdown(
     "ConvNet should pass 95 % test accuracy, well above the MLP: the built-in idea that a "
     "pattern means the same thing anywhere in the image is worth a lot."
 )
-if demo_button("Train the ConvNet", key="train_convnet"):
+if compute_button("Train the ConvNet", key="train_convnet"):
     losses, accuracies, convnet = figures.train_with_progress("ConvNet", st.progress(0.0))
     st.plotly_chart(figures.training_curves(losses, accuracies, "ConvNet on the digits"),
                     width="stretch")

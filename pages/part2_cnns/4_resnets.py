@@ -1,7 +1,7 @@
 import streamlit as st
 
 from utils.figures import part2_cnns as figures
-from utils.widgets import chapter_header, demo_button, exercise
+from utils.widgets import chapter_header, compute_button, exercise
 
 STEM = "part2_cnns"
 chapter_header(STEM, "resnets")
@@ -130,7 +130,7 @@ st.markdown(
     "each epoch on 500 held-out validation images (when CIFAR-10 can't be downloaded: 1600 and "
     "400 of the generated shapes)."
 )
-if demo_button("Train the new head", key="train_head"):
+if compute_button("Train the new head", key="train_head"):
     run = figures.feature_extraction_with_progress(st.progress(0.0))
     st.plotly_chart(figures.accuracy_curve(run["accuracies"], f"New head on {run['source']}"),
                     width="stretch")

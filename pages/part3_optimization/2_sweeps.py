@@ -1,7 +1,7 @@
 import streamlit as st
 
 from utils.figures import part3_optimization as figures
-from utils.widgets import chapter_header, demo_button, exercise
+from utils.widgets import chapter_header, compute_button, exercise
 
 STEM = "part3_optimization"
 chapter_header(STEM, "sweeps")
@@ -58,7 +58,7 @@ st.markdown(
 left, right = st.columns(2)
 count = left.slider("Runs", 5, 60, 24, key="sweep_count")
 seed = right.number_input("Seed", 0, 1000, 0, key="sweep_seed")
-if demo_button("Run the sweep", key="run_sweep"):
+if compute_button("Run the sweep", key="run_sweep"):
     rows = figures.sweep_with_progress(count, int(seed), st.progress(0.0))
     parallel, scatter = figures.sweep_figures(rows)
     st.markdown("**Every run** (drag along an axis to filter the lines):")
@@ -100,7 +100,7 @@ noisy; the smoothing lags a little, one more reason to back off.
 )
 range_optimizer = st.selectbox("Optimizer", ["sgd", "adam"], key="range_test_optimizer")
 # A range test plus two short trainings: seconds of CPU, so it runs when asked (then cached).
-if demo_button("Run the range test", key="range_test"):
+if compute_button("Run the range test", key="range_test"):
     range_figure, found = figures.lr_range_figure(range_optimizer)
     st.plotly_chart(range_figure, width="stretch", theme=None)
     st.markdown(

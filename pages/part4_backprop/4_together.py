@@ -4,7 +4,7 @@ from utils.engine_view import (MINE, engine_choice, offline_test_images, train_w
                                training_arrays)
 from utils.figures import part4_backprop as figures
 from utils.navigation import section_page
-from utils.widgets import chapter_header, demo_button, exercise
+from utils.widgets import chapter_header, compute_button, exercise
 
 STEM = "part4_backprop"
 chapter_header(STEM, "together")
@@ -125,7 +125,7 @@ epochs = cols[0].slider("epochs", 1, 20, 10, key="bp_epochs")
 lr = cols[1].select_slider("learning rate", (0.01, 0.03, 0.1, 0.3), 0.1, key="bp_lr")
 batch_size = cols[2].select_slider("batch size", (16, 32, 64, 128), 32, key="bp_batch")
 choice = engine_choice("bp_train_engine")
-if demo_button("Train the MLP", key="bp_train"):
+if compute_button("Train the MLP", key="bp_train"):
     history = train_with_progress(choice, epochs, lr, batch_size)
     if history is not None:
         accuracy = history["epoch_accuracy"][-1]

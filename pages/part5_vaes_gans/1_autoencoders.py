@@ -1,8 +1,8 @@
 import streamlit as st
 
-from utils.demo_models import VAE_BETA, trained_on
+from utils.pretrained import VAE_BETA, trained_on
 from utils.demos.part5_vaes_gans import validated_map
-from utils.learner_demos import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, learner_demo
 from utils.figures import part5_vaes_gans as figures
 from utils.widgets import chapter_header, exercise
 
@@ -35,7 +35,7 @@ kind = st.radio("Model", list(figures.KINDS), format_func=figures.KINDS.get, hor
                 key="p5_recon_kind")
 st.plotly_chart(figures.reconstructions(kind), width="stretch", theme=None)
 st.caption(f"Test images from {source}. Both models have a 2-D latent space and were trained on "
-           f"{trained_on()} by `python -m utils.demo_models` (20 epochs, seed 0).")
+           f"{trained_on()} by `python -m utils.pretrained` (20 epochs, seed 0).")
 
 st.header("From autoencoder to VAE")
 st.markdown(
@@ -126,7 +126,7 @@ default $\beta = {VAE_BETA}$, but about $20$ for $\beta = 0.1$. With noise that 
 in $[0, 1]$, nothing a code could say about an image is worth its KL.
 
 Below, the same VAE trained {sweep["epochs"]} epochs on {sweep["data"]} for each of
-{len(sweep["betas"])} values of $\beta$ (seed {sweep["seed"]}; `python -m utils.demo_models
+{len(sweep["betas"])} values of $\beta$ (seed {sweep["seed"]}; `python -m utils.pretrained
 beta_sweep`). From $\beta = {collapsed:g}$ on, the KL is about 0 and the error is the average
 digit's: $\mu = 0$ and $\sigma = 1$ for every image, every image gets the same code, and the
 decoder draws the same blur for all of them (the bottom rows). This is **posterior collapse**.

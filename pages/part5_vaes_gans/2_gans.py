@@ -1,8 +1,8 @@
 import streamlit as st
 
-from utils.demo_models import trained_on
+from utils.pretrained import trained_on
 from utils.demos.part5_vaes_gans import validated_samples
-from utils.learner_demos import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, learner_demo
 from utils.figures import part5_vaes_gans as figures
 from utils.widgets import chapter_header, exercise
 

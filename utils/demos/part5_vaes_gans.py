@@ -13,7 +13,7 @@ import numpy as np
 import torch as t
 
 from utils.data import offline_digits
-from utils.demo_models import (BATCH, GAN_CONFIG, HIDDEN, LATENT, VAE_BETA, gan_fixed_noise,
+from utils.pretrained import (BATCH, GAN_CONFIG, HIDDEN, LATENT, VAE_BETA, gan_fixed_noise,
                                to_uint8)
 
 GRID_STEPS, GRID_EXTENT = 11, 2.5

@@ -9,7 +9,7 @@ import torch as t
 from plotly.subplots import make_subplots
 
 from utils.data import get_mnist, offline_digits
-from utils.demo_models import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
+from utils.pretrained import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
     trained_on
 from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
 
@@ -155,7 +155,7 @@ def loss_figure(losses: np.ndarray, kind: str) -> go.Figure:
 
 @st.cache_resource(show_spinner="Loading the beta sweep…")
 def beta_sweep() -> dict:
-    """The VAE trained with several betas (`python -m utils.demo_models beta_sweep`)."""
+    """The VAE trained with several betas (`python -m utils.pretrained beta_sweep`)."""
     return load_beta_sweep()
 
 
@@ -221,7 +221,7 @@ def beta_sweep_reconstructions() -> go.Figure:
 
 @st.cache_resource(show_spinner="Loading the demo GAN…")
 def demo_gan() -> tuple[t.nn.Module, t.Tensor]:
-    from utils.demo_models import load_demo_gan
+    from utils.pretrained import load_demo_gan
 
     return load_demo_gan()
 

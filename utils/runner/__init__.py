@@ -42,7 +42,7 @@ from utils.runner.outcome import compose
 from utils.runner.report import clamp_duration, clip_message
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.runner.worker import Zygote, ZygoteFailure
-from utils.verdict import ERROR, NOT_IMPLEMENTED, STATUSES
+from utils.check_runner import ERROR, NOT_IMPLEMENTED, STATUSES
 
 log = logging.getLogger("gtf.runner")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from utils import registry
 from utils.runner.namespace import namespace_for
-from utils.verdict import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, PASSED, learner_traceback,
+from utils.check_runner import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, PASSED, learner_traceback,
                            not_implemented_message, run_checks, sandbox_hint)
 
 READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts

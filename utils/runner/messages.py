@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from utils.verdict import ERROR, TIMEOUT
+from utils.check_runner import ERROR, TIMEOUT
 
 
 RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your code (it has been "

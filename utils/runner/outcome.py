@@ -8,7 +8,7 @@ from utils.runner.messages import (INVALID_REPORT_MESSAGE, RUNNER_FAILED_MESSAGE
                                    over_quota_message, timeout_message)
 from utils.runner.report import InvalidReport, clamp_duration, parse_report
 from utils.runner.worker import RunStreams
-from utils.verdict import ERROR, TIMEOUT
+from utils.check_runner import ERROR, TIMEOUT
 
 
 def compose(reply: dict, streams: RunStreams, limits: dict) -> dict:

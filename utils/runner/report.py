@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from utils.verdict import STATUSES
+from utils.check_runner import STATUSES
 
 MAX_MESSAGE_CHARS = 20_000
 MAX_DATA_DEPTH = 32  # a demo's data is lists of lists of numbers, a few levels deep
