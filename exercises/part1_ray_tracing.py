@@ -48,7 +48,12 @@ from utils.checks import part1_ray_tracing as tests
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `make_rays_1d(num_pixels, y_limit)` returning a tensor of shape `(num_pixels, 2, 3)`. Each pixel gives one ray, so there are `num_pixels` rays: `rays[i]` is pixel $i$'s ray, with its origin in row 0 (`rays[i, 0]`) and its direction in row 1 (`rays[i, 1]`). Every ray starts at the origin $(0, 0, 0)$; ray $i$ points along $(1, y_i, 0)$, where the $y_i$ run evenly from $-y_\text{limit}$ (pixel 0) to $+y_\text{limit}$ (the last pixel), both ends included.
+# Write `make_rays_1d(num_pixels, y_limit)` returning a tensor of shape `(num_pixels, 2, 3)`.
+# Each pixel gives one ray, so there are `num_pixels` rays: `rays[i]` is pixel $i$'s ray,
+# with its origin in row 0 (`rays[i, 0]`) and its direction in row 1 (`rays[i, 1]`). Every
+# ray starts at the origin $(0, 0, 0)$; ray $i$ points along $(1, y_i, 0)$, where the $y_i$
+# run evenly from $-y_\text{limit}$ (pixel 0) to $+y_\text{limit}$ (the last pixel), both
+# ends included.
 #
 # Check it with `tests.test_make_rays_1d(make_rays_1d)`.
 
@@ -71,7 +76,9 @@ def make_rays_1d(num_pixels: int, y_limit: float) -> Float[Tensor, "num_pixels 2
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–25 minutes
 #
-# Write `intersect_ray_1d(ray, segment) -> bool`. Use only the x and y coordinates. Solve $O + uD = L_1 + v(L_2 - L_1)$ for $(u, v)$; the ray meets the segment when $u \ge 0$ and $0 \le v \le 1$. If the ray is parallel to the segment, return `False` (the system has no unique solution).
+# Write `intersect_ray_1d(ray, segment) -> bool`. Use only the x and y coordinates. Solve $O + uD = L_1 + v(L_2 - L_1)$
+# for $(u, v)$; the ray meets the segment when $u \ge 0$ and $0 \le v \le 1$. If the ray is
+# parallel to the segment, return `False` (the system has no unique solution).
 #
 # Check it with `tests.test_intersect_ray_1d(intersect_ray_1d)`.
 
@@ -98,7 +105,10 @@ def intersect_ray_1d(ray: Float[Tensor, "2 3"], segment: Float[Tensor, "2 3"]) -
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 25–40 minutes
 #
-# Write `intersect_rays_1d(rays, segments)` returning a boolean tensor of shape `(nrays,)`: is ray $i$ blocked by any segment? No Python loops: build every (ray, segment) system at once with broadcasting, solve them in one batched call, and reduce over segments. Parallel pairs count as misses.
+# Write `intersect_rays_1d(rays, segments)` returning a boolean tensor of shape `(nrays,)`:
+# is ray $i$ blocked by any segment? No Python loops: build every (ray, segment) system at
+# once with broadcasting, solve them in one batched call, and reduce over segments. Parallel
+# pairs count as misses.
 #
 # Check it with `tests.test_intersect_rays_1d(intersect_rays_1d)`.
 
@@ -120,7 +130,12 @@ def intersect_rays_1d(
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–20 minutes
 #
-# Write `make_rays_2d(num_pixels_y, num_pixels_z, y_limit, z_limit)` returning a tensor of shape `(num_pixels_y * num_pixels_z, 2, 3)`. Each pixel $(i, j)$ of the screen gives one ray: origin $(0, 0, 0)$ (row 0), direction $(1, y_i, z_j)$ (row 1), where the `num_pixels_y` values $y_i$ run evenly from $-y_\text{limit}$ to $+y_\text{limit}$ and the `num_pixels_z` values $z_j$ from $-z_\text{limit}$ to $+z_\text{limit}$, both ends included. Order the rays y-major: pixel $(i, j)$'s ray is `rays[i * num_pixels_z + j]`.
+# Write `make_rays_2d(num_pixels_y, num_pixels_z, y_limit, z_limit)` returning a tensor of
+# shape `(num_pixels_y * num_pixels_z, 2, 3)`. Each pixel $(i, j)$ of the screen gives one
+# ray: origin $(0, 0, 0)$ (row 0), direction $(1, y_i, z_j)$ (row 1), where the
+# `num_pixels_y` values $y_i$ run evenly from $-y_\text{limit}$ to $+y_\text{limit}$ and the
+# `num_pixels_z` values $z_j$ from $-z_\text{limit}$ to $+z_\text{limit}$, both ends
+# included. Order the rays y-major: pixel $(i, j)$'s ray is `rays[i * num_pixels_z + j]`.
 #
 # Check it with `tests.test_make_rays_2d(make_rays_2d)`.
 
@@ -152,7 +167,9 @@ def make_rays_2d(
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–20 minutes
 #
-# Write `triangle_ray_intersects(A, B, C, O, D) -> bool`. Solve $O + sD = A + u(B - A) + v(C - A)$ for $(s, u, v)$. The ray meets the triangle when $s \ge 0$ (in front of the origin), $u \ge 0$, $v \ge 0$ and $u + v \le 1$. A ray parallel to the triangle's plane never meets it.
+# Write `triangle_ray_intersects(A, B, C, O, D) -> bool`. Solve $O + sD = A + u(B - A) + v(C - A)$
+# for $(s, u, v)$. The ray meets the triangle when $s \ge 0$ (in front of the origin), $u \ge 0$,
+# $v \ge 0$ and $u + v \le 1$. A ray parallel to the triangle's plane never meets it.
 #
 # Check it with `tests.test_triangle_ray_intersects(triangle_ray_intersects)`.
 
@@ -176,7 +193,9 @@ def triangle_ray_intersects(
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
 #
-# Write `raytrace_triangle(rays, triangle)` returning a boolean tensor of shape `(nrays,)`: which rays meet the triangle (its corners are the rows of `triangle`)? Batch it like `intersect_rays_1d`, with the same rules as `triangle_ray_intersects`.
+# Write `raytrace_triangle(rays, triangle)` returning a boolean tensor of shape `(nrays,)`:
+# which rays meet the triangle (its corners are the rows of `triangle`)? Batch it like
+# `intersect_rays_1d`, with the same rules as `triangle_ray_intersects`.
 #
 # Check it with `tests.test_raytrace_triangle(raytrace_triangle)`.
 
@@ -197,7 +216,9 @@ def raytrace_triangle(
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
 #
-# This function should do what `raytrace_triangle` does, but it has three bugs. It runs without errors, which makes them harder to find. Fix it. Try it on a single ray whose answer you know, and print the intermediate tensors.
+# This function should do what `raytrace_triangle` does, but it has three bugs. It runs
+# without errors, which makes them harder to find. Fix it. Try it on a single ray whose
+# answer you know, and print the intermediate tensors.
 #
 # Check it with `tests.test_raytrace_triangle_with_bug(raytrace_triangle_with_bug)`.
 
@@ -230,7 +251,11 @@ def raytrace_triangle_with_bug(
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–25 minutes
 #
-# Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: for each ray, the $s$ of the nearest triangle it meets (with $s \ge 0$), or `inf` if it meets none. $s$ is the multiple of $D$ that reaches the hit point $O + sD$; it equals the depth along $x$ only when $D_x = 1$, and the checks also use other directions. `triangles` has shape `(ntriangles, 3, 3)`.
+# Write `raytrace_mesh(rays, triangles)` returning a float tensor of shape `(nrays,)`: for
+# each ray, the $s$ of the nearest triangle it meets (with $s \ge 0$), or `inf` if it meets
+# none. $s$ is the multiple of $D$ that reaches the hit point $O + sD$; it equals the depth
+# along $x$ only when $D_x = 1$, and the checks also use other directions. `triangles` has
+# shape `(ntriangles, 3, 3)`.
 #
 # Check it with `tests.test_raytrace_mesh(raytrace_mesh)`.
 
@@ -252,7 +277,9 @@ def raytrace_mesh(
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `rotation_matrix(theta)` returning the `(3, 3)` matrix that rotates points by `theta` radians about the y axis, so that a positive angle turns $+z$ towards $+x$: `rotation_matrix(t.tensor(pi / 2)) @ (0, 0, 1) = (1, 0, 0)`.
+# Write `rotation_matrix(theta)` returning the `(3, 3)` matrix that rotates points by `theta`
+# radians about the y axis, so that a positive angle turns $+z$ towards $+x$:
+# `rotation_matrix(t.tensor(pi / 2)) @ (0, 0, 1) = (1, 0, 0)`.
 #
 # Check it with `tests.test_rotation_matrix(rotation_matrix)`.
 
@@ -276,9 +303,12 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
 # %% [markdown]
 # ### Exercise: `raytrace_mesh_lambert` — Bonus: shading with Lambert's law
 #
-# Difficulty 🔴🔴🔴🔴🔴 · Importance 🔵🔵⚪⚪⚪ · 20–40 minutes
+# Difficulty 🔴🔴🔴🔴🔴 · Importance 🔵🔵⚪⚪⚪ · 20–40 minutes · bonus
 #
-# Write `raytrace_mesh_lambert(rays, triangles, light, ambient_intensity=0.0)`. For each ray that hits, take the nearest triangle's unit normal $\hat n$, turned to face the camera ($\hat n \cdot D \le 0$), and return $\text{ambient} + \max(\hat n \cdot \hat l, 0)$ with $\hat l = \text{light}/\lVert \text{light} \rVert$. Misses get 0.
+# Write `raytrace_mesh_lambert(rays, triangles, light, ambient_intensity=0.0)`. For each ray
+# that hits, take the nearest triangle's unit normal $\hat n$, turned to face the camera
+# ($\hat n \cdot D \le 0$), and return $\text{ambient} + \max(\hat n \cdot \hat l, 0)$ with
+# $\hat l = \text{light}/\lVert \text{light} \rVert$. Misses get 0.
 #
 # Check it with `tests.test_raytrace_mesh_lambert(raytrace_mesh_lambert)`.
 

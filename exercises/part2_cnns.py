@@ -53,7 +53,8 @@ from utils.checks import part2_cnns as tests
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write the `forward` of `ReLU`: $\max(x, 0)$ elementwise, for any shape. Return a new tensor; don't change the input.
+# Write the `forward` of `ReLU`: $\max(x, 0)$ elementwise, for any shape. Return a new
+# tensor; don't change the input.
 #
 # Check it with `tests.test_ReLU(ReLU)`.
 
@@ -71,7 +72,10 @@ class ReLU(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `Linear(in_features, out_features, bias=True)`: parameters named `weight` of shape `(out_features, in_features)` and `bias` of shape `(out_features,)` (or `self.bias = None` when `bias=False`), both drawn uniformly from $[-1/\sqrt{\text{in}}, 1/\sqrt{\text{in}}]$, and a `forward` computing $x W^\top + b$ for inputs of shape `(..., in_features)`.
+# Write `Linear(in_features, out_features, bias=True)`: parameters named `weight` of shape
+# `(out_features, in_features)` and `bias` of shape `(out_features,)` (or `self.bias = None`
+# when `bias=False`), both drawn uniformly from $[-1/\sqrt{\text{in}}, 1/\sqrt{\text{in}}]$,
+# and a `forward` computing $x W^\top + b$ for inputs of shape `(..., in_features)`.
 #
 # Check it with `tests.test_Linear(Linear)`.
 
@@ -97,7 +101,9 @@ class Linear(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
 #
-# Write the `forward` of `Flatten(start_dim=1, end_dim=-1)`: merge the dimensions from `start_dim` to `end_dim` (both included; negative values count from the end) into one, as `nn.Flatten` does.
+# Write the `forward` of `Flatten(start_dim=1, end_dim=-1)`: merge the dimensions from
+# `start_dim` to `end_dim` (both included; negative values count from the end) into one, as
+# `nn.Flatten` does.
 #
 # Check it with `tests.test_Flatten(Flatten)`.
 
@@ -119,7 +125,8 @@ class Flatten(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `SimpleMLP`: `Flatten` -> `Linear(784, 100)` -> `ReLU` -> `Linear(100, 10)`, stored as attributes `flatten`, `linear1`, `relu`, `linear2`, and its `forward`.
+# Write `SimpleMLP`: `Flatten` -> `Linear(784, 100)` -> `ReLU` -> `Linear(100, 10)`, stored
+# as attributes `flatten`, `linear1`, `relu`, `linear2`, and its `forward`.
 #
 # Check it with `tests.test_SimpleMLP(SimpleMLP)`.
 
@@ -215,11 +222,20 @@ def evaluate(model: nn.Module, loader: DataLoader) -> float:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 20–30 minutes
 #
-# Write `train(args)`. `get_training_data(args)` returns a `TrainingData` holding six tensors: `train_images`, `train_labels`, `val_images`, `val_labels`, `test_images` and `test_labels` (images of shape `(n, 1, 28, 28)`, labels of shape `(n,)`); the validation images are held out from the training images.
+# Write `train(args)`. `get_training_data(args)` returns a `TrainingData` holding six
+# tensors: `train_images`, `train_labels`, `val_images`, `val_labels`, `test_images` and
+# `test_labels` (images of shape `(n, 1, 28, 28)`, labels of shape `(n,)`); the validation
+# images are held out from the training images.
 #
-# Seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with Adam (`lr=args.learning_rate`) and cross-entropy on shuffled batches of `args.batch_size` training images, for `args.epochs` epochs. Call `model.train()` at the start of every epoch; at its end, measure the accuracy on the validation images with the given `evaluate(model, loader)`, which switches the model to eval mode and turns gradients off. Leave the test images alone.
+# Seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with Adam
+# (`lr=args.learning_rate`) and cross-entropy on shuffled batches of `args.batch_size`
+# training images, for `args.epochs` epochs. Call `model.train()` at the start of every
+# epoch; at its end, measure the accuracy on the validation images with the given
+# `evaluate(model, loader)`, which switches the model to eval mode and turns gradients off.
+# Leave the test images alone.
 #
-# Return `(losses, accuracies, model)`: every training batch's loss as a Python float, one validation accuracy (a fraction in [0, 1]) per epoch, and the model.
+# Return `(losses, accuracies, model)`: every training batch's loss as a Python float, one
+# validation accuracy (a fraction in [0, 1]) per epoch, and the model.
 #
 # Check it with `tests.test_train(train)`.
 
@@ -251,7 +267,10 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
 #
-# Write `Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)` without bias: a parameter `weight` of shape `(out_channels, in_channels, kernel_size, kernel_size)`, uniform in $[-1/\sqrt{k}, 1/\sqrt{k}]$ with $k = \text{in\_channels} \cdot \text{kernel\_size}^2$, and a `forward` that calls `F.conv2d` with the stride and padding.
+# Write `Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)` without bias: a
+# parameter `weight` of shape `(out_channels, in_channels, kernel_size, kernel_size)`,
+# uniform in $[-1/\sqrt{k}, 1/\sqrt{k}]$ with $k = \text{in\_channels} \cdot \text{kernel\_size}^2$,
+# and a `forward` that calls `F.conv2d` with the stride and padding.
 #
 # Check it with `tests.test_Conv2d(Conv2d)`.
 
@@ -279,7 +298,8 @@ class Conv2d(nn.Module):
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `MaxPool2d(kernel_size, stride=None, padding=0)` using `F.max_pool2d`. When `stride` is None it equals `kernel_size`.
+# Write `MaxPool2d(kernel_size, stride=None, padding=0)` using `F.max_pool2d`. When `stride`
+# is None it equals `kernel_size`.
 #
 # Check it with `tests.test_MaxPool2d(MaxPool2d)`.
 
@@ -302,7 +322,9 @@ class MaxPool2d(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
 #
-# Write `ConvNet` as its docstring lays out: two blocks of convolution, ReLU and 2x2 max pooling (32 then 64 channels, 3x3 kernels with padding 1), then flatten and two linear layers (3136 -> 128 -> 10), with the attribute names given.
+# Write `ConvNet` as its docstring lays out: two blocks of convolution, ReLU and 2x2 max
+# pooling (32 then 64 channels, 3x3 kernels with padding 1), then flatten and two linear
+# layers (3136 -> 128 -> 10), with the attribute names given.
 #
 # Check it with `tests.test_ConvNet(ConvNet)`.
 
@@ -333,7 +355,10 @@ class ConvNet(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
 #
-# Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and `bias`, buffers `running_mean`, `running_var` and `num_batches_tracked`, and a `forward` that normalises each channel with the batch's statistics while training (updating the running ones) and with the running statistics in eval mode:
+# Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and `bias`,
+# buffers `running_mean`, `running_var` and `num_batches_tracked`, and a `forward` that
+# normalises each channel with the batch's statistics while training (updating the running
+# ones) and with the running statistics in eval mode:
 #
 # $$y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \cdot \gamma + \beta$$
 #
@@ -389,7 +414,8 @@ class AveragePool(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `Sequential(*modules)`: register each module under the name `'0'`, `'1'`, ..., apply them in order in `forward`, and support `seq[i]` (negative `i` too) and `len(seq)`.
+# Write `Sequential(*modules)`: register each module under the name `'0'`, `'1'`, ..., apply
+# them in order in `forward`, and support `seq[i]` (negative `i` too) and `len(seq)`.
 #
 # Check it with `tests.test_Sequential(Sequential)`.
 
@@ -419,7 +445,9 @@ class Sequential(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
 #
-# Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's attribute names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its docstring lays out: $\text{ReLU}(\text{left}(x) + \text{right}(x))$.
+# Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's attribute
+# names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its docstring lays out:
+# $\text{ReLU}(\text{left}(x) + \text{right}(x))$.
 #
 # Check it with `tests.test_ResidualBlock(ResidualBlock)`.
 
@@ -447,7 +475,8 @@ class ResidualBlock(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `BlockGroup(n_blocks, in_feats, out_feats, first_stride=1)`, a `Sequential` of residual blocks where only the first changes the features and the stride.
+# Write `BlockGroup(n_blocks, in_feats, out_feats, first_stride=1)`, a `Sequential` of
+# residual blocks where only the first changes the features and the stride.
 #
 # Check it with `tests.test_BlockGroup(BlockGroup)`.
 
@@ -467,7 +496,9 @@ class BlockGroup(Sequential):
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 30–45 minutes
 #
-# Write `ResNet34`, with torchvision's attribute names as its docstring lists, for any number of block groups. With the defaults it has 21,797,672 parameters and its state dict has the same keys as torchvision's `resnet34`, so the ImageNet weights load with `strict=True`.
+# Write `ResNet34`, with torchvision's attribute names as its docstring lists, for any number
+# of block groups. With the defaults it has 21,797,672 parameters and its state dict has the
+# same keys as torchvision's `resnet34`, so the ImageNet weights load with `strict=True`.
 #
 # Check it with `tests.test_ResNet34(ResNet34)`.
 
@@ -499,7 +530,9 @@ class ResNet34(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `copy_weights(my_model, pretrained)`: load the i-th tensor of the state dict `pretrained` into the i-th entry of `my_model.state_dict()`, whatever the names, and raise a `ValueError` that names both keys when the counts or shapes differ.
+# Write `copy_weights(my_model, pretrained)`: load the i-th tensor of the state dict
+# `pretrained` into the i-th entry of `my_model.state_dict()`, whatever the names, and raise
+# a `ValueError` that names both keys when the counts or shapes differ.
 #
 # Check it with `tests.test_copy_weights(copy_weights)`.
 
@@ -527,7 +560,9 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `prepare_data(images)`: turn a list of `(h, w, 3)` uint8 photos into a `(n, 3, 224, 224)` batch the way ImageNet models expect: scale to [0, 1], resize the shorter side to 256, crop the centre 224 x 224, normalise each channel.
+# Write `prepare_data(images)`: turn a list of `(h, w, 3)` uint8 photos into a `(n, 3, 224, 224)`
+# batch the way ImageNet models expect: scale to [0, 1], resize the shorter side to 256, crop
+# the centre 224 x 224, normalise each channel.
 #
 # Check it with `tests.test_prepare_data(prepare_data)`.
 
@@ -548,7 +583,10 @@ def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `predict(model, images)`: with the model in eval mode and no gradients, return a tuple `(probabilities, classes)`, in that order: first each image's highest probability (softmax of the logits; floats of shape `(n,)`), then the class that probability belongs to (integer indices of shape `(n,)`).
+# Write `predict(model, images)`: with the model in eval mode and no gradients, return a
+# tuple `(probabilities, classes)`, in that order: first each image's highest probability
+# (softmax of the logits; floats of shape `(n,)`), then the class that probability belongs to
+# (integer indices of shape `(n,)`).
 #
 # Check it with `tests.test_predict(predict)`.
 
@@ -564,9 +602,11 @@ def predict(model: nn.Module, images: Float[Tensor, "n 3 h w"]) -> \
 # %% [markdown]
 # ### Exercise: `get_resnet_for_feature_extraction` — Bonus: feature extraction
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–20 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–20 minutes · bonus
 #
-# Write `get_resnet_for_feature_extraction(n_classes)`: a `ResNet34` loaded with the ImageNet weights (via `load_resnet34_weights()`, which returns None offline), every parameter frozen, and a fresh trainable `fc` with `n_classes` outputs.
+# Write `get_resnet_for_feature_extraction(n_classes)`: a `ResNet34` loaded with the ImageNet
+# weights (via `load_resnet34_weights()`, which returns None offline), every parameter
+# frozen, and a fresh trainable `fc` with `n_classes` outputs.
 #
 # Check it with `tests.test_get_resnet_for_feature_extraction(get_resnet_for_feature_extraction)`.
 
@@ -602,9 +642,11 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 # %% [markdown]
 # ### Exercise: `as_strided_puzzles` — Size and stride puzzles
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 20–30 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 20–30 minutes · bonus
 #
-# Return a list with one `(size, stride)` pair per view below, in order, such that `t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they mention is `t.arange(20).reshape(4, 5)`, which reads the same memory:
+# Return a list with one `(size, stride)` pair per view below, in order, such that
+# `t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they mention is
+# `t.arange(20).reshape(4, 5)`, which reads the same memory:
 #
 # 1. the first row of `t.arange(20).reshape(4, 5)`: `[0, 1, 2, 3, 4]`
 # 2. its first column: `[0, 5, 10, 15]`
@@ -628,9 +670,10 @@ def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
 # %% [markdown]
 # ### Exercise: `as_strided_trace` — Trace with as_strided
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes · bonus
 #
-# Write `as_strided_trace(mat)` without `t.trace` or `t.diagonal`: a strided view of the diagonal, summed. It must work on non-contiguous views too.
+# Write `as_strided_trace(mat)` without `t.trace` or `t.diagonal`: a strided view of the
+# diagonal, summed. It must work on non-contiguous views too.
 #
 # Check it with `tests.test_as_strided_trace(as_strided_trace)`.
 
@@ -645,9 +688,10 @@ def as_strided_trace(mat: Float[Tensor, "i j"]) -> Float[Tensor, ""]:
 # %% [markdown]
 # ### Exercise: `as_strided_mv` — Matrix-vector product with as_strided
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes · bonus
 #
-# Write `as_strided_mv(mat, vec)` without `@`, matmul or einsum: view `vec` as a matrix of `mat`'s shape (every row the same memory), multiply, sum over columns.
+# Write `as_strided_mv(mat, vec)` without `@`, matmul or einsum: view `vec` as a matrix of
+# `mat`'s shape (every row the same memory), multiply, sum over columns.
 #
 # Check it with `tests.test_as_strided_mv(as_strided_mv)`.
 
@@ -662,9 +706,10 @@ def as_strided_mv(mat: Float[Tensor, "i j"], vec: Float[Tensor, "j"]) -> Float[T
 # %% [markdown]
 # ### Exercise: `as_strided_mm` — Matrix product with as_strided
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes · bonus
 #
-# Write `as_strided_mm(a, b)` without `@`, matmul or einsum: view both as `(i, j, k)` tensors with stride 0 along the dimension each lacks, multiply, sum over j.
+# Write `as_strided_mm(a, b)` without `@`, matmul or einsum: view both as `(i, j, k)` tensors
+# with stride 0 along the dimension each lacks, multiply, sum over j.
 #
 # Check it with `tests.test_as_strided_mm(as_strided_mm)`.
 
@@ -679,9 +724,11 @@ def as_strided_mm(a: Float[Tensor, "i j"], b: Float[Tensor, "j k"]) -> Float[Ten
 # %% [markdown]
 # ### Exercise: `conv1d_minimal_simple` — A first 1-D convolution
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes · bonus
 #
-# Write `conv1d_minimal_simple(x, weights)` for one signal and one kernel, no padding, stride 1, without `F.conv1d` or `unfold`: a strided view of the sliding windows, then a weighted sum.
+# Write `conv1d_minimal_simple(x, weights)` for one signal and one kernel, no padding, stride
+# 1, without `F.conv1d` or `unfold`: a strided view of the sliding windows, then a weighted
+# sum.
 #
 # Check it with `tests.test_conv1d_minimal_simple(conv1d_minimal_simple)`.
 
@@ -697,7 +744,7 @@ def conv1d_minimal_simple(x: Float[Tensor, "w"], weights: Float[Tensor, "kw"]) -
 # %% [markdown]
 # ### Exercise: `conv1d_minimal` — Batched, multi-channel 1-D convolution
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes · bonus
 #
 # Write `conv1d_minimal(x, weights)` for a batch and several channels, no padding, stride 1.
 #
@@ -714,7 +761,7 @@ def conv1d_minimal(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"
 # %% [markdown]
 # ### Exercise: `conv2d_minimal` — 2-D convolution
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes · bonus
 #
 # Write `conv2d_minimal(x, weights)`: the 2-D version, no padding, stride 1.
 #
@@ -731,9 +778,10 @@ def conv2d_minimal(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic k
 # %% [markdown]
 # ### Exercise: `pad1d` — Padding in 1-D
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes · bonus
 #
-# Write `pad1d(x, left, right, pad_value)` without `F.pad`: a new tensor filled with `pad_value`, with `x` copied into the middle.
+# Write `pad1d(x, left, right, pad_value)` without `F.pad`: a new tensor filled with
+# `pad_value`, with `x` copied into the middle.
 #
 # Check it with `tests.test_pad1d(pad1d)`.
 
@@ -748,7 +796,7 @@ def pad1d(x: Float[Tensor, "b ic w"], left: int, right: int, pad_value: float) -
 # %% [markdown]
 # ### Exercise: `pad2d` — Padding in 2-D
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes · bonus
 #
 # Write `pad2d(x, left, right, top, bottom, pad_value)` without `F.pad`.
 #
@@ -765,7 +813,7 @@ def pad2d(x: Float[Tensor, "b ic h w"], left: int, right: int, top: int, bottom:
 # %% [markdown]
 # ### Exercise: `conv1d` — 1-D convolution with stride and padding
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes · bonus
 #
 # Write `conv1d(x, weights, stride=1, padding=0)`, as `F.conv1d` (no bias).
 #
@@ -782,9 +830,10 @@ def conv1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"], strid
 # %% [markdown]
 # ### Exercise: `conv2d` — 2-D convolution with stride and padding
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 20–25 minutes · bonus
 #
-# Write `conv2d(x, weights, stride=1, padding=0)`, as `F.conv2d` (no bias); stride and padding may be ints or `(height, width)` pairs (use `force_pair`).
+# Write `conv2d(x, weights, stride=1, padding=0)`, as `F.conv2d` (no bias); stride and
+# padding may be ints or `(height, width)` pairs (use `force_pair`).
 #
 # Check it with `tests.test_conv2d(conv2d)`.
 
@@ -799,9 +848,10 @@ def conv2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"],
 # %% [markdown]
 # ### Exercise: `maxpool2d` — Max pooling from scratch
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes · bonus
 #
-# Write `maxpool2d(x, kernel_size, stride=None, padding=0)`, as `F.max_pool2d`: pad with $-\infty$, take strided windows, keep each window's maximum.
+# Write `maxpool2d(x, kernel_size, stride=None, padding=0)`, as `F.max_pool2d`: pad with
+# $-\infty$, take strided windows, keep each window's maximum.
 #
 # Check it with `tests.test_maxpool2d(maxpool2d)`.
 

@@ -68,7 +68,9 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
 #
-# Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting from `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions *before* each step.
+# Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting from
+# `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions *before*
+# each step.
 #
 # Check it with `tests.test_opt_fn_with_sgd(opt_fn_with_sgd)`.
 
@@ -88,7 +90,9 @@ def opt_fn_with_sgd(fn: Callable, xy: Float[Tensor, "2"], lr: float = 0.001,
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
 #
-# Write the `SGD` optimizer: `zero_grad()` and `step()` following its docstring, which is PyTorch's update rule. Your weights must match `torch.optim.SGD`'s to within $10^{-5}$ after training a small network.
+# Write the `SGD` optimizer: `zero_grad()` and `step()` following its docstring, which is
+# PyTorch's update rule. Your weights must match `torch.optim.SGD`'s to within $10^{-5}$
+# after training a small network.
 #
 # Check it with `tests.test_SGD(SGD)`.
 
@@ -121,7 +125,8 @@ class SGD:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–25 minutes
 #
-# Write the `RMSprop` optimizer following its docstring (PyTorch's rule, not centered). Match `torch.optim.RMSprop`, including with momentum, weight decay and a non-default `eps`.
+# Write the `RMSprop` optimizer following its docstring (PyTorch's rule, not centered). Match
+# `torch.optim.RMSprop`, including with momentum, weight decay and a non-default `eps`.
 #
 # Check it with `tests.test_RMSprop(RMSprop)`.
 
@@ -154,7 +159,8 @@ class RMSprop:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
 #
-# Write the `Adam` optimizer following its docstring: moving averages of the gradient and its square, with bias correction. Match `torch.optim.Adam`.
+# Write the `Adam` optimizer following its docstring: moving averages of the gradient and its
+# square, with bias correction. Match `torch.optim.Adam`.
 #
 # Check it with `tests.test_Adam(Adam)`.
 
@@ -188,7 +194,8 @@ class Adam:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `AdamW`: Adam with decoupled weight decay, as its docstring says, matching `torch.optim.AdamW` (whose default `weight_decay` is 0.01).
+# Write `AdamW`: Adam with decoupled weight decay, as its docstring says, matching
+# `torch.optim.AdamW` (whose default `weight_decay` is 0.01).
 #
 # Check it with `tests.test_AdamW(AdamW)`.
 
@@ -217,7 +224,8 @@ class AdamW(Adam):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd` for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
+# Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd`
+# for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
 #
 # Check it with `tests.test_opt_fn(opt_fn)`.
 
@@ -233,9 +241,11 @@ def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
 # %% [markdown]
 # ### Exercise: `SGDWithParamGroups` — Bonus: parameter groups
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵⚪⚪⚪⚪ · 30–40 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵⚪⚪⚪⚪ · 30–40 minutes · bonus
 #
-# Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors its docstring asks for.
+# Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own
+# learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors
+# its docstring asks for.
 #
 # Check it with `tests.test_SGDWithParamGroups(SGDWithParamGroups)`.
 
@@ -366,7 +376,8 @@ def lr_range_test(optimizer: str = "sgd", lr_min: float = 1e-5, lr_max: float = 
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Return the search space that `make_sweep_config`'s docstring describes, as a dict in Weights & Biases' sweep format: `method`, `metric` (name and goal) and `parameters`.
+# Return the search space that `make_sweep_config`'s docstring describes, as a dict in
+# Weights & Biases' sweep format: `method`, `metric` (name and goal) and `parameters`.
 #
 # Check it with `tests.test_make_sweep_config(make_sweep_config)`.
 
@@ -388,7 +399,9 @@ def make_sweep_config() -> dict:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–20 minutes
 #
-# Write `sample_parameters(config, generator)`: one value for each parameter, drawn as its spec says, using only `generator` (so a sweep can be replayed), returned as plain Python numbers and strings.
+# Write `sample_parameters(config, generator)`: one value for each parameter, drawn as its
+# spec says, using only `generator` (so a sweep can be replayed), returned as plain Python
+# numbers and strings.
 #
 # Check it with `tests.test_sample_parameters(sample_parameters)`.
 
@@ -411,7 +424,9 @@ def sample_parameters(config: dict, generator: t.Generator) -> dict:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `update_args(args, sampled_parameters)`: a copy of the dataclass `args` with the sampled values, leaving `args` unchanged, and a `ValueError` naming any sampled name that is not one of its fields.
+# Write `update_args(args, sampled_parameters)`: a copy of the dataclass `args` with the
+# sampled values, leaving `args` unchanged, and a `ValueError` naming any sampled name that
+# is not one of its fields.
 #
 # Check it with `tests.test_update_args(update_args)`.
 
@@ -445,7 +460,10 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
 #
-# Write `select_and_test(rows, config, base_args, test_fn)`: pick the run with the best dev metric (the one the config names, highest for goal `maximize`, lowest for `minimize`), rebuild its settings with `update_args`, and evaluate them on the test split by calling `test_fn` **once**. Return `(winning row, test score)`.
+# Write `select_and_test(rows, config, base_args, test_fn)`: pick the run with the best dev
+# metric (the one the config names, highest for goal `maximize`, lowest for `minimize`),
+# rebuild its settings with `update_args`, and evaluate them on the test split by calling
+# `test_fn` **once**. Return `(winning row, test score)`.
 #
 # Check it with `tests.test_select_and_test(select_and_test)`.
 
@@ -473,9 +491,11 @@ def select_and_test(rows: list[dict], config: dict, base_args: SweepArgs,
 # %% [markdown]
 # ### Exercise: `broadcast` — Broadcast from point-to-point messages
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes · bonus
 #
-# Write `broadcast(tensor, rank, world_size, src=0)` with point-to-point messages only (`dist.send` and `dist.recv`, or `isend`/`irecv`): afterwards every rank's `tensor` holds what rank `src`'s held.
+# Write `broadcast(tensor, rank, world_size, src=0)` with point-to-point messages only
+# (`dist.send` and `dist.recv`, or `isend`/`irecv`): afterwards every rank's `tensor` holds
+# what rank `src`'s held.
 #
 # Check it with `tests.test_broadcast(broadcast)`.
 
@@ -490,9 +510,10 @@ def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
 # %% [markdown]
 # ### Exercise: `reduce` — Reduce
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–20 minutes · bonus
 #
-# Write `reduce(tensor, rank, world_size, dst=0, op='sum')`: rank `dst` ends with the sum (or mean) of all ranks' tensors; the others' tensors are unchanged.
+# Write `reduce(tensor, rank, world_size, dst=0, op='sum')`: rank `dst` ends with the sum (or
+# mean) of all ranks' tensors; the others' tensors are unchanged.
 #
 # Check it with `tests.test_reduce(reduce)`.
 
@@ -507,9 +528,10 @@ def reduce(tensor: Tensor, rank: int, world_size: int, dst: int = 0, op: str = "
 # %% [markdown]
 # ### Exercise: `all_reduce` — All-reduce
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes · bonus
 #
-# Write `all_reduce(tensor, rank, world_size, op='sum')`: every rank ends with the sum (or mean) over all ranks.
+# Write `all_reduce(tensor, rank, world_size, op='sum')`: every rank ends with the sum (or
+# mean) over all ranks.
 #
 # Check it with `tests.test_all_reduce(all_reduce)`.
 
@@ -524,9 +546,12 @@ def all_reduce(tensor: Tensor, rank: int, world_size: int, op: str = "sum") -> N
 # %% [markdown]
 # ### Exercise: `data_parallel_step` — A data-parallel training step
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes · bonus
 #
-# Write `data_parallel_step(model, optimizer, x, y, rank, world_size)`: each rank trains on its shard `x[rank::world_size]`, averages every gradient over the ranks with `all_reduce`, and steps, so that all ranks match one process training on the whole batch. Return this rank's loss.
+# Write `data_parallel_step(model, optimizer, x, y, rank, world_size)`: each rank trains on
+# its shard `x[rank::world_size]`, averages every gradient over the ranks with `all_reduce`,
+# and steps, so that all ranks match one process training on the whole batch. Return this
+# rank's loss.
 #
 # Check it with `tests.test_data_parallel_step(data_parallel_step)`.
 

@@ -48,7 +48,8 @@ from utils.checks import part4_backprop as tests
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `log_back(grad_out, out, x)`: the gradient with respect to `x` of a loss $L$, for $\text{out} = \log x$, given $\text{grad\_out} = \partial L / \partial \text{out}$.
+# Write `log_back(grad_out, out, x)`: the gradient with respect to `x` of a loss $L$, for
+# $\text{out} = \log x$, given $\text{grad\_out} = \partial L / \partial \text{out}$.
 #
 # Check it with `tests.test_log_back(log_back)`.
 
@@ -64,7 +65,9 @@ def log_back(grad_out: Arr, out: Arr, x: Arr) -> Arr:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 15–20 minutes
 #
-# Write `unbroadcast(broadcasted, original)`: sum a gradient of the broadcast shape back to `original`'s shape, over the dimensions broadcasting added at the front (removing them) and those it stretched from size 1 (keeping them as size 1).
+# Write `unbroadcast(broadcasted, original)`: sum a gradient of the broadcast shape back to
+# `original`'s shape, over the dimensions broadcasting added at the front (removing them) and
+# those it stretched from size 1 (keeping them as size 1).
 #
 # Check it with `tests.test_unbroadcast(unbroadcast)`.
 
@@ -85,7 +88,8 @@ def unbroadcast(broadcasted: Arr, original: Arr) -> Arr:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `multiply_back0(grad_out, out, x, y)`: $\partial L / \partial x$ for $\text{out} = x \cdot y$, where `y` may be a number or an array that broadcasts with `x`. The result has `x`'s shape.
+# Write `multiply_back0(grad_out, out, x, y)`: $\partial L / \partial x$ for $\text{out} = x \cdot y$,
+# where `y` may be a number or an array that broadcasts with `x`. The result has `x`'s shape.
 #
 # Check it with `tests.test_multiply_back0(multiply_back0)`.
 
@@ -102,7 +106,8 @@ def multiply_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `multiply_back1(grad_out, out, x, y)`: $\partial L / \partial y$ for $\text{out} = x \cdot y$; `x` may be a number.
+# Write `multiply_back1(grad_out, out, x, y)`: $\partial L / \partial y$ for $\text{out} = x \cdot y$;
+# `x` may be a number.
 #
 # Check it with `tests.test_multiply_back1(multiply_back1)`.
 
@@ -119,7 +124,9 @@ def multiply_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
 #
-# For $g = \log(a \cdot b \cdot \log c)$, computed in the steps the docstring lists, return $(\partial g/\partial a, \partial g/\partial b, \partial g/\partial c)$ using your backward functions, starting from $\partial g / \partial g = 1$.
+# For $g = \log(a \cdot b \cdot \log c)$, computed in the steps the docstring lists, return
+# $(\partial g/\partial a, \partial g/\partial b, \partial g/\partial c)$ using your backward
+# functions, starting from $\partial g / \partial g = 1$.
 #
 # Check it with `tests.test_forward_and_back(forward_and_back)`.
 
@@ -300,7 +307,10 @@ class Tensor:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write the class: `add_back_func(forward_fn, arg_position, back_fn)` remembers which backward function undoes argument `arg_position` of `forward_fn`, and `get_back_func(forward_fn, arg_position)` returns it. The lines after the class register `log_back` and `multiply_back0/1` in the engine's table `BACK_FUNCS`.
+# Write the class: `add_back_func(forward_fn, arg_position, back_fn)` remembers which
+# backward function undoes argument `arg_position` of `forward_fn`, and
+# `get_back_func(forward_fn, arg_position)` returns it. The lines after the class register
+# `log_back` and `multiply_back0/1` in the engine's table `BACK_FUNCS`.
 #
 # Check it with `tests.test_BackwardFuncLookup(BackwardFuncLookup)`.
 
@@ -344,7 +354,9 @@ BACK_FUNCS.add_back_func(np.multiply, 1, multiply_back1)
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `log_forward(x)`: a new `Tensor` holding `np.log(x.array)`. It requires grad when tracking is on (`grad_mode.enabled`) and `x` requires grad; only then give it a `Recipe(func=np.log, args=(x.array,), kwargs={}, parents={0: x})`.
+# Write `log_forward(x)`: a new `Tensor` holding `np.log(x.array)`. It requires grad when
+# tracking is on (`grad_mode.enabled`) and `x` requires grad; only then give it a
+# `Recipe(func=np.log, args=(x.array,), kwargs={}, parents={0: x})`.
 #
 # Check it with `tests.test_log_forward(log_forward)`.
 
@@ -362,7 +374,9 @@ def log_forward(x: Tensor) -> Tensor:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write `multiply_forward(a, b)`: `a * b` where one of them may be a plain number. `args` holds both values as arrays or numbers; `parents` holds only the arguments that are Tensors, under their position (0 or 1).
+# Write `multiply_forward(a, b)`: `a * b` where one of them may be a plain number. `args`
+# holds both values as arrays or numbers; `parents` holds only the arguments that are
+# Tensors, under their position (0 or 1).
 #
 # Check it with `tests.test_multiply_forward(multiply_forward)`.
 
@@ -379,7 +393,10 @@ def multiply_forward(a: Tensor | float, b: Tensor | float) -> Tensor:
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
 #
-# Write `wrap_forward_fn(numpy_func, is_differentiable=True)`: it returns a function that does what `multiply_forward` did for any NumPy function, with any number of positional arguments and keyword arguments (passed on, and stored in the recipe's `kwargs`). A non-differentiable function (such as `np.equal`) never requires grad.
+# Write `wrap_forward_fn(numpy_func, is_differentiable=True)`: it returns a function that
+# does what `multiply_forward` did for any NumPy function, with any number of positional
+# arguments and keyword arguments (passed on, and stored in the recipe's `kwargs`). A
+# non-differentiable function (such as `np.equal`) never requires grad.
 #
 # Check it with `tests.test_wrap_forward_fn(wrap_forward_fn)`.
 
@@ -419,7 +436,9 @@ argmax = wrap_forward_fn(np.argmax, is_differentiable=False)
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵⚪⚪ · 20–25 minutes
 #
-# Write `topological_sort(node, get_children)`: every node reachable from `node`, each after all of its children, so that `node` comes last. A node reached by two paths appears once. Raise `ValueError` if the graph has a cycle.
+# Write `topological_sort(node, get_children)`: every node reachable from `node`, each after
+# all of its children, so that `node` comes last. A node reached by two paths appears once.
+# Raise `ValueError` if the graph has a cycle.
 #
 # Check it with `tests.test_topological_sort(topological_sort)`.
 
@@ -439,7 +458,11 @@ def topological_sort(node: Any, get_children: Callable[[Any], list]) -> list:
 #
 # Difficulty 🔴🔴🔴🔴🔴 · Importance 🔵🔵🔵🔵🔵 · 30–40 minutes
 #
-# Write `backprop(end_node, end_grad=None)`: visit the graph in reverse topological order, call the backward function of each parent that requires grad, and sum the gradients reaching each node. Store `.grad` (a Tensor) only on leaves that require grad, adding to a gradient they already have. `end_grad=None` means $\partial L / \partial\,\text{end\_node} = 1$ everywhere.
+# Write `backprop(end_node, end_grad=None)`: visit the graph in reverse topological order,
+# call the backward function of each parent that requires grad, and sum the gradients
+# reaching each node. Store `.grad` (a Tensor) only on leaves that require grad, adding to a
+# gradient they already have. `end_grad=None` means $\partial L / \partial\,\text{end\_node} = 1$
+# everywhere.
 #
 # Check it with `tests.test_backprop(backprop)`.
 
@@ -538,7 +561,8 @@ BACK_FUNCS.add_back_func(np.reshape, 0, reshape_back)
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
 #
-# Write `invert_transposition(axes)`: the axes that undo `np.transpose(x, axes)`, e.g. `(2, 0, 1) -> (1, 2, 0)`. Accept negative axes.
+# Write `invert_transposition(axes)`: the axes that undo `np.transpose(x, axes)`, e.g. `(2, 0, 1) -> (1, 2, 0)`.
+# Accept negative axes.
 #
 # Check it with `tests.test_invert_transposition(invert_transposition)`.
 
@@ -618,7 +642,8 @@ def sum_array(x: Arr, dim: int | tuple[int, ...] | None = None, keepdim: bool = 
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes
 #
-# Write the backward of `out = sum_array(x, dim, keepdim)`, where `dim` is None, an int or a tuple of ints (negative ones too).
+# Write the backward of `out = sum_array(x, dim, keepdim)`, where `dim` is None, an int or a
+# tuple of ints (negative ones too).
 #
 # Check it with `tests.test_sum_back(sum_back)`.
 
@@ -649,7 +674,8 @@ Index = int | slice | None | tuple | Arr | Tensor
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 3–5 minutes
 #
-# Write `coerce_index(index)`: replace every Tensor in the index, on its own or inside a tuple, by its array, and leave everything else as it is.
+# Write `coerce_index(index)`: replace every Tensor in the index, on its own or inside a
+# tuple, by its array, and leave everything else as it is.
 #
 # Check it with `tests.test_coerce_index(coerce_index)`.
 
@@ -671,7 +697,10 @@ def getitem_array(x: Arr, index: Index) -> Arr:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
 #
-# Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where the elements came from, also when an index repeats. The gradient is a float array even when `x` holds integers (`np.zeros_like(x)` would copy an integer dtype and truncate every gradient to an integer).
+# Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where
+# the elements came from, also when an index repeats. The gradient is a float array even when
+# `x` holds integers (`np.zeros_like(x)` would copy an integer dtype and truncate every
+# gradient to an integer).
 #
 # Check it with `tests.test_getitem_back(getitem_back)`.
 
@@ -808,7 +837,8 @@ BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
 #
-# Backward of `np.maximum(x, y)` for $x$: the gradient goes where $x$ is the larger; where $x = y$ each argument gets half.
+# Backward of `np.maximum(x, y)` for $x$: the gradient goes where $x$ is the larger; where $x = y$
+# each argument gets half.
 #
 # Check it with `tests.test_maximum_back0(maximum_back0)`.
 
@@ -854,7 +884,8 @@ BACK_FUNCS.add_back_func(np.maximum, 1, maximum_back1)
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 2–5 minutes
 #
-# Write `relu(x)` for a Tensor, using the engine's `maximum` so that it has a backward without writing one.
+# Write `relu(x)` for a Tensor, using the engine's `maximum` so that it has a backward
+# without writing one.
 #
 # Check it with `tests.test_relu(relu)`.
 
@@ -921,7 +952,8 @@ BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 3–5 minutes
 #
-# Write `Parameter(tensor, requires_grad=True)`: a Tensor with the same array that requires grad unless told otherwise.
+# Write `Parameter(tensor, requires_grad=True)`: a Tensor with the same array that requires
+# grad unless told otherwise.
 #
 # Check it with `tests.test_Parameter(Parameter)`.
 
@@ -939,7 +971,10 @@ class Parameter(Tensor):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–20 minutes
 #
-# Write `Module`: `__setattr__` registers Parameters in `self._parameters` and Modules in `self._modules` (and still sets the attribute); `modules()` yields the direct submodules; `parameters(recurse=True)` yields this module's parameters, then each submodule's, in the order they were assigned; calling a module calls `forward`.
+# Write `Module`: `__setattr__` registers Parameters in `self._parameters` and Modules in
+# `self._modules` (and still sets the attribute); `modules()` yields the direct submodules;
+# `parameters(recurse=True)` yields this module's parameters, then each submodule's, in the
+# order they were assigned; calling a module calls `forward`.
 #
 # Check it with `tests.test_Module(Module)`.
 
@@ -978,7 +1013,8 @@ class Module:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `Linear(in_features, out_features, bias=True)`: `weight` of shape (out, in) and `bias` (out,) as Parameters, uniform in $\pm 1/\sqrt{\text{in\_features}}$; `forward(x) = x @ weight.T + bias`.
+# Write `Linear(in_features, out_features, bias=True)`: `weight` of shape (out, in) and
+# `bias` (out,) as Parameters, uniform in $\pm 1/\sqrt{\text{in\_features}}$; `forward(x) = x @ weight.T + bias`.
 #
 # Check it with `tests.test_Linear(Linear)`.
 
@@ -1020,7 +1056,8 @@ class MLP(Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `cross_entropy(logits, true_labels)`: per example, $-\log \text{softmax}(\text{logits})_{\text{label}} = \log \sum_j e^{z_j} - z_{\text{label}}$, using only Tensor operations so that it has a gradient.
+# Write `cross_entropy(logits, true_labels)`: per example, $-\log \text{softmax}(\text{logits})_{\text{label}} = \log \sum_j e^{z_j} - z_{\text{label}}$,
+# using only Tensor operations so that it has a gradient.
 #
 # Check it with `tests.test_cross_entropy(cross_entropy)`.
 
@@ -1040,7 +1077,8 @@ def cross_entropy(logits: Tensor, true_labels: Tensor) -> Tensor:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write the context manager: inside `with NoGrad():`, `grad_mode.enabled` is False; on exit it is back to what it was, even after an exception or when nested.
+# Write the context manager: inside `with NoGrad():`, `grad_mode.enabled` is False; on exit
+# it is back to what it was, even after an exception or when nested.
 #
 # Check it with `tests.test_NoGrad(NoGrad)`.
 
@@ -1062,7 +1100,8 @@ class NoGrad:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
 #
-# Write `SGD(params, lr)`: `zero_grad()` forgets every gradient; `step()` updates each parameter that has one: $\theta \leftarrow \theta - \text{lr} \cdot \nabla_\theta L$.
+# Write `SGD(params, lr)`: `zero_grad()` forgets every gradient; `step()` updates each
+# parameter that has one: $\theta \leftarrow \theta - \text{lr} \cdot \nabla_\theta L$.
 #
 # Check it with `tests.test_SGD(SGD)`.
 
@@ -1088,7 +1127,9 @@ class SGD:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `train_epoch(model, optimizer, images, labels, batch_size)`: for each batch in order, the mean cross-entropy of the model's logits, then `zero_grad`, `backward` and `step`. Return the batch losses as floats.
+# Write `train_epoch(model, optimizer, images, labels, batch_size)`: for each batch in order,
+# the mean cross-entropy of the model's logits, then `zero_grad`, `backward` and `step`.
+# Return the batch losses as floats.
 #
 # Check it with `tests.test_train_epoch(train_epoch)`.
 

@@ -50,7 +50,11 @@ from utils.checks import part5_vaes_gans as tests
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$ image down to `latent_dim_size` numbers with two strided convolutions and two linear layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists the layers, in order. Every Conv2d, Linear and ConvTranspose2d keeps its bias (PyTorch's default; the DCGAN's layers later in the chapter drop theirs).
+# Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$
+# image down to `latent_dim_size` numbers with two strided convolutions and two linear
+# layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists
+# the layers, in order. Every Conv2d, Linear and ConvTranspose2d keeps its bias (PyTorch's
+# default; the DCGAN's layers later in the chapter drop theirs).
 #
 # Check it with `tests.test_Autoencoder(Autoencoder)`.
 
@@ -85,7 +89,9 @@ class Autoencoder(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
 #
-# Write `ae_training_step(model, optimizer, img)`: the mean squared error between the reconstruction and the images, then zero the gradients, backward, step; return the loss as a float. The target is the input itself: no labels.
+# Write `ae_training_step(model, optimizer, img)`: the mean squared error between the
+# reconstruction and the images, then zero the gradients, backward, step; return the loss as
+# a float. The target is the input itself: no labels.
 #
 # Check it with `tests.test_ae_training_step(ae_training_step)`.
 
@@ -102,7 +108,11 @@ def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Imag
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$ `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$ with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns (decoder(z), $\mu$, $\log\sigma$). The layers are the Autoencoder's, biases included; only the encoder's last Linear is twice as wide.
+# Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$
+# `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$
+# with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns
+# (decoder(z), $\mu$, $\log\sigma$). The layers are the Autoencoder's, biases included; only
+# the encoder's last Linear is twice as wide.
 #
 # Check it with `tests.test_VAE(VAE)`.
 
@@ -135,7 +145,8 @@ class VAE(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
 #
-# Write `kl_divergence(mu, logsigma)`: $D_{KL}(N(\mu, \sigma^2) \,\|\, N(0, 1)) = \tfrac12(\mu^2 + \sigma^2 - 1) - \log\sigma$ for each latent dimension, averaged over the batch and the dimensions.
+# Write `kl_divergence(mu, logsigma)`: $D_{KL}(N(\mu, \sigma^2) \,\|\, N(0, 1)) = \tfrac12(\mu^2 + \sigma^2 - 1) - \log\sigma$
+# for each latent dimension, averaged over the batch and the dimensions.
 #
 # Check it with `tests.test_kl_divergence(kl_divergence)`.
 
@@ -152,7 +163,11 @@ def kl_divergence(mu: Tensor, logsigma: Tensor) -> Tensor:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$ and return the reconstruction loss and the KL (without $\beta$) as floats. The default $\beta$ is small on purpose: both terms are means (the error over 784 pixels, the KL over the latent dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and every image gets the same code (posterior collapse, shown below).
+# Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$
+# and return the reconstruction loss and the KL (without $\beta$) as floats. The default
+# $\beta$ is small on purpose: both terms are means (the error over 784 pixels, the KL over
+# the latent dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and
+# every image gets the same code (posterior collapse, shown below).
 #
 # Check it with `tests.test_vae_training_step(vae_training_step)`.
 
@@ -198,7 +213,8 @@ def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, 
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
 #
-# Write `Tanh`: $\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and gradients that stay finite for inputs like $\pm 100$.
+# Write `Tanh`: $\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and gradients that
+# stay finite for inputs like $\pm 100$.
 #
 # Check it with `tests.test_Tanh(Tanh)`.
 
@@ -220,7 +236,8 @@ class Tanh(nn.Module):
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 3–5 minutes
 #
-# Write `LeakyReLU(negative_slope=0.01)`: $x$ for $x > 0$, `negative_slope` $\cdot\, x$ otherwise.
+# Write `LeakyReLU(negative_slope=0.01)`: $x$ for $x > 0$, `negative_slope` $\cdot\, x$
+# otherwise.
 #
 # Check it with `tests.test_LeakyReLU(LeakyReLU)`.
 
@@ -241,7 +258,8 @@ class LeakyReLU(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
 #
-# Write `Sigmoid`: $\sigma(x) = 1 / (1 + e^{-x})$, finite with finite gradients for any input.
+# Write `Sigmoid`: $\sigma(x) = 1 / (1 + e^{-x})$, finite with finite gradients for any
+# input.
 #
 # Check it with `tests.test_Sigmoid(Sigmoid)`.
 
@@ -261,7 +279,9 @@ class Sigmoid(nn.Module):
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵⚪ · 25–40 minutes
 #
-# Write the DCGAN `Generator`: project the noise to a small stack of feature maps, then double the size with one transposed convolution per hidden layer, down to `img_channels` and a Tanh. The docstring gives every layer.
+# Write the DCGAN `Generator`: project the noise to a small stack of feature maps, then
+# double the size with one transposed convolution per hidden layer, down to `img_channels`
+# and a Tanh. The docstring gives every layer.
 #
 # Check it with `tests.test_Generator(Generator)`.
 
@@ -294,7 +314,9 @@ class Generator(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 15–25 minutes
 #
-# Write the DCGAN `Discriminator`: one strided convolution per hidden layer, each halving the size, then a linear layer and a Sigmoid: the probability that each image is real, shape (batch,).
+# Write the DCGAN `Discriminator`: one strided convolution per hidden layer, each halving the
+# size, then a linear layer and a Sigmoid: the probability that each image is real, shape
+# (batch,).
 #
 # Check it with `tests.test_Discriminator(Discriminator)`.
 
@@ -325,7 +347,9 @@ class Discriminator(nn.Module):
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
 #
-# Write `initialize_weights(model)`: every Conv2d, ConvTranspose2d and Linear weight from $N(0, 0.02^2)$, every BatchNorm2d weight from $N(1, 0.02^2)$, every bias of these zero; in place.
+# Write `initialize_weights(model)`: every Conv2d, ConvTranspose2d and Linear weight from
+# $N(0, 0.02^2)$, every BatchNorm2d weight from $N(1, 0.02^2)$, every bias of these zero; in
+# place.
 #
 # Check it with `tests.test_initialize_weights(initialize_weights)`.
 
@@ -343,7 +367,8 @@ def initialize_weights(model: nn.Module) -> None:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 3–5 minutes
 #
-# Write `DCGAN`: `netG` and `netD` for the same sizes, keep `latent_dim_size`, and initialise everything with `initialize_weights`.
+# Write `DCGAN`: `netG` and `netD` for the same sizes, keep `latent_dim_size`, and initialise
+# everything with `initialize_weights`.
 #
 # Check it with `tests.test_DCGAN(DCGAN)`.
 
@@ -365,7 +390,11 @@ class DCGAN(nn.Module):
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the generator untouched. Run `model.netD` on the real batch and on the fake batch separately, in two calls: its BatchNorm layers normalise over the batch they are given, so one concatenated batch gives other outputs.
+# Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on
+# $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the
+# generator untouched. Run `model.netD` on the real batch and on the fake batch separately,
+# in two calls: its BatchNorm layers normalise over the batch they are given, so one
+# concatenated batch gives other outputs.
 #
 # Check it with `tests.test_training_step_discriminator(training_step_discriminator)`.
 
@@ -384,7 +413,8 @@ def training_step_discriminator(model: DCGAN, optimizer: t.optim.Optimizer, img_
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `training_step_generator(model, optimizer, img_fake)`: one step on $-\log D(G(z))$, averaged over the batch (not the saturating $\log(1 - D(G(z)))$).
+# Write `training_step_generator(model, optimizer, img_fake)`: one step on $-\log D(G(z))$,
+# averaged over the batch (not the saturating $\log(1 - D(G(z)))$).
 #
 # Check it with `tests.test_training_step_generator(training_step_generator)`.
 
@@ -453,9 +483,10 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
 # %% [markdown]
 # ### Exercise: `conv_transpose1d_minimal` — Transposed convolution, the simplest case
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–20 minutes · bonus
 #
-# Write `conv_transpose1d_minimal(x, weights)` for stride 1 and no padding, with weights of shape (in, out, kw): output width $w + k_w - 1$. Use `F.conv1d`, not `F.conv_transpose1d`.
+# Write `conv_transpose1d_minimal(x, weights)` for stride 1 and no padding, with weights of
+# shape (in, out, kw): output width $w + k_w - 1$. Use `F.conv1d`, not `F.conv_transpose1d`.
 #
 # Check it with `tests.test_conv_transpose1d_minimal(conv_transpose1d_minimal)`.
 
@@ -473,9 +504,10 @@ def conv_transpose1d_minimal(x: Float[Tensor, "b ic w"],
 # %% [markdown]
 # ### Exercise: `fractional_stride_1d` — Spacing the input out
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 5–10 minutes · bonus
 #
-# Write `fractional_stride_1d(x, stride)`: `stride - 1` zeros between neighbouring elements of the last dimension, giving width $(w - 1) \cdot \text{stride} + 1$.
+# Write `fractional_stride_1d(x, stride)`: `stride - 1` zeros between neighbouring elements
+# of the last dimension, giving width $(w - 1) \cdot \text{stride} + 1$.
 #
 # Check it with `tests.test_fractional_stride_1d(fractional_stride_1d)`.
 
@@ -490,9 +522,10 @@ def fractional_stride_1d(x: Float[Tensor, "b ic w"], stride: int = 1) -> Float[T
 # %% [markdown]
 # ### Exercise: `conv_transpose1d` — Transposed convolution with stride and padding
 #
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–25 minutes
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵⚪⚪⚪ · 15–25 minutes · bonus
 #
-# Write `conv_transpose1d(x, weights, stride=1, padding=0)` like `F.conv_transpose1d`: output width $(w - 1) \cdot \text{stride} - 2 \cdot \text{padding} + k_w$.
+# Write `conv_transpose1d(x, weights, stride=1, padding=0)` like `F.conv_transpose1d`: output
+# width $(w - 1) \cdot \text{stride} - 2 \cdot \text{padding} + k_w$.
 #
 # Check it with `tests.test_conv_transpose1d(conv_transpose1d)`.
 
@@ -508,9 +541,10 @@ def conv_transpose1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "ic oc k
 # %% [markdown]
 # ### Exercise: `fractional_stride_2d` — Spacing out in 2-D
 #
-# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵⚪⚪⚪⚪ · 5–10 minutes
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵⚪⚪⚪⚪ · 5–10 minutes · bonus
 #
-# Write `fractional_stride_2d(x, stride_h, stride_w)`: the same along both of the last two dimensions.
+# Write `fractional_stride_2d(x, stride_h, stride_w)`: the same along both of the last two
+# dimensions.
 #
 # Check it with `tests.test_fractional_stride_2d(fractional_stride_2d)`.
 
@@ -525,9 +559,10 @@ def fractional_stride_2d(x: Float[Tensor, "b ic h w"], stride_h: int,
 # %% [markdown]
 # ### Exercise: `conv_transpose2d` — Transposed convolution in 2-D
 #
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–20 minutes
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–20 minutes · bonus
 #
-# Write `conv_transpose2d(x, weights, stride=1, padding=0)` like `F.conv_transpose2d` without bias; stride and padding an int or an (h, w) pair, kernels need not be square.
+# Write `conv_transpose2d(x, weights, stride=1, padding=0)` like `F.conv_transpose2d` without
+# bias; stride and padding an int or an (h, w) pair, kernels need not be square.
 #
 # Check it with `tests.test_conv_transpose2d(conv_transpose2d)`.
 
@@ -542,9 +577,11 @@ def conv_transpose2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "ic oc
 # %% [markdown]
 # ### Exercise: `ConvTranspose2d` — The module
 #
-# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 10–15 minutes · bonus
 #
-# Write `ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0)`: a `weight` of shape (in, out, kh, kw), uniform in $\pm 1/\sqrt{\text{out} \cdot k_h k_w}$, and a forward that calls your `conv_transpose2d`.
+# Write `ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0)`: a
+# `weight` of shape (in, out, kh, kw), uniform in $\pm 1/\sqrt{\text{out} \cdot k_h k_w}$,
+# and a forward that calls your `conv_transpose2d`.
 #
 # Check it with `tests.test_ConvTranspose2d(ConvTranspose2d)`.
 

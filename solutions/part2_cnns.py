@@ -17,8 +17,23 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from utils.data import get_mnist, load_resnet34_weights, offline_digits
+from utils.exercise_meta import exercise
 
 
+@exercise(
+    title="ReLU",
+    difficulty=1, importance=3, minutes=(5, 10),
+    task=r"""
+        Write the `forward` of `ReLU`: $\max(x, 0)$ elementwise, for any shape. Return a new
+        tensor; don't change the input.
+    """,
+    hints=(
+        r"""
+            `t.maximum(x, t.tensor(0.0))` or `x.clamp(min=0)`. Avoid in-place versions such as
+            `x.clamp_(0)` or `x[x < 0] = 0`: they overwrite the caller's tensor.
+        """,
+    ),
+)
 class ReLU(nn.Module):
     """max(x, 0), elementwise. No parameters."""
 
@@ -26,6 +41,29 @@ class ReLU(nn.Module):
         return t.maximum(x, t.tensor(0.0))
 
 
+@exercise(
+    title="Linear",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `Linear(in_features, out_features, bias=True)`: parameters named `weight` of shape
+        `(out_features, in_features)` and `bias` of shape `(out_features,)` (or `self.bias = None`
+        when `bias=False`), both drawn uniformly from $[-1/\sqrt{\text{in}}, 1/\sqrt{\text{in}}]$,
+        and a `forward` computing $x W^\top + b$ for inputs of shape `(..., in_features)`.
+    """,
+    hints=(
+        r"""
+            Wrap tensors in `nn.Parameter(...)` and assign them to attributes: `nn.Module` then
+            registers them under the attribute's name.
+        """,
+        r"""
+            `t.empty(out_features, in_features).uniform_(-bound, bound)` with `bound = in_features ** -0.5`.
+        """,
+        r"""
+            `x @ self.weight.T` works for any number of leading dimensions, as does
+            `einops.einsum(x, self.weight, '... i, o i -> ... o')`.
+        """,
+    ),
+)
 class Linear(nn.Module):
     """y = x W^T + b, like nn.Linear.
 
@@ -50,6 +88,22 @@ class Linear(nn.Module):
                f"bias={self.bias is not None}"
 
 
+@exercise(
+    title="Flatten",
+    difficulty=2, importance=2, minutes=(10, 15),
+    task=r"""
+        Write the `forward` of `Flatten(start_dim=1, end_dim=-1)`: merge the dimensions from
+        `start_dim` to `end_dim` (both included; negative values count from the end) into one, as
+        `nn.Flatten` does.
+    """,
+    hints=(
+        "Turn negative dims into positive ones with `dim % input.ndim`.",
+        r"""
+            Build the new shape as `shape[:start] + (product,) + shape[end + 1:]` and use `reshape`
+            (not `view`: the input may not be contiguous).
+        """,
+    ),
+)
 class Flatten(nn.Module):
     """Merge dimensions start_dim..end_dim (inclusive, negative values count from the end) into
     one, like nn.Flatten: (2, 3, 4, 5) with the defaults (1, -1) becomes (2, 60)."""
@@ -70,6 +124,20 @@ class Flatten(nn.Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+@exercise(
+    title="A simple MLP",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `SimpleMLP`: `Flatten` -> `Linear(784, 100)` -> `ReLU` -> `Linear(100, 10)`, stored
+        as attributes `flatten`, `linear1`, `relu`, `linear2`, and its `forward`.
+    """,
+    hints=(
+        r"""
+            Create the four submodules in `__init__` after `super().__init__()`, and chain them in
+            `forward`.
+        """,
+    ),
+)
 class SimpleMLP(nn.Module):
     """Flatten -> Linear(784, 100) -> ReLU -> Linear(100, 10), as attributes named flatten,
     linear1, relu and linear2 (using your own modules above). Input (batch, 1, 28, 28), output
@@ -148,6 +216,43 @@ def evaluate(model: nn.Module, loader: DataLoader) -> float:
     return correct / total
 
 
+@exercise(
+    title="A training loop with validation",
+    difficulty=3, importance=5, minutes=(20, 30),
+    task=r"""
+        Write `train(args)`. `get_training_data(args)` returns a `TrainingData` holding six
+        tensors: `train_images`, `train_labels`, `val_images`, `val_labels`, `test_images` and
+        `test_labels` (images of shape `(n, 1, 28, 28)`, labels of shape `(n,)`); the validation
+        images are held out from the training images.
+
+        Seed with `t.manual_seed(args.seed)`, build `args.model_class()`, and train it with Adam
+        (`lr=args.learning_rate`) and cross-entropy on shuffled batches of `args.batch_size`
+        training images, for `args.epochs` epochs. Call `model.train()` at the start of every
+        epoch; at its end, measure the accuracy on the validation images with the given
+        `evaluate(model, loader)`, which switches the model to eval mode and turns gradients off.
+        Leave the test images alone.
+
+        Return `(losses, accuracies, model)`: every training batch's loss as a Python float, one
+        validation accuracy (a fraction in [0, 1]) per epoch, and the model.
+    """,
+    hints=(
+        r"""
+            `DataLoader(TensorDataset(images, labels), batch_size=..., shuffle=True)` yields
+            (images, labels) batches.
+        """,
+        r"""
+            The step: `loss = F.cross_entropy(model(images), labels)`, `optimizer.zero_grad()`,
+            `loss.backward()`, `optimizer.step()`; keep `loss.item()`, not the tensor (which holds
+            on to the whole graph).
+        """,
+        r"""
+            `evaluate(model, DataLoader(TensorDataset(data.val_images, data.val_labels), batch_size=512))`
+            counts correct predictions over all batches and divides by the number of images
+            (averaging per-batch accuracies would be wrong when the last batch is smaller). It
+            leaves the model in eval mode: hence `model.train()` each epoch.
+        """,
+    ),
+)
 def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Module]:
     """Train a fresh args.model_class() (a SimpleMLP by default) with Adam
     (lr = args.learning_rate) and cross-entropy, on data.train_images and data.train_labels of
@@ -184,6 +289,22 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
     return losses, accuracies, model
 
 
+@exercise(
+    title="Conv2d",
+    difficulty=2, importance=3, minutes=(10, 20),
+    task=r"""
+        Write `Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)` without bias: a
+        parameter `weight` of shape `(out_channels, in_channels, kernel_size, kernel_size)`,
+        uniform in $[-1/\sqrt{k}, 1/\sqrt{k}]$ with $k = \text{in\_channels} \cdot \text{kernel\_size}^2$,
+        and a `forward` that calls `F.conv2d` with the stride and padding.
+    """,
+    hints=(
+        r"""
+            The fan-in of one output value is every input channel times every kernel position:
+            `in_channels * kernel_size ** 2`.
+        """,
+    ),
+)
 class Conv2d(nn.Module):
     """A 2-D convolution without bias, like nn.Conv2d(..., bias=False), using F.conv2d.
 
@@ -210,6 +331,19 @@ class Conv2d(nn.Module):
                 f"stride={self.stride}, padding={self.padding}")
 
 
+@exercise(
+    title="MaxPool2d",
+    difficulty=1, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `MaxPool2d(kernel_size, stride=None, padding=0)` using `F.max_pool2d`. When `stride`
+        is None it equals `kernel_size`.
+    """,
+    hints=(
+        r"""
+            Resolve the default in `forward` (or `__init__`): `stride = self.kernel_size if self.stride is None else self.stride`.
+        """,
+    ),
+)
 class MaxPool2d(nn.Module):
     """Max pooling like nn.MaxPool2d: windows of kernel_size, moved by stride (which defaults to
     kernel_size when None), over an input padded with -inf by `padding`. Uses F.max_pool2d."""
@@ -227,6 +361,21 @@ class MaxPool2d(nn.Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+@exercise(
+    title="A convolutional network",
+    difficulty=2, importance=4, minutes=(15, 20),
+    task=r"""
+        Write `ConvNet` as its docstring lays out: two blocks of convolution, ReLU and 2x2 max
+        pooling (32 then 64 channels, 3x3 kernels with padding 1), then flatten and two linear
+        layers (3136 -> 128 -> 10), with the attribute names given.
+    """,
+    hints=(
+        r"""
+            Padding 1 keeps a 3x3 convolution's output the size of its input; each 2x2 pool halves
+            it: 28 -> 14 -> 7. So the flattened size is 64 * 7 * 7 = 3136.
+        """,
+    ),
+)
 class ConvNet(nn.Module):
     """Two convolution blocks and two linear layers, for 28x28 digits:
     conv1 (1 -> 32, 3x3, padding 1) -> ReLU -> 2x2 max pool ->
@@ -247,6 +396,33 @@ class ConvNet(nn.Module):
         return self.fc2(self.relu3(self.fc1(self.flatten(x))))
 
 
+@exercise(
+    title="Batch normalisation",
+    difficulty=3, importance=4, minutes=(20, 30),
+    task=r"""
+        Write `BatchNorm2d(num_features, eps=1e-5, momentum=0.1)`: learnable `weight` and `bias`,
+        buffers `running_mean`, `running_var` and `num_batches_tracked`, and a `forward` that
+        normalises each channel with the batch's statistics while training (updating the running
+        ones) and with the running statistics in eval mode:
+
+        $$y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \cdot \gamma + \beta$$
+    """,
+    hints=(
+        r"""
+            `self.register_buffer('running_mean', t.zeros(num_features))` makes a tensor part of
+            the state dict (and move with `.to(device)`) without training it.
+        """,
+        r"""
+            `self.training` says which mode you are in. Statistics are per channel: reduce over
+            dims (0, 2, 3), and reshape to (1, C, 1, 1) to broadcast back.
+        """,
+        r"""
+            Normalise with the biased variance (`unbiased=False`), but update `running_var` with
+            the unbiased one: multiply by n / (n - 1), where n = batch x height x width. Update the
+            buffers in place under `t.no_grad()`.
+        """,
+    ),
+)
 class BatchNorm2d(nn.Module):
     """Batch normalisation over the channels of (batch, channels, height, width), like
     nn.BatchNorm2d(num_features, eps, momentum).
@@ -294,6 +470,14 @@ class BatchNorm2d(nn.Module):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
 
 
+@exercise(
+    title="Average pooling",
+    difficulty=1, importance=2, minutes=(5, 10),
+    task="Write `AveragePool`: the mean over height and width, `(b, c, h, w) -> (b, c)`.",
+    hints=(
+        "`x.mean(dim=(2, 3))`.",
+    ),
+)
 class AveragePool(nn.Module):
     """The mean over height and width: (batch, channels, h, w) -> (batch, channels)."""
 
@@ -301,6 +485,20 @@ class AveragePool(nn.Module):
         return x.mean(dim=(2, 3))
 
 
+@exercise(
+    title="Sequential",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `Sequential(*modules)`: register each module under the name `'0'`, `'1'`, ..., apply
+        them in order in `forward`, and support `seq[i]` (negative `i` too) and `len(seq)`.
+    """,
+    hints=(
+        r"""
+            `self.add_module(str(i), module)` registers a submodule under a name that is not a
+            valid attribute name. They are kept, in order, in `self._modules`.
+        """,
+    ),
+)
 class Sequential(nn.Module):
     """Apply modules one after the other, like nn.Sequential. Registers them as submodules
     named "0", "1", ..., so that their parameters are named "0.weight", "1.weight", ...
@@ -326,6 +524,26 @@ class Sequential(nn.Module):
         return x
 
 
+@exercise(
+    title="A residual block",
+    difficulty=3, importance=4, minutes=(20, 30),
+    task=r"""
+        Write `ResidualBlock(in_feats, out_feats, first_stride=1)` with torchvision's attribute
+        names (`conv1`, `bn1`, `relu`, `conv2`, `bn2`, `downsample`), as its docstring lays out:
+        $\text{ReLU}(\text{left}(x) + \text{right}(x))$.
+    """,
+    hints=(
+        r"""
+            The right branch must produce the left branch's shape: when the stride or the number of
+            features changes, a 1x1 convolution with the same stride (and a batch norm) does it;
+            otherwise it is the identity, stored as `self.downsample = None`.
+        """,
+        r"""
+            Use your Conv2d (no bias): batch norm's `bias` would cancel a convolution's bias
+            anyway, since it subtracts the mean.
+        """,
+    ),
+)
 class ResidualBlock(nn.Module):
     """A ResNet basic block, with torchvision's attribute names.
 
@@ -355,6 +573,20 @@ class ResidualBlock(nn.Module):
         return self.relu(left + right)
 
 
+@exercise(
+    title="A group of blocks",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `BlockGroup(n_blocks, in_feats, out_feats, first_stride=1)`, a `Sequential` of
+        residual blocks where only the first changes the features and the stride.
+    """,
+    hints=(
+        r"""
+            Build the list of blocks, then call `super().__init__(*blocks)`: the blocks are then
+            named '0', '1', ... as torchvision names them.
+        """,
+    ),
+)
 class BlockGroup(Sequential):
     """n_blocks ResidualBlocks in a row (a Sequential, so they are named "0", "1", ...). Only the
     first changes the number of features and uses first_stride; the others keep out_feats and
@@ -366,6 +598,25 @@ class BlockGroup(Sequential):
         super().__init__(*blocks)
 
 
+@exercise(
+    title="ResNet34",
+    difficulty=4, importance=4, minutes=(30, 45),
+    task=r"""
+        Write `ResNet34`, with torchvision's attribute names as its docstring lists, for any number
+        of block groups. With the defaults it has 21,797,672 parameters and its state dict has the
+        same keys as torchvision's `resnet34`, so the ImageNet weights load with `strict=True`.
+    """,
+    hints=(
+        r"""
+            Name the groups `layer1`, `layer2`, ... with `setattr(self, f'layer{i}', ...)`, and
+            keep track of each group's input features: 64, then the previous group's output.
+        """,
+        r"""
+            The stem: conv1 (3 -> 64, kernel 7, stride 2, padding 3), bn1, relu, maxpool (kernel 3,
+            stride 2, padding 1). The head: AveragePool then Linear.
+        """,
+    ),
+)
 class ResNet34(nn.Module):
     """ResNet34 with torchvision's parameter names, so that its ImageNet weights load directly.
 
@@ -402,6 +653,21 @@ class ResNet34(nn.Module):
         return self.fc(self.avgpool(x))
 
 
+@exercise(
+    title="Copying weights by position",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `copy_weights(my_model, pretrained)`: load the i-th tensor of the state dict
+        `pretrained` into the i-th entry of `my_model.state_dict()`, whatever the names, and raise
+        a `ValueError` that names both keys when the counts or shapes differ.
+    """,
+    hints=(
+        r"""
+            `zip(my_model.state_dict().items(), pretrained.items())` pairs them up; build a dict
+            with your keys and their tensors and pass it to `my_model.load_state_dict`.
+        """,
+    ),
+)
 def copy_weights(my_model: nn.Module, pretrained: dict[str, Tensor]) -> nn.Module:
     """Load the tensors of `pretrained` (a state dict, e.g. torchvision's) into `my_model`,
     matching them by position rather than by name: the i-th entry of my_model.state_dict() gets
@@ -426,6 +692,22 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
+@exercise(
+    title="Preparing images for ImageNet models",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `prepare_data(images)`: turn a list of `(h, w, 3)` uint8 photos into a `(n, 3, 224, 224)`
+        batch the way ImageNet models expect: scale to [0, 1], resize the shorter side to 256, crop
+        the centre 224 x 224, normalise each channel.
+    """,
+    hints=(
+        r"""
+            `t.from_numpy(image).permute(2, 0, 1)` gives channels first; `F.interpolate(x[None], size=(h2, w2), mode='bilinear', antialias=True)`
+            resizes.
+        """,
+        "Normalise with `(x - mean[:, None, None]) / std[:, None, None]`.",
+    ),
+)
 def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
     """ImageNet preprocessing of RGB images given as (height, width, 3) uint8 arrays.
 
@@ -448,6 +730,19 @@ def prepare_data(images: list[np.ndarray]) -> Float[Tensor, "n 3 224 224"]:
     return t.stack(batch)
 
 
+@exercise(
+    title="Predicting",
+    difficulty=1, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `predict(model, images)`: with the model in eval mode and no gradients, return a
+        tuple `(probabilities, classes)`, in that order: first each image's highest probability
+        (softmax of the logits; floats of shape `(n,)`), then the class that probability belongs to
+        (integer indices of shape `(n,)`).
+    """,
+    hints=(
+        "`probabilities.max(dim=-1)` returns `(values, indices)`.",
+    ),
+)
 def predict(model: nn.Module, images: Float[Tensor, "n 3 h w"]) -> \
         tuple[Float[Tensor, "n"], Int[Tensor, "n"]]:
     """The model's top class for each image and its probability, in eval mode, without
@@ -459,6 +754,22 @@ def predict(model: nn.Module, images: Float[Tensor, "n 3 h w"]) -> \
     return best.values, best.indices
 
 
+@exercise(
+    title="Bonus: feature extraction",
+    difficulty=3, importance=3, minutes=(15, 20),
+    task=r"""
+        Write `get_resnet_for_feature_extraction(n_classes)`: a `ResNet34` loaded with the ImageNet
+        weights (via `load_resnet34_weights()`, which returns None offline), every parameter
+        frozen, and a fresh trainable `fc` with `n_classes` outputs.
+    """,
+    hints=(
+        r"""
+            `model.requires_grad_(False)` freezes everything; a new `Linear` assigned to `model.fc`
+            afterwards is trainable.
+        """,
+    ),
+    bonus=True,
+)
 def get_resnet_for_feature_extraction(n_classes: int) -> ResNet34:
     """A ResNet34 with the ImageNet weights (when `load_resnet34_weights` can get them), every
     parameter frozen (requires_grad False), and a new, trainable `fc` layer with n_classes
@@ -487,6 +798,35 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
     raise ValueError(f"expected an int or a pair of ints, got {v!r}")
 
 
+@exercise(
+    title="Size and stride puzzles",
+    difficulty=3, importance=2, minutes=(20, 30),
+    task=r"""
+        Return a list with one `(size, stride)` pair per view below, in order, such that
+        `t.arange(20).as_strided(size, stride)` gives that view. The 4 x 5 matrix they mention is
+        `t.arange(20).reshape(4, 5)`, which reads the same memory:
+
+        1. the first row of `t.arange(20).reshape(4, 5)`: `[0, 1, 2, 3, 4]`
+        2. its first column: `[0, 5, 10, 15]`
+        3. the 4 x 5 matrix transposed: `[[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]`
+        4. every other element of the first row: `[0, 2, 4]`
+        5. the first element, three times: `[0, 0, 0]`
+        6. the diagonal of the top-left 4 x 4 block: `[0, 6, 12, 18]`
+        7. windows of 3 sliding along the first row: `[[0, 1, 2], [1, 2, 3], [2, 3, 4]]`
+        8. the first two rows, twice: `[[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]`
+    """,
+    hints=(
+        r"""
+            Stride i says how many elements of storage to skip to move one step along dimension i.
+            `t.arange(20).reshape(4, 5)` has stride (5, 1).
+        """,
+        r"""
+            A stride of 0 repeats the same element; a stride that is the sum of two others moves
+            diagonally.
+        """,
+    ),
+    bonus=True,
+)
 def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """A (size, stride) pair for each view of `t.arange(20)` the task lists, in order:
     `t.arange(20).as_strided(size, stride)` must give that view."""
@@ -502,6 +842,21 @@ def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     ]
 
 
+@exercise(
+    title="Trace with as_strided",
+    difficulty=2, importance=2, minutes=(10, 15),
+    task=r"""
+        Write `as_strided_trace(mat)` without `t.trace` or `t.diagonal`: a strided view of the
+        diagonal, summed. It must work on non-contiguous views too.
+    """,
+    hints=(
+        r"""
+            Moving one step down the diagonal moves one row and one column: the stride is
+            `mat.stride(0) + mat.stride(1)`. `mat.as_strided` keeps `mat`'s storage offset.
+        """,
+    ),
+    bonus=True,
+)
 def as_strided_trace(mat: Float[Tensor, "i j"]) -> Float[Tensor, ""]:
     """The trace of a square matrix, via a strided view of its diagonal (no t.trace or
     t.diagonal). The matrix may be a non-contiguous view with a storage offset."""
@@ -510,6 +865,21 @@ def as_strided_trace(mat: Float[Tensor, "i j"]) -> Float[Tensor, ""]:
     return diagonal.sum()
 
 
+@exercise(
+    title="Matrix-vector product with as_strided",
+    difficulty=3, importance=2, minutes=(15, 20),
+    task=r"""
+        Write `as_strided_mv(mat, vec)` without `@`, matmul or einsum: view `vec` as a matrix of
+        `mat`'s shape (every row the same memory), multiply, sum over columns.
+    """,
+    hints=(
+        r"""
+            A stride of 0 along the rows: `vec.as_strided(mat.shape, (0, vec.stride(0)))`. Use the
+            vector's own stride: it may not be 1.
+        """,
+    ),
+    bonus=True,
+)
 def as_strided_mv(mat: Float[Tensor, "i j"], vec: Float[Tensor, "j"]) -> Float[Tensor, "i"]:
     """Matrix times vector without matmul: view `vec` as an (i, j) matrix whose rows all read
     the same memory (stride 0), multiply elementwise, sum over j."""
@@ -517,6 +887,21 @@ def as_strided_mv(mat: Float[Tensor, "i j"], vec: Float[Tensor, "j"]) -> Float[T
     return (mat * rows).sum(dim=1)
 
 
+@exercise(
+    title="Matrix product with as_strided",
+    difficulty=4, importance=2, minutes=(15, 20),
+    task=r"""
+        Write `as_strided_mm(a, b)` without `@`, matmul or einsum: view both as `(i, j, k)` tensors
+        with stride 0 along the dimension each lacks, multiply, sum over j.
+    """,
+    hints=(
+        r"""
+            `a3 = a.as_strided((i, j, k), (a.stride(0), a.stride(1), 0))`; b3 similarly with stride
+            0 in front.
+        """,
+    ),
+    bonus=True,
+)
 def as_strided_mm(a: Float[Tensor, "i j"], b: Float[Tensor, "j k"]) -> Float[Tensor, "i k"]:
     """Matrix product without matmul: view both as (i, j, k) tensors with stride 0 along the
     missing dimension, multiply elementwise, sum over j."""
@@ -527,6 +912,22 @@ def as_strided_mm(a: Float[Tensor, "i j"], b: Float[Tensor, "j k"]) -> Float[Ten
     return (a3 * b3).sum(dim=1)
 
 
+@exercise(
+    title="A first 1-D convolution",
+    difficulty=4, importance=2, minutes=(15, 20),
+    task=r"""
+        Write `conv1d_minimal_simple(x, weights)` for one signal and one kernel, no padding, stride
+        1, without `F.conv1d` or `unfold`: a strided view of the sliding windows, then a weighted
+        sum.
+    """,
+    hints=(
+        r"""
+            The windows: shape `(w - kw + 1, kw)` and stride `(s, s)` where `s = x.stride(0)`: each
+            window starts one step after the last, and steps one element at a time.
+        """,
+    ),
+    bonus=True,
+)
 def conv1d_minimal_simple(x: Float[Tensor, "w"], weights: Float[Tensor, "kw"]) -> \
         Float[Tensor, "ow"]:
     """1-D cross-correlation of one signal with one kernel, no padding, stride 1:
@@ -536,6 +937,20 @@ def conv1d_minimal_simple(x: Float[Tensor, "w"], weights: Float[Tensor, "kw"]) -
     return einops.einsum(windows, weights, "ow kw, kw -> ow")
 
 
+@exercise(
+    title="Batched, multi-channel 1-D convolution",
+    difficulty=4, importance=2, minutes=(20, 25),
+    task=r"""
+        Write `conv1d_minimal(x, weights)` for a batch and several channels, no padding, stride 1.
+    """,
+    hints=(
+        r"""
+            Windows of shape `(b, ic, ow, kw)` with strides `(s_b, s_ic, s_w, s_w)`, then
+            `einops.einsum(windows, weights, 'b ic ow kw, oc ic kw -> b oc ow')`.
+        """,
+    ),
+    bonus=True,
+)
 def conv1d_minimal(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"]) -> \
         Float[Tensor, "b oc ow"]:
     """Batched, multi-channel 1-D convolution (like F.conv1d with no padding and stride 1)."""
@@ -546,6 +961,18 @@ def conv1d_minimal(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"
     return einops.einsum(windows, weights, "b ic ow kw, oc ic kw -> b oc ow")
 
 
+@exercise(
+    title="2-D convolution",
+    difficulty=4, importance=2, minutes=(20, 25),
+    task="Write `conv2d_minimal(x, weights)`: the 2-D version, no padding, stride 1.",
+    hints=(
+        r"""
+            Windows of shape `(b, ic, oh, ow, kh, kw)`: the height and width strides each appear
+            twice.
+        """,
+    ),
+    bonus=True,
+)
 def conv2d_minimal(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"]) -> \
         Float[Tensor, "b oc oh ow"]:
     """2-D convolution (like F.conv2d with no padding and stride 1)."""
@@ -557,6 +984,21 @@ def conv2d_minimal(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic k
     return einops.einsum(windows, weights, "b ic oh ow kh kw, oc ic kh kw -> b oc oh ow")
 
 
+@exercise(
+    title="Padding in 1-D",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task=r"""
+        Write `pad1d(x, left, right, pad_value)` without `F.pad`: a new tensor filled with
+        `pad_value`, with `x` copied into the middle.
+    """,
+    hints=(
+        r"""
+            `x.new_full(shape, pad_value)` makes a tensor of the same dtype and device; then assign
+            `out[..., left:left + w] = x`.
+        """,
+    ),
+    bonus=True,
+)
 def pad1d(x: Float[Tensor, "b ic w"], left: int, right: int, pad_value: float) -> \
         Float[Tensor, "b ic padded_w"]:
     """x with `left` and `right` extra positions of pad_value on its last dimension."""
@@ -566,6 +1008,18 @@ def pad1d(x: Float[Tensor, "b ic w"], left: int, right: int, pad_value: float) -
     return out
 
 
+@exercise(
+    title="Padding in 2-D",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task="Write `pad2d(x, left, right, top, bottom, pad_value)` without `F.pad`.",
+    hints=(
+        r"""
+            The same as pad1d on the last two dimensions: left and right pad the width, top and
+            bottom the height.
+        """,
+    ),
+    bonus=True,
+)
 def pad2d(x: Float[Tensor, "b ic h w"], left: int, right: int, top: int, bottom: int,
           pad_value: float) -> Float[Tensor, "b ic padded_h padded_w"]:
     """x with pad_value added on each side of its last two dimensions."""
@@ -575,6 +1029,18 @@ def pad2d(x: Float[Tensor, "b ic h w"], left: int, right: int, top: int, bottom:
     return out
 
 
+@exercise(
+    title="1-D convolution with stride and padding",
+    difficulty=4, importance=2, minutes=(20, 25),
+    task="Write `conv1d(x, weights, stride=1, padding=0)`, as `F.conv1d` (no bias).",
+    hints=(
+        r"""
+            Pad first (with zeros). The output width is `(w_padded - kw) // stride + 1`;
+            consecutive windows now start `stride` elements apart.
+        """,
+    ),
+    bonus=True,
+)
 def conv1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"], stride: int = 1,
            padding: int = 0) -> Float[Tensor, "b oc ow"]:
     """Like F.conv1d (no bias): zero padding on both sides, then windows `stride` apart."""
@@ -587,6 +1053,21 @@ def conv1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "oc ic kw"], strid
     return einops.einsum(windows, weights, "b ic ow kw, oc ic kw -> b oc ow")
 
 
+@exercise(
+    title="2-D convolution with stride and padding",
+    difficulty=4, importance=2, minutes=(20, 25),
+    task=r"""
+        Write `conv2d(x, weights, stride=1, padding=0)`, as `F.conv2d` (no bias); stride and
+        padding may be ints or `(height, width)` pairs (use `force_pair`).
+    """,
+    hints=(
+        r"""
+            Padding `(pad_h, pad_w)` adds pad_w columns on the left and right, pad_h rows on top
+            and bottom.
+        """,
+    ),
+    bonus=True,
+)
 def conv2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"],
            stride: IntOrPair = 1, padding: IntOrPair = 0) -> Float[Tensor, "b oc oh ow"]:
     """Like F.conv2d (no bias); stride and padding are ints or (height, width) pairs."""
@@ -601,6 +1082,18 @@ def conv2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "oc ic kh kw"],
     return einops.einsum(windows, weights, "b ic oh ow kh kw, oc ic kh kw -> b oc oh ow")
 
 
+@exercise(
+    title="Max pooling from scratch",
+    difficulty=3, importance=2, minutes=(10, 15),
+    task=r"""
+        Write `maxpool2d(x, kernel_size, stride=None, padding=0)`, as `F.max_pool2d`: pad with
+        $-\infty$, take strided windows, keep each window's maximum.
+    """,
+    hints=(
+        "The same windows as conv2d, then `.amax(dim=(-1, -2))`.",
+    ),
+    bonus=True,
+)
 def maxpool2d(x: Float[Tensor, "b ic h w"], kernel_size: IntOrPair,
               stride: IntOrPair | None = None, padding: IntOrPair = 0) -> \
         Float[Tensor, "b ic oh ow"]:

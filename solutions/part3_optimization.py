@@ -15,6 +15,8 @@ import torch.distributed as dist
 from jaxtyping import Float
 from torch import Tensor
 
+from utils.exercise_meta import exercise
+
 
 def pathological_curve_loss(x: Tensor, y: Tensor) -> Tensor:
     """Given: a long, nearly flat valley in x that drops off steeply in y."""
@@ -32,6 +34,25 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
     return (a - x) ** 2 + b * (y - x ** 2) ** 2 + 1
 
 
+@exercise(
+    title="Follow SGD across a landscape",
+    difficulty=2, importance=4, minutes=(15, 20),
+    task=r"""
+        Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting from
+        `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions *before*
+        each step.
+    """,
+    hints=(
+        r"""
+            Build the optimizer over `[xy]`. Each iteration: record `xy.detach()`, compute
+            `fn(xy[0], xy[1])`, call `backward()`, `step()`, `zero_grad()`.
+        """,
+        r"""
+            Record with `.detach()` (or under `t.no_grad()`): the positions are data, not part of
+            the graph.
+        """,
+    ),
+)
 def opt_fn_with_sgd(fn: Callable, xy: Float[Tensor, "2"], lr: float = 0.001,
                     momentum: float = 0.98, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
     """Minimise fn(x, y) from xy (a tensor with requires_grad=True) with torch.optim.SGD.
@@ -48,6 +69,30 @@ def opt_fn_with_sgd(fn: Callable, xy: Float[Tensor, "2"], lr: float = 0.001,
     return positions
 
 
+@exercise(
+    title="SGD with momentum and weight decay",
+    difficulty=3, importance=4, minutes=(20, 30),
+    task=r"""
+        Write the `SGD` optimizer: `zero_grad()` and `step()` following its docstring, which is
+        PyTorch's update rule. Your weights must match `torch.optim.SGD`'s to within $10^{-5}$
+        after training a small network.
+    """,
+    hints=(
+        r"""
+            Keep `self.params = list(params)`: `params` may be a generator, which can only be read
+            once.
+        """,
+        r"""
+            One momentum buffer per parameter, stored between steps. The weight decay term goes
+            into the gradient *before* the momentum update.
+        """,
+        r"""
+            Decorate `step` with `@t.inference_mode()` (or update `p.data`): the update itself must
+            not be recorded by autograd. Update in place (`p -= ...`) so the model's parameters
+            change, not a copy.
+        """,
+    ),
+)
 class SGD:
     """Stochastic gradient descent with momentum and weight decay, as torch.optim.SGD.
 
@@ -83,6 +128,26 @@ class SGD:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
+@exercise(
+    title="RMSprop",
+    difficulty=3, importance=3, minutes=(15, 25),
+    task=r"""
+        Write the `RMSprop` optimizer following its docstring (PyTorch's rule, not centered). Match
+        `torch.optim.RMSprop`, including with momentum, weight decay and a non-default `eps`.
+    """,
+    hints=(
+        "`eps` goes *outside* the square root: `g / (v.sqrt() + eps)`.",
+        r"""
+            With momentum, the buffer accumulates the already-scaled step `g / (sqrt(v) + eps)`,
+            not the raw gradient.
+        """,
+        r"""
+            Decorate `step` with `@t.inference_mode()` (or update `p.data`): the update itself must
+            not be recorded by autograd. Update in place (`p -= ...`) so the model's parameters
+            change, not a copy.
+        """,
+    ),
+)
 class RMSprop:
     """RMSprop, as torch.optim.RMSprop (centered=False).
 
@@ -123,6 +188,26 @@ class RMSprop:
                 f"weight_decay={self.weight_decay}, momentum={self.momentum})")
 
 
+@exercise(
+    title="Adam",
+    difficulty=3, importance=4, minutes=(20, 30),
+    task=r"""
+        Write the `Adam` optimizer following its docstring: moving averages of the gradient and its
+        square, with bias correction. Match `torch.optim.Adam`.
+    """,
+    hints=(
+        r"""
+            Count steps from 1 (increment before using it): with s = 0 the bias correction divides
+            by zero.
+        """,
+        "Bias-correct copies (`m_hat`, `v_hat`); keep the stored `m` and `v` uncorrected.",
+        r"""
+            Decorate `step` with `@t.inference_mode()` (or update `p.data`): the update itself must
+            not be recorded by autograd. Update in place (`p -= ...`) so the model's parameters
+            change, not a copy.
+        """,
+    ),
+)
 class Adam:
     """Adam, as torch.optim.Adam (amsgrad=False), with L2 weight decay added to the gradient.
 
@@ -165,6 +250,19 @@ class Adam:
                 f"weight_decay={self.weight_decay})")
 
 
+@exercise(
+    title="AdamW",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `AdamW`: Adam with decoupled weight decay, as its docstring says, matching
+        `torch.optim.AdamW` (whose default `weight_decay` is 0.01).
+    """,
+    hints=(
+        r"""
+            Subclass your `Adam` with no L2 term, and before its update shrink each parameter: `p -= lr * weight_decay * p`.
+        """,
+    ),
+)
 class AdamW(Adam):
     """AdamW, as torch.optim.AdamW: Adam with *decoupled* weight decay.
 
@@ -191,6 +289,19 @@ class AdamW(Adam):
                 f"weight_decay={self.decoupled_weight_decay})")
 
 
+@exercise(
+    title="Any optimizer across a landscape",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `opt_fn(fn, xy, optimizer_class, optimizer_hyperparams, n_iters)`: `opt_fn_with_sgd`
+        for any optimizer class, built as `optimizer_class([xy], **optimizer_hyperparams)`.
+    """,
+    hints=(
+        r"""
+            The same loop as `opt_fn_with_sgd`; only the construction of the optimizer changes.
+        """,
+    ),
+)
 def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
            optimizer_hyperparams: dict, n_iters: int = 100) -> Float[Tensor, "n_iters 2"]:
     """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
@@ -205,6 +316,26 @@ def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
     return positions
 
 
+@exercise(
+    title="Bonus: parameter groups",
+    difficulty=4, importance=1, minutes=(30, 40),
+    task=r"""
+        Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own
+        learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors
+        its docstring asks for.
+    """,
+    hints=(
+        r"""
+            Normalise first: a plain iterable of parameters becomes `[{'params': [...]}]`; then
+            fill each group's missing keys from the keyword-argument defaults.
+        """,
+        r"""
+            Keep one momentum buffer per parameter (a dict keyed by `id(p)` works), and track the
+            ids you have seen to catch a parameter in two groups.
+        """,
+    ),
+    bonus=True,
+)
 class SGDWithParamGroups:
     """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
     allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
@@ -342,6 +473,20 @@ def lr_range_test(optimizer: str = "sgd", lr_min: float = 1e-5, lr_max: float = 
     return lrs, losses
 
 
+@exercise(
+    title="A sweep's search space",
+    difficulty=1, importance=3, minutes=(10, 15),
+    task=r"""
+        Return the search space that `make_sweep_config`'s docstring describes, as a dict in
+        Weights & Biases' sweep format: `method`, `metric` (name and goal) and `parameters`.
+    """,
+    hints=(
+        r"""
+            A parameter is either `{'values': [...]}` or `{'distribution': ..., 'min': ..., 'max': ...}`;
+            the distributions here are `log_uniform_values` and `int_uniform`.
+        """,
+    ),
+)
 def make_sweep_config() -> dict:
     """The search space, in Weights & Biases' sweep format (so `wandb.sweep` accepts it too):
     random search maximising "dev_accuracy" (accuracy on the dev split), over
@@ -362,6 +507,26 @@ def make_sweep_config() -> dict:
     }
 
 
+@exercise(
+    title="Sampling from a search space",
+    difficulty=2, importance=3, minutes=(15, 20),
+    task=r"""
+        Write `sample_parameters(config, generator)`: one value for each parameter, drawn as its
+        spec says, using only `generator` (so a sweep can be replayed), returned as plain Python
+        numbers and strings.
+    """,
+    hints=(
+        r"""
+            `u = t.rand((), generator=generator).item()` is uniform in [0, 1); build every
+            distribution from it.
+        """,
+        r"""
+            Log-uniform: uniform in log space, `exp(log a + u (log b - log a))`, so that 1e-4 to
+            1e-3 is as likely as 1e-2 to 1e-1.
+        """,
+        "int_uniform includes both ends: there are `max - min + 1` possible values.",
+    ),
+)
 def sample_parameters(config: dict, generator: t.Generator) -> dict:
     """Draw one value for each parameter of a W&B-format sweep config, as Python numbers or
     strings, using only `generator` for randomness:
@@ -388,6 +553,21 @@ def sample_parameters(config: dict, generator: t.Generator) -> dict:
     return sampled
 
 
+@exercise(
+    title="Applying a sample",
+    difficulty=1, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `update_args(args, sampled_parameters)`: a copy of the dataclass `args` with the
+        sampled values, leaving `args` unchanged, and a `ValueError` naming any sampled name that
+        is not one of its fields.
+    """,
+    hints=(
+        r"""
+            `dataclasses.replace(args, **changes)` copies a dataclass with some fields changed;
+            `dataclasses.fields(args)` lists the field names.
+        """,
+    ),
+)
 def update_args(args: SweepArgs, sampled_parameters: dict) -> SweepArgs:
     """A copy of `args` with the sampled values in place; `args` itself is left unchanged.
     A name that is not a field of args raises a ValueError naming it."""
@@ -413,6 +593,26 @@ def run_sweep(config: dict, base_args: SweepArgs, count: int, seed: int = 0,
     return rows
 
 
+@exercise(
+    title="Choose on dev, report on test",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `select_and_test(rows, config, base_args, test_fn)`: pick the run with the best dev
+        metric (the one the config names, highest for goal `maximize`, lowest for `minimize`),
+        rebuild its settings with `update_args`, and evaluate them on the test split by calling
+        `test_fn` **once**. Return `(winning row, test score)`.
+    """,
+    hints=(
+        r"""
+            `max(rows, key=lambda row: row[name])` finds the best row; the sampled values are the
+            row's entries whose names are in `config['parameters']`.
+        """,
+        r"""
+            Do not evaluate other runs on the test split, not even to compare: only the dev metric
+            may choose.
+        """,
+    ),
+)
 def select_and_test(rows: list[dict], config: dict, base_args: SweepArgs,
                     test_fn: Callable[[SweepArgs], float]) -> tuple[dict, float]:
     """Pick the sweep's winner and report it on the test split, once.
@@ -434,6 +634,23 @@ def select_and_test(rows: list[dict], config: dict, base_args: SweepArgs,
 # Bonus: distributed training on CPU, from point-to-point messages
 
 
+@exercise(
+    title="Broadcast from point-to-point messages",
+    difficulty=2, importance=3, minutes=(10, 20),
+    task=r"""
+        Write `broadcast(tensor, rank, world_size, src=0)` with point-to-point messages only
+        (`dist.send` and `dist.recv`, or `isend`/`irecv`): afterwards every rank's `tensor` holds
+        what rank `src`'s held.
+    """,
+    hints=(
+        r"""
+            The same function runs on every rank: branch on `rank == src`. The source sends to
+            every other rank; every other rank receives from the source into its own tensor (recv
+            writes in place).
+        """,
+    ),
+    bonus=True,
+)
 def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
     """Make every rank's `tensor` equal to rank `src`'s, in place, using point-to-point messages
     only: dist.send and dist.recv (this function runs on every rank at once)."""
@@ -445,6 +662,21 @@ def broadcast(tensor: Tensor, rank: int, world_size: int, src: int = 0) -> None:
         dist.recv(tensor, src=src)
 
 
+@exercise(
+    title="Reduce",
+    difficulty=2, importance=3, minutes=(10, 20),
+    task=r"""
+        Write `reduce(tensor, rank, world_size, dst=0, op='sum')`: rank `dst` ends with the sum (or
+        mean) of all ranks' tensors; the others' tensors are unchanged.
+    """,
+    hints=(
+        r"""
+            Every rank but `dst` sends its tensor. `dst` receives each into a fresh buffer
+            (`t.zeros_like`) and adds it to its own; divide by world_size at the end for the mean.
+        """,
+    ),
+    bonus=True,
+)
 def reduce(tensor: Tensor, rank: int, world_size: int, dst: int = 0, op: str = "sum") -> None:
     """Put the sum (op="sum") or mean (op="mean") of every rank's `tensor` into rank `dst`'s
     tensor, in place, using only dist.send and dist.recv. Other ranks' tensors are unchanged."""
@@ -460,6 +692,21 @@ def reduce(tensor: Tensor, rank: int, world_size: int, dst: int = 0, op: str = "
         tensor /= world_size
 
 
+@exercise(
+    title="All-reduce",
+    difficulty=2, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `all_reduce(tensor, rank, world_size, op='sum')`: every rank ends with the sum (or
+        mean) over all ranks.
+    """,
+    hints=(
+        r"""
+            Reduce to one rank, then broadcast from it. (Real libraries use a ring instead: each
+            rank sends and receives 2(n-1)/n of the data, whatever the number of ranks.)
+        """,
+    ),
+    bonus=True,
+)
 def all_reduce(tensor: Tensor, rank: int, world_size: int, op: str = "sum") -> None:
     """Make every rank's `tensor` the sum (or mean) over all ranks, in place: reduce to rank 0,
     then broadcast from it."""
@@ -467,6 +714,24 @@ def all_reduce(tensor: Tensor, rank: int, world_size: int, op: str = "sum") -> N
     broadcast(tensor, rank, world_size, src=0)
 
 
+@exercise(
+    title="A data-parallel training step",
+    difficulty=3, importance=4, minutes=(15, 25),
+    task=r"""
+        Write `data_parallel_step(model, optimizer, x, y, rank, world_size)`: each rank trains on
+        its shard `x[rank::world_size]`, averages every gradient over the ranks with `all_reduce`,
+        and steps, so that all ranks match one process training on the whole batch. Return this
+        rank's loss.
+    """,
+    hints=(
+        r"""
+            With equal shards and a mean loss, the full batch's gradient is the mean of the shards'
+            gradients: all_reduce with op='mean' after `backward()`, before `step()`.
+        """,
+        "Skip parameters whose `.grad` is None.",
+    ),
+    bonus=True,
+)
 def data_parallel_step(model: t.nn.Module, optimizer, x: Tensor, y: Tensor, rank: int,
                        world_size: int) -> float:
     """One step of data-parallel training, run by every rank on its own copy of the model.

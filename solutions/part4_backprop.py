@@ -13,14 +13,45 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
+from utils.exercise_meta import exercise
+
 Arr = np.ndarray
 
 
+@exercise(
+    title="The backward of log",
+    difficulty=1, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `log_back(grad_out, out, x)`: the gradient with respect to `x` of a loss $L$, for
+        $\text{out} = \log x$, given $\text{grad\_out} = \partial L / \partial \text{out}$.
+    """,
+    hints=(
+        r"""
+            Chain rule, elementwise: $\partial L/\partial x = \partial L/\partial \text{out} \cdot 1/x$.
+        """,
+    ),
+)
 def log_back(grad_out: Arr, out: Arr, x: Arr) -> Arr:
     """Backward of out = np.log(x): dL/dx = dL/dout * dout/dx = grad_out / x."""
     return grad_out / x
 
 
+@exercise(
+    title="Undoing broadcasting",
+    difficulty=3, importance=3, minutes=(15, 20),
+    task=r"""
+        Write `unbroadcast(broadcasted, original)`: sum a gradient of the broadcast shape back to
+        `original`'s shape, over the dimensions broadcasting added at the front (removing them) and
+        those it stretched from size 1 (keeping them as size 1).
+    """,
+    hints=(
+        "Added dimensions: the first `broadcasted.ndim - original.ndim`; sum them away.",
+        r"""
+            Stretched dimensions: where `original.shape[i] == 1` but the gradient's is larger; sum
+            with `keepdims=True`.
+        """,
+    ),
+)
 def unbroadcast(broadcasted: Arr, original: Arr) -> Arr:
     """Sum a gradient that has the broadcast shape back to the shape of `original`.
 
@@ -35,18 +66,62 @@ def unbroadcast(broadcasted: Arr, original: Arr) -> Arr:
     return summed.sum(axis=stretched, keepdims=True) if stretched else summed
 
 
+@exercise(
+    title="The backward of multiplication, first argument",
+    difficulty=2, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `multiply_back0(grad_out, out, x, y)`: $\partial L / \partial x$ for $\text{out} = x \cdot y$,
+        where `y` may be a number or an array that broadcasts with `x`. The result has `x`'s shape.
+    """,
+    hints=(
+        r"""
+            `y * grad_out` has the broadcast shape; `unbroadcast` it to `x`. `np.asarray(y)` turns
+            a number into an array.
+        """,
+    ),
+)
 def multiply_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
     """Backward of out = x * y with respect to x. y may be a number or an array that
     broadcasts with x; the result has x's shape."""
     return unbroadcast(np.asarray(y) * grad_out, x)
 
 
+@exercise(
+    title="The backward of multiplication, second argument",
+    difficulty=2, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `multiply_back1(grad_out, out, x, y)`: $\partial L / \partial y$ for $\text{out} = x \cdot y$;
+        `x` may be a number.
+    """,
+    hints=(
+        "The mirror image of multiply_back0.",
+    ),
+)
 def multiply_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
     """Backward of out = x * y with respect to y. x may be a number or an array that
     broadcasts with y; the result has y's shape."""
     return unbroadcast(np.asarray(x) * grad_out, y)
 
 
+@exercise(
+    title="Backprop by hand",
+    difficulty=3, importance=4, minutes=(15, 20),
+    task=r"""
+        For $g = \log(a \cdot b \cdot \log c)$, computed in the steps the docstring lists, return
+        $(\partial g/\partial a, \partial g/\partial b, \partial g/\partial c)$ using your backward
+        functions, starting from $\partial g / \partial g = 1$.
+    """,
+    hints=(
+        r"""
+            Go backwards: g = log(f) gives dg/df; f = d * e gives dg/dd and dg/de; then d = a * b
+            and e = log(c).
+        """,
+        r"""
+            Each backward call takes the gradient of its output (the one you just computed), its
+            output and its inputs.
+        """,
+    ),
+)
 def forward_and_back(a: Arr, b: Arr, c: Arr) -> tuple[Arr, Arr, Arr]:
     """For g = log(a * b * log(c)), computed as d = a * b, e = log(c), f = d * e, g = log(f):
     return (dg/da, dg/db, dg/dc), where g's gradient with respect to itself is all ones.
@@ -222,6 +297,24 @@ class Tensor:
         backprop(self, end_grad)
 
 
+@exercise(
+    title="A table of backward functions",
+    difficulty=2, importance=3, minutes=(5, 10),
+    task=r"""
+        Write the class: `add_back_func(forward_fn, arg_position, back_fn)` remembers which
+        backward function undoes argument `arg_position` of `forward_fn`, and
+        `get_back_func(forward_fn, arg_position)` returns it. The lines after the class register
+        `log_back` and `multiply_back0/1` in the engine's table `BACK_FUNCS`.
+    """,
+    hints=(
+        "A dict keyed by the pair `(forward_fn, arg_position)` is all you need.",
+        r"""
+            Create the dict in `__init__`, on `self`: a dict written in the class body is shared by
+            every instance.
+        """,
+    ),
+    stub_from='_BackwardFuncLookupStub', stub_is_scaffolding=True,
+)
 class BackwardFuncLookup:
     """Which backward function to call for argument `arg_position` of `forward_fn`.
 
@@ -259,6 +352,23 @@ BACK_FUNCS.add_back_func(np.multiply, 0, multiply_back0)
 BACK_FUNCS.add_back_func(np.multiply, 1, multiply_back1)
 
 
+@exercise(
+    title="Forward functions that record a recipe",
+    difficulty=3, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `log_forward(x)`: a new `Tensor` holding `np.log(x.array)`. It requires grad when
+        tracking is on (`grad_mode.enabled`) and `x` requires grad; only then give it a
+        `Recipe(func=np.log, args=(x.array,), kwargs={}, parents={0: x})`.
+    """,
+    hints=(
+        "Build the output first, then decide `requires_grad`, then attach the recipe.",
+        r"""
+            The recipe stores arrays in `args` and the Tensor itself in `parents`: backprop needs
+            the arrays to call backward functions and the Tensors to send gradients to.
+        """,
+    ),
+    withhold=('log', 'multiply'),
+)
 def log_forward(x: Tensor) -> Tensor:
     """np.log on a Tensor. The output requires grad when gradients are being tracked
     (grad_mode.enabled) and x requires grad; only then does it get a Recipe, whose parents
@@ -270,6 +380,22 @@ def log_forward(x: Tensor) -> Tensor:
     return out
 
 
+@exercise(
+    title="A forward function with two arguments",
+    difficulty=3, importance=3, minutes=(10, 15),
+    task=r"""
+        Write `multiply_forward(a, b)`: `a * b` where one of them may be a plain number. `args`
+        holds both values as arrays or numbers; `parents` holds only the arguments that are
+        Tensors, under their position (0 or 1).
+    """,
+    hints=(
+        "`isinstance(v, Tensor)` tells the two kinds of argument apart.",
+        r"""
+            The output requires grad if tracking is on and **any** Tensor argument requires grad.
+        """,
+    ),
+    withhold=('log', 'multiply'),
+)
 def multiply_forward(a: Tensor | float, b: Tensor | float) -> Tensor:
     """a * b where either (not both) may be a plain number. Same rules as log_forward; parents
     holds only the arguments that are Tensors, under their position."""
@@ -283,6 +409,27 @@ def multiply_forward(a: Tensor | float, b: Tensor | float) -> Tensor:
     return out
 
 
+@exercise(
+    title="One wrapper for every forward function",
+    difficulty=4, importance=4, minutes=(15, 20),
+    task=r"""
+        Write `wrap_forward_fn(numpy_func, is_differentiable=True)`: it returns a function that
+        does what `multiply_forward` did for any NumPy function, with any number of positional
+        arguments and keyword arguments (passed on, and stored in the recipe's `kwargs`). A
+        non-differentiable function (such as `np.equal`) never requires grad.
+    """,
+    hints=(
+        r"""
+            Define `tensor_func(*args, **kwargs)` inside and return it: a closure over
+            `numpy_func`.
+        """,
+        r"""
+            Generalise `multiply_forward`: arrays from `enumerate(args)`, parents from the
+            positions that are Tensors.
+        """,
+    ),
+    stub_from='_wrap_forward_fn_stub', stub_is_scaffolding=True,
+)
 def wrap_forward_fn(numpy_func: Callable, is_differentiable: bool = True) -> Callable:
     """Turn a function on arrays into one on Tensors that records its Recipe.
 
@@ -317,6 +464,26 @@ eq = wrap_forward_fn(np.equal, is_differentiable=False)
 argmax = wrap_forward_fn(np.argmax, is_differentiable=False)
 
 
+@exercise(
+    title="Topological sort",
+    difficulty=4, importance=3, minutes=(20, 25),
+    task=r"""
+        Write `topological_sort(node, get_children)`: every node reachable from `node`, each after
+        all of its children, so that `node` comes last. A node reached by two paths appears once.
+        Raise `ValueError` if the graph has a cycle.
+    """,
+    hints=(
+        "Depth-first search: visit a node's children, then append the node.",
+        r"""
+            Two sets: nodes finished, and nodes on the current path. Meeting a node that is on the
+            current path again means a cycle.
+        """,
+        r"""
+            Keep ids (`id(node)`) in the sets, and never test `node in some_list`: for Tensors `==`
+            is elementwise, so `in` answers the wrong question.
+        """,
+    ),
+)
 def topological_sort(node: Any, get_children: Callable[[Any], list]) -> list:
     """Every node reachable from `node`, each listed after all of its children (so `node` comes
     last). Raises ValueError if the graph has a cycle.
@@ -343,6 +510,36 @@ def topological_sort(node: Any, get_children: Callable[[Any], list]) -> list:
     return order
 
 
+@exercise(
+    title="Backpropagation",
+    difficulty=5, importance=5, minutes=(30, 40),
+    task=r"""
+        Write `backprop(end_node, end_grad=None)`: visit the graph in reverse topological order,
+        call the backward function of each parent that requires grad, and sum the gradients
+        reaching each node. Store `.grad` (a Tensor) only on leaves that require grad, adding to a
+        gradient they already have. `end_grad=None` means $\partial L / \partial\,\text{end\_node} = 1$
+        everywhere.
+    """,
+    hints=(
+        r"""
+            Keep a dict from node to its gradient so far (arrays), starting with `{end_node: end_grad.array}`.
+        """,
+        r"""
+            `topological_sort(end_node, get_children)` with children = the recipe's parents lists
+            leaves first: go through it reversed, so a node's gradient is complete before you pass
+            it on.
+        """,
+        r"""
+            Call `BACK_FUNCS.get_back_func(node.recipe.func, position)(grad_out, node.array, *node.recipe.args, **node.recipe.kwargs)`
+            for each parent position.
+        """,
+        r"""
+            A parent reached twice (as in `a * a`) gets both contributions: add, don't overwrite.
+            Add with `a + b`, not `a += b`: a backward function may hand back an array that another
+            node still uses.
+        """,
+    ),
+)
 def backprop(end_node: Tensor, end_grad: Tensor | None = None) -> None:
     """Fill in .grad of every leaf that requires grad and that end_node depends on.
 
@@ -379,6 +576,14 @@ def backprop(end_node: Tensor, end_grad: Tensor | None = None) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
+@exercise(
+    title="negative",
+    difficulty=1, importance=2, minutes=(2, 5),
+    task=r"Write the backward of $\text{out} = -x$.",
+    hints=(
+        r"$\partial(-x)/\partial x = -1$.",
+    ),
+)
 def negative_back(grad_out: Arr, out: Arr, x: Arr) -> Arr:
     """Backward of out = -x."""
     return -grad_out
@@ -388,6 +593,14 @@ negative = wrap_forward_fn(np.negative)
 BACK_FUNCS.add_back_func(np.negative, 0, negative_back)
 
 
+@exercise(
+    title="exp",
+    difficulty=1, importance=2, minutes=(2, 5),
+    task=r"Write the backward of $\text{out} = e^x$.",
+    hints=(
+        "The derivative of exp is exp, which the forward already computed: `out`.",
+    ),
+)
 def exp_back(grad_out: Arr, out: Arr, x: Arr) -> Arr:
     """Backward of out = exp(x). The forward's output is exactly the derivative: reuse it."""
     return grad_out * out
@@ -397,6 +610,14 @@ exp = wrap_forward_fn(np.exp)
 BACK_FUNCS.add_back_func(np.exp, 0, exp_back)
 
 
+@exercise(
+    title="reshape",
+    difficulty=1, importance=2, minutes=(3, 5),
+    task="Write the backward of `out = np.reshape(x, new_shape)`.",
+    hints=(
+        "Reshaping moves no number: reshape the gradient back to `x.shape`.",
+    ),
+)
 def reshape_back(grad_out: Arr, out: Arr, x: Arr, new_shape: tuple[int, ...]) -> Arr:
     """Backward of out = np.reshape(x, new_shape)."""
     return np.reshape(grad_out, x.shape)
@@ -406,6 +627,23 @@ reshape = wrap_forward_fn(np.reshape)
 BACK_FUNCS.add_back_func(np.reshape, 0, reshape_back)
 
 
+@exercise(
+    title="Inverting a permutation",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task=r"""
+        Write `invert_transposition(axes)`: the axes that undo `np.transpose(x, axes)`, e.g. `(2, 0, 1) -> (1, 2, 0)`.
+        Accept negative axes.
+    """,
+    hints=(
+        r"""
+            Output axis `i` came from input axis `axes[i]`, so the inverse maps `axes[i]` back to
+            `i`.
+        """,
+        r"""
+            `np.argsort` of the axes does it in one call; normalise negative axes first with `% len(axes)`.
+        """,
+    ),
+)
 def invert_transposition(axes: tuple[int, ...]) -> tuple[int, ...]:
     """The axes that undo np.transpose(x, axes): np.transpose(np.transpose(x, axes), result)
     is x. For example (2, 0, 1) -> (1, 2, 0). Negative axes count from the end."""
@@ -416,6 +654,14 @@ def invert_transposition(axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(inverse)
 
 
+@exercise(
+    title="permute",
+    difficulty=1, importance=2, minutes=(3, 5),
+    task="Write the backward of `out = np.transpose(x, axes)`.",
+    hints=(
+        "Transpose the gradient with the inverse permutation.",
+    ),
+)
 def permute_back(grad_out: Arr, out: Arr, x: Arr, axes: tuple[int, ...]) -> Arr:
     """Backward of out = np.transpose(x, axes)."""
     return np.transpose(grad_out, invert_transposition(axes))
@@ -433,6 +679,14 @@ def expand_array(x: Arr, new_shape: tuple[int, ...]) -> Arr:
     return np.broadcast_to(x, shape)
 
 
+@exercise(
+    title="expand",
+    difficulty=2, importance=2, minutes=(3, 5),
+    task="Write the backward of `out = expand_array(x, new_shape)` (torch's `expand`).",
+    hints=(
+        "Expanding is broadcasting: you already have the function that undoes it.",
+    ),
+)
 def expand_back(grad_out: Arr, out: Arr, x: Arr, new_shape: tuple[int, ...]) -> Arr:
     """Backward of out = expand_array(x, new_shape)."""
     return unbroadcast(grad_out, x)
@@ -447,6 +701,24 @@ def sum_array(x: Arr, dim: int | tuple[int, ...] | None = None, keepdim: bool = 
     return np.sum(x, axis=dim, keepdims=keepdim)
 
 
+@exercise(
+    title="sum",
+    difficulty=3, importance=3, minutes=(10, 15),
+    task=r"""
+        Write the backward of `out = sum_array(x, dim, keepdim)`, where `dim` is None, an int or a
+        tuple of ints (negative ones too).
+    """,
+    hints=(
+        r"""
+            Each element of `x` gets the gradient of the sum it went into: broadcast `grad_out` to
+            `x.shape`.
+        """,
+        r"""
+            Without keepdim, the summed dimensions are missing from `grad_out`: put them back with
+            size 1 (`np.expand_dims`) before broadcasting.
+        """,
+    ),
+)
 def sum_back(grad_out: Arr, out: Arr, x: Arr, dim: int | tuple[int, ...] | None = None,
              keepdim: bool = False) -> Arr:
     """Backward of out = sum_array(x, dim, keepdim): every element of x that went into a sum
@@ -464,6 +736,17 @@ BACK_FUNCS.add_back_func(sum_array, 0, sum_back)
 Index = int | slice | None | tuple | Arr | Tensor
 
 
+@exercise(
+    title="Indices that hold Tensors",
+    difficulty=1, importance=2, minutes=(3, 5),
+    task=r"""
+        Write `coerce_index(index)`: replace every Tensor in the index, on its own or inside a
+        tuple, by its array, and leave everything else as it is.
+    """,
+    hints=(
+        "A tuple index: coerce each element.",
+    ),
+)
 def coerce_index(index: Index) -> int | slice | None | tuple | Arr:
     """The index with every Tensor in it (alone or inside a tuple) replaced by its array, so
     that NumPy can use it."""
@@ -476,6 +759,20 @@ def getitem_array(x: Arr, index: Index) -> Arr:
     return x[coerce_index(index)]
 
 
+@exercise(
+    title="Indexing",
+    difficulty=3, importance=2, minutes=(10, 15),
+    task=r"""
+        Write the backward of `out = x[index]`: zeros of `x`'s shape, with `grad_out` added where
+        the elements came from, also when an index repeats. The gradient is a float array even when
+        `x` holds integers (`np.zeros_like(x)` would copy an integer dtype and truncate every
+        gradient to an integer).
+    """,
+    hints=(
+        "`grad[index] += grad_out` keeps only one contribution per repeated index.",
+        "`np.add.at(grad, coerce_index(index), grad_out)` adds every one.",
+    ),
+)
 def getitem_back(grad_out: Arr, out: Arr, x: Arr, index: Index) -> Arr:
     """Backward of out = x[index]: each gradient goes back where its element came from. An
     element picked several times (repeated integer indices) receives the sum: np.add.at adds
@@ -498,21 +795,53 @@ def add_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
     return unbroadcast(grad_out, y)
 
 
+@exercise(
+    title="subtract, first argument",
+    difficulty=1, importance=2, minutes=(2, 5),
+    task="Backward of $x - y$ with respect to $x$.",
+    hints=(
+        "Like `add_back0`, given above it.",
+    ),
+)
 def subtract_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
     """Backward of out = x - y with respect to x (y may be a number)."""
     return unbroadcast(grad_out, x)
 
 
+@exercise(
+    title="subtract, second argument",
+    difficulty=1, importance=2, minutes=(2, 5),
+    task="Backward of $x - y$ for $y$.",
+    hints=(
+        "Mind the sign, and unbroadcast to `y`.",
+    ),
+)
 def subtract_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
     """Backward of out = x - y with respect to y (x may be a number)."""
     return unbroadcast(-grad_out, y)
 
 
+@exercise(
+    title="divide, first argument",
+    difficulty=2, importance=2, minutes=(3, 5),
+    task="Backward of $x / y$ for $x$.",
+    hints=(
+        r"$\partial(x/y)/\partial x = 1/y$; `y` may be a number.",
+    ),
+)
 def true_divide_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
     """Backward of out = x / y with respect to x (y may be a number)."""
     return unbroadcast(grad_out / np.asarray(y), x)
 
 
+@exercise(
+    title="divide, second argument",
+    difficulty=2, importance=2, minutes=(3, 5),
+    task="Backward of $x / y$ for $y$.",
+    hints=(
+        r"$\partial(x/y)/\partial y = -x/y^2$; `x` may be a number.",
+    ),
+)
 def true_divide_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
     """Backward of out = x / y with respect to y (x may be a number): d(x/y)/dy = -x / y^2."""
     return unbroadcast(-grad_out * np.asarray(x) / y ** 2, y)
@@ -529,6 +858,18 @@ BACK_FUNCS.add_back_func(np.true_divide, 0, true_divide_back0)
 BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
 
 
+@exercise(
+    title="maximum, first argument",
+    difficulty=3, importance=2, minutes=(5, 10),
+    task=r"""
+        Backward of `np.maximum(x, y)` for $x$: the gradient goes where $x$ is the larger; where $x = y$
+        each argument gets half.
+    """,
+    hints=(
+        "`(x > y) + 0.5 * (x == y)` is the share of the gradient `x` gets.",
+        "Then unbroadcast: `y` may have had a different shape.",
+    ),
+)
 def maximum_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
     """Backward of out = np.maximum(x, y) with respect to x: the gradient goes to the larger
     argument. Where x == y, lam * grad_out to x and (1 - lam) * grad_out to y is a valid
@@ -537,6 +878,14 @@ def maximum_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
     return unbroadcast(grad_out * share, x)
 
 
+@exercise(
+    title="maximum, second argument",
+    difficulty=2, importance=2, minutes=(3, 5),
+    task="Backward of `np.maximum(x, y)` for $y$.",
+    hints=(
+        "The mirror image of maximum_back0, ties included.",
+    ),
+)
 def maximum_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
     """Backward of out = np.maximum(x, y) with respect to y."""
     share = (y > x) + 0.5 * (x == y)
@@ -548,17 +897,48 @@ BACK_FUNCS.add_back_func(np.maximum, 0, maximum_back0)
 BACK_FUNCS.add_back_func(np.maximum, 1, maximum_back1)
 
 
+@exercise(
+    title="ReLU from maximum",
+    difficulty=1, importance=2, minutes=(2, 5),
+    task=r"""
+        Write `relu(x)` for a Tensor, using the engine's `maximum` so that it has a backward
+        without writing one.
+    """,
+    hints=(
+        "`maximum` takes a Tensor and a number.",
+    ),
+)
 def relu(x: Tensor) -> Tensor:
     """max(x, 0) elementwise, built from `maximum` so that its backward comes for free (at 0
     exactly, the gradient is the tie's 0.5)."""
     return maximum(x, 0.0)
 
 
+@exercise(
+    title="Matrix product, first argument",
+    difficulty=3, importance=3, minutes=(5, 10),
+    task=r"Backward of $\text{out} = x y$ for $x$ ($m \times n$, with $y$ $n \times p$).",
+    hints=(
+        r"""
+            $\partial L/\partial x_{ij} = \sum_k \partial L/\partial \text{out}_{ik}\, y_{jk}$:
+            which product of `grad_out` and `y` is that?
+        """,
+        "Check the shapes: the result must be (m, n).",
+    ),
+)
 def matmul2d_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr) -> Arr:
     """Backward of out = x @ y (x: (m, n), y: (n, p)) with respect to x: (m, n)."""
     return grad_out @ y.T
 
 
+@exercise(
+    title="Matrix product, second argument",
+    difficulty=2, importance=3, minutes=(3, 5),
+    task=r"Backward of $\text{out} = x y$ for $y$ ($n \times p$).",
+    hints=(
+        "Shapes again: (n, m) @ (m, p).",
+    ),
+)
 def matmul2d_back1(grad_out: Arr, out: Arr, x: Arr, y: Arr) -> Arr:
     """Backward of out = x @ y (x: (m, n), y: (n, p)) with respect to y: (n, p)."""
     return x.T @ grad_out
@@ -574,6 +954,17 @@ BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
 # ----------------------------------------------------------------------------------------------
 
 
+@exercise(
+    title="Parameter",
+    difficulty=1, importance=3, minutes=(3, 5),
+    task=r"""
+        Write `Parameter(tensor, requires_grad=True)`: a Tensor with the same array that requires
+        grad unless told otherwise.
+    """,
+    hints=(
+        "`super().__init__(tensor.array, requires_grad=requires_grad)`.",
+    ),
+)
 class Parameter(Tensor):
     """A Tensor that a Module owns and an optimizer updates: it requires grad by default."""
 
@@ -581,6 +972,21 @@ class Parameter(Tensor):
         super().__init__(tensor.array, requires_grad=requires_grad)
 
 
+@exercise(
+    title="Module",
+    difficulty=3, importance=4, minutes=(15, 20),
+    task=r"""
+        Write `Module`: `__setattr__` registers Parameters in `self._parameters` and Modules in
+        `self._modules` (and still sets the attribute); `modules()` yields the direct submodules;
+        `parameters(recurse=True)` yields this module's parameters, then each submodule's, in the
+        order they were assigned; calling a module calls `forward`.
+    """,
+    hints=(
+        "`__init__` sets the two dicts; `__setattr__` then sees them as plain values.",
+        "Finish `__setattr__` with `super().__setattr__(name, value)`.",
+        "`parameters` as a generator: `yield from` this module's, then each submodule's.",
+    ),
+)
 class Module:
     """A layer or a model: it registers every Parameter and Module assigned to one of its
     attributes, so that parameters() can find all of them, submodules' included."""
@@ -618,6 +1024,20 @@ class Module:
         raise NotImplementedError("a Module subclass defines forward")
 
 
+@exercise(
+    title="Linear",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `Linear(in_features, out_features, bias=True)`: `weight` of shape (out, in) and
+        `bias` (out,) as Parameters, uniform in $\pm 1/\sqrt{\text{in\_features}}$; `forward(x) = x @ weight.T + bias`.
+    """,
+    hints=(
+        r"""
+            `np.random.uniform(-bound, bound, shape)`, wrapped in a Tensor and then a Parameter.
+        """,
+        "With `bias=False`, set `self.bias = None`.",
+    ),
+)
 class Linear(Module):
     """y = x @ weight.T + bias, with weight (out_features, in_features) and bias
     (out_features,), both initialised uniformly in [-1/sqrt(in_features), 1/sqrt(in_features)]
@@ -655,6 +1075,23 @@ class MLP(Module):
         return self.output(relu(self.linear2(relu(self.linear1(x)))))
 
 
+@exercise(
+    title="Cross-entropy",
+    difficulty=3, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `cross_entropy(logits, true_labels)`: per example, $-\log \text{softmax}(\text{logits})_{\text{label}} = \log \sum_j e^{z_j} - z_{\text{label}}$,
+        using only Tensor operations so that it has a gradient.
+    """,
+    hints=(
+        r"""
+            Pick each row's true logit with integer-array indexing: `logits[np.arange(n), true_labels]`.
+        """,
+        r"""
+            Subtracting each row's maximum (a plain array, not a Tensor) first keeps `exp` from
+            overflowing and changes no gradient.
+        """,
+    ),
+)
 def cross_entropy(logits: Tensor, true_labels: Tensor) -> Tensor:
     """Per example, -log softmax(logits)[true label]: (batch, classes), (batch,) -> (batch,).
 
@@ -666,6 +1103,20 @@ def cross_entropy(logits: Tensor, true_labels: Tensor) -> Tensor:
     return shifted.exp().sum(dim=1).log() - picked
 
 
+@exercise(
+    title="No gradients, please",
+    difficulty=2, importance=3, minutes=(5, 10),
+    task=r"""
+        Write the context manager: inside `with NoGrad():`, `grad_mode.enabled` is False; on exit
+        it is back to what it was, even after an exception or when nested.
+    """,
+    hints=(
+        r"""
+            Remember the old value in `__enter__` (on `self`) and restore it in `__exit__`; don't
+            just set True.
+        """,
+    ),
+)
 class NoGrad:
     """`with NoGrad():` switches gradient tracking off inside the block and restores what it
     was on exit (also on an exception, and when blocks are nested)."""
@@ -678,6 +1129,21 @@ class NoGrad:
         grad_mode.enabled = self.was_enabled
 
 
+@exercise(
+    title="SGD",
+    difficulty=2, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `SGD(params, lr)`: `zero_grad()` forgets every gradient; `step()` updates each
+        parameter that has one: $\theta \leftarrow \theta - \text{lr} \cdot \nabla_\theta L$.
+    """,
+    hints=(
+        "`params` may be a generator: keep `list(params)`.",
+        r"""
+            Update the array, not the Tensor: `param.array -= self.lr * param.grad.array` records
+            no recipe.
+        """,
+    ),
+)
 class SGD:
     """Plain gradient descent: step() moves each parameter by -lr * its gradient."""
 
@@ -697,6 +1163,19 @@ class SGD:
                 param.array = param.array - self.lr * param.grad.array
 
 
+@exercise(
+    title="The training loop",
+    difficulty=3, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `train_epoch(model, optimizer, images, labels, batch_size)`: for each batch in order,
+        the mean cross-entropy of the model's logits, then `zero_grad`, `backward` and `step`.
+        Return the batch losses as floats.
+    """,
+    hints=(
+        "Mean: `cross_entropy(...).sum() / batch`.",
+        "Forgetting `zero_grad` adds up every batch's gradient.",
+    ),
+)
 def train_epoch(model: Module, optimizer: SGD, images: Arr, labels: Arr,
                 batch_size: int) -> list[float]:
     """One pass over images (n, 28, 28) and labels (n,), in order, in batches of batch_size (the

@@ -13,9 +13,36 @@ import torch.nn.functional as F
 from jaxtyping import Float
 from torch import Tensor, nn
 
+from utils.exercise_meta import exercise
+
 Images = Float[Tensor, "batch 1 28 28"]
 
 
+@exercise(
+    title="An autoencoder",
+    difficulty=3, importance=4, minutes=(15, 25),
+    task=r"""
+        Write `Autoencoder(latent_dim_size, hidden_dim_size)`: an `encoder` that takes a $(1, 28, 28)$
+        image down to `latent_dim_size` numbers with two strided convolutions and two linear
+        layers, and a `decoder` that mirrors it with transposed convolutions. The docstring lists
+        the layers, in order. Every Conv2d, Linear and ConvTranspose2d keeps its bias (PyTorch's
+        default; the DCGAN's layers later in the chapter drop theirs).
+    """,
+    hints=(
+        r"""
+            Each Conv2d with kernel 4, stride 2, padding 1 halves the size: $28 \to 14 \to 7$; a
+            ConvTranspose2d with the same settings doubles it.
+        """,
+        r"""
+            `nn.Flatten()` turns (batch, 32, 7, 7) into (batch, 1568); `nn.Unflatten(1, (32, 7, 7))`
+            turns it back.
+        """,
+        r"""
+            Count the layers: the checks compare state-dict keys such as `encoder.5.weight`, so
+            activation layers must sit exactly where the docstring puts them.
+        """,
+    ),
+)
 class Autoencoder(nn.Module):
     """Compress a (1, 28, 28) image to `latent_dim_size` numbers, and decode it back.
 
@@ -54,6 +81,18 @@ class Autoencoder(nn.Module):
         return self.decoder(self.encoder(x))
 
 
+@exercise(
+    title="Training the autoencoder",
+    difficulty=2, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `ae_training_step(model, optimizer, img)`: the mean squared error between the
+        reconstruction and the images, then zero the gradients, backward, step; return the loss as
+        a float. The target is the input itself: no labels.
+    """,
+    hints=(
+        "`F.mse_loss(model(img), img)`.",
+    ),
+)
 def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Images) -> float:
     """One step on a batch: the mean squared error between the reconstruction and the images,
     its gradients, and an optimizer step. Returns the loss as a float."""
@@ -64,6 +103,28 @@ def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Imag
     return loss.item()
 
 
+@exercise(
+    title="A variational autoencoder",
+    difficulty=3, importance=4, minutes=(15, 25),
+    task=r"""
+        Write `VAE(latent_dim_size, hidden_dim_size)`: the encoder outputs $2 \times$
+        `latent_dim_size` numbers, $\mu$ then $\log\sigma$; `sample_latent_vector(x)` returns $(z, \mu, \log\sigma)$
+        with $z = \mu + \sigma \epsilon$, $\epsilon \sim N(0, 1)$; `forward(x)` returns
+        (decoder(z), $\mu$, $\log\sigma$). The layers are the Autoencoder's, biases included; only
+        the encoder's last Linear is twice as wide.
+    """,
+    hints=(
+        r"""
+            An `Autoencoder(2 * latent_dim_size, hidden_dim_size)` has exactly the encoder you
+            need, and `Autoencoder(latent_dim_size, hidden_dim_size)` the decoder.
+        """,
+        r"""
+            `einops.rearrange(out, "b (n latent) -> n b latent", n=2)` splits the encoder's output
+            into mu and logsigma.
+        """,
+        r"$\sigma = e^{\log\sigma}$; draw $\epsilon$ with `t.randn_like(mu)`.",
+    ),
+)
 class VAE(nn.Module):
     """An autoencoder whose encoder gives a distribution over latent vectors, not one vector.
 
@@ -91,12 +152,38 @@ class VAE(nn.Module):
         return self.decoder(z), mu, logsigma
 
 
+@exercise(
+    title="The KL term",
+    difficulty=2, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `kl_divergence(mu, logsigma)`: $D_{KL}(N(\mu, \sigma^2) \,\|\, N(0, 1)) = \tfrac12(\mu^2 + \sigma^2 - 1) - \log\sigma$
+        for each latent dimension, averaged over the batch and the dimensions.
+    """,
+    hints=(
+        r"$\sigma^2 = e^{2 \log\sigma}$: compute it from logsigma directly.",
+        "`.mean()` over everything gives the scalar.",
+    ),
+)
 def kl_divergence(mu: Tensor, logsigma: Tensor) -> Tensor:
     """KL(N(mu, sigma^2) || N(0, 1)) per latent dimension, averaged over the batch and the
     dimensions: a scalar. Per dimension it is (mu^2 + sigma^2 - 1) / 2 - log(sigma)."""
     return (0.5 * (mu ** 2 + t.exp(2 * logsigma) - 1) - logsigma).mean()
 
 
+@exercise(
+    title="Training the VAE",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `vae_training_step(model, optimizer, img, beta_kl=0.002)`: minimise $\text{MSE}(\hat x, x) + \beta \cdot D_{KL}$
+        and return the reconstruction loss and the KL (without $\beta$) as floats. The default
+        $\beta$ is small on purpose: both terms are means (the error over 784 pixels, the KL over
+        the latent dimensions), and on our digits from about $\beta = 0.01$ the KL term wins and
+        every image gets the same code (posterior collapse, shown below).
+    """,
+    hints=(
+        "`reconstruction, mu, logsigma = model(img)`, then the two losses.",
+    ),
+)
 def vae_training_step(model: VAE, optimizer: t.optim.Optimizer, img: Images,
                       beta_kl: float = 0.002) -> tuple[float, float]:
     """One step on the loss MSE(reconstruction, img) + beta_kl * kl_divergence(mu, logsigma).
@@ -137,6 +224,24 @@ def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, 
 # ----------------------------------------------------------------------------------------------
 
 
+@exercise(
+    title="Tanh",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task=r"""
+        Write `Tanh`: $\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}$, with values and gradients that
+        stay finite for inputs like $\pm 100$.
+    """,
+    hints=(
+        r"""
+            For $x \ge 0$, $\tanh x = \frac{1 - e^{-2x}}{1 + e^{-2x}}$ never overflows; use the
+            mirror image for $x < 0$ (`t.where`).
+        """,
+        r"""
+            `t.where` differentiates both branches: clamp each branch's input to its own side
+            (`x.clamp(min=0)`), or the discarded branch's inf turns the gradient into NaN.
+        """,
+    ),
+)
 class Tanh(nn.Module):
     """tanh(x) elementwise, in (-1, 1); finite, with finite gradients, for any input (+-100
     included)."""
@@ -150,6 +255,17 @@ class Tanh(nn.Module):
         return t.where(x >= 0, (1 - e_pos) / (1 + e_pos), (e_neg - 1) / (e_neg + 1))
 
 
+@exercise(
+    title="LeakyReLU",
+    difficulty=1, importance=2, minutes=(3, 5),
+    task=r"""
+        Write `LeakyReLU(negative_slope=0.01)`: $x$ for $x > 0$, `negative_slope` $\cdot\, x$
+        otherwise.
+    """,
+    hints=(
+        "`t.where(x > 0, x, self.negative_slope * x)`.",
+    ),
+)
 class LeakyReLU(nn.Module):
     """x where x > 0, negative_slope * x elsewhere."""
 
@@ -161,6 +277,20 @@ class LeakyReLU(nn.Module):
         return t.where(x > 0, x, self.negative_slope * x)
 
 
+@exercise(
+    title="Sigmoid",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task=r"""
+        Write `Sigmoid`: $\sigma(x) = 1 / (1 + e^{-x})$, finite with finite gradients for any
+        input.
+    """,
+    hints=(
+        r"""
+            For $x < 0$ use $\sigma(x) = e^{x} / (1 + e^{x})$, so that only numbers $\le 0$ are
+            exponentiated.
+        """,
+    ),
+)
 class Sigmoid(nn.Module):
     """1 / (1 + e^-x) elementwise, in (0, 1); finite, with finite gradients, for any input."""
 
@@ -172,6 +302,26 @@ class Sigmoid(nn.Module):
         return t.where(x >= 0, positive, exp_negative / (1 + exp_negative))
 
 
+@exercise(
+    title="The generator",
+    difficulty=4, importance=4, minutes=(25, 40),
+    task=r"""
+        Write the DCGAN `Generator`: project the noise to a small stack of feature maps, then
+        double the size with one transposed convolution per hidden layer, down to `img_channels`
+        and a Tanh. The docstring gives every layer.
+    """,
+    hints=(
+        r"""
+            With $n$ hidden layers the first maps are $s = \text{img\_size} / 2^n$ wide: for 64 and
+            3 layers, $8 \times 8$.
+        """,
+        r"""
+            Channels go the other way from the discriminator: `hidden_channels[::-1]` in,
+            `hidden_channels[-2::-1] + [img_channels]` out.
+        """,
+        "Each block is an `nn.Sequential` of its own, inside `hidden_layers`.",
+    ),
+)
 class Generator(nn.Module):
     """Noise (batch, latent_dim_size) -> images (batch, img_channels, img_size, img_size) in
     (-1, 1), DCGAN style. With n = len(hidden_channels) and s = img_size // 2**n:
@@ -212,6 +362,22 @@ class Generator(nn.Module):
         return self.hidden_layers(self.project_and_reshape(x))
 
 
+@exercise(
+    title="The discriminator",
+    difficulty=3, importance=4, minutes=(15, 25),
+    task=r"""
+        Write the DCGAN `Discriminator`: one strided convolution per hidden layer, each halving the
+        size, then a linear layer and a Sigmoid: the probability that each image is real, shape
+        (batch,).
+    """,
+    hints=(
+        r"""
+            No BatchNorm in the first block: it would normalise away the very statistics of real
+            images the discriminator should look at.
+        """,
+        "`.squeeze(1)` turns (batch, 1) into (batch,).",
+    ),
+)
 class Discriminator(nn.Module):
     """Images (batch, img_channels, img_size, img_size) -> the probability that each is real,
     shape (batch,). The mirror image of the Generator:
@@ -244,6 +410,19 @@ class Discriminator(nn.Module):
         return self.classifier(self.hidden_layers(x)).squeeze(1)
 
 
+@exercise(
+    title="Initialising the weights",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task=r"""
+        Write `initialize_weights(model)`: every Conv2d, ConvTranspose2d and Linear weight from
+        $N(0, 0.02^2)$, every BatchNorm2d weight from $N(1, 0.02^2)$, every bias of these zero; in
+        place.
+    """,
+    hints=(
+        "`model.modules()` visits every submodule, nested ones included.",
+        "`nn.init.normal_(tensor, mean, std)` and `nn.init.zeros_`.",
+    ),
+)
 def initialize_weights(model: nn.Module) -> None:
     """DCGAN's initialisation, in place, for every submodule: the weights of Conv2d,
     ConvTranspose2d and Linear from N(0, 0.02); BatchNorm2d's weight from N(1, 0.02); every bias
@@ -259,6 +438,17 @@ def initialize_weights(model: nn.Module) -> None:
             nn.init.zeros_(module.bias)
 
 
+@exercise(
+    title="Both networks",
+    difficulty=1, importance=3, minutes=(3, 5),
+    task=r"""
+        Write `DCGAN`: `netG` and `netD` for the same sizes, keep `latent_dim_size`, and initialise
+        everything with `initialize_weights`.
+    """,
+    hints=(
+        "`initialize_weights(self)` at the end of `__init__`.",
+    ),
+)
 class DCGAN(nn.Module):
     """A generator `netG` and a discriminator `netD` for the same image size, channels and
     hidden channels, both initialised with initialize_weights."""
@@ -275,6 +465,26 @@ class DCGAN(nn.Module):
         initialize_weights(self)
 
 
+@exercise(
+    title="The discriminator's step",
+    difficulty=3, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `training_step_discriminator(model, optimizer, img_real, img_fake)`: one step on
+        $-\big(\log D(x) + \log(1 - D(G(z)))\big)$, averaged over the batch, that leaves the
+        generator untouched. Run `model.netD` on the real batch and on the fake batch separately,
+        in two calls: its BatchNorm layers normalise over the batch they are given, so one
+        concatenated batch gives other outputs.
+    """,
+    hints=(
+        r"""
+            `img_fake.detach()`: the fakes come with the generator's graph, and this loss's
+            gradient has no business there.
+        """,
+        r"""
+            `-(t.log(d_real) + t.log(1 - d_fake)).mean()`, then zero the gradients, backward, step.
+        """,
+    ),
+)
 def training_step_discriminator(model: DCGAN, optimizer: t.optim.Optimizer, img_real: Tensor,
                                 img_fake: Tensor) -> float:
     """One step of the discriminator on -(log D(real) + log(1 - D(fake))), averaged over the
@@ -289,6 +499,24 @@ def training_step_discriminator(model: DCGAN, optimizer: t.optim.Optimizer, img_
     return loss.item()
 
 
+@exercise(
+    title="The generator's step",
+    difficulty=3, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `training_step_generator(model, optimizer, img_fake)`: one step on $-\log D(G(z))$,
+        averaged over the batch (not the saturating $\log(1 - D(G(z)))$).
+    """,
+    hints=(
+        r"""
+            Don't detach here: the gradient has to flow through the discriminator into the
+            generator.
+        """,
+        r"""
+            The optimizer holds only the generator's parameters, so the discriminator isn't updated
+            (though it gets gradients).
+        """,
+    ),
+)
 def training_step_generator(model: DCGAN, optimizer: t.optim.Optimizer,
                             img_fake: Tensor) -> float:
     """One step of the generator on -log D(fake), averaged over the batch (the non-saturating
@@ -348,6 +576,22 @@ def force_pair(v: IntOrPair) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
+@exercise(
+    title="Transposed convolution, the simplest case",
+    difficulty=3, importance=2, minutes=(15, 20),
+    task=r"""
+        Write `conv_transpose1d_minimal(x, weights)` for stride 1 and no padding, with weights of
+        shape (in, out, kw): output width $w + k_w - 1$. Use `F.conv1d`, not `F.conv_transpose1d`.
+    """,
+    hints=(
+        "Pad x with kw - 1 zeros on both sides.",
+        r"""
+            Flip the kernel along its width and swap its two channel dimensions: (in, out, kw)
+            becomes (out, in, kw), what `F.conv1d` expects.
+        """,
+    ),
+    bonus=True,
+)
 def conv_transpose1d_minimal(x: Float[Tensor, "b ic w"],
                              weights: Float[Tensor, "ic oc kw"]) -> Float[Tensor, "b oc ow"]:
     """Transposed convolution with stride 1 and no padding: width w in, w + kw - 1 out. Each input element
@@ -360,6 +604,18 @@ def conv_transpose1d_minimal(x: Float[Tensor, "b ic w"],
     return F.conv1d(padded, kernel)
 
 
+@exercise(
+    title="Spacing the input out",
+    difficulty=2, importance=2, minutes=(5, 10),
+    task=r"""
+        Write `fractional_stride_1d(x, stride)`: `stride - 1` zeros between neighbouring elements
+        of the last dimension, giving width $(w - 1) \cdot \text{stride} + 1$.
+    """,
+    hints=(
+        "Make zeros of the new shape, then `out[..., ::stride] = x`.",
+    ),
+    bonus=True,
+)
 def fractional_stride_1d(x: Float[Tensor, "b ic w"], stride: int = 1) -> Float[Tensor, "b ic ow"]:
     """stride - 1 zeros between neighbouring elements of the last dimension:
     ow = (w - 1) * stride + 1. With stride 1, x itself."""
@@ -368,6 +624,22 @@ def fractional_stride_1d(x: Float[Tensor, "b ic w"], stride: int = 1) -> Float[T
     return out
 
 
+@exercise(
+    title="Transposed convolution with stride and padding",
+    difficulty=4, importance=2, minutes=(15, 25),
+    task=r"""
+        Write `conv_transpose1d(x, weights, stride=1, padding=0)` like `F.conv_transpose1d`: output
+        width $(w - 1) \cdot \text{stride} - 2 \cdot \text{padding} + k_w$.
+    """,
+    hints=(
+        r"""
+            Space the input out with fractional_stride_1d, then it is the minimal case with the
+            zero-padding reduced by `padding` on each side: kw - 1 - padding.
+        """,
+        "`F.pad` with a negative amount crops, which is what padding > kw - 1 needs.",
+    ),
+    bonus=True,
+)
 def conv_transpose1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "ic oc kw"],
                      stride: int = 1, padding: int = 0) -> Float[Tensor, "b oc ow"]:
     """Like F.conv_transpose1d: ow = (w - 1) * stride - 2 * padding + kw. Space the input out
@@ -379,6 +651,18 @@ def conv_transpose1d(x: Float[Tensor, "b ic w"], weights: Float[Tensor, "ic oc k
     return F.conv1d(F.pad(spaced, (pad, pad)), kernel)
 
 
+@exercise(
+    title="Spacing out in 2-D",
+    difficulty=1, importance=1, minutes=(5, 10),
+    task=r"""
+        Write `fractional_stride_2d(x, stride_h, stride_w)`: the same along both of the last two
+        dimensions.
+    """,
+    hints=(
+        "`out[..., ::stride_h, ::stride_w] = x`.",
+    ),
+    bonus=True,
+)
 def fractional_stride_2d(x: Float[Tensor, "b ic h w"], stride_h: int,
                          stride_w: int) -> Float[Tensor, "b ic oh ow"]:
     """fractional_stride_1d along both of the last two dimensions."""
@@ -388,6 +672,22 @@ def fractional_stride_2d(x: Float[Tensor, "b ic h w"], stride_h: int,
     return out
 
 
+@exercise(
+    title="Transposed convolution in 2-D",
+    difficulty=3, importance=2, minutes=(10, 20),
+    task=r"""
+        Write `conv_transpose2d(x, weights, stride=1, padding=0)` like `F.conv_transpose2d` without
+        bias; stride and padding an int or an (h, w) pair, kernels need not be square.
+    """,
+    hints=(
+        "`force_pair` (given) turns an int into a pair.",
+        r"""
+            Flip both kernel dimensions: `weights.flip(-1, -2)`; `F.pad` takes (left, right, top,
+            bottom).
+        """,
+    ),
+    bonus=True,
+)
 def conv_transpose2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "ic oc kh kw"],
                      stride: IntOrPair = 1, padding: IntOrPair = 0) -> Float[Tensor, "b oc oh ow"]:
     """Like F.conv_transpose2d (no bias); stride and padding an int or an (h, w) pair."""
@@ -400,6 +700,19 @@ def conv_transpose2d(x: Float[Tensor, "b ic h w"], weights: Float[Tensor, "ic oc
     return F.conv2d(F.pad(spaced, (pad_w, pad_w, pad_h, pad_h)), kernel)
 
 
+@exercise(
+    title="The module",
+    difficulty=2, importance=2, minutes=(10, 15),
+    task=r"""
+        Write `ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0)`: a
+        `weight` of shape (in, out, kh, kw), uniform in $\pm 1/\sqrt{\text{out} \cdot k_h k_w}$,
+        and a forward that calls your `conv_transpose2d`.
+    """,
+    hints=(
+        "`nn.Parameter(t.empty(...).uniform_(-bound, bound))`.",
+    ),
+    bonus=True,
+)
 class ConvTranspose2d(nn.Module):
     """Like nn.ConvTranspose2d without bias, using conv_transpose2d. `weight` has shape
     (in_channels, out_channels, kh, kw), uniform in +-1/sqrt(out_channels * kh * kw) (torch's

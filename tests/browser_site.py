@@ -3,16 +3,26 @@ what on it Streamlit would show as raw LaTeX."""
 
 import re
 
+from streamlit.util import calc_hash
 from streamlit.testing.v1 import AppTest
 
-from utils.site_config import ROOT
+from utils.site_config import ROOT, section_path
+
+SECTION_SOURCE = re.compile(r"pages/(\w+)/\d+_(\w+)\.md")
 
 
 def open_page(page: str, timeout: float = 300) -> AppTest:
-    """The app, switched to `page` (e.g. "pages/part4_backprop/2_graph.py") and run."""
+    """The app, switched to `page` and run: "pages/home.py", or a section by its source,
+    "pages/part4_backprop/2_graph.md"."""
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
     app.run()
-    app.switch_page(page)
+    section = SECTION_SOURCE.fullmatch(page)
+    if section:
+        # A section's page is a callable (utils/navigation.py), which AppTest.switch_page (files
+        # only) cannot find; a session picks a page by the hash of its URL path, as here.
+        app._page_hash = calc_hash(section_path(section[1], section[2]))
+    else:
+        app.switch_page(page)
     return app.run()
 
 

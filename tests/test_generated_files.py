@@ -137,10 +137,13 @@ def test_notebook_links_to_the_site_and_speaks_to_a_notebook_user():
                            for m in markdown), (ch.stem, key)
 
 
-def test_setup_cell_pins_the_versions_in_requirements():
-    setup = _notebook_code_cells("part1_ray_tracing")[0]
+@pytest.mark.parametrize("ch", AVAILABLE, ids=lambda ch: ch.stem)
+def test_setup_cell_pins_the_versions_in_requirements(ch):
+    setup = _notebook_code_cells(ch.stem)[0]
     requirements = (ROOT / "requirements.txt").read_text()
-    for name in codegen.COLAB_INSTALLS:
+    # What the chapter declares (chapter.toml) and what the course code needs (markdown-it-py).
+    assert "markdown-it-py" in codegen.colab_installs(ch)
+    for name in codegen.colab_installs(ch):
         pin = next(line.split()[0] for line in requirements.splitlines()
                    if line.startswith(f"{name}=="))
         assert repr(pin) in setup
@@ -221,7 +224,7 @@ def test_core_exercises_come_before_bonus_ones_in_each_section():
 
 def test_a_task_needs_nothing_that_only_the_site_shows():
     # The exercise file and the notebook carry the task text, not the page around it.
-    from utils.registry.part2_cnns import PUZZLE_TARGETS
+    from utils.checks.part2_cnns import PUZZLE_TARGETS
 
     script = (ROOT / "exercises" / "part2_cnns.py").read_text()
     for _, target in PUZZLE_TARGETS:

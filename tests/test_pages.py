@@ -10,14 +10,16 @@ from utils import registry
 from utils.site_config import ROOT
 
 PAGES = ["pages/home.py"] + [
-    f"pages/{ch.stem}/{i}_{key}.py"
-    for ch in registry.CHAPTERS if ch.available for i, (key, _) in enumerate(ch.sections)
+    str(source.path.relative_to(ROOT))
+    for ch in registry.CHAPTERS if ch.available for source in ch.section_sources()
 ]
 
 
-def test_every_section_has_a_page_file_and_no_stray_pages():
-    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py"))
-    assert on_disk == sorted(PAGES)
+def test_pages_hold_only_sources_and_widgets():
+    # A chapter folder is its sections' literate sources, chapter.toml and widgets.py; a stray .py
+    # page would never be shown (the navigation draws sections from their sources).
+    for path in (ROOT / "pages").rglob("*.py"):
+        assert path.name in ("home.py", "widgets.py") or "__pycache__" in path.parts, path
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -30,9 +32,9 @@ def test_page_runs_without_exception(page):
 
 
 @pytest.mark.parametrize("page, button", [
-    ("pages/part2_cnns/2_training.py", "train_mlp"),
-    ("pages/part2_cnns/3_convolutions.py", "train_convnet"),
-    ("pages/part3_optimization/2_sweeps.py", "run_sweep"),
+    ("pages/part2_cnns/2_training.md", "train_mlp"),
+    ("pages/part2_cnns/3_convolutions.md", "train_convnet"),
+    ("pages/part3_optimization/2_sweeps.md", "run_sweep"),
 ])
 def test_training_demos_train_and_plot(page, button):
     app = open_page(page)
@@ -45,7 +47,7 @@ def test_training_demos_train_and_plot(page, button):
 
 
 def test_sweep_selects_on_dev_and_reports_test_once():
-    app = open_page("pages/part3_optimization/2_sweeps.py")
+    app = open_page("pages/part3_optimization/2_sweeps.md")
     app.slider(key="sweep_count").set_value(5).run()
     app.button(key="run_sweep").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -55,7 +57,7 @@ def test_sweep_selects_on_dev_and_reports_test_once():
 
 
 def test_feature_extraction_demo_trains_a_head():
-    app = open_page("pages/part2_cnns/4_resnets.py")
+    app = open_page("pages/part2_cnns/4_resnets.md")
     app.button(key="train_head").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))
@@ -109,7 +111,7 @@ def test_pages_show_exercises_in_registry_order(ch):
 
 def test_race_beta2_is_shown_as_chosen():
     """beta2 = 0.999 must not read 1.00 on its slider."""
-    app = open_page("pages/part3_optimization/1_optimizers.py")
+    app = open_page("pages/part3_optimization/1_optimizers.md")
     beta2 = app.select_slider(key="race_b2_1")  # optimizer 2 is Adam by default
     assert beta2.value == 0.999
     assert "0.999" in beta2.options and "0.9999" in beta2.options
@@ -125,13 +127,13 @@ def test_race_figure_leaves_room_for_its_y_labels():
 def test_the_training_page_shows_the_given_evaluate():
     from utils import sources
 
-    app = open_page("pages/part2_cnns/2_training.py", timeout=120)
+    app = open_page("pages/part2_cnns/2_training.md", timeout=120)
     assert sources.source_of("part2_cnns", "evaluate") in [block.value for block in app.code]
 
 
 def test_the_range_test_runs_when_asked():
     """Chapter 3's range test trains for seconds, so the page runs it on a button press."""
-    app = open_page("pages/part3_optimization/2_sweeps.py", timeout=300)
+    app = open_page("pages/part3_optimization/2_sweeps.md", timeout=300)
     charts = len(app.get("plotly_chart"))
     app.button(key="range_test").click().run()
     assert not app.exception, [e.value for e in app.exception]

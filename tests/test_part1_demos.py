@@ -73,7 +73,7 @@ def test_a_bad_render_is_refused_with_a_reason(data, problem):
 
 
 def test_mesh_page_renders_with_the_learners_code():
-    app = open_page(f"pages/{STEM}/4_mesh.py")
+    app = open_page(f"pages/{STEM}/4_mesh.md")
     assert not app.exception, [e.value for e in app.exception]
     charts = len(app.get("plotly_chart"))
     app.select_slider(key="p1_own_depth_pixels").set_value(40).run()

@@ -64,7 +64,7 @@ def test_missing_or_stale_file_is_rendered_instead(tmp_path, monkeypatch):
 
 
 def test_lighting_page_shows_a_still_and_the_animation_on_demand():
-    app = open_page("pages/part1_ray_tracing/5_lighting.py")
+    app = open_page("pages/part1_ray_tracing/5_lighting.md")
     still = json.loads(app.get("plotly_chart")[-1].proto.spec)
     assert not still.get("frames")
     app.toggle(key="lighting_turntable").set_value(True).run()

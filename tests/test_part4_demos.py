@@ -85,7 +85,7 @@ def test_training_with_the_engine_reaches_85_percent_on_the_offline_digits():
 
 
 def test_graph_page_draws_typed_expressions_from_either_engine():
-    app = open_page(f"pages/{STEM}/2_graph.py")
+    app = open_page(f"pages/{STEM}/2_graph.md")
     charts = len(app.get("plotly_chart"))
     app.text_input(key="bp_expression").input("exp(a * b).sum() / c").run()
     assert not app.exception and len(app.get("plotly_chart")) == charts
@@ -99,7 +99,7 @@ def test_graph_page_draws_typed_expressions_from_either_engine():
 
 
 def test_training_demo_trains_and_plots():
-    app = open_page(f"pages/{STEM}/4_together.py")
+    app = open_page(f"pages/{STEM}/4_together.md")
     charts = len(app.get("plotly_chart"))
     app.button(key="bp_train").click().run()
     assert not app.exception, [e.value for e in app.exception]

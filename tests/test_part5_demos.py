@@ -63,7 +63,7 @@ def test_an_unfinished_model_says_so():
 
 
 def test_autoencoder_page_explores_and_trains_the_learners_model():
-    app = open_page(f"pages/{STEM}/1_autoencoders.py")
+    app = open_page(f"pages/{STEM}/1_autoencoders.md")
     assert not app.exception, [e.value for e in app.exception]
     charts = len(app.get("plotly_chart"))
     app.slider(key="p5_z1").set_value(1.5).run()
@@ -101,7 +101,7 @@ def test_the_learners_gan_trains_in_the_sandbox():
 
 
 def test_gan_page_walks_through_training_and_trains_the_learners_gan():
-    app = open_page(f"pages/{STEM}/2_gans.py")
+    app = open_page(f"pages/{STEM}/2_gans.md")
     assert not app.exception, [e.value for e in app.exception]
     charts = len(app.get("plotly_chart"))
     app.slider(key="p5_gan_epoch").set_value(1).run()

@@ -1,19 +1,26 @@
-"""Generate exercises/<stem>.py and exercises/<stem>.ipynb from solutions/<stem>.py.
+"""Generate each chapter's exercise file and notebooks from its solutions and section sources.
 
-    python -m utils.codegen           # write every chapter's exercise file and notebook
+    python -m utils.codegen           # write every chapter's generated files
     python -m utils.codegen --check   # exit 1 if a generated file is stale (the tests run this)
 
-Both files are built from one list of cells: a header and a setup cell (each different for a
-local file and for a notebook), the solutions' imports, then for every exercise a Markdown cell
-with its title, difficulty, time and task and a code cell with its stub (the notebook adds a check
-cell). Given code is copied; names starting with "_" are solution-only helpers and are left out.
-The file ends with one pytest test per exercise and the summary check; the notebook with the
-summary check. Every section heading links to its page on the site.
+- `exercises/<stem>.py`, a worksheet: a header, the solutions' imports, then per exercise its
+  title, difficulty, time and task as a comment and its stub; given code is copied (names starting
+  with "_" are solution-only helpers and are left out). It ends with one pytest test per exercise
+  and the summary check.
+- `exercises/<stem>.ipynb`, the whole lesson: every section's prose and math from
+  `pages/<stem>/<n>_<key>.md`, and in place of each directive its notebook form (utils/literate.py):
+  an exercise's task, hints in collapsed `<details>`, stub and check cell; a figure's code; a
+  question with its answer collapsed. It ends with the summary check.
+- `exercises/<stem>_solutions.ipynb`: the same notebook with the reference solutions in place of
+  the stubs.
+
+Notebook cell ids come from the cell's content, so adding an exercise changes only its own cells.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -22,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from utils import registry, sources
+from utils import literate, registry, sources
 from utils.site_config import BRANCH, REPO_URL, ROOT, colab_url, page_url
 
 
@@ -83,12 +90,16 @@ except ImportError:
     sys.exit("This file needs the course's code: put it in the exercises/ folder of a clone of "
              "{REPO_URL} and run it from there.")'''
 
-# What Colab lacks of requirements.txt (it has torch, numpy and plotly), installed at the versions
-# requirements.txt pins.
-COLAB_INSTALLS = ("einops", "jaxtyping")
+# What the course code itself needs in Colab beyond what Colab has (torch, numpy, plotly): the
+# registry reads the section sources with markdown-it-py. A chapter adds its own (chapter.toml).
+COURSE_CODE_INSTALLS = ("markdown-it-py",)
 
 
-def pinned_requirements(names: tuple[str, ...] = COLAB_INSTALLS) -> list[str]:
+def colab_installs(ch: registry.Chapter) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ch.colab_installs + COURSE_CODE_INSTALLS))
+
+
+def pinned_requirements(names: tuple[str, ...]) -> list[str]:
     """`name==version` for each of `names`, as requirements.txt pins it."""
     pins = {}
     for line in (ROOT / "requirements.txt").read_text().splitlines():
@@ -101,7 +112,7 @@ def pinned_requirements(names: tuple[str, ...] = COLAB_INSTALLS) -> list[str]:
     return [pins[name.lower()] for name in names]
 
 
-def _notebook_setup() -> str:
+def _notebook_setup(ch: registry.Chapter) -> str:
     clone_dir = "/content/" + REPO_URL.rstrip("/").rsplit("/", 1)[-1]
     return f'''\
 import os
@@ -111,9 +122,9 @@ import sys
 REPO_URL = "{REPO_URL}"
 REF = "{BRANCH}"  # the ref this notebook was opened from: its checks match this notebook
 CLONE = "{clone_dir}"
-PINS = {pinned_requirements()!r}  # as in requirements.txt
+PINS = {pinned_requirements(colab_installs(ch))!r}  # as in requirements.txt
 if "google.colab" in sys.modules:
-    # Colab has torch, numpy and plotly; fetch the course code and the two libraries it lacks.
+    # Colab has torch, numpy and plotly; fetch the course code and the libraries it lacks.
     # Safe to run again: a setup that failed half-way (no "done" mark) is started over.
     done = os.path.join(CLONE, ".setup-done")
     if not os.path.exists(done):
@@ -136,52 +147,146 @@ def _section_heading(ch: registry.Chapter, key: str) -> str:
     return f"## {dict(ch.sections)[key]}\n\n[Read this section on the site]({url})"
 
 
-def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list[Cell]:
-    """The cells of a chapter's exercise file; `replacements` maps exercise names to code that
-    takes the place of their stubs (a learner's answers)."""
-    replacements = replacements or {}
+def _check_calls(ex: registry.Exercise) -> str:
+    return "\n".join(f"tests.{name}({ex.name})" for name in ex.check_names)
+
+
+def _given_code(stem: str) -> list[tuple[str, str | None]]:
+    """The solutions file's definitions after its preamble, in order, as (code, exercise name):
+    exercise name None for given code (copied), else the exercise whose stub takes its place.
+    Names starting with "_" are solution-only helpers and are left out."""
     ch = registry.chapter(stem)
-    by_name = {ex.name: ex for ex in ch.exercises}
-    preamble = sources.module_preamble(stem).rstrip()
-    cells = [
-        Cell("markdown", _header(ch), script_only=True),
-        Cell("markdown", _notebook_header(ch), notebook_only=True),
-        Cell("code", _SCRIPT_SETUP, script_only=True),
-        Cell("code", _notebook_setup(), notebook_only=True),
-        Cell("code", preamble + f"\n\nfrom utils.checks import {stem} as tests",
-             script_only=True),
-        # In a notebook, an unfinished or wrong exercise's check reports and lets "Run all" go on.
-        Cell("code", preamble + f"\n\nfrom utils.local import chapter_checks\n\n"
-                                f"tests = chapter_checks(\"{stem}\")", notebook_only=True),
-    ]
-    current_section = None
+    exercise_names = {ex.name for ex in ch.exercises}
     lines = sources.solution_text(stem).splitlines()
     first_def = next(i for i in sources.top_level(stem) if i.name)
+    out = []
     for item in sources.top_level(stem):
         if item.start < first_def.start or (item.name or "").startswith("_"):
             continue
-        ex = by_name.get(item.name)
-        if ex is None:
-            cells.append(Cell("code", "\n".join(lines[item.start - 1:item.end])))
+        if item.name in exercise_names:
+            out.append(("", item.name))
+        else:
+            out.append(("\n".join(lines[item.start - 1:item.end]), None))
+    return out
+
+
+def _preamble_cells(ch: registry.Chapter) -> list[Cell]:
+    preamble = sources.module_preamble(ch.stem).rstrip()
+    figures = (f"\nfrom utils.figures import {ch.stem} as figures"
+               if registry.chapter_module_name(ch.stem, "figures") else "")
+    return [
+        Cell("markdown", _header(ch), script_only=True),
+        Cell("markdown", _notebook_header(ch), notebook_only=True),
+        Cell("code", _SCRIPT_SETUP, script_only=True),
+        Cell("code", _notebook_setup(ch), notebook_only=True),
+        Cell("code", preamble + f"\n\nfrom utils.checks import {ch.stem} as tests",
+             script_only=True),
+        # In a notebook, an unfinished or wrong exercise's check reports and lets "Run all" go on.
+        Cell("code", preamble + f"\n\nfrom utils.local import chapter_checks{figures}\n\n"
+                                f"tests = chapter_checks(\"{ch.stem}\")", notebook_only=True),
+    ]
+
+
+def _hints_markdown(ex: registry.Exercise) -> str:
+    return "\n\n".join(f"<details><summary>Hint {i} of {len(ex.hints)}</summary>\n\n{hint}\n\n"
+                       f"</details>" for i, hint in enumerate(ex.hints, start=1))
+
+
+def _exercise_cells(ex: registry.Exercise, code: str, notebook: bool) -> list[Cell]:
+    checks = _check_calls(ex)
+    level = "####" if notebook else "###"
+    text = (f"{level} Exercise: `{ex.name}` — {ex.title}\n\n{meta_line(ex)}"
+            f"{' · bonus' if ex.bonus else ''}\n\n{ex.task}")
+    if notebook and ex.hints:
+        text += "\n\n" + _hints_markdown(ex)
+    text += f"\n\nCheck it with `{checks.splitlines()[0]}`."
+    cells = [Cell("markdown", text), Cell("code", code)]
+    if notebook:
+        cells.append(Cell("code", checks))
+    return cells
+
+
+def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list[Cell]:
+    """The cells of a chapter's exercise file (the worksheet); `replacements` maps exercise names
+    to code that takes the place of their stubs (a learner's answers)."""
+    replacements = replacements or {}
+    ch = registry.chapter(stem)
+    by_name = {ex.name: ex for ex in ch.exercises}
+    cells = [c for c in _preamble_cells(ch) if not c.notebook_only]
+    current_section = None
+    for code, name in _given_code(stem):
+        if name is None:
+            cells.append(Cell("code", code))
             continue
+        ex = by_name[name]
         if ex.section != current_section:
             current_section = ex.section
             cells.append(Cell("markdown", _section_heading(ch, ex.section)))
-        checks = "\n".join(f"tests.{name}({ex.name})" for name in ex.check_names)
-        cells.append(Cell("markdown", f"### Exercise: `{ex.name}` — {ex.title}\n\n"
-                                      f"{meta_line(ex)}\n\n{ex.task}\n\n"
-                                      f"Check it with `{checks.splitlines()[0]}`."))
-        cells.append(Cell("code", replacements.get(ex.name) or sources.stub_source(ex)))
-        cells.append(Cell("code", checks, notebook_only=True))
+        cells += _exercise_cells(ex, replacements.get(ex.name) or sources.stub_source(ex),
+                                 notebook=False)
     cells.append(Cell("code", f'# `pytest exercises/{stem}.py`: one test per exercise (those not '
                               f'done yet are skipped).\nfrom utils.local import pytest_tests\n\n'
                               f'globals().update(pytest_tests("{stem}", globals()))\n\n'
                               f'if __name__ == "__main__":\n    from utils.local import '
-                              f'check_all\n\n    check_all(globals(), "{stem}")',
-                      script_only=True))
-    cells.append(Cell("markdown", "## All checks at once", notebook_only=True))
+                              f'check_all\n\n    check_all(globals(), "{stem}")'))
+    return cells
+
+
+def _site_link_note(ch: registry.Chapter, key: str) -> str:
+    return (f"*On [this section's page]({page_url(ch.stem, key)}) an interactive figure "
+            "stands here.*")
+
+
+def _directive_cells(ch: registry.Chapter, key: str, directive: literate.Directive,
+                     exercise_code: dict[str, str], pending_given: list[str]) -> list[Cell]:
+    name = directive.name
+    if name == "exercise":
+        ex = registry.get(f"{ch.stem}.{directive.argument}")
+        given = [Cell("code", code) for code in pending_given]
+        pending_given.clear()
+        return given + _exercise_cells(ex, exercise_code[ex.name], notebook=True)
+    if name == "figure":
+        return [Cell("code", directive.body.strip())]
+    if name == "widget":
+        body = directive.body.strip()
+        return [Cell("code", body) if body else Cell("markdown", _site_link_note(ch, key))]
+    if name == "question":
+        prompt, answer = directive.question_parts
+        return [Cell("markdown", f"**Question.** {prompt}\n\n<details><summary>Show an answer"
+                                 f"</summary>\n\n{answer}\n\n</details>")]
+    if name == "notebook-only":
+        return [Cell("markdown", literate.demote_headings(directive.body.strip()))]
+    return []  # site-only, chapter-contents: the page's own
+
+
+def notebook_cells(stem: str, with_solutions: bool = False) -> list[Cell]:
+    """The chapter's notebook: every section's prose and directives, in order (module docstring).
+    Given code goes in just before the exercise that follows it in the solutions file."""
+    ch = registry.chapter(stem)
+    by_name = {ex.name: ex for ex in ch.exercises}
+    code = {name: (sources.solution_source(ex) if with_solutions else sources.stub_source(ex))
+            for name, ex in by_name.items()}
+    # Given code, grouped by the exercise it precedes (None: after the last exercise).
+    given_before: dict[str | None, list[str]] = {}
+    waiting: list[str] = []
+    for text, name in _given_code(stem):
+        if name is None:
+            waiting.append(text)
+        else:
+            given_before[name], waiting = waiting, []
+    cells = [c for c in _preamble_cells(ch) if not c.script_only]
+    for source in ch.section_sources():
+        cells.append(Cell("markdown", _section_heading(ch, source.key)))
+        for block in source.blocks:
+            if isinstance(block, literate.Prose):
+                cells.append(Cell("markdown", literate.demote_headings(block.text)))
+                continue
+            pending = given_before.get(block.argument, []) if block.name == "exercise" else []
+            cells += _directive_cells(ch, source.key, block, code, list(pending))
+    cells += [Cell("code", text) for text in waiting]
+    cells.append(Cell("markdown", "## All checks at once"))
     cells.append(Cell("code", f'from utils.local import check_all\n\ncheck_all(globals(), '
-                              f'"{stem}", exit_on_failure=False)', notebook_only=True))
+                              f'"{stem}", exit_on_failure=False)'))
     return cells
 
 
@@ -198,25 +303,41 @@ def render_script(cells: list[Cell]) -> str:
     return "\n\n\n".join(chunks) + "\n"
 
 
+def cell_id(kind: str, text: str, taken: set[str]) -> str:
+    """An id from the cell's content (so inserting a cell leaves the others' ids alone); a
+    repeated cell gets a numbered suffix."""
+    base = hashlib.sha1(f"{kind}\n{text}".encode()).hexdigest()[:12]
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    taken.add(found)
+    return found
+
+
 def render_notebook(cells: list[Cell]) -> str:
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                   "language": "python"},
                    "language_info": {"name": "python"}, "colab": {"provenance": []}}
-    for i, cell in enumerate(c for c in cells if not c.script_only):
+    taken: set[str] = set()
+    for cell in cells:
+        if cell.script_only:
+            continue
         make = nbformat.v4.new_markdown_cell if cell.kind == "markdown" else \
             nbformat.v4.new_code_cell
         nb_cell = make(cell.text)
-        nb_cell.id = f"cell-{i:03d}"  # fixed ids keep the output byte-stable
+        nb_cell.id = cell_id(cell.kind, cell.text, taken)
         nb.cells.append(nb_cell)
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def generated_files(stem: str) -> dict[Path, str]:
-    cells = chapter_cells(stem)
     return {
-        ROOT / "exercises" / f"{stem}.py": render_script(cells),
-        ROOT / "exercises" / f"{stem}.ipynb": render_notebook(cells),
+        ROOT / "exercises" / f"{stem}.py": render_script(chapter_cells(stem)),
+        ROOT / "exercises" / f"{stem}.ipynb": render_notebook(notebook_cells(stem)),
+        ROOT / "exercises" / f"{stem}_solutions.ipynb":
+            render_notebook(notebook_cells(stem, with_solutions=True)),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from utils import registry
+from utils.section_view import render_section
 from utils.site_config import section_path
 
 
@@ -18,9 +19,12 @@ def home_page() -> st.Page:
 
 
 def section_page(stem: str, key: str) -> st.Page:
-    ch = registry.chapter(stem)
-    keys = [k for k, _ in ch.sections]
-    return st.Page(f"pages/{stem}/{keys.index(key)}_{key}.py", title=dict(ch.sections)[key],
+    """The page drawn from pages/<stem>/<n>_<key>.md (utils/section_view.py)."""
+    def draw() -> None:
+        render_section(stem, key)
+
+    draw.__name__ = section_path(stem, key)  # st.Page names a callable's page after it
+    return st.Page(draw, title=dict(registry.chapter(stem).sections)[key],
                    url_path=section_path(stem, key))
 
 

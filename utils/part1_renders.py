@@ -23,6 +23,7 @@ import numpy as np
 import torch as t
 
 from solutions import part1_ray_tracing as sol
+from utils.registry import exercise_marker
 from utils.site_config import ROOT
 
 log = logging.getLogger("gtf.part1_renders")
@@ -39,8 +40,13 @@ _SOLUTIONS = ("make_rays_2d", "_ray_triangle_distances", "raytrace_mesh", "rotat
 
 
 def _code(fn) -> str:
-    """A function's code without its docstring and comments: rewording them changes no render."""
+    """A function's code without its docstring, comments and @exercise metadata: rewording them
+    changes no render."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    for top in tree.body:
+        marker = exercise_marker(top)
+        if marker is not None:
+            top.decorator_list.remove(marker)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and body

@@ -8,6 +8,7 @@ reveal on the page (read from the file, never pasted).
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,12 +63,15 @@ def _find(stem: str, name: str) -> TopLevel:
 
 def source_of(stem: str, name: str) -> str:
     item = _find(stem, name)
-    return "\n".join(_lines(stem)[item.start - 1:item.end])
+    return "\n".join(_lines(stem)[_start(item.node) - 1:item.end])
 
 
 def _start(node: ast.stmt) -> int:
-    """First line of a statement, decorators included (a decorator may span several lines)."""
-    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    """First line of a statement's code, decorators included (a decorator may span several
+    lines), except `@exercise(...)`: that is metadata for the registry, not code to show."""
+    marker = registry.exercise_marker(node)
+    decorators = [d for d in getattr(node, "decorator_list", []) if d is not marker]
+    return min([node.lineno] + [d.lineno for d in decorators])
 
 
 def _has_docstring(node: ast.FunctionDef | ast.ClassDef) -> bool:
@@ -164,7 +168,16 @@ def module_preamble(stem: str) -> str:
     body = [i for i in items if i.start < first_def.start and not _is_docstring(i.node)]
     if not body:
         return ""
-    return "\n".join(lines[body[0].start - 1:first_def.start - 1]).rstrip() + "\n"
+    kept = [line for row, line in enumerate(lines[body[0].start - 1:first_def.start - 1],
+                                            start=body[0].start)
+            if row not in _marker_import_rows(items)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).rstrip() + "\n"
+
+
+def _marker_import_rows(items: tuple[TopLevel, ...]) -> set[int]:
+    """Lines of `from utils.exercise_meta import exercise`: the solutions need it, stubs do not."""
+    return {i.start for i in items if isinstance(i.node, ast.ImportFrom)
+            and i.node.module == "utils.exercise_meta"}
 
 
 def _is_docstring(node: ast.stmt) -> bool:

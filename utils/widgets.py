@@ -184,15 +184,11 @@ def colab_badge(stem: str) -> None:
     st.markdown(f"[![Open in Colab]({COLAB_BADGE})]({colab_url(stem)})")
 
 
-def chapter_overview(stem: str, introduction: str, objectives: str) -> None:
-    """A chapter's first page: why, what you will be able to do, the sections with their time,
-    where to work, and your progress."""
+def chapter_contents(stem: str) -> None:
+    """The overview's practical part: the sections with their time, where to work, and your
+    progress (the introduction and objectives are the overview's own prose)."""
     from utils.navigation import section_page  # here: navigation builds st.Page objects
 
-    chapter_header(stem, "overview")
-    st.markdown(introduction)
-    st.subheader("What you will be able to do")
-    st.markdown(objectives)
     st.subheader("Sections")
     ch = registry.chapter(stem)
     for i, (key, title) in enumerate(ch.sections[1:], start=1):
@@ -202,7 +198,8 @@ def chapter_overview(stem: str, introduction: str, objectives: str) -> None:
     st.subheader("Where to work")
     st.markdown(
         f"Solve the exercises in the editors on each page, or in `exercises/{stem}.py` on your "
-        f"machine (`python exercises/{stem}.py` checks them all), or in the Colab notebook:")
+        f"machine (`python exercises/{stem}.py` checks them all), or in the Colab notebook, "
+        f"which carries this chapter's whole lesson:")
     colab_badge(stem)
     st.markdown("Each exercise's code runs with the reference solutions of the earlier exercises "
                 "available, so you can skip one you are stuck on and come back to it.")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import os
@@ -28,6 +29,8 @@ from typing import Any, Callable
 
 import torch as t
 from torch import Tensor
+
+from utils.registry import exercise_marker
 
 RECV_TIMEOUT_S = 5.0
 
@@ -287,6 +290,18 @@ def _globals_spec(functions: list[Callable]) -> dict[str, dict]:
     return spec
 
 
+def _code_source(f: Callable) -> str:
+    """A function's source without its `@exercise(...)` metadata (the reference solutions carry
+    it; the worker processes have no use for it)."""
+    source = textwrap.dedent(inspect.getsource(f))
+    node = ast.parse(source).body[0]
+    marker = exercise_marker(node)
+    if marker is None:
+        return source
+    lines = source.splitlines(keepends=True)
+    return "".join(lines[:marker.lineno - 1] + lines[marker.end_lineno:])
+
+
 def run_in_processes(fn: Callable, world_size: int, case_source: str,
                      timeout_s: float = 60.0) -> list[list]:
     """Run the learner's fn on `world_size` real processes with a gloo group on 127.0.0.1.
@@ -297,7 +312,7 @@ def run_in_processes(fn: Callable, world_size: int, case_source: str,
     at the end, whatever happens. Returns each rank's tensor afterwards."""
     functions = _functions(fn)
     payload = {"port": _free_port(), "world_size": world_size,
-               "sources": [textwrap.dedent(inspect.getsource(f)) for f in functions],
+               "sources": [_code_source(f) for f in functions],
                "globals": _globals_spec(functions), "name": fn.__name__, "case": case_source}
     processes = [subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -20,9 +20,24 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from solutions import part2_cnns as ref
-from utils.registry.part2_cnns import PUZZLE_TARGETS
 from utils.checks.assertions import (assert_close, assert_is_tensor, assert_raises, assert_shape,
                                      call, forbidding, make_module, passed)
+
+
+# The views of t.arange(20) that the size-and-stride puzzles ask for, as (description, target):
+# the check's list (the task text in solutions/ states the same targets; a test keeps them equal).
+PUZZLE_TARGETS = [
+    ("the first row of `t.arange(20).reshape(4, 5)`", [0, 1, 2, 3, 4]),
+    ("its first column", [0, 5, 10, 15]),
+    ("the 4 x 5 matrix transposed",
+     [[0, 5, 10, 15], [1, 6, 11, 16], [2, 7, 12, 17], [3, 8, 13, 18], [4, 9, 14, 19]]),
+    ("every other element of the first row", [0, 2, 4]),
+    ("the first element, three times", [0, 0, 0]),
+    ("the diagonal of the top-left 4 x 4 block", [0, 6, 12, 18]),
+    ("windows of 3 sliding along the first row", [[0, 1, 2], [1, 2, 3], [2, 3, 4]]),
+    ("the first two rows, twice",
+     [[[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]]),
+]
 
 
 def _param_shapes(module: nn.Module) -> dict[str, tuple[int, ...]]:

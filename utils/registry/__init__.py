@@ -1,15 +1,33 @@
-"""The one list of chapters and exercises.
+"""Chapters and exercises, discovered from the chapters' own files; nothing here lists them.
+
+A chapter is a folder `pages/<stem>/` holding `chapter.toml` (number, title, blurb, what the code
+runner keeps warm, what Colab installs) and one literate source per section (`<n>_<key>.md`, see
+utils/literate.py). Its exercises are the functions and classes of `solutions/<stem>.py` marked
+with `@exercise(...)` (utils/exercise_meta.py), in the order they are defined there; the section an
+exercise belongs to is the one whose source has its `{exercise} name` directive.
 
 Pages, the runner, the exercise-file generator, the local checker and the tests all read this
-module; nothing else keeps a list of exercises. Each chapter's exercises live in a sibling module
-named after the chapter stem (``utils/registry/part1_ray_tracing.py``), in the order a learner
-meets them.
+module. It reads the solutions' source text rather than importing it, so it costs no torch import.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
+import inspect
+import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+
+from utils import literate
+from utils.exercise_meta import OPTIONAL, REQUIRED
+from utils.site_config import ROOT
+
+PAGES_DIR = ROOT / "pages"
+SOLUTIONS_DIR = ROOT / "solutions"
 
 
 @dataclass(frozen=True)
@@ -19,7 +37,7 @@ class Exercise:
     chapter: str  # chapter stem, e.g. "part1_ray_tracing"
     name: str  # object name in solutions/<chapter>.py and exercises/<chapter>.py
     title: str
-    section: str  # section key within the chapter (see Chapter.sections)
+    section: str  # key of the section whose source holds its {exercise} directive
     difficulty: int  # 1..5
     importance: int  # 1..5
     minutes: tuple[int, int]  # suggested time, (low, high)
@@ -58,20 +76,147 @@ class Chapter:
     number: int
     title: str
     blurb: str
-    # Ordered (key, title) pairs; the page files are pages/<stem>/<n>_<key>.py.
+    # Ordered (key, title) pairs, from pages/<stem>/<n>_<key>.md.
     sections: tuple[tuple[str, str], ...] = ()
     exercises: tuple[Exercise, ...] = field(default=(), repr=False)
     available: bool = True
+    # What the code runner does once before it forks runs ("module" imports a module,
+    # "module:function" also calls a function, e.g. to load a dataset), beyond importing the
+    # chapter's solutions, checks and demos, which it always does.
+    runner_preload: tuple[str, ...] = ()
+    # Packages the chapter's notebook installs in Colab (pinned as requirements.txt pins them).
+    colab_installs: tuple[str, ...] = ()
+
+    @property
+    def directory(self) -> Path:
+        return PAGES_DIR / self.stem
+
+    def section_sources(self) -> list[literate.SectionSource]:
+        return [literate.read_section(p) for p in literate.section_files(self.directory)]
+
+    def section_source(self, key: str) -> literate.SectionSource:
+        for source in self.section_sources():
+            if source.key == key:
+                return source
+        raise KeyError(f"Chapter {self.stem} has no section {key!r}")
 
 
-def _load_chapter(stem: str) -> Chapter:
-    return importlib.import_module(f"utils.registry.{stem}").CHAPTER
+def chapter_module_name(stem: str, kind: str) -> str | None:
+    """The name of `pages.<stem>.widgets` (kind "widgets") or `utils.figures.<stem>` ("figures"),
+    if the chapter has one."""
+    name = f"pages.{stem}.widgets" if kind == "widgets" else f"utils.figures.{stem}"
+    return name if importlib.util.find_spec(name) else None
 
 
-CHAPTERS: tuple[Chapter, ...] = (
-    *(_load_chapter(stem) for stem in ("part1_ray_tracing", "part2_cnns", "part3_optimization",
-                                       "part4_backprop", "part5_vaes_gans")),
-)
+def chapter_module(stem: str, kind: str) -> ModuleType | None:
+    """That module (see chapter_module_name), imported."""
+    name = chapter_module_name(stem, kind)
+    return importlib.import_module(name) if name else None
+
+
+class ChapterError(ValueError):
+    """A chapter whose files disagree; the message says which file to fix and how."""
+
+
+def exercise_marker(node: ast.stmt) -> ast.Call | None:
+    """The `@exercise(...)` decorator of a top-level def or class, if it has one."""
+    for decorator in getattr(node, "decorator_list", []):
+        func = decorator.func if isinstance(decorator, ast.Call) else None
+        if getattr(func, "id", None) == "exercise" or getattr(func, "attr", None) == "exercise":
+            return decorator
+    return None
+
+
+def _metadata(call: ast.Call, where: str) -> dict:
+    if call.args:
+        raise ChapterError(f"{where}: @exercise takes keyword arguments only")
+    meta = {}
+    for keyword in call.keywords:
+        try:
+            meta[keyword.arg] = ast.literal_eval(keyword.value)
+        except ValueError:
+            raise ChapterError(f"{where}: @exercise's {keyword.arg}= must be a literal (the "
+                               f"registry reads it without running the file)") from None
+    unknown = set(meta) - set(REQUIRED) - set(OPTIONAL)
+    missing = set(REQUIRED) - set(meta)
+    if unknown or missing:
+        raise ChapterError(f"{where}: @exercise has unknown {sorted(unknown)}, is missing "
+                           f"{sorted(missing)}")
+    # Text is written indented inside the decorator; Markdown wants it flush left.
+    meta["task"] = inspect.cleandoc(meta["task"])
+    meta["hints"] = tuple(inspect.cleandoc(h) for h in meta.get("hints", ()))
+    for key in ("minutes", "checks", "withhold"):
+        if key in meta:
+            meta[key] = tuple(meta[key])
+    return meta
+
+
+def _exercises(stem: str, section_of: dict[str, str]) -> tuple[Exercise, ...]:
+    path = SOLUTIONS_DIR / f"{stem}.py"
+    section_of = dict(section_of)
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        call = exercise_marker(node)
+        if call is None:
+            continue
+        where = f"solutions/{stem}.py:{node.lineno}"
+        if node.decorator_list[0] is not call:
+            raise ChapterError(f"{where}: put @exercise(...) above the other decorators")
+        if node.name not in section_of:
+            raise ChapterError(
+                f"{where}: exercise {node.name!r} is on no page: add ```{{exercise}} "
+                f"{node.name}``` (then a closing ``` line) to one of pages/{stem}/*.md")
+        found.append(Exercise(stem, node.name, section=section_of.pop(node.name),
+                              **_metadata(call, where)))
+    if section_of:
+        raise ChapterError(f"pages/{stem}: {{exercise}} directives name no @exercise in "
+                           f"solutions/{stem}.py: {sorted(section_of)}")
+    return tuple(found)
+
+
+def _section_of(sources: list[literate.SectionSource]) -> dict[str, str]:
+    section_of: dict[str, str] = {}
+    for source in sources:
+        for directive in source.directives("exercise"):
+            if directive.argument in section_of:
+                raise ChapterError(f"{source.path}:{directive.line}: exercise "
+                                   f"{directive.argument!r} is already on section "
+                                   f"{section_of[directive.argument]!r}; an exercise appears once")
+            section_of[directive.argument] = source.key
+    return section_of
+
+
+def read_chapter(directory: Path) -> Chapter:
+    stem = directory.name
+    config = tomllib.loads((directory / "chapter.toml").read_text(encoding="utf-8"))
+    sources = [literate.read_section(p) for p in literate.section_files(directory)]
+    if not sources or sources[0].key != "overview" or sources[0].number != 0:
+        raise ChapterError(f"pages/{stem}: the first section is 0_overview.md")
+    exercises = _exercises(stem, _section_of(sources))
+    order = [s.key for s in sources]
+    positions = [order.index(ex.section) for ex in exercises]
+    if positions != sorted(positions):
+        raise ChapterError(f"solutions/{stem}.py: define the exercises in the order of their "
+                           f"sections (the order a learner meets them)")
+    return Chapter(
+        stem=stem, number=config["number"], title=config["title"], blurb=config["blurb"],
+        sections=tuple((s.key, s.title) for s in sources), exercises=exercises,
+        available=config.get("available", True),
+        runner_preload=tuple(config.get("runner", {}).get("preload", ())),
+        colab_installs=tuple(config.get("colab", {}).get("installs", ())),
+    )
+
+
+@lru_cache(maxsize=1)
+def discover() -> tuple[Chapter, ...]:
+    chapters = [read_chapter(toml.parent) for toml in PAGES_DIR.glob("*/chapter.toml")]
+    numbers = [ch.number for ch in chapters]
+    if len(set(numbers)) != len(numbers):
+        raise ChapterError(f"Two chapters share a number: {sorted(numbers)}")
+    return tuple(sorted(chapters, key=lambda ch: ch.number))
+
+
+CHAPTERS: tuple[Chapter, ...] = discover()
 EXERCISES: dict[str, Exercise] = {ex.id: ex for ch in CHAPTERS for ex in ch.exercises}
 
 

@@ -49,18 +49,21 @@ from utils.runner import scratch as scratch_dir  # noqa: E402
 from utils.runner.messages import INTERNAL_ERROR_EXIT, SETUP_FAILED_EXIT  # noqa: E402
 
 # Import every chapter's solutions and checks now: a confined child cannot read our source files.
+# Then what each chapter declares in its chapter.toml (say, a dataset its checks train on): done
+# once here, shared by every forked child.
 for _chapter in registry.CHAPTERS:
     if _chapter.available:
         importlib.import_module(f"solutions.{_chapter.stem}")
         importlib.import_module(f"utils.checks.{_chapter.stem}")
         if importlib.util.find_spec(f"utils.demos.{_chapter.stem}"):
             importlib.import_module(f"utils.demos.{_chapter.stem}")
+        for _entry in _chapter.runner_preload:
+            _module, _, _function = _entry.partition(":")
+            _loaded = importlib.import_module(_module)
+            if _function:
+                getattr(_loaded, _function)()
 importlib.import_module("utils.local")  # what an answers file may import, for demos
 importlib.import_module("utils.site_config")
-# The offline datasets the training checks use: loaded once here, shared by every forked child.
-from utils import data as _data  # noqa: E402
-
-_data.offline_digits()
 # One optimizer step, so that torch's lazy imports for training happen here, not in every child.
 _w = torch.nn.Parameter(torch.zeros(2))
 _opt = torch.optim.Adam([_w])

@@ -1,0 +1,42 @@
+"""Caching decorators for code that runs both on the site and in a notebook.
+
+On the site (Streamlit installed) these are st.cache_data and st.cache_resource, spinner text and
+all. In Colab, which has no Streamlit, figure functions still run: there they are cached in memory
+for the notebook's kernel and the spinner text is ignored. So a chapter's figures module imports
+`from utils.caching import cache_data, cache_resource` instead of streamlit.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+try:
+    import streamlit as _st
+except ImportError:  # a notebook without Streamlit
+    _st = None
+
+
+def _memoise(func: Callable | None = None, **_streamlit_options: Any) -> Callable:
+    """functools.cache with st.cache_*'s call forms: `@cache`, `@cache()`, `@cache(show_spinner=...)`.
+    Arguments named with a leading underscore are left out of the key, as Streamlit does."""
+    def decorate(f: Callable) -> Callable:
+        cached: dict = {}
+
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            key = (args, tuple(sorted((k, v) for k, v in kwargs.items() if not k.startswith("_"))))
+            try:
+                if key not in cached:
+                    cached[key] = f(*args, **kwargs)
+                return cached[key]
+            except TypeError:  # an unhashable argument: compute, don't keep
+                return f(*args, **kwargs)
+
+        return wrapper
+
+    return decorate(func) if func is not None else decorate
+
+
+cache_data = _st.cache_data if _st is not None else _memoise
+cache_resource = _st.cache_resource if _st is not None else _memoise

@@ -1,0 +1,141 @@
+"""Read a section's literate source: `pages/<chapter>/<n>_<key>.md`.
+
+A section is Markdown with LaTeX (what st.markdown and Jupyter both render) and a few directives,
+written as fenced blocks whose info string is `{name} argument` (MyST's spelling):
+
+    ```{exercise} make_rays_1d
+    ```
+
+| directive            | on the page                          | in the notebook                      |
+|----------------------|--------------------------------------|--------------------------------------|
+| `{exercise} name`    | the exercise block (editor, checks)  | task, hints, stub and check cells    |
+| `{figure}`           | the body (a Python expression        | a code cell with the body            |
+|                      | giving a Plotly figure), drawn       |                                      |
+| `{widget} name`      | `pages/<chapter>/widgets.py: name()` | a code cell with the body (a static  |
+|                      | (sliders, buttons, live figures)     | stand-in), or a link to the site     |
+| `{question}`         | prompt (the body up to its first     | the prompt, and the answer in a      |
+|                      | blank line) and a revealable answer  | collapsed `<details>`                |
+| `{site-only}`        | the body as Markdown                 | nothing                              |
+| `{notebook-only}`    | nothing                              | the body as Markdown                 |
+| `{chapter-contents}` | sections, where to work, progress    | nothing (the notebook is the chapter)|
+
+The first line is the section's title (`# Title`). Figure and widget bodies see the chapter's
+figures module as `figures`. Markdown parsing is markdown-it-py's (CommonMark), so a directive is
+exactly what a CommonMark reader sees as a fenced block, and code fences in prose stay prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+DIRECTIVES = frozenset({"exercise", "figure", "widget", "question", "site-only", "notebook-only",
+                        "chapter-contents"})
+# Directives whose argument names something; the others take none.
+NAMED = frozenset({"exercise", "widget"})
+SECTION_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.md$")
+_INFO = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Prose:
+    text: str  # Markdown, as written
+
+
+@dataclass(frozen=True)
+class Directive:
+    name: str  # e.g. "exercise"
+    argument: str  # e.g. the exercise's name; "" when the directive takes none
+    body: str
+    line: int  # 1-based line of the opening fence, for error messages
+
+    @property
+    def question_parts(self) -> tuple[str, str]:
+        """A question's (prompt, answer): the body up to its first blank line, and the rest."""
+        prompt, _, answer = self.body.strip().partition("\n\n")
+        return prompt.strip(), answer.strip()
+
+
+Block = Prose | Directive
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    path: Path
+    number: int  # from the file name: 0 is the chapter's overview
+    key: str  # from the file name: the page's URL is /<chapter>_<key>
+    title: str  # the first line's `# Title`
+    blocks: tuple[Block, ...]
+
+    def directives(self, name: str) -> list[Directive]:
+        return [b for b in self.blocks if isinstance(b, Directive) and b.name == name]
+
+
+class SourceError(ValueError):
+    """A section source that breaks the format; the message names the file and line."""
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def parse(text: str, path: Path) -> SectionSource:
+    match = SECTION_FILE.match(path.name)
+    if not match:
+        raise SourceError(f"{path}: a section file is named <number>_<key>.md, e.g. 1_rays.md")
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("# "):
+        raise SourceError(f"{path}:1: a section starts with its title, `# Title`")
+    title = lines[0][2:].strip()
+    blocks: list[Block] = []
+    prose_from = 1  # 0-based line where the current run of prose starts (after the title)
+    for token in _MARKDOWN.parse(text):
+        info = _INFO.match(token.info.strip()) if token.type == "fence" else None
+        if info is None:
+            continue
+        name, argument = info[1], info[2].strip()
+        where = f"{path}:{token.map[0] + 1}"
+        if token.level != 0:
+            raise SourceError(f"{where}: a directive must not sit inside a list or quote")
+        if name not in DIRECTIVES:
+            raise SourceError(f"{where}: unknown directive {{{name}}}; known: "
+                              f"{', '.join(sorted(DIRECTIVES))}")
+        if (name in NAMED) != bool(argument):
+            raise SourceError(f"{where}: {{{name}}} " + (
+                "needs a name after it" if name in NAMED else "takes nothing after it"))
+        _add_prose(blocks, lines[prose_from:token.map[0]])
+        blocks.append(Directive(name, argument, token.content, token.map[0] + 1))
+        prose_from = token.map[1]
+    _add_prose(blocks, lines[prose_from:])
+    return SectionSource(path, int(match[1]), match[2], title, tuple(blocks))
+
+
+def _add_prose(blocks: list[Block], lines: list[str]) -> None:
+    text = "\n".join(lines).strip("\n")
+    if text.strip():
+        blocks.append(Prose(text))
+
+
+@lru_cache(maxsize=None)
+def read_section(path: Path) -> SectionSource:
+    return parse(path.read_text(encoding="utf-8"), path)
+
+
+def section_files(chapter_dir: Path) -> list[Path]:
+    """A chapter's section sources, in their numbered order."""
+    found = [p for p in chapter_dir.glob("*.md") if SECTION_FILE.match(p.name)]
+    return sorted(found, key=lambda p: int(SECTION_FILE.match(p.name)[1]))
+
+
+def demote_headings(markdown: str, levels: int = 1) -> str:
+    """The same Markdown with every ATX heading `levels` deeper (code fences left alone), for a
+    notebook whose chapter title is the only level-1 heading."""
+    lines = markdown.splitlines()
+    for token in _MARKDOWN.parse(markdown):
+        if token.type == "heading_open" and token.markup.startswith("#"):
+            row = token.map[0]
+            lines[row] = "#" * levels + lines[row]
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""Draw a section's page from its literate source (utils/literate.py).
+
+The header (title, where to work, the answers panel), then each block in order: prose through
+st.markdown, an exercise through the exercise block, a figure from its expression, a widget from
+`pages/<chapter>/widgets.py`, a question with its revealable answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from utils import literate, registry, widgets
+
+
+def figure_namespace(stem: str) -> dict[str, Any]:
+    """What a {figure} or {widget} body sees; the notebook's setup cell imports the same names."""
+    figures = registry.chapter_module(stem, "figures")
+    return {"figures": figures} if figures else {}
+
+
+def render_section(stem: str, key: str) -> None:
+    source = registry.chapter(stem).section_source(key)
+    widgets.chapter_header(stem, key)
+    for block in source.blocks:
+        if isinstance(block, literate.Prose):
+            st.markdown(block.text)
+        else:
+            _render_directive(stem, block)
+
+
+def _render_directive(stem: str, directive: literate.Directive) -> None:
+    name = directive.name
+    if name == "exercise":
+        widgets.exercise(f"{stem}.{directive.argument}")
+    elif name == "figure":
+        figure = eval(directive.body, figure_namespace(stem))  # our own source, not a learner's
+        st.plotly_chart(figure, width="stretch")
+    elif name == "widget":
+        getattr(registry.chapter_module(stem, "widgets"), directive.argument)()
+    elif name == "question":
+        widgets.question(*directive.question_parts)
+    elif name == "site-only":
+        st.markdown(directive.body)
+    elif name == "chapter-contents":
+        widgets.chapter_contents(stem)
+    # notebook-only: nothing on the page
