@@ -15,10 +15,7 @@ from typing import Any
 from utils import registry
 from utils.checks.assertions import LearnerCodeError, quiet_success
 from utils.site_config import ROOT
-
-PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED = (
-    "passed", "failed", "error", "timeout", "not_implemented")
-STATUSES = (PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED)
+from utils.status import Status
 
 # The file name learner code is compiled under, so tracebacks can be trimmed to their lines.
 LEARNER_FILENAME = "<your code>"
@@ -26,7 +23,7 @@ LEARNER_FILENAME = "<your code>"
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: Status
     message: str
 
 
@@ -88,14 +85,14 @@ def check_verdict(ex: registry.Exercise, check_name: str, call: Any) -> Verdict 
     try:
         call()
     except NotImplementedError as err:
-        return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex, err))
+        return Verdict(Status.NOT_IMPLEMENTED, not_implemented_message(ex, err))
     except AssertionError as err:
-        return Verdict(FAILED, str(err) or f"{check_name} failed.")
+        return Verdict(Status.FAILED, str(err) or f"{check_name} failed.")
     except LearnerCodeError as err:
-        return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
+        return Verdict(Status.ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
                               f"{sandbox_hint(err.__cause__)}")
     except Exception as err:  # noqa: BLE001 - any crash is reported, never raised
-        return Verdict(ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
+        return Verdict(Status.ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
                               f"{learner_traceback(err)}{sandbox_hint(err)}")
     return None
 
@@ -112,4 +109,4 @@ def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
                                     lambda: getattr(checks, check_name)(obj))  # noqa: B023
             if verdict is not None:
                 return verdict
-    return Verdict(PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")
+    return Verdict(Status.PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")

@@ -2,7 +2,7 @@
 
     from utils.runner import run
     result = run("part1_ray_tracing.intersect_ray_1d", code)
-    result.status      # "passed" | "failed" | "error" | "timeout" | "not_implemented"
+    result.status      # a utils.status.Status: PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED
     result.message     # what to tell the learner
     result.stdout      # what their code printed (cut to the first `stdout_bytes`)
     result.duration_s  # how long their code and the checks ran
@@ -42,7 +42,7 @@ from utils.runner.outcome import compose
 from utils.runner.report import clamp_duration, clip_message
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.runner.worker import Zygote, ZygoteFailure
-from utils.check_runner import ERROR, NOT_IMPLEMENTED, STATUSES
+from utils.status import Status
 
 log = logging.getLogger("gtf.runner")
 
@@ -115,7 +115,7 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True)
 class RunResult:
-    status: str
+    status: Status
     message: str
     stdout: str
     duration_s: float
@@ -237,7 +237,7 @@ def _one_run_per_session(session: str | None):
         busy = key in _in_flight
         _in_flight.add(key)
     if busy:
-        yield RunResult(ERROR, ALREADY_RUNNING_MESSAGE, "", 0.0)
+        yield RunResult(Status.ERROR, ALREADY_RUNNING_MESSAGE, "", 0.0)
         return
     try:
         yield None
@@ -256,21 +256,21 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
     (killed while idle, or by another run) costs the learner nothing: the run is tried once more
     on another worker."""
     if len(code) > limits.max_code_chars:
-        return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
+        return RunResult(Status.ERROR, f"Your code is {len(code):,} characters long; the limit is "
                                 f"{limits.max_code_chars:,}.", "", 0.0)
     try:
         zygote = _pool.acquire(kind, on_wait)
     except Busy:
-        return RunResult(ERROR, BUSY_MESSAGE, "", 0.0)
+        return RunResult(Status.ERROR, BUSY_MESSAGE, "", 0.0)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
-        return RunResult(ERROR, "The code runner could not start. Please try again in a moment.",
+        return RunResult(Status.ERROR, "The code runner could not start. Please try again in a moment.",
                          "", 0.0)
     if strict_mode():
         missing = [k for k in ("landlock_abi", "seccomp") if not zygote.layers.get(k)]
         if missing:
             _pool.release(zygote)
-            return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
+            return RunResult(Status.ERROR, "Running code is disabled on this server: its sandbox lacks "
                                     f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
     limits_dict = asdict(limits)
     body = json.dumps(request).encode()  # the learner's part: to the child, never the zygote
@@ -288,12 +288,12 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
         _pool.discard(zygote)
         if not retried and not err.produced_output:
             return _run_request(request, code, limits, kind, on_wait, retried=True)
-        return RunResult(ERROR, "The code runner stopped while running your code and has been "
+        return RunResult(Status.ERROR, "The code runner stopped while running your code and has been "
                                 "restarted. Please run again.", "", 0.0)
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
         log.exception("runner zygote %s: the run failed in the server", zygote.proc.pid)
         _pool.discard(zygote)
-        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
+        return RunResult(Status.ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
     if reply.get("retire"):
         log.warning("runner zygote %s retired; replacing it", zygote.proc.pid)
         _pool.discard(zygote)
@@ -305,10 +305,10 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
 def _result_from(reply: dict, limits: Limits) -> RunResult:
     """The zygote's reply as a RunResult, checked again here: whatever a run managed to put in
     it, the page gets a known status, text, and a finite duration."""
-    status = reply.get("status")
-    if status not in STATUSES:
-        log.error("runner reply with an unknown status %r", status)
-        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
+    status = Status.parse(reply.get("status"))
+    if status is None:
+        log.error("runner reply with an unknown status %r", reply.get("status"))
+        return RunResult(Status.ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
     message, stdout = reply.get("message"), reply.get("stdout")
     return RunResult(status, clip_message(message) if isinstance(message, str) else "",
                      stdout[:limits.stdout_bytes * 4] if isinstance(stdout, str) else "",
@@ -321,4 +321,4 @@ def _result_from(reply: dict, limits: Limits) -> RunResult:
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
            "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
            "queue_message", "ALREADY_RUNNING_MESSAGE",
-           "sandbox_layers", "NOT_IMPLEMENTED"]
+           "sandbox_layers"]

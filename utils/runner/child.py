@@ -14,8 +14,9 @@ from typing import Any
 
 from utils import registry
 from utils.runner.namespace import namespace_for
-from utils.check_runner import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, PASSED, learner_traceback,
-                           not_implemented_message, run_checks, sandbox_hint)
+from utils.check_runner import (LEARNER_FILENAME, learner_traceback, not_implemented_message,
+                                run_checks, sandbox_hint)
+from utils.status import Status
 
 READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts
 
@@ -48,7 +49,7 @@ def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
     _ready(ready_fd)
     started = time.perf_counter()
 
-    def report(status: str, message: str) -> None:
+    def report(status: Status, message: str) -> None:
         _write_all(report_fd, json.dumps({"status": status, "message": message,
                                           "duration_s": time.perf_counter() - started}).encode())
 
@@ -57,22 +58,22 @@ def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
     except SyntaxError as err:
         line = (err.text or "").rstrip("\n")
         caret = " " * max((err.offset or 1) - 1, 0) + "^"
-        report(ERROR, f"SyntaxError on line {err.lineno}: {err.msg}\n\n    {line}\n    {caret}")
+        report(Status.ERROR, f"SyntaxError on line {err.lineno}: {err.msg}\n\n    {line}\n    {caret}")
         return
     # Register the source so tracebacks can show the learner's lines.
     linecache.cache[LEARNER_FILENAME] = (len(code), None, code.splitlines(True), LEARNER_FILENAME)
     try:
         exec(compiled, namespace)
     except NotImplementedError:
-        report(NOT_IMPLEMENTED, not_implemented_message(ex))
+        report(Status.NOT_IMPLEMENTED, not_implemented_message(ex))
         return
     except BaseException as err:  # noqa: BLE001 - SystemExit included: report, don't exit
-        report(ERROR, f"Your code raised {type(err).__name__} before the checks ran:\n"
+        report(Status.ERROR, f"Your code raised {type(err).__name__} before the checks ran:\n"
                       f"{learner_traceback(err)}{sandbox_hint(err)}")
         return
     obj = namespace.get(ex.name)
     if obj is None:
-        report(ERROR, f"Your code doesn't define `{ex.name}`. Keep the name and signature of the "
+        report(Status.ERROR, f"Your code doesn't define `{ex.name}`. Keep the name and signature of the "
                       "stub.")
         return
     verdict = run_checks(ex, obj)
@@ -92,24 +93,24 @@ def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int,
     _ready(ready_fd)
     started = time.perf_counter()
 
-    def report(status: str, message: str, data: Any = None) -> None:
+    def report(status: Status, message: str, data: Any = None) -> None:
         _write_all(report_fd, json.dumps({"status": status, "message": message, "data": data,
                                           "duration_s": time.perf_counter() - started}).encode())
 
     try:
         compiled = compile(code, LEARNER_FILENAME, "exec")
     except SyntaxError as err:
-        report(ERROR, f"SyntaxError on line {err.lineno} of your answers: {err.msg}")
+        report(Status.ERROR, f"SyntaxError on line {err.lineno} of your answers: {err.msg}")
         return
     linecache.cache[LEARNER_FILENAME] = (len(code), None, code.splitlines(True), LEARNER_FILENAME)
     try:
         exec(compiled, namespace)
         data = demo(namespace, **args)
     except NotImplementedError:
-        report(NOT_IMPLEMENTED, "Part of your engine that this needs raised NotImplementedError: "
+        report(Status.NOT_IMPLEMENTED, "Part of your engine that this needs raised NotImplementedError: "
                                 "pass that exercise first (or switch to the reference engine).")
         return
     except BaseException as err:  # noqa: BLE001 - the learner's engine failing is a verdict
-        report(ERROR, f"Your engine raised {type(err).__name__}:\n{learner_traceback(err)}")
+        report(Status.ERROR, f"Your engine raised {type(err).__name__}:\n{learner_traceback(err)}")
         return
-    report(PASSED, "", data)
+    report(Status.PASSED, "", data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from utils.check_runner import ERROR, TIMEOUT
+from utils.status import Status
 
 
 RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your code (it has been "
@@ -34,25 +34,25 @@ def over_quota_message(limits: dict) -> str:
             "stopped.")
 
 
-def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
+def explain_exit(returncode: int, limits: dict) -> tuple[Status, str]:
     """Turn a child that died without a report into (status, message)."""
     if returncode == -signal.SIGXCPU:
-        return TIMEOUT, (f"Your code used more than {limits['cpu_seconds']} s of CPU time and was "
+        return Status.TIMEOUT, (f"Your code used more than {limits['cpu_seconds']} s of CPU time and was "
                          "stopped.")
     if returncode == -signal.SIGKILL:
-        return ERROR, (f"Your code was killed, most likely for using more than "
+        return Status.ERROR, (f"Your code was killed, most likely for using more than "
                        f"{limits['memory_bytes'] / 2**30:.1f} GB of memory.")
     if returncode == -signal.SIGSEGV:
-        return ERROR, "Your code crashed the Python process (a segmentation fault)."
+        return Status.ERROR, "Your code crashed the Python process (a segmentation fault)."
     if returncode == -signal.SIGXFSZ:
-        return ERROR, (f"Your code tried to write a file larger than "
+        return Status.ERROR, (f"Your code tried to write a file larger than "
                        f"{limits['file_size_bytes'] // 2**20} MB.")
     if returncode == -signal.SIGSYS:
-        return ERROR, "Your code made a system call that exercises are not allowed to make."
+        return Status.ERROR, "Your code made a system call that exercises are not allowed to make."
     if returncode == INTERNAL_ERROR_EXIT:
-        return ERROR, ("The checks could not finish after your code ran. If your code replaced "
+        return Status.ERROR, ("The checks could not finish after your code ran. If your code replaced "
                        "something the checks use (a built-in, a module), leave it as it was.")
     if returncode < 0:
-        return ERROR, f"Your code's process was stopped by signal {-returncode}."
-    return ERROR, ("Your code ended the process before the checks could report (did it call "
+        return Status.ERROR, f"Your code's process was stopped by signal {-returncode}."
+    return Status.ERROR, ("Your code ended the process before the checks could report (did it call "
                    "exit() or os._exit()?). Define the function and let the checks call it.")

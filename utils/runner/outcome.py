@@ -8,7 +8,7 @@ from utils.runner.messages import (INVALID_REPORT_MESSAGE, RUNNER_FAILED_MESSAGE
                                    over_quota_message, timeout_message)
 from utils.runner.report import InvalidReport, clamp_duration, parse_report
 from utils.runner.worker import RunStreams
-from utils.check_runner import ERROR, TIMEOUT
+from utils.status import Status
 
 
 def compose(reply: dict, streams: RunStreams, limits: dict) -> dict:
@@ -23,22 +23,22 @@ def compose(reply: dict, streams: RunStreams, limits: dict) -> dict:
               "cpu_s": clamp_duration(cpu_s, limits["cpu_seconds"]) if cpu_s is not None
               else None}
     if reply.get("failed"):
-        return {**result, "status": ERROR, "message": RUNNER_FAILED_MESSAGE}
+        return {**result, "status": Status.ERROR, "message": RUNNER_FAILED_MESSAGE}
     if reply.get("timed_out"):
         if reply.get("ready"):
-            return {**result, "status": TIMEOUT,
+            return {**result, "status": Status.TIMEOUT,
                     "message": timeout_message(limits["wall_seconds"])}
-        return {**result, "status": ERROR, "message": SLOW_START_MESSAGE}
+        return {**result, "status": Status.ERROR, "message": SLOW_START_MESSAGE}
     if reply.get("over_quota"):
-        return {**result, "status": ERROR, "message": over_quota_message(limits)}
+        return {**result, "status": Status.ERROR, "message": over_quota_message(limits)}
     if streams.report:
         try:
             return {**result, **parse_report(bytes(streams.report), limits["wall_seconds"])}
         except InvalidReport:
-            return {**result, "status": ERROR, "message": INVALID_REPORT_MESSAGE}
+            return {**result, "status": Status.ERROR, "message": INVALID_REPORT_MESSAGE}
     returncode = reply.get("returncode")
     if returncode == SETUP_FAILED_EXIT:
-        return {**result, "status": ERROR, "message": RUNNER_FAILED_MESSAGE}
+        return {**result, "status": Status.ERROR, "message": RUNNER_FAILED_MESSAGE}
     status, message = explain_exit(returncode if isinstance(returncode, int) else 0, limits)
     return {**result, "status": status, "message": message}
 

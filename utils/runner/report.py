@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from utils.check_runner import STATUSES
+from utils.status import Status
 
 MAX_MESSAGE_CHARS = 20_000
 MAX_DATA_DEPTH = 32  # a demo's data is lists of lists of numbers, a few levels deep
@@ -30,9 +30,9 @@ def parse_report(raw: bytes, wall_seconds: float) -> dict[str, Any]:
         raise InvalidReport(f"not JSON: {err}") from None
     if not isinstance(verdict, dict):
         raise InvalidReport("not an object")
-    status, message = verdict.get("status"), verdict.get("message")
-    if status not in STATUSES:
-        raise InvalidReport(f"unknown status {status!r}")
+    status, message = Status.parse(verdict.get("status")), verdict.get("message")
+    if status is None:
+        raise InvalidReport(f"unknown status {verdict.get('status')!r}")
     if not isinstance(message, str):
         raise InvalidReport("the message is not text")
     data = verdict.get("data")
