@@ -98,7 +98,7 @@ def test_a_request_the_zygote_cannot_handle_is_a_plain_message_and_it_retires():
     assert reply == {"failed": True, "retire": True}  # the server says it plainly:
     from utils.runner.outcome import compose
     from utils.runner.worker import RunStreams
-    message = compose(reply, RunStreams(), dataclasses.asdict(FAST))["message"]
+    message = compose(reply, RunStreams(), FAST)["message"]
     assert "Traceback" not in message and "on our side" in message
     honest_run_passes()
 

@@ -14,14 +14,16 @@ torch. The code reaches the child, and its output and report reach the server, t
 zygote only hands over (utils/runner/worker.py): the zygote never holds them. The pool
 (utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
 at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
-background. The verdict is composed in the server (utils/runner/outcome.py) from the checks'
-validated JSON report (utils/runner/report.py), never from the exit code or printed text.
+background. These and every limit of a run are defined in utils/runner/limits.py. The verdict is
+composed in the server (utils/runner/outcome.py) from the checks' validated JSON report
+(utils/runner/report.py), never from the exit code or printed text.
 
 Settings (environment variables of the server):
 - GTF_SANDBOX_STRICT=1: refuse to run code when Landlock or seccomp is missing on this host
   (use it for a public deployment); otherwise a missing layer is logged as a warning.
-- GTF_RUNNER_WORKERS: the number of zygotes (default: by cores and memory, see pool_size).
-- GTF_RUNNER_QUEUE_SECONDS: how long a submission may wait for a worker (default 60).
+- GTF_RUNNER_WORKERS: the number of zygotes (default: by cores and memory, see limits.pool_size).
+- GTF_RUNNER_QUEUE_SECONDS: how long a submission may wait for a worker (default: see
+  limits.DEFAULT_QUEUE_WAIT_SECONDS).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from typing import Any
 
 from utils import registry
 from utils.runner import confine, wall_limits
+from utils.runner.limits import (DEFAULT_LIMITS, DEMO_LIMITS, MAX_CONCURRENT_RUNS,
+                                 QUEUE_WAIT_SECONDS, Limits)
 from utils.runner.messages import RUNNER_FAILED_MESSAGE, queue_message
 from utils.runner.outcome import compose
 from utils.runner.report import clamp_duration, clip_message
@@ -45,72 +49,6 @@ from utils.runner.worker import Zygote, ZygoteFailure
 from utils.status import Status
 
 log = logging.getLogger("gtf.runner")
-
-# Memory a zygote plus a typical run add (measured: 495 MB idle for the server and two zygotes,
-# +814 MB for two runs of 400 MB each; benchmarks/runner_memory.py), and what the server keeps.
-PER_WORKER_BYTES = 600 * 2**20
-SERVER_BYTES = 500 * 2**20
-
-
-def _memory_limit_bytes() -> int:
-    """The container's memory limit (cgroup v2 or v1) or, without one, the machine's memory."""
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            value = open(path).read().strip()
-            if value.isdigit() and int(value) < 1 << 50:
-                return int(value)
-        except OSError:
-            continue
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def pool_size() -> int:
-    """One worker per core, as many as memory allows, at most 4; GTF_RUNNER_WORKERS overrides.
-
-    Community Cloud (2 cores, 2.7 GB) and this machine (2 cores, 24 GB) both get 2."""
-    if os.environ.get("GTF_RUNNER_WORKERS", "").isdigit():
-        return max(1, int(os.environ["GTF_RUNNER_WORKERS"]))
-    cores = len(os.sched_getaffinity(0))
-    by_memory = (_memory_limit_bytes() - SERVER_BYTES) // PER_WORKER_BYTES
-    return max(1, min(cores, by_memory, 4))
-
-
-MAX_CONCURRENT_RUNS = pool_size()
-
-# A forked child starts with about 700 MB of address space mapped (torch and the solutions, shared
-# with its zygote), and a warm zygote holds about 250 MB of its own (benchmarks/server_memory.py).
-# What runs may add on top must fit in what the memory limit leaves: on a 1 GB app a 1.5 GB limit
-# would let one run get the whole app stopped.
-FORKED_CHILD_BYTES = 700 * 2**20
-ZYGOTE_BYTES = 250 * 2**20
-MOST_RUN_BYTES = 1536 * 2**20
-LEAST_RUN_EXTRA_BYTES = 256 * 2**20
-
-
-def run_memory_bytes(memory_limit: int, workers: int) -> int:
-    """A run's address-space limit: 1.5 GB where memory allows, less where it is tight."""
-    headroom = (memory_limit - SERVER_BYTES - workers * ZYGOTE_BYTES) // max(workers, 1)
-    extra = max(headroom, LEAST_RUN_EXTRA_BYTES)
-    return int(min(MOST_RUN_BYTES, FORKED_CHILD_BYTES + extra))
-
-
-RUN_MEMORY_BYTES = run_memory_bytes(_memory_limit_bytes(), MAX_CONCURRENT_RUNS)
-
-
-@dataclass(frozen=True)
-class Limits:
-    wall_seconds: float = 10.0  # learner code + checks, counted from the end of the child's setup
-    cpu_seconds: int = 10
-    memory_bytes: int = RUN_MEMORY_BYTES  # address space, sized to the memory limit (above)
-    file_size_bytes: int = 16 * 2**20  # one file (RLIMIT_FSIZE)
-    scratch_bytes: int = 64 * 2**20  # all of the run's files, checked every 0.1 s
-    scratch_entries: int = 1000
-    open_files: int = 64
-    stdout_bytes: int = 64 * 2**10
-    max_code_chars: int = 100_000
-
-
-DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -145,8 +83,6 @@ def _start_zygote() -> Zygote:
     return zygote
 
 
-# How long a submission may wait for a free worker before the learner is told to try again.
-QUEUE_WAIT_SECONDS = float(os.environ.get("GTF_RUNNER_QUEUE_SECONDS", "60"))
 _pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
                             typical_run_seconds=1.0)
 _layers: dict | None = None
@@ -193,9 +129,6 @@ def run(exercise_id: str, code: str, limits: Limits | None = None, *,
             return refused
         return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
                             on_wait)
-
-
-DEMO_LIMITS = Limits(wall_seconds=30.0, cpu_seconds=30, max_code_chars=400_000)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
@@ -281,7 +214,7 @@ def _run_request(request: dict, code: str, limits: Limits, kind: str,
             log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
             _pool.discard(zygote)
             return _run_request(request, code, limits, kind, on_wait)
-        composed = compose(reply, streams, limits_dict)
+        composed = compose(reply, streams, limits)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)

@@ -15,7 +15,9 @@ from typing import Any
 from utils import registry
 from utils.runner.namespace import namespace_for
 from utils.check_runner import (LEARNER_FILENAME, learner_traceback, not_implemented_message,
-                                run_checks, sandbox_hint)
+                                run_checks)
+from utils.runner.limits import DEFAULT_LIMITS  # TEMPORARY: the run's own limits come next
+from utils.runner.messages import sandbox_hint
 from utils.status import Status
 
 READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts
@@ -69,14 +71,14 @@ def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
         return
     except BaseException as err:  # noqa: BLE001 - SystemExit included: report, don't exit
         report(Status.ERROR, f"Your code raised {type(err).__name__} before the checks ran:\n"
-                      f"{learner_traceback(err)}{sandbox_hint(err)}")
+                      f"{learner_traceback(err)}{sandbox_hint(err, DEFAULT_LIMITS)}")
         return
     obj = namespace.get(ex.name)
     if obj is None:
         report(Status.ERROR, f"Your code doesn't define `{ex.name}`. Keep the name and signature of the "
                       "stub.")
         return
-    verdict = run_checks(ex, obj)
+    verdict = run_checks(ex, obj, lambda err: sandbox_hint(err, DEFAULT_LIMITS))
     report(verdict.status, verdict.message)
 
 
