@@ -28,13 +28,12 @@ Settings (environment variables of the server):
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from utils import registry
@@ -43,23 +42,12 @@ from utils.runner.limits import (DEFAULT_LIMITS, DEMO_LIMITS, MAX_CONCURRENT_RUN
                                  QUEUE_WAIT_SECONDS, Limits)
 from utils.runner.messages import RUNNER_FAILED_MESSAGE, queue_message
 from utils.runner.outcome import compose
-from utils.runner.report import clamp_duration, clip_message
+from utils.runner.protocol import RunRequest, RunResult
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.runner.worker import Zygote, ZygoteFailure
 from utils.status import Status
 
 log = logging.getLogger("gtf.runner")
-
-
-@dataclass(frozen=True)
-class RunResult:
-    status: Status
-    message: str
-    stdout: str
-    duration_s: float
-    stdout_truncated: bool = False
-    data: Any = None  # what a demo returned (run_demo); None for exercise runs
-    cpu_s: float | None = None  # CPU time of the run's process (setup included), if it exited
 
 
 def _start_zygote() -> Zygote:
@@ -127,8 +115,7 @@ def run(exercise_id: str, code: str, limits: Limits | None = None, *,
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
-        return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
-                            on_wait)
+        return _run_request(RunRequest(code, exercise_id=exercise_id), limits, on_wait)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
@@ -140,8 +127,7 @@ def run_demo(demo_id: str, code: str, args: dict[str, Any],
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
-        return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits, DEMO,
-                            on_wait)
+        return _run_request(RunRequest(code, demo_id=demo_id, args=args), limits, on_wait)
 
 
 _in_flight: set[str] = set()
@@ -170,7 +156,7 @@ def _one_run_per_session(session: str | None):
         busy = key in _in_flight
         _in_flight.add(key)
     if busy:
-        yield RunResult(Status.ERROR, ALREADY_RUNNING_MESSAGE, "", 0.0)
+        yield _refusal(ALREADY_RUNNING_MESSAGE)
         return
     try:
         yield None
@@ -183,72 +169,60 @@ BUSY_MESSAGE = ("The server is busy running other learners' code and no worker c
                 f"{QUEUE_WAIT_SECONDS:g} s. Your code is kept: try again in a minute.")
 
 
-def _run_request(request: dict, code: str, limits: Limits, kind: str,
-                 on_wait: WaitCallback | None, retried: bool = False) -> RunResult:
+def _refusal(message: str) -> RunResult:
+    """The result of a run that never started (or never finished) for a reason of the server's."""
+    return RunResult(Status.ERROR, message, "", 0.0)
+
+
+def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | None,
+                 retried: bool = False) -> RunResult:
     """One run on one worker. A worker that dies before the run printed or reported anything
     (killed while idle, or by another run) costs the learner nothing: the run is tried once more
     on another worker."""
+    code = request.code
     if len(code) > limits.max_code_chars:
-        return RunResult(Status.ERROR, f"Your code is {len(code):,} characters long; the limit is "
-                                f"{limits.max_code_chars:,}.", "", 0.0)
+        return _refusal(f"Your code is {len(code):,} characters long; the limit is "
+                        f"{limits.max_code_chars:,}.")
     try:
-        zygote = _pool.acquire(kind, on_wait)
+        zygote = _pool.acquire(DEMO if request.is_demo else EXERCISE, on_wait)
     except Busy:
-        return RunResult(Status.ERROR, BUSY_MESSAGE, "", 0.0)
+        return _refusal(BUSY_MESSAGE)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
-        return RunResult(Status.ERROR, "The code runner could not start. Please try again in a moment.",
-                         "", 0.0)
+        return _refusal("The code runner could not start. Please try again in a moment.")
     if strict_mode():
         missing = [k for k in ("landlock_abi", "seccomp") if not zygote.layers.get(k)]
         if missing:
             _pool.release(zygote)
-            return RunResult(Status.ERROR, "Running code is disabled on this server: its sandbox lacks "
-                                    f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
-    limits_dict = asdict(limits)
-    body = json.dumps(request).encode()  # the learner's part: to the child, never the zygote
+            return _refusal("Running code is disabled on this server: its sandbox lacks "
+                            f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).")
     started = time.monotonic()
     try:
-        reply, streams = zygote.run(limits_dict, body, timeout=limits.wall_seconds + 30)
-        if reply.get("retry"):  # it found itself tampered with before running anything
+        # The request goes to the child through a pipe of its own, never through the zygote.
+        reply, streams = zygote.run(limits, request.to_json(), timeout=limits.wall_seconds + 30)
+        if reply.retry:  # it found itself tampered with before running anything
             log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
             _pool.discard(zygote)
-            return _run_request(request, code, limits, kind, on_wait)
-        composed = compose(reply, streams, limits)
+            return _run_request(request, limits, on_wait)
+        result = compose(reply, streams, limits)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
         _pool.discard(zygote)
         if not retried and not err.produced_output:
-            return _run_request(request, code, limits, kind, on_wait, retried=True)
-        return RunResult(Status.ERROR, "The code runner stopped while running your code and has been "
-                                "restarted. Please run again.", "", 0.0)
+            return _run_request(request, limits, on_wait, retried=True)
+        return _refusal("The code runner stopped while running your code and has been "
+                        "restarted. Please run again.")
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
         log.exception("runner zygote %s: the run failed in the server", zygote.proc.pid)
         _pool.discard(zygote)
-        return RunResult(Status.ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
-    if reply.get("retire"):
+        return _refusal(RUNNER_FAILED_MESSAGE)
+    if reply.retire:
         log.warning("runner zygote %s retired; replacing it", zygote.proc.pid)
         _pool.discard(zygote)
     else:
         _pool.release(zygote, time.monotonic() - started)
-    return _result_from(composed, limits)
-
-
-def _result_from(reply: dict, limits: Limits) -> RunResult:
-    """The zygote's reply as a RunResult, checked again here: whatever a run managed to put in
-    it, the page gets a known status, text, and a finite duration."""
-    status = Status.parse(reply.get("status"))
-    if status is None:
-        log.error("runner reply with an unknown status %r", reply.get("status"))
-        return RunResult(Status.ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
-    message, stdout = reply.get("message"), reply.get("stdout")
-    return RunResult(status, clip_message(message) if isinstance(message, str) else "",
-                     stdout[:limits.stdout_bytes * 4] if isinstance(stdout, str) else "",
-                     clamp_duration(reply.get("duration_s"), limits.wall_seconds),
-                     reply.get("stdout_truncated") is True, reply.get("data"),
-                     clamp_duration(reply.get("cpu_s"), limits.cpu_seconds)
-                     if reply.get("cpu_s") is not None else None)
+    return result
 
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",

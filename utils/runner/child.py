@@ -4,7 +4,6 @@ and write the verdict as JSON to the report pipe (never to stdout, which the lea
 from __future__ import annotations
 
 import importlib
-import json
 import linecache
 import os
 import sys
@@ -16,8 +15,9 @@ from utils import registry
 from utils.runner.namespace import namespace_for
 from utils.check_runner import (LEARNER_FILENAME, learner_traceback, not_implemented_message,
                                 run_checks)
-from utils.runner.limits import DEFAULT_LIMITS  # TEMPORARY: the run's own limits come next
+from utils.runner.limits import Limits
 from utils.runner.messages import sandbox_hint
+from utils.runner.protocol import Report, RunRequest
 from utils.status import Status
 
 READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts
@@ -45,15 +45,22 @@ def _ready(ready_fd: int) -> None:
     os.close(ready_fd)
 
 
-def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
+def execute(request: RunRequest, limits: Limits, report_fd: int, ready_fd: int) -> None:
+    if request.is_demo:
+        execute_demo(request.demo_id, request.code, request.args, report_fd, ready_fd)
+    else:
+        execute_exercise(request.exercise_id, request.code, limits, report_fd, ready_fd)
+
+
+def execute_exercise(exercise_id: str, code: str, limits: Limits, report_fd: int,
+                     ready_fd: int) -> None:
     ex = registry.get(exercise_id)
     namespace = _module_namespace(namespace_for(ex))
     _ready(ready_fd)
     started = time.perf_counter()
 
     def report(status: Status, message: str) -> None:
-        _write_all(report_fd, json.dumps({"status": status, "message": message,
-                                          "duration_s": time.perf_counter() - started}).encode())
+        _write_all(report_fd, Report(status, message, time.perf_counter() - started).to_json())
 
     try:
         compiled = compile(code, LEARNER_FILENAME, "exec")
@@ -71,14 +78,14 @@ def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
         return
     except BaseException as err:  # noqa: BLE001 - SystemExit included: report, don't exit
         report(Status.ERROR, f"Your code raised {type(err).__name__} before the checks ran:\n"
-                      f"{learner_traceback(err)}{sandbox_hint(err, DEFAULT_LIMITS)}")
+                      f"{learner_traceback(err)}{sandbox_hint(err, limits)}")
         return
     obj = namespace.get(ex.name)
     if obj is None:
         report(Status.ERROR, f"Your code doesn't define `{ex.name}`. Keep the name and signature of the "
                       "stub.")
         return
-    verdict = run_checks(ex, obj, lambda err: sandbox_hint(err, DEFAULT_LIMITS))
+    verdict = run_checks(ex, obj, lambda err: sandbox_hint(err, limits))
     report(verdict.status, verdict.message)
 
 
@@ -96,8 +103,8 @@ def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int,
     started = time.perf_counter()
 
     def report(status: Status, message: str, data: Any = None) -> None:
-        _write_all(report_fd, json.dumps({"status": status, "message": message, "data": data,
-                                          "duration_s": time.perf_counter() - started}).encode())
+        _write_all(report_fd,
+                   Report(status, message, time.perf_counter() - started, data).to_json())
 
     try:
         compiled = compile(code, LEARNER_FILENAME, "exec")
