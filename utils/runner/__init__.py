@@ -15,8 +15,10 @@ zygote only hands over (utils/runner/worker.py): the zygote never holds them. Th
 (utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
 at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
 background. These and every limit of a run are defined in utils/runner/limits.py. The verdict is
-composed in the server (utils/runner/outcome.py) from the checks' validated JSON report
-(utils/runner/report.py), never from the exit code or printed text.
+composed in the server (utils/runner/outcome.py) from the checks' validated JSON report, never
+from the exit code or printed text. What the server, the zygote and the child send each other is
+defined in utils/runner/protocol.py; an exercise run and a demo take the same path in the child
+(utils/runner/child.py).
 
 Settings (environment variables of the server):
 - GTF_SANDBOX_STRICT=1: refuse to run code when Landlock or seccomp is missing on this host
