@@ -14,6 +14,7 @@ import sys
 
 from utils import registry, sources
 from utils.runner import run
+from utils.status import Status
 
 REPEATS = 7
 
@@ -22,7 +23,7 @@ def main() -> None:
     ex = registry.get("part1_ray_tracing.intersect_ray_1d")
     code = sources.solution_source(ex)
     verdicts = timings(lambda: run(ex.id, code), repeats=REPEATS)
-    assert run(ex.id, code).status == "passed"
+    assert run(ex.id, code).status == Status.PASSED
     cold = timings(lambda: subprocess.run([sys.executable, "-c", "import torch"], check=True),
                    repeats=REPEATS)
     print(summary("runner: intersect_ray_1d submit -> verdict", verdicts))

@@ -75,7 +75,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from utils import registry, sources
-    from utils.runner import MAX_CONCURRENT_RUNS, pool_size
+    from utils.runner.limits import MAX_CONCURRENT_RUNS, pool_size
 
     ex = registry.get("part1_ray_tracing.intersect_ray_1d")
     heavy_code = HEAVY + sources.solution_source(ex)
@@ -148,7 +148,7 @@ def main() -> None:
     print("RSS counts pages shared by a zygote and its run child twice (an upper bound); PSS "
           "shares them out (a lower bound where other programs use the same libraries)")
     for label, limit in LIMITS.items():
-        with mock.patch("utils.runner._memory_limit_bytes", return_value=limit):
+        with mock.patch("utils.runner.limits.memory_limit_bytes", return_value=limit):
             workers = pool_size()
         estimate = server_sessions + workers * (per_runner + per_run)
         print(f"limit {label}: pool_size() = {workers}; {len(sessions) + 1} sessions and {workers} "

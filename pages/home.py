@@ -1,10 +1,11 @@
 import streamlit as st
 
-from utils import registry
+from utils import learner_state, registry
 from utils.runner import about
 from utils.navigation import section_page
 from utils.site_config import REPO_URL
-from utils.widgets import chapter_progress_table, colab_badge, status_icon
+from utils.status import NOT_STARTED_ICON, NOT_STARTED_LABEL, Status
+from utils.widgets import chapter_progress_table, colab_badge
 
 st.title("Grokking the Fundamentals")
 st.markdown(
@@ -56,7 +57,7 @@ st.header("Chapters")
 for chapter in registry.CHAPTERS:
     with st.container(border=True):
         if chapter.available:
-            done = sum(1 for row in chapter_progress_table(chapter.stem) if row["status"] == "passed")
+            done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
             st.markdown(f"### {chapter.number}. {chapter.title}")
             st.markdown(chapter.blurb)
             st.progress(done / len(chapter.exercises),
@@ -72,9 +73,8 @@ for chapter in registry.CHAPTERS:
             st.markdown(chapter.blurb)
 
 st.header("Your progress")
-st.caption(f"{status_icon('passed')} passed · {status_icon('failed')} not yet · "
-           f"{status_icon('error')} error · {status_icon('timeout')} timed out · "
-           f"{status_icon('not_implemented')} still a stub · {status_icon(None)} not started")
+st.caption(" · ".join([*(f"{status.icon} {status.label}" for status in Status),
+                       f"{NOT_STARTED_ICON} {NOT_STARTED_LABEL}"]))
 for chapter in registry.CHAPTERS:
     if chapter.available:
         st.markdown(f"**Chapter {chapter.number}: {chapter.title}**")

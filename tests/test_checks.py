@@ -8,7 +8,8 @@ import pytest
 
 from utils import registry, sources
 from utils.runner.namespace import namespace_for
-from utils.check_runner import FAILED, ERROR, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
+from utils.check_runner import check_verdict, run_checks
+from utils.status import Status
 
 AVAILABLE = [ch for ch in registry.CHAPTERS if ch.available]
 ALL_EXERCISES = [ex for ch in AVAILABLE for ex in ch.exercises]
@@ -41,7 +42,8 @@ def test_stub_is_rejected(ex):
     exec(compile(sources.stub_source(ex), "<stub>", "exec"), namespace)
     verdict, _ = _quiet_verdict(ex, namespace[ex.name])
     # A given-but-buggy stub fails; a `raise NotImplementedError()` stub says "not implemented".
-    assert verdict.status == (FAILED if ex.stub_is_buggy else NOT_IMPLEMENTED), verdict.message
+    expected = Status.FAILED if ex.stub_is_buggy else Status.NOT_IMPLEMENTED
+    assert verdict.status == expected, verdict.message
 
 
 def _wrong_answers():
@@ -61,7 +63,7 @@ def test_wrong_answer_is_rejected_with_a_message(ex, mistake, fn):
             return fn(*args, **kwargs)
         learner_obj.__name__ = ex.name
     verdict, _ = _quiet_verdict(ex, learner_obj)
-    assert verdict.status in (FAILED, ERROR), f"{mistake!r} was accepted"
+    assert verdict.status in (Status.FAILED, Status.ERROR), f"{mistake!r} was accepted"
     assert len(verdict.message) > 20 and ex.name in verdict.message
 
 
@@ -75,7 +77,7 @@ def _right_answers():
 @pytest.mark.parametrize("ex, fn", list(_right_answers()))
 def test_correct_variants_pass(ex, fn):
     verdict, _ = _quiet_verdict(ex, fn)
-    assert verdict.status == PASSED, verdict.message
+    assert verdict.status == Status.PASSED, verdict.message
 
 
 def test_every_exercise_has_wrong_answers_unless_trivial():
@@ -99,7 +101,7 @@ def test_messages_name_the_problem():
     assert "D_x" in verdict.message
     ex = registry.get("part1_ray_tracing.intersect_ray_1d")
     verdict, _ = _quiet_verdict(ex, wrong.intersect_no_singular_guard)
-    assert verdict.status == ERROR and "parallel" in verdict.message
+    assert verdict.status == Status.ERROR and "parallel" in verdict.message
 
 
 def test_a_stub_called_by_another_exercise_is_named():
@@ -110,7 +112,7 @@ def test_a_stub_called_by_another_exercise_is_named():
     exec(sources.stub_source(registry.get("part4_backprop.Parameter")), namespace)
     exec(sources.solution_source(ex), namespace)
     verdict, _ = _quiet_verdict(ex, namespace["Module"])
-    assert verdict.status == NOT_IMPLEMENTED
+    assert verdict.status == Status.NOT_IMPLEMENTED
     assert "`Module` calls `Parameter.__init__`" in verdict.message, verdict.message
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from utils import check_runner, registry
 from utils.navigation import menu_entries
 from utils.site_config import section_path
+from utils.status import Status
 
 EX_ID = "part1_ray_tracing.intersect_ray_1d"
 
@@ -66,7 +67,7 @@ def test_a_passing_run_prints_nothing_of_the_checks_own():
     out = io.StringIO()
     with redirect_stdout(out):
         result = check_runner.run_checks(ex, solutions.intersect_ray_1d)
-    assert result.status == check_runner.PASSED
+    assert result.status == Status.PASSED
     assert out.getvalue() == ""
 
 

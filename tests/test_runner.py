@@ -106,8 +106,8 @@ def test_every_reference_solution_passes_in_the_sandbox(ex):
 def test_a_runs_memory_limit_fits_the_apps_memory():
     """On Community Cloud's 2.7 GB and on a laptop a run keeps 1.5 GB of address space; on a 1 GB
     app it gets less, so one run cannot take the whole app down."""
-    from utils.runner import (FORKED_CHILD_BYTES, LEAST_RUN_EXTRA_BYTES, MOST_RUN_BYTES,
-                              SERVER_BYTES, ZYGOTE_BYTES, run_memory_bytes)
+    from utils.runner.limits import (FORKED_CHILD_BYTES, LEAST_RUN_EXTRA_BYTES, MOST_RUN_BYTES,
+                                     SERVER_BYTES, ZYGOTE_BYTES, run_memory_bytes)
 
     gib = 2**30
     assert run_memory_bytes(int(2.7 * gib), 2) == MOST_RUN_BYTES == 1536 * 2**20

@@ -95,10 +95,12 @@ def test_a_request_the_zygote_cannot_handle_is_a_plain_message_and_it_retires():
         reply = zygote.request({"nonsense": True}, timeout=30)
     finally:
         runner._pool.discard(zygote)
-    assert reply == {"failed": True, "retire": True}  # the server says it plainly:
     from utils.runner.outcome import compose
+    from utils.runner.protocol import ZygoteReply
     from utils.runner.worker import RunStreams
-    message = compose(reply, RunStreams(), dataclasses.asdict(FAST))["message"]
+    reply = ZygoteReply.from_dict(reply)
+    assert reply == ZygoteReply(failed=True, retire=True)  # the server says it plainly:
+    message = compose(reply, RunStreams(), FAST).message
     assert "Traceback" not in message and "on our side" in message
     honest_run_passes()
 
@@ -142,12 +144,18 @@ def test_a_huge_message_is_cut():
 
 
 def test_the_server_checks_the_zygotes_reply_too():
-    bad = {"status": "passed", "message": ["x"], "stdout": 5, "duration_s": float("nan"),
-           "stdout_truncated": "yes"}
-    result = runner._result_from(bad, FAST)
-    assert (result.status, result.message, result.stdout, result.duration_s,
-            result.stdout_truncated) == ("passed", "", "", 0.0, False)
-    assert runner._result_from({"status": {"x": 1}}, FAST).status == "error"
+    from utils.runner.outcome import compose
+    from utils.runner.protocol import ZygoteReply
+    from utils.runner.worker import RunStreams
+    bad = ZygoteReply.from_dict({"returncode": "0", "ready": "yes", "timed_out": 1,
+                                 "elapsed": "1 s", "cpu_s": [1], "retire": None})
+    assert bad == ZygoteReply()
+    report = RunStreams(report=bytearray(b'{"status": "passed", "message": "ok", "duration_s": 1}'))
+    result = compose(ZygoteReply(elapsed=float("inf"), cpu_s=-3.0), report, FAST)
+    assert (result.status, result.message, result.stdout, result.duration_s, result.cpu_s,
+            result.stdout_truncated) == ("passed", "ok", "", 1.0, 0.0, False)
+    report = RunStreams(report=bytearray(b'{"status": {"x": 1}, "message": "ok"}'))
+    assert compose(ZygoteReply(), report, FAST).status == "error"
 
 
 def test_the_home_page_says_verdicts_are_advisory():

@@ -269,10 +269,11 @@ def test_a_dozen_simultaneous_submissions_are_all_answered():
 
 
 def test_pool_size_follows_the_machine(monkeypatch):
-    monkeypatch.setattr(runner, "_memory_limit_bytes", lambda: int(2.7 * 2**30))  # Community Cloud
-    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda _: {0, 1})
-    assert runner.pool_size() == 2
-    monkeypatch.setattr(runner, "_memory_limit_bytes", lambda: 1 * 2**30)  # a tiny container
-    assert runner.pool_size() == 1
+    from utils.runner import limits
+    monkeypatch.setattr(limits, "memory_limit_bytes", lambda: int(2.7 * 2**30))  # Community Cloud
+    monkeypatch.setattr(limits.os, "sched_getaffinity", lambda _: {0, 1})
+    assert limits.pool_size() == 2
+    monkeypatch.setattr(limits, "memory_limit_bytes", lambda: 1 * 2**30)  # a tiny container
+    assert limits.pool_size() == 1
     monkeypatch.setenv("GTF_RUNNER_WORKERS", "3")
-    assert runner.pool_size() == 3
+    assert limits.pool_size() == 3

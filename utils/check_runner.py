@@ -6,19 +6,15 @@ the same verdict and message in a local file, a notebook and the page editor.
 
 from __future__ import annotations
 
-import errno
 import importlib
 import traceback
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from utils import registry
 from utils.checks.assertions import LearnerCodeError, quiet_success
 from utils.site_config import ROOT
-
-PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED = (
-    "passed", "failed", "error", "timeout", "not_implemented")
-STATUSES = (PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED)
+from utils.status import Status
 
 # The file name learner code is compiled under, so tracebacks can be trimmed to their lines.
 LEARNER_FILENAME = "<your code>"
@@ -26,7 +22,7 @@ LEARNER_FILENAME = "<your code>"
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: Status
     message: str
 
 
@@ -48,15 +44,12 @@ def learner_traceback(err: BaseException) -> str:
     return "".join(lines).rstrip()
 
 
-def sandbox_hint(err: BaseException) -> str:
-    """A plain-language line for errors that come from the runner's limits, not from a bug."""
-    if isinstance(err, MemoryError):
-        return "\n\nYour code ran out of memory: each run may use about 1.5 GB."
-    if isinstance(err, OSError) and err.errno == errno.EFBIG:
-        return "\n\nA file your code wrote went over the size limit for a run (16 MB)."
-    if isinstance(err, PermissionError):
-        return ("\n\nCode run on this site cannot use the network, start other programs, or "
-                "touch files outside its own scratch directory.")
+# A line that explains an error a limit of the run caused (utils.runner.messages.sandbox_hint,
+# with the run's limits); a local file or a notebook has no such limits, so nothing to explain.
+LimitHint = Callable[[BaseException], str]
+
+
+def no_hint(err: BaseException) -> str:
     return ""
 
 
@@ -80,7 +73,8 @@ def _raising_function(err: BaseException | None) -> str | None:
     return tb.tb_frame.f_code.co_qualname
 
 
-def check_verdict(ex: registry.Exercise, check_name: str, call: Any) -> Verdict | None:
+def check_verdict(ex: registry.Exercise, check_name: str, call: Any,
+                  hint: LimitHint = no_hint) -> Verdict | None:
     """Classify one check call (`call()` runs it): None when it passed, else the verdict.
 
     The one place that turns what a check raised into a status and a message, for the page
@@ -88,19 +82,19 @@ def check_verdict(ex: registry.Exercise, check_name: str, call: Any) -> Verdict 
     try:
         call()
     except NotImplementedError as err:
-        return Verdict(NOT_IMPLEMENTED, not_implemented_message(ex, err))
+        return Verdict(Status.NOT_IMPLEMENTED, not_implemented_message(ex, err))
     except AssertionError as err:
-        return Verdict(FAILED, str(err) or f"{check_name} failed.")
+        return Verdict(Status.FAILED, str(err) or f"{check_name} failed.")
     except LearnerCodeError as err:
-        return Verdict(ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
-                              f"{sandbox_hint(err.__cause__)}")
+        return Verdict(Status.ERROR, f"{err}\n\n{learner_traceback(err.__cause__)}"
+                                     f"{hint(err.__cause__)}")
     except Exception as err:  # noqa: BLE001 - any crash is reported, never raised
-        return Verdict(ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
-                              f"{learner_traceback(err)}{sandbox_hint(err)}")
+        return Verdict(Status.ERROR, f"{type(err).__name__} while checking `{ex.name}`:\n"
+                                     f"{learner_traceback(err)}{hint(err)}")
     return None
 
 
-def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
+def run_checks(ex: registry.Exercise, obj: Any, hint: LimitHint = no_hint) -> Verdict:
     """Call every check of `ex` on `obj`; stop at the first that does not pass.
 
     The checks' own success lines are not printed: the verdict says it once, and what is left
@@ -109,7 +103,8 @@ def run_checks(ex: registry.Exercise, obj: Any) -> Verdict:
     with quiet_success():
         for check_name in ex.check_names:
             verdict = check_verdict(ex, check_name,
-                                    lambda: getattr(checks, check_name)(obj))  # noqa: B023
+                                    lambda: getattr(checks, check_name)(obj),  # noqa: B023
+                                    hint)
             if verdict is not None:
                 return verdict
-    return Verdict(PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")
+    return Verdict(Status.PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed.")

@@ -11,6 +11,7 @@ import streamlit as st
 
 from utils import learner_state
 from utils.runner import queue_message, run_demo
+from utils.status import Status
 
 
 def describe_learner_code(stem: str) -> None:
@@ -33,7 +34,7 @@ def learner_demo(stem: str, demo: str, **args: Any) -> Any | None:
         result = run_demo(f"{stem}.{demo}", code, args,
                           on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
     waiting.empty()
-    if result.status != "passed":
+    if result.status != Status.PASSED:
         st.error(result.message)
         return None
     return result.data

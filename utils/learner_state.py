@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from utils import registry, sources
+from utils.status import Status
 
 _CODE, _RESULT, _VERSION, _SEEN, _STATUS = (
     "gtf_code", "gtf_result", "gtf_editor_version", "gtf_seen_response", "gtf_status")
@@ -60,7 +61,7 @@ def set_result(ex: registry.Exercise, run_result: Any) -> None:
     """Record a run: its verdict is the exercise's status, so the icon, the progress table and
     the verdict box always say the same thing (the last run's)."""
     _table(_RESULT)[ex.id] = run_result
-    _table(_STATUS)[ex.id] = run_result.status
+    _table(_STATUS)[ex.id] = Status(run_result.status)
 
 
 def clear_result(ex: registry.Exercise) -> None:
@@ -69,7 +70,7 @@ def clear_result(ex: registry.Exercise) -> None:
     _table(_STATUS).pop(ex.id, None)
 
 
-def status(ex: registry.Exercise) -> str | None:
+def status(ex: registry.Exercise) -> Status | None:
     """The status of the last run of this exercise (kept across reloads), or None."""
     return _table(_STATUS).get(ex.id)
 
@@ -96,9 +97,10 @@ def restore(saved: dict) -> None:
     for ex_id, text in (saved.get("code") or {}).items():
         if ex_id in registry.EXERCISES and ex_id not in _table(_CODE) and isinstance(text, str):
             replace_code(registry.EXERCISES[ex_id], text)
-    for ex_id, state in (saved.get("status") or {}).items():
-        if ex_id in registry.EXERCISES and isinstance(state, str):
-            _table(_STATUS).setdefault(ex_id, state)
+    for ex_id, saved_status in (saved.get("status") or {}).items():
+        known = Status.parse(saved_status)  # saved as its string: "passed", ...
+        if ex_id in registry.EXERCISES and known is not None:
+            _table(_STATUS).setdefault(ex_id, known)
 
 
 def engine_file(stem: str) -> tuple[str, list[str]]:
@@ -108,5 +110,5 @@ def engine_file(stem: str) -> tuple[str, list[str]]:
 
     table = _table(_CODE)
     theirs = {ex.name: table[ex.id] for ex in registry.chapter(stem).exercises
-              if status(ex) == "passed" and ex.id in table}
+              if status(ex) == Status.PASSED and ex.id in table}
     return reference_file(stem, theirs), list(theirs)

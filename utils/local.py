@@ -22,10 +22,12 @@ import types
 from typing import Any, Callable
 
 from utils import registry
-from utils.check_runner import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, check_verdict, run_checks
+from utils.check_runner import check_verdict, run_checks
+from utils.status import Status
 
-_SYMBOL = {PASSED: "✓ passed", FAILED: "✗ FAILED", ERROR: "✗ ERROR",
-           NOT_IMPLEMENTED: "· not implemented yet"}
+# A terminal's marks, not the page's icons: a local run prints plain lines.
+_SYMBOL = {Status.PASSED: "✓ passed", Status.FAILED: "✗ FAILED", Status.ERROR: "✗ ERROR",
+           Status.NOT_IMPLEMENTED: "· not implemented yet"}
 
 
 def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True) -> dict:
@@ -36,7 +38,7 @@ def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True
     for ex in ch.exercises:
         obj = namespace.get(ex.name)
         if obj is None:
-            results[ex.name] = (ERROR, f"`{ex.name}` is not defined in this file.")
+            results[ex.name] = (Status.ERROR, f"`{ex.name}` is not defined in this file.")
         else:
             # The checks print a line per passing check; the summary below says it once.
             with contextlib.redirect_stdout(io.StringIO()):
@@ -44,12 +46,14 @@ def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True
             results[ex.name] = (verdict.status, verdict.message)
         status, message = results[ex.name]
         print(f"  {_SYMBOL[status]:<22} {ex.name}")
-        if status in (FAILED, ERROR) or (status == NOT_IMPLEMENTED and " calls " in message):
+        is_failing = status in (Status.FAILED, Status.ERROR)
+        if is_failing or (status == Status.NOT_IMPLEMENTED and " calls " in message):
             print("      " + message.replace("\n", "\n      "))
     counts = {s: sum(1 for st, _ in results.values() if st == s) for s in _SYMBOL}
-    print(f"{counts[PASSED]}/{len(results)} passed, {counts[FAILED] + counts[ERROR]} failing, "
-          f"{counts[NOT_IMPLEMENTED]} not implemented yet.")
-    if exit_on_failure and counts[FAILED] + counts[ERROR]:
+    failing = counts[Status.FAILED] + counts[Status.ERROR]
+    print(f"{counts[Status.PASSED]}/{len(results)} passed, {failing} failing, "
+          f"{counts[Status.NOT_IMPLEMENTED]} not implemented yet.")
+    if exit_on_failure and failing:
         sys.exit(1)
     return results
 
@@ -77,11 +81,11 @@ def _reporting(ex: registry.Exercise, check_name: str, check: Callable) -> Calla
         verdict = check_verdict(ex, check_name, lambda: check(*args, **kwargs))
         if verdict is None:
             return
-        if verdict.status == NOT_IMPLEMENTED:
+        if verdict.status == Status.NOT_IMPLEMENTED:
             print(f"{NOT_YET}: {verdict.message}")
         else:
             # stderr: Jupyter shows it on a red background, and the message stands out.
-            label = "✗ FAILED" if verdict.status == FAILED else "✗ ERROR"
+            label = "✗ FAILED" if verdict.status == Status.FAILED else "✗ ERROR"
             print(f"{label} {check_name}:\n{verdict.message}", file=sys.stderr)
     return call
 
@@ -100,9 +104,9 @@ def pytest_tests(stem: str, namespace: dict[str, Any]) -> dict[str, Callable[[],
             if obj is None:
                 pytest.fail(f"`{ex.name}` is not defined in this file.", pytrace=False)
             verdict = run_checks(ex, obj)
-            if verdict.status == NOT_IMPLEMENTED:
+            if verdict.status == Status.NOT_IMPLEMENTED:
                 pytest.skip(f"not yet: {verdict.message}")
-            if verdict.status != PASSED:
+            if verdict.status != Status.PASSED:
                 pytest.fail(verdict.message, pytrace=False)
         test.__name__ = test.__qualname__ = f"test_{ex.name}"
         test.__doc__ = f"{ex.title} (`{ex.name}`)"

@@ -14,6 +14,7 @@ from code_editor import code_editor
 from utils import answers, codegen, learner_state, registry, sources
 from utils.runner import queue_message, run
 from utils.site_config import colab_url
+from utils.status import Status, icon_of, label_of
 
 # Ace's live autocompletion swallows Enter at the end of a line; learners need a plain editor.
 EDITOR_OPTIONS = {
@@ -34,13 +35,11 @@ RUN_BUTTON = {
     "showWithIcon": True, "commands": ["submit"],
     "style": {"bottom": "0.44rem", "right": "0.4rem"},
 }
-_STATUS_ICON = {"passed": "✅", "failed": "❌", "error": "⚠️", "timeout": "⏱️",
-                "not_implemented": "✏️", None: "·"}
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
-def status_icon(status: str | None) -> str:
-    return _STATUS_ICON.get(status, "·")
+def status_icon(status: Status | None) -> str:
+    return icon_of(status)
 
 
 def chapter_header(stem: str, section_key: str) -> None:
@@ -136,22 +135,22 @@ def _verdict(ex: registry.Exercise) -> None:
     if result is None:
         if learner_state.status(ex):  # restored from an earlier visit: no details kept
             st.caption(f"Your last run, in an earlier visit: "
-                       f"{learner_state.status(ex).replace('_', ' ')}.")
+                       f"{label_of(learner_state.status(ex))}.")
         return
     timing = f"(ran in {result.duration_s:.2f} s)"
     icon = status_icon(result.status)  # the same icon as the exercise's title
-    if result.status == "passed":
+    if result.status == Status.PASSED:
         st.success(f"**Passed** {timing}. {result.message}", icon=icon)
-    elif result.status == "not_implemented":
+    elif result.status == Status.NOT_IMPLEMENTED:
         st.info(result.message, icon=icon)
-    elif result.status == "timeout":
+    elif result.status == Status.TIMEOUT:
         st.warning(f"**Stopped** — {result.message}", icon=icon)
     else:
-        label = "Not yet" if result.status == "failed" else "Error"
+        label = "Not yet" if result.status == Status.FAILED else "Error"
         st.error(f"**{label}** {timing} — here is what the check found:", icon=icon)
         st.code(result.message, language="text", wrap_lines=True)
     if result.stdout.strip():
-        with st.expander("What your code printed", expanded=result.status != "passed"):
+        with st.expander("What your code printed", expanded=result.status != Status.PASSED):
             st.code(result.stdout, language="text")
 
 
@@ -213,5 +212,5 @@ def chapter_progress_table(stem: str) -> list[dict[str, str]]:
     titles = dict(ch.sections)
     return [{"": status_icon(learner_state.status(ex)), "exercise": ex.name,
              "section": titles[ex.section], "title": ex.title,
-             "status": (learner_state.status(ex) or "not started").replace("_", " ")}
+             "status": label_of(learner_state.status(ex))}
             for ex in ch.exercises]

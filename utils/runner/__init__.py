@@ -2,7 +2,7 @@
 
     from utils.runner import run
     result = run("part1_ray_tracing.intersect_ray_1d", code)
-    result.status      # "passed" | "failed" | "error" | "timeout" | "not_implemented"
+    result.status      # a utils.status.Status: PASSED, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED
     result.message     # what to tell the learner
     result.stdout      # what their code printed (cut to the first `stdout_bytes`)
     result.duration_s  # how long their code and the checks ran
@@ -14,114 +14,42 @@ torch. The code reaches the child, and its output and report reach the server, t
 zygote only hands over (utils/runner/worker.py): the zygote never holds them. The pool
 (utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
 at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
-background. The verdict is composed in the server (utils/runner/outcome.py) from the checks'
-validated JSON report (utils/runner/report.py), never from the exit code or printed text.
+background. These and every limit of a run are defined in utils/runner/limits.py. The verdict is
+composed in the server (utils/runner/outcome.py) from the checks' validated JSON report, never
+from the exit code or printed text. What the server, the zygote and the child send each other is
+defined in utils/runner/protocol.py; an exercise run and a demo take the same path in the child
+(utils/runner/child.py).
 
 Settings (environment variables of the server):
 - GTF_SANDBOX_STRICT=1: refuse to run code when Landlock or seccomp is missing on this host
   (use it for a public deployment); otherwise a missing layer is logged as a warning.
-- GTF_RUNNER_WORKERS: the number of zygotes (default: by cores and memory, see pool_size).
-- GTF_RUNNER_QUEUE_SECONDS: how long a submission may wait for a worker (default 60).
+- GTF_RUNNER_WORKERS: the number of zygotes (default: by cores and memory, see limits.pool_size).
+- GTF_RUNNER_QUEUE_SECONDS: how long a submission may wait for a worker (default: see
+  limits.DEFAULT_QUEUE_WAIT_SECONDS).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from utils import registry
 from utils.runner import confine, wall_limits
+from utils.runner.limits import (DEFAULT_LIMITS, DEMO_LIMITS, MAX_CONCURRENT_RUNS,
+                                 QUEUE_WAIT_SECONDS, Limits)
 from utils.runner.messages import RUNNER_FAILED_MESSAGE, queue_message
 from utils.runner.outcome import compose
-from utils.runner.report import clamp_duration, clip_message
+from utils.runner.protocol import RunRequest, RunResult
 from utils.runner.pool import DEMO, EXERCISE, Busy, Pool, WaitCallback
 from utils.runner.worker import Zygote, ZygoteFailure
-from utils.check_runner import ERROR, NOT_IMPLEMENTED, STATUSES
+from utils.status import Status
 
 log = logging.getLogger("gtf.runner")
-
-# Memory a zygote plus a typical run add (measured: 495 MB idle for the server and two zygotes,
-# +814 MB for two runs of 400 MB each; benchmarks/runner_memory.py), and what the server keeps.
-PER_WORKER_BYTES = 600 * 2**20
-SERVER_BYTES = 500 * 2**20
-
-
-def _memory_limit_bytes() -> int:
-    """The container's memory limit (cgroup v2 or v1) or, without one, the machine's memory."""
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            value = open(path).read().strip()
-            if value.isdigit() and int(value) < 1 << 50:
-                return int(value)
-        except OSError:
-            continue
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def pool_size() -> int:
-    """One worker per core, as many as memory allows, at most 4; GTF_RUNNER_WORKERS overrides.
-
-    Community Cloud (2 cores, 2.7 GB) and this machine (2 cores, 24 GB) both get 2."""
-    if os.environ.get("GTF_RUNNER_WORKERS", "").isdigit():
-        return max(1, int(os.environ["GTF_RUNNER_WORKERS"]))
-    cores = len(os.sched_getaffinity(0))
-    by_memory = (_memory_limit_bytes() - SERVER_BYTES) // PER_WORKER_BYTES
-    return max(1, min(cores, by_memory, 4))
-
-
-MAX_CONCURRENT_RUNS = pool_size()
-
-# A forked child starts with about 700 MB of address space mapped (torch and the solutions, shared
-# with its zygote), and a warm zygote holds about 250 MB of its own (benchmarks/server_memory.py).
-# What runs may add on top must fit in what the memory limit leaves: on a 1 GB app a 1.5 GB limit
-# would let one run get the whole app stopped.
-FORKED_CHILD_BYTES = 700 * 2**20
-ZYGOTE_BYTES = 250 * 2**20
-MOST_RUN_BYTES = 1536 * 2**20
-LEAST_RUN_EXTRA_BYTES = 256 * 2**20
-
-
-def run_memory_bytes(memory_limit: int, workers: int) -> int:
-    """A run's address-space limit: 1.5 GB where memory allows, less where it is tight."""
-    headroom = (memory_limit - SERVER_BYTES - workers * ZYGOTE_BYTES) // max(workers, 1)
-    extra = max(headroom, LEAST_RUN_EXTRA_BYTES)
-    return int(min(MOST_RUN_BYTES, FORKED_CHILD_BYTES + extra))
-
-
-RUN_MEMORY_BYTES = run_memory_bytes(_memory_limit_bytes(), MAX_CONCURRENT_RUNS)
-
-
-@dataclass(frozen=True)
-class Limits:
-    wall_seconds: float = 10.0  # learner code + checks, counted from the end of the child's setup
-    cpu_seconds: int = 10
-    memory_bytes: int = RUN_MEMORY_BYTES  # address space, sized to the memory limit (above)
-    file_size_bytes: int = 16 * 2**20  # one file (RLIMIT_FSIZE)
-    scratch_bytes: int = 64 * 2**20  # all of the run's files, checked every 0.1 s
-    scratch_entries: int = 1000
-    open_files: int = 64
-    stdout_bytes: int = 64 * 2**10
-    max_code_chars: int = 100_000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-@dataclass(frozen=True)
-class RunResult:
-    status: str
-    message: str
-    stdout: str
-    duration_s: float
-    stdout_truncated: bool = False
-    data: Any = None  # what a demo returned (run_demo); None for exercise runs
-    cpu_s: float | None = None  # CPU time of the run's process (setup included), if it exited
 
 
 def _start_zygote() -> Zygote:
@@ -145,8 +73,6 @@ def _start_zygote() -> Zygote:
     return zygote
 
 
-# How long a submission may wait for a free worker before the learner is told to try again.
-QUEUE_WAIT_SECONDS = float(os.environ.get("GTF_RUNNER_QUEUE_SECONDS", "60"))
 _pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
                             typical_run_seconds=1.0)
 _layers: dict | None = None
@@ -191,11 +117,7 @@ def run(exercise_id: str, code: str, limits: Limits | None = None, *,
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
-        return _run_request({"exercise_id": exercise_id, "code": code}, code, limits, EXERCISE,
-                            on_wait)
-
-
-DEMO_LIMITS = Limits(wall_seconds=30.0, cpu_seconds=30, max_code_chars=400_000)
+        return _run_request(RunRequest(code, exercise_id=exercise_id), limits, on_wait)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
@@ -207,8 +129,7 @@ def run_demo(demo_id: str, code: str, args: dict[str, Any],
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
-        return _run_request({"demo": demo_id, "code": code, "args": args}, code, limits, DEMO,
-                            on_wait)
+        return _run_request(RunRequest(code, demo_id=demo_id, args=args), limits, on_wait)
 
 
 _in_flight: set[str] = set()
@@ -237,7 +158,7 @@ def _one_run_per_session(session: str | None):
         busy = key in _in_flight
         _in_flight.add(key)
     if busy:
-        yield RunResult(ERROR, ALREADY_RUNNING_MESSAGE, "", 0.0)
+        yield _refusal(ALREADY_RUNNING_MESSAGE)
         return
     try:
         yield None
@@ -250,75 +171,63 @@ BUSY_MESSAGE = ("The server is busy running other learners' code and no worker c
                 f"{QUEUE_WAIT_SECONDS:g} s. Your code is kept: try again in a minute.")
 
 
-def _run_request(request: dict, code: str, limits: Limits, kind: str,
-                 on_wait: WaitCallback | None, retried: bool = False) -> RunResult:
+def _refusal(message: str) -> RunResult:
+    """The result of a run that never started (or never finished) for a reason of the server's."""
+    return RunResult(Status.ERROR, message, "", 0.0)
+
+
+def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | None,
+                 retried: bool = False) -> RunResult:
     """One run on one worker. A worker that dies before the run printed or reported anything
     (killed while idle, or by another run) costs the learner nothing: the run is tried once more
     on another worker."""
+    code = request.code
     if len(code) > limits.max_code_chars:
-        return RunResult(ERROR, f"Your code is {len(code):,} characters long; the limit is "
-                                f"{limits.max_code_chars:,}.", "", 0.0)
+        return _refusal(f"Your code is {len(code):,} characters long; the limit is "
+                        f"{limits.max_code_chars:,}.")
     try:
-        zygote = _pool.acquire(kind, on_wait)
+        zygote = _pool.acquire(DEMO if request.is_demo else EXERCISE, on_wait)
     except Busy:
-        return RunResult(ERROR, BUSY_MESSAGE, "", 0.0)
+        return _refusal(BUSY_MESSAGE)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
-        return RunResult(ERROR, "The code runner could not start. Please try again in a moment.",
-                         "", 0.0)
+        return _refusal("The code runner could not start. Please try again in a moment.")
     if strict_mode():
         missing = [k for k in ("landlock_abi", "seccomp") if not zygote.layers.get(k)]
         if missing:
             _pool.release(zygote)
-            return RunResult(ERROR, "Running code is disabled on this server: its sandbox lacks "
-                                    f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).", "", 0.0)
-    limits_dict = asdict(limits)
-    body = json.dumps(request).encode()  # the learner's part: to the child, never the zygote
+            return _refusal("Running code is disabled on this server: its sandbox lacks "
+                            f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).")
     started = time.monotonic()
     try:
-        reply, streams = zygote.run(limits_dict, body, timeout=limits.wall_seconds + 30)
-        if reply.get("retry"):  # it found itself tampered with before running anything
+        # The request goes to the child through a pipe of its own, never through the zygote.
+        reply, streams = zygote.run(limits, request.to_json(), timeout=limits.wall_seconds + 30)
+        if reply.retry:  # it found itself tampered with before running anything
             log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
             _pool.discard(zygote)
-            return _run_request(request, code, limits, kind, on_wait)
-        composed = compose(reply, streams, limits_dict)
+            return _run_request(request, limits, on_wait)
+        result = compose(reply, streams, limits)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
         _pool.discard(zygote)
         if not retried and not err.produced_output:
-            return _run_request(request, code, limits, kind, on_wait, retried=True)
-        return RunResult(ERROR, "The code runner stopped while running your code and has been "
-                                "restarted. Please run again.", "", 0.0)
+            return _run_request(request, limits, on_wait, retried=True)
+        return _refusal("The code runner stopped while running your code and has been "
+                        "restarted. Please run again.")
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
         log.exception("runner zygote %s: the run failed in the server", zygote.proc.pid)
         _pool.discard(zygote)
-        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
-    if reply.get("retire"):
+        return _refusal(RUNNER_FAILED_MESSAGE)
+    if reply.retire:
         log.warning("runner zygote %s retired; replacing it", zygote.proc.pid)
         _pool.discard(zygote)
     else:
         _pool.release(zygote, time.monotonic() - started)
-    return _result_from(composed, limits)
-
-
-def _result_from(reply: dict, limits: Limits) -> RunResult:
-    """The zygote's reply as a RunResult, checked again here: whatever a run managed to put in
-    it, the page gets a known status, text, and a finite duration."""
-    status = reply.get("status")
-    if status not in STATUSES:
-        log.error("runner reply with an unknown status %r", status)
-        return RunResult(ERROR, RUNNER_FAILED_MESSAGE, "", 0.0)
-    message, stdout = reply.get("message"), reply.get("stdout")
-    return RunResult(status, clip_message(message) if isinstance(message, str) else "",
-                     stdout[:limits.stdout_bytes * 4] if isinstance(stdout, str) else "",
-                     clamp_duration(reply.get("duration_s"), limits.wall_seconds),
-                     reply.get("stdout_truncated") is True, reply.get("data"),
-                     clamp_duration(reply.get("cpu_s"), limits.cpu_seconds)
-                     if reply.get("cpu_s") is not None else None)
+    return result
 
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
            "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
            "queue_message", "ALREADY_RUNNING_MESSAGE",
-           "sandbox_layers", "NOT_IMPLEMENTED"]
+           "sandbox_layers"]

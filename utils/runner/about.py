@@ -1,17 +1,15 @@
-"""The home page's "About" text, generated from the runner's real settings so that what it claims
-(limits, concurrency, what is kept) is what the runner does on this server."""
+"""The home page's "About" text, generated from the runner's real settings (utils/runner/limits.py)
+so that what it claims (limits, concurrency, what is kept) is what the runner does on this
+server."""
 
 from __future__ import annotations
 
-from utils.runner import (DEFAULT_LIMITS, DEMO_LIMITS, MAX_CONCURRENT_RUNS, QUEUE_WAIT_SECONDS,
-                          sandbox_layers, wall_limits)
+from utils.runner import sandbox_layers, wall_limits
+from utils.runner.limits import (DEFAULT_LIMITS, DEMO_LIMITS, MAX_CONCURRENT_RUNS,
+                                 QUEUE_WAIT_SECONDS, size_text)
 
 ADVISORY = ("The verdicts shown in the page are advisory: they track your own progress, in your "
             "own browser, and someone who forges one only fools themself.")
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n // 2**20} MB"
 
 
 def about_markdown() -> str:
@@ -26,10 +24,10 @@ Inspired by ARENA's chapter 0, with every exercise checked in the page. Your cod
 separate process forked from a warm worker, with a clean environment and a scratch directory of
 its own, and these limits: wall time {wall} depending on the exercise (sized to what the
 reference solution takes; {DEMO_LIMITS.wall_seconds:g} s for a whole-chapter demo), CPU time
-{limits.cpu_seconds} s, memory {_size(limits.memory_bytes)} of address space, one file
-{_size(limits.file_size_bytes)}, all files {_size(limits.scratch_bytes)} or
+{limits.cpu_seconds} s, memory {size_text(limits.memory_bytes)} of address space, one file
+{size_text(limits.file_size_bytes)}, all files {size_text(limits.scratch_bytes)} or
 {limits.scratch_entries:,} entries, {limits.open_files} open files, and the first
-{limits.stdout_bytes // 1024} KB of what it prints. {runs.capitalize()} at once; the others wait
+{size_text(limits.stdout_bytes)} of what it prints. {runs.capitalize()} at once; the others wait
 their turn (you see your place in the queue), one run per learner at a time, and after
 {QUEUE_WAIT_SECONDS:g} s of waiting you are asked to try again.
 

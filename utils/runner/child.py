@@ -1,10 +1,10 @@
-"""What a run's child process does once it is confined: run the learner's code, then the checks,
-and write the verdict as JSON to the report pipe (never to stdout, which the learner controls)."""
+"""What a run's child process does once it is confined: run the learner's code, then what judges
+it (an exercise's checks, or a demo: utils/runner/tasks.py), and write the verdict as JSON to the
+report pipe (never to stdout, which the learner controls). Exercises and demos share this path.
+"""
 
 from __future__ import annotations
 
-import importlib
-import json
 import linecache
 import os
 import sys
@@ -12,10 +12,11 @@ import time
 import types
 from typing import Any
 
-from utils import registry
-from utils.runner.namespace import namespace_for
-from utils.check_runner import (ERROR, LEARNER_FILENAME, NOT_IMPLEMENTED, PASSED, learner_traceback,
-                           not_implemented_message, run_checks, sandbox_hint)
+from utils.check_runner import LEARNER_FILENAME
+from utils.runner.limits import Limits
+from utils.runner.protocol import Report, RunRequest
+from utils.runner.tasks import Outcome, Task, task_for
+from utils.status import Status
 
 READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts
 
@@ -42,74 +43,28 @@ def _ready(ready_fd: int) -> None:
     os.close(ready_fd)
 
 
-def execute(exercise_id: str, code: str, report_fd: int, ready_fd: int) -> None:
-    ex = registry.get(exercise_id)
-    namespace = _module_namespace(namespace_for(ex))
+def execute(request: RunRequest, limits: Limits, report_fd: int, ready_fd: int) -> None:
+    # Everything that is not the learner's (imports, the namespace) is done before the clock starts.
+    task = task_for(request, limits)
+    namespace = _module_namespace(task.namespace())
     _ready(ready_fd)
     started = time.perf_counter()
+    status, message, data = _judge(request.code, namespace, task)
+    _write_all(report_fd, Report(status, message, time.perf_counter() - started, data).to_json())
 
-    def report(status: str, message: str) -> None:
-        _write_all(report_fd, json.dumps({"status": status, "message": message,
-                                          "duration_s": time.perf_counter() - started}).encode())
 
+def _judge(code: str, namespace: dict[str, Any], task: Task) -> Outcome:
     try:
         compiled = compile(code, LEARNER_FILENAME, "exec")
     except SyntaxError as err:
-        line = (err.text or "").rstrip("\n")
-        caret = " " * max((err.offset or 1) - 1, 0) + "^"
-        report(ERROR, f"SyntaxError on line {err.lineno}: {err.msg}\n\n    {line}\n    {caret}")
-        return
+        return Status.ERROR, task.syntax_error(err), None
     # Register the source so tracebacks can show the learner's lines.
     linecache.cache[LEARNER_FILENAME] = (len(code), None, code.splitlines(True), LEARNER_FILENAME)
     try:
         exec(compiled, namespace)
-    except NotImplementedError:
-        report(NOT_IMPLEMENTED, not_implemented_message(ex))
-        return
+        data = task.after_code(namespace)
+    except NotImplementedError as err:
+        return Status.NOT_IMPLEMENTED, task.not_implemented(err), None
     except BaseException as err:  # noqa: BLE001 - SystemExit included: report, don't exit
-        report(ERROR, f"Your code raised {type(err).__name__} before the checks ran:\n"
-                      f"{learner_traceback(err)}{sandbox_hint(err)}")
-        return
-    obj = namespace.get(ex.name)
-    if obj is None:
-        report(ERROR, f"Your code doesn't define `{ex.name}`. Keep the name and signature of the "
-                      "stub.")
-        return
-    verdict = run_checks(ex, obj)
-    report(verdict.status, verdict.message)
-
-
-def execute_demo(demo_id: str, code: str, args: dict[str, Any], report_fd: int,
-                 ready_fd: int) -> None:
-    """Run a whole answers file (a chapter's exercise file with the learner's code in it), then
-    the demo `utils.demos.<stem>.<name>(namespace, **args)`, and report its data as JSON."""
-    stem, name = demo_id.split(".", 1)
-    demo = getattr(importlib.import_module(f"utils.demos.{stem}"), name)
-    from utils.site_config import ROOT
-
-    namespace = _module_namespace({"__name__": "learner_answers", "__builtins__": __builtins__,
-                                   "__file__": str(ROOT / "exercises" / f"{stem}.py")})
-    _ready(ready_fd)
-    started = time.perf_counter()
-
-    def report(status: str, message: str, data: Any = None) -> None:
-        _write_all(report_fd, json.dumps({"status": status, "message": message, "data": data,
-                                          "duration_s": time.perf_counter() - started}).encode())
-
-    try:
-        compiled = compile(code, LEARNER_FILENAME, "exec")
-    except SyntaxError as err:
-        report(ERROR, f"SyntaxError on line {err.lineno} of your answers: {err.msg}")
-        return
-    linecache.cache[LEARNER_FILENAME] = (len(code), None, code.splitlines(True), LEARNER_FILENAME)
-    try:
-        exec(compiled, namespace)
-        data = demo(namespace, **args)
-    except NotImplementedError:
-        report(NOT_IMPLEMENTED, "Part of your engine that this needs raised NotImplementedError: "
-                                "pass that exercise first (or switch to the reference engine).")
-        return
-    except BaseException as err:  # noqa: BLE001 - the learner's engine failing is a verdict
-        report(ERROR, f"Your engine raised {type(err).__name__}:\n{learner_traceback(err)}")
-        return
-    report(PASSED, "", data)
+        return Status.ERROR, task.raised(err), None
+    return task.verdict(namespace, data)

@@ -25,6 +25,8 @@ import site
 import sysconfig
 from dataclasses import asdict, dataclass
 
+from utils.runner.limits import Limits
+
 try:  # imported up front: it runs `ldconfig` to find libseccomp, which Landlock would forbid
     import pyseccomp
 except Exception:  # noqa: BLE001 - no wheel or no libseccomp on this host
@@ -322,13 +324,13 @@ def drop_capabilities() -> None:
         raise OSError(err, f"capset: {os.strerror(err)}")
 
 
-def confine_current_process(layers: Layers, scratch: str, limits: dict) -> None:
+def confine_current_process(layers: Layers, scratch: str, limits: Limits) -> None:
     """Everything a run's child does to itself before it touches learner code."""
     die_with_parent()
     private_ipc_namespace()  # needs CAP_SYS_ADMIN: before the capabilities go
     drop_capabilities()
-    apply_rlimits(limits["memory_bytes"], limits["cpu_seconds"], limits["file_size_bytes"],
-                  limits["open_files"])
+    apply_rlimits(limits.memory_bytes, limits.cpu_seconds, limits.file_size_bytes,
+                  limits.open_files)
     if layers.landlock:
         apply_landlock(layers.landlock_abi, scratch)
     if layers.seccomp:

@@ -1,10 +1,13 @@
-"""Plain-language verdicts for runs that ended without a report from the checks."""
+"""Plain-language verdicts for runs that ended without a report from the checks, and the hints
+that explain a limit. Every figure in them is the run's own limit (utils/runner/limits.py)."""
 
 from __future__ import annotations
 
+import errno
 import signal
 
-from utils.check_runner import ERROR, TIMEOUT
+from utils.runner.limits import Limits, size_text
+from utils.status import Status
 
 
 RUNNER_FAILED_MESSAGE = ("Something went wrong on our side while running your code (it has been "
@@ -28,31 +31,52 @@ def timeout_message(wall_seconds: float) -> str:
             "loop, or a Python loop over every element that could be one tensor operation?")
 
 
-def over_quota_message(limits: dict) -> str:
-    return (f"Your code wrote more than {limits['scratch_bytes'] // 2**20} MB, or more than "
-            f"{limits['scratch_entries']:,} files and folders, to its scratch directory, and was "
+def over_quota_message(limits: Limits) -> str:
+    return (f"Your code wrote more than {size_text(limits.scratch_bytes)}, or more than "
+            f"{limits.scratch_entries:,} files and folders, to its scratch directory, and was "
             "stopped.")
 
 
-def explain_exit(returncode: int, limits: dict) -> tuple[str, str]:
+def output_cut_message(limits: Limits) -> str:
+    return (f"\n… output cut: only the first {size_text(limits.stdout_bytes)} of what your code "
+            "printed are kept.")
+
+
+def sandbox_hint(err: BaseException, limits: Limits) -> str:
+    """A plain-language line for errors that come from the run's limits, not from a bug."""
+    if isinstance(err, MemoryError):
+        return (f"\n\nYour code ran out of memory: each run may use about "
+                f"{size_text(limits.memory_bytes)}.")
+    if isinstance(err, OSError) and err.errno == errno.EFBIG:
+        return (f"\n\nA file your code wrote went over the size limit for a run "
+                f"({size_text(limits.file_size_bytes)}).")
+    if isinstance(err, PermissionError):
+        return ("\n\nCode run on this site cannot use the network, start other programs, or "
+                "touch files outside its own scratch directory.")
+    return ""
+
+
+def explain_exit(returncode: int, limits: Limits) -> tuple[Status, str]:
     """Turn a child that died without a report into (status, message)."""
     if returncode == -signal.SIGXCPU:
-        return TIMEOUT, (f"Your code used more than {limits['cpu_seconds']} s of CPU time and was "
-                         "stopped.")
+        return Status.TIMEOUT, (f"Your code used more than {limits.cpu_seconds} s of CPU time and "
+                                "was stopped.")
     if returncode == -signal.SIGKILL:
-        return ERROR, (f"Your code was killed, most likely for using more than "
-                       f"{limits['memory_bytes'] / 2**30:.1f} GB of memory.")
+        return Status.ERROR, (f"Your code was killed, most likely for using more than "
+                              f"{size_text(limits.memory_bytes)} of memory.")
     if returncode == -signal.SIGSEGV:
-        return ERROR, "Your code crashed the Python process (a segmentation fault)."
+        return Status.ERROR, "Your code crashed the Python process (a segmentation fault)."
     if returncode == -signal.SIGXFSZ:
-        return ERROR, (f"Your code tried to write a file larger than "
-                       f"{limits['file_size_bytes'] // 2**20} MB.")
+        return Status.ERROR, (f"Your code tried to write a file larger than "
+                              f"{size_text(limits.file_size_bytes)}.")
     if returncode == -signal.SIGSYS:
-        return ERROR, "Your code made a system call that exercises are not allowed to make."
+        return Status.ERROR, "Your code made a system call that exercises are not allowed to make."
     if returncode == INTERNAL_ERROR_EXIT:
-        return ERROR, ("The checks could not finish after your code ran. If your code replaced "
-                       "something the checks use (a built-in, a module), leave it as it was.")
+        return Status.ERROR, ("The checks could not finish after your code ran. If your code "
+                              "replaced something the checks use (a built-in, a module), leave it "
+                              "as it was.")
     if returncode < 0:
-        return ERROR, f"Your code's process was stopped by signal {-returncode}."
-    return ERROR, ("Your code ended the process before the checks could report (did it call "
-                   "exit() or os._exit()?). Define the function and let the checks call it.")
+        return Status.ERROR, f"Your code's process was stopped by signal {-returncode}."
+    return Status.ERROR, ("Your code ended the process before the checks could report (did it "
+                          "call exit() or os._exit()?). Define the function and let the checks "
+                          "call it.")

@@ -1,5 +1,6 @@
-"""The namespace learner code runs in: the chapter's imports, its given code, and the reference
-solutions of the exercises before this one, so that exercise N never depends on N-1 being solved.
+"""The namespace learner code runs in. An exercise: the chapter's imports, its given code, and
+the reference solutions of the exercises before this one, so that exercise N never depends on N-1
+being solved. A demo: a fresh module, as the chapter's exercise file would be.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import importlib
 from typing import Any
 
 from utils import registry
+from utils.site_config import ROOT
 
 
 def namespace_for(ex: registry.Exercise) -> dict[str, Any]:
@@ -21,3 +23,10 @@ def namespace_for(ex: registry.Exercise) -> dict[str, Any]:
             continue
         namespace[name] = value
     return namespace
+
+
+def answers_namespace(stem: str) -> dict[str, Any]:
+    """The globals a chapter's whole answers file runs in (a demo): as if it were the chapter's
+    exercise file, which is where its relative paths point."""
+    return {"__name__": "learner_answers", "__builtins__": __builtins__,
+            "__file__": str(ROOT / "exercises" / f"{stem}.py")}

@@ -17,6 +17,8 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+from utils.status import Status
+
 TABLE = Path(__file__).with_name("reference_seconds.json")
 # The limit is this multiple of the reference time, plus a fixed margin: a slower host (Community
 # Cloud's cores are slower and shared) and a learner's less efficient but correct answer both fit.
@@ -52,7 +54,7 @@ def measure() -> dict[str, float]:
         for ex in chapter.exercises:
             code = sources.solution_source(ex)
             results = [run(ex.id, code, generous) for _ in range(2)]
-            assert all(r.status == "passed" for r in results), (ex.id, results[0].message)
+            assert all(r.status == Status.PASSED for r in results), (ex.id, results[0].message)
             times[ex.id] = round(max(r.cpu_s or r.duration_s for r in results), 3)
             print(f"{ex.id}: {times[ex.id]:.3f} s")
     return times

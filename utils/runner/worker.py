@@ -17,6 +17,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from utils.runner.limits import Limits
+from utils.runner.protocol import RunOrder, ZygoteReply
 from utils.site_config import ROOT
 
 ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
@@ -112,15 +114,14 @@ class Zygote:
             raise ZygoteFailure(f"could not send the request: {err}") from err
         return self._receive(timeout)
 
-    def run(self, limits: dict, body: bytes, timeout: float) -> tuple[dict, RunStreams]:
-        """One run: `body` (the learner's request, JSON) goes to the child through a pipe; its
+    def run(self, limits: Limits, body: bytes, timeout: float) -> tuple[ZygoteReply, RunStreams]:
+        """One run: `body` (the learner's RunRequest, JSON) goes to the child through a pipe; its
         output and report come back through two others, read here while the zygote supervises."""
         code_r, code_w = os.pipe()
         out_r, out_w = os.pipe()
         report_r, report_w = os.pipe()
         try:
-            socket.send_fds(self.control, [json.dumps({"limits": limits}).encode()],
-                            [code_r, out_w, report_w])
+            socket.send_fds(self.control, [RunOrder(limits).to_json()], [code_r, out_w, report_w])
         except OSError as err:
             for fd in (code_w, out_r, report_r):
                 os.close(fd)
@@ -131,8 +132,8 @@ class Zygote:
         streams = RunStreams()
         code = {"fd": code_w}  # _pump closes it when the code is written; we close what is left
         try:
-            return self._pump(limits, memoryview(body), code, out_r, report_r, streams,
-                              timeout), streams
+            reply = self._pump(limits, memoryview(body), code, out_r, report_r, streams, timeout)
+            return ZygoteReply.from_dict(reply), streams
         except ZygoteFailure as err:
             err.produced_output = bool(streams.stdout or streams.report)
             raise
@@ -141,7 +142,7 @@ class Zygote:
                 if fd >= 0:
                     os.close(fd)
 
-    def _pump(self, limits: dict, pending: memoryview, code: dict, out_r: int, report_r: int,
+    def _pump(self, limits: Limits, pending: memoryview, code: dict, out_r: int, report_r: int,
               streams: RunStreams, timeout: float) -> dict:
         code_w = code["fd"]
         os.set_blocking(code_w, False)
@@ -177,7 +178,7 @@ class Zygote:
                 if not data:
                     reading.discard(source)
                 elif source == out_r:
-                    room = limits["stdout_bytes"] - len(streams.stdout)
+                    room = limits.stdout_bytes - len(streams.stdout)
                     streams.stdout_truncated |= len(data) > room
                     streams.stdout += data[:max(room, 0)]
                 elif len(streams.report) < MAX_REPORT_BYTES:  # ignore floods

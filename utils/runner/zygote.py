@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import traceback
+from dataclasses import replace
 
 sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else os.getcwd())
 
@@ -46,7 +47,9 @@ torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single t
 from utils import registry  # noqa: E402
 from utils.runner import child, confine, own_state  # noqa: E402
 from utils.runner import scratch as scratch_dir  # noqa: E402
+from utils.runner.limits import Limits  # noqa: E402
 from utils.runner.messages import INTERNAL_ERROR_EXIT, SETUP_FAILED_EXIT  # noqa: E402
+from utils.runner.protocol import RunOrder, RunRequest, ZygoteReply  # noqa: E402
 
 # Import every chapter's solutions and checks now: a confined child cannot read our source files.
 # Then what each chapter declares in its chapter.toml (say, a dataset its checks train on): done
@@ -89,7 +92,7 @@ def log(message: str) -> None:
     sys.stderr.flush()
 
 
-def _read_request(fd: int) -> dict:
+def _read_request(fd: int) -> RunRequest:
     """The learner's request (code, exercise or demo), which only the child ever reads."""
     chunks = []
     while True:
@@ -98,7 +101,7 @@ def _read_request(fd: int) -> dict:
             break
         chunks.append(data)
     os.close(fd)
-    return json.loads(b"".join(chunks))
+    return RunRequest.from_json(b"".join(chunks))
 
 
 def _arrange(targets: dict[int, int]) -> None:
@@ -111,7 +114,7 @@ def _arrange(targets: dict[int, int]) -> None:
     os.closerange(max(targets) + 1, 4096)
 
 
-def _child_main(limits: dict, layers: confine.Layers, scratch: str, code_r: int, out_w: int,
+def _child_main(limits: Limits, layers: confine.Layers, scratch: str, code_r: int, out_w: int,
                 report_w: int, ready_w: int) -> None:
     """Runs in the forked child; never returns into the zygote's loop."""
     log_fd = -1
@@ -138,11 +141,7 @@ def _child_main(limits: dict, layers: confine.Layers, scratch: str, code_r: int,
         os._exit(SETUP_FAILED_EXIT)
     os.close(log_fd)
     try:
-        if "demo" in request:
-            child.execute_demo(request["demo"], request["code"], request["args"], report_fd=3,
-                               ready_fd=4)
-        else:
-            child.execute(request["exercise_id"], request["code"], report_fd=3, ready_fd=4)
+        child.execute(request, limits, report_fd=3, ready_fd=4)
     except BaseException:  # noqa: BLE001 - no trace: it would show the learner our paths
         os._exit(INTERNAL_ERROR_EXIT)
     os._exit(0)
@@ -194,9 +193,10 @@ def _reap() -> None:
             return
 
 
-def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder: str) -> dict:
+def supervise(limits: Limits, fds: list[int], layers: confine.Layers,
+              runs_folder: str) -> ZygoteReply:
     """Run one child with the pipe ends `fds` (code read end, output and report write ends) and
-    say how it ended: {"returncode", "ready", "timed_out", "over_quota", "elapsed", "retire"}."""
+    say how it ended."""
     code_r, out_w, report_w = fds
     scratch = tempfile.mkdtemp(prefix="run-", dir=runs_folder)
     ready_r, ready_w = os.pipe()
@@ -220,7 +220,7 @@ def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder:
     waiting_for_ready = True
     while True:
         now = time.monotonic()
-        deadline = (ready_at + limits["wall_seconds"]) if ready_at else \
+        deadline = (ready_at + limits.wall_seconds) if ready_at else \
             (started + CHILD_STARTUP_SECONDS)
         if now >= deadline:
             timed_out = True
@@ -228,8 +228,7 @@ def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder:
         if now - quota_checked >= QUOTA_CHECK_SECONDS:
             quota_checked = now
             try:
-                scratch_dir.check_quota(scratch, limits["scratch_bytes"],
-                                        limits["scratch_entries"])
+                scratch_dir.check_quota(scratch, limits.scratch_bytes, limits.scratch_entries)
             except scratch_dir.OverQuota:
                 over_quota = True
                 break
@@ -262,8 +261,8 @@ def supervise(limits: dict, fds: list[int], layers: confine.Layers, runs_folder:
         os.WEXITSTATUS(exit_status))
     if returncode == SETUP_FAILED_EXIT:
         retire = True
-    return {"returncode": returncode, "ready": ready_at is not None, "timed_out": timed_out,
-            "over_quota": over_quota, "elapsed": elapsed, "cpu_s": cpu_s, "retire": retire}
+    return ZygoteReply(returncode=returncode, ready=ready_at is not None, timed_out=timed_out,
+                       over_quota=over_quota, elapsed=elapsed, cpu_s=cpu_s, retire=retire)
 
 
 def main() -> None:
@@ -297,25 +296,25 @@ def serve(control: socket.socket, layers: confine.Layers, runs_folder: str) -> N
         changed = own_state.changes(settled)
         if changed:  # changed by another run while we were idle: serve no one in this state
             log(f"settings changed from outside, retiring before the run: {changed}")
-            reply = {"retire": True, "retry": True}
+            reply = ZygoteReply(retire=True, retry=True)
         else:
             try:
-                reply = supervise(json.loads(message)["limits"], fds, layers, runs_folder)
+                reply = supervise(RunOrder.from_json(message).limits, fds, layers, runs_folder)
             except Exception:  # noqa: BLE001 - plain words for the learner, the trace for the log
                 log(f"a run failed inside the runner; this zygote retires:\n"
                     f"{traceback.format_exc()}")
-                reply = {"failed": True, "retire": True}
+                reply = ZygoteReply(failed=True, retire=True)
             changed = own_state.changes(settled)
             if changed:
                 log(f"settings changed during a run, retiring: {changed}")
-                reply["retire"] = True
+                reply = replace(reply, retire=True)
         for fd in fds:  # closed already after a fork; not when the request was refused
             try:
                 os.close(fd)
             except OSError:
                 pass
-        control.send(json.dumps(reply).encode())
-        if reply.get("retire"):
+        control.send(reply.to_json())
+        if reply.retire:
             return  # a fresh zygote replaces this one, in a known state
 
 

@@ -1,0 +1,32 @@
+"""One status type: what reports and browsers stored as plain strings still loads as a status."""
+
+import json
+
+from utils import learner_state, registry
+from utils.status import Status, icon_of, label_of
+
+EX_ID = "part1_ray_tracing.intersect_ray_1d"
+
+
+def test_a_status_is_stored_as_the_same_string_as_before():
+    assert [s.value for s in Status] == ["passed", "failed", "error", "timeout", "not_implemented"]
+    assert json.loads(json.dumps({"status": Status.NOT_IMPLEMENTED})) == {
+        "status": "not_implemented"}
+    assert Status.parse("timeout") is Status.TIMEOUT
+    assert Status.parse("won") is None and Status.parse({"x": 1}) is None
+
+
+def test_progress_saved_in_a_browser_loads_as_statuses():
+    ex = registry.get(EX_ID)
+    learner_state.clear_result(ex)
+    learner_state.restore({"status": {EX_ID: "passed", "part1_ray_tracing.gone": "passed",
+                                      "part1_ray_tracing.intersect_rays_1d": "won"}})
+    assert learner_state.status(ex) is Status.PASSED
+    assert learner_state.status(registry.get("part1_ray_tracing.intersect_rays_1d")) is None
+    assert json.loads(json.dumps(learner_state.snapshot()["status"]))[EX_ID] == "passed"
+
+
+def test_every_status_has_an_icon_and_a_label_and_not_started_has_its_own():
+    assert len({s.icon for s in Status} | {icon_of(None)}) == len(Status) + 1
+    assert len({s.label for s in Status} | {label_of(None)}) == len(Status) + 1
+    assert icon_of("passed") == Status.PASSED.icon and icon_of("nonsense") == icon_of(None)
