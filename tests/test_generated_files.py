@@ -39,7 +39,8 @@ def test_local_checker_passes_the_solutions_file():
                           "solutions/part1_ray_tracing.py"], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "10/10 passed" in out.stdout
+    count = len(registry.chapter("part1_ray_tracing").exercises)
+    assert f"{count}/{count} passed" in out.stdout
 
 
 @pytest.mark.parametrize("ch", AVAILABLE, ids=[c.stem for c in AVAILABLE])

@@ -28,6 +28,12 @@ def test_page_runs_without_exception(page):
     app = open_page(page, timeout=120)
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} shows no title"
+    # Each exercise of the section, and only those, once: the page is drawn from its source.
+    shown = [m[1] for e in app.markdown for m in [re.search(r"Exercise: `(\w+)`", e.value)] if m]
+    section = re.fullmatch(r"pages/(\w+)/\d+_(\w+)\.md", page)
+    expected = [ex.name for ex in registry.chapter(section[1]).exercises
+                if ex.section == section[2]] if section else []
+    assert shown == expected, (page, shown)
     print(f"{page}: {time.perf_counter() - started:.2f} s")
 
 

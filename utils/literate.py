@@ -119,8 +119,14 @@ def _add_prose(blocks: list[Block], lines: list[str]) -> None:
         blocks.append(Prose(text))
 
 
-@lru_cache(maxsize=None)
 def read_section(path: Path) -> SectionSource:
+    """The parsed source, read again when the file changes (an author editing a section sees it
+    on the next rerun)."""
+    return _read_section(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _read_section(path: Path, _mtime_ns: int) -> SectionSource:
     return parse(path.read_text(encoding="utf-8"), path)
 
 

@@ -1,0 +1,178 @@
+"""The literate chapter format: the links that used to be conventions are checked here.
+
+Each registered exercise appears exactly once, on its own section's page and in its section of the
+notebook; a chapter whose files disagree fails with a message that says which file to fix; cell
+ids follow content; nothing here knows how many chapters or exercises there are.
+"""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from utils import codegen, literate, registry
+from utils.site_config import ROOT
+
+CHAPTERS = [ch for ch in registry.CHAPTERS if ch.available]
+
+
+def _parse(text: str, name: str = "1_demo.md") -> literate.SectionSource:
+    return literate.parse(text, Path(name))
+
+
+# --- the format ----------------------------------------------------------------------------------
+
+def test_directives_split_the_prose_and_code_fences_stay_prose():
+    source = _parse("# Demo\n\nSome $x$.\n\n```python\nx = 1\n```\n\n```{exercise} f\n```\n\n"
+                    "```{question}\nWhy?\n\nBecause $a$.\n\nAnd more.\n```\n\nThe end.\n")
+    kinds = [type(b).__name__ if isinstance(b, literate.Prose) else b.name for b in source.blocks]
+    assert kinds == ["Prose", "exercise", "question", "Prose"]
+    assert "```python" in source.blocks[0].text
+    assert source.title == "Demo" and source.key == "demo" and source.number == 1
+    assert source.blocks[2].question_parts == ("Why?", "Because $a$.\n\nAnd more.")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("No title\n", "starts with its title"),
+    ("# T\n\n```{exercize} f\n```\n", "unknown directive {exercize}"),
+    ("# T\n\n```{exercise}\n```\n", "needs a name"),
+    ("# T\n\n```{question} prompt here\n```\n", "takes nothing after it"),
+    ("# T\n\n- item\n\n  ```{exercise} f\n  ```\n", "inside a list"),
+])
+def test_a_broken_source_names_the_file_line_and_fix(text, message):
+    with pytest.raises(literate.SourceError, match=re.escape(message)):
+        _parse(text)
+
+
+def test_headings_are_demoted_for_the_notebook_but_not_inside_code():
+    text = "## Part\n\ntext\n\n```python\n# a comment\n```\n\n### Sub"
+    assert literate.demote_headings(text) == "### Part\n\ntext\n\n```python\n# a comment\n```\n\n#### Sub"
+
+
+# --- registry: a chapter's files must agree ---------------------------------------------------------
+
+def _copy_chapter(tmp_path: Path, monkeypatch, stem: str = "part1_ray_tracing") -> Path:
+    pages, solutions = tmp_path / "pages", tmp_path / "solutions"
+    shutil.copytree(ROOT / "pages" / stem, pages / stem, ignore=shutil.ignore_patterns("*.py"))
+    solutions.mkdir()
+    shutil.copy(ROOT / "solutions" / f"{stem}.py", solutions / f"{stem}.py")
+    monkeypatch.setattr(registry, "SOLUTIONS_DIR", solutions)
+    return pages / stem
+
+
+def test_a_copied_chapter_reads_the_same(tmp_path, monkeypatch):
+    chapter = registry.read_chapter(_copy_chapter(tmp_path, monkeypatch))
+    assert chapter.exercises == registry.chapter("part1_ray_tracing").exercises
+
+
+def test_an_exercise_on_no_page_says_where_to_add_its_directive(tmp_path, monkeypatch):
+    folder = _copy_chapter(tmp_path, monkeypatch)
+    first = registry.chapter("part1_ray_tracing").exercises[0]
+    source = next(folder.glob(f"*_{first.section}.md"))
+    source.write_text(source.read_text().replace(f"```{{exercise}} {first.name}\n```\n", ""))
+    with pytest.raises(registry.ChapterError, match=f"{first.name}.*is on no page"):
+        registry.read_chapter(folder)
+
+
+def test_a_directive_without_an_exercise_and_a_repeated_one_are_errors(tmp_path, monkeypatch):
+    folder = _copy_chapter(tmp_path, monkeypatch)
+    overview = folder / "0_overview.md"
+    original = overview.read_text()
+    overview.write_text(original + "\n```{exercise} no_such_thing\n```\n")
+    with pytest.raises(registry.ChapterError, match="no_such_thing"):
+        registry.read_chapter(folder)
+    first = registry.chapter("part1_ray_tracing").exercises[0].name
+    overview.write_text(original + f"\n```{{exercise}} {first}\n```\n")
+    with pytest.raises(registry.ChapterError, match="appears once"):
+        registry.read_chapter(folder)
+
+
+def test_exercises_out_of_section_order_are_an_error(tmp_path, monkeypatch):
+    folder = _copy_chapter(tmp_path, monkeypatch)
+    ch = registry.chapter("part1_ray_tracing")
+    first, last = ch.exercises[0], ch.exercises[-1]
+    assert first.section != last.section
+    # Move the first exercise's directive to the last exercise's section.
+    src_first = next(folder.glob(f"*_{first.section}.md"))
+    src_last = next(folder.glob(f"*_{last.section}.md"))
+    directive = f"```{{exercise}} {first.name}\n```\n"
+    src_first.write_text(src_first.read_text().replace(directive, ""))
+    src_last.write_text(src_last.read_text() + "\n" + directive)
+    with pytest.raises(registry.ChapterError, match="order of their sections"):
+        registry.read_chapter(folder)
+
+
+def test_metadata_must_be_literals(tmp_path, monkeypatch):
+    folder = _copy_chapter(tmp_path, monkeypatch)
+    path = registry.SOLUTIONS_DIR / "part1_ray_tracing.py"
+    path.write_text(path.read_text().replace("difficulty=2,", "difficulty=1 + 1,", 1))
+    with pytest.raises(registry.ChapterError, match="difficulty= must be a literal"):
+        registry.read_chapter(folder)
+
+
+# --- every exercise once, on its page and in its notebook -------------------------------------------
+
+@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
+def test_every_exercise_is_once_in_the_notebook_in_its_own_section(ch):
+    notebook = json.loads((ROOT / "exercises" / f"{ch.stem}.ipynb").read_text())
+    section, seen = None, {}
+    titles = {title: key for key, title in ch.sections}
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"])
+        heading = re.match(r"## (.+)\n", text)
+        if cell["cell_type"] == "markdown" and heading and heading[1] in titles:
+            section = titles[heading[1]]
+        for name in re.findall(r"^#### Exercise: `(\w+)`", text, re.MULTILINE):
+            assert name not in seen, f"{ch.stem}.{name} is twice in the notebook"
+            seen[name] = section
+    assert seen == {ex.name: ex.section for ex in ch.exercises}
+
+
+@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
+def test_the_notebook_carries_every_sections_prose_and_questions(ch):
+    notebook = json.loads((ROOT / "exercises" / f"{ch.stem}.ipynb").read_text())
+    markdown = "\n".join("".join(c["source"]) for c in notebook["cells"]
+                         if c["cell_type"] == "markdown")
+    for source in ch.section_sources():
+        for block in source.blocks:
+            if isinstance(block, literate.Prose):
+                first_line = literate.demote_headings(block.text).splitlines()[0]
+                assert first_line in markdown, (source.path.name, first_line)
+            elif block.name == "question":
+                assert block.question_parts[0] in markdown, (source.path.name, block.line)
+
+
+@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
+def test_the_solutions_notebook_has_every_solution_where_the_notebook_has_a_stub(ch):
+    cells = codegen.notebook_cells(ch.stem)
+    solved = codegen.notebook_cells(ch.stem, with_solutions=True)
+    assert len(cells) == len(solved)
+    from utils import sources
+    for ex in ch.exercises:
+        stub = sources.stub_source(ex)
+        index = next(i for i, c in enumerate(cells) if c.text == stub)
+        assert solved[index].text == sources.solution_source(ex)
+    assert (ROOT / "exercises" / f"{ch.stem}_solutions.ipynb").exists()
+
+
+def test_notebook_cell_ids_follow_content_so_an_insert_changes_only_new_cells():
+    cells = codegen.notebook_cells(CHAPTERS[0].stem)
+    before = json.loads(codegen.render_notebook(cells))["cells"]
+    inserted = cells[:8] + [codegen.Cell("markdown", "A new paragraph."),
+                            codegen.Cell("code", "x = 1")] + cells[8:]
+    after = json.loads(codegen.render_notebook(inserted))["cells"]
+    old_ids = [c["id"] for c in before]
+    new_ids = [c["id"] for c in after]
+    assert new_ids[:8] + new_ids[10:] == old_ids
+    assert len(set(new_ids)) == len(new_ids)
+
+
+def test_the_exercise_decorator_is_left_out_of_everything_a_learner_sees():
+    from utils import sources
+    for ch in CHAPTERS:
+        assert "exercise_meta" not in sources.module_preamble(ch.stem)
+        for ex in ch.exercises:
+            assert "@exercise" not in sources.stub_source(ex), ex.id
+            assert "@exercise" not in sources.solution_source(ex), ex.id
