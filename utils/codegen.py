@@ -27,7 +27,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 
 from utils import literate, registry, sources
 from utils.site_config import BRANCH, REPO_URL, ROOT, colab_url, page_url
@@ -316,6 +315,8 @@ def cell_id(kind: str, text: str, taken: set[str]) -> str:
 
 
 def render_notebook(cells: list[Cell]) -> str:
+    import nbformat  # here: the site imports this module for the worksheet, and nbformat is slow
+
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                   "language": "python"},
