@@ -55,22 +55,21 @@ with colab:
 
 st.header("Chapters")
 for chapter in registry.CHAPTERS:
+    if not chapter.available:  # a chapter being written (chapter.toml: available = false)
+        continue
     with st.container(border=True):
-        if chapter.available:
-            done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
-            st.markdown(f"### {chapter.number}. {chapter.title}")
-            st.markdown(chapter.blurb)
+        done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
+        st.markdown(f"### {chapter.number}. {chapter.title}")
+        st.markdown(chapter.blurb)
+        if chapter.exercises:
             st.progress(done / len(chapter.exercises),
                         text=f"{done} of {len(chapter.exercises)} exercises passed")
-            left, right = st.columns([1, 3])
-            with left:
-                st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
-                             icon="➡️")
-            with right:
-                colab_badge(chapter.stem)
-        else:
-            st.markdown(f"### {chapter.number}. {chapter.title} · *coming soon*")
-            st.markdown(chapter.blurb)
+        left, right = st.columns([1, 3])
+        with left:
+            st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
+                         icon="➡️")
+        with right:
+            colab_badge(chapter.stem)
 
 st.header("Your progress")
 st.caption(" · ".join([*(f"{status.icon} {status.label}" for status in Status),
