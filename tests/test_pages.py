@@ -103,18 +103,6 @@ def test_page_text_has_no_mangled_latex(page):
         assert "$" not in chart.proto.spec, (page, chart.proto.spec[:200])
 
 
-@pytest.mark.parametrize("ch", [c for c in registry.CHAPTERS if c.available],
-                         ids=lambda c: c.stem)
-def test_pages_show_exercises_in_registry_order(ch):
-    import re
-
-    shown = []
-    for page in sorted((ROOT / "pages" / ch.stem).glob("*.py")):
-        shown += re.findall(r'exercise\(f?"(?:\{STEM\}|' + ch.stem + r')\.(\w+)"\)',
-                            page.read_text())
-    assert shown == [ex.name for ex in ch.exercises]
-
-
 def test_race_beta2_is_shown_as_chosen():
     """beta2 = 0.999 must not read 1.00 on its slider."""
     app = open_page("pages/part3_optimization/1_optimizers.md")

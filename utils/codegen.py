@@ -60,15 +60,21 @@ def _header(ch: registry.Chapter) -> str:
     )
 
 
-def _notebook_header(ch: registry.Chapter) -> str:
+def _notebook_header(ch: registry.Chapter, with_solutions: bool = False) -> str:
+    solved = (
+        "**This copy has the reference solutions filled in**: read it after trying the exercises "
+        f"yourself in [the exercise notebook]({colab_url(ch.stem)}), or to check a result.\n\n"
+        if with_solutions else "")
     return (
-        f"# Chapter {ch.number}: {ch.title} — exercises\n\n"
-        f"{ch.blurb}\n\n"
-        f"The lessons, plots and hints are on the site: **[Chapter {ch.number} on Grokking the "
+        f"# Chapter {ch.number}: {ch.title}\n\n"
+        f"{ch.blurb}\n\n{solved}"
+        "This notebook carries the whole chapter: the explanations, the math, the figures, and "
+        "each exercise with its task, hints (click to open), starting code and checks. The same "
+        f"lesson is on the site, with interactive figures: **[Chapter {ch.number} on Grokking the "
         f"Fundamentals]({page_url(ch.stem)})**; each section below links to its page.\n\n"
         "How to work here:\n\n"
         "1. Run the setup cell below first (in Colab it fetches the course code and installs "
-        "two libraries).\n"
+        "what Colab lacks).\n"
         "2. For each exercise, replace `raise NotImplementedError()` with your answer, run the "
         "cell, then run the check cell under it.\n"
         "3. *Runtime → Run all* is safe at any time: an exercise you have not done yet prints "
@@ -169,13 +175,13 @@ def _given_code(stem: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def _preamble_cells(ch: registry.Chapter) -> list[Cell]:
+def _preamble_cells(ch: registry.Chapter, with_solutions: bool = False) -> list[Cell]:
     preamble = sources.module_preamble(ch.stem).rstrip()
     figures = (f"\nfrom utils.figures import {ch.stem} as figures"
                if registry.chapter_module_name(ch.stem, "figures") else "")
     return [
         Cell("markdown", _header(ch), script_only=True),
-        Cell("markdown", _notebook_header(ch), notebook_only=True),
+        Cell("markdown", _notebook_header(ch, with_solutions), notebook_only=True),
         Cell("code", _SCRIPT_SETUP, script_only=True),
         Cell("code", _notebook_setup(ch), notebook_only=True),
         Cell("code", preamble + f"\n\nfrom utils.checks import {ch.stem} as tests",
@@ -273,7 +279,8 @@ def notebook_cells(stem: str, with_solutions: bool = False) -> list[Cell]:
             waiting.append(text)
         else:
             given_before[name], waiting = waiting, []
-    cells = [c for c in _preamble_cells(ch) if not c.script_only]
+    cells = [c for c in _preamble_cells(ch, with_solutions) if not c.script_only]
+    last_section = ch.exercises[-1].section if ch.exercises else None
     for source in ch.section_sources():
         cells.append(Cell("markdown", _section_heading(ch, source.key)))
         for block in source.blocks:
@@ -282,6 +289,9 @@ def notebook_cells(stem: str, with_solutions: bool = False) -> list[Cell]:
                 continue
             pending = given_before.get(block.argument, []) if block.name == "exercise" else []
             cells += _directive_cells(ch, source.key, block, code, list(pending))
+        if source.key == last_section:  # given code after the last exercise closes its section
+            cells += [Cell("code", text) for text in waiting]
+            waiting = []
     cells += [Cell("code", text) for text in waiting]
     cells.append(Cell("markdown", "## All checks at once"))
     cells.append(Cell("code", f'from utils.local import check_all\n\ncheck_all(globals(), '
