@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
 from solutions import part4_backprop as sol
+from utils.caching import cache_data
 
 # Shown on the "backward functions by hand" page; tests/test_page_snippets.py runs it.
 GRADCHECK_EXAMPLE = """import numpy as np
@@ -38,7 +38,7 @@ def expression_values(a: float, b: float, c: float) -> dict[str, tuple[float, fl
     return {k: (float(v[0]), float(gr[0]), order) for k, (v, gr, order) in values.items()}
 
 
-@st.cache_data
+@cache_data
 def expression_graph(a: float, b: float, c: float) -> go.Figure:
     """The graph, each node labelled with its value and its gradient; edges point forward, and
     the backward pass visits nodes in the numbered order."""
@@ -164,7 +164,7 @@ def digit_predictions(images: np.ndarray, labels: list[int], predictions: list[i
     return fig
 
 
-@st.cache_data
+@cache_data
 def linear_stack_variances(depth: int = 5, width: int = 256, seed: int = 0) -> list[float]:
     """The variance after each of `depth` reference `Linear(width, width)` layers (no
     activation), fed 2 000 unit-variance inputs: with the uniform +-1/sqrt(in) initialisation,
@@ -188,7 +188,7 @@ def central_difference_error(h: float, dtype: type = np.float64, n: int = 200) -
     return float(np.abs(estimate.astype(np.float64) - np.exp(x.astype(np.float64))).max())
 
 
-@st.cache_data
+@cache_data
 def step_size_figure() -> go.Figure:
     """Error of the central difference against the step h, in float64 and float32: truncation
     error falls like h² to the right, rounding error grows like ε/h to the left."""
