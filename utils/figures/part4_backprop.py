@@ -1,4 +1,11 @@
-"""Chapter 4's figures: computational graphs with forward values and gradients."""
+"""Chapter 4's figures, for its pages and its notebook: computational graphs with forward values
+and gradients, the step size of finite differences, the variance through a stack of layers, and
+training curves.
+
+No Streamlit here (Colab has none): caching comes from utils.caching, and the pages' controls are
+in pages/part4_backprop/widgets.py. `engine_graph` and `engine_training` draw with a notebook's
+own engine (its `globals()`), falling back to the reference where it can't run yet.
+"""
 
 from __future__ import annotations
 
