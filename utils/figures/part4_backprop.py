@@ -247,12 +247,13 @@ def linear_stack_variances(depth: int = 5, width: int = 256, seed: int = 0,
 def linear_stack_figure(depth: int = 5, widths: tuple[int, ...] = (64, 256, 1024)) -> go.Figure:
     """The variance after each layer of a stack of reference `Linear`s, for several widths (the
     curves coincide: the initialisation fixes the width's effect) and with ReLUs at the middle
-    width, against the lines 3^-k and 6^-k (the depth's effect, which nothing fixes)."""
+    width, against a division by 3 and by 6 a layer (the depth's effect, which nothing fixes)."""
     layers = list(range(1, depth + 1))
     fig = go.Figure()
-    for k, name in ((3, "1/3 per layer"), (6, "1/6 per layer")):
-        fig.add_trace(go.Scatter(x=layers, y=[k ** -n for n in layers], mode="lines", name=name,
-                                 line={"dash": "dot", "color": "grey", "width": 1}))
+    # The first layer sees the inputs themselves (no ReLU before it): both lines start at 1/3.
+    for k, name in ((3, "÷3 a layer"), (6, "÷6 a layer after the first")):
+        fig.add_trace(go.Scatter(x=layers, y=[k ** (1 - n) / 3 for n in layers], mode="lines",
+                                 name=name, line={"dash": "dot", "color": "grey", "width": 1}))
     for width in widths:
         fig.add_trace(go.Scatter(x=layers, y=linear_stack_variances(depth, width),
                                  mode="lines+markers", name=f"width {width}"))
