@@ -1122,27 +1122,6 @@ class SGD:
         raise NotImplementedError()
 
 
-# %% [markdown]
-# ### Exercise: `train_epoch` — The training loop
-#
-# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
-#
-# Write `train_epoch(model, optimizer, images, labels, batch_size)`: for each batch in order,
-# the mean cross-entropy of the model's logits, then `zero_grad`, `backward` and `step`.
-# Return the batch losses as floats.
-#
-# Check it with `tests.test_train_epoch(train_epoch)`.
-
-
-# %%
-def train_epoch(model: Module, optimizer: SGD, images: Arr, labels: Arr,
-                batch_size: int) -> list[float]:
-    """One pass over images (n, 28, 28) and labels (n,), in order, in batches of batch_size (the
-    last may be smaller): for each, the mean cross-entropy, its gradients, and an optimizer
-    step. Returns the loss of each batch (floats)."""
-    raise NotImplementedError()
-
-
 # %%
 def accuracy(model: Module, images: Arr, labels: Arr) -> float:
     """The fraction of images whose largest logit is the true label (without tracking)."""
@@ -1168,6 +1147,27 @@ def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_label
         if on_epoch is not None:
             on_epoch(epoch, losses, accuracy(model, test_images, test_labels))
     return model
+
+
+# %% [markdown]
+# ### Exercise: `train_epoch` — The training loop
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
+#
+# Write `train_epoch(model, optimizer, images, labels, batch_size)`: for each batch in order,
+# the mean cross-entropy of the model's logits, then `zero_grad`, `backward` and `step`.
+# Return the batch losses as floats.
+#
+# Check it with `tests.test_train_epoch(train_epoch)`.
+
+
+# %%
+def train_epoch(model: Module, optimizer: SGD, images: Arr, labels: Arr,
+                batch_size: int) -> list[float]:
+    """One pass over images (n, 28, 28) and labels (n,), in order, in batches of batch_size (the
+    last may be smaller): for each, the mean cross-entropy, its gradients, and an optimizer
+    step. Returns the loss of each batch (floats)."""
+    raise NotImplementedError()
 
 
 # %%

@@ -1,6 +1,14 @@
 """Reference solutions for chapter 4: an autograd engine on NumPy.
 
-The source of truth for `exercises/part4_backprop.py` and its notebook (`python -m utils.codegen`).
+Each exercise is the function or class under an `@exercise(...)`, which holds its metadata
+(title, difficulty, importance, minutes, task, hints); everything else is given code, which the
+learner's file and notebook copy as it is (names starting with "_" stay here). The order of
+definitions is the order of the exercise file and of the notebook's code: given code appears in
+the notebook just before the exercise that follows it here. The lesson's prose, and where each
+exercise sits in it, is in pages/part4_backprop/<n>_<key>.md (one `{exercise} name` directive
+each). `python -m utils.codegen` builds exercises/part4_backprop.py and both notebooks from the
+two.
+
 The engine uses NumPy only; torch appears only in the checks, to compare with torch.autograd.
 
 A backward function for an operation out = f(x, y, ...) has the signature
@@ -1163,6 +1171,31 @@ class SGD:
                 param.array = param.array - self.lr * param.grad.array
 
 
+def accuracy(model: Module, images: Arr, labels: Arr) -> float:
+    """The fraction of images whose largest logit is the true label (without tracking)."""
+    with NoGrad():
+        predictions = model(Tensor(images)).argmax(dim=1).array
+    return float((predictions == labels).mean())
+
+
+def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_labels: Arr,
+              epochs: int = 10, lr: float = 0.1, batch_size: int = 32, seed: int = 0,
+              on_epoch: Callable[[int, list[float], float], None] | None = None) -> MLP:
+    """Train an MLP with your engine: shuffle each epoch, train_epoch, then measure accuracy on
+    the test set. on_epoch(epoch, batch_losses, test_accuracy) is called after each epoch."""
+    np.random.seed(seed)
+    model = MLP()
+    optimizer = SGD(model.parameters(), lr=lr)
+    order = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        shuffle = order.permutation(len(train_images))
+        losses = train_epoch(model, optimizer, train_images[shuffle], train_labels[shuffle],
+                             batch_size)
+        if on_epoch is not None:
+            on_epoch(epoch, losses, accuracy(model, test_images, test_labels))
+    return model
+
+
 @exercise(
     title="The training loop",
     difficulty=3, importance=5, minutes=(10, 15),
@@ -1191,28 +1224,3 @@ def train_epoch(model: Module, optimizer: SGD, images: Arr, labels: Arr,
         optimizer.step()
         losses.append(loss.item())
     return losses
-
-
-def accuracy(model: Module, images: Arr, labels: Arr) -> float:
-    """The fraction of images whose largest logit is the true label (without tracking)."""
-    with NoGrad():
-        predictions = model(Tensor(images)).argmax(dim=1).array
-    return float((predictions == labels).mean())
-
-
-def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_labels: Arr,
-              epochs: int = 10, lr: float = 0.1, batch_size: int = 32, seed: int = 0,
-              on_epoch: Callable[[int, list[float], float], None] | None = None) -> MLP:
-    """Train an MLP with your engine: shuffle each epoch, train_epoch, then measure accuracy on
-    the test set. on_epoch(epoch, batch_losses, test_accuracy) is called after each epoch."""
-    np.random.seed(seed)
-    model = MLP()
-    optimizer = SGD(model.parameters(), lr=lr)
-    order = np.random.default_rng(seed)
-    for epoch in range(epochs):
-        shuffle = order.permutation(len(train_images))
-        losses = train_epoch(model, optimizer, train_images[shuffle], train_labels[shuffle],
-                             batch_size)
-        if on_epoch is not None:
-            on_epoch(epoch, losses, accuracy(model, test_images, test_labels))
-    return model

@@ -155,3 +155,37 @@ def test_gradchecks_step_sits_in_the_float64_valley_the_page_draws():
     # The page: in float32 the best step still leaves "a few times 10^-5".
     assert 1e-5 < min(error(h, np.float32) for h in np.logspace(-4, -1, 13)) < 1e-4
     assert figures.step_size_figure().data
+
+
+def _run_cell(code: str, namespace: dict):
+    """A notebook cell's value: run its statements, then evaluate its last line."""
+    *statements, last = code.strip().splitlines()
+    exec("\n".join(statements), namespace)
+    return eval(last, namespace)  # noqa: S307 - our own section sources
+
+
+def test_the_notebooks_stand_ins_for_figures_and_widgets_draw():
+    # Each {figure} and {widget} body is a notebook cell: it must draw, in a notebook whose
+    # names are the reference solutions (a learner who has done every exercise).
+    bodies = [d.body for s in registry.chapter(STEM).section_sources()
+              for d in (*s.directives("figure"), *s.directives("widget")) if d.body.strip()]
+    assert bodies
+    for body in bodies:
+        namespace = {**vars(reference), "figures": figures}
+        figure = _run_cell(body, namespace)
+        assert figure.data, body
+        assert "reference engine" not in str(figure.layout.title.text), body
+
+
+def test_an_unfinished_engine_draws_with_the_reference_and_says_why():
+    def backprop(end_node, end_grad=None):
+        raise NotImplementedError()
+
+    engine = {**vars(reference), "backprop": backprop}
+    figure = figures.engine_graph(engine, "a * a", {"a": "1, 2"})
+    assert "the reference engine (yours: an exercise it needs is not done yet)" in \
+        figure.layout.title.text
+    # The graph is the reference's: a is used twice, so its gradient is 2a.
+    assert "grad [2., 4.]" in " ".join(figure.data[0].text)
+    with pytest.raises(demos.ExpressionError):  # the expression's fault: said, not covered up
+        figures.engine_graph(engine, "a ** 2", {"a": "1"})

@@ -1,4 +1,10 @@
-"""Chapter 4's page-only pieces: one function per {widget} directive in its sections."""
+"""Chapter 4's interactive pieces, one function per `{widget}` directive in its section sources
+(pages/part4_backprop/<n>_<key>.md), drawn by utils/section_view.py.
+
+Each directive's body is the notebook's static stand-in for the widget (a figure with fixed
+arguments, or drawn with the learner's own engine). The session-state keys (`bp_*`) keep the
+learner's settings across reruns, and tests/test_part4_demos.py drives the widgets by them.
+"""
 
 import streamlit as st
 
@@ -9,14 +15,9 @@ from utils.figures import part4_backprop as figures
 from utils.navigation import section_page
 from utils.widgets import compute_button
 
-STEM = "part4_backprop"
 
-
-def backward_by_hand_1() -> None:
-    st.code(figures.GRADCHECK_EXAMPLE, language="python")
-
-
-def backward_by_hand_2() -> None:
+def backprop_by_hand_graph() -> None:
+    """The graph of g = log(a·b·log c) with every value and gradient, for the sliders' a, b, c."""
     cols = st.columns(3)
     a = cols[0].slider("a", 0.2, 3.0, 1.0, 0.1, key="bp_a")
     b = cols[1].slider("b", 0.2, 3.0, 2.0, 0.1, key="bp_b")
@@ -24,7 +25,9 @@ def backward_by_hand_2() -> None:
     st.plotly_chart(figures.expression_graph(a, b, c), width="stretch", theme=None)
 
 
-def graph_1() -> None:
+def typed_expression_graph() -> None:
+    """The graph an engine (the reference, or the learner's in the sandbox) records for a typed
+    expression, with backprop's gradients and steps."""
     expression = st.text_input("Expression", "log(a * b * log(c))", key="bp_expression",
                                max_chars=200)
     cols = st.columns(3)
@@ -37,41 +40,27 @@ def graph_1() -> None:
         parse_inputs(texts)
     except ExpressionError as err:
         st.warning(str(err))
-    else:
-        try:
-            data = demo_data(choice, "expression_graph", expression=expression, inputs=texts)
-        except Exception as err:  # noqa: BLE001 - e.g. shapes that do not match for @
-            st.warning(f"The engine could not evaluate that: {err}")
-            data = None
-        if data is not None:
-            st.plotly_chart(figures.computational_graph(data), width="stretch", theme=None)
+        return
+    try:
+        data = demo_data(choice, "expression_graph", expression=expression, inputs=texts)
+    except Exception as err:  # noqa: BLE001 - e.g. shapes that do not match for @
+        st.warning(f"The engine could not evaluate that: {err}")
+        return
+    if data is not None:
+        st.plotly_chart(figures.computational_graph(data), width="stretch", theme=None)
 
 
-def together_1() -> None:
-    variances = " → ".join(f"{v:.2g}" for v in figures.linear_stack_variances())
-    st.markdown(
-        rf"""
-    That makes the scale independent of the **width**, not of the **depth**: every layer multiplies
-    the variance by about $\frac13$, and by about $\frac16$ with a ReLU after it (which sets the
-    negative half of its inputs to zero). Five 256-wide layers of this `Linear`, fed
-    unit-variance inputs, give variances {variances}. This chapter's MLP has three layers and
-    trains fine; deeper ReLU networks start from **Kaiming (He) initialisation**, standard
-    deviation $\text{{gain}} / \sqrt{{\text{{fan\_in}}}}$ with gain $\sqrt2$ for ReLU, which keeps
-    the variance the same from layer to layer. Chapter 2's *Making your own modules* page has the
-    whole story, with a live figure.
-    """
-    )
+def init_variance_by_depth() -> None:
+    """How the variance shrinks through a stack of Linear layers, and where chapter 2 goes on."""
+    st.plotly_chart(figures.linear_stack_figure(), width="stretch")
     st.page_link(section_page("part2_cnns", "modules"), label="Chapter 2: how big the initial "
                  "weights should be", icon="📏")
 
 
-def together_2() -> None:
+def train_mlp_demo() -> None:
+    """Train the MLP with the chosen engine and settings: its curves, accuracy and predictions."""
     source, (_, _, test_images, _) = training_arrays()
-    st.markdown(
-        f"Train it. Data: **{source}**. With *my engine*, everything you have passed in this "
-        "chapter is yours (the rest is the reference), trained on the offline digits in the "
-        "sandbox."
-    )
+    st.caption(f"Data: **{source}**.")
     cols = st.columns(3)
     epochs = cols[0].slider("epochs", 1, 20, 10, key="bp_epochs")
     lr = cols[1].select_slider("learning rate", (0.01, 0.03, 0.1, 0.3), 0.1, key="bp_lr")

@@ -1,20 +1,37 @@
-"""Chapter 4's figures: computational graphs with forward values and gradients."""
+"""Chapter 4's figures, for its pages and its notebook: computational graphs with forward values
+and gradients, the step size of finite differences, the variance through a stack of layers, and
+training curves.
+
+No Streamlit here (Colab has none): caching comes from utils.caching, and the pages' controls are
+in pages/part4_backprop/widgets.py. `engine_graph` and `engine_training` draw with a notebook's
+own engine (its `globals()`), falling back to the reference where it can't run yet.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
 from solutions import part4_backprop as sol
+from utils.caching import cache_data
+from utils.demos import part4_backprop as demos
 
-# Shown on the "backward functions by hand" page; tests/test_page_snippets.py runs it.
-GRADCHECK_EXAMPLE = """import numpy as np
-from utils.gradcheck import gradcheck
+_SECTIONS = Path(__file__).resolve().parents[2] / "pages" / "part4_backprop"
 
-gradcheck(np.log, log_back, np.array([1.0, 2.0, 3.0]))
-gradcheck(np.multiply, multiply_back0, np.ones((2, 3)), np.ones(3), argnum=0)
-"""
+
+def _shown_code(section_file: str) -> str:
+    """The first ```python block of a section's prose: code the page and the notebook show."""
+    text = (_SECTIONS / section_file).read_text(encoding="utf-8")
+    return re.search(r"^```python\n(.*?)^```", text, re.DOTALL | re.MULTILINE)[1]
+
+
+# The gradcheck usage example of "Backward functions by hand"; tests/test_page_snippets.py runs it.
+GRADCHECK_EXAMPLE = _shown_code("1_backward_by_hand.md")
 
 # The graph of g = log(a * b * log(c)): node -> (x, y position, parents).
 _LAYOUT = {"a": (0, 2, ()), "b": (0, 1, ()), "c": (0, 0, ()), "d = a·b": (1, 1.5, ("a", "b")),
@@ -38,7 +55,7 @@ def expression_values(a: float, b: float, c: float) -> dict[str, tuple[float, fl
     return {k: (float(v[0]), float(gr[0]), order) for k, (v, gr, order) in values.items()}
 
 
-@st.cache_data
+@cache_data
 def expression_graph(a: float, b: float, c: float) -> go.Figure:
     """The graph, each node labelled with its value and its gradient; edges point forward, and
     the backward pass visits nodes in the numbered order."""
@@ -129,6 +146,49 @@ def computational_graph(data: dict) -> go.Figure:
     return fig
 
 
+def engine_demo(engine: Mapping[str, Any], demo: str, **args: Any) -> tuple[Any, str]:
+    """Run one of utils.demos.part4_backprop's demos on `engine` (in a notebook, `globals()`: the
+    learner's functions). Where that engine can't run it yet (an exercise not done, a function
+    not defined yet, an error), run it on the reference engine instead, so that a notebook's
+    "Run all" goes on. Returns the demo's data and a line saying which engine made it."""
+    try:
+        return getattr(demos, demo)(engine, **args), "your engine"
+    except demos.ExpressionError:
+        raise  # the expression's fault, not the engine's: the message says what to change
+    except NotImplementedError:
+        why = "an exercise it needs is not done yet"
+    except KeyError as err:
+        why = f"{err.args[0]!r} is not defined yet"
+    except Exception as err:  # noqa: BLE001 - any bug of the learner's: say it, draw the reference's
+        why = f"it raised {type(err).__name__}: {str(err)[:120]}"
+    return getattr(demos, demo)(vars(sol), **args), f"the reference engine (yours: {why})"
+
+
+def engine_graph(engine: Mapping[str, Any], expression: str,
+                 inputs: Mapping[str, str]) -> go.Figure:
+    """The graph `engine` records for `expression` on `inputs` (as typed on the page: "1, 2, 3"
+    or "1 2; 3 4"), drawn as computational_graph draws it, titled with the engine that drew it."""
+    data, made_by = engine_demo(engine, "expression_graph", expression=expression,
+                                inputs=dict(inputs))
+    fig = computational_graph(data)
+    fig.update_layout(title={"text": f"{expression}, drawn with {made_by}", "font": {"size": 14}},
+                      margin={"t": 40})
+    return fig
+
+
+def engine_training(engine: Mapping[str, Any], epochs: int = 5, lr: float = 0.1,
+                    batch_size: int = 32) -> go.Figure:
+    """Train the MLP with `engine` on the offline digits (a second an epoch), and draw its
+    training curves, titled with the engine and its final test accuracy."""
+    history, made_by = engine_demo(engine, "train_digits", epochs=epochs, lr=lr,
+                                   batch_size=batch_size)
+    fig = training_curves(history)
+    fig.update_layout(title={"text": f"Trained with {made_by}: test accuracy "
+                                     f"{history['epoch_accuracy'][-1]:.1%} after {epochs} epochs",
+                             "font": {"size": 14}}, margin={"t": 70}, height=370)
+    return fig
+
+
 def training_curves(history: dict) -> go.Figure:
     """Loss of every batch, and the test accuracy after each epoch, on a shared epoch axis."""
     from plotly.subplots import make_subplots
@@ -164,19 +224,50 @@ def digit_predictions(images: np.ndarray, labels: list[int], predictions: list[i
     return fig
 
 
-@st.cache_data
-def linear_stack_variances(depth: int = 5, width: int = 256, seed: int = 0) -> list[float]:
-    """The variance after each of `depth` reference `Linear(width, width)` layers (no
-    activation), fed 2 000 unit-variance inputs: with the uniform +-1/sqrt(in) initialisation,
-    each layer multiplies it by about 1/3, whatever `width` is."""
+@cache_data
+def linear_stack_variances(depth: int = 5, width: int = 256, seed: int = 0,
+                           relu: bool = False) -> list[float]:
+    """The variance of the output of each of `depth` reference `Linear(width, width)` layers,
+    fed 2 000 unit-variance inputs: with the uniform +-1/sqrt(in) initialisation, each layer
+    multiplies it by about 1/3 whatever `width` is, and by about 1/6 with a ReLU between layers
+    (`relu`)."""
     np.random.seed(seed)
     x = sol.Tensor(np.random.default_rng(seed).standard_normal((2_000, width)))
     variances = []
     with sol.NoGrad():
-        for _ in range(depth):
+        for layer in range(depth):
+            if relu and layer:
+                x = sol.relu(x)
             x = sol.Linear(width, width)(x)
             variances.append(float(x.array.var()))
     return variances
+
+
+@cache_data
+def linear_stack_figure(depth: int = 5, widths: tuple[int, ...] = (64, 256, 1024)) -> go.Figure:
+    """The variance after each layer of a stack of reference `Linear`s, for several widths (the
+    curves coincide: the initialisation fixes the width's effect) and with ReLUs at the middle
+    width, against a division by 3 and by 6 a layer (the depth's effect, which nothing fixes)."""
+    layers = list(range(1, depth + 1))
+    fig = go.Figure()
+    # The first layer sees the inputs themselves (no ReLU before it): both lines start at 1/3.
+    for k, name in ((3, "÷3 a layer"), (6, "÷6 a layer after the first")):
+        fig.add_trace(go.Scatter(x=layers, y=[k ** (1 - n) / 3 for n in layers], mode="lines",
+                                 name=name, line={"dash": "dot", "color": "grey", "width": 1}))
+    for width in widths:
+        fig.add_trace(go.Scatter(x=layers, y=linear_stack_variances(depth, width),
+                                 mode="lines+markers", name=f"width {width}"))
+    middle = widths[len(widths) // 2]
+    fig.add_trace(go.Scatter(x=layers, y=linear_stack_variances(depth, middle, relu=True),
+                             mode="lines+markers", name=f"width {middle}, ReLU between",
+                             line={"dash": "dash"}))
+    fig.update_xaxes(title_text="layer", dtick=1)
+    fig.update_yaxes(type="log", title_text="variance of the layer's output",
+                     exponentformat="power")
+    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      title={"text": "Unit-variance inputs through a stack of Linear layers",
+                             "font": {"size": 14}})
+    return fig
 
 
 def central_difference_error(h: float, dtype: type = np.float64, n: int = 200) -> float:
@@ -188,7 +279,7 @@ def central_difference_error(h: float, dtype: type = np.float64, n: int = 200) -
     return float(np.abs(estimate.astype(np.float64) - np.exp(x.astype(np.float64))).max())
 
 
-@st.cache_data
+@cache_data
 def step_size_figure() -> go.Figure:
     """Error of the central difference against the step h, in float64 and float32: truncation
     error falls like h² to the right, rounding error grows like ε/h to the left."""
