@@ -20,6 +20,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import part1_ray_tracing as sol
+from utils import part1_oracle as oracle
 from utils import part1_renders
 from utils.caching import cache_data, cache_resource
 from utils.demos import part1_ray_tracing as demos
@@ -27,8 +28,6 @@ from utils.meshes import make_bunny
 from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_2d,
                             lines_3d, rays_as_segments)
 
-CAMERA_X = -3.0  # the mesh figures' camera sits on the x axis, looking along +x
-SCREEN_LIMIT = 0.5  # half-width of the screen at x = 1 in front of the camera
 RENDER_CHUNK = 512  # rays per batch: keeps memory to ~100 MB for a 1000-triangle mesh
 RENDER_TILE = 16  # render_mesh's tiles: about 16 x 16 rays, each against the triangles it can see
 # How far (in screen units, a pixel being ~0.008 at 120 x 120) a triangle's shadow is widened before
@@ -127,8 +126,9 @@ def _render_tiles(fn, rays, triangles, args, tile, origin, directions) -> Tensor
 
 
 def camera_rays(pixels: int) -> Float[Tensor, "nrays 2 3"]:
-    rays = sol.make_rays_2d(pixels, pixels, SCREEN_LIMIT, SCREEN_LIMIT)
-    rays[:, 0] = t.tensor([CAMERA_X, 0.0, 0.0])
+    """The mesh figures' camera (oracle.CAMERA_X, SCREEN_LIMIT), its rays from the reference."""
+    rays = sol.make_rays_2d(pixels, pixels, oracle.SCREEN_LIMIT, oracle.SCREEN_LIMIT)
+    rays[:, 0] = t.tensor([oracle.CAMERA_X, 0.0, 0.0])
     return rays
 
 
@@ -145,15 +145,8 @@ def _rotated_bunny(degrees: float) -> Tensor:
 def _blocked_at(rays: Float[Tensor, "nrays 2 3"], segments: Float[Tensor, "nseg 2 3"],
                 beyond: float) -> Float[Tensor, "nrays"]:
     """For each ray, the u of the first segment it meets, or `beyond` if it meets none."""
-    ends = t.full((len(rays),), beyond)
-    for i, ray in enumerate(rays):
-        for segment in segments:
-            if sol.intersect_ray_1d(ray, segment):
-                O, D = ray[:, :2]
-                L1, L2 = segment[:, :2]
-                u = t.linalg.solve(t.stack([D, L1 - L2], dim=-1), L1 - O)[0]
-                ends[i] = min(ends[i].item(), u.item())
-    return ends
+    found = oracle.ray_segment(rays[:, None], segments[None])
+    return t.where(found.hit, found.u, beyond).min(-1).values.float()
 
 
 @cache_data
@@ -247,8 +240,8 @@ def barycentric_figure(u: float, v: float) -> go.Figure:
 @cache_data
 def triangle_render_figure(pixels: int) -> go.Figure:
     rays = sol.make_rays_2d(pixels, pixels, 1.0, 1.0)
-    rays[:, 0] = t.tensor([-2.0, 0.0, 0.0])
-    triangle = t.tensor([[0.0, -0.6, -0.7], [0.0, 0.9, 0.1], [0.0, -0.2, 0.8]])
+    rays[:, 0] = t.tensor([oracle.TRIANGLE_CAMERA_X, 0.0, 0.0])
+    triangle = t.tensor(oracle.TRIANGLE)
     good = sol.raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     buggy = sol._buggy_raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     return image_panels([good, buggy],
@@ -263,7 +256,7 @@ def own_render_figure(image: np.ndarray, kind: str) -> go.Figure:
         return image_panels([np.isfinite(image).astype(float), depth_image(t.from_numpy(image))],
                             ["your hit mask", "your depth (near is bright)"], ["gray", "Magma"])
     return image_panels([image], ["your Lambert shading"], ["gray"],
-                        value_range=(0.0, 1.0 + demos.AMBIENT))
+                        value_range=(0.0, 1.0 + oracle.AMBIENT))
 
 
 def your_render_figure(kind: str, make_rays_2d: Callable, rotation_matrix: Callable,
