@@ -1,7 +1,10 @@
 """Chapter 1's figures, computed from the reference solutions and cached across sessions.
 
-Functions take only plain, hashable arguments (ints, floats, strings) so that st.cache_data can
-key on them; each returns a plotly figure.
+The pages' widgets (pages/part1_ray_tracing/widgets.py) and the notebook's figure cells both call
+these, so the module imports without Streamlit (utils.caching). The cached functions take only
+plain, hashable arguments (ints, floats, strings) so that the cache can key on them; each returns
+a plotly figure. The two that draw a learner's render (own_render_figure, your_render_figure) are
+not cached.
 """
 
 from __future__ import annotations
