@@ -294,6 +294,27 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
     raise NotImplementedError()
 
 
+# %%
+def raytrace_mesh_video(
+    rays: Float[Tensor, "nrays 2 3"],
+    triangles: Float[Tensor, "ntriangles 3 3"],
+    rotation_matrix,
+    raytrace_function,
+    num_frames: int,
+) -> Float[Tensor, "num_frames nrays"]:
+    """Given: render `num_frames` frames of the mesh turning once around the y axis.
+
+    The mesh is rotated about its own centre (the mean of its corners), so it spins in place.
+    `raytrace_function(rays, triangles)` renders one frame.
+    """
+    centre = triangles.reshape(-1, 3).mean(0)
+    frames = []
+    for theta in t.linspace(0, 2 * t.pi, num_frames + 1)[:-1]:
+        rotated = (triangles - centre) @ rotation_matrix(theta).T + centre
+        frames.append(raytrace_function(rays, rotated))
+    return t.stack(frames)
+
+
 # %% [markdown]
 # ## Bonus: video and lighting
 #
@@ -327,27 +348,6 @@ def raytrace_mesh_lambert(
     brightness is ambient_intensity + max(n . l, 0). Rays that hit nothing get 0.
     """
     raise NotImplementedError()
-
-
-# %%
-def raytrace_mesh_video(
-    rays: Float[Tensor, "nrays 2 3"],
-    triangles: Float[Tensor, "ntriangles 3 3"],
-    rotation_matrix,
-    raytrace_function,
-    num_frames: int,
-) -> Float[Tensor, "num_frames nrays"]:
-    """Given: render `num_frames` frames of the mesh turning once around the y axis.
-
-    The mesh is rotated about its own centre (the mean of its corners), so it spins in place.
-    `raytrace_function(rays, triangles)` renders one frame.
-    """
-    centre = triangles.reshape(-1, 3).mean(0)
-    frames = []
-    for theta in t.linspace(0, 2 * t.pi, num_frames + 1)[:-1]:
-        rotated = (triangles - centre) @ rotation_matrix(theta).T + centre
-        frames.append(raytrace_function(rays, rotated))
-    return t.stack(frames)
 
 
 # %%

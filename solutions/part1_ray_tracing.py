@@ -1,8 +1,12 @@
 """Reference solutions for chapter 1: ray tracing with batched tensor operations.
 
-This file is the source of truth: `exercises/part1_ray_tracing.py` and its notebook are generated
-from it (`python -m utils.codegen`). Every function named in the chapter's registry becomes a stub
-there; everything else (imports, given helpers) is copied as is.
+This file is the source of truth for the chapter's code: `exercises/part1_ray_tracing.py` and the
+two notebooks are generated from it and from the section sources (`python -m utils.codegen`). An
+exercise is a function marked `@exercise(...)`, which holds its metadata (title, difficulty,
+importance, time, task and hints) beside its solution; define them in the order a learner meets
+them. Each becomes a stub in the generated files; everything else (imports, given code) is copied
+as is, except names starting with "_", which are solution-only helpers. The prose around the
+exercises, and where each one appears, is in `pages/part1_ray_tracing/<n>_<key>.md`.
 
 Conventions used throughout the chapter:
 - A ray is a (2, 3) tensor: its origin O and its direction D. A point on it is O + s * D, s >= 0.
@@ -396,6 +400,26 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
     ])
 
 
+def raytrace_mesh_video(
+    rays: Float[Tensor, "nrays 2 3"],
+    triangles: Float[Tensor, "ntriangles 3 3"],
+    rotation_matrix,
+    raytrace_function,
+    num_frames: int,
+) -> Float[Tensor, "num_frames nrays"]:
+    """Given: render `num_frames` frames of the mesh turning once around the y axis.
+
+    The mesh is rotated about its own centre (the mean of its corners), so it spins in place.
+    `raytrace_function(rays, triangles)` renders one frame.
+    """
+    centre = triangles.reshape(-1, 3).mean(0)
+    frames = []
+    for theta in t.linspace(0, 2 * t.pi, num_frames + 1)[:-1]:
+        rotated = (triangles - centre) @ rotation_matrix(theta).T + centre
+        frames.append(raytrace_function(rays, rotated))
+    return t.stack(frames)
+
+
 @exercise(
     title="Bonus: shading with Lambert's law",
     difficulty=5, importance=2, minutes=(20, 40),
@@ -439,23 +463,3 @@ def raytrace_mesh_lambert(
     n = t.where(((n * rays[:, 1]).sum(-1, keepdim=True) > 0), -n, n)
     brightness = ambient_intensity + (n @ (light / light.norm())).clamp(min=0)
     return t.where(t.isfinite(nearest_s), brightness, t.zeros(()))
-
-
-def raytrace_mesh_video(
-    rays: Float[Tensor, "nrays 2 3"],
-    triangles: Float[Tensor, "ntriangles 3 3"],
-    rotation_matrix,
-    raytrace_function,
-    num_frames: int,
-) -> Float[Tensor, "num_frames nrays"]:
-    """Given: render `num_frames` frames of the mesh turning once around the y axis.
-
-    The mesh is rotated about its own centre (the mean of its corners), so it spins in place.
-    `raytrace_function(rays, triangles)` renders one frame.
-    """
-    centre = triangles.reshape(-1, 3).mean(0)
-    frames = []
-    for theta in t.linspace(0, 2 * t.pi, num_frames + 1)[:-1]:
-        rotated = (triangles - centre) @ rotation_matrix(theta).T + centre
-        frames.append(raytrace_function(rays, rotated))
-    return t.stack(frames)

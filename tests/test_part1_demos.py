@@ -2,43 +2,28 @@
 (or raytrace_mesh_lambert) render the bunny in the sandbox, and what comes back is checked
 before it is drawn."""
 
-import math
-
 import numpy as np
 import pytest
-import torch as t
 
-from solutions import part1_ray_tracing as sol
 from tests.browser_site import open_page
+from utils import part1_oracle as oracle
 from utils import registry, sources
 from utils.answers import reference_file
 from utils.demos import part1_ray_tracing as demos
 from utils.figures import part1_ray_tracing as figures
+from utils.meshes import make_bunny
 from utils.runner import run_demo
 
 STEM = "part1_ray_tracing"
 
 
-def _reference_image(kind, degrees, pixels):
-    rays = sol.make_rays_2d(pixels, pixels, demos.SCREEN_LIMIT, demos.SCREEN_LIMIT)
-    rays[:, 0] = t.tensor([demos.CAMERA_X, 0.0, 0.0])
-    bunny = figures.bunny()
-    rotation = sol.rotation_matrix(t.tensor(math.radians(degrees)))
-    if kind == "depth":
-        return sol.raytrace_mesh(rays, bunny @ rotation.T).reshape(pixels, pixels).numpy()
-    centre = bunny.reshape(-1, 3).mean(0)
-    turned = (bunny - centre) @ rotation.T + centre
-    light = sol.raytrace_mesh_lambert(rays, turned, t.tensor(demos.LIGHT), demos.AMBIENT)
-    return light.reshape(pixels, pixels).numpy()
-
-
 @pytest.mark.parametrize("kind", demos.KINDS)
-def test_the_learners_render_runs_in_the_sandbox_and_matches_the_reference(kind):
+def test_the_learners_render_runs_in_the_sandbox_and_matches_the_oracle(kind):
     result = run_demo(f"{STEM}.render", reference_file(STEM),
                       {"kind": kind, "degrees": 45.0, "pixels": 40})
     assert result.status == "passed", result.message
     image = demos.validated_render(result.data, kind, 40)
-    expected = _reference_image(kind, 45.0, 40)
+    expected = oracle.render(make_bunny(), kind, 45.0, 40).numpy()
     assert (np.isinf(image) == np.isinf(expected)).all()
     hit = np.isfinite(expected)
     np.testing.assert_allclose(image[hit], expected[hit], atol=1e-5)

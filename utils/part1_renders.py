@@ -23,6 +23,7 @@ import numpy as np
 import torch as t
 
 from solutions import part1_ray_tracing as sol
+from utils.part1_oracle import AMBIENT, CAMERA_X, LIGHT, SCREEN_LIMIT
 from utils.registry import exercise_marker
 from utils.site_config import ROOT
 
@@ -32,7 +33,6 @@ PATH = ROOT / "assets" / "part1_ray_tracing" / "renders.npz"
 MESH_PIXELS = 120
 MESH_ANGLES = tuple(range(-180, 181, 15))  # the mesh page's slider: min, max, step
 TURNTABLE_FRAMES, TURNTABLE_PIXELS = 24, 80
-LIGHT, AMBIENT = (-1.0, 1.0, -1.0), 0.15  # above and to the left of the camera
 
 # Everything a render is computed from: if one of these changes, the saved renders are stale.
 _SOLUTIONS = ("make_rays_2d", "_ray_triangle_distances", "raytrace_mesh", "rotation_matrix",
@@ -57,7 +57,6 @@ def _code(fn) -> str:
 
 
 def fingerprint() -> str:
-    from utils.figures.part1_ray_tracing import CAMERA_X, SCREEN_LIMIT
     from utils.meshes import make_bunny
 
     digest = hashlib.sha256()

@@ -1,79 +1,98 @@
-"""Chapter 1's page-only pieces: one function per {widget} directive in its sections."""
+"""Chapter 1's interactive pieces: one function per `{widget} name` directive in the section
+sources beside this file, drawn on the page in the directive's place.
+
+Each one is the controls (sliders, a toggle, a button) around a figure from
+utils/figures/part1_ray_tracing.py, which does the computing. The notebook cannot run these; it
+runs the directive's body instead, the same figure at fixed arguments. The session-state keys
+(`key=`) keep a learner's settings across reruns and page switches, and the tests find the
+controls by them: keep them when changing a widget.
+"""
 
 import streamlit as st
 
+from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demos import part1_ray_tracing as demos
 from utils.figures import part1_ray_tracing as figures
-from utils.own_render import render_with_your_code
-
-STEM = "part1_ray_tracing"
 
 
-def rays_and_segments_1() -> None:
+def ray_fan() -> None:
     num_pixels = st.slider("Number of rays", 2, 30, 9, key="rays1d_n")
     st.plotly_chart(figures.rays_1d_figure(num_pixels, 10.0, False), width="stretch")
 
 
-def rays_and_segments_2() -> None:
+def segment_explorer() -> None:
     left, right = st.columns([1, 2])
     with left:
         seed = st.slider("Which segment (random seed)", 0, 10, 0, key="explorer_seed")
         v = st.slider("v", -2.0, 2.0, 0.5, 0.05, key="explorer_v")
-        st.markdown(
-            "The green dot means the ray through it meets the segment; grey means it meets only "
-            "the segment's line, beyond an end point."
-        )
     with right:
         fig, _ = figures.ray_segment_explorer(seed, v)
         st.plotly_chart(fig, width="stretch")
 
 
-def batched_1() -> None:
+def screen_of_rays() -> None:
     cols = st.columns(2)
     ny = cols[0].slider("Rays along y", 2, 12, 10, key="rays2d_ny")
     nz = cols[1].slider("Rays along z", 2, 12, 10, key="rays2d_nz")
     st.plotly_chart(figures.rays_2d_figure(ny, nz), width="stretch")
 
 
-def triangles_1() -> None:
+def barycentric_explorer() -> None:
     left, right = st.columns([1, 2])
     with left:
         u = st.slider("u", -0.5, 1.5, 0.3, 0.05, key="bary_u")
         v = st.slider("v", -0.5, 1.5, 0.3, 0.05, key="bary_v")
-        st.markdown(r"On the edge $BC$, $u + v = 1$; on $AB$, $v = 0$; on $AC$, $u = 0$.")
     with right:
         st.plotly_chart(figures.barycentric_figure(u, v), width="stretch")
 
 
-def triangles_2() -> None:
+def triangle_render() -> None:
     pixels = st.slider("Pixels per side", 5, 60, 15, key="triangle_pixels")
     st.plotly_chart(figures.triangle_render_figure(pixels), width="stretch", theme=None)
 
 
-def mesh_1() -> None:
+def mesh_render() -> None:
     degrees = st.slider("Rotation about the y axis (degrees)", -180, 180, 0, 15, key="mesh_degrees")
     st.plotly_chart(figures.mesh_render_figure(float(degrees)), width="stretch", theme=None)
-    st.info(
-        "Memory: 120 x 120 rays against 1000 triangles is 14.4 million systems. Solving them all in "
-        "one batch needs several gigabytes, so the renders above were made tile by tile, each tile of "
-        "about 16 x 16 rays against only the triangles that can appear in it (`render_mesh` in "
-        "`utils/figures/part1_ray_tracing.py`: the same image from 50 times fewer systems), and saved, so "
-        "the slider shows them at once. The reference solution also "
-        "solves the systems with cross and dot products (Cramer's rule) instead of `t.linalg.solve`: "
-        "the same numbers, about ten times faster. Open the solution above to see how.",
-        icon="💡",
-    )
 
 
-def mesh_2() -> None:
-    render_with_your_code("depth")
-
-
-def lighting_1() -> None:
+def turntable() -> None:
+    # The frames are precomputed (utils/part1_renders.py); the animation, about 1 MB, is sent
+    # only when asked for.
     if st.toggle("Show the 24-frame animation", key="lighting_turntable"):
         st.plotly_chart(figures.lit_animation(), width="stretch", theme=None)
     else:
         st.plotly_chart(figures.lit_frame_figure(0), width="stretch", theme=None)
 
 
-def lighting_2() -> None:
-    render_with_your_code("light")
+def your_depth_render() -> None:
+    _render_with_your_code("depth")
+
+
+def your_lit_render() -> None:
+    _render_with_your_code("light")
+
+
+def _render_with_your_code(kind: str) -> None:
+    """Sliders, a button, and the learner's last render of this kind (kept for the session),
+    made in the sandbox by utils/demos/part1_ray_tracing.py: their passed exercises, the
+    reference for the rest."""
+    stem = "part1_ray_tracing"
+    describe_learner_code(stem)
+    cols = st.columns(2)
+    degrees = cols[0].slider("Your render: rotation about y (degrees)", -180, 180, 0, 15,
+                             key=f"p1_own_{kind}_degrees")
+    pixels = cols[1].select_slider("Your render: pixels per side", demos.PIXEL_CHOICES, 60,
+                                   key=f"p1_own_{kind}_pixels")
+    kept = f"p1_own_{kind}_render"
+    if st.button("Render with my code", key=f"p1_own_{kind}_run", type="primary"):
+        data = learner_demo(stem, "render", kind=kind, degrees=float(degrees), pixels=pixels)
+        if data is not None:
+            try:
+                st.session_state[kept] = (degrees, demos.validated_render(data, kind, pixels))
+            except ValueError as err:
+                st.error(f"Your render can't be drawn: {err}.")
+    if kept in st.session_state:
+        shown_degrees, image = st.session_state[kept]
+        st.caption(f"Your render at {shown_degrees}°, {len(image)} x {len(image)} pixels.")
+        st.plotly_chart(figures.own_render_figure(image, kind), width="stretch", theme=None)

@@ -2,13 +2,18 @@
 
 Each entry is (exercise name, what the mistake is, the wrong function). They are the mistakes a
 learner is likely to make (a missing condition, a strict inequality, the wrong axis, ...), not
-random noise, so that a check that passes them would mislead somebody.
+random noise, so that a check that passes them would mislead somebody. Where a mistake is in how
+the answer is read off the solved system, the system is solved by the chapter's float64 oracle
+(utils/part1_oracle.py) and the mistake is made on its (u, v) or (s, u, v).
 """
+
+import math
 
 import einops
 import torch as t
 
 from solutions import part1_ray_tracing as ref
+from utils import part1_oracle as oracle
 
 
 def rays_1d_arange(num_pixels, y_limit):
@@ -29,12 +34,8 @@ def rays_1d_reversed(num_pixels, y_limit):
 
 
 def _ray_1d_solution(ray, segment):
-    O, D = ray[:, :2]
-    L1, L2 = segment[:, :2]
-    mat = t.stack([D, L1 - L2], dim=-1)
-    if t.linalg.det(mat).abs() < 1e-8:
-        return None
-    return t.linalg.solve(mat, L1 - O)
+    found = oracle.ray_segment(ray, segment)
+    return None if found.singular else (found.u, found.v)
 
 
 def intersect_no_u_check(ray, segment):
@@ -81,15 +82,9 @@ def rays_1d_per_segment(rays, segments):
 
 
 def rays_1d_no_singular_mask(rays, segments):
-    rays_ = einops.repeat(rays[..., :2], "r p d -> r s p d", s=segments.shape[0])
-    segs_ = einops.repeat(segments[..., :2], "s p d -> r s p d", r=rays.shape[0])
-    O, D = rays_.unbind(2)
-    L1, L2 = segs_.unbind(2)
-    mat = t.stack([D, L1 - L2], dim=-1)
-    singular = t.linalg.det(mat).abs() < 1e-8
-    mat[singular] = t.eye(2)
-    u, v = t.linalg.solve(mat, L1 - O).unbind(-1)
-    return ((u >= 0) & (v >= 0) & (v <= 1)).any(-1)  # forgot ~singular
+    # The identity stands in for each singular system, and its "answer" is kept.
+    found = oracle.ray_segment(rays[:, None], segments[None])
+    return ((found.u >= 0) & (found.v >= 0) & (found.v <= 1)).any(-1)  # forgot ~singular
 
 
 def rays_2d_z_major(ny, nz, y_limit, z_limit):
@@ -105,10 +100,8 @@ def rays_2d_swapped_limits(ny, nz, y_limit, z_limit):
 
 
 def _tri_solution(A, B, C, O, D):
-    mat = t.stack([-D, B - A, C - A], dim=-1)
-    if t.linalg.det(mat).abs() < 1e-8:
-        return None
-    return t.linalg.solve(mat, O - A)
+    found = oracle.ray_triangle(t.stack([O, D]), t.stack([A, B, C]))
+    return None if found.singular else (found.s, found.u, found.v)
 
 
 def tri_no_s_check(A, B, C, O, D):
@@ -146,7 +139,7 @@ def raytrace_triangle_float(rays, triangle):
 
 
 def mesh_max_not_min(rays, triangles):
-    d = ref._ray_triangle_distances(rays, triangles)
+    d = oracle.mesh_distances(rays, triangles)
     d = d.masked_fill(t.isinf(d), -1).max(-1).values
     return d.masked_fill(d < 0, float("inf"))
 
@@ -156,16 +149,15 @@ def mesh_zero_for_miss(rays, triangles):
     return d.masked_fill(t.isinf(d), 0.0)
 
 
+def _nearest(rays, triangles, hit_rule):
+    """The smallest s among the (ray, triangle) pairs that `hit_rule(found)` calls hits."""
+    found = oracle.ray_triangle(rays[:, None], triangles[None])
+    return t.where(hit_rule(found), found.s, math.inf).min(-1).values.to(rays.dtype)
+
+
 def mesh_no_s_check(rays, triangles):
-    O, D = rays[:, None, 0], rays[:, None, 1]
-    A, B, C = triangles[None, :, 0], triangles[None, :, 1], triangles[None, :, 2]
-    mat = t.stack([-D.expand(-1, A.shape[1], -1), (B - A).expand(O.shape[0], -1, -1),
-                   (C - A).expand(O.shape[0], -1, -1)], dim=-1)
-    singular = t.linalg.det(mat).abs() < 1e-8
-    mat[singular] = t.eye(3)
-    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
-    hit = (u >= 0) & (v >= 0) & (u + v <= 1) & ~singular
-    return t.where(hit, s, t.tensor(float("inf"))).min(-1).values
+    return _nearest(rays, triangles,
+                    lambda f: (f.u >= 0) & (f.v >= 0) & (f.u + f.v <= 1) & ~f.singular)
 
 
 def mesh_euclidean_distance(rays, triangles):
@@ -204,11 +196,11 @@ def lambert_no_ambient(rays, triangles, light, ambient_intensity=0.0):
 
 def lambert_no_flip(rays, triangles, light, ambient_intensity=0.0):
     # Normals as the corners' order gives them, never turned towards the camera.
-    nearest = ref._ray_triangle_distances(rays, triangles).min(-1)
-    n = t.linalg.cross(triangles[:, 1] - triangles[:, 0], triangles[:, 2] - triangles[:, 0])
-    n = (n / n.norm(dim=-1, keepdim=True))[nearest.indices]
+    nearest = oracle.mesh_distances(rays, triangles).min(-1)
+    n = oracle.unit_normals(triangles)[nearest.indices]
+    light = light.double()
     b = ambient_intensity + (n @ (light / light.norm())).clamp(min=0)
-    return t.where(t.isfinite(nearest.values), b, t.zeros(()))
+    return t.where(t.isfinite(nearest.values), b, 0.0).to(rays.dtype)
 
 
 def lambert_unnormalised_light(rays, triangles, light, ambient_intensity=0.0):
@@ -227,17 +219,16 @@ def tri_strict_s(A, B, C, O, D):
                                     & (sol[1] + sol[2] <= 1))
 
 
+def _hit_rule(keep_singular_mask=True, strict=False):
+    def rule(f):
+        hit = ((f.s > 0) & (f.u > 0) & (f.v > 0) & (f.u + f.v < 1)) if strict else \
+            ((f.s >= 0) & (f.u >= 0) & (f.v >= 0) & (f.u + f.v <= 1))
+        return hit & ~f.singular if keep_singular_mask else hit
+    return rule
+
+
 def _batched_triangle(rays, triangle, keep_singular_mask=True, strict=False):
-    nrays = rays.shape[0]
-    A, B, C = einops.repeat(triangle, "p d -> p n d", n=nrays)
-    O, D = rays.unbind(1)
-    mat = t.stack([-D, B - A, C - A], dim=-1)
-    singular = t.linalg.det(mat).abs() < 1e-8
-    mat[singular] = t.eye(3)
-    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
-    hit = ((s > 0) & (u > 0) & (v > 0) & (u + v < 1)) if strict else \
-        ((s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1))
-    return hit & ~singular if keep_singular_mask else hit
+    return _hit_rule(keep_singular_mask, strict)(oracle.ray_triangle(rays, triangle))
 
 
 def raytrace_triangle_no_singular_mask(rays, triangle):
@@ -249,22 +240,11 @@ def raytrace_triangle_strict(rays, triangle):
 
 
 def mesh_strict(rays, triangles):
-    d = t.stack([t.where(_batched_triangle(rays, tri, strict=True),
-                         ref._ray_triangle_distances(rays, tri[None])[:, 0],
-                         t.tensor(float("inf"))) for tri in triangles], dim=-1)
-    return d.min(-1).values
+    return _nearest(rays, triangles, _hit_rule(strict=True))
 
 
 def mesh_no_singular_mask(rays, triangles):
-    O, D = rays[:, None, 0], rays[:, None, 1]
-    A, B, C = triangles[None, :, 0], triangles[None, :, 1], triangles[None, :, 2]
-    mat = t.stack([-D.expand(-1, A.shape[1], -1), (B - A).expand(O.shape[0], -1, -1),
-                   (C - A).expand(O.shape[0], -1, -1)], dim=-1)
-    singular = t.linalg.det(mat).abs() < 1e-8
-    mat[singular] = t.eye(3)
-    s, u, v = t.linalg.solve(mat, O - A).unbind(-1)
-    hit = (s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1)
-    return t.where(hit, s, t.tensor(float("inf"))).min(-1).values
+    return _nearest(rays, triangles, _hit_rule(keep_singular_mask=False))
 
 
 WRONG_ANSWERS = [

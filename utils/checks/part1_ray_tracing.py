@@ -5,7 +5,8 @@
 
 Each check compares with the reference solution on hand-made edge cases (parallel rays, hits
 behind the origin, rays through an edge or a corner, misses) and on seeded random cases. Random
-cases that sit within a hair of a boundary are left out, so float rounding never decides a verdict.
+cases are labelled by the chapter's float64 oracle (utils/part1_oracle.py), and those that sit
+within a hair of a boundary are left out, so float rounding never decides a verdict.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import torch as t
 from torch import Tensor
 
 from solutions import part1_ray_tracing as ref
+from utils import part1_oracle as oracle
 from utils.checks.assertions import (
     assert_bool_like,
     assert_close,
@@ -30,6 +32,7 @@ from utils.checks.assertions import (
 from utils.meshes import make_bunny
 
 MARGIN = 1e-3  # random cases closer than this to an inside/outside boundary are skipped
+NEARLY_PARALLEL = 0.05  # ...and so are those whose system's |det| is below this
 
 
 def _ray(origin: tuple[float, ...], direction: tuple[float, ...]) -> Tensor:
@@ -98,16 +101,17 @@ def _random_ray_segment_cases(n: int, seed: int) -> list[tuple[Tensor, Tensor, b
     while len(cases) < n:
         ray = t.randn(2, 3, generator=gen, dtype=t.float64)
         seg = t.randn(2, 3, generator=gen, dtype=t.float64) * 2
-        O, D = ray[:, :2]
-        L1, L2 = seg[:, :2]
-        mat = t.stack([D, L1 - L2], dim=-1)
-        if t.linalg.det(mat).abs() < 0.05:
+        found = oracle.ray_segment(ray, seg)
+        if bool(_segment_ambiguous(found)):
             continue
-        u, v = t.linalg.solve(mat, L1 - O)
-        if min(abs(u), abs(v), abs(v - 1)) < MARGIN:
-            continue
-        cases.append((ray.float(), seg.float(), bool((u >= 0) & (v >= 0) & (v <= 1))))
+        cases.append((ray.float(), seg.float(), bool(found.hit)))
     return cases
+
+
+def _segment_ambiguous(found: oracle.SegmentHit) -> Tensor:
+    """Nearly parallel, or nearly on a boundary (u = 0, v = 0 or v = 1): rounding could decide."""
+    near = t.minimum(t.minimum(found.u.abs(), found.v.abs()), (found.v - 1).abs()) < MARGIN
+    return (found.det.abs() < NEARLY_PARALLEL) | near
 
 
 def test_intersect_ray_1d(intersect_ray_1d: Callable) -> None:
@@ -173,21 +177,11 @@ def test_intersect_rays_1d(intersect_rays_1d: Callable) -> None:
 
 
 def _batched_1d_labels(rays: Tensor, segments: Tensor) -> tuple[Tensor, Tensor]:
-    expected = t.zeros(len(rays), dtype=t.bool)
-    ambiguous = t.zeros(len(rays), dtype=t.bool)
-    for i, ray in enumerate(rays.double()):
-        for seg in segments.double():
-            O, D = ray[:, :2]
-            L1, L2 = seg[:, :2]
-            mat = t.stack([D, L1 - L2], dim=-1)
-            if t.linalg.det(mat).abs() < 0.05:
-                ambiguous[i] = True
-                continue
-            u, v = t.linalg.solve(mat, L1 - O)
-            if min(abs(u), abs(v), abs(v - 1)) < MARGIN:
-                ambiguous[i] = True
-            expected[i] |= bool((u >= 0) & (v >= 0) & (v <= 1))
-    return expected, ambiguous
+    """Per ray: is it blocked, and could rounding change that (a pair near a boundary)?"""
+    found = oracle.ray_segment(rays[:, None], segments[None])
+    unclear = _segment_ambiguous(found)
+    nearly_parallel = found.det.abs() < NEARLY_PARALLEL
+    return (found.hit & ~nearly_parallel).any(-1), unclear.any(-1)
 
 
 def test_make_rays_2d(make_rays_2d: Callable) -> None:
@@ -233,14 +227,12 @@ _TRIANGLE_CASES = [
 
 def _triangle_label(tri: Tensor, O: Tensor, D: Tensor) -> bool | None:
     """The true answer in float64, or None when the case is too close to a boundary."""
-    A, B, C = tri.double()
-    mat = t.stack([-D.double(), B - A, C - A], dim=-1)
-    if t.linalg.det(mat).abs() < 0.05:
+    found = oracle.ray_triangle(t.stack([O, D]), tri)
+    if found.det.abs() < NEARLY_PARALLEL:
         return None
-    s, u, v = t.linalg.solve(mat, O.double() - A)
-    if min(abs(s), abs(u), abs(v), abs(1 - u - v)) < MARGIN:
+    if min(abs(found.s), abs(found.u), abs(found.v), abs(1 - found.u - found.v)) < MARGIN:
         return None
-    return bool((s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1))
+    return bool(found.hit)
 
 
 def test_triangle_ray_intersects(triangle_ray_intersects: Callable) -> None:
@@ -281,10 +273,10 @@ def _check_raytrace_triangle(fn: Callable, name: str) -> None:
     what = f"{name} on a batch of edge-case rays"
     assert_tensors_equal_bool(got, expected, what, "ray")
 
-    # A 15 x 15 picture of a triangle, with the camera at x = -2 (the classic first render).
+    # The 15 x 15 picture of a triangle that the page shows (the classic first render).
     screen = ref.make_rays_2d(15, 15, 1.0, 1.0)
-    screen[:, 0] = t.tensor([-2.0, 0.0, 0.0])
-    picture_tri = t.tensor([[0.0, -0.6, -0.7], [0.0, 0.9, 0.1], [0.0, -0.2, 0.8]])
+    screen[:, 0] = t.tensor([oracle.TRIANGLE_CAMERA_X, 0.0, 0.0])
+    picture_tri = t.tensor(oracle.TRIANGLE)
     got = call(fn, screen.clone(), picture_tri.clone(), context="on a 15x15 screen of rays")
     assert_tensors_equal_bool(got, ref.raytrace_triangle(screen, picture_tri),
                               f"{name} on a 15x15 screen (camera at x=-2)", "ray")
@@ -318,7 +310,8 @@ def test_raytrace_triangle_with_bug(raytrace_triangle_with_bug: Callable) -> Non
 # ---------------------------------------------------------------------------------------------
 # Meshes
 
-def _camera_rays(n: int, origin_x: float = -3.0, limit: float = 0.5) -> Tensor:
+def _camera_rays(n: int, origin_x: float = oracle.CAMERA_X,
+                 limit: float = oracle.SCREEN_LIMIT) -> Tensor:
     rays = ref.make_rays_2d(n, n, limit, limit)
     rays[:, 0] = t.tensor([origin_x, 0.0, 0.0])
     return rays
@@ -373,7 +366,7 @@ def test_raytrace_mesh(raytrace_mesh: Callable) -> None:
         expected = ref.raytrace_mesh(rays_in, tris)
         assert_shape(got, tuple(expected.shape), what)
         if got.is_floating_point() and got.shape == expected.shape:
-            distances = ref._ray_triangle_distances(rays_in, tris)
+            distances = oracle.mesh_distances(rays_in, tris)
             farthest = distances.masked_fill(t.isinf(distances), -math.inf).max(-1).values
             farthest = farthest.masked_fill(t.isinf(farthest), math.inf)
             if not _same(got, expected) and _same(got, farthest):
@@ -415,7 +408,7 @@ def test_rotation_matrix(rotation_matrix: Callable) -> None:
 def test_raytrace_mesh_lambert(raytrace_mesh_lambert: Callable) -> None:
     bunny = make_bunny()
     rays = _camera_rays(24)
-    light = t.tensor([-1.0, 1.0, -1.0])
+    light = t.tensor(oracle.LIGHT)
     flipped = bunny[:, [0, 2, 1]]  # the same surface with every triangle wound the other way
     cases = [
         ("the bunny, light from the upper front, ambient 0.1", bunny, light, 0.1),

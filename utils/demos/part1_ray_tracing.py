@@ -14,11 +14,7 @@ import numpy as np
 import torch as t
 
 from utils.meshes import make_bunny
-
-# The same camera as the page's reference render: at x = -3, looking along +x through a screen
-# of half-width 0.5 at distance 1.
-CAMERA_X, SCREEN_LIMIT = -3.0, 0.5
-LIGHT, AMBIENT = (-1.0, 1.0, -1.0), 0.15  # as in the page's turntable
+from utils.part1_oracle import AMBIENT, CAMERA_X, LIGHT, SCREEN_LIMIT  # the pages' scene
 PIXEL_CHOICES = (40, 60, 80)  # 80 x 80 with a t.linalg.solve renderer takes ~10 s in the sandbox
 CHUNK = 256  # rays per call: 256 x 1000 triangles x 3 x 3 floats stays near 10 MB a tensor
 KINDS = ("depth", "light")

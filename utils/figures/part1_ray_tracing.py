@@ -1,7 +1,10 @@
 """Chapter 1's figures, computed from the reference solutions and cached across sessions.
 
-Functions take only plain, hashable arguments (ints, floats, strings) so that st.cache_data can
-key on them; each returns a plotly figure.
+The pages' widgets (pages/part1_ray_tracing/widgets.py) and the notebook's figure cells both call
+these, so the module imports without Streamlit (utils.caching). The cached functions take only
+plain, hashable arguments (ints, floats, strings) so that the cache can key on them; each returns
+a plotly figure. The two that draw a learner's render (own_render_figure, your_render_figure) are
+not cached.
 """
 
 from __future__ import annotations
@@ -9,25 +12,25 @@ from __future__ import annotations
 import contextlib
 import math
 import threading
+import traceback
 from typing import Callable
 
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
-import streamlit as st
 import torch as t
 from jaxtyping import Float
 from torch import Tensor
 
 from solutions import part1_ray_tracing as sol
+from utils import part1_oracle as oracle
 from utils import part1_renders
+from utils.caching import cache_data, cache_resource
 from utils.demos import part1_ray_tracing as demos
 from utils.meshes import make_bunny
 from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_2d,
                             lines_3d, rays_as_segments)
 
-CAMERA_X = -3.0  # the mesh figures' camera sits on the x axis, looking along +x
-SCREEN_LIMIT = 0.5  # half-width of the screen at x = 1 in front of the camera
 RENDER_CHUNK = 512  # rays per batch: keeps memory to ~100 MB for a 1000-triangle mesh
 RENDER_TILE = 16  # render_mesh's tiles: about 16 x 16 rays, each against the triangles it can see
 # How far (in screen units, a pixel being ~0.008 at 120 x 120) a triangle's shadow is widened before
@@ -126,12 +129,13 @@ def _render_tiles(fn, rays, triangles, args, tile, origin, directions) -> Tensor
 
 
 def camera_rays(pixels: int) -> Float[Tensor, "nrays 2 3"]:
-    rays = sol.make_rays_2d(pixels, pixels, SCREEN_LIMIT, SCREEN_LIMIT)
-    rays[:, 0] = t.tensor([CAMERA_X, 0.0, 0.0])
+    """The mesh figures' camera (oracle.CAMERA_X, SCREEN_LIMIT), its rays from the reference."""
+    rays = sol.make_rays_2d(pixels, pixels, oracle.SCREEN_LIMIT, oracle.SCREEN_LIMIT)
+    rays[:, 0] = t.tensor([oracle.CAMERA_X, 0.0, 0.0])
     return rays
 
 
-@st.cache_resource
+@cache_resource
 def bunny() -> Float[Tensor, "ntri 3 3"]:
     return make_bunny()
 
@@ -144,18 +148,11 @@ def _rotated_bunny(degrees: float) -> Tensor:
 def _blocked_at(rays: Float[Tensor, "nrays 2 3"], segments: Float[Tensor, "nseg 2 3"],
                 beyond: float) -> Float[Tensor, "nrays"]:
     """For each ray, the u of the first segment it meets, or `beyond` if it meets none."""
-    ends = t.full((len(rays),), beyond)
-    for i, ray in enumerate(rays):
-        for segment in segments:
-            if sol.intersect_ray_1d(ray, segment):
-                O, D = ray[:, :2]
-                L1, L2 = segment[:, :2]
-                u = t.linalg.solve(t.stack([D, L1 - L2], dim=-1), L1 - O)[0]
-                ends[i] = min(ends[i].item(), u.item())
-    return ends
+    found = oracle.ray_segment(rays[:, None], segments[None])
+    return t.where(found.hit, found.u, beyond).min(-1).values.float()
 
 
-@st.cache_data
+@cache_data
 def rays_1d_figure(num_pixels: int, y_limit: float, with_segments: bool) -> go.Figure:
     """The rays of make_rays_1d in the (x, y) plane, alone (each from O to O + D, through the
     screen x = 1) or against EXAMPLE_SEGMENTS (each drawn to where it is blocked)."""
@@ -182,7 +179,7 @@ def rays_1d_figure(num_pixels: int, y_limit: float, with_segments: bool) -> go.F
     return fig
 
 
-@st.cache_data
+@cache_data
 def ray_segment_explorer(segment_seed: int, v: float) -> tuple[go.Figure, dict[str, float]]:
     """A random segment and the ray from the origin through the point L1 + v (L2 - L1)."""
     gen = t.Generator().manual_seed(segment_seed)
@@ -211,7 +208,7 @@ def ray_segment_explorer(segment_seed: int, v: float) -> tuple[go.Figure, dict[s
     return fig, {"v": v, "hit": hit}
 
 
-@st.cache_data
+@cache_data
 def rays_2d_figure(ny: int, nz: int) -> go.Figure:
     rays = sol.make_rays_2d(ny, nz, 0.3, 0.3)
     fig = lines_3d([(rays_as_segments(rays), RAY_COLOUR, "rays")],
@@ -219,7 +216,7 @@ def rays_2d_figure(ny: int, nz: int) -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def barycentric_figure(u: float, v: float) -> go.Figure:
     A, B, C = t.tensor([0.0, 0.0]), t.tensor([3.0, 0.5]), t.tensor([1.0, 2.5])
     P = A + u * (B - A) + v * (C - A)
@@ -243,11 +240,11 @@ def barycentric_figure(u: float, v: float) -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def triangle_render_figure(pixels: int) -> go.Figure:
     rays = sol.make_rays_2d(pixels, pixels, 1.0, 1.0)
-    rays[:, 0] = t.tensor([-2.0, 0.0, 0.0])
-    triangle = t.tensor([[0.0, -0.6, -0.7], [0.0, 0.9, 0.1], [0.0, -0.2, 0.8]])
+    rays[:, 0] = t.tensor([oracle.TRIANGLE_CAMERA_X, 0.0, 0.0])
+    triangle = t.tensor(oracle.TRIANGLE)
     good = sol.raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     buggy = sol._buggy_raytrace_triangle(rays, triangle).reshape(pixels, pixels).float().numpy()
     return image_panels([good, buggy],
@@ -262,10 +259,39 @@ def own_render_figure(image: np.ndarray, kind: str) -> go.Figure:
         return image_panels([np.isfinite(image).astype(float), depth_image(t.from_numpy(image))],
                             ["your hit mask", "your depth (near is bright)"], ["gray", "Magma"])
     return image_panels([image], ["your Lambert shading"], ["gray"],
-                        value_range=(0.0, 1.0 + demos.AMBIENT))
+                        value_range=(0.0, 1.0 + oracle.AMBIENT))
 
 
-@st.cache_data
+def your_render_figure(kind: str, make_rays_2d: Callable, rotation_matrix: Callable,
+                       raytrace: Callable, degrees: float = 0.0, pixels: int = 60) -> go.Figure:
+    """The notebook's "Render with my code": the bunny turned by `degrees`, rendered by the
+    functions passed in (the learner's), with `raytrace` their raytrace_mesh ("depth") or
+    raytrace_mesh_lambert ("light"); `pixels` is one of demos.PIXEL_CHOICES. While one of them
+    is not written yet, or raises, the figure says so instead, so that "Run all" goes on."""
+    name = "raytrace_mesh" if kind == "depth" else "raytrace_mesh_lambert"
+    engine = {"make_rays_2d": make_rays_2d, "rotation_matrix": rotation_matrix, name: raytrace}
+    try:
+        image = demos.validated_render(demos.render(engine, kind, degrees, pixels), kind, pixels)
+    except NotImplementedError as err:
+        frames = [frame.name for frame in traceback.extract_tb(err.__traceback__)]
+        missing = next((f for f in reversed(frames) if f in engine), "one of them")
+        return _message_figure(f"Not yet: write {missing} above, run its cell, then this one.")
+    except Exception as err:  # the learner's code: show what it raised, don't stop the notebook
+        traceback.print_exc()
+        return _message_figure(f"Your code raised {type(err).__name__}: {err}")
+    return own_render_figure(image, kind)
+
+
+def _message_figure(text: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=text, showarrow=False, font={"size": 15}, x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_layout(height=160, xaxis={"visible": False}, yaxis={"visible": False},
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+@cache_data
 def mesh_3d_figure() -> go.Figure:
     tris = bunny().reshape(-1, 3).numpy()
     n = len(tris) // 3
@@ -281,7 +307,7 @@ def mesh_3d_figure() -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def mesh_render_figure(degrees: float, pixels: int = 120) -> go.Figure:
     # Precomputed for the page's slider (utils/part1_renders.py): a first view renders nothing.
     if pixels == part1_renders.MESH_PIXELS:
@@ -293,7 +319,7 @@ def mesh_render_figure(degrees: float, pixels: int = 120) -> go.Figure:
                         ["hit mask", "depth (near is bright)"], ["gray", "Magma"])
 
 
-@st.cache_data
+@cache_data
 def lit_frame_figure(frame: int = 0) -> go.Figure:
     """One frame of the turntable (precomputed): light, quick to send and draw."""
     image = part1_renders.turntable()[frame][::-1]  # flip: y up on screen
@@ -301,7 +327,7 @@ def lit_frame_figure(frame: int = 0) -> go.Figure:
     return _turntable_layout(fig)
 
 
-@st.cache_data
+@cache_data
 def lit_animation() -> go.Figure:
     """The turntable's frames as a plotly animation (precomputed; about 1 MB to send)."""
     images = part1_renders.turntable()[:, ::-1]  # flip: y up on screen
