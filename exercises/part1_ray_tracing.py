@@ -241,6 +241,35 @@ def raytrace_triangle_with_bug(
 
 
 # %% [markdown]
+# ### Exercise: `raytrace_sphere` — Bonus: render a sphere
+#
+# Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵⚪⚪⚪ · 15–25 minutes · bonus
+#
+# Write `raytrace_sphere(rays, center, radius)` returning a boolean tensor of shape
+# `(nrays,)`: which rays meet the sphere of this `center` (shape `(3,)`) and `radius`? A
+# point $P$ is on the sphere when $\lVert P - C \rVert^2 = r^2$. Put the ray's points
+# $O + sD$ in for $P$ and you get a quadratic in $s$; the ray meets the sphere when it has
+# a real root with $s \ge 0$. Grazing rays (one double root) count as hits, and so does a
+# ray that starts inside the sphere. Directions need not have length 1. No Python loops.
+#
+# Check it with `tests.test_raytrace_sphere(raytrace_sphere)`.
+
+
+# %%
+def raytrace_sphere(
+    rays: Float[Tensor, "nrays 2 3"], center: Float[Tensor, "3"], radius: float
+) -> Bool[Tensor, "nrays"]:
+    """For each ray O + s * D (s >= 0), does it meet the sphere |P - center| = radius?
+
+    Substituting the ray into the sphere's equation gives a s^2 + b s + c = 0 with a = D.D,
+    b = 2 D.(O - center), c = |O - center|^2 - radius^2. The ray meets the sphere when the
+    discriminant is >= 0 and the larger root is >= 0 (a ray starting inside meets it going out).
+    Returns a boolean tensor of shape (nrays,).
+    """
+    raise NotImplementedError()
+
+
+# %% [markdown]
 # ## Rendering a mesh
 #
 # [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part1_ray_tracing_mesh)

@@ -310,6 +310,50 @@ def raytrace_triangle_with_bug(
     return (s >= 0) & (u >= 0) & (v >= 0) & (u + v <= 1) & ~singular
 
 
+@exercise(
+    title="Bonus: render a sphere",
+    difficulty=3, importance=2, minutes=(15, 25), bonus=True,
+    task=r"""
+        Write `raytrace_sphere(rays, center, radius)` returning a boolean tensor of shape
+        `(nrays,)`: which rays meet the sphere of this `center` (shape `(3,)`) and `radius`? A
+        point $P$ is on the sphere when $\lVert P - C \rVert^2 = r^2$. Put the ray's points
+        $O + sD$ in for $P$ and you get a quadratic in $s$; the ray meets the sphere when it has
+        a real root with $s \ge 0$. Grazing rays (one double root) count as hits, and so does a
+        ray that starts inside the sphere. Directions need not have length 1. No Python loops.
+    """,
+    hints=(
+        r"""
+            With $m = O - C$: $(D \cdot D)\,s^2 + 2 (D \cdot m)\,s + (m \cdot m - r^2) = 0$.
+            Batched dot products over the last axis: `(D * m).sum(-1)`.
+        """,
+        r"""
+            No real root when the discriminant $b^2 - 4ac$ is negative. Otherwise the larger root
+            $s_+ = (-b + \sqrt{b^2 - 4ac}) / 2a$ decides: the ray meets the sphere exactly when
+            $s_+ \ge 0$ (if the smaller root is negative but $s_+$ is not, the ray starts
+            inside). Clamp the discriminant at 0 before the square root so misses don't give NaN.
+        """,
+    ),
+)
+def raytrace_sphere(
+    rays: Float[Tensor, "nrays 2 3"], center: Float[Tensor, "3"], radius: float
+) -> Bool[Tensor, "nrays"]:
+    """For each ray O + s * D (s >= 0), does it meet the sphere |P - center| = radius?
+
+    Substituting the ray into the sphere's equation gives a s^2 + b s + c = 0 with a = D.D,
+    b = 2 D.(O - center), c = |O - center|^2 - radius^2. The ray meets the sphere when the
+    discriminant is >= 0 and the larger root is >= 0 (a ray starting inside meets it going out).
+    Returns a boolean tensor of shape (nrays,).
+    """
+    O, D = rays.unbind(dim=1)
+    m = O - center
+    a = (D * D).sum(-1)
+    b = 2 * (D * m).sum(-1)
+    c = (m * m).sum(-1) - radius**2
+    discriminant = b**2 - 4 * a * c
+    larger_root = (-b + discriminant.clamp(min=0).sqrt()) / (2 * a)
+    return (discriminant >= 0) & (larger_root >= 0)
+
+
 def _ray_triangle_distances(
     rays: Float[Tensor, "nrays 2 3"], triangles: Float[Tensor, "ntriangles 3 3"]
 ) -> Float[Tensor, "nrays ntriangles"]:

@@ -247,7 +247,40 @@ def mesh_no_singular_mask(rays, triangles):
     return _nearest(rays, triangles, _hit_rule(keep_singular_mask=False))
 
 
+def _sphere_quadratic(rays, center, radius):
+    O, D = rays.unbind(dim=1)
+    m = O - center
+    return (D * D).sum(-1), 2 * (D * m).sum(-1), (m * m).sum(-1) - radius**2
+
+
+def sphere_unit_directions(rays, center, radius):
+    _, b, c = _sphere_quadratic(rays, center, radius)  # a = 1: true only for unit directions
+    disc = b**2 - 4 * c
+    return (disc >= 0) & ((-b + disc.clamp(min=0).sqrt()) / 2 >= 0)
+
+
+def sphere_behind_counts(rays, center, radius):
+    a, b, c = _sphere_quadratic(rays, center, radius)
+    return b**2 - 4 * a * c >= 0  # any real root, even behind the origin
+
+
+def sphere_smaller_root(rays, center, radius):
+    a, b, c = _sphere_quadratic(rays, center, radius)
+    disc = b**2 - 4 * a * c
+    return (disc >= 0) & ((-b - disc.clamp(min=0).sqrt()) / (2 * a) >= 0)  # misses from inside
+
+
+def sphere_strict_discriminant(rays, center, radius):
+    a, b, c = _sphere_quadratic(rays, center, radius)
+    disc = b**2 - 4 * a * c
+    return (disc > 0) & ((-b + disc.clamp(min=0).sqrt()) / (2 * a) >= 0)
+
+
 WRONG_ANSWERS = [
+    ("raytrace_sphere", "assumes unit directions (a = 1)", sphere_unit_directions),
+    ("raytrace_sphere", "counts spheres behind the origin", sphere_behind_counts),
+    ("raytrace_sphere", "needs the smaller root >= 0 (misses from inside)", sphere_smaller_root),
+    ("raytrace_sphere", "strict discriminant > 0 (grazing rays miss)", sphere_strict_discriminant),
     ("make_rays_1d", "arange that misses the last point", rays_1d_arange),
     ("make_rays_1d", "direction x left at 0", rays_1d_direction_x_zero),
     ("make_rays_1d", "rays in reverse order", rays_1d_reversed),

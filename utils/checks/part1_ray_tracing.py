@@ -308,6 +308,69 @@ def test_raytrace_triangle_with_bug(raytrace_triangle_with_bug: Callable) -> Non
 
 
 # ---------------------------------------------------------------------------------------------
+# A sphere (bonus)
+
+# (description, origin, direction, center, radius, expected): each exact in float32.
+_SPHERE_CASES = [
+    ("a ray through the centre", (0, 0, 0), (1, 0, 0), (5, 0, 0), 1.0, True),
+    ("a sphere behind the ray's origin", (0, 0, 0), (1, 0, 0), (-5, 0, 0), 1.0, False),
+    ("a ray starting inside the sphere", (5, 0, 0), (1, 0, 0), (5, 0, 0), 1.0, True),
+    ("a grazing ray (one double root, at s = 2)", (0, 0, 0), (1, 0, 0), (2, 1, 0), 1.0, True),
+    ("a ray passing beside the sphere", (0, 0, 0), (1, 0, 0), (5, 2, 0), 1.0, False),
+    ("a long direction (D = (10, 0, 0)) passing beside the sphere", (0, 0, 0), (10, 0, 0),
+     (5, 1.5, 0), 1.0, False),
+    ("a short direction (D = (0.1, 0, 0)) through the sphere", (0, 0, 0), (0.1, 0, 0),
+     (5, 0.5, 0), 1.0, True),
+]
+
+
+def _sphere_labels(rays: Tensor, center: Tensor, radius: float) -> tuple[Tensor, Tensor]:
+    """The float64 answer for each ray, and whether it is clear of a boundary (not grazing, not
+    starting on the surface), so rounding cannot decide it."""
+    O, D = rays.double().unbind(dim=1)
+    m = O - center.double()
+    a, b = (D * D).sum(-1), 2 * (D * m).sum(-1)
+    c = (m * m).sum(-1) - radius**2
+    discriminant = b**2 - 4 * a * c
+    larger_root = (-b + discriminant.clamp(min=0).sqrt()) / (2 * a)
+    hit = (discriminant >= 0) & (larger_root >= 0)
+    clear = (discriminant.abs() > MARGIN * b**2 + MARGIN) & (larger_root.abs() > MARGIN)
+    return hit, clear
+
+
+def test_raytrace_sphere(raytrace_sphere: Callable) -> None:
+    for description, O, D, center, radius, expected in _SPHERE_CASES:
+        rays = _ray(O, D)[None]
+        center_t = t.tensor(center, dtype=t.float32)
+        got = call(raytrace_sphere, rays.clone(), center_t, radius, context=f"on {description}")
+        what = f"raytrace_sphere on {description}"
+        got = assert_is_tensor(got, what)
+        assert_shape(got, (1,), f"{what} (one ray)")
+        if got.dtype != t.bool or bool(got[0]) != expected:
+            raise AssertionError(
+                f"{what}: expected tensor([{expected}]), got {got}.\n  O = {list(O)}, "
+                f"D = {list(D)}, center = {list(center)}, radius = {radius}")
+    gen = t.Generator().manual_seed(5)
+    for trial in range(5):
+        center = t.randn(3, generator=gen)
+        radius = float(t.rand(1, generator=gen)) * 1.5 + 0.3
+        # Rays from around the sphere (some inside) aimed near it, with directions of any length
+        # and some pointing away: hits and misses of every kind.
+        origins = center + 3 * radius * t.randn(300, 3, generator=gen)
+        aims = center + 1.5 * radius * t.randn(300, 3, generator=gen) - origins
+        lengths = t.rand(300, 1, generator=gen) * 4 - 1  # negative: pointing away
+        rays = t.stack([origins, aims * lengths], dim=1)
+        expected, clear = _sphere_labels(rays, center, radius)
+        got = call(raytrace_sphere, rays.clone(), center.clone(), radius,
+                   context=f"on random batch {trial}")
+        what = f"raytrace_sphere on random batch {trial} (positions among the clear-cut rays)"
+        got = assert_is_tensor(got, what)
+        assert_shape(got, (300,), f"raytrace_sphere on 300 random rays")
+        assert_tensors_equal_bool(got[clear], expected[clear], what, "ray")
+    passed("test_raytrace_sphere")
+
+
+# ---------------------------------------------------------------------------------------------
 # Meshes
 
 def _camera_rays(n: int, origin_x: float = oracle.CAMERA_X,

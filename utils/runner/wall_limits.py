@@ -5,13 +5,15 @@ The reference times are CPU seconds (all threads of the run), not wall seconds: 
 depend on how loaded the machine was when they were measured. They live in
 reference_seconds.json, measured by
 
-    python -m utils.runner.wall_limits      (about two minutes; rewrite after changing checks)
+    python -m utils.runner.wall_limits            (all: about two minutes; after changing checks)
+    python -m utils.runner.wall_limits --missing  (only exercises without an entry: a new one)
 
 and a test fails when an exercise has no entry. An exercise without one gets the default limit.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from functools import lru_cache
@@ -41,8 +43,9 @@ def wall_seconds(exercise_id: str) -> float:
     return float(min(max(math.ceil(FACTOR * reference + MARGIN_S), SHORTEST_S), LONGEST_S))
 
 
-def measure() -> dict[str, float]:
-    """The larger CPU time of two sandboxed runs of every exercise's reference solution."""
+def measure(only: set[str] | None = None) -> dict[str, float]:
+    """The larger CPU time of two sandboxed runs of every exercise's reference solution (or of
+    those whose ids are in `only`)."""
     from utils import registry, sources
     from utils.runner import Limits, run
 
@@ -52,6 +55,8 @@ def measure() -> dict[str, float]:
         if not chapter.available:
             continue
         for ex in chapter.exercises:
+            if only is not None and ex.id not in only:
+                continue
             code = sources.solution_source(ex)
             results = [run(ex.id, code, generous) for _ in range(2)]
             assert all(r.status == Status.PASSED for r in results), (ex.id, results[0].message)
@@ -60,6 +65,21 @@ def measure() -> dict[str, float]:
     return times
 
 
-if __name__ == "__main__":
-    TABLE.write_text(json.dumps(measure(), indent=1, sort_keys=True) + "\n")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Measure each exercise's reference run time.")
+    parser.add_argument("--missing", action="store_true",
+                        help="measure only the exercises that have no entry yet")
+    args = parser.parse_args(argv)
+    if args.missing:
+        from utils import registry
+
+        table = dict(reference_seconds())
+        table.update(measure({ex_id for ex_id in registry.EXERCISES if ex_id not in table}))
+    else:
+        table = measure()
+    TABLE.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     print(f"wrote {TABLE}")
+
+
+if __name__ == "__main__":
+    main()
