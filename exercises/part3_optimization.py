@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Chapter 3: Optimization — exercises
 #
-# SGD, RMSprop, Adam and AdamW written from their update rules and matched against PyTorch's, then raced across loss landscapes you can steer with sliders.
+# SGD, RMSprop, Adam and AdamW written from their update rules and matched against PyTorch's, then raced across loss landscapes built to trip them up.
 #
 # Replace each `raise NotImplementedError()` with your answer. Then run every check:
 #

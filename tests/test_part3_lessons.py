@@ -45,7 +45,7 @@ def _data_parallel(optimizer_class, kwargs, average, ranks=4, steps=5):
 ])
 def test_averaging_weights_matches_big_batch_only_for_linear_updates(optimizer_class, kwargs,
                                                                      weights_match):
-    """The data-parallel answer on the understanding page."""
+    """The data-parallel answer in the check-your-understanding section."""
     single = _data_parallel(optimizer_class, kwargs, None)
     assert t.allclose(_data_parallel(optimizer_class, kwargs, "grads"), single, atol=1e-5)
     gap = (_data_parallel(optimizer_class, kwargs, "weights") - single).abs().max().item()
@@ -54,7 +54,7 @@ def test_averaging_weights_matches_big_batch_only_for_linear_updates(optimizer_c
 
 def test_minibatch_noise_shrinks_like_one_over_root_b():
     """The minibatch lesson: noise as predicted, halved by four times the batch."""
-    from utils.figures.part3_optimization import minibatch_gradient_noise
+    from utils.experiments.part3_optimization import minibatch_gradient_noise
 
     noise = minibatch_gradient_noise((1, 4, 16, 1024), draws=100)
     for measured, predicted in zip(noise["measured"], noise["predicted"]):
@@ -67,7 +67,7 @@ def test_minibatch_noise_shrinks_like_one_over_root_b():
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_range_test_suggestion_trains_and_its_minimum_does_not(optimizer):
     from solutions import part3_optimization as sol
-    from utils.figures.part3_optimization import suggested_lr
+    from utils.experiments.part3_optimization import suggested_lr
 
     lrs, losses = sol.lr_range_test(optimizer)
     assert lrs[0] == pytest.approx(1e-5) and max(losses) > 1.3 * min(losses)  # it blew up
@@ -78,7 +78,7 @@ def test_range_test_suggestion_trains_and_its_minimum_does_not(optimizer):
         return sol.train_digits_classifier(sol.SweepArgs(optimizer=optimizer, epochs=3,
                                                          batch_size=8, learning_rate=lr))
     assert dev_accuracy(suggestion) > 0.85 > dev_accuracy(lowest)
-    if optimizer == "sgd":  # the sweeps page: above the sweep's range for plain SGD
+    if optimizer == "sgd":  # the hyperparameter search section: above the sweep's range for plain SGD
         assert suggestion > sol.make_sweep_config()["parameters"]["learning_rate"]["max"]
 
 
@@ -95,11 +95,11 @@ def test_the_sweep_never_sees_the_test_split():
 
 def test_the_saved_minibatch_noise_is_current():
     """Stale after a change to the model, the data or the measurement: run
-    `python -m utils.figures.part3_optimization`."""
+    `python -m utils.experiments.part3_optimization`."""
     import json
 
-    from utils.figures.part3_optimization import (NOISE_BATCH_SIZES, NOISE_PATH,
-                                                  minibatch_gradient_noise)
+    from utils.experiments.part3_optimization import (NOISE_BATCH_SIZES, NOISE_PATH,
+                                                      minibatch_gradient_noise)
 
     saved = json.loads(NOISE_PATH.read_text())
     fresh = minibatch_gradient_noise(NOISE_BATCH_SIZES)

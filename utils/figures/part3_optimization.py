@@ -1,23 +1,25 @@
-"""Chapter 3's figures: loss landscapes, and optimizers racing across them.
+"""Chapter 3's figures: loss landscapes and optimizers racing across them, the minibatch
+gradient's noise, a hyperparameter sweep and the learning-rate range test.
 
 Trajectories come from the reference optimizers (solutions/part3_optimization.py) through the
-reference `opt_fn`; every function takes hashable arguments so st.cache_data can key on them.
+reference `opt_fn`; the measurements behind the other figures are
+utils/experiments/part3_optimization.py's. Cached functions take hashable arguments so the cache
+can key on them. The module imports without Streamlit (utils.caching), so the chapter's notebook
+draws the same figures in Colab: its figure cells call `figures.<function>(...)`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from functools import partial
 
 import plotly.graph_objects as go
-import streamlit as st
 import torch as t
 from plotly.subplots import make_subplots
 
 from solutions import part3_optimization as sol
-from utils.site_config import ROOT
+from utils.caching import cache_data
+from utils.experiments import part3_optimization as experiments
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,7 @@ LANDSCAPES = {
 }
 OPTIMIZERS = {"SGD": sol.SGD, "RMSprop": sol.RMSprop, "Adam": sol.Adam, "AdamW": sol.AdamW}
 COLOURS = ("#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9")
-METRIC = sol.make_sweep_config()["metric"]["name"]  # the dev split's accuracy
-BETA2_CHOICES = (0.5, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999)  # 1 - beta2 on a rough log scale
-
-
-def format_number(value: float) -> str:
-    """A slider's value as typed: 0.999, 1e-05, never rounded to 1.00."""
-    return f"{value:g}"
+METRIC = experiments.METRIC  # the sweep's score: accuracy on the dev split
 
 
 def _fmt(value: object) -> str:
@@ -65,7 +61,7 @@ def _grid(landscape: Landscape, n: int = 120) -> tuple[t.Tensor, t.Tensor, t.Ten
     return xs, ys, z
 
 
-@st.cache_data
+@cache_data
 def landscape_figure(name: str) -> go.Figure:
     """The landscape as a 3-D surface and as a heatmap, side by side."""
     landscape = LANDSCAPES[name]
@@ -83,7 +79,7 @@ def landscape_figure(name: str) -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
                 n_iters: int) -> tuple[go.Figure, list[dict[str, object]]]:
     """Paths of several optimizers from the landscape's start, over its heatmap, and a summary.
@@ -117,6 +113,13 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
     return fig, summary
 
 
+def race(landscape: str, *runs: tuple[str, dict[str, object]], n_iters: int = 100) -> go.Figure:
+    """race_figure's figure, with each run written as (optimizer name, its keyword arguments),
+    e.g. `race("three wells", ("SGD", {"lr": 0.1}), ("Adam", {"lr": 0.1}))`: for a notebook."""
+    hashable = tuple((name, tuple(sorted(kwargs.items()))) for name, kwargs in runs)
+    return race_figure(landscape, hashable, n_iters)[0]
+
+
 def _view(landscape_range: tuple[float, float], paths: list[t.Tensor], axis: int) -> list[float]:
     """The landscape's range, widened to show paths that leave it, up to 3 times its span each
     way (beyond that a path has diverged, and the summary table says where it ended)."""
@@ -129,31 +132,6 @@ def _view(landscape_range: tuple[float, float], paths: list[t.Tensor], axis: int
         low = min(low, values.min().item() - margin)
         high = max(high, values.max().item() + margin)
     return [low, high]
-
-
-def sweep_with_progress(count: int, seed: int, bar) -> list[dict[str, object]]:
-    """Run (or fetch from the cache) a local sweep of the chapter's config, moving `bar`."""
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Sweep: run {done} of {total}")
-
-    rows = _sweep(count, seed, progress)
-    best = max(rows, key=lambda r: r[METRIC])
-    bar.progress(1.0, text=f"Sweep done: best dev accuracy {best[METRIC]:.1%}")
-    return rows
-
-
-@st.cache_data(show_spinner=False)
-def sweep_winner(rows: list[dict[str, object]]) -> tuple[dict[str, object], float]:
-    """The sweep's winner on the dev split, and its accuracy on the test split (measured once,
-    with the reference select_and_test)."""
-    test_fn = partial(sol.train_digits_classifier, evaluate_on="test")
-    return sol.select_and_test(rows, sol.make_sweep_config(), sol.SweepArgs(), test_fn)
-
-
-@st.cache_resource(show_spinner=False)
-def _sweep(count: int, seed: int, _progress=None) -> list[dict[str, object]]:
-    return sol.run_sweep(sol.make_sweep_config(), sol.SweepArgs(), count, seed,
-                         progress=_progress)
 
 
 def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
@@ -176,62 +154,30 @@ def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
     return parallel, scatter
 
 
+
+
+def sweep_accuracy_figure(count: int, seed: int = 0) -> go.Figure:
+    """A fresh sweep of `count` runs: dev accuracy against learning rate, as on the page, with
+    the winner and its test accuracy (measured once) in the title."""
+    rows = experiments.sweep(count, seed)
+    _, scatter = sweep_figures(rows)
+    best, test_accuracy = experiments.sweep_winner(rows)
+    scatter.update_layout(
+        title=f"Winner: run {best['run']} ({best['optimizer']}, learning rate "
+              f"{best['learning_rate']:.2g}): dev {best[METRIC]:.1%}, test {test_accuracy:.1%}",
+        margin={"t": 50})
+    return scatter
+
+
 # ---------------------------------------------------------------------------------------------
 # Why minibatches; a first learning rate
 
 
-def minibatch_gradient_noise(batch_sizes: tuple[int, ...], draws: int = 200,
-                             seed: int = 0) -> dict[str, list[float]]:
-    """How far a minibatch gradient lands from the full-batch gradient, relative to the full
-    gradient's length, for the digits MLP at its initial weights: measured over `draws` random
-    batches of each size (without replacement), and predicted from the per-example gradients'
-    spread, sqrt(trace(cov) / B * (N - B) / (N - 1))."""
-    from torch.func import functional_call, grad, vmap
-
-    x, y = sol.digits_splits()["train"]
-    n = len(y)
-    t.manual_seed(seed)
-    model = sol.digits_mlp()
-    params = {k: v.detach() for k, v in model.named_parameters()}
-
-    def loss_one(p: dict, xi: t.Tensor, yi: t.Tensor) -> t.Tensor:
-        return t.nn.functional.cross_entropy(functional_call(model, p, (xi[None],)), yi[None])
-
-    per_example = vmap(grad(loss_one), in_dims=(None, 0, 0))(params, x, y)
-    grads = t.cat([g.reshape(n, -1) for g in per_example.values()], dim=1)
-    full = grads.mean(0)
-    deviations = grads - full
-    gram = deviations @ deviations.T  # |mean of a batch's deviations|^2 from sums of its entries
-    spread = gram.diagonal().mean().item()  # trace of the per-example covariance
-    generator = t.Generator().manual_seed(seed)
-    measured, predicted = [], []
-    for b in batch_sizes:
-        chosen = t.stack([t.randperm(n, generator=generator)[:b] for _ in range(draws)])
-        masks = t.zeros(draws, n).scatter_(1, chosen, 1.0)
-        errors = ((masks @ gram) * masks).sum(1) / b ** 2  # |g_batch - g|^2 for each draw
-        measured.append(errors.mean().sqrt().item() / full.norm().item())
-        predicted.append(math.sqrt(spread / b * (n - b) / (n - 1)) / full.norm().item())
-    return {"batch size": list(batch_sizes), "measured": measured, "predicted": predicted,
-            "examples": n}
-
-
-# The noise figure's measurement takes seconds and never changes (seeded, reference model, offline
-# digits), so it is saved: `python -m utils.figures.part3_optimization` writes it again, a missing
-# file is measured at first use, and a test fails when the saved one no longer matches.
-NOISE_PATH = ROOT / "assets" / "part3_optimization" / "minibatch_noise.json"
-NOISE_BATCH_SIZES = tuple(2 ** k for k in range(11))  # 1 .. 1024 of the 1077 training digits
-
-
-def saved_minibatch_noise() -> dict[str, list[float]]:
-    try:
-        return json.loads(NOISE_PATH.read_text())
-    except (OSError, ValueError):
-        return minibatch_gradient_noise(NOISE_BATCH_SIZES)
-
-
-@st.cache_data(show_spinner="Measuring minibatch gradients…")
-def minibatch_noise_figure() -> tuple[go.Figure, dict[str, list[float]]]:
-    noise = saved_minibatch_noise()
+@cache_data(show_spinner="Measuring minibatch gradients…")
+def minibatch_noise_figure() -> go.Figure:
+    """The minibatch gradient's noise against the batch size: measured (saved), predicted, and
+    the 1/sqrt(B) that the prediction follows until B nears the data set's size."""
+    noise = experiments.saved_minibatch_noise()
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=noise["batch size"], y=noise["predicted"], mode="lines",
                              name="predicted from the per-example spread",
@@ -246,44 +192,27 @@ def minibatch_noise_figure() -> tuple[go.Figure, dict[str, list[float]]]:
                       xaxis={"type": "log", "title": "batch size B"},
                       yaxis={"type": "log", "title": "noise / full gradient", "automargin": True},
                       legend={"orientation": "h", "y": -0.25})
-    return fig, noise
+    return fig
 
 
-def suggested_lr(lrs: list[float], losses: list[float]) -> float:
-    """A tenth of the learning rate where the smoothed loss was lowest."""
-    return lrs[min(range(len(losses)), key=losses.__getitem__)] / 10
-
-
-@st.cache_data(show_spinner="Running the range test…")
-def lr_range_figure(optimizer: str) -> tuple[go.Figure, dict[str, float]]:
-    """The range test's loss against learning rate, and what training from scratch for 3 epochs
-    (batch size 8, as in the test) reaches on the dev split at the suggested learning rate and
-    at the one where the loss was lowest: {"suggested", "lowest", "accuracy at suggested",
-    "accuracy at lowest"}."""
-    lrs, losses = sol.lr_range_test(optimizer)
-    lowest = min(range(len(losses)), key=losses.__getitem__)
-    suggestion = suggested_lr(lrs, losses)
-    result = {"suggested": suggestion, "lowest": lrs[lowest]}
-    for which in ("suggested", "lowest"):
-        result[f"accuracy at {which}"] = sol.train_digits_classifier(sol.SweepArgs(
-            optimizer=optimizer, epochs=3, batch_size=8, learning_rate=result[which]))
+@cache_data(show_spinner="Running the range test…")
+def lr_range_figure(optimizer: str) -> go.Figure:
+    """The range test's smoothed loss against the learning rate for "sgd" or "adam", with the
+    lowest point and a tenth of it marked; each mark's legend entry gives the dev accuracy that
+    3 epochs from scratch reach at that rate (experiments.range_test)."""
+    found = experiments.range_test(optimizer)
+    lrs, losses = found["lrs"], found["losses"]
     fig = go.Figure(go.Scatter(x=lrs, y=losses, mode="lines", name="smoothed loss",
                                line={"color": COLOURS[1], "width": 2}))
     span = [min(losses), max(losses)]
-    fig.add_trace(go.Scatter(x=[lrs[lowest]] * 2, y=span, mode="lines",
-                             name=f"lowest loss: lr {lrs[lowest]:.2g}",
-                             line={"color": COLOURS[0], "dash": "dash"}))
-    fig.add_trace(go.Scatter(x=[suggestion] * 2, y=span, mode="lines",
-                             name=f"a tenth of it: lr {suggestion:.2g}",
-                             line={"color": COLOURS[2], "dash": "dash"}))
+    for which, label, colour in (("lowest", "lowest loss", COLOURS[0]),
+                                 ("suggested", "a tenth of it", COLOURS[2])):
+        fig.add_trace(go.Scatter(
+            x=[found[which]] * 2, y=span, mode="lines", line={"color": colour, "dash": "dash"},
+            name=f"{label}: lr {found[which]:.2g} (3 epochs from scratch: "
+                 f"{found[f'accuracy at {which}']:.0%} dev accuracy)"))
     fig.update_layout(height=400, margin={"l": 60, "r": 10, "t": 30, "b": 10},
                       xaxis={"type": "log", "title": "learning rate (rising every step)"},
                       yaxis={"title": "training loss (smoothed)", "automargin": True},
                       legend={"orientation": "h", "y": -0.25})
-    return fig, result
-
-
-if __name__ == "__main__":
-    NOISE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    NOISE_PATH.write_text(json.dumps(minibatch_gradient_noise(NOISE_BATCH_SIZES), indent=1) + "\n")
-    print(f"wrote {NOISE_PATH}")
+    return fig
