@@ -1,9 +1,15 @@
-"""Reference solutions for chapter 3: optimizers from scratch, loss landscapes, sweeps.
+"""Reference solutions for chapter 3: optimizers from scratch, loss landscapes, sweeps, and
+collective operations for data-parallel training.
 
-The source of truth for `exercises/part3_optimization.py` and its notebook
-(`python -m utils.codegen`). Each optimizer follows torch.optim's update rule exactly (with
-nesterov, dampening, centering, amsgrad and maximize left out), so the checks can compare them
-with torch step by step.
+Each exercise is a function or class here, with its metadata (title, difficulty, importance,
+time, task, hints) beside it in `@exercise(...)`; exercises are defined in the order a learner
+meets them. The sections' prose, and the `{exercise} name` line that places each exercise, are in
+pages/part3_optimization/<n>_<key>.md. Everything else here is given code (names starting with
+"_" are solution-only helpers). From these files, `python -m utils.codegen` writes
+exercises/part3_optimization.py and the chapter's notebooks, stubs in place of the solutions.
+
+Each optimizer follows torch.optim's update rule exactly (with nesterov, dampening, centering,
+amsgrad and maximize left out), so the checks can compare them with torch step by step.
 """
 
 import math
