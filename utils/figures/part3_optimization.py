@@ -154,11 +154,9 @@ def sweep_figures(rows: list[dict[str, object]]) -> tuple[go.Figure, go.Figure]:
     return parallel, scatter
 
 
-
-
 def sweep_accuracy_figure(count: int, seed: int = 0) -> go.Figure:
-    """A fresh sweep of `count` runs: dev accuracy against learning rate, as on the page, with
-    the winner and its test accuracy (measured once) in the title."""
+    """A sweep of `count` runs (experiments.sweep): dev accuracy against learning rate, as on
+    the page, with the winner and its test accuracy (measured once) in the title."""
     rows = experiments.sweep(count, seed)
     _, scatter = sweep_figures(rows)
     best, test_accuracy = experiments.sweep_winner(rows)
