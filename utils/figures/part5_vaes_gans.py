@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 import torch as t
 from plotly.subplots import make_subplots
 
+from utils.caching import cache_data, cache_resource
 from utils.data import get_mnist, offline_digits
 from utils.pretrained import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
     trained_on
@@ -23,12 +23,12 @@ train_gan(model, faces * 2 - 1, epochs=5, batch_size=64, fixed_noise=t.randn(16,
 """
 
 
-@st.cache_resource(show_spinner="Loading the demo models…")
+@cache_resource(show_spinner="Loading the demo models…")
 def demo_model(kind: str) -> t.nn.Module:
     return load_demo_model(kind)
 
 
-@st.cache_resource
+@cache_resource
 def test_set(n: int = 1000) -> tuple[t.Tensor, t.Tensor, str]:
     """Test images from the dataset the demo models were trained on."""
     data = get_mnist(allow_download=False) if trained_on() == "MNIST" else offline_digits()
@@ -54,7 +54,7 @@ def _image_row(fig: go.Figure, images: np.ndarray, row: int) -> None:
                                  showscale=False), row=row, col=i + 1)
 
 
-@st.cache_data
+@cache_data
 def reconstructions(kind: str, n: int = 8) -> go.Figure:
     """Test digits (top) and what the model makes of them (bottom)."""
     model = demo_model(kind)
@@ -71,7 +71,7 @@ def reconstructions(kind: str, n: int = 8) -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def latent_scatter() -> go.Figure:
     """Where each test digit lands in the 2-D latent plane, for both models side by side."""
     images, labels, _ = test_set()
@@ -96,7 +96,7 @@ def decoded_image(kind: str, z1: float, z2: float) -> go.Figure:
     return image_figure(decode(demo_model(kind), t.tensor([[z1, z2]], dtype=t.float32))[0])
 
 
-@st.cache_data
+@cache_data
 def decoded_grid(kind: str) -> go.Figure:
     """The demo decoder's images over a grid of the latent plane: how it fills the space."""
     return grid_figure(latent_grid(demo_model(kind).decoder), GRID_EXTENT)
@@ -153,7 +153,7 @@ def loss_figure(losses: np.ndarray, kind: str) -> go.Figure:
     return fig
 
 
-@st.cache_resource(show_spinner="Loading the beta sweep…")
+@cache_resource(show_spinner="Loading the beta sweep…")
 def beta_sweep() -> dict:
     """The VAE trained with several betas (`python -m utils.pretrained beta_sweep`)."""
     return load_beta_sweep()
@@ -171,7 +171,7 @@ def first_collapsed_beta(kl_below: float = 0.05) -> float:
     return collapsed[0] if collapsed else float("nan")
 
 
-@st.cache_data
+@cache_data
 def beta_sweep_figure() -> go.Figure:
     """Reconstruction error and KL against beta: past a point, the KL is 0 and the error is
     that of drawing the average digit."""
@@ -200,7 +200,7 @@ def beta_sweep_figure() -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def beta_sweep_reconstructions() -> go.Figure:
     """The same test digits (top row) as decoded by the VAE of each beta (one row each)."""
     sweep = beta_sweep()
@@ -219,7 +219,7 @@ def beta_sweep_reconstructions() -> go.Figure:
     return fig
 
 
-@st.cache_resource(show_spinner="Loading the demo GAN…")
+@cache_resource(show_spinner="Loading the demo GAN…")
 def demo_gan() -> tuple[t.nn.Module, t.Tensor]:
     from utils.pretrained import load_demo_gan
 
@@ -259,7 +259,7 @@ def gan_losses(history: list) -> go.Figure:
     return fig
 
 
-@st.cache_resource(show_spinner="Loading faces…")
+@cache_resource(show_spinner="Loading faces…")
 def faces() -> tuple[np.ndarray, str]:
     """A few faces from CelebA when it is on disk, else the offline stand-in, as 0-255."""
     from utils.data import get_celeba
