@@ -1,6 +1,17 @@
-"""Chapter 5's figures: reconstructions, the latent plane, and images decoded from it."""
+"""Chapter 5's figures: reconstructions, the latent plane and images decoded from it, the beta
+sweep, and the demo GAN's samples; each returns a Plotly figure.
+
+The site's pages draw them, and so does the chapter's notebook (`figures` in its cells), which
+may run in Colab without Streamlit: hence utils.caching's decorators rather than Streamlit's.
+The two `your_*` functions are the notebook's side of the pages' "Train yours" demos: they train
+the learner's own code in the notebook's kernel, where the page runs it in the sandbox.
+"""
 
 from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
@@ -9,18 +20,18 @@ from plotly.subplots import make_subplots
 
 from utils.caching import cache_data, cache_resource
 from utils.data import get_mnist, offline_digits
+from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid, train_and_map, \
+    train_gan_samples, validated_map, validated_samples
 from utils.pretrained import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
     trained_on
-from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
+from utils.site_config import ROOT
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
 
-# Shown on the GAN page; tests/test_page_snippets.py runs it (offline, on the stand-in faces).
-FACES_EXAMPLE = """from utils.data import get_celeba
-faces = get_celeba().train_images  # (n, 3, 64, 64) in [0, 1]
-model = DCGAN(latent_dim_size=100, img_size=64, img_channels=3, hidden_channels=[32, 64, 128])
-train_gan(model, faces * 2 - 1, epochs=5, batch_size=64, fixed_noise=t.randn(16, 100))
-"""
+# The GAN section's example of training on faces: the one Python block of its source, so page and
+# notebook show the same code; tests/test_page_snippets.py runs it (offline, on the stand-in faces).
+FACES_EXAMPLE = re.search(r"^```python\n(.*?)^```$", (
+    ROOT / "pages" / "part5_vaes_gans" / "2_gans.md").read_text(), re.S | re.M)[1]
 
 
 @cache_resource(show_spinner="Loading the demo models…")
@@ -205,16 +216,20 @@ def beta_sweep_reconstructions() -> go.Figure:
     """The same test digits (top row) as decoded by the VAE of each beta (one row each)."""
     sweep = beta_sweep()
     rows = t.cat([sweep["inputs"][None], sweep["shown"]]).numpy()  # (1 + betas, n, 28, 28)
+    return labelled_rows(rows, ["test digits"] + [_beta_label(b) for b in sweep["betas"]])
+
+
+def labelled_rows(rows: np.ndarray, labels: list[str]) -> go.Figure:
+    """Rows of images (rows, n, 28, 28) with values 0-255, one mosaic, each row labelled."""
     n_rows, n = rows.shape[:2]
     mosaic = rows.transpose(0, 2, 1, 3).reshape(n_rows * 28, n * 28)
     fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=255,
                                showscale=False, hoverinfo="skip"))
-    labels = ["test digits"] + [_beta_label(b) for b in sweep["betas"]]
     fig.update_yaxes(scaleanchor="x", showgrid=False, ticks="", tickvals=[
         (n_rows - 1 - i) * 28 + 13.5 for i in range(n_rows)], ticktext=labels)
     fig.update_xaxes(visible=False)
     # A fixed size with room for the labels: the images keep square pixels.
-    fig.update_layout(width=150 + 60 * n, height=20 + 60 * n * n_rows / n,
+    fig.update_layout(width=150 + 60 * n, height=20 + 60 * n_rows,
                       margin={"l": 150, "r": 0, "t": 10, "b": 10})
     return fig
 
@@ -285,3 +300,95 @@ def interpolated_samples(start_seed: int, end_seed: int, mix: float, n: int = 8)
     z_start, z_end = (t.randn(n, model.latent_dim_size, generator=t.Generator().manual_seed(s))
                       for s in (start_seed, end_seed))
     return generated((1 - mix) * z_start + mix * z_end)
+
+
+def gan_progress(epochs: tuple[int, ...] = (1, 2, 5, 10, 30), n: int = 8) -> go.Figure:
+    """The demo generator's images for the same n noise vectors after each of `epochs` (1-based)
+    of its training, one row per epoch."""
+    _, snapshots = demo_gan()
+    chosen = [e for e in epochs if 1 <= e <= len(snapshots)]
+    return labelled_rows(snapshots[[e - 1 for e in chosen], :n].numpy(),
+                         [f"after epoch {e}" for e in chosen])
+
+
+def noise_walk(start_seed: int, end_seed: int,
+               mixes: tuple[float, ...] = (0, 0.25, 0.5, 0.75, 1)) -> go.Figure:
+    """The demo generator's images part of the way from the noise drawn with start_seed to that
+    drawn with end_seed (8 pairs of noise vectors, one per column), one row per step."""
+    rows = np.stack([interpolated_samples(start_seed, end_seed, mix) for mix in mixes])
+    return labelled_rows(rows, [f"{mix:.0%} of the way" for mix in mixes])
+
+
+def _not_yet(error: Exception) -> go.Figure:
+    """A figure in place of a demo that needs an exercise the learner has not done (or that
+    failed), saying which and what to do; the message is printed too."""
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code)
+        tb = tb.tb_next
+    # The innermost frame is the learner's: `VAE.__init__` names the exercise `VAE`.
+    where = getattr(frames[-1], "co_qualname", frames[-1].co_name) if frames else "?"
+    if isinstance(error, NotImplementedError):
+        message = (f"Not yet: `{where.split('.')[0]}` is not done ({where} raises "
+                   "NotImplementedError). Finish it above, then run this cell again.")
+    else:
+        message = (f"Your code raised {type(error).__name__} in {where}: {error}. "
+                   "Its check above says more; fix it, then run this cell again.")
+    print(message, file=sys.stderr if not isinstance(error, NotImplementedError) else sys.stdout)
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=120, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    return fig
+
+
+def your_latent_map(namespace: Mapping, kind: str = "vae", epochs: int = 3) -> go.Figure:
+    """For the notebook: train the learner's Autoencoder or VAE with their training step (the
+    names in `namespace`, e.g. the notebook's globals()) as the page's "Train yours" does, and
+    draw its loss, where it puts the test digits and its decoder over the latent plane."""
+    try:
+        own = validated_map(train_and_map(namespace, kind=kind, epochs=epochs))
+    except Exception as error:  # an exercise not done yet, or wrong: say so, let "Run all" go on
+        return _not_yet(error)
+    name = KINDS[kind]
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.3, 0.35, 0.35], subplot_titles=[
+        f"your {name}'s loss per step", f"your {name}'s latent points (test digits)",
+        "your decoder over the plane"])
+    fig.add_trace(go.Scatter(y=own["losses"], mode="lines", line={"width": 1},
+                             showlegend=False), row=1, col=1)
+    for trace in points_figure(own["points"], own["labels"], "").data:
+        fig.add_trace(trace, row=1, col=2)
+    for trace in grid_figure(own["grid"], own["extent"]).data:
+        fig.add_trace(trace, row=1, col=3)
+    fig.update_xaxes(title_text="step", row=1, col=1)
+    fig.update_xaxes(title_text="z₁", row=1, col=3)
+    fig.update_yaxes(title_text="z₂", scaleanchor="x3", row=1, col=3)
+    fig.update_layout(height=400, legend_title_text="digit",
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def your_gan_samples(namespace: Mapping, epochs: int = 2, n: int = 8) -> go.Figure:
+    """For the notebook: train the learner's DCGAN with their steps (the names in `namespace`)
+    as the page's "Train yours" does; the generator's images for the same n noise vectors after
+    each epoch, one row each, and both losses over training."""
+    try:
+        own = validated_samples(train_gan_samples(namespace, epochs=epochs))
+    except Exception as error:  # an exercise not done yet, or wrong: say so, let "Run all" go on
+        return _not_yet(error)
+    rows = labelled_rows(own["snapshots"][:, :n], [f"after epoch {e + 1}"
+                                                  for e in range(len(own["snapshots"]))])
+    losses = gan_losses(own["losses"])
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.5, 0.5], vertical_spacing=0.08)
+    fig.add_trace(rows.data[0], row=1, col=1)
+    for trace in losses.data:
+        fig.add_trace(trace, row=2, col=1)
+    fig.update_xaxes(visible=False, row=1, col=1)
+    fig.update_yaxes(rows.layout.yaxis.to_plotly_json() | {"scaleanchor": "x"}, row=1, col=1)
+    fig.update_xaxes(title_text="step", row=2, col=1)
+    fig.update_yaxes(title_text="loss", row=2, col=1)
+    fig.update_layout(height=320 + 60 * len(own["snapshots"]), legend={"orientation": "h"},
+                      margin={"l": 100, "r": 10, "t": 10, "b": 10})
+    return fig
