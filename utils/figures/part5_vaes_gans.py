@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -319,25 +320,35 @@ def noise_walk(start_seed: int, end_seed: int,
     return labelled_rows(rows, [f"{mix:.0%} of the way" for mix in mixes])
 
 
-def _not_yet(error: Exception) -> go.Figure:
-    """A figure in place of a demo that needs an exercise the learner has not done (or that
-    failed), saying which and what to do; the message is printed too."""
-    frames = []
+def _learners_frame(error: Exception) -> str:
+    """The qualified name of the innermost function of the traceback that is the learner's (not
+    Python's, a library's or the course's), e.g. `VAE.__init__`."""
+    library = (sys.prefix, sys.base_prefix, str(ROOT / "utils"), str(ROOT / "solutions"))
+    names = []
     tb = error.__traceback__
     while tb is not None:
-        frames.append(tb.tb_frame.f_code)
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(library) and "site-packages" not in code.co_filename:
+            names.append(getattr(code, "co_qualname", code.co_name))
         tb = tb.tb_next
-    # The innermost frame is the learner's: `VAE.__init__` names the exercise `VAE`.
-    where = getattr(frames[-1], "co_qualname", frames[-1].co_name) if frames else "?"
+    return names[-1] if names else "your code"
+
+
+def _not_yet(error: Exception) -> go.Figure:
+    """A figure in place of a demo whose training needs an exercise the learner has not done, or
+    that raised: it says which and what to do (printed too), and "Run all" goes on."""
+    where = _learners_frame(error)
     if isinstance(error, NotImplementedError):
         message = (f"Not yet: `{where.split('.')[0]}` is not done ({where} raises "
                    "NotImplementedError). Finish it above, then run this cell again.")
+        print(message)
     else:
         message = (f"Your code raised {type(error).__name__} in {where}: {error}. "
                    "Its check above says more; fix it, then run this cell again.")
-    print(message, file=sys.stderr if not isinstance(error, NotImplementedError) else sys.stdout)
+        print(message, file=sys.stderr)
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 90)), showarrow=False, x=0.5,
+                       y=0.5, xref="paper", yref="paper")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(height=120, margin={"l": 0, "r": 0, "t": 0, "b": 0})
