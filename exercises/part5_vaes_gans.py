@@ -103,6 +103,24 @@ def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Imag
     raise NotImplementedError()
 
 
+# %%
+def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, float]],
+                     images: Images, epochs: int = 10, batch_size: int = 128, lr: float = 1e-3,
+                     seed: int = 0, on_epoch: Callable[[int, list], None] | None = None) -> list:
+    """Train with Adam (betas 0.5, 0.999), shuffling each epoch; `step(model, optimizer, batch)`
+    is ae_training_step or vae_training_step. Returns what each step returned."""
+    t.manual_seed(seed)
+    optimizer = t.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
+    history = []
+    for epoch in range(epochs):
+        order = t.randperm(len(images))
+        for start in range(0, len(images), batch_size):
+            history.append(step(model, optimizer, images[order[start:start + batch_size]]))
+        if on_epoch is not None:
+            on_epoch(epoch, history)
+    return history
+
+
 # %% [markdown]
 # ### Exercise: `VAE` — A variational autoencoder
 #
@@ -182,24 +200,6 @@ def vae_training_step(model: VAE, optimizer: t.optim.Optimizer, img: Images,
     latent dimensions. On digits with a 2-D latent space, from about 0.01 up the KL term wins
     and every image gets the same code (posterior collapse)."""
     raise NotImplementedError()
-
-
-# %%
-def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, float]],
-                     images: Images, epochs: int = 10, batch_size: int = 128, lr: float = 1e-3,
-                     seed: int = 0, on_epoch: Callable[[int, list], None] | None = None) -> list:
-    """Train with Adam (betas 0.5, 0.999), shuffling each epoch; `step(model, optimizer, batch)`
-    is ae_training_step or vae_training_step. Returns what each step returned."""
-    t.manual_seed(seed)
-    optimizer = t.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
-    history = []
-    for epoch in range(epochs):
-        order = t.randperm(len(images))
-        for start in range(0, len(images), batch_size):
-            history.append(step(model, optimizer, images[order[start:start + batch_size]]))
-        if on_epoch is not None:
-            on_epoch(epoch, history)
-    return history
 
 
 # %% [markdown]
@@ -385,6 +385,42 @@ class DCGAN(nn.Module):
         raise NotImplementedError()
 
 
+# %%
+def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 32,
+              lr_generator: float = 1e-3, lr_discriminator: float = 2e-4, seed: int = 0,
+              fixed_noise: Tensor | None = None,
+              on_epoch: Callable[[int, list, Tensor | None], None] | None = None) -> list:
+    """Train both networks with their own Adam (betas 0.5, 0.999) on images in [-1, 1], a
+    discriminator step then a generator step per batch. Returns (loss D, loss G) per batch;
+    on_epoch(epoch, history, samples) gets the generator's images for fixed_noise.
+
+    The generator's rate is above DCGAN's usual 2e-4: on a small dataset with DCGAN's
+    initialisation, at 2e-4 the discriminator wins at once and the generator's output shrinks
+    to a flat grey it never recovers from (measured: both at 1e-3 trains too)."""
+    t.manual_seed(seed)
+    optimizer_d = t.optim.Adam(model.netD.parameters(), lr=lr_discriminator, betas=(0.5, 0.999))
+    optimizer_g = t.optim.Adam(model.netG.parameters(), lr=lr_generator, betas=(0.5, 0.999))
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = t.randperm(len(images))
+        for start in range(0, len(images), batch_size):
+            img_real = images[order[start:start + batch_size]]
+            noise = t.randn(len(img_real), model.latent_dim_size)
+            img_fake = model.netG(noise)
+            loss_d = training_step_discriminator(model, optimizer_d, img_real, img_fake.detach())
+            loss_g = training_step_generator(model, optimizer_g, img_fake)
+            history.append((loss_d, loss_g))
+        if on_epoch is not None:
+            samples = None
+            if fixed_noise is not None:
+                model.eval()
+                with t.no_grad():
+                    samples = model.netG(fixed_noise)
+            on_epoch(epoch, history, samples)
+    return history
+
+
 # %% [markdown]
 # ### Exercise: `training_step_discriminator` — The discriminator's step
 #
@@ -426,42 +462,6 @@ def training_step_generator(model: DCGAN, optimizer: t.optim.Optimizer,
     loss: strong gradients while the discriminator still wins easily). img_fake = netG(noise),
     with its graph. Only the generator is updated. Returns the loss as a float."""
     raise NotImplementedError()
-
-
-# %%
-def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 32,
-              lr_generator: float = 1e-3, lr_discriminator: float = 2e-4, seed: int = 0,
-              fixed_noise: Tensor | None = None,
-              on_epoch: Callable[[int, list, Tensor | None], None] | None = None) -> list:
-    """Train both networks with their own Adam (betas 0.5, 0.999) on images in [-1, 1], a
-    discriminator step then a generator step per batch. Returns (loss D, loss G) per batch;
-    on_epoch(epoch, history, samples) gets the generator's images for fixed_noise.
-
-    The generator's rate is above DCGAN's usual 2e-4: on a small dataset with DCGAN's
-    initialisation, at 2e-4 the discriminator wins at once and the generator's output shrinks
-    to a flat grey it never recovers from (measured: both at 1e-3 trains too)."""
-    t.manual_seed(seed)
-    optimizer_d = t.optim.Adam(model.netD.parameters(), lr=lr_discriminator, betas=(0.5, 0.999))
-    optimizer_g = t.optim.Adam(model.netG.parameters(), lr=lr_generator, betas=(0.5, 0.999))
-    history = []
-    for epoch in range(epochs):
-        model.train()
-        order = t.randperm(len(images))
-        for start in range(0, len(images), batch_size):
-            img_real = images[order[start:start + batch_size]]
-            noise = t.randn(len(img_real), model.latent_dim_size)
-            img_fake = model.netG(noise)
-            loss_d = training_step_discriminator(model, optimizer_d, img_real, img_fake.detach())
-            loss_g = training_step_generator(model, optimizer_g, img_fake)
-            history.append((loss_d, loss_g))
-        if on_epoch is not None:
-            samples = None
-            if fixed_noise is not None:
-                model.eval()
-                with t.no_grad():
-                    samples = model.netG(fixed_noise)
-            on_epoch(epoch, history, samples)
-    return history
 
 
 # %%

@@ -1,8 +1,17 @@
-"""Reference solutions for chapter 5: autoencoders, variational autoencoders and GANs.
+"""Reference solutions for chapter 5: autoencoders, variational autoencoders and GANs, and
+(bonus) transposed convolutions from scratch.
 
-The source of truth for `exercises/part5_vaes_gans.py` and its notebook (`python -m
-utils.codegen`). Images are MNIST-sized, (batch, 1, 28, 28) with values in [0, 1]; on a machine
-without MNIST, chapter 2's data layer gives the offline digits in the same format.
+The source of truth for the chapter's exercises. Each exercise is the function or class under an
+`@exercise(...)` giving its title, difficulty, importance, minutes, task and hints, in the order
+the learner meets them. The other definitions (e.g. `train_generative`, `train_gan`) are given
+code, copied as they are into the exercise file and the notebook, each just before the exercise
+that follows it here: where it is defined decides where the learner meets it. The prose around
+the exercises lives in pages/part5_vaes_gans/*.md, one file per section, whose `{exercise}`
+directives place each one. `python -m utils.codegen` builds exercises/part5_vaes_gans.py and the
+two notebooks from both.
+
+Images are MNIST-sized, (batch, 1, 28, 28) with values in [0, 1]; on a machine without MNIST,
+chapter 2's data layer gives the offline digits in the same format.
 """
 
 from typing import Callable
@@ -103,6 +112,24 @@ def ae_training_step(model: Autoencoder, optimizer: t.optim.Optimizer, img: Imag
     return loss.item()
 
 
+# Given code. Here, after the autoencoder's step, so the notebook has it before "Train yours".
+def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, float]],
+                     images: Images, epochs: int = 10, batch_size: int = 128, lr: float = 1e-3,
+                     seed: int = 0, on_epoch: Callable[[int, list], None] | None = None) -> list:
+    """Train with Adam (betas 0.5, 0.999), shuffling each epoch; `step(model, optimizer, batch)`
+    is ae_training_step or vae_training_step. Returns what each step returned."""
+    t.manual_seed(seed)
+    optimizer = t.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
+    history = []
+    for epoch in range(epochs):
+        order = t.randperm(len(images))
+        for start in range(0, len(images), batch_size):
+            history.append(step(model, optimizer, images[order[start:start + batch_size]]))
+        if on_epoch is not None:
+            on_epoch(epoch, history)
+    return history
+
+
 @exercise(
     title="A variational autoencoder",
     difficulty=3, importance=4, minutes=(15, 25),
@@ -200,23 +227,6 @@ def vae_training_step(model: VAE, optimizer: t.optim.Optimizer, img: Images,
     loss.backward()
     optimizer.step()
     return reconstruction_loss.item(), kl.item()
-
-
-def train_generative(model: nn.Module, step: Callable[..., float | tuple[float, float]],
-                     images: Images, epochs: int = 10, batch_size: int = 128, lr: float = 1e-3,
-                     seed: int = 0, on_epoch: Callable[[int, list], None] | None = None) -> list:
-    """Train with Adam (betas 0.5, 0.999), shuffling each epoch; `step(model, optimizer, batch)`
-    is ae_training_step or vae_training_step. Returns what each step returned."""
-    t.manual_seed(seed)
-    optimizer = t.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
-    history = []
-    for epoch in range(epochs):
-        order = t.randperm(len(images))
-        for start in range(0, len(images), batch_size):
-            history.append(step(model, optimizer, images[order[start:start + batch_size]]))
-        if on_epoch is not None:
-            on_epoch(epoch, history)
-    return history
 
 
 # ----------------------------------------------------------------------------------------------
@@ -465,6 +475,42 @@ class DCGAN(nn.Module):
         initialize_weights(self)
 
 
+# Given code. Here, so the notebook shows the loop just before the two steps it calls.
+def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 32,
+              lr_generator: float = 1e-3, lr_discriminator: float = 2e-4, seed: int = 0,
+              fixed_noise: Tensor | None = None,
+              on_epoch: Callable[[int, list, Tensor | None], None] | None = None) -> list:
+    """Train both networks with their own Adam (betas 0.5, 0.999) on images in [-1, 1], a
+    discriminator step then a generator step per batch. Returns (loss D, loss G) per batch;
+    on_epoch(epoch, history, samples) gets the generator's images for fixed_noise.
+
+    The generator's rate is above DCGAN's usual 2e-4: on a small dataset with DCGAN's
+    initialisation, at 2e-4 the discriminator wins at once and the generator's output shrinks
+    to a flat grey it never recovers from (measured: both at 1e-3 trains too)."""
+    t.manual_seed(seed)
+    optimizer_d = t.optim.Adam(model.netD.parameters(), lr=lr_discriminator, betas=(0.5, 0.999))
+    optimizer_g = t.optim.Adam(model.netG.parameters(), lr=lr_generator, betas=(0.5, 0.999))
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        order = t.randperm(len(images))
+        for start in range(0, len(images), batch_size):
+            img_real = images[order[start:start + batch_size]]
+            noise = t.randn(len(img_real), model.latent_dim_size)
+            img_fake = model.netG(noise)
+            loss_d = training_step_discriminator(model, optimizer_d, img_real, img_fake.detach())
+            loss_g = training_step_generator(model, optimizer_g, img_fake)
+            history.append((loss_d, loss_g))
+        if on_epoch is not None:
+            samples = None
+            if fixed_noise is not None:
+                model.eval()
+                with t.no_grad():
+                    samples = model.netG(fixed_noise)
+            on_epoch(epoch, history, samples)
+    return history
+
+
 @exercise(
     title="The discriminator's step",
     difficulty=3, importance=5, minutes=(10, 15),
@@ -527,41 +573,6 @@ def training_step_generator(model: DCGAN, optimizer: t.optim.Optimizer,
     loss.backward()
     optimizer.step()
     return loss.item()
-
-
-def train_gan(model: DCGAN, images: Tensor, epochs: int = 10, batch_size: int = 32,
-              lr_generator: float = 1e-3, lr_discriminator: float = 2e-4, seed: int = 0,
-              fixed_noise: Tensor | None = None,
-              on_epoch: Callable[[int, list, Tensor | None], None] | None = None) -> list:
-    """Train both networks with their own Adam (betas 0.5, 0.999) on images in [-1, 1], a
-    discriminator step then a generator step per batch. Returns (loss D, loss G) per batch;
-    on_epoch(epoch, history, samples) gets the generator's images for fixed_noise.
-
-    The generator's rate is above DCGAN's usual 2e-4: on a small dataset with DCGAN's
-    initialisation, at 2e-4 the discriminator wins at once and the generator's output shrinks
-    to a flat grey it never recovers from (measured: both at 1e-3 trains too)."""
-    t.manual_seed(seed)
-    optimizer_d = t.optim.Adam(model.netD.parameters(), lr=lr_discriminator, betas=(0.5, 0.999))
-    optimizer_g = t.optim.Adam(model.netG.parameters(), lr=lr_generator, betas=(0.5, 0.999))
-    history = []
-    for epoch in range(epochs):
-        model.train()
-        order = t.randperm(len(images))
-        for start in range(0, len(images), batch_size):
-            img_real = images[order[start:start + batch_size]]
-            noise = t.randn(len(img_real), model.latent_dim_size)
-            img_fake = model.netG(noise)
-            loss_d = training_step_discriminator(model, optimizer_d, img_real, img_fake.detach())
-            loss_g = training_step_generator(model, optimizer_g, img_fake)
-            history.append((loss_d, loss_g))
-        if on_epoch is not None:
-            samples = None
-            if fixed_noise is not None:
-                model.eval()
-                with t.no_grad():
-                    samples = model.netG(fixed_noise)
-            on_epoch(epoch, history, samples)
-    return history
 
 
 # ----------------------------------------------------------------------------------------------

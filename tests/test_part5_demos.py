@@ -138,3 +138,24 @@ def test_a_missing_beta_sweep_is_computed_and_saved(tmp_path, monkeypatch):
     assert (tmp_path / "beta_sweep.pt").exists()
     assert sweep["betas"] == [0.002] and len(sweep["kl"]) == 1
     assert pretrained.load_beta_sweep()["kl"] == sweep["kl"]
+
+
+def test_the_notebooks_train_yours_cells_draw_the_learners_models():
+    """In the notebook, "Train yours" trains the learner's own code in the kernel: with the
+    reference it draws the model; with an exercise not done yet it says which, and goes on."""
+    import plotly.graph_objects as go
+
+    from solutions import part5_vaes_gans as reference
+    from utils.figures.part5_vaes_gans import your_gan_samples, your_latent_map
+
+    done = dict(vars(reference))
+    latent_map = your_latent_map(done, kind="vae", epochs=1)
+    assert {trace.type for trace in latent_map.data} == {"scatter", "scattergl", "heatmap"}
+    samples = your_gan_samples(done, epochs=1)
+    assert [trace.type for trace in samples.data] == ["heatmap", "scatter", "scatter"]
+
+    unfinished = dict(done)
+    exec(sources.stub_source(registry.get(f"{STEM}.DCGAN")), unfinished)
+    figure = your_gan_samples(unfinished, epochs=1)
+    assert isinstance(figure, go.Figure) and not figure.data
+    assert "`DCGAN` is not done" in figure.layout.annotations[0].text

@@ -1,5 +1,6 @@
-"""The numbers chapter 5's GAN page states about sigmoids, logs and losses, measured in torch:
-if a torch release changes one, the page is wrong and this says so."""
+"""The numbers chapter 5's pages state, measured: sigmoids, logs and losses in torch, and the demo
+models and the beta sweep in assets/. If a torch release or a retrained model changes one, the
+page is wrong and this says so."""
 
 import torch as t
 import torch.nn.functional as F
@@ -53,3 +54,46 @@ def test_bceloss_clamps_at_100_and_loses_the_gradient_while_logits_keep_it():
     assert loss == 100.0 and grad == 0.0
     loss, grad = _grad(lambda x: F.binary_cross_entropy_with_logits(x, target), 30.0)
     assert loss == 30.0 and grad == 1.0
+
+
+def _section(name: str) -> str:
+    from utils.site_config import ROOT
+
+    return (ROOT / "pages" / "part5_vaes_gans" / name).read_text()
+
+
+def test_the_autoencoder_page_states_the_demo_models_and_the_beta_sweep_as_they_are():
+    """The section's prose writes out the demo models' training and the beta sweep's results
+    (one text for page and notebook); a retrained model or a regenerated sweep that changes one
+    of them must change the prose too."""
+    from utils.figures.part5_vaes_gans import first_collapsed_beta
+    from utils.pretrained import DEMO_MODELS, VAE_BETA, load_beta_sweep, trained_on
+
+    text = " ".join(_section("1_autoencoders.md").split())
+    epochs = {default_epochs for _, _, default_epochs in DEMO_MODELS.values()}
+    assert len(epochs) == 1
+    sweep = load_beta_sweep()
+    for stated in [
+        f"trained on {trained_on()} by `python -m utils.pretrained` ({epochs.pop()} epochs, "
+        "seed 0)",
+        f"(about {sweep['mean_digit_error']:.3f} for a model that draws the average digit",
+        f"about ${196 * VAE_BETA:.1f}$ for the default $\\beta = {VAE_BETA}$",
+        f"trained {sweep['epochs']} epochs on {sweep['data']} for each of {len(sweep['betas'])} "
+        f"values of $\\beta$ (seed {sweep['seed']};",
+        f"From $\\beta = {first_collapsed_beta():g}$ on, the KL is about 0",
+        f"the error falls, to about {min(sweep['reconstruction']):.3f};",
+        f"The demo VAE uses the default, $\\beta = {VAE_BETA}$.",
+    ]:
+        assert stated in text, stated
+
+
+def test_the_gan_page_states_the_demo_gan_as_it_is():
+    from utils.pretrained import GAN_CONFIG, GAN_EPOCHS, trained_on
+
+    text = " ".join(_section("2_gans.md").split())
+    size, channels, noise = (GAN_CONFIG["img_size"], GAN_CONFIG["hidden_channels"],
+                             GAN_CONFIG["latent_dim_size"])
+    stated = (f"The demo DCGAN (${size} \\times {size}$, hidden channels {channels}, a "
+              f"{noise}-number noise) trained for {GAN_EPOCHS} epochs on {trained_on()} with "
+              "`train_gan`")
+    assert stated in text

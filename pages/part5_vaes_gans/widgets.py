@@ -1,50 +1,32 @@
-"""Chapter 5's page-only pieces: one function per {widget} directive in its sections."""
+"""Chapter 5's interactive pieces: one function per {widget} directive in its section sources.
+
+Each draws what a static figure can't: a model chosen with a radio, the latent plane walked with
+sliders, the demo GAN's training scrubbed epoch by epoch, and the learner's own models trained in
+the sandbox. The prose around them lives in the sections' .md files; the notebook shows each
+widget's directive body (a static stand-in) instead. Slider and button keys are kept stable:
+learners' session state and the tests use them.
+"""
 
 import streamlit as st
 
 from utils.demo_widgets import describe_learner_code, learner_demo
 from utils.demos.part5_vaes_gans import validated_map, validated_samples
 from utils.figures import part5_vaes_gans as figures
-from utils.pretrained import trained_on, VAE_BETA
 
-STEM = "part5_vaes_gans"
+STEM = "part5_vaes_gans"  # the chapter, for the demos that run the learner's code
 
 
-def autoencoders_1() -> None:
-    images, labels, source = figures.test_set()
+def reconstructions() -> None:
+    """Test digits and their reconstructions, by the demo autoencoder or VAE."""
+    _, _, source = figures.test_set()
     kind = st.radio("Model", list(figures.KINDS), format_func=figures.KINDS.get, horizontal=True,
                     key="p5_recon_kind")
     st.plotly_chart(figures.reconstructions(kind), width="stretch", theme=None)
-    st.caption(f"Test images from {source}. Both models have a 2-D latent space and were trained on "
-               f"{trained_on()} by `python -m utils.pretrained` (20 epochs, seed 0).")
+    st.caption(f"Test images from {source}.")
 
 
-def autoencoders_2() -> None:
-    sweep = figures.beta_sweep()
-    collapsed = figures.first_collapsed_beta()
-    st.markdown(
-        rf"""
-    **How big should $\beta$ be?** Both of our terms are means: the squared error over 784 pixels,
-    the KL over just 2 latent dimensions. So the error is small (about
-    {sweep["mean_digit_error"]:.3f} for a model that draws the average digit every time), and
-    matched to the ELBO above, our loss assumes pixel noise of variance
-    $s^2 = \tfrac{{784}}{{2 \cdot 2}}\, \beta = 196\, \beta$: about ${196 * VAE_BETA:.1f}$ for the
-    default $\beta = {VAE_BETA}$, but about $20$ for $\beta = 0.1$. With noise that large on pixels
-    in $[0, 1]$, nothing a code could say about an image is worth its KL.
-
-    Below, the same VAE trained {sweep["epochs"]} epochs on {sweep["data"]} for each of
-    {len(sweep["betas"])} values of $\beta$ (seed {sweep["seed"]}; `python -m utils.pretrained
-    beta_sweep`). From $\beta = {collapsed:g}$ on, the KL is about 0 and the error is the average
-    digit's: $\mu = 0$ and $\sigma = 1$ for every image, every image gets the same code, and the
-    decoder draws the same blur for all of them (the bottom rows). This is **posterior collapse**.
-    Below that, a smaller $\beta$ lets the code carry more (the KL grows) and the error falls, to
-    about {min(sweep["reconstruction"]):.3f}; at $\beta = 0$ the VAE would be an autoencoder again,
-    with nothing to fill the gaps. The demo VAE uses the default, $\beta = {VAE_BETA}$.
-    """
-    )
-
-
-def autoencoders_3() -> None:
+def latent_explorer() -> None:
+    """The demo decoder's image at a point of the latent plane chosen with two sliders."""
     left, right = st.columns([1, 1])
     with left:
         explorer = st.radio("Decoder", list(figures.KINDS), format_func=figures.KINDS.get,
@@ -58,7 +40,8 @@ def autoencoders_3() -> None:
         st.plotly_chart(figures.decoded_grid(explorer), width="stretch", theme=None)
 
 
-def autoencoders_4() -> None:
+def train_your_model() -> None:
+    """The learner's Autoencoder or VAE, trained in the sandbox, and its latent plane."""
     describe_learner_code(STEM)
     cols = st.columns(2)
     own_kind = cols[0].radio("Model to train", list(figures.KINDS), format_func=figures.KINDS.get,
@@ -93,24 +76,16 @@ def autoencoders_4() -> None:
                             theme=None)
 
 
-def gans_1() -> None:
+def gan_training_epochs() -> None:
+    """The demo generator's images for a fixed noise batch after the epoch chosen with a slider."""
     _, snapshots = figures.demo_gan()
-    st.markdown(
-        rf"""
-    The demo DCGAN ($28 \times 28$, hidden channels [32, 64], a 32-number noise) trained for
-    {len(snapshots)} epochs on {trained_on()} with `train_gan`, which gives the generator a learning
-    rate of $10^{{-3}}$ rather than DCGAN's usual $2 \times 10^{{-4}}$: at the usual rate and with
-    this little data, the discriminator wins at once and the generator's images fade to a flat grey
-    it never recovers from. Drag through training: the same 16 noise vectors, decoded after each
-    epoch.
-    """
-    )
     epoch = st.slider("after epoch", 1, len(snapshots), len(snapshots), key="p5_gan_epoch")
     st.plotly_chart(figures.sample_mosaic(snapshots[epoch - 1].numpy()), width="stretch",
                     theme=None, config={"staticPlot": True})
 
 
-def gans_2() -> None:
+def noise_walk() -> None:
+    """The demo generator's images part of the way between two noise batches chosen by seed."""
     cols = st.columns(3)
     start_seed = cols[0].number_input("first noise (seed)", 0, 10_000, 1, key="p5_gan_a")
     end_seed = cols[1].number_input("second noise (seed)", 0, 10_000, 2, key="p5_gan_b")
@@ -120,26 +95,16 @@ def gans_2() -> None:
                     width="stretch", theme=None, config={"staticPlot": True})
 
 
-def gans_3() -> None:
+def faces() -> None:
+    """A row of faces, saying which set (CelebA on disk, else the offline stand-in) they are."""
     face_images, face_source = figures.faces()
-    st.markdown(
-        f"""
-    DCGAN was made for $64 \\times 64$ colour images, and faces are its classic demo. With internet,
-    `utils.data.get_celeba()` downloads the aligned CelebA faces (the first of Hugging Face's three
-    parquet shards, 462 MB; CelebA's licence allows non-commercial research only), decodes them once
-    and caches them; offline it gives scikit-image's small LFW faces in the same format. Here:
-    **{face_source}**.
-    """
-    )
+    st.caption(f"Here: **{face_source}**.")
     st.plotly_chart(figures.face_row(face_images), width="stretch", theme=None,
                     config={"staticPlot": True})
-    st.code(figures.FACES_EXAMPLE, language="python")
-    st.caption("On 2 CPU cores this DCGAN takes about 0.2 s per batch of 64 (about half a minute per "
-               "10 000 faces); the default channels [128, 256, 512] are about 12x slower, GPU "
-               "territory.")
 
 
-def gans_4() -> None:
+def train_your_gan() -> None:
+    """The learner's DCGAN, trained in the sandbox: its samples after each epoch and its losses."""
     describe_learner_code(STEM)
     own_epochs = st.slider("epochs", 1, 10, 8, key="p5_gan_own_epochs")
     if st.button("Train my GAN", key="p5_gan_train_own", type="primary"):

@@ -1,34 +1,46 @@
-"""Chapter 5's figures: reconstructions, the latent plane, and images decoded from it."""
+"""Chapter 5's figures: reconstructions, the latent plane and images decoded from it, the beta
+sweep, and the demo GAN's samples; each returns a Plotly figure.
+
+The site's pages draw them, and so does the chapter's notebook (`figures` in its cells), which
+may run in Colab without Streamlit: hence utils.caching's decorators rather than Streamlit's.
+The two `your_*` functions are the notebook's side of the pages' "Train yours" demos: they train
+the learner's own code in the notebook's kernel, where the page runs it in the sandbox.
+"""
 
 from __future__ import annotations
 
+import re
+import sys
+import textwrap
+from collections.abc import Mapping
+
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 import torch as t
 from plotly.subplots import make_subplots
 
+from utils.caching import cache_data, cache_resource
 from utils.data import get_mnist, offline_digits
+from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid, train_and_map, \
+    train_gan_samples, validated_map, validated_samples
 from utils.pretrained import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
     trained_on
-from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid
+from utils.site_config import ROOT
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
 
-# Shown on the GAN page; tests/test_page_snippets.py runs it (offline, on the stand-in faces).
-FACES_EXAMPLE = """from utils.data import get_celeba
-faces = get_celeba().train_images  # (n, 3, 64, 64) in [0, 1]
-model = DCGAN(latent_dim_size=100, img_size=64, img_channels=3, hidden_channels=[32, 64, 128])
-train_gan(model, faces * 2 - 1, epochs=5, batch_size=64, fixed_noise=t.randn(16, 100))
-"""
+# The GAN section's example of training on faces: the one Python block of its source, so page and
+# notebook show the same code; tests/test_page_snippets.py runs it (offline, on the stand-in faces).
+FACES_EXAMPLE = re.search(r"^```python\n(.*?)^```$", (
+    ROOT / "pages" / "part5_vaes_gans" / "2_gans.md").read_text(), re.S | re.M)[1]
 
 
-@st.cache_resource(show_spinner="Loading the demo models…")
+@cache_resource(show_spinner="Loading the demo models…")
 def demo_model(kind: str) -> t.nn.Module:
     return load_demo_model(kind)
 
 
-@st.cache_resource
+@cache_resource
 def test_set(n: int = 1000) -> tuple[t.Tensor, t.Tensor, str]:
     """Test images from the dataset the demo models were trained on."""
     data = get_mnist(allow_download=False) if trained_on() == "MNIST" else offline_digits()
@@ -54,7 +66,7 @@ def _image_row(fig: go.Figure, images: np.ndarray, row: int) -> None:
                                  showscale=False), row=row, col=i + 1)
 
 
-@st.cache_data
+@cache_data
 def reconstructions(kind: str, n: int = 8) -> go.Figure:
     """Test digits (top) and what the model makes of them (bottom)."""
     model = demo_model(kind)
@@ -71,7 +83,7 @@ def reconstructions(kind: str, n: int = 8) -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def latent_scatter() -> go.Figure:
     """Where each test digit lands in the 2-D latent plane, for both models side by side."""
     images, labels, _ = test_set()
@@ -96,7 +108,7 @@ def decoded_image(kind: str, z1: float, z2: float) -> go.Figure:
     return image_figure(decode(demo_model(kind), t.tensor([[z1, z2]], dtype=t.float32))[0])
 
 
-@st.cache_data
+@cache_data
 def decoded_grid(kind: str) -> go.Figure:
     """The demo decoder's images over a grid of the latent plane: how it fills the space."""
     return grid_figure(latent_grid(demo_model(kind).decoder), GRID_EXTENT)
@@ -153,7 +165,7 @@ def loss_figure(losses: np.ndarray, kind: str) -> go.Figure:
     return fig
 
 
-@st.cache_resource(show_spinner="Loading the beta sweep…")
+@cache_resource(show_spinner="Loading the beta sweep…")
 def beta_sweep() -> dict:
     """The VAE trained with several betas (`python -m utils.pretrained beta_sweep`)."""
     return load_beta_sweep()
@@ -171,7 +183,7 @@ def first_collapsed_beta(kl_below: float = 0.05) -> float:
     return collapsed[0] if collapsed else float("nan")
 
 
-@st.cache_data
+@cache_data
 def beta_sweep_figure() -> go.Figure:
     """Reconstruction error and KL against beta: past a point, the KL is 0 and the error is
     that of drawing the average digit."""
@@ -200,26 +212,30 @@ def beta_sweep_figure() -> go.Figure:
     return fig
 
 
-@st.cache_data
+@cache_data
 def beta_sweep_reconstructions() -> go.Figure:
     """The same test digits (top row) as decoded by the VAE of each beta (one row each)."""
     sweep = beta_sweep()
     rows = t.cat([sweep["inputs"][None], sweep["shown"]]).numpy()  # (1 + betas, n, 28, 28)
+    return labelled_rows(rows, ["test digits"] + [_beta_label(b) for b in sweep["betas"]])
+
+
+def labelled_rows(rows: np.ndarray, labels: list[str]) -> go.Figure:
+    """Rows of images (rows, n, 28, 28) with values 0-255, one mosaic, each row labelled."""
     n_rows, n = rows.shape[:2]
     mosaic = rows.transpose(0, 2, 1, 3).reshape(n_rows * 28, n * 28)
     fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=255,
                                showscale=False, hoverinfo="skip"))
-    labels = ["test digits"] + [_beta_label(b) for b in sweep["betas"]]
     fig.update_yaxes(scaleanchor="x", showgrid=False, ticks="", tickvals=[
         (n_rows - 1 - i) * 28 + 13.5 for i in range(n_rows)], ticktext=labels)
     fig.update_xaxes(visible=False)
     # A fixed size with room for the labels: the images keep square pixels.
-    fig.update_layout(width=150 + 60 * n, height=20 + 60 * n * n_rows / n,
+    fig.update_layout(width=150 + 60 * n, height=20 + 60 * n_rows,
                       margin={"l": 150, "r": 0, "t": 10, "b": 10})
     return fig
 
 
-@st.cache_resource(show_spinner="Loading the demo GAN…")
+@cache_resource(show_spinner="Loading the demo GAN…")
 def demo_gan() -> tuple[t.nn.Module, t.Tensor]:
     from utils.pretrained import load_demo_gan
 
@@ -259,7 +275,7 @@ def gan_losses(history: list) -> go.Figure:
     return fig
 
 
-@st.cache_resource(show_spinner="Loading faces…")
+@cache_resource(show_spinner="Loading faces…")
 def faces() -> tuple[np.ndarray, str]:
     """A few faces from CelebA when it is on disk, else the offline stand-in, as 0-255."""
     from utils.data import get_celeba
@@ -285,3 +301,105 @@ def interpolated_samples(start_seed: int, end_seed: int, mix: float, n: int = 8)
     z_start, z_end = (t.randn(n, model.latent_dim_size, generator=t.Generator().manual_seed(s))
                       for s in (start_seed, end_seed))
     return generated((1 - mix) * z_start + mix * z_end)
+
+
+def gan_progress(epochs: tuple[int, ...] = (1, 2, 5, 10, 30), n: int = 8) -> go.Figure:
+    """The demo generator's images for the same n noise vectors after each of `epochs` (1-based)
+    of its training, one row per epoch."""
+    _, snapshots = demo_gan()
+    chosen = [e for e in epochs if 1 <= e <= len(snapshots)]
+    return labelled_rows(snapshots[[e - 1 for e in chosen], :n].numpy(),
+                         [f"after epoch {e}" for e in chosen])
+
+
+def noise_walk(start_seed: int, end_seed: int,
+               mixes: tuple[float, ...] = (0, 0.25, 0.5, 0.75, 1)) -> go.Figure:
+    """The demo generator's images part of the way from the noise drawn with start_seed to that
+    drawn with end_seed (8 pairs of noise vectors, one per column), one row per step."""
+    rows = np.stack([interpolated_samples(start_seed, end_seed, mix) for mix in mixes])
+    return labelled_rows(rows, [f"{mix:.0%} of the way" for mix in mixes])
+
+
+def _learners_frame(error: Exception) -> str:
+    """The qualified name of the innermost function of the traceback that is the learner's (not
+    Python's, a library's or the course's), e.g. `VAE.__init__`."""
+    library = (sys.prefix, sys.base_prefix, str(ROOT / "utils"), str(ROOT / "solutions"))
+    names = []
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(library) and "site-packages" not in code.co_filename:
+            names.append(getattr(code, "co_qualname", code.co_name))
+        tb = tb.tb_next
+    return names[-1] if names else "your code"
+
+
+def _not_yet(error: Exception) -> go.Figure:
+    """A figure in place of a demo whose training needs an exercise the learner has not done, or
+    that raised: it says which and what to do (printed too), and "Run all" goes on."""
+    where = _learners_frame(error)
+    if isinstance(error, NotImplementedError):
+        message = (f"Not yet: `{where.split('.')[0]}` is not done ({where} raises "
+                   "NotImplementedError). Finish it above, then run this cell again.")
+        print(message)
+    else:
+        message = (f"Your code raised {type(error).__name__} in {where}: {error}. "
+                   "Its check above says more; fix it, then run this cell again.")
+        print(message, file=sys.stderr)
+    fig = go.Figure()
+    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 90)), showarrow=False, x=0.5,
+                       y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=120, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    return fig
+
+
+def your_latent_map(namespace: Mapping, kind: str = "vae", epochs: int = 3) -> go.Figure:
+    """For the notebook: train the learner's Autoencoder or VAE with their training step (the
+    names in `namespace`, e.g. the notebook's globals()) as the page's "Train yours" does, and
+    draw its loss, where it puts the test digits and its decoder over the latent plane."""
+    try:
+        own = validated_map(train_and_map(namespace, kind=kind, epochs=epochs))
+    except Exception as error:  # an exercise not done yet, or wrong: say so, let "Run all" go on
+        return _not_yet(error)
+    name = KINDS[kind]
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.3, 0.35, 0.35], subplot_titles=[
+        f"your {name}'s loss per step", f"your {name}'s latent points (test digits)",
+        "your decoder over the plane"])
+    fig.add_trace(go.Scatter(y=own["losses"], mode="lines", line={"width": 1},
+                             showlegend=False), row=1, col=1)
+    for trace in points_figure(own["points"], own["labels"], "").data:
+        fig.add_trace(trace, row=1, col=2)
+    for trace in grid_figure(own["grid"], own["extent"]).data:
+        fig.add_trace(trace, row=1, col=3)
+    fig.update_xaxes(title_text="step", row=1, col=1)
+    fig.update_xaxes(title_text="z₁", row=1, col=3)
+    fig.update_yaxes(title_text="z₂", scaleanchor="x3", row=1, col=3)
+    fig.update_layout(height=400, legend_title_text="digit",
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def your_gan_samples(namespace: Mapping, epochs: int = 2, n: int = 8) -> go.Figure:
+    """For the notebook: train the learner's DCGAN with their steps (the names in `namespace`)
+    as the page's "Train yours" does; the generator's images for the same n noise vectors after
+    each epoch, one row each, and both losses over training."""
+    try:
+        own = validated_samples(train_gan_samples(namespace, epochs=epochs))
+    except Exception as error:  # an exercise not done yet, or wrong: say so, let "Run all" go on
+        return _not_yet(error)
+    rows = labelled_rows(own["snapshots"][:, :n], [f"after epoch {e + 1}"
+                                                  for e in range(len(own["snapshots"]))])
+    losses = gan_losses(own["losses"])
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.5, 0.5], vertical_spacing=0.08)
+    fig.add_trace(rows.data[0], row=1, col=1)
+    for trace in losses.data:
+        fig.add_trace(trace, row=2, col=1)
+    fig.update_xaxes(visible=False, row=1, col=1)
+    fig.update_yaxes(rows.layout.yaxis.to_plotly_json() | {"scaleanchor": "x"}, row=1, col=1)
+    fig.update_xaxes(title_text="step", row=2, col=1)
+    fig.update_yaxes(title_text="loss", row=2, col=1)
+    fig.update_layout(height=320 + 60 * len(own["snapshots"]), legend={"orientation": "h"},
+                      margin={"l": 100, "r": 10, "t": 10, "b": 10})
+    return fig
