@@ -176,3 +176,27 @@ def test_the_exercise_decorator_is_left_out_of_everything_a_learner_sees():
         for ex in ch.exercises:
             assert "@exercise" not in sources.stub_source(ex), ex.id
             assert "@exercise" not in sources.solution_source(ex), ex.id
+
+
+def test_given_code_stands_where_its_directive_puts_it_once():
+    # Chapter 1 places raytrace_mesh_video with `{given}` in its lighting section.
+    from utils import sources
+
+    ch = registry.chapter("part1_ray_tracing")
+    directive = next(d for s in ch.section_sources() for d in s.directives("given"))
+    code = sources.source_of(ch.stem, directive.argument)
+    cells = codegen.notebook_cells(ch.stem)
+    at = [i for i, c in enumerate(cells) if c.text == code]
+    assert len(at) == 1
+    before = "\n".join(c.text for c in cells[max(0, at[0] - 3):at[0]])
+    assert f"`{directive.argument}`" in before  # right after the prose that introduces it
+
+
+def test_a_given_directive_must_name_given_code(tmp_path, monkeypatch):
+    folder = _copy_chapter(tmp_path, monkeypatch)
+    overview = folder / "0_overview.md"
+    first = registry.chapter("part1_ray_tracing").exercises[0].name
+    for wrong in ("no_such_function", first):
+        overview.write_text(f"# Overview\n\n```{{given}} {wrong}\n```\n")
+        with pytest.raises(registry.ChapterError, match="names no given function"):
+            registry.read_chapter(folder)

@@ -157,9 +157,14 @@ def _check_calls(ex: registry.Exercise) -> str:
 
 
 def _given_code(stem: str) -> list[tuple[str, str | None]]:
-    """The solutions file's definitions after its preamble, in order, as (code, exercise name):
+    """The solutions file's statements after its preamble, in order, as (code, exercise name):
     exercise name None for given code (copied), else the exercise whose stub takes its place.
     Names starting with "_" are solution-only helpers and are left out."""
+    return [(code, name) for code, name, _ in _top_level_code(stem)]
+
+
+def _top_level_code(stem: str) -> list[tuple[str, str | None, str | None]]:
+    """As _given_code, with each statement's own name (None for one that defines no name)."""
     ch = registry.chapter(stem)
     exercise_names = {ex.name for ex in ch.exercises}
     lines = sources.solution_text(stem).splitlines()
@@ -169,9 +174,9 @@ def _given_code(stem: str) -> list[tuple[str, str | None]]:
         if item.start < first_def.start or (item.name or "").startswith("_"):
             continue
         if item.name in exercise_names:
-            out.append(("", item.name))
+            out.append(("", item.name, item.name))
         else:
-            out.append(("\n".join(lines[item.start - 1:item.end]), None))
+            out.append(("\n".join(lines[item.start - 1:item.end]), None, item.name))
     return out
 
 
@@ -250,6 +255,8 @@ def _directive_cells(ch: registry.Chapter, key: str, directive: literate.Directi
         given = [Cell("code", code) for code in pending_given]
         pending_given.clear()
         return given + _exercise_cells(ex, exercise_code[ex.name], notebook=True)
+    if name == "given":
+        return [Cell("code", sources.source_of(ch.stem, directive.argument))]
     if name == "figure":
         return [Cell("code", directive.body.strip())]
     if name == "widget":
@@ -266,17 +273,21 @@ def _directive_cells(ch: registry.Chapter, key: str, directive: literate.Directi
 
 def notebook_cells(stem: str, with_solutions: bool = False) -> list[Cell]:
     """The chapter's notebook: every section's prose and directives, in order (module docstring).
-    Given code goes in just before the exercise that follows it in the solutions file."""
+    Given code goes where a `{given} name` directive puts it; the rest just before the exercise
+    that follows it in the solutions file (after a section's last exercise: at that section's
+    end)."""
     ch = registry.chapter(stem)
     by_name = {ex.name: ex for ex in ch.exercises}
     code = {name: (sources.solution_source(ex) if with_solutions else sources.stub_source(ex))
             for name, ex in by_name.items()}
     # Given code, grouped by the exercise it precedes (None: after the last exercise).
+    placed = {d.argument for s in ch.section_sources() for d in s.directives("given")}
     given_before: dict[str | None, list[str]] = {}
     waiting: list[str] = []
-    for text, name in _given_code(stem):
+    for text, name, own_name in _top_level_code(stem):
         if name is None:
-            waiting.append(text)
+            if own_name not in placed:
+                waiting.append(text)
         else:
             given_before[name], waiting = waiting, []
     cells = [c for c in _preamble_cells(ch, with_solutions) if not c.script_only]

@@ -9,6 +9,9 @@ written as fenced blocks whose info string is `{name} argument` (MyST's spelling
 | directive            | on the page                          | in the notebook                      |
 |----------------------|--------------------------------------|--------------------------------------|
 | `{exercise} name`    | the exercise block (editor, checks)  | task, hints, stub and check cells    |
+| `{given} name`       | the given function or class's source | a code cell with its source (else   |
+|                      | from solutions/ (read, not pasted)   | given code goes before the next     |
+|                      |                                      | exercise defined after it)           |
 | `{figure}`           | the body (a Python expression        | a code cell with the body            |
 |                      | giving a Plotly figure), drawn       |                                      |
 | `{widget} name`      | `pages/<chapter>/widgets.py: name()` | a code cell with the body (a static  |
@@ -33,10 +36,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-DIRECTIVES = frozenset({"exercise", "figure", "widget", "question", "site-only", "notebook-only",
-                        "chapter-contents"})
+DIRECTIVES = frozenset({"exercise", "given", "figure", "widget", "question", "site-only",
+                        "notebook-only", "chapter-contents"})
 # Directives whose argument names something; the others take none.
-NAMED = frozenset({"exercise", "widget"})
+NAMED = frozenset({"exercise", "given", "widget"})
 SECTION_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.md$")
 _INFO = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
 

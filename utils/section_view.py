@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from utils import literate, registry, widgets
+from utils import literate, registry, sources, widgets
 
 
 def figure_namespace(stem: str) -> dict[str, Any]:
@@ -34,6 +34,10 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
     name = directive.name
     if name == "exercise":
         widgets.exercise(f"{stem}.{directive.argument}")
+    elif name == "given":
+        st.code(sources.source_of(stem, directive.argument), language="python")
+        st.caption(f"`{directive.argument}` is given: it is in your exercise file and notebook, "
+                   "and the page's editors can call it.")
     elif name == "figure":
         figure = eval(directive.body, figure_namespace(stem))  # our own source, not a learner's
         st.plotly_chart(figure, width="stretch")

@@ -186,6 +186,23 @@ def _section_of(sources: list[literate.SectionSource]) -> dict[str, str]:
     return section_of
 
 
+def _check_given(stem: str, sources: list[literate.SectionSource], exercises: set[str]) -> None:
+    """Each `{given} name` names given code of the solutions file, once."""
+    tree = ast.parse((SOLUTIONS_DIR / f"{stem}.py").read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    seen: set[str] = set()
+    for source in sources:
+        for directive in source.directives("given"):
+            name, where = directive.argument, f"{source.path}:{directive.line}"
+            if name not in defined or name in exercises or name.startswith("_"):
+                raise ChapterError(f"{where}: {{given}} {name} names no given function or class "
+                                   f"of solutions/{stem}.py (exercises and _private helpers are "
+                                   f"not given code)")
+            if name in seen:
+                raise ChapterError(f"{where}: {{given}} {name} is placed twice")
+            seen.add(name)
+
+
 def read_chapter(directory: Path) -> Chapter:
     stem = directory.name
     config = tomllib.loads((directory / "chapter.toml").read_text(encoding="utf-8"))
@@ -193,6 +210,7 @@ def read_chapter(directory: Path) -> Chapter:
     if not sources or sources[0].key != "overview" or sources[0].number != 0:
         raise ChapterError(f"pages/{stem}: the first section is 0_overview.md")
     exercises = _exercises(stem, _section_of(sources))
+    _check_given(stem, sources, {ex.name for ex in exercises})
     order = [s.key for s in sources]
     positions = [order.index(ex.section) for ex in exercises]
     if positions != sorted(positions):
