@@ -15,9 +15,11 @@ from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
 from utils.widgets import compute_button
 
-# Set once a learner has trained a demo model in this session, so that the widgets drawing it
-# further down the page (which need no button of their own) show it.
-_TRAINED_FLAG = "part2_cnns:trained:{}"
+# Where a learner's session keeps a demo model once they have trained it, so that the widgets
+# drawing it further down the page (which have no button of their own) show it. They read it here
+# rather than from the cached run: a cache hit would replay the progress bar's messages onto a
+# bar that only the training widget has.
+_TRAINED_MODEL = "part2_cnns:trained:{}"
 
 
 def parse_ints(text: str) -> tuple[int, ...]:
@@ -41,14 +43,15 @@ def _train_button(model_name: str, key: str) -> tuple | None:
 
     result = experiments.trained_model(model_name, progress)
     bar.progress(1.0, text=f"{model_name} trained: validation accuracy {result[1][-1]:.1%}")
-    st.session_state[_TRAINED_FLAG.format(model_name)] = True
+    st.session_state[_TRAINED_MODEL.format(model_name)] = result[2]
     return result
 
 
 def _trained_model(model_name: str) -> object | None:
     """The demo model, if this learner trained it higher up the page; else a note saying how."""
-    if st.session_state.get(_TRAINED_FLAG.format(model_name)):
-        return experiments.trained_model(model_name)[2]
+    model = st.session_state.get(_TRAINED_MODEL.format(model_name))
+    if model is not None:
+        return model
     st.caption(f"Press *Train the {model_name}* above, and it appears here.")
     return None
 
