@@ -1,15 +1,17 @@
 """Chapter 2's experiments: the training runs and pretrained models its pages and notebook show.
 
-Each is computed from the reference solutions and cached (per server on the site, per kernel in a
-notebook; utils/caching.py), so a second visitor does not wait. A run that takes seconds takes an
-optional `progress(step, total)` callback, which the page connects to a progress bar
+Each is computed from the reference solutions and cached for the process (the site's server, a
+notebook's kernel), so a second visitor does not wait. A run that takes seconds takes an optional
+`progress(step, total)` callback, which the page connects to a progress bar
 (pages/part2_cnns/widgets.py); the figures drawn from these results are in utils/figures/.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import replace
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import torch as t
@@ -28,6 +30,25 @@ DEMO_MODELS = ("SimpleMLP", "ConvNet")
 ProgressFn = Callable[[int, int], None]
 
 
+def _run_once(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache a run that reports progress, per process and per positional arguments (the
+    `progress` keyword is not part of the key). Not st.cache_resource: that records the
+    progress bar's updates made during the first run and replays them on every later hit, onto
+    a bar the later script run does not have (CacheReplayClosureError). A second caller waits
+    for a run in progress instead of starting another."""
+    results: dict[tuple, Any] = {}
+    lock = threading.Lock()
+
+    @functools.wraps(run)
+    def cached(*args: Any, progress: ProgressFn | None = None) -> Any:
+        with lock:
+            if args not in results:
+                results[args] = run(*args, progress=progress)
+            return results[args]
+
+    return cached
+
+
 # ---------------------------------------------------------------------------------------------
 # The SimpleMLP and the ConvNet, trained on the digits
 
@@ -38,10 +59,10 @@ def demo_data() -> sol.TrainingData:
     return sol.get_training_data(MLP_DEMO)
 
 
-@cache_resource(show_spinner=False)
-def _trained(model_name: str, _progress: ProgressFn | None = None) -> tuple:
+@_run_once
+def _trained(model_name: str, progress: ProgressFn | None = None) -> tuple:
     args = MLP_DEMO if model_name == "SimpleMLP" else CONVNET_DEMO
-    return sol.train(replace(args, progress=_progress))
+    return sol.train(replace(args, progress=progress))
 
 
 def trained_model(model_name: str, progress: ProgressFn | None = None) -> tuple:
@@ -49,7 +70,7 @@ def trained_model(model_name: str, progress: ProgressFn | None = None) -> tuple:
     DEMO_MODELS); cached after the first."""
     if model_name not in DEMO_MODELS:
         raise ValueError(f"No demo model {model_name!r}; there are {DEMO_MODELS}")
-    return _trained(model_name, _progress=progress)  # by name: the cache key leaves it out
+    return _trained(model_name, progress=progress)
 
 
 def final_test_accuracy(model: t.nn.Module) -> float:
@@ -109,8 +130,8 @@ def top_predictions(model: t.nn.Module, k: int = 3) -> list[tuple[str, list[tupl
 # Feature extraction: a new head on a frozen ResNet34
 
 
-@cache_resource(show_spinner=False)
-def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, object]:
+@_run_once
+def _feature_extraction_run(progress: ProgressFn | None = None) -> dict[str, object]:
     from utils.data import get_cifar10
 
     t.manual_seed(0)
@@ -140,8 +161,8 @@ def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, ob
             optimizer.step()
         with t.inference_mode():
             accuracies.append(float((head(val_x).argmax(-1) == val_y).float().mean()))
-        if _progress is not None:
-            _progress(epoch + 1, epochs)
+        if progress is not None:
+            progress(epoch + 1, epochs)
     with t.inference_mode():
         test_accuracy = float((head(test_x).argmax(-1) == data.test_labels).float().mean())
     return {"accuracies": accuracies, "test_accuracy": test_accuracy, "source": data.source,
@@ -155,4 +176,4 @@ def feature_extraction_run(progress: ProgressFn | None = None) -> dict[str, obje
     after every epoch ("accuracies"), the test accuracy measured once at the end
     ("test_accuracy"), where the images came from ("source") and whether the body had ImageNet
     weights ("pretrained"); cached after the first."""
-    return _feature_extraction_run(_progress=progress)
+    return _feature_extraction_run(progress=progress)
