@@ -86,7 +86,9 @@ def training_curves(losses: list[float], accuracies: list[float], title: str) ->
                       legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(title_text="batch")
     fig.update_yaxes(title_text="loss", secondary_y=False)
-    fig.update_yaxes(title_text="accuracy", range=[0, 1], secondary_y=True)
+    # Ticks of its own (0 %, 20 %, ...), not ones placed on the loss axis's grid lines.
+    fig.update_yaxes(title_text="validation accuracy", range=[0, 1], tickmode="linear", tick0=0,
+                     dtick=0.2, tickformat=".0%", showgrid=False, secondary_y=True)
     return fig
 
 
