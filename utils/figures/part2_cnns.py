@@ -176,12 +176,15 @@ def architecture_figure() -> go.Figure:
     return fig
 
 
-def photo_predictions(model: t.nn.Module, k: int = 3, columns: int = 3) -> go.Figure:
-    """The sample photos, each titled with the model's k most likely ImageNet classes."""
+def photo_predictions(model: t.nn.Module | None, k: int = 3, columns: int = 3) -> go.Figure:
+    """The sample photos, each titled with the model's k most likely ImageNet classes; without a
+    model (the weights could not be downloaded), the photos alone, and a title saying why."""
     photos = sample_photos()
-    predictions = top_predictions(model, k)
-    titles = [f"<b>{name}</b><br>" + "<br>".join(f"{label}: {prob:.1%}" for label, prob in top)
-              for name, top in predictions]
+    if model is None:
+        titles = [f"<b>{name}</b>" for name in photos]
+    else:
+        titles = [f"<b>{name}</b><br>" + "<br>".join(f"{label}: {prob:.1%}" for label, prob in top)
+                  for name, top in top_predictions(model, k)]
     rows = -(-len(photos) // columns)
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.18)
     for i, photo in enumerate(photos.values()):
@@ -192,6 +195,9 @@ def photo_predictions(model: t.nn.Module, k: int = 3, columns: int = 3) -> go.Fi
     fig.update_yaxes(showticklabels=False)
     fig.update_annotations(font_size=12)
     fig.update_layout(height=330 * rows, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    if model is None:
+        fig.update_layout(title="No predictions: the ImageNet weights can't be downloaded here",
+                          margin={"t": 120})
     return fig
 
 
