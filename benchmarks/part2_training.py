@@ -15,7 +15,7 @@ import torch as t
 from torch import nn
 
 from solutions import part2_cnns as sol
-from utils.figures.part2_cnns import CONVNET_DEMO, MLP_DEMO
+from utils.experiments.part2_cnns import CONVNET_DEMO, MLP_DEMO
 
 
 class TorchConvNet(nn.Module):

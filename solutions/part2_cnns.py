@@ -1,8 +1,12 @@
 """Reference solutions for chapter 2: modules, training, convolutions and ResNets.
 
-The source of truth for `exercises/part2_cnns.py` and its notebook (`python -m utils.codegen`).
-Classes named in the registry become stubs whose method bodies raise NotImplementedError; the
-dataclasses and given helpers are copied as they are.
+The source of truth for `exercises/part2_cnns.py` and its notebooks (`python -m utils.codegen`).
+Each exercise is the function or class marked `@exercise(...)`, whose arguments beside it are its
+metadata (title, difficulty, time, task, hints); they are defined in the order a learner meets
+them, and each is placed in its section's prose, `pages/part2_cnns/<n>_<key>.md`, by an
+`{exercise} <name>` directive. In the generated files an exercise becomes a stub (for a class,
+its methods' bodies raise NotImplementedError); everything else here (the dataclasses, the data
+and `evaluate`) is given code, copied as it is, except names starting with "_".
 """
 
 from dataclasses import dataclass

@@ -167,7 +167,7 @@ def test_photo_predictions_pipeline_runs_offline():
     """The pretrained-model demo's path (photos from installed packages, prepare_data, ImageNet
     class names), with random weights standing in for the downloaded ones."""
     from solutions.part2_cnns import ResNet34
-    from utils.figures.part2_cnns import sample_photos, top_predictions
+    from utils.experiments.part2_cnns import sample_photos, top_predictions
 
     predictions = top_predictions(ResNet34().eval(), k=3)
     assert len(predictions) == len(sample_photos()) >= 5

