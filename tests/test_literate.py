@@ -200,3 +200,19 @@ def test_a_given_directive_must_name_given_code(tmp_path, monkeypatch):
         overview.write_text(f"# Overview\n\n```{{given}} {wrong}\n```\n")
         with pytest.raises(registry.ChapterError, match="names no given function"):
             registry.read_chapter(folder)
+
+
+@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
+def test_what_a_notebook_imports_needs_no_streamlit(ch):
+    # Colab has no Streamlit: the solutions, checks and figures a notebook imports must not need it.
+    import subprocess
+    import sys
+
+    modules = [f"solutions.{ch.stem}", f"utils.checks.{ch.stem}", "utils.local"]
+    figures = registry.chapter_module_name(ch.stem, "figures")
+    modules += [figures] if figures else []
+    code = "import sys; sys.modules['streamlit'] = None\n" + "\n".join(
+        f"import {name}" for name in modules)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]

@@ -15,10 +15,11 @@ CHAPTERS = [ch for ch in registry.CHAPTERS if ch.available]
 
 
 def _run(path) -> dict:
+    """The notebook's run (tests/run_notebook.py), with what it wrote to stderr as "stderr"."""
     out = subprocess.run([sys.executable, "-m", "tests.run_notebook", str(path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.splitlines()[-1])
+    return {**json.loads(out.stdout.splitlines()[-1]), "stderr": out.stderr}
 
 
 def _figure_code(ch: registry.Chapter) -> set[str]:
@@ -44,4 +45,11 @@ def test_the_exercise_notebook_runs_to_the_end_with_nothing_solved(ch):
     # other cell must run (the checks report instead of raising).
     figure_code = _figure_code(ch)
     assert [e for e in result["errors"] if e["source"].strip() not in figure_code] == []
+    # Each unfinished exercise says "not yet"; a given buggy stub prints its check's message.
+    for ex in ch.exercises:
+        if ex.stub_is_buggy:
+            assert f"✗ FAILED {ex.check_names[0]}:" in result["stderr"], ex.id
+        else:
+            assert f"· not yet: `{ex.name}`" in result["stdout"], ex.id
+    assert "NotImplementedError:" not in result["stderr"]  # no bare traceback
     assert f"0/{len(ch.exercises)} passed" in result["stdout"], result["stdout"][-2000:]

@@ -9,9 +9,8 @@ from utils import registry
 from utils.site_config import ROOT
 
 STEM = "part2_cnns"
-# Widgets with nothing to draw in a notebook: the page lists the given `evaluate`, which the
-# notebook has as a code cell of its own a few cells further on.
-PAGE_ONLY = {"given_evaluate"}
+# Widgets with nothing to draw in a notebook (none today: the given `evaluate` is a {given}).
+PAGE_ONLY: set[str] = set()
 
 
 def _widget_directives():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils import sources
 from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
 from utils.widgets import compute_button
@@ -71,10 +70,6 @@ def init_spread_by_depth() -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Training a network
-
-
-def given_evaluate() -> None:
-    st.code(sources.source_of("part2_cnns", "evaluate"), language="python")
 
 
 def train_simple_mlp() -> None:
