@@ -142,3 +142,14 @@ def test_race_figure_keeps_paths_that_leave_the_landscape_in_view():
     assert summary[0]["final y"] < figures.LANDSCAPES["pathological curve"].y_range[0]
     low, high = figure.layout.yaxis.range
     assert low <= min(figure.data[1].y) and max(figure.data[1].y) <= high
+
+
+def test_a_sweep_page_reruns_after_its_sweep():
+    # A cached run that drove a progress bar must not replay it on the next rerun (Streamlit's
+    # CacheReplayClosureError): the sweep's table stays, with no error.
+    app = open_page("pages/part3_optimization/2_sweeps.md")
+    app.slider(key="sweep_count").set_value(5).run()
+    app.button(key="run_sweep").click().run()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.dataframe

@@ -1,5 +1,8 @@
 """Caching decorators for code that runs both on the site and in a notebook.
 
+`cache_run` is for a long run that reports its progress (a training run behind a button): cached
+once per process, by its positional arguments, never by its progress callback.
+
 On the site (Streamlit installed) these are st.cache_data and st.cache_resource, spinner text and
 all. In Colab, which has no Streamlit, figure functions still run: there they are cached in memory
 for the notebook's kernel and the spinner text is ignored. So a chapter's figures module imports
@@ -9,6 +12,7 @@ for the notebook's kernel and the spinner text is ignored. So a chapter's figure
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any, Callable
 
 try:
@@ -40,3 +44,23 @@ def _memoise(func: Callable | None = None, **_streamlit_options: Any) -> Callabl
 
 cache_data = _st.cache_data if _st is not None else _memoise
 cache_resource = _st.cache_resource if _st is not None else _memoise
+
+
+def cache_run(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache a run that reports progress, per process and per positional arguments; its keyword
+    arguments (the progress callback) are passed to the first run and are not part of the key.
+    Not st.cache_resource: that records the progress bar's updates made during the first run and
+    replays them on every later hit, onto a bar the later script run does not have
+    (CacheReplayClosureError). A second caller waits for a run in progress instead of starting
+    another."""
+    results: dict[tuple, Any] = {}
+    lock = threading.Lock()
+
+    @functools.wraps(run)
+    def cached(*args: Any, **progress: Any) -> Any:
+        with lock:
+            if args not in results:
+                results[args] = run(*args, **progress)
+            return results[args]
+
+    return cached

@@ -8,16 +8,14 @@ notebook's kernel), so a second visitor does not wait. A run that takes seconds 
 
 from __future__ import annotations
 
-import functools
-import threading
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import torch as t
 
 from solutions import part2_cnns as sol
-from utils.caching import cache_resource
+from utils.caching import cache_resource, cache_run
 
 # The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
 # benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
@@ -30,25 +28,6 @@ DEMO_MODELS = ("SimpleMLP", "ConvNet")
 ProgressFn = Callable[[int, int], None]
 
 
-def _run_once(run: Callable[..., Any]) -> Callable[..., Any]:
-    """Cache a run that reports progress, per process and per positional arguments (the
-    `progress` keyword is not part of the key). Not st.cache_resource: that records the
-    progress bar's updates made during the first run and replays them on every later hit, onto
-    a bar the later script run does not have (CacheReplayClosureError). A second caller waits
-    for a run in progress instead of starting another."""
-    results: dict[tuple, Any] = {}
-    lock = threading.Lock()
-
-    @functools.wraps(run)
-    def cached(*args: Any, progress: ProgressFn | None = None) -> Any:
-        with lock:
-            if args not in results:
-                results[args] = run(*args, progress=progress)
-            return results[args]
-
-    return cached
-
-
 # ---------------------------------------------------------------------------------------------
 # The SimpleMLP and the ConvNet, trained on the digits
 
@@ -59,7 +38,7 @@ def demo_data() -> sol.TrainingData:
     return sol.get_training_data(MLP_DEMO)
 
 
-@_run_once
+@cache_run
 def _trained(model_name: str, progress: ProgressFn | None = None) -> tuple:
     args = MLP_DEMO if model_name == "SimpleMLP" else CONVNET_DEMO
     return sol.train(replace(args, progress=progress))
@@ -130,7 +109,7 @@ def top_predictions(model: t.nn.Module, k: int = 3) -> list[tuple[str, list[tupl
 # Feature extraction: a new head on a frozen ResNet34
 
 
-@_run_once
+@cache_run
 def _feature_extraction_run(progress: ProgressFn | None = None) -> dict[str, object]:
     from utils.data import get_cifar10
 

@@ -22,7 +22,7 @@ from typing import Callable
 import torch as t
 
 from solutions import part3_optimization as sol
-from utils.caching import cache_data, cache_resource
+from utils.caching import cache_data, cache_run
 from utils.site_config import ROOT
 
 METRIC = sol.make_sweep_config()["metric"]["name"]  # the dev split's accuracy
@@ -85,7 +85,7 @@ def saved_minibatch_noise() -> dict[str, list[float]]:
 # A sweep, and its winner on the test split
 
 
-@cache_resource(show_spinner=False)
+@cache_run  # not st.cache_resource: a cache hit would replay the progress bar (an error)
 def sweep(count: int, seed: int, _progress: Callable[[int, int], None] | None = None
           ) -> list[dict[str, object]]:
     """`count` runs of the chapter's sweep config (reference run_sweep), one row each: the sampled
