@@ -47,17 +47,3 @@ def sequential_vs_diverging() -> go.Figure:
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
     fig.update_layout(height=380, margin={"t": 60})
     return fig
-
-
-@cache_data(show_spinner=False)
-def px_and_go_side_by_side() -> go.Figure:
-    """One figure, two traces: the same curve built by plotly.express and by graph_objects,
-    which give the same trace (the text compares them)."""
-    run = train_classifier(DEFAULT_RATE)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=run["steps"], y=run["train"], mode="lines", name="train"))
-    fig.add_trace(go.Scatter(x=run["steps"], y=run["val"], mode="lines", name="validation",
-                             line={"dash": "dash"}))
-    fig.update_layout(title="Built trace by trace with graph_objects", height=360,
-                      xaxis_title="gradient step", yaxis_title="mean cross-entropy")
-    return fig
