@@ -2,12 +2,16 @@
 
 Most of the chapter's figures are the exercises' own: `draw(fn, exercise, setting)` (from
 utils/demos/plotting_with_plotly.py) calls an exercise's function on the page's data. The
-notebook calls it with the learner's function; the page calls `reference(...)`, cached, or shows
-the learner's figures made in the sandbox (pages/plotting_with_plotly/widgets.py). The rest are
+notebook calls it through `drawn_by` with the learner's function (a note instead of an error
+while it is not written); the page calls `reference(...)`, cached, or shows the learner's
+figures made in the sandbox (pages/plotting_with_plotly/widgets.py). The rest are
 the figures the prose needs that no exercise builds.
 """
 
 from __future__ import annotations
+
+import traceback
+from typing import Any, Callable
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -22,6 +26,27 @@ from utils.demos.plotting_with_plotly import (DEFAULT_RATE, SETTINGS, draw, inpu
 def reference(exercise: str, setting: float) -> go.Figure:
     """The reference solution's figure at one setting of the page's control."""
     return draw(getattr(ref, exercise), exercise, setting)
+
+
+def drawn_by(fn: Callable, exercise: str, setting: Any) -> go.Figure:
+    """The notebook's live figure: `fn` (the learner's function) on the page's data. While it is
+    not written yet, or raises, the figure says so instead, so that "Run all" goes on."""
+    try:
+        return draw(fn, exercise, setting)
+    except NotImplementedError:
+        return _message_figure(f"Not yet: write {exercise} above, run its cell, then this one.")
+    except Exception as err:  # noqa: BLE001 - the learner's code: show it, don't stop the notebook
+        traceback.print_exc()
+        return _message_figure(f"Your {exercise} raised {type(err).__name__}: {err}")
+
+
+def _message_figure(text: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=text, showarrow=False, font={"size": 15}, x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_layout(height=160, xaxis={"visible": False}, yaxis={"visible": False},
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
 
 
 def tiny_figure() -> go.Figure:
