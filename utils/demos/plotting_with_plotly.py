@@ -154,7 +154,14 @@ def finish(fig: go.Figure, exercise: str) -> go.Figure:
                           yaxis_title="second principal component")
     elif exercise == "histograms_by_layer":
         fig.update_layout(xaxis_title="tanh output")
-    height = {"image_grid": 520, "animate": 520, "signed_heatmap": 420}.get(exercise, 400)
+    height = {"animate": 520, "signed_heatmap": 420}.get(exercise, 400)
+    if exercise in ("image_grid", "animate", "signed_heatmap"):
+        for trace in fig.data:  # square pixels: each y axis keeps its x axis's scale
+            y_axis = fig.layout[f"yaxis{(trace.yaxis or 'y')[1:]}"]
+            y_axis.update(scaleanchor=trace.xaxis or "x", constrain="domain")
+    if exercise == "image_grid":
+        rows = len({fig.layout[f"yaxis{(tr.yaxis or 'y')[1:]}"].domain for tr in fig.data})
+        height = 70 + 170 * rows
     return fig.update_layout(height=height, margin={"t": 60})
 
 
