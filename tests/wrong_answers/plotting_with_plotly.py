@@ -104,6 +104,12 @@ def heatmap_range_cut(M):
     return fig.update_yaxes(autorange="reversed")
 
 
+def heatmap_midpoint_overruled(M):
+    fig = go.Figure(go.Heatmap(z=M, colorscale="RdBu", zmid=0, zmin=float(M.min()),
+                               zmax=float(M.max())))  # with both ends set, zmid has no effect
+    return fig.update_yaxes(autorange="reversed")
+
+
 def heatmap_transposed(M):
     return ref.signed_heatmap(M.T)
 
@@ -246,6 +252,7 @@ WRONG_ANSWERS = [
     ("signed_heatmap", "zmin/zmax from the data (not symmetric)", heatmap_asymmetric_range),
     ("signed_heatmap", "symmetric range that cuts values off", heatmap_range_cut),
     ("signed_heatmap", "matrix transposed", heatmap_transposed),
+    ("signed_heatmap", "zmid=0 overruled by an asymmetric zmin/zmax", heatmap_midpoint_overruled),
     ("image_grid", "titles shifted by one", grid_titles_shifted),
     ("image_grid", "images fill columns first", grid_column_major),
     ("image_grid", "images upside down", grid_upside_down),
@@ -316,6 +323,11 @@ def heatmap_custom_scale(M):
     return fig.update_yaxes(range=[M.shape[0] - 0.5, -0.5])
 
 
+def heatmap_px_tensor(M):
+    return px.imshow(M, color_continuous_scale="balance", zmin=-float(M.abs().max()),
+                     zmax=float(M.abs().max()))
+
+
 def grid_px_facets(images, labels, cols):
     fig = px.imshow(images, facet_col=0, facet_col_wrap=cols)
     return fig.for_each_annotation(lambda a: a.update(text=labels[int(a.text.split("=")[1])]))
@@ -349,6 +361,7 @@ RIGHT_ANSWERS = [
     ("signed_heatmap", "px.imshow with a midpoint", heatmap_px),
     ("signed_heatmap", "symmetric zmin/zmax", heatmap_symmetric_range),
     ("signed_heatmap", "a hand-made diverging scale and a descending range", heatmap_custom_scale),
+    ("signed_heatmap", "px.imshow of the tensor with a symmetric zmin/zmax", heatmap_px_tensor),
     ("image_grid", "px.imshow facets, retitled", grid_px_facets),
     ("histograms_by_layer", "one subplot per layer", hist_subplots),
     ("histograms_by_layer", "px.histogram overlay", hist_px_overlay),

@@ -14,6 +14,7 @@ so the usual slips show: dict keys that are not in sorted order, x values that a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any, Callable
@@ -292,10 +293,11 @@ def _scale_key(scale: Any) -> tuple:
                  for p, c in scale)
 
 
-def _named_diverging() -> set[tuple]:
+@functools.lru_cache(maxsize=1)
+def _named_diverging() -> frozenset[tuple]:
     names = [n for n in dir(px.colors.diverging)
              if not n.startswith("_") and not n.startswith("swatches")]
-    return {_scale_key(go.Heatmap(colorscale=name).colorscale) for name in names}
+    return frozenset(_scale_key(go.Heatmap(colorscale=name).colorscale) for name in names)
 
 
 def _luminance(scale: Any, at: float) -> float | None:
@@ -326,11 +328,8 @@ def _assert_centred_diverging(fig: go.Figure, trace: Any, M: Tensor, what: str) 
     colour = _colour_settings(fig, trace)
     mid_name, min_name, max_name = colour["names"]
     limit = float(M.abs().max())
-    if colour["mid"] is not None:
-        if abs(colour["mid"]) > 1e-9:
-            raise AssertionError(f"{what}: {mid_name} is {colour['mid']}, so the middle colour "
-                                 "is not 0; set it to 0.")
-    elif colour["min"] is not None and colour["max"] is not None:
+    # With both ends of the range set, Plotly ignores the midpoint: judge by the range then.
+    if colour["min"] is not None and colour["max"] is not None:
         lo, hi = colour["min"], colour["max"]
         if not math.isclose(lo, -hi, rel_tol=1e-6, abs_tol=1e-9):
             raise AssertionError(f"{what}: {min_name}={lo:.4g} and {max_name}={hi:.4g} are not "
@@ -338,6 +337,10 @@ def _assert_centred_diverging(fig: go.Figure, trace: Any, M: Tensor, what: str) 
         if hi < limit * (1 - 1e-4):
             raise AssertionError(f"{what}: the range [{lo:.4g}, {hi:.4g}] cuts off values: "
                                  f"max |M| is {limit:.4g}.")
+    elif colour["mid"] is not None:
+        if abs(colour["mid"]) > 1e-9:
+            raise AssertionError(f"{what}: {mid_name} is {colour['mid']}, so the middle colour "
+                                 "is not 0; set it to 0.")
     else:
         raise AssertionError(
             f"{what}: the colour range is not centred on 0 (no {mid_name}, and no symmetric "
