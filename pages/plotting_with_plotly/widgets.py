@@ -1,0 +1,115 @@
+"""Chapter 0's page-only pieces: one function per {widget} directive in its sections.
+
+Each is a control that changes a figure an exercise's function built: a slider over the
+function's input (a learning rate, a number of columns, a gain), and a toggle that swaps the
+reference solution for the learner's own code. The learner's figures are made in the sandbox
+(utils/demos/plotting_with_plotly.py), all settings of the slider in one run, and kept for the
+session, so moving the slider afterwards costs no run. Session-state keys start with "pp_".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any, Callable
+
+import streamlit as st
+
+from utils import learner_state
+from utils.demos import plotting_with_plotly as demos
+from utils.figures import plotting_with_plotly as figures
+from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
+from utils.status import Status
+
+STEM = "plotting_with_plotly"
+
+
+def training_curves() -> None:
+    _live("line_plot", "Learning rate", lambda lr: f"{lr:g}")
+
+
+def digit_map() -> None:
+    _live("labelled_scatter", "Digits shown", str)
+
+
+def weight_heatmap() -> None:
+    _live("signed_heatmap", "Weights after gradient step", str)
+
+
+def digit_grid() -> None:
+    _live("image_grid", "cols", str)
+
+
+def layer_histograms() -> None:
+    _live("histograms_by_layer", "Gain of the weights",
+          lambda g: "5/3" if abs(g - 5 / 3) < 1e-9 else f"{g:g}")
+
+
+def weight_animation() -> None:
+    _live("animate", "Learning rate of the training run", lambda lr: f"{lr:g}")
+
+
+def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
+    options, default = demos.SETTINGS[exercise]
+    setting = st.select_slider(label, options=list(options), value=default, format_func=fmt,
+                               key=f"pp_{exercise}_setting")
+    own = st.toggle(f"Draw with my `{exercise}`", key=f"pp_{exercise}_own")
+    if own:
+        kept = _own_figures(exercise, list(options))
+        if kept is not None:
+            figs, theirs = kept
+            st.plotly_chart(figs[list(options).index(setting)], width="stretch",
+                            key=f"pp_{exercise}_own_chart")
+            if theirs:
+                st.caption(f"Drawn by your `{exercise}` in the sandbox, once for each position "
+                           f"of the slider ({len(options)} figures, made in one run); moving the "
+                           "slider now picks one of them.")
+            else:
+                st.caption(f"You have not passed `{exercise}` yet, so the reference solution drew "
+                           "this, in the sandbox where your code will run once it passes.")
+            return
+    st.plotly_chart(figures.reference(exercise, setting), width="stretch",
+                    key=f"pp_{exercise}_chart")
+    st.caption(f"Drawn by the reference solution's `{exercise}`.")
+
+
+def _own_figures(exercise: str, options: list) -> tuple[list, bool] | None:
+    """The learner's figures at every setting, from the session or from one sandbox run."""
+    code, theirs = learner_state.engine_file(STEM)
+    # Keyed by the code and by whose it is: a learner who pastes the reference solution runs the
+    # same file as one who has passed nothing, but their figures are now theirs.
+    digest = hashlib.sha256(f"{sorted(theirs)}\n{code}".encode()).hexdigest()
+    kept_key = f"pp_{exercise}_own_figures"
+    kept = st.session_state.get(kept_key)
+    if kept is not None and kept[0] == digest:
+        return kept[1], kept[2]
+    result = _run_once_free(code, exercise, options)
+    if result.status != Status.PASSED:
+        st.error(result.message)
+        return None
+    try:
+        figs = demos.validated_figures(result.data, len(options))
+    except ValueError as err:
+        st.error(f"Your figures can't be drawn: {err}.")
+        return None
+    st.session_state[kept_key] = (digest, figs, exercise in theirs)
+    return figs, exercise in theirs
+
+
+def _run_once_free(code: str, exercise: str, options: list, patience_s: float = 30.0):
+    """One sandbox run of the learner's functions at every setting. The toggle that asks for it
+    stays on, so a rerun that interrupts this one (Streamlit starts the page again when, say,
+    the browser saves the learner's work) asks again while the first run is still going: then
+    wait for that run to end rather than show "your previous run has not finished"."""
+    waiting = st.empty()  # the queue position, while the run waits for a worker
+    deadline = time.monotonic() + patience_s
+    with st.spinner(f"Drawing with your `{exercise}` in the sandbox…"):
+        while True:
+            result = run_demo(f"{STEM}.figures_for", code,
+                              {"exercise": exercise, "settings": options},
+                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
+            if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    waiting.empty()
+    return result
