@@ -5,12 +5,13 @@ autoencoders and GANs."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
 
 from utils import learner_state
-from utils.runner import queue_message, run_demo
+from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
 from utils.status import Status
 
 
@@ -25,14 +26,25 @@ def describe_learner_code(stem: str) -> None:
                    "reference solutions, in the sandbox like your exercises.")
 
 
-def learner_demo(stem: str, demo: str, **args: Any) -> Any | None:
+def learner_demo(stem: str, demo: str, *, spinner: str = "Running your code in the sandbox…",
+                 patience_s: float = 30.0, **args: Any) -> Any | None:
     """Run `utils.demos.<stem>.<demo>` on the learner's chapter in the sandbox; its data, or
-    None (with the message shown) if it failed."""
+    None (with the message shown) if it failed.
+
+    The control that asks for a demo stays on, so a rerun that interrupts one (Streamlit starts
+    the page again when, say, the browser saves the learner's work) asks again while the first
+    run is still going: then this waits for that run to end (up to `patience_s`) rather than show
+    "your previous run has not finished"."""
     code, _ = learner_state.engine_file(stem)
     waiting = st.empty()  # the queue position, while the demo waits for a worker
-    with st.spinner("Running your code in the sandbox…"):
-        result = run_demo(f"{stem}.{demo}", code, args,
-                          on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
+    deadline = time.monotonic() + patience_s
+    with st.spinner(spinner):
+        while True:
+            result = run_demo(f"{stem}.{demo}", code, args,
+                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
+            if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
     waiting.empty()
     if result.status != Status.PASSED:
         st.error(result.message)

@@ -10,16 +10,14 @@ session, so moving the slider afterwards costs no run. Session-state keys start 
 from __future__ import annotations
 
 import hashlib
-import time
 from typing import Any, Callable
 
 import streamlit as st
 
 from utils import learner_state
+from utils.demo_widgets import learner_demo
 from utils.demos import plotting_with_plotly as demos
 from utils.figures import plotting_with_plotly as figures
-from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
-from utils.status import Status
 
 STEM = "plotting_with_plotly"
 
@@ -83,12 +81,12 @@ def _own_figures(exercise: str, options: list) -> tuple[list, bool] | None:
     kept = st.session_state.get(kept_key)
     if kept is not None and kept[0] == digest:
         return kept[1], kept[2]
-    result = _run_once_free(code, exercise, options)
-    if result.status != Status.PASSED:
-        st.error(result.message)
+    data = learner_demo(STEM, "figures_for", spinner=f"Drawing with your `{exercise}` in the "
+                        "sandbox…", exercise=exercise, settings=options)
+    if data is None:
         return None
     try:
-        figs = demos.validated_figures(result.data, len(options))
+        figs = demos.validated_figures(data, len(options))
     except ValueError as err:
         st.error(f"Your figures can't be drawn: {err}.")
         return None
@@ -96,20 +94,3 @@ def _own_figures(exercise: str, options: list) -> tuple[list, bool] | None:
     return figs, exercise in theirs
 
 
-def _run_once_free(code: str, exercise: str, options: list, patience_s: float = 30.0):
-    """One sandbox run of the learner's functions at every setting. The toggle that asks for it
-    stays on, so a rerun that interrupts this one (Streamlit starts the page again when, say,
-    the browser saves the learner's work) asks again while the first run is still going: then
-    wait for that run to end rather than show "your previous run has not finished"."""
-    waiting = st.empty()  # the queue position, while the run waits for a worker
-    deadline = time.monotonic() + patience_s
-    with st.spinner(f"Drawing with your `{exercise}` in the sandbox…"):
-        while True:
-            result = run_demo(f"{STEM}.figures_for", code,
-                              {"exercise": exercise, "settings": options},
-                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
-            if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
-    waiting.empty()
-    return result
