@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Sequence
 
 import numpy as np
@@ -121,3 +122,14 @@ def depth_image(distances: Float[Tensor, "h w"]) -> np.ndarray:
         near, far = d[hit].min(), d[hit].max()
         out[hit] = 1.0 - 0.8 * (d[hit] - near) / max(far - near, 1e-9)
     return np.nan_to_num(out, nan=0.0)
+
+
+def message_figure(text: str, height: int = 160) -> go.Figure:
+    """A figure that only says something, in place of one that cannot be drawn yet (in a
+    notebook: the learner's function is not written, or raised), so that "Run all" goes on."""
+    fig = go.Figure()
+    fig.add_annotation(text="<br>".join(textwrap.wrap(text, 90)), showarrow=False,
+                       font={"size": 15}, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(height=height, xaxis={"visible": False}, yaxis={"visible": False},
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig

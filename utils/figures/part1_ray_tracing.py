@@ -29,7 +29,7 @@ from utils.caching import cache_data, cache_resource
 from utils.demos import part1_ray_tracing as demos
 from utils.meshes import make_bunny
 from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_2d,
-                            lines_3d, rays_as_segments)
+                            lines_3d, message_figure, rays_as_segments)
 
 RENDER_CHUNK = 512  # rays per batch: keeps memory to ~100 MB for a 1000-triangle mesh
 RENDER_TILE = 16  # render_mesh's tiles: about 16 x 16 rays, each against the triangles it can see
@@ -275,20 +275,11 @@ def your_render_figure(kind: str, make_rays_2d: Callable, rotation_matrix: Calla
     except NotImplementedError as err:
         frames = [frame.name for frame in traceback.extract_tb(err.__traceback__)]
         missing = next((f for f in reversed(frames) if f in engine), "one of them")
-        return _message_figure(f"Not yet: write {missing} above, run its cell, then this one.")
+        return message_figure(f"Not yet: write {missing} above, run its cell, then this one.")
     except Exception as err:  # the learner's code: show what it raised, don't stop the notebook
         traceback.print_exc()
-        return _message_figure(f"Your code raised {type(err).__name__}: {err}")
+        return message_figure(f"Your code raised {type(err).__name__}: {err}")
     return own_render_figure(image, kind)
-
-
-def _message_figure(text: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=text, showarrow=False, font={"size": 15}, x=0.5, y=0.5,
-                       xref="paper", yref="paper")
-    fig.update_layout(height=160, xaxis={"visible": False}, yaxis={"visible": False},
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return fig
 
 
 @cache_data

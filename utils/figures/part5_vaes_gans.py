@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -25,6 +24,7 @@ from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid, train_and_map,
     train_gan_samples, validated_map, validated_samples
 from utils.pretrained import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
     trained_on
+from utils.plotting import message_figure
 from utils.site_config import ROOT
 
 KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
@@ -346,12 +346,7 @@ def _not_yet(error: Exception) -> go.Figure:
         message = (f"Your code raised {type(error).__name__} in {where}: {error}. "
                    "Its check above says more; fix it, then run this cell again.")
         print(message, file=sys.stderr)
-    fig = go.Figure()
-    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 90)), showarrow=False, x=0.5,
-                       y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(height=120, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    fig = message_figure(message, height=120)
     return fig
 
 

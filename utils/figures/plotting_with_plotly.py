@@ -20,6 +20,7 @@ from solutions import plotting_with_plotly as ref
 from utils.caching import cache_data
 from utils.demos.plotting_with_plotly import (DEFAULT_RATE, SETTINGS, draw, inputs,  # noqa: F401
                                                train_classifier)
+from utils.plotting import message_figure
 
 
 @cache_data(show_spinner=False)
@@ -34,19 +35,10 @@ def drawn_by(fn: Callable, exercise: str, setting: Any) -> go.Figure:
     try:
         return draw(fn, exercise, setting)
     except NotImplementedError:
-        return _message_figure(f"Not yet: write {exercise} above, run its cell, then this one.")
+        return message_figure(f"Not yet: write {exercise} above, run its cell, then this one.")
     except Exception as err:  # noqa: BLE001 - the learner's code: show it, don't stop the notebook
         traceback.print_exc()
-        return _message_figure(f"Your {exercise} raised {type(err).__name__}: {err}")
-
-
-def _message_figure(text: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=text, showarrow=False, font={"size": 15}, x=0.5, y=0.5,
-                       xref="paper", yref="paper")
-    fig.update_layout(height=160, xaxis={"visible": False}, yaxis={"visible": False},
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return fig
+        return message_figure(f"Your {exercise} raised {type(err).__name__}: {err}")
 
 
 def tiny_figure() -> go.Figure:
