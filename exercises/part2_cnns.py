@@ -269,7 +269,7 @@ def train(args: SimpleMLPTrainingArgs) -> tuple[list[float], list[float], nn.Mod
 #
 # Write `Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)` without bias: a
 # parameter `weight` of shape `(out_channels, in_channels, kernel_size, kernel_size)`,
-# uniform in $[-1/\sqrt{k}, 1/\sqrt{k}]$ with $k = \text{in\_channels} \cdot \text{kernel\_size}^2$,
+# uniform in $[-1/\sqrt{k}, 1/\sqrt{k}]$ with $k = \mathrm{in\_channels} \cdot \mathrm{kernel\_size}^2$,
 # and a `forward` that calls `F.conv2d` with the stride and padding.
 #
 # Check it with `tests.test_Conv2d(Conv2d)`.

@@ -49,7 +49,7 @@ from utils.checks import part4_backprop as tests
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
 # Write `log_back(grad_out, out, x)`: the gradient with respect to `x` of a loss $L$, for
-# $\text{out} = \log x$, given $\text{grad\_out} = \partial L / \partial \text{out}$.
+# $\text{out} = \log x$, given $\mathrm{grad\_out} = \partial L / \partial \text{out}$.
 #
 # Check it with `tests.test_log_back(log_back)`.
 
@@ -461,7 +461,7 @@ def topological_sort(node: Any, get_children: Callable[[Any], list]) -> list:
 # Write `backprop(end_node, end_grad=None)`: visit the graph in reverse topological order,
 # call the backward function of each parent that requires grad, and sum the gradients
 # reaching each node. Store `.grad` (a Tensor) only on leaves that require grad, adding to a
-# gradient they already have. `end_grad=None` means $\partial L / \partial\,\text{end\_node} = 1$
+# gradient they already have. `end_grad=None` means $\partial L / \partial\,\mathrm{end\_node} = 1$
 # everywhere.
 #
 # Check it with `tests.test_backprop(backprop)`.
@@ -1014,7 +1014,7 @@ class Module:
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
 # Write `Linear(in_features, out_features, bias=True)`: `weight` of shape (out, in) and
-# `bias` (out,) as Parameters, uniform in $\pm 1/\sqrt{\text{in\_features}}$; `forward(x) = x @ weight.T + bias`.
+# `bias` (out,) as Parameters, uniform in $\pm 1/\sqrt{\mathrm{in\_features}}$; `forward(x) = x @ weight.T + bias`.
 #
 # Check it with `tests.test_Linear(Linear)`.
 

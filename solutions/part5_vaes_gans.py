@@ -322,7 +322,7 @@ class Sigmoid(nn.Module):
     """,
     hints=(
         r"""
-            With $n$ hidden layers the first maps are $s = \text{img\_size} / 2^n$ wide: for 64 and
+            With $n$ hidden layers the first maps are $s = \mathrm{img\_size} / 2^n$ wide: for 64 and
             3 layers, $8 \times 8$.
         """,
         r"""
