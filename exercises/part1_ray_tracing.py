@@ -308,7 +308,7 @@ def raytrace_mesh(
 #
 # Write `rotation_matrix(theta)` returning the `(3, 3)` matrix that rotates points by `theta`
 # radians about the y axis, so that a positive angle turns $+z$ towards $+x$:
-# `rotation_matrix(t.tensor(pi / 2)) @ (0, 0, 1) = (1, 0, 0)`.
+# `rotation_matrix(t.tensor(t.pi / 2)) @ (0, 0, 1) = (1, 0, 0)`.
 #
 # Check it with `tests.test_rotation_matrix(rotation_matrix)`.
 
@@ -318,7 +318,7 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
     """The matrix that rotates points by angle `theta` (radians) about the y axis (up).
 
     With x towards the scene and z to the side, a positive angle turns +z towards +x:
-    rotation_matrix(pi / 2) @ (0, 0, 1) = (1, 0, 0). Returns a float tensor of shape (3, 3).
+    rotation_matrix(t.pi / 2) @ (0, 0, 1) = (1, 0, 0). Returns a float tensor of shape (3, 3).
     """
     raise NotImplementedError()
 

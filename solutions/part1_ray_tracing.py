@@ -398,8 +398,8 @@ def _ray_triangle_distances(
             triangles. `.min(dim=-1)` returns values and indices; you want `.values`.
         """,
         r"""
-            Memory: nrays x ntriangles x 3 x 3 floats is large. The checks use small inputs; the
-            page renders in chunks of rays.
+            Memory: nrays x ntriangles x 3 x 3 floats is large. The checks use small inputs; a
+            whole picture is rendered a few hundred rays at a time.
         """,
     ),
 )
@@ -420,7 +420,7 @@ def raytrace_mesh(
     task=r"""
         Write `rotation_matrix(theta)` returning the `(3, 3)` matrix that rotates points by `theta`
         radians about the y axis, so that a positive angle turns $+z$ towards $+x$:
-        `rotation_matrix(t.tensor(pi / 2)) @ (0, 0, 1) = (1, 0, 0)`.
+        `rotation_matrix(t.tensor(t.pi / 2)) @ (0, 0, 1) = (1, 0, 0)`.
     """,
     hints=(
         "The y coordinate is unchanged: the middle row and column are $(0, 1, 0)$.",
@@ -433,7 +433,7 @@ def rotation_matrix(theta: Float[Tensor, ""]) -> Float[Tensor, "3 3"]:
     """The matrix that rotates points by angle `theta` (radians) about the y axis (up).
 
     With x towards the scene and z to the side, a positive angle turns +z towards +x:
-    rotation_matrix(pi / 2) @ (0, 0, 1) = (1, 0, 0). Returns a float tensor of shape (3, 3).
+    rotation_matrix(t.pi / 2) @ (0, 0, 1) = (1, 0, 0). Returns a float tensor of shape (3, 3).
     """
     theta = t.as_tensor(theta, dtype=t.float32)
     c, s = t.cos(theta), t.sin(theta)

@@ -60,11 +60,31 @@ def _header(ch: registry.Chapter) -> str:
     )
 
 
+_HOW_TO_WORK = (
+    "How to work here:\n\n"
+    "1. Run the setup cell below first (in Colab it fetches the course code and installs what "
+    "Colab lacks).\n"
+    "2. For each exercise, replace `raise NotImplementedError()` with your answer, run the "
+    "cell, then run the check cell under it.\n"
+    "3. *Runtime → Run all* is safe at any time: an exercise you have not done yet prints "
+    "\"not yet\" and a wrong answer prints what the check found, and the notebook goes on to "
+    "the next one. The last cell checks everything at once.\n"
+    "4. Given code (a cell you did not write) holds on to the functions that existed when it "
+    "ran: after changing an exercise, run the cells below it again (*Runtime → Run after*).")
+_HOW_TO_WORK_SOLVED = (
+    "Run the setup cell below first (in Colab it fetches the course code and installs what Colab "
+    "lacks); then *Runtime → Run all* runs every solution and its checks.")
+
+
 def _notebook_header(ch: registry.Chapter, with_solutions: bool = False) -> str:
     solved = (
         "**This copy has the reference solutions filled in**: read it after trying the exercises "
         f"yourself in [the exercise notebook]({colab_url(ch.stem)}), or to check a result.\n\n"
         if with_solutions else "")
+    solutions_link = (
+        "" if with_solutions else
+        f"A copy with the reference solutions filled in is [here]({colab_url(ch.stem, True)}): "
+        "try each exercise yourself first.\n\n")
     return (
         f"# Chapter {ch.number}: {ch.title}\n\n"
         f"{ch.blurb}\n\n{solved}"
@@ -72,14 +92,8 @@ def _notebook_header(ch: registry.Chapter, with_solutions: bool = False) -> str:
         "each exercise with its task, hints (click to open), starting code and checks. The same "
         f"lesson is on the site, with interactive figures: **[Chapter {ch.number} on Grokking the "
         f"Fundamentals]({page_url(ch.stem)})**; each section below links to its page.\n\n"
-        "How to work here:\n\n"
-        "1. Run the setup cell below first (in Colab it fetches the course code and installs "
-        "what Colab lacks).\n"
-        "2. For each exercise, replace `raise NotImplementedError()` with your answer, run the "
-        "cell, then run the check cell under it.\n"
-        "3. *Runtime → Run all* is safe at any time: an exercise you have not done yet prints "
-        "\"not yet\" and a wrong answer prints what the check found, and the notebook goes on to "
-        "the next one. The last cell checks everything at once."
+        f"{solutions_link}"
+        f"{_HOW_TO_WORK_SOLVED if with_solutions else _HOW_TO_WORK}"
     )
 
 
@@ -125,7 +139,7 @@ import subprocess
 import sys
 
 REPO_URL = "{REPO_URL}"
-REF = "{BRANCH}"  # the ref this notebook was opened from: its checks match this notebook
+REF = "{BRANCH}"  # the branch or tag this notebook was built for: its checks match it
 CLONE = "{clone_dir}"
 PINS = {pinned_requirements(colab_installs(ch))!r}  # as in requirements.txt
 if "google.colab" in sys.modules:

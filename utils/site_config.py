@@ -18,8 +18,10 @@ SITE_URL = "https://grokking-the-fundamentals.streamlit.app"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def colab_url(stem: str) -> str:
-    return f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/exercises/{stem}.ipynb"
+def colab_url(stem: str, solutions: bool = False) -> str:
+    """Where Colab opens a chapter's notebook (or, with `solutions`, its solutions copy)."""
+    name = f"{stem}_solutions" if solutions else stem
+    return f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/exercises/{name}.ipynb"
 
 
 def section_path(stem: str, key: str) -> str:
