@@ -347,7 +347,7 @@ class Generator(nn.Module):
     """
 
     def __init__(self, latent_dim_size: int = 100, img_size: int = 64, img_channels: int = 3,
-                 hidden_channels: list[int] = [128, 256, 512]) -> None:  # noqa: B006 (ARENA's signature)
+                 hidden_channels: list[int] = [128, 256, 512]) -> None:  # noqa: B006
         super().__init__()
         n = len(hidden_channels)
         first = img_size // 2 ** n
