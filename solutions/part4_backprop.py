@@ -874,8 +874,12 @@ BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
         each argument gets half.
     """,
     hints=(
-        "`(x > y) + 0.5 * (x == y)` is the share of the gradient `x` gets.",
+        r"""
+            Work out, element by element, what share of `grad_out` reaches `x`: all of it where
+            `x` is the larger, none where `y` is, and half at a tie.
+        """,
         "Then unbroadcast: `y` may have had a different shape.",
+        "`(x > y) + 0.5 * (x == y)` is the share of the gradient `x` gets.",
     ),
 )
 def maximum_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
@@ -970,6 +974,10 @@ BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
         grad unless told otherwise.
     """,
     hints=(
+        r"""
+            A Parameter is a Tensor: let `Tensor.__init__` do the work, with the given tensor's
+            array and the `requires_grad` you were passed.
+        """,
         "`super().__init__(tensor.array, requires_grad=requires_grad)`.",
     ),
 )
