@@ -801,14 +801,6 @@ add = wrap_forward_fn(np.add)
 
 
 # %%
-subtract = wrap_forward_fn(np.subtract)
-
-
-# %%
-true_divide = wrap_forward_fn(np.true_divide)
-
-
-# %%
 BACK_FUNCS.add_back_func(np.add, 0, add_back0)
 
 
@@ -817,11 +809,19 @@ BACK_FUNCS.add_back_func(np.add, 1, add_back1)
 
 
 # %%
+subtract = wrap_forward_fn(np.subtract)
+
+
+# %%
 BACK_FUNCS.add_back_func(np.subtract, 0, subtract_back0)
 
 
 # %%
 BACK_FUNCS.add_back_func(np.subtract, 1, subtract_back1)
+
+
+# %%
+true_divide = wrap_forward_fn(np.true_divide)
 
 
 # %%

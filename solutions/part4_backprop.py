@@ -856,12 +856,12 @@ def true_divide_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
 
 
 add = wrap_forward_fn(np.add)
-subtract = wrap_forward_fn(np.subtract)
-true_divide = wrap_forward_fn(np.true_divide)
 BACK_FUNCS.add_back_func(np.add, 0, add_back0)
 BACK_FUNCS.add_back_func(np.add, 1, add_back1)
+subtract = wrap_forward_fn(np.subtract)
 BACK_FUNCS.add_back_func(np.subtract, 0, subtract_back0)
 BACK_FUNCS.add_back_func(np.subtract, 1, subtract_back1)
+true_divide = wrap_forward_fn(np.true_divide)
 BACK_FUNCS.add_back_func(np.true_divide, 0, true_divide_back0)
 BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
 
