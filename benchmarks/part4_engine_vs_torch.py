@@ -56,7 +56,7 @@ def engine_epochs(train_x, train_y, test_x, test_y) -> tuple[list[float], float]
 
     history = train_on(vars(engine), train_x, train_y, test_x, test_y, epochs=EPOCHS, lr=LR,
                        batch_size=BATCH, on_epoch=on_epoch)
-    return times, history["epoch_accuracy"][-1]
+    return times, history["test_accuracy"]
 
 
 def main() -> None:
@@ -74,9 +74,9 @@ def main() -> None:
 
     started = time.perf_counter()
     history = train_on(vars(engine), *arrays, epochs=EPOCHS, lr=LR, batch_size=BATCH)
-    print(f"page demo (train_on, {EPOCHS} epochs incl. test accuracy each epoch): "
+    print(f"page demo (train_on, {EPOCHS} epochs incl. validation accuracy each epoch): "
           f"{time.perf_counter() - started:.2f} s, test accuracy "
-          f"{history['epoch_accuracy'][-1]:.3f} (target: >= 0.85 within ~15 s)")
+          f"{history['test_accuracy']:.3f} (target: >= 0.85 within ~15 s)")
 
     rng = np.random.default_rng(0)
     big = (rng.random((60_000, 28, 28)), rng.integers(0, 10, 60_000), arrays[2], arrays[3])

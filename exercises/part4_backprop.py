@@ -801,14 +801,6 @@ add = wrap_forward_fn(np.add)
 
 
 # %%
-subtract = wrap_forward_fn(np.subtract)
-
-
-# %%
-true_divide = wrap_forward_fn(np.true_divide)
-
-
-# %%
 BACK_FUNCS.add_back_func(np.add, 0, add_back0)
 
 
@@ -817,11 +809,19 @@ BACK_FUNCS.add_back_func(np.add, 1, add_back1)
 
 
 # %%
+subtract = wrap_forward_fn(np.subtract)
+
+
+# %%
 BACK_FUNCS.add_back_func(np.subtract, 0, subtract_back0)
 
 
 # %%
 BACK_FUNCS.add_back_func(np.subtract, 1, subtract_back1)
+
+
+# %%
+true_divide = wrap_forward_fn(np.true_divide)
 
 
 # %%
@@ -1131,21 +1131,27 @@ def accuracy(model: Module, images: Arr, labels: Arr) -> float:
 
 
 # %%
-def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_labels: Arr,
-              epochs: int = 10, lr: float = 0.1, batch_size: int = 32, seed: int = 0,
+def train_mlp(train_images: Arr, train_labels: Arr, epochs: int = 10, lr: float = 0.1,
+              batch_size: int = 32, seed: int = 0, val_fraction: float = 0.1,
               on_epoch: Callable[[int, list[float], float], None] | None = None) -> MLP:
-    """Train an MLP with your engine: shuffle each epoch, train_epoch, then measure accuracy on
-    the test set. on_epoch(epoch, batch_losses, test_accuracy) is called after each epoch."""
+    """Train an MLP with your engine. A seeded `val_fraction` of the training images is held out
+    for validation; each epoch shuffles the rest, runs train_epoch on them, then measures the
+    accuracy on the held-out images. on_epoch(epoch, batch_losses, validation_accuracy) is
+    called after each epoch. The test set plays no part: measure it once, on the model this
+    returns, after you have chosen the settings."""
     np.random.seed(seed)
     model = MLP()
     optimizer = SGD(model.parameters(), lr=lr)
     order = np.random.default_rng(seed)
+    split = order.permutation(len(train_images))
+    n_val = int(len(train_images) * val_fraction)
+    val, train = split[:n_val], split[n_val:]
     for epoch in range(epochs):
-        shuffle = order.permutation(len(train_images))
+        shuffle = train[order.permutation(len(train))]
         losses = train_epoch(model, optimizer, train_images[shuffle], train_labels[shuffle],
                              batch_size)
         if on_epoch is not None:
-            on_epoch(epoch, losses, accuracy(model, test_images, test_labels))
+            on_epoch(epoch, losses, accuracy(model, train_images[val], train_labels[val]))
     return model
 
 

@@ -856,12 +856,12 @@ def true_divide_back1(grad_out: Arr, out: Arr, x: Arr | float, y: Arr) -> Arr:
 
 
 add = wrap_forward_fn(np.add)
-subtract = wrap_forward_fn(np.subtract)
-true_divide = wrap_forward_fn(np.true_divide)
 BACK_FUNCS.add_back_func(np.add, 0, add_back0)
 BACK_FUNCS.add_back_func(np.add, 1, add_back1)
+subtract = wrap_forward_fn(np.subtract)
 BACK_FUNCS.add_back_func(np.subtract, 0, subtract_back0)
 BACK_FUNCS.add_back_func(np.subtract, 1, subtract_back1)
+true_divide = wrap_forward_fn(np.true_divide)
 BACK_FUNCS.add_back_func(np.true_divide, 0, true_divide_back0)
 BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
 
@@ -874,8 +874,12 @@ BACK_FUNCS.add_back_func(np.true_divide, 1, true_divide_back1)
         each argument gets half.
     """,
     hints=(
-        "`(x > y) + 0.5 * (x == y)` is the share of the gradient `x` gets.",
+        r"""
+            Work out, element by element, what share of `grad_out` reaches `x`: all of it where
+            `x` is the larger, none where `y` is, and half at a tie.
+        """,
         "Then unbroadcast: `y` may have had a different shape.",
+        "`(x > y) + 0.5 * (x == y)` is the share of the gradient `x` gets.",
     ),
 )
 def maximum_back0(grad_out: Arr, out: Arr, x: Arr, y: Arr | float) -> Arr:
@@ -970,6 +974,10 @@ BACK_FUNCS.add_back_func(np.matmul, 1, matmul2d_back1)
         grad unless told otherwise.
     """,
     hints=(
+        r"""
+            A Parameter is a Tensor: let `Tensor.__init__` do the work, with the given tensor's
+            array and the `requires_grad` you were passed.
+        """,
         "`super().__init__(tensor.array, requires_grad=requires_grad)`.",
     ),
 )
@@ -1178,21 +1186,27 @@ def accuracy(model: Module, images: Arr, labels: Arr) -> float:
     return float((predictions == labels).mean())
 
 
-def train_mlp(train_images: Arr, train_labels: Arr, test_images: Arr, test_labels: Arr,
-              epochs: int = 10, lr: float = 0.1, batch_size: int = 32, seed: int = 0,
+def train_mlp(train_images: Arr, train_labels: Arr, epochs: int = 10, lr: float = 0.1,
+              batch_size: int = 32, seed: int = 0, val_fraction: float = 0.1,
               on_epoch: Callable[[int, list[float], float], None] | None = None) -> MLP:
-    """Train an MLP with your engine: shuffle each epoch, train_epoch, then measure accuracy on
-    the test set. on_epoch(epoch, batch_losses, test_accuracy) is called after each epoch."""
+    """Train an MLP with your engine. A seeded `val_fraction` of the training images is held out
+    for validation; each epoch shuffles the rest, runs train_epoch on them, then measures the
+    accuracy on the held-out images. on_epoch(epoch, batch_losses, validation_accuracy) is
+    called after each epoch. The test set plays no part: measure it once, on the model this
+    returns, after you have chosen the settings."""
     np.random.seed(seed)
     model = MLP()
     optimizer = SGD(model.parameters(), lr=lr)
     order = np.random.default_rng(seed)
+    split = order.permutation(len(train_images))
+    n_val = int(len(train_images) * val_fraction)
+    val, train = split[:n_val], split[n_val:]
     for epoch in range(epochs):
-        shuffle = order.permutation(len(train_images))
+        shuffle = train[order.permutation(len(train))]
         losses = train_epoch(model, optimizer, train_images[shuffle], train_labels[shuffle],
                              batch_size)
         if on_epoch is not None:
-            on_epoch(epoch, losses, accuracy(model, test_images, test_labels))
+            on_epoch(epoch, losses, accuracy(model, train_images[val], train_labels[val]))
     return model
 
 

@@ -270,7 +270,7 @@ def _directive_cells(ch: registry.Chapter, key: str, directive: literate.Directi
         pending_given.clear()
         return given + _exercise_cells(ex, exercise_code[ex.name], notebook=True)
     if name == "given":
-        return [Cell("code", sources.source_of(ch.stem, directive.argument))]
+        return [Cell("code", sources.given_source(ch.stem, directive.argument))]
     if name == "figure":
         return [Cell("code", directive.body.strip())]
     if name == "widget":
@@ -296,11 +296,13 @@ def notebook_cells(stem: str, with_solutions: bool = False) -> list[Cell]:
             for name, ex in by_name.items()}
     # Given code, grouped by the exercise it precedes (None: after the last exercise).
     placed = {d.argument for s in ch.section_sources() for d in s.directives("given")}
+    placed_texts = {"\n".join(sources.solution_text(stem).splitlines()[item.start - 1:item.end])
+                    for name in placed for item in sources.given_statements(stem, name)}
     given_before: dict[str | None, list[str]] = {}
     waiting: list[str] = []
-    for text, name, own_name in _top_level_code(stem):
+    for text, name, _ in _top_level_code(stem):
         if name is None:
-            if own_name not in placed:
+            if text not in placed_texts:
                 waiting.append(text)
         else:
             given_before[name], waiting = waiting, []

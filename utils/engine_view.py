@@ -68,7 +68,8 @@ def train_with_progress(choice: str, epochs: int, lr: float, batch_size: int) ->
 
         def on_epoch(epoch: int, losses: list[float], accuracy: float) -> None:
             bar.progress((epoch + 1) / epochs, text=f"Epoch {epoch + 1}/{epochs}: mean loss "
-                         f"{sum(losses) / len(losses):.3f}, test accuracy {accuracy:.1%}")
+                         f"{sum(losses) / len(losses):.3f}, validation accuracy "
+                         f"{accuracy:.1%}")
 
         runs[key] = demos.train_on(vars(reference), *arrays, epochs=epochs, lr=lr,
                                    batch_size=batch_size, on_epoch=on_epoch)

@@ -35,7 +35,7 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
     if name == "exercise":
         widgets.exercise(f"{stem}.{directive.argument}")
     elif name == "given":
-        st.code(sources.source_of(stem, directive.argument), language="python")
+        st.code(sources.given_source(stem, directive.argument), language="python")
         st.caption(f"`{directive.argument}` is given: it is in your exercise file and notebook, "
                    "and the page's editors can call it.")
     elif name == "figure":

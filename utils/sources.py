@@ -66,6 +66,43 @@ def source_of(stem: str, name: str) -> str:
     return "\n".join(_lines(stem)[_start(item.node) - 1:item.end])
 
 
+def given_name(node: ast.stmt) -> str | None:
+    """The name a `{given}` directive places a statement by: a def's or class's, or the one name
+    an assignment binds (`exp = wrap_forward_fn(np.exp)`); None for any other statement."""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+            isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    return None
+
+
+def given_statements(stem: str, name: str) -> tuple[TopLevel, ...]:
+    """What `{given} name` places: the def or class; or the assignment with the statements
+    right after it that bind no name (`BACK_FUNCS.add_back_func(np.exp, 0, exp_back)` travels
+    with `exp = wrap_forward_fn(np.exp)`)."""
+    items = top_level(stem)
+    at = next((i for i, item in enumerate(items) if given_name(item.node) == name), None)
+    if at is None:
+        raise KeyError(f"solutions/{stem}.py has no top-level {name!r}")
+    if not isinstance(items[at].node, ast.Assign):
+        return (items[at],)
+    group = [items[at]]
+    for item in items[at + 1:]:
+        if given_name(item.node) is not None:
+            break
+        group.append(item)
+    return tuple(group)
+
+
+def given_source(stem: str, name: str) -> str:
+    """The source a `{given} name` directive shows (page) and runs (notebook)."""
+    group = given_statements(stem, name)
+    if len(group) == 1 and not isinstance(group[0].node, ast.Assign):
+        return source_of(stem, name)
+    return "\n".join("\n".join(_lines(stem)[item.start - 1:item.end]) for item in group)
+
+
 def _start(node: ast.stmt) -> int:
     """First line of a statement's code, decorators included (a decorator may span several
     lines), except `@exercise(...)`: that is metadata for the registry, not code to show."""

@@ -189,7 +189,10 @@ def _section_of(sources: list[literate.SectionSource]) -> dict[str, str]:
 def _check_given(stem: str, sources: list[literate.SectionSource], exercises: set[str]) -> None:
     """Each `{given} name` names given code of the solutions file, once."""
     tree = ast.parse((SOLUTIONS_DIR / f"{stem}.py").read_text(encoding="utf-8"))
+    # A def or class, or an assignment to one name (utils.sources.given_name).
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    defined |= {node.targets[0].id for node in tree.body if isinstance(node, ast.Assign)
+                and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
     seen: set[str] = set()
     for source in sources:
         for directive in source.directives("given"):
