@@ -543,8 +543,9 @@ class Sequential(nn.Module):
             otherwise it is the identity, stored as `self.downsample = None`.
         """,
         r"""
-            Use your Conv2d (no bias): batch norm's `bias` would cancel a convolution's bias
-            anyway, since it subtracts the mean.
+            Use your Conv2d (no bias): a convolution's bias would be wasted before a batch norm,
+            whose subtraction of each channel's mean removes any constant the convolution adds;
+            the batch norm's own shift $\beta$ (its `bias`) takes the bias's place.
         """,
     ),
 )
