@@ -56,7 +56,7 @@ def _lines(stem: str) -> list[str]:
 
 def _find(stem: str, name: str) -> TopLevel:
     for item in top_level(stem):
-        if item.name == name:
+        if item.name == name or (item.name is None and registry.assigned_name(item.node) == name):
             return item
     raise KeyError(f"solutions/{stem}.py has no top-level {name!r}")
 
