@@ -26,7 +26,7 @@ except ImportError:
 
 
 # %%
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import einops
@@ -149,7 +149,9 @@ class SimpleMLP(nn.Module):
 class SimpleMLPTrainingArgs:
     """Given: the settings of a training run."""
 
-    model_class: type[nn.Module] = SimpleMLP  # any module mapping (batch, 1, 28, 28) to 10 logits
+    # Any module mapping (batch, 1, 28, 28) to 10 logits. The default is looked up each time
+    # SimpleMLPTrainingArgs() is called, so it is whatever SimpleMLP is defined as by then.
+    model_class: type[nn.Module] = field(default_factory=lambda: SimpleMLP)
     batch_size: int = 64
     epochs: int = 3
     learning_rate: float = 1e-3

@@ -9,7 +9,7 @@ its methods' bodies raise NotImplementedError); everything else here (the datacl
 and `evaluate`) is given code, copied as it is, except names starting with "_".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import einops
@@ -162,7 +162,9 @@ class SimpleMLP(nn.Module):
 class SimpleMLPTrainingArgs:
     """Given: the settings of a training run."""
 
-    model_class: type[nn.Module] = SimpleMLP  # any module mapping (batch, 1, 28, 28) to 10 logits
+    # Any module mapping (batch, 1, 28, 28) to 10 logits. The default is looked up each time
+    # SimpleMLPTrainingArgs() is called, so it is whatever SimpleMLP is defined as by then.
+    model_class: type[nn.Module] = field(default_factory=lambda: SimpleMLP)
     batch_size: int = 64
     epochs: int = 3
     learning_rate: float = 1e-3
@@ -479,6 +481,10 @@ class BatchNorm2d(nn.Module):
     difficulty=1, importance=2, minutes=(5, 10),
     task="Write `AveragePool`: the mean over height and width, `(b, c, h, w) -> (b, c)`.",
     hints=(
+        r"""
+            Each channel of each image becomes one number, the average of its h x w values: which
+            dimensions of `(batch, channels, h, w)` does that reduce?
+        """,
         "`x.mean(dim=(2, 3))`.",
     ),
 )
@@ -543,8 +549,9 @@ class Sequential(nn.Module):
             otherwise it is the identity, stored as `self.downsample = None`.
         """,
         r"""
-            Use your Conv2d (no bias): batch norm's `bias` would cancel a convolution's bias
-            anyway, since it subtracts the mean.
+            Use your Conv2d (no bias): a convolution's bias would be wasted before a batch norm,
+            whose subtraction of each channel's mean removes any constant the convolution adds;
+            the batch norm's own shift $\beta$ (its `bias`) takes the bias's place.
         """,
     ),
 )
@@ -855,6 +862,11 @@ def as_strided_puzzles() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """,
     hints=(
         r"""
+            A view's stride says how far in storage one step along a dimension moves. The diagonal
+            is a 1-D view of `min(mat.shape)` elements: how far apart in storage are `mat[i, i]`
+            and `mat[i + 1, i + 1]`, in terms of `mat.stride()`?
+        """,
+        r"""
             Moving one step down the diagonal moves one row and one column: the stride is
             `mat.stride(0) + mat.stride(1)`. `mat.as_strided` keeps `mat`'s storage offset.
         """,
@@ -878,6 +890,11 @@ def as_strided_trace(mat: Float[Tensor, "i j"]) -> Float[Tensor, ""]:
     """,
     hints=(
         r"""
+            You want a tensor of `mat`'s shape whose every row is `vec`. Moving down to the next
+            row should then not move in storage at all, and moving along a row should move as
+            `vec` itself does. Which strides say that?
+        """,
+        r"""
             A stride of 0 along the rows: `vec.as_strided(mat.shape, (0, vec.stride(0)))`. Use the
             vector's own stride: it may not be 1.
         """,
@@ -899,6 +916,12 @@ def as_strided_mv(mat: Float[Tensor, "i j"], vec: Float[Tensor, "j"]) -> Float[T
         with stride 0 along the dimension each lacks, multiply, sum over j.
     """,
     hints=(
+        r"""
+            $C_{ik} = \sum_j A_{ij} B_{jk}$ is a sum over $j$ of a 3-D tensor indexed
+            $(i, j, k)$. `a` has no $k$ index and `b` no $i$ index, so view each as `(i, j, k)`
+            repeating along the dimension it lacks (stride 0), while its own two dimensions keep
+            the strides they already have.
+        """,
         r"""
             `a3 = a.as_strided((i, j, k), (a.stride(0), a.stride(1), 0))`; b3 similarly with stride
             0 in front.

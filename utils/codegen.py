@@ -178,7 +178,8 @@ def _given_code(stem: str) -> list[tuple[str, str | None]]:
 
 
 def _top_level_code(stem: str) -> list[tuple[str, str | None, str | None]]:
-    """As _given_code, with each statement's own name (None for one that defines no name)."""
+    """As _given_code, with each statement's own name: a def's or class's, a constant's
+    (`NAME = ...`), or None."""
     ch = registry.chapter(stem)
     exercise_names = {ex.name for ex in ch.exercises}
     lines = sources.solution_text(stem).splitlines()
@@ -190,7 +191,8 @@ def _top_level_code(stem: str) -> list[tuple[str, str | None, str | None]]:
         if item.name in exercise_names:
             out.append(("", item.name, item.name))
         else:
-            out.append(("\n".join(lines[item.start - 1:item.end]), None, item.name))
+            own_name = item.name or registry.assigned_name(item.node)
+            out.append(("\n".join(lines[item.start - 1:item.end]), None, own_name))
     return out
 
 

@@ -9,11 +9,11 @@ written as fenced blocks whose info string is `{name} argument` (MyST's spelling
 | directive            | on the page                          | in the notebook                      |
 |----------------------|--------------------------------------|--------------------------------------|
 | `{exercise} name`    | the exercise block (editor, checks)  | task, hints, stub and check cells    |
-| `{given} name`       | the given function or class's source | a code cell with its source (else   |
-|                      | from solutions/ (read, not pasted)   | given code goes before the next     |
-|                      |                                      | exercise defined after it); an       |
-|                      |                                      | assignment `name = ...` brings the   |
-|                      |                                      | nameless statements right after it   |
+| `{given} name`       | the given function, class or         | a code cell with its source (else   |
+|                      | constant's (`NAME = ...`) source     | given code goes before the next     |
+|                      | from solutions/ (read, not pasted);  | exercise defined after it)           |
+|                      | an assignment brings the nameless    |                                      |
+|                      | statements right after it            |                                      |
 | `{figure}`           | the body (a Python expression        | a code cell with the body            |
 |                      | giving a Plotly figure), drawn       |                                      |
 | `{widget} name`      | `pages/<chapter>/widgets.py: name()` | a code cell with the body (a static  |

@@ -37,7 +37,7 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
     elif name == "given":
         st.code(sources.given_source(stem, directive.argument), language="python")
         st.caption(f"`{directive.argument}` is given: it is in your exercise file and notebook, "
-                   "and the page's editors can call it.")
+                   "and the page's editors can use it.")
     elif name == "figure":
         figure = eval(directive.body, figure_namespace(stem))  # our own source, not a learner's
         st.plotly_chart(figure, width="stretch")

@@ -56,7 +56,7 @@ def _lines(stem: str) -> list[str]:
 
 def _find(stem: str, name: str) -> TopLevel:
     for item in top_level(stem):
-        if item.name == name:
+        if item.name == name or (item.name is None and registry.assigned_name(item.node) == name):
             return item
     raise KeyError(f"solutions/{stem}.py has no top-level {name!r}")
 
@@ -71,10 +71,7 @@ def given_name(node: ast.stmt) -> str | None:
     an assignment binds (`exp = wrap_forward_fn(np.exp)`); None for any other statement."""
     if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
         return node.name
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-            isinstance(node.targets[0], ast.Name):
-        return node.targets[0].id
-    return None
+    return registry.assigned_name(node)
 
 
 def given_statements(stem: str, name: str) -> tuple[TopLevel, ...]:
@@ -85,7 +82,7 @@ def given_statements(stem: str, name: str) -> tuple[TopLevel, ...]:
     at = next((i for i, item in enumerate(items) if given_name(item.node) == name), None)
     if at is None:
         raise KeyError(f"solutions/{stem}.py has no top-level {name!r}")
-    if not isinstance(items[at].node, ast.Assign):
+    if isinstance(items[at].node, (ast.FunctionDef, ast.ClassDef)):
         return (items[at],)
     group = [items[at]]
     for item in items[at + 1:]:
@@ -98,7 +95,7 @@ def given_statements(stem: str, name: str) -> tuple[TopLevel, ...]:
 def given_source(stem: str, name: str) -> str:
     """The source a `{given} name` directive shows (page) and runs (notebook)."""
     group = given_statements(stem, name)
-    if len(group) == 1 and not isinstance(group[0].node, ast.Assign):
+    if len(group) == 1 and isinstance(group[0].node, (ast.FunctionDef, ast.ClassDef)):
         return source_of(stem, name)
     return "\n".join("\n".join(_lines(stem)[item.start - 1:item.end]) for item in group)
 

@@ -186,21 +186,31 @@ def _section_of(sources: list[literate.SectionSource]) -> dict[str, str]:
     return section_of
 
 
+def assigned_name(node: ast.stmt) -> str | None:
+    """The name a top-level `NAME = ...` or `NAME: type = ...` defines (a given constant or type
+    alias, which `{given} NAME` can place), else None."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+            isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id
+    return None
+
+
 def _check_given(stem: str, sources: list[literate.SectionSource], exercises: set[str]) -> None:
     """Each `{given} name` names given code of the solutions file, once."""
     tree = ast.parse((SOLUTIONS_DIR / f"{stem}.py").read_text(encoding="utf-8"))
-    # A def or class, or an assignment to one name (utils.sources.given_name).
+    # A def or class, or an assignment to one name (assigned_name).
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-    defined |= {node.targets[0].id for node in tree.body if isinstance(node, ast.Assign)
-                and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
+    defined |= {name for node in tree.body if (name := assigned_name(node))}
     seen: set[str] = set()
     for source in sources:
         for directive in source.directives("given"):
             name, where = directive.argument, f"{source.path}:{directive.line}"
             if name not in defined or name in exercises or name.startswith("_"):
-                raise ChapterError(f"{where}: {{given}} {name} names no given function or class "
-                                   f"of solutions/{stem}.py (exercises and _private helpers are "
-                                   f"not given code)")
+                raise ChapterError(f"{where}: {{given}} {name} names no given function, class or "
+                                   f"constant of solutions/{stem}.py (exercises and _private "
+                                   f"helpers are not given code)")
             if name in seen:
                 raise ChapterError(f"{where}: {{given}} {name} is placed twice")
             seen.add(name)
