@@ -76,13 +76,7 @@ def train_simple_mlp() -> None:
     data = experiments.demo_data()
     st.caption(f"Data: {data.source}: {len(data.train_images)} training, "
                f"{len(data.val_images)} validation and {len(data.test_images)} test images.")
-    trained = _train_button("SimpleMLP", key="train_mlp")
-    if trained is not None:
-        losses, accuracies, model = trained
-        st.plotly_chart(figures.training_curves(losses, accuracies, "SimpleMLP on the digits"),
-                        width="stretch")
-        st.markdown(f"Training is over, so now, once: **test accuracy "
-                    f"{experiments.final_test_accuracy(model):.1%}**.")
+    _train_and_report("SimpleMLP", key="train_mlp")
 
 
 def mlp_digit_probabilities() -> None:
@@ -98,13 +92,18 @@ def mlp_digit_probabilities() -> None:
 
 
 def train_convnet() -> None:
-    trained = _train_button("ConvNet", key="train_convnet")
+    _train_and_report("ConvNet", key="train_convnet")
+
+
+def _train_and_report(model_name: str, key: str) -> None:
+    """The training button, then the run's curves and its one test measurement."""
+    trained = _train_button(model_name, key=key)
     if trained is not None:
-        losses, accuracies, convnet = trained
-        st.plotly_chart(figures.training_curves(losses, accuracies, "ConvNet on the digits"),
+        losses, accuracies, model = trained
+        st.plotly_chart(figures.training_curves(losses, accuracies, f"{model_name} on the digits"),
                         width="stretch")
-        st.markdown(f"Its one measurement on the test images, after training: **test accuracy "
-                    f"{experiments.final_test_accuracy(convnet):.1%}**.")
+        st.markdown(f"Training is over, so now, once: **test accuracy "
+                    f"{experiments.final_test_accuracy(model):.1%}**.")
 
 
 def convnet_kernels() -> None:
