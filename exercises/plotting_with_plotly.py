@@ -164,8 +164,9 @@ def image_grid(images: Float[Tensor, "n h w"], labels: list[str], cols: int) -> 
 
 # %%
 def histograms_by_layer(acts: dict[str, Tensor]) -> go.Figure:
-    """One histogram trace per layer, in order, named by the layer, of all its values; overlaid
-    on one set of axes, each trace see-through."""
+    """One histogram trace per layer, in order, named by the layer, of all its values (the
+    tensor flattened); overlaid on one set of axes with each trace see-through, or one subplot
+    per layer."""
     raise NotImplementedError()
 
 
@@ -184,16 +185,17 @@ def histograms_by_layer(acts: dict[str, Tensor]) -> go.Figure:
 # a figure that shows `frames[0]` as a heatmap and has one animation frame per time step,
 # in order (frame $k$'s heatmap shows `frames[k]`), and a slider whose step $k$ jumps to
 # frame $k$. Fix the colour range to hold every value of the whole clip (`zmin` at most
-# `frames.min()`, `zmax` at least `frames.max()`), so a colour means the same number in
-# every frame. A play button is welcome, but not checked.
+# `frames.min()`, `zmax` at least `frames.max()`, as Python numbers: `float(...)`), so a
+# colour means the same number in every frame. A play button is welcome, but not checked.
 #
 # Check it with `tests.test_animate(animate)`.
 
 
 # %%
 def animate(frames: Float[Tensor, "t h w"]) -> go.Figure:
-    """frames[0] as a heatmap, one animation frame per time step named str(k), a slider whose
-    step k animates to frame k, a play button; the colour range is the whole clip's."""
+    """frames[0] as a heatmap, one animation frame per time step (in order), a slider whose step
+    k animates to frame k; the colour range is the whole clip's. (This one also names frame k
+    str(k) and adds a play button; neither is required.)"""
     raise NotImplementedError()
 
 

@@ -34,6 +34,10 @@ from utils.exercise_meta import exercise
     """,
     hints=(
         r"""
+            Each key becomes one trace, and the legend shows a trace's `name`. A line is a
+            scatter trace whose `mode` is `"lines"`.
+        """,
+        r"""
             Start from an empty `fig = go.Figure()`, then `fig.add_trace(go.Scatter(x=..., y=...,
             mode="lines", name=...))` once per key; `for key, y in ys.items()` keeps the order.
         """,
@@ -66,13 +70,17 @@ def line_plot(x: Float[Tensor, "n"], ys: dict[str, Float[Tensor, "n"]], title: s
     """,
     hints=(
         r"""
+            `customdata` is a per-point store that Plotly does not draw; a `hovertemplate` is a
+            string in which `%{...}` fields are replaced by the hovered point's values.
+        """,
+        r"""
             `go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", customdata=labels,
             hovertemplate=...)`. In the template, `%{customdata}` is replaced by point $i$'s
             entry of `customdata`.
         """,
         r"""
             `"%{customdata}<br>x = %{x:.2f}<br>y = %{y:.2f}<extra></extra>"` shows three lines;
-            `<extra></extra>` removes the grey box with the trace's name.
+            `<extra></extra>` removes the second box, the one with the trace's name.
         """,
     ),
 )
@@ -98,6 +106,11 @@ def labelled_scatter(points: Float[Tensor, "n 2"], labels: list[str]) -> go.Figu
         $z_\text{max} \ge \max |M|$).
     """,
     hints=(
+        r"""
+            Two things decide that 0 is the neutral middle colour: a diverging scale, and where
+            its middle sits (`zmid`, or a symmetric `zmin`/`zmax`). A third decides which way is
+            up: a heatmap's y axis grows upwards unless you reverse it.
+        """,
         r"""
             `go.Heatmap(z=M, colorscale="RdBu", zmid=0)`, then
             `fig.update_yaxes(autorange="reversed")` to put row 0 on top.
@@ -167,6 +180,11 @@ def image_grid(images: Float[Tensor, "n h w"], labels: list[str], cols: int) -> 
     """,
     hints=(
         r"""
+            A histogram bins a flat list of values: a `(200, 50)` tensor must become 10 000
+            numbers first. Overlaid histograms need to be see-through and drawn over each other,
+            not side by side.
+        """,
+        r"""
             `go.Histogram(x=a.flatten(), name=name, opacity=0.6)` per layer, then
             `fig.update_layout(barmode="overlay")`: the default mode puts the bars of different
             traces side by side, which is hard to read.
@@ -174,8 +192,9 @@ def image_grid(images: Float[Tensor, "n h w"], labels: list[str], cols: int) -> 
     ),
 )
 def histograms_by_layer(acts: dict[str, Tensor]) -> go.Figure:
-    """One histogram trace per layer, in order, named by the layer, of all its values; overlaid
-    on one set of axes, each trace see-through."""
+    """One histogram trace per layer, in order, named by the layer, of all its values (the
+    tensor flattened); overlaid on one set of axes with each trace see-through, or one subplot
+    per layer."""
     fig = go.Figure()
     for name, values in acts.items():
         fig.add_trace(go.Histogram(x=values.flatten(), name=name, opacity=0.6))
@@ -191,10 +210,15 @@ def histograms_by_layer(acts: dict[str, Tensor]) -> go.Figure:
         a figure that shows `frames[0]` as a heatmap and has one animation frame per time step,
         in order (frame $k$'s heatmap shows `frames[k]`), and a slider whose step $k$ jumps to
         frame $k$. Fix the colour range to hold every value of the whole clip (`zmin` at most
-        `frames.min()`, `zmax` at least `frames.max()`), so a colour means the same number in
-        every frame. A play button is welcome, but not checked.
+        `frames.min()`, `zmax` at least `frames.max()`, as Python numbers: `float(...)`), so a
+        colour means the same number in every frame. A play button is welcome, but not checked.
     """,
     hints=(
+        r"""
+            A frame holds only what changes (here the heatmap's `z`) and has a name; a slider step
+            names the frame it jumps to. The colour range belongs to the figure's own heatmap,
+            which every frame then updates.
+        """,
         r"""
             `go.Figure(data=[go.Heatmap(z=frames[0], zmin=lo, zmax=hi)], frames=[go.Frame(
             data=[go.Heatmap(z=frames[k])], name=str(k)) for k in range(len(frames))])`.
@@ -212,8 +236,9 @@ def histograms_by_layer(acts: dict[str, Tensor]) -> go.Figure:
     ),
 )
 def animate(frames: Float[Tensor, "t h w"]) -> go.Figure:
-    """frames[0] as a heatmap, one animation frame per time step named str(k), a slider whose
-    step k animates to frame k, a play button; the colour range is the whole clip's."""
+    """frames[0] as a heatmap, one animation frame per time step (in order), a slider whose step
+    k animates to frame k; the colour range is the whole clip's. (This one also names frame k
+    str(k) and adds a play button; neither is required.)"""
     lo, hi = float(frames.min()), float(frames.max())
     names = [str(k) for k in range(len(frames))]
     fig = go.Figure(

@@ -86,6 +86,18 @@ def heatmap_sequential(M):
     return fig.update_yaxes(autorange="reversed")
 
 
+def heatmap_rainbow(M):
+    fig = go.Figure(go.Heatmap(z=M, colorscale="Jet", zmid=0))  # light middle, but not neutral
+    return fig.update_yaxes(autorange="reversed")
+
+
+def histograms_unflattened(acts):
+    fig = go.Figure()
+    for name, values in acts.items():  # a 2-D x: Plotly bins its rows' positions, not the values
+        fig.add_trace(go.Histogram(x=values, name=name, opacity=0.6))
+    return fig.update_layout(barmode="overlay")
+
+
 def heatmap_default_scale(M):
     return px.imshow(M, color_continuous_midpoint=0)
 
@@ -247,6 +259,8 @@ WRONG_ANSWERS = [
     ("labelled_scatter", "x and y swapped", scatter_swapped_axes),
     ("signed_heatmap", "diverging scale but not centred on 0", heatmap_not_centred),
     ("signed_heatmap", "sequential colour scale", heatmap_sequential),
+    ("signed_heatmap", "a rainbow scale (Jet) centred on 0", heatmap_rainbow),
+    ("histograms_by_layer", "each tensor passed unflattened", histograms_unflattened),
     ("signed_heatmap", "px.imshow's default (sequential) scale", heatmap_default_scale),
     ("signed_heatmap", "go.Heatmap with row 0 at the bottom", heatmap_row_zero_at_bottom),
     ("signed_heatmap", "zmin/zmax from the data (not symmetric)", heatmap_asymmetric_range),

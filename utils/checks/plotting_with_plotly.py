@@ -300,28 +300,37 @@ def _named_diverging() -> frozenset[tuple]:
     return frozenset(_scale_key(go.Heatmap(colorscale=name).colorscale) for name in names)
 
 
-def _luminance(scale: Any, at: float) -> float | None:
-    """Perceived brightness (0..1) of a colour scale at a position, interpolated."""
+def _colour_at(scale: Any, at: float) -> np.ndarray | None:
+    """The RGB colour (0..255) of a colour scale at a position, interpolated."""
     points = [(float(p), _rgb(c)) for p, c in scale]
     if any(c is None for _, c in points):
         return None
     for (p0, c0), (p1, c1) in zip(points, points[1:]):
         if p0 <= at <= p1:
-            c = c0 + (c1 - c0) * ((at - p0) / (p1 - p0) if p1 > p0 else 0.0)
-            return float(c @ np.array([0.299, 0.587, 0.114]) / 255)
+            return c0 + (c1 - c0) * ((at - p0) / (p1 - p0) if p1 > p0 else 0.0)
     return None
+
+
+def _luminance(scale: Any, at: float) -> float | None:
+    """Perceived brightness (0..1) of a colour scale at a position, interpolated."""
+    colour = _colour_at(scale, at)
+    return None if colour is None else float(colour @ np.array([0.299, 0.587, 0.114]) / 255)
 
 
 def _is_diverging(scale: Any) -> bool:
     """A known diverging scale, or one whose middle is clearly lighter than both of its ends,
-    which differ from each other (two hues that meet at a light middle)."""
+    which differ from each other, and nearly grey (two hues that meet at a light, neutral middle:
+    not a rainbow such as Jet, whose light middle is a saturated yellow-green)."""
     if _scale_key(scale) in _named_diverging():
         return True
     ends = [_rgb(scale[0][1]), _rgb(scale[-1][1])]
     lum = [_luminance(scale, at) for at in (0.0, 0.5, 1.0)]
     if None in lum or any(e is None for e in ends):
         return False
-    return lum[1] > max(lum[0], lum[2]) + 0.2 and float(np.abs(ends[0] - ends[1]).sum()) > 120
+    middle = _colour_at(scale, 0.5)
+    neutral = middle is not None and float(middle.max() - middle.min()) < 60
+    return (lum[1] > max(lum[0], lum[2]) + 0.2 and neutral
+            and float(np.abs(ends[0] - ends[1]).sum()) > 120)
 
 
 def _assert_centred_diverging(fig: go.Figure, trace: Any, M: Tensor, what: str) -> None:
@@ -332,8 +341,10 @@ def _assert_centred_diverging(fig: go.Figure, trace: Any, M: Tensor, what: str) 
     if colour["min"] is not None and colour["max"] is not None:
         lo, hi = colour["min"], colour["max"]
         if not math.isclose(lo, -hi, rel_tol=1e-6, abs_tol=1e-9):
+            overruled = (f" ({mid_name} has no effect once both {min_name} and {max_name} are "
+                         "set)" if colour["mid"] is not None else "")
             raise AssertionError(f"{what}: {min_name}={lo:.4g} and {max_name}={hi:.4g} are not "
-                                 "symmetric about 0, so the middle colour is not 0.")
+                                 f"symmetric about 0, so the middle colour is not 0{overruled}.")
         if hi < limit * (1 - 1e-4):
             raise AssertionError(f"{what}: the range [{lo:.4g}, {hi:.4g}] cuts off values: "
                                  f"max |M| is {limit:.4g}.")
@@ -345,7 +356,8 @@ def _assert_centred_diverging(fig: go.Figure, trace: Any, M: Tensor, what: str) 
         raise AssertionError(
             f"{what}: the colour range is not centred on 0 (no {mid_name}, and no symmetric "
             f"{min_name}/{max_name} in {colour['where']}): Plotly then spans min(M) to max(M), "
-            f"and 0 gets whatever colour lands there. Set {mid_name}=0.")
+            f"and 0 gets whatever colour lands there. Set {mid_name}=0"
+            + (" (color_continuous_midpoint=0 in px.imshow)." if mid_name == "cmid" else "."))
     scale = colour["scale"]
     if scale is None:
         raise AssertionError(f"{what}: no colour scale is set, so Plotly uses its default, a "
@@ -502,6 +514,10 @@ def test_histograms_by_layer(histograms_by_layer: Callable) -> None:
             got = _array(values)
             want = acts[key].flatten()
             label = f"{what}, trace {i} ({key!r})"
+            if got is not None and got.ndim != 1:
+                raise AssertionError(f"{label}: x is a {tuple(got.shape)} array; Plotly bins a "
+                                     "flat list of values (a nested one is drawn as wrong bins), "
+                                     "so flatten the tensor first.")
             if got is None or got.size != want.numel():
                 count = 0 if got is None else got.size
                 raise AssertionError(f"{label}: it counts {count} values, but acts[{key!r}] has "

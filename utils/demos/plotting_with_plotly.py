@@ -154,6 +154,8 @@ def finish(fig: go.Figure, exercise: str) -> go.Figure:
                           yaxis_title="second principal component")
     elif exercise == "histograms_by_layer":
         fig.update_layout(xaxis_title="tanh output")
+    if exercise == "animate":  # the frames are signed weights: colour them as section 3 says
+        _diverging_about_zero(fig)
     height = {"animate": 520, "signed_heatmap": 420}.get(exercise, 400)
     if exercise in ("image_grid", "animate", "signed_heatmap"):
         for trace in fig.data:  # square pixels: each y axis keeps its x axis's scale
@@ -163,6 +165,26 @@ def finish(fig: go.Figure, exercise: str) -> go.Figure:
         rows = len({fig.layout[f"yaxis{(tr.yaxis or 'y')[1:]}"].domain for tr in fig.data})
         height = 70 + 170 * rows
     return fig.update_layout(height=height, margin={"t": 60})
+
+
+def _diverging_about_zero(fig: go.Figure) -> None:
+    """Recolour an animation's heatmap with a diverging scale whose middle is 0, widening its
+    fixed range to be symmetric (a go.Heatmap's zmin/zmax, or px.imshow's colour axis)."""
+    for trace in fig.data:
+        if trace.type == "heatmap" and not trace.coloraxis:
+            ends = (trace.zmin, trace.zmax)
+            if None in ends:
+                trace.update(colorscale="RdBu", zmid=0)
+            else:
+                m = max(abs(float(end)) for end in ends)
+                trace.update(colorscale="RdBu", zmin=-m, zmax=m)
+    axis = fig.layout.coloraxis
+    if any(trace.coloraxis for trace in fig.data):
+        if axis.cmin is None or axis.cmax is None:
+            axis.update(colorscale="RdBu", cmid=0)
+        else:
+            m = max(abs(float(axis.cmin)), abs(float(axis.cmax)))
+            axis.update(colorscale="RdBu", cmin=-m, cmax=m)
 
 
 def draw(fn: Callable, exercise: str, setting: Any) -> go.Figure:
