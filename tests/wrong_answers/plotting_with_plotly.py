@@ -98,6 +98,11 @@ def histograms_unflattened(acts):
     return fig.update_layout(barmode="overlay")
 
 
+def heatmap_rows_count_down(M):
+    # Right: row 0 at the top by giving the rows falling y values, not by reversing the axis.
+    return go.Figure(go.Heatmap(z=M, y=list(range(M.shape[0]))[::-1], colorscale="RdBu", zmid=0))
+
+
 def heatmap_default_scale(M):
     return px.imshow(M, color_continuous_midpoint=0)
 
@@ -367,6 +372,7 @@ def animate_px(frames):
 
 
 RIGHT_ANSWERS = [
+    ("signed_heatmap", "falling y values instead of a reversed axis", heatmap_rows_count_down),
     ("line_plot", "px.line with names set", line_px),
     ("line_plot", "lists, mode left to Plotly", line_lists),
     ("labelled_scatter", "px.scatter(hover_name=...)", scatter_px_hover_name),

@@ -88,6 +88,13 @@ def _axis(fig: go.Figure, name: str | None, letter: str) -> Any:
     return fig.layout[f"{letter}axis{name[1:]}"]
 
 
+def _rows_count_down(trace: Any) -> bool:
+    """Whether a heatmap gives its rows y values that fall (`y=[r-1, ..., 0]`): another way to
+    put row 0 at the top of an axis that grows upwards."""
+    y = _array(trace.y)
+    return y is not None and y.ndim == 1 and len(y) > 1 and bool(np.all(np.diff(y) < 0))
+
+
 def _reversed(fig: go.Figure, yname: str | None) -> bool:
     """Whether a y axis runs downwards: autorange 'reversed', a descending range, or `matches`
     an axis that does (plotly.express facets match their first axis)."""
@@ -386,7 +393,7 @@ def test_signed_heatmap(signed_heatmap: Callable) -> None:
             raise AssertionError(f"{what}: expected one 'heatmap' trace, got {kinds}.")
         trace = fig.data[0]
         _assert_values(trace.z, M, what, "z")
-        if not _reversed(fig, trace.yaxis):
+        if _reversed(fig, trace.yaxis) == _rows_count_down(trace):
             raise AssertionError(f"{what}: row 0 of M is drawn at the bottom; reverse the y axis "
                                  "(fig.update_yaxes(autorange='reversed')) so that it is at the "
                                  "top, as the matrix is written.")
