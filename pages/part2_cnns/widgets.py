@@ -80,11 +80,16 @@ def train_simple_mlp() -> None:
 
 
 def mlp_digit_probabilities() -> None:
-    model = _trained_model("SimpleMLP")
+    _per_test_image("SimpleMLP", figures.digit_probabilities, key="mlp_digit", first=0)
+
+
+def _per_test_image(model_name: str, draw, key: str, first: int) -> None:
+    """Once `model_name` is trained: a slider over the test images and `draw(index, model)`."""
+    model = _trained_model(model_name)
     if model is not None:
-        index = st.slider("Test image", 0, len(experiments.demo_data().test_images) - 1, 0,
-                          key="mlp_digit")
-        st.plotly_chart(figures.digit_probabilities(index, model), width="stretch", theme=None)
+        index = st.slider("Test image", 0, len(experiments.demo_data().test_images) - 1, first,
+                          key=key)
+        st.plotly_chart(draw(index, model), width="stretch", theme=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,11 +118,7 @@ def convnet_kernels() -> None:
 
 
 def convnet_feature_maps() -> None:
-    convnet = _trained_model("ConvNet")
-    if convnet is not None:
-        index = st.slider("Test image", 0, len(experiments.demo_data().test_images) - 1, 3,
-                          key="convnet_digit")
-        st.plotly_chart(figures.feature_maps(index, convnet), width="stretch", theme=None)
+    _per_test_image("ConvNet", figures.feature_maps, key="convnet_digit", first=3)
 
 
 # ---------------------------------------------------------------------------------------------
