@@ -65,7 +65,7 @@ def page_paths(root: Path) -> list[tuple[str, str]]:
             "for ch in registry.CHAPTERS:\n"
             "    if ch.available:\n"
             "        for key, title in ch.sections:\n"
-            "            print(f'{ch.number}. {title}\\t{ch.stem}_{key}')\n")
+            "            print(f'{ch.number} · {title}\\t{ch.stem}_{key}')\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, check=True, text=True,
                          capture_output=True).stdout
     return [("Home", "")] + [tuple(line.split("\t")) for line in out.splitlines() if line]

@@ -1,4 +1,4 @@
-"""How long chapter 1's renders take: the reference renderer against a textbook baseline.
+"""How long chapter 5.1's renders take: the reference renderer against a textbook baseline.
 
     python benchmarks/part1_render.py
 

@@ -1,4 +1,4 @@
-"""Chapter 2's training demos: time and test accuracy on the offline digits, on 2 threads.
+"""Chapter 5.2's training demos: time and test accuracy on the offline digits, on 2 threads.
 
     python benchmarks/part2_training.py
 

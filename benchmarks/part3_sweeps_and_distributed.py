@@ -1,4 +1,4 @@
-"""Chapter 3's timings: a local sweep, and the distributed checks (threads vs real processes).
+"""Chapter 5.3's timings: a local sweep, and the distributed checks (threads vs real processes).
 
     python benchmarks/part3_sweeps_and_distributed.py
 

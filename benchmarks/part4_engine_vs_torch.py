@@ -1,4 +1,4 @@
-"""Chapter 4: the NumPy engine's MLP against the same MLP in torch, on the same data.
+"""Chapter 5.4: the NumPy engine's MLP against the same MLP in torch, on the same data.
 
     python benchmarks/part4_engine_vs_torch.py
 

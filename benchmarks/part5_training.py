@@ -1,4 +1,4 @@
-"""Chapter 5: how long the demo models take to train, and where their losses end, on 2 threads.
+"""Chapter 5.5: how long the demo models take to train, and where their losses end, on 2 threads.
 
     python benchmarks/part5_training.py
 

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Chapter 1: Ray tracing — exercises
+# # Chapter 5.1: Ray tracing — exercises
 #
 # Batched tensor operations, learned by writing a renderer: from one ray and one segment to a lit, spinning 3-D mesh.
 #

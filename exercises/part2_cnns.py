@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Chapter 2: CNNs & ResNets — exercises
+# # Chapter 5.2: CNNs & ResNets — exercises
 #
 # Your own modules and a training loop with validation, then convolutions and a convolutional network that reads handwritten digits.
 #

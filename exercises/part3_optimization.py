@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Chapter 3: Optimization — exercises
+# # Chapter 5.3: Optimization — exercises
 #
 # SGD, RMSprop, Adam and AdamW written from their update rules and matched against PyTorch's, then raced across loss landscapes built to trip them up.
 #

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Chapter 4: Backprop — exercises
+# # Chapter 5.4: Backprop — exercises
 #
 # An autograd engine on NumPy, from backward functions by hand to training an MLP on digits with it.
 #

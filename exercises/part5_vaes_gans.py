@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Chapter 5: VAEs & GANs — exercises
+# # Chapter 5.5: VAEs & GANs — exercises
 #
 # Autoencoders, VAEs and GANs on digits, with a latent space to explore, and transposed convolutions from scratch.
 #

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Chapter 0: Plotting with Plotly — exercises
+# # Chapter 1: Plotting with Plotly — exercises
 #
 # Build the figures the rest of the course draws: training curves, weight heatmaps, image grids, per-layer histograms and animations, each a Plotly figure you can read as data.
 #

@@ -59,7 +59,7 @@ for chapter in registry.CHAPTERS:
         continue
     with st.container(border=True):
         done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
-        st.markdown(f"### {chapter.number}. {chapter.title}")
+        st.markdown(f"### {chapter.number} · {chapter.title}")
         st.markdown(chapter.blurb)
         if chapter.exercises:
             st.progress(done / len(chapter.exercises),

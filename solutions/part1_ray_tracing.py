@@ -1,4 +1,4 @@
-"""Reference solutions for chapter 1: ray tracing with batched tensor operations.
+"""Reference solutions for chapter 5.1: ray tracing with batched tensor operations.
 
 This file is the source of truth for the chapter's code: `exercises/part1_ray_tracing.py` and the
 two notebooks are generated from it and from the section sources (`python -m utils.codegen`). An

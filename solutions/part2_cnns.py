@@ -1,4 +1,4 @@
-"""Reference solutions for chapter 2: modules, training, convolutions and ResNets.
+"""Reference solutions for chapter 5.2: modules, training, convolutions and ResNets.
 
 The source of truth for `exercises/part2_cnns.py` and its notebooks (`python -m utils.codegen`).
 Each exercise is the function or class marked `@exercise(...)`, whose arguments beside it are its

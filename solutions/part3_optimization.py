@@ -1,4 +1,4 @@
-"""Reference solutions for chapter 3: optimizers from scratch, loss landscapes, sweeps, and
+"""Reference solutions for chapter 5.3: optimizers from scratch, loss landscapes, sweeps, and
 collective operations for data-parallel training.
 
 Each exercise is a function or class here, with its metadata (title, difficulty, importance,

@@ -1,4 +1,4 @@
-"""Reference solutions for chapter 4: an autograd engine on NumPy.
+"""Reference solutions for chapter 5.4: an autograd engine on NumPy.
 
 Each exercise is the function or class under an `@exercise(...)`, which holds its metadata
 (title, difficulty, importance, minutes, task, hints); everything else is given code, which the

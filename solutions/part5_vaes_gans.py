@@ -1,4 +1,4 @@
-"""Reference solutions for chapter 5: autoencoders, variational autoencoders and GANs, and
+"""Reference solutions for chapter 5.5: autoencoders, variational autoencoders and GANs, and
 (bonus) transposed convolutions from scratch.
 
 The source of truth for the chapter's exercises. Each exercise is the function or class under an
@@ -11,7 +11,7 @@ directives place each one. `python -m utils.codegen` builds exercises/part5_vaes
 two notebooks from both.
 
 Images are MNIST-sized, (batch, 1, 28, 28) with values in [0, 1]; on a machine without MNIST,
-chapter 2's data layer gives the offline digits in the same format.
+chapter 5.2's data layer gives the offline digits in the same format.
 """
 
 from typing import Callable

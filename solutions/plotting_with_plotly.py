@@ -1,4 +1,4 @@
-"""Reference solutions for chapter 0: plotting with Plotly.
+"""Reference solutions for chapter 1: plotting with Plotly.
 
 The source of truth for `exercises/plotting_with_plotly.py` and its notebooks (`python -m
 utils.codegen`); the prose around each exercise is in `pages/plotting_with_plotly/<n>_<key>.md`.

@@ -180,14 +180,14 @@ def test_code_survives_a_browser_reload(page, site_url):
 
 
 def test_type_an_expression_and_see_its_graph(page, site_url):
-    """Chapter 4: the graph of a typed expression, with backprop's gradients on its nodes."""
+    """Chapter 5.4: the graph of a typed expression, with backprop's gradients on its nodes."""
     _open_section(page, site_url, "graph", stem="part4_backprop")
     # The sidebar shows the page you are on among its chapter's sections, with nothing hidden.
     chapter = registry.chapter("part4_backprop")
     sidebar = page.get_by_test_id("stSidebar")
     for _, title in chapter.sections:
         assert sidebar.get_by_role("link", name=title, exact=True).is_visible(), title
-    assert sidebar.get_by_role("link", name="1. Ray tracing").is_visible()
+    assert sidebar.get_by_role("link", name="5.1 · Ray tracing").is_visible()
     assert sidebar.get_by_text(re.compile(r"View \d+ more")).count() == 0
     box = page.get_by_label("Expression")
     box.fill("a * a")
@@ -200,7 +200,7 @@ def test_type_an_expression_and_see_its_graph(page, site_url):
 
 
 def test_walk_through_a_vae_latent_space(page, site_url):
-    """Chapter 5: moving a latent slider redraws the decoder's image, with no error."""
+    """Chapter 5.5: moving a latent slider redraws the decoder's image, with no error."""
     _open_section(page, site_url, "autoencoders", stem="part5_vaes_gans")
     page.get_by_text("Walk through it", exact=False).first.wait_for(timeout=60_000)
     slider = page.locator("input[type=range][aria-label=\"z₁\"]")
@@ -277,7 +277,7 @@ _RAW_LATEX_JS = r"""
 
 
 def test_the_gan_page_shows_no_raw_latex(page, site_url):
-    """Every formula on chapter 5's GAN page (hints and solutions opened too) is typeset: no
+    """Every formula on chapter 5.5's GAN page (hints and solutions opened too) is typeset: no
     `$`, no backslash command and no KaTeX error left in what the learner reads."""
     _open_section(page, site_url, "gans", stem="part5_vaes_gans")
     page.get_by_text("Mode collapse", exact=False).first.wait_for(timeout=60_000)

@@ -104,6 +104,25 @@ def test_exercises_out_of_section_order_are_an_error(tmp_path, monkeypatch):
         registry.read_chapter(folder)
 
 
+@pytest.mark.parametrize("line", ["number = 1", 'number = "0"', 'number = "5.1.2"',
+                                  'number = "5."', ""])
+def test_a_chapter_number_is_its_place_on_the_path(tmp_path, monkeypatch, line):
+    folder = _copy_chapter(tmp_path, monkeypatch)
+    toml = folder / "chapter.toml"
+    toml.write_text(toml.read_text().replace('number = "5.1"', line))
+    with pytest.raises(registry.ChapterError, match="place on the path"):
+        registry.read_chapter(folder)
+
+
+def test_chapters_follow_the_path_with_stage_parts_in_numeric_order():
+    positions = [registry.path_position(ch.number) for ch in registry.CHAPTERS]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+    assert registry.path_position("5.10") > registry.path_position("5.9")
+    assert registry.chapter("plotting_with_plotly").stage == 1
+    assert [ch.number for ch in registry.CHAPTERS if ch.stage == 5] == \
+        ["5.1", "5.2", "5.3", "5.4", "5.5"]
+
+
 def test_metadata_must_be_literals(tmp_path, monkeypatch):
     folder = _copy_chapter(tmp_path, monkeypatch)
     path = registry.SOLUTIONS_DIR / "part1_ray_tracing.py"
@@ -179,7 +198,7 @@ def test_the_exercise_decorator_is_left_out_of_everything_a_learner_sees():
 
 
 def test_given_code_stands_where_its_directive_puts_it_once():
-    # Chapter 1 places raytrace_mesh_video with `{given}` in its lighting section.
+    # Chapter 5.1 places raytrace_mesh_video with `{given}` in its lighting section.
     from utils import sources
 
     ch = registry.chapter("part1_ray_tracing")

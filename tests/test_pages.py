@@ -126,7 +126,7 @@ def test_the_training_page_shows_the_given_evaluate():
 
 
 def test_the_range_test_runs_when_asked():
-    """Chapter 3's range test trains for seconds, so the page runs it on a button press."""
+    """Chapter 5.3's range test trains for seconds, so the page runs it on a button press."""
     app = open_page("pages/part3_optimization/2_sweeps.md", timeout=300)
     charts = len(app.get("plotly_chart"))
     app.button(key="range_test").click().run()

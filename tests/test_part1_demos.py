@@ -1,4 +1,4 @@
-"""Chapter 1's own-code renders: the learner's make_rays_2d, rotation_matrix and raytrace_mesh
+"""Chapter 5.1's own-code renders: the learner's make_rays_2d, rotation_matrix and raytrace_mesh
 (or raytrace_mesh_lambert) render the bunny in the sandbox, and what comes back is checked
 before it is drawn."""
 

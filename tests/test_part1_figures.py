@@ -1,4 +1,4 @@
-"""Chapter 1's figures show what their captions promise: every ray and segment whole, and the
+"""Chapter 5.1's figures show what their captions promise: every ray and segment whole, and the
 buggy triangle render drawn in the same colours as the correct one."""
 
 import base64

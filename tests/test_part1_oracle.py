@@ -1,4 +1,4 @@
-"""Chapter 1's float64 oracle gives the answers the chapter teaches: the checks' hand-made cases,
+"""Chapter 5.1's float64 oracle gives the answers the chapter teaches: the checks' hand-made cases,
 and the reference solutions' renders wherever rounding cannot decide."""
 
 import math

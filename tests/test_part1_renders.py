@@ -1,4 +1,4 @@
-"""Chapter 1's precomputed renders: current, equal to what the reference renders now, and what
+"""Chapter 5.1's precomputed renders: current, equal to what the reference renders now, and what
 the pages show; the tiled renderer gives exactly the image of one big batch."""
 
 import json

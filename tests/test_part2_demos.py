@@ -1,4 +1,4 @@
-"""Chapter 2's initialisation figure measures what the Modules page says it shows."""
+"""Chapter 5.2's initialisation figure measures what the Modules page says it shows."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Chapter 2's notebook shows what its pages show: every widget has a stand-in the notebook runs,
+"""Chapter 5.2's notebook shows what its pages show: every widget has a stand-in the notebook runs,
 and what those stand-ins import works where there is no Streamlit (Colab)."""
 
 import inspect

@@ -1,4 +1,4 @@
-"""Chapter 2's training demos keep working after training: the page runs again whenever the
+"""Chapter 5.2's training demos keep working after training: the page runs again whenever the
 learner moves a slider, and then shows the cached run, without training again."""
 
 import pytest

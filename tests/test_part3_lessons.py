@@ -1,4 +1,4 @@
-"""What chapter 3's pages teach holds when measured (on the reference code)."""
+"""What chapter 5.3's pages teach holds when measured (on the reference code)."""
 
 import copy
 

@@ -1,4 +1,4 @@
-"""Chapter 4's demos: expressions typed on the page are parsed safely and drawn from an engine
+"""Chapter 5.4's demos: expressions typed on the page are parsed safely and drawn from an engine
 (the reference, or the learner's own run in the sandbox), and the MLP trains with the engine."""
 
 from dataclasses import replace

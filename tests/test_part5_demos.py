@@ -1,4 +1,4 @@
-"""Chapter 5's demos: the saved demo models, the latent explorer, and training the learner's own
+"""Chapter 5.5's demos: the saved demo models, the latent explorer, and training the learner's own
 autoencoder in the sandbox."""
 
 import numpy as np

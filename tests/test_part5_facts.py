@@ -1,4 +1,4 @@
-"""The numbers chapter 5's pages state, measured: sigmoids, logs and losses in torch, and the demo
+"""The numbers chapter 5.5's pages state, measured: sigmoids, logs and losses in torch, and the demo
 models and the beta sweep in assets/. If a torch release or a retrained model changes one, the
 page is wrong and this says so."""
 

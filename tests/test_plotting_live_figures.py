@@ -1,4 +1,4 @@
-"""Chapter 0's live figures: the learner's functions draw the page's figures in the sandbox, one
+"""Chapter 1's live figures: the learner's functions draw the page's figures in the sandbox, one
 run for every position of a slider, and what comes back is checked before it is drawn."""
 
 import pytest

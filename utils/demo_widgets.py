@@ -1,6 +1,6 @@
 """Page pieces for demos that run a learner's whole chapter in the sandbox (their passed
-exercises, the reference for the rest), with failures shown to the learner. Chapter 4 draws
-graphs and trains its MLP this way (utils/engine_view.py); chapter 5 trains the learner's
+exercises, the reference for the rest), with failures shown to the learner. Chapter 5.4 draws
+graphs and trains its MLP this way (utils/engine_view.py); chapter 5.5 trains the learner's
 autoencoders and GANs."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Chapter 4's demo pieces: pick an engine (the reference, or the learner's own passed exercises
+"""Chapter 5.4's demo pieces: pick an engine (the reference, or the learner's own passed exercises
 run in the sandbox, through utils.demo_widgets), get a graph or a training run from it, and
 train the MLP with a progress bar."""
 
@@ -24,7 +24,7 @@ def engine_choice(key: str) -> str:
 
 
 def demo_data(choice: str, demo: str, **args: Any) -> Any | None:
-    """Chapter 4's demo data from the chosen engine; None (with a message shown) if it failed."""
+    """Chapter 5.4's demo data from the chosen engine; None (with a message shown) if it failed."""
     if choice == REFERENCE:
         return getattr(demos, demo)(vars(reference), **args)
     return learner_demo(STEM, demo, **args)

@@ -29,7 +29,7 @@ def section_page(stem: str, key: str) -> st.Page:
 
 
 def chapter_label(ch: registry.Chapter) -> str:
-    return f"{ch.number}. {ch.title}"
+    return f"{ch.number} · {ch.title}"
 
 
 def all_pages() -> dict[str, list[st.Page]]:

@@ -1,4 +1,4 @@
-"""Chapter 1's math once, in float64: the answers everything else is compared with.
+"""Chapter 5.1's math once, in float64: the answers everything else is compared with.
 
 The checks label their random cases with it, the figures measure where a ray is blocked with it,
 the wrong-answer corpus builds its mistakes from its pieces, and the tests compare the site's

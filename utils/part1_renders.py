@@ -1,4 +1,4 @@
-"""Chapter 1's renders that never change, kept in assets/ so that the pages show them at once.
+"""Chapter 5.1's renders that never change, kept in assets/ so that the pages show them at once.
 
 The mesh page's depth maps (one per position of its rotation slider) and the lighting page's
 turntable are rendered by the reference solutions from our own bunny; nothing about them depends

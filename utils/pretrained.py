@@ -1,4 +1,4 @@
-"""Chapter 5's demo models: small autoencoders trained by our own code, with a seed, and kept
+"""Chapter 5.5's demo models: small autoencoders trained by our own code, with a seed, and kept
 in assets/ so that a page shows them at once. `python -m utils.pretrained` retrains and saves
 them (on MNIST when it is on disk, else the offline digits); a missing file is retrained on the
 offline digits at first use. `python -m utils.pretrained beta_sweep` redoes only the VAE's beta

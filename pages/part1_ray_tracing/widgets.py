@@ -1,4 +1,4 @@
-"""Chapter 1's interactive pieces: one function per `{widget} name` directive in the section
+"""Chapter 5.1's interactive pieces: one function per `{widget} name` directive in the section
 sources beside this file, drawn on the page in the directive's place.
 
 Each one is the controls (sliders, a toggle, a button) around a figure from

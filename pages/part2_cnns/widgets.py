@@ -1,4 +1,4 @@
-"""Chapter 2's interactive pieces: one function per `{widget} name` directive in its sections.
+"""Chapter 5.2's interactive pieces: one function per `{widget} name` directive in its sections.
 
 Each draws what the page shows at that point: controls (whose session-state keys the learner's
 state and the tests rely on), figures from utils/figures/part2_cnns.py, and the training runs of

@@ -1,4 +1,4 @@
-"""Chapter 3's interactive figures: one function per `{widget} name` directive in its sections.
+"""Chapter 5.3's interactive figures: one function per `{widget} name` directive in its sections.
 
 Each draws controls (their session-state keys are what learners' saved state and the tests know
 them by) and a figure from utils/figures/part3_optimization.py, measured where needed by

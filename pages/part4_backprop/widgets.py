@@ -1,4 +1,4 @@
-"""Chapter 4's interactive pieces, one function per `{widget}` directive in its section sources
+"""Chapter 5.4's interactive pieces, one function per `{widget}` directive in its section sources
 (pages/part4_backprop/<n>_<key>.md), drawn by utils/section_view.py.
 
 Each directive's body is the notebook's static stand-in for the widget (a figure with fixed
@@ -51,9 +51,9 @@ def typed_expression_graph() -> None:
 
 
 def init_variance_by_depth() -> None:
-    """How the variance shrinks through a stack of Linear layers, and where chapter 2 goes on."""
+    """How the variance shrinks through a stack of Linear layers, and where chapter 5.2 goes on."""
     st.plotly_chart(figures.linear_stack_figure(), width="stretch")
-    st.page_link(section_page("part2_cnns", "modules"), label="Chapter 2: how big the initial "
+    st.page_link(section_page("part2_cnns", "modules"), label="Chapter 5.2: how big the initial "
                  "weights should be", icon="📏")
 
 

@@ -1,4 +1,4 @@
-"""Chapter 5's interactive pieces: one function per {widget} directive in its section sources.
+"""Chapter 5.5's interactive pieces: one function per {widget} directive in its section sources.
 
 Each draws what a static figure can't: a model chosen with a radio, the latent plane walked with
 sliders, the demo GAN's training scrubbed epoch by epoch, and the learner's own models trained in

@@ -1,4 +1,4 @@
-"""Chapter 0's page-only pieces: one function per {widget} directive in its sections.
+"""Chapter 1's page-only pieces: one function per {widget} directive in its sections.
 
 Each is a control that changes a figure an exercise's function built: a slider over the
 function's input (a learning rate, a number of columns, a gain), and a toggle that swaps the

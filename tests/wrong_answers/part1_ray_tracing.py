@@ -1,4 +1,4 @@
-"""Plausible wrong answers to chapter 1's exercises: each must be rejected by its check.
+"""Plausible wrong answers to chapter 5.1's exercises: each must be rejected by its check.
 
 Each entry is (exercise name, what the mistake is, the wrong function). They are the mistakes a
 learner is likely to make (a missing condition, a strict inequality, the wrong axis, ...), not

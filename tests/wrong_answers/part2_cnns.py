@@ -1,4 +1,4 @@
-"""Plausible wrong answers to chapter 2's exercises: each must be rejected by its check."""
+"""Plausible wrong answers to chapter 5.2's exercises: each must be rejected by its check."""
 
 import einops
 import torch as t

@@ -1,4 +1,4 @@
-"""Plausible wrong answers to chapter 3's exercises: each must be rejected by its check."""
+"""Plausible wrong answers to chapter 5.3's exercises: each must be rejected by its check."""
 
 import math
 

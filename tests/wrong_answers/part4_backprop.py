@@ -1,4 +1,4 @@
-"""Plausible wrong answers to chapter 4's exercises: each must be rejected by its check."""
+"""Plausible wrong answers to chapter 5.4's exercises: each must be rejected by its check."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Plausible wrong answers to chapter 4's graph and putting-together exercises."""
+"""Plausible wrong answers to chapter 5.4's graph and putting-together exercises."""
 
 import numpy as np
 

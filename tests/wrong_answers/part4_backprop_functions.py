@@ -1,4 +1,4 @@
-"""Plausible wrong answers (and correct variants) for chapter 4's section "More forward and
+"""Plausible wrong answers (and correct variants) for chapter 5.4's section "More forward and
 backward functions". Each wrong answer must be rejected by its check, each right one accepted.
 """
 

@@ -1,4 +1,4 @@
-"""Plausible wrong answers for chapter 0 (plotting with Plotly); each check must reject them.
+"""Plausible wrong answers for chapter 1 (plotting with Plotly); each check must reject them.
 
 RIGHT_ANSWERS holds other correct ways to build the same figures (plotly.express instead of
 graph_objects, a symmetric range instead of a midpoint, subplots instead of an overlay, lists

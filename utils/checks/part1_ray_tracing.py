@@ -1,4 +1,4 @@
-"""Checks for chapter 1 (ray tracing). Use from a local file or notebook:
+"""Checks for chapter 5.1 (ray tracing). Use from a local file or notebook:
 
     from utils.checks import part1_ray_tracing as tests
     tests.test_intersect_ray_1d(intersect_ray_1d)

@@ -1,4 +1,4 @@
-"""Checks for chapter 2 (CNNs & ResNets). Use from a local file or notebook:
+"""Checks for chapter 5.2 (CNNs & ResNets). Use from a local file or notebook:
 
     from utils.checks import part2_cnns as tests
     tests.test_Linear(Linear)

@@ -1,4 +1,4 @@
-"""Checks for chapter 3 (optimization). Use from a local file or notebook:
+"""Checks for chapter 5.3 (optimization). Use from a local file or notebook:
 
     from utils.checks import part3_optimization as tests
     tests.test_SGD(SGD)

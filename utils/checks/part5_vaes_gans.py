@@ -1,4 +1,4 @@
-"""Checks for chapter 5 (VAEs & GANs). Use from a local file or notebook:
+"""Checks for chapter 5.5 (VAEs & GANs). Use from a local file or notebook:
 
     from utils.checks import part5_vaes_gans as tests
     tests.test_Autoencoder(Autoencoder)

@@ -1,4 +1,4 @@
-"""Checks for chapter 0 (plotting with Plotly). Use from a local file or notebook:
+"""Checks for chapter 1 (plotting with Plotly). Use from a local file or notebook:
 
     from utils.checks import plotting_with_plotly as tests
     tests.test_line_plot(line_plot)

@@ -1,4 +1,4 @@
-"""Chapter 1's demos on a learner's own code: render the bunny with their `make_rays_2d`,
+"""Chapter 5.1's demos on a learner's own code: render the bunny with their `make_rays_2d`,
 `rotation_matrix` and `raytrace_mesh` (depth), or their `raytrace_mesh_lambert` (light). Runs in
 the sandbox through `utils.runner.run_demo`; returns plain data, checked by `validated_render`
 before utils/figures/part1_ray_tracing.py draws it.

@@ -1,4 +1,4 @@
-"""Chapter 4's demos: the graph of an expression typed on the page, and an MLP trained with an
+"""Chapter 5.4's demos: the graph of an expression typed on the page, and an MLP trained with an
 engine. Each takes `engine`, a namespace holding the chapter's names (the reference solutions'
 module vars, or the learner's answers file executed in the sandbox), and returns JSON-able data.
 

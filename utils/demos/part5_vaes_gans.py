@@ -1,4 +1,4 @@
-"""Chapter 5's demo on a learner's own code: train their Autoencoder or VAE (with their training
+"""Chapter 5.5's demo on a learner's own code: train their Autoencoder or VAE (with their training
 step) on the offline digits, then map its latent plane. Runs in the sandbox through
 `utils.runner.run_demo`; returns plain data for utils/figures/part5_vaes_gans.py.
 """

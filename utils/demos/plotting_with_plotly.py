@@ -1,4 +1,4 @@
-"""Chapter 0's live figures: the data each exercise's function is shown on, and the demo that
+"""Chapter 1's live figures: the data each exercise's function is shown on, and the demo that
 draws them with a learner's own functions.
 
 The data are small and made here, from scikit-learn's 8x8 digits (shipped with the package, no

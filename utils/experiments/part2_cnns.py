@@ -1,4 +1,4 @@
-"""Chapter 2's experiments: the training runs and pretrained models its pages and notebook show.
+"""Chapter 5.2's experiments: the training runs and pretrained models its pages and notebook show.
 
 Each is computed from the reference solutions and cached for the process (the site's server, a
 notebook's kernel), so a second visitor does not wait. A run that takes seconds takes an optional

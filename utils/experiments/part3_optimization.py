@@ -1,4 +1,4 @@
-"""Chapter 3's measurements: what its figures show, computed with the reference solutions.
+"""Chapter 5.3's measurements: what its figures show, computed with the reference solutions.
 
 - the minibatch gradient's noise against the batch size, for the digits MLP at its initial
   weights (seconds to measure, so it is saved in assets/part3_optimization/; rewrite it with

@@ -1,4 +1,4 @@
-"""Chapter 1's figures, computed from the reference solutions and cached across sessions.
+"""Chapter 5.1's figures, computed from the reference solutions and cached across sessions.
 
 The pages' widgets (pages/part1_ray_tracing/widgets.py) and the notebook's figure cells both call
 these, so the module imports without Streamlit (utils.caching). The cached functions take only

@@ -1,4 +1,4 @@
-"""Chapter 2's figures: Plotly figures (and one table) drawn from the reference solutions and from
+"""Chapter 5.2's figures: Plotly figures (and one table) drawn from the reference solutions and from
 the experiments' results (utils/experiments/part2_cnns.py).
 
 Streamlit-free, so that the notebook's figure cells run them too (in Colab, which has no

@@ -1,4 +1,4 @@
-"""Chapter 3's figures: loss landscapes and optimizers racing across them, the minibatch
+"""Chapter 5.3's figures: loss landscapes and optimizers racing across them, the minibatch
 gradient's noise, a hyperparameter sweep and the learning-rate range test.
 
 Trajectories come from the reference optimizers (solutions/part3_optimization.py) through the

@@ -1,4 +1,4 @@
-"""Chapter 4's figures, for its pages and its notebook: computational graphs with forward values
+"""Chapter 5.4's figures, for its pages and its notebook: computational graphs with forward values
 and gradients, the step size of finite differences, the variance through a stack of layers, and
 training curves.
 

@@ -1,4 +1,4 @@
-"""Chapter 5's figures: reconstructions, the latent plane and images decoded from it, the beta
+"""Chapter 5.5's figures: reconstructions, the latent plane and images decoded from it, the beta
 sweep, and the demo GAN's samples; each returns a Plotly figure.
 
 The site's pages draw them, and so does the chapter's notebook (`figures` in its cells), which

@@ -1,4 +1,4 @@
-"""Chapter 0's figures, for its pages and its notebook (no Streamlit import: they draw in Colab).
+"""Chapter 1's figures, for its pages and its notebook (no Streamlit import: they draw in Colab).
 
 Most of the chapter's figures are the exercises' own: `draw(fn, exercise, setting)` (from
 utils/demos/plotting_with_plotly.py) calls an exercise's function on the page's data. The

@@ -16,6 +16,7 @@ import ast
 import importlib
 import importlib.util
 import inspect
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,7 +74,10 @@ class Exercise:
 @dataclass(frozen=True)
 class Chapter:
     stem: str
-    number: int
+    # Its place on the path: "<stage>" for a stage of one chapter, "<stage>.<part>" where a stage
+    # has several (the ARENA stage is 5.1-5.5). Stems never change; numbers follow the path, so a
+    # new stage-4 chapter renumbers nothing in stage 5.
+    number: str
     title: str
     blurb: str
     # Ordered (key, title) pairs, from pages/<stem>/<n>_<key>.md.
@@ -90,6 +94,10 @@ class Chapter:
     @property
     def directory(self) -> Path:
         return PAGES_DIR / self.stem
+
+    @property
+    def stage(self) -> int:
+        return path_position(self.number)[0]
 
     def section_sources(self) -> list[literate.SectionSource]:
         return [literate.read_section(p) for p in literate.section_files(self.directory)]
@@ -216,6 +224,14 @@ def _check_given(stem: str, sources: list[literate.SectionSource], exercises: se
             seen.add(name)
 
 
+CHAPTER_NUMBER = re.compile(r"[1-9][0-9]*(\.[1-9][0-9]*)?")
+
+
+def path_position(number: str) -> tuple[int, ...]:
+    """"5.2" -> (5, 2): the order chapters sort in."""
+    return tuple(int(part) for part in number.split("."))
+
+
 def read_chapter(directory: Path) -> Chapter:
     stem = directory.name
     config = tomllib.loads((directory / "chapter.toml").read_text(encoding="utf-8"))
@@ -229,8 +245,13 @@ def read_chapter(directory: Path) -> Chapter:
     if positions != sorted(positions):
         raise ChapterError(f"solutions/{stem}.py: define the exercises in the order of their "
                            f"sections (the order a learner meets them)")
+    number = config.get("number")
+    if not isinstance(number, str) or not CHAPTER_NUMBER.fullmatch(number):
+        raise ChapterError(f"pages/{stem}/chapter.toml: number = {number!r}; write the chapter's "
+                           f'place on the path as a string, "<stage>" or "<stage>.<part>" '
+                           f'(e.g. "2" or "5.1")')
     return Chapter(
-        stem=stem, number=config["number"], title=config["title"], blurb=config["blurb"],
+        stem=stem, number=number, title=config["title"], blurb=config["blurb"],
         sections=tuple((s.key, s.title) for s in sources), exercises=exercises,
         available=config.get("available", True),
         runner_preload=tuple(config.get("runner", {}).get("preload", ())),
@@ -244,7 +265,7 @@ def discover() -> tuple[Chapter, ...]:
     numbers = [ch.number for ch in chapters]
     if len(set(numbers)) != len(numbers):
         raise ChapterError(f"Two chapters share a number: {sorted(numbers)}")
-    return tuple(sorted(chapters, key=lambda ch: ch.number))
+    return tuple(sorted(chapters, key=lambda ch: path_position(ch.number)))
 
 
 CHAPTERS: tuple[Chapter, ...] = discover()

@@ -1,4 +1,4 @@
-"""Checks for chapter 4 (backprop). Use from a local file or notebook:
+"""Checks for chapter 5.4 (backprop). Use from a local file or notebook:
 
     from utils.checks import part4_backprop as tests
     tests.test_log_back(log_back)

@@ -1,4 +1,4 @@
-"""Helpers the chapter 4 checks share: array comparison with messages, torch.autograd as a
+"""Helpers the chapter 5.4 checks share: array comparison with messages, torch.autograd as a
 second opinion, the three-way check of a backward function, and the learner's engine."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checks for chapter 4's first section: backward functions by hand."""
+"""Checks for chapter 5.4's first section: backward functions by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checks for chapter 4's section "More forward and backward functions".
+"""Checks for chapter 5.4's section "More forward and backward functions".
 
 Each backward function gets a hand-worked case whose expected numbers are written out below,
 then `three_ways` (finite differences and torch.autograd) on seeded random inputs, with the

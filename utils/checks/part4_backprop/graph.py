@@ -1,4 +1,4 @@
-"""Checks for chapter 4's second section: the computational graph."""
+"""Checks for chapter 5.4's second section: the computational graph."""
 
 from __future__ import annotations
 

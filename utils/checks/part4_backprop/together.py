@@ -1,4 +1,4 @@
-"""Checks for chapter 4's last section: modules, the loss, no-grad, SGD and the training loop."""
+"""Checks for chapter 5.4's last section: modules, the loss, no-grad, SGD and the training loop."""
 
 from __future__ import annotations
 

@@ -1,0 +1,3 @@
+"""Chapter 2's widgets for its training sections."""
+
+__all__: list[str] = []

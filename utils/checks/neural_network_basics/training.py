@@ -1,0 +1,3 @@
+"""Checks for chapter 2's training sections."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Chapter 2's demos for its training sections."""
+
+__all__: list[str] = []

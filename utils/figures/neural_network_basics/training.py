@@ -1,0 +1,1 @@
+"""Chapter 2's figures for its training sections (Colab-safe: no Streamlit)."""
