@@ -22,6 +22,7 @@ from utils.figures.neural_network_basics import fitting as figures
 __all__ = ["line_descent", "polynomial_degrees", "warped_plane", "drag_the_weights"]
 
 STEM = "neural_network_basics"
+FIRST_PRESET = "shear"  # the matrix the sliders start at, as the notebook's stand-in draws it
 
 
 def line_descent() -> None:
@@ -79,11 +80,12 @@ def _apply_preset() -> None:
 
 def drag_the_weights() -> None:
     """One Linear(2, 2) layer's weights and bias on sliders, the plane it makes, and tanh after."""
-    st.selectbox("Start from", list(figures.MATRIX_PRESETS), key="nnfit_matrix_preset",
-                 on_change=_apply_preset)
+    presets = list(figures.MATRIX_PRESETS)
+    st.selectbox("Start from", presets, index=presets.index(FIRST_PRESET),
+                 key="nnfit_matrix_preset", on_change=_apply_preset)
     left, right = st.columns([1, 2])
     with left:
-        defaults = dict(zip(("w11", "w12", "w21", "w22"), figures.MATRIX_PRESETS["shear"]))
+        defaults = dict(zip(("w11", "w12", "w21", "w22"), figures.MATRIX_PRESETS[FIRST_PRESET]))
         values = {}
         for key, label in (("w11", "W₁₁"), ("w12", "W₁₂"), ("w21", "W₂₁"), ("w22", "W₂₂"),
                            ("b1", "b₁"), ("b2", "b₂")):

@@ -30,6 +30,7 @@ from utils.plotting import message_figure
 
 DATA_COLOUR, FIT_COLOUR, BEST_COLOUR = "#495057", "#4c6ef5", "#d9480f"
 HELD_COLOUR, MAE_COLOUR = "#2b8a3e", "#2b8a3e"
+EXCESS_FLOOR = 1e-12  # float64 rounding: a converged line's excess loss is drawn here
 CLASS_COLOURS = ("#c92a2a", "#1864ab")  # moon 0 (red), moon 1 (blue)
 LINE_FAMILY_COLOURS = ("#adb5bd", "#ffa94d")  # the grid's horizontal and vertical lines
 
@@ -54,7 +55,8 @@ def reference_path(lr: float) -> dict[str, list[float]]:
 def line_fit(path: dict[str, list[float]], lr: float, shown_step: int | None = None,
              who: str = "the reference fit_line") -> go.Figure:
     """Left: the data, the least-squares line and the line after `shown_step` steps (the last
-    by default). Right: the mean squared error after each number of steps, on a log scale."""
+    by default). Right: how far the mean squared error after each number of steps is above the
+    least-squares line's, on a log scale."""
     x, y = runs.line_data()
     best = runs.least_squares(x, y)
     best_loss = runs.mse(x, y, *best)
@@ -62,7 +64,8 @@ def line_fit(path: dict[str, list[float]], lr: float, shown_step: int | None = N
     i = len(steps) - 1 if shown_step is None else steps.index(shown_step)
     slope, intercept = path["slopes"][i], path["intercepts"][i]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=(
-        f"the line after {steps[i]} steps", "mean squared error"))
+        f"the line after {steps[i]} steps",
+        "mean squared error minus least squares' (log scale)"))
     fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
                              marker={"color": DATA_COLOUR, "size": 6}), row=1, col=1)
     ends = np.array([0.0, 3.0])
@@ -73,22 +76,22 @@ def line_fit(path: dict[str, list[float]], lr: float, shown_step: int | None = N
         fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
                                  name=f"gradient descent: {slope:.3f} x + {intercept:.3f}",
                                  line={"color": FIT_COLOUR, "width": 3}), row=1, col=1)
+    # How far above the least-squares loss each line is: on a log scale a steady descent is a
+    # straight line, and its slope shows how fast the learning rate converges.
     losses = np.array(path["losses"], dtype=float)
     finite = np.isfinite(losses) & (losses < 1e12)
-    fig.add_trace(go.Scatter(x=np.array(steps)[finite], y=losses[finite], mode="lines+markers",
-                             name="gradient descent's loss", showlegend=False,
+    excess = np.maximum(losses - best_loss, EXCESS_FLOOR)
+    fig.add_trace(go.Scatter(x=np.array(steps)[finite], y=excess[finite], mode="lines+markers",
+                             name="loss above least squares'", showlegend=False,
                              marker={"size": 4}, line={"color": FIT_COLOUR}), row=1, col=2)
-    fig.add_trace(go.Scatter(x=[0, steps[-1]], y=[best_loss, best_loss], mode="lines",
-                             name="least squares' loss", showlegend=False,
-                             line={"color": BEST_COLOUR, "dash": "dash"}), row=1, col=2)
     if finite[i]:
-        fig.add_trace(go.Scatter(x=[steps[i]], y=[losses[i]], mode="markers", showlegend=False,
+        fig.add_trace(go.Scatter(x=[steps[i]], y=[excess[i]], mode="markers", showlegend=False,
                                  marker={"color": FIT_COLOUR, "size": 12, "symbol": "circle-open",
                                          "line": {"width": 3}}), row=1, col=2)
     fig.update_xaxes(title_text="x", row=1, col=1)
     fig.update_yaxes(title_text="y", range=[-1.5, 6.5], row=1, col=1)
     fig.update_xaxes(title_text="gradient steps", row=1, col=2)
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_yaxes(type="log", dtick=2, row=1, col=2)
     blown = "" if finite.all() else " (the loss blew up: the missing points are too big to draw)"
     fig.update_layout(title=f"{who}, lr = {lr:g}{blown}", height=420,
                       legend={"orientation": "h", "y": -0.2}, margin={"t": 70})
@@ -133,7 +136,8 @@ def polynomial_degree(degree: int) -> go.Figure:
     fig.update_yaxes(title_text="y", range=[-2, 2], row=1, col=1)
     fig.update_xaxes(title_text="degree", dtick=1, row=1, col=2)
     # Exact interpolation leaves a train error near 1e-29: floor the axis where it still reads.
-    fig.update_yaxes(title_text="mean squared error", type="log", range=[-3, 3.5], row=1, col=2)
+    fig.update_yaxes(title_text="mean squared error", type="log", dtick=1,
+                     range=[-3, 3.5], row=1, col=2)
     fig.update_layout(height=430, legend={"orientation": "h", "y": -0.2}, margin={"t": 60})
     return fig
 
@@ -270,8 +274,8 @@ def reference_layers(step: int = warping.TRAIN_STEPS) -> go.Figure:
     trained = warping.trained_moons_net()
     model = warping.net_at(step)
     title = (f"after {step} training steps" if step < warping.TRAIN_STEPS else
-             f"trained ({step} steps): {trained.accuracy:.0%} of the moons' points on the right "
-             "side")
+             f"trained ({step} steps): {trained.accuracy:.0%} of the moons' points classified "
+             "correctly")
     return layers(warping.warp(ref.layer_outputs, model), model, title)
 
 
