@@ -155,11 +155,16 @@ def test_the_learners_functions_draw_in_the_sandbox():
     assert t.allclose(doubled["points"][1], 2 * plain["points"][1], atol=1e-3)
 
 
-def test_notebook_stand_ins_say_not_yet_for_a_stub():
+def test_notebook_stand_ins_draw_the_reference_for_a_stub_and_report_a_crash():
     def stub(*args):
         raise NotImplementedError()
+
+    def crash(*args):
+        raise ValueError("oops")
     for fig in (figures.drawn_with_fit_line(stub), figures.drawn_with_layer_outputs(stub)):
-        assert "Not yet" in fig.layout.annotations[0].text
+        assert "is not written yet" in fig.layout.title.text and len(fig.data) > 3
+    for fig in (figures.drawn_with_fit_line(crash), figures.drawn_with_layer_outputs(crash)):
+        assert "raised ValueError: oops" in fig.layout.annotations[0].text
 
 
 # --- the widgets --------------------------------------------------------------------------------

@@ -35,11 +35,17 @@ CLASS_COLOURS = ("#c92a2a", "#1864ab")  # moon 0 (red), moon 1 (blue)
 LINE_FAMILY_COLOURS = ("#adb5bd", "#ffa94d")  # the grid's horizontal and vertical lines
 
 
-def _not_yet(name: str, fn: Callable[[], go.Figure]) -> go.Figure:
+def _drawn_with(name: str, draw: Callable[[], go.Figure],
+                fallback: Callable[[], go.Figure]) -> go.Figure:
+    """`draw()` (which calls the learner's function). While that function is not written, the
+    reference's figure, titled as such, so the notebook's prose has its picture; if it raises, a
+    figure that says so, so that "Run all" goes on."""
     try:
-        return fn()
+        return draw()
     except NotImplementedError:
-        return message_figure(f"Not yet: write {name} above, run its cell, then this one.")
+        fig = fallback()
+        return fig.update_layout(title=f"{fig.layout.title.text} (your {name} is not written "
+                                       "yet: run its cell, then this one)")
     except Exception as err:  # noqa: BLE001 - the learner's code: show it, don't stop the notebook
         traceback.print_exc()
         return message_figure(f"Your {name} raised {type(err).__name__}: {err}")
@@ -100,8 +106,9 @@ def line_fit(path: dict[str, list[float]], lr: float, shown_step: int | None = N
 
 def drawn_with_fit_line(fit_line: Callable, lr: float = runs.DEFAULT_RATE) -> go.Figure:
     """The notebook's live figure: the learner's fit_line, run for every number of steps."""
-    return _not_yet("fit_line", lambda: line_fit(runs.fit_path(fit_line, lr), lr,
-                                                 who="your fit_line"))
+    return _drawn_with("fit_line",
+                       lambda: line_fit(runs.fit_path(fit_line, lr), lr, who="your fit_line"),
+                       lambda: line_fit(reference_path(lr), lr))
 
 
 # --- section 5: polynomials of every degree -----------------------------------------------------
@@ -287,7 +294,7 @@ def drawn_with_layer_outputs(layer_outputs: Callable) -> go.Figure:
         warped = warping.validate_warp(
             {k: [h.tolist() for h in v] for k, v in warping.warp(layer_outputs, model).items()})
         return layers(warped, model, "through your layer_outputs")
-    return _not_yet("layer_outputs", draw)
+    return _drawn_with("layer_outputs", draw, lambda: go.Figure(reference_layers()))
 
 
 # --- section 6: one matrix ------------------------------------------------------------------------
