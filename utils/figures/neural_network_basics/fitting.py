@@ -379,10 +379,14 @@ def matrix(w11: float, w12: float, w21: float, w22: float, b1: float = 0.0, b2: 
                            showarrow=True, arrowhead=3, arrowwidth=3, arrowcolor=colour, text="")
         fig.add_trace(go.Scatter(x=[float(end[0])], y=[float(end[1])], mode="markers",
                                  name=name, marker={"color": colour, "size": 8}))
-    limit = 1.3 if squash else 4.5
+    # Fixed axes show a stretch as a stretch; they widen only when the grid would leave them.
+    reach = float(t.cat([moved_grid, square]).abs().max())
+    limit = 1.3 if squash else max(4.5, 1.1 * reach)
     fig.update_xaxes(range=[-limit, limit], zeroline=True)
     fig.update_yaxes(range=[-limit, limit], scaleanchor="x", zeroline=True)
     what = describe_matrix(w)
+    if squash:
+        what = f"before the tanh, {what}; then tanh squeezes every point into the square"
     fig.update_layout(title={"text": f"W = [[{w11:g}, {w12:g}], [{w21:g}, {w22:g}]]"
                              + (f", b = ({b1:g}, {b2:g})" if b1 or b2 else "")
                              + (", then tanh" if squash else "") + f"<br><sup>{what}</sup>"},
