@@ -15,7 +15,6 @@ from typing import Callable
 import numpy as np
 import torch as t
 from jaxtyping import Float
-from sklearn.linear_model import QuantileRegressor
 from torch import Tensor
 
 # --- a line by gradient descent -----------------------------------------------------------------
@@ -181,6 +180,10 @@ def outlier_data(n: int = 20, seed: int = 3) -> tuple[Tensor, Tensor, Tensor]:
 def least_absolute(x: Tensor, y: Tensor) -> tuple[float, float]:
     """The slope and intercept with the smallest mean absolute error (a linear program, solved
     exactly by scikit-learn's median regression)."""
+    # Imported here: only the page's figure needs it, and the code runner, which imports this
+    # module for its demos, should not load scikit-learn's linear models and their solvers.
+    from sklearn.linear_model import QuantileRegressor
+
     model = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs")
     model.fit(x.double().numpy()[:, None], y.double().numpy())
     return float(model.coef_[0]), float(model.intercept_)
