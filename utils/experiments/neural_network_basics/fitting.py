@@ -111,8 +111,8 @@ def polynomial_fits(seed: int = 1) -> dict[str, Tensor]:
         coef = t.linalg.lstsq(_features(x_train, degree), y_train[:, None],
                               driver="gelsd").solution
         curves.append((_features(grid, degree) @ coef).ravel())
-        train_err.append(float(((_features(x_train, degree) @ coef).ravel() - y_train).pow(2).mean()))
-        held_err.append(float(((_features(x_held, degree) @ coef).ravel() - y_held).pow(2).mean()))
+        for errors, x, y in ((train_err, x_train, y_train), (held_err, x_held, y_held)):
+            errors.append(float(((_features(x, degree) @ coef).ravel() - y).pow(2).mean()))
     return {"x_train": x_train, "y_train": y_train, "x_held": x_held, "y_held": y_held,
             "grid": grid, "curves": t.stack(curves), "train_err": t.tensor(train_err),
             "held_err": t.tensor(held_err)}
