@@ -170,11 +170,11 @@ def linear1(xb: Float[Tensor, "n d"], weights: Float[Tensor, "d 1"],
     task=r"""
         Write `mnist_loss(predictions, targets)`: `predictions` are the linear model's outputs
         (logits, any real numbers), shape `(n, 1)`; `targets` are `1.0` for a 3 and `0.0` for a
-        7, shape `(n, 1)`. Squash the predictions to probabilities $p = \sigma(x) = 1 / (1 +
-        e^{-x})$ (`t.sigmoid`), then return the mean over the `n` images of $1 - p$ where the
-        target is 1 and $p$ where it is 0: how far each probability is from being right. The
-        result is a 0-dimensional tensor (shape `()`) that autograd can differentiate (no
-        `.item()`, no `.detach()`).
+        7, shape `(n, 1)`. Squash the predictions to probabilities
+        $p = \sigma(x) = 1 / (1 + e^{-x})$ (`t.sigmoid`), then return the mean over the `n`
+        images of $1 - p$ where the target is 1 and $p$ where it is 0: how far each probability
+        is from being right. The result is a 0-dimensional tensor (shape `()`) that autograd
+        can differentiate (no `.item()`, no `.detach()`).
     """,
     hints=(
         r"""

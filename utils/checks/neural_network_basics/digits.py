@@ -360,9 +360,10 @@ def test_batch_accuracy(batch_accuracy: Callable) -> None:
             if abs(value - right) < 1e-6 and n > 1:
                 hint = (f" That is the number of right answers ({right}); return the fraction "
                         f"({right}/{n}).")
-            elif abs(value - (1 - float(expected))) < 1e-6:
-                hint = (" That is the fraction of wrong answers: is the threshold the wrong way "
-                        "round? The model says 3 where sigmoid(prediction) > 0.5.")
+            elif min(abs(value - (1 - float(expected))), abs(value - float(
+                    ((predictions.sigmoid() < 0.5) == (targets == 1)).float().mean()))) < 1e-6:
+                hint = (" That is what a threshold the wrong way round gives: the model says 3 "
+                        "where sigmoid(prediction) > 0.5.")
             elif abs(value - float(((predictions > 0.5) == (targets == 1)).float().mean())) \
                     < 1e-6:
                 hint = (" That is what a threshold of 0.5 on the logits gives: compare the "
