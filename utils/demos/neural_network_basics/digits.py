@@ -33,14 +33,18 @@ def _functions(engine: Mapping[str, Any], names: tuple[str, ...]) -> list:
     return [engine[name] for name in names]
 
 
+class UnusableResult(ValueError):
+    """A learner's function returned something the figures cannot draw (named in the message)."""
+
+
 def _as_tensor(value: Any, shape: tuple[int, ...], what: str, boolean: bool = False) -> Tensor:
     """A learner's result, checked for the shape (and kind) the figures need."""
     if not isinstance(value, Tensor):
-        raise ValueError(f"{what} should be a tensor, not {type(value).__name__}")
+        raise UnusableResult(f"{what} should be a tensor, not {type(value).__name__}")
     if tuple(value.shape) != shape:
-        raise ValueError(f"{what} has shape {tuple(value.shape)}; the figures need {shape}")
+        raise UnusableResult(f"{what} has shape {tuple(value.shape)}; the figures need {shape}")
     if boolean and value.dtype != t.bool:
-        raise ValueError(f"{what} should be booleans, not {value.dtype}")
+        raise UnusableResult(f"{what} should be booleans, not {value.dtype}")
     return value.detach()
 
 
@@ -61,8 +65,12 @@ def checked_baseline(engine: Mapping[str, Any]) -> Baseline:
 
 
 def digits_baseline(engine: Mapping[str, Any]) -> dict:
-    """Run in the sandbox: the learner's baseline, as lists of numbers."""
-    b = checked_baseline(engine)
+    """Run in the sandbox: the learner's baseline, as lists of numbers (or what is wrong with
+    it, which the page shows: the run itself went fine)."""
+    try:
+        b = checked_baseline(engine)
+    except UnusableResult as err:
+        return {"error": str(err)}
     return {"mean3": b.mean3.tolist(), "mean7": b.mean7.tolist(), "dist3": b.dist3.tolist(),
             "dist7": b.dist7.tolist(), "said_three": b.said_three.tolist(),
             "is_three": b.is_three.tolist(), "source": b.source}
@@ -72,6 +80,8 @@ def validated_baseline(data: object) -> Baseline:
     """A baseline that came back from the sandbox, checked before it is drawn."""
     if not isinstance(data, dict):
         raise ValueError("the run returned no baseline")
+    if isinstance(data.get("error"), str):
+        raise ValueError(data["error"][:300])
     try:
         mean3 = t.tensor(data["mean3"], dtype=t.float32)
         mean7 = t.tensor(data["mean7"], dtype=t.float32)
