@@ -217,8 +217,8 @@ def one_weight(s: OneWeightSweep | None = None, title: str | None = None) -> go.
                              line={"color": "#9467bd"}), row=2, col=1)
     for row in (1, 2):
         fig.add_vline(x=s.start, line={"color": "grey", "dash": "dot"}, row=row, col=1)
-    fig.add_annotation(x=s.start, y=1, yref="y domain", text="the weight's initial value",
-                       showarrow=False, xanchor="left", yanchor="top", row=1, col=1)
+    fig.add_annotation(x=s.start, y=0.1, yref="y domain", text=" the weight's initial value",
+                       showarrow=False, xanchor="left", yanchor="bottom", row=1, col=1)
     fig.update_yaxes(title_text="fraction right", row=1, col=1)
     fig.update_yaxes(title_text="loss", row=2, col=1)
     fig.update_xaxes(title_text=f"the weight of pixel {s.pixel} (row {s.pixel // 28}, column "
