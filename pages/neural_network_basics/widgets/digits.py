@@ -10,7 +10,9 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from utils import learner_state
 from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demos.neural_network_basics.digits import BASELINE_NAMES, SWEEP_NAMES
 from utils.demos.neural_network_basics.digits import validated_baseline, validated_sweep
 from utils.figures.neural_network_basics import digits as figures
 
@@ -30,7 +32,7 @@ def your_baseline() -> None:
 
     reference = figures.reference_baseline()
     right, total = reference.counts()["overall"]
-    _live("baseline", "digits_baseline", draw,
+    _live("baseline", "digits_baseline", BASELINE_NAMES, draw,
           lambda: figures.baseline_dashboard(reference, f"The reference baseline: {right} of "
                                                         f"{total} validation digits right "
                                                         f"({reference.source})"))
@@ -39,28 +41,37 @@ def your_baseline() -> None:
 def your_sweep() -> None:
     """Accuracy and loss as one weight moves, measured with the learner's init_params, linear1,
     mnist_loss and batch_accuracy."""
-    _live("sweep", "digits_one_weight",
+    _live("sweep", "digits_one_weight", SWEEP_NAMES,
           lambda data: figures.one_weight(validated_sweep(data), "Measured with your code"),
           lambda: figures.one_weight(title="Measured with the reference solutions"))
 
 
-def _live(name: str, demo: str, draw: Callable[[object], go.Figure],
+def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], go.Figure],
           reference: Callable[[], go.Figure]) -> None:
     """A button that runs `demo` on the learner's code in the sandbox and keeps its figure for
-    the session; the reference's figure until it is pressed."""
+    the session (with which of the functions it `uses` were theirs); the reference's figure
+    until it is pressed."""
     describe_learner_code(STEM)
     kept = f"nn_digits_{name}_figure"
     if st.button("Draw it with my code", key=f"nn_digits_{name}_run", type="primary"):
+        _, passed = learner_state.engine_file(STEM)
         data = learner_demo(STEM, demo, spinner="Running your functions in the sandbox…")
         if data is not None:
             try:
-                st.session_state[kept] = draw(data)
+                st.session_state[kept] = (draw(data), [n for n in uses if n in passed])
             except ValueError as err:
                 st.error(f"Your results can't be drawn: {err}.")
     if kept in st.session_state:
-        st.plotly_chart(st.session_state[kept], width="stretch", key=f"nn_digits_{name}_own")
-        st.caption("Drawn from your code as it was when you pressed the button; press it again "
-                   "after changing an answer.")
+        fig, theirs = st.session_state[kept]
+        st.plotly_chart(fig, width="stretch", key=f"nn_digits_{name}_own")
+        if theirs:
+            st.caption(f"Drawn in the sandbox with your {', '.join(f'`{n}`' for n in theirs)} "
+                       "(the reference for the others), as they were when you pressed the "
+                       "button; press it again after changing an answer.")
+        else:
+            st.caption(f"You had passed none of {', '.join(f'`{n}`' for n in uses)} when you "
+                       "pressed the button, so the reference solutions drew this, in the "
+                       "sandbox where yours will run once they pass.")
     else:
         st.plotly_chart(reference(), width="stretch", key=f"nn_digits_{name}_reference")
         st.caption("Drawn by the reference solutions. Press the button to draw it with yours.")
