@@ -303,6 +303,26 @@ def accuracy_logits(predictions, targets):
     return ((predictions > 0).float() == targets).float().mean()
 
 
+def init_normal_in_place(size, std=1.0, generator=None):
+    return t.empty(size).normal_(0, std, generator=generator).requires_grad_()
+
+
+def linear_addmm(xb, weights, bias):
+    return t.addmm(bias, xb, weights)
+
+
+def loss_absolute(predictions, targets):
+    return (targets - predictions.sigmoid()).abs().mean()
+
+
+def accuracy_round(predictions, targets):
+    return (predictions.sigmoid().round() == targets).float().mean()  # round(0.5) is 0
+
+
+def accuracy_float64(predictions, targets):
+    return ((predictions > 0) == targets.bool()).double().mean()
+
+
 RIGHT_ANSWERS = [
     ("mean_image", "sum divided by n", mean_by_sum),
     ("mnist_distance", "two means of the last dim", distance_two_means),
@@ -314,4 +334,9 @@ RIGHT_ANSWERS = [
     ("linear1", "a weighted sum per row with keepdim", linear_rowwise),
     ("mnist_loss", "targets * (1 - p) + (1 - targets) * p", loss_arithmetic),
     ("batch_accuracy", "logits > 0 against float targets", accuracy_logits),
+    ("init_params", "normal_ with the generator", init_normal_in_place),
+    ("linear1", "t.addmm", linear_addmm),
+    ("mnist_loss", "|target - p|", loss_absolute),
+    ("batch_accuracy", "rounded probabilities", accuracy_round),
+    ("batch_accuracy", "a float64 fraction", accuracy_float64),
 ]
