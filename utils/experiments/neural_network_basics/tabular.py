@@ -70,7 +70,7 @@ def breast_cancer(seed: int = 0) -> TabularTask:
     x = t.tensor(raw.data, dtype=t.float32)
     y = t.tensor(raw.target == 0, dtype=t.float32)[:, None]  # sklearn's 0 is malignant
     train, valid = _split(len(x), seed)
-    names = list(raw.feature_names)
+    names = [str(name) for name in raw.feature_names]
     logged = []
     for j, name in enumerate(names):
         if skewness(x[train, j]) > SKEW_LIMIT:
