@@ -81,9 +81,9 @@ def calc_grad(xb: Float[Tensor, "n d"], yb: Float[Tensor, "n 1"], model) -> None
     task=r"""
         Write `train_epoch(model, lr, params, dl)`: one pass over the batches of `dl` (an
         iterable of `(xb, yb)` pairs). For each batch, in order: call `calc_grad(xb, yb, model)`,
-        then for each tensor `p` in `params` step it against its gradient, $p \leftarrow p -
-        \mathrm{lr}\cdot\nabla p$, *in place* (the model holds these very tensors) and without
-        autograd recording the step, then reset `p.grad` to zeros so the next batch's gradient
+        then for each tensor `p` in `params` step it against its gradient,
+        $p \leftarrow p - \mathrm{lr}\cdot\nabla p$, *in place* (the model holds these very
+        tensors) and without autograd recording the step, then reset `p.grad` to zeros so the next batch's gradient
         does not pile onto this one's. Return nothing.
 
         `params` are leaf tensors with `requires_grad=True` (from `init_params`), and `lr` is a
@@ -189,8 +189,8 @@ def simple_net(xb: Float[Tensor, "n d"], w1: Float[Tensor, "d h"], b1: Float[Ten
     title="Scale columns with the training set's statistics",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `standardize(train, valid)`: `train` is an `(n, d)` float tensor with $n \ge 2$ (one row per
-        example, one column per feature) and `valid` an `(m, d)` one. Return a tuple
+        Write `standardize(train, valid)`: `train` is an `(n, d)` float tensor with $n \ge 2$
+        (one row per example, one column per feature) and `valid` an `(m, d)` one. Return a tuple
         `(train_scaled, valid_scaled)` of new tensors of the same shapes and dtype, where column
         $j$ of *both* becomes $(x - \mu_j) / \sigma_j$ with $\mu_j$ and $\sigma_j$ the mean and
         standard deviation of column $j$ **of `train` only** (either the $n-1$ or the $n$
