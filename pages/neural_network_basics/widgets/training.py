@@ -91,6 +91,7 @@ def tabular_dataset() -> None:
                     horizontal=True, key=DATASET_KEY)
     task = _task(name)
     st.caption(f"Shown: {figures.task_summary(task.name)}")
+    st.plotly_chart(figures.table_preview(task.name), width="stretch", key="nnb_tr_preview")
 
 
 def feature_ranges() -> None:

@@ -141,6 +141,23 @@ def task_summary(dataset: str = "breast_cancer") -> str:
             f"{', '.join(task.feature_names)}.")
 
 
+def table_preview(dataset: str = "breast_cancer", rows: int = 8, columns: int = 10) -> go.Figure:
+    """The first training rows of a task as a table: its features as numbers (before scaling)
+    and the target."""
+    task = tabular.tabular_task(dataset)
+    shown = list(task.feature_names[:columns])
+    values = [[f"{v:.4g}" for v in task.train_x[:rows, j].tolist()] for j in range(len(shown))]
+    values.append([f"{v:g}" for v in task.train_y[:rows, 0].tolist()])
+    fig = go.Figure(go.Table(header={"values": [*shown, f"target ({task.target})"],
+                                     "font": {"size": 11}},
+                             cells={"values": values, "font": {"size": 11}}))
+    more = (f", the first {columns} of {len(task.feature_names)} features"
+            if len(task.feature_names) > columns else "")
+    fig.update_layout(title=f"{task.source}: {rows} training rows{more}", height=330,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
 def scaling_matters(dataset: str = "breast_cancer") -> go.Figure:
     task = tabular.tabular_task(dataset)
     runs = {"linear model, raw columns": tabular_run(dataset, "linear", scale=False),
