@@ -175,6 +175,27 @@ def simple_net(xb: Float[Tensor, "n d"], w1: Float[Tensor, "d h"], b1: Float[Ten
 
 
 # %% [markdown]
+# ### Exercise: `one_hot` — Categories as one-hot columns
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
+#
+# Write `one_hot(values, levels)`: `values` is a list of $n$ category values (strings or
+# numbers, one per row; `None` where the value is missing) and `levels` a list of $k$
+# distinct levels. Return a float32 tensor of shape `(n, k)` whose row $i$ has 1.0 in
+# column $j$ where `values[i] == levels[j]` and 0.0 elsewhere, with the columns in the
+# order of `levels` (don't sort them). A value that is not among the levels, such as
+# `None`, gives a row of zeros.
+#
+# Check it with `tests.test_one_hot(one_hot)`.
+
+
+# %%
+def one_hot(values: list, levels: list) -> Float[Tensor, "n k"]:
+    """One column per level, in the order of levels: 1.0 where the row's value is that level."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
 # ### Exercise: `standardize` — Scale columns with the training set's statistics
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes

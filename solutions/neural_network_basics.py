@@ -186,6 +186,38 @@ def simple_net(xb: Float[Tensor, "n d"], w1: Float[Tensor, "d h"], b1: Float[Ten
 
 
 @exercise(
+    title="Categories as one-hot columns",
+    difficulty=1, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `one_hot(values, levels)`: `values` is a list of $n$ category values (strings or
+        numbers, one per row; `None` where the value is missing) and `levels` a list of $k$
+        distinct levels. Return a float32 tensor of shape `(n, k)` whose row $i$ has 1.0 in
+        column $j$ where `values[i] == levels[j]` and 0.0 elsewhere, with the columns in the
+        order of `levels` (don't sort them). A value that is not among the levels, such as
+        `None`, gives a row of zeros.
+    """,
+    hints=(
+        r"""
+            Each level becomes a yes/no question asked of every row: "is this row's value that
+            level?". A missing value answers no to every question.
+        """,
+        r"""
+            `t.tensor([[float(v == level) for level in levels] for v in values])`, or start
+            from `t.zeros(len(values), len(levels))` and set one 1.0 per row where
+            `levels.index(v)` finds it. For `n = 0`, give the shape explicitly.
+        """,
+    ),
+)
+def one_hot(values: list, levels: list) -> Float[Tensor, "n k"]:
+    """One column per level, in the order of levels: 1.0 where the row's value is that level."""
+    out = t.zeros(len(values), len(levels))
+    for i, value in enumerate(values):
+        if value in levels:
+            out[i, levels.index(value)] = 1.0
+    return out
+
+
+@exercise(
     title="Scale columns with the training set's statistics",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""

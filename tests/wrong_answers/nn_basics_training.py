@@ -253,6 +253,39 @@ def net_forgot_b2(xb, w1, b1, w2, b2):
     return (xb @ w1 + b1).clamp(min=0) @ w2
 
 
+# --- one_hot ---------------------------------------------------------------------------------
+
+
+def one_hot_sorted(values, levels):
+    return ref.one_hot(values, sorted(levels, key=str))
+
+
+def one_hot_long(values, levels):
+    return ref.one_hot(values, levels).long()
+
+
+def one_hot_torch(values, levels):
+    """F.one_hot on the levels' indices: a missing value becomes -1, which it refuses."""
+    codes = t.tensor([levels.index(v) if v in levels else -1 for v in values], dtype=t.long)
+    return t.nn.functional.one_hot(codes, len(levels)).float()
+
+
+def one_hot_missing_first(values, levels):
+    return ref.one_hot([levels[0] if v not in levels else v for v in values], levels)
+
+
+def one_hot_transposed(values, levels):
+    return ref.one_hot(values, levels).T.contiguous()
+
+
+def one_hot_codes(values, levels):
+    return t.tensor([[float(levels.index(v)) if v in levels else 0.0] for v in values])
+
+
+def one_hot_no_rows(values, levels):
+    return t.tensor([[float(v == level) for level in levels] for v in values])
+
+
 # --- standardize -----------------------------------------------------------------------------
 
 
@@ -344,6 +377,13 @@ WRONG_ANSWERS = [
     ("simple_net", "forward on .data", net_detached),
     ("simple_net", "ReLU before the bias", net_relu_before_bias),
     ("simple_net", "forgot b2", net_forgot_b2),
+    ("one_hot", "columns sorted", one_hot_sorted),
+    ("one_hot", "int64 instead of float32", one_hot_long),
+    ("one_hot", "F.one_hot with -1 for a missing value", one_hot_torch),
+    ("one_hot", "a missing value counted as the first level", one_hot_missing_first),
+    ("one_hot", "levels as rows", one_hot_transposed),
+    ("one_hot", "the level's index as one number", one_hot_codes),
+    ("one_hot", "no shape for zero rows", one_hot_no_rows),
     ("standardize", "valid scaled with its own statistics", standardize_own_stats),
     ("standardize", "statistics of train and valid pooled", standardize_pooled),
     ("standardize", "statistics per row", standardize_rows),
@@ -388,6 +428,17 @@ def net_where(xb, w1, b1, w2, b2):
     return t.where(hidden > 0, hidden, t.zeros_like(hidden)) @ w2 + b2
 
 
+def one_hot_comprehension(values, levels):
+    return t.tensor([[float(v == level) for level in levels] for v in values],
+                    dtype=t.float32).reshape(len(values), len(levels))
+
+
+def one_hot_torch_masked(values, levels):
+    codes = t.tensor([levels.index(v) if v in levels else len(levels) for v in values],
+                     dtype=t.long)
+    return t.nn.functional.one_hot(codes, len(levels) + 1)[:, :len(levels)].float()
+
+
 def standardize_biased(train, valid):
     mean, std = train.mean(0), train.std(0, unbiased=False)
     std[std == 0] = 1
@@ -407,6 +458,8 @@ RIGHT_ANSWERS = [
     ("BasicOptim", "no_grad step, zeroing zero_grad", OptimZeroes),
     ("simple_net", "max with a tensor 0", net_relu_max),
     ("simple_net", "t.where", net_where),
+    ("one_hot", "a comprehension, reshaped", one_hot_comprehension),
+    ("one_hot", "F.one_hot with an extra column for missing, dropped", one_hot_torch_masked),
     ("standardize", "the n version of the std", standardize_biased),
     ("standardize", "keepdim statistics, a list", standardize_keepdim),
 ]

@@ -64,7 +64,7 @@ def train_digits() -> None:
     runs = {f"reference {KINDS[kind]}": reference}
     if own is not None:
         runs[f"your {KINDS[kind]}"] = own
-    st.plotly_chart(figures.curves(runs, f"3s and 7s ({figures.digit_source()})",
+    st.plotly_chart(figures.curves(runs, f"3s and 7s, {figures.digit_source()}",
                                    styles={f"your {KINDS[kind]}": {"dash": "dash"}}),
                     width="stretch", key="nnb_tr_digits_chart")
     st.caption("; ".join(f"{name}: {_final(run)}" for name, run in runs.items()) + ".")
@@ -74,14 +74,17 @@ def _dataset() -> str:
     return st.session_state.get(DATASET_KEY, "breast_cancer")
 
 
-def _task(name: str) -> tabular.TabularTask:
-    """The chosen task; the Titanic falls back to the breast-cancer table (saying why) when it
-    can't be downloaded."""
+def _task(name: str, explain: bool = False) -> tabular.TabularTask:
+    """The chosen task; the Titanic falls back to the breast-cancer table when it can't be
+    downloaded (`explain`: say why, with where to put the file; else just say so)."""
     try:
         return tabular.tabular_task(name)
     except DataUnavailable as err:
-        st.warning(f"The Titanic is not available here, so the breast-cancer table is shown. "
-                   f"{err}")
+        if explain:
+            st.warning("The Titanic is not available here, so the breast-cancer table is shown. "
+                       f"{err}")
+        else:
+            st.caption("Shown: the breast-cancer table (the Titanic is not available here).")
         return tabular.tabular_task("breast_cancer")
 
 
@@ -89,7 +92,7 @@ def tabular_dataset() -> None:
     """The dataset the section's other widgets use, with what it holds."""
     name = st.radio("Dataset", list(tabular.DATASETS), format_func=tabular.DATASETS.get,
                     horizontal=True, key=DATASET_KEY)
-    task = _task(name)
+    task = _task(name, explain=True)
     st.caption(f"Shown: {figures.task_summary(task.name)}")
     st.plotly_chart(figures.table_preview(task.name), width="stretch", key="nnb_tr_preview")
 
@@ -118,7 +121,7 @@ def train_tabular() -> None:
     if own is not None:
         runs[f"your {KINDS[kind]}"] = own
     st.plotly_chart(figures.curves(runs, f"{task.source}, "
-                                         f"{'standardized' if scale else 'raw'} columns",
+                                         f"{'standardized' if scale else 'unscaled'} columns",
                                    styles={f"your {KINDS[kind]}": {"dash": "dash"}}),
                     width="stretch", key="nnb_tr_tab_chart")
     st.caption("; ".join(f"{name}: {_final(run)}" for name, run in runs.items()) + ".")

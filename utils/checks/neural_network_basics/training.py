@@ -23,7 +23,7 @@ from utils.checks.assertions import (LearnerCodeError, assert_close, assert_is_t
                                      assert_shape, call, passed)
 
 __all__ = ["test_calc_grad", "test_train_epoch", "test_BasicOptim", "test_simple_net",
-           "test_standardize"]
+           "test_one_hot", "test_standardize"]
 
 
 @contextlib.contextmanager
@@ -317,6 +317,42 @@ def test_simple_net(simple_net: Callable) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Section 4
+
+
+ONE_HOT_CASES = (
+    # (what, values, levels): levels deliberately not in sorted order, values with gaps
+    ("ports with a missing one", ["S", "C", None, "Q", "S"], ["S", "C", "Q"]),
+    ("passenger classes as numbers", [3.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0]),
+    ("a value that is not a level", ["male", "female", "unknown"], ["female", "male"]),
+    ("one level", ["x", "x"], ["x"]),
+    ("no rows", [], ["a", "b"]),
+)
+
+
+def test_one_hot(one_hot: Callable) -> None:
+    """One column per level in the given order, 1.0 where the row has that level, zeros where
+    its value is missing or unknown; float32."""
+    for what, values, levels in ONE_HOT_CASES:
+        context = f"one_hot({values!r}, {levels!r}) ({what})"
+        got = assert_is_tensor(call(one_hot, list(values), list(levels), context=f"on {what}"),
+                               context)
+        expected = reference.one_hot(values, levels)
+        assert_shape(got, tuple(expected.shape), context)
+        if got.dtype != t.float32:
+            raise AssertionError(f"{context}: expected float32 (the model multiplies these by "
+                                 f"float weights), got {got.dtype}. Convert with .float().")
+        if len(values) and len(levels) > 1:
+            resorted = reference.one_hot(values, sorted(levels, key=str))
+            if not t.equal(resorted, expected) and t.equal(got, resorted):
+                raise AssertionError(f"{context}: the columns are in sorted order; keep the "
+                                     "order of `levels`, so column j means levels[j].")
+        for i, value in enumerate(values):
+            if value not in levels and got[i].any():
+                raise AssertionError(f"{context}: row {i} has the value {value!r}, which is "
+                                     f"not a level, so its row must be all zeros; got "
+                                     f"{got[i].tolist()}.")
+        assert_close(got, expected, context)
+    passed("test_one_hot")
 
 
 def test_standardize(standardize: Callable) -> None:

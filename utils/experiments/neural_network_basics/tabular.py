@@ -25,6 +25,7 @@ import torch as t
 from jaxtyping import Float
 from torch import Tensor
 
+from solutions import neural_network_basics as solutions
 from utils import data
 from utils.caching import cache_resource
 
@@ -82,10 +83,6 @@ def breast_cancer(seed: int = 0) -> TabularTask:
                        y[valid], tuple(logged))
 
 
-def _one_hot(values: list, levels: list) -> np.ndarray:
-    return np.array([[float(v == level) for level in levels] for v in values])
-
-
 def titanic_features(table: data.Table, seed: int = 0) -> TabularTask:
     """The Titanic table as numbers: one-hot sex, class and port; age with missing ages set to
     the training median; sibsp, parch; log(1 + fare) with a missing fare set to the median."""
@@ -112,7 +109,7 @@ def titanic_features(table: data.Table, seed: int = 0) -> TabularTask:
     for column, levels in (("sex", ["female", "male"]), ("pclass", [1.0, 2.0, 3.0]),
                            ("embarked", ["C", "Q", "S"])):
         values = [port_fill if (column == "embarked" and v is None) else v for v in cols[column]]
-        x = np.column_stack([x, _one_hot(values, levels)])
+        x = np.column_stack([x, solutions.one_hot(values, levels).numpy()])
         names += [f"{column}={level:g}" if isinstance(level, float) else f"{column}={level}"
                   for level in levels]
     features_t = t.tensor(x, dtype=t.float32)

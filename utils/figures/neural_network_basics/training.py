@@ -70,19 +70,19 @@ def linear_vs_net() -> go.Figure:
     """The reference linear model and two-layer net on the 3s and 7s, default settings."""
     runs = {KINDS[kind]: digit_run(kind) for kind in KINDS}
     digits = threes_and_sevens()
-    return curves(runs, f"3s and 7s ({digits.source}): {len(digits.train_images)} training, "
+    return curves(runs, f"3s and 7s, {digits.source}: {len(digits.train_images)} training, "
                         f"{len(digits.valid_images)} validation images")
 
 
 def init_scales() -> go.Figure:
     """The reference linear model from weights drawn with std 1.0 (fastbook's) and with 0.1."""
     runs = {f"init std {std:g}": digit_run("linear", std=std) for std in (1.0, 0.1)}
-    return curves(runs, f"Linear model, lr 1, two initial weight scales ({digit_source()})")
+    return curves(runs, f"Linear model, lr 1, two initial weight scales; {digit_source()}")
 
 
 def learning_rates(rates: tuple[float, ...] = (0.1, 1.0, 10.0)) -> go.Figure:
     runs = {f"lr {lr:g}": digit_run("linear", lr=lr) for lr in rates}
-    return curves(runs, f"Linear model, three learning rates ({digit_source()})")
+    return curves(runs, f"Linear model, three learning rates; {digit_source()}")
 
 
 def your_digit_curves(namespace: Mapping, kind: str = "linear", epochs: int = 20,
@@ -97,8 +97,8 @@ def your_digit_curves(namespace: Mapping, kind: str = "linear", epochs: int = 20
                               Settings(kind=kind, epochs=epochs, lr=lr, std=std)), epochs)
     except Exception as error:  # noqa: BLE001 - an exercise not done yet: say so, go on
         return _not_yet(error, runs, f"{KINDS[kind]} on the 3s and 7s")
-    return curves(runs, f"Your {KINDS[kind]} and the reference's on the 3s and 7s "
-                        f"({digits.source})", styles={f"your {KINDS[kind]}": {"dash": "dash"}})
+    return curves(runs, f"Your {KINDS[kind]} and the reference's on the 3s and 7s; "
+                        f"{digits.source}", styles={f"your {KINDS[kind]}": {"dash": "dash"}})
 
 
 def _not_yet(error: Exception, runs: dict, what: str) -> go.Figure:
@@ -160,7 +160,7 @@ def table_preview(dataset: str = "breast_cancer", rows: int = 8, columns: int = 
 
 def scaling_matters(dataset: str = "breast_cancer") -> go.Figure:
     task = tabular.tabular_task(dataset)
-    runs = {"linear model, raw columns": tabular_run(dataset, "linear", scale=False),
+    runs = {"linear model, unscaled columns": tabular_run(dataset, "linear", scale=False),
             "linear model, standardized columns": tabular_run(dataset, "linear")}
     return curves(runs, f"{task.source}: the same model, with and without scaling")
 
