@@ -155,3 +155,20 @@ def test_tabular_page_works_offline_and_says_which_table_it_shows():
     app.button(key="nnb_tr_own_tabular_button").click().run()
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
     assert "your linear model" in app.get("plotly_chart")[-1].proto.spec
+
+
+def test_calc_grad_and_train_epoch_are_checked_with_the_reference_loss():
+    """In a notebook, calc_grad calls the learner's own mnist_loss: an unsolved one must not make
+    calc_grad fail, and the learner's names are back afterwards."""
+    from utils.checks.neural_network_basics import training as checks
+
+    namespace = {"t": t}
+    exec(sources.stub_source(registry.get(f"{STEM}.mnist_loss")) if any(
+        ex.name == "mnist_loss" for ex in registry.chapter(STEM).exercises) else
+        "def mnist_loss(predictions, targets):\n    raise NotImplementedError()\n", namespace)
+    exec(sources.solution_source(registry.get(f"{STEM}.calc_grad")), namespace)
+    exec(sources.solution_source(registry.get(f"{STEM}.train_epoch")), namespace)
+    stub = namespace["mnist_loss"]
+    checks.test_calc_grad(namespace["calc_grad"])
+    checks.test_train_epoch(namespace["train_epoch"])
+    assert namespace["mnist_loss"] is stub and "linear1" not in namespace
