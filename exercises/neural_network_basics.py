@@ -7,7 +7,7 @@
 #
 #     python exercises/neural_network_basics.py
 #
-# or one test per exercise with `pytest exercises/neural_network_basics.py`, or call one check yourself, e.g. `tests.test_calc_grad(calc_grad)`.
+# or one test per exercise with `pytest exercises/neural_network_basics.py`, or call one check yourself, e.g. `tests.test_mean_image(mean_image)`.
 #
 # This file is generated from `solutions/neural_network_basics.py`; the lessons, plots and hints are on the site: https://grokking-the-fundamentals.streamlit.app/neural_network_basics_overview. Open in Colab: https://colab.research.google.com/github/grokking-the-fundamentals/grokking-the-fundamentals/blob/main/exercises/neural_network_basics.ipynb
 
@@ -32,31 +32,173 @@ from torch import Tensor  # noqa: F401
 
 # === Section 1 (baseline) and section 2 (linear model): mean_image ... batch_accuracy =========
 
-# STAND-IN (branch nn-training only): the FIXED functions of sections 1-2 that sections 3-4 call,
-# so this branch runs on its own. At the merge, take branch nn-digits' version of this region.
-
 from utils.checks import neural_network_basics as tests
 
 
-# %%
-def init_params(size, std=1.0, generator=None):
-    return (t.randn(size, generator=generator) * std).requires_grad_()
+# %% [markdown]
+# ## A baseline without learning
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/neural_network_basics_baseline)
+
+
+# %% [markdown]
+# ### Exercise: `mean_image` — The ideal digit: a mean image
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
+#
+# Write `mean_image(images)`: `images` is a float tensor of shape `(n, h, w)`, a stack of
+# `n` images of `h` rows and `w` columns. Return the pixel-wise mean, a float tensor of
+# shape `(h, w)` whose pixel `[i, j]` is the mean of `images[k, i, j]` over the `n`
+# images $k$. Do not change `images`.
+#
+# Check it with `tests.test_mean_image(mean_image)`.
 
 
 # %%
-def linear1(xb, weights, bias):
-    return xb @ weights + bias
+def mean_image(images: Float[Tensor, "n h w"]) -> Float[Tensor, "h w"]:
+    """The pixel-wise mean of a stack of images: shape (h, w)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `mnist_distance` — How far apart are two images?
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
+#
+# Write `mnist_distance(a, b)`: the mean absolute difference between images, pixel by
+# pixel. `b` is one image, shape `(h, w)`; `a` is one image of the same shape, or any
+# stack of them, shape `(..., h, w)` (say `(n, h, w)` for a batch). Return a float tensor
+# of shape `a.shape[:-2]`: for each image in `a`, the mean of $|a_{ij} - b_{ij}|$ over
+# its $h \times w$ pixels. So one image gives a 0-dimensional tensor (shape `()`), and a
+# batch of `n` gives shape `(n,)`. Average over the **last two** dimensions, whatever
+# `h` and `w` are, and let broadcasting compare every image of `a` with `b`: no loop.
+#
+# Check it with `tests.test_mnist_distance(mnist_distance)`.
 
 
 # %%
-def mnist_loss(predictions, targets):
-    predictions = predictions.sigmoid()
-    return t.where(targets == 1, 1 - predictions, predictions).mean()
+def mnist_distance(a: Float[Tensor, "... h w"], b: Float[Tensor, "h w"]) -> Float[Tensor, "..."]:
+    """Mean absolute difference between each image of `a` and the image `b`, over the last two
+    (pixel) dimensions; shape a.shape[:-2]."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `is_three` — Is it a 3?
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
+#
+# Write `is_three(x, mean3, mean7)`: `x` is one image `(h, w)` or a stack `(..., h, w)`,
+# and `mean3`, `mean7` are the two ideal digits, each `(h, w)`. Return a **boolean**
+# tensor of shape `x.shape[:-2]` that is `True` where the image is strictly closer to
+# `mean3` than to `mean7`, by `mnist_distance` (defined above: use it). An image exactly
+# as far from both (a tie) is not a 3.
+#
+# Check it with `tests.test_is_three(is_three)`.
 
 
 # %%
-def batch_accuracy(predictions, targets):
-    return ((predictions.sigmoid() > 0.5) == targets).float().mean()
+def is_three(x: Float[Tensor, "... h w"], mean3: Float[Tensor, "h w"],
+             mean7: Float[Tensor, "h w"]) -> Bool[Tensor, "..."]:
+    """True where an image of x is closer to mean3 than to mean7 (by mnist_distance)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ## A linear model from scratch
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/neural_network_basics_linear_model)
+
+
+# %% [markdown]
+# ### Exercise: `init_params` — Parameters to learn
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
+#
+# Write `init_params(size, std=1.0, generator=None)`: a new float tensor of shape `size`
+# (a tuple such as `(784, 1)`) holding `t.randn(size, generator=generator) * std`, which
+# is normal noise with mean 0 and standard deviation `std`. Pass `generator` on to
+# `t.randn`, so that a seeded generator gives the same numbers every time. The result
+# must record gradients (`requires_grad` is `True`) and be a **leaf** of the graph (made
+# by you, not computed from another tensor that requires gradients), so that after
+# `loss.backward()` its `.grad` holds the gradient.
+#
+# Check it with `tests.test_init_params(init_params)`.
+
+
+# %%
+def init_params(size: tuple[int, ...], std: float = 1.0,
+                generator: t.Generator | None = None) -> Tensor:
+    """Normal noise of shape `size` with standard deviation `std` (drawn with `generator`), as a
+    leaf tensor that requires grad."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `linear1` — A linear model
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 5–10 minutes
+#
+# Write `linear1(xb, weights, bias)`: `xb` is a batch of `n` flattened images, shape
+# `(n, d)`; `weights` has shape `(d, 1)`; `bias` has shape `(1,)` (or is a 0-dimensional
+# tensor). Return $x W + b$, shape `(n, 1)`: row $i$ is
+# $\sum_j x_{ij} W_{j0} + b$, the weighted sum of image $i$'s pixels plus the bias. Keep
+# it differentiable (no `.detach()`, `.data` or `t.no_grad()`), since the training loop
+# will call `backward()` through it.
+#
+# Check it with `tests.test_linear1(linear1)`.
+
+
+# %%
+def linear1(xb: Float[Tensor, "n d"], weights: Float[Tensor, "d 1"],
+            bias: Float[Tensor, "1"]) -> Float[Tensor, "n 1"]:
+    """The linear model xb @ weights + bias: one number (a logit) per row of xb."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `mnist_loss` — A loss that can be learned from
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
+#
+# Write `mnist_loss(predictions, targets)`: `predictions` are the linear model's outputs
+# (logits, any real numbers), shape `(n, 1)`; `targets` are `1.0` for a 3 and `0.0` for a
+# 7, shape `(n, 1)`. Squash the predictions to probabilities
+# $p = \sigma(x) = 1 / (1 + e^{-x})$ (`t.sigmoid`), then return the mean over the `n`
+# images of $1 - p$ where the target is 1 and $p$ where it is 0: how far each probability
+# is from being right. The result is a 0-dimensional tensor (shape `()`) that autograd
+# can differentiate (no `.item()`, no `.detach()`).
+#
+# Check it with `tests.test_mnist_loss(mnist_loss)`.
+
+
+# %%
+def mnist_loss(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 1"]) -> Tensor:
+    """Mean over the batch of 1 - sigmoid(prediction) for a 3 (target 1) and sigmoid(prediction)
+    for a 7 (target 0): a 0-dimensional tensor."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `batch_accuracy` — Batch accuracy
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
+#
+# Write `batch_accuracy(predictions, targets)`: `predictions` are logits of shape
+# `(n, 1)`, `targets` are `1.0` (a 3) or `0.0` (a 7), shape `(n, 1)`. The model predicts
+# a 3 where $\sigma(x) > 0.5$ (equivalently $x > 0$; a logit of exactly 0, probability
+# 0.5, counts as a 7). Return the **fraction** of the `n` predictions that match their
+# targets, as a 0-dimensional float tensor between 0 and 1 (shape `()`). It is a
+# measurement, so it need not be differentiable.
+#
+# Check it with `tests.test_batch_accuracy(batch_accuracy)`.
+
+
+# %%
+def batch_accuracy(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 1"]) -> Tensor:
+    """The fraction of predictions (logits) whose verdict, sigmoid > 0.5 meaning a 3, matches
+    the targets (1.0 for a 3): a 0-dimensional float tensor."""
+    raise NotImplementedError()
 
 
 # %% [markdown]

@@ -19,23 +19,211 @@ from utils.exercise_meta import exercise  # noqa: F401
 
 # === Section 1 (baseline) and section 2 (linear model): mean_image ... batch_accuracy =========
 
-# STAND-IN (branch nn-training only): the FIXED functions of sections 1-2 that sections 3-4 call,
-# so this branch runs on its own. At the merge, take branch nn-digits' version of this region.
-def init_params(size, std=1.0, generator=None):
+
+@exercise(
+    title="The ideal digit: a mean image",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `mean_image(images)`: `images` is a float tensor of shape `(n, h, w)`, a stack of
+        `n` images of `h` rows and `w` columns. Return the pixel-wise mean, a float tensor of
+        shape `(h, w)` whose pixel `[i, j]` is the mean of `images[k, i, j]` over the `n`
+        images $k$. Do not change `images`.
+    """,
+    hints=(
+        r"""
+            Averaging the stack means averaging along the axis that counts images, and only
+            that one: each pixel keeps its place.
+        """,
+        r"""
+            A reduction takes the dimension to remove: `images.mean(0)` (or `dim=0`). A bare
+            `.mean()` reduces every dimension to a single number.
+        """,
+    ),
+)
+def mean_image(images: Float[Tensor, "n h w"]) -> Float[Tensor, "h w"]:
+    """The pixel-wise mean of a stack of images: shape (h, w)."""
+    return images.mean(0)
+
+
+@exercise(
+    title="How far apart are two images?",
+    difficulty=2, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `mnist_distance(a, b)`: the mean absolute difference between images, pixel by
+        pixel. `b` is one image, shape `(h, w)`; `a` is one image of the same shape, or any
+        stack of them, shape `(..., h, w)` (say `(n, h, w)` for a batch). Return a float tensor
+        of shape `a.shape[:-2]`: for each image in `a`, the mean of $|a_{ij} - b_{ij}|$ over
+        its $h \times w$ pixels. So one image gives a 0-dimensional tensor (shape `()`), and a
+        batch of `n` gives shape `(n,)`. Average over the **last two** dimensions, whatever
+        `h` and `w` are, and let broadcasting compare every image of `a` with `b`: no loop.
+    """,
+    hints=(
+        r"""
+            Subtracting `b` from `a` works for a whole batch at once: broadcasting lines up the
+            last two dimensions and repeats `b` along the others. What is left is a mean over
+            the pixels of each image, not over the batch.
+        """,
+        r"""
+            Negative dimensions count from the end, so `(-1, -2)` names the two pixel axes
+            whether `a` has 2, 3 or 4 dimensions: `.mean((-1, -2))`.
+        """,
+        r"""
+            `(a - b).abs().mean((-1, -2))`.
+        """,
+    ),
+)
+def mnist_distance(a: Float[Tensor, "... h w"], b: Float[Tensor, "h w"]) -> Float[Tensor, "..."]:
+    """Mean absolute difference between each image of `a` and the image `b`, over the last two
+    (pixel) dimensions; shape a.shape[:-2]."""
+    return (a - b).abs().mean((-1, -2))
+
+
+@exercise(
+    title="Is it a 3?",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `is_three(x, mean3, mean7)`: `x` is one image `(h, w)` or a stack `(..., h, w)`,
+        and `mean3`, `mean7` are the two ideal digits, each `(h, w)`. Return a **boolean**
+        tensor of shape `x.shape[:-2]` that is `True` where the image is strictly closer to
+        `mean3` than to `mean7`, by `mnist_distance` (defined above: use it). An image exactly
+        as far from both (a tie) is not a 3.
+    """,
+    hints=(
+        r"""
+            Two distances per image, one to each ideal digit; the smaller one wins. Comparing
+            two tensors of distances gives a tensor of booleans in one step.
+        """,
+        r"""
+            `mnist_distance(x, mean3) < mnist_distance(x, mean7)`: strict `<`, so a tie is a 7.
+        """,
+    ),
+)
+def is_three(x: Float[Tensor, "... h w"], mean3: Float[Tensor, "h w"],
+             mean7: Float[Tensor, "h w"]) -> Bool[Tensor, "..."]:
+    """True where an image of x is closer to mean3 than to mean7 (by mnist_distance)."""
+    return mnist_distance(x, mean3) < mnist_distance(x, mean7)
+
+
+@exercise(
+    title="Parameters to learn",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `init_params(size, std=1.0, generator=None)`: a new float tensor of shape `size`
+        (a tuple such as `(784, 1)`) holding `t.randn(size, generator=generator) * std`, which
+        is normal noise with mean 0 and standard deviation `std`. Pass `generator` on to
+        `t.randn`, so that a seeded generator gives the same numbers every time. The result
+        must record gradients (`requires_grad` is `True`) and be a **leaf** of the graph (made
+        by you, not computed from another tensor that requires gradients), so that after
+        `loss.backward()` its `.grad` holds the gradient.
+    """,
+    hints=(
+        r"""
+            Autograd fills `.grad` only for leaves: tensors you created, not results of
+            operations on tensors that require gradients. So draw and scale first, then switch
+            gradient recording on.
+        """,
+        r"""
+            `(t.randn(size, generator=generator) * std).requires_grad_()`: the trailing
+            underscore means "in place" and returns the tensor itself.
+        """,
+    ),
+)
+def init_params(size: tuple[int, ...], std: float = 1.0,
+                generator: t.Generator | None = None) -> Tensor:
+    """Normal noise of shape `size` with standard deviation `std` (drawn with `generator`), as a
+    leaf tensor that requires grad."""
     return (t.randn(size, generator=generator) * std).requires_grad_()
 
 
-def linear1(xb, weights, bias):
+@exercise(
+    title="A linear model",
+    difficulty=1, importance=5, minutes=(5, 10),
+    task=r"""
+        Write `linear1(xb, weights, bias)`: `xb` is a batch of `n` flattened images, shape
+        `(n, d)`; `weights` has shape `(d, 1)`; `bias` has shape `(1,)` (or is a 0-dimensional
+        tensor). Return $x W + b$, shape `(n, 1)`: row $i$ is
+        $\sum_j x_{ij} W_{j0} + b$, the weighted sum of image $i$'s pixels plus the bias. Keep
+        it differentiable (no `.detach()`, `.data` or `t.no_grad()`), since the training loop
+        will call `backward()` through it.
+    """,
+    hints=(
+        r"""
+            A weighted sum of every row of a matrix with the same weights is a matrix product;
+            the bias is one number added to every row.
+        """,
+        r"""
+            `xb @ weights + bias`: `@` is the matrix product, `(n, d) @ (d, 1) -> (n, 1)`, and
+            broadcasting adds the bias to each of the `n` rows. `xb * weights` would multiply
+            elementwise instead.
+        """,
+    ),
+)
+def linear1(xb: Float[Tensor, "n d"], weights: Float[Tensor, "d 1"],
+            bias: Float[Tensor, "1"]) -> Float[Tensor, "n 1"]:
+    """The linear model xb @ weights + bias: one number (a logit) per row of xb."""
     return xb @ weights + bias
 
 
-def mnist_loss(predictions, targets):
-    predictions = predictions.sigmoid()
-    return t.where(targets == 1, 1 - predictions, predictions).mean()
+@exercise(
+    title="A loss that can be learned from",
+    difficulty=2, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `mnist_loss(predictions, targets)`: `predictions` are the linear model's outputs
+        (logits, any real numbers), shape `(n, 1)`; `targets` are `1.0` for a 3 and `0.0` for a
+        7, shape `(n, 1)`. Squash the predictions to probabilities
+        $p = \sigma(x) = 1 / (1 + e^{-x})$ (`t.sigmoid`), then return the mean over the `n`
+        images of $1 - p$ where the target is 1 and $p$ where it is 0: how far each probability
+        is from being right. The result is a 0-dimensional tensor (shape `()`) that autograd
+        can differentiate (no `.item()`, no `.detach()`).
+    """,
+    hints=(
+        r"""
+            First turn logits into probabilities, then pick per image the distance from the
+            right answer: $1 - p$ for a 3, $p$ for a 7. Keep the shapes equal: `(n, 1)` with
+            `(n, 1)`.
+        """,
+        r"""
+            `p = predictions.sigmoid()`, then `t.where(targets == 1, 1 - p, p).mean()`. If one
+            of the two were `(n,)` and the other `(n, 1)`, `t.where` would broadcast them to an
+            `(n, n)` grid and average the wrong numbers.
+        """,
+    ),
+)
+def mnist_loss(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 1"]) -> Tensor:
+    """Mean over the batch of 1 - sigmoid(prediction) for a 3 (target 1) and sigmoid(prediction)
+    for a 7 (target 0): a 0-dimensional tensor."""
+    p = predictions.sigmoid()
+    return t.where(targets == 1, 1 - p, p).mean()
 
 
-def batch_accuracy(predictions, targets):
-    return ((predictions.sigmoid() > 0.5) == targets).float().mean()
+@exercise(
+    title="Batch accuracy",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `batch_accuracy(predictions, targets)`: `predictions` are logits of shape
+        `(n, 1)`, `targets` are `1.0` (a 3) or `0.0` (a 7), shape `(n, 1)`. The model predicts
+        a 3 where $\sigma(x) > 0.5$ (equivalently $x > 0$; a logit of exactly 0, probability
+        0.5, counts as a 7). Return the **fraction** of the `n` predictions that match their
+        targets, as a 0-dimensional float tensor between 0 and 1 (shape `()`). It is a
+        measurement, so it need not be differentiable.
+    """,
+    hints=(
+        r"""
+            Threshold each probability to get a verdict (3 or not), compare the verdicts with
+            the targets, and average the matches: a mean of 0s and 1s is a fraction.
+        """,
+        r"""
+            `correct = (predictions.sigmoid() > 0.5) == (targets == 1)` is a boolean `(n, 1)`
+            tensor; `.float().mean()` turns it into the fraction (a boolean tensor has no
+            mean).
+        """,
+    ),
+)
+def batch_accuracy(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 1"]) -> Tensor:
+    """The fraction of predictions (logits) whose verdict, sigmoid > 0.5 meaning a 3, matches
+    the targets (1.0 for a 3): a 0-dimensional float tensor."""
+    correct = (predictions.sigmoid() > 0.5) == (targets == 1)
+    return correct.float().mean()
 
 
 # === end of sections 1-2 =======================================================================

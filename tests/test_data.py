@@ -320,3 +320,26 @@ def test_arff_reader_resolves_escapes_and_rejects_an_unclosed_quote(tmp_path):
     path.write_text("@relation r\n@attribute a string\n@data\n'never closed\n")
     with pytest.raises(ValueError, match="never closed"):
         data.read_arff(path)
+
+
+def test_the_real_titanic_file_parses_when_an_installed_copy_exists(tmp_path):
+    """scikit-learn's own tests ship OpenML's Titanic file (gzipped) in some installs: when it is
+    there, it must have the md5 we expect and parse into the 1309 passengers, with OpenML's
+    counts of missing values (263 ages, 1 fare, 2 ports)."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    sklearn_dir = Path(importlib.util.find_spec("sklearn").submodule_search_locations[0])
+    copy = sklearn_dir / "datasets/tests/data/openml/id_40945/data-v1-dl-16826755.arff.gz"
+    if not copy.exists():
+        pytest.skip("this scikit-learn ships no copy of the Titanic file")
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / data.TITANIC_FILE.filename).write_bytes(gzip.decompress(copy.read_bytes()))
+    with fixtures.serve(served) as url:
+        table = data.load_titanic(remote=_titanic_remote(url, data.TITANIC_FILE.md5))
+    assert len(table) == 1309
+    missing = {c: sum(v is None for v in table.columns[c]) for c in ("age", "fare", "embarked")}
+    assert missing == {"age": 263, "fare": 1, "embarked": 2}
+    assert sorted(set(table.columns["survived"])) == ["0", "1"]
