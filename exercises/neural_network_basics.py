@@ -239,8 +239,8 @@ def calc_grad(xb: Float[Tensor, "n d"], yb: Float[Tensor, "n 1"], model) -> None
 # iterable of `(xb, yb)` pairs). For each batch, in order: call `calc_grad(xb, yb, model)`,
 # then for each tensor `p` in `params` step it against its gradient,
 # $p \leftarrow p - \mathrm{lr}\cdot\nabla p$, *in place* (the model holds these very
-# tensors) and without autograd recording the step, then reset `p.grad` to zeros (or `None`) so the next
-# batch's gradient does not pile onto this one's. Return nothing.
+# tensors) and without autograd recording the step, then reset `p.grad` to zeros (or
+# `None`) so the next batch's gradient does not pile onto this one's. Return nothing.
 #
 # `params` are leaf tensors with `requires_grad=True` (from `init_params`), and `lr` is a
 # positive float.
