@@ -202,6 +202,166 @@ def batch_accuracy(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 
 
 
 # %% [markdown]
+# ## The training loop
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/neural_network_basics_training)
+
+
+# %% [markdown]
+# ### Exercise: `calc_grad` — One batch's gradients
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 5–10 minutes
+#
+# Write `calc_grad(xb, yb, model)`: run `model` on the batch `xb` (a float tensor of shape
+# `(n, d)`), compute `mnist_loss` of those predictions (shape `(n, 1)`) against the targets
+# `yb` (shape `(n, 1)`, 1.0 or 0.0), and call `backward()` on the loss. Return nothing.
+#
+# `model` is any function of one argument, e.g. `lambda xb: linear1(xb, weights, bias)`,
+# so `calc_grad` never sees the parameters: after it returns, each parameter the model
+# used holds the gradient of this batch's loss in its `.grad`, *added to* whatever was
+# there before (that is what `backward()` does; don't reset anything here).
+#
+# Check it with `tests.test_calc_grad(calc_grad)`.
+
+
+# %%
+def calc_grad(xb: Float[Tensor, "n d"], yb: Float[Tensor, "n 1"], model) -> None:
+    """Add the gradient of mnist_loss(model(xb), yb) to the .grad of every parameter model uses."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `train_epoch` — One epoch of SGD
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
+#
+# Write `train_epoch(model, lr, params, dl)`: one pass over the batches of `dl` (an
+# iterable of `(xb, yb)` pairs). For each batch, in order: call `calc_grad(xb, yb, model)`,
+# then for each tensor `p` in `params` step it against its gradient,
+# $p \leftarrow p - \mathrm{lr}\cdot\nabla p$, *in place* (the model holds these very
+# tensors) and without autograd recording the step, then reset `p.grad` to zeros (or
+# `None`) so the next batch's gradient does not pile onto this one's. Return nothing.
+#
+# `params` are leaf tensors with `requires_grad=True` (from `init_params`), and `lr` is a
+# positive float.
+#
+# Check it with `tests.test_train_epoch(train_epoch)`.
+
+
+# %%
+def train_epoch(model, lr: float, params: list[Tensor], dl) -> None:
+    """One epoch of SGD over the batches of dl, stepping each of params by -lr * its gradient."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `BasicOptim` — An optimizer of your own
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
+#
+# Write a class `BasicOptim`: `BasicOptim(params, lr)` keeps the parameters (any iterable of
+# leaf tensors that require grad; it may be a generator, which can be read only once) and
+# the learning rate. It has two methods, each returning nothing:
+#
+# - `step()`: every parameter `p` becomes $p - \mathrm{lr}\cdot$ `p.grad`, in place and
+#   without autograd recording it (every parameter has a `.grad` when `step` is called);
+# - `zero_grad()`: every parameter's gradient is reset, either to `None` or to zeros of the
+#   parameter's shape. Some parameters may still have `p.grad is None` (they have not been
+#   used yet): that must not fail.
+#
+# So `train_epoch`'s inner loop becomes `calc_grad(...)`, `opt.step()`, `opt.zero_grad()`.
+#
+# Check it with `tests.test_BasicOptim(BasicOptim)`.
+
+
+# %%
+class BasicOptim:
+    """Plain SGD over a fixed list of parameters."""
+
+    def __init__(self, params, lr: float):
+        raise NotImplementedError()
+
+    def step(self) -> None:
+        raise NotImplementedError()
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `simple_net` — A neural net from scratch
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 5–10 minutes
+#
+# Write `simple_net(xb, w1, b1, w2, b2)`: two linear layers with a ReLU between them,
+# $\mathrm{ReLU}(x_b W_1 + b_1)\,W_2 + b_2$, where $\mathrm{ReLU}(z) = \max(z, 0)$
+# elementwise. Shapes: `xb` is `(n, d)`, `w1` is `(d, h)`, `b1` is `(h,)`, `w2` is
+# `(h, 1)` and `b2` is `(1,)`; return the `(n, 1)` output. The ReLU goes between the
+# layers only: the output is a raw score, which `mnist_loss` passes through a sigmoid.
+# Gradients must flow back to all four parameters.
+#
+# Check it with `tests.test_simple_net(simple_net)`.
+
+
+# %%
+def simple_net(xb: Float[Tensor, "n d"], w1: Float[Tensor, "d h"], b1: Float[Tensor, "h"],
+               w2: Float[Tensor, "h 1"], b2: Float[Tensor, "1"]) -> Float[Tensor, "n 1"]:
+    """Linear, ReLU, linear: one raw score per row of xb."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ## Tabular data
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/neural_network_basics_tabular)
+
+
+# %% [markdown]
+# ### Exercise: `one_hot` — Categories as one-hot columns
+#
+# Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
+#
+# Write `one_hot(values, levels)`: `values` is a list of $n$ category values (strings or
+# numbers, one per row; `None` where the value is missing) and `levels` a list of $k$
+# distinct levels. Return a float32 tensor of shape `(n, k)` whose row $i$ has 1.0 in
+# column $j$ where `values[i] == levels[j]` and 0.0 elsewhere, with the columns in the
+# order of `levels` (don't sort them). A value that is not among the levels, such as
+# `None`, gives a row of zeros.
+#
+# Check it with `tests.test_one_hot(one_hot)`.
+
+
+# %%
+def one_hot(values: list, levels: list) -> Float[Tensor, "n k"]:
+    """One column per level, in the order of levels: 1.0 where the row's value is that level."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `standardize` — Scale columns with the training set's statistics
+#
+# Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
+#
+# Write `standardize(train, valid)`: `train` is an `(n, d)` float tensor with $n \ge 2$
+# (one row per example, one column per feature) and `valid` an `(m, d)` one. Return a tuple
+# `(train_scaled, valid_scaled)` of new tensors of the same shapes and dtype, where column
+# $j$ of *both* becomes $(x - \mu_j) / \sigma_j$ with $\mu_j$ and $\sigma_j$ the mean and
+# standard deviation of column $j$ **of `train` only** (either the $n-1$ or the $n$
+# version of the standard deviation is fine). Where $\sigma_j = 0$ (a column constant
+# in `train`), divide by 1 instead, so that no NaN or infinity appears. Don't change the
+# tensors you are given.
+#
+# Check it with `tests.test_standardize(standardize)`.
+
+
+# %%
+def standardize(train: Float[Tensor, "n d"], valid: Float[Tensor, "m d"]
+                ) -> tuple[Float[Tensor, "n d"], Float[Tensor, "m d"]]:
+    """Both sets scaled column by column with the mean and std of train (std 0 counts as 1)."""
+    raise NotImplementedError()
+
+
+# %% [markdown]
 # ## A bigger line of best fit
 #
 # [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/neural_network_basics_best_fit)

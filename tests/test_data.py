@@ -220,3 +220,126 @@ def test_digits_read_from_the_packaged_file_match_scikit_learns_loader():
     images, labels = sklearn_digits()
     reference = load_digits()
     assert np.array_equal(images, reference.images) and np.array_equal(labels, reference.target)
+
+
+# --- OpenML's Titanic (ARFF) -----------------------------------------------------------------
+
+_TITANIC_HEADER = """% a comment line
+@relation 'titanic-fixture'
+@attribute 'pclass' numeric
+@attribute 'survived' {0,1}
+@attribute 'name' string
+@attribute 'sex' {'female','male'}
+@attribute 'age' numeric
+@attribute 'sibsp' numeric
+@attribute 'parch' numeric
+@attribute 'ticket' string
+@attribute 'fare' numeric
+@attribute 'cabin' string
+@attribute 'embarked' {'C','Q','S'}
+@attribute 'boat' string
+@attribute 'body' numeric
+@attribute 'home.dest' string
+
+@data
+"""
+# Invented passengers, in the file's real layout: quoted strings holding commas and the other
+# quote, '?' for missing values (an age, a fare, a port).
+_TITANIC_ROWS = [
+    '1,1,"Ames, Miss. Ada","female",29,0,0,"11",211.3375,"B5","S","2",?,"Leeds, UK"',
+    '3,0,"Bell, Mr. Bo \'Bobby\'","male",?,1,0,"A/5 21",7.25,?,"S",?,?,?',
+    "2,0,'Carr, Mrs. Cy','female',41,0,2,'2201',?,?,'C',?,12,'Cork'",
+    '3,1,"Dunn, Master. Dan","male",0.9167,3,1,"349",21.075,?,?,"13",?,?',
+    '1,0,"Eyre, Col. Ed","male",62,0,0,"PC 5",26.55,"C8","Q",?,?,"Bath"',
+]
+
+
+def _write_titanic(folder, rows=_TITANIC_ROWS):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / data.TITANIC_FILE.filename
+    path.write_text(_TITANIC_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _titanic_remote(url: str, md5: str) -> data.RemoteFile:
+    return data.RemoteFile(data.TITANIC_FILE.filename, md5, (url,), "openml")
+
+
+def test_titanic_arff_downloads_verifies_parses_and_caches(tmp_path):
+    path = _write_titanic(tmp_path / "served")
+    with fixtures.serve(tmp_path / "served") as url:
+        table = data.load_titanic(remote=_titanic_remote(url, fixtures.md5(path)))
+    assert len(table) == 5 and "OpenML" in table.source
+    cols = table.columns
+    assert cols["name"][:2] == ["Ames, Miss. Ada", "Bell, Mr. Bo 'Bobby'"]
+    assert cols["name"][2] == "Carr, Mrs. Cy"  # single-quoted values too
+    assert cols["age"] == [29.0, None, 41.0, 0.9167, 62.0]
+    assert cols["fare"][2] is None and cols["embarked"][3] is None
+    assert cols["survived"] == ["1", "0", "0", "1", "0"] and cols["home.dest"][1] is None
+    # Cached: read again without a server.
+    again = data.load_titanic(remote=_titanic_remote("http://127.0.0.1:9/", fixtures.md5(path)))
+    assert again.columns == table.columns
+
+
+def test_titanic_with_the_wrong_checksum_is_not_kept(tmp_path):
+    _write_titanic(tmp_path / "served")
+    with fixtures.serve(tmp_path / "served") as url:
+        with pytest.raises(data.DataUnavailable, match="checksum mismatch"):
+            data.load_titanic(remote=_titanic_remote(url, "0" * 32))
+    assert not (data.data_dir() / "openml" / data.TITANIC_FILE.filename).exists()
+
+
+def test_titanic_offline_error_says_where_to_put_the_file(monkeypatch):
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    with pytest.raises(data.DataUnavailable) as err:
+        data.load_titanic()
+    message = str(err.value)
+    assert "Titanic.arff" in message and "openml.org" in message
+    assert str(data.data_dir() / "openml") in message and data.TITANIC_FILE.md5 in message
+
+
+def test_a_file_that_is_not_the_titanic_arff_says_so(tmp_path):
+    for name, rows in (("short row", ['1,1,"A","female",29']),
+                       ("html", None)):
+        folder = tmp_path / name
+        path = _write_titanic(folder, rows or [])
+        if rows is None:
+            path.write_text("<html>rate limited</html>")
+        with fixtures.serve(folder) as url:
+            with pytest.raises(data.DataUnavailable, match="Delete it to download it again"):
+                data.load_titanic(root=tmp_path / f"cache-{name}",
+                                  remote=_titanic_remote(url, fixtures.md5(path)))
+
+
+def test_arff_reader_resolves_escapes_and_rejects_an_unclosed_quote(tmp_path):
+    path = tmp_path / "x.arff"
+    path.write_text("@relation r\n@attribute a string\n@attribute b numeric\n@data\n"
+                    "'O\\'Brien, Pat', 3\n")
+    table = data.read_arff(path)
+    assert table.columns == {"a": ["O'Brien, Pat"], "b": [3.0]}
+    path.write_text("@relation r\n@attribute a string\n@data\n'never closed\n")
+    with pytest.raises(ValueError, match="never closed"):
+        data.read_arff(path)
+
+
+def test_the_real_titanic_file_parses_when_an_installed_copy_exists(tmp_path):
+    """scikit-learn's own tests ship OpenML's Titanic file (gzipped) in some installs: when it is
+    there, it must have the md5 we expect and parse into the 1309 passengers, with OpenML's
+    counts of missing values (263 ages, 1 fare, 2 ports)."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    sklearn_dir = Path(importlib.util.find_spec("sklearn").submodule_search_locations[0])
+    copy = sklearn_dir / "datasets/tests/data/openml/id_40945/data-v1-dl-16826755.arff.gz"
+    if not copy.exists():
+        pytest.skip("this scikit-learn ships no copy of the Titanic file")
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / data.TITANIC_FILE.filename).write_bytes(gzip.decompress(copy.read_bytes()))
+    with fixtures.serve(served) as url:
+        table = data.load_titanic(remote=_titanic_remote(url, data.TITANIC_FILE.md5))
+    assert len(table) == 1309
+    missing = {c: sum(v is None for v in table.columns[c]) for c in ("age", "fare", "embarked")}
+    assert missing == {"age": 263, "fare": 1, "embarked": 2}
+    assert sorted(set(table.columns["survived"])) == ["0", "1"]

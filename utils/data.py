@@ -88,6 +88,13 @@ CELEBA_FILE = RemoteFile("train-00000-of-00003.parquet", None,
                          ("https://huggingface.co/datasets/nielsr/CelebA-faces/resolve/main/data/",),
                          "celeba")
 
+# The Titanic passenger list as OpenML serves it (dataset 40945, file 16826755): an ARFF text file
+# of 1309 passengers, 14 columns, '?' for a missing value. The md5 is the one OpenML publishes in
+# the dataset's description.
+TITANIC_FILE = RemoteFile("Titanic.arff", "60ac7205eee0ba5045c90b3bba95b1c4",
+                          ("https://www.openml.org/data/v1/download/16826755/",
+                           "https://api.openml.org/data/v1/download/16826755/"), "openml")
+
 
 @dataclass(frozen=True)
 class ImageSet:
@@ -204,6 +211,105 @@ def read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return images, np.asarray(batch[b"labels"], dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table read from a file: one list per column (a float, a string, or None where the
+    value is missing), in the file's column order."""
+
+    columns: dict[str, list]
+    source: str
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
+def _arff_fields(line: str, where: str) -> list[str | None]:
+    """One ARFF data line split at commas outside quotes; quotes (' or ") removed, backslash
+    escapes resolved, a bare ? as None."""
+    fields: list[str | None] = []
+    i, n = 0, len(line)
+    while i <= n:
+        while i < n and line[i] in " \t":
+            i += 1
+        if i < n and line[i] in "'\"":
+            quote, i, value = line[i], i + 1, []
+            while i < n and line[i] != quote:
+                if line[i] == "\\" and i + 1 < n:
+                    i += 1
+                value.append(line[i])
+                i += 1
+            if i >= n:
+                raise ValueError(f"{where}: a quote that is never closed")
+            i += 1
+            fields.append("".join(value))
+            while i < n and line[i] in " \t":
+                i += 1
+            if i < n and line[i] != ",":
+                raise ValueError(f"{where}: text after a closing quote")
+        else:
+            end = line.find(",", i)
+            end = n if end == -1 else end
+            raw = line[i:end].strip()
+            fields.append(None if raw == "?" else raw)
+            i = end
+        i += 1
+    return fields
+
+
+def read_arff(path: Path) -> Table:
+    """A dense ARFF file (OpenML's text format): numeric columns as floats, nominal and string
+    columns as strings, missing values as None. Raises ValueError on anything else."""
+    names: list[str] = []
+    numeric: list[bool] = []
+    rows: list[list] = []
+    in_data = False
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            text = line.strip()
+            if not text or text.startswith("%"):
+                continue
+            where = f"{path.name}, line {number}"
+            if not in_data:
+                keyword = text.split(None, 1)[0].lower()
+                if keyword == "@attribute":
+                    name, kind = _arff_attribute(text, where)
+                    names.append(name)
+                    numeric.append(kind in ("numeric", "real", "integer"))
+                elif keyword == "@data":
+                    in_data = True
+                elif keyword != "@relation":
+                    raise ValueError(f"{where}: not an ARFF header line: {text[:60]!r}")
+                continue
+            fields = _arff_fields(text, where)
+            if len(fields) != len(names):
+                raise ValueError(f"{where}: {len(fields)} values, but the header declares "
+                                 f"{len(names)} columns")
+            try:
+                rows.append([None if v is None else float(v) if is_num else v
+                             for v, is_num in zip(fields, numeric)])
+            except ValueError:
+                raise ValueError(f"{where}: a numeric column holds text") from None
+    if not in_data or not names:
+        raise ValueError(f"{path.name} is not an ARFF file (no @attribute or @data section)")
+    return Table({name: [row[j] for row in rows] for j, name in enumerate(names)}, path.name)
+
+
+def _arff_attribute(text: str, where: str) -> tuple[str, str]:
+    """(name, type) of an @attribute line; a nominal type ({a,b}) is returned as "nominal"."""
+    rest = text.split(None, 1)[1] if len(text.split(None, 1)) > 1 else ""
+    if rest[:1] in ("'", '"'):
+        end = rest.find(rest[0], 1)
+        if end == -1:
+            raise ValueError(f"{where}: an attribute name whose quote is never closed")
+        name, kind = rest[1:end], rest[end + 1:].strip()
+    else:
+        parts = rest.split(None, 1)
+        if len(parts) != 2:
+            raise ValueError(f"{where}: an attribute without a type")
+        name, kind = parts
+    return name, "nominal" if kind.startswith("{") else kind.lower()
+
+
 # ---------------------------------------------------------------------------------------------
 # Real datasets
 
@@ -231,6 +337,25 @@ def load_cifar10(root: Path | None = None, remote: RemoteFile = CIFAR10_FILE) ->
     to_float = lambda a: t.from_numpy(a.astype(np.float32) / 255.0)  # noqa: E731
     return ImageSet(to_float(train_x), t.from_numpy(train_y), to_float(test_x),
                     t.from_numpy(test_y), CIFAR10_CLASSES, "CIFAR-10")
+
+
+TITANIC_COLUMNS = ("pclass", "survived", "name", "sex", "age", "sibsp", "parch", "fare", "embarked")
+
+
+def load_titanic(root: Path | None = None, remote: RemoteFile = TITANIC_FILE) -> Table:
+    """OpenML's Titanic passenger list (1309 rows) from the cache, downloading it if needed.
+    Raises DataUnavailable offline, or when the file is not the Titanic table."""
+    path = fetch(remote, root)
+    try:
+        table = read_arff(path)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise DataUnavailable(f"{path} is not a readable ARFF file ({err}). Delete it to "
+                              "download it again.") from None
+    missing = [c for c in TITANIC_COLUMNS if c not in table.columns]
+    if missing or not len(table):
+        raise DataUnavailable(f"{path} does not hold the Titanic table (no rows, or no "
+                              f"{', '.join(missing)} column). Delete it to download it again.")
+    return Table(table.columns, "Titanic passengers (OpenML dataset 40945)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,4 +557,5 @@ def load_resnet34_weights(url: str = RESNET34_URL) -> dict[str, Tensor] | None:
 
 __all__ = ["ImageSet", "DataUnavailable", "RemoteFile", "fetch", "read_idx", "read_cifar_batch",
            "load_mnist", "load_cifar10", "offline_digits", "offline_shapes", "get_mnist",
-           "get_cifar10", "load_resnet34_weights", "safe_extract"]
+           "get_cifar10", "load_resnet34_weights", "safe_extract", "Table", "read_arff",
+           "load_titanic"]
