@@ -240,7 +240,8 @@ def calc_grad(xb: Float[Tensor, "n d"], yb: Float[Tensor, "n 1"], model) -> None
 # then for each tensor `p` in `params` step it against its gradient,
 # $p \leftarrow p - \mathrm{lr}\cdot\nabla p$, *in place* (the model holds these very
 # tensors) and without autograd recording the step, then reset `p.grad` to zeros (or
-# `None`) so the next batch's gradient does not pile onto this one's. Return nothing.
+# `None`) so the next batch's gradient does not pile onto this one's. (Resetting at the
+# start of each batch, before `calc_grad`, is just as right.) Return nothing.
 #
 # `params` are leaf tensors with `requires_grad=True` (from `init_params`), and `lr` is a
 # positive float.

@@ -140,6 +140,18 @@ def epoch_with_no_grad(model, lr, params, dl):
                 p.grad.zero_()
 
 
+def epoch_zero_first(model, lr, params, dl):
+    """Clears the gradients at the start of each batch, as PyTorch loops often do: right, and
+    the last batch's gradient stays in .grad."""
+    for xb, yb in dl:
+        for p in params:
+            p.grad = None
+        ref.calc_grad(xb, yb, model)
+        with t.no_grad():
+            for p in params:
+                p -= lr * p.grad
+
+
 def epoch_grad_none(model, lr, params, dl):
     for xb, yb in dl:
         ref.calc_grad(xb, yb, model)
@@ -455,6 +467,7 @@ RIGHT_ANSWERS = [
     ("calc_grad", "returns the loss too", calc_grad_returns_loss),
     ("train_epoch", "updates under no_grad", epoch_with_no_grad),
     ("train_epoch", "sub_ on .data, grads set to None", epoch_grad_none),
+    ("train_epoch", "gradients cleared before each calc_grad", epoch_zero_first),
     ("BasicOptim", "no_grad step, zeroing zero_grad", OptimZeroes),
     ("simple_net", "max with a tensor 0", net_relu_max),
     ("simple_net", "t.where", net_where),
