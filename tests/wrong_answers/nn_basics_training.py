@@ -326,6 +326,13 @@ def standardize_no_guard(train, valid):
     return (train - mean) / std, (valid - mean) / std
 
 
+def standardize_epsilon(train, valid):
+    """A tiny number in place of a zero std: finite, but a constant column's valid values blow
+    up."""
+    mean, std = train.mean(0), train.std(0).clamp(min=1e-8)
+    return (train - mean) / std, (valid - mean) / std
+
+
 def standardize_variance(train, valid):
     mean, var = train.mean(0), _safe(train.var(0))
     return (train - mean) / var, (valid - mean) / var
@@ -400,6 +407,7 @@ WRONG_ANSWERS = [
     ("standardize", "statistics of train and valid pooled", standardize_pooled),
     ("standardize", "statistics per row", standardize_rows),
     ("standardize", "no guard for a constant column", standardize_no_guard),
+    ("standardize", "an epsilon instead of 1 for a constant column", standardize_epsilon),
     ("standardize", "divides by the variance", standardize_variance),
     ("standardize", "min-max scaling", standardize_min_max),
     ("standardize", "changes its inputs", standardize_in_place),
