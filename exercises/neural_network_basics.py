@@ -238,9 +238,12 @@ def calc_grad(xb: Float[Tensor, "n d"], yb: Float[Tensor, "n 1"], model) -> None
 # Write `train_epoch(model, lr, params, dl)`: one pass over the batches of `dl` (an
 # iterable of `(xb, yb)` pairs). For each batch, in order: call `calc_grad(xb, yb, model)`,
 # then for each tensor `p` in `params` step it against its gradient,
-# $p \leftarrow p - \mathrm{lr}\cdot\nabla p$, *in place* (the model holds these very
-# tensors) and without autograd recording the step, then reset `p.grad` to zeros (or
-# `None`) so the next batch's gradient does not pile onto this one's. Return nothing.
+# $p \leftarrow p - \mathrm{lr}\cdot\nabla_p L$ where $\nabla_p L$ (the gradient of the
+# batch's loss) is `p.grad`, *in place* (the model holds these very tensors) and without
+# autograd recording the step, then reset `p.grad` to zeros (or `None`) so the next
+# batch's gradient does not pile onto this one's. (Resetting at the start of each batch,
+# before `calc_grad`, is just as right; there `.grad` is still `None` before the first
+# batch.) Return nothing.
 #
 # `params` are leaf tensors with `requires_grad=True` (from `init_params`), and `lr` is a
 # positive float.

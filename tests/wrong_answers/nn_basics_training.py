@@ -140,6 +140,18 @@ def epoch_with_no_grad(model, lr, params, dl):
                 p.grad.zero_()
 
 
+def epoch_zero_first(model, lr, params, dl):
+    """Clears the gradients at the start of each batch, as PyTorch loops often do: right, and
+    the last batch's gradient stays in .grad."""
+    for xb, yb in dl:
+        for p in params:
+            p.grad = None
+        ref.calc_grad(xb, yb, model)
+        with t.no_grad():
+            for p in params:
+                p -= lr * p.grad
+
+
 def epoch_grad_none(model, lr, params, dl):
     for xb, yb in dl:
         ref.calc_grad(xb, yb, model)
@@ -314,6 +326,13 @@ def standardize_no_guard(train, valid):
     return (train - mean) / std, (valid - mean) / std
 
 
+def standardize_epsilon(train, valid):
+    """A tiny number in place of a zero std: finite, but a constant column's valid values blow
+    up."""
+    mean, std = train.mean(0), train.std(0).clamp(min=1e-8)
+    return (train - mean) / std, (valid - mean) / std
+
+
 def standardize_variance(train, valid):
     mean, var = train.mean(0), _safe(train.var(0))
     return (train - mean) / var, (valid - mean) / var
@@ -388,6 +407,7 @@ WRONG_ANSWERS = [
     ("standardize", "statistics of train and valid pooled", standardize_pooled),
     ("standardize", "statistics per row", standardize_rows),
     ("standardize", "no guard for a constant column", standardize_no_guard),
+    ("standardize", "an epsilon instead of 1 for a constant column", standardize_epsilon),
     ("standardize", "divides by the variance", standardize_variance),
     ("standardize", "min-max scaling", standardize_min_max),
     ("standardize", "changes its inputs", standardize_in_place),
@@ -455,6 +475,7 @@ RIGHT_ANSWERS = [
     ("calc_grad", "returns the loss too", calc_grad_returns_loss),
     ("train_epoch", "updates under no_grad", epoch_with_no_grad),
     ("train_epoch", "sub_ on .data, grads set to None", epoch_grad_none),
+    ("train_epoch", "gradients cleared before each calc_grad", epoch_zero_first),
     ("BasicOptim", "no_grad step, zeroing zero_grad", OptimZeroes),
     ("simple_net", "max with a tensor 0", net_relu_max),
     ("simple_net", "t.where", net_where),

@@ -107,7 +107,7 @@ def _by_digit(b: Baseline) -> list[tuple[str, str, t.Tensor]]:
 
 def distances(b: Baseline | None = None) -> go.Figure:
     """Each validation image's distance to the ideal 3 against its distance to the ideal 7
-    (below the diagonal: said to be a 3), and the histogram of their difference."""
+    (above the diagonal: said to be a 3), and the histogram of their difference."""
     b = b or reference_baseline()
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=(
         "distance to each ideal digit", "distance to the 7 − distance to the 3"))
