@@ -328,7 +328,8 @@ def describe_matrix(w: Tensor) -> str:
             parts.append("lengths and angles are kept")
     elif float(w[0, 1]) == 0.0 and float(w[1, 0]) == 0.0:
         parts.append("a scaling along the axes")
-    elif abs(det - 1) < 1e-6 and (float(w[0, 1]) == 0.0 or float(w[1, 0]) == 0.0):
+    elif float(w[0, 0]) == float(w[1, 1]) == 1.0 and (float(w[0, 1]) == 0.0) != \
+            (float(w[1, 0]) == 0.0):  # [[1, k], [0, 1]] or [[1, 0], [k, 1]], nothing else
         parts.append("a shear: one axis stays, the other slides along it")
     return "; ".join(parts)
 
