@@ -469,15 +469,15 @@ def standardize(train: Float[Tensor, "n d"], valid: Float[Tensor, "m d"]
     """,
     hints=(
         r"""
-            The slope and the intercept are the model's two parameters: each step moves both a
-            little downhill on the loss, using the slope of the loss at the point where they both
-            are now.
+            The slope and the intercept are the model's two parameters, and the loss is a
+            function of them. Each step moves both a little downhill, against the loss's
+            gradient at the current $(a, b)$, so both derivatives must be computed before
+            either parameter changes.
         """,
         r"""
-            By hand: with the residuals $r_i = a x_i + b - y_i$,
+            By hand: with the residuals $r_i = a x_i + b - y_i$, the chain rule gives
             $\partial L / \partial a = \frac{2}{n} \sum_i r_i x_i$ and
-            $\partial L / \partial b = \frac{2}{n} \sum_i r_i$. Compute both before you change
-            either.
+            $\partial L / \partial b = \frac{2}{n} \sum_i r_i$.
         """,
         r"""
             With autograd: `a = t.zeros((), requires_grad=True)` (and `b` alike); each step

@@ -64,6 +64,25 @@ def test_outside_the_range_the_relu_net_is_straight_and_the_polynomial_shoots_of
     assert poly.abs()[grid.abs() > 2].max() > 20
 
 
+def test_the_training_points_stop_short_of_one_where_the_polynomial_turns_away():
+    run = runs.extrapolation()
+    grid, relu, poly = run["grid"], run["relu"], run["poly"]
+    assert round(float(run["x"].min()), 2) == -0.96 and round(float(run["x"].max()), 2) == 0.91
+    covered = (grid >= run["x"].min()) & (grid <= run["x"].max())
+    assert (poly - relu)[covered].abs().max() < 0.1  # where the points are, the two agree
+    at_one = int((grid - 1).abs().argmin())
+    assert abs(float(poly[at_one] - run["truth"][at_one])) > 0.3  # already turning away
+
+
+def test_the_relu_net_bends_gently_outside_the_range_before_going_straight():
+    run = runs.extrapolation()
+    grid, relu = run["grid"].double(), run["relu"].double()
+    slopes = relu.diff() / grid.diff()
+    for side in (grid[1:] < -1, grid[1:] > 1):
+        assert slopes[side].max() - slopes[side].min() > 0.05  # some kinks lie outside
+        assert (slopes[side].sign() == slopes[side][0].sign()).all()  # gently: no turning back
+
+
 def test_outliers_drag_the_mse_line_more_than_the_mae_line():
     fits = runs.outlier_fits()
     clean = fits["lines"]["MSE without the outliers"][0]
@@ -95,6 +114,32 @@ def test_the_last_hidden_layer_is_split_by_the_boundary_the_figure_draws():
         assert t.allclose(warped["points"][-1], model(warping.moons()[0]), atol=1e-6)
 
 
+def test_the_trained_layers_do_what_the_page_says_to_the_moons():
+    model = warping.trained_moons_net().model
+    first, second = model[0].weight.detach(), model[2].weight.detach()
+    stretch, squeeze = t.linalg.svdvals(first).tolist()
+    assert stretch > 3 > 0.5 > squeeze and t.linalg.det(first) > 0
+    assert t.linalg.det(second) < 0  # the second Linear layer mirrors
+    x, labels = warping.moons()
+    with t.no_grad():
+        hidden = model[:4](x)
+    red, blue = hidden[labels == 0], hidden[labels == 1]
+    assert red[:, 0].min() > blue[:, 0].max()  # red on the right, blue on the left
+    assert ((red[:, 0] > 0.9) | (red[:, 1] < -0.9)).float().mean() > 0.75  # mostly at the edges
+
+
+def test_tanh_keeps_lines_parallel_to_an_axis_and_the_diagonals_straight_and_bends_the_rest():
+    def bend(direction, offset):
+        s = t.linspace(-3, 3, 61)[:, None]
+        moved = t.tanh(t.tensor(offset) + s * t.tensor(direction))
+        chord, rel = moved[-1] - moved[0], moved - moved[0]
+        # the farthest the image strays from the straight segment between its ends
+        return float((rel[:, 0] * chord[1] - rel[:, 1] * chord[0]).abs().max() / chord.norm())
+    assert bend([1.0, 0.0], [0.0, 0.7]) < 1e-6 and bend([0.0, 1.0], [-1.2, 0.0]) < 1e-6
+    assert bend([1.0, 1.0], [0.0, 0.0]) < 1e-6 and bend([1.0, -1.0], [0.0, 0.0]) < 1e-6
+    assert bend([1.0, 1.0], [1.0, 0.0]) > 0.1 and bend([1.0, 0.5], [0.0, 0.0]) > 0.1
+
+
 def test_a_network_without_tanh_moves_lines_to_lines():
     """The page's argument, on numbers: an affine map keeps a grid line's points collinear."""
     t.manual_seed(0)
@@ -113,6 +158,11 @@ def test_each_preset_is_described_as_its_name_says(name):
              "shear": "shear", "reflect": "flipped over", "squash": "det W = 0"}
     text = figures.describe_matrix(t.tensor(figures.MATRIX_PRESETS[name]).reshape(2, 2))
     assert words[name.split()[0]] in text, text
+
+
+def test_a_matrix_of_determinant_one_is_only_called_a_shear_when_it_is_one():
+    assert "shear" in figures.describe_matrix(t.tensor([[1.0, 0.0], [0.5, 1.0]]))
+    assert "shear" not in figures.describe_matrix(t.tensor([[2.0, 1.0], [0.0, 0.5]]))
 
 
 # --- the live figures, from a learner's code in the sandbox ------------------------------------

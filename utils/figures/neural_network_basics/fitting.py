@@ -226,7 +226,7 @@ def _line_traces(points: Tensor, family: int) -> go.Scatter:
 def layers(warped: dict[str, list[Tensor]], model: t.nn.Sequential, title: str) -> go.Figure:
     """One panel per stage (the input, then each layer): the grid's lines and the moons where
     the network has moved them; the last hidden layer's panel also draws the line the last
-    layer splits it along."""
+    layer splits it along, and the title gains the accuracy read off the last stage drawn."""
     _, labels = warping.moons()
     stages = len(warped["grid"])
     cols = 3
@@ -256,6 +256,8 @@ def layers(warped: dict[str, list[Tensor]], model: t.nn.Sequential, title: str) 
         logits = warped["points"][-1]
         _add_boundary(fig, t.tensor([1.0, -1.0]), 0.0, logits, row=(stages - 1) // cols + 1,
                       col=(stages - 1) % cols + 1)
+        correct = float((logits.argmax(1) == labels).float().mean())
+        title = f"{title}: {correct:.0%} of the moons' points classified correctly"
     fig.update_layout(title=title, height=330 * rows + 80, margin={"t": 80},
                       legend={"orientation": "h", "y": -0.05})
     return fig
@@ -278,11 +280,9 @@ def _add_boundary(fig: go.Figure, w: Tensor, b: float, h: Tensor, row: int, col:
 
 @cache_data(show_spinner=False)
 def reference_layers(step: int = warping.TRAIN_STEPS) -> go.Figure:
-    trained = warping.trained_moons_net()
     model = warping.net_at(step)
     title = (f"after {step} training steps" if step < warping.TRAIN_STEPS else
-             f"trained ({step} steps): {trained.accuracy:.0%} of the moons' points classified "
-             "correctly")
+             f"trained ({step} steps)")
     return layers(warping.warp(ref.layer_outputs, model), model, title)
 
 
@@ -293,7 +293,8 @@ def drawn_with_layer_outputs(layer_outputs: Callable) -> go.Figure:
         model = warping.trained_moons_net().model
         warped = warping.validate_warp(
             {k: [h.tolist() for h in v] for k, v in warping.warp(layer_outputs, model).items()})
-        return layers(warped, model, "through your layer_outputs")
+        return layers(warped, model, f"trained ({warping.TRAIN_STEPS} steps), through your "
+                      "layer_outputs")
     return _drawn_with("layer_outputs", draw, lambda: go.Figure(reference_layers()))
 
 
@@ -328,7 +329,8 @@ def describe_matrix(w: Tensor) -> str:
             parts.append("lengths and angles are kept")
     elif float(w[0, 1]) == 0.0 and float(w[1, 0]) == 0.0:
         parts.append("a scaling along the axes")
-    elif abs(det - 1) < 1e-6 and (float(w[0, 1]) == 0.0 or float(w[1, 0]) == 0.0):
+    elif float(w[0, 0]) == float(w[1, 1]) == 1.0 and (float(w[0, 1]) == 0.0) != \
+            (float(w[1, 0]) == 0.0):  # [[1, k], [0, 1]] or [[1, 0], [k, 1]], nothing else
         parts.append("a shear: one axis stays, the other slides along it")
     return "; ".join(parts)
 
