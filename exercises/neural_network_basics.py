@@ -30,8 +30,6 @@ import torch as t  # noqa: F401 - for the learner's own tensor work
 from jaxtyping import Bool, Float  # noqa: F401
 from torch import Tensor  # noqa: F401
 
-# === Section 1 (baseline) and section 2 (linear model): mean_image ... batch_accuracy =========
-
 from utils.checks import neural_network_basics as tests
 
 

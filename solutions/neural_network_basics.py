@@ -17,9 +17,6 @@ from torch import Tensor  # noqa: F401
 from utils.exercise_meta import exercise  # noqa: F401
 
 
-# === Section 1 (baseline) and section 2 (linear model): mean_image ... batch_accuracy =========
-
-
 @exercise(
     title="The ideal digit: a mean image",
     difficulty=1, importance=4, minutes=(5, 10),
@@ -226,10 +223,7 @@ def batch_accuracy(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 
     return correct.float().mean()
 
 
-# === end of sections 1-2 =======================================================================
 
-
-# === Section 3 (training) and section 4 (tabular): calc_grad ... ===============================
 
 
 @exercise(
@@ -445,10 +439,7 @@ def standardize(train: Float[Tensor, "n d"], valid: Float[Tensor, "m d"]
     return (train - mean) / std, (valid - mean) / std
 
 
-# === end of sections 3-4 =======================================================================
 
-
-# === Section 5 (best fit) and section 6 (warping): fit_line, layer_outputs ====================
 
 
 @exercise(
@@ -537,6 +528,3 @@ def layer_outputs(model: t.nn.Sequential, grid: Float[Tensor, "n 2"]) -> list[Te
             h = layer(h)
             outputs.append(h)
     return outputs
-
-
-# === end of sections 5-6 =======================================================================
