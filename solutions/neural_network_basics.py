@@ -223,9 +223,6 @@ def batch_accuracy(predictions: Float[Tensor, "n 1"], targets: Float[Tensor, "n 
     return correct.float().mean()
 
 
-
-
-
 @exercise(
     title="One batch's gradients",
     difficulty=1, importance=5, minutes=(5, 10),
@@ -437,9 +434,6 @@ def standardize(train: Float[Tensor, "n d"], valid: Float[Tensor, "m d"]
     mean, std = train.mean(0), train.std(0)
     std = t.where(std == 0, t.ones_like(std), std)
     return (train - mean) / std, (valid - mean) / std
-
-
-
 
 
 @exercise(
