@@ -1,0 +1,3 @@
+"""Chapter 3's network sections."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Chapter 3's engine sections."""
+
+__all__: list[str] = []
