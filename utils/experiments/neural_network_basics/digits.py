@@ -5,8 +5,8 @@ from functions passed in (the reference's, or a learner's)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
 
 import torch as t
 from jaxtyping import Float
@@ -14,6 +14,7 @@ from torch import Tensor
 
 from utils import data
 from utils.caching import cache_resource
+from utils.experiments.neural_network_basics.threads import one_thread
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,24 @@ def _pick(images: Tensor, labels: Tensor) -> tuple[Tensor, Tensor]:
 def threes_and_sevens(allow_download: bool = False) -> ThreesAndSevens:
     """MNIST's 3s and 7s (its test set as the validation set, as fastbook uses it) when MNIST is
     cached or, with allow_download, can be fetched; else the offline digits' 3s and 7s."""
-    images = data.get_mnist(allow_download=allow_download)
+    return threes_and_sevens_from(data.get_mnist(allow_download=allow_download))
+
+
+def threes_and_sevens_from(images: data.ImageSet) -> ThreesAndSevens:
+    """The 3s and 7s of an image set (its test set as the validation set)."""
     train_x, train_y = _pick(images.train_images, images.train_labels)
     valid_x, valid_y = _pick(images.test_images, images.test_labels)
     return ThreesAndSevens(train_x, train_y, valid_x, valid_y, images.source)
+
+
+def saved_measurement(key: str) -> dict[str, Any] | None:
+    """What `python -m utils.experiments.neural_network_basics.precompute` measured with the
+    reference under `key` of assets/neural_network_basics/digits.json, when it was measured on
+    the data loaded now (the offline digits; a server with MNIST cached measures live)."""
+    from utils.experiments.neural_network_basics import precompute
+
+    saved = precompute.load("digits")
+    return saved[key] if saved["source"] == threes_and_sevens().source else None
 
 
 def training_batches(x: Tensor, y: Tensor, batch_size: int, seed: int) -> list[tuple[Tensor, Tensor]]:
@@ -91,13 +106,26 @@ def measure_baseline(mean_image: Callable, mnist_distance: Callable, is_three: C
     validation image's distances and verdict (one broadcast call each, as the section does)."""
     data = data or threes_and_sevens()
     threes = data.train_targets[:, 0] == 1
-    mean3 = mean_image(data.train_images[threes])
-    mean7 = mean_image(data.train_images[~threes])
-    valid = data.valid_images
-    return Baseline(mean3=mean3, mean7=mean7, dist3=mnist_distance(valid, mean3),
-                    dist7=mnist_distance(valid, mean7),
-                    said_three=is_three(valid, mean3, mean7),
-                    is_three=data.valid_targets[:, 0] == 1, source=data.source)
+    with one_thread():
+        mean3 = mean_image(data.train_images[threes])
+        mean7 = mean_image(data.train_images[~threes])
+        valid = data.valid_images
+        return Baseline(mean3=mean3, mean7=mean7, dist3=mnist_distance(valid, mean3),
+                        dist7=mnist_distance(valid, mean7),
+                        said_three=is_three(valid, mean3, mean7),
+                        is_three=data.valid_targets[:, 0] == 1, source=data.source)
+
+
+def baseline_to_json(b: Baseline) -> dict[str, Any]:
+    return {key: value.tolist() if isinstance(value, Tensor) else value
+            for key, value in asdict(b).items()}
+
+
+def baseline_from_json(saved: dict[str, Any]) -> Baseline:
+    """The exact tensors `baseline_to_json` wrote (float32 survives JSON unchanged)."""
+    floats = {k: t.tensor(saved[k], dtype=t.float32) for k in ("mean3", "mean7", "dist3", "dist7")}
+    flags = {k: t.tensor(saved[k], dtype=t.bool) for k in ("said_three", "is_three")}
+    return Baseline(**floats, **flags, source=saved["source"])
 
 
 def rms_distance(a: Float[Tensor, "... h w"], b: Float[Tensor, "h w"]) -> Float[Tensor, "..."]:
@@ -107,7 +135,13 @@ def rms_distance(a: Float[Tensor, "... h w"], b: Float[Tensor, "h w"]) -> Float[
 
 
 def rms_baseline(data: ThreesAndSevens | None = None) -> Baseline:
-    """The same baseline with the root mean squared error as its distance."""
+    """The same baseline with the root mean squared error as its distance (on the data loaded
+    now, as saved by precompute when it was measured on them)."""
+    saved = saved_measurement("rms_baseline") if data is None else None
+    return baseline_from_json(saved) if saved is not None else measure_rms_baseline(data)
+
+
+def measure_rms_baseline(data: ThreesAndSevens | None = None) -> Baseline:
     def closer_to_three(x: Tensor, mean3: Tensor, mean7: Tensor) -> Tensor:
         return rms_distance(x, mean3) < rms_distance(x, mean7)
     return measure_baseline(lambda images: images.mean(0), rms_distance, closer_to_three, data)
@@ -147,6 +181,12 @@ def sweep_one_weight(init_params: Callable, linear1: Callable, mnist_loss: Calla
     """Weights and bias from init_params (std SWEEP_STD, seeded); then one weight is set to
     SWEEP_OFFSETS values around its start, and accuracy and loss are measured at each."""
     data = data or threes_and_sevens()
+    with one_thread():
+        return _sweep(init_params, linear1, mnist_loss, batch_accuracy, data, seed)
+
+
+def _sweep(init_params: Callable, linear1: Callable, mnist_loss: Callable,
+           batch_accuracy: Callable, data: ThreesAndSevens, seed: int) -> OneWeightSweep:
     x, y = data.flat("train")
     x, y = x[:SWEEP_IMAGES], y[:SWEEP_IMAGES]
     gen = t.Generator().manual_seed(seed)
@@ -169,3 +209,14 @@ def sweep_one_weight(init_params: Callable, linear1: Callable, mnist_loss: Calla
     return OneWeightSweep(pixel=pixel, start=start, values=values,
                           accuracy=t.tensor(accuracies), loss=t.tensor(losses),
                           loss_slope=slope, n_images=len(x))
+
+
+def sweep_to_json(s: OneWeightSweep) -> dict[str, Any]:
+    return {key: value.tolist() if isinstance(value, Tensor) else value
+            for key, value in asdict(s).items()}
+
+
+def sweep_from_json(saved: dict[str, Any]) -> OneWeightSweep:
+    tensors = {k: t.tensor(saved[k], dtype=t.float32) for k in ("values", "accuracy", "loss")}
+    return OneWeightSweep(pixel=saved["pixel"], start=saved["start"], **tensors,
+                          loss_slope=saved["loss_slope"], n_images=saved["n_images"])

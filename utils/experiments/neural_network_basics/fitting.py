@@ -17,6 +17,8 @@ import torch as t
 from jaxtyping import Float
 from torch import Tensor
 
+from utils.experiments.neural_network_basics.threads import one_thread
+
 # --- a line by gradient descent -----------------------------------------------------------------
 
 LINE_SLOPE, LINE_INTERCEPT, LINE_NOISE = 1.5, 0.5, 0.4
@@ -62,13 +64,22 @@ def fit_path(fit_line: Callable, lr: float, x: Tensor | None = None, y: Tensor |
         x, y = line_data()
     slopes, intercepts, losses = [], [], []
     for steps in counts:
-        slope, intercept = fit_line(x.clone(), y.clone(), lr, steps)
+        with one_thread():
+            slope, intercept = fit_line(x.clone(), y.clone(), lr, steps)
         slope, intercept = float(slope), float(intercept)
         loss = mse(x, y, slope, intercept)
         slopes.append(slope)
         intercepts.append(intercept)
         losses.append(loss if np.isfinite(loss) else float("inf"))
     return {"steps": list(counts), "slopes": slopes, "intercepts": intercepts, "losses": losses}
+
+
+def saved_path(lr: float) -> dict[str, list[float]] | None:
+    """The reference fit_line's path at `lr` as precompute saved it (the page's default rate
+    only: the others are run when the learner picks them)."""
+    from utils.experiments.neural_network_basics import precompute
+
+    return precompute.load("fitting")["line_paths"].get(str(lr))
 
 
 # --- polynomials of every degree ----------------------------------------------------------------
@@ -136,9 +147,23 @@ def extrapolation_target(x: Tensor) -> Tensor:
 
 
 @functools.lru_cache(maxsize=1)
-def extrapolation(seed: int = 0) -> dict[str, Tensor]:
+def extrapolation() -> dict[str, Tensor]:
+    """`fit_extrapolation()`, as precompute saved it (600 Adam steps are too slow for a cold
+    server's first view)."""
+    from utils.experiments.neural_network_basics import precompute
+
+    saved = precompute.load("fitting")["extrapolation"]
+    return {key: t.tensor(values, dtype=t.float32) for key, values in saved.items()}
+
+
+def fit_extrapolation(seed: int = 0) -> dict[str, Tensor]:
     """A polynomial of degree EXTRA_DEGREE and a 1-16-16-1 ReLU network (Adam, full batch), both
     fitted to noisy points with x in [-1, 1], then evaluated on [-2.5, 2.5]."""
+    with one_thread():
+        return _fit_extrapolation(seed)
+
+
+def _fit_extrapolation(seed: int) -> dict[str, Tensor]:
     gen = t.Generator().manual_seed(seed)
     x = t.rand(EXTRA_POINTS, generator=gen) * 2 - 1
     y = extrapolation_target(x) + 0.1 * t.randn(EXTRA_POINTS, generator=gen)
@@ -193,8 +218,12 @@ def least_absolute(x: Tensor, y: Tensor) -> tuple[float, float]:
 def outlier_fits() -> dict[str, object]:
     """The MSE and MAE lines with and without the outliers, and each point's pull on the MSE
     line: the derivative of each loss with respect to that point's prediction, there."""
+    from utils.experiments.neural_network_basics import precompute
+
     x, y, outlier = outlier_data()
-    lines = {"MSE": least_squares(x, y), "MAE": least_absolute(x, y),
+    # The MAE line is saved: solving it imports scikit-learn's solvers, over a second on a cold
+    # server.
+    lines = {"MSE": least_squares(x, y), "MAE": tuple(precompute.load("fitting")["mae_line"]),
              "MSE without the outliers": least_squares(x[~outlier], y[~outlier])}
     slope, intercept = lines["MSE"]
     residual = slope * x + intercept - y

@@ -17,8 +17,11 @@ features (medians, the most common port, which columns are skewed) is measured o
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch as t
@@ -62,16 +65,40 @@ def skewness(column: Float[Tensor, "n"]) -> float:
     return float(centred.pow(3).mean()) / spread ** 3 if spread else 0.0
 
 
+# The columns of scikit-learn's table, as `load_breast_cancer().feature_names` names them (the
+# file it ships has none): each of ten measurements, as a mean, its standard error and the worst.
+_MEASUREMENTS = ("radius", "texture", "perimeter", "area", "smoothness", "compactness",
+                 "concavity", "concave points", "symmetry", "fractal dimension")
+BREAST_CANCER_COLUMNS = tuple([f"mean {m}" for m in _MEASUREMENTS]
+                              + [f"{m} error" for m in _MEASUREMENTS]
+                              + [f"worst {m}" for m in _MEASUREMENTS])
+
+
+def breast_cancer_table() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's breast-cancer table as (features (569, 30), targets: 0 malignant, 1
+    benign), read straight from the file the package ships, as `load_breast_cancer` reads it:
+    importing sklearn.datasets takes over a second on a cold server."""
+    package = importlib.util.find_spec("sklearn")
+    path = Path(package.submodule_search_locations[0]) / "datasets" / "data" / "breast_cancer.csv"
+    try:
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))[1:]
+    except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
+        from sklearn.datasets import load_breast_cancer
+
+        raw = load_breast_cancer()
+        return raw.data, raw.target
+    return (np.array([row[:-1] for row in rows], dtype=np.float64),
+            np.array([row[-1] for row in rows], dtype=np.int64))
+
+
 @cache_resource(show_spinner=False)
 def breast_cancer(seed: int = 0) -> TabularTask:
     """scikit-learn's breast-cancer table; columns skewed on train get log(1 + x)."""
-    from sklearn.datasets import load_breast_cancer
-
-    raw = load_breast_cancer()
-    x = t.tensor(raw.data, dtype=t.float32)
-    y = t.tensor(raw.target == 0, dtype=t.float32)[:, None]  # sklearn's 0 is malignant
+    features, targets = breast_cancer_table()
+    x = t.tensor(features, dtype=t.float32)
+    y = t.tensor(targets == 0, dtype=t.float32)[:, None]  # sklearn's 0 is malignant
     train, valid = _split(len(x), seed)
-    names = [str(name) for name in raw.feature_names]
+    names = list(BREAST_CANCER_COLUMNS)
     logged = []
     for j, name in enumerate(names):
         if skewness(x[train, j]) > SKEW_LIMIT:

@@ -9,8 +9,8 @@ zero_grad per batch), so one run of each exercises every function of section 3.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import torch as t
@@ -18,6 +18,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from utils.experiments.neural_network_basics.digits import training_batches
+from utils.experiments.neural_network_basics.threads import one_thread
 
 KINDS = {"linear": "linear model", "net": "two-layer net"}
 
@@ -68,6 +69,12 @@ def train_and_measure(fns: Mapping[str, Any],
     """Train fns' model on `train` for settings.epochs epochs of shuffled minibatches; the
     training loss and validation accuracy before training and after each epoch (epochs + 1
     values each)."""
+    with one_thread():
+        return _train(fns, train, valid, settings)
+
+
+def _train(fns: Mapping[str, Any], train: tuple[Tensor, Tensor], valid: tuple[Tensor, Tensor],
+           settings: Settings) -> dict[str, list[float]]:
     model, params = make_model(fns, train[0].shape[1], settings)
     optimizer = fns["BasicOptim"](params, settings.lr) if settings.kind == "net" else None
     losses, accuracies = [], []
@@ -85,6 +92,21 @@ def train_and_measure(fns: Mapping[str, Any],
         losses.append(loss)
         accuracies.append(accuracy)
     return {"loss": losses, "accuracy": accuracies}
+
+
+def saved_run(saved: Sequence[Mapping[str, Any]], settings: Settings,
+              **extra: Any) -> dict[str, list[float]] | None:
+    """The curves of `settings` among runs saved by precompute (each: its settings, any `extra`
+    keys such as the dataset, its curves), or None. Epoch k of a run never depends on how many
+    epochs follow it (each epoch's batches are seeded by its number), so a saved run of more
+    epochs answers a shorter one with its first epochs."""
+    wanted = {**asdict(settings), **extra}
+    epochs = wanted.pop("epochs")
+    for run in saved:
+        key = dict(run["settings"])
+        if key.pop("epochs") >= epochs and key == wanted:
+            return {"loss": run["loss"][:epochs + 1], "accuracy": run["accuracy"][:epochs + 1]}
+    return None
 
 
 def reference_functions() -> dict[str, Any]:

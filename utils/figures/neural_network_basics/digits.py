@@ -20,8 +20,10 @@ from solutions import neural_network_basics as ref
 from utils.caching import cache_data
 from utils.demos.neural_network_basics.digits import checked_baseline, checked_sweep
 from utils.experiments.neural_network_basics.digits import (Baseline, OneWeightSweep,
-                                                            measure_baseline, rms_baseline,
-                                                            sweep_one_weight, threes_and_sevens)
+                                                            baseline_from_json, measure_baseline,
+                                                            rms_baseline, saved_measurement,
+                                                            sweep_from_json, sweep_one_weight,
+                                                            threes_and_sevens)
 from utils.plotting import message_figure
 
 THREE, SEVEN = "#1f77b4", "#d62728"  # one colour per digit, in every figure
@@ -29,11 +31,17 @@ THREE, SEVEN = "#1f77b4", "#d62728"  # one colour per digit, in every figure
 
 @cache_data(show_spinner=False)
 def reference_baseline() -> Baseline:
+    saved = saved_measurement("baseline")  # precomputed, when on the data loaded now
+    if saved is not None:
+        return baseline_from_json(saved)
     return measure_baseline(ref.mean_image, ref.mnist_distance, ref.is_three)
 
 
 @cache_data(show_spinner=False)
 def reference_sweep() -> OneWeightSweep:
+    saved = saved_measurement("sweep")
+    if saved is not None:
+        return sweep_from_json(saved)
     return sweep_one_weight(ref.init_params, ref.linear1, ref.mnist_loss, ref.batch_accuracy)
 
 

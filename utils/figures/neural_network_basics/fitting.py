@@ -55,7 +55,7 @@ def _drawn_with(name: str, draw: Callable[[], go.Figure],
 
 @cache_data(show_spinner=False)
 def reference_path(lr: float) -> dict[str, list[float]]:
-    return runs.fit_path(ref.fit_line, lr)
+    return runs.saved_path(lr) or runs.fit_path(ref.fit_line, lr)
 
 
 def line_fit(path: dict[str, list[float]], lr: float, shown_step: int | None = None,
