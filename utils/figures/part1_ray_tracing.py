@@ -9,9 +9,7 @@ not cached.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import threading
 import traceback
 from typing import Callable
 
@@ -26,6 +24,7 @@ from solutions import part1_ray_tracing as sol
 from utils import part1_oracle as oracle
 from utils import part1_renders
 from utils.caching import cache_data, cache_resource
+from utils.torch_threads import one_thread
 from utils.demos import part1_ray_tracing as demos
 from utils.meshes import make_bunny
 from utils.plotting import (OBJECT_COLOUR, RAY_COLOUR, depth_image, image_panels, lines_2d,
@@ -69,34 +68,8 @@ def render_mesh(
     origin, directions = rays[0, 0], rays[:, 1]
     if not (bool((rays[:, 0] == origin).all()) and bool((directions[:, 0] > 0).all())):
         return render_in_chunks(fn, rays, triangles, *args)
-    with _one_thread():
+    with one_thread():  # tiles too small for a second thread to pay
         return _render_tiles(fn, rays, triangles, args, tile, origin, directions)
-
-
-_threads_lock = threading.Lock()
-_threads_users = 0
-_threads_saved = 1
-
-
-@contextlib.contextmanager
-def _one_thread():
-    """torch on one thread while tiles render: they are too small for a second thread to pay,
-    and on a busy shared CPU the two threads' waits for each other made a render 5x slower.
-    (torch's thread count is per thread, but new threads start with the last one set: the first
-    render in saves it, the last one out restores it.)"""
-    global _threads_users, _threads_saved
-    with _threads_lock:
-        if _threads_users == 0:
-            _threads_saved = t.get_num_threads()
-        _threads_users += 1
-    t.set_num_threads(1)
-    try:
-        yield
-    finally:
-        with _threads_lock:
-            _threads_users -= 1
-            if _threads_users == 0:
-                t.set_num_threads(_threads_saved)
 
 
 def _render_tiles(fn, rays, triangles, args, tile, origin, directions) -> Tensor:

@@ -14,7 +14,7 @@ from torch import Tensor
 
 from utils import data
 from utils.caching import cache_resource
-from utils.experiments.neural_network_basics.threads import one_thread
+from utils.torch_threads import one_thread
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import torch as t
 from jaxtyping import Float
 from torch import Tensor
 
-from utils.experiments.neural_network_basics.threads import one_thread
+from utils.torch_threads import one_thread
 
 # --- a line by gradient descent -----------------------------------------------------------------
 

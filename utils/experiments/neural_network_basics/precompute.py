@@ -39,7 +39,7 @@ import torch as t
 from solutions import neural_network_basics as ref
 from utils import data
 from utils.experiments.neural_network_basics import digits, fitting, tabular, training, warping
-from utils.experiments.neural_network_basics.threads import one_thread
+from utils.torch_threads import one_thread
 from utils.experiments.neural_network_basics.training import Settings
 from utils.registry import exercise_marker
 from utils.site_config import ROOT

@@ -18,7 +18,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from utils.experiments.neural_network_basics.digits import training_batches
-from utils.experiments.neural_network_basics.threads import one_thread
+from utils.torch_threads import one_thread
 
 KINDS = {"linear": "linear model", "net": "two-layer net"}
 

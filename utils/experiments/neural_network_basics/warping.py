@@ -20,7 +20,7 @@ import torch as t
 from jaxtyping import Float, Int
 from torch import Tensor, nn
 
-from utils.experiments.neural_network_basics.threads import one_thread
+from utils.torch_threads import one_thread
 
 MOONS_POINTS, MOONS_NOISE, MOONS_SEED = 200, 0.1, 0
 NET_SEED, TRAIN_STEPS, SNAPSHOT_EVERY, LEARNING_RATE = 1, 600, 50, 0.05

@@ -1,7 +1,6 @@
-"""One torch thread for chapter 2's runs.
+"""One torch thread for small runs: chapter 5.1's render tiles and chapter 2's training runs.
 
-Every run of the chapter works on tensors of a few hundred rows: a second intra-op thread has
-nothing to share, and on a busy shared CPU the two threads' waits for each other made them 10-50
+They work on tensors of a few hundred rows: a second intra-op thread has nothing to share, and on a busy shared CPU the two threads' waits for each other made them 10-50
 times slower (the moons network: 3 s on one thread against 28 s on two, at load 9 on 2 cores; the
 digits net: 0.13 s against 1.5 s). The code runner's sandbox runs on one thread too, so a
 learner's run and the reference's do the same arithmetic.
@@ -24,7 +23,7 @@ _saved = 1
 def one_thread() -> Iterator[None]:
     """torch on one thread inside the block. Streamlit runs sessions in threads and torch's
     thread count is process-wide (new threads start with the last one set), so the first run
-    in saves it and the last one out restores it (as chapter 5.1's tiled renderer does)."""
+    in saves it and the last one out restores it."""
     global _users, _saved
     with _lock:
         if _users == 0:
