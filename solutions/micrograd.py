@@ -113,7 +113,7 @@ def numerical_gradient(f: Callable[..., float], inputs: list[float],
         """,
     ),
 )
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: "Value") -> list["Value"]:
     """Every value root depends on (root too), once each, each after all of its _prev."""
     order: list[Value] = []
     seen: set[int] = set()
@@ -209,7 +209,7 @@ class Value:
 
     # --- operations: the forward value now, the local derivative for later -------------------
 
-    def __add__(self, other: Value | float) -> Value:
+    def __add__(self, other: "Value | float") -> "Value":
         """self + other (a Value or a number); d/dself = d/dother = 1."""
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
@@ -221,7 +221,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __mul__(self, other: Value | float) -> Value:
+    def __mul__(self, other: "Value | float") -> "Value":
         """self * other (a Value or a number); d/dself = other, d/dother = self."""
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
@@ -233,7 +233,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, exponent: float) -> Value:
+    def __pow__(self, exponent: float) -> "Value":
         """self ** exponent, for a number exponent k; d/dself = k * self ** (k - 1)."""
         assert isinstance(exponent, (int, float)), "only number exponents"
         out = Value(self.data ** exponent, (self,), f"**{exponent:g}")
@@ -244,7 +244,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def exp(self) -> Value:
+    def exp(self) -> "Value":
         """e ** self; its derivative is itself."""
         out = Value(math.exp(self.data), (self,), "exp")
 
@@ -254,7 +254,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def tanh(self) -> Value:
+    def tanh(self) -> "Value":
         """tanh(self); its derivative is 1 - tanh(self) ** 2."""
         out = Value(math.tanh(self.data), (self,), "tanh")
 
@@ -264,7 +264,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def relu(self) -> Value:
+    def relu(self) -> "Value":
         """max(self, 0); its derivative is 1 where self > 0, else 0."""
         out = Value(max(self.data, 0.0), (self,), "ReLU")
 
@@ -276,31 +276,31 @@ class Value:
 
     # --- the rest, from the operations above ------------------------------------------------
 
-    def __neg__(self) -> Value:
+    def __neg__(self) -> "Value":
         """-self."""
         return self * -1
 
-    def __sub__(self, other: Value | float) -> Value:
+    def __sub__(self, other: "Value | float") -> "Value":
         """self - other."""
         return self + (-other)
 
-    def __truediv__(self, other: Value | float) -> Value:
+    def __truediv__(self, other: "Value | float") -> "Value":
         """self / other."""
         return self * other ** -1
 
-    def __radd__(self, other: float) -> Value:
+    def __radd__(self, other: float) -> "Value":
         """other + self, for a number other (2 + v)."""
         return self + other
 
-    def __rsub__(self, other: float) -> Value:
+    def __rsub__(self, other: float) -> "Value":
         """other - self, for a number other (2 - v)."""
         return other + (-self)
 
-    def __rmul__(self, other: float) -> Value:
+    def __rmul__(self, other: float) -> "Value":
         """other * self, for a number other (2 * v)."""
         return self * other
 
-    def __rtruediv__(self, other: float) -> Value:
+    def __rtruediv__(self, other: float) -> "Value":
         """other / self, for a number other (2 / v)."""
         return other * self ** -1
 

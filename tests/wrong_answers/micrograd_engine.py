@@ -173,11 +173,11 @@ _OLD_BACKWARD = '''        self.grad = 1.0
 ADD_OVERWRITES = _variant("add_overwrites", ("self.grad += out.grad  #", "self.grad = out.grad  #"),
                           ("other.grad += out.grad", "other.grad = out.grad"))
 MUL_OVERWRITES = _variant("mul_overwrites",
-                          ("self.grad += other.data * out.grad", "self.grad = other.data * out.grad"),
-                          ("other.grad += self.data * out.grad", "other.grad = self.data * out.grad"))
+                          ("self.grad += other.data", "self.grad = other.data"),
+                          ("other.grad += self.data", "other.grad = self.data"))
 MUL_SWAPPED = _variant("mul_swapped",
-                       ("self.grad += other.data * out.grad", "self.grad += self.data * out.grad"),
-                       ("other.grad += self.data * out.grad", "other.grad += other.data * out.grad"))
+                       ("self.grad += other.data *", "self.grad += self.data *"),
+                       ("other.grad += self.data *", "other.grad += other.data *"))
 MUL_NO_OUT_GRAD = _variant("mul_no_out_grad",
                            ("self.grad += other.data * out.grad", "self.grad += other.data"),
                            ("other.grad += self.data * out.grad", "other.grad += self.data"))
@@ -201,11 +201,13 @@ POW_SAME_POWER = _variant("pow_same_power",
 RSUB_NOT_SWAPPED = _variant("rsub_not_swapped",
                             ("        return other + (-self)", "        return self - other"))
 RTRUEDIV_NOT_SWAPPED = _variant("rtruediv_not_swapped",
-                                ("        return other * self ** -1", "        return self / other"))
+                                ("        return other * self ** -1",
+                                 "        return self / other"))
 RTRUEDIV_INVERTS_NUMBER = _variant("rtruediv_inverts_number",
                                    ("        return other * self ** -1",
                                     "        return self * other ** -1"))
-NEG_IS_IDENTITY = _variant("neg_is_identity", ("        return self * -1", "        return self * 1"))
+NEG_IS_IDENTITY = _variant("neg_is_identity",
+                           ("        return self * -1", "        return self * 1"))
 SUB_ADDS = _variant("sub_adds", ("        return self + (-other)", "        return self + other"))
 BACKWARD_REVERSED_BFS = _variant("backward_reversed_bfs", (_OLD_BACKWARD, _REVERSED_BFS))
 BACKWARD_WRONG_DIRECTION = _variant("backward_wrong_direction", (_OLD_BACKWARD, _FORWARD_ORDER))
@@ -332,7 +334,8 @@ class ValueOwnRsubAndDivision(ref.Value):
         return self ** -1 * other
 
 
-TANH_FROM_EXP = _variant("tanh_from_exp", ('''        out = Value(math.tanh(self.data), (self,), "tanh")
+TANH_FROM_EXP = _variant("tanh_from_exp", (
+    '''        out = Value(math.tanh(self.data), (self,), "tanh")
 
         def _backward() -> None:
             self.grad += (1 - out.data ** 2) * out.grad
