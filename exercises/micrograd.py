@@ -26,8 +26,6 @@ except ImportError:
 
 
 # %%
-from __future__ import annotations
-
 import math
 import random
 from typing import Callable

@@ -10,8 +10,6 @@ Each operation sets the new value's `_backward`, a closure that adds the output'
 the local derivative, into its inputs' `.grad`.
 """
 
-from __future__ import annotations
-
 import math
 import random
 from typing import Callable
