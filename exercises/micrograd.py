@@ -28,7 +28,7 @@ except ImportError:
 # %%
 import math
 import random
-from typing import Callable
+from typing import Any, Callable
 
 from utils.checks import micrograd as tests
 
@@ -106,7 +106,7 @@ def numerical_gradient(f: Callable[..., float], inputs: list[float],
 
 
 # %%
-def topological_order(root: "Value") -> list["Value"]:
+def topological_order(root: Any) -> list[Any]:
     """Every value root depends on (root too), once each, each after all of its _prev."""
     raise NotImplementedError()
 

@@ -12,7 +12,7 @@ the local derivative, into its inputs' `.grad`.
 
 import math
 import random
-from typing import Callable
+from typing import Any, Callable
 
 from utils.exercise_meta import exercise  # noqa: F401
 
@@ -111,13 +111,13 @@ def numerical_gradient(f: Callable[..., float], inputs: list[float],
         """,
     ),
 )
-def topological_order(root: "Value") -> list["Value"]:
+def topological_order(root: Any) -> list[Any]:
     """Every value root depends on (root too), once each, each after all of its _prev."""
-    order: list[Value] = []
+    order: list[Any] = []  # Values, in a topological order
     seen: set[int] = set()
     # Iterative depth-first search, so a deep graph (a long sum) can't hit Python's recursion
     # limit. A (value, True) entry means "its inputs are done: write it down now".
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         v, inputs_done = stack.pop()
         if inputs_done:
