@@ -45,7 +45,7 @@ def draw_my_graph() -> None:
                                max_chars=demos.MAX_EXPRESSION_CHARS)
     cols = st.columns(3)
     inputs = {name: cols[i].number_input(name, value=default, step=0.5, key=f"mge_{name}")
-              for i, (name, default) in enumerate((("a", 2.0), ("b", -3.0), ("c", 0.5)))}
+              for i, (name, default) in enumerate((("a", 2.0), ("b", -3.0), ("c", 6.5)))}
     try:
         demos.parse_expression(expression)
         demos.parse_inputs(inputs)
