@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections import deque
+from typing import Callable
 
 from solutions import micrograd as ref
 
@@ -146,7 +147,7 @@ def _variant(name: str, *changes: tuple[str, str]) -> type:
         assert source.count(old) == 1, f"{name}: {old!r} is not in the reference exactly once"
         source = source.replace(old, new)
     namespace = {"math": math, "topological_order": ref.topological_order,
-                 "Callable": object, "__name__": "wrong_answers"}
+                 "Callable": Callable, "__name__": "wrong_answers"}
     exec(compile("from __future__ import annotations\n" + source, f"<{name}>", "exec"),
          namespace)
     return namespace["Value"]
