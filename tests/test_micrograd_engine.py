@@ -70,6 +70,9 @@ def test_the_derivative_numbers_section_1_states():
     assert 1e-9 <= steps[np.argmin(errors)] <= 1e-7  # "near 1e-8"
     float32 = figures.forward_difference_errors(steps, np.float32)
     assert steps[np.argmin(float32)] > 1e-5  # the trade-off comes much sooner
+    assert np.float32(3) + np.float32(1e-7) == np.float32(3)  # 3 + h rounds to 3 below 1e-7
+    assert np.float32(3) + np.float32(3e-7) != np.float32(3)
+    assert figures.forward_difference_errors(np.array([1e-8]), np.float32)[0] == 14
     assert figures.derivative_error_figure().data
 
 
