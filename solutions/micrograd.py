@@ -10,21 +10,195 @@ Each operation sets the new value's `_backward`, a closure that adds the output'
 the local derivative, into its inputs' `.grad`.
 """
 
-from __future__ import annotations
-
 import math
 import random
+from typing import Any, Callable
 
 from utils.exercise_meta import exercise  # noqa: F401
 
 
+@exercise(
+    title="A derivative by nudging",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `numerical_derivative(f, x, h=1e-6)`: `f` is a Python function of one float that
+        returns a float, `x` a float and `h` a small positive float (the nudge). Return the
+        slope of `f` over the step from `x` to `x + h`, the **forward difference**
+        $$\frac{f(x + h) - f(x)}{h},$$
+        as a float. Call `f` exactly at `x` and at `x + h` (not at `x - h`: that would be the
+        central difference, a different estimate), and use the `h` you are given.
+    """,
+    hints=(
+        r"""
+            A derivative is "how much the output moves per unit the input moves". Move the input
+            by `h`, see how far the output moved, and divide by `h`.
+        """,
+        r"""
+            `(f(x + h) - f(x)) / h`.
+        """,
+    ),
+)
+def numerical_derivative(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
+    """The forward difference (f(x + h) - f(x)) / h: the slope of f just right of x."""
+    return (f(x + h) - f(x)) / h
+
+
+@exercise(
+    title="Partial derivatives by nudging one input at a time",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `numerical_gradient(f, inputs, h=1e-6)`: `f` takes several floats as separate
+        arguments (`f(*inputs)`) and returns one float; `inputs` is a list of floats, the point
+        where you want the slopes. Return a list of floats as long as `inputs`: element $i$ is
+        the forward difference of `f` in input $i$ alone,
+        $$\frac{f(x_0, \dots, x_i + h, \dots, x_{n-1}) - f(x_0, \dots, x_{n-1})}{h},$$
+        with every other input held where it is. Use `numerical_derivative` (defined above):
+        make a function of input $i$ only, and nudge that. Do not change the list `inputs`.
+    """,
+    hints=(
+        r"""
+            A partial derivative is an ordinary derivative of a function of one input: freeze
+            all the others. So for each $i$, build a one-input function that puts its argument
+            in slot $i$ of a copy of `inputs`, and hand it to `numerical_derivative`.
+        """,
+        r"""
+            Inside a loop over `i`, `def along_i(v, i=i): xs = list(inputs); xs[i] = v; return
+            f(*xs)`, then `numerical_derivative(along_i, inputs[i], h)`. The default `i=i` fixes
+            `i` now: a closure would otherwise read the loop variable's last value.
+        """,
+    ),
+)
+def numerical_gradient(f: Callable[..., float], inputs: list[float],
+                       h: float = 1e-6) -> list[float]:
+    """The forward difference of f(*inputs) in each input, the others held fixed."""
+    def along(i: int) -> Callable[[float], float]:
+        def f_i(v: float) -> float:
+            moved = list(inputs)
+            moved[i] = v
+            return f(*moved)
+        return f_i
+
+    return [numerical_derivative(along(i), x, h) for i, x in enumerate(inputs)]
+
+
+@exercise(
+    title="An order for the backward pass",
+    difficulty=3, importance=5, minutes=(15, 25),
+    task=r"""
+        Write `topological_order(root)`: `root` is a `Value` (any object whose `_prev` attribute
+        is a set or tuple of the values it was computed from; a leaf's is empty). Return a list
+        of every value `root` depends on, `root` included, **each exactly once**, ordered so
+        that every value comes **after all the values in its `_prev`**; `root` is therefore
+        last. A value reached along several paths (say `b` in `a * b + b`) still appears once.
+        Any order that obeys the rule is right: the check does not compare with one particular
+        list. Graphs in the check are at most a few hundred values deep.
+    """,
+    hints=(
+        r"""
+            Depth-first search: before you may write a value down, write down everything it
+            depends on. A set of the values already seen stops a shared value from being
+            written twice.
+        """,
+        r"""
+            `def visit(v)`: if `v` is not in `seen`, add it, `visit` each child in `v._prev`,
+            then `order.append(v)` (after the children, not before). Call `visit(root)` and
+            return `order`. Values are hashable by identity, so a set of them works.
+        """,
+        r"""
+            Breadth-first order (level by level from the root, then reversed) looks right on a
+            tree but breaks when a value is reached by two paths of different lengths: it can
+            put a value before one of its inputs.
+        """,
+    ),
+)
+def topological_order(root: Any) -> list[Any]:
+    """Every value root depends on (root too), once each, each after all of its _prev."""
+    order: list[Any] = []  # Values, in a topological order
+    seen: set[int] = set()
+    # Iterative depth-first search, so a deep graph (a long sum) can't hit Python's recursion
+    # limit. A (value, True) entry means "its inputs are done: write it down now".
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        v, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((child, False) for child in v._prev if id(child) not in seen)
+    return order
+
+
+@exercise(
+    title="The engine: Value",
+    difficulty=4, importance=5, minutes=(45, 90),
+    task=r"""
+        Write the class `Value(data, _children=(), _op='')`, one scalar of a computation graph:
+
+        - `__init__`: store `data` as a float in `.data`; `.grad = 0.0`; `._prev =
+          set(_children)`, the values it was computed from; `._op`, the operation's label
+          (used only for drawing, any short string); `._backward`, a function of no arguments
+          that does nothing for a leaf.
+        - `+`, `*`: with another `Value` or a plain number (wrap a number in a `Value` first).
+          Each returns a new `Value` whose `_prev` holds both operands and whose `_backward`
+          **adds** (`+=`) the output's `.grad` times the local derivative into each operand's
+          `.grad`.
+        - `**` with a number exponent (int or float, not a `Value`): $d(x^k)/dx = k x^{k-1}$.
+        - `exp()`, `tanh()`, `relu()` (with $\mathrm{relu}(x) = \max(x, 0)$, and gradient 0 at
+          $x \le 0$, 1 at $x > 0$).
+        - `-v`, `v - w`, `v / w` (division by a `Value` or a number), and the reflected forms
+          where the number comes first: `2 + v`, `2 - v`, `2 * v`, `2 / v`. These may be built
+          from the operations above.
+        - `backward()`: set this value's `.grad` to 1.0, then call `_backward` of every value it
+          depends on, itself first and each value only after every value computed from it, in
+          the reverse of `topological_order(self)` (defined above: use it).
+
+        A value used several times (`a * a`, `a + a`, or one that feeds two paths) must
+        collect the gradient of every use. Each value's `.data` and `.grad` must match
+        PyTorch's (float64) on the same expression; the check tries each operation alone
+        first, then random expressions built from all of them.
+    """,
+    hints=(
+        r"""
+            Each operation does two jobs: compute the output's `.data` now, and leave behind a
+            `_backward` closure that knows the local derivative. Closures see `self`, `other`
+            and `out` from the method that made them, and `out.grad` is read only when
+            `backward()` finally calls them.
+        """,
+        r"""
+            `__add__`: `other = other if isinstance(other, Value) else Value(other)`;
+            `out = Value(self.data + other.data, (self, other), '+')`; in `_backward`,
+            `self.grad += out.grad` and `other.grad += out.grad`; then `out._backward =
+            _backward` and `return out`. `__mul__` is the same shape, with `other.data *
+            out.grad` flowing to `self` and `self.data * out.grad` to `other`.
+        """,
+        r"""
+            `__pow__(k)`: `self.grad += k * self.data ** (k - 1) * out.grad`. `exp`: the
+            derivative of $e^x$ is $e^x$, which is `out.data`. `tanh`: $1 - \tanh^2 x$, that is
+            `1 - out.data ** 2` (the output squared, not the input). `relu`: `(out.data > 0) *
+            out.grad`.
+        """,
+        r"""
+            The rest need no `_backward` of their own: `-v` is `v * -1`; `v - w` is `v + (-w)`;
+            `v / w` is `v * w ** -1`; `__radd__` and `__rmul__` just swap (`self + other`);
+            `__rsub__(other)` is `other - self`, that is `other + (-self)`, **not** `self -
+            other`; `__rtruediv__(other)` is `other * self ** -1`.
+        """,
+        r"""
+            `backward()`: `self.grad = 1.0`, then `for v in reversed(topological_order(self)):
+            v._backward()`. If you use `=` instead of `+=` in a `_backward`, `(a + a)` gives
+            `a.grad == 1` instead of 2: the second use overwrites the first.
+        """,
+    ),
+)
 class Value:
     """One scalar in a computation graph: its value, its gradient, and how it was made."""
 
     def __init__(self, data: float, _children: tuple["Value", ...] = (), _op: str = ""):
+        """A value holding `data` (as a float), made by `_op` from `_children`; grad 0.0."""
         self.data = float(data)
         self.grad = 0.0
-        self._backward = lambda: None  # a leaf has nothing to pass its gradient on to
+        self._backward: Callable[[], None] = lambda: None  # a leaf passes nothing on
         self._prev = set(_children)
         self._op = _op
 
@@ -33,7 +207,8 @@ class Value:
 
     # --- operations: the forward value now, the local derivative for later -------------------
 
-    def __add__(self, other: Value | float) -> Value:
+    def __add__(self, other: "Value | float") -> "Value":
+        """self + other (a Value or a number); d/dself = d/dother = 1."""
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
 
@@ -44,7 +219,8 @@ class Value:
         out._backward = _backward
         return out
 
-    def __mul__(self, other: Value | float) -> Value:
+    def __mul__(self, other: "Value | float") -> "Value":
+        """self * other (a Value or a number); d/dself = other, d/dother = self."""
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
 
@@ -55,7 +231,8 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, exponent: float) -> Value:
+    def __pow__(self, exponent: float) -> "Value":
+        """self ** exponent, for a number exponent k; d/dself = k * self ** (k - 1)."""
         assert isinstance(exponent, (int, float)), "only number exponents"
         out = Value(self.data ** exponent, (self,), f"**{exponent:g}")
 
@@ -65,7 +242,8 @@ class Value:
         out._backward = _backward
         return out
 
-    def exp(self) -> Value:
+    def exp(self) -> "Value":
+        """e ** self; its derivative is itself."""
         out = Value(math.exp(self.data), (self,), "exp")
 
         def _backward() -> None:
@@ -74,7 +252,8 @@ class Value:
         out._backward = _backward
         return out
 
-    def tanh(self) -> Value:
+    def tanh(self) -> "Value":
+        """tanh(self); its derivative is 1 - tanh(self) ** 2."""
         out = Value(math.tanh(self.data), (self,), "tanh")
 
         def _backward() -> None:
@@ -83,7 +262,8 @@ class Value:
         out._backward = _backward
         return out
 
-    def relu(self) -> Value:
+    def relu(self) -> "Value":
+        """max(self, 0); its derivative is 1 where self > 0, else 0."""
         out = Value(max(self.data, 0.0), (self,), "ReLU")
 
         def _backward() -> None:
@@ -94,44 +274,40 @@ class Value:
 
     # --- the rest, from the operations above ------------------------------------------------
 
-    def __neg__(self) -> Value:
+    def __neg__(self) -> "Value":
+        """-self."""
         return self * -1
 
-    def __sub__(self, other: Value | float) -> Value:
+    def __sub__(self, other: "Value | float") -> "Value":
+        """self - other."""
         return self + (-other)
 
-    def __truediv__(self, other: Value | float) -> Value:
+    def __truediv__(self, other: "Value | float") -> "Value":
+        """self / other."""
         return self * other ** -1
 
-    def __radd__(self, other: float) -> Value:  # 2 + v
+    def __radd__(self, other: float) -> "Value":
+        """other + self, for a number other (2 + v)."""
         return self + other
 
-    def __rsub__(self, other: float) -> Value:  # 2 - v
+    def __rsub__(self, other: float) -> "Value":
+        """other - self, for a number other (2 - v)."""
         return other + (-self)
 
-    def __rmul__(self, other: float) -> Value:  # 2 * v
+    def __rmul__(self, other: float) -> "Value":
+        """other * self, for a number other (2 * v)."""
         return self * other
 
-    def __rtruediv__(self, other: float) -> Value:  # 2 / v
+    def __rtruediv__(self, other: float) -> "Value":
+        """other / self, for a number other (2 / v)."""
         return other * self ** -1
 
     # --- backpropagation ------------------------------------------------------------------
 
     def backward(self) -> None:
         """Fill in `.grad` of every value this one depends on: d(self)/d(that value)."""
-        order: list[Value] = []
-        visited: set[int] = set()
-
-        def visit(v: Value) -> None:
-            if id(v) not in visited:
-                visited.add(id(v))
-                for child in v._prev:
-                    visit(child)
-                order.append(v)  # after everything it depends on
-
-        visit(self)
         self.grad = 1.0
-        for v in reversed(order):  # each value passes its gradient on before its inputs do
+        for v in reversed(topological_order(self)):  # each passes its gradient on before its inputs
             v._backward()
 
 
