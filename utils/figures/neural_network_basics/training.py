@@ -183,8 +183,10 @@ def feature_ranges(dataset: str = "breast_cancer", scale: bool = False) -> go.Fi
                              marker={"size": 2}, line={"width": 1}))
     what = "standardized" if scale else "as numbers, before scaling"
     fig.update_layout(title=f"{task.source}: each feature's training values, {what}",
-                      height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      xaxis={"tickangle": -60, "tickfont": {"size": 9}})
+                      height=420, margin={"l": 60, "r": 10, "t": 50, "b": 10},
+                      xaxis={"tickangle": -60, "tickfont": {"size": 9}},
+                      yaxis={"title": "standard deviations from the training mean" if scale
+                             else "value in the column's own units"})
     return fig
 
 
