@@ -44,7 +44,7 @@ def curves(runs: Mapping[str, Mapping[str, list[float]]], title: str,
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 70, "b": 10},
+    fig.update_layout(title=title, height=380, margin={"l": 50, "r": 10, "t": 70, "b": 10},
                       legend={"orientation": "h", "y": -0.25})
     return fig
 
