@@ -170,7 +170,13 @@ def test_is_three(is_three: Callable) -> None:
     _check_is_three(is_three, mean7 + 0.01, mean3, mean7, "one image, next to mean7")
     _check_is_three(is_three, batch, mean3, mean7, "a batch of 6")
     _check_is_three(is_three, batch.reshape(2, 3, 5, 7), mean3, mean7, "a (2, 3) grid of images")
-    _check_is_three(is_three, *_tie_case(), "one image exactly as far from both: not a 3")
+    tie = _tie_case()
+    got = call(is_three, *tie, context="on an image exactly as far from both")
+    if isinstance(got, Tensor) and got.dtype == t.bool and got.numel() == 1 and bool(got):
+        raise AssertionError("is_three (one image exactly as far from mean3 as from mean7): "
+                             "returned True; a tie is not a 3. Compare with a strict `<`, not "
+                             "`<=`.")
+    _check_is_three(is_three, *tie, "one image exactly as far from both: not a 3")
     passed("test_is_three")
 
 
