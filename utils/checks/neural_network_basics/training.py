@@ -99,8 +99,9 @@ def test_calc_grad(calc_grad: Callable) -> None:
             except LearnerCodeError as err:
                 if "does not require grad" in str(err):
                     raise AssertionError(
-                        f"{err} The tensor backward() ran on was not computed from the model's "
-                        "predictions: call `mnist_loss(predictions, yb)`, predictions first "
+                        f"{str(err).rstrip('.')}. The tensor backward() ran on was not "
+                        "computed from the model's predictions: call "
+                        "`mnist_loss(predictions, yb)`, predictions first "
                         "(swapped, the loss is a function of the targets alone), and don't "
                         "detach them.") from err
                 raise
