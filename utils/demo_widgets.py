@@ -15,8 +15,22 @@ from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
 from utils.status import Status
 
 
-def describe_learner_code(stem: str) -> None:
+def describe_learner_code(stem: str, uses: tuple[str, ...] | None = None) -> None:
+    """Say whose code the demo below will run. With `uses` (the exercises the demo calls), name
+    only those: a list of every passed exercise of the chapter reads as if all of them were
+    drawn."""
     _, own = learner_state.engine_file(stem)
+    if uses is not None:
+        theirs = [name for name in uses if name in own]
+        rest = [name for name in uses if name not in own]
+        if not theirs:
+            st.caption(f"You have passed none of {', '.join(uses)} yet, so this runs the "
+                       "reference solutions, in the sandbox like your exercises.")
+        else:
+            st.caption(f"Runs your {', '.join(theirs)}"
+                       + (f" and the reference {', '.join(rest)}" if rest else "")
+                       + ", in the sandbox like your exercises.")
+        return
     if own:
         st.caption(f"Runs your code for the exercises of this chapter you have passed "
                    f"({', '.join(own)}) and the reference for the rest, in the sandbox like your "

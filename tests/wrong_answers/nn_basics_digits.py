@@ -139,6 +139,10 @@ def linear_through_data(xb, weights, bias):
     return xb @ weights.data + bias.data
 
 
+def linear_weights_detached(xb, weights, bias):
+    return xb @ weights.detach() + bias  # still requires grad, through the bias alone
+
+
 def linear_flat(xb, weights, bias):
     return (xb * weights.T).sum(1) + bias  # shape (n,): the sum dropped the column
 
@@ -241,6 +245,7 @@ WRONG_ANSWERS = [
     ("linear1", "forgot the bias", linear_no_bias),
     ("linear1", "detached output", linear_detached),
     ("linear1", "through .data", linear_through_data),
+    ("linear1", "weights detached, bias not: only the bias would learn", linear_weights_detached),
     ("linear1", "an elementwise sum without keepdim: (n,)", linear_flat),
     ("mnist_loss", "forgot sigmoid", loss_no_sigmoid),
     ("mnist_loss", "branches swapped", loss_swapped),

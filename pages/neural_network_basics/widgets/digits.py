@@ -51,7 +51,7 @@ def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], 
     """A button that runs `demo` on the learner's code in the sandbox and keeps its figure for
     the session (with which of the functions it `uses` were theirs); the reference's figure
     until it is pressed."""
-    describe_learner_code(STEM)
+    describe_learner_code(STEM, uses)
     kept = f"nn_digits_{name}_figure"
     if st.button("Draw it with my code", key=f"nn_digits_{name}_run", type="primary"):
         _, passed = learner_state.engine_file(STEM)

@@ -30,11 +30,18 @@ def _final(run: dict) -> str:
     return f"validation accuracy {run['accuracy'][-1]:.1%}, training loss {run['loss'][-1]:.3f}"
 
 
+def _uses(kind: str, scale: bool = False) -> tuple[str, ...]:
+    """The exercises a training run of `kind` calls (utils/experiments/.../training.py)."""
+    model = ("linear1", "train_epoch") if kind == "linear" else ("simple_net", "BasicOptim")
+    return (*(("standardize",) if scale else ()), "init_params", model[0], "mnist_loss",
+            "calc_grad", model[1], "batch_accuracy")
+
+
 def _own(key: str, settings: dict, demo: str, args: dict) -> dict | None:
     """The learner's run for `settings` (kept for the session), trained with `args` when the
     button is pressed; None before that, after a failure (the message is shown), or when the
     kept run was made with other settings."""
-    describe_learner_code(STEM)
+    describe_learner_code(STEM, _uses(settings["kind"], settings.get("scale", False)))
     if st.button("Train my model", key=f"{key}_button", type="primary"):
         result = learner_demo(STEM, demo, spinner="Training your model in the sandbox…", **args)
         if result is not None:

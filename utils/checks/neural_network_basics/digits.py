@@ -170,7 +170,13 @@ def test_is_three(is_three: Callable) -> None:
     _check_is_three(is_three, mean7 + 0.01, mean3, mean7, "one image, next to mean7")
     _check_is_three(is_three, batch, mean3, mean7, "a batch of 6")
     _check_is_three(is_three, batch.reshape(2, 3, 5, 7), mean3, mean7, "a (2, 3) grid of images")
-    _check_is_three(is_three, *_tie_case(), "one image exactly as far from both: not a 3")
+    tie = _tie_case()
+    got = call(is_three, *tie, context="on an image exactly as far from both")
+    if isinstance(got, Tensor) and got.dtype == t.bool and got.numel() == 1 and bool(got):
+        raise AssertionError("is_three (one image exactly as far from mean3 as from mean7): "
+                             "returned True; a tie is not a 3. Compare with a strict `<`, not "
+                             "`<=`.")
+    _check_is_three(is_three, *tie, "one image exactly as far from both: not a 3")
     passed("test_is_three")
 
 
@@ -243,6 +249,12 @@ def test_linear1(linear1: Callable) -> None:
             raise AssertionError(f"{what}: the result does not require grad although weights "
                                  "and bias do: the training loop could not learn through it. "
                                  "Drop `.detach()`, `.data` or `t.no_grad()`.")
+        got.sum().backward()
+        for name, param in (("weights", weights), ("bias", bias)):
+            if param.grad is None:
+                raise AssertionError(f"{what}: no gradient reaches `{name}`: it was used through "
+                                     "`.detach()`, `.data` or `t.no_grad()`, so the training loop "
+                                     f"could never change it. Use `{name}` itself.")
     passed("test_linear1")
 
 
@@ -290,9 +302,13 @@ def test_mnist_loss(mnist_loss: Callable) -> None:
         n = len(predictions)
         what = f"mnist_loss(predictions of shape {(n, 1)}, targets of shape {(n, 1)}) ({case})"
         leaf = predictions.clone().requires_grad_()
-        got = assert_is_tensor(call(mnist_loss, leaf, targets.clone(),
-                                    context=f"on predictions and targets of shape {(n, 1)}"),
-                               what)
+        got = call(mnist_loss, leaf, targets.clone(),
+                   context=f"on predictions and targets of shape {(n, 1)}")
+        if isinstance(got, (float, int)):
+            raise AssertionError(f"{what}: returned a Python {type(got).__name__} ({got!r}); "
+                                 "return the 0-dimensional tensor itself (no `.item()`): "
+                                 "`backward()` can only run through a tensor.")
+        got = assert_is_tensor(got, what)
         if got.numel() == 1 and got.ndim > 0:
             raise AssertionError(f"{what}: expected a 0-dimensional tensor (shape ()), got shape "
                                  f"{tuple(got.shape)}: `.mean()` with no dimension gives one "

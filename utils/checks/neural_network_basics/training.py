@@ -93,8 +93,18 @@ def test_calc_grad(calc_grad: Callable) -> None:
             mine = _copies([weights, bias])
             theirs = _copies([weights, bias])
             reference.calc_grad(xb, yb, lambda x: reference.linear1(x, *mine))
-            got = call(calc_grad, xb, yb, lambda x: reference.linear1(x, *theirs),
-                       context=f"on a batch of {len(xb)} rows with a linear model")
+            try:
+                got = call(calc_grad, xb, yb, lambda x: reference.linear1(x, *theirs),
+                           context=f"on a batch of {len(xb)} rows with a linear model")
+            except LearnerCodeError as err:
+                if "does not require grad" in str(err):
+                    raise AssertionError(
+                        f"{str(err).rstrip('.')}. The tensor backward() ran on was not "
+                        "computed from the model's predictions: call "
+                        "`mnist_loss(predictions, yb)`, predictions first "
+                        "(swapped, the loss is a function of the targets alone), and don't "
+                        "detach them.") from err
+                raise
             if isinstance(got, Tensor) and got.requires_grad and theirs[0].grad is None:
                 raise AssertionError("calc_grad: it returned the loss but no gradient reached "
                                      "the parameters. Call `loss.backward()` inside calc_grad.")
@@ -252,6 +262,11 @@ def test_BasicOptim(BasicOptim: Callable) -> None:
         for p, g in zip(params, grads):
             p.grad.copy_(g)
         call(optimizer.step, context="in BasicOptim.step, on a second step")
+        if all(t.equal(p.detach(), b) for p, b in zip(params, before)):
+            raise AssertionError(
+                f"BasicOptim.step (lr={lr}), called a second time, moved no parameter (the first "
+                "call did). The parameters were passed as a generator, which the first step used "
+                "up: keep them as a list in __init__ (`list(params)`).")
         for i, (p, b, g) in enumerate(zip(params, before, grads)):
             assert_close(p.detach(), b - lr * g, f"BasicOptim.step (lr={lr}), called a second "
                          f"time: parameter {i} (each step moves by -lr * grad again)")
@@ -301,6 +316,12 @@ def test_simple_net(simple_net: Callable) -> None:
             raise AssertionError(f"{what}: every output is >= 0, as if the ReLU were applied to "
                                  "the output too. The ReLU goes between the two layers only: "
                                  "the output is a raw score that can be negative.")
+        linear = (xb @ start[0] + start[1]) @ start[2] + start[3]
+        if not t.allclose(linear, expected.detach(), atol=1e-4) and \
+                t.allclose(got.detach(), linear, atol=1e-5):
+            raise AssertionError(f"{what}: your output is the two linear layers with no ReLU "
+                                 "between them, which is one linear model. Apply the ReLU to "
+                                 "the hidden layer, `(xb @ w1 + b1).relu()`, before `@ w2`.")
         assert_close(got, expected, f"{what}: the output (ReLU(xb @ w1 + b1) @ w2 + b2)")
         if not got.requires_grad:
             raise AssertionError(f"{what}: the output does not require grad, so no gradient can "

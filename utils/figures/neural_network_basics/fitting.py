@@ -386,11 +386,15 @@ def matrix(w11: float, w12: float, w21: float, w22: float, b1: float = 0.0, b2: 
     limit = 1.3 if squash else max(4.5, 1.1 * reach)
     fig.update_xaxes(range=[-limit, limit], zeroline=True)
     fig.update_yaxes(range=[-limit, limit], scaleanchor="x", zeroline=True)
-    what = describe_matrix(w)
+    # One clause a line: the plot sits in two thirds of the page, too narrow for one long line.
+    what = describe_matrix(w).split("; ")
     if squash:
-        what = f"before the tanh, {what}; then tanh squeezes every point into the square"
+        what = [f"before the tanh, {what[0]}", *what[1:],
+                "then tanh squeezes every point into the square"]
     fig.update_layout(title={"text": f"W = [[{w11:g}, {w12:g}], [{w21:g}, {w22:g}]]"
                              + (f", b = ({b1:g}, {b2:g})" if b1 or b2 else "")
-                             + (", then tanh" if squash else "") + f"<br><sup>{what}</sup>"},
-                      height=560, margin={"t": 90}, legend={"orientation": "v"})
+                             + (", then tanh" if squash else "")
+                             + "".join(f"<br><sup>{clause}</sup>" for clause in what)},
+                      height=560 + 16 * (len(what) - 1), margin={"t": 74 + 16 * len(what)},
+                      legend={"orientation": "v"})
     return fig

@@ -44,7 +44,7 @@ def curves(runs: Mapping[str, Mapping[str, list[float]]], title: str,
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 70, "b": 10},
+    fig.update_layout(title=title, height=380, margin={"l": 50, "r": 10, "t": 70, "b": 10},
                       legend={"orientation": "h", "y": -0.25})
     return fig
 
@@ -191,8 +191,10 @@ def feature_ranges(dataset: str = "breast_cancer", scale: bool = False) -> go.Fi
                              marker={"size": 2}, line={"width": 1}))
     what = "standardized" if scale else "as numbers, before scaling"
     fig.update_layout(title=f"{task.source}: each feature's training values, {what}",
-                      height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      xaxis={"tickangle": -60, "tickfont": {"size": 9}})
+                      height=420, margin={"l": 60, "r": 10, "t": 50, "b": 10},
+                      xaxis={"tickangle": -60, "tickfont": {"size": 9}},
+                      yaxis={"title": "standard deviations from the training mean" if scale
+                             else "value in the column's own units"})
     return fig
 
 
