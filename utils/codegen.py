@@ -323,7 +323,8 @@ def notebook_cells(stem: str, with_solutions: bool = False) -> list[Cell]:
             waiting = []
     cells += [Cell("code", text) for text in waiting]
     cells.append(Cell("markdown", "## All checks at once"))
-    cells.append(Cell("code", f'from utils.local import check_all\n\ncheck_all(globals(), '
+    # Assigned, so Jupyter shows the printed summary and not the returned dict under it.
+    cells.append(Cell("code", f'from utils.local import check_all\n\nresults = check_all(globals(), '
                               f'"{stem}", exit_on_failure=False)'))
     return cells
 

@@ -83,13 +83,16 @@ def _dataset() -> str:
 
 def _task(name: str, explain: bool = False) -> tabular.TabularTask:
     """The chosen task; the Titanic falls back to the breast-cancer table when it can't be
-    downloaded (`explain`: say why, with where to put the file; else just say so)."""
+    downloaded (`explain`: say so with what to do instead; else just name the table shown)."""
     try:
         return tabular.tabular_task(name)
-    except DataUnavailable as err:
+    except DataUnavailable:
         if explain:
-            st.warning("The Titanic is not available here, so the breast-cancer table is shown. "
-                       f"{err}")
+            # Not the error's own text: it says where to put the file, on a server the learner
+            # can't reach. In a notebook or a local checkout, load_titanic() says it in full.
+            st.warning("The Titanic could not be downloaded on this server, so the breast-cancer "
+                       "table is shown. In a notebook or a local checkout with internet access, "
+                       "it downloads on first use.")
         else:
             st.caption("Shown: the breast-cancer table (the Titanic is not available here).")
         return tabular.tabular_task("breast_cancer")
