@@ -20,7 +20,7 @@ OWN_KEY = "mg_net_own"
 
 
 def train_mlp() -> None:
-    """The reference run's boundary and loss; the learner's run beside it once trained."""
+    """The learner's run, once trained: its boundary, and its loss beside the reference's."""
     describe_learner_code(STEM)
     cols = st.columns(3)
     steps = cols[0].slider("steps", 10, MAX_STEPS, 40, step=5, key="mg_net_steps")
@@ -39,18 +39,15 @@ def train_mlp() -> None:
     kept = st.session_state.get(OWN_KEY)
     if kept is not None and kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
-    reference = figures.reference_run()
-    runs = {"reference MLP(2, [16, 16, 1]), 100 moons": reference}
-    left, right = st.columns(2)
-    left.plotly_chart(figures.reference_boundary(), width="stretch", key="mg_net_ref_boundary")
-    if kept is not None:
-        own = kept[1]
-        runs[f"yours, MLP(2, [{kept[0]['hidden']}, {kept[0]['hidden']}, 1]), 50 moons"] = own
-        right.plotly_chart(figures.boundary_figure(own, "yours, "), width="stretch",
-                           key="mg_net_own_boundary")
-        right.caption(f"Your run: final loss {own['loss'][-1]:.3f}, accuracy "
-                      f"{own['accuracy'][-1]:.0%}.")
-    else:
-        right.info("Press **Train my MLP** to train your own network here (a smaller one than "
-                   "the reference: the scalar engine is slow).")
+    runs = {"reference MLP(2, [16, 16, 1]), 100 moons": figures.reference_run()}
+    if kept is None:
+        st.info("Press **Train my MLP** to train your own network here (a smaller one than the "
+                "reference: the scalar engine is slow).")
+        return
+    own = kept[1]
+    runs[f"yours, MLP(2, [{kept[0]['hidden']}, {kept[0]['hidden']}, 1]), 50 moons"] = own
+    st.plotly_chart(figures.boundary_figure(own, "yours, "), width="stretch",
+                    key="mg_net_own_boundary")
+    st.caption(f"Your run: final loss {own['loss'][-1]:.3f}, accuracy "
+               f"{own['accuracy'][-1]:.0%}.")
     st.plotly_chart(figures.loss_figure(runs), width="stretch", key="mg_net_loss")
