@@ -73,10 +73,11 @@ def _contour(z: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> list[go.Contour]:
                        colorbar={"title": "score", "len": 0.8}, name="score",
                        hovertemplate="x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>score %{z:.2f}"
                                      "<extra></extra>"),
+            # A line's colour comes from the colorscale, so a one-colour scale draws it black.
             go.Contour(x=xs, y=ys, z=z, showscale=False, contours_coloring="lines",
-                       contours={"start": 0, "end": 0, "size": 1}, line={"color": "black",
-                                                                           "width": 2},
-                       name="score = 0", hoverinfo="skip")]
+                       colorscale=[[0, "black"], [1, "black"]], line={"width": 2.5},
+                       contours={"start": 0, "end": 0, "size": 1}, name="score = 0",
+                       hoverinfo="skip")]
 
 
 def boundary_figure(run: Mapping[str, Any], title: str = "") -> go.Figure:
@@ -98,8 +99,10 @@ def boundary_figure(run: Mapping[str, Any], title: str = "") -> go.Figure:
     fig = go.Figure(data=[*last.data, *moons_traces(X, y)], frames=frames)
     fig.update_layout(
         title=last.layout.title.text, height=480, xaxis_title="x₁", yaxis_title="x₂",
-        xaxis={"range": EXTENT[0]}, yaxis={"range": EXTENT[1], "scaleanchor": "x"},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.32},
+        xaxis={"range": EXTENT[0], "constrain": "domain"},
+        yaxis={"range": EXTENT[1], "scaleanchor": "x", "constrain": "domain"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
         sliders=[{"active": len(frames) - 1, "currentvalue": {"prefix": "step "},
                   "pad": {"t": 40},
                   "steps": [{"label": f.name, "method": "animate",
