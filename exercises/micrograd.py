@@ -376,6 +376,10 @@ def train_step(model: MLP, X, y, lr: float, alpha: float = 1e-4) -> tuple[float,
 # Karpathy's schedule). Return the list of the `steps` pairs `(loss, accuracy)` that
 # `train_step` returned, in order.
 #
+# The check first compares your losses with the reference's on a 6-step run, then
+# trains `MLP(2, [8, 8, 1])` on 24 moons for 25 steps with your function and expects
+# at least 80 % of them right (the reference gets 87.5 %, in about 3 seconds).
+#
 # Check it with `tests.test_train_moons(train_moons)`.
 
 

@@ -28,6 +28,9 @@ def train_mlp() -> None:
                            key="mg_net_hidden", format_func=lambda h: f"[{h}, {h}, 1]")
     lr = cols[2].select_slider("starting learning rate", RATES, value=1.0, key="mg_net_lr")
     settings = {"steps": steps, "hidden": hidden, "n_points": 50, "lr_start": lr}
+    st.caption(f"MLP(2, [{hidden}, {hidden}, 1]) on 50 moons, weights drawn after "
+               f"random.seed(1337); the learning rate falls from {lr} towards {lr / 10:g}, as "
+               "in the reference.")
     if st.button("Train my MLP", type="primary", key="mg_net_button"):
         data = learner_demo(STEM, "train_mlp", spinner="Training your MLP in the sandbox…",
                             **settings)
