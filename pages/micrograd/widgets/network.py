@@ -1,3 +1,56 @@
-"""Chapter 3's network sections."""
+"""Chapter 3's widget for section 6: the reference's training run on the moons (precomputed,
+drawn at once), and "Train my MLP", which trains the learner's own MLP in the sandbox
+(utils/demos/micrograd/network.py) with the settings picked here. Session-state keys start with
+"mg_net_".
+"""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import streamlit as st
+
+from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demos.micrograd.network import HIDDEN_WIDTHS, MAX_STEPS, validated_run
+from utils.figures.micrograd import network as figures
+
+__all__ = ["train_mlp"]
+
+STEM = "micrograd"
+RATES = (0.1, 0.3, 1.0, 3.0)
+OWN_KEY = "mg_net_own"
+
+
+def train_mlp() -> None:
+    """The learner's run, once trained: its boundary, and its loss beside the reference's."""
+    describe_learner_code(STEM)
+    cols = st.columns(3)
+    steps = cols[0].slider("steps", 10, MAX_STEPS, 40, step=5, key="mg_net_steps")
+    hidden = cols[1].radio("hidden widths", HIDDEN_WIDTHS, index=1, horizontal=True,
+                           key="mg_net_hidden", format_func=lambda h: f"[{h}, {h}, 1]")
+    lr = cols[2].select_slider("starting learning rate", RATES, value=1.0, key="mg_net_lr")
+    settings = {"steps": steps, "hidden": hidden, "n_points": 50, "lr_start": lr}
+    st.caption(f"MLP(2, [{hidden}, {hidden}, 1]) on 50 moons, weights drawn after "
+               f"random.seed(1337); the learning rate falls from {lr} towards {lr / 10:g}, as "
+               "in the reference.")
+    if st.button("Train my MLP", type="primary", key="mg_net_button"):
+        data = learner_demo(STEM, "train_mlp", spinner="Training your MLP in the sandbox…",
+                            **settings)
+        if data is not None:
+            try:
+                st.session_state[OWN_KEY] = (settings, validated_run(data, steps))
+            except ValueError as err:
+                st.error(f"Your run can't be drawn: {err}.")
+    kept = st.session_state.get(OWN_KEY)
+    if kept is not None and kept[0] != settings:
+        st.caption("Your last run used other settings: press the button to train with these.")
+    runs = {"reference MLP(2, [16, 16, 1]), 100 moons": figures.reference_run()}
+    if kept is None:
+        st.info("Press **Train my MLP** to train your own network here (a smaller one than the "
+                "reference: the scalar engine is slow).")
+        return
+    own = kept[1]
+    runs[f"yours, MLP(2, [{kept[0]['hidden']}, {kept[0]['hidden']}, 1]), 50 moons"] = own
+    st.plotly_chart(figures.boundary_figure(own, "yours, "), width="stretch",
+                    key="mg_net_own_boundary")
+    st.caption(f"Your run: final loss {own['loss'][-1]:.3f}, accuracy "
+               f"{own['accuracy'][-1]:.0%}.")
+    st.plotly_chart(figures.loss_figure(runs), width="stretch", key="mg_net_loss")
