@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from utils.expressions import ExpressionError, check_operator, parse_limited
+
 INPUT_NAMES = ("a", "b", "c")
 MAX_EXPRESSION_CHARS = 200
 MAX_INPUT_SIZE = 16
@@ -26,28 +28,13 @@ _SYMBOL = {"add": "+", "subtract": "−", "multiply": "×", "true_divide": "÷",
            "negative": "−x", "sum_array": "sum", "maximum": "max"}
 
 
-class ExpressionError(ValueError):
-    """The expression can't be drawn; the message says why, for the learner."""
-
-
 def parse_expression(text: str) -> ast.Expression:
     """Parse and validate: names a, b, c; numbers; + - * / @ and unary minus; log, exp, relu,
     maximum as functions; .log(), .exp(), .sum() as methods."""
-    if len(text) > MAX_EXPRESSION_CHARS:
-        raise ExpressionError(f"Keep the expression under {MAX_EXPRESSION_CHARS} characters.")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as err:
-        raise ExpressionError(f"That is not a Python expression: {err.msg} (column "
-                              f"{err.offset}).") from None
+    tree = parse_limited(text, MAX_EXPRESSION_CHARS)
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop)):
-            if isinstance(node, ast.operator) and type(node) not in _BINARY:
-                raise ExpressionError(f"The operator {type(node).__name__} is not supported: "
-                                      "use + - * / @.")
-            if isinstance(node, ast.unaryop) and not isinstance(node, ast.USub):
-                raise ExpressionError("Only unary minus is supported.")
+        if check_operator(node, tuple(_BINARY), "+ - * / @"):
             continue
         if isinstance(node, (ast.BinOp, ast.UnaryOp)):
             continue

@@ -15,6 +15,8 @@ import operator
 from collections.abc import Mapping
 from typing import Any
 
+from utils.expressions import ExpressionError, check_operator, parse_limited
+
 __all__ = ["value_graph"]
 
 INPUT_NAMES = ("a", "b", "c")
@@ -24,10 +26,6 @@ MAX_NODES = 200
 MAX_EXPONENT = 20  # a ** 1000 says nothing a graph can show, and overflows
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.Pow: operator.pow}
-
-
-class ExpressionError(ValueError):
-    """The expression can't be drawn; the message says why, for the learner."""
 
 
 def _number(node: ast.AST) -> float | None:
@@ -44,22 +42,12 @@ def _number(node: ast.AST) -> float | None:
 def parse_expression(text: str) -> ast.Expression:
     """Parse and validate: the names a, b, c; numbers; + - * / and unary minus; ** with a number
     exponent; the methods .exp(), .tanh(), .relu()."""
-    if len(text) > MAX_EXPRESSION_CHARS:
-        raise ExpressionError(f"Keep the expression under {MAX_EXPRESSION_CHARS} characters.")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as err:
-        raise ExpressionError(f"That is not a Python expression: {err.msg} (column "
-                              f"{err.offset}).") from None
+    tree = parse_limited(text, MAX_EXPRESSION_CHARS)
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop)):
-            if isinstance(node, ast.operator) and type(node) not in _BINARY:
-                raise ExpressionError(f"The operator {type(node).__name__} is not supported: "
-                                      "use + - * / and ** with a number exponent.")
-            if isinstance(node, ast.unaryop) and not isinstance(node, ast.USub):
-                raise ExpressionError("Only unary minus is supported.")
-        elif isinstance(node, ast.BinOp):
+        if check_operator(node, tuple(_BINARY), "+ - * / and ** with a number exponent"):
+            continue
+        if isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.Pow):
                 exponent = _number(node.right)
                 if exponent is None:
