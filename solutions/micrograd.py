@@ -473,8 +473,9 @@ class Layer(Module):
             each size with the next one.
         """,
         r"""
-            `Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in
-            range(len(nouts))`; the forward pass is `for layer in self.layers: x = layer(x)`.
+            `zip(sizes[:-1], sizes[1:])` gives each layer's (inputs, outputs); only the layer at
+            index `len(nouts) - 1` gets `nonlin=False`. The forward pass is `for layer in
+            self.layers: x = layer(x)`.
         """,
     ),
 )
@@ -483,8 +484,10 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: list[int]):
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
-                       for i in range(len(nouts))]
+        last = len(nouts) - 1
+        # Consecutive widths pair up: a layer's fan-in is the width of the layer before it.
+        self.layers = [Layer(fan_in, width, nonlin=k < last)
+                       for k, (fan_in, width) in enumerate(zip(sizes[:-1], sizes[1:]))]
 
     def __call__(self, x: list[Value | float]) -> Value | list[Value]:
         """x: nin inputs -> the last layer's output."""
