@@ -382,8 +382,10 @@ class Module:
             value `nin` times: all the weights would be the same object.
         """,
         r"""
-            `sum((wi * xi for wi, xi in zip(self.w, x)), self.b)` starts the sum at the bias.
-            Then `act.relu() if self.nonlin else act`.
+            Pair weights with inputs with `zip(self.w, x)` and multiply each pair. Python's
+            `sum` takes a starting value as its second argument: start it at `self.b` and the
+            total is a `Value` that already includes the bias. Apply `.relu()` only when
+            `self.nonlin` is true.
         """,
     ),
 )
@@ -426,8 +428,10 @@ class Neuron(Module):
             flat: a list of `Value`s, not a list of lists.
         """,
         r"""
-            `out = [n(x) for n in self.neurons]`, then `out[0] if len(out) == 1 else out`;
-            `[p for n in self.neurons for p in n.parameters()]`.
+            Call every neuron on the same `x` and collect the results in a list; if that list
+            has length 1, hand back its only element. For `parameters()`, a comprehension with
+            two `for`s (over the neurons, then over each neuron's parameters) gives one flat
+            list.
         """,
     ),
 )
