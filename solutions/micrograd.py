@@ -382,8 +382,10 @@ class Module:
             value `nin` times: all the weights would be the same object.
         """,
         r"""
-            `sum((wi * xi for wi, xi in zip(self.w, x)), self.b)` starts the sum at the bias.
-            Then `act.relu() if self.nonlin else act`.
+            Pair weights with inputs with `zip(self.w, x)` and multiply each pair. Python's
+            `sum` takes a starting value as its second argument: start it at `self.b` and the
+            total is a `Value` that already includes the bias. Apply `.relu()` only when
+            `self.nonlin` is true.
         """,
     ),
 )
@@ -426,8 +428,10 @@ class Neuron(Module):
             flat: a list of `Value`s, not a list of lists.
         """,
         r"""
-            `out = [n(x) for n in self.neurons]`, then `out[0] if len(out) == 1 else out`;
-            `[p for n in self.neurons for p in n.parameters()]`.
+            Call every neuron on the same `x` and collect the results in a list; if that list
+            has length 1, hand back its only element. For `parameters()`, a comprehension with
+            two `for`s (over the neurons, then over each neuron's parameters) gives one flat
+            list.
         """,
     ),
 )
@@ -473,8 +477,9 @@ class Layer(Module):
             each size with the next one.
         """,
         r"""
-            `Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in
-            range(len(nouts))`; the forward pass is `for layer in self.layers: x = layer(x)`.
+            `zip(sizes[:-1], sizes[1:])` gives each layer's (inputs, outputs); only the layer at
+            index `len(nouts) - 1` gets `nonlin=False`. The forward pass is `for layer in
+            self.layers: x = layer(x)`.
         """,
     ),
 )
@@ -483,8 +488,10 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: list[int]):
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
-                       for i in range(len(nouts))]
+        last = len(nouts) - 1
+        # Consecutive widths pair up: a layer's fan-in is the width of the layer before it.
+        self.layers = [Layer(fan_in, width, nonlin=k < last)
+                       for k, (fan_in, width) in enumerate(zip(sizes[:-1], sizes[1:]))]
 
     def __call__(self, x: list[Value | float]) -> Value | list[Value]:
         """x: nin inputs -> the last layer's output."""

@@ -60,6 +60,11 @@ def not_implemented_message(ex: registry.Exercise, err: BaseException | None = N
     if raiser and raiser != ex.name and not raiser.startswith(f"{ex.name}."):
         return (f"`{ex.name}` calls `{raiser}`, which still raises NotImplementedError: write "
                 "that one first (it comes earlier in the chapter).")
+    if raiser and raiser.startswith(f"{ex.name}.") and raiser != f"{ex.name}.__init__":
+        # A class written in part (say Value with + and * but no ** yet): a check stops at its
+        # first failure, so what it tried before this method worked.
+        return (f"`{ex.name}` still raises NotImplementedError in `{raiser}`: everything the "
+                "check tried before reaching that method passed; write it next.")
     return (f"`{ex.name}` still raises NotImplementedError: replace the stub's "
             "`raise NotImplementedError()` with your answer.")
 

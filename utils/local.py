@@ -47,7 +47,8 @@ def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True
         status, message = results[ex.name]
         print(f"  {_SYMBOL[status]:<22} {ex.name}")
         is_failing = status in (Status.FAILED, Status.ERROR)
-        if is_failing or (status == Status.NOT_IMPLEMENTED and " calls " in message):
+        if is_failing or (status == Status.NOT_IMPLEMENTED and
+                          (" calls " in message or "before reaching that method" in message)):
             print("      " + message.replace("\n", "\n      "))
     counts = {s: sum(1 for st, _ in results.values() if st == s) for s in _SYMBOL}
     failing = counts[Status.FAILED] + counts[Status.ERROR]

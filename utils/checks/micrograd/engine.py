@@ -216,6 +216,13 @@ def _torch_run(expression: str, inputs: tuple[float, ...]) -> tuple[float, list[
     return out.item(), [0.0 if v.grad is None else v.grad.item() for v in leaves]
 
 
+def _named_value(fn: Callable) -> Callable:
+    """A check's closure named after the class it exercises, so that `call` reports a crash
+    inside it as "Your `Value` raised ..." rather than by the closure's own name."""
+    fn.__name__ = fn.__qualname__ = "Value"
+    return fn
+
+
 def _at(inputs: tuple[float, ...]) -> str:
     return ", ".join(f"{name}={x:g}" for name, x in zip(_NAMES, inputs))
 
@@ -224,7 +231,7 @@ def _compare(Value: type, expression: str, inputs: tuple[float, ...], advice: st
     """Value and every input's gradient of `expression` with the learner's Value and torch."""
     where = f"{expression} at {_at(inputs)}"
     leaves = [call(Value, x, context=f"in Value({x})") for x in inputs]
-    out = call(_evaluate, expression, leaves, context=f"computing {where}")
+    out = call(_named_value(lambda: _evaluate(expression, leaves)), context=f"computing {where}")
     if not hasattr(out, "data") or not hasattr(out, "backward"):
         raise AssertionError(f"Value: {where} should give a Value; got {type(out).__name__} "
                              f"{out!r}.")
@@ -249,7 +256,7 @@ def _check_construction(Value: type) -> None:
         raise AssertionError(f"Value: a new Value's .grad should start at 0.0; got "
                              f"{getattr(a, 'grad', 'no .grad')!r}.")
     b = call(Value, 2.0)
-    s = call(lambda: a + b, context="computing a + b")
+    s = call(_named_value(lambda: a + b), context="computing a + b")
     if set(getattr(s, "_prev", ())) != {a, b}:
         raise AssertionError("Value: (a + b)._prev should hold exactly a and b, the values it "
                              f"was computed from; got {getattr(s, '_prev', 'no _prev')!r}.")
