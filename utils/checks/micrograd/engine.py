@@ -10,39 +10,20 @@ reference's, so each exercise is judged on its own.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import random
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import torch as t
 
 from solutions import micrograd as reference
 from utils.checks.assertions import call, passed
+from utils.checks.learner_names import reference_names
 
 __all__ = ["test_numerical_derivative", "test_numerical_gradient", "test_topological_order",
            "test_Value"]
 
 TOLERANCE = 1e-9  # relative (and absolute near 0): float64 both sides, same formulas
-
-
-@contextlib.contextmanager
-def _reference_helpers(namespace: dict | None, names: tuple[str, ...]) -> Iterator[None]:
-    """While inside, `names` in the learner's module namespace are the reference's."""
-    if namespace is None or namespace is vars(reference):
-        yield
-        return
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in names}
-    namespace.update({name: getattr(reference, name) for name in names})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 def _close(got: float, expected: float) -> bool:
@@ -84,7 +65,7 @@ _MANY_INPUTS = (("a * b + c", lambda a, b, c: a * b + c, [2.0, -3.0, 10.0], 1e-3
 
 
 def test_numerical_gradient(numerical_gradient: Callable) -> None:
-    with _reference_helpers(getattr(numerical_gradient, "__globals__", None),
+    with reference_names(getattr(numerical_gradient, "__globals__", None), reference,
                             ("numerical_derivative",)):
         for text, f, inputs, h in _MANY_INPUTS:
             given = list(inputs)
@@ -312,7 +293,8 @@ RANDOM_CASES = _random_cases(40)
 
 def test_Value(Value: type) -> None:
     backward = getattr(Value, "backward", None)
-    with _reference_helpers(getattr(backward, "__globals__", None), ("topological_order",)):
+    with reference_names(getattr(backward, "__globals__", None), reference,
+                         ("topological_order",)):
         _check_construction(Value)
         for expression, tries in _OPERATIONS:
             for inputs in tries:

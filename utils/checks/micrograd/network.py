@@ -12,7 +12,6 @@ those are the reference's anyway, in a local file or notebook they are the learn
 
 from __future__ import annotations
 
-import inspect
 import math
 import random
 from collections import ChainMap
@@ -22,25 +21,13 @@ import numpy as np
 
 from solutions import micrograd as reference
 from utils.checks.assertions import call, passed
+from utils.checks.learner_names import learner_env
 from utils.experiments.micrograd.network import moons
 
 __all__ = ["test_Module", "test_Neuron", "test_Layer", "test_MLP", "test_moons_loss",
            "test_train_step", "test_train_moons"]
 
 TOL = 1e-9
-
-
-def _env(obj: Any) -> ChainMap:
-    """The names the learner's object sees (its module's globals), then the reference's."""
-    if inspect.isfunction(obj):
-        functions = [obj]
-    elif inspect.isclass(obj):
-        functions = [v for cls in inspect.getmro(obj)[:-1] for v in vars(cls).values()
-                     if inspect.isfunction(v)]
-    else:
-        functions = []
-    own = functions[0].__globals__ if functions else {}
-    return ChainMap(own, vars(reference))
 
 
 def _is_value(v: Any) -> bool:
@@ -107,7 +94,7 @@ def _fmt(v: Any) -> str:
 
 
 def test_Module(Module: type) -> None:
-    env = _env(Module)
+    env = learner_env(Module, reference)
     Value = env["Value"]
     base = call(Module, context="creating Module()")
     own = call(base.parameters, context="calling Module().parameters()")
@@ -146,7 +133,7 @@ def _neuron_expected(numbers: list[float], x: list[float], nonlin: bool) -> floa
 
 
 def test_Neuron(Neuron: type) -> None:
-    env = _env(Neuron)
+    env = learner_env(Neuron, reference)
     Value = env["Value"]
     random.seed(0)
     neuron = call(Neuron, 3, context="creating Neuron(3)")
@@ -325,7 +312,7 @@ def _loss_case(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_moons_loss(moons_loss: Callable) -> None:
-    env = _env(moons_loss)
+    env = learner_env(moons_loss, reference)
     # Weights scaled up in the last cases, so that some points are beyond their margin.
     for seed, n, alpha, scale in ((0, 10, 1e-4, 1.0), (1, 12, 0.05, 1.0), (2, 8, 0.0, 3.0),
                                   (4, 12, 1e-3, 3.0)):
@@ -369,7 +356,7 @@ def test_moons_loss(moons_loss: Callable) -> None:
 
 
 def test_train_step(train_step: Callable) -> None:
-    env = _env(train_step)
+    env = learner_env(train_step, reference)
     for seed, n, lr in ((0, 10, 0.5), (3, 12, 1.0)):
         X, y = _loss_case(seed, n)
         mine, twin = _model_pair(env, [4, 4, 1], seed)
@@ -412,7 +399,7 @@ CHECK_RUN = {"n": 24, "sizes": [8, 8, 1], "steps": 25, "seed": 1, "min_accuracy"
 
 
 def test_train_moons(train_moons: Callable) -> None:
-    env = _env(train_moons)
+    env = learner_env(train_moons, reference)
     X, y = _loss_case(5, 12)
     mine, twin = _model_pair(env, [4, 4, 1], 5)
     what = "6 steps on 12 moons, MLP(2, [4, 4, 1]), lr_start=0.8, lr_end=0.2, alpha=0.01"

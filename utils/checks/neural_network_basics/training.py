@@ -12,8 +12,7 @@ solutions, so a `calc_grad` is judged on its own even while `mnist_loss` is unso
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import torch as t
 from torch import Tensor
@@ -21,30 +20,10 @@ from torch import Tensor
 from solutions import neural_network_basics as reference
 from utils.checks.assertions import (LearnerCodeError, assert_close, assert_is_tensor,
                                      assert_shape, call, passed)
+from utils.checks.learner_names import reference_names
 
 __all__ = ["test_calc_grad", "test_train_epoch", "test_BasicOptim", "test_simple_net",
            "test_one_hot", "test_standardize"]
-
-
-@contextlib.contextmanager
-def _reference_helpers(fn: Callable, names: tuple[str, ...]) -> Iterator[None]:
-    """While inside, the names `fn` looks up in its module (mnist_loss, calc_grad) are the
-    reference's; afterwards, what was there before."""
-    target = getattr(fn, "__globals__", None)
-    if target is None or target is vars(reference):
-        yield
-        return
-    missing = object()
-    saved = {name: target.get(name, missing) for name in names}
-    target.update({name: getattr(reference, name) for name in names})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                target.pop(name, None)
-            else:
-                target[name] = value
 
 
 def _call_update(fn: Callable, *args: Any, context: str) -> Any:
@@ -87,7 +66,7 @@ def _grad_of(p: Tensor, what: str) -> Tensor:
 
 def test_calc_grad(calc_grad: Callable) -> None:
     """calc_grad adds the gradient of mnist_loss(model(xb), yb) to every parameter's .grad."""
-    with _reference_helpers(calc_grad, ("mnist_loss",)):
+    with reference_names(getattr(calc_grad, "__globals__", None), reference, ("mnist_loss",)):
         for seed in (0, 1):
             xb, yb, weights, bias = _linear_problem(seed)
             mine = _copies([weights, bias])
@@ -166,7 +145,8 @@ def _params_after(train_epoch: Callable, lr: float, params: list[Tensor],
 
 def test_train_epoch(train_epoch: Callable) -> None:
     """One epoch of SGD: per batch, the gradient, a step of -lr * grad, then the grad zeroed."""
-    with _reference_helpers(train_epoch, ("mnist_loss", "calc_grad")):
+    with reference_names(getattr(train_epoch, "__globals__", None), reference,
+                         ("mnist_loss", "calc_grad")):
         _, _, weights, bias = _linear_problem(4, d=3)
         start = [weights, bias]
         # One batch first: the step's direction and size show on their own.

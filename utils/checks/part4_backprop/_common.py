@@ -3,7 +3,6 @@ second opinion, the three-way check of a backward function, and the learner's en
 
 from __future__ import annotations
 
-import inspect
 from collections import ChainMap
 from typing import Any, Callable
 
@@ -12,6 +11,7 @@ import torch as t
 
 from solutions import part4_backprop as reference
 from utils.checks.assertions import call
+from utils.checks.learner_names import learner_env as names_seen_by
 from utils.gradcheck import gradcheck
 
 
@@ -73,15 +73,7 @@ def learner_env(obj: Any) -> ChainMap:
     """The names the learner's object sees (its module's globals: their Tensor, grad_mode,
     backprop...), falling back to the reference engine's. In the page's editor those globals
     are the reference's anyway; in a local file or notebook they are the learner's own."""
-    if inspect.isfunction(obj):
-        functions = [obj]
-    elif inspect.isclass(obj):  # the first method found, in the class or the ones it extends
-        functions = [v for cls in inspect.getmro(obj)[:-1] for v in vars(cls).values()
-                     if inspect.isfunction(v)]
-    else:
-        functions = []
-    own = functions[0].__globals__ if functions else {}
-    return ChainMap(own, vars(reference))
+    return names_seen_by(obj, reference)
 
 
 def tensor_like(value: Any, what: str) -> np.ndarray:
