@@ -343,3 +343,56 @@ def test_the_real_titanic_file_parses_when_an_installed_copy_exists(tmp_path):
     missing = {c: sum(v is None for v in table.columns[c]) for c in ("age", "fare", "embarked")}
     assert missing == {"age": 263, "fare": 1, "embarked": 2}
     assert sorted(set(table.columns["survived"])) == ["0", "1"]
+
+
+# --- makemore's names.txt and the SSA stand-in ------------------------------------------------
+
+def _names_remote(url: str) -> data.RemoteFile:
+    return data.RemoteFile(data.NAMES_FILE.filename, None, (url,), "makemore")
+
+
+def test_names_download_is_checked_by_content_and_cached(tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "names.txt").write_text("emma\nolivia\nava\n", encoding="utf-8")
+    with fixtures.serve(served) as url:
+        names = data.load_names(root=tmp_path / "cache", remote=_names_remote(url), expected=3)
+    assert names.words == ("emma", "olivia", "ava") and "names.txt" in names.source
+    # Cached: read again with no server.
+    again = data.load_names(root=tmp_path / "cache", remote=_names_remote("http://127.0.0.1:9/"),
+                            expected=3)
+    assert again.words == names.words
+
+
+def test_a_names_file_that_is_not_names_txt_is_refused_and_not_kept(tmp_path):
+    for label, text, complaint in (("html", "<html>rate limited</html>\n", "line 1"),
+                                   ("capitals", "emma\nOlivia\n", "line 2"),
+                                   ("short", "emma\nolivia\n", "has 2 names, not the 3")):
+        served = tmp_path / label
+        served.mkdir()
+        (served / "names.txt").write_text(text, encoding="utf-8")
+        cache = tmp_path / f"cache-{label}"
+        with fixtures.serve(served) as url:
+            with pytest.raises(data.DataUnavailable, match=complaint):
+                data.load_names(root=cache, remote=_names_remote(url), expected=3)
+        assert not (cache / "makemore" / "names.txt").exists(), label
+
+
+def test_names_offline_error_says_where_to_put_the_file(monkeypatch):
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    with pytest.raises(data.DataUnavailable) as err:
+        data.load_names()
+    message = str(err.value)
+    assert "names.txt" in message and "karpathy/makemore" in message
+    assert str(data.data_dir() / "makemore") in message
+
+
+def test_offline_names_are_the_most_common_ssa_names(monkeypatch):
+    monkeypatch.setenv("GTF_OFFLINE", "1")
+    names = data.get_names()
+    assert "SSA" in names.source and len(names.words) == data.SSA_NAMES_COUNT
+    assert len(set(names.words)) == len(names.words)
+    assert all(w.isascii() and w.isalpha() and w.islower() for w in names.words)
+    assert names.words[:3] == ("james", "john", "robert")  # the most common, both sexes summed
+    assert {"emma", "olivia", "ava", "mary"} <= set(names.words)
+    assert 2 <= min(map(len, names.words)) and max(map(len, names.words)) <= 15

