@@ -1,0 +1,5 @@
+"""Widgets for chapter 4.1's sections 4-5 (the likelihood, the neural bigram)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

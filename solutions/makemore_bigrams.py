@@ -1,0 +1,307 @@
+"""Reference solutions for chapter 4.1: makemore, part 1, bigram language models of names.
+
+The source of truth for `exercises/makemore_bigrams.py` and its notebooks (`python -m
+utils.codegen`); the prose around each exercise is in `pages/makemore_bigrams/<n>_<key>.md`.
+
+Conventions (Karpathy's, so his lecture reads alongside):
+- A name is a lowercase string of letters a-z. The vocabulary is '.' at index 0 (the token that
+  marks both the start and the end of a name) and the letters that occur, in sorted order, from 1.
+  With all 26 letters that is 27 symbols.
+- A bigram is a pair (previous symbol, next symbol) inside a name wrapped in '.' at both ends:
+  "emma" gives (., e), (e, m), (m, m), (m, a), (a, .).
+- Row i of a count or probability matrix is "what follows symbol i"; rows of a probability matrix
+  sum to 1.
+"""
+
+import torch
+import torch.nn.functional as F  # noqa: F401 - the learner's own softmax and cross-entropy
+from jaxtyping import Float, Int
+from torch import Tensor
+
+from utils.exercise_meta import exercise  # noqa: F401
+
+
+# ----------------------------------------------------------------------------------------------
+# Sections 1-3: the vocabulary, counting bigrams, sampling (helper A's region)
+
+
+@exercise(
+    title="A vocabulary: characters to integers and back",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `build_vocab(words)`: `words` is a list of lowercase names. Return two dicts,
+        `(stoi, itos)`. `stoi` maps each symbol to its integer: `'.'` is `0`, and each letter
+        that occurs in `words`, in sorted order, gets `1, 2, 3, ...`. `itos` is its inverse,
+        from integer back to symbol.
+    """,
+    hints=(
+        r"""
+            `set("".join(words))` is every letter that occurs once; `sorted(...)` puts them in
+            order.
+        """,
+        r"""
+            `stoi = {c: i + 1 for i, c in enumerate(letters)}`, then add `stoi['.'] = 0`;
+            `itos = {i: c for c, i in stoi.items()}`.
+        """,
+    ),
+)
+def build_vocab(words: list[str]) -> tuple[dict[str, int], dict[int, str]]:
+    """'.' -> 0, then the letters that occur in sorted order -> 1, 2, ...; and the inverse."""
+    letters = sorted(set("".join(words)))
+    stoi = {".": 0} | {c: i + 1 for i, c in enumerate(letters)}
+    itos = {i: c for c, i in stoi.items()}
+    return stoi, itos
+
+
+@exercise(
+    title="Counting bigrams",
+    difficulty=1, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `bigram_counts(words, stoi)`. Wrap each name in `'.'` at both ends and count every
+        pair of neighbouring symbols: return an integer tensor `N` of shape `(v, v)`, with
+        `v = len(stoi)`, where `N[i, j]` is how many times symbol `j` follows symbol `i` over
+        all the names.
+    """,
+    hints=(
+        r"""
+            For one word, `chs = ['.'] + list(w) + ['.']` and `zip(chs, chs[1:])` walks its
+            bigrams.
+        """,
+        r"""
+            Start from `torch.zeros((v, v), dtype=torch.int64)` and add one at
+            `N[stoi[a], stoi[b]]` for each bigram.
+        """,
+    ),
+)
+def bigram_counts(words: list[str], stoi: dict[str, int]) -> Int[Tensor, "v v"]:
+    """N[i, j]: how often symbol j follows symbol i, over names wrapped in '.' at both ends."""
+    v = len(stoi)
+    firsts, seconds = [], []
+    for w in words:
+        chs = ["."] + list(w) + ["."]
+        firsts += [stoi[c] for c in chs[:-1]]
+        seconds += [stoi[c] for c in chs[1:]]
+    # One bincount over flat pair indices instead of 228 000 single-element tensor updates.
+    flat = torch.tensor(firsts, dtype=torch.int64) * v + torch.tensor(seconds, dtype=torch.int64)
+    return torch.bincount(flat, minlength=v * v).view(v, v)
+
+
+@exercise(
+    title="From counts to probabilities, with smoothing",
+    difficulty=2, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `bigram_probs(N, smoothing=1)`: `N` is a `(v, v)` count matrix. Add `smoothing`
+        to every count (so no bigram has probability 0), then normalize each **row** to sum to
+        1. Return a float tensor of shape `(v, v)`: row `i` is the distribution of the symbol
+        that follows symbol `i`. Do not change `N`.
+    """,
+    hints=(
+        r"""
+            Convert to float first: `(N + smoothing).float()`. Each row's total is a sum over the
+            columns, `dim=1`.
+        """,
+        r"""
+            `P / P.sum(1, keepdim=True)`: the total has shape `(v, 1)` and broadcasts across
+            each row. Without `keepdim` it has shape `(v,)`, which broadcasts as a row and
+            divides each *column* by the wrong total.
+        """,
+    ),
+)
+def bigram_probs(N: Int[Tensor, "v v"], smoothing: int = 1) -> Float[Tensor, "v v"]:
+    """Add-`smoothing` counts, each row normalized to sum to 1."""
+    P = (N + smoothing).float()
+    return P / P.sum(1, keepdim=True)
+
+
+@exercise(
+    title="Sampling names from the model",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `sample_names(P, n, generator, itos)`: draw `n` names from the bigram model `P`.
+        Each name starts at `'.'` (index 0). Draw the next index with
+        `torch.multinomial(P[ix], 1, replacement=True, generator=generator).item()`; stop when
+        it is `0` (the end token), else append `itos[ix]` and continue from there. Return the
+        list of `n` names (strings without the dots), in the order drawn. Use `generator` for
+        every draw and make no other random draws, so the same seed gives the same names.
+    """,
+    hints=(
+        r"""
+            Two loops: one over the `n` names, and inside it a `while True` that draws one
+            symbol at a time from the row of the current symbol.
+        """,
+        r"""
+            `ix = 0`, then repeat: `ix = torch.multinomial(P[ix], 1, replacement=True,
+            generator=generator).item()`; `if ix == 0: break`; `chars.append(itos[ix])`.
+        """,
+    ),
+)
+def sample_names(P: Float[Tensor, "v v"], n: int, generator: torch.Generator,
+                 itos: dict[int, str]) -> list[str]:
+    """n names drawn symbol by symbol from the rows of P, from '.' until '.' again."""
+    names = []
+    for _ in range(n):
+        chars, ix = [], 0
+        while True:
+            ix = torch.multinomial(P[ix], 1, replacement=True, generator=generator).item()
+            if ix == 0:
+                break
+            chars.append(itos[ix])
+        names.append("".join(chars))
+    return names
+
+
+# ----------------------------------------------------------------------------------------------
+# Sections 4-5: the likelihood, the neural bigram (helper B's region)
+
+
+@exercise(
+    title="How good is the model? The mean negative log-likelihood",
+    difficulty=2, importance=5, minutes=(10, 15),
+    task=r"""
+        Write `mean_nll(words, P, stoi)`: over every bigram `(a, b)` of every name (wrapped in
+        `'.'` as before), add up $-\log P[a, b]$, and return the total divided by the number of
+        bigrams, as a Python float.
+    """,
+    hints=(
+        r"""
+            The likelihood of the data is the product of the probabilities the model gives each
+            bigram; its log is a sum of logs, and the average negative of that is the loss.
+        """,
+        r"""
+            Keep a running `total -= torch.log(P[stoi[a], stoi[b]]).item()` and a count; return
+            `total / count`.
+        """,
+    ),
+)
+def mean_nll(words: list[str], P: Float[Tensor, "v v"], stoi: dict[str, int]) -> float:
+    """The average of -log P[a, b] over all bigrams of the names."""
+    total, count = 0.0, 0
+    for w in words:
+        chs = ["."] + list(w) + ["."]
+        for a, b in zip(chs, chs[1:]):
+            total -= torch.log(P[stoi[a], stoi[b]]).item()
+            count += 1
+    return total / count
+
+
+@exercise(
+    title="The bigrams as a training set",
+    difficulty=1, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `bigram_pairs(words, stoi)`: return two 1-D `torch.int64` tensors `(xs, ys)` of the
+        same length, one entry per bigram of the names (wrapped in `'.'`, in word order, then in
+        order inside each word): `xs` holds the first symbol's index, `ys` the second's.
+    """,
+    hints=(
+        r"""
+            The same walk as `bigram_counts`, but collect the two indices in two lists instead of
+            counting.
+        """,
+        r"""
+            `torch.tensor(firsts, dtype=torch.int64)`, `torch.tensor(seconds, dtype=torch.int64)`.
+        """,
+    ),
+)
+def bigram_pairs(words: list[str], stoi: dict[str, int]) -> tuple[Int[Tensor, "n"],
+                                                                   Int[Tensor, "n"]]:
+    """(first symbol, next symbol) indices of every bigram, in order."""
+    firsts, seconds = [], []
+    for w in words:
+        chs = ["."] + list(w) + ["."]
+        firsts += [stoi[c] for c in chs[:-1]]
+        seconds += [stoi[c] for c in chs[1:]]
+    return torch.tensor(firsts, dtype=torch.int64), torch.tensor(seconds, dtype=torch.int64)
+
+
+@exercise(
+    title="The neural bigram's loss",
+    difficulty=2, importance=5, minutes=(15, 20),
+    task=r"""
+        Write `neural_bigram_loss(W, xs, ys, regularization=0.01)`: `W` is a `(v, v)` float
+        weight matrix, `xs`, `ys` the pairs from `bigram_pairs`. One-hot encode `xs` as floats
+        (`F.one_hot(xs, num_classes=v).float()`), multiply by `W` to get logits, turn them into
+        probabilities with a softmax (exponentiate, divide each row by its sum), and return the
+        mean of $-\log$ of the probability given to each `ys`, plus `regularization * (W **
+        2).mean()`, as a scalar tensor that backpropagates to `W`.
+    """,
+    hints=(
+        r"""
+            `logits = F.one_hot(xs, num_classes=W.shape[0]).float() @ W`; `counts =
+            logits.exp()`; `probs = counts / counts.sum(1, keepdim=True)`.
+        """,
+        r"""
+            `probs[torch.arange(len(ys)), ys]` picks each row's probability of its target.
+        """,
+    ),
+)
+def neural_bigram_loss(W: Float[Tensor, "v v"], xs: Int[Tensor, "n"], ys: Int[Tensor, "n"],
+                       regularization: float = 0.01) -> Float[Tensor, ""]:
+    """Mean NLL of ys under softmax(one_hot(xs) @ W), plus regularization * mean(W^2)."""
+    logits = F.one_hot(xs, num_classes=W.shape[0]).float() @ W
+    counts = logits.exp()
+    probs = counts / counts.sum(1, keepdim=True)
+    nll = -probs[torch.arange(len(ys)), ys].log().mean()
+    return nll + regularization * (W ** 2).mean()
+
+
+@exercise(
+    title="Training the neural bigram by gradient descent",
+    difficulty=2, importance=5, minutes=(15, 20),
+    task=r"""
+        Write `train_neural_bigram(xs, ys, vocab_size=27, steps=100, lr=50.0,
+        regularization=0.01, generator=None)`. Start from `W = torch.randn((vocab_size,
+        vocab_size), generator=generator, requires_grad=True)`. At each of `steps` steps compute
+        `neural_bigram_loss(W, xs, ys, regularization)`, reset `W.grad`, backpropagate, and move
+        `W` by `-lr * W.grad` without recording the update in the graph. Return `(W, losses)`:
+        the trained weights (detached) and the list of the `steps` losses as floats, each
+        computed before its update.
+    """,
+    hints=(
+        r"""
+            The loop is the seven steps of chapter 2: predict, loss, gradient, step, reset.
+        """,
+        r"""
+            `W.grad = None; loss.backward(); with torch.no_grad(): W -= lr * W.grad`.
+        """,
+    ),
+)
+def train_neural_bigram(xs: Int[Tensor, "n"], ys: Int[Tensor, "n"], vocab_size: int = 27,
+                        steps: int = 100, lr: float = 50.0, regularization: float = 0.01,
+                        generator: torch.Generator | None = None,
+                        ) -> tuple[Float[Tensor, "v v"], list[float]]:
+    """Full-batch gradient descent on neural_bigram_loss from random normal weights."""
+    W = torch.randn((vocab_size, vocab_size), generator=generator, requires_grad=True)
+    losses = []
+    for _ in range(steps):
+        loss = neural_bigram_loss(W, xs, ys, regularization)
+        losses.append(loss.item())
+        W.grad = None
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+    return W.detach(), losses
+
+
+@exercise(
+    title="Bonus: index instead of one-hot, and F.cross_entropy",
+    difficulty=2, importance=3, minutes=(10, 15), bonus=True,
+    task=r"""
+        Write `fast_bigram_loss(W, xs, ys, regularization=0.01)`: the same value as
+        `neural_bigram_loss`, without building one-hot vectors. Multiplying a one-hot row by `W`
+        only picks a row of `W`, so the logits are `W[xs]`; and `F.cross_entropy(logits, ys)`
+        computes the mean NLL of a softmax in one numerically safe call. Return that plus
+        `regularization * (W ** 2).mean()`.
+    """,
+    hints=(
+        r"""
+            `F.one_hot(xs, v).float() @ W` and `W[xs]` are the same `(n, v)` matrix.
+        """,
+        r"""
+            `F.cross_entropy(W[xs], ys) + regularization * (W ** 2).mean()`.
+        """,
+    ),
+)
+def fast_bigram_loss(W: Float[Tensor, "v v"], xs: Int[Tensor, "n"], ys: Int[Tensor, "n"],
+                     regularization: float = 0.01) -> Float[Tensor, ""]:
+    """neural_bigram_loss by row indexing and F.cross_entropy."""
+    return F.cross_entropy(W[xs], ys) + regularization * (W ** 2).mean()

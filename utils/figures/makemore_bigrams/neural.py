@@ -1,0 +1,3 @@
+"""Figures for chapter 4.1's sections 4-5 (the likelihood, the neural bigram)."""
+
+from __future__ import annotations

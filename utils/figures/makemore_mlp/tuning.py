@@ -1,0 +1,3 @@
+"""Figures for chapter 4.2's sections 4-6 (learning rate, embeddings and samples, the trigram bonus)."""
+
+from __future__ import annotations
