@@ -17,7 +17,7 @@ from utils.experiments.makemore_bigrams.counting import (MAX_SAMPLES, chapter_na
 
 __all__ = ["draw_counts", "sample_my_model"]
 
-MAX_SEED = 2**63 - 1
+MAX_SEED = 2**53 - 1  # the largest whole number a browser number box holds exactly
 
 
 def draw_counts(namespace: Mapping[str, Any]) -> dict:
