@@ -71,7 +71,8 @@ def count_heatmap(N: Sequence[Sequence[int]] | Any, itos: Mapping[int, str],
         textfont={"size": 8}, colorscale="Blues", showscale=False, xgap=1, ygap=1,
         hovertemplate="'%{y}' then '%{x}': %{z} times<extra></extra>"))
     size = max(420, 30 * v)
-    fig.update_layout(title=title, width=size, height=size + 40, margin=MARGIN,
+    fig.update_layout(title={"text": title, "y": 0.99, "yanchor": "top"}, width=size,
+                      height=size + 70, margin={**MARGIN, "t": 100},
                       xaxis={"side": "top", "title": "next symbol", "dtick": 1,
                              "constrain": "domain"},
                       yaxis={"autorange": "reversed", "title": "symbol", "dtick": 1,
@@ -86,9 +87,21 @@ def reference_heatmap() -> go.Figure:
                                                f"{short_source(model.source)}")
 
 
+LONGEST_SHOWN = 36  # letters of a name a table cell shows in full
+
+
+def _cell(name: str) -> str:
+    if not name:
+        return "''"
+    if len(name) > LONGEST_SHOWN:
+        return f"{name[:LONGEST_SHOWN - 6]}… ({len(name)} letters)"
+    return name
+
+
 def samples_table(columns: Mapping[str, Sequence[str]], title: str) -> go.Figure:
-    """Names side by side, one column per model; an empty name shows as ''."""
-    shown = {name: [w if w else "''" for w in names] for name, names in columns.items()}
+    """Names side by side, one column per model; an empty name shows as '', a very long one cut
+    short with its length."""
+    shown = {name: [_cell(w) for w in names] for name, names in columns.items()}
     n = max(len(names) for names in shown.values())
     fig = go.Figure(go.Table(
         header={"values": list(shown), "align": "left", "font": {"size": 13}},
