@@ -49,6 +49,8 @@ def test_the_numbers_the_pages_state_are_those_of_the_offline_names():
     assert N[stoi["q"]].sum().item() == 459 and N[stoi["q"], stoi["u"]].item() == 429
     assert all(N[stoi[a], stoi[b]].item() == 0 for a, b in ("bf", "cb", "fz"))
     assert round(model.P[0, stoi["a"]].item(), 3) == 0.107
+    assert [round(solutions.bigram_probs(N, s)[stoi["q"], stoi["u"]].item(), 3)
+            for s in (0, 1, 10, 100)] == [0.935, 0.885, 0.602, 0.167]
     names15 = experiments.samples(solutions.sample_names, model.P, model.itos, 15, 2147483647)
     assert names15[:5] == ["cexze", "comakurarorikaynnelllimittain", "llayn", "ka", "da"]
     assert "moliellavo" in names15
@@ -102,6 +104,13 @@ def test_the_name_figures_add_up_to_the_names():
     assert sum(lengths["y"]) == count
     first, last = figures.first_and_last_letters().to_dict()["data"]
     assert sum(first["y"]) == sum(last["y"]) == count and len(first["x"]) == 26
+
+
+def test_the_smoothing_figure_flattens_the_row_as_smoothing_grows():
+    fig = figures.smoothing_row("q", (0, 1, 100))
+    peaks = [max(trace.y) for trace in fig.data]
+    assert len(fig.data) == 3 and peaks[0] > peaks[1] > peaks[2]
+    assert all(abs(sum(trace.y) - 1) < 1e-5 for trace in fig.data)
 
 
 def test_the_sample_table_shows_both_models_side_by_side():

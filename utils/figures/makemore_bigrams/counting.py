@@ -147,3 +147,27 @@ def your_samples(namespace: Mapping[str, Any], n: int = 15,
     return samples_table({"your bigram model": data["model"], "uniform model": data["uniform"]},
                          f"{n} names from your code, seed {seed} "
                          f"({short_source(chapter_names().source)})")
+
+
+@cache_data(show_spinner=False)
+def smoothing_row(symbol: str = "q", smoothings: tuple[int, ...] = (0, 1, 10, 100)) -> go.Figure:
+    """One row of P (what follows `symbol`) for several smoothings: larger ones flatten it
+    towards the uniform 1/v."""
+    model = reference_model()
+    row = model.stoi[symbol]
+    symbols = [model.itos[i] for i in range(len(model.itos))]
+    fig = go.Figure()
+    for s in smoothings:
+        P = reference.bigram_probs(model.N, s)
+        fig.add_trace(go.Bar(x=symbols, y=P[row].tolist(), name=f"smoothing {s}",
+                             hovertemplate=f"P('%{{x}}' after '{symbol}') = %{{y:.3f}}"
+                                           f"<extra>smoothing {s}</extra>"))
+    fig.add_hline(y=1 / len(symbols), line_dash="dot", line_color="grey",
+                  annotation_text=f"uniform 1/{len(symbols)}", annotation_position="top right")
+    total = int(model.N[row].sum())
+    fig.update_layout(title=f"What follows '{symbol}' ({total} times in the "
+                            f"{short_source(model.source)}), for several smoothings",
+                      barmode="group", xaxis_title="next symbol",
+                      yaxis_title=f"P[{symbol!r}, next]", height=360, margin=MARGIN,
+                      legend={"orientation": "h", "y": -0.25})
+    return fig
