@@ -384,6 +384,31 @@ def counts_dict_then_tensor(words, stoi):
     return N
 
 
+def counts_bincount_default_dtype(words, stoi):
+    v = len(stoi)
+    firsts, seconds = [], []
+    for w in words:
+        chs = "." + w + "."
+        firsts += [stoi[c] for c in chs[:-1]]
+        seconds += [stoi[c] for c in chs[1:]]
+    flat = torch.tensor(firsts) * v + torch.tensor(seconds)
+    return torch.bincount(flat, minlength=v * v).reshape(v, v)
+
+
+def sample_renormalizes_the_row(P, n, generator, itos):
+    names = []
+    for _ in range(n):
+        chars, ix = [], 0
+        while True:
+            p = P[ix] / P[ix].sum()
+            ix = torch.multinomial(p, 1, replacement=True, generator=generator).item()
+            if ix == 0:
+                break
+            chars.append(itos[ix])
+        names.append("".join(chars))
+    return names
+
+
 def vocab_loops(words):
     seen = set()
     for w in words:
@@ -492,10 +517,12 @@ RIGHT_ANSWERS = [
     ("bigram_counts", "a loop into int32", counts_loop_int32),
     ("bigram_counts", "index_put_ with accumulate", counts_index_put),
     ("bigram_counts", "a Counter of pairs, then a tensor", counts_dict_then_tensor),
+    ("bigram_counts", "one bincount of flat pair indices", counts_bincount_default_dtype),
     ("bigram_probs", "float64", probs_float64),
     ("bigram_probs", "true division of integers, then float", probs_true_division_then_float),
     ("bigram_probs", "transpose, divide, transpose back", probs_normalize_transpose),
     ("sample_names", "replacement=False (the same draw for one sample)",
      sample_without_replacement),
     ("sample_names", "indices joined at the end", sample_join_indices),
+    ("sample_names", "each row divided by its sum again", sample_renormalizes_the_row),
 ]
