@@ -158,18 +158,31 @@ def sample_names(P: Float[Tensor, "v v"], n: int, generator: torch.Generator,
     title="How good is the model? The mean negative log-likelihood",
     difficulty=2, importance=5, minutes=(10, 15),
     task=r"""
-        Write `mean_nll(words, P, stoi)`: over every bigram `(a, b)` of every name (wrapped in
-        `'.'` as before), add up $-\log P[a, b]$, and return the total divided by the number of
-        bigrams, as a Python float.
+        Write `mean_nll(words, P, stoi)`: `words` is a list of lowercase names, `P` a `(v, v)`
+        float tensor of bigram probabilities (row `i` is the distribution of what follows
+        symbol `i`), `stoi` the vocabulary. Wrap each name in `'.'` at both ends, as in
+        `bigram_counts`, and for every bigram `(a, b)` of every name take
+        $-\ln P[\mathrm{stoi}[a], \mathrm{stoi}[b]]$ (the natural logarithm). Return the
+        **mean over all bigrams** (not over names) as a Python `float`.
+
+        A name of $k$ letters has $k + 1$ bigrams, the start `('.', first letter)` and the end
+        `(last letter, '.')` included. If some bigram has probability 0, its term is
+        $+\infty$ and so is the mean (`torch.log(torch.tensor(0.0))` is `-inf`).
     """,
     hints=(
         r"""
-            The likelihood of the data is the product of the probabilities the model gives each
-            bigram; its log is a sum of logs, and the average negative of that is the loss.
+            The likelihood of the names is the product of the probabilities the model gives
+            their bigrams. Its logarithm is the sum of the logs; the loss is the negative of that
+            sum divided by how many bigrams there are.
         """,
         r"""
-            Keep a running `total -= torch.log(P[stoi[a], stoi[b]]).item()` and a count; return
-            `total / count`.
+            Keep two running numbers over the same double loop as `bigram_counts`: the total of
+            $-\ln p$ and the number of bigrams. `P[i, j]` is a 0-d tensor: `torch.log(P[i,
+            j]).item()` makes it a float.
+        """,
+        r"""
+            `total -= torch.log(P[stoi[a], stoi[b]]).item()` and `count += 1` for each bigram;
+            return `total / count`.
         """,
     ),
 )
