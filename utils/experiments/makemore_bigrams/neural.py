@@ -14,10 +14,18 @@ assets/makemore_bigrams/ (see utils/experiments/makemore_bigrams/precompute.py).
 
 from __future__ import annotations
 
+import ast
 import functools
+import hashlib
+import inspect
+import json
+import logging
 import math
 import random
-from dataclasses import dataclass
+import textwrap
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 from jaxtyping import Float, Int
@@ -25,6 +33,10 @@ from torch import Tensor
 
 from solutions import makemore_bigrams as reference
 from utils.data import NameList, get_names
+from utils.site_config import ROOT
+from utils.torch_threads import one_thread
+
+log = logging.getLogger("gtf.makemore_bigrams.neural")
 
 HELD_OUT_FRACTION = 0.1  # the names left out of the counts in the smoothing sweep
 SPLIT_SEED = 42
@@ -157,3 +169,189 @@ def smoothing_sweep(smoothings: tuple[int, ...] = SMOOTHINGS) -> SmoothingSweep:
                    for i, j in ((N == 0) & (N_held > 0)).nonzero().tolist())
     return SmoothingSweep(model.source, tuple(smoothings), tuple(train), tuple(held_out),
                           len(counted), len(held), unseen)
+
+
+# --- Section 5: the neural bigram's training run ----------------------------------------------
+
+RUN_PATH = ROOT / "assets" / "makemore_bigrams" / "neural_run.json"
+SCRIPT = "python -m utils.experiments.makemore_bigrams.neural"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The page's run: Karpathy's learning rate, penalty and seed, for 200 full-batch steps."""
+
+    steps: int = 200
+    lr: float = 50.0
+    regularization: float = 0.01
+    seed: int = 2147483647
+
+
+# The reference solutions the saved run calls: their code is part of its fingerprint.
+_SOLUTIONS = ("build_vocab", "bigram_counts", "bigram_probs", "bigram_pairs",
+              "neural_bigram_loss", "train_neural_bigram")
+
+
+def _code(obj: Any) -> str:
+    """A function's code without its docstring and @exercise metadata: rewording them changes no
+    number."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.decorator_list = []
+            if node.body and isinstance(node.body[0], ast.Expr) and \
+                    isinstance(node.body[0].value, ast.Constant):
+                node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def data_digest(words: tuple[str, ...]) -> str:
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()[:16]
+
+
+def fingerprint(settings: RunSettings = RunSettings()) -> str:
+    """What the saved run was computed from: the reference solutions it calls, this module's
+    training code, the settings and the names."""
+    digest = hashlib.sha256()
+    for name in _SOLUTIONS:
+        digest.update(_code(getattr(reference, name)).encode())
+    digest.update(_code(train_reference).encode())
+    digest.update(repr(asdict(settings)).encode())
+    digest.update(data_digest(chapter_names().words).encode())
+    return digest.hexdigest()[:16]
+
+
+def train_reference(settings: RunSettings = RunSettings()) -> dict[str, Any]:
+    """The reference's neural bigram trained on all the chapter's names, as plain data: the loss
+    of every step, the trained W, its data loss (the penalty left out), the count model's NLL on
+    the same names, and what it ran on."""
+    model = count_model()
+    words = list(model.words)
+    xs, ys = reference.bigram_pairs(words, model.stoi)
+    started = time.perf_counter()
+    with one_thread():
+        W, losses = reference.train_neural_bigram(
+            xs, ys, len(model.stoi), settings.steps, settings.lr, settings.regularization,
+            torch.Generator().manual_seed(settings.seed))
+        data_loss = float(reference.neural_bigram_loss(W, xs, ys, 0.0))
+        final = float(reference.neural_bigram_loss(W, xs, ys, settings.regularization))
+    return {"settings": asdict(settings), "source": model.source,
+            "data": data_digest(model.words), "n_bigrams": len(xs),
+            "losses": [float(x) for x in losses], "final_loss": final, "data_loss": data_loss,
+            "count_nll": nll_from_counts(model.N, model.P),
+            "W": W.tolist(), "symbols": [model.itos[i] for i in range(len(model.itos))],
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def write_reference_run() -> dict[str, Any]:
+    run = {"fingerprint": fingerprint(), **train_reference()}
+    RUN_PATH.parent.mkdir(parents=True, exist_ok=True)
+    RUN_PATH.write_text(json.dumps(run, separators=(",", ":")) + "\n")
+    return run
+
+
+@functools.lru_cache(maxsize=1)
+def reference_run() -> dict[str, Any]:
+    """The page's run, as saved in assets/ when it was made on these names; else (a missing or
+    unreadable file, or names.txt on disk instead of the SSA names) trained now, which takes
+    tens of seconds."""
+    try:
+        saved = json.loads(RUN_PATH.read_text())
+        if saved.get("data") == data_digest(chapter_names().words):
+            return saved
+        log.info("%s was made on other names: training the run now", RUN_PATH)
+    except (OSError, ValueError):
+        log.warning("%s is missing or unreadable (run `%s`): training it now", RUN_PATH, SCRIPT)
+    return {"fingerprint": fingerprint(), **train_reference()}
+
+
+def train_namespace(namespace: Any, steps: int, every: int) -> dict[str, Any]:
+    """A neural bigram trained with `namespace`'s build_vocab, bigram_pairs and
+    train_neural_bigram (lr, penalty and seed of the page's run) on every `every`-th of the
+    chapter's names, and the NLL of the count model its bigram_counts, bigram_probs and
+    mean_nll make of the same names. Plain data, for the sandbox's JSON."""
+    names = chapter_names()
+    words = list(names.words[::every])
+    settings = RunSettings()
+    stoi, _ = namespace["build_vocab"](words)
+    xs, ys = namespace["bigram_pairs"](words, stoi)
+    W, losses = namespace["train_neural_bigram"](
+        xs, ys, len(stoi), steps, settings.lr, settings.regularization,
+        torch.Generator().manual_seed(settings.seed))
+    N = namespace["bigram_counts"](words, stoi)
+    P = namespace["bigram_probs"](N, 1)
+    count_nll = float(namespace["mean_nll"](words, P, stoi))
+    return {"losses": [float(x) for x in losses], "W": torch.as_tensor(W).detach().tolist(),
+            "count_nll": count_nll, "n_words": len(words), "n_bigrams": int(len(xs)),
+            "steps": steps, "source": names.source}
+
+
+def counted_loss(W: Float[Tensor, "v v"], N: Int[Tensor, "v v"], regularization: float
+                 ) -> Float[Tensor, ""]:
+    """neural_bigram_loss on all the bigrams that N counts, computed from the counts: the n
+    examples hold only v * v distinct pairs, so the mean over examples is a count-weighted sum
+    over the table (the same function of W, with the same gradient, in 729 terms instead of
+    232 000)."""
+    n = N.to(W.dtype)
+    return -(n * W.log_softmax(1)).sum() / n.sum() + regularization * (W ** 2).mean()
+
+
+@functools.lru_cache(maxsize=2)
+def long_run(steps: int = 3000, settings: RunSettings = RunSettings()) -> dict[str, Any]:
+    """The page's run continued to `steps` steps through counted_loss (a second where the
+    reference's one-hot loss would take minutes): the loss per step, the data loss at the end."""
+    N = count_model().N
+    with one_thread():
+        W = torch.randn((N.shape[0],) * 2, generator=torch.Generator().manual_seed(settings.seed),
+                        requires_grad=True)
+        losses = []
+        for _ in range(steps):
+            loss = counted_loss(W, N, settings.regularization)
+            losses.append(loss.item())
+            W.grad = None
+            loss.backward()
+            with torch.no_grad():
+                W -= settings.lr * W.grad
+        with torch.no_grad():
+            data_loss = float(counted_loss(W, N, 0.0))
+    return {"losses": losses, "data_loss": data_loss, "W": W.detach()}
+
+
+@dataclass(frozen=True)
+class RowFit:
+    """How well W matches ln(N + 1) up to one constant per row."""
+
+    offsets: Float[Tensor, "v"]  # c_i: the count-weighted mean of W[i] - ln(N[i] + 1)
+    residual: Float[Tensor, "v v"]  # W - ln(N + 1) - c_i
+    bands: tuple[tuple[int, int | None, int, float, float], ...]  # (from, to, how many,
+    #                                                     largest |residual|, median |residual|)
+
+
+COUNT_BANDS = ((1, 10), (10, 100), (100, 1000), (1000, None))
+
+
+def row_fit(W: Float[Tensor, "v v"], N: Int[Tensor, "v v"]) -> RowFit:
+    """W against the log of the add-one counts: the per-row constant that fits best where the
+    data is (weighted by the counts), what is left, and how large that is for bigrams seen
+    1-9, 10-99, 100-999 and 1000 or more times."""
+    n = N.double()
+    diff = W.double() - (n + 1).log()
+    offsets = (diff * n).sum(1) / n.sum(1)
+    residual = diff - offsets[:, None]
+    bands = []
+    for low, high in COUNT_BANDS:
+        mask = (n >= low) & (n < (high if high is not None else math.inf))
+        r = residual[mask].abs()
+        bands.append((low, high, int(mask.sum()), float(r.max()), float(r.median())))
+    return RowFit(offsets, residual, tuple(bands))
+
+
+def run_row_fit(run: dict[str, Any]) -> RowFit:
+    return row_fit(torch.tensor(run["W"]), count_model().N)
+
+
+if __name__ == "__main__":
+    saved = write_reference_run()
+    print(f"{RUN_PATH.relative_to(ROOT)}: {saved['seconds']} s; loss {saved['losses'][0]:.4f} -> "
+          f"{saved['final_loss']:.4f} (data {saved['data_loss']:.4f}; count model "
+          f"{saved['count_nll']:.4f})")

@@ -85,3 +85,129 @@ def smoothing_figure() -> go.Figure:
         yaxis_title="mean NLL (nats per bigram)", height=420,
         legend={"x": 0.02, "y": 0.85}, margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
+
+
+# --- Section 5 ---------------------------------------------------------------------------------
+
+REFERENCE = "#4c78a8"
+YOURS = "#e45756"
+COUNT = "#54a24b"
+
+
+def training_figure(own: dict | None = None) -> go.Figure:
+    """The loss at every step of the page's reference run, with the count model's NLL on the
+    same names as a horizontal line; and a learner's run (utils/demos) when given."""
+    run = experiments.reference_run()
+    s = run["settings"]
+    fig = go.Figure(go.Scatter(
+        x=list(range(len(run["losses"]))), y=run["losses"], mode="lines", line_color=REFERENCE,
+        name=f"reference: all {run['n_bigrams']:,} bigrams, lr {s['lr']:g}",
+        hovertemplate="step %{x}<br>loss %{y:.4f}<extra></extra>"))
+    fig.add_hline(y=run["count_nll"], line_color=COUNT, line_dash="dash",
+                  annotation_text=f"count model (add-one): {run['count_nll']:.4f}",
+                  annotation_position="top right")
+    if own is not None:
+        fig.add_trace(go.Scatter(
+            x=list(range(len(own["losses"]))), y=own["losses"], mode="lines", line_color=YOURS,
+            name=f"yours: {own['n_bigrams']:,} bigrams of {own['n_words']:,} names",
+            hovertemplate="step %{x}<br>loss %{y:.4f}<extra></extra>"))
+        fig.add_hline(y=own["count_nll"], line_color=YOURS, line_dash="dot",
+                      annotation_text=f"your count model on those names: "
+                                      f"{own['count_nll']:.4f}",
+                      annotation_position="bottom right")
+    fig.update_layout(
+        title=f"Training the neural bigram by gradient descent ({_short(run['source'])}, "
+              f"regularization {s['regularization']:g})",
+        xaxis_title="step", yaxis_title="loss (mean NLL + penalty)", height=420,
+        yaxis_range=[2.3, 4.0], legend={"x": 0.45, "y": 0.95},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def _labels(run: dict) -> list[str]:
+    return list(run["symbols"])
+
+
+def weights_figure() -> go.Figure:
+    """The trained W beside ln(N + 1) with each row moved by its constant c_i (the fit in
+    experiments.row_fit): the same picture if W is the log of the counts up to one constant per
+    row."""
+    import torch
+    from plotly.subplots import make_subplots
+
+    run = experiments.reference_run()
+    fit = experiments.run_row_fit(run)
+    W = torch.tensor(run["W"])
+    N = experiments.count_model().N
+    shifted = ((N.double() + 1).log() + fit.offsets[:, None]).tolist()
+    labels = _labels(run)
+    fig = make_subplots(1, 2, horizontal_spacing=0.08,
+                        subplot_titles=("trained W (the logits)",
+                                        "ln(N + 1), each row moved by its constant"))
+    low = min(float(W.min()), min(map(min, shifted)))
+    high = max(float(W.max()), max(map(max, shifted)))
+    for col, z, what in ((1, W.tolist(), "W"), (2, shifted, "ln(N+1) + c")):
+        fig.add_trace(go.Heatmap(
+            z=z, x=labels, y=labels, coloraxis="coloraxis", name=what,
+            customdata=N.tolist(),
+            hovertemplate=f"%{{y}} → %{{x}}<br>{what} = %{{z:.2f}}<br>count %{{customdata}}"
+                          "<extra></extra>"), 1, col)
+    fig.update_yaxes(autorange="reversed", title_text="previous symbol", col=1)
+    fig.update_yaxes(autorange="reversed", col=2)
+    fig.update_xaxes(title_text="next symbol")
+    fig.update_layout(coloraxis={"colorscale": "Viridis", "cmin": low, "cmax": high},
+                      title=f"After {len(run['losses'])} steps ({_short(run['source'])})",
+                      height=460, margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    return fig
+
+
+def weights_scatter() -> go.Figure:
+    """Every entry of W against ln(N + 1) + c_i, coloured by how often the bigram occurs: on the
+    diagonal where the data says a lot, off it where it says little."""
+    import torch
+
+    run = experiments.reference_run()
+    fit = experiments.run_row_fit(run)
+    W = torch.tensor(run["W"], dtype=torch.float64)
+    N = experiments.count_model().N
+    target = (N.double() + 1).log() + fit.offsets[:, None]
+    labels = _labels(run)
+    fig = go.Figure()
+    bands = ((0, 1, "never seen", "#bab0ac"),) + tuple(
+        (low, high if high is not None else math.inf,
+         f"seen {low}-{high - 1} times" if high is not None else f"seen {low}+ times", colour)
+        for (low, high), colour in zip(experiments.COUNT_BANDS,
+                                       ("#f58518", "#eeca3b", "#72b7b2", "#4c78a8")))
+    for low, high, name, colour in bands:
+        mask = (N >= low) & (N < high)
+        idx = mask.nonzero().tolist()
+        fig.add_trace(go.Scatter(
+            x=[float(target[i, j]) for i, j in idx], y=[float(W[i, j]) for i, j in idx],
+            mode="markers", name=f"{name} ({len(idx)})", marker={"color": colour, "size": 6},
+            text=[f"{labels[i]} → {labels[j]}: count {int(N[i, j])}" for i, j in idx],
+            hovertemplate="%{text}<br>ln(N+1) + c = %{x:.2f}<br>W = %{y:.2f}<extra></extra>"))
+    low = float(min(target.min(), W.min()))
+    high = float(max(target.max(), W.max()))
+    fig.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="W = ln(N+1) + c",
+                             line={"color": "black", "dash": "dot", "width": 1}))
+    fig.update_layout(title="Each weight against the log of its count, moved by its row's "
+                            "constant", xaxis_title="ln(N + 1) + c_row",
+                      yaxis_title="trained W", height=460,
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return fig
+
+
+def your_training(namespace: dict, steps: int = 100) -> go.Figure:
+    """Notebook: train the neural bigram with your own build_vocab, bigram_pairs and
+    train_neural_bigram (from `namespace`, e.g. globals()) on every 4th name, as the page's
+    "Train my model" does, and draw its loss beside the reference run. Until they are written,
+    the reference run alone."""
+    from utils.demos.makemore_bigrams.neural import EVERY
+
+    try:
+        own = experiments.train_namespace(namespace, steps, EVERY)
+    except NotImplementedError:
+        fig = training_figure()
+        fig.update_layout(title="Your functions are not written yet: the reference run")
+        return fig
+    return training_figure(own)
