@@ -271,3 +271,19 @@ def test_section_5_states_what_we_measure():
         contexts = {("." * int(k) + w + ".")[i:i + int(k)] for w in words
                     for i in range(len(w) + 1)}
         assert len(contexts) == int(occurring.replace(" ", "")), k
+
+
+@needs_ssa
+def test_section_6_states_what_we_measure():
+    text = _page("6_understanding")
+    words = experiments.chapter_names().words
+
+    def distinct(k):
+        return len({("." * k + w + ".")[i:i + k + 1] for w in words for i in range(len(w) + 1)})
+
+    model = experiments.count_model()
+    assert f"{int(model.N.sum()):,} training examples".replace(",", " ") in text
+    assert f"only {distinct(1)} distinct" in text and f"{distinct(3):,} distinct".replace(
+        ",", " ") in text
+    sweep = experiments.smoothing_sweep()
+    assert f"({sweep.train[1]:.4f} on the names counted and {sweep.held_out[1]:.4f}" in text
