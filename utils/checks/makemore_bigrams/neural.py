@@ -14,15 +14,15 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from jaxtyping import Float, Int
+from jaxtyping import Float
 from torch import Tensor
 
 from solutions import makemore_bigrams as reference
 from utils.checks.assertions import call, describe, passed
 from utils.checks.learner_names import reference_names
 
-__all__ = ["test_mean_nll", "test_bigram_pairs", "test_neural_bigram_loss", "test_train_neural_bigram",
-           "test_fast_bigram_loss"]
+__all__ = ["test_mean_nll", "test_bigram_pairs", "test_neural_bigram_loss",
+           "test_train_neural_bigram", "test_fast_bigram_loss"]
 
 # Names with one to eight letters, a double letter, and every bigram kind (start, middle, end).
 SHORT_WORDS = ["emma", "ava", "ann", "anna", "nem", "m"]

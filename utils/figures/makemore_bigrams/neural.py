@@ -43,7 +43,7 @@ def name_nll_figure(name: str = "emma", smoothing: int = 1) -> go.Figure:
         name="−ln p"))
     fig.add_hline(y=experiments.uniform_nll(len(model.stoi)), line_dash="dot",
                   line_color="grey", annotation_text="uniform model: ln 27",
-                  annotation_position="top left")
+                  annotation_position="top right")
     if math.isfinite(mean):
         fig.add_hline(y=mean, line_color=MEAN, annotation_text=f"mean {mean:.3f}",
                       annotation_position="bottom right")
@@ -154,7 +154,8 @@ def weights_figure() -> go.Figure:
                           "<extra></extra>"), 1, col)
     fig.update_yaxes(autorange="reversed", title_text="previous symbol", col=1)
     fig.update_yaxes(autorange="reversed", col=2)
-    fig.update_xaxes(title_text="next symbol")
+    fig.update_xaxes(title_text="next symbol", tickmode="array", tickvals=labels)
+    fig.update_yaxes(tickmode="array", tickvals=labels)
     fig.update_layout(coloraxis={"colorscale": "Viridis", "cmin": low, "cmax": high},
                       title=f"After {len(run['losses'])} steps ({_short(run['source'])})",
                       height=460, margin={"l": 10, "r": 10, "t": 80, "b": 10})
