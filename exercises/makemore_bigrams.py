@@ -32,7 +32,7 @@ from jaxtyping import Float, Int
 from torch import Tensor
 
 # ----------------------------------------------------------------------------------------------
-# Sections 1-3: the vocabulary, counting bigrams, sampling (helper A's region)
+# Sections 1-3: the vocabulary, counting bigrams, sampling
 
 from utils.checks import makemore_bigrams as tests
 
@@ -180,9 +180,16 @@ def sample_names(P: Float[Tensor, "v v"], n: int, generator: torch.Generator,
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write `mean_nll(words, P, stoi)`: over every bigram `(a, b)` of every name (wrapped in
-# `'.'` as before), add up $-\log P[a, b]$, and return the total divided by the number of
-# bigrams, as a Python float.
+# Write `mean_nll(words, P, stoi)`: `words` is a list of lowercase names, `P` a `(v, v)`
+# float tensor of bigram probabilities (row `i` is the distribution of what follows
+# symbol `i`), `stoi` the vocabulary. Wrap each name in `'.'` at both ends, as in
+# `bigram_counts`, and for every bigram `(a, b)` of every name take
+# $-\ln P[\mathrm{stoi}[a], \mathrm{stoi}[b]]$ (the natural logarithm). Return the
+# **mean over all bigrams** (not over names) as a Python `float`.
+#
+# A name of $k$ letters has $k + 1$ bigrams, the start `('.', first letter)` and the end
+# `(last letter, '.')` included. If some bigram has probability 0, its term is
+# $+\infty$ and so is the mean (`torch.log(torch.tensor(0.0))` is `-inf`).
 #
 # Check it with `tests.test_mean_nll(mean_nll)`.
 
@@ -204,9 +211,14 @@ def mean_nll(words: list[str], P: Float[Tensor, "v v"], stoi: dict[str, int]) ->
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–10 minutes
 #
-# Write `bigram_pairs(words, stoi)`: return two 1-D `torch.int64` tensors `(xs, ys)` of the
-# same length, one entry per bigram of the names (wrapped in `'.'`, in word order, then in
-# order inside each word): `xs` holds the first symbol's index, `ys` the second's.
+# Write `bigram_pairs(words, stoi)`: turn the names into a training set for a network.
+# Return two 1-D tensors `(xs, ys)` of dtype `torch.int64` and the same length, one entry
+# per bigram of the names (each wrapped in `'.'` at both ends), in word order and, inside
+# a word, from left to right: `xs[k]` is the index of bigram `k`'s first symbol (the
+# input) and `ys[k]` the index of its second (the label to predict).
+#
+# For `["emma"]` with the 27-symbol vocabulary that is `xs = tensor([0, 5, 13, 13, 1])`
+# and `ys = tensor([5, 13, 13, 1, 0])`.
 #
 # Check it with `tests.test_bigram_pairs(bigram_pairs)`.
 
@@ -224,11 +236,19 @@ def bigram_pairs(words: list[str], stoi: dict[str, int]) -> tuple[Int[Tensor, "n
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 15–20 minutes
 #
 # Write `neural_bigram_loss(W, xs, ys, regularization=0.01)`: `W` is a `(v, v)` float
-# weight matrix, `xs`, `ys` the pairs from `bigram_pairs`. One-hot encode `xs` as floats
-# (`F.one_hot(xs, num_classes=v).float()`), multiply by `W` to get logits, turn them into
-# probabilities with a softmax (exponentiate, divide each row by its sum), and return the
-# mean of $-\log$ of the probability given to each `ys`, plus `regularization * (W **
-# 2).mean()`, as a scalar tensor that backpropagates to `W`.
+# weight matrix, `xs` and `ys` are the `(n,)` int64 pairs from `bigram_pairs`. Compute,
+# step by step:
+#
+# 1. the one-hot inputs `F.one_hot(xs, num_classes=v).float()`, shape `(n, v)`;
+# 2. the logits: those times `W`, shape `(n, v)`;
+# 3. the probabilities, a softmax over each row: exponentiate (the "counts") and divide
+#    each row by its own sum;
+# 4. the data loss: the mean over the `n` bigrams of $-\ln$ of the probability row `k`
+#    gives to `ys[k]`;
+# 5. the loss: the data loss plus `regularization * (W ** 2).mean()`.
+#
+# Return the loss as a 0-d float tensor that `loss.backward()` can differentiate with
+# respect to `W` (no `.item()`, no `torch.no_grad()` on the way). Don't modify `W`.
 #
 # Check it with `tests.test_neural_bigram_loss(neural_bigram_loss)`.
 
@@ -246,12 +266,17 @@ def neural_bigram_loss(W: Float[Tensor, "v v"], xs: Int[Tensor, "n"], ys: Int[Te
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 15–20 minutes
 #
 # Write `train_neural_bigram(xs, ys, vocab_size=27, steps=100, lr=50.0,
-# regularization=0.01, generator=None)`. Start from `W = torch.randn((vocab_size,
-# vocab_size), generator=generator, requires_grad=True)`. At each of `steps` steps compute
-# `neural_bigram_loss(W, xs, ys, regularization)`, reset `W.grad`, backpropagate, and move
-# `W` by `-lr * W.grad` without recording the update in the graph. Return `(W, losses)`:
-# the trained weights (detached) and the list of the `steps` losses as floats, each
-# computed before its update.
+# regularization=0.01, generator=None)`: full-batch gradient descent on
+# `neural_bigram_loss`.
+#
+# - Start from `W = torch.randn((vocab_size, vocab_size), generator=generator,
+#   requires_grad=True)`, and make no other random draws.
+# - At each of the `steps` steps: compute `loss = neural_bigram_loss(W, xs, ys,
+#   regularization)` on all the pairs, record `loss.item()`, reset `W`'s gradient,
+#   backpropagate, and update `W -= lr * W.grad` inside `torch.no_grad()`.
+#
+# Return `(W, losses)`: the trained weights (`W.detach()`) and the list of the `steps`
+# losses as Python floats, each measured *before* its step's update.
 #
 # Check it with `tests.test_train_neural_bigram(train_neural_bigram)`.
 
@@ -270,11 +295,18 @@ def train_neural_bigram(xs: Int[Tensor, "n"], ys: Int[Tensor, "n"], vocab_size: 
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes · bonus
 #
-# Write `fast_bigram_loss(W, xs, ys, regularization=0.01)`: the same value as
-# `neural_bigram_loss`, without building one-hot vectors. Multiplying a one-hot row by `W`
-# only picks a row of `W`, so the logits are `W[xs]`; and `F.cross_entropy(logits, ys)`
-# computes the mean NLL of a softmax in one numerically safe call. Return that plus
-# `regularization * (W ** 2).mean()`.
+# Write `fast_bigram_loss(W, xs, ys, regularization=0.01)`: the same value and gradient
+# as `neural_bigram_loss` (to about $10^{-6}$), without building one-hot vectors (the
+# check forbids `F.one_hot`). Two observations from Karpathy's exercises for this lecture:
+#
+# - A one-hot row times `W` just picks a row of `W`, so the logits are `W[xs]`, shape
+#   `(n, v)`, with no matrix product.
+# - `F.cross_entropy(logits, targets)` takes **logits** (not probabilities) and computes
+#   the mean of $-\ln \mathrm{softmax}$ at the targets in one call, in a numerically safe
+#   way.
+#
+# Return that plus the same `regularization * (W ** 2).mean()`, a 0-d tensor that
+# backpropagates to `W`.
 #
 # Check it with `tests.test_fast_bigram_loss(fast_bigram_loss)`.
 

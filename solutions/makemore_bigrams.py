@@ -22,7 +22,7 @@ from utils.exercise_meta import exercise  # noqa: F401
 
 
 # ----------------------------------------------------------------------------------------------
-# Sections 1-3: the vocabulary, counting bigrams, sampling (helper A's region)
+# Sections 1-3: the vocabulary, counting bigrams, sampling
 
 
 @exercise(
@@ -191,25 +191,38 @@ def sample_names(P: Float[Tensor, "v v"], n: int, generator: torch.Generator,
 
 
 # ----------------------------------------------------------------------------------------------
-# Sections 4-5: the likelihood, the neural bigram (helper B's region)
+# Sections 4-5: the likelihood, the neural bigram
 
 
 @exercise(
     title="How good is the model? The mean negative log-likelihood",
     difficulty=2, importance=5, minutes=(10, 15),
     task=r"""
-        Write `mean_nll(words, P, stoi)`: over every bigram `(a, b)` of every name (wrapped in
-        `'.'` as before), add up $-\log P[a, b]$, and return the total divided by the number of
-        bigrams, as a Python float.
+        Write `mean_nll(words, P, stoi)`: `words` is a list of lowercase names, `P` a `(v, v)`
+        float tensor of bigram probabilities (row `i` is the distribution of what follows
+        symbol `i`), `stoi` the vocabulary. Wrap each name in `'.'` at both ends, as in
+        `bigram_counts`, and for every bigram `(a, b)` of every name take
+        $-\ln P[\mathrm{stoi}[a], \mathrm{stoi}[b]]$ (the natural logarithm). Return the
+        **mean over all bigrams** (not over names) as a Python `float`.
+
+        A name of $k$ letters has $k + 1$ bigrams, the start `('.', first letter)` and the end
+        `(last letter, '.')` included. If some bigram has probability 0, its term is
+        $+\infty$ and so is the mean (`torch.log(torch.tensor(0.0))` is `-inf`).
     """,
     hints=(
         r"""
-            The likelihood of the data is the product of the probabilities the model gives each
-            bigram; its log is a sum of logs, and the average negative of that is the loss.
+            The likelihood of the names is the product of the probabilities the model gives
+            their bigrams. Its logarithm is the sum of the logs; the loss is the negative of that
+            sum divided by how many bigrams there are.
         """,
         r"""
-            Keep a running `total -= torch.log(P[stoi[a], stoi[b]]).item()` and a count; return
-            `total / count`.
+            Keep two running numbers over the same double loop as `bigram_counts`: the total of
+            $-\ln p$ and the number of bigrams. `P[i, j]` is a 0-d tensor: `torch.log(P[i,
+            j]).item()` makes it a float.
+        """,
+        r"""
+            `total -= torch.log(P[stoi[a], stoi[b]]).item()` and `count += 1` for each bigram;
+            return `total / count`.
         """,
     ),
 )
@@ -228,17 +241,23 @@ def mean_nll(words: list[str], P: Float[Tensor, "v v"], stoi: dict[str, int]) ->
     title="The bigrams as a training set",
     difficulty=1, importance=4, minutes=(5, 10),
     task=r"""
-        Write `bigram_pairs(words, stoi)`: return two 1-D `torch.int64` tensors `(xs, ys)` of the
-        same length, one entry per bigram of the names (wrapped in `'.'`, in word order, then in
-        order inside each word): `xs` holds the first symbol's index, `ys` the second's.
+        Write `bigram_pairs(words, stoi)`: turn the names into a training set for a network.
+        Return two 1-D tensors `(xs, ys)` of dtype `torch.int64` and the same length, one entry
+        per bigram of the names (each wrapped in `'.'` at both ends), in word order and, inside
+        a word, from left to right: `xs[k]` is the index of bigram `k`'s first symbol (the
+        input) and `ys[k]` the index of its second (the label to predict).
+
+        For `["emma"]` with the 27-symbol vocabulary that is `xs = tensor([0, 5, 13, 13, 1])`
+        and `ys = tensor([5, 13, 13, 1, 0])`.
     """,
     hints=(
         r"""
-            The same walk as `bigram_counts`, but collect the two indices in two lists instead of
-            counting.
+            The same walk over the bigrams as in `bigram_counts`; instead of counting each one,
+            remember its two indices in two lists.
         """,
         r"""
-            `torch.tensor(firsts, dtype=torch.int64)`, `torch.tensor(seconds, dtype=torch.int64)`.
+            `torch.tensor(firsts, dtype=torch.int64)`: indices must be `int64` for `F.one_hot`,
+            for indexing and for `F.cross_entropy`'s targets.
         """,
     ),
 )
@@ -258,19 +277,33 @@ def bigram_pairs(words: list[str], stoi: dict[str, int]) -> tuple[Int[Tensor, "n
     difficulty=2, importance=5, minutes=(15, 20),
     task=r"""
         Write `neural_bigram_loss(W, xs, ys, regularization=0.01)`: `W` is a `(v, v)` float
-        weight matrix, `xs`, `ys` the pairs from `bigram_pairs`. One-hot encode `xs` as floats
-        (`F.one_hot(xs, num_classes=v).float()`), multiply by `W` to get logits, turn them into
-        probabilities with a softmax (exponentiate, divide each row by its sum), and return the
-        mean of $-\log$ of the probability given to each `ys`, plus `regularization * (W **
-        2).mean()`, as a scalar tensor that backpropagates to `W`.
+        weight matrix, `xs` and `ys` are the `(n,)` int64 pairs from `bigram_pairs`. Compute,
+        step by step:
+
+        1. the one-hot inputs `F.one_hot(xs, num_classes=v).float()`, shape `(n, v)`;
+        2. the logits: those times `W`, shape `(n, v)`;
+        3. the probabilities, a softmax over each row: exponentiate (the "counts") and divide
+           each row by its own sum;
+        4. the data loss: the mean over the `n` bigrams of $-\ln$ of the probability row `k`
+           gives to `ys[k]`;
+        5. the loss: the data loss plus `regularization * (W ** 2).mean()`.
+
+        Return the loss as a 0-d float tensor that `loss.backward()` can differentiate with
+        respect to `W` (no `.item()`, no `torch.no_grad()` on the way). Don't modify `W`.
     """,
     hints=(
         r"""
-            `logits = F.one_hot(xs, num_classes=W.shape[0]).float() @ W`; `counts =
-            logits.exp()`; `probs = counts / counts.sum(1, keepdim=True)`.
+            Row `k` of `one_hot(xs) @ W` is row `xs[k]` of `W`: the logits of what follows
+            symbol `xs[k]`. Exponentiating makes them positive, like counts, and dividing by the
+            row's sum makes each row a probability distribution.
         """,
         r"""
-            `probs[torch.arange(len(ys)), ys]` picks each row's probability of its target.
+            `counts.sum(1, keepdim=True)` has shape `(n, 1)` and divides each row by its own
+            total. Without `keepdim` the shape is `(n,)`, which broadcasts along the other axis.
+        """,
+        r"""
+            `probs[torch.arange(n), ys]` picks one probability per row: the one of its label.
+            Then `-... .log().mean()`, and add the penalty.
         """,
     ),
 )
@@ -289,19 +322,28 @@ def neural_bigram_loss(W: Float[Tensor, "v v"], xs: Int[Tensor, "n"], ys: Int[Te
     difficulty=2, importance=5, minutes=(15, 20),
     task=r"""
         Write `train_neural_bigram(xs, ys, vocab_size=27, steps=100, lr=50.0,
-        regularization=0.01, generator=None)`. Start from `W = torch.randn((vocab_size,
-        vocab_size), generator=generator, requires_grad=True)`. At each of `steps` steps compute
-        `neural_bigram_loss(W, xs, ys, regularization)`, reset `W.grad`, backpropagate, and move
-        `W` by `-lr * W.grad` without recording the update in the graph. Return `(W, losses)`:
-        the trained weights (detached) and the list of the `steps` losses as floats, each
-        computed before its update.
+        regularization=0.01, generator=None)`: full-batch gradient descent on
+        `neural_bigram_loss`.
+
+        - Start from `W = torch.randn((vocab_size, vocab_size), generator=generator,
+          requires_grad=True)`, and make no other random draws.
+        - At each of the `steps` steps: compute `loss = neural_bigram_loss(W, xs, ys,
+          regularization)` on all the pairs, record `loss.item()`, reset `W`'s gradient,
+          backpropagate, and update `W -= lr * W.grad` inside `torch.no_grad()`.
+
+        Return `(W, losses)`: the trained weights (`W.detach()`) and the list of the `steps`
+        losses as Python floats, each measured *before* its step's update.
     """,
     hints=(
         r"""
-            The loop is the seven steps of chapter 2: predict, loss, gradient, step, reset.
+            This is chapter 2's training loop with one parameter tensor: predict and measure the
+            loss, get the gradient, step against it, and clear the gradient so that the next
+            step does not add to it.
         """,
         r"""
-            `W.grad = None; loss.backward(); with torch.no_grad(): W -= lr * W.grad`.
+            `W.grad = None` before `loss.backward()`: PyTorch *adds* each backward pass's gradient
+            into `W.grad`. The update must not be part of the graph, hence `with
+            torch.no_grad(): W -= lr * W.grad`.
         """,
     ),
 )
@@ -326,18 +368,27 @@ def train_neural_bigram(xs: Int[Tensor, "n"], ys: Int[Tensor, "n"], vocab_size: 
     title="Bonus: index instead of one-hot, and F.cross_entropy",
     difficulty=2, importance=3, minutes=(10, 15), bonus=True,
     task=r"""
-        Write `fast_bigram_loss(W, xs, ys, regularization=0.01)`: the same value as
-        `neural_bigram_loss`, without building one-hot vectors. Multiplying a one-hot row by `W`
-        only picks a row of `W`, so the logits are `W[xs]`; and `F.cross_entropy(logits, ys)`
-        computes the mean NLL of a softmax in one numerically safe call. Return that plus
-        `regularization * (W ** 2).mean()`.
+        Write `fast_bigram_loss(W, xs, ys, regularization=0.01)`: the same value and gradient
+        as `neural_bigram_loss` (to about $10^{-6}$), without building one-hot vectors (the
+        check forbids `F.one_hot`). Two observations from Karpathy's exercises for this lecture:
+
+        - A one-hot row times `W` just picks a row of `W`, so the logits are `W[xs]`, shape
+          `(n, v)`, with no matrix product.
+        - `F.cross_entropy(logits, targets)` takes **logits** (not probabilities) and computes
+          the mean of $-\ln \mathrm{softmax}$ at the targets in one call, in a numerically safe
+          way.
+
+        Return that plus the same `regularization * (W ** 2).mean()`, a 0-d tensor that
+        backpropagates to `W`.
     """,
     hints=(
         r"""
-            `F.one_hot(xs, v).float() @ W` and `W[xs]` are the same `(n, v)` matrix.
+            `F.one_hot(xs, v).float() @ W` and `W[xs]` are the same `(n, v)` matrix; indexing
+            copies `n` rows instead of multiplying by `n * v` numbers that are almost all 0.
         """,
         r"""
-            `F.cross_entropy(W[xs], ys) + regularization * (W ** 2).mean()`.
+            `F.cross_entropy` applies the softmax itself: give it `W[xs]`, not probabilities,
+            and `ys` as the targets.
         """,
     ),
 )

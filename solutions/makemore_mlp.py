@@ -28,7 +28,7 @@ Params = dict[str, Tensor]
 
 
 # ----------------------------------------------------------------------------------------------
-# Sections 1-3: the dataset, the model, training (helper C's region)
+# Sections 1-3: the dataset, the model, training
 
 
 @exercise(
@@ -222,7 +222,7 @@ def train_mlp(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"], st
 
 
 # ----------------------------------------------------------------------------------------------
-# Sections 4-6: the learning rate, embeddings and samples, the trigram bonus (helper D's region)
+# Sections 4-6: the learning rate, embeddings and samples, the trigram bonus
 
 
 @exercise(

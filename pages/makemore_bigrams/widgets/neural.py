@@ -1,5 +1,59 @@
-"""Widgets for chapter 4.1's sections 4-5 (the likelihood, the neural bigram)."""
+"""Widgets for chapter 4.1's sections 4-5 (the likelihood, the neural bigram). Session-state
+keys start with "mm1_nn_"."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import streamlit as st
+
+from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demos.makemore_bigrams.neural import EVERY, STEPS, validated_run
+from utils.figures.makemore_bigrams import neural as figures
+
+__all__ = ["score_name", "train_my_bigram"]
+
+STEM = "makemore_bigrams"
+OWN_KEY = "mm1_nn_own"
+USES = ("build_vocab", "bigram_pairs", "neural_bigram_loss", "train_neural_bigram",
+        "bigram_counts", "bigram_probs", "mean_nll")
+
+
+def score_name() -> None:
+    """Any name typed here, scored bigram by bigram by the reference count model."""
+    cols = st.columns([2, 1])
+    name = cols[0].text_input("a name", "emma", max_chars=30, key="mm1_nn_name")
+    smoothing = cols[1].radio("smoothing", (1, 0), horizontal=True, key="mm1_nn_smoothing",
+                              format_func=lambda s: f"add {s}")
+    try:
+        fig = figures.name_nll_figure(name, smoothing)
+    except ValueError as err:
+        st.error(f"Can't score {name!r}: {err}.")
+        return
+    st.plotly_chart(fig, width="stretch", key="mm1_nn_name_chart")
+
+
+def train_my_bigram() -> None:
+    """The reference run, and the learner's own neural bigram trained in the sandbox."""
+    describe_learner_code(STEM, USES)
+    steps = st.radio("steps", STEPS, index=len(STEPS) - 1, horizontal=True, key="mm1_nn_steps")
+    st.caption(f"Your model trains on every {EVERY}th name (a quarter of the bigrams, so that "
+               "it fits in the sandbox's time), full batch, lr 50, regularization 0.01, W drawn "
+               "from the same seed as the reference's.")
+    if st.button("Train my model", type="primary", key="mm1_nn_button"):
+        data = learner_demo(STEM, "train_my_bigram", spinner="Training your bigram in the "
+                            "sandbox…", steps=steps)
+        if data is not None:
+            try:
+                st.session_state[OWN_KEY] = (steps, validated_run(data, steps))
+            except ValueError as err:
+                st.error(f"Your run can't be drawn: {err}.")
+    kept = st.session_state.get(OWN_KEY)
+    own = kept[1] if kept is not None else None
+    if kept is not None and kept[0] != steps:
+        st.caption("Your last run took another number of steps: press the button to train "
+                   "with this one.")
+    st.plotly_chart(figures.training_figure(own), width="stretch", key="mm1_nn_training")
+    if own is not None:
+        st.caption(f"Your run: loss {own['losses'][0]:.4f} at the start, "
+                   f"{own['losses'][-1]:.4f} at step {len(own['losses']) - 1}; your count "
+                   f"model's NLL on the same {own['n_words']:,} names is "
+                   f"{own['count_nll']:.4f}.")
