@@ -169,7 +169,12 @@ def test_the_notebooks_own_run_falls_back_to_the_reference_while_unwritten():
     def unwritten(*args, **kwargs):
         raise NotImplementedError()
 
-    fig = figures.your_training({**REFERENCE_NAMESPACE, "train_mlp": unwritten}, steps=100)
+    every = {name: unwritten for name in ("init_mlp", "train_mlp", "split_loss")}
+    fig = figures.your_training({**REFERENCE_NAMESPACE, **every}, steps=100)
     assert "Not written yet" in fig.layout.title.text
+    fig = figures.your_training({**REFERENCE_NAMESPACE, "split_loss": unwritten}, steps=100)
+    assert fig.layout.title.text.startswith("yours") and "reference split_loss" in \
+        fig.layout.title.text and len(fig.data) == 3
     fig = figures.your_training(REFERENCE_NAMESPACE, steps=100)
-    assert fig.layout.title.text.startswith("yours")
+    assert fig.layout.title.text.startswith("yours") and "reference" not in \
+        fig.layout.title.text

@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 
 from utils.caching import cache_data
 
-from utils.experiments.makemore_mlp.model import (SEED, measurements, names_split,
-                                                  reference_run)
+from utils.experiments.makemore_mlp.model import (OVERFIT_STEPS, SEED, measurements,
+                                                  names_split, reference_run)
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 REFERENCE_COLOUR, OWN_COLOUR = "#1f77b4", "#d62728"
@@ -70,7 +70,7 @@ def overfitting_table() -> go.Figure:
          [r["n_hidden"] for r in rows], [f"{r['n_params']:,}" for r in rows],
          [f"{r['train']:.3f}" for r in rows], [f"{r['dev']:.3f}" for r in rows],
          [f"{r['dev'] - r['train']:+.3f}" for r in rows]],
-        f"The same MLP on fewer names and with fewer units (30,000 steps each)<br><sup>"
+        f"The same MLP on fewer names and with fewer units ({OVERFIT_STEPS:,} steps each)<br><sup>"
         f"{saved['source']}</sup>", 260)
 
 
@@ -148,12 +148,30 @@ def training_figure(own: Mapping[str, Any] | None = None, title: str = "") -> go
 def your_training(namespace: Mapping[str, Any], steps: int = 3_000, seed: int = SEED,
                   lr: float = 0.1) -> go.Figure:
     """Notebook: train the chapter's MLP with your own init_mlp, train_mlp and split_loss (from
-    `namespace`, e.g. globals()) and draw its loss against the reference's first steps."""
+    `namespace`, e.g. globals(); the reference stands in for any still unwritten) and draw its
+    loss against the reference's first steps."""
+    from solutions import makemore_mlp as reference
     from utils.demos.makemore_mlp.model import train_model
 
-    names_split()
-    try:
-        own = train_model(namespace, steps, seed, lr)
-    except NotImplementedError:  # an exercise still a stub: show the reference alone
+    stood_in: list[str] = []
+
+    def yours_or_reference(name: str) -> Any:
+        own = namespace.get(name, getattr(reference, name))
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return own(*args, **kwargs)
+            except NotImplementedError:  # a stub raises before it draws or changes anything
+                stood_in.append(name)
+                return getattr(reference, name)(*args, **kwargs)
+        return run
+
+    names = ("init_mlp", "train_mlp", "split_loss")
+    own = train_model({name: yours_or_reference(name) for name in names}, steps, seed, lr)
+    if set(stood_in) == set(names):
         return training_figure(None, "Not written yet: the reference run's first steps")
-    return training_figure(own)
+    title = "yours: dev loss " + (f"{own['dev']:.3f}" if own["dev"] is not None else
+                                  "not finite (diverged)")
+    if stood_in:
+        title += f" (the reference {', '.join(sorted(set(stood_in)))})"
+    return training_figure(own, title)
