@@ -30,7 +30,6 @@ __all__ = ["test_build_dataset", "test_split_words", "test_init_mlp", "test_mlp_
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 STOI = {".": 0, **{ch: i + 1 for i, ch in enumerate(LETTERS)}}
-ITOS = {i: ch for ch, i in STOI.items()}
 NAMES = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia", "harper",
          "evelyn", "abigail", "emily", "elizabeth", "mila", "ella", "avery", "sofia", "camila",
          "aria", "scarlett", "victoria", "madison", "luna", "grace", "chloe", "penelope", "layla",
@@ -355,8 +354,8 @@ def _variants(p: dict[str, Tensor], X: Tensor) -> dict[str, Tensor]:
 
 
 def test_mlp_logits(mlp_logits: Callable) -> None:
-    for sizes, n, seed in (((5, 2, 3, 4), 6, 0), ((27, 3, 10, 200), 16, 1), ((27, 3, 10, 200), 1, 2),
-                           ((7, 1, 4, 5), 5, 3), ((9, 5, 2, 6), 4, 4)):
+    for sizes, n, seed in (((5, 2, 3, 4), 6, 0), ((27, 3, 10, 200), 16, 1),
+                           ((27, 3, 10, 200), 1, 2), ((7, 1, 4, 5), 5, 3), ((9, 5, 2, 6), 4, 4)):
         vocab, block, embd, hidden = sizes
         params = _seeded_params(sizes, seed)
         before = {k: v.detach().clone() for k, v in params.items()}
