@@ -29,19 +29,26 @@ from utils.exercise_meta import exercise  # noqa: F401
     title="A vocabulary: characters to integers and back",
     difficulty=1, importance=4, minutes=(5, 10),
     task=r"""
-        Write `build_vocab(words)`: `words` is a list of lowercase names. Return two dicts,
-        `(stoi, itos)`. `stoi` maps each symbol to its integer: `'.'` is `0`, and each letter
-        that occurs in `words`, in sorted order, gets `1, 2, 3, ...`. `itos` is its inverse,
-        from integer back to symbol.
+        Write `build_vocab(words)`. `words` is a list of lowercase names (strings of letters
+        a-z). Return two dicts, `(stoi, itos)`:
+
+        - `stoi` ("string to integer") maps each symbol to its index: `'.'` is `0`, and each
+          letter that occurs somewhere in `words` gets `1, 2, 3, ...` in alphabetical order.
+          Only letters that occur get an index: for `["bob", "abba"]` that is
+          `{'.': 0, 'a': 1, 'b': 2, 'o': 3}`.
+        - `itos` ("integer to string") is its inverse: `itos[stoi[c]] == c` for every symbol.
+
+        With all 26 letters present, that is 27 symbols, `'.'` at 0 and `'z'` at 26. Do not
+        change `words`.
     """,
     hints=(
         r"""
-            `set("".join(words))` is every letter that occurs once; `sorted(...)` puts them in
-            order.
+            First find the distinct letters: glue all the names into one string and make a set
+            of it. A set has no order, so sort it before numbering.
         """,
         r"""
-            `stoi = {c: i + 1 for i, c in enumerate(letters)}`, then add `stoi['.'] = 0`;
-            `itos = {i: c for c, i in stoi.items()}`.
+            `letters = sorted(set("".join(words)))`; then `stoi = {c: i + 1 for i, c in
+            enumerate(letters)}` and `stoi['.'] = 0`; `itos = {i: c for c, i in stoi.items()}`.
         """,
     ),
 )
@@ -57,19 +64,32 @@ def build_vocab(words: list[str]) -> tuple[dict[str, int], dict[int, str]]:
     title="Counting bigrams",
     difficulty=1, importance=5, minutes=(10, 15),
     task=r"""
-        Write `bigram_counts(words, stoi)`. Wrap each name in `'.'` at both ends and count every
-        pair of neighbouring symbols: return an integer tensor `N` of shape `(v, v)`, with
-        `v = len(stoi)`, where `N[i, j]` is how many times symbol `j` follows symbol `i` over
-        all the names.
+        Write `bigram_counts(words, stoi)`. `words` is a list of names and `stoi` a vocabulary
+        from `build_vocab` (it may have fewer than 27 symbols, and your code must not assume
+        that `'a'` is 1: look every symbol up in `stoi`).
+
+        Wrap each name in `'.'` at both ends (`"ava"` becomes `".ava."`) and count every pair of
+        neighbouring symbols: `"ava"` contributes `(., a)`, `(a, v)`, `(v, a)`, `(a, .)`.
+        Return `N`, a tensor of shape `(v, v)` with `v = len(stoi)`, where `N[i, j]` is how many
+        times symbol `j` follows symbol `i`, summed over all the names: row `i` is "what comes
+        after symbol `i`".
+
+        `N` must have an **integer dtype** wide enough for real counts: `torch.int64` or
+        `torch.int32` (a float tensor is refused: counts are whole numbers, and `torch.zeros`
+        without a `dtype` gives floats; `torch.uint8` is refused because it wraps around past
+        255). For `["emma", "olivia", "ava"]`, `N.sum()` is 16: one bigram per letter of each
+        name plus one.
     """,
     hints=(
         r"""
-            For one word, `chs = ['.'] + list(w) + ['.']` and `zip(chs, chs[1:])` walks its
-            bigrams.
+            Work one name at a time: put the dots around it, then walk along it looking at each
+            symbol and the one after it. `zip(chs, chs[1:])` pairs each element of a list with
+            the next.
         """,
         r"""
-            Start from `torch.zeros((v, v), dtype=torch.int64)` and add one at
-            `N[stoi[a], stoi[b]]` for each bigram.
+            `N = torch.zeros((len(stoi), len(stoi)), dtype=torch.int64)`, then for each name
+            `chs = ['.'] + list(w) + ['.']` and for each `a, b in zip(chs, chs[1:])`:
+            `N[stoi[a], stoi[b]] += 1`. Create `N` once, before the loop over names.
         """,
     ),
 )
@@ -90,20 +110,30 @@ def bigram_counts(words: list[str], stoi: dict[str, int]) -> Int[Tensor, "v v"]:
     title="From counts to probabilities, with smoothing",
     difficulty=2, importance=5, minutes=(10, 15),
     task=r"""
-        Write `bigram_probs(N, smoothing=1)`: `N` is a `(v, v)` count matrix. Add `smoothing`
-        to every count (so no bigram has probability 0), then normalize each **row** to sum to
-        1. Return a float tensor of shape `(v, v)`: row `i` is the distribution of the symbol
-        that follows symbol `i`. Do not change `N`.
+        Write `bigram_probs(N, smoothing=1)`. `N` is a `(v, v)` integer count matrix from
+        `bigram_counts`; `smoothing` is a whole number $\ge 0$.
+
+        Add `smoothing` to **every** count (so no bigram gets probability 0), then divide each
+        **row** by its own total, so that every row sums to 1:
+
+        $$P[i, j] = \frac{N[i, j] + s}{\sum_k \left(N[i, k] + s\right)}.$$
+
+        Return a floating-point tensor (`torch.float32` is what `.float()` gives) of shape
+        `(v, v)`: row `i` is the distribution of the symbol that follows symbol `i`. Do not
+        change `N` itself (no in-place `+=` on it). With `smoothing=0`, a row of `N` that is
+        all zeros has no distribution (0 / 0): that case is not checked.
     """,
     hints=(
         r"""
-            Convert to float first: `(N + smoothing).float()`. Each row's total is a sum over the
-            columns, `dim=1`.
+            Convert to float before you divide: integer tensors divide with rounding or complain.
+            A row's total is a sum over its columns, that is over `dim=1`. Then think about the
+            shapes: the totals must line up with the rows, not with the columns.
         """,
         r"""
-            `P / P.sum(1, keepdim=True)`: the total has shape `(v, 1)` and broadcasts across
-            each row. Without `keepdim` it has shape `(v,)`, which broadcasts as a row and
-            divides each *column* by the wrong total.
+            `P = (N + smoothing).float()` makes a new tensor (so `N` is untouched), then
+            `P / P.sum(1, keepdim=True)`: the totals have shape `(v, 1)` and stretch across each
+            row. Without `keepdim` they have shape `(v,)`, which broadcasts as `(1, v)` and
+            divides each *column* `j` by row `j`'s total: no error, just wrong numbers.
         """,
     ),
 )
@@ -117,21 +147,31 @@ def bigram_probs(N: Int[Tensor, "v v"], smoothing: int = 1) -> Float[Tensor, "v 
     title="Sampling names from the model",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `sample_names(P, n, generator, itos)`: draw `n` names from the bigram model `P`.
-        Each name starts at `'.'` (index 0). Draw the next index with
-        `torch.multinomial(P[ix], 1, replacement=True, generator=generator).item()`; stop when
-        it is `0` (the end token), else append `itos[ix]` and continue from there. Return the
-        list of `n` names (strings without the dots), in the order drawn. Use `generator` for
-        every draw and make no other random draws, so the same seed gives the same names.
+        Write `sample_names(P, n, generator, itos)`: draw `n` names from the bigram model `P`
+        (a `(v, v)` float tensor whose rows sum to 1, as `bigram_probs` returns), using the
+        `torch.Generator` `generator` for every random draw.
+
+        Each name starts at `'.'` (index `0`). Repeat: draw the next index from the row of the
+        current one with exactly
+
+        `ix = torch.multinomial(P[ix], 1, replacement=True, generator=generator).item()`
+
+        If `ix` is `0` (the end token), the name is finished; otherwise append `itos[ix]` and
+        draw again from row `ix`. Return the list of the `n` names as strings, without the
+        dots, in the order drawn. A name may be empty (`''`) if the first draw is already `0`.
+
+        Make no other random draws, and don't create a new generator: the check draws from the
+        same seed with the reference and expects the very same names.
     """,
     hints=(
         r"""
-            Two loops: one over the `n` names, and inside it a `while True` that draws one
-            symbol at a time from the row of the current symbol.
+            Two loops: one over the `n` names, and inside it a loop that draws one symbol at a
+            time from the row of the symbol just drawn, until it draws the end token.
         """,
         r"""
-            `ix = 0`, then repeat: `ix = torch.multinomial(P[ix], 1, replacement=True,
-            generator=generator).item()`; `if ix == 0: break`; `chars.append(itos[ix])`.
+            For each name: `chars, ix = [], 0`, then `while True:` draw `ix` as above;
+            `if ix == 0: break`; else `chars.append(itos[ix])`. After the loop,
+            `names.append("".join(chars))`.
         """,
     ),
 )

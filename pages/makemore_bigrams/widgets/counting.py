@@ -1,5 +1,75 @@
-"""Widgets for chapter 4.1's sections 1-3 (names, counting, sampling)."""
+"""Widgets for chapter 4.1's sections 2-3: "Draw my counts" (the learner's count matrix on the
+chapter's names) and "Sample from my model" (names from their model and from the uniform one,
+with a seed picked here). Both run the learner's code in the sandbox
+(utils/demos/makemore_bigrams/counting.py); until the button is pressed they show the
+reference's. Session-state keys start with "mm1_count_".
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import streamlit as st
+
+from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demos.makemore_bigrams.counting import (MAX_SEED, validated_counts,
+                                                   validated_samples)
+from utils.experiments.makemore_bigrams.counting import MAX_SAMPLES
+from utils.figures.makemore_bigrams import counting as figures
+
+__all__ = ["draw_my_counts", "sample_my_model"]
+
+STEM = "makemore_bigrams"
+COUNTS_KEY = "mm1_count_own_counts"
+SAMPLES_KEY = "mm1_count_own_samples"
+
+
+def draw_my_counts() -> None:
+    """The reference's heatmap, or the learner's once they press the button."""
+    describe_learner_code(STEM, uses=("build_vocab", "bigram_counts"))
+    if st.button("Draw my counts", type="primary", key="mm1_count_button"):
+        data = learner_demo(STEM, "draw_counts", spinner="Counting with your code in the "
+                                                         "sandbox…")
+        if data is not None:
+            try:
+                st.session_state[COUNTS_KEY] = validated_counts(data)
+            except ValueError as err:
+                st.error(f"Your counts can't be drawn: {err}.")
+    own = st.session_state.get(COUNTS_KEY)
+    if own is None:
+        st.plotly_chart(figures.reference_heatmap(), key="mm1_count_reference_heatmap")
+        return
+    N, itos, source = own
+    total = sum(map(sum, N))
+    st.plotly_chart(figures.count_heatmap(N, itos, "Your bigram counts on the "
+                                          f"{figures.short_source(source)}"),
+                    key="mm1_count_own_heatmap")
+    st.caption(f"Your counts add up to {total:,} bigrams over {len(N)} symbols.")
+
+
+def sample_my_model() -> None:
+    """Names from the learner's model and from the uniform model, side by side."""
+    describe_learner_code(STEM, uses=("build_vocab", "bigram_counts", "bigram_probs",
+                                      "sample_names"))
+    cols = st.columns(2)
+    seed = int(cols[0].number_input("seed", min_value=0, max_value=MAX_SEED,
+                                    value=2147483647, step=1, key="mm1_count_seed"))
+    n = int(cols[1].slider("names", 5, MAX_SAMPLES, 15, key="mm1_count_n"))
+    if st.button("Sample from my model", type="primary", key="mm1_count_sample_button"):
+        data = learner_demo(STEM, "sample_my_model", spinner="Sampling from your model in the "
+                                                             "sandbox…", n=n, seed=seed)
+        if data is not None:
+            try:
+                st.session_state[SAMPLES_KEY] = ((n, seed), validated_samples(data, n))
+            except ValueError as err:
+                st.error(f"Your names can't be shown: {err}.")
+    kept = st.session_state.get(SAMPLES_KEY)
+    if kept is None or kept[0] != (n, seed):
+        if kept is not None:
+            st.caption("Your last names used another seed or count: press the button to draw "
+                       "these.")
+        st.plotly_chart(figures.reference_samples(n, seed), key="mm1_count_reference_samples")
+        return
+    data = kept[1]
+    st.plotly_chart(figures.samples_table(
+        {"your bigram model": data["model"], "uniform model": data["uniform"]},
+        f"{n} names from your code, seed {seed} ({figures.short_source(data.get('source', ''))})"),
+        key="mm1_count_own_samples")
