@@ -40,12 +40,20 @@ Params = dict[str, Tensor]
         record the current context as one row of `X` and the symbol's index as the matching
         entry of `Y`, then slide the context one step (drop its first entry, append the
         symbol's index). Return `(X, Y)`: `X` an int64 tensor of shape `(n, block_size)`, `Y`
-        an int64 tensor of shape `(n,)`, in word order.
+        an int64 tensor of shape `(n,)`, in word order. Look every symbol up in the `stoi` you
+        are given (the checks use small vocabularies of their own), leave `words` unchanged,
+        and for an empty list return `X` of shape `(0, block_size)` and `Y` of shape `(0,)`.
     """,
     hints=(
         r"""
             "emma" with `block_size=3` gives the rows `...→e`, `..e→m`, `.em→m`, `emm→a`,
-            `mma→.`: five examples for four letters.
+            `mma→.`: five examples for four letters. Keep the context as a Python list and
+            build the tensors once at the end.
+        """,
+        r"""
+            Append a *new* list to `X` at each step: `context = context[1:] + [ix]` makes one.
+            Changing the context in place (`pop`, `append`) after appending it would change
+            every row that holds that same list.
         """,
         r"""
             `context = [0] * block_size`; `for ch in w + '.': ix = stoi[ch]; X.append(context);
@@ -77,7 +85,8 @@ def build_dataset(words: list[str], block_size: int, stoi: dict[str, int],
         `words` with `random.Random(seed).shuffle(...)` (leave `words` as it is), then cut it:
         with `n = len(words)`, `n1 = int(fractions[0] * n)` and `n2 = int((fractions[0] +
         fractions[1]) * n)`, return the three lists `(shuffled[:n1], shuffled[n1:n2],
-        shuffled[n2:])`: train, dev and test.
+        shuffled[n2:])`: train, dev and test. (Compute `n2` from the summed fractions as
+        written: `n1 + int(fractions[1] * n)` is sometimes one less.)
     """,
     hints=(
         r"""
@@ -108,7 +117,9 @@ def split_words(words: list[str], fractions: tuple[float, float, float] = (0.8, 
         generator=None)`. Return a dict of five tensors drawn with `torch.randn(shape,
         generator=generator)` **in this order**: `"C"` `(vocab_size, n_embd)`, `"W1"`
         `(block_size * n_embd, n_hidden)`, `"b1"` `(n_hidden,)`, `"W2"` `(n_hidden,
-        vocab_size)`, `"b2"` `(vocab_size,)`. Each must require gradients.
+        vocab_size)`, `"b2"` `(vocab_size,)`. Each must be a float32 leaf tensor that requires
+        gradients. (The order of the draws matters: the same seed then gives everyone the same
+        numbers.)
     """,
     hints=(
         r"""
@@ -138,12 +149,14 @@ def init_mlp(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10, n_hidd
         block_size)`. Look up each symbol's embedding in `params["C"]` (shape `(n, block_size,
         n_embd)`), lay each row's embeddings side by side (`(n, block_size * n_embd)`), apply
         the hidden layer and `tanh`, then the output layer. Return the logits, shape `(n,
-        vocab_size)`.
+        vocab_size)` (no softmax). The sizes come from the parameters' shapes: do not assume
+        `block_size = 3` or `n_embd = 10`.
     """,
     hints=(
         r"""
             Indexing a tensor with an integer tensor looks up rows: `params["C"][X]` has shape
-            `(n, block_size, n_embd)`.
+            `(n, block_size, n_embd)`. Each example's embeddings must end up side by side in
+            context order: position 0's `n_embd` numbers, then position 1's, ...
         """,
         r"""
             `emb.view(emb.shape[0], -1)` concatenates the embeddings; `h = torch.tanh(... @ W1 +
@@ -162,12 +175,15 @@ def mlp_logits(params: Params, X: Int[Tensor, "n block"]) -> Float[Tensor, "n vo
     title="The loss on a whole split",
     difficulty=1, importance=4, minutes=(5, 10),
     task=r"""
-        Write `split_loss(params, X, Y)`: the mean cross-entropy of the model's logits on all of
-        `X` against `Y`, as a Python float, computed without recording gradients.
+        Write `split_loss(params, X, Y)`: the mean cross-entropy of the model's logits
+        (`mlp_logits(params, X)`) on all of `X` against the targets `Y`, as a Python float,
+        computed without recording gradients. It must stay finite for large logits.
     """,
     hints=(
         r"""
-            `F.cross_entropy(logits, Y)` is the mean negative log-likelihood of a softmax.
+            Measuring a loss needs no backward pass, so there is no reason to keep the graph
+            of the forward pass. `F.cross_entropy(logits, Y)` is the mean negative
+            log-likelihood of a softmax, computed stably from the logits.
         """,
         r"""
             `with torch.no_grad(): return F.cross_entropy(mlp_logits(params, X), Y).item()`.
@@ -190,10 +206,14 @@ def split_loss(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"]) -
         `Y[ix]`, set every parameter's `.grad` to `None`, backpropagate, and move each parameter
         by `-rate * grad` in place without recording the update. `lr` is a float, or a function
         of the step number (0, 1, ...) that returns the rate for that step. Return the list of
-        the `steps` minibatch losses as floats, each computed before its update.
+        the `steps` minibatch losses as floats, each computed before its update. Draw
+        nothing else from the generator. The tensors in `params` must stay the same objects
+        (the caller keeps using them), so update them in place.
     """,
     hints=(
         r"""
+            One step is: sample, forward, reset, backward, update. The update must not itself
+            be recorded in the graph (wrap it in `torch.no_grad()`), and
             `rate = lr(step) if callable(lr) else lr`.
         """,
         r"""

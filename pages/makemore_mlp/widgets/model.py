@@ -1,5 +1,60 @@
-"""Widgets for chapter 4.2's sections 1-3 (contexts and splits, the model, training)."""
+"""Chapter 4.2's widget for section 3: "Train my model" trains the chapter's MLP with the
+learner's own init_mlp, train_mlp and split_loss in the sandbox (utils/demos/makemore_mlp/
+model.py) and draws its loss against the reference run's first steps. Session-state keys start
+with "mm2_train_".
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import streamlit as st
+
+from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demos.makemore_mlp.model import MAX_STEPS, validated_run
+from utils.experiments.makemore_mlp.model import SEED
+from utils.figures.makemore_mlp import model as figures
+
+__all__ = ["train_my_model"]
+
+STEM = "makemore_mlp"
+RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+OWN_KEY = "mm2_train_own"
+USES = ("init_mlp", "train_mlp", "split_loss")
+
+
+def train_my_model() -> None:
+    """Settings, the button, and the learner's run beside the reference's first steps."""
+    describe_learner_code(STEM, USES)
+    cols = st.columns(3)
+    steps = cols[0].slider("steps", 500, MAX_STEPS, 3_000, step=500, key="mm2_train_steps")
+    lr = cols[1].select_slider("learning rate", RATES, value=0.1, key="mm2_train_lr")
+    seed = cols[2].number_input("seed", min_value=0, max_value=2 ** 31 - 1, value=SEED, step=1,
+                                key="mm2_train_seed")
+    settings = {"steps": int(steps), "seed": int(seed), "lr": float(lr)}
+    st.caption(f"Block 3, 10-d embeddings, 200 tanh units, minibatches of 32, on the chapter's "
+               f"training names; init_mlp and train_mlp share one generator seeded with "
+               f"{int(seed)}. With seed {SEED} and rate 0.1 your run is the reference's first "
+               f"{int(steps):,} steps, number for number.")
+    if st.button("Train my model", type="primary", key="mm2_train_button"):
+        data = learner_demo(STEM, "train_model", spinner="Training your model in the sandbox…",
+                            **settings)
+        if data is not None:
+            try:
+                st.session_state[OWN_KEY] = (settings, validated_run(data, settings["steps"]))
+            except ValueError as err:
+                st.error(f"Your run can't be drawn: {err}.")
+    kept = st.session_state.get(OWN_KEY)
+    if kept is None:
+        st.info("Press **Train my model** to train the MLP with your code (a few seconds).")
+        st.plotly_chart(figures.training_figure(None), width="stretch", key="mm2_train_ref")
+        return
+    if kept[0] != settings:
+        st.caption("Your last run used other settings: press the button to train with these.")
+    own = kept[1]
+    st.plotly_chart(figures.training_figure(own), width="stretch", key="mm2_train_fig")
+    train, dev = own["train"], own["dev"]
+    if dev is None or train is None:
+        st.warning("The loss is not finite: at this learning rate training diverged.")
+    else:
+        st.caption(f"After {kept[0]['steps']:,} steps at rate {kept[0]['lr']:g}: train loss "
+                   f"{train:.4f}, dev loss {dev:.4f} (the reference reaches dev "
+                   f"{figures.reference_run()['split_losses']['dev']:.4f} after 200,000 steps).")
