@@ -181,13 +181,6 @@ def sample_comparison(n: int = N_SAMPLES) -> dict:
             "mlp_dev_loss": run["split_losses"]["dev"]}
 
 
-def preload() -> None:
-    """What the sandbox's demos need, loaded before runs fork (they cannot read files): the
-    chapter's data and the reference run's parameters."""
-    names_split()
-    reference_run()
-
-
 def main() -> None:
     results = compute_tuning()
     ASSETS.mkdir(parents=True, exist_ok=True)
