@@ -9,6 +9,7 @@ import json
 import pytest
 import torch
 
+from solutions import makemore_bigrams as bigrams
 from solutions import makemore_mlp as reference
 from utils.demos.makemore_mlp import tuning as demo
 from utils.experiments.makemore_mlp import tuning as experiments
@@ -138,6 +139,10 @@ def test_section_6_states_the_measured_trigram_study(saved):
     N3 = reference.trigram_counts(data.train_words, data.stoi)
     X, Y = reference.build_dataset(data.dev_words, 2, data.stoi)
     assert (N3[X[:, 0], X[:, 1], Y] == 0).sum().item() == 150 and len(Y) == 23151
+    assert (N3 > 0).sum().item() == 5532
+    N2 = bigrams.bigram_counts(data.train_words, data.stoi)
+    assert round((N3[X[:, 0], X[:, 1], Y] < 10).double().mean().item() * 100, 1) == 6.4
+    assert round((N2[X[:, 1], Y] < 10).double().mean().item() * 100, 1) == 0.3
     run = reference_run()
     assert round(run["split_losses"]["dev"], 3) == 2.137
     assert round(run["split_losses"]["test"], 3) == 2.134
@@ -193,7 +198,7 @@ def test_the_range_test_figure_draws_the_sweep_and_the_learners(saved):
     assert "10^-0.80" in fig["layout"]["annotations"][0]["text"]
     yours = {"exponents": [-3.0, -1.0, 0.0], "losses": [5.0, float("inf"), 3.0]}
     both = figures.lr_sweep_figure(saved["lr_sweep"], yours).to_dict()
-    assert len(both["data"]) == 4 and list(both["data"][2]["y"]) == [5.0, None, 3.0]
+    assert len(both["data"]) == 5 and list(both["data"][2]["y"]) == [5.0, None, 3.0]
 
 
 def test_the_notebook_range_test_falls_back_to_the_reference_while_unwritten():

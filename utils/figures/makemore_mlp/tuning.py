@@ -47,7 +47,11 @@ def lr_sweep_figure(sweep: Mapping[str, Any], yours: Mapping[str, Any] | None = 
         fig.add_trace(go.Scatter(x=yours["exponents"],
                                  y=_finite(experiments.running_mean(finite, sweep["window"])),
                                  mode="lines", name="yours: running mean",
-                                 line={"color": "#d94801", "width": 2}))
+                                 line={"color": "#d94801", "width": 3, "dash": "dot"}))
+        # Redrawn on top: a correct range test hides the reference's line under its own.
+        fig.add_trace(go.Scatter(x=sweep["exponents"], y=sweep["smoothed"], mode="lines",
+                                 showlegend=False, hoverinfo="skip",
+                                 line={"color": "#08519c", "width": 1}))
     valley = sweep["valley_exponent"]
     fig.add_vline(x=valley, line_dash="dash", line_color="#555",
                   annotation_text=f"valley: 10^{valley:.2f} ≈ {10 ** valley:.2f}",
@@ -174,9 +178,11 @@ def smoothing_figure(study: Mapping[str, Any]) -> go.Figure:
     fig.add_hline(y=study["bigram"]["dev"], line_dash="dot", line_color="#555",
                   annotation_text=f"bigram counts, add-one: {study['bigram']['dev']:.3f}",
                   annotation_position="bottom right")
+    low, high = min(study["dev_nll"]), max(max(study["dev_nll"]), study["bigram"]["dev"])
     fig.update_layout(title="Smoothing tuned on dev", xaxis_type="log",
                       xaxis_title="smoothing s (added to every count)",
                       yaxis_title="mean NLL on dev", height=400,
+                      yaxis_range=[low - 0.03, high + 0.03],
                       legend={"orientation": "h", "y": -0.25},
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
