@@ -12,6 +12,7 @@ without names.txt, which the saved files record in "source"):
   plane. About a minute on a busy CPU.
 - `trigram_study()`: section 6's bonus, the trigram count model against the bigram count model on
   the train/dev split, the smoothing swept on dev, and the test NLL of the chosen value.
+- `compute_samples()`: section 5's names from the reference run and from the bigram model.
 
 The three are computed once by
 
@@ -149,25 +150,24 @@ def embedding_run() -> dict:
 
 
 def compute_tuning() -> dict:
-    """What tuning.json holds: the range test and the trigram study."""
-    return {"lr_sweep": lr_sweep(), "trigram": trigram_study()}
+    """What tuning.json holds: the range test, the trigram study and section 5's samples."""
+    return {"lr_sweep": lr_sweep(), "trigram": trigram_study(), "samples": compute_samples()}
 
 
 @functools.lru_cache(maxsize=1)
 def tuning_results() -> dict:
-    """The saved range test and trigram study (computed and saved first if the file is
-    missing)."""
+    """The saved range test, trigram study and samples (computed and saved first if the file
+    is missing)."""
     if not TUNING_PATH.exists():
         ASSETS.mkdir(parents=True, exist_ok=True)
         TUNING_PATH.write_text(json.dumps(compute_tuning()))
     return json.loads(TUNING_PATH.read_text())
 
 
-@functools.lru_cache(maxsize=1)
-def sample_comparison(n: int = N_SAMPLES) -> dict:
+def compute_samples(n: int = N_SAMPLES) -> dict:
     """n names from the reference MLP (section 3's run) and n from chapter 4.1's count bigram
     model (add-one smoothing, counted on all the names), each from a generator seeded with
-    SAMPLE_SEED. Fast: computed when asked."""
+    SAMPLE_SEED."""
     data = names_split()
     run = reference_run()
     mlp = reference.sample_mlp(run["params"], n, torch.Generator().manual_seed(SAMPLE_SEED),
@@ -179,6 +179,12 @@ def sample_comparison(n: int = N_SAMPLES) -> dict:
             "mlp_in_train": sum(w in train for w in mlp),
             "bigram_in_train": sum(w in train for w in bigram),
             "mlp_dev_loss": run["split_losses"]["dev"]}
+
+
+def sample_comparison() -> dict:
+    """The saved samples of section 5 (loading the chapter's data to draw them again would take
+    seconds on a cold server)."""
+    return tuning_results()["samples"]
 
 
 def main() -> None:

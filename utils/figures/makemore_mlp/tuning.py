@@ -149,11 +149,12 @@ def your_samples(namespace: Mapping[str, Any], n: int = 20, train_steps: int = 0
     train_mlp train first, next to the reference's."""
     from utils.demos.makemore_mlp.tuning import sample_names
 
-    ref = experiments.sample_comparison(n)["mlp"] if n == experiments.N_SAMPLES else None
+    saved = experiments.sample_comparison()["mlp"]  # one generator: the first n of them
+    ref = saved[:n] if n <= len(saved) else None
     try:
         yours = sample_names(namespace, n=n, train_steps=train_steps)["names"]
     except NotImplementedError:
-        return samples_table({"reference sample_mlp": experiments.sample_comparison()["mlp"]},
+        return samples_table({"reference sample_mlp": saved},
                              "sample_mlp is not written yet: the reference's names")
     own = "yours, reference parameters" if train_steps == 0 else \
         f"yours, your model after {train_steps} steps"
