@@ -232,6 +232,13 @@ def test_the_embedding_figure_labels_every_symbol():
     assert [trace["name"].split()[0] for trace in fig["data"]] == ["vowels", "consonants", "'.'"]
 
 
+def test_the_decay_figure_shows_the_steps_around_the_switch():
+    fig = figures.reference_decay().to_dict()
+    x = list(fig["data"][0]["x"])
+    assert x[0] == 70_100 and x[-1] == 130_000 and len(x) == 600
+    assert fig["layout"]["shapes"][0]["x0"] == 100_000
+
+
 def test_the_samples_and_smoothing_figures():
     table = figures.reference_samples().to_dict()["data"][0]
     assert [len(col) for col in table["cells"]["values"]] == [20, 20]

@@ -193,3 +193,34 @@ def smoothing_figure(study: Mapping[str, Any]) -> go.Figure:
 def reference_smoothing() -> go.Figure:
     """The saved smoothing sweep on the chapter's split."""
     return smoothing_figure(experiments.tuning_results()["trigram"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Section 4: the decay, seen in the reference run
+
+
+def decay_figure(run: Mapping[str, Any], around: int = 30_000) -> go.Figure:
+    """The reference run's mean minibatch loss per `log_every` steps, `around` steps either side
+    of its learning-rate decay."""
+    every, at = run["log_every"], run["decay_at"]
+    curve = run["loss_curve"].tolist() if hasattr(run["loss_curve"], "tolist") else \
+        list(run["loss_curve"])
+    lo, hi = max(0, (at - around) // every), min(len(curve), (at + around) // every)
+    steps = [(i + 1) * every for i in range(lo, hi)]
+    fig = go.Figure(go.Scatter(x=steps, y=curve[lo:hi], mode="lines",
+                               name=f"mean minibatch loss per {every} steps",
+                               line={"color": "#08519c", "width": 1}))
+    fig.add_vline(x=at, line_dash="dash", line_color="#d62728",
+                  annotation_text="rate 0.1 → 0.01", annotation_position="top right")
+    fig.update_layout(title=f"The reference run around its decay at step {at:,}",
+                      xaxis_title="step", yaxis_title="loss", height=360,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+@cache_data(show_spinner=False)
+def reference_decay() -> go.Figure:
+    """The saved reference run (section 3's) around its decay."""
+    from utils.experiments.makemore_mlp.model import reference_run
+
+    return decay_figure(reference_run())
