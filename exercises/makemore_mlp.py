@@ -39,7 +39,7 @@ from solutions.makemore_bigrams import build_vocab  # noqa: F401 - chapter 4.1's
 Params = dict[str, Tensor]
 
 # ----------------------------------------------------------------------------------------------
-# Sections 1-3: the dataset, the model, training (helper C's region)
+# Sections 1-3: the dataset, the model, training
 
 from utils.checks import makemore_mlp as tests
 
@@ -208,11 +208,14 @@ def train_mlp(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"], st
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `lr_range_test(params, X, Y, exponents, batch_size=32, generator=None)`:
-# `exponents` is a 1-D float tensor, e.g. `torch.linspace(-3, 0, 1000)`. Train with one
-# minibatch step per exponent, step `i` using the learning rate `10 ** exponents[i]`
-# (draw the minibatches and update exactly as `train_mlp` does). Return the list of the
-# minibatch losses, one per exponent.
+# Write `lr_range_test(params, X, Y, exponents, batch_size=32, generator=None)`.
+# `exponents` is a 1-D float tensor of `k` learning-rate exponents, such as
+# `torch.linspace(-3, 0, 1000)`. Train the model in `params` for `k` steps, step `i`
+# with the learning rate $10^{\text{exponents}[i]}$: each step draws a minibatch and
+# updates the parameters in place exactly as `train_mlp` does (one `torch.randint` per
+# step from `generator`, the loss before the update, `-rate * grad`). The steps train one
+# model: each starts where the previous one left the parameters. Return the `k`
+# minibatch losses as a list of floats, in step order.
 #
 # Check it with `tests.test_lr_range_test(lr_range_test)`.
 
@@ -236,12 +239,15 @@ def lr_range_test(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"]
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `sample_mlp(params, n, generator, itos, block_size=3)`: draw `n` names. Each
-# starts from a context of `block_size` zeros. Repeat: compute the logits of the context
-# (a batch of one row), turn them into probabilities with `F.softmax(logits, dim=1)`,
-# draw `ix = torch.multinomial(probs, 1, generator=generator).item()`, slide `ix` into the
-# context; stop when `ix == 0`, else append `itos[ix]`. Return the names (strings without
-# the dots), in the order drawn.
+# Write `sample_mlp(params, n, generator, itos, block_size=3)`: draw `n` names from the
+# model. Each name starts from a context of `block_size` zeros (`'.'`). Repeat: compute
+# the logits of the context (`mlp_logits` on a batch of one row, shape `(1,
+# block_size)`), turn them into probabilities with a softmax over the symbols, draw one
+# index `ix` with `torch.multinomial(probs, 1, generator=generator)`, and slide `ix` into
+# the context (drop its first entry, append `ix`). Stop when `ix == 0` (`'.'`, which is
+# not part of the name); otherwise append `itos[ix]` to the name. Return the `n` names as
+# a list of strings, in the order drawn. Draw nothing else from `generator`, so that your
+# names match the reference's exactly.
 #
 # Check it with `tests.test_sample_mlp(sample_mlp)`.
 
@@ -265,10 +271,11 @@ def sample_mlp(params: Params, n: int, generator: torch.Generator, itos: dict[in
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes · bonus
 #
 # Write `trigram_counts(words, stoi)`: wrap each name as `'..' + name + '.'` and count
-# every run of three neighbouring symbols: return an integer tensor `N3` of shape `(v, v,
-# v)` where `N3[i, j, k]` is how often `k` follows the pair `i, j`. (Two leading dots make
-# the first letter's context `'..'`, so a trigram model predicts as many symbols per name
-# as the bigram model: its loss compares with chapter 4.1's.)
+# every run of three neighbouring symbols. Return an integer tensor `N3` of shape `(v, v,
+# v)`, `v = len(stoi)`, where `N3[i, j, k]` is how often symbol `k` follows the pair `i,
+# j`. "emma" gives five trigrams: `..e`, `.em`, `emm`, `mma`, `ma.`. Two leading dots give
+# the first letter a context of its own, `'..'`, so a trigram model makes one prediction
+# per symbol of `name + '.'`, as many as the bigram model: their losses compare.
 #
 # Check it with `tests.test_trigram_counts(trigram_counts)`.
 
@@ -284,10 +291,11 @@ def trigram_counts(words: list[str], stoi: dict[str, int]) -> Int[Tensor, "v v v
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 10–15 minutes · bonus
 #
-# Write `trigram_nll(words, N3, smoothing, stoi)`: turn the counts into probabilities with
-# add-`smoothing` (each `(i, j)` row of the last dimension sums to 1), and return the mean
-# of $-\log P[i, j, k]$ over every trigram of `words` (wrapped as `'..' + name + '.'`), as
-# a float.
+# Write `trigram_nll(words, N3, smoothing, stoi)`. Turn the counts into probabilities with
+# add-`smoothing`, $P[i, j, k] = (N_3[i, j, k] + s) / \sum_{k'} (N_3[i, j, k'] + s)$, so
+# that each `P[i, j, :]` sums to 1. Return, as a float, the mean of $-\ln P[i, j, k]$
+# over every trigram of `words`, each name wrapped as `'..' + name + '.'`. `smoothing` may
+# be any positive number, not only a whole one.
 #
 # Check it with `tests.test_trigram_nll(trigram_nll)`.
 
@@ -305,8 +313,9 @@ def trigram_nll(words: list[str], N3: Int[Tensor, "v v v"], smoothing: float,
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes · bonus
 #
 # Write `tune_smoothing(train_words, dev_words, stoi, candidates)`: count trigrams on
-# `train_words` only, and return a dict from each smoothing value in `candidates` to the
-# trigram model's mean NLL on `dev_words` with that smoothing.
+# `train_words` only, and return a dict that maps each smoothing value `s` of the list
+# `candidates` (the values themselves as keys) to the trigram model's mean NLL on
+# `dev_words` with smoothing `s`, as a float.
 #
 # Check it with `tests.test_tune_smoothing(tune_smoothing)`.
 

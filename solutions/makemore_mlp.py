@@ -249,19 +249,23 @@ def train_mlp(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"], st
     title="A learning-rate range test",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `lr_range_test(params, X, Y, exponents, batch_size=32, generator=None)`:
-        `exponents` is a 1-D float tensor, e.g. `torch.linspace(-3, 0, 1000)`. Train with one
-        minibatch step per exponent, step `i` using the learning rate `10 ** exponents[i]`
-        (draw the minibatches and update exactly as `train_mlp` does). Return the list of the
-        minibatch losses, one per exponent.
+        Write `lr_range_test(params, X, Y, exponents, batch_size=32, generator=None)`.
+        `exponents` is a 1-D float tensor of `k` learning-rate exponents, such as
+        `torch.linspace(-3, 0, 1000)`. Train the model in `params` for `k` steps, step `i`
+        with the learning rate $10^{\text{exponents}[i]}$: each step draws a minibatch and
+        updates the parameters in place exactly as `train_mlp` does (one `torch.randint` per
+        step from `generator`, the loss before the update, `-rate * grad`). The steps train one
+        model: each starts where the previous one left the parameters. Return the `k`
+        minibatch losses as a list of floats, in step order.
     """,
     hints=(
         r"""
-            This is `train_mlp` with a learning rate that grows each step.
+            This is training with a learning rate that changes every step, and `train_mlp`
+            already accepts a rate that is a function of the step number.
         """,
         r"""
-            `train_mlp(params, X, Y, len(exponents), batch_size, lambda step: 10 **
-            exponents[step].item(), generator)`.
+            Step `i`'s rate is `10 ** exponents[i].item()`; pass `len(exponents)` as the number
+            of steps and a `lambda step: ...` as `lr`.
         """,
     ),
 )
@@ -277,20 +281,26 @@ def lr_range_test(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"]
     title="Sampling names from the MLP",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `sample_mlp(params, n, generator, itos, block_size=3)`: draw `n` names. Each
-        starts from a context of `block_size` zeros. Repeat: compute the logits of the context
-        (a batch of one row), turn them into probabilities with `F.softmax(logits, dim=1)`,
-        draw `ix = torch.multinomial(probs, 1, generator=generator).item()`, slide `ix` into the
-        context; stop when `ix == 0`, else append `itos[ix]`. Return the names (strings without
-        the dots), in the order drawn.
+        Write `sample_mlp(params, n, generator, itos, block_size=3)`: draw `n` names from the
+        model. Each name starts from a context of `block_size` zeros (`'.'`). Repeat: compute
+        the logits of the context (`mlp_logits` on a batch of one row, shape `(1,
+        block_size)`), turn them into probabilities with a softmax over the symbols, draw one
+        index `ix` with `torch.multinomial(probs, 1, generator=generator)`, and slide `ix` into
+        the context (drop its first entry, append `ix`). Stop when `ix == 0` (`'.'`, which is
+        not part of the name); otherwise append `itos[ix]` to the name. Return the `n` names as
+        a list of strings, in the order drawn. Draw nothing else from `generator`, so that your
+        names match the reference's exactly.
     """,
     hints=(
         r"""
-            The context is a Python list; `torch.tensor([context])` makes the `(1, block_size)`
-            batch the model expects.
+            It is chapter 4.1's `sample_names` with another source of probabilities: the row
+            of `P` for the last symbol becomes the softmax of the model's logits for the last
+            `block_size` symbols.
         """,
         r"""
-            Sample without recording gradients: wrap the loop in `with torch.no_grad():`.
+            Keep the context as a Python list; `torch.tensor([context])` is the `(1,
+            block_size)` batch, and `F.softmax(logits, dim=1)` normalises over the symbols.
+            Sampling needs no gradients: wrap the loop in `with torch.no_grad():`.
         """,
     ),
 )
@@ -317,19 +327,22 @@ def sample_mlp(params: Params, n: int, generator: torch.Generator, itos: dict[in
     difficulty=2, importance=3, minutes=(10, 15), bonus=True,
     task=r"""
         Write `trigram_counts(words, stoi)`: wrap each name as `'..' + name + '.'` and count
-        every run of three neighbouring symbols: return an integer tensor `N3` of shape `(v, v,
-        v)` where `N3[i, j, k]` is how often `k` follows the pair `i, j`. (Two leading dots make
-        the first letter's context `'..'`, so a trigram model predicts as many symbols per name
-        as the bigram model: its loss compares with chapter 4.1's.)
+        every run of three neighbouring symbols. Return an integer tensor `N3` of shape `(v, v,
+        v)`, `v = len(stoi)`, where `N3[i, j, k]` is how often symbol `k` follows the pair `i,
+        j`. "emma" gives five trigrams: `..e`, `.em`, `emm`, `mma`, `ma.`. Two leading dots give
+        the first letter a context of its own, `'..'`, so a trigram model makes one prediction
+        per symbol of `name + '.'`, as many as the bigram model: their losses compare.
     """,
     hints=(
         r"""
-            `build_dataset(words, 2, stoi)` already gives every (two-symbol context, next
-            symbol) triple.
+            A trigram is a context of two symbols and the symbol after it: `build_dataset`
+            with `block_size=2` lists exactly those, with the two-dot padding.
         """,
         r"""
-            Flatten each triple to one index `i * v * v + j * v + k` and count with
-            `torch.bincount(..., minlength=v ** 3)`, then `.view(v, v, v)`.
+            Either loop and add 1 at `N3[i, j, k]` (beware: `N3[I, J, K] += 1` with index
+            tensors counts a repeated trigram only once), or turn each triple into one number
+            `(i * v + j) * v + k`, count those with `torch.bincount(..., minlength=v ** 3)` and
+            `.view(v, v, v)`.
         """,
     ),
 )
@@ -345,17 +358,20 @@ def trigram_counts(words: list[str], stoi: dict[str, int]) -> Int[Tensor, "v v v
     title="Bonus: the trigram model's loss",
     difficulty=2, importance=3, minutes=(10, 15), bonus=True,
     task=r"""
-        Write `trigram_nll(words, N3, smoothing, stoi)`: turn the counts into probabilities with
-        add-`smoothing` (each `(i, j)` row of the last dimension sums to 1), and return the mean
-        of $-\log P[i, j, k]$ over every trigram of `words` (wrapped as `'..' + name + '.'`), as
-        a float.
+        Write `trigram_nll(words, N3, smoothing, stoi)`. Turn the counts into probabilities with
+        add-`smoothing`, $P[i, j, k] = (N_3[i, j, k] + s) / \sum_{k'} (N_3[i, j, k'] + s)$, so
+        that each `P[i, j, :]` sums to 1. Return, as a float, the mean of $-\ln P[i, j, k]$
+        over every trigram of `words`, each name wrapped as `'..' + name + '.'`. `smoothing` may
+        be any positive number, not only a whole one.
     """,
     hints=(
         r"""
-            `P = (N3 + smoothing).float(); P = P / P.sum(2, keepdim=True)`.
+            Chapter 4.1's `bigram_probs` and `mean_nll` with one more axis: normalise along the
+            last axis, the one of the next symbol.
         """,
         r"""
-            With `X, Y = build_dataset(words, 2, stoi)`, the probabilities are `P[X[:, 0], X[:,
+            `P = (N3 + smoothing).double()`, divided by `P.sum(2, keepdim=True)`. With `X, Y =
+            build_dataset(words, 2, stoi)`, the trigrams' probabilities are `P[X[:, 0], X[:,
             1], Y]`.
         """,
     ),
@@ -374,16 +390,18 @@ def trigram_nll(words: list[str], N3: Int[Tensor, "v v v"], smoothing: float,
     difficulty=2, importance=4, minutes=(10, 15), bonus=True,
     task=r"""
         Write `tune_smoothing(train_words, dev_words, stoi, candidates)`: count trigrams on
-        `train_words` only, and return a dict from each smoothing value in `candidates` to the
-        trigram model's mean NLL on `dev_words` with that smoothing.
+        `train_words` only, and return a dict that maps each smoothing value `s` of the list
+        `candidates` (the values themselves as keys) to the trigram model's mean NLL on
+        `dev_words` with smoothing `s`, as a float.
     """,
     hints=(
         r"""
-            The counts do not depend on the smoothing: count once, outside the loop.
+            The model is fitted on train and judged on dev: the dev names must not be counted.
+            The counts do not depend on the smoothing, so count once, before the loop.
         """,
         r"""
-            `N3 = trigram_counts(train_words, stoi)`; `{s: trigram_nll(dev_words, N3, s, stoi)
-            for s in candidates}`.
+            `N3 = trigram_counts(train_words, stoi)`, then `trigram_nll(dev_words, N3, s,
+            stoi)` for each `s`.
         """,
     ),
 )
