@@ -354,6 +354,12 @@ def train_ignores_regularization(xs, ys, vocab_size=27, steps=100, lr=50.0, regu
     return _train(xs, ys, vocab_size, steps, lr, 0.0, generator)
 
 
+def train_default_regularization(xs, ys, vocab_size=27, steps=100, lr=50.0,
+                                 regularization=0.01, generator=None):
+    """Calls neural_bigram_loss(W, xs, ys) without the regularization: its default 0.01."""
+    return _train(xs, ys, vocab_size, steps, lr, 0.01, generator)
+
+
 def train_one_step_short(xs, ys, vocab_size=27, steps=100, lr=50.0, regularization=0.01,
                          generator=None):
     return _train(xs, ys, vocab_size, steps - 1, lr, regularization, generator)
@@ -448,6 +454,8 @@ WRONG_ANSWERS: list = [
     ("train_neural_bigram", "W starts at zeros", train_zeros),
     ("train_neural_bigram", "lr ignored", train_fixed_lr),
     ("train_neural_bigram", "regularization not passed on", train_ignores_regularization),
+    ("train_neural_bigram", "regularization left at the loss's default 0.01",
+     train_default_regularization),
     ("train_neural_bigram", "one step short", train_one_step_short),
     ("train_neural_bigram", "returns the initial W", train_returns_initial_W),
     ("fast_bigram_loss", "no regularization term", fast_no_reg),
