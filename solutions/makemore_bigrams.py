@@ -281,7 +281,7 @@ def bigram_pairs(words: list[str], stoi: dict[str, int]) -> tuple[Int[Tensor, "n
         step by step:
 
         1. the one-hot inputs `F.one_hot(xs, num_classes=v).float()`, shape `(n, v)`;
-        2. the logits: those times `W`, shape `(n, v)`;
+        2. the logits: the matrix product of those with `W` (`@`), shape `(n, v)`;
         3. the probabilities, a softmax over each row: exponentiate (the "counts") and divide
            each row by its own sum;
         4. the data loss: the mean over the `n` bigrams of $-\ln$ of the probability row `k`
