@@ -281,7 +281,7 @@ def bigram_pairs(words: list[str], stoi: dict[str, int]) -> tuple[Int[Tensor, "n
         step by step:
 
         1. the one-hot inputs `F.one_hot(xs, num_classes=v).float()`, shape `(n, v)`;
-        2. the logits: those times `W`, shape `(n, v)`;
+        2. the logits: the matrix product of those with `W` (`@`), shape `(n, v)`;
         3. the probabilities, a softmax over each row: exponentiate (the "counts") and divide
            each row by its own sum;
         4. the data loss: the mean over the `n` bigrams of $-\ln$ of the probability row `k`
@@ -370,7 +370,8 @@ def train_neural_bigram(xs: Int[Tensor, "n"], ys: Int[Tensor, "n"], vocab_size: 
     task=r"""
         Write `fast_bigram_loss(W, xs, ys, regularization=0.01)`: the same value and gradient
         as `neural_bigram_loss` (to about $10^{-6}$), without building one-hot vectors (the
-        check forbids `F.one_hot`). Two observations from Karpathy's exercises for this lecture:
+        check forbids `F.one_hot` and any matrix product with `W`). Two observations from
+        Karpathy's exercises for this lecture:
 
         - A one-hot row times `W` just picks a row of `W`, so the logits are `W[xs]`, shape
           `(n, v)`, with no matrix product.

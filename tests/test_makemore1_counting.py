@@ -166,3 +166,26 @@ def test_the_notebook_stand_ins_fall_back_to_the_reference_while_unwritten():
     drawn = figures.your_samples({**REFERENCE, "sample_names": unwritten}, n=4, seed=3)
     assert "reference" in drawn.layout.title.text
     assert "your code" in figures.your_samples(REFERENCE, n=4, seed=3).layout.title.text
+
+
+def test_the_notebook_stand_ins_run_only_functions_that_pass_their_checks():
+    """A notebook has no sandbox: a crashing bigram_counts would stop "Run all" at the figure,
+    and a sample_names that never stops would hang it. The stand-ins use the reference instead,
+    and say whose code ran."""
+    def crashes(words, stoi):
+        return {}[words[0]]
+
+    def never_stops(P, n, generator, itos):
+        names = []
+        for _ in range(n):
+            ix, chars = 0, []
+            while True:  # no break at '.'
+                ix = torch.multinomial(P[ix], 1, replacement=True, generator=generator).item()
+                chars.append(itos[ix])
+        return names
+
+    counts = figures.your_counts({**REFERENCE, "bigram_counts": crashes})
+    assert counts.layout.title.text == figures.reference_heatmap().layout.title.text
+    drawn = figures.your_samples({**REFERENCE, "sample_names": never_stops}, n=4, seed=3)
+    assert "the reference's sample_names" in drawn.layout.title.text
+    assert "your build_vocab" in drawn.layout.title.text

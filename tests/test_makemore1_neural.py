@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from solutions import makemore_bigrams as solutions
+from tests.wrong_answers import makemore1_neural as wrong
 from utils.demos.makemore_bigrams import neural as demo
 from utils.experiments.makemore_bigrams import neural as experiments
 from utils.figures.makemore_bigrams import neural as figures
@@ -287,3 +288,29 @@ def test_section_6_states_what_we_measure():
         ",", " ") in text
     sweep = experiments.smoothing_sweep()
     assert f"({sweep.train[1]:.4f} on the names counted and {sweep.held_out[1]:.4f}" in text
+
+
+@pytest.mark.parametrize("slip", [wrong.train_ignores_regularization,
+                                  wrong.train_default_regularization])
+def test_the_training_check_says_regularization_was_not_passed_on(slip):
+    """Calling neural_bigram_loss(W, xs, ys) without the regularization is the likely slip; the
+    check must say so rather than blame the initial draw."""
+    from utils.checks.makemore_bigrams import test_train_neural_bigram
+
+    with pytest.raises(AssertionError, match="pass regularization on to neural_bigram_loss"):
+        test_train_neural_bigram(slip)
+
+
+def test_the_notebook_training_uses_the_reference_loss_until_the_learners_passes():
+    """A learner's train_neural_bigram that passes its check (judged with the reference loss)
+    still calls their own neural_bigram_loss; while that one fails, the stand-in trains with the
+    reference's in its place, and puts theirs back afterwards."""
+    namespace = {**vars(solutions)}
+    exec("def neural_bigram_loss(W, xs, ys, regularization=0.01):\n"
+         "    raise RuntimeError('not this one')\n", namespace)
+    namespace["train_neural_bigram"] = type(solutions.train_neural_bigram)(
+        solutions.train_neural_bigram.__code__, namespace, "train_neural_bigram",
+        solutions.train_neural_bigram.__defaults__)
+    broken = namespace["neural_bigram_loss"]
+    fig = figures.your_training(namespace, 25)
+    assert len(fig.data) == 2 and namespace["neural_bigram_loss"] is broken

@@ -287,6 +287,11 @@ def fast_still_one_hot(W, xs, ys, regularization=0.01):
         regularization * (W ** 2).mean()
 
 
+def fast_eye_one_hot(W, xs, ys, regularization=0.01):
+    """One-hot rows from the identity matrix instead of F.one_hot: still a product with W."""
+    return F.cross_entropy(torch.eye(W.shape[0])[xs] @ W, ys) + regularization * (W ** 2).mean()
+
+
 def fast_index_select(W, xs, ys, regularization=0.01):
     return F.cross_entropy(W.index_select(0, xs), ys) + regularization * W.pow(2).mean()
 
@@ -352,6 +357,12 @@ def train_fixed_lr(xs, ys, vocab_size=27, steps=100, lr=50.0, regularization=0.0
 def train_ignores_regularization(xs, ys, vocab_size=27, steps=100, lr=50.0, regularization=0.01,
                                  generator=None):
     return _train(xs, ys, vocab_size, steps, lr, 0.0, generator)
+
+
+def train_default_regularization(xs, ys, vocab_size=27, steps=100, lr=50.0,
+                                 regularization=0.01, generator=None):
+    """Calls neural_bigram_loss(W, xs, ys) without the regularization: its default 0.01."""
+    return _train(xs, ys, vocab_size, steps, lr, 0.01, generator)
 
 
 def train_one_step_short(xs, ys, vocab_size=27, steps=100, lr=50.0, regularization=0.01,
@@ -448,6 +459,8 @@ WRONG_ANSWERS: list = [
     ("train_neural_bigram", "W starts at zeros", train_zeros),
     ("train_neural_bigram", "lr ignored", train_fixed_lr),
     ("train_neural_bigram", "regularization not passed on", train_ignores_regularization),
+    ("train_neural_bigram", "regularization left at the loss's default 0.01",
+     train_default_regularization),
     ("train_neural_bigram", "one step short", train_one_step_short),
     ("train_neural_bigram", "returns the initial W", train_returns_initial_W),
     ("fast_bigram_loss", "no regularization term", fast_no_reg),
@@ -458,6 +471,7 @@ WRONG_ANSWERS: list = [
     ("fast_bigram_loss", "reduction='sum'", fast_reduction_sum),
     ("fast_bigram_loss", "nll_loss on logits", fast_nll_loss_on_logits),
     ("fast_bigram_loss", "still builds one-hot vectors", fast_still_one_hot),
+    ("fast_bigram_loss", "one-hot rows from torch.eye, times W", fast_eye_one_hot),
 ]
 RIGHT_ANSWERS: list = [
     ("mean_nll", "vectorised, a 0-d float32 tensor", nll_vectorised_tensor),

@@ -324,8 +324,12 @@ def test_neural_bigram_loss(neural_bigram_loss: Callable) -> None:
 def test_fast_bigram_loss(fast_bigram_loss: Callable) -> None:
     from utils.checks.assertions import forbidding
 
-    with forbidding({F.one_hot: "F.one_hot"}, "fast_bigram_loss",
-                    "pick the rows of W with W[xs] instead"):
+    # A one-hot matrix built by hand (torch.eye(v)[xs], or zeros with 1s put in) still needs a
+    # matrix product with W, which picking rows does not.
+    product = "a matrix product with W (a one-hot row times W)"
+    with forbidding({F.one_hot: "F.one_hot", torch.matmul: product, torch.mm: product,
+                     Tensor.__matmul__: product, Tensor.matmul: product, Tensor.mm: product},
+                    "fast_bigram_loss", "pick the rows of W with W[xs] instead"):
         # The reference's gradient from its fast version: F.one_hot is forbidden in here.
         _check_loss("fast_bigram_loss", fast_bigram_loss, reference.fast_bigram_loss)
     passed("test_fast_bigram_loss")
@@ -388,11 +392,18 @@ def _compare_run(got: Any, args: tuple[Tensor, Tensor], W_ref: Tensor, ref_losse
         W0 = torch.randn(tuple(W_ref.shape), generator=torch.Generator().manual_seed(
             kwargs["generator"].initial_seed()))
         xs, ys = args
-        if kwargs.get("regularization", 0.01) != 0 and \
-                _close(losses[0], float(reference.neural_bigram_loss(W0, xs, ys, 0.0)), 1e-5):
-            raise AssertionError(f"{name} on {what}: the first loss should be "
-                                 f"{ref_losses[0]:.5f}, got {losses[0]:.5f}, the loss without "
-                                 "the penalty: pass regularization on to neural_bigram_loss.")
+        given = kwargs.get("regularization", 0.01)
+        # Not passing regularization on: the penalty is dropped, or neural_bigram_loss's own
+        # default 0.01 is used whatever the caller asked for.
+        for other, which in ((0.0, "the loss without the penalty"),
+                             (0.01, "the loss with neural_bigram_loss's default "
+                                    "regularization=0.01")):
+            if given != other and _close(
+                    losses[0], float(reference.neural_bigram_loss(W0, xs, ys, other)), 1e-5):
+                raise AssertionError(
+                    f"{name} on {what}: the first loss should be {ref_losses[0]:.5f}, got "
+                    f"{losses[0]:.5f}, {which} instead of regularization={given}: pass "
+                    "regularization on to neural_bigram_loss(W, xs, ys, regularization).")
         if _close(losses[0], math.log(W_ref.shape[0]), 1e-5):
             raise AssertionError(f"{name} on {what}: the first loss should be "
                                  f"{ref_losses[0]:.5f}, got {losses[0]:.5f} = ln "

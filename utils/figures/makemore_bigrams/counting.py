@@ -3,7 +3,8 @@
 Each figure names the data it was drawn from (`source`), since the chapter's names are
 makemore's names.txt where it is on disk and the offline SSA names elsewhere. The `your_*`
 functions are the notebook's stand-ins for the page's buttons: they draw from the learner's own
-functions in `namespace` (say `globals()`), or from the reference while those are still stubs.
+functions in `namespace` (say `globals()`) that pass their checks, and from the reference's for
+the rest (utils/figures/makemore_bigrams/yours.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from utils.caching import cache_data
 from utils.experiments.makemore_bigrams.counting import (chapter_names, learner_samples,
                                                          name_stats, reference_model, samples,
                                                          uniform_model)
+from utils.figures.makemore_bigrams.yours import passing, whose
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
@@ -125,27 +127,31 @@ def reference_samples(n: int = 15, seed: int = 2147483647) -> go.Figure:
 
 def your_counts(namespace: Mapping[str, Any]) -> go.Figure:
     """Notebook: the heatmap of your bigram_counts (with your build_vocab) on the chapter's
-    names; the reference's while either is not written yet."""
-    words = list(chapter_names().words)
-    try:
-        stoi, itos = namespace["build_vocab"](words)
-        N = namespace["bigram_counts"](words, stoi)
-    except NotImplementedError:
+    names; the reference's while your bigram_counts does not pass its check (a stub included)."""
+    names = ("build_vocab", "bigram_counts")
+    chosen, yours = passing(namespace, names)
+    if "bigram_counts" not in yours:
         return reference_heatmap()
-    return count_heatmap(N, itos,
-                         f"Your bigram counts on the {short_source(chapter_names().source)}")
+    words = list(chapter_names().words)
+    stoi, itos = chosen["build_vocab"](words)
+    N = chosen["bigram_counts"](words, stoi)
+    title = ("Your bigram counts" if len(yours) == len(names) else
+             f"Bigram counts from {whose(names, yours)}")
+    return count_heatmap(N, itos, f"{title} on the {short_source(chapter_names().source)}")
 
 
 def your_samples(namespace: Mapping[str, Any], n: int = 15,
                  seed: int = 2147483647) -> go.Figure:
     """Notebook: n names from your model (your build_vocab, bigram_counts, bigram_probs and
-    sample_names) beside n from the uniform model; the reference's while any is a stub."""
-    try:
-        data = learner_samples(namespace, chapter_names().words, n, seed)
-    except NotImplementedError:
+    sample_names) beside n from the uniform model; the reference's for any of them that does not
+    pass its check yet (a stub included)."""
+    names = ("build_vocab", "bigram_counts", "bigram_probs", "sample_names")
+    chosen, yours = passing(namespace, names)
+    if not yours:
         return reference_samples(n, seed)
+    data = learner_samples(chosen, chapter_names().words, n, seed)
     return samples_table({"your bigram model": data["model"], "uniform model": data["uniform"]},
-                         f"{n} names from your code, seed {seed} "
+                         f"{n} names from {whose(names, yours)}, seed {seed} "
                          f"({short_source(chapter_names().source)})")
 
 

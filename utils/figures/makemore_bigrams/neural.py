@@ -201,14 +201,24 @@ def weights_scatter() -> go.Figure:
 def your_training(namespace: dict, steps: int = 100) -> go.Figure:
     """Notebook: train the neural bigram with your own build_vocab, bigram_pairs and
     train_neural_bigram (from `namespace`, e.g. globals()) on every 4th name, as the page's
-    "Train my model" does, and draw its loss beside the reference run. Until they are written,
-    the reference run alone."""
+    "Train my model" does, and draw its loss beside the reference run. Until your
+    train_neural_bigram passes its check, the reference run alone; any other function that does
+    not pass yet is the reference's (neural_bigram_loss too, inside your training loop)."""
+    from solutions import makemore_bigrams as reference
+    from utils.checks.learner_names import reference_names
     from utils.demos.makemore_bigrams.neural import EVERY
+    from utils.figures.makemore_bigrams.yours import passing
 
-    try:
-        own = experiments.train_namespace(namespace, steps, EVERY)
-    except NotImplementedError:
+    names = ("build_vocab", "bigram_pairs", "neural_bigram_loss", "train_neural_bigram",
+             "bigram_counts", "bigram_probs", "mean_nll")
+    chosen, yours = passing(namespace, names)
+    if "train_neural_bigram" not in yours:
         fig = training_figure()
-        fig.update_layout(title="Your functions are not written yet: the reference run")
+        fig.update_layout(title="Your train_neural_bigram is not written yet or does not pass "
+                                "its check: the reference run")
         return fig
+    train = chosen["train_neural_bigram"]
+    stand_ins = () if "neural_bigram_loss" in yours else ("neural_bigram_loss",)
+    with reference_names(getattr(train, "__globals__", None), reference, stand_ins):
+        own = experiments.train_namespace(chosen, steps, EVERY)
     return training_figure(own)
