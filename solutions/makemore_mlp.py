@@ -21,7 +21,9 @@ import torch.nn.functional as F
 from jaxtyping import Float, Int
 from torch import Tensor
 
-from solutions.makemore_bigrams import build_vocab  # noqa: F401 - chapter 4.1's vocabulary
+# Chapter 4.1's reference vocabulary, for trying this chapter's functions on names:
+# stoi, itos = build_vocab(words).
+from solutions.makemore_bigrams import build_vocab  # noqa: F401
 from utils.exercise_meta import exercise  # noqa: F401
 
 Params = dict[str, Tensor]

@@ -255,3 +255,9 @@ def test_the_notebook_samples_fall_back_to_the_reference_while_unwritten():
     assert "not written yet" in fig.layout.title.text
     mine = figures.your_samples(REFERENCE).to_dict()["data"][0]["cells"]["values"]
     assert mine[0] == mine[1]
+    # A written sample_mlp is used even while the model's other functions are stubs: the
+    # reference trains the model, and the column says so.
+    fig = figures.your_samples({**REFERENCE, "init_mlp": unwritten, "train_mlp": unwritten},
+                               train_steps=2000).to_dict()["data"][0]
+    assert "not written" not in str(fig["header"]["values"])
+    assert "the reference init_mlp, train_mlp" in fig["header"]["values"][0]

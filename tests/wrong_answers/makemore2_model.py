@@ -127,6 +127,18 @@ def dataset_with_int32(words, block_size, stoi):
     return X.int(), Y.int()
 
 
+def dataset_dtype_inferred(words, block_size, stoi):
+    """Karpathy's `torch.tensor(X)`: int64 for any names, float32 for an empty list."""
+    X, Y = [], []
+    for w in words:
+        context = [0] * block_size
+        for ch in w + ".":
+            X.append(context)
+            Y.append(stoi[ch])
+            context = context[1:] + [stoi[ch]]
+    return torch.tensor(X).view(-1, block_size), torch.tensor(Y)
+
+
 def dataset_tensor_rows(words, block_size, stoi):
     """Right: builds each row as a tensor and stacks them."""
     rows, Y = [], []
@@ -562,6 +574,7 @@ WRONG_ANSWERS = [
     ("build_dataset", "hard-coded a=1..z=26 instead of stoi", dataset_alphabet_indices),
     ("build_dataset", "new symbol slid in at the front", dataset_drops_oldest_wrong_end),
     ("build_dataset", "int32 tensors", dataset_with_int32),
+    ("build_dataset", "dtype left to torch.tensor: float32 when empty", dataset_dtype_inferred),
     ("split_words", "no shuffle", split_no_shuffle),
     ("split_words", "global random.shuffle of the input", split_global_shuffle_in_place),
     ("split_words", "reseeds the global random module", split_global_seed),

@@ -55,10 +55,14 @@ def _as_dataset(got: Any, what: str, block_size: int) -> tuple[Tensor, Tensor]:
             raise AssertionError(f"build_dataset {what}: {name} should be a torch tensor, got "
                                  f"{type(value).__name__}.")
         if value.dtype != torch.int64:
+            empty = (" With no names there are no integers for torch.tensor([]) to infer the "
+                     "dtype from, so it makes float32: pass dtype=torch.int64 explicitly."
+                     if value.numel() == 0 and value.dtype.is_floating_point else "")
             raise AssertionError(
                 f"build_dataset {what}: {name} should have dtype torch.int64, got "
                 f"{value.dtype}. Its entries are symbol indices: they index the embedding table "
-                f"and F.cross_entropy wants int64 targets (torch.tensor(..., dtype=torch.int64)).")
+                f"and F.cross_entropy wants int64 targets (torch.tensor(..., dtype=torch.int64))."
+                + empty)
     if X.ndim != 2 or X.shape[1] != block_size:
         raise AssertionError(f"build_dataset {what}: X should have shape (n, {block_size}), one "
                              f"row of block_size indices per example; got {tuple(X.shape)}."

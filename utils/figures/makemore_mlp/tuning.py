@@ -146,18 +146,39 @@ def reference_samples() -> go.Figure:
 def your_samples(namespace: Mapping[str, Any], n: int = 20, train_steps: int = 0) -> go.Figure:
     """Notebook: names drawn with your own sample_mlp (from `namespace`, e.g. globals()), from
     the reference run's parameters, or (train_steps > 0) from a model your init_mlp and
-    train_mlp train first, next to the reference's."""
+    train_mlp train first, next to the reference's. The reference stands in for whichever of
+    init_mlp, train_mlp and split_loss you have not written yet, and the column says which."""
+    from solutions import makemore_mlp as reference
     from utils.demos.makemore_mlp.tuning import sample_names
 
     saved = experiments.sample_comparison()["mlp"]  # one generator: the first n of them
     ref = saved[:n] if n <= len(saved) else None
+    stood_in: list[str] = []
+
+    def yours_or_reference(name: str) -> Any:
+        own = namespace.get(name, getattr(reference, name))
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return own(*args, **kwargs)
+            except NotImplementedError:  # a stub raises before it draws or changes anything
+                if name == "sample_mlp":
+                    raise
+                stood_in.append(name)
+                return getattr(reference, name)(*args, **kwargs)
+        return run
+
+    uses = ("sample_mlp", "init_mlp", "train_mlp", "split_loss")
     try:
-        yours = sample_names(namespace, n=n, train_steps=train_steps)["names"]
+        yours = sample_names({name: yours_or_reference(name) for name in uses}, n=n,
+                             train_steps=train_steps)["names"]
     except NotImplementedError:
         return samples_table({"reference sample_mlp": saved},
                              "sample_mlp is not written yet: the reference's names")
     own = "yours, reference parameters" if train_steps == 0 else \
         f"yours, your model after {train_steps} steps"
+    if stood_in:
+        own += f" (the reference {', '.join(sorted(set(stood_in)))})"
     columns = {own: yours}
     if ref is not None:
         columns["reference"] = ref
