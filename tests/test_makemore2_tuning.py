@@ -15,6 +15,7 @@ from utils.demos.makemore_mlp import tuning as demo
 from utils.experiments.makemore_mlp import tuning as experiments
 from utils.experiments.makemore_mlp.model import names_split, reference_run
 from utils.figures.makemore_mlp import tuning as figures
+from tests.saved_runs import assert_close
 
 STALE = (f"what chapter 4.2's sections 4-6 saved has changed: run `{experiments.SCRIPT}` and "
          "commit assets/makemore_mlp/tuning.json and embedding_2d.pt (and check the numbers the "
@@ -23,18 +24,7 @@ REFERENCE = vars(reference)
 
 
 def _close(saved, fresh, where=""):
-    if isinstance(saved, dict):
-        assert isinstance(fresh, dict) and saved.keys() == fresh.keys(), where
-        for key in saved:
-            _close(saved[key], fresh[key], f"{where}/{key}")
-    elif isinstance(saved, list):
-        assert isinstance(fresh, list) and len(saved) == len(fresh), where
-        for i, (a, b) in enumerate(zip(saved, fresh)):
-            _close(a, b, f"{where}[{i}]")
-    elif isinstance(saved, float):
-        assert fresh == pytest.approx(saved, rel=1e-4, abs=1e-5), where
-    else:
-        assert saved == fresh, where
+    assert_close(saved, fresh, where, rel=1e-4, abs=1e-5)  # float32 training runs
 
 
 @pytest.fixture(scope="module")

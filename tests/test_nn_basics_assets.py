@@ -4,7 +4,6 @@ runs give now, what the pages' figures draw, and computed at first use when a fi
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from dataclasses import replace
@@ -17,27 +16,10 @@ from utils.experiments.neural_network_basics.digits import (saved_measurement,
                                                             threes_and_sevens_from)
 from utils.experiments.neural_network_basics.training import Settings
 from utils.site_config import ROOT
+from tests.saved_runs import assert_close
 
 STALE = (f"what chapter 2's saved runs were computed from has changed: run `{precompute.SCRIPT}` "
          "and commit assets/neural_network_basics/")
-
-
-def _close(saved: object, fresh: object, where: str = "") -> None:
-    """Equal structure, equal numbers up to float rounding (NaN equal to NaN)."""
-    if isinstance(saved, dict):
-        assert isinstance(fresh, dict) and saved.keys() == fresh.keys(), where
-        for key in saved:
-            _close(saved[key], fresh[key], f"{where}/{key}")
-    elif isinstance(saved, list):
-        assert isinstance(fresh, list) and len(saved) == len(fresh), where
-        for i, (a, b) in enumerate(zip(saved, fresh)):
-            _close(a, b, f"{where}[{i}]")
-    elif isinstance(saved, float) and math.isnan(saved):
-        assert isinstance(fresh, float) and math.isnan(fresh), where
-    elif isinstance(saved, float):
-        assert fresh == pytest.approx(saved, rel=1e-5, abs=1e-7), where
-    else:
-        assert saved == fresh, where
 
 
 @pytest.mark.parametrize("group", precompute.GROUPS)
@@ -45,7 +27,7 @@ def test_saved_runs_are_current(group):
     assert precompute.path(group).exists(), STALE
     saved = json.loads(precompute.path(group).read_text())
     assert saved["fingerprint"] == precompute.fingerprint(), STALE
-    _close(saved, precompute.compute(group), group)
+    assert_close(saved, precompute.compute(group), group)
 
 
 def test_the_assets_stay_small():
@@ -61,7 +43,7 @@ def test_a_missing_file_is_computed_at_first_use(tmp_path, monkeypatch):
     warping.trained_moons_net.cache_clear()
     try:
         assert not precompute.path("warping").exists()
-        _close(saved, precompute.load("warping"))
+        assert_close(saved, precompute.load("warping"))
         net = warping.trained_moons_net()
         assert net.accuracy == saved["accuracy"] and len(net.snapshots) == len(saved["snapshots"])
     finally:
