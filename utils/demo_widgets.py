@@ -6,13 +6,15 @@ autoencoders and GANs."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import streamlit as st
 
 from utils import learner_state
 from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
 from utils.status import Status
+
+T = TypeVar("T")
 
 
 def describe_learner_code(stem: str, uses: tuple[str, ...] | None = None) -> None:
@@ -64,3 +66,19 @@ def learner_demo(stem: str, demo: str, *, spinner: str = "Running your code in t
         st.error(result.message)
         return None
     return result.data
+
+
+def validated_learner_demo(stem: str, demo: str, validate: Callable[[Any], T], *, failure: str,
+                           spinner: str = "Running your code in the sandbox…",
+                           **args: Any) -> T | None:
+    """`learner_demo`, then `validate(data)`: the validated value, or None with the message shown
+    when the run failed or its data is not what the page can draw (`validate` raised ValueError;
+    `failure` starts that message, e.g. "Your run can't be drawn")."""
+    data = learner_demo(stem, demo, spinner=spinner, **args)
+    if data is None:
+        return None
+    try:
+        return validate(data)
+    except ValueError as err:
+        st.error(f"{failure}: {err}.")
+        return None

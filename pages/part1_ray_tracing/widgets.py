@@ -10,7 +10,7 @@ controls by them: keep them when changing a widget.
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos import part1_ray_tracing as demos
 from utils.figures import part1_ray_tracing as figures
 
@@ -86,12 +86,12 @@ def _render_with_your_code(kind: str) -> None:
                                    key=f"p1_own_{kind}_pixels")
     kept = f"p1_own_{kind}_render"
     if st.button("Render with my code", key=f"p1_own_{kind}_run", type="primary"):
-        data = learner_demo(stem, "render", kind=kind, degrees=float(degrees), pixels=pixels)
-        if data is not None:
-            try:
-                st.session_state[kept] = (degrees, demos.validated_render(data, kind, pixels))
-            except ValueError as err:
-                st.error(f"Your render can't be drawn: {err}.")
+        shown = validated_learner_demo(stem, "render",
+                                       lambda data: demos.validated_render(data, kind, pixels),
+                                       failure="Your render can't be drawn", kind=kind,
+                                       degrees=float(degrees), pixels=pixels)
+        if shown is not None:
+            st.session_state[kept] = (degrees, shown)
     if kept in st.session_state:
         shown_degrees, image = st.session_state[kept]
         st.caption(f"Your render at {shown_degrees}°, {len(image)} x {len(image)} pixels.")

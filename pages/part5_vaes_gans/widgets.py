@@ -9,7 +9,7 @@ learners' session state and the tests use them.
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.part5_vaes_gans import validated_map, validated_samples
 from utils.figures import part5_vaes_gans as figures
 
@@ -48,12 +48,11 @@ def train_your_model() -> None:
                              horizontal=True, key="p5_own_kind")
     own_epochs = cols[1].slider("epochs", 1, 15, 8, key="p5_own_epochs")
     if st.button("Train my model", key="p5_train_own", type="primary"):
-        data = learner_demo(STEM, "train_and_map", kind=own_kind, epochs=own_epochs)
-        if data is not None:
-            try:
-                st.session_state["p5_own_map"] = (own_kind, validated_map(data))
-            except ValueError as err:
-                st.error(f"Your model's results can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "train_and_map", validated_map,
+                                       failure="Your model's results can't be drawn",
+                                       kind=own_kind, epochs=own_epochs)
+        if shown is not None:
+            st.session_state["p5_own_map"] = (own_kind, shown)
     if "p5_own_map" in st.session_state:
         trained_kind, own = st.session_state["p5_own_map"]
         st.plotly_chart(figures.loss_figure(own["losses"], trained_kind), width="stretch")
@@ -108,12 +107,11 @@ def train_your_gan() -> None:
     describe_learner_code(STEM)
     own_epochs = st.slider("epochs", 1, 10, 8, key="p5_gan_own_epochs")
     if st.button("Train my GAN", key="p5_gan_train_own", type="primary"):
-        data = learner_demo(STEM, "train_gan_samples", epochs=own_epochs)
-        if data is not None:
-            try:
-                st.session_state["p5_gan_own"] = validated_samples(data)
-            except ValueError as err:
-                st.error(f"Your GAN's results can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "train_gan_samples", validated_samples,
+                                       failure="Your GAN's results can't be drawn",
+                                       epochs=own_epochs)
+        if shown is not None:
+            st.session_state["p5_gan_own"] = shown
     if "p5_gan_own" in st.session_state:
         own = st.session_state["p5_gan_own"]
         shown = st.slider("your generator after epoch", 1, len(own["snapshots"]),

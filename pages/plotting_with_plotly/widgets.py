@@ -15,7 +15,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from utils import learner_state
-from utils.demo_widgets import learner_demo
+from utils.demo_widgets import validated_learner_demo
 from utils.demos import plotting_with_plotly as demos
 from utils.figures import plotting_with_plotly as figures
 
@@ -81,14 +81,12 @@ def _own_figures(exercise: str, options: list) -> tuple[list, bool] | None:
     kept = st.session_state.get(kept_key)
     if kept is not None and kept[0] == digest:
         return kept[1], kept[2]
-    data = learner_demo(STEM, "figures_for", spinner=f"Drawing with your `{exercise}` in the "
-                        "sandbox…", exercise=exercise, settings=options)
-    if data is None:
-        return None
-    try:
-        figs = demos.validated_figures(data, len(options))
-    except ValueError as err:
-        st.error(f"Your figures can't be drawn: {err}.")
+    figs = validated_learner_demo(STEM, "figures_for",
+                                  lambda data: demos.validated_figures(data, len(options)),
+                                  failure="Your figures can't be drawn",
+                                  spinner=f"Drawing with your `{exercise}` in the sandbox…",
+                                  exercise=exercise, settings=options)
+    if figs is None:
         return None
     st.session_state[kept_key] = (digest, figs, exercise in theirs)
     return figs, exercise in theirs

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_bigrams.counting import (MAX_SEED, validated_counts,
                                                    validated_samples)
 from utils.experiments.makemore_bigrams.counting import MAX_SAMPLES
@@ -26,13 +26,11 @@ def draw_my_counts() -> None:
     """The reference's heatmap, or the learner's once they press the button."""
     describe_learner_code(STEM, uses=("build_vocab", "bigram_counts"))
     if st.button("Draw my counts", type="primary", key="mm1_count_button"):
-        data = learner_demo(STEM, "draw_counts", spinner="Counting with your code in the "
-                                                         "sandbox…")
-        if data is not None:
-            try:
-                st.session_state[COUNTS_KEY] = validated_counts(data)
-            except ValueError as err:
-                st.error(f"Your counts can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "draw_counts", validated_counts,
+                                       failure="Your counts can't be drawn",
+                                       spinner="Counting with your code in the " "sandbox…")
+        if shown is not None:
+            st.session_state[COUNTS_KEY] = shown
     own = st.session_state.get(COUNTS_KEY)
     if own is None:
         st.plotly_chart(figures.reference_heatmap(), key="mm1_count_reference_heatmap")
@@ -54,13 +52,13 @@ def sample_my_model() -> None:
                                     value=2147483647, step=1, key="mm1_count_seed"))
     n = int(cols[1].slider("names", 5, MAX_SAMPLES, 15, key="mm1_count_n"))
     if st.button("Sample from my model", type="primary", key="mm1_count_sample_button"):
-        data = learner_demo(STEM, "sample_my_model", spinner="Sampling from your model in the "
-                                                             "sandbox…", n=n, seed=seed)
-        if data is not None:
-            try:
-                st.session_state[SAMPLES_KEY] = ((n, seed), validated_samples(data, n))
-            except ValueError as err:
-                st.error(f"Your names can't be shown: {err}.")
+        shown = validated_learner_demo(STEM, "sample_my_model",
+                                       lambda data: validated_samples(data, n),
+                                       failure="Your names can't be shown",
+                                       spinner="Sampling from your model in the " "sandbox…", n=n,
+                                       seed=seed)
+        if shown is not None:
+            st.session_state[SAMPLES_KEY] = ((n, seed), shown)
     kept = st.session_state.get(SAMPLES_KEY)
     if kept is None or kept[0] != (n, seed):
         if kept is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_bigrams.neural import EVERY, STEPS, validated_run
 from utils.figures.makemore_bigrams import neural as figures
 
@@ -39,13 +39,13 @@ def train_my_bigram() -> None:
                "it fits in the sandbox's time), full batch, lr 50, regularization 0.01, W drawn "
                "from the same seed as the reference's.")
     if st.button("Train my model", type="primary", key="mm1_nn_button"):
-        data = learner_demo(STEM, "train_my_bigram", spinner="Training your bigram in the "
-                            "sandbox…", steps=steps)
-        if data is not None:
-            try:
-                st.session_state[OWN_KEY] = (steps, validated_run(data, steps))
-            except ValueError as err:
-                st.error(f"Your run can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "train_my_bigram",
+                                       lambda data: validated_run(data, steps),
+                                       failure="Your run can't be drawn",
+                                       spinner="Training your bigram in the " "sandbox…",
+                                       steps=steps)
+        if shown is not None:
+            st.session_state[OWN_KEY] = (steps, shown)
     kept = st.session_state.get(OWN_KEY)
     own = kept[1] if kept is not None else None
     if kept is not None and kept[0] != steps:

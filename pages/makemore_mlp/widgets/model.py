@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_mlp.model import MAX_STEPS, validated_run
 from utils.experiments.makemore_mlp.model import SEED
 from utils.figures.makemore_mlp import model as figures
@@ -35,13 +35,12 @@ def train_my_model() -> None:
                f"{int(seed)}. With seed {SEED} and rate 0.1 your run is the reference's first "
                f"{int(steps):,} steps, number for number.")
     if st.button("Train my model", type="primary", key="mm2_train_button"):
-        data = learner_demo(STEM, "train_model", spinner="Training your model in the sandbox…",
-                            **settings)
-        if data is not None:
-            try:
-                st.session_state[OWN_KEY] = (settings, validated_run(data, settings["steps"]))
-            except ValueError as err:
-                st.error(f"Your run can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "train_model",
+                                       lambda data: validated_run(data, settings["steps"]),
+                                       failure="Your run can't be drawn",
+                                       spinner="Training your model in the sandbox…", **settings)
+        if shown is not None:
+            st.session_state[OWN_KEY] = (settings, shown)
     kept = st.session_state.get(OWN_KEY)
     if kept is None:
         st.info("Press **Train my model** to train the MLP with your code (a few seconds).")

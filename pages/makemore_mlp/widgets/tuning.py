@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_mlp.tuning import (TRAIN_STEPS, validated_range_test,
                                              validated_samples)
 from utils.experiments.makemore_mlp import tuning as experiments
@@ -29,13 +29,13 @@ def my_range_test() -> None:
                "on the same fresh model (2-d embeddings, 100 units, Karpathy's seed) and the same "
                "training contexts as the reference sweep.")
     if st.button("Run the range test with my code", type="primary", key="mm2_tune_sweep_btn"):
-        data = learner_demo(STEM, "range_test", spinner="Running your range test in the "
-                            "sandbox…", steps=steps)
-        if data is not None:
-            try:
-                st.session_state[SWEEP_KEY] = validated_range_test(data, steps)
-            except ValueError as err:
-                st.error(f"Your range test can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "range_test",
+                                       lambda data: validated_range_test(data, steps),
+                                       failure="Your range test can't be drawn",
+                                       spinner="Running your range test in the " "sandbox…",
+                                       steps=steps)
+        if shown is not None:
+            st.session_state[SWEEP_KEY] = shown
     yours = st.session_state.get(SWEEP_KEY)
     if yours is None:
         st.info("Press the button to run your own `lr_range_test` here.")
@@ -61,13 +61,13 @@ def my_samples() -> None:
     settings = {"n": experiments.N_SAMPLES, "seed": experiments.SAMPLE_SEED,
                 "train_steps": choice}
     if st.button("Sample from my model", type="primary", key="mm2_tune_samples_btn"):
-        data = learner_demo(STEM, "sample_names", spinner="Sampling with your code in the "
-                            "sandbox…", **settings)
-        if data is not None:
-            try:
-                st.session_state[SAMPLES_KEY] = (settings, validated_samples(data, settings["n"]))
-            except ValueError as err:
-                st.error(f"Your names can't be shown: {err}.")
+        shown = validated_learner_demo(STEM, "sample_names",
+                                       lambda data: validated_samples(data, settings["n"]),
+                                       failure="Your names can't be shown",
+                                       spinner="Sampling with your code in the " "sandbox…",
+                                       **settings)
+        if shown is not None:
+            st.session_state[SAMPLES_KEY] = (settings, shown)
     kept = st.session_state.get(SAMPLES_KEY)
     if kept is None:
         st.info("Press the button to draw names with your own `sample_mlp`.")

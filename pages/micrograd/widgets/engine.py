@@ -12,7 +12,7 @@ import streamlit as st
 
 from solutions import micrograd as sol
 from utils import learner_state
-from utils.demo_widgets import learner_demo
+from utils.demo_widgets import validated_learner_demo
 from utils.demos.micrograd import engine as demos
 from utils.figures.graph_view import validated_graph
 from utils.figures.micrograd import engine as figures
@@ -73,14 +73,15 @@ def _draw_own(expression: str, inputs: dict[str, float]) -> None:
                             .encode()).hexdigest()
     kept = st.session_state.setdefault("mge_own_graphs", {})
     if digest not in kept:
-        data = learner_demo(STEM, "value_graph", spinner="Running your `Value` in the sandbox…",
-                            expression=expression, inputs=inputs)
-        if data is None:
-            return
-        try:
+        def checked(data: dict) -> dict:
             validated_graph(data)
-        except ValueError as err:
-            st.error(f"Your `Value`'s graph can't be drawn: {err}.")
+            return data
+
+        data = validated_learner_demo(STEM, "value_graph", checked,
+                                      failure="Your `Value`'s graph can't be drawn",
+                                      spinner="Running your `Value` in the sandbox…",
+                                      expression=expression, inputs=inputs)
+        if data is None:
             return
         kept[digest] = data
     who = "your Value" if "Value" in theirs else "the reference Value (yours has not passed)"

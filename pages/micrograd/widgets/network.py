@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.micrograd.network import HIDDEN_WIDTHS, MAX_STEPS, validated_run
 from utils.figures.micrograd import network as figures
 
@@ -32,13 +32,11 @@ def train_mlp() -> None:
                f"random.seed(1337); the learning rate falls from {lr} towards {lr / 10:g}, as "
                "in the reference.")
     if st.button("Train my MLP", type="primary", key="mg_net_button"):
-        data = learner_demo(STEM, "train_mlp", spinner="Training your MLP in the sandbox…",
-                            **settings)
-        if data is not None:
-            try:
-                st.session_state[OWN_KEY] = (settings, validated_run(data, steps))
-            except ValueError as err:
-                st.error(f"Your run can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, "train_mlp", lambda data: validated_run(data, steps),
+                                       failure="Your run can't be drawn",
+                                       spinner="Training your MLP in the sandbox…", **settings)
+        if shown is not None:
+            st.session_state[OWN_KEY] = (settings, shown)
     kept = st.session_state.get(OWN_KEY)
     if kept is not None and kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")

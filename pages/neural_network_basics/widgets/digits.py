@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from utils import learner_state
-from utils.demo_widgets import describe_learner_code, learner_demo
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.neural_network_basics.digits import BASELINE_NAMES, SWEEP_NAMES
 from utils.demos.neural_network_basics.digits import validated_baseline, validated_sweep
 from utils.figures.neural_network_basics import digits as figures
@@ -55,12 +55,11 @@ def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], 
     kept = f"nn_digits_{name}_figure"
     if st.button("Draw it with my code", key=f"nn_digits_{name}_run", type="primary"):
         _, passed = learner_state.engine_file(STEM)
-        data = learner_demo(STEM, demo, spinner="Running your functions in the sandbox…")
-        if data is not None:
-            try:
-                st.session_state[kept] = (draw(data), [n for n in uses if n in passed])
-            except ValueError as err:
-                st.error(f"Your results can't be drawn: {err}.")
+        shown = validated_learner_demo(STEM, demo, lambda data: [n for n in uses if n in passed],
+                                       failure="Your results can't be drawn",
+                                       spinner="Running your functions in the sandbox…")
+        if shown is not None:
+            st.session_state[kept] = (draw(data), shown)
     if kept in st.session_state:
         fig, theirs = st.session_state[kept]
         st.plotly_chart(fig, width="stretch", key=f"nn_digits_{name}_own")

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from utils import learner_state
-from utils.demo_widgets import learner_demo
+from utils.demo_widgets import validated_learner_demo
 from utils.demos.neural_network_basics import fitting as demos
 from utils.experiments.neural_network_basics import fitting as runs
 from utils.experiments.neural_network_basics import warping
@@ -110,13 +110,10 @@ def _own(exercise: str, demo: str, args: dict[str, Any],
     kept = st.session_state.get(kept_key, {})
     if digest in kept:
         return kept[digest], exercise in theirs
-    data = learner_demo(STEM, demo, spinner=f"Running your `{exercise}` in the sandbox…", **args)
-    if data is None:
-        return None
-    try:
-        value = validate(data)
-    except ValueError as err:
-        st.error(f"Your `{exercise}`'s results can't be drawn: {err}.")
+    value = validated_learner_demo(STEM, demo, validate,
+                                   failure=f"Your `{exercise}`'s results can't be drawn",
+                                   spinner=f"Running your `{exercise}` in the sandbox…", **args)
+    if value is None:
         return None
     kept[digest] = value
     st.session_state[kept_key] = kept
