@@ -28,7 +28,7 @@ def draw_my_counts() -> None:
     if st.button("Draw my counts", type="primary", key="mm1_count_button"):
         shown = validated_learner_demo(STEM, "draw_counts", validated_counts,
                                        failure="Your counts can't be drawn",
-                                       spinner="Counting with your code in the " "sandbox…")
+                                       spinner="Counting with your code in the sandbox…")
         if shown is not None:
             st.session_state[COUNTS_KEY] = shown
     own = st.session_state.get(COUNTS_KEY)
@@ -55,7 +55,7 @@ def sample_my_model() -> None:
         shown = validated_learner_demo(STEM, "sample_my_model",
                                        lambda data: validated_samples(data, n),
                                        failure="Your names can't be shown",
-                                       spinner="Sampling from your model in the " "sandbox…", n=n,
+                                       spinner="Sampling from your model in the sandbox…", n=n,
                                        seed=seed)
         if shown is not None:
             st.session_state[SAMPLES_KEY] = ((n, seed), shown)

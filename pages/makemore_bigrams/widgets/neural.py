@@ -42,7 +42,7 @@ def train_my_bigram() -> None:
         shown = validated_learner_demo(STEM, "train_my_bigram",
                                        lambda data: validated_run(data, steps),
                                        failure="Your run can't be drawn",
-                                       spinner="Training your bigram in the " "sandbox…",
+                                       spinner="Training your bigram in the sandbox…",
                                        steps=steps)
         if shown is not None:
             st.session_state[OWN_KEY] = (steps, shown)

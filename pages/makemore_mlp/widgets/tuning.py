@@ -32,7 +32,7 @@ def my_range_test() -> None:
         shown = validated_learner_demo(STEM, "range_test",
                                        lambda data: validated_range_test(data, steps),
                                        failure="Your range test can't be drawn",
-                                       spinner="Running your range test in the " "sandbox…",
+                                       spinner="Running your range test in the sandbox…",
                                        steps=steps)
         if shown is not None:
             st.session_state[SWEEP_KEY] = shown
@@ -64,7 +64,7 @@ def my_samples() -> None:
         shown = validated_learner_demo(STEM, "sample_names",
                                        lambda data: validated_samples(data, settings["n"]),
                                        failure="Your names can't be shown",
-                                       spinner="Sampling with your code in the " "sandbox…",
+                                       spinner="Sampling with your code in the sandbox…",
                                        **settings)
         if shown is not None:
             st.session_state[SAMPLES_KEY] = (settings, shown)
