@@ -229,6 +229,43 @@ def test_walk_through_a_vae_latent_space(page, site_url):
     assert page.locator(".js-plotly-plot").count() > 0 and charts_before > 0
 
 
+_COUNTS_BY_LOOP = """
+def bigram_counts(words, stoi):
+    N = torch.zeros((len(stoi), len(stoi)), dtype=torch.int64)
+    for w in words:
+        chs = ["."] + list(w) + ["."]
+        for a, b in zip(chs, chs[1:]):
+            N[stoi[a], stoi[b]] += 1
+    return N
+"""
+
+
+def test_count_bigrams_then_draw_them_and_train_the_mlp(page, site_url):
+    """Chapters 4.1-4.2: a wrong bigram_counts is named, a right one passes, "Draw my counts" runs
+    it on the chapter's names in the sandbox; 4.2's "Train my model" trains an MLP there."""
+    _open_section(page, site_url, "counting", stem="makemore_bigrams")
+    frame = _editor_frame(page, "bigram_counts", timeout_s=90)
+    _set_code(frame, _COUNTS_BY_LOOP.replace('["."] + list(w) + ["."]', "list(w)"))
+    frame.get_by_text("Run", exact=True).click()
+    page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("wrap each name in '.' at both ends", exact=False).first.wait_for(
+        timeout=10_000)
+
+    frame = _editor_frame(page, "bigram_counts")
+    _set_code(frame, _COUNTS_BY_LOOP)
+    frame.get_by_text("Run", exact=True).click()
+    page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="Draw my counts").click()
+    page.get_by_text("Your counts add up to", exact=False).first.wait_for(timeout=90_000)
+    assert page.get_by_text("Traceback", exact=False).count() == 0
+
+    _open_section(page, site_url, "training", stem="makemore_mlp")
+    page.get_by_role("button", name="Train my model").click()
+    page.get_by_text("After 3,000 steps at rate 0.1: train loss", exact=False).first.wait_for(
+        timeout=90_000)
+    assert page.get_by_text("Traceback", exact=False).count() == 0
+
+
 def test_long_stub_leaves_room_for_the_run_button_and_wraps(page, site_url):
     """The longest stub (BatchNorm2d): its last line sits above the Run button, and long
     docstring lines wrap instead of scrolling sideways."""
