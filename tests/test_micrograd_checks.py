@@ -30,7 +30,7 @@ def _engine_visiting_inputs_in_a_seeded_order(seed: int) -> dict:
     """The reference's engine and training, as a learner's notebook would hold them, except that
     backward visits each value's inputs in an order drawn from random.Random(seed): a valid
     topological order every time, so a correct engine, that sums gradients in other orders than
-    the reference's, and in the same orders on every run."""
+    the reference's, and in the same orders each time the test runs."""
     code = sources.module_preamble("micrograd") + "\n\n" + "\n\n\n".join(
         sources.source_of("micrograd", name) for name in ENGINE)
     edits = (("self._prev = set(_children)", "self._prev = tuple(dict.fromkeys(_children))"),
