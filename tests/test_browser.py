@@ -199,10 +199,38 @@ def test_type_an_expression_and_see_its_graph(page, site_url):
     page.get_by_text("is not supported", exact=False).first.wait_for(timeout=30_000)
 
 
+def _wait_for_the_page_to_settle(page, timeout_s: float = 150, quiet_s: float = 1.5) -> None:
+    """Until the script has stopped running and no element is left stale for `quiet_s` on end.
+
+    A section's first load is more than one script run: the browser store hands back what this
+    browser kept and the app reruns (utils/browser_store.py). While a rerun draws, the elements of
+    the run before stay in the page, greyed (data-stale), until each is replaced or the run ends;
+    what is counted then is not what the learner is left with (on a page's first visit since the
+    server started, until utils/caching.py kept cached charts' ids, 10 or 11 charts for 6). The
+    bound is the test's earlier one: runs have taken over a minute on 2 busy cores while the code
+    runner starts its zygotes."""
+    app = page.get_by_test_id("stApp")
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        settled = (app.get_attribute("data-test-script-state") == "notRunning"
+                   and page.locator("[data-stale=true]").count() == 0)
+        if not settled:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the page was still running after {timeout_s:g} s")
+
+
 def test_walk_through_a_vae_latent_space(page, site_url):
-    """Chapter 5.5: moving a latent slider redraws the decoder's image, with no error."""
+    """Chapter 5.5: moving a latent slider redraws the decoder's image, with no error, and every
+    chart the page showed before the move is still there after it."""
     _open_section(page, site_url, "autoencoders", stem="part5_vaes_gans")
     page.get_by_text("Walk through it", exact=False).first.wait_for(timeout=60_000)
+    _wait_for_the_page_to_settle(page)
     slider = page.locator("input[type=range][aria-label=\"z₁\"]")
     slider.wait_for(timeout=30_000)
     before = slider.input_value()
@@ -218,15 +246,9 @@ def test_walk_through_a_vae_latent_space(page, site_url):
             page.wait_for_timeout(200)
         page.wait_for_timeout(500)
     assert float(slider.input_value()) > float(before)
-    # The rerun redraws the decoder's image. In full CI runs on 2 cores, a few of the page's other
-    # charts (10 before the move) did not come back within 150 s; alone the test sees all 10.
-    # Until that is understood (see the session notes), this asserts the redraw and no error;
-    # tests/test_part5_demos.py covers the page's other charts through AppTest.
-    deadline = time.monotonic() + 60
-    while page.locator(".js-plotly-plot").count() == 0 and time.monotonic() < deadline:
-        page.wait_for_timeout(500)
+    _wait_for_the_page_to_settle(page)
     assert page.get_by_text("Traceback", exact=False).count() == 0
-    assert page.locator(".js-plotly-plot").count() > 0 and charts_before > 0
+    assert page.locator(".js-plotly-plot").count() >= charts_before > 0
 
 
 _COUNTS_BY_LOOP = """

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from tests.browser_site import open_page, raw_latex
+from tests.plotly_arrays import values
 from utils import registry
 from utils.site_config import ROOT
 
@@ -143,7 +144,8 @@ def test_race_figure_keeps_paths_that_leave_the_landscape_in_view():
     figure, summary = figures.race_figure("pathological curve", (("Adam", (("lr", 0.2),)),), 100)
     assert summary[0]["final y"] < figures.LANDSCAPES["pathological curve"].y_range[0]
     low, high = figure.layout.yaxis.range
-    assert low <= min(figure.data[1].y) and max(figure.data[1].y) <= high
+    path = values(figure.data[1].y)
+    assert low <= path.min() and path.max() <= high
 
 
 def test_a_sweep_page_reruns_after_its_sweep():

@@ -1,7 +1,6 @@
 """Chapter 5.1's figures show what their captions promise: every ray and segment whole, and the
 buggy triangle render drawn in the same colours as the correct one."""
 
-import base64
 import math
 import re
 
@@ -9,6 +8,7 @@ import numpy as np
 import pytest
 
 from solutions import part1_ray_tracing as sol
+from tests.plotly_arrays import values
 from utils.figures import part1_ray_tracing as figures
 
 
@@ -49,18 +49,10 @@ def test_blocked_rays_figure_draws_three_segments_and_stops_rays_at_them():
                    for a, b in figures.EXAMPLE_SEGMENTS.tolist()), (x, y)
 
 
-def _values(z) -> np.ndarray:
-    # Once Streamlit has sent a cached figure, plotly keeps its arrays base64-encoded.
-    if isinstance(z, dict):
-        data = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"])
-        return data.reshape([int(n) for n in z["shape"].split(",")])
-    return np.asarray(z)
-
-
 def test_the_buggy_triangle_render_is_black_not_grey():
     fig = figures.triangle_render_figure(15)
     good, buggy = fig.data
-    assert not _values(buggy.z).any() and _values(good.z).any()
+    assert not values(buggy.z).any() and values(good.z).any()
     # A fixed colour range: 0 is black on both panels even when a panel holds only zeros.
     for panel in (good, buggy):
         assert (panel.zmin, panel.zmax) == (0.0, 1.0)

@@ -3,15 +3,17 @@
 `cache_run` is for a long run that reports its progress (a training run behind a button): cached
 once per process, by its positional arguments, never by its progress callback.
 
-On the site (Streamlit installed) these are st.cache_data and st.cache_resource, spinner text and
-all. In Colab, which has no Streamlit, figure functions still run: there they are cached in memory
-for the notebook's kernel and the spinner text is ignored. So a chapter's figures module imports
+On the site (Streamlit installed) these are st.cache_data (returning on a miss the same pickled
+copy a hit returns, see `_as_from_the_cache`) and st.cache_resource, spinner text and all. In
+Colab, which has no Streamlit, figure functions still run: there they are cached in memory for
+the notebook's kernel and the spinner text is ignored. So a chapter's figures module imports
 `from utils.caching import cache_data, cache_resource` instead of streamlit.
 """
 
 from __future__ import annotations
 
 import functools
+import pickle
 import threading
 from typing import Any, Callable
 
@@ -42,7 +44,30 @@ def _memoise(func: Callable | None = None, **_streamlit_options: Any) -> Callabl
     return decorate(func) if func is not None else decorate
 
 
-cache_data = _st.cache_data if _st is not None else _memoise
+def _as_from_the_cache(func: Callable) -> Callable:
+    """`func`, returning on a miss what st.cache_data's later hits return: a pickled copy.
+
+    A Plotly figure's pickled copy writes its properties in another order than the figure it was
+    made from, so st.plotly_chart computes another element id from it. On a page whose figures
+    were just computed (its first visit since the server started), the next rerun (the browser
+    store's restore, which follows every session's first run) then drew each such chart as a new
+    element beside the old one, left on screen greyed until the rerun ended: chapter 5.5's
+    autoencoder page showed 10 or 11 charts for its 6 for a second or two, then remounted them."""
+    @functools.wraps(func)
+    def computed(*args: Any, **kwargs: Any) -> Any:
+        return pickle.loads(pickle.dumps(func(*args, **kwargs)))
+
+    return computed
+
+
+def _st_cache_data(func: Callable | None = None, **options: Any) -> Callable:
+    """st.cache_data, with `_as_from_the_cache`; the same call forms."""
+    if func is not None:
+        return _st.cache_data(_as_from_the_cache(func), **options)
+    return lambda f: _st.cache_data(_as_from_the_cache(f), **options)
+
+
+cache_data = _st_cache_data if _st is not None else _memoise
 cache_resource = _st.cache_resource if _st is not None else _memoise
 
 

@@ -35,6 +35,14 @@ export default function () {
 
 _closer = st.components.v2.component("gtf_close_false_page_not_found", js=_JS)
 
+# The closer's place at the top of the page, drawn (empty, hidden) on every run: were it drawn on
+# the first run only, every element of the page would move up one place on the next run (the
+# browser store's restore), and Streamlit would draw each one anew beside its greyed old self
+# until that run ended (two z₁ sliders on chapter 5.5's autoencoder page, for instance).
+_PLACE = "gtf_close_false_page_not_found_place"
+_HIDE_PLACE = (f"<style>.st-key-{_PLACE}, [data-testid=stLayoutWrapper]:has(> .st-key-{_PLACE}) "
+               "{ display: none; }</style>")
+
 
 def in_legacy_first_run() -> bool:
     """True while Streamlit runs this script through its folder-based pages (call before
@@ -45,9 +53,12 @@ def in_legacy_first_run() -> bool:
 def close_false_page_not_found(legacy_first_run: bool, page: st.Page) -> None:
     """After st.navigation: if this was the legacy first run and the URL's page was found,
     close the "Page not found" dialog Streamlit sent before our script ran."""
+    place = st.container(key=_PLACE)
+    st.html(_HIDE_PLACE)  # style only: Streamlit puts it where it takes no place on the page
     if not legacy_first_run:
         return
     ctx = get_script_run_ctx()
     requested = ctx.pages_manager.intended_page_name if ctx else None
     if requested and requested == page.url_path:
-        _closer(key="gtf_close_false_page_not_found", height=0)
+        with place:
+            _closer(key="gtf_close_false_page_not_found", height=0)

@@ -397,22 +397,50 @@ def test_train_step(train_step: Callable) -> None:
 # training) in about 3 s on an idle core.
 CHECK_RUN = {"n": 24, "sizes": [8, 8, 1], "steps": 25, "seed": 1, "min_accuracy": 0.8}
 
+# The 6-step comparison with the reference. Every parameter, biases too, gets a seeded number
+# rather than its initial one. With the initial numbers (zero biases), a second-layer neuron's
+# bias had a gradient of +c three times and -c three times, exactly 0 but ±1e-17 in some
+# summation orders, and on a point where no first-layer neuron fired its ReLU input was that bias
+# alone: on or off depending on the order. Two correct engines (or the same one twice: a `_prev`
+# set iterates in memory-address order) then reported losses 1e-3 apart from step 2 on. Along
+# the reference's run on these numbers every ReLU input, the hidden neurons' and the hinge's,
+# stays over 0.01 away from 0 (tests/test_micrograd_checks.py), so the order of a sum changes
+# the losses by rounding only.
+TRAIN_CASE = {"n": 12, "points_seed": 5, "sizes": [4, 4, 1], "numbers_seed": 54, "steps": 6,
+              "lr_start": 0.8, "lr_end": 0.2, "alpha": 0.01}
+
+
+def train_case(env: ChainMap) -> tuple[Any, Any, np.ndarray, np.ndarray]:
+    """TRAIN_CASE's two equal models (the learner's MLP, the reference's in the editor) and its
+    points."""
+    c = TRAIN_CASE
+    X, y = _loss_case(c["points_seed"], c["n"])
+    mine, twin = _model_pair(env, c["sizes"], c["numbers_seed"])
+    params = _params("train_moons", mine, f"MLP(2, {c['sizes']})")
+    numbers = _numbers(len(params), c["numbers_seed"])
+    _load(params, numbers)
+    _load(twin.parameters(), numbers)
+    return mine, twin, X, y
+
 
 def test_train_moons(train_moons: Callable) -> None:
     env = learner_env(train_moons, reference)
-    X, y = _loss_case(5, 12)
-    mine, twin = _model_pair(env, [4, 4, 1], 5)
-    what = "6 steps on 12 moons, MLP(2, [4, 4, 1]), lr_start=0.8, lr_end=0.2, alpha=0.01"
-    got = call(train_moons, mine, X, y, 6, 0.8, 0.2, 0.01, context=what)
-    expected = reference.train_moons(twin, X, y, 6, 0.8, 0.2, 0.01)
-    if not isinstance(got, list) or len(got) != 6:
-        raise AssertionError(f"train_moons ({what}): should return a list of 6 (loss, accuracy) "
-                             f"pairs, one per step; got {type(got).__name__} of length "
-                             f"{len(got) if hasattr(got, '__len__') else '?'}.")
+    c = TRAIN_CASE
+    mine, twin, X, y = train_case(env)
+    args = (c["steps"], c["lr_start"], c["lr_end"], c["alpha"])
+    what = (f"{c['steps']} steps on {c['n']} moons, MLP(2, {c['sizes']}), "
+            f"lr_start={c['lr_start']:g}, lr_end={c['lr_end']:g}, alpha={c['alpha']:g}")
+    got = call(train_moons, mine, X, y, *args, context=what)
+    expected = reference.train_moons(twin, X, y, *args)
+    if not isinstance(got, list) or len(got) != c["steps"]:
+        raise AssertionError(f"train_moons ({what}): should return a list of {c['steps']} "
+                             f"(loss, accuracy) pairs, one per step; got {type(got).__name__} "
+                             f"of length {len(got) if hasattr(got, '__len__') else '?'}.")
     for k, (g, e) in enumerate(zip(got, expected)):
         if not isinstance(g, (tuple, list)) or len(g) != 2 or \
                 not math.isclose(float(g[0]), e[0], rel_tol=1e-9):
-            rates = [0.8 + (0.2 - 0.8) * i / 6 for i in range(6)]
+            rates = [c["lr_start"] + (c["lr_end"] - c["lr_start"]) * i / c["steps"]
+                     for i in range(c["steps"])]
             raise AssertionError(f"train_moons ({what}): step {k} should report loss "
                                  f"{e[0]:.6g}, got {g!r:.60}. The learning rates should be "
                                  f"{_fmt(rates)}: lr_start + (lr_end - lr_start) * k / steps, "
