@@ -55,11 +55,10 @@ def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], 
     kept = f"nn_digits_{name}_figure"
     if st.button("Draw it with my code", key=f"nn_digits_{name}_run", type="primary"):
         _, passed = learner_state.engine_file(STEM)
-        shown = validated_learner_demo(STEM, demo, lambda data: [n for n in uses if n in passed],
-                                       failure="Your results can't be drawn",
-                                       spinner="Running your functions in the sandbox…")
-        if shown is not None:
-            st.session_state[kept] = (draw(data), shown)
+        fig = validated_learner_demo(STEM, demo, draw, failure="Your results can't be drawn",
+                                     spinner="Running your functions in the sandbox…")
+        if fig is not None:
+            st.session_state[kept] = (fig, [n for n in uses if n in passed])
     if kept in st.session_state:
         fig, theirs = st.session_state[kept]
         st.plotly_chart(fig, width="stretch", key=f"nn_digits_{name}_own")
