@@ -94,6 +94,15 @@ YOURS = "#e45756"
 COUNT = "#54a24b"
 
 
+def _last_step_note(fig: go.Figure, losses: list[float], count_nll: float, color: str,
+                    offset_px: int) -> None:
+    last = len(losses) - 1
+    fig.add_annotation(x=last, y=losses[-1], ax=-90, ay=offset_px, showarrow=True,
+                       arrowcolor=color, font_color=color,
+                       text=f"step {last}: {losses[-1]:.4f}, {losses[-1] - count_nll:+.4f} from "
+                            "its count model (the loss includes the penalty)")
+
+
 def training_figure(own: dict | None = None) -> go.Figure:
     """The loss at every step of the page's reference run, with the count model's NLL on the
     same names as a horizontal line; and a learner's run (utils/demos) when given."""
@@ -115,6 +124,11 @@ def training_figure(own: dict | None = None) -> go.Figure:
                       annotation_text=f"your count model on those names: "
                                       f"{own['count_nll']:.4f}",
                       annotation_position="bottom right")
+    # The curves end within a few hundredths of their count models, too close to see at this
+    # scale: the last step's loss and its gap are written beside it.
+    _last_step_note(fig, run["losses"], run["count_nll"], REFERENCE, -45)
+    if own is not None:
+        _last_step_note(fig, own["losses"], own["count_nll"], YOURS, 45)
     fig.update_layout(
         title=f"Training the neural bigram by gradient descent ({_short(run['source'])}, "
               f"regularization {s['regularization']:g})",
