@@ -78,26 +78,35 @@ def names_split(block_size: int = BLOCK_SIZE, allow_download: bool = False) -> N
                      Xtr, Ytr, Xdev, Ydev, Xte, Yte)
 
 
-def learning_rate(step: int) -> float:
-    return 0.1 if step < DECAY_AT else 0.01
+def train_seeded(n_embd: int, n_hidden: int, steps: int, decay_at: int, batch_size: int,
+                 splits: tuple[str, ...] = ("train", "dev", "test"),
+                 ) -> tuple[dict[str, Tensor], list[float], dict[str, float], float]:
+    """A model drawn by the reference `init_mlp` from SEED and trained by its `train_mlp` on the
+    train split, at rate 0.1 then 0.01 from step `decay_at`, on one thread: its parameters
+    (detached), minibatch losses, the loss on each of `splits`, and the seconds it took."""
+    data = names_split()
+    generator = torch.Generator().manual_seed(SEED)
+    params = reference.init_mlp(len(data.stoi), BLOCK_SIZE, n_embd, n_hidden, generator)
+    started = time.perf_counter()
+    datasets = {"train": (data.Xtr, data.Ytr), "dev": (data.Xdev, data.Ydev),
+                "test": (data.Xte, data.Yte)}
+    with one_thread():
+        losses = reference.train_mlp(params, data.Xtr, data.Ytr, steps, batch_size,
+                                     lambda step: 0.1 if step < decay_at else 0.01, generator)
+        split_losses = {name: reference.split_loss(params, *datasets[name]) for name in splits}
+    return ({k: v.detach().clone() for k, v in params.items()}, losses, split_losses,
+            time.perf_counter() - started)
 
 
 def train_reference(steps: int = STEPS) -> dict:
     """Karpathy's part-2 run with the reference solutions; the dict that reference_run keeps."""
     data = names_split()
-    generator = torch.Generator().manual_seed(SEED)
-    params = reference.init_mlp(len(data.stoi), BLOCK_SIZE, N_EMBD, N_HIDDEN, generator)
-    started = time.perf_counter()
-    with one_thread():
-        losses = reference.train_mlp(params, data.Xtr, data.Ytr, steps, BATCH_SIZE,
-                                     learning_rate, generator)
-        split_losses = {name: reference.split_loss(params, X, Y) for name, X, Y in
-                        (("train", data.Xtr, data.Ytr), ("dev", data.Xdev, data.Ydev),
-                         ("test", data.Xte, data.Yte))}
+    params, losses, split_losses, seconds = train_seeded(N_EMBD, N_HIDDEN, steps, DECAY_AT,
+                                                         BATCH_SIZE)
     curve = torch.tensor(losses).view(-1, LOG_EVERY).mean(1) if steps % LOG_EVERY == 0 \
         else torch.tensor(losses)
     return {
-        "params": {k: v.detach().clone() for k, v in params.items()},
+        "params": params,
         "loss_curve": curve,  # mean minibatch loss per LOG_EVERY steps
         "log_every": LOG_EVERY if steps % LOG_EVERY == 0 else 1,
         "first_loss": losses[0],
@@ -105,7 +114,7 @@ def train_reference(steps: int = STEPS) -> dict:
         "steps": steps, "decay_at": DECAY_AT, "batch_size": BATCH_SIZE, "seed": SEED,
         "block_size": BLOCK_SIZE, "n_embd": N_EMBD, "n_hidden": N_HIDDEN,
         "source": data.source, "n_words": len(data.words),
-        "seconds": time.perf_counter() - started,
+        "seconds": seconds,
     }
 
 

@@ -28,14 +28,14 @@ from __future__ import annotations
 import functools
 import json
 import math
-import time
 from pathlib import Path
 
 import torch
 
 from solutions import makemore_bigrams as bigrams
 from solutions import makemore_mlp as reference
-from utils.experiments.makemore_mlp.model import BLOCK_SIZE, SEED, names_split, reference_run
+from utils.experiments.makemore_mlp.model import (BLOCK_SIZE, SEED, names_split, reference_run,
+                                              train_seeded)
 from utils.torch_threads import one_thread
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -122,22 +122,17 @@ def _unseen_contexts(N3: torch.Tensor, words: list[str], stoi: dict[str, int]) -
 def train_embedding_model(steps: int = EMB_STEPS) -> dict:
     """Section 5's model with 2-d embeddings, trained with the reference solutions."""
     data = names_split()
-    generator = torch.Generator().manual_seed(SEED)
-    params = reference.init_mlp(len(data.stoi), BLOCK_SIZE, EMB_EMBD, EMB_HIDDEN, generator)
-    started = time.perf_counter()
-    with one_thread():
-        losses = reference.train_mlp(params, data.Xtr, data.Ytr, steps, EMB_BATCH,
-                                     lambda step: 0.1 if step < EMB_DECAY_AT else 0.01, generator)
-        split_losses = {"train": reference.split_loss(params, data.Xtr, data.Ytr),
-                        "dev": reference.split_loss(params, data.Xdev, data.Ydev)}
+    params, losses, split_losses, seconds = train_seeded(EMB_EMBD, EMB_HIDDEN, steps,
+                                                         EMB_DECAY_AT, EMB_BATCH,
+                                                         ("train", "dev"))
     every = EMB_LOG_EVERY if steps % EMB_LOG_EVERY == 0 else 1
-    return {"params": {k: v.detach().clone() for k, v in params.items()},
+    return {"params": params,
             "loss_curve": torch.tensor(losses).view(-1, every).mean(1), "log_every": every,
             "first_losses": torch.tensor(losses[:20]), "split_losses": split_losses,
             "steps": steps, "decay_at": EMB_DECAY_AT, "n_embd": EMB_EMBD,
             "n_hidden": EMB_HIDDEN, "block_size": BLOCK_SIZE, "batch_size": EMB_BATCH,
             "seed": SEED, "source": data.source, "itos": [data.itos[i] for i in range(len(data.itos))],
-            "seconds": time.perf_counter() - started}
+            "seconds": seconds}
 
 
 @functools.lru_cache(maxsize=1)
