@@ -1,0 +1,257 @@
+"""Reference solutions for chapter 4.3: makemore, part 3 — activations, gradients and BatchNorm.
+
+The source of truth for `exercises/makemore_activations.py` and its notebooks (`python -m
+utils.codegen`); the prose around each exercise is in `pages/makemore_activations/<n>_<key>.md`.
+
+Conventions (Karpathy's, so his lecture reads alongside):
+- The data, vocabulary and model are chapter 4.2's: contexts of 3 symbols, 27 symbols, a
+  parameter dict "C", "W1", "b1", "W2", "b2" drawn from the generator in that order.
+- From section 3 on, layers are small classes in the style of `torch.nn`: calling a layer computes
+  its output and keeps it in `.out` (so the diagnostics can look at it afterwards), and
+  `parameters()` lists its tensors. A Linear weight has shape (fan_in, fan_out), so a layer is
+  `x @ W (+ b)`.
+"""
+
+import math
+
+import torch
+from jaxtyping import Float
+from torch import Tensor
+
+from solutions.makemore_mlp import init_mlp  # noqa: F401  (chapter 4.2's draw order)
+from utils.exercise_meta import exercise  # noqa: F401
+
+Params = dict[str, Tensor]
+
+
+# ==============================================================================================
+# (helper INIT's region) Sections 1-3: the loss at initialisation, saturated tanh, Kaiming init
+
+
+@exercise(
+    title="The loss of a model that knows nothing",
+    difficulty=1, importance=4, minutes=(3, 5),
+    task=r"""
+        Write `uniform_loss(vocab_size)`: the cross-entropy loss (a Python float) of a model
+        that gives every one of `vocab_size` symbols the same probability.
+    """,
+    hints=(r"""Every target gets probability $1/v$; the loss is $-\ln$ of it.""",),
+)
+def uniform_loss(vocab_size: int) -> float:
+    """-ln(1 / vocab_size): the loss a network should start near."""
+    return math.log(vocab_size)
+
+
+@exercise(
+    title="A calmer initialisation",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `scaled_init_mlp(vocab_size, block_size, n_embd, n_hidden, generator, *,
+        w1_scale, b1_scale, w2_scale, b2_scale)`: draw chapter 4.2's parameters exactly as
+        `init_mlp` does (standard normal, "C", "W1", "b1", "W2", "b2" in that order, from
+        `generator`), multiply each of W1, b1, W2, b2 by its scale, and return the dict with
+        every tensor a leaf that requires grad.
+    """,
+    hints=(
+        r"""Draw first, scale after: scaling must not change what the generator draws.""",
+        r"""Multiply inside `torch.no_grad()` or before calling `requires_grad_()`, so the
+            tensors stay leaves.""",
+    ),
+)
+def scaled_init_mlp(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10,
+                    n_hidden: int = 200, generator: torch.Generator | None = None, *,
+                    w1_scale: float = 1.0, b1_scale: float = 1.0, w2_scale: float = 1.0,
+                    b2_scale: float = 1.0) -> Params:
+    """Chapter 4.2's standard normal parameters, each weight and bias scaled."""
+    params = init_mlp(vocab_size, block_size, n_embd, n_hidden, generator)
+    scales = {"C": 1.0, "W1": w1_scale, "b1": b1_scale, "W2": w2_scale, "b2": b2_scale}
+    with torch.no_grad():
+        for name, p in params.items():
+            p.mul_(scales[name])
+    return params
+
+
+@exercise(
+    title="How much of the hidden layer is saturated?",
+    difficulty=1, importance=4, minutes=(5, 8),
+    task=r"""
+        Write `saturation_fraction(h, threshold=0.97)`: the fraction (a Python float) of the
+        entries of the tanh outputs `h` whose absolute value is above `threshold`.
+    """,
+    hints=(r"""A boolean tensor's mean needs a float: `(...).float().mean()`.""",),
+)
+def saturation_fraction(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> float:
+    """The share of tanh outputs in the flat tails, where the local gradient 1 - h² is ~0."""
+    return (h.abs() > threshold).float().mean().item()
+
+
+@exercise(
+    title="Dead units",
+    difficulty=2, importance=3, minutes=(5, 10),
+    task=r"""
+        Write `dead_units(h, threshold=0.97)`: a boolean tensor of shape `(hidden,)`, True for
+        each hidden unit (column of `h`) whose output is above `threshold` in absolute value
+        on every example (row).
+    """,
+    hints=(r"""`.all(dim=0)` asks "on every row" for each column.""",),
+)
+def dead_units(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> Tensor:
+    """Units saturated on every example: no gradient reaches their weights from this batch."""
+    return (h.abs() > threshold).all(dim=0)
+
+
+@exercise(
+    title="Kaiming's standard deviation",
+    difficulty=1, importance=5, minutes=(5, 10),
+    task=r"""
+        Write `kaiming_std(fan_in, nonlinearity)`: the gain of the nonlinearity ('linear' 1,
+        'tanh' 5/3, 'relu' √2) divided by √fan_in, as a Python float. Raise ValueError with a
+        message naming the nonlinearity for any other.
+    """,
+    hints=(r"""A dict from name to gain; `math.sqrt`.""",),
+)
+def kaiming_std(fan_in: int, nonlinearity: str) -> float:
+    """The standard deviation that keeps activations at unit scale through the layer."""
+    gains = {"linear": 1.0, "tanh": 5 / 3, "relu": math.sqrt(2.0)}
+    if nonlinearity not in gains:
+        raise ValueError(f"no Kaiming gain for nonlinearity {nonlinearity!r}")
+    return gains[nonlinearity] / math.sqrt(fan_in)
+
+
+@exercise(
+    title="A Linear layer",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write the class `Linear(fan_in, fan_out, bias=True, generator=None)`: `weight` drawn
+        with `torch.randn((fan_in, fan_out), generator=generator)` divided by √fan_in, `bias`
+        zeros of shape `(fan_out,)` or None; calling it on `x` returns `x @ weight (+ bias)`
+        and keeps the result in `self.out`; `parameters()` returns `[weight]` or
+        `[weight, bias]`.
+    """,
+    hints=(r"""Keep `self.out = ...` before returning it: the diagnostics read it.""",),
+)
+class Linear:
+    """x @ W + b with W (fan_in, fan_out) at unit-gain Kaiming scale."""
+
+    def __init__(self, fan_in: int, fan_out: int, bias: bool = True,
+                 generator: torch.Generator | None = None):
+        self.weight = torch.randn((fan_in, fan_out), generator=generator) / fan_in ** 0.5
+        self.bias = torch.zeros(fan_out) if bias else None
+
+    def __call__(self, x: Tensor) -> Tensor:
+        self.out = x @ self.weight
+        if self.bias is not None:
+            self.out = self.out + self.bias
+        return self.out
+
+    def parameters(self) -> list[Tensor]:
+        return [self.weight] + ([] if self.bias is None else [self.bias])
+
+
+class Tanh:
+    """tanh as a layer, keeping its output in `.out` for the diagnostics."""
+
+    def __call__(self, x: Tensor) -> Tensor:
+        self.out = torch.tanh(x)
+        return self.out
+
+    def parameters(self) -> list[Tensor]:
+        return []
+
+
+# ==============================================================================================
+# (helper BATCHNORM's region) Sections 4-5: BatchNorm, diagnostics
+
+
+@exercise(
+    title="BatchNorm1d",
+    difficulty=3, importance=5, minutes=(20, 30),
+    task=r"""
+        Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)` for inputs of shape
+        `(N, dim)`, matching `torch.nn.BatchNorm1d` in training and in eval mode: attributes
+        `training` (True at first), `gamma` (ones), `beta` (zeros), `running_mean` (zeros),
+        `running_var` (ones). In training mode, normalise with the batch's mean and biased
+        variance, and update the running statistics with `momentum` (the running variance
+        uses the unbiased batch variance, as torch does), without tracking gradients; in eval
+        mode use the running statistics. Keep the output in `self.out`; `parameters()` returns
+        `[gamma, beta]`.
+    """,
+    hints=(
+        r"""$\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}$, then $\gamma \hat x + \beta$.""",
+        r"""`x.var(0, unbiased=False)` to normalise, `x.var(0)` (unbiased) for the running
+            variance; update under `torch.no_grad()`.""",
+    ),
+)
+class BatchNorm1d:
+    """Normalises each feature over the batch; learns a scale and shift; tracks running stats."""
+
+    def __init__(self, dim: int, eps: float = 1e-5, momentum: float = 0.1):
+        self.eps, self.momentum = eps, momentum
+        self.training = True
+        self.gamma, self.beta = torch.ones(dim), torch.zeros(dim)
+        self.running_mean, self.running_var = torch.zeros(dim), torch.ones(dim)
+
+    def __call__(self, x: Float[Tensor, "n dim"]) -> Float[Tensor, "n dim"]:
+        if self.training:
+            mean = x.mean(0)
+            var = x.var(0, unbiased=False)
+            with torch.no_grad():
+                n = x.shape[0]
+                self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
+                self.running_var = ((1 - self.momentum) * self.running_var
+                                    + self.momentum * var * n / (n - 1))
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.out = self.gamma * (x - mean) / torch.sqrt(var + self.eps) + self.beta
+        return self.out
+
+    def parameters(self) -> list[Tensor]:
+        return [self.gamma, self.beta]
+
+
+@exercise(
+    title="Activation statistics per layer",
+    difficulty=2, importance=4, minutes=(10, 15),
+    task=r"""
+        Write `activation_stats(layers, threshold=0.97)`: for each `Tanh` layer in `layers`
+        (in order, after a forward pass has filled `.out`), a dict with the "mean" and "std"
+        of its output and its "saturated" fraction (|out| > threshold), all Python floats.
+    """,
+    hints=(r"""`isinstance(layer, Tanh)`; `.out.mean().item()`.""",),
+)
+def activation_stats(layers: list, threshold: float = 0.97) -> list[dict[str, float]]:
+    """Mean, std and saturation of every tanh layer's last output."""
+    return [{"mean": layer.out.mean().item(), "std": layer.out.std().item(),
+             "saturated": (layer.out.abs() > threshold).float().mean().item()}
+            for layer in layers if isinstance(layer, Tanh)]
+
+
+@exercise(
+    title="Gradient statistics per layer",
+    difficulty=2, importance=4, minutes=(5, 10),
+    task=r"""
+        Write `gradient_stats(layers)`: for each `Tanh` layer (after a backward pass, with
+        `.out.retain_grad()` called before it), a dict with the "mean" and "std" of the
+        gradient of the loss with respect to its output, as Python floats.
+    """,
+    hints=(r"""The gradient sits in `layer.out.grad`.""",),
+)
+def gradient_stats(layers: list) -> list[dict[str, float]]:
+    """Mean and std of the loss's gradient at every tanh layer's output."""
+    return [{"mean": layer.out.grad.mean().item(), "std": layer.out.grad.std().item()}
+            for layer in layers if isinstance(layer, Tanh)]
+
+
+@exercise(
+    title="The update-to-data ratio",
+    difficulty=2, importance=5, minutes=(5, 10),
+    task=r"""
+        Write `update_ratios(parameters, lr)`: for each parameter (after a backward pass), the
+        log10 of the standard deviation of its update `lr * grad` over the standard deviation
+        of its data, as a list of Python floats.
+    """,
+    hints=(r"""`((lr * p.grad).std() / p.data.std()).log10().item()`.""",),
+)
+def update_ratios(parameters: list[Tensor], lr: float) -> list[float]:
+    """How big a step is relative to the values it changes, on a log10 scale (≈ -3 is healthy)."""
+    return [((lr * p.grad).std() / p.data.std()).log10().item() for p in parameters]

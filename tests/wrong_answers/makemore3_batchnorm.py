@@ -1,0 +1,7 @@
+"""Wrong and right answers for chapter 4.3's sections 4-6 (batch norm, the diagnostics, questions). Each wrong answer is one
+plausible slip on top of the reference."""
+
+from __future__ import annotations
+
+WRONG_ANSWERS: list = []
+RIGHT_ANSWERS: list = []

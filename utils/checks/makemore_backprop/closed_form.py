@@ -1,0 +1,5 @@
+"""Checks for chapter 4.4's sections 3-6 (cross-entropy and batch norm in closed form, training, questions)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []  # test_<exercise> for each of: cross_entropy_backward, batchnorm_backward, train_manual

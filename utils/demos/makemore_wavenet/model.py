@@ -1,0 +1,5 @@
+"""Sandbox runs of the learner's code for chapter 4.5's sections 4-6 (the hierarchical model, training, questions)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

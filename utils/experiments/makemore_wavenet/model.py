@@ -1,0 +1,99 @@
+"""The chapter's reference run (no drawing).
+
+`reference_run()` is Karpathy's part-5 model trained by the reference solutions on chapter 4.2's
+names and splits with contexts of 8 symbols: 24-d embeddings, 128 hidden units per level, three
+levels of pairwise merging, minibatches of 32, learning rate 0.1 then 0.01 for the last quarter.
+Training takes minutes on a CPU, so it is computed once by
+
+    python -m utils.experiments.makemore_wavenet.model
+
+and kept in assets/makemore_wavenet/reference_run.pt; it is retrained if missing. The file records
+which names it was trained on, and the page says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from pathlib import Path
+
+import torch
+
+from solutions import makemore_wavenet as reference
+from utils.experiments.makemore_mlp.model import names_split
+from utils.torch_threads import one_thread
+
+ROOT = Path(__file__).resolve().parents[3]
+REFERENCE_PATH = ROOT / "assets" / "makemore_wavenet" / "reference_run.pt"
+
+BLOCK_SIZE, N_EMBD, N_HIDDEN, BATCH_SIZE = 8, 24, 128, 32
+STEPS, DECAY_AT = 200_000, 150_000  # learning rate 0.1 for the first DECAY_AT steps, then 0.01
+SEED = 42
+LOG_EVERY = 1000  # the loss curve keeps the mean of every LOG_EVERY minibatch losses
+
+
+def train_reference(steps: int = STEPS) -> dict:
+    """Karpathy's part-5 run with the reference solutions; the dict that reference_run keeps."""
+    data = names_split(BLOCK_SIZE)
+    torch.manual_seed(SEED)  # nothing should draw from the global generator; pin it anyway
+    generator = torch.Generator().manual_seed(SEED)
+    model = reference.build_wavenet(len(data.stoi), N_EMBD, N_HIDDEN, generator)
+    started = time.perf_counter()
+    with one_thread():
+        losses = reference.train_wavenet(model, data.Xtr, data.Ytr, steps,
+                                         lambda step: 0.1 if step < DECAY_AT else 0.01,
+                                         BATCH_SIZE, generator)
+        split_losses = {name: reference.evaluate_loss(model, X, Y) for name, X, Y in
+                        (("train", data.Xtr, data.Ytr), ("dev", data.Xdev, data.Ydev),
+                         ("test", data.Xte, data.Yte))}
+    seconds = time.perf_counter() - started
+    log_every = LOG_EVERY if steps % LOG_EVERY == 0 else 1
+    return {
+        "state": [p.detach().clone() for p in model.parameters()],
+        "running": [(layer.running_mean.clone(), layer.running_var.clone())
+                    for layer in model.layers if isinstance(layer, reference.BatchNorm1d)],
+        "loss_curve": torch.tensor(losses).view(-1, log_every).mean(1),
+        "log_every": log_every,
+        "first_loss": losses[0],
+        "split_losses": split_losses,
+        "steps": steps, "decay_at": DECAY_AT, "batch_size": BATCH_SIZE, "seed": SEED,
+        "block_size": BLOCK_SIZE, "n_embd": N_EMBD, "n_hidden": N_HIDDEN,
+        "n_params": sum(p.numel() for p in model.parameters()),
+        "source": data.source, "n_words": len(data.words),
+        "seconds": seconds,
+    }
+
+
+def load_model(run: dict) -> reference.Sequential:
+    """The trained model of a run, in evaluation mode."""
+    model = reference.build_wavenet(27, run["n_embd"], run["n_hidden"])
+    with torch.no_grad():
+        for p, saved in zip(model.parameters(), run["state"]):
+            p.copy_(saved)
+    norms = [layer for layer in model.layers if isinstance(layer, reference.BatchNorm1d)]
+    for layer, (mean, var) in zip(norms, run["running"]):
+        layer.running_mean, layer.running_var = mean.clone(), var.clone()
+    reference.set_training(model, False)
+    return model
+
+
+@functools.lru_cache(maxsize=1)
+def reference_run() -> dict:
+    """The committed reference run (trained and saved first if the file is missing)."""
+    if not REFERENCE_PATH.exists():
+        run = train_reference()
+        REFERENCE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(run, REFERENCE_PATH)
+    return torch.load(REFERENCE_PATH, weights_only=True)
+
+
+def main() -> None:
+    run = train_reference()
+    REFERENCE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(run, REFERENCE_PATH)
+    print(f"{run['steps']} steps in {run['seconds']:.0f} s on {run['source']}: "
+          + ", ".join(f"{k} {v:.4f}" for k, v in run["split_losses"].items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""Figures for chapter 4.3's sections 4-6 (batch norm, the diagnostics, questions)."""
+
+from __future__ import annotations
