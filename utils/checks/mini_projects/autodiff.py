@@ -1,0 +1,5 @@
+"""Checks for chapter 6's sections 3-5 (forward mode, autodiff in any language, questions)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []  # test_<exercise> for each of: Dual, jvp, eval_graph

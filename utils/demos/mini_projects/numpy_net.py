@@ -1,0 +1,5 @@
+"""Sandbox runs of the learner's code for chapter 6's sections 0-2 (the gradient checker, layers, the Network class)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
