@@ -292,6 +292,12 @@ def jvp(f: Callable, x: list[float], v: list[float]):
 # Section 4: autodiff in any language (the same engine in Python, checked here; in another
 # language, checked by pasting its JSON output on the page)
 
+BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+}
 UNARY = {
     "neg": (lambda a: -a, lambda a: -1.0),
     "exp": (math.exp, math.exp),
@@ -322,9 +328,8 @@ def eval_graph(nodes: list[dict], inputs: dict[str, float]) -> tuple[float, dict
             val[node["id"]] = float(inputs[node["name"]])
         elif op == "const":
             val[node["id"]] = float(node["value"])
-        elif op in ("add", "sub", "mul", "div"):
-            a, b = args
-            val[node["id"]] = {"add": a + b, "sub": a - b, "mul": a * b, "div": a / b}[op]
+        elif op in BINARY:
+            val[node["id"]] = BINARY[op](*args)
         elif op == "pow":
             val[node["id"]] = args[0] ** node["exponent"]
         else:

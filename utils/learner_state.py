@@ -13,8 +13,12 @@ import streamlit as st
 from utils import registry, sources
 from utils.status import Status
 
-_CODE, _RESULT, _VERSION, _SEEN, _STATUS = (
-    "gtf_code", "gtf_result", "gtf_editor_version", "gtf_seen_response", "gtf_status")
+_CODE, _RESULT, _VERSION, _SEEN, _STATUS, _INPUTS = (
+    "gtf_code", "gtf_result", "gtf_editor_version", "gtf_seen_response", "gtf_status",
+    "gtf_page_inputs")
+# A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
+# browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
+MAX_PAGE_INPUT_CHARS = 200_000
 
 
 def _table(name: str) -> dict:
@@ -87,9 +91,25 @@ def codes_by_name(stem: str, table: dict[str, str] | None = None) -> dict[str, s
     return {ex.name: table[ex.id] for ex in registry.chapter(stem).exercises if ex.id in table}
 
 
+def page_input(key: str) -> str:
+    """A page's kept free text under `key` ("" if none)."""
+    return _table(_INPUTS).get(key, "")
+
+
+def set_page_input(key: str, text: str) -> bool:
+    """Keep a page's free text so a reload finds it; False (and nothing kept) if it is longer
+    than MAX_PAGE_INPUT_CHARS, so the page can say it won't survive a reload."""
+    if len(text) > MAX_PAGE_INPUT_CHARS:
+        _table(_INPUTS).pop(key, None)
+        return False
+    _table(_INPUTS)[key] = text
+    return True
+
+
 def snapshot() -> dict[str, dict[str, str]]:
     """What the browser keeps between visits."""
-    return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS))}
+    return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS)),
+            "inputs": dict(_table(_INPUTS))}
 
 
 def restore(saved: dict) -> None:
@@ -101,6 +121,9 @@ def restore(saved: dict) -> None:
         known = Status.parse(saved_status)  # saved as its string: "passed", ...
         if ex_id in registry.EXERCISES and known is not None:
             _table(_STATUS).setdefault(ex_id, known)
+    for key, text in (saved.get("inputs") or {}).items():
+        if isinstance(key, str) and isinstance(text, str) and len(text) <= MAX_PAGE_INPUT_CHARS:
+            _table(_INPUTS).setdefault(key, text)
 
 
 def engine_file(stem: str) -> tuple[str, list[str]]:

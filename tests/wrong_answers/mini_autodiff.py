@@ -1,7 +1,139 @@
-"""Wrong and right answers for chapter 6's sections 3-5 (forward mode, autodiff in any language, questions). Each wrong answer is one
-plausible slip on top of the reference."""
+"""Wrong and right answers for chapter 6's sections 3-5 (forward mode, autodiff in any language).
+Each wrong answer is one plausible slip on top of the reference."""
 
 from __future__ import annotations
 
-WRONG_ANSWERS: list = []
-RIGHT_ANSWERS: list = []
+import math
+
+from solutions import mini_projects as ref
+
+
+def _engine(*, accumulate: bool = True, sub_sign: float = -1.0, div_square: bool = True,
+            unary_back: dict | None = None, pow_back=None, report_unused: bool = True,
+            report_consts: bool = False, reverse: bool = True):
+    """The reference engine with one rule changed (each keyword is one slip)."""
+    backs = dict({name: back for name, (_, back) in ref.UNARY.items()}, **(unary_back or {}))
+
+    def eval_graph(nodes, inputs):
+        val = {}
+        for node in nodes:
+            op, args = node["op"], [val[a] for a in node.get("args", [])]
+            if op == "input":
+                val[node["id"]] = float(inputs[node["name"]])
+            elif op == "const":
+                val[node["id"]] = float(node["value"])
+            elif op in ref.BINARY:
+                val[node["id"]] = ref.BINARY[op](*args)
+            elif op == "pow":
+                val[node["id"]] = args[0] ** node["exponent"]
+            else:
+                val[node["id"]] = ref.UNARY[op][0](args[0])
+        grad = {node["id"]: 0.0 for node in nodes}
+        grad[nodes[-1]["id"]] = 1.0
+
+        def add(key, amount):
+            grad[key] = grad[key] + amount if accumulate else amount
+
+        for node in (reversed(nodes) if reverse else nodes):
+            op, ids, g = node["op"], node.get("args", []), grad[node["id"]]
+            if op in ("input", "const"):
+                continue
+            if op == "add":
+                add(ids[0], g)
+                add(ids[1], g)
+            elif op == "sub":
+                add(ids[0], g)
+                add(ids[1], sub_sign * g)
+            elif op == "mul":
+                add(ids[0], g * val[ids[1]])
+                add(ids[1], g * val[ids[0]])
+            elif op == "div":
+                a, b = val[ids[0]], val[ids[1]]
+                add(ids[0], g / b)
+                add(ids[1], -g * a / (b ** 2 if div_square else b))
+            elif op == "pow":
+                k = node["exponent"]
+                add(ids[0], g * (pow_back(val[ids[0]], k) if pow_back
+                                 else k * val[ids[0]] ** (k - 1)))
+            else:
+                add(ids[0], g * backs[op](val[ids[0]]))
+        gradients = {}
+        for node in nodes:
+            if node["op"] == "input" and (report_unused or grad[node["id"]] != 0.0):
+                gradients[node["name"]] = gradients.get(node["name"], 0.0) + grad[node["id"]]
+            if report_consts and node["op"] == "const":
+                gradients[node["id"]] = grad[node["id"]]
+        return val[nodes[-1]["id"]], gradients
+
+    return eval_graph
+
+
+def _tanh_value_squared(a: float) -> float:
+    return 1.0 - a ** 2  # 1 - x² instead of 1 - tanh(x)²
+
+
+WRONG_ANSWERS = [
+    ("eval_graph", "overwrites a gradient instead of adding to it", _engine(accumulate=False)),
+    ("eval_graph", "sub passes +g to its second input", _engine(sub_sign=1.0)),
+    ("eval_graph", "div's second gradient -g·a/b instead of -g·a/b²", _engine(div_square=False)),
+    ("eval_graph", "tanh's derivative as 1 - x² of its input",
+     _engine(unary_back={"tanh": _tanh_value_squared})),
+    ("eval_graph", "relu lets the gradient through below zero",
+     _engine(unary_back={"relu": lambda a: 1.0})),
+    ("eval_graph", "log's derivative as log(x)", _engine(unary_back={"log": math.log})),
+    ("eval_graph", "sin's derivative as -cos", _engine(unary_back={"sin": lambda a: -math.cos(a)})),
+    ("eval_graph", "pow's derivative as k·x^k", _engine(pow_back=lambda x, k: k * x ** k)),
+    ("eval_graph", "leaves out inputs whose gradient is 0", _engine(report_unused=False)),
+    ("eval_graph", "reports the constants' gradients too", _engine(report_consts=True)),
+    ("eval_graph", "walks the nodes forwards in the backward pass", _engine(reverse=False)),
+]
+
+
+def _recursive_engine(nodes, inputs):
+    """Reverse mode by recursion over paths (exponential in general, fine on these graphs)."""
+    by_id = {node["id"]: node for node in nodes}
+    value, _ = ref.eval_graph(nodes, inputs)
+
+    def forward(node_id):
+        node = by_id[node_id]
+        op, args = node["op"], [forward(a) for a in node.get("args", [])]
+        if op == "input":
+            return float(inputs[node["name"]])
+        if op == "const":
+            return float(node["value"])
+        if op in ref.BINARY:
+            return ref.BINARY[op](*args)
+        if op == "pow":
+            return args[0] ** node["exponent"]
+        return ref.UNARY[op][0](args[0])
+
+    def derivative(node_id, name):
+        node = by_id[node_id]
+        op, ids = node["op"], node.get("args", [])
+        if op == "input":
+            return 1.0 if node["name"] == name else 0.0
+        if op == "const":
+            return 0.0
+        a = forward(ids[0])
+        da = derivative(ids[0], name)
+        if op in ref.BINARY:
+            b, db = forward(ids[1]), derivative(ids[1], name)
+            if op == "add":
+                return da + db
+            if op == "sub":
+                return da - db
+            if op == "mul":
+                return da * b + a * db
+            return (da * b - a * db) / b ** 2
+        if op == "pow":
+            k = node["exponent"]
+            return k * a ** (k - 1) * da
+        return ref.UNARY[op][1](a) * da
+
+    names = [node["name"] for node in nodes if node["op"] == "input"]
+    return value, {name: derivative(nodes[-1]["id"], name) for name in names}
+
+
+RIGHT_ANSWERS = [
+    ("eval_graph", "forward-mode derivatives by recursion, one input at a time", _recursive_engine),
+]
