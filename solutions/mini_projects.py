@@ -36,10 +36,13 @@ from utils.exercise_meta import exercise  # noqa: F401
     difficulty=2, importance=5, minutes=(10, 15),
     task=r"""
         Write `numerical_gradient(f, x, eps=1e-6)`: the gradient of the scalar function `f` at
-        the float64 array `x` by central differences, one entry at a time, as an array of `x`'s
-        shape. Restore `x` after each nudge.
+        the float64 array `x` (any shape), by central differences, one entry at a time:
+        $(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon$. Return a float64 NumPy array
+        of `x`'s shape, and leave `x` as you found it (you may nudge it in place if you put
+        each entry back).
     """,
-    hints=(r"""$(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon$.""",),
+    hints=(r"""Chunks: an output array of zeros; a loop over every index
+              (`np.ndindex(x.shape)`); nudge up, evaluate, nudge down, evaluate, restore.""",),
 )
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
                        eps: float = 1e-6) -> np.ndarray:
@@ -61,12 +64,15 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
     title="A Dense layer",
     difficulty=2, importance=5, minutes=(15, 25),
     task=r"""
-        Write the class `Dense(n_in, n_out, rng)`: `W` of shape (n_in, n_out) drawn as
-        `rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)`, `b` zeros (n_out,);
-        `forward(x)` caches x and returns `x @ W + b`; `backward(grad)` stores `dW`, `db` and
-        returns dL/dx.
+        Write the class `Dense(n_in, n_out, rng)` (`rng` a `np.random.Generator`): attributes
+        `W`, shape (n_in, n_out), drawn as `rng.standard_normal((n_in, n_out)) * np.sqrt(2 /
+        n_in)`, and `b`, zeros of shape (n_out,); `forward(x)` for x of shape (n, n_in) caches
+        x and returns `x @ W + b`; `backward(grad)` for grad = dL/dout of shape (n, n_out)
+        stores `dW` (n_in, n_out) and `db` (n_out,) for the last forward's x and returns dL/dx
+        (n, n_in).
     """,
-    hints=(r"""Check each backward with your `numerical_gradient` before going on.""",),
+    hints=(r"""Chunks: draw, forward, then the three rules of the section's formula; check each
+              against your `numerical_gradient` on a 3×2 layer before the page's check.""",),
 )
 class Dense:
     """y = x @ W + b, He-initialised for the ReLU after it."""
@@ -90,9 +96,11 @@ class Dense:
     title="ReLU",
     difficulty=1, importance=4, minutes=(5, 10),
     task=r"""
-        Write the class `ReLU()` with `forward(x)` and `backward(grad)`.
+        Write the class `ReLU()`: `forward(x)` returns max(x, 0) elementwise and caches where
+        x > 0; `backward(grad)` returns grad where the last forward's input was > 0 and 0
+        elsewhere (also at exactly 0).
     """,
-    hints=(r"""Cache where the input was positive.""",),
+    hints=(r"""Chunks: a boolean mask in forward; multiply by it in both directions.""",),
 )
 class ReLU:
     """max(x, 0), passing gradient only where the input was positive."""
@@ -109,10 +117,14 @@ class ReLU:
     title="Softmax cross-entropy",
     difficulty=2, importance=5, minutes=(15, 25),
     task=r"""
-        Write the class `SoftmaxCrossEntropy()`: `forward(logits, y)` returns the mean loss over
-        the batch as a float (stable for large logits); `backward()` returns dL/dlogits.
+        Write the class `SoftmaxCrossEntropy()`: `forward(logits, y)`, with float64 logits
+        (n, k) and integer labels y (n,), returns the mean cross-entropy of softmax(logits)
+        against y as a Python float, finite even for logits in the thousands, without changing
+        `logits`; `backward()` returns dL/dlogits of the last forward,
+        $(\operatorname{softmax}(z) - \text{onehot}(y)) / n$, shape (n, k).
     """,
-    hints=(r"""Subtract each row's max before exponentiating.""",),
+    hints=(r"""Chunks: subtract each row's max; log-softmax; pick each row's label; mean. Keep
+              the probabilities and labels for backward.""",),
 )
 class SoftmaxCrossEntropy:
     """Mean cross-entropy of softmax(logits) against integer labels, and its closed-form gradient."""
@@ -133,14 +145,18 @@ class SoftmaxCrossEntropy:
     title="A Network that fits, predicts, saves and loads",
     difficulty=3, importance=5, minutes=(30, 45),
     task=r"""
-        Write `Network(layers)` with `forward(x)`, `backward(grad)` (through the layers in
-        reverse), `step(lr)` (plain SGD on every Dense layer's W and b), `fit(X, y, epochs, lr,
-        batch_size, rng)` (each epoch a fresh `rng.permutation(len(X))`, minibatches in that
-        order, the last one possibly smaller; returns each epoch's mean minibatch loss),
-        `predict(X)` (class indices), `save(path)` and `load(path)` (.npz, every Dense layer's W
-        and b; loading into a network of another shape raises ValueError).
+        Write `Network(layers)`, keeping the list as `self.layers` and a
+        `SoftmaxCrossEntropy()` as its loss, with `forward(x)`, `backward(grad)` (the layers'
+        backward in reverse order, returning the last gradient), `step(lr)` (plain SGD on every
+        Dense layer's `W` and `b`), `fit(X, y, epochs, lr, batch_size, rng)` (each epoch a fresh
+        order `rng.permutation(len(X))`, walked in minibatches of `batch_size`, the last one
+        possibly smaller; returns a list with each epoch's mean minibatch loss),
+        `predict(X)` (each row's class index), `save(path)` and `load(path)` (an .npz file with
+        every Dense layer's `W` and `b`; loading into a network whose layers have other shapes
+        raises ValueError).
     """,
-    hints=(r"""The loss layer lives in the network: `self.loss = SoftmaxCrossEntropy()`.""",),
+    hints=(r"""Chunks: forward/backward/step; one epoch of fit; predict; save/load with
+              `np.savez(path, **arrays)` and `np.load(path)`, comparing shapes before copying.""",),
 )
 class Network:
     """A stack of layers trained with minibatch SGD on softmax cross-entropy."""
@@ -213,11 +229,12 @@ class Network:
     title="Dual numbers",
     difficulty=3, importance=4, minutes=(20, 30),
     task=r"""
-        Write the class `Dual(real, dual)`: `+ - * /` with another Dual or a number on either
-        side, `-x`, `x ** k` for a number k, and the methods `sin()` and `exp()`, each carrying
-        the derivative along: $(a + b\varepsilon)(c + d\varepsilon) = ac + (ad + bc)\varepsilon$.
+        Write the class `Dual(real, dual)` with float attributes `real` and `dual`: `+ - * /`
+        with another Dual or a number on either side, `-u`, `u ** k` for a number k, and the
+        methods `sin()` and `exp()`, each returning a new Dual by the section's table.
     """,
-    hints=(r"""Turn a plain number into `Dual(number, 0.0)` first; then each rule is one line.""",),
+    hints=(r"""Chunks: lift a plain number to `Dual(number, 0.0)`; the four operators and their
+              reflected forms; `__neg__` and `__pow__`; `sin` and `exp` with `math`.""",),
 )
 class Dual:
     """a + b·ε with ε² = 0: a value and its derivative along one direction."""
@@ -275,10 +292,11 @@ class Dual:
     title="Jacobian-vector products",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `jvp(f, x, v)`: for `f` taking a list of Duals and returning a Dual or a list of
-        Duals, return `(f(x), J v)` as plain floats (or lists of floats), with one forward pass.
+        Write `jvp(f, x, v)`: `x` and `v` are lists of floats of the same length, and `f` takes
+        a list of Duals and returns a Dual or a list of Duals. Call `f` once and return the
+        pair `(f(x), J v)`: two floats for a Dual output, two lists of floats for a list.
     """,
-    hints=(r"""Seed input i as `Dual(x[i], v[i])`.""",),
+    hints=(r"""Chunks: seed input i as `Dual(x[i], v[i])`; one call; read `.real` and `.dual`.""",),
 )
 def jvp(f: Callable, x: list[float], v: list[float]):
     """f(x) and its directional derivative along v, from one pass of dual numbers."""
@@ -312,12 +330,13 @@ UNARY = {
     title="A reverse-mode engine for a JSON graph",
     difficulty=3, importance=4, minutes=(30, 45),
     task=r"""
-        Write `eval_graph(nodes, inputs)`: `nodes` is the spec's list of node dicts in
-        topological order, `inputs` maps input names to floats. Return `(value, gradients)`:
-        the last node's value and a dict from each input name to d(output)/d(input), by one
-        forward pass and one reverse pass (a node used twice accumulates).
+        Write `eval_graph(nodes, inputs)` by the section's specification: `nodes` is a list of
+        node dicts in topological order, `inputs` maps each input's name to a float. Return
+        `(value, gradients)`: the last node's value as a float, and a dict from every input's
+        name to d(output)/d(input) (0.0 for an input the output doesn't use), by one forward
+        pass and one reverse pass. Don't change `nodes`.
     """,
-    hints=(r"""Keep values and gradients in dicts keyed by node id; walk the list backwards.""",),
+    hints=(r"""Chunks: the section's checklist, steps 2-4, in Python.""",),
 )
 def eval_graph(nodes: list[dict], inputs: dict[str, float]) -> tuple[float, dict[str, float]]:
     """Value and input gradients of the spec's computation graph."""

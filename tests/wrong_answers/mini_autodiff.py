@@ -137,3 +137,75 @@ def _recursive_engine(nodes, inputs):
 RIGHT_ANSWERS = [
     ("eval_graph", "forward-mode derivatives by recursion, one input at a time", _recursive_engine),
 ]
+
+
+class DualMulDuals(ref.Dual):
+    def __mul__(self, other):
+        o = ref.Dual.lift(other)
+        return DualMulDuals(self.real * o.real, self.dual * o.dual)
+
+    __rmul__ = __mul__
+
+
+class DualDivSign(ref.Dual):
+    def __truediv__(self, other):
+        o = ref.Dual.lift(other)
+        return ref.Dual(self.real / o.real, (self.real * o.dual - self.dual * o.real) / o.real ** 2)
+
+
+class DualRsubBackwards(ref.Dual):
+    def __rsub__(self, other):
+        return self - other
+
+
+class DualPowWrong(ref.Dual):
+    def __pow__(self, k):
+        return ref.Dual(self.real ** k, k * self.real ** k * self.dual)
+
+
+class DualSinSign(ref.Dual):
+    def sin(self):
+        return ref.Dual(math.sin(self.real), -math.cos(self.real) * self.dual)
+
+
+class DualNoReflected(ref.Dual):
+    __radd__ = None
+
+
+def jvp_per_input(f, x, v):
+    """One pass per input (a Jacobian column each), then J @ v: right numbers, n passes."""
+    n = len(x)
+    columns = []
+    for i in range(n):
+        out = f([ref.Dual(xj, 1.0 if j == i else 0.0) for j, xj in enumerate(x)])
+        columns.append(out)
+    first = columns[0]
+    if isinstance(first, ref.Dual):
+        return first.real, sum(c.dual * vi for c, vi in zip(columns, v))
+    return ([o.real for o in first],
+            [sum(columns[i][k].dual * v[i] for i in range(n)) for k in range(len(first))])
+
+
+def jvp_ones(f, x, v):
+    out = f([ref.Dual(xi, 1.0) for xi in x])
+    if isinstance(out, ref.Dual):
+        return out.real, out.dual
+    return [o.real for o in out], [o.dual for o in out]
+
+
+def jvp_returns_duals(f, x, v):
+    out = f([ref.Dual(xi, vi) for xi, vi in zip(x, v)])
+    return out, out
+
+
+WRONG_ANSWERS += [
+    ("Dual", "(a + bε)(c + dε) with derivative bd", DualMulDuals),
+    ("Dual", "the quotient rule's sign flipped", DualDivSign),
+    ("Dual", "3 - a computed as a - 3", DualRsubBackwards),
+    ("Dual", "d(a^k) = k·a^k", DualPowWrong),
+    ("Dual", "d(sin a) = -cos a", DualSinSign),
+    ("Dual", "no reflected addition (3 + a fails)", DualNoReflected),
+    ("jvp", "one pass per input instead of one pass", jvp_per_input),
+    ("jvp", "seeds every input with derivative 1, ignoring v", jvp_ones),
+    ("jvp", "returns the Duals instead of floats", jvp_returns_duals),
+]

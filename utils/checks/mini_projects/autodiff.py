@@ -13,10 +13,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from utils.checks.assertions import passed
+import torch
+
+from solutions import mini_projects as reference
+from utils.checks.assertions import call, passed
 from utils.experiments.mini_projects.autodiff import load_vectors
 
-__all__ = ["check_engine_output", "engine_verdict", "test_eval_graph"]
+__all__ = ["check_engine_output", "engine_verdict", "test_Dual", "test_jvp", "test_eval_graph"]
 
 RELATIVE_TOLERANCE = 1e-9  # float64 engines agree to ~1e-15; float32 ones (~1e-7) don't pass
 
@@ -84,6 +87,105 @@ def verdicts(results: dict, vectors: dict | None = None) -> list[CaseVerdict]:
     return out
 
 
+# --- section 3: forward mode --------------------------------------------------------------------
+
+# (what it computes, how) with a and b Duals: a = 0.7 + 1.0ε, b = -1.3 + 0.5ε
+DUAL_CASES = (
+    ("a + b", lambda a, b: a + b), ("a + 3", lambda a, b: a + 3), ("3 + a", lambda a, b: 3 + a),
+    ("a - b", lambda a, b: a - b), ("a - 3", lambda a, b: a - 3), ("3 - a", lambda a, b: 3 - a),
+    ("a * b", lambda a, b: a * b), ("2 * a", lambda a, b: 2 * a), ("a * 2", lambda a, b: a * 2),
+    ("a / b", lambda a, b: a / b), ("a / 4", lambda a, b: a / 4), ("3 / b", lambda a, b: 3 / b),
+    ("-a", lambda a, b: -a), ("a ** 3", lambda a, b: a ** 3), ("a ** 0.5", lambda a, b: a ** 0.5),
+    ("b ** -2", lambda a, b: b ** -2), ("b.sin()", lambda a, b: b.sin()),
+    ("a.exp()", lambda a, b: a.exp()),
+    ("(a * b + a.sin()).exp() / (1 + b ** 2)",
+     lambda a, b: (a * b + a.sin()).exp() / (1 + b ** 2)),
+)
+
+
+def test_Dual(Dual: Callable) -> None:
+    probe = call(Dual, 2.5, -1.0, context="building Dual(2.5, -1.0)")
+    if (getattr(probe, "real", None), getattr(probe, "dual", None)) != (2.5, -1.0):
+        raise AssertionError("Dual(2.5, -1.0) should have .real == 2.5 and .dual == -1.0; got "
+                             f".real {getattr(probe, 'real', None)!r}, .dual "
+                             f"{getattr(probe, 'dual', None)!r}.")
+    for text, f in DUAL_CASES:
+        a, b = call(Dual, 0.7, 1.0), call(Dual, -1.3, 0.5)
+        got = call(f, a, b, context=f"computing {text} with a = Dual(0.7, 1.0), b = Dual(-1.3, 0.5)")
+        want = f(reference.Dual(0.7, 1.0), reference.Dual(-1.3, 0.5))
+        where = f"{text} with a = Dual(0.7, 1.0), b = Dual(-1.3, 0.5)"
+        if not (hasattr(got, "real") and hasattr(got, "dual")):
+            raise AssertionError(f"{where} should be a Dual; got {type(got).__name__} {got!r:.60}.")
+        if (a.real, a.dual, b.real, b.dual) != (0.7, 1.0, -1.3, 0.5):
+            raise AssertionError(f"{where} changed a or b: each operation returns a new Dual.")
+        for part in ("real", "dual"):
+            g, w = getattr(got, part), getattr(want, part)
+            if isinstance(g, bool) or not isinstance(g, (int, float)) or \
+                    not math.isclose(g, w, rel_tol=RELATIVE_TOLERANCE, abs_tol=RELATIVE_TOLERANCE):
+                what = "value" if part == "real" else "derivative"
+                raise AssertionError(f"{where}: the {what} (.{part}) should be {w!r}, got {g!r}.")
+    passed("test_Dual")
+
+
+def _jvp_cases() -> tuple:
+    def scalar(v):
+        x, y, z = v
+        return (x * y).sin() + z.exp() * x - y / z
+
+    def vector(v):
+        x, y = v
+        return [x * x * y, (x - y).sin() / (2 + y * y), (x * 0.5).exp()]
+
+    def scalar_torch(v):
+        return torch.sin(v[0] * v[1]) + torch.exp(v[2]) * v[0] - v[1] / v[2]
+
+    def vector_torch(v):
+        x, y = v
+        return torch.stack([x * x * y, torch.sin(x - y) / (2 + y * y), torch.exp(x * 0.5)])
+
+    return (("f(x, y, z) = sin(xy) + exp(z)·x - y/z", scalar, scalar_torch,
+             [0.4, -1.1, 0.8], [1.0, 0.5, -2.0]),
+            ("f(x, y) = [x²y, sin(x - y)/(2 + y²), exp(x/2)]", vector, vector_torch,
+             [1.2, -0.3], [0.0, 1.0]))
+
+
+def test_jvp(jvp: Callable) -> None:
+    for text, f, f_torch, x, v in _jvp_cases():
+        calls = []
+
+        def counted(args, f=f):
+            calls.append(1)
+            return f(args)
+
+        got = call(jvp, counted, list(x), list(v), context=f"jvp for {text} at {x} along {v}")
+        value, tangent = torch.func.jvp(f_torch, (torch.tensor(x, dtype=torch.float64),),
+                                        (torch.tensor(v, dtype=torch.float64),))
+        where = f"jvp(f, {x}, {v}) for {text}"
+        if len(calls) != 1:
+            raise AssertionError(f"{where} called f {len(calls)} times: seed each input as "
+                                 "Dual(x[i], v[i]) and get the whole product from one call.")
+        if not (isinstance(got, tuple) and len(got) == 2):
+            raise AssertionError(f"{where} should return the pair (f(x), J v); got {got!r:.80}.")
+        for name, g, w in (("f(x)", got[0], value), ("J v", got[1], tangent)):
+            expected = w.tolist()
+            flat_g = g if isinstance(g, list) else [g]
+            flat_w = expected if isinstance(expected, list) else [expected]
+            if isinstance(expected, list) != isinstance(g, list) or len(flat_g) != len(flat_w) \
+                    or not all(isinstance(a, (int, float)) and not isinstance(a, bool)
+                               for a in flat_g):
+                raise AssertionError(f"{where}: {name} should be "
+                                     f"{'a list of floats' if isinstance(expected, list) else 'a float'}"
+                                     f" like {expected!r}; got {g!r:.80}.")
+            for i, (a, b) in enumerate(zip(flat_g, flat_w)):
+                if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12):
+                    at = f"[{i}]" if isinstance(expected, list) else ""
+                    raise AssertionError(f"{where}: {name}{at} should be {b!r} (torch.func.jvp), "
+                                         f"got {a!r}.")
+    passed("test_jvp")
+
+
+# --- section 4: autodiff in any language ---------------------------------------------------------
+
 def parse_engine_output(text: str) -> dict:
     """The engine's JSON output as a dict from case name to result; ValueError saying where the
     JSON is broken or what its top level should be."""
@@ -130,11 +232,8 @@ def test_eval_graph(eval_graph: Callable) -> None:
     results = {}
     for case in vectors["cases"]:
         nodes = json.loads(json.dumps(case["nodes"]))  # a copy: an engine may not edit the spec
-        try:
-            out = eval_graph(nodes, dict(case["inputs"]))
-        except Exception as err:  # noqa: BLE001  (the message names the case that raised)
-            raise AssertionError(f'case "{case["name"]}" ({case["about"]}): eval_graph raised '
-                                 f"{type(err).__name__}: {err}") from None
+        out = call(eval_graph, nodes, dict(case["inputs"]),
+                   context=f'on case "{case["name"]}" ({case["about"]})')
         if not (isinstance(out, tuple) and len(out) == 2):
             raise AssertionError(f'case "{case["name"]}": eval_graph should return a pair '
                                  f"(value, gradients), got {out!r:.80}")
