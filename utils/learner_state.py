@@ -13,9 +13,9 @@ import streamlit as st
 from utils import registry, sources
 from utils.status import Status
 
-_CODE, _RESULT, _VERSION, _SEEN, _STATUS, _INPUTS = (
+_CODE, _RESULT, _VERSION, _SEEN, _STATUS, _INPUTS, _REVIEW = (
     "gtf_code", "gtf_result", "gtf_editor_version", "gtf_seen_response", "gtf_status",
-    "gtf_page_inputs")
+    "gtf_page_inputs", "gtf_review")
 # A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
 # browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
 MAX_PAGE_INPUT_CHARS = 200_000
@@ -106,10 +106,23 @@ def set_page_input(key: str, text: str) -> bool:
     return True
 
 
-def snapshot() -> dict[str, dict[str, str]]:
+def review_state() -> dict:
+    """The learner's spaced-repetition state (utils/review_schedule.py describes it)."""
+    from utils.review_schedule import empty_state  # here: it imports the registry's cards
+
+    if _REVIEW not in st.session_state:
+        st.session_state[_REVIEW] = empty_state()
+    return st.session_state[_REVIEW]
+
+
+def set_review_state(state: dict) -> None:
+    st.session_state[_REVIEW] = state
+
+
+def snapshot() -> dict[str, dict]:
     """What the browser keeps between visits."""
     return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS)),
-            "inputs": dict(_table(_INPUTS))}
+            "inputs": dict(_table(_INPUTS)), "review": review_state()}
 
 
 def restore(saved: dict) -> None:
@@ -124,6 +137,12 @@ def restore(saved: dict) -> None:
     for key, text in (saved.get("inputs") or {}).items():
         if isinstance(key, str) and isinstance(text, str) and len(text) <= MAX_PAGE_INPUT_CHARS:
             _table(_INPUTS).setdefault(key, text)
+    if "review" in saved:
+        from utils.review_schedule import valid_state
+
+        mine = review_state()
+        if not mine["chapters"] and not mine["cards"]:  # nothing reviewed in this session yet
+            set_review_state(valid_state(saved["review"]))
 
 
 def engine_file(stem: str) -> tuple[str, list[str]]:

@@ -18,6 +18,10 @@ def home_page() -> st.Page:
     return st.Page("pages/home.py", title="Home", icon="🏠", default=True)
 
 
+def review_page() -> st.Page:
+    return st.Page("pages/review.py", title="Review", icon="🔁", url_path="review")
+
+
 def section_page(stem: str, key: str) -> st.Page:
     """The page drawn from pages/<stem>/<n>_<key>.md (utils/section_view.py)."""
     def draw() -> None:
@@ -33,7 +37,7 @@ def chapter_label(ch: registry.Chapter) -> str:
 
 
 def all_pages() -> dict[str, list[st.Page]]:
-    pages = {"": [home_page()]}
+    pages = {"": [home_page(), review_page()]}
     for ch in registry.CHAPTERS:
         if ch.available:
             pages[chapter_label(ch)] = [section_page(ch.stem, key) for key, _ in ch.sections]
@@ -42,11 +46,11 @@ def all_pages() -> dict[str, list[st.Page]]:
 
 def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
     """The sidebar menu for the page at `current_url_path`, as (label, stem, section key) rows:
-    Home (stem None, key ""), then each chapter as one entry (its overview), except the current
+    Home (stem None, key ""), Review (stem None, key "review"), then each chapter as one entry (its overview), except the current
     chapter, whose title is a heading (key None) above all its sections."""
     here = next((ch for ch in registry.CHAPTERS if ch.available and any(
         current_url_path == section_path(ch.stem, key) for key, _ in ch.sections)), None)
-    rows: list[tuple[str, str | None, str | None]] = [("Home", None, "")]
+    rows: list[tuple[str, str | None, str | None]] = [("Home", None, ""), ("Review", None, "review")]
     for ch in registry.CHAPTERS:
         if not ch.available:
             continue
@@ -76,7 +80,9 @@ def sidebar_menu(current: st.Page) -> None:
             if key is None:
                 st.markdown(f"**{label}**")
             else:
-                home = stem is None
-                st.page_link(home_page() if home else section_page(stem, key), label=label,
-                             icon="🏠" if home else None)
+                if stem is None:  # a page of the site's own: Home or Review
+                    page = home_page() if key == "" else review_page()
+                    st.page_link(page, label=label, icon=page.icon)
+                else:
+                    st.page_link(section_page(stem, key), label=label)
         st.divider()

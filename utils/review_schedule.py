@@ -1,0 +1,134 @@
+"""When each review card is due: the FSRS scheduler over the cards of the chapters a learner
+chose to review, as plain data that utils.learner_state keeps in the browser.
+
+The state is one JSON-able dict:
+
+    {"chapters": ["micrograd", ...],            # whose cards are in the review
+     "cards": {card id: fsrs Card.to_dict()},   # every card reviewed at least once
+     "new": {"day": "2026-11-30", "count": 3}}  # new cards started on that (UTC) day
+
+A card nobody has reviewed yet is "new". New cards join at most NEW_PER_DAY a day, in the path's
+order, so that choosing five chapters doesn't pour a hundred cards into one session; a card
+reviewed once comes back when FSRS says it is due.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from fsrs import Card, Rating, Scheduler
+
+from utils.cards import QuestionCard, all_cards
+
+NEW_PER_DAY = 10
+RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
+# No fuzzing: FSRS spreads intervals randomly to keep cards learned together from staying
+# together; for a few hundred cards the spread matters less than a schedule the tests can state.
+SCHEDULER = Scheduler(enable_fuzzing=False)
+
+
+def empty_state() -> dict[str, Any]:
+    return {"chapters": [], "cards": {}, "new": {"day": "", "count": 0}}
+
+
+def valid_state(saved: Any) -> dict[str, Any]:
+    """What a browser kept, cleaned: unknown chapters and cards, and malformed entries, dropped."""
+    state = empty_state()
+    if not isinstance(saved, dict):
+        return state
+    known = all_cards()
+    stems = {card.stem for card in known.values()}
+    state["chapters"] = [s for s in saved.get("chapters") or [] if isinstance(s, str) and s in stems]
+    for card_id, card in (saved.get("cards") or {}).items():
+        if card_id in known and isinstance(card, dict):
+            try:
+                Card.from_dict(card)
+            except (KeyError, TypeError, ValueError):
+                continue
+            state["cards"][card_id] = card
+    new = saved.get("new")
+    if isinstance(new, dict) and isinstance(new.get("day"), str) and \
+            isinstance(new.get("count"), int):
+        state["new"] = {"day": new["day"], "count": new["count"]}
+    return state
+
+
+def _day(now: datetime) -> str:
+    return now.astimezone(timezone.utc).date().isoformat()
+
+
+def new_left_today(state: dict[str, Any], now: datetime) -> int:
+    started = state["new"]["count"] if state["new"]["day"] == _day(now) else 0
+    return max(0, NEW_PER_DAY - started)
+
+
+def chapter_queue(state: dict[str, Any]) -> list[QuestionCard]:
+    """The chosen chapters' cards, in the path's order."""
+    chosen = set(state["chapters"])
+    return [card for card in all_cards().values() if card.stem in chosen]
+
+
+def due_cards(state: dict[str, Any], now: datetime) -> list[QuestionCard]:
+    """What to review now: the cards due (soonest first), then today's new ones."""
+    queue = chapter_queue(state)
+    seen = [card for card in queue if card.id in state["cards"]]
+    due = sorted((card for card in seen
+                  if Card.from_dict(state["cards"][card.id]).due <= now),
+                 key=lambda card: Card.from_dict(state["cards"][card.id]).due)
+    new = [card for card in queue if card.id not in state["cards"]]
+    return due + new[:new_left_today(state, now)]
+
+
+def next_due(state: dict[str, Any]) -> datetime | None:
+    """When the next reviewed card of the chosen chapters falls due (None if none)."""
+    dues = [Card.from_dict(state["cards"][card.id]).due for card in chapter_queue(state)
+            if card.id in state["cards"]]
+    return min(dues) if dues else None
+
+
+def counts(state: dict[str, Any], now: datetime) -> dict[str, int]:
+    queue = chapter_queue(state)
+    seen = [card for card in queue if card.id in state["cards"]]
+    return {"due": sum(Card.from_dict(state["cards"][c.id]).due <= now for c in seen),
+            "new": min(new_left_today(state, now), len(queue) - len(seen)),
+            "seen": len(seen), "total": len(queue)}
+
+
+def rate(state: dict[str, Any], card_id: str, rating: str, now: datetime) -> dict[str, Any]:
+    """The state after reviewing `card_id` with `rating` ("again", "hard", "good", "easy")."""
+    state = copy.deepcopy(state)
+    saved = state["cards"].get(card_id)
+    if saved is None:  # a new card starts today
+        day = _day(now)
+        count = state["new"]["count"] if state["new"]["day"] == day else 0
+        state["new"] = {"day": day, "count": count + 1}
+        card = Card(due=now)
+    else:
+        card = Card.from_dict(saved)
+    card, _ = SCHEDULER.review_card(card, RATINGS[rating], review_datetime=now)
+    state["cards"][card_id] = card.to_dict()
+    return state
+
+
+def intervals(state: dict[str, Any], card_id: str, now: datetime) -> dict[str, timedelta]:
+    """For each rating, how long until the card would come back."""
+    out = {}
+    for name in RATINGS:
+        after = rate(state, card_id, name, now)
+        out[name] = Card.from_dict(after["cards"][card_id]).due - now
+    return out
+
+
+def describe_interval(delta: timedelta) -> str:
+    """'1 min', '10 min', '3 h', '4 days', '2 months'."""
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))} min"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)} h"
+    days = round(seconds / 86400)
+    if days < 60:
+        return f"{days} day" + ("s" if days != 1 else "")
+    return f"{round(days / 30)} months"
