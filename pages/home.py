@@ -2,7 +2,8 @@ import streamlit as st
 
 from utils import learner_state, registry
 from utils.runner import about
-from utils.navigation import section_page
+from utils.learning_path import STAGES, chapter_minutes, describe_minutes, next_step, stage_chapters
+from utils.navigation import review_page, section_page
 from utils.site_config import REPO_URL
 from utils.status import NOT_STARTED_ICON, NOT_STARTED_LABEL, Status
 from utils.widgets import chapter_progress_table, colab_badge
@@ -53,23 +54,47 @@ with colab:
     )
     colab_badge("part1_ray_tracing")
 
-st.header("Chapters")
-for chapter in registry.CHAPTERS:
-    if not chapter.available:  # a chapter being written (chapter.toml: available = false)
+st.header("The path")
+st.markdown(
+    "Six stages, in this order: each builds what the next one uses. A chapter's number is its "
+    "place on the path (4.2 is the second chapter of stage 4). Read a section, run its cells or "
+    "its exercises until you see *why* each line is there, then do the exercises; when a chapter "
+    "is done, come back to its questions on the **Review** page until they stick."
+)
+upcoming = next_step(learner_state.status)
+with st.container(border=True):
+    if upcoming is None:
+        st.markdown("**You have passed every exercise on the path.** Review keeps it fresh.")
+    else:
+        ex = upcoming.exercise
+        titles = dict(upcoming.chapter.sections)
+        st.markdown(f"**Where to go next:** chapter {upcoming.chapter.number}, "
+                    f"*{titles[ex.section]}*: the exercise “{ex.title}”.")
+        st.page_link(section_page(upcoming.chapter.stem, ex.section), label="Go there",
+                     icon="➡️")
+    st.page_link(review_page(), label="Review what you have learned", icon="🔁")
+
+for stage in STAGES:
+    chapters = stage_chapters(stage.number)
+    if not chapters:
         continue
-    with st.container(border=True):
-        done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
-        st.markdown(f"### {chapter.number} · {chapter.title}")
-        st.markdown(chapter.blurb)
-        if chapter.exercises:
-            st.progress(done / len(chapter.exercises),
-                        text=f"{done} of {len(chapter.exercises)} exercises passed")
-        left, right = st.columns([1, 3])
-        with left:
-            st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
-                         icon="➡️")
-        with right:
-            colab_badge(chapter.stem)
+    st.subheader(f"Stage {stage.number} · {stage.name}")
+    st.caption(stage.about)
+    for chapter in chapters:
+        with st.container(border=True):
+            done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
+            st.markdown(f"### {chapter.number} · {chapter.title}")
+            st.markdown(chapter.blurb)
+            if chapter.exercises:
+                st.progress(done / len(chapter.exercises),
+                            text=f"{done} of {len(chapter.exercises)} exercises passed · "
+                                 f"{describe_minutes(*chapter_minutes(chapter))} of exercises")
+            left, right = st.columns([1, 3])
+            with left:
+                st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
+                             icon="➡️")
+            with right:
+                colab_badge(chapter.stem)
 
 st.header("Your progress")
 st.caption(" · ".join([*(f"{status.icon} {status.label}" for status in Status),

@@ -348,3 +348,40 @@ def test_the_gan_page_shows_no_raw_latex(page, site_url):
     page.wait_for_timeout(2000)
     found = page.evaluate(_RAW_LATEX_JS)
     assert found["rendered"] > 20 and not found["hits"], found
+
+
+def test_review_a_card_keep_it_across_a_reload_and_export_the_deck(page, site_url, tmp_path):
+    from utils.cards import all_cards, chapter_cards
+
+    first = chapter_cards("micrograd")[0]
+    page.goto(f"{site_url}/review")
+    page.wait_for_selector("h1", timeout=60_000)
+    _assert_no_page_not_found(page)
+    chooser = page.get_by_test_id("stMultiSelect")
+    chooser.click()
+    page.get_by_role("option", name=re.compile(r"^3 · micrograd")).click()
+    page.keyboard.press("Escape")
+    page.get_by_text(first.prompt.split("$")[0][:30], exact=False).first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Show the answer").click()
+    page.get_by_role("button", name=re.compile(r"^Good · ")).click()
+    page.get_by_text("1 of 18 started" if len(chapter_cards("micrograd")) == 18 else "1 of ",
+                     exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the save runs at the end of the rerun
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    page.get_by_text("1 of ", exact=False).first.wait_for(timeout=30_000)  # still started
+    assert page.get_by_text("3 · micrograd", exact=False).count()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the Anki deck (.apkg)").click()
+    path = tmp_path / "deck.apkg"
+    download.value.save_as(path)
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        (tmp_path / "collection.anki2").write_bytes(package.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    try:
+        assert db.execute("select count(*) from notes").fetchone()[0] == len(all_cards())
+    finally:
+        db.close()

@@ -10,7 +10,7 @@ from tests.plotly_arrays import values
 from utils import registry
 from utils.site_config import ROOT
 
-PAGES = ["pages/home.py"] + [
+PAGES = ["pages/home.py", "review"] + [
     str(source.path.relative_to(ROOT))
     for ch in registry.CHAPTERS if ch.available for source in ch.section_sources()
 ]

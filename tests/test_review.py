@@ -69,7 +69,7 @@ def test_the_schedule_survives_the_browser_store_and_bad_entries_are_dropped() -
 
 
 def test_the_review_page_reviews_a_card() -> None:
-    at = open_page("pages/review.py")
+    at = open_page("review")
     assert not at.exception
     at.multiselect(key="review_chapters").select("micrograd").run()
     first = chapter_cards("micrograd")[0]

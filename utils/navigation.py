@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from utils import registry
+from utils.review_page import render_review_page
 from utils.section_view import render_section
 from utils.site_config import section_path
 
@@ -19,7 +20,11 @@ def home_page() -> st.Page:
 
 
 def review_page() -> st.Page:
-    return st.Page("pages/review.py", title="Review", icon="🔁", url_path="review")
+    """The spaced-repetition page (utils/review_page.py)."""
+    def review() -> None:
+        render_review_page()
+
+    return st.Page(review, title="Review", icon="🔁", url_path="review")
 
 
 def section_page(stem: str, key: str) -> st.Page:
