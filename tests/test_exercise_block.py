@@ -84,3 +84,55 @@ def test_sidebar_menu_shows_the_current_page_and_stays_short():
         chapters = [ch for ch in registry.CHAPTERS if ch.available]
         longest = max(len(ch.sections) for ch in chapters)
         assert len(rows) <= 2 + len(chapters) + longest, rows
+
+
+def _practice_app():
+    import streamlit as st
+
+    from utils import learner_state, registry, widgets
+    from utils.runner import RunResult
+
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    pending = st.session_state.pop("test_practice_status", None)
+    if pending:
+        learner_state.set_result(learner_state.practice(ex),
+                                 RunResult(pending, f"the {pending} message", "", 0.1))
+    widgets.exercise(ex.id)
+
+
+def test_from_memory_has_its_own_stub_status_and_no_hints_and_leaves_the_first_answer_alone():
+    from utils import learner_state, sources
+
+    ex = registry.get(EX_ID)
+    app = AppTest.from_function(_practice_app, default_timeout=60).run()
+    hints = [e.label for e in app.expander if e.label.startswith("Hint")]
+    assert hints and any(e.label == "Solution" for e in app.expander)
+    app.toggle(key=f"practice:{EX_ID}").set_value(True).run()
+    assert "(from memory)" in _title(app) and _title(app).startswith("#### · ")
+    assert not [e for e in app.expander if e.label.startswith("Hint") or e.label == "Solution"]
+    app.session_state["test_practice_status"] = "passed"
+    app.run()
+    assert _title(app).startswith("#### ✅ ") and "(from memory)" in _title(app)
+    app.toggle(key=f"practice:{EX_ID}").set_value(False).run()
+    assert _title(app).startswith("#### · ")  # the first attempt's status is its own
+    codes = app.session_state["gtf_code"]
+    assert f"{EX_ID}@practice" not in codes or codes[f"{EX_ID}@practice"] == \
+        sources.stub_source(ex)
+    statuses = app.session_state["gtf_status"]
+    assert statuses[f"{EX_ID}@practice"] == Status.PASSED and EX_ID not in statuses
+    assert learner_state.PRACTICE_SUFFIX == "@practice"
+
+
+def test_a_practice_attempt_survives_the_browser_store():
+    import json
+
+    from utils import learner_state
+
+    saved = json.loads(json.dumps({"code": {f"{EX_ID}@practice": "def x(): pass",
+                                            "gone.thing@practice": "lost"},
+                                   "status": {f"{EX_ID}@practice": "passed"}}))
+    learner_state.restore(saved)
+    attempt = learner_state.practice(registry.get(EX_ID))
+    assert learner_state.code(attempt) == "def x(): pass"
+    assert learner_state.status(attempt) == Status.PASSED
+    assert "gone.thing@practice" not in learner_state.code_table()

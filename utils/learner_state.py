@@ -21,6 +21,42 @@ _CODE, _RESULT, _VERSION, _SEEN, _STATUS, _INPUTS, _REVIEW = (
 MAX_PAGE_INPUT_CHARS = 200_000
 
 
+PRACTICE_SUFFIX = "@practice"
+
+
+class Practice:
+    """An exercise done again from memory (the practice ladder's "without hints" rung): the same
+    checks, with its own code, verdict and status, kept under `<exercise id>@practice`."""
+
+    def __init__(self, exercise: registry.Exercise):
+        self.exercise = exercise
+
+    @property
+    def id(self) -> str:
+        return self.exercise.id + PRACTICE_SUFFIX
+
+    def __getattr__(self, name: str) -> Any:  # name, title, check_names...: the exercise's
+        return getattr(self.exercise, name)
+
+
+def practice(ex: registry.Exercise) -> Practice:
+    return Practice(ex)
+
+
+def base_exercise(ex: registry.Exercise | Practice) -> registry.Exercise:
+    """The exercise itself, for a practice attempt or the exercise."""
+    return ex.exercise if isinstance(ex, Practice) else ex
+
+
+def _known(ex_id: str) -> registry.Exercise | Practice | None:
+    """The exercise (or practice attempt) a stored id belongs to, if it still exists."""
+    base = ex_id.removesuffix(PRACTICE_SUFFIX)
+    ex = registry.EXERCISES.get(base)
+    if ex is None:
+        return None
+    return Practice(ex) if ex_id.endswith(PRACTICE_SUFFIX) else ex
+
+
 def _table(name: str) -> dict:
     if name not in st.session_state:
         st.session_state[name] = {}
@@ -29,7 +65,7 @@ def _table(name: str) -> dict:
 
 def code(ex: registry.Exercise) -> str:
     """The learner's current code for this exercise (the stub until they change it)."""
-    return _table(_CODE).get(ex.id) or sources.stub_source(ex)
+    return _table(_CODE).get(ex.id) or sources.stub_source(base_exercise(ex))
 
 
 def set_code(ex: registry.Exercise, text: str) -> None:
@@ -128,11 +164,12 @@ def snapshot() -> dict[str, dict]:
 def restore(saved: dict) -> None:
     """Merge what the browser kept; anything already typed in this session wins."""
     for ex_id, text in (saved.get("code") or {}).items():
-        if ex_id in registry.EXERCISES and ex_id not in _table(_CODE) and isinstance(text, str):
-            replace_code(registry.EXERCISES[ex_id], text)
+        ex = _known(ex_id)
+        if ex is not None and ex_id not in _table(_CODE) and isinstance(text, str):
+            replace_code(ex, text)
     for ex_id, saved_status in (saved.get("status") or {}).items():
         known = Status.parse(saved_status)  # saved as its string: "passed", ...
-        if ex_id in registry.EXERCISES and known is not None:
+        if _known(ex_id) is not None and known is not None:
             _table(_STATUS).setdefault(ex_id, known)
     for key, text in (saved.get("inputs") or {}).items():
         if isinstance(key, str) and isinstance(text, str) and len(text) <= MAX_PAGE_INPUT_CHARS:

@@ -87,23 +87,36 @@ def meta_caption(ex: registry.Exercise) -> str:
 
 
 def exercise(exercise_id: str) -> None:
-    """Draw one exercise block (see the module docstring)."""
+    """Draw one exercise block (see the module docstring). Its "From memory" toggle turns it into
+    the practice ladder's rung without hints: a fresh stub in its own editor, hints and solution
+    hidden, the same checks, and a status of its own."""
     ex = registry.get(exercise_id)
     with st.container(border=True):
         title = st.empty()  # filled after the editor: a run it submits may change the status
         st.caption(meta_caption(ex))
         st.markdown(ex.task)
-        _editor(ex)
-        title.markdown(exercise_title(ex))
-        _verdict(ex)
-        _hints_and_solution(ex)
+        from_memory = st.toggle(
+            "From memory", key=f"practice:{ex.id}",
+            help="Do it again without hints: a fresh stub, hints and solution hidden, the same "
+                 "checks. Your first answer stays as it is; this attempt has its own status.")
+        target = learner_state.practice(ex) if from_memory else ex
+        _editor(target)
+        title.markdown(exercise_title(target))
+        _verdict(target)
+        if from_memory:
+            st.caption("Hints and solution are hidden while you work from memory. Turn the "
+                       "toggle off to see them (and your first answer) again.")
+        else:
+            _hints_and_solution(ex)
 
 
-def exercise_title(ex: registry.Exercise) -> str:
-    return f"#### {status_icon(learner_state.status(ex))} Exercise: `{ex.name}` — {ex.title}"
+def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
+    practice = " (from memory)" if isinstance(ex, learner_state.Practice) else ""
+    return (f"#### {status_icon(learner_state.status(ex))} Exercise: `{ex.name}` — "
+            f"{ex.title}{practice}")
 
 
-def _editor(ex: registry.Exercise) -> None:
+def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     response = code_editor(
         learner_state.code(ex), lang="python", height=[12, 40], key=learner_state.editor_key(ex),
         buttons=[RUN_BUTTON], options=EDITOR_OPTIONS, response_mode="blur",
@@ -116,21 +129,21 @@ def _editor(ex: registry.Exercise) -> None:
         if response["type"] == "submit":
             waiting = st.empty()  # the queue position, while the run waits for a worker
             with st.spinner(f"Running the checks for `{ex.name}`…"):
-                result = run(ex.id, response.get("text", ""),
+                result = run(learner_state.base_exercise(ex).id, response.get("text", ""),
                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
             waiting.empty()
             learner_state.set_result(ex, result)
     left, right = st.columns([1, 3])
     if left.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
                    help="Throw away your code for this exercise and start again."):
-        learner_state.replace_code(ex, sources.stub_source(ex))
+        learner_state.replace_code(ex, sources.stub_source(learner_state.base_exercise(ex)))
         learner_state.clear_result(ex)
         st.rerun()
     checks = "; ".join(f"tests.{name}({ex.name})" for name in ex.check_names)
     right.caption(f"Run with the button or Ctrl+Enter. Locally: `{checks}`")
 
 
-def _verdict(ex: registry.Exercise) -> None:
+def _verdict(ex: registry.Exercise | learner_state.Practice) -> None:
     result = learner_state.result(ex)
     if result is None:
         if learner_state.status(ex):  # restored from an earlier visit: no details kept
@@ -204,13 +217,38 @@ def chapter_contents(stem: str) -> None:
                 "available, so you can skip one you are stuck on and come back to it.")
     st.subheader("Your progress in this chapter")
     st.dataframe(chapter_progress_table(stem), hide_index=True, width="stretch")
+    chunks(stem)
+
+
+def chunks(stem: str) -> None:
+    """The practice ladder's "chunks" view: the chapter as a list of one-line pieces, to rebuild
+    from memory (each exercise's "From memory" toggle), with how each attempt went."""
+    from utils.navigation import section_page
+
+    ch = registry.chapter(stem)
+    with st.expander("The chapter in chunks: rebuild it from memory"):
+        st.markdown(
+            "Once you have done the chapter with its lessons and hints, close them and rebuild "
+            "it from this list alone. Each line is one exercise; open it, turn on **From "
+            "memory**, and write it from a fresh stub.")
+        titles = dict(ch.sections)
+        for ex in ch.exercises:
+            memory = learner_state.status(learner_state.practice(ex))
+            st.page_link(section_page(stem, ex.section),
+                         label=f"{status_icon(memory)} `{ex.name}`: {ex.title} "
+                               f"({titles[ex.section]})")
 
 
 def chapter_progress_table(stem: str) -> list[dict[str, str]]:
     """Rows for a progress overview: one per exercise with its status."""
     ch = registry.chapter(stem)
     titles = dict(ch.sections)
-    return [{"": status_icon(learner_state.status(ex)), "exercise": ex.name,
-             "section": titles[ex.section], "title": ex.title,
-             "status": label_of(learner_state.status(ex))}
-            for ex in ch.exercises]
+    rows = []
+    for ex in ch.exercises:
+        memory = learner_state.status(learner_state.practice(ex))
+        rows.append({"": status_icon(learner_state.status(ex)), "exercise": ex.name,
+                     "section": titles[ex.section], "title": ex.title,
+                     "status": label_of(learner_state.status(ex)),
+                     "from memory": "" if memory is None else
+                     f"{status_icon(memory)} {label_of(memory)}"})
+    return rows
