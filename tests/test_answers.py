@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from utils import answers, registry, sources
 from utils.site_config import ROOT
 
@@ -62,3 +64,43 @@ def test_downloaded_file_outside_the_repository_says_what_to_do(tmp_path):
     path.write_text(answers.answers_file(STEM, {}))
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
     assert out.returncode != 0 and "exercises/ folder of a clone" in out.stderr
+
+
+def test_progress_travels_with_the_answers_file_and_comes_back():
+    import json
+
+    from utils import learner_state, review_schedule
+    from utils.cards import chapter_cards
+    from utils.status import Status
+
+    ex = registry.chapter(STEM).exercises[0]
+    attempt = learner_state.practice(ex)
+    card = chapter_cards(STEM)[0]
+    learner_state.set_review_state(review_schedule.empty_state())
+    state = dict(review_schedule.empty_state(), chapters=[STEM])
+    from datetime import datetime, timezone
+    learner_state.set_review_state(review_schedule.rate(state, card.id, "good",
+                                                        datetime.now(timezone.utc)))
+    learner_state._table(learner_state._STATUS).update({ex.id: Status.PASSED,
+                                                       attempt.id: Status.FAILED,
+                                                       "micrograd.Value": Status.PASSED})
+    progress = learner_state.chapter_progress(STEM)
+    assert progress["status"] == {ex.id: "passed", attempt.id: "failed"}  # this chapter's only
+    text = answers.answers_file(STEM, {}, progress)
+    assert json.loads(json.dumps(answers.parse_progress(text))) == progress
+    assert answers.parse_answers(STEM, text) == {}  # the progress cell defines nothing
+
+    learner_state._table(learner_state._STATUS).clear()
+    learner_state.set_review_state(review_schedule.empty_state())
+    learner_state.merge_progress(answers.parse_progress(text))
+    assert learner_state.status(ex) == Status.PASSED
+    assert learner_state.status(attempt) == Status.FAILED
+    assert list(learner_state.review_state()["cards"]) == [card.id]
+    assert learner_state.review_state()["chapters"] == [STEM]
+    learner_state.set_review_state(review_schedule.empty_state())
+    learner_state._table(learner_state._STATUS).clear()
+
+    broken = text.replace(answers.PROGRESS_MARKER + "{", answers.PROGRESS_MARKER + "{{")
+    with pytest.raises(ValueError, match="progress line"):
+        answers.parse_progress(broken)
+    assert answers.parse_progress(answers.answers_file(STEM, {})) is None

@@ -9,6 +9,7 @@ stub are ignored, so uploading a fresh exercise file never wipes work typed in t
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 from utils import codegen, registry, sources
@@ -17,9 +18,33 @@ _CELL_MARKER = re.compile(r"^# %%.*$", re.MULTILINE)
 _TOP_LEVEL_DEF = re.compile(r"^(?:def|class)\s+(\w+)", re.MULTILINE)
 
 
-def answers_file(stem: str, codes: dict[str, str]) -> str:
-    """The exercise file for `stem`, with `codes[name]` replacing the stub of each exercise."""
-    return codegen.render_script(codegen.chapter_cells(stem, replacements=codes))
+PROGRESS_MARKER = "# gtf-progress: "
+_PROGRESS_NOTE = ("# %% [markdown]\n"
+                  "# Your progress in this chapter, as the site keeps it (verdicts, attempts from\n"
+                  "# memory, review schedule). Uploading this file on the site brings it back.\n")
+
+
+def answers_file(stem: str, codes: dict[str, str], progress: dict | None = None) -> str:
+    """The exercise file for `stem`, with `codes[name]` replacing the stub of each exercise, and
+    the learner's `progress` (learner_state.chapter_progress) as a comment line at the end."""
+    text = codegen.render_script(codegen.chapter_cells(stem, replacements=codes))
+    if progress:
+        text = text.rstrip("\n") + "\n\n\n" + _PROGRESS_NOTE + PROGRESS_MARKER + \
+            json.dumps(progress, separators=(",", ":")) + "\n"
+    return text
+
+
+def parse_progress(text: str) -> dict | None:
+    """The progress line of an answers file (None if it has none); ValueError if it is broken."""
+    for line in text.splitlines():
+        if line.startswith(PROGRESS_MARKER):
+            try:
+                found = json.loads(line[len(PROGRESS_MARKER):])
+            except json.JSONDecodeError as err:
+                raise ValueError(f"The file's progress line is not valid JSON ({err.msg}): it "
+                                 "was left out; your code was loaded.") from None
+            return found if isinstance(found, dict) else None
+    return None
 
 
 def reference_file(stem: str, replacements: dict[str, str] | None = None) -> str:

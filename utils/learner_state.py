@@ -182,6 +182,36 @@ def restore(saved: dict) -> None:
             set_review_state(valid_state(saved["review"]))
 
 
+def chapter_progress(stem: str) -> dict:
+    """What an answers file carries besides code: the chapter's verdicts (first attempts and
+    attempts from memory) and the review schedule of its cards."""
+    from utils.cards import chapter_cards
+
+    ids = {ex.id for ex in registry.chapter(stem).exercises}
+    statuses = {ex_id: str(st_.value) for ex_id, st_ in _table(_STATUS).items()
+                if ex_id.removesuffix(PRACTICE_SUFFIX) in ids}
+    cards = {card.id for card in chapter_cards(stem)}
+    review = review_state()
+    return {"status": statuses,
+            "review": {"chapters": [stem] if stem in review["chapters"] else [],
+                       "cards": {k: v for k, v in review["cards"].items() if k in cards}}}
+
+
+def merge_progress(progress: dict) -> None:
+    """Take in an uploaded file's progress: verdicts and cards this session has not got yet."""
+    from utils.review_schedule import valid_state
+
+    for ex_id, saved_status in (progress.get("status") or {}).items():
+        known = Status.parse(saved_status)
+        if isinstance(ex_id, str) and _known(ex_id) is not None and known is not None:
+            _table(_STATUS).setdefault(ex_id, known)
+    incoming = valid_state(progress.get("review"))
+    mine = review_state()
+    set_review_state(dict(mine, chapters=mine["chapters"] + [
+        s for s in incoming["chapters"] if s not in mine["chapters"]],
+        cards={**incoming["cards"], **mine["cards"]}))
+
+
 def engine_file(stem: str) -> tuple[str, list[str]]:
     """The chapter as one runnable file: the learner's code for each exercise they have passed,
     the reference solution for the others. Returns the file and the names that are theirs."""

@@ -59,14 +59,17 @@ def answers_panel(stem: str) -> None:
         # Built when clicked, from the live code table: this panel is drawn above the exercises,
         # before this run has stored the code just submitted, so data built now would lag a run.
         table = learner_state.code_table()
+        progress = learner_state.chapter_progress(stem)
         st.download_button(
             "Download as a .py file",
-            lambda: answers.answers_file(stem, learner_state.codes_by_name(stem, table)),
+            lambda: answers.answers_file(stem, learner_state.codes_by_name(stem, table),
+                                         progress),
             file_name=f"{stem}_answers.py", mime="text/x-python", width="stretch",
             on_click="ignore",
-            help="The chapter's exercise file with your code in place of the stubs. Put it in "
-                 "the exercises/ folder of a clone of the course and run it with python to check "
-                 "everything locally; upload it back here later.")
+            help="The chapter's exercise file with your code in place of the stubs (and, in its "
+                 "last line, your verdicts and review schedule). Put it in the exercises/ folder "
+                 "of a clone of the course and run it with python to check everything locally; "
+                 "upload it back here later.")
         upload = st.file_uploader("Upload a file back", type=["py"], key=f"upload:{stem}",
                                   help="Exercises whose code in the file is still the untouched "
                                        "stub keep what you typed here.")
@@ -80,6 +83,15 @@ def answers_panel(stem: str) -> None:
                 for name, text in found.items():
                     learner_state.replace_code(registry.get(f"{stem}.{name}"), text)
                 st.success(f"Loaded {len(found)} exercise(s): {', '.join(found) or 'none found'}.")
+                try:
+                    progress_back = answers.parse_progress(upload.getvalue().decode("utf-8",
+                                                                                    "replace"))
+                except ValueError as err:
+                    st.warning(str(err))
+                else:
+                    if progress_back:
+                        learner_state.merge_progress(progress_back)
+                        st.caption("Your verdicts and review schedule from the file are back too.")
 
 
 def meta_caption(ex: registry.Exercise) -> str:
