@@ -30,6 +30,7 @@ BLOCK_SIZE, N_EMBD, N_HIDDEN, BATCH_SIZE = 8, 24, 128, 32
 STEPS, DECAY_AT = 200_000, 150_000  # learning rate 0.1 for the first DECAY_AT steps, then 0.01
 SEED = 42
 LOG_EVERY = 1000  # the loss curve keeps the mean of every LOG_EVERY minibatch losses
+FIRST_STEPS = 5000  # ... and every loss of the first FIRST_STEPS, for "Train my model" to compare
 
 
 def train_reference(steps: int = STEPS) -> dict:
@@ -40,9 +41,9 @@ def train_reference(steps: int = STEPS) -> dict:
     model = reference.build_wavenet(len(data.stoi), N_EMBD, N_HIDDEN, generator)
     started = time.perf_counter()
     with one_thread():
-        losses = reference.train_wavenet(model, data.Xtr, data.Ytr, steps,
-                                         lambda step: 0.1 if step < DECAY_AT else 0.01,
-                                         BATCH_SIZE, generator)
+        losses = reference.train_wavenet(model, data.Xtr, data.Ytr, steps, batch_size=BATCH_SIZE,
+                                         lr=lambda step: 0.1 if step < DECAY_AT else 0.01,
+                                         generator=generator)
         split_losses = {name: reference.evaluate_loss(model, X, Y) for name, X, Y in
                         (("train", data.Xtr, data.Ytr), ("dev", data.Xdev, data.Ydev),
                          ("test", data.Xte, data.Yte))}
@@ -55,6 +56,7 @@ def train_reference(steps: int = STEPS) -> dict:
         "loss_curve": torch.tensor(losses).view(-1, log_every).mean(1),
         "log_every": log_every,
         "first_loss": losses[0],
+        "first_losses": torch.tensor(losses[:FIRST_STEPS]),
         "split_losses": split_losses,
         "steps": steps, "decay_at": DECAY_AT, "batch_size": BATCH_SIZE, "seed": SEED,
         "block_size": BLOCK_SIZE, "n_embd": N_EMBD, "n_hidden": N_HIDDEN,
