@@ -329,7 +329,7 @@ def sample_wavenet(model: Sequential, n: int, generator: torch.Generator, itos: 
                    block_size: int = 8) -> list[str]:
     """n names drawn from the model in evaluation mode, each from a context of `block_size`
     '.'s, symbol by symbol until it draws '.' (chapter 4.2's sample_mlp with a model)."""
-    set_training(model, False)  # one context at a time: batch statistics of a batch of one are 0
+    set_training(model, False)  # one context at a time: a batch of one has no variance
     names = []
     with torch.no_grad():
         for _ in range(n):

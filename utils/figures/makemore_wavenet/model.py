@@ -63,7 +63,7 @@ def shape_trace_table(own: Mapping[str, Any] | None = None, title: str = "") -> 
                   [list(range(len(rows))), [r[0] for r in rows], [_fmt_shape(r[1]) for r in rows],
                    [f"{p:,}" for p in params]],
                   f"Shape trace of {who} on a batch of shape {_fmt_shape(shown['input'])}: "
-                  f"{total:,} parameters", 36 * len(rows) + 110, differs)
+                  f"{total:,} parameters", 27 * len(rows) + 130, differs)
 
 
 def parameter_table() -> go.Figure:
