@@ -9,6 +9,8 @@ differently in training and evaluation). `Linear` and `Tanh` are chapter 4.3's. 
 symbols long (chapter 4.2's `build_dataset` with `block_size=8`).
 """
 
+from typing import Callable
+
 import torch
 import torch.nn.functional as F
 from jaxtyping import Float, Int
@@ -148,21 +150,44 @@ class BatchNorm1d:
 
 
 # ==============================================================================================
-# (helper MODEL's region) Sections 4-5: the hierarchical model, its shapes, training
+# Sections 4-5: the hierarchical model, its shapes, training
 
 
 @exercise(
     title="The hierarchical model",
-    difficulty=3, importance=5, minutes=(15, 25),
+    difficulty=2, importance=5, minutes=(15, 25),
     task=r"""
-        Write `build_wavenet(vocab_size=27, n_embd=24, n_hidden=128, generator=None)`: a
-        `Sequential` of `Embedding(vocab_size, n_embd)`, then three times
-        `FlattenConsecutive(2)`, `Linear(fan_in, n_hidden, bias=False)`, `BatchNorm1d(n_hidden)`,
-        `Tanh()` (fan_in is `n_embd * 2` the first time, `n_hidden * 2` after), then
-        `Linear(n_hidden, vocab_size)` whose weight is multiplied by 0.1. Draw the tensors from
-        `generator` in the layers' order, and make every parameter require grad.
+        Write `build_wavenet(vocab_size=27, n_embd=24, n_hidden=128, generator=None)`, which
+        returns a `Sequential` of these 14 layers, in this order:
+
+        - `Embedding(vocab_size, n_embd, generator=generator)`;
+        - three times: `FlattenConsecutive(2)`, `Linear(fan_in, n_hidden, bias=False,
+          generator=generator)`, `BatchNorm1d(n_hidden)`, `Tanh()`, where `fan_in` is
+          `n_embd * 2` the first time and `n_hidden * 2` the second and third times;
+        - `Linear(n_hidden, vocab_size, generator=generator)` (with its bias).
+
+        Create the layers in that order, so that their random tensors are drawn from
+        `generator` in that order. Then multiply the last layer's `weight` by 0.1 in place
+        (under `torch.no_grad()`, or before any tensor requires grad), and make every tensor in
+        `model.parameters()` require grad. The model is meant for contexts of 8 symbols:
+        `model(X)` on `X` of shape `(B, 8)` gives logits of shape `(B, vocab_size)`.
     """,
-    hints=(r"""Eight symbols, merged in pairs three times: 8 → 4 → 2 → 1.""",),
+    hints=(
+        r"""
+            Eight positions merged in pairs three times: 8 → 4 → 2 → 1. Each merge doubles the
+            width of a position's vector (24 → 48 after the first `FlattenConsecutive(2)`, 128
+            → 256 after the others), and the `Linear` after it brings it back to `n_hidden`.
+        """,
+        r"""
+            A loop of three iterations that appends the four layers and then sets `fan_in =
+            n_hidden * 2` builds the middle; no bias in those `Linear`s because the batch norm
+            right after them subtracts the mean, and any bias with it.
+        """,
+        r"""
+            `with torch.no_grad(): layers[-1].weight *= 0.1`, then `for p in
+            model.parameters(): p.requires_grad_()`.
+        """,
+    ),
 )
 def build_wavenet(vocab_size: int = 27, n_embd: int = 24, n_hidden: int = 128,
                   generator: torch.Generator | None = None) -> Sequential:
@@ -186,10 +211,22 @@ def build_wavenet(vocab_size: int = 27, n_embd: int = 24, n_hidden: int = 128,
     title="A shape trace",
     difficulty=1, importance=4, minutes=(5, 10),
     task=r"""
-        Write `shape_trace(model, x)`: run `model` on `x` and return, for each of its layers in
-        order, the pair (the layer's class name, the shape of its output as a tuple of ints).
+        Write `shape_trace(model, x)`: call `model(x)` once, then return a list with one pair
+        per layer of `model.layers`, in order: `(name, shape)`, where `name` is the layer's
+        class name (a `str`, such as `"FlattenConsecutive"`) and `shape` is the shape of the
+        output that layer produced on this call, as a tuple of Python ints. The model may be
+        any `Sequential` whose layers keep their output in `.out`, not only the WaveNet.
     """,
-    hints=(r"""`type(layer).__name__`, `tuple(layer.out.shape)`.""",),
+    hints=(
+        r"""
+            Every layer keeps what it returned in `.out`, so one forward pass leaves the whole
+            trace behind in the layers: run the model first, then read them.
+        """,
+        r"""
+            `type(layer).__name__` is a class's name; `tuple(layer.out.shape)` turns a
+            `torch.Size` into a plain tuple.
+        """,
+    ),
 )
 def shape_trace(model: Sequential, x: Int[Tensor, "B T"]) -> list[tuple[str, tuple[int, ...]]]:
     """Every layer's name and output shape on one forward pass."""
@@ -208,17 +245,40 @@ def set_training(model: Sequential, training: bool) -> None:
     title="Training the hierarchical model",
     difficulty=2, importance=4, minutes=(10, 20),
     task=r"""
-        Write `train_wavenet(model, X, Y, steps, lr, batch_size, generator)`: put the model in
-        training mode, then chapter 4.2's minibatch loop (indices from `torch.randint(0, len(X),
-        (batch_size,), generator=generator)`, `F.cross_entropy` of the model's logits, gradients
-        reset, backward, `p.data -= lr(step) * p.grad`, where `lr` is a number or a function of
-        the step). Return the minibatch losses as floats.
+        Write `train_wavenet(model, X, Y, steps, batch_size=32, lr=0.1, generator=None)`:
+        first put the model in training mode (`set_training(model, True)`, given above), then
+        run chapter 4.2's minibatch loop on `model.parameters()`. At each of `steps` steps: draw
+        `ix = torch.randint(0, X.shape[0], (batch_size,), generator=generator)`, compute
+        `F.cross_entropy(model(X[ix]), Y[ix])`, set every parameter's `.grad` to `None`,
+        backpropagate, and update every parameter in place by `-rate * grad` without recording
+        the update, where `rate = lr(step)` if `lr` is a function of the step number (0, 1, ...)
+        and `lr` itself if it is a number. Return the `steps` minibatch losses as a list of
+        Python floats, each the loss before its step's update. Draw nothing else from
+        `generator`.
     """,
-    hints=(r"""`rate = lr(step) if callable(lr) else lr`.""",),
+    hints=(
+        r"""
+            It is `train_mlp` of chapter 4.2 with two changes: the logits come from calling the
+            model, and the parameters are the list `model.parameters()` (take it once, before
+            the loop), not a dict's values.
+        """,
+        r"""
+            Batch norm must use the minibatch's statistics (and update its running ones) while
+            training: `set_training(model, True)` before the loop, in case the model was last
+            evaluated.
+        """,
+        r"""
+            One step: `ix = ...`, `loss = F.cross_entropy(model(X[ix]), Y[ix])`, `for p in
+            params: p.grad = None`, `loss.backward()`, `rate = lr(step) if callable(lr) else
+            lr`, `with torch.no_grad(): for p in params: p -= rate * p.grad`, then
+            `losses.append(loss.item())`.
+        """,
+    ),
 )
 def train_wavenet(model: Sequential, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"], steps: int,
-                  lr, batch_size: int, generator: torch.Generator) -> list[float]:
-    """Minibatch SGD on the model's parameters; the minibatch losses."""
+                  batch_size: int = 32, lr: float | Callable[[int], float] = 0.1,
+                  generator: torch.Generator | None = None) -> list[float]:
+    """Minibatch SGD on the model's parameters, in training mode; the minibatch losses."""
     set_training(model, True)
     params = model.parameters()
     losses = []
@@ -240,14 +300,46 @@ def train_wavenet(model: Sequential, X: Int[Tensor, "n block"], Y: Int[Tensor, "
     title="The loss on a split, in evaluation mode",
     difficulty=1, importance=4, minutes=(5, 10),
     task=r"""
-        Write `evaluate_loss(model, X, Y)`: switch the model to evaluation mode (batch norm uses
-        its running statistics), return the mean cross-entropy on all of `X`, `Y` as a float
-        without building a graph, and leave the model in evaluation mode.
+        Write `evaluate_loss(model, X, Y)`: switch the model to evaluation mode
+        (`set_training(model, False)`), so that batch norm normalises with its running
+        statistics instead of the statistics of `X`; compute the mean cross-entropy of
+        `model(X)` against `Y` on the whole of `X` without recording a graph; return it as a
+        Python float. Leave the model in evaluation mode.
     """,
-    hints=(r"""`torch.no_grad()`; every layer with a `training` attribute gets False.""",),
+    hints=(
+        r"""
+            In training mode, batch norm would normalise the split with its own mean and
+            variance: the loss would depend on which examples are evaluated together. The
+            running statistics make every example's prediction its own.
+        """,
+        r"""
+            `set_training(model, False)`, then `with torch.no_grad(): return
+            F.cross_entropy(model(X), Y).item()`.
+        """,
+    ),
 )
 def evaluate_loss(model: Sequential, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"]) -> float:
     """Mean cross-entropy on a whole split with batch norm's running statistics."""
     set_training(model, False)
     with torch.no_grad():
         return F.cross_entropy(model(X), Y).item()
+
+
+def sample_wavenet(model: Sequential, n: int, generator: torch.Generator, itos: dict[int, str],
+                   block_size: int = 8) -> list[str]:
+    """n names drawn from the model in evaluation mode, each from a context of `block_size`
+    '.'s, symbol by symbol until it draws '.' (chapter 4.2's sample_mlp with a model)."""
+    set_training(model, False)  # one context at a time: a batch of one has no variance
+    names = []
+    with torch.no_grad():
+        for _ in range(n):
+            context, chars = [0] * block_size, []
+            while True:
+                probs = F.softmax(model(torch.tensor([context])), dim=1)
+                ix = torch.multinomial(probs, 1, generator=generator).item()
+                context = context[1:] + [ix]
+                if ix == 0:
+                    break
+                chars.append(itos[ix])
+            names.append("".join(chars))
+    return names

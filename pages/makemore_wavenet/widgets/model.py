@@ -1,5 +1,73 @@
-"""Widgets for chapter 4.5's sections 4-6 (the hierarchical model, training, questions)."""
+"""Chapter 4.5's widgets for sections 4-5: "Trace my model" draws the shape trace of the learner's
+build_wavenet by their shape_trace, and "Train my model" trains it with their train_wavenet and
+evaluate_loss, both in the sandbox (utils/demos/makemore_wavenet/model.py). Session-state keys
+start with "mm5_model_".
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import streamlit as st
+
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
+from utils.demos.makemore_wavenet.model import MAX_STEPS, validated_run, validated_trace
+from utils.experiments.makemore_wavenet.model import SEED
+from utils.figures.makemore_wavenet import model as figures
+
+__all__ = ["trace_my_model", "train_my_model"]
+
+STEM = "makemore_wavenet"
+RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+TRACE_KEY, TRAIN_KEY = "mm5_model_trace_own", "mm5_model_train_own"
+
+
+def trace_my_model() -> None:
+    """The button, and the trace of the learner's model (the reference's until pressed)."""
+    describe_learner_code(STEM, ("build_wavenet", "shape_trace"))
+    if st.button("Trace my model", type="primary", key="mm5_model_trace_button"):
+        shown = validated_learner_demo(STEM, "trace_model", validated_trace,
+                                       failure="Your trace can't be drawn",
+                                       spinner="Tracing your model in the sandbox…")
+        if shown is not None:
+            st.session_state[TRACE_KEY] = shown
+    own = st.session_state.get(TRACE_KEY)
+    if own is None:
+        st.caption("The reference's trace; press **Trace my model** to see yours (rows that "
+                   "differ from the reference's are shaded).")
+    st.plotly_chart(figures.shape_trace_table(own), width="stretch", key="mm5_model_trace_fig")
+
+
+def train_my_model() -> None:
+    """Settings, the button, and the learner's run beside the reference's first steps."""
+    describe_learner_code(STEM, ("build_wavenet", "train_wavenet", "evaluate_loss"))
+    cols = st.columns(3)
+    steps = cols[0].slider("steps", 100, MAX_STEPS, 1_000, step=100, key="mm5_model_steps")
+    lr = cols[1].select_slider("learning rate", RATES, value=0.1, key="mm5_model_lr")
+    seed = cols[2].number_input("seed", min_value=0, max_value=2 ** 31 - 1, value=SEED, step=1,
+                                key="mm5_model_seed")
+    settings = {"steps": int(steps), "seed": int(seed), "lr": float(lr)}
+    st.caption(f"Contexts of 8, 24-d embeddings, 128 units per level, minibatches of 32, on the "
+               f"chapter's training names; build_wavenet and train_wavenet share one generator "
+               f"seeded with {int(seed)}. With seed {SEED} and rate 0.1 your run is the "
+               f"reference's first {int(steps):,} steps, number for number.")
+    if st.button("Train my model", type="primary", key="mm5_model_train_button"):
+        shown = validated_learner_demo(STEM, "train_model",
+                                       lambda data: validated_run(data, settings["steps"]),
+                                       failure="Your run can't be drawn",
+                                       spinner="Training your model in the sandbox…", **settings)
+        if shown is not None:
+            st.session_state[TRAIN_KEY] = (settings, shown)
+    kept = st.session_state.get(TRAIN_KEY)
+    if kept is None:
+        st.info("Press **Train my model** to train the WaveNet with your code (a few seconds).")
+        st.plotly_chart(figures.training_figure(None), width="stretch", key="mm5_model_ref")
+        return
+    if kept[0] != settings:
+        st.caption("Your last run used other settings: press the button to train with these.")
+    own = kept[1]
+    st.plotly_chart(figures.training_figure(own), width="stretch", key="mm5_model_train_fig")
+    if own["dev"] is None:
+        st.warning("The loss is not finite: at this learning rate training diverged.")
+    else:
+        st.caption(f"After {kept[0]['steps']:,} steps at rate {kept[0]['lr']:g}: dev loss "
+                   f"{own['dev']:.4f} (the reference reaches "
+                   f"{figures.reference_run()['split_losses']['dev']:.4f} after 200,000 steps).")
