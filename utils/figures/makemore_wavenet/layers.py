@@ -52,32 +52,35 @@ def hierarchy_tree(context: str = ".isabell", target: str = "a") -> go.Figure:
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=(
         "One hidden layer sees all 8 at once", "A tree: pairs, pairs of pairs, the whole"))
     xs = np.arange(8, dtype=float)
+    symbols = [f"position {i}: {c!r}" for i, c in enumerate(context)]
+    nodes: list[tuple] = []  # drawn after every edge, so that lines stay under the circles
     # Left: 8 symbols -> one layer -> output.
     hidden = np.linspace(0.5, 6.5, 5)
-    _edges(fig, [((x, 0), (h, 2)) for x in xs for h in hidden], 1)
-    _edges(fig, [((h, 2), (3.5, 3)) for h in hidden], 1)
-    _nodes(fig, xs, [0] * 8, list(context), [f"position {i}: {c!r}" for i, c in enumerate(context)],
-           1)
-    _nodes(fig, hidden, [2] * 5, [""] * 5, ["one tanh layer: every unit reads all 8 embeddings"]
-           * 5, 1, size=18)
-    _nodes(fig, [3.5], [3], [target], [f"predicts the next symbol ({target!r})"], 1, OUTPUT)
+    _edges(fig, [((x, 0), (h, 2)) for x in xs for h in hidden]
+           + [((h, 2), (3.5, 3)) for h in hidden], 1)
+    nodes += [(xs, [0] * 8, list(context), symbols, 1),
+              (hidden, [2] * 5, [""] * 5,
+               ["one tanh layer: every unit reads all 8 embeddings"] * 5, 1, NODE, 18),
+              ([3.5], [3], [target], [f"predicts the next symbol ({target!r})"], 1, OUTPUT)]
     # Right: 8 -> 4 -> 2 -> 1 -> output.
     level = list(zip(xs, [0.0] * 8))
-    _nodes(fig, xs, [0] * 8, list(context), [f"position {i}: {c!r}" for i, c in enumerate(context)],
-           2)
+    nodes.append((xs, [0] * 8, list(context), symbols, 2))
     spans = [context[i:i + 1] for i in range(8)]
+    edges = []
     for depth in (1, 2, 3):
         merged = [((level[2 * i][0] + level[2 * i + 1][0]) / 2, float(depth))
                   for i in range(len(level) // 2)]
-        _edges(fig, [(level[2 * i + k], merged[i]) for i in range(len(merged)) for k in (0, 1)],
-               2)
+        edges += [(level[2 * i + k], merged[i]) for i in range(len(merged)) for k in (0, 1)]
         spans = [spans[2 * i] + spans[2 * i + 1] for i in range(len(merged))]
-        _nodes(fig, [m[0] for m in merged], [m[1] for m in merged], [""] * len(merged),
-               [f"level {depth}: merges {s!r} ({len(s)} symbols)" for s in spans], 2, size=22)
+        nodes.append(([m[0] for m in merged], [m[1] for m in merged], [""] * len(merged),
+                      [f"level {depth}: merges {s!r} ({len(s)} symbols)" for s in spans], 2,
+                      NODE, 22))
         level = merged
-    _edges(fig, [(level[0], (level[0][0], 4.0))], 2)
-    _nodes(fig, [level[0][0]], [4.0], [target], [f"predicts the next symbol ({target!r})"], 2,
-           OUTPUT)
+    _edges(fig, edges + [(level[0], (level[0][0], 4.0))], 2)
+    nodes.append(([level[0][0]], [4.0], [target], [f"predicts the next symbol ({target!r})"], 2,
+                  OUTPUT))
+    for node in nodes:
+        _nodes(fig, *node)
     for col in (1, 2):
         fig.update_xaxes(visible=False, range=[-0.6, 7.6], row=1, col=col)
         fig.update_yaxes(visible=False, range=[-0.6, 4.5], row=1, col=col)
@@ -111,6 +114,7 @@ def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2) -> go.Figur
     fig = make_subplots(rows=1, cols=2, column_widths=[0.3, 0.7], horizontal_spacing=0.08,
                         subplot_titles=(f"x: shape (1, {FLATTEN_T}, {FLATTEN_C})",
                                         f"{whose}: shape {shape}"))
+    fig.update_annotations(yshift=22)  # above the channel numbers
     colorscale = [[i / 7, c] for i, c in enumerate(POSITION_COLOURS)]
     for col, grid in ((1, x), (2, rows)):
         z, text = _grid(grid)
@@ -120,9 +124,10 @@ def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2) -> go.Figur
                       row=1, col=col)
         fig.update_yaxes(autorange="reversed", title="position" if col == 1 else
                          "new position", dtick=1, row=1, col=col)
-        fig.update_xaxes(title="channel", dtick=1, side="top", row=1, col=col)
-    fig.update_layout(title=f"FlattenConsecutive({n}): each colour is one position of x; "
-                      "x[t,c] is where a number came from", height=420, margin=MARGIN)
+        fig.update_xaxes(dtick=1, side="top", row=1, col=col)
+    fig.update_layout(title=f"FlattenConsecutive({n}): x[t,c] says where each number came from, "
+                      "the colour its position in x", height=440,
+                      margin={**MARGIN, "t": 100})
     return fig
 
 
@@ -173,9 +178,9 @@ def batchnorm_running_mean() -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(
         title=f"Level 1's running_mean after {saved['steps']:,} training steps (first "
-              f"{saved['shown_channels']} of {saved['n_hidden']} channels); dev loss "
+              f"{saved['shown_channels']} of {saved['n_hidden']} channels)<br><sup>dev loss "
               f"{runs['bug']['dev_loss']:.3f} with the bug, {runs['fix']['dev_loss']:.3f} with "
-              f"the fix<br><sup>{saved['source']}</sup>",
+              f"the fix; {saved['source']}</sup>",
         xaxis_title="channel", height=330, margin=MARGIN)
     return fig
 
@@ -202,11 +207,16 @@ def batchnorm_demo_figure(own: Mapping[str, Any] | None = None) -> go.Figure:
             fig.add_trace(go.Scatter(x=channels, y=row, mode="markers",
                                      name=f"{whose}, row {t} of {tuple(own['shape'])}",
                                      marker={"size": 10, "color": POSITION_COLOURS[t % 8]}))
+    for t, offset in enumerate(BN_OFFSETS):  # what each position's inputs average to
+        fig.add_hline(y=offset, line_dash="dot", line_color=POSITION_COLOURS[t % 8],
+                      opacity=0.6, annotation_text=f"position {t}'s mean",
+                      annotation_position="right")
     fig.update_layout(
         title=f"running_mean after {BN_BATCHES} batches of shape {BN_SHAPE} (positions with means "
               f"{', '.join(f'{o:g}' for o in BN_OFFSETS)}); {whose}: shape "
               f"{tuple(own['shape'])}",
-        xaxis_title="channel", yaxis_title="running mean", height=380, margin=MARGIN,
+        xaxis_title="channel", yaxis_title="running mean", height=380,
+        margin={**MARGIN, "r": 110},
         legend={"orientation": "h", "y": -0.2}, barmode="overlay")
     return fig
 
