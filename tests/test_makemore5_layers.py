@@ -136,3 +136,27 @@ def test_notebook_stand_ins_fall_back_to_the_reference_for_a_stub():
     assert "the reference" in figures.your_flatten(stubbed).layout.annotations[1].text
     assert figures.your_batchnorm(stubbed).data[1].name == "the reference"
     assert figures.your_batchnorm(REFERENCE).data[1].name == "yours"
+
+
+@pytest.mark.parametrize("exercise, mistake, words", [
+    ("FlattenConsecutive", wrong.FlattenTransposeFirst, ["x[0, 0], x[0, 1] side by side",
+                                                         "yours holds [x[0, 0, 0], x[0, 1, 0]"]),
+    ("FlattenConsecutive", wrong.FlattenStrided, ["[x[0, 4, 0]"]),
+    ("FlattenConsecutive", wrong.FlattenSqueezesAll, ["x.squeeze(1)", "batch dimension"]),
+    ("FlattenConsecutive", wrong.FlattenNeverSqueezes, ["T // n = 1"]),
+    ("BatchNorm1d", wrong.BatchNormDimZeroOnly, ["(4, 3)", "dims 0 and 1"]),
+    ("BatchNorm1d", wrong.BatchNormKeepdimRunning, ["keepdim=True"]),
+    ("BatchNorm1d", wrong.BatchNormCountN, ["N·T = 24", "m = 24"]),
+    ("BatchNorm1d", wrong.BatchNormStatsWithoutGraph, ["gradient", "no_grad"]),
+    ("BatchNorm1d", wrong.BatchNormRunningWithGraph, ["torch.no_grad()"]),
+    ("BatchNorm1d", wrong.BatchNormMomentumSwapped, ["wrong way round"]),
+    ("Sequential", wrong.SequentialNestedParameters, ["list of lists"]),
+    ("Embedding", wrong.EmbeddingNoGenerator, ["generator was not used"]),
+])
+def test_messages_name_the_slip(exercise, mistake, words):
+    from utils.checks.makemore_wavenet import layers as checks
+
+    with pytest.raises(AssertionError) as err:
+        getattr(checks, f"test_{exercise}")(type(exercise, (mistake,), {}))
+    for word in words:
+        assert word in str(err.value), str(err.value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_wavenet.layers import (FLATTEN_NS, validated_batchnorm,
                                                  validated_flatten)
@@ -16,6 +17,11 @@ __all__ = ["my_flatten", "my_batchnorm"]
 
 STEM = "makemore_wavenet"
 FLATTEN_KEY, BATCHNORM_KEY = "mm5_layers_flatten_own", "mm5_layers_batchnorm_own"
+
+
+def _whose(name: str) -> str:
+    """How the figure names the layer the sandbox ran: the learner's once they have passed it."""
+    return "yours" if name in learner_state.engine_file(STEM)[1] else "the reference"
 
 
 def my_flatten() -> None:
@@ -34,7 +40,8 @@ def my_flatten() -> None:
         st.plotly_chart(figures.flatten_figure(None, int(n)), width="stretch",
                         key="mm5_layers_flatten_ref")
         return
-    st.plotly_chart(figures.flatten_figure(kept), width="stretch", key="mm5_layers_flatten_fig")
+    st.plotly_chart(figures.flatten_figure(kept, whose=_whose("FlattenConsecutive")),
+                    width="stretch", key="mm5_layers_flatten_fig")
 
 
 def my_batchnorm() -> None:
@@ -50,8 +57,8 @@ def my_batchnorm() -> None:
         st.plotly_chart(figures.batchnorm_demo_figure(None), width="stretch",
                         key="mm5_layers_batchnorm_ref")
         return
-    st.plotly_chart(figures.batchnorm_demo_figure(kept), width="stretch",
-                    key="mm5_layers_batchnorm_fig")
+    st.plotly_chart(figures.batchnorm_demo_figure(kept, whose=_whose("BatchNorm1d")),
+                    width="stretch", key="mm5_layers_batchnorm_fig")
     if kept["shape"] != [6]:
         st.warning(f"Your running_mean has shape {tuple(kept['shape'])}, not (6,): see the "
                    "section above for why.")

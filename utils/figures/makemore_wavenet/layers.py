@@ -99,7 +99,8 @@ def _grid(values: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     return ints // 10, [[f"x[{v // 10},{v % 10}]" for v in row] for row in ints]
 
 
-def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2) -> go.Figure:
+def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2,
+                   whose: str = "yours") -> go.Figure:
     """The labelled (1, 8, 2) input x[0, t, c] = 10 t + c as a grid (rows: positions, columns:
     channels) beside FlattenConsecutive(n)'s output: the reference's, or a learner's run."""
     x = labelled_input()[0].numpy()
@@ -109,7 +110,7 @@ def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2) -> go.Figur
         values, shape, whose = out.numpy(), tuple(out.shape), "the reference"
     else:
         n = int(own["n"])
-        values, shape, whose = np.array(own["values"], dtype=float), tuple(own["shape"]), "yours"
+        values, shape = np.array(own["values"], dtype=float), tuple(own["shape"])
     rows = values.reshape(-1, values.shape[-1]) if values.ndim > 1 else values[None]
     fig = make_subplots(rows=1, cols=2, column_widths=[0.3, 0.7], horizontal_spacing=0.08,
                         subplot_titles=(f"x: shape (1, {FLATTEN_T}, {FLATTEN_C})",
@@ -185,15 +186,14 @@ def batchnorm_running_mean() -> go.Figure:
     return fig
 
 
-def batchnorm_demo_figure(own: Mapping[str, Any] | None = None) -> go.Figure:
+def batchnorm_demo_figure(own: Mapping[str, Any] | None = None,
+                          whose: str = "yours") -> go.Figure:
     """Running means of a BatchNorm1d(6) after made-up (32, 4, 6) batches whose positions have
     means -3, -1, 1, 3: torch's (on x.transpose(1, 2)) and the reference's or the learner's."""
     if own is None:
         from solutions import makemore_wavenet as reference
         from utils.demos.makemore_wavenet.layers import batchnorm_demo
         own, whose = batchnorm_demo(vars(reference)), "the reference"
-    else:
-        whose = "yours"
     channels = list(range(BN_SHAPE[-1]))
     fig = go.Figure(go.Bar(x=channels, y=own["torch_mean"], name="torch.nn.BatchNorm1d",
                            marker_color="#9aa5b1"))
