@@ -36,7 +36,7 @@ from torch import Tensor
 from solutions.makemore_activations import Linear, Tanh  # noqa: F401  (chapter 4.3's layers)
 
 # ==============================================================================================
-# (helper LAYERS's region) Sections 1-3: layers as modules, FlattenConsecutive, 3-D batch norm
+# Sections 1-3: layers as modules, FlattenConsecutive, batch norm over (N, T, C)
 
 from utils.checks import makemore_wavenet as tests
 
@@ -52,26 +52,34 @@ from utils.checks import makemore_wavenet as tests
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write the class `Embedding(num_embeddings, embedding_dim, generator=None)`: `weight`
-# drawn with `torch.randn((num_embeddings, embedding_dim), generator=generator)`; calling
-# it on integer indices `ix` of any shape returns `weight[ix]` (shape `ix.shape +
-# (embedding_dim,)`) and keeps it in `self.out`; `parameters()` returns `[weight]`.
+# Write the class `Embedding(num_embeddings, embedding_dim, generator=None)`, chapter
+# 4.2's table `C` as a layer.
+#
+# - `__init__` sets `self.weight` to `torch.randn((num_embeddings, embedding_dim),
+#   generator=generator)` (float32, not scaled; draw nothing else from the generator).
+# - Calling the layer on an int64 tensor of indices `ix` of any shape, `(B,)`, `(B, T)`
+#   or more, returns the rows of `weight` that `ix` names: shape `ix.shape +
+#   (embedding_dim,)`, `out[b, t] == weight[ix[b, t]]`. It also keeps the result in
+#   `self.out`.
+# - `parameters()` returns `[self.weight]`: a list holding the weight tensor itself.
 #
 # Check it with `tests.test_Embedding(Embedding)`.
 
 
 # %%
 class Embedding:
-    """A learned vector per symbol."""
+    """A learned vector per symbol: `weight[ix]` for indices of any shape."""
 
     def __init__(self, num_embeddings: int, embedding_dim: int,
                  generator: torch.Generator | None = None):
         raise NotImplementedError()
 
-    def __call__(self, ix: Int[Tensor, "..."]) -> Float[Tensor, "... d"]:
+    def __call__(self, ix: Int[Tensor, "*batch"]) -> Float[Tensor, "*batch dim"]:
+        """The rows of `weight` named by `ix`, kept in `self.out`."""
         raise NotImplementedError()
 
     def parameters(self) -> list[Tensor]:
+        """`[weight]`."""
         raise NotImplementedError()
 
 
@@ -80,24 +88,34 @@ class Embedding:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write the class `Sequential(layers)`: calling it passes `x` through each layer in order
-# and keeps the result in `self.out`; `parameters()` returns every layer's parameters in
-# order, as one flat list.
+# Write the class `Sequential(layers)`, a container that makes a list of layers one
+# model.
+#
+# - `__init__` keeps the list as `self.layers` (other code walks it: the shape trace,
+#   switching batch norm to evaluation mode).
+# - Calling it on `x` passes `x` through each layer in list order (the output of one is
+#   the input of the next), keeps the final result in `self.out` and returns it. With
+#   no layers, it returns `x` unchanged.
+# - `parameters()` returns every layer's parameters in one flat list: the first layer's
+#   in its own order, then the second layer's, and so on (the tensors themselves, not
+#   copies; `[]` when no layer has any).
 #
 # Check it with `tests.test_Sequential(Sequential)`.
 
 
 # %%
 class Sequential:
-    """Layers applied one after another."""
+    """Layers applied one after another, as one model with one list of parameters."""
 
     def __init__(self, layers: list):
         raise NotImplementedError()
 
     def __call__(self, x: Tensor) -> Tensor:
+        """x through every layer in order; the last output, kept in `self.out`."""
         raise NotImplementedError()
 
     def parameters(self) -> list[Tensor]:
+        """Every layer's parameters, in layer order, as one flat list."""
         raise NotImplementedError()
 
 
@@ -112,25 +130,36 @@ class Sequential:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 10–15 minutes
 #
-# Write the class `FlattenConsecutive(n)`: called on `x` of shape `(B, T, C)` with `T`
-# divisible by `n`, it returns `x` viewed as `(B, T // n, C * n)`, each new position the
-# concatenation of `n` consecutive positions' vectors; when `T // n` is 1, it returns
-# `(B, C * n)` instead. Keep the output in `self.out`; `parameters()` returns `[]`.
+# Write the class `FlattenConsecutive(n)`, the layer that merges neighbours.
+#
+# - Called on `x` of shape `(B, T, C)`, with `T` divisible by `n`, it returns a tensor
+#   of shape `(B, T // n, C * n)` whose position `j` is the concatenation of the
+#   vectors of the `n` consecutive positions `j*n, j*n + 1, ..., j*n + n - 1` of `x`,
+#   in that order: `out[b, j] == torch.cat([x[b, j*n + k] for k in range(n)])`.
+# - When `T // n` is 1 (all positions merged into one), it returns shape `(B, C * n)`
+#   instead: only that middle dimension goes, never the batch dimension, even when
+#   `B` is 1.
+# - It keeps the result in `self.out`; `parameters()` returns `[]`.
+#
+# `x` is contiguous (an embedding lookup's or a layer's output).
 #
 # Check it with `tests.test_FlattenConsecutive(FlattenConsecutive)`.
 
 
 # %%
 class FlattenConsecutive:
-    """Concatenates every n consecutive positions: (B, T, C) -> (B, T/n, C·n)."""
+    """Concatenates every n consecutive positions: (B, T, C) -> (B, T/n, C·n), or (B, C·n)
+    when that leaves one position."""
 
     def __init__(self, n: int):
         raise NotImplementedError()
 
-    def __call__(self, x: Float[Tensor, "B T C"]) -> Tensor:
+    def __call__(self, x: Float[Tensor, "B T C"]) -> Float[Tensor, "B T_over_n C_times_n"]:
+        """x with every n consecutive positions merged, kept in `self.out`."""
         raise NotImplementedError()
 
     def parameters(self) -> list[Tensor]:
+        """None: merging positions learns nothing."""
         raise NotImplementedError()
 
 
@@ -145,27 +174,47 @@ class FlattenConsecutive:
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 15–25 minutes
 #
-# Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)` of chapter 4.3 again, now for
-# inputs of shape `(N, dim)` or `(N, T, dim)`: the statistics are over every dimension but
-# the last (dims 0 and 1 for a 3-D input), so each of the `dim` channels has one mean and
-# one variance. Everything else as in chapter 4.3: `training`, `gamma`, `beta`,
-# `running_mean`, `running_var` of shape `(dim,)`, matching `torch.nn.BatchNorm1d` (which
-# wants `(N, dim, T)`, so compare it on `x.transpose(1, 2)`), output in `self.out`.
+# Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)`: chapter 4.3's batch norm,
+# now for inputs of shape `(N, dim)` **and** `(N, T, dim)`. Each of the `dim` channels
+# (the last dimension) gets one mean and one variance, taken over every other dimension:
+# dim 0 for a 2-D input, dims 0 and 1 for a 3-D one.
+#
+# - Attributes: `eps`, `momentum`, `training` (True at first), `gamma` (ones) and
+#   `beta` (zeros), `running_mean` (zeros) and `running_var` (ones), all four of shape
+#   `(dim,)`, and still `(dim,)` after any number of training calls.
+# - Training mode: normalise with the batch's mean and **biased** variance,
+#   $\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}$, return $\gamma \hat x + \beta$, and
+#   update `running = (1 - momentum) * running + momentum * batch_statistic` for the
+#   mean and for the **unbiased** variance (divide by $m - 1$, where $m$ is the number of
+#   values each channel's statistics were taken over: $N$ or $N \cdot T$). The update
+#   must not record a graph; the output must let gradients flow to `x`, `gamma` and
+#   `beta` through the batch statistics.
+# - Evaluation mode (`training` False): normalise with `running_mean` and `running_var`
+#   and change nothing.
+# - Keep the output in `self.out`; `parameters()` returns `[gamma, beta]`.
+#
+# That is what `torch.nn.BatchNorm1d` does, except that torch wants channels in the
+# middle, `(N, dim, T)`: yours on `x` must equal torch's on `x.transpose(1, 2)`,
+# transposed back.
 #
 # Check it with `tests.test_BatchNorm1d(BatchNorm1d)`.
 
 
 # %%
 class BatchNorm1d:
-    """Batch norm over every dim but the last, matching torch's in training and eval mode."""
+    """Batch norm with one mean and variance per channel (the last dim), over every other dim;
+    matches torch.nn.BatchNorm1d in training and evaluation mode."""
 
     def __init__(self, dim: int, eps: float = 1e-5, momentum: float = 0.1):
         raise NotImplementedError()
 
     def __call__(self, x: Float[Tensor, "*batch dim"]) -> Float[Tensor, "*batch dim"]:
+        """gamma * (x - mean) / sqrt(var + eps) + beta, kept in `self.out`; in training mode
+        with the batch's statistics (and the running ones updated), else the running ones."""
         raise NotImplementedError()
 
     def parameters(self) -> list[Tensor]:
+        """`[gamma, beta]`."""
         raise NotImplementedError()
 
 

@@ -21,32 +21,48 @@ from utils.exercise_meta import exercise  # noqa: F401
 
 
 # ==============================================================================================
-# (helper LAYERS's region) Sections 1-3: layers as modules, FlattenConsecutive, 3-D batch norm
+# Sections 1-3: layers as modules, FlattenConsecutive, batch norm over (N, T, C)
 
 
 @exercise(
     title="An Embedding layer",
     difficulty=1, importance=3, minutes=(5, 10),
     task=r"""
-        Write the class `Embedding(num_embeddings, embedding_dim, generator=None)`: `weight`
-        drawn with `torch.randn((num_embeddings, embedding_dim), generator=generator)`; calling
-        it on integer indices `ix` of any shape returns `weight[ix]` (shape `ix.shape +
-        (embedding_dim,)`) and keeps it in `self.out`; `parameters()` returns `[weight]`.
+        Write the class `Embedding(num_embeddings, embedding_dim, generator=None)`, chapter
+        4.2's table `C` as a layer.
+
+        - `__init__` sets `self.weight` to `torch.randn((num_embeddings, embedding_dim),
+          generator=generator)` (float32, not scaled; draw nothing else from the generator).
+        - Calling the layer on an int64 tensor of indices `ix` of any shape, `(B,)`, `(B, T)`
+          or more, returns the rows of `weight` that `ix` names: shape `ix.shape +
+          (embedding_dim,)`, `out[b, t] == weight[ix[b, t]]`. It also keeps the result in
+          `self.out`.
+        - `parameters()` returns `[self.weight]`: a list holding the weight tensor itself.
     """,
-    hints=(r"""Indexing a tensor with an integer tensor looks up one row per index.""",),
+    hints=(
+        r"""
+            Chapter 4.2 looked embeddings up with `C[X]`: indexing a tensor with an integer
+            tensor gives one row per index, whatever the index tensor's shape.
+        """,
+        r"""
+            `self.out = self.weight[ix]`, then `return self.out`.
+        """,
+    ),
 )
 class Embedding:
-    """A learned vector per symbol."""
+    """A learned vector per symbol: `weight[ix]` for indices of any shape."""
 
     def __init__(self, num_embeddings: int, embedding_dim: int,
                  generator: torch.Generator | None = None):
         self.weight = torch.randn((num_embeddings, embedding_dim), generator=generator)
 
-    def __call__(self, ix: Int[Tensor, "..."]) -> Float[Tensor, "... d"]:
+    def __call__(self, ix: Int[Tensor, "*batch"]) -> Float[Tensor, "*batch dim"]:
+        """The rows of `weight` named by `ix`, kept in `self.out`."""
         self.out = self.weight[ix]
         return self.out
 
     def parameters(self) -> list[Tensor]:
+        """`[weight]`."""
         return [self.weight]
 
 
@@ -54,25 +70,44 @@ class Embedding:
     title="Sequential",
     difficulty=1, importance=3, minutes=(5, 10),
     task=r"""
-        Write the class `Sequential(layers)`: calling it passes `x` through each layer in order
-        and keeps the result in `self.out`; `parameters()` returns every layer's parameters in
-        order, as one flat list.
+        Write the class `Sequential(layers)`, a container that makes a list of layers one
+        model.
+
+        - `__init__` keeps the list as `self.layers` (other code walks it: the shape trace,
+          switching batch norm to evaluation mode).
+        - Calling it on `x` passes `x` through each layer in list order (the output of one is
+          the input of the next), keeps the final result in `self.out` and returns it. With
+          no layers, it returns `x` unchanged.
+        - `parameters()` returns every layer's parameters in one flat list: the first layer's
+          in its own order, then the second layer's, and so on (the tensors themselves, not
+          copies; `[]` when no layer has any).
     """,
-    hints=(r"""A list comprehension with two `for`s flattens.""",),
+    hints=(
+        r"""
+            A loop that rebinds one name does the chaining: `x = layer(x)` for each layer.
+        """,
+        r"""
+            Each `layer.parameters()` is a list; `+` them together, or flatten with a
+            comprehension with two `for`s: `[p for layer in self.layers for p in
+            layer.parameters()]`.
+        """,
+    ),
 )
 class Sequential:
-    """Layers applied one after another."""
+    """Layers applied one after another, as one model with one list of parameters."""
 
     def __init__(self, layers: list):
         self.layers = layers
 
     def __call__(self, x: Tensor) -> Tensor:
+        """x through every layer in order; the last output, kept in `self.out`."""
         for layer in self.layers:
             x = layer(x)
         self.out = x
         return self.out
 
     def parameters(self) -> list[Tensor]:
+        """Every layer's parameters, in layer order, as one flat list."""
         return [p for layer in self.layers for p in layer.parameters()]
 
 
@@ -80,21 +115,44 @@ class Sequential:
     title="FlattenConsecutive",
     difficulty=2, importance=5, minutes=(10, 15),
     task=r"""
-        Write the class `FlattenConsecutive(n)`: called on `x` of shape `(B, T, C)` with `T`
-        divisible by `n`, it returns `x` viewed as `(B, T // n, C * n)`, each new position the
-        concatenation of `n` consecutive positions' vectors; when `T // n` is 1, it returns
-        `(B, C * n)` instead. Keep the output in `self.out`; `parameters()` returns `[]`.
+        Write the class `FlattenConsecutive(n)`, the layer that merges neighbours.
+
+        - Called on `x` of shape `(B, T, C)`, with `T` divisible by `n`, it returns a tensor
+          of shape `(B, T // n, C * n)` whose position `j` is the concatenation of the
+          vectors of the `n` consecutive positions `j*n, j*n + 1, ..., j*n + n - 1` of `x`,
+          in that order: `out[b, j] == torch.cat([x[b, j*n + k] for k in range(n)])`.
+        - When `T // n` is 1 (all positions merged into one), it returns shape `(B, C * n)`
+          instead: only that middle dimension goes, never the batch dimension, even when
+          `B` is 1.
+        - It keeps the result in `self.out`; `parameters()` returns `[]`.
+
+        `x` is contiguous (an embedding lookup's or a layer's output).
     """,
-    hints=(r"""A view of contiguous memory groups neighbours: `x.view(B, T // n, C * n)`.""",
-           r"""`.squeeze(1)` removes a middle dimension of size 1."""),
+    hints=(
+        r"""
+            In memory, `x[b]` is its `T` vectors of `C` numbers one after another. The `n`
+            vectors that should be merged are already side by side: only the shape needs to
+            change, not the order of the numbers.
+        """,
+        r"""
+            `x.view(B, T // n, C * n)` (no copy). Rearranging first (a `transpose`) would
+            change which numbers end up next to each other.
+        """,
+        r"""
+            `x.squeeze(1)` removes dimension 1 only if its size is 1. `x.squeeze()` removes
+            every dimension of size 1, the batch dimension of a single example too.
+        """,
+    ),
 )
 class FlattenConsecutive:
-    """Concatenates every n consecutive positions: (B, T, C) -> (B, T/n, C·n)."""
+    """Concatenates every n consecutive positions: (B, T, C) -> (B, T/n, C·n), or (B, C·n)
+    when that leaves one position."""
 
     def __init__(self, n: int):
         self.n = n
 
-    def __call__(self, x: Float[Tensor, "B T C"]) -> Tensor:
+    def __call__(self, x: Float[Tensor, "B T C"]) -> Float[Tensor, "B T_over_n C_times_n"]:
+        """x with every n consecutive positions merged, kept in `self.out`."""
         B, T, C = x.shape
         x = x.view(B, T // self.n, C * self.n)
         if x.shape[1] == 1:
@@ -103,6 +161,7 @@ class FlattenConsecutive:
         return self.out
 
     def parameters(self) -> list[Tensor]:
+        """None: merging positions learns nothing."""
         return []
 
 
@@ -110,19 +169,50 @@ class FlattenConsecutive:
     title="BatchNorm1d for (N, C) and (N, T, C)",
     difficulty=3, importance=5, minutes=(15, 25),
     task=r"""
-        Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)` of chapter 4.3 again, now for
-        inputs of shape `(N, dim)` or `(N, T, dim)`: the statistics are over every dimension but
-        the last (dims 0 and 1 for a 3-D input), so each of the `dim` channels has one mean and
-        one variance. Everything else as in chapter 4.3: `training`, `gamma`, `beta`,
-        `running_mean`, `running_var` of shape `(dim,)`, matching `torch.nn.BatchNorm1d` (which
-        wants `(N, dim, T)`, so compare it on `x.transpose(1, 2)`), output in `self.out`.
+        Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)`: chapter 4.3's batch norm,
+        now for inputs of shape `(N, dim)` **and** `(N, T, dim)`. Each of the `dim` channels
+        (the last dimension) gets one mean and one variance, taken over every other dimension:
+        dim 0 for a 2-D input, dims 0 and 1 for a 3-D one.
+
+        - Attributes: `eps`, `momentum`, `training` (True at first), `gamma` (ones) and
+          `beta` (zeros), `running_mean` (zeros) and `running_var` (ones), all four of shape
+          `(dim,)`, and still `(dim,)` after any number of training calls.
+        - Training mode: normalise with the batch's mean and **biased** variance,
+          $\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}$, return $\gamma \hat x + \beta$, and
+          update `running = (1 - momentum) * running + momentum * batch_statistic` for the
+          mean and for the **unbiased** variance (divide by $m - 1$, where $m$ is the number of
+          values each channel's statistics were taken over: $N$ or $N \cdot T$). The update
+          must not record a graph; the output must let gradients flow to `x`, `gamma` and
+          `beta` through the batch statistics.
+        - Evaluation mode (`training` False): normalise with `running_mean` and `running_var`
+          and change nothing.
+        - Keep the output in `self.out`; `parameters()` returns `[gamma, beta]`.
+
+        That is what `torch.nn.BatchNorm1d` does, except that torch wants channels in the
+        middle, `(N, dim, T)`: yours on `x` must equal torch's on `x.transpose(1, 2)`,
+        transposed back.
     """,
-    hints=(r"""`x.mean(dim=(0, 1))` reduces over two dims at once; `tuple(range(x.ndim - 1))`
-              covers both shapes.""",
-           r"""The unbiased correction counts every element averaged over: N·T of them."""),
+    hints=(
+        r"""
+            Chapter 4.3's version reduces over dim 0 only. On `(N, T, dim)` that gives one mean
+            per position and channel, shape `(T, dim)`, and it runs without an error, because
+            it broadcasts. Reduce over every dimension but the last instead.
+        """,
+        r"""
+            `mean` and `var` take a tuple of dims: `x.mean(dims)`, `x.var(dims,
+            unbiased=False)`, with `dims = (0,)` for 2-D and `(0, 1)` for 3-D;
+            `tuple(range(x.ndim - 1))` gives both.
+        """,
+        r"""
+            For the running variance, `m = x.numel() // x.shape[-1]` values went into each
+            channel's variance: multiply the biased one by `m / (m - 1)`, or call `x.var(dims)`
+            (unbiased by default). Update inside `with torch.no_grad():`.
+        """,
+    ),
 )
 class BatchNorm1d:
-    """Batch norm over every dim but the last, matching torch's in training and eval mode."""
+    """Batch norm with one mean and variance per channel (the last dim), over every other dim;
+    matches torch.nn.BatchNorm1d in training and evaluation mode."""
 
     def __init__(self, dim: int, eps: float = 1e-5, momentum: float = 0.1):
         self.eps, self.momentum = eps, momentum
@@ -131,11 +221,13 @@ class BatchNorm1d:
         self.running_mean, self.running_var = torch.zeros(dim), torch.ones(dim)
 
     def __call__(self, x: Float[Tensor, "*batch dim"]) -> Float[Tensor, "*batch dim"]:
+        """gamma * (x - mean) / sqrt(var + eps) + beta, kept in `self.out`; in training mode
+        with the batch's statistics (and the running ones updated), else the running ones."""
         if self.training:
-            dims = tuple(range(x.ndim - 1))
+            dims = tuple(range(x.ndim - 1))  # (0,) for (N, C), (0, 1) for (N, T, C)
             mean = x.mean(dims)
             var = x.var(dims, unbiased=False)
-            count = x.numel() // x.shape[-1]
+            count = x.numel() // x.shape[-1]  # values behind each channel's statistics
             with torch.no_grad():
                 self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
                 self.running_var = ((1 - self.momentum) * self.running_var
@@ -146,6 +238,7 @@ class BatchNorm1d:
         return self.out
 
     def parameters(self) -> list[Tensor]:
+        """`[gamma, beta]`."""
         return [self.gamma, self.beta]
 
 

@@ -1,5 +1,64 @@
-"""Widgets for chapter 4.5's sections 0-3 (layers as modules, FlattenConsecutive, batch norm in 3-D)."""
+"""Widgets for chapter 4.5's sections 2-3: the learner's FlattenConsecutive on a labelled input
+and their BatchNorm1d's running mean beside torch's, each run in the sandbox
+(utils/demos/makemore_wavenet/layers.py). Session-state keys start with "mm5_layers_".
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import streamlit as st
+
+from utils import learner_state
+from utils.demo_widgets import describe_learner_code, validated_learner_demo
+from utils.demos.makemore_wavenet.layers import (FLATTEN_NS, validated_batchnorm,
+                                                 validated_flatten)
+from utils.figures.makemore_wavenet import layers as figures
+
+__all__ = ["my_flatten", "my_batchnorm"]
+
+STEM = "makemore_wavenet"
+FLATTEN_KEY, BATCHNORM_KEY = "mm5_layers_flatten_own", "mm5_layers_batchnorm_own"
+
+
+def _whose(name: str) -> str:
+    """How the figure names the layer the sandbox ran: the learner's once they have passed it."""
+    return "yours" if name in learner_state.engine_file(STEM)[1] else "the reference"
+
+
+def my_flatten() -> None:
+    """Pick n, run the learner's FlattenConsecutive(n) on the labelled (1, 8, 2) input."""
+    describe_learner_code(STEM, ("FlattenConsecutive",))
+    n = st.select_slider("n", FLATTEN_NS, value=2, key="mm5_layers_flatten_n")
+    if st.button("Run my FlattenConsecutive", type="primary", key="mm5_layers_flatten_button"):
+        shown = validated_learner_demo(STEM, "flatten_demo", validated_flatten,
+                                       failure="Your result can't be drawn", n=int(n))
+        if shown is not None:
+            st.session_state[FLATTEN_KEY] = shown
+    kept = st.session_state.get(FLATTEN_KEY)
+    if kept is None or kept["n"] != n:
+        if kept is not None:
+            st.caption("Your last run used another n: press the button to run this one.")
+        st.plotly_chart(figures.flatten_figure(None, int(n)), width="stretch",
+                        key="mm5_layers_flatten_ref")
+        return
+    st.plotly_chart(figures.flatten_figure(kept, whose=_whose("FlattenConsecutive")),
+                    width="stretch", key="mm5_layers_flatten_fig")
+
+
+def my_batchnorm() -> None:
+    """Run the learner's BatchNorm1d on made-up (32, 4, 6) batches beside torch's."""
+    describe_learner_code(STEM, ("BatchNorm1d",))
+    if st.button("Run my BatchNorm1d", type="primary", key="mm5_layers_batchnorm_button"):
+        shown = validated_learner_demo(STEM, "batchnorm_demo", validated_batchnorm,
+                                       failure="Your run can't be drawn")
+        if shown is not None:
+            st.session_state[BATCHNORM_KEY] = shown
+    kept = st.session_state.get(BATCHNORM_KEY)
+    if kept is None:
+        st.plotly_chart(figures.batchnorm_demo_figure(None), width="stretch",
+                        key="mm5_layers_batchnorm_ref")
+        return
+    st.plotly_chart(figures.batchnorm_demo_figure(kept, whose=_whose("BatchNorm1d")),
+                    width="stretch", key="mm5_layers_batchnorm_fig")
+    if kept["shape"] != [6]:
+        st.warning(f"Your running_mean has shape {tuple(kept['shape'])}, not (6,): see the "
+                   "section above for why.")
