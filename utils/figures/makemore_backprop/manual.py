@@ -81,7 +81,7 @@ def intermediates_table() -> go.Figure:
     fig.update_layout(
         title=f"forward_pass, one line per intermediate: a batch of n = {BATCH_SIZE}, block = 3, "
               f"n_embd = {N_EMBD}, hidden = {N_HIDDEN}, vocab = {b.vocab_size}",
-        height=620, margin=MARGIN)
+        height=590, margin=MARGIN)
     return fig
 
 
@@ -97,17 +97,17 @@ def computation_graph() -> go.Figure:
         for read in s.reads:
             readers.setdefault(read, []).append(s.name)
     pos: dict[str, tuple[float, float]] = {s.name: (0.0, -float(i)) for i, s in enumerate(steps)}
-    for s in steps:
+    for s in steps:  # on the right, on the row of the step that reads them: no arc crosses
         side = [r for r in s.reads if r not in row]
         for k, read in enumerate(side):
-            pos.setdefault(read, (1.2 + 0.9 * k, -float(row[s.name]) + 0.35))
+            pos.setdefault(read, (2.4 + 1.2 * k, -float(row[s.name]) + 0.3 * k))
     fig = go.Figure()
     for s in steps:
         for read in s.reads:
             x0, y0 = pos[read]
             x1, y1 = pos[s.name]
-            if read in row and row[s.name] - row[read] > 1:  # skips a step: an arc to the left
-                bulge = -0.5 - 0.25 * (row[s.name] - row[read])
+            if read in row and row[s.name] - row[read] > 1:  # skips a step: an arc
+                bulge = 0.5 + 0.25 * (row[s.name] - row[read])
                 xs = [x0 + (bulge) * 4 * t * (1 - t) for t in _ts()]
                 ys = [y0 + (y1 - y0) * t for t in _ts()]
             else:
@@ -127,15 +127,17 @@ def computation_graph() -> go.Figure:
         ("input", [n for n in pos if n in ("Xb", "Yb")], INPUT_COLOUR),
     )
     for label, names, colour in groups:
+        on_the_line = colour in (STEP_COLOUR, TWICE_COLOUR)
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in names], y=[pos[n][1] for n in names], mode="markers+text",
             name=label, text=[f"{n} {shapes.get(n, '')}".strip() for n in names],
-            textposition="middle right", marker={"size": 12, "color": colour},
+            textposition="middle left" if on_the_line else "middle right",
+            marker={"size": 12, "color": colour},
             hovertext=[_hover(n, steps) for n in names], hoverinfo="text"))
     fig.update_layout(
         title="The forward pass as a graph (hover a node for its line)",
         height=760, margin=MARGIN, plot_bgcolor="white",
-        xaxis={"visible": False, "range": [-6.5, 4.5]}, yaxis={"visible": False},
+        xaxis={"visible": False, "range": [-4.5, 5.5]}, yaxis={"visible": False},
         legend={"orientation": "h", "y": -0.02})
     return fig
 
