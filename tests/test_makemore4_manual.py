@@ -120,6 +120,7 @@ def test_the_checks_name_the_tensor_of_each_slip():
         answers.bn_bndiff_one_path: ("'bndiff'", "used twice"),
         answers.bn_var_wrong_power: ("'bnvar'", "-1.5"),
         answers.bn_no_mean_path: ("'hprebn'", "mean's path"),
+        answers.bn_bessel: ("'bndiff2'", "Bessel"),
         answers.embedding_dC_assigned: ("'C'", "repeated"),
         answers.embedding_demb_not_reshaped: ("'emb'", "(32, 3, 10)"),
     }

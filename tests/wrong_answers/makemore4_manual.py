@@ -189,6 +189,17 @@ def bn_bndiff2_not_divided(cache, params, dhpreact, eps=1e-5):
     return _bn_steps(cache, params, dhpreact, eps, divide_bndiff2=False)
 
 
+def bn_bessel(cache, params, dhpreact, eps=1e-5):
+    """1/(n-1) in dbndiff2, as in Karpathy's lecture (this chapter's bnvar divides by n)."""
+    g = backward_batchnorm_steps(cache, params, dhpreact, eps)
+    n = dhpreact.shape[0]
+    g["bndiff2"] = g["bndiff2"] * n / (n - 1)
+    g["bndiff"] = cache["bnvar_inv"] * g["bnraw"] + 2 * cache["bndiff"] * g["bndiff2"]
+    g["bnmeani"] = -g["bndiff"].sum(0, keepdim=True)
+    g["hprebn"] = g["bndiff"] + g["bnmeani"] / n
+    return g
+
+
 def bn_eps_hard_coded(cache, params, dhpreact, eps=1e-5):
     """Ignores the eps it is given."""
     return backward_batchnorm_steps(cache, params, dhpreact, 1e-5)
@@ -278,6 +289,7 @@ WRONG_ANSWERS = [
     ("backward_batchnorm_steps", "dbnvar with the power -0.5", bn_var_wrong_power),
     ("backward_batchnorm_steps", "dhprebn without the mean path", bn_no_mean_path),
     ("backward_batchnorm_steps", "dbndiff2 without the 1/n", bn_bndiff2_not_divided),
+    ("backward_batchnorm_steps", "dbndiff2 with Bessel's 1/(n-1)", bn_bessel),
     ("backward_batchnorm_steps", "eps hard-coded to 1e-5", bn_eps_hard_coded),
     ("backward_batchnorm_steps", "dbnvar_inv not summed", bn_bnvar_inv_not_summed),
     ("backward_embedding", "dC[Xb] = demb (repeated indices overwrite)", embedding_dC_assigned),

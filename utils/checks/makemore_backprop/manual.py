@@ -172,7 +172,10 @@ def _pattern(got: Tensor, expected: Tensor, n: int) -> str:
     if abs(factor - 1) > 1e-2 and torch.allclose(ratio, torch.full_like(ratio, factor),
                                                   rtol=1e-3):
         extra = (f" (a factor of n = {n}: a mean divides by n)" if abs(factor - n) < 1e-3 * n
-                 or abs(factor - 1 / n) < 1e-3 / n else "")
+                 or abs(factor - 1 / n) < 1e-3 / n else
+                 f" (n / (n - 1) with n = {n}: Bessel's correction, as in Karpathy's lecture; "
+                 f"this chapter's bnvar divides by n, as torch's BatchNorm1d does in training)"
+                 if n > 1 and abs(factor - n / (n - 1)) < 1e-4 else "")
         return f" Your values are all {factor:.4g} times autograd's{extra}."
     return ""
 
@@ -187,9 +190,10 @@ def _as_grads(got: Any, exercise: str, names: tuple[str, ...], what: str) -> dic
         prefixed = [name for name in missing if f"d{name}" in got]
         hint = (f" Name each gradient after its tensor: {prefixed[0]!r}, not 'd{prefixed[0]}'."
                 if prefixed else "")
+        where = "params" if missing[0] in reference.PARAM_NAMES else "cache"
         raise AssertionError(
             f"{exercise} on {what}: the dict has no {', '.join(repr(n) for n in missing)} (the "
-            f"gradient of the loss with respect to cache[{missing[0]!r}]). It should hold "
+            f"gradient of the loss with respect to {where}[{missing[0]!r}]). It should hold "
             f"{', '.join(repr(n) for n in names)}; yours has "
             f"{', '.join(repr(k) for k in got) or 'nothing'}.{hint}")
     return got
