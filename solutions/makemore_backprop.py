@@ -11,6 +11,7 @@ the tensor it belongs to: `grads["probs"]` is dloss/dprobs, with the shape of `p
 """
 
 import torch
+import torch.nn.functional as F  # noqa: F401 - learners' code uses F.one_hot
 from jaxtyping import Float, Int
 from torch import Tensor
 
@@ -153,8 +154,8 @@ def compare_gradients(mine: dict[str, Tensor], autograd: dict[str, Tensor]) -> l
             keepdim=True)`; `dcounts_sum = -counts_sum**-2 * dcounts_sum_inv`; `dcounts =
             counts_sum_inv * dprobs + dcounts_sum` (broadcast back over the row);
             `dnorm_logits = counts * dcounts`; `dlogit_maxes = -dnorm_logits.sum(1,
-            keepdim=True)`; `dlogits = dnorm_logits + torch.nn.functional.one_hot(logits.max(1).indices,
-            vocab) * dlogit_maxes`.
+            keepdim=True)`; `dlogits = dnorm_logits + F.one_hot(logits.max(1).indices, vocab) *
+            dlogit_maxes`.
         """,
     ),
 )
@@ -173,8 +174,7 @@ def backward_loss_steps(cache: Cache, Yb: Int[Tensor, "n"]) -> dict[str, Tensor]
     g["norm_logits"] = c["counts"] * g["counts"]
     g["logit_maxes"] = -g["norm_logits"].sum(1, keepdim=True)
     g["logits"] = g["norm_logits"].clone()
-    g["logits"] += torch.nn.functional.one_hot(c["logits"].max(1).indices,
-                                               c["logits"].shape[1]) * g["logit_maxes"]
+    g["logits"] += F.one_hot(c["logits"].max(1).indices, c["logits"].shape[1]) * g["logit_maxes"]
     return g
 
 
@@ -295,8 +295,8 @@ def backward_batchnorm_steps(cache: Cache, params: Params, dhpreact: Float[Tenso
         r"""
             Two loops over `k` and `j` work; so does `dC.index_add_(0, Xb.view(-1),
             demb.view(-1, n_embd))`, or the one-hot matrix `onehot =
-            torch.nn.functional.one_hot(Xb.view(-1), vocab).to(demb.dtype)`, `(n * block,
-            vocab)`, in `onehot.T @ demb.view(-1, n_embd)`.
+            F.one_hot(Xb.view(-1), vocab).to(demb.dtype)`, `(n * block, vocab)`, in
+            `onehot.T @ demb.view(-1, n_embd)`.
         """,
     ),
 )
