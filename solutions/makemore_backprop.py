@@ -275,8 +275,8 @@ def backward_batchnorm_steps(cache: Cache, params: Params, dhpreact: Float[Tenso
         Write `backward_embedding(cache, params, dhprebn, Xb)`. `dhprebn` is the gradient with
         respect to `cache["hprebn"]`, shape `(n, hidden)` (autograd's, in the check), and `Xb`
         the batch's contexts, int64 `(n, block)`. Return a dict with the gradients with respect
-        to `"embcat"` `(n, block * n_embd)`, `"W1"`, `"b1"`, `"emb"` `(n, block, n_embd)` and
-        `"C"` `(vocab, n_embd)`, from `hprebn = embcat @ W1 + b1`, `embcat = emb.view(n, -1)`
+        to `"embcat"` `(n, block * n_embd)`, `"W1"` `(block * n_embd, hidden)`, `"b1"`
+        `(hidden,)`, `"emb"` `(n, block, n_embd)` and `"C"` `(vocab, n_embd)`, from `hprebn = embcat @ W1 + b1`, `embcat = emb.view(n, -1)`
         and `emb = C[Xb]`. The same symbol appears many times in a batch: row `C[i]` gets
         the sum of the gradients of every position of `Xb` that holds `i` (and zeros for a
         symbol the batch never uses).
