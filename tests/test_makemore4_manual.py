@@ -201,3 +201,17 @@ def test_the_figures_are_read_from_forward_pass():
     assert sorted(twice.text) == sorted(f"{n} {s}" for n, s in (
         ("hprebn", "(n, hidden)"), ("bndiff", "(n, hidden)"), ("logits", "(n, vocab)"),
         ("counts", "(n, vocab)")))
+
+
+def test_the_compare_button_runs_the_stages_in_the_sandbox():
+    """On a fresh session every stage is a stub: the sandboxed run comes back and the table
+    says each stage is not written yet, in place of the reference's."""
+    from tests.browser_site import open_page
+    app = open_page("pages/makemore_backprop/2_manual_backward.md", timeout=180)
+    assert not app.exception, [e.value for e in app.exception]
+    app.button(key="mm4_cmp_button").click().run(timeout=180)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    kept = app.session_state["mm4_cmp_own"]
+    assert kept[0] == "float32"
+    assert set(kept[1]["stages"].values()) == {"not written yet"} and kept[1]["rows"] == []
