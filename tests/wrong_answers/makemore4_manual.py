@@ -334,7 +334,13 @@ def loss_steps_float32_zeros(cache, Yb):
     return _loss_steps_from(cache, d)
 
 
-def loss_steps_no_max_path_term_via_eq(cache, Yb):
+def loss_steps_one_hot_targets(cache, Yb):
+    """dlogprobs as a one-hot matrix times -1/n: float32 (the default dtype) in a float64 batch."""
+    n, vocab = cache["logprobs"].shape
+    return _loss_steps_from(cache, F.one_hot(Yb, vocab) * (-1.0 / n))
+
+
+def loss_steps_max_path_via_eq(cache, Yb):
     """The max path as a mask (logits == logit_maxes) instead of one_hot."""
     g = backward_loss_steps(cache, Yb)
     mask = (cache["logits"] == cache["logit_maxes"]).to(cache["logits"].dtype)
@@ -391,7 +397,8 @@ RIGHT_ANSWERS = [
     ("backward_loss_steps", "one variable per line, the max path by indexing",
      loss_steps_karpathy_style),
     ("backward_loss_steps", "dlogprobs from a float32 torch.zeros", loss_steps_float32_zeros),
-    ("backward_loss_steps", "the max path as a mask", loss_steps_no_max_path_term_via_eq),
+    ("backward_loss_steps", "the max path as a mask", loss_steps_max_path_via_eq),
+    ("backward_loss_steps", "dlogprobs from F.one_hot(Yb) * (-1/n)", loss_steps_one_hot_targets),
     ("backward_output_layer", "dh - h*h*dh, db2 via view", output_layer_h_times_h),
     ("backward_batchnorm_steps", "bnvar_inv cubed, expand", bn_steps_via_bnvar_inv_cubed),
     ("backward_embedding", "dC by a loop over the batch", embedding_dC_loop),
