@@ -220,8 +220,9 @@ def _problem(name: str, got: Any, expected: Tensor, floor: float, n: int) -> str
             + _pattern(got64, expected, n))
 
 
-def _check_stage(exercise: str, fn: Callable, run: Callable[[Batch], Any], upstream: str | None,
-                 ) -> None:
+def _check_stage(exercise: str, run: Callable[[Batch], Any], upstream: str | None) -> None:
+    """Run `run` (the learner's stage on a batch) on each case and compare its dict name by
+    name; `upstream` names the gradient the stage is given (None: the loss itself)."""
     names = STAGE_NAMES[exercise]
     for case in CASES:
         b = batch(case)
@@ -254,26 +255,26 @@ def _check_stage(exercise: str, fn: Callable, run: Callable[[Batch], Any], upstr
 
 
 def test_backward_loss_steps(backward_loss_steps: Callable) -> None:
-    _check_stage("backward_loss_steps", backward_loss_steps,
+    _check_stage("backward_loss_steps",
                  lambda b: call(backward_loss_steps, b.given_cache(), b.Yb.clone(),
                                 context=f"on {b.case.what}"), None)
 
 
 def test_backward_output_layer(backward_output_layer: Callable) -> None:
-    _check_stage("backward_output_layer", backward_output_layer,
+    _check_stage("backward_output_layer",
                  lambda b: call(backward_output_layer, b.given_cache(), b.given_params(),
                                 b.upstream("logits"), context=f"on {b.case.what}"), "logits")
 
 
 def test_backward_batchnorm_steps(backward_batchnorm_steps: Callable) -> None:
-    _check_stage("backward_batchnorm_steps", backward_batchnorm_steps,
+    _check_stage("backward_batchnorm_steps",
                  lambda b: call(backward_batchnorm_steps, b.given_cache(), b.given_params(),
                                 b.upstream("hpreact"), b.case.eps, context=f"on {b.case.what}"),
                  "hpreact")
 
 
 def test_backward_embedding(backward_embedding: Callable) -> None:
-    _check_stage("backward_embedding", backward_embedding,
+    _check_stage("backward_embedding",
                  lambda b: call(backward_embedding, b.given_cache(), b.given_params(),
                                 b.upstream("hprebn"), b.Xb.clone(), context=f"on {b.case.what}"),
                  "hprebn")

@@ -22,8 +22,7 @@ import torch
 
 from solutions import makemore_backprop as reference
 from utils.caching import cache_data
-from utils.experiments.makemore_backprop.manual import (BATCH_SIZE, N_EMBD, N_HIDDEN,
-                                                        saved_batch, setup)
+from utils.experiments.makemore_backprop.manual import BATCH_SIZE, N_EMBD, N_HIDDEN, setup
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 HEADER_FILL, OK_FILL, BAD_FILL, GREY_FILL = "#e8eef7", "#e6f4ea", "#fce8e6", "#f1f3f4"
@@ -217,7 +216,3 @@ def your_gradients(namespace: Mapping[str, Any], dtype: str = "float32") -> go.F
 
 def _not_written(*args: Any) -> Any:
     raise NotImplementedError()
-
-
-def batch_source() -> str:
-    return saved_batch()["source"]
