@@ -27,7 +27,7 @@ except ImportError:
 
 # %%
 import torch
-import torch.nn.functional as F  # noqa: F401 - learners' code uses F.one_hot
+import torch.nn.functional as F
 from jaxtyping import Float, Int
 from torch import Tensor
 

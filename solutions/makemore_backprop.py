@@ -11,7 +11,7 @@ the tensor it belongs to: `grads["probs"]` is dloss/dprobs, with the shape of `p
 """
 
 import torch
-import torch.nn.functional as F  # noqa: F401 - learners' code uses F.one_hot
+import torch.nn.functional as F
 from jaxtyping import Float, Int
 from torch import Tensor
 
