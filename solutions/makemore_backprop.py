@@ -11,6 +11,7 @@ the tensor it belongs to: `grads["probs"]` is dloss/dprobs, with the shape of `p
 """
 
 import torch
+import torch.nn.functional as F
 from jaxtyping import Float, Int
 from torch import Tensor
 
@@ -27,13 +28,14 @@ PARAM_NAMES = ("C", "W1", "b1", "bngain", "bnbias", "W2", "b2")
 
 
 # ==============================================================================================
-# (helper MANUAL's region) Sections 1-2: the forward pass in atoms, and every gradient by hand
+# Sections 1-2: the forward pass in small steps, and every gradient by hand
 
 
 def init_params(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10, n_hidden: int = 64,
                 generator: torch.Generator | None = None) -> Params:
-    """Small random parameters, none of them exactly zero or one, so that a gradient written
-    with a wrong term can't hide behind a zero bias or a unit gain."""
+    """The MLP's seven parameter tensors, drawn from `generator` in a fixed order, each a leaf
+    that requires grad. Every one is random and small, none exactly zero or one: a gradient
+    formula with a wrong term can't hide behind a zero bias or a unit gain."""
     fan_in = n_embd * block_size
     draws = {
         "C": torch.randn((vocab_size, n_embd), generator=generator),
@@ -49,49 +51,117 @@ def init_params(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10, n_h
 
 def forward_pass(params: Params, Xb: Int[Tensor, "n block"], Yb: Int[Tensor, "n"],
                  eps: float = 1e-5) -> Cache:
-    """The MLP's forward pass in small steps; every intermediate, under its name."""
+    """The MLP's forward pass in small steps, each intermediate kept under its name (the
+    dtype is the parameters')."""
     p = params
     n = Xb.shape[0]
     c: Cache = {}
-    c["emb"] = p["C"][Xb]
-    c["embcat"] = c["emb"].view(n, -1)
-    c["hprebn"] = c["embcat"] @ p["W1"] + p["b1"]
-    c["bnmeani"] = c["hprebn"].sum(0, keepdim=True) / n
-    c["bndiff"] = c["hprebn"] - c["bnmeani"]
-    c["bndiff2"] = c["bndiff"] ** 2
-    c["bnvar"] = c["bndiff2"].sum(0, keepdim=True) / n  # biased, as torch's BatchNorm trains
-    c["bnvar_inv"] = (c["bnvar"] + eps) ** -0.5
-    c["bnraw"] = c["bndiff"] * c["bnvar_inv"]
-    c["hpreact"] = p["bngain"] * c["bnraw"] + p["bnbias"]
-    c["h"] = torch.tanh(c["hpreact"])
-    c["logits"] = c["h"] @ p["W2"] + p["b2"]
-    c["logit_maxes"] = c["logits"].max(1, keepdim=True).values
-    c["norm_logits"] = c["logits"] - c["logit_maxes"]  # subtracting the max keeps exp finite
-    c["counts"] = c["norm_logits"].exp()
-    c["counts_sum"] = c["counts"].sum(1, keepdim=True)
-    c["counts_sum_inv"] = c["counts_sum"] ** -1
-    c["probs"] = c["counts"] * c["counts_sum_inv"]
-    c["logprobs"] = c["probs"].log()
-    c["loss"] = -c["logprobs"][torch.arange(n), Yb].mean()
+    # Embedding and the first layer.
+    c["emb"] = p["C"][Xb]                                     # (n, block, n_embd)
+    c["embcat"] = c["emb"].view(n, -1)                        # (n, block * n_embd)
+    c["hprebn"] = c["embcat"] @ p["W1"] + p["b1"]             # (n, hidden)
+    # Batch norm with the batch's own statistics.
+    c["bnmeani"] = c["hprebn"].sum(0, keepdim=True) / n       # (1, hidden)
+    c["bndiff"] = c["hprebn"] - c["bnmeani"]                  # (n, hidden)
+    c["bndiff2"] = c["bndiff"] ** 2                           # (n, hidden)
+    c["bnvar"] = c["bndiff2"].sum(0, keepdim=True) / n        # (1, hidden): biased, as torch's
+    c["bnvar_inv"] = (c["bnvar"] + eps) ** -0.5               # (1, hidden)   BatchNorm1d trains
+    c["bnraw"] = c["bndiff"] * c["bnvar_inv"]                 # (n, hidden)
+    c["hpreact"] = p["bngain"] * c["bnraw"] + p["bnbias"]     # (n, hidden)
+    # The nonlinearity and the output layer.
+    c["h"] = torch.tanh(c["hpreact"])                         # (n, hidden)
+    c["logits"] = c["h"] @ p["W2"] + p["b2"]                  # (n, vocab)
+    # Cross-entropy, one operation at a time.
+    c["logit_maxes"] = c["logits"].max(1, keepdim=True).values  # (n, 1)
+    c["norm_logits"] = c["logits"] - c["logit_maxes"]         # (n, vocab): exp can't overflow
+    c["counts"] = c["norm_logits"].exp()                      # (n, vocab)
+    c["counts_sum"] = c["counts"].sum(1, keepdim=True)        # (n, 1)
+    c["counts_sum_inv"] = c["counts_sum"] ** -1               # (n, 1)
+    c["probs"] = c["counts"] * c["counts_sum_inv"]            # (n, vocab)
+    c["logprobs"] = c["probs"].log()                          # (n, vocab)
+    c["loss"] = -c["logprobs"][torch.arange(n), Yb].mean()    # ()
     return c
+
+
+def autograd_gradients(params: Params, Xb: Int[Tensor, "n block"], Yb: Int[Tensor, "n"],
+                       eps: float = 1e-5) -> tuple[Cache, dict[str, Tensor]]:
+    """`forward_pass` with every intermediate's gradient kept, then `loss.backward()`: the
+    cache (detached) and autograd's gradient of the loss for every intermediate and parameter,
+    by name. The parameters must require grad; their `.grad` is left as it was."""
+    before = {name: p.grad for name, p in params.items()}
+    cache = forward_pass(params, Xb, Yb, eps)
+    for tensor in cache.values():
+        tensor.retain_grad()  # autograd keeps only the leaves' gradients unless asked
+    cache["loss"].backward()
+    grads = {name: cache[name].grad for name in FORWARD_NAMES if name != "loss"}
+    grads.update({name: p.grad for name, p in params.items()})
+    for name, p in params.items():
+        p.grad = before[name]
+    return {name: t.detach() for name, t in cache.items()}, grads
+
+
+def compare_gradients(mine: dict[str, Tensor], autograd: dict[str, Tensor]) -> list[dict]:
+    """One row per name of `mine`: is it bit for bit autograd's gradient, equal up to rounding
+    (`torch.allclose`), and the largest absolute difference (None when the shapes differ)."""
+    rows = []
+    for name, dt in mine.items():
+        t = autograd[name]
+        same_shape = tuple(dt.shape) == tuple(t.shape)
+        rows.append({
+            "name": name, "shape": tuple(t.shape), "your_shape": tuple(dt.shape),
+            "exact": same_shape and bool((dt == t).all()),
+            "approximate": same_shape and torch.allclose(dt.to(t.dtype), t),
+            "max_diff": (dt.to(t.dtype) - t).abs().max().item() if same_shape else None,
+        })
+    return rows
 
 
 @exercise(
     title="Backward through the loss, step by step",
     difficulty=4, importance=5, minutes=(30, 45),
     task=r"""
-        Write `backward_loss_steps(cache, Yb)`: a dict with the gradient of the loss with
-        respect to each of "logprobs", "probs", "counts_sum_inv", "counts_sum", "counts",
-        "norm_logits", "logit_maxes" and "logits" (each of the intermediate's shape), going
-        backwards one step at a time through `forward_pass`'s operations.
+        Write `backward_loss_steps(cache, Yb)`. `cache` is `forward_pass`'s dict for a batch
+        of `n` examples and `Yb` its targets, shape `(n,)`. Return a dict with the gradient of
+        the loss with respect to each of these eight intermediates, in the order you will
+        compute them: `"logprobs"`, `"probs"`, `"counts_sum_inv"`, `"counts_sum"`,
+        `"counts"`, `"norm_logits"`, `"logit_maxes"`, `"logits"`. Each gradient is named after
+        its tensor and has **exactly that tensor's shape** (`grads["counts_sum"]` is `(n, 1)`,
+        like `cache["counts_sum"]`) and dtype. Compute each from the cache and the gradients
+        you already have, one line per name; no `.backward()`, no autograd.
+
+        The check runs your function on a float64 batch, where it compares each name with
+        autograd's to about $10^{-6}$ of its largest entry, and again on a float32 batch (about
+        $10^{-4}$), so it must work in both dtypes: make new tensors with `torch.zeros_like` or
+        the cache's dtype, not with a bare `torch.zeros(shape)`. It names the first gradient
+        that is missing, has the wrong shape or the wrong values.
     """,
     hints=(
-        r"""Only the `n` picked entries of `logprobs` reach the loss, each with weight $-1/n$.""",
-        r"""A tensor used twice (`counts`, `logits`) gets the sum of both paths' gradients.""",
+        r"""
+            Walk `forward_pass` from the bottom up. For each line `out = f(a, b)` you already
+            have `d(out)`; the local derivative of `f` turns it into `d(a)` and `d(b)`. The
+            loss is minus the mean of `n` entries of `logprobs`: each of those gets $-1/n$, every
+            other entry 0.
+        """,
+        r"""
+            Two of these tensors are read twice in the forward pass: `counts` (by `counts_sum`
+            and by `probs`) and `logits` (by `logit_maxes` and by `norm_logits`). Their
+            gradient is the sum of both paths' contributions. A `(n, 1)` tensor broadcast
+            across a row (`counts_sum_inv`, `logit_maxes`) gets its gradient summed over
+            `dim=1` with `keepdim=True`.
+        """,
+        r"""
+            `dprobs = dlogprobs / probs`; `dcounts_sum_inv = (counts * dprobs).sum(1,
+            keepdim=True)`; `dcounts_sum = -counts_sum**-2 * dcounts_sum_inv`; `dcounts =
+            counts_sum_inv * dprobs + dcounts_sum` (broadcast back over the row);
+            `dnorm_logits = counts * dcounts`; `dlogit_maxes = -dnorm_logits.sum(1,
+            keepdim=True)`; `dlogits = dnorm_logits + F.one_hot(logits.max(1).indices, vocab) *
+            dlogit_maxes`.
+        """,
     ),
 )
 def backward_loss_steps(cache: Cache, Yb: Int[Tensor, "n"]) -> dict[str, Tensor]:
-    """dloss/d(each intermediate from logits to logprobs), by hand."""
+    """dloss/d(each intermediate from logprobs back to logits), by hand, each of its tensor's
+    shape: {"logprobs": ..., "probs": ..., ..., "logits": ...}."""
     c = cache
     n = Yb.shape[0]
     g: dict[str, Tensor] = {}
@@ -104,24 +174,41 @@ def backward_loss_steps(cache: Cache, Yb: Int[Tensor, "n"]) -> dict[str, Tensor]
     g["norm_logits"] = c["counts"] * g["counts"]
     g["logit_maxes"] = -g["norm_logits"].sum(1, keepdim=True)
     g["logits"] = g["norm_logits"].clone()
-    g["logits"] += torch.nn.functional.one_hot(c["logits"].max(1).indices,
-                                               c["logits"].shape[1]) * g["logit_maxes"]
+    g["logits"] += F.one_hot(c["logits"].max(1).indices, c["logits"].shape[1]) * g["logit_maxes"]
     return g
 
 
 @exercise(
     title="Backward through the output layer and tanh",
-    difficulty=3, importance=5, minutes=(15, 20),
+    difficulty=2, importance=5, minutes=(10, 20),
     task=r"""
-        Write `backward_output_layer(cache, params, dlogits)`: a dict with the gradients of the
-        loss with respect to "h", "W2", "b2" and "hpreact", given `dlogits`.
+        Write `backward_output_layer(cache, params, dlogits)`. `dlogits` is the gradient of the
+        loss with respect to `cache["logits"]`, shape `(n, vocab)` (the check gives you
+        autograd's, so a slip in the previous exercise can't spoil this one). Return a dict
+        with the gradients with respect to `"h"` `(n, hidden)`, `"W2"` `(hidden, vocab)`,
+        `"b2"` `(vocab,)` and `"hpreact"` `(n, hidden)`: each of its tensor's shape, from
+        `logits = h @ W2 + b2` and `h = tanh(hpreact)`. Float64 and float32, as before.
     """,
-    hints=(r"""For $y = hW + b$: $dh = dy\,W^\top$, $dW = h^\top dy$, $db = \sum_i dy_i$.
-              And $\tanh' = 1 - \tanh^2$.""",),
+    hints=(
+        r"""
+            Let the shapes pick the matrix products: `dh` must be `(n, hidden)` and is built
+            from `dlogits` `(n, vocab)` and `W2` `(hidden, vocab)`; `dW2` must be `(hidden,
+            vocab)` and is built from `h` `(n, hidden)` and `dlogits`. `b2` is added to every
+            row, so its gradient sums `dlogits` over the batch.
+        """,
+        r"""
+            $\frac{d}{dx}\tanh x = 1 - \tanh^2 x$, and `cache["h"]` already holds $\tanh x$:
+            `dhpreact = (1 - h**2) * dh`.
+        """,
+        r"""
+            `dh = dlogits @ W2.T`, `dW2 = h.T @ dlogits`, `db2 = dlogits.sum(0)`.
+        """,
+    ),
 )
 def backward_output_layer(cache: Cache, params: Params,
                           dlogits: Float[Tensor, "n vocab"]) -> dict[str, Tensor]:
-    """dloss/dh, dW2, db2 and dhpreact, by hand."""
+    """dloss/dh, dW2, db2 and dhpreact, by hand, from dloss/dlogits:
+    {"h": ..., "W2": ..., "b2": ..., "hpreact": ...}."""
     g: dict[str, Tensor] = {}
     g["h"] = dlogits @ params["W2"].T
     g["W2"] = cache["h"].T @ dlogits
@@ -134,19 +221,38 @@ def backward_output_layer(cache: Cache, params: Params,
     title="Backward through batch norm, step by step",
     difficulty=4, importance=5, minutes=(30, 45),
     task=r"""
-        Write `backward_batchnorm_steps(cache, params, dhpreact, eps=1e-5)`: a dict with the
-        gradients of the loss with respect to "bngain", "bnbias", "bnraw", "bnvar_inv", "bnvar",
-        "bndiff2", "bndiff", "bnmeani" and "hprebn", going backwards one step at a time.
+        Write `backward_batchnorm_steps(cache, params, dhpreact, eps=1e-5)`. `dhpreact` is the
+        gradient with respect to `cache["hpreact"]`, shape `(n, hidden)` (autograd's, in the
+        check). Return a dict with the gradients with respect to, in order, `"bngain"`,
+        `"bnbias"`, `"bnraw"`, `"bnvar_inv"`, `"bnvar"`, `"bndiff2"`, `"bndiff"`, `"bnmeani"`
+        and `"hprebn"`, each of its tensor's shape: the parameters `bngain` and `bnbias` and
+        the batch statistics are `(1, hidden)`, the rest `(n, hidden)`. `eps` is the one
+        `forward_pass` used (the check also tries another): use it wherever it appears.
     """,
     hints=(
-        r"""A (1, hidden) tensor broadcast over the batch gets its gradient summed over dim 0.""",
-        r"""`bndiff` is used twice (for `bndiff2` and `bnraw`), `hprebn` twice (for `bnmeani`
-            and `bndiff`).""",
+        r"""
+            Every `(1, hidden)` tensor is broadcast over the batch in the forward pass, so its
+            gradient sums the `(n, hidden)` contributions over `dim=0`, `keepdim=True`. And the
+            reverse: `bnvar` and `bnmeani` are sums over the batch (divided by `n`), so every
+            row gets the same share of their gradient.
+        """,
+        r"""
+            `bndiff` is read twice (by `bndiff2` and by `bnraw`) and `hprebn` twice (by
+            `bnmeani` and by `bndiff`): add both paths. For `bnvar_inv = (bnvar + eps)**-0.5`
+            the local derivative is $-\tfrac12(\text{bnvar} + \epsilon)^{-3/2}$.
+        """,
+        r"""
+            `dbnraw = bngain * dhpreact`; `dbnvar_inv = (bndiff * dbnraw).sum(0, keepdim=True)`;
+            `dbndiff2 = torch.ones_like(bndiff2) / n * dbnvar`; `dbndiff = bnvar_inv * dbnraw +
+            2 * bndiff * dbndiff2`; `dbnmeani = -dbndiff.sum(0, keepdim=True)`; `dhprebn =
+            dbndiff + dbnmeani / n` (broadcast).
+        """,
     ),
 )
 def backward_batchnorm_steps(cache: Cache, params: Params, dhpreact: Float[Tensor, "n hidden"],
                              eps: float = 1e-5) -> dict[str, Tensor]:
-    """dloss/d(each batch-norm intermediate), by hand."""
+    """dloss/d(each batch-norm intermediate and parameter), by hand, from dloss/dhpreact:
+    {"bngain": ..., "bnbias": ..., "bnraw": ..., ..., "hprebn": ...}."""
     c = cache
     n = dhpreact.shape[0]
     g: dict[str, Tensor] = {}
@@ -166,15 +272,38 @@ def backward_batchnorm_steps(cache: Cache, params: Params, dhpreact: Float[Tenso
     title="Backward through the first layer and the embedding",
     difficulty=3, importance=5, minutes=(15, 25),
     task=r"""
-        Write `backward_embedding(cache, params, dhprebn, Xb)`: a dict with the gradients of
-        the loss with respect to "embcat", "W1", "b1", "emb" and "C".
+        Write `backward_embedding(cache, params, dhprebn, Xb)`. `dhprebn` is the gradient with
+        respect to `cache["hprebn"]`, shape `(n, hidden)` (autograd's, in the check), and `Xb`
+        the batch's contexts, int64 `(n, block)`. Return a dict with the gradients with respect
+        to `"embcat"` `(n, block * n_embd)`, `"W1"` `(block * n_embd, hidden)`, `"b1"`
+        `(hidden,)`, `"emb"` `(n, block, n_embd)` and `"C"` `(vocab, n_embd)`, from `hprebn = embcat @ W1 + b1`, `embcat = emb.view(n, -1)`
+        and `emb = C[Xb]`. The same symbol appears many times in a batch: row `C[i]` gets
+        the sum of the gradients of every position of `Xb` that holds `i` (and zeros for a
+        symbol the batch never uses).
     """,
-    hints=(r"""`emb = C[Xb]`: each row of C gets the sum of the gradients of every position
-              that looked it up; `index_add_` or a loop does it.""",),
+    hints=(
+        r"""
+            The first layer is the output layer's rules again. `view` only relabels the
+            numbers, so its backward is a `view` back to `emb`'s shape.
+        """,
+        r"""
+            Indexing copies rows forward, so backward it adds them back: start from
+            `torch.zeros_like(C)` and, for every example `k` and position `j`, add
+            `demb[k, j]` into row `Xb[k, j]`. `dC[Xb] = demb` (or `dC[Xb] += demb`) is not the
+            same: with a repeated index, only one of the writes survives.
+        """,
+        r"""
+            Two loops over `k` and `j` work; so does `dC.index_add_(0, Xb.view(-1),
+            demb.view(-1, n_embd))`, or the one-hot matrix `onehot =
+            F.one_hot(Xb.view(-1), vocab).to(demb.dtype)`, `(n * block, vocab)`, in
+            `onehot.T @ demb.view(-1, n_embd)`.
+        """,
+    ),
 )
 def backward_embedding(cache: Cache, params: Params, dhprebn: Float[Tensor, "n hidden"],
                        Xb: Int[Tensor, "n block"]) -> dict[str, Tensor]:
-    """dloss/dembcat, dW1, db1, demb and dC, by hand."""
+    """dloss/dembcat, dW1, db1, demb and dC, by hand, from dloss/dhprebn:
+    {"embcat": ..., "W1": ..., "b1": ..., "emb": ..., "C": ...}."""
     g: dict[str, Tensor] = {}
     g["embcat"] = dhprebn @ params["W1"].T
     g["W1"] = cache["embcat"].T @ dhprebn
