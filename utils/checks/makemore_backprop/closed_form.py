@@ -28,6 +28,7 @@ from solutions.makemore_mlp import build_dataset
 from utils.checks.assertions import assert_close, call, describe, passed
 from utils.checks.learner_names import reference_names
 from utils.checks.makemore_mlp.model import NAMES, STOI
+from utils.experiments.makemore_backprop.closed_form import train_autograd
 
 __all__ = ["test_cross_entropy_backward", "test_batchnorm_backward", "test_train_manual"]
 
@@ -297,23 +298,6 @@ def test_batchnorm_backward(batchnorm_backward: Callable) -> None:
 # Section 5: training with hand-written gradients
 
 
-def autograd_twin(params: dict[str, Tensor], X: Tensor, Y: Tensor, steps: int, lr: float,
-                  batch_size: int, generator: torch.Generator) -> list[float]:
-    """The same loop as `train_manual`, with autograd's gradients (params require grad)."""
-    losses = []
-    for _ in range(steps):
-        ix = torch.randint(0, X.shape[0], (batch_size,), generator=generator)
-        cache = reference.forward_pass(params, X[ix], Y[ix])
-        for p in params.values():
-            p.grad = None
-        cache["loss"].backward()
-        with torch.no_grad():
-            for p in params.values():
-                p -= lr * p.grad
-        losses.append(cache["loss"].item())
-    return losses
-
-
 def _manual_with_slip(params: dict[str, Tensor], X: Tensor, Y: Tensor, steps: int, lr: float,
                       batch_size: int, generator: torch.Generator, slip: str) -> list[float]:
     """The reference loop with one known slip (to name the mistake a learner made)."""
@@ -404,7 +388,7 @@ def _train_case(fn: Callable, sizes: tuple[int, int, int, int], n_names: int, st
                              "parameters require grad, so every operation on them builds one), "
                              "which nothing uses. Run each step inside `with torch.no_grad():`.")
     twin = {k: v.clone().requires_grad_() for k, v in start.items()}
-    expected = autograd_twin(twin, X, Y, steps, lr, batch_size,
+    expected = train_autograd(twin, X, Y, steps, lr, batch_size,
                              torch.Generator().manual_seed(seed))
     if not isinstance(got, (list, tuple)) or len(got) != steps:
         raise AssertionError(f"{what}: should return a list of {steps} losses, one per step; "
