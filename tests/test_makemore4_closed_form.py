@@ -167,7 +167,7 @@ def test_the_figures_draw_the_saved_numbers():
     assert "nan" in stability[2][0] and "-1" in stability[2][2]
     assert "seconds" in figures.training_time_table().to_dict()["data"][0]["header"]["values"][1]
     row = figures.dlogits_row(2).to_dict()
-    assert len(row["data"]) == 2 and "ame → c" in row["layout"]["title"]["text"]
+    assert len(row["data"]) == 1 and "(ame → c)" in row["layout"]["title"]["text"]
 
 
 def test_the_notebooks_own_run_falls_back_to_the_reference_while_unwritten():
@@ -176,9 +176,9 @@ def test_the_notebooks_own_run_falls_back_to_the_reference_while_unwritten():
 
     fig = figures.your_manual_training({**REFERENCE_NAMESPACE, "train_manual": unwritten},
                                        steps=100)
-    assert "not written yet" in fig.layout.title.text and len(fig.data) == 2
+    assert "not written yet" in fig.layout.title.text and len(fig.data) == 4
     fig = figures.your_manual_training(REFERENCE_NAMESPACE, steps=100)
     assert fig.layout.title.text.startswith("yours") and "largest difference" in \
         fig.layout.title.text
     alone = figures.manual_training_figure(None)
-    assert len(alone.data) == 1 and len(alone.data[0].x) == 2_000
+    assert len(alone.data) == 2 and len(alone.data[0].x) == 2_000 and len(alone.data[1].x) == 20

@@ -57,7 +57,8 @@ def dlogits_minibatch(seed: int = 0) -> dict:
 
 @cache_data(show_spinner=False)
 def dlogits_heatmap(seed: int = 0) -> go.Figure:
-    """n * dlogits of a minibatch: red where the gradient pushes a logit up, blue down."""
+    """n * dlogits of a minibatch: red (negative) where a descent step pushes a logit up, blue
+    where it pulls one down."""
     batch = dlogits_minibatch(seed)
     fig = go.Figure(go.Heatmap(
         z=batch["scaled"], x=batch["symbols"], y=batch["rows"], zmid=0, zmin=-1, zmax=1,
@@ -65,7 +66,7 @@ def dlogits_heatmap(seed: int = 0) -> go.Figure:
         hovertemplate="%{y}<br>symbol %{x}: %{z:.3f}<extra></extra>"))
     fig.update_layout(
         title="n · dL/dlogits on 32 dev contexts, after section 5's training run<br><sup>"
-              "each row sums to 0: p − 1 at the target (dark), p at every other symbol</sup>",
+              "each row sums to 0: p − 1 at the target (red), p at every other symbol (blue)</sup>",
         xaxis_title="next symbol", yaxis={"autorange": "reversed", "tickfont": {"size": 10}},
         height=720, margin=MARGIN)
     return fig
@@ -73,21 +74,20 @@ def dlogits_heatmap(seed: int = 0) -> go.Figure:
 
 @cache_data(show_spinner=False)
 def dlogits_row(row: int = 0, seed: int = 0) -> go.Figure:
-    """One row: the model's probabilities and n * dL/dlogits, the target's bar marked."""
+    """One row of n * dL/dlogits as bars, the target's marked: away from the target each bar is
+    the model's probability itself, at the target it is p - 1."""
     batch = dlogits_minibatch(seed)
     target = batch["targets"][row]
+    scaled = batch["scaled"][row]
     colours = [OWN_COLOUR if j == target else MANUAL_COLOUR for j in range(len(batch["symbols"]))]
-    fig = go.Figure([
-        go.Bar(x=batch["symbols"], y=batch["probs"][row], name="p (softmax)",
-               marker_color=AUTOGRAD_COLOUR, opacity=0.5),
-        go.Bar(x=batch["symbols"], y=batch["scaled"][row], name="n · dL/dlogit",
-               marker_color=colours)])
+    fig = go.Figure(go.Bar(x=batch["symbols"], y=scaled, marker_color=colours,
+                           hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+    context = batch["rows"][row].split(": ", 1)[1]
     fig.update_layout(
-        title=f"Row {row}: context {batch['rows'][row]!s}<br><sup>the target's bar is p − 1 = "
-              f"{batch['scaled'][row][target]:.3f}; the others add up to "
-              f"{batch['scaled'][row].sum() - batch['scaled'][row][target]:.3f}</sup>",
-        barmode="overlay", xaxis_title="next symbol", height=380, margin=MARGIN,
-        legend={"orientation": "h", "y": -0.25})
+        title=f"Row {row} ({context}): n · dL/dlogits<br><sup>at the target, p − 1 = "
+              f"{scaled[target]:.3f}; every other bar is that symbol's probability, together "
+              f"{scaled.sum() - scaled[target]:.3f}</sup>",
+        xaxis_title="next symbol", yaxis_title="n · dL/dlogit", height=360, margin=MARGIN)
     return fig
 
 
@@ -152,7 +152,7 @@ def training_curves() -> go.Figure:
     fig = go.Figure([
         go.Scatter(x=x, y=run["autograd_curve"].numpy(), name="autograd (loss.backward())",
                    line={"color": AUTOGRAD_COLOUR, "width": 5}, opacity=0.5),
-        go.Scatter(x=x, y=run["manual_curve"].numpy(), name="train_manual (your gradients)",
+        go.Scatter(x=x, y=run["manual_curve"].numpy(), name="train_manual (hand-written gradients)",
                    line={"color": MANUAL_COLOUR, "width": 2, "dash": "dash"})])
     fig.update_layout(
         title=f"{run['settings']['steps']:,} steps of {run['settings']['batch_size']} at rate "
@@ -192,23 +192,36 @@ def training_time_table() -> go.Figure:
                   "it depends on the machine and its load)", 190)
 
 
+def _means(values: Sequence[float | None], every: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over each full window of `every` steps, at the window's last step."""
+    v = np.array([np.nan if x is None else x for x in values], dtype=float)
+    n = len(v) // every
+    return (np.arange(n) + 1) * every, v[:n * every].reshape(n, every).mean(1)
+
+
 def manual_training_figure(own: Mapping[str, Any] | None = None, title: str = "") -> go.Figure:
-    """Autograd's run's first steps (each step) and, if given, a run of the learner's
-    train_manual over it."""
+    """Autograd's run's first steps and, if given, a run of the learner's train_manual over it:
+    every step's loss (faint) and the means of 100 (bold)."""
     run = training_run()
     steps = len(own["losses"]) if own is not None else 2_000
     head = run["autograd_head"][:steps].numpy()
     fig = go.Figure(go.Scatter(x=np.arange(1, len(head) + 1), y=head,
-                               name=f"autograd (seed {SEED}, lr 0.1)",
-                               line={"color": AUTOGRAD_COLOUR, "width": 4}, opacity=0.5))
+                               name=f"autograd (seed {SEED}, lr 0.1), each step",
+                               line={"color": AUTOGRAD_COLOUR, "width": 3}, opacity=0.3))
+    x, means = _means(head.tolist())
+    fig.add_trace(go.Scatter(x=x, y=means, name="autograd, means of 100",
+                             line={"color": AUTOGRAD_COLOUR, "width": 5}, opacity=0.6))
     if own is not None:
         losses = [np.nan if v is None else v for v in own["losses"]]
         fig.add_trace(go.Scatter(x=np.arange(1, len(losses) + 1), y=losses,
-                                 name="your train_manual",
-                                 line={"color": OWN_COLOUR, "width": 1}))
+                                 name="your train_manual, each step",
+                                 line={"color": OWN_COLOUR, "width": 1}, opacity=0.5))
+        x, means = _means(own["losses"])
+        fig.add_trace(go.Scatter(x=x, y=means, name="yours, means of 100",
+                                 line={"color": OWN_COLOUR, "width": 2, "dash": "dash"}))
     fig.update_layout(title=title or "Autograd's run, step by step",
                       xaxis_title="step", yaxis_title="minibatch loss", yaxis_type="log",
-                      height=380, margin=MARGIN, legend={"orientation": "h", "y": -0.25})
+                      height=400, margin=MARGIN, legend={"orientation": "h", "y": -0.25})
     return fig
 
 
