@@ -52,7 +52,7 @@ def dlogits_minibatch(seed: int = 0) -> dict:
     return {"rows": [f"{k}: {c} → {data.itos[int(y)]}" for k, (c, y) in
                      enumerate(zip(contexts, Yb))],
             "targets": Yb.tolist(), "symbols": symbols, "probs": cache["probs"].numpy(),
-            "scaled": (dlogits * BATCH_SIZE).numpy()}
+            "scaled": (dlogits * BATCH_SIZE).numpy(), "source": data.source}
 
 
 @cache_data(show_spinner=False)
@@ -66,9 +66,10 @@ def dlogits_heatmap(seed: int = 0) -> go.Figure:
         hovertemplate="%{y}<br>symbol %{x}: %{z:.3f}<extra></extra>"))
     fig.update_layout(
         title="n · dL/dlogits on 32 dev contexts, after section 5's training run<br><sup>"
-              "each row sums to 0: p − 1 at the target (red), p at every other symbol (blue)</sup>",
+              "each row sums to 0: p − 1 at the target (red), p at every other symbol (blue)"
+              f"<br>{batch['source']}</sup>",
         xaxis_title="next symbol", yaxis={"autorange": "reversed", "tickfont": {"size": 10}},
-        height=720, margin=MARGIN)
+        height=740, margin={**MARGIN, "t": 90})
     return fig
 
 
