@@ -232,9 +232,9 @@ def _bn_variants(dout: Tensor, x: Tensor, gamma: Tensor, eps: float) -> dict[str
 
 
 BN_CASES = (  # n, c, dtype, gamma shape is (1, c), eps, seed
+    (5, 5, torch.float64, False, 0.1, 2),  # square first: a wrong dim does not crash here
     (4, 3, torch.float64, False, 1e-5, 0),
     (32, 64, torch.float64, True, 1e-5, 1),  # the chapter's hidden layer
-    (5, 5, torch.float64, False, 0.1, 2),  # square: a wrong dim does not crash
     (2, 6, torch.float64, True, 1e-5, 3),  # the smallest batch
     (8, 4, torch.float64, False, 1.0, 4),  # a large eps: forgetting it shows
     (16, 8, torch.float32, True, 1e-5, 5),
