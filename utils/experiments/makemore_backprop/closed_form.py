@@ -127,7 +127,8 @@ def compare_runs(steps: int = STEPS) -> dict:
 def training_settings() -> dict:
     """What the saved run was computed with (a test compares them with these)."""
     return {"seed": SEED, "steps": STEPS, "lr": LR, "batch_size": BATCH_SIZE,
-            "log_every": LOG_EVERY, "head_steps": HEAD_STEPS, "n_embd": N_EMBD, "n_hidden": N_HIDDEN, "block_size": 3}
+            "log_every": LOG_EVERY, "head_steps": HEAD_STEPS, "n_embd": N_EMBD,
+            "n_hidden": N_HIDDEN, "block_size": 3}
 
 
 @functools.lru_cache(maxsize=1)

@@ -171,7 +171,8 @@ def parameter_difference() -> go.Figure:
     every = run["settings"]["log_every"]
     diff = run["param_diff"].numpy()
     fig = go.Figure(go.Scatter(x=(np.arange(len(diff)) + 1) * every, y=diff,
-                               line={"color": MANUAL_COLOUR}, name="max |θ_manual − θ_autograd|"))
+                               line={"color": MANUAL_COLOUR},
+                               name="max |θ_manual − θ_autograd|"))
     fig.update_layout(
         title="The largest difference between the two runs' parameters (all seven tensors)",
         xaxis_title="step", yaxis_title="max |θ_manual − θ_autograd|", yaxis_type="log",
