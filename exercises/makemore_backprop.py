@@ -255,8 +255,13 @@ def backward_embedding(cache: Cache, params: Params, dhprebn: Float[Tensor, "n h
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 15–25 minutes
 #
 # Write `cross_entropy_backward(logits, targets)`: the gradient of the mean cross-entropy
-# `F.cross_entropy(logits, targets)` with respect to `logits`, in closed form (no
-# autograd): softmax of the logits, minus one at each row's target, divided by n.
+# `F.cross_entropy(logits, targets)` with respect to `logits`, in closed form. `logits` is
+# a float tensor of shape `(n, v)` (float32 or float64, `n` may be 1), `targets` an int64
+# tensor of shape `(n,)` of class indices. Return a new tensor of the shape and dtype of
+# `logits`: row $i$ is the softmax of row $i$, minus 1 at column `targets[i]`, all divided
+# by `n`. Don't change `logits`, and don't use autograd (no `.backward()`, no
+# `torch.autograd.grad`): the point is to write the gradient yourself. It must stay
+# finite for logits in the thousands.
 #
 # Check it with `tests.test_cross_entropy_backward(cross_entropy_backward)`.
 
@@ -264,7 +269,7 @@ def backward_embedding(cache: Cache, params: Params, dhprebn: Float[Tensor, "n h
 # %%
 def cross_entropy_backward(logits: Float[Tensor, "n v"],
                            targets: Int[Tensor, "n"]) -> Float[Tensor, "n v"]:
-    """(softmax(logits) - onehot(targets)) / n."""
+    """dL/dlogits of L = F.cross_entropy(logits, targets): (softmax(logits) - onehot) / n."""
     raise NotImplementedError()
 
 
@@ -279,9 +284,14 @@ def cross_entropy_backward(logits: Float[Tensor, "n v"],
 #
 # Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵🔵🔵🔵🔵 · 30–45 minutes
 #
-# Write `batchnorm_backward(dout, x, gamma, eps)`: the gradient of the loss with respect
-# to the input `x` of training-mode batch norm $y = \gamma\hat x + \beta$, given `dout` =
-# dL/dy, with the batch mean and biased variance over dim 0, in closed form.
+# Write `batchnorm_backward(dout, x, gamma, eps=1e-5)`. The forward pass is training-mode
+# batch norm over the batch (dim 0) of `x`, shape `(n, c)` with `n >= 2`:
+# $\mu = \frac1n\sum_i x_i$, $\sigma^2 = \frac1n\sum_i (x_i - \mu)^2$ (the biased variance,
+# as `nn.BatchNorm1d` trains), $\hat x = (x - \mu)/\sqrt{\sigma^2 + \epsilon}$,
+# $y = \gamma\hat x + \beta$. `dout` (shape `(n, c)`) is $\partial L/\partial y$; `gamma`
+# has shape `(c,)` or `(1, c)`. Return $\partial L/\partial x$, shape `(n, c)`, in the
+# dtype of `x`, from the closed form derived above (recompute $\mu$, $\sigma^2$ and $\hat x$
+# from `x`; no autograd, and leave the inputs unchanged).
 #
 # Check it with `tests.test_batchnorm_backward(batchnorm_backward)`.
 
@@ -304,19 +314,26 @@ def batchnorm_backward(dout: Float[Tensor, "n c"], x: Float[Tensor, "n c"],
 #
 # Difficulty 🔴🔴🔴⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 20–30 minutes
 #
-# Write `train_manual(params, X, Y, steps, lr, batch_size, generator)`: chapter 4.2's
-# minibatch loop (draw `torch.randint(0, len(X), (batch_size,), generator=generator)`,
-# forward, update every parameter by `-lr * grad`) with the gradients computed by hand,
-# with `cross_entropy_backward`, `batchnorm_backward` and the layers' rules, never with
-# `.backward()`. Return the list of minibatch losses (floats).
+# Write `train_manual(params, X, Y, steps, lr, batch_size, generator)`: minibatch
+# gradient descent on the chapter's model, with every gradient written by hand. `params`
+# is a dict from `init_params` (keys `"C"`, `"W1"`, `"b1"`, `"bngain"`, `"bnbias"`,
+# `"W2"`, `"b2"`), `X` int64 contexts `(N, block_size)`, `Y` int64 targets `(N,)`. At
+# each of `steps` steps: draw `ix = torch.randint(0, X.shape[0], (batch_size,),
+# generator=generator)` (one draw per step, nothing else from the generator), run
+# `forward_pass(params, X[ix], Y[ix])`, compute the gradient of the loss for all seven
+# parameters from the cache with `cross_entropy_backward`, `batchnorm_backward` and the
+# layers' rules of section 2, and move each parameter by `-lr * grad` in place. Never
+# call `.backward()` and record no graph: run the whole step inside `torch.no_grad()`.
+# Return the list of the `steps` minibatch losses (Python floats, each before its
+# update).
 #
 # Check it with `tests.test_train_manual(train_manual)`.
 
 
 # %%
-def train_manual(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"], steps: int,
+def train_manual(params: Params, X: Int[Tensor, "N block"], Y: Int[Tensor, "N"], steps: int,
                  lr: float, batch_size: int, generator: torch.Generator) -> list[float]:
-    """Minibatch SGD with hand-written gradients; the minibatch losses."""
+    """Minibatch SGD with hand-written gradients (no autograd); the minibatch losses."""
     raise NotImplementedError()
 
 

@@ -315,7 +315,7 @@ def backward_embedding(cache: Cache, params: Params, dhprebn: Float[Tensor, "n h
 
 
 # ==============================================================================================
-# (helper CLOSED's region) Sections 3-5: cross-entropy and batch norm in closed form, training
+# Sections 3-5: cross-entropy and batch norm in closed form, training with your own gradients
 
 
 @exercise(
@@ -323,14 +323,34 @@ def backward_embedding(cache: Cache, params: Params, dhprebn: Float[Tensor, "n h
     difficulty=3, importance=5, minutes=(15, 25),
     task=r"""
         Write `cross_entropy_backward(logits, targets)`: the gradient of the mean cross-entropy
-        `F.cross_entropy(logits, targets)` with respect to `logits`, in closed form (no
-        autograd): softmax of the logits, minus one at each row's target, divided by n.
+        `F.cross_entropy(logits, targets)` with respect to `logits`, in closed form. `logits` is
+        a float tensor of shape `(n, v)` (float32 or float64, `n` may be 1), `targets` an int64
+        tensor of shape `(n,)` of class indices. Return a new tensor of the shape and dtype of
+        `logits`: row $i$ is the softmax of row $i$, minus 1 at column `targets[i]`, all divided
+        by `n`. Don't change `logits`, and don't use autograd (no `.backward()`, no
+        `torch.autograd.grad`): the point is to write the gradient yourself. It must stay
+        finite for logits in the thousands.
     """,
-    hints=(r"""$\partial L / \partial z_{ij} = (p_{ij} - [j = y_i]) / n$.""",),
+    hints=(
+        r"""
+            The derivation above gives, for every row $i$ and column $j$,
+            $\partial L / \partial z_{ij} = (p_{ij} - [j = y_i]) / n$, where $p_i$ is the softmax
+            of row $i$. So: probabilities, then subtract one per row, then divide.
+        """,
+        r"""
+            `torch.softmax(logits, dim=1)` normalises each row (over the classes, dim 1) and
+            subtracts each row's maximum inside, so it never overflows. It returns a new
+            tensor, which you may then change in place.
+        """,
+        r"""
+            `d = torch.softmax(logits, dim=1)`; `d[torch.arange(n), targets] -= 1`; `return d /
+            n`. (Or subtract `torch.nn.functional.one_hot(targets, v)`.)
+        """,
+    ),
 )
 def cross_entropy_backward(logits: Float[Tensor, "n v"],
                            targets: Int[Tensor, "n"]) -> Float[Tensor, "n v"]:
-    """(softmax(logits) - onehot(targets)) / n."""
+    """dL/dlogits of L = F.cross_entropy(logits, targets): (softmax(logits) - onehot) / n."""
     n = logits.shape[0]
     d = torch.softmax(logits, dim=1)
     d[torch.arange(n), targets] -= 1
@@ -341,12 +361,30 @@ def cross_entropy_backward(logits: Float[Tensor, "n v"],
     title="Batch norm backward in one expression",
     difficulty=4, importance=5, minutes=(30, 45),
     task=r"""
-        Write `batchnorm_backward(dout, x, gamma, eps)`: the gradient of the loss with respect
-        to the input `x` of training-mode batch norm $y = \gamma\hat x + \beta$, given `dout` =
-        dL/dy, with the batch mean and biased variance over dim 0, in closed form.
+        Write `batchnorm_backward(dout, x, gamma, eps=1e-5)`. The forward pass is training-mode
+        batch norm over the batch (dim 0) of `x`, shape `(n, c)` with `n >= 2`:
+        $\mu = \frac1n\sum_i x_i$, $\sigma^2 = \frac1n\sum_i (x_i - \mu)^2$ (the biased variance,
+        as `nn.BatchNorm1d` trains), $\hat x = (x - \mu)/\sqrt{\sigma^2 + \epsilon}$,
+        $y = \gamma\hat x + \beta$. `dout` (shape `(n, c)`) is $\partial L/\partial y$; `gamma`
+        has shape `(c,)` or `(1, c)`. Return $\partial L/\partial x$, shape `(n, c)`, in the
+        dtype of `x`, from the closed form derived above (recompute $\mu$, $\sigma^2$ and $\hat x$
+        from `x`; no autograd, and leave the inputs unchanged).
     """,
-    hints=(r"""With $\hat x$ and $\sigma^{-1} = (\sigma^2 + \epsilon)^{-1/2}$:
-              $dx = \frac{\gamma\sigma^{-1}}{n}\left(n\,dy - \sum dy - \hat x \sum dy\,\hat x\right)$.""",),
+    hints=(
+        r"""
+            Compute `mean`, `var` (divide by `n`, not `n - 1`), `inv_std = (var + eps) ** -0.5`
+            and `xhat` per column, with `keepdim=True` so they broadcast over the rows.
+        """,
+        r"""
+            The result has three terms, one per path from $x_i$ to the loss: the direct one
+            ($n\,dy_i$), the one through the mean ($-\sum_j dy_j$) and the one through the
+            variance ($-\hat x_i \sum_j dy_j \hat x_j$), all times $\gamma\sigma^{-1}/n$.
+        """,
+        r"""
+            `gamma * inv_std / n * (n * dout - dout.sum(0, keepdim=True) - xhat * (dout *
+            xhat).sum(0, keepdim=True))`.
+        """,
+    ),
 )
 def batchnorm_backward(dout: Float[Tensor, "n c"], x: Float[Tensor, "n c"],
                        gamma: Float[Tensor, "c"], eps: float = 1e-5) -> Float[Tensor, "n c"]:
@@ -364,33 +402,62 @@ def batchnorm_backward(dout: Float[Tensor, "n c"], x: Float[Tensor, "n c"],
     title="Training with your own gradients",
     difficulty=3, importance=4, minutes=(20, 30),
     task=r"""
-        Write `train_manual(params, X, Y, steps, lr, batch_size, generator)`: chapter 4.2's
-        minibatch loop (draw `torch.randint(0, len(X), (batch_size,), generator=generator)`,
-        forward, update every parameter by `-lr * grad`) with the gradients computed by hand,
-        with `cross_entropy_backward`, `batchnorm_backward` and the layers' rules, never with
-        `.backward()`. Return the list of minibatch losses (floats).
+        Write `train_manual(params, X, Y, steps, lr, batch_size, generator)`: minibatch
+        gradient descent on the chapter's model, with every gradient written by hand. `params`
+        is a dict from `init_params` (keys `"C"`, `"W1"`, `"b1"`, `"bngain"`, `"bnbias"`,
+        `"W2"`, `"b2"`), `X` int64 contexts `(N, block_size)`, `Y` int64 targets `(N,)`. At
+        each of `steps` steps: draw `ix = torch.randint(0, X.shape[0], (batch_size,),
+        generator=generator)` (one draw per step, nothing else from the generator), run
+        `forward_pass(params, X[ix], Y[ix])`, compute the gradient of the loss for all seven
+        parameters from the cache with `cross_entropy_backward`, `batchnorm_backward` and the
+        layers' rules of section 2, and move each parameter by `-lr * grad` in place. Never
+        call `.backward()` and record no graph: run the whole step inside `torch.no_grad()`.
+        Return the list of the `steps` minibatch losses (Python floats, each before its
+        update).
     """,
-    hints=(r"""Under `torch.no_grad()`, `forward_pass` then the chain from `dlogits` down to
-              `dC`.""",),
+    hints=(
+        r"""
+            Go down the network from the loss: `dlogits` (closed form), then the output layer
+            ($dh = dz\,W_2^\top$, $dW_2 = h^\top dz$, $db_2 = \sum_i dz_i$), tanh
+            ($dh_{pre} = (1 - h^2)\,dh$), the batch norm's gain and bias (sums over the batch),
+            `dhprebn` (closed form), the first layer, and the embedding.
+        """,
+        r"""
+            `gamma` here is `params["bngain"]`, `x` is `cache["hprebn"]`. `dbngain =
+            (cache["bnraw"] * dhpreact).sum(0, keepdim=True)`, `dbnbias = dhpreact.sum(0,
+            keepdim=True)`.
+        """,
+        r"""
+            `demb = dembcat.view(emb.shape)`, and a row of `C` used several times in the batch
+            gets the sum of their gradients: `dC = torch.zeros_like(C); dC.index_add_(0,
+            Xb.view(-1), demb.view(-1, n_embd))`. (`dC[Xb] = demb` keeps only one of them.)
+        """,
+    ),
 )
-def train_manual(params: Params, X: Int[Tensor, "n block"], Y: Int[Tensor, "n"], steps: int,
+def train_manual(params: Params, X: Int[Tensor, "N block"], Y: Int[Tensor, "N"], steps: int,
                  lr: float, batch_size: int, generator: torch.Generator) -> list[float]:
-    """Minibatch SGD with hand-written gradients; the minibatch losses."""
+    """Minibatch SGD with hand-written gradients (no autograd); the minibatch losses."""
+    p = params
     losses = []
     with torch.no_grad():
         for _ in range(steps):
             ix = torch.randint(0, X.shape[0], (batch_size,), generator=generator)
             Xb, Yb = X[ix], Y[ix]
-            c = forward_pass(params, Xb, Yb)
+            c = forward_pass(p, Xb, Yb)
+            g: dict[str, Tensor] = {}
             dlogits = cross_entropy_backward(c["logits"], Yb)
-            out = backward_output_layer(c, params, dlogits)
-            grads = {"W2": out["W2"], "b2": out["b2"]}
-            grads["bngain"] = (c["bnraw"] * out["hpreact"]).sum(0, keepdim=True)
-            grads["bnbias"] = out["hpreact"].sum(0, keepdim=True)
-            dhprebn = batchnorm_backward(out["hpreact"], c["hprebn"], params["bngain"])
-            grads.update({k: v for k, v in backward_embedding(c, params, dhprebn, Xb).items()
-                          if k in ("W1", "b1", "C")})
-            for name, p in params.items():
-                p -= lr * grads[name]
+            g["W2"] = c["h"].T @ dlogits
+            g["b2"] = dlogits.sum(0)
+            dhpreact = (1.0 - c["h"] ** 2) * (dlogits @ p["W2"].T)
+            g["bngain"] = (c["bnraw"] * dhpreact).sum(0, keepdim=True)
+            g["bnbias"] = dhpreact.sum(0, keepdim=True)
+            dhprebn = batchnorm_backward(dhpreact, c["hprebn"], p["bngain"])
+            g["W1"] = c["embcat"].T @ dhprebn
+            g["b1"] = dhprebn.sum(0)
+            demb = (dhprebn @ p["W1"].T).view(c["emb"].shape)
+            g["C"] = torch.zeros_like(p["C"])
+            g["C"].index_add_(0, Xb.reshape(-1), demb.reshape(-1, demb.shape[-1]))
+            for name, tensor in p.items():
+                tensor -= lr * g[name]
             losses.append(c["loss"].item())
     return losses
