@@ -245,8 +245,19 @@ def _mean_last(losses: list[float | None], n: int) -> float | None:
 
 
 def compute_runs() -> dict:
-    return {"diagnostics": diagnostics(), "gain_sweep": gain_sweep(),
-            "calibration": calibration()}
+    """What bn_runs.json holds, every float to 6 significant digits (a third of the size)."""
+    return _rounded({"diagnostics": diagnostics(), "gain_sweep": gain_sweep(),
+                     "calibration": calibration()})
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 @functools.lru_cache(maxsize=1)
@@ -284,3 +295,79 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def page_numbers(runs: dict | None = None) -> dict[str, str]:
+    """Every number sections 4 and 5 state, formatted as they state it (a test checks that the
+    pages say exactly these)."""
+    runs = runs if runs is not None else bn_runs()
+    sweep, cal, diag = runs["gain_sweep"], runs["calibration"], runs["diagnostics"]
+    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+
+    def best(key: str, pick: Callable) -> tuple[str, str]:
+        values = sweep[key]["dev"]
+        i = values.index(pick(values))
+        return f"{values[i]:.3f}", f"{sweep['gains'][i]:.3g}"
+
+    def tail(case: str) -> list[float]:
+        last = diag[case]["ratios"][-100:]
+        return [sum(r[i] for r in last) / len(last) for i in range(len(last[0]))]
+
+    def sat(case: str, when: str = "init") -> list[float]:
+        return [d["saturated"] for d in diag[case][when]["act_stats"]]
+
+    def std(case: str, key: str = "act_stats", when: str = "init") -> list[float]:
+        return [d["std"] for d in diag[case][when][key]]
+
+    healthy_grad = std("healthy", "grad_stats")
+    healthy_tail, biglr_tail = tail("healthy"), tail("big_lr")
+    nobn_wr = diag["no_bn"]["init"]["wgrad_ratio"]
+    numbers = {
+        "gain_steps": f"{sweep['steps']:,}", "gain_lr": f"{sweep['lr']:g}",
+        "dev_running": f"{cal['dev_running']:.3f}", "dev_calibrated": f"{cal['dev_calibrated']:.3f}",
+        "bn_first": f"{sweep['bn']['first'][0]:.3f}",
+        "steps": f"{DIAG_STEPS:,}",
+        "healthy_std": _span(std("healthy"), "{:.2f}"),
+        "healthy_sat": f"{pct(min(sat('healthy')))} to {pct(max(sat('healthy')))}",
+        "healthy_grad_factor": f"{max(healthy_grad) / min(healthy_grad):.1f}",
+        "healthy_ratio_lo": f"{min(healthy_tail[:-1]):.1f}",
+        "healthy_ratio_hi": f"{max(healthy_tail[:-1]):.1f}",
+        "healthy_ratio_last": f"{healthy_tail[-1]:.1f}",
+        "healthy_dev": f"{diag['healthy']['dev']:.3f}",
+        "nogain_std_first": f"{std('no_gain')[0]:.2f}", "nogain_std_last": f"{std('no_gain')[-1]:.2f}",
+        "nogain_grad_first": _sci(std("no_gain", "grad_stats")[0]),
+        "nogain_grad_last": _sci(std("no_gain", "grad_stats")[-1]),
+        "biggain_sat_lo": pct(min(sat("big_gain"))), "biggain_sat_hi": pct(max(sat("big_gain"))),
+        "nobn_sat_lo": pct(min(sat("no_bn"))), "nobn_sat_hi": pct(max(sat("no_bn"))),
+        "nobn_dev": f"{diag['no_bn']['dev']:.3f}",
+        "nobn_w6_ratio": f"{nobn_wr[-1]:.1f}",
+        "nobn_hidden_ratio": f"{max(nobn_wr[:-1]):.3f}",
+        "nobn_w6_first": f"{diag['no_bn']['ratios'][0][-1]:.1f}",
+        "nobn_w6_last": f"{tail('no_bn')[-1]:.1f}",
+        "nobn_hidden_last": _span(tail("no_bn")[:-1], "{:.1f}"),
+        "smalllr_ratio": f"{sum(tail('small_lr')[:-1]) / 5:.0f}",
+        "smalllr_dev": f"{diag['small_lr']['dev']:.3f}",
+        "biglr_ratio": f"{sum(biglr_tail[:-1]) / 5:.1f}",
+        "biglr_ratio_last": f"{biglr_tail[-1]:.1f}",
+        "biglr_sat_lo": pct(min(sat("big_lr", "end"))), "biglr_sat_hi": pct(max(sat("big_lr", "end"))),
+        "biglr_dev": f"{diag['big_lr']['dev']:.3f}",
+        "bnbiglr_ratio": f"{sum(tail('bn_big_lr')[:-1]) / 5:.0f}",
+        "bnbiglr_dev": f"{diag['bn_big_lr']['dev']:.3f}",
+    }
+    for key, pick in (("nobn_best", min), ("nobn_worst", max)):
+        numbers[key], numbers[key + "_gain"] = best("no_bn", pick)
+    numbers["bn_best"], _ = best("bn", min)
+    numbers["bn_worst"], _ = best("bn", max)
+    return numbers
+
+
+def _span(values: list[float], fmt: str) -> str:
+    """"a to b", or just "a" when both ends read the same."""
+    lo, hi = fmt.format(min(values)), fmt.format(max(values))
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _sci(value: float) -> str:
+    """1.8e-04 as LaTeX: $1.8 \\times 10^{-4}$."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
