@@ -328,8 +328,8 @@ def gradient_stats(layers: list) -> list[dict[str, float]]:
         `.grad` filled by a backward pass; an SGD step will change each by `-lr * grad`. Return
         a list of Python floats, one per parameter in order: the base-10 logarithm of the
         standard deviation of its update `lr * grad` over the standard deviation of its
-        values, $\log_{10}\big(\operatorname{std}(\text{lr}\cdot\nabla p) /
-        \operatorname{std}(p)\big)$ (torch's default, unbiased std, for both).
+        values (torch's default, unbiased std, for both):
+        $\log_{10}(\operatorname{std}(\text{lr}\cdot\text{grad}) / \operatorname{std}(p))$.
     """,
     hints=(
         r"""The ratio says how big one step is next to the numbers it changes: $10^{-3}$
