@@ -23,11 +23,12 @@ KIND_LABELS = {"activations": "tanh outputs", "gradients": "their gradients",
                "weight gradients": "weight gradients", "update ratios": "update ratios"}
 
 
-def _kind_and_when(key: str, default: str = "activations") -> tuple[str, str]:
+def _kind_and_when(key: str, when: str = "init") -> tuple[str, str]:
     cols = st.columns([3, 2])
-    kind = cols[0].radio("plot", list(KIND_LABELS), index=list(KIND_LABELS).index(default),
-                         format_func=KIND_LABELS.get, horizontal=True, key=f"{key}_kind")
-    when = cols[1].radio("histograms", ("init", "end"), index=1, horizontal=True,
+    kind = cols[0].radio("plot", list(KIND_LABELS), format_func=KIND_LABELS.get,
+                         horizontal=True, key=f"{key}_kind")
+    when = cols[1].radio("histograms", ("init", "end"), index=("init", "end").index(when),
+                         horizontal=True,
                          format_func=lambda w: "at initialisation" if w == "init" else
                          f"after {experiments.DIAG_STEPS:,} steps", key=f"{key}_when",
                          disabled=kind == "update ratios")
@@ -38,7 +39,8 @@ def diagnostic_cases() -> None:
     """Two saved runs side by side: the healthy network against a broken one."""
     cases = {k: c["label"] for k, c in experiments.CASES.items() if k != "healthy"}
     broken = st.selectbox("compare the healthy network with", list(cases),
-                          format_func=cases.get, key="mm3_bn_case")
+                          index=list(cases).index("no_gain"), format_func=cases.get,
+                          key="mm3_bn_case")
     kind, when = _kind_and_when("mm3_bn_cases")
     st.plotly_chart(figures.case_figure("healthy", broken, kind, when), width="stretch",
                     key="mm3_bn_cases_chart")
@@ -77,7 +79,7 @@ def diagnose_my_network() -> None:
     used, own = kept
     if used != settings:
         st.caption("Your last run used other settings: press the button to run with these.")
-    kind, when = _kind_and_when("mm3_bn_own")
+    kind, when = _kind_and_when("mm3_bn_own", when="end")
     healthy = experiments.bn_runs()["diagnostics"]["healthy"]
     mine = (f"yours: {'batch norm' if used['batchnorm'] else 'no batch norm'}, gain "
             f"{used['gain']:.3g}, rate {used['lr']:g}")

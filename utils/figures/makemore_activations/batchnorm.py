@@ -5,6 +5,7 @@ batchnorm.py (saved runs) and utils/demos/makemore_activations/batchnorm.py (the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,14 +35,19 @@ def gain_sweep_figure() -> go.Figure:
                               ("no_bn", "without batch norm", "#d62728")):
         fig.add_trace(go.Scatter(x=sweep["gains"], y=sweep[key]["dev"], mode="lines+markers",
                                  name=name, line={"color": colour}))
+    devs = [v for key in ("bn", "no_bn") for v in sweep[key]["dev"] if v is not None]
+    lowest, highest = min(devs), max(devs)
     fig.add_vline(x=5 / 3, line={"dash": "dot", "color": "grey"},
                   annotation_text="Kaiming's 5/3", annotation_position="top")
     fig.update_layout(title=f"Dev loss after {sweep['steps']:,} steps at rate {sweep['lr']:g}, "
                             "by the scale of the initial weights",
                       xaxis={"title": "gain (every hidden weight × gain / √fan_in)",
-                             "type": "log"},
-                      yaxis={"title": "dev loss"}, height=420, margin={"t": 60},
-                      legend={"x": 0.02, "y": 0.98})
+                             "type": "log", "range": [math.log10(min(sweep["gains"])) - 0.1,
+                                                      math.log10(max(sweep["gains"])) + 0.1]},
+                      yaxis={"title": "dev loss",
+                             "range": [lowest - 0.05, highest + 0.05]},
+                      height=440, margin={"t": 60},
+                      legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 1.06})
     return fig
 
 
@@ -100,8 +106,9 @@ def diagnostics_figure(runs: Mapping[str, Mapping[str, Any]], kind: str,
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
     titles = list(runs)
+    # One y scale for the ratios, so that -5 and -2 look as far apart in both panels.
     fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles,
-                        horizontal_spacing=0.08)
+                        horizontal_spacing=0.08, shared_yaxes=kind == "update ratios")
     for col, title in enumerate(titles, start=1):
         run = runs[title]
         if kind == "update ratios":
@@ -149,7 +156,7 @@ def ratio_table(cases: tuple[str, ...] = tuple(experiments.CASES)) -> go.Figure:
                            "update ratio W1 … W6 (mean of the last 100 steps)"],
                 "align": "left"},
         cells={"values": cols, "align": "left"}),
-        layout={"height": 300, "margin": {"t": 10, "b": 10, "l": 10, "r": 10}})
+        layout={"height": 60 + 24 * len(rows), "margin": {"t": 10, "b": 10, "l": 10, "r": 10}})
 
 
 def your_diagnostics(namespace: Mapping[str, Any], kind: str = "activations",
