@@ -135,6 +135,8 @@ def test_the_broken_cases_show_what_section_5_says(saved):
     stds = [d["std"] for d in diag["no_gain"]["init"]["act_stats"]]
     assert stds == sorted(stds, reverse=True)  # fading layer after layer
     assert all(d["saturated"] > 0.4 for d in diag["big_gain"]["init"]["act_stats"])
+    grads = [d["std"] for d in diag["big_gain"]["init"]["grad_stats"]]
+    assert grads == sorted(grads, reverse=True)  # growing on the way back to layer 1
     assert all(d["saturated"] < 0.05 for d in diag["healthy"]["init"]["act_stats"])
     assert diag["small_lr"]["dev"] > 3.2 and diag["big_lr"]["dev"] > math.log(27)
     assert diag["bn_big_lr"]["dev"] < diag["healthy"]["dev"]
