@@ -10,8 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.makemore_activations.batchnorm import (GAINS, MAX_STEPS, RATES, USES,
-                                                        validated_run)
+from utils.demos.makemore_activations.batchnorm import GAINS, RATES, USES, validated_run
 from utils.experiments.makemore_activations import batchnorm as experiments
 from utils.figures.makemore_activations import batchnorm as figures
 

@@ -122,6 +122,9 @@ def _running_hint(got_mean: Tensor, got_var: Tensor, before: tuple[Tensor, Tenso
     if close(gv, (1 - momentum) * v0 + momentum * var_b):
         return (" running_var used the biased batch variance: torch keeps the unbiased one "
                 "(x.var(0), divided by N - 1) in running_var.")
+    if momentum != 0.1 and close(gm, 0.9 * m0 + 0.1 * mean):
+        return (f" That is momentum 0.1, not the momentum = {momentum:g} passed in: use "
+                "self.momentum.")
     if close(gm, m0) and close(gv, v0):
         return " The running statistics did not change: update them in training mode."
     if close(gm, mean):
@@ -161,6 +164,12 @@ def _check_training(cls: type, n: int, dim: int, eps: float | None, momentum: fl
                 if torch.allclose(out.detach(), evals, atol=1e-4, rtol=1e-4):
                     hint = (" That is the input normalised with the running statistics: in "
                             "training mode use the batch's mean and variance.")
+            if eps is not None and isinstance(out, Tensor) and out.shape == batch.shape:
+                b = batch.double()
+                default = gamma.double() * (b - b.mean(0)) / (b.var(0, unbiased=False)
+                                                              + 1e-5).sqrt() + beta.double()
+                if torch.allclose(out.detach().double(), default, atol=1e-4, rtol=1e-4):
+                    hint = f" That uses eps = 1e-5, not the eps = {eps} passed in: use self.eps."
             raise AssertionError(f"{err}{hint}") from None
         if getattr(bn, "out", None) is not out:
             raise AssertionError(f"{NAME}: keep the output in self.out before returning it "
@@ -189,7 +198,8 @@ def _check_training(cls: type, n: int, dim: int, eps: float | None, momentum: fl
         weights = torch.randn(n, dim, generator=generator)
         (out * weights).sum().backward()
         (expected * weights).sum().backward()
-        for label, got, want in (("x", x.grad, x_ref.grad), ("gamma", bn.gamma.grad, ref.weight.grad),
+        for label, got, want in (("x", x.grad, x_ref.grad),
+                                 ("gamma", bn.gamma.grad, ref.weight.grad),
                                  ("beta", bn.beta.grad, ref.bias.grad)):
             if got is None:
                 raise AssertionError(f"{NAME}: after {what} and a backward pass, {label}.grad is "
@@ -224,6 +234,10 @@ def _check_eval(bn: Any, ref: torch.nn.BatchNorm1d, n: int, dim: int, seed: int)
             if torch.allclose(out, batch, atol=1e-4, rtol=1e-4):
                 hint = (" That is normalised with the batch's own statistics: in eval mode use "
                         "running_mean and running_var.")
+            elif not (torch.equal(torch.as_tensor(bn.running_mean), before[0]) and
+                      torch.equal(torch.as_tensor(bn.running_var), before[1])):
+                hint = (" And the call changed running_mean or running_var: eval mode only "
+                        "reads them (update them only when self.training is True).")
         raise AssertionError(f"{err}{hint}") from None
     if not (torch.equal(torch.as_tensor(bn.running_mean), before[0]) and
             torch.equal(torch.as_tensor(bn.running_var), before[1])):

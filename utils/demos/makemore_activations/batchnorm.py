@@ -27,7 +27,7 @@ __all__ = ["diagnose_network"]
 MAX_STEPS = 1500
 GAINS = (0.5, 1.0, 5 / 3, 3.0)
 RATES = (0.001, 0.01, 0.1, 1.0)
-USES = ("BatchNorm1d", "activation_stats", "gradient_stats", "update_ratios")
+USES = ("Linear", "BatchNorm1d", "activation_stats", "gradient_stats", "update_ratios")
 
 
 def diagnose_my_network(namespace: Mapping[str, Any], batchnorm: bool = True,
@@ -79,8 +79,9 @@ def validated_run(data: object, steps: int) -> dict:
             stats = snap.get(key)
             fn = "activation_stats" if key == "act_stats" else "gradient_stats"
             if not isinstance(stats, list) or len(stats) != n_tanh:
+                got = len(stats) if isinstance(stats, list) else repr(stats)
                 raise ValueError(f"your {fn} should return one dict per Tanh layer "
-                                 f"({n_tanh}), got {len(stats) if isinstance(stats, list) else stats!r}")
+                                 f"({n_tanh}), got {got}")
             for d in stats:
                 if not isinstance(d, dict) or not all(
                         isinstance(d.get(k), (int, float)) for k in keys):
