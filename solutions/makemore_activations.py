@@ -15,7 +15,8 @@ Conventions (Karpathy's, so his lecture reads alongside):
 import math
 
 import torch
-from jaxtyping import Float
+import torch.nn.functional as F
+from jaxtyping import Float, Int
 from torch import Tensor
 
 from solutions.makemore_mlp import init_mlp  # noqa: F401  (chapter 4.2's draw order)
@@ -160,30 +161,51 @@ class Tanh:
 
 
 # ==============================================================================================
-# (helper BATCHNORM's region) Sections 4-5: BatchNorm, diagnostics
+# Sections 4-5: BatchNorm, the diagnostics
 
 
 @exercise(
     title="BatchNorm1d",
     difficulty=3, importance=5, minutes=(20, 30),
     task=r"""
-        Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)` for inputs of shape
-        `(N, dim)`, matching `torch.nn.BatchNorm1d` in training and in eval mode: attributes
-        `training` (True at first), `gamma` (ones), `beta` (zeros), `running_mean` (zeros),
-        `running_var` (ones). In training mode, normalise with the batch's mean and biased
-        variance, and update the running statistics with `momentum` (the running variance
-        uses the unbiased batch variance, as torch does), without tracking gradients; in eval
-        mode use the running statistics. Keep the output in `self.out`; `parameters()` returns
-        `[gamma, beta]`.
+        Write the class `BatchNorm1d(dim, eps=1e-5, momentum=0.1)` for inputs `x` of shape
+        `(N, dim)`, which behaves as `torch.nn.BatchNorm1d(dim, eps=eps, momentum=momentum)`
+        does in training and in eval mode.
+
+        - `__init__` sets `self.eps`, `self.momentum`, `self.training = True`, and four float32
+          tensors of shape `(dim,)`: `gamma` (ones) and `beta` (zeros), the learned scale and
+          shift, and `running_mean` (zeros) and `running_var` (ones), the buffers for eval mode.
+        - Calling it on `x` in training mode normalises each column with the batch's mean and
+          **biased** variance (divided by $N$), $\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}$,
+          and returns $\gamma \hat x + \beta$; the output must keep its graph to `x`, `gamma`
+          and `beta` (so `loss.backward()` reaches them). It also moves the running statistics
+          a fraction `momentum` of the way towards the batch's:
+          `running = (1 - momentum) * running + momentum * batch`, with the **unbiased** batch
+          variance (divided by $N - 1$) for `running_var`, as torch does. The running
+          statistics are buffers, not part of the graph: after the update they must not
+          require grad.
+        - In eval mode (`self.training = False`) it normalises with `running_mean` and
+          `running_var` instead and leaves them unchanged.
+        - Either way it keeps the output in `self.out`; `parameters()` returns `[gamma, beta]`.
     """,
     hints=(
-        r"""$\hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}$, then $\gamma \hat x + \beta$.""",
-        r"""`x.var(0, unbiased=False)` to normalise, `x.var(0)` (unbiased) for the running
-            variance; update under `torch.no_grad()`.""",
+        r"""Three steps: the column statistics ($\mu$, $\sigma^2$ over dim 0, one number per
+            feature), normalise, then scale and shift. Only the statistics depend on the mode.""",
+        r"""torch's variance divides by $N - 1$ unless told otherwise: `x.var(0,
+            unbiased=False)` is the biased one for normalising, `x.var(0)` the unbiased one
+            for `running_var`.""",
+        r"""The running update is bookkeeping, not part of the model: do it inside
+            `with torch.no_grad():` (or on `mean.detach()`), otherwise `running_mean` drags
+            every batch's graph along and requires grad.""",
+        r"""`self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum *
+            mean`; the variance the same way with `x.var(0)`; then
+            `self.out = self.gamma * (x - mean) / torch.sqrt(var + self.eps) + self.beta`.""",
     ),
 )
 class BatchNorm1d:
-    """Normalises each feature over the batch; learns a scale and shift; tracks running stats."""
+    """Normalises each feature over the batch; learns a scale and shift; tracks running stats.
+
+    Input and output (N, dim); gamma, beta, running_mean, running_var (dim,)."""
 
     def __init__(self, dim: int, eps: float = 1e-5, momentum: float = 0.1):
         self.eps, self.momentum = eps, momentum
@@ -194,12 +216,11 @@ class BatchNorm1d:
     def __call__(self, x: Float[Tensor, "n dim"]) -> Float[Tensor, "n dim"]:
         if self.training:
             mean = x.mean(0)
-            var = x.var(0, unbiased=False)
-            with torch.no_grad():
-                n = x.shape[0]
+            var = x.var(0, unbiased=False)  # what the batch is normalised with
+            with torch.no_grad():  # buffers: no graph through them
                 self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
-                self.running_var = ((1 - self.momentum) * self.running_var
-                                    + self.momentum * var * n / (n - 1))
+                self.running_var = (1 - self.momentum) * self.running_var + \
+                    self.momentum * x.var(0)  # unbiased, as torch keeps it
         else:
             mean, var = self.running_mean, self.running_var
         self.out = self.gamma * (x - mean) / torch.sqrt(var + self.eps) + self.beta
@@ -209,18 +230,68 @@ class BatchNorm1d:
         return [self.gamma, self.beta]
 
 
+def deep_network(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10,
+                 n_hidden: int = 100, n_layers: int = 5,
+                 generator: torch.Generator | None = None, *, batchnorm: bool = True,
+                 gain: float = 5 / 3, last_scale: float = 0.1) -> tuple[Tensor, list]:
+    """Karpathy's deep MLP of lecture 3: an embedding table C (vocab_size, n_embd) and the
+    layers [Linear, BatchNorm1d, Tanh] * n_layers + [Linear, BatchNorm1d] (without BatchNorm1d:
+    [Linear, Tanh] * n_layers + [Linear], with biases). Every Linear weight but the last is
+    multiplied by `gain`; the last layer is made `last_scale` times less confident (its BN
+    gamma with batchnorm, its weight without). C and every parameter require grad."""
+    C = torch.randn((vocab_size, n_embd), generator=generator)
+    sizes = [n_embd * block_size] + [n_hidden] * n_layers
+    layers: list = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers.append(Linear(fan_in, fan_out, bias=not batchnorm, generator=generator))
+        layers += [BatchNorm1d(fan_out), Tanh()] if batchnorm else [Tanh()]
+    layers.append(Linear(n_hidden, vocab_size, bias=not batchnorm, generator=generator))
+    if batchnorm:
+        layers.append(BatchNorm1d(vocab_size))
+    with torch.no_grad():
+        for layer in layers[:-2 if batchnorm else -1]:
+            if isinstance(layer, Linear):
+                layer.weight *= gain
+        if batchnorm:
+            layers[-1].gamma *= last_scale
+        else:
+            layers[-1].weight *= last_scale
+    for p in [C] + [p for layer in layers for p in layer.parameters()]:
+        p.requires_grad_()
+    return C, layers
+
+
+def deep_loss(C: Tensor, layers: list, X: Int[Tensor, "n block"],
+              Y: Int[Tensor, "n"]) -> Tensor:
+    """The mean cross-entropy of the deep network on (X, Y); every layer keeps its output."""
+    x = C[X].view(X.shape[0], -1)
+    for layer in layers:
+        x = layer(x)
+    return F.cross_entropy(x, Y)
+
+
 @exercise(
     title="Activation statistics per layer",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `activation_stats(layers, threshold=0.97)`: for each `Tanh` layer in `layers`
-        (in order, after a forward pass has filled `.out`), a dict with the "mean" and "std"
-        of its output and its "saturated" fraction (|out| > threshold), all Python floats.
+        Write `activation_stats(layers, threshold=0.97)`. `layers` is a list of layer objects
+        (`Linear`, `BatchNorm1d`, `Tanh`, ...) after a forward pass, so each holds its last
+        output in `.out`. Return one dict per `Tanh` layer, in the order they appear (skip the
+        other layers), with three Python floats: `"mean"` and `"std"` (torch's default,
+        unbiased) of all the entries of its output, and `"saturated"`, the fraction of those
+        entries whose absolute value is above `threshold`.
     """,
-    hints=(r"""`isinstance(layer, Tanh)`; `.out.mean().item()`.""",),
+    hints=(
+        r"""The tanh outputs are what the next layer sees, and their tails are where the
+            gradient dies: those are the layers to look at. `isinstance(layer, Tanh)` picks
+            them out.""",
+        r"""Statistics over every entry of `layer.out` (batch and units together), each
+            turned into a float with `.item()`.""",
+        r"""`(layer.out.abs() > threshold).float().mean().item()` is the saturated share.""",
+    ),
 )
 def activation_stats(layers: list, threshold: float = 0.97) -> list[dict[str, float]]:
-    """Mean, std and saturation of every tanh layer's last output."""
+    """Mean, std and saturated share of every tanh layer's last output."""
     return [{"mean": layer.out.mean().item(), "std": layer.out.std().item(),
              "saturated": (layer.out.abs() > threshold).float().mean().item()}
             for layer in layers if isinstance(layer, Tanh)]
@@ -230,11 +301,18 @@ def activation_stats(layers: list, threshold: float = 0.97) -> list[dict[str, fl
     title="Gradient statistics per layer",
     difficulty=2, importance=4, minutes=(5, 10),
     task=r"""
-        Write `gradient_stats(layers)`: for each `Tanh` layer (after a backward pass, with
-        `.out.retain_grad()` called before it), a dict with the "mean" and "std" of the
-        gradient of the loss with respect to its output, as Python floats.
+        Write `gradient_stats(layers)`. After a forward pass in which `.out.retain_grad()` was
+        called on every `Tanh` layer's output, and `loss.backward()`, each tanh output holds
+        $\partial L / \partial \text{out}$ in `.out.grad`. Return one dict per `Tanh` layer,
+        in order, with the `"mean"` and `"std"` (unbiased) of all the entries of that
+        gradient, as Python floats.
     """,
-    hints=(r"""The gradient sits in `layer.out.grad`.""",),
+    hints=(
+        r"""A non-leaf tensor forgets its gradient after backward unless `retain_grad()` was
+            called on it: the caller did, so the gradient is in `layer.out.grad`.""",
+        r"""The same shape as `activation_stats`, one dict per tanh layer, with `.grad` in
+            place of the output.""",
+    ),
 )
 def gradient_stats(layers: list) -> list[dict[str, float]]:
     """Mean and std of the loss's gradient at every tanh layer's output."""
@@ -246,11 +324,20 @@ def gradient_stats(layers: list) -> list[dict[str, float]]:
     title="The update-to-data ratio",
     difficulty=2, importance=5, minutes=(5, 10),
     task=r"""
-        Write `update_ratios(parameters, lr)`: for each parameter (after a backward pass), the
-        log10 of the standard deviation of its update `lr * grad` over the standard deviation
-        of its data, as a list of Python floats.
+        Write `update_ratios(parameters, lr)`. `parameters` is a list of tensors, each with its
+        `.grad` filled by a backward pass; an SGD step will change each by `-lr * grad`. Return
+        a list of Python floats, one per parameter in order: the base-10 logarithm of the
+        standard deviation of its update `lr * grad` over the standard deviation of its
+        values (torch's default, unbiased std, for both):
+        $\log_{10}(\operatorname{std}(\text{lr}\cdot\text{grad}) / \operatorname{std}(p))$.
     """,
-    hints=(r"""`((lr * p.grad).std() / p.data.std()).log10().item()`.""",),
+    hints=(
+        r"""The ratio says how big one step is next to the numbers it changes: $10^{-3}$
+            means each step moves a parameter by about a thousandth of its typical size.""",
+        r"""The update includes the learning rate; the denominator is the parameter's values
+            (`p.data` or `p.detach()`), not its gradient.""",
+        r"""`((lr * p.grad).std() / p.data.std()).log10().item()` for each `p`.""",
+    ),
 )
 def update_ratios(parameters: list[Tensor], lr: float) -> list[float]:
     """How big a step is relative to the values it changes, on a log10 scale (≈ -3 is healthy)."""
