@@ -3,8 +3,9 @@ Kaiming init and layers) (no drawing).
 
 Two kinds of numbers:
 
-- cheap ones, computed when a page asks (a forward pass at initialisation, a stack of random
-  layers): `init_snapshot`, `deep_stack_stats`;
+- cheap ones, computed when a page asks (a minibatch at initialisation, a stack of random
+  layers): `snapshot_batch` and `forward_parts` (which utils/demos/makemore_activations/init.py
+  runs on the learner's parameters), `deep_stack_stats`;
 - training runs of chapter 4.2's model from differently scaled starting points (200,000 steps
   each, about two minutes apiece on one core), computed once by
 
@@ -98,7 +99,8 @@ def train_from(name: str, steps: int = STEPS) -> dict:
 def compute_runs() -> dict:
     data = names_split()
     return {"source": data.source, "n_words": len(data.words), "settings": run_settings(),
-            "runs": {name: train_from(name) for name in INITS}}
+            "runs": {name: train_from(name) for name in INITS},
+            "at_init": {name: at_init_stats(name) for name in INITS}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,28 +135,20 @@ def forward_parts(params: dict[str, Tensor], X: Tensor
         return pre, h, h @ params["W2"] + params["b2"]
 
 
-@functools.lru_cache(maxsize=8)
-def init_snapshot(name: str) -> dict:
-    """The model at the starting point `name`, before any step: one minibatch's preactivations,
-    tanh outputs and logits, the first example's softmax, and the whole training split's loss,
-    saturated fraction and units saturated on every training example."""
+def at_init_stats(name: str) -> dict:
+    """The model at the starting point `name`, before any step, on the whole training split: its
+    loss, the median probability it gives the right symbol, its logits' std, the share of
+    saturated tanh outputs and the units saturated on every training example."""
     data = names_split()
     params = init_params(name)
-    X, Y = snapshot_batch()
-    pre, h, logits = forward_parts(params, X)
     with torch.no_grad(), one_thread():
-        _, h_all, logits_all = forward_parts(params, data.Xtr)
-        per_example = F.cross_entropy(logits_all, data.Ytr, reduction="none")
-        p_target = torch.exp(-per_example)
-    return {"pre": pre, "h": h, "logits": logits, "targets": Y,
-            "probs": F.softmax(logits, dim=1),
-            "train_loss": per_example.mean().item(),
-            "median_p_target": p_target.median().item(),
-            "logit_std": logits_all.std().item(),
-            "saturated_batch": reference.saturation_fraction(h, SATURATED),
-            "saturated_train": reference.saturation_fraction(h_all, SATURATED),
-            "dead_train": int(reference.dead_units(h_all, SATURATED).sum()),
-            "dead_batch": int(reference.dead_units(h, SATURATED).sum())}
+        _, h, logits = forward_parts(params, data.Xtr)
+        per_example = F.cross_entropy(logits, data.Ytr, reduction="none")
+        return {"train_loss": per_example.mean().item(),
+                "median_p_target": torch.exp(-per_example).median().item(),
+                "logit_std": logits.std().item(),
+                "saturated_train": reference.saturation_fraction(h, SATURATED),
+                "dead_train": int(reference.dead_units(h, SATURATED).sum())}
 
 
 # --- a deep stack of Linear + tanh layers ------------------------------------------------------
