@@ -66,6 +66,12 @@ def test_each_saved_run_starts_as_the_code_trains_it_now(name):
     at_init = experiments.at_init_stats(name)
     for key, value in saved["at_init"][name].items():
         assert at_init[key] == pytest.approx(value, rel=1e-5), (STALE, name, key)
+    snap, fresh_snap = saved["snapshots"][name], experiments.reference_snapshot_of(name)
+    assert snap.keys() == fresh_snap.keys(), STALE
+    for key in ("logits", "probs", "pre", "h"):
+        np.testing.assert_allclose(np.asarray(snap[key]), np.asarray(fresh_snap[key]),
+                                   rtol=1e-5, atol=1e-6, err_msg=STALE)
+    assert (snap["target"], snap["dead"]) == (fresh_snap["target"], fresh_snap["dead"]), STALE
 
 
 def test_a_missing_runs_file_is_computed_at_first_use(tmp_path, monkeypatch):
@@ -126,8 +132,8 @@ def test_what_sections_2_and_3_say_hold():
     standard = figures.reference_snapshot("standard")
     scaled = figures.reference_snapshot("hidden scaled too")
     assert standard["dead"] == scaled["dead"] == 0
-    assert f"{np.std(standard['pre'], ddof=1):.2f}" in two
-    assert f"{np.std(scaled['pre'], ddof=1):.2f}" in two
+    assert f"{np.asarray(standard['pre']).std(ddof=1):.2f}" in two
+    assert f"{np.asarray(scaled['pre']).std(ddof=1):.2f}" in two
     for split in ("train", "dev"):
         assert f"{runs['hidden scaled too']['split_losses'][split]:.4f}" in two
         assert f"{runs['Kaiming W1']['split_losses'][split]:.4f}" in three or split == "train"
@@ -201,6 +207,8 @@ def test_figures_draw_the_saved_numbers():
     assert len(stick.data) == 2 and len(stick.data[0].x) == experiments.FIRST_STEPS // 20
     logits = figures.initial_logits()
     assert len(logits.data) == 4 and "'e'" in logits.layout.title.text
+    # The ln 27 line of the log-scale loss plot sits at ln 27 (a shape there is in log10 units).
+    assert 10 ** stick.layout.shapes[0].y0 == pytest.approx(math.log(27))
     image = figures.reference_saturation_image()
     assert np.array(image.data[0].z).shape == (32, 200)
     assert set(np.unique(np.array(image.data[0].z))) <= {0.0, 1.0}

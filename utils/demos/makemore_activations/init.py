@@ -16,11 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 
 from utils.experiments.makemore_activations.init import (SATURATED, STACK_DEPTH, STACK_EXAMPLES,
-                                                         STACK_SEED, STACK_WIDTH, forward_parts,
-                                                         snapshot_batch)
+                                                         STACK_SEED, STACK_WIDTH, snapshot_of)
 from utils.experiments.makemore_mlp.model import BLOCK_SIZE, N_EMBD, N_HIDDEN, SEED, names_split
 from utils.torch_threads import one_thread
 
@@ -52,32 +50,23 @@ def init_snapshot(namespace: Mapping[str, Any], w1_scale: float = 1.0, b1_scale:
               "w2_scale": float(w2_scale), "b2_scale": float(b2_scale)}
     if not all(0.0 <= v <= MAX_SCALE for v in scales.values()):
         raise ValueError(f"every scale must be between 0 and {MAX_SCALE:g}")
-    data = names_split()
-    X, Y = snapshot_batch()
     with one_thread():
-        params = namespace["scaled_init_mlp"](len(data.stoi), BLOCK_SIZE, N_EMBD, N_HIDDEN,
-                                              torch.Generator().manual_seed(SEED), **scales)
+        params = namespace["scaled_init_mlp"](len(names_split().stoi), BLOCK_SIZE, N_EMBD,
+                                              N_HIDDEN, torch.Generator().manual_seed(SEED),
+                                              **scales)
         if not isinstance(params, dict) or not all(
                 isinstance(params.get(k), torch.Tensor) for k in ("C", "W1", "b1", "W2", "b2")):
             raise ValueError("scaled_init_mlp should return a dict of the five tensors C, W1, "
                              "b1, W2, b2")
-        params = {k: v.detach().float() for k, v in params.items()}
-        pre, h, logits = forward_parts(params, X)
-        _, _, dev_logits = forward_parts(params, data.Xdev)
-        dev_loss = F.cross_entropy(dev_logits, data.Ydev).item()
+        snap = snapshot_of(params)
+        h = torch.tensor(snap["h"])
         saturated = _float(namespace["saturation_fraction"](h.clone(), SATURATED),
                            "saturation_fraction")
         dead = namespace["dead_units"](h.clone(), SATURATED)
     if not isinstance(dead, torch.Tensor) or tuple(dead.shape) != (N_HIDDEN,):
         raise ValueError(f"dead_units should return a tensor of shape ({N_HIDDEN},)")
-    return validated_snapshot({
-        "scales": scales, "target": int(Y[0]), "itos": [data.itos[i] for i in
-                                                         range(len(data.itos))],
-        "logits": logits[0].tolist(), "probs": F.softmax(logits[0], dim=0).tolist(),
-        "batch_loss": F.cross_entropy(logits, Y).item(),
-        "dev_loss": dev_loss if math.isfinite(dev_loss) else None,
-        "pre": pre.tolist(), "h": h.tolist(), "saturated": saturated,
-        "dead": int(dead.bool().sum()), "source": data.source})
+    return validated_snapshot({**snap, "scales": scales, "saturated": saturated,
+                               "dead": int(dead.bool().sum())})
 
 
 def validated_snapshot(data: object) -> dict:

@@ -100,7 +100,8 @@ def compute_runs() -> dict:
     data = names_split()
     return {"source": data.source, "n_words": len(data.words), "settings": run_settings(),
             "runs": {name: train_from(name) for name in INITS},
-            "at_init": {name: at_init_stats(name) for name in INITS}}
+            "at_init": {name: at_init_stats(name) for name in INITS},
+            "snapshots": {name: reference_snapshot_of(name) for name in INITS}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,6 +134,33 @@ def forward_parts(params: dict[str, Tensor], X: Tensor
         pre = emb.view(emb.shape[0], -1) @ params["W1"] + params["b1"]
         h = torch.tanh(pre)
         return pre, h, h @ params["W2"] + params["b2"]
+
+
+def snapshot_of(params: dict[str, Tensor]) -> dict:
+    """What the pages draw of a model before training (plain data): the logits and softmax of
+    the first example of the fixed minibatch, the minibatch's preactivations and tanh outputs,
+    and the losses on the minibatch and on the whole dev split (None if not finite)."""
+    data = names_split()
+    X, Y = snapshot_batch()
+    params = {k: v.detach().float() for k, v in params.items()}
+    with one_thread():
+        pre, h, logits = forward_parts(params, X)
+        dev_loss = F.cross_entropy(forward_parts(params, data.Xdev)[2], data.Ydev).item()
+    return {"target": int(Y[0]), "itos": [data.itos[i] for i in range(len(data.itos))],
+            "logits": logits[0].tolist(), "probs": F.softmax(logits[0], dim=0).tolist(),
+            "batch_loss": F.cross_entropy(logits, Y).item(),
+            "dev_loss": dev_loss if math.isfinite(dev_loss) else None,
+            "pre": pre.tolist(), "h": h.tolist(), "source": data.source}
+
+
+def reference_snapshot_of(name: str) -> dict:
+    """snapshot_of the starting point `name`, measured with the reference solutions."""
+    snap = snapshot_of(init_params(name))
+    h = torch.tensor(snap["h"])
+    # Kept as tensors in the saved file (a quarter of the size of lists of floats).
+    return {**snap, "pre": torch.tensor(snap["pre"]), "h": h, "scales": INITS[name],
+            "saturated": reference.saturation_fraction(h, SATURATED),
+            "dead": int(reference.dead_units(h, SATURATED).sum())}
 
 
 def at_init_stats(name: str) -> dict:

@@ -41,41 +41,39 @@ def _table(header: Sequence[str], columns: Sequence[Sequence[Any]], title: str,
 # Section 1: the loss at initialisation
 
 
-def snapshot_data(name: str) -> dict:
-    """What the demo returns, for the reference's starting point `name` (no sandbox)."""
-    from solutions import makemore_activations as reference
-    from utils.demos.makemore_activations.init import init_snapshot
-
-    return init_snapshot(vars(reference), **experiments.INITS[name])
-
-
-@cache_data(show_spinner=False)
 def reference_snapshot(name: str) -> dict:
-    return snapshot_data(name)
+    """The saved picture of the reference's starting point `name` before training (the same
+    data the demo returns for a learner's start)."""
+    return experiments.init_runs()["snapshots"][name]
 
 
 def logits_figure(snapshots: Mapping[str, Mapping[str, Any]], title: str = "") -> go.Figure:
-    """One training example's 27 logits (left) and softmax probabilities (right) under each
-    snapshot, the target symbol marked."""
+    """One training example's 27 logits (left) and softmax probabilities (right), one row per
+    snapshot (each with its own logit scale), the target symbol marked."""
     first = next(iter(snapshots.values()))
     itos, target = first["itos"], first["target"]
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
-                        subplot_titles=("logits", "softmax: the predicted probabilities"))
-    for label, snap in snapshots.items():
+    labels = list(snapshots)
+    fig = make_subplots(rows=len(labels), cols=2, horizontal_spacing=0.08,
+                        vertical_spacing=0.22 / len(labels),
+                        subplot_titles=[t for label in labels for t in (
+                            f"logits: {LABELS.get(label, label)}",
+                            f"probabilities: p({itos[target]}) = "
+                            f"{snapshots[label]['probs'][target]:.2g}")])
+    for row, label in enumerate(labels, start=1):
+        snap = snapshots[label]
         colour = COLOURS.get(label, COLOURS["yours"])
-        name = LABELS.get(label, label)
-        fig.add_trace(go.Bar(x=itos, y=snap["logits"], name=name, marker_color=colour,
-                             legendgroup=label), 1, 1)
-        fig.add_trace(go.Bar(x=itos, y=snap["probs"], name=name, marker_color=colour,
-                             legendgroup=label, showlegend=False), 1, 2)
-    for col in (1, 2):
-        fig.add_vline(x=target, line_dash="dot", line_color="#555", row=1, col=col)
-    fig.add_hline(y=1 / len(itos), line_dash="dash", line_color="#555", row=1, col=2,
-                  annotation_text="1/27", annotation_position="top right")
+        fig.add_trace(go.Bar(x=itos, y=snap["logits"], marker_color=colour, showlegend=False,
+                             hovertemplate="%{x}: logit %{y:.3g}<extra></extra>"), row, 1)
+        fig.add_trace(go.Bar(x=itos, y=snap["probs"], marker_color=colour, showlegend=False,
+                             hovertemplate="%{x}: p = %{y:.3g}<extra></extra>"), row, 2)
+        for col in (1, 2):
+            fig.add_vline(x=target, line_dash="dot", line_color="#555", row=row, col=col)
+        fig.add_hline(y=1 / len(itos), line_dash="dash", line_color="#555", row=row, col=2,
+                      annotation_text="1/27", annotation_position="top right")
+        fig.update_yaxes(range=[0, 1.05], row=row, col=2)
     fig.update_layout(title=title or f"One training example at initialisation: the target is "
                                      f"{itos[target]!r} (dotted)",
-                      barmode="group", height=380, margin=MARGIN,
-                      legend={"orientation": "h", "y": -0.2})
+                      height=120 + 250 * len(labels), margin=MARGIN, bargap=0.15)
     return fig
 
 
@@ -85,8 +83,9 @@ def initial_logits() -> go.Figure:
     p = {name: s["probs"][s["target"]] for name, s in snaps.items()}
     target = snaps["standard"]["itos"][snaps["standard"]["target"]]
     return logits_figure(snaps, f"One training example at initialisation, the target {target!r}"
-                                f" (dotted): p({target}) = {p['standard']:.1e} with the standard"
-                                f" start, {p['output scaled']:.3f} with W2 × 0.01")
+                                f" (dotted)<br><sup>p({target}) = {p['standard']:.1e} with the "
+                                f"standard start, {p['output scaled']:.3f} with W2 × 0.01; "
+                                f"{snaps['standard']['source']}</sup>")
 
 
 def _window_means(values: Sequence[float], every: int) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +105,8 @@ def hockey_stick(names: Sequence[str] = ("standard", "output scaled"), every: in
         x, y = _window_means(run["first_losses"].tolist(), every)
         fig.add_trace(go.Scatter(x=x, y=y, name=LABELS[name],
                                  line={"color": COLOURS[name], "width": 2}))
-    fig.add_hline(y=math.log(27), line_dash="dash", line_color="#555",
+    # A shape on a log axis is placed in log10 units.
+    fig.add_hline(y=math.log10(math.log(27)), line_dash="dash", line_color="#555",
                   annotation_text="ln 27 ≈ 3.30, a uniform guess", annotation_position="top right")
     steps = len(saved["runs"][names[0]]["first_losses"])
     fig.update_layout(title=f"The first {steps:,} steps of chapter 4.2's training run from each "
@@ -130,7 +130,7 @@ def runs_table(names: Sequence[str] = tuple(experiments.INITS)) -> go.Figure:
          [f"{r['split_losses']['train']:.4f}" for r in rows],
          [f"{r['split_losses']['dev']:.4f}" for r in rows]],
         f"Chapter 4.2's reference run ({saved['settings']['steps']:,} steps) from each start"
-        f"<br><sup>{saved['source']}</sup>", 120 + 30 * len(names))
+        f"<br><sup>{saved['source']}</sup>", 150 + 48 * len(names))
 
 
 # ---------------------------------------------------------------------------------------------
