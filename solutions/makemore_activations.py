@@ -129,7 +129,7 @@ def saturation_fraction(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -
     ),
 )
 def dead_units(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> Tensor:
-    """Units saturated on every example: no gradient reaches their weights from this batch."""
+    """Units saturated on every example: almost no gradient reaches their weights."""
     return (h.abs() > threshold).all(dim=0)
 
 

@@ -22,8 +22,8 @@ COLOURS = {"standard": "#d62728", "output scaled": "#1f77b4", "hidden scaled too
            "Kaiming W1": "#9467bd", "yours": "#ff7f0e"}
 LABELS = {"standard": "standard normal (chapter 4.2)",
           "output scaled": "W2 × 0.01, b2 × 0",
-          "hidden scaled too": "and W1 × 0.2, b1 × 0.01",
-          "Kaiming W1": "and W1 × (5/3)/√30, b1 × 0.01"}
+          "hidden scaled too": "W2 × 0.01, b2 × 0; W1 × 0.2, b1 × 0.01",
+          "Kaiming W1": "W2 × 0.01, b2 × 0; W1 × (5/3)/√30, b1 × 0.01"}
 
 
 def _table(header: Sequence[str], columns: Sequence[Sequence[Any]], title: str,
@@ -161,7 +161,7 @@ def saturation_image(snapshots: Mapping[str, Mapping[str, Any]], title: str = ""
     """Karpathy's picture: one row per example, one column per hidden unit, white where
     |h| > threshold (the unit is in tanh's flat tail and passes almost no gradient)."""
     labels = list(snapshots)
-    fig = make_subplots(rows=len(labels), cols=1, vertical_spacing=0.12,
+    fig = make_subplots(rows=len(labels), cols=1, vertical_spacing=0.2 / len(labels),
                         subplot_titles=[
                             f"{LABELS.get(k, k)}: {_share(snapshots[k]['h'], threshold):.0%} "
                             f"saturated" for k in labels])
@@ -172,7 +172,7 @@ def saturation_image(snapshots: Mapping[str, Mapping[str, Any]], title: str = ""
                                  hovertemplate="example %{y}, unit %{x}<extra></extra>"),
                       row, 1)
         fig.update_yaxes(title_text="example", autorange="reversed", row=row, col=1)
-        fig.update_xaxes(title_text="hidden unit", row=row, col=1)
+    fig.update_xaxes(title_text="hidden unit", row=len(labels), col=1)
     fig.update_layout(title=title or f"|h| > {threshold} (white) on a minibatch of 32 at "
                                      "initialisation", height=230 * len(labels) + 80,
                       margin=MARGIN)
