@@ -406,11 +406,13 @@ def test_Linear(Linear: Callable) -> None:
                                  "from it.")
         _check_parameters(layer, bias, what)
         _check_call(layer, fan_in, fan_out, seed, what)
-    # generator=None: the global generator, so torch.manual_seed makes it reproducible.
-    torch.manual_seed(7)
-    layer = _make_linear(Linear, 6, 4, True, None, "Linear(6, 4) with generator=None")
-    torch.manual_seed(7)
-    expected = torch.randn((6, 4)) / math.sqrt(6)
+    # generator=None: the global generator, so torch.manual_seed makes it reproducible (inside
+    # fork_rng, so the learner's own global random state is left as it was).
+    with torch.random.fork_rng():
+        torch.manual_seed(7)
+        layer = _make_linear(Linear, 6, 4, True, None, "Linear(6, 4) with generator=None")
+        torch.manual_seed(7)
+        expected = torch.randn((6, 4)) / math.sqrt(6)
     if not torch.allclose(layer.weight.detach(), expected, rtol=1e-5, atol=1e-7):
         raise AssertionError("Linear(6, 4) with generator=None: the weight should come from "
                              "torch's global generator (torch.randn(..., generator=None)).")
