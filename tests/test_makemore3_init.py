@@ -242,3 +242,14 @@ def test_chapter_4_2_points_to_this_chapters_first_section():
     for page in ("2_model.md", "4_learning_rate.md"):
         text = (ROOT / "pages" / "makemore_mlp" / page).read_text()
         assert 'chapter 4.3' in text and f'"{title}"' in text
+
+
+def test_the_overviews_dev_losses_are_the_runs():
+    saved = experiments.init_runs()
+    if not _same_data(saved):
+        pytest.skip("the pages' numbers are measured on other names")
+    text = _page(0)
+    devs = [saved["runs"][n]["split_losses"]["dev"] for n in ("standard", "output scaled",
+                                                              "hidden scaled too")]
+    assert devs[0] > devs[1] > devs[2]
+    assert "from {:.3f} to {:.3f} and then {:.3f}".format(*devs) in text
