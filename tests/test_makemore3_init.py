@@ -207,8 +207,9 @@ def test_figures_draw_the_saved_numbers():
     assert len(stick.data) == 2 and len(stick.data[0].x) == experiments.FIRST_STEPS // 20
     logits = figures.initial_logits()
     assert len(logits.data) == 4 and "'e'" in logits.layout.title.text
-    # The ln 27 line of the log-scale loss plot sits at ln 27 (a shape there is in log10 units).
-    assert 10 ** stick.layout.shapes[0].y0 == pytest.approx(math.log(27))
+    # The ln 27 line of the log-scale loss plot, and its label (placed in log10 units).
+    assert stick.layout.shapes[0].y0 == pytest.approx(math.log(27))
+    assert 10 ** stick.layout.annotations[0].y == pytest.approx(math.log(27))
     image = figures.reference_saturation_image()
     assert np.array(image.data[0].z).shape == (32, 200)
     assert set(np.unique(np.array(image.data[0].z))) <= {0.0, 1.0}

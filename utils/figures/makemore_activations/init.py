@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from utils.caching import cache_data
 from utils.experiments.makemore_activations import init as experiments
 
-MARGIN = {"l": 10, "r": 10, "t": 70, "b": 10}
+MARGIN = {"l": 10, "r": 10, "t": 90, "b": 10}
 COLOURS = {"standard": "#d62728", "output scaled": "#1f77b4", "hidden scaled too": "#2ca02c",
            "Kaiming W1": "#9467bd", "yours": "#ff7f0e"}
 LABELS = {"standard": "standard normal (chapter 4.2)",
@@ -105,9 +105,12 @@ def hockey_stick(names: Sequence[str] = ("standard", "output scaled"), every: in
         x, y = _window_means(run["first_losses"].tolist(), every)
         fig.add_trace(go.Scatter(x=x, y=y, name=LABELS[name],
                                  line={"color": COLOURS[name], "width": 2}))
-    # A shape on a log axis is placed in log10 units.
-    fig.add_hline(y=math.log10(math.log(27)), line_dash="dash", line_color="#555",
-                  annotation_text="ln 27 ≈ 3.30, a uniform guess", annotation_position="top right")
+    # On a log axis, add_hline takes the line's height as data but its annotation would be
+    # placed in log10 units: the label goes on separately, at log10(ln 27).
+    fig.add_hline(y=math.log(27), line_dash="dash", line_color="#555")
+    fig.add_annotation(x=1, xref="paper", y=math.log10(math.log(27)), yref="y",
+                       text="ln 27 ≈ 3.30, a uniform guess", showarrow=False, xanchor="right",
+                       yanchor="bottom")
     steps = len(saved["runs"][names[0]]["first_losses"])
     fig.update_layout(title=f"The first {steps:,} steps of chapter 4.2's training run from each "
                             f"start (means of {every} minibatch losses)<br><sup>"
@@ -172,6 +175,8 @@ def saturation_image(snapshots: Mapping[str, Mapping[str, Any]], title: str = ""
                                  hovertemplate="example %{y}, unit %{x}<extra></extra>"),
                       row, 1)
         fig.update_yaxes(title_text="example", autorange="reversed", row=row, col=1)
+    for row in range(1, len(labels)):  # the units are the same in every row: label the last
+        fig.update_xaxes(showticklabels=False, row=row, col=1)
     fig.update_xaxes(title_text="hidden unit", row=len(labels), col=1)
     fig.update_layout(title=title or f"|h| > {threshold} (white) on a minibatch of 32 at "
                                      "initialisation", height=230 * len(labels) + 80,
