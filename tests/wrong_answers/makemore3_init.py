@@ -44,6 +44,11 @@ def uniform_right_minus_log(vocab_size):
     return -math.log(1 / vocab_size)
 
 
+def uniform_right_float32(vocab_size):
+    """Right: computed in float32 with torch, returned with .item()."""
+    return -torch.log(torch.tensor(1.0) / vocab_size).item()
+
+
 # --- scaled_init_mlp --------------------------------------------------------------------------
 
 SHAPES = ("C", "W1", "b1", "W2", "b2")
@@ -330,6 +335,14 @@ def kaiming_right_power(fan_in, nonlinearity):
     raise ValueError(f"{nonlinearity} is not linear, tanh or relu")
 
 
+def kaiming_right_float32(fan_in, nonlinearity):
+    """Right: computed in float32 with torch, returned with .item()."""
+    gains = {"linear": 1.0, "tanh": 5 / 3, "relu": 2 ** 0.5}
+    if nonlinearity not in gains:
+        raise ValueError(f"unknown nonlinearity: {nonlinearity}")
+    return (gains[nonlinearity] / torch.tensor(float(fan_in)).sqrt()).item()
+
+
 # --- Linear -----------------------------------------------------------------------------------
 
 
@@ -505,6 +518,7 @@ WRONG_ANSWERS = [
 RIGHT_ANSWERS = [
     ("uniform_loss", "F.cross_entropy of equal logits", uniform_right_cross_entropy),
     ("uniform_loss", "-log(1/v)", uniform_right_minus_log),
+    ("uniform_loss", "float32 with torch", uniform_right_float32),
     ("scaled_init_mlp", "drawn by hand, scaled, requires_grad_", scaled_right_fresh_draws),
     ("scaled_init_mlp", "detached scaled copies", scaled_right_detached),
     ("saturation_fraction", "a Python loop", saturation_right_loop),
@@ -512,5 +526,6 @@ RIGHT_ANSWERS = [
     ("dead_units", "min over the examples", dead_right_min),
     ("kaiming_std", "torch.nn.init.calculate_gain", kaiming_right_torch),
     ("kaiming_std", "sqrt(2 / fan_in) and fan_in ** -0.5", kaiming_right_power),
+    ("kaiming_std", "float32 with torch", kaiming_right_float32),
     ("Linear", "requires grad from the start, addmm", LinearRightRequiresGrad),
 ]

@@ -47,10 +47,10 @@ def test_uniform_loss(uniform_loss: Callable) -> None:
         what = f"uniform_loss({v})"
         got = _as_float(call(uniform_loss, v, context=f"with vocab_size={v}"), what)
         expected = math.log(v)
-        if math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
+        if math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-9):  # float32 is fine too
             continue
         hint = ""
-        if v > 1 and math.isclose(got, math.log10(v), rel_tol=1e-6):
+        if v > 1 and math.isclose(got, math.log10(v), rel_tol=1e-5):
             hint = (" That is log10: cross-entropy (and F.cross_entropy) uses the natural "
                     "logarithm, math.log.")
         elif v > 1 and math.isclose(got, math.log2(v), rel_tol=1e-6):
@@ -318,7 +318,7 @@ def test_kaiming_std(kaiming_std: Callable) -> None:
             what = f"kaiming_std({fan_in}, {nonlinearity!r})"
             got = _as_float(call(kaiming_std, fan_in, nonlinearity, context=f"as {what}"), what)
             expected = gain / math.sqrt(fan_in)
-            if not math.isclose(got, expected, rel_tol=1e-12):
+            if not math.isclose(got, expected, rel_tol=1e-6):  # float32 arithmetic is fine
                 raise AssertionError(f"{what}: should be {gain:.6g} / sqrt({fan_in}) = "
                                      f"{expected:.8g}, got {got:.8g}."
                                      + _kaiming_hint(got, fan_in, nonlinearity))
