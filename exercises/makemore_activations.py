@@ -38,7 +38,7 @@ from solutions.makemore_mlp import init_mlp  # noqa: F401  (chapter 4.2's draw o
 Params = dict[str, Tensor]
 
 # ==============================================================================================
-# (helper INIT's region) Sections 1-3: the loss at initialisation, saturated tanh, Kaiming init
+# Sections 1-3: the loss at initialisation, saturated tanh, Kaiming init and layers
 
 from utils.checks import makemore_activations as tests
 
@@ -54,8 +54,11 @@ from utils.checks import makemore_activations as tests
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 3–5 minutes
 #
-# Write `uniform_loss(vocab_size)`: the cross-entropy loss (a Python float) of a model
-# that gives every one of `vocab_size` symbols the same probability.
+# Write `uniform_loss(vocab_size)`: the mean cross-entropy loss, in nats (natural
+# logarithm, as `F.cross_entropy` measures it), of a model that gives each of the
+# `vocab_size` symbols the same probability, whatever the context. Return a Python
+# float; `vocab_size` is a positive int (`uniform_loss(1)` is 0.0: a model with a single
+# symbol to choose is always right).
 #
 # Check it with `tests.test_uniform_loss(uniform_loss)`.
 
@@ -71,11 +74,15 @@ def uniform_loss(vocab_size: int) -> float:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write `scaled_init_mlp(vocab_size, block_size, n_embd, n_hidden, generator, *,
-# w1_scale, b1_scale, w2_scale, b2_scale)`: draw chapter 4.2's parameters exactly as
-# `init_mlp` does (standard normal, "C", "W1", "b1", "W2", "b2" in that order, from
-# `generator`), multiply each of W1, b1, W2, b2 by its scale, and return the dict with
-# every tensor a leaf that requires grad.
+# Write `scaled_init_mlp(vocab_size=27, block_size=3, n_embd=10, n_hidden=200,
+# generator=None, *, w1_scale=1.0, b1_scale=1.0, w2_scale=1.0, b2_scale=1.0)`. Draw the
+# parameters exactly as chapter 4.2's `init_mlp` does (five standard normal tensors "C",
+# "W1", "b1", "W2", "b2", drawn from `generator` in that order, with the shapes of
+# `init_mlp`), then multiply `W1`, `b1`, `W2` and `b2` by their scales (`C` is left as
+# drawn). Return the dict: five float32 tensors, each a leaf that requires gradients. Draw
+# every tensor even when its scale is 0 (a scale of 0 gives zeros), so that the
+# generator ends in the same state as after `init_mlp` and the same seed gives everyone the
+# same numbers. With every scale 1 the result equals `init_mlp`'s.
 #
 # Check it with `tests.test_scaled_init_mlp(scaled_init_mlp)`.
 
@@ -100,8 +107,10 @@ def scaled_init_mlp(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10,
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 5–8 minutes
 #
-# Write `saturation_fraction(h, threshold=0.97)`: the fraction (a Python float) of the
-# entries of the tanh outputs `h` whose absolute value is above `threshold`.
+# Write `saturation_fraction(h, threshold=0.97)`: `h` is a float tensor of tanh outputs
+# of any shape (the checks pass `(n, hidden)`). Return, as a Python float, the fraction
+# of its entries whose absolute value is strictly greater than `threshold`: an entry
+# of exactly `threshold` (or `-threshold`) does not count.
 #
 # Check it with `tests.test_saturation_fraction(saturation_fraction)`.
 
@@ -117,16 +126,17 @@ def saturation_fraction(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵⚪⚪ · 5–10 minutes
 #
-# Write `dead_units(h, threshold=0.97)`: a boolean tensor of shape `(hidden,)`, True for
-# each hidden unit (column of `h`) whose output is above `threshold` in absolute value
-# on every example (row).
+# Write `dead_units(h, threshold=0.97)`: `h` holds a hidden layer's tanh outputs, shape
+# `(n, hidden)`, one row per example and one column per unit. Return a `torch.bool`
+# tensor of shape `(hidden,)`: True for each unit whose output is strictly above
+# `threshold` in absolute value on **every** example, False for the others.
 #
 # Check it with `tests.test_dead_units(dead_units)`.
 
 
 # %%
 def dead_units(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> Tensor:
-    """Units saturated on every example: no gradient reaches their weights from this batch."""
+    """Units saturated on every example: almost no gradient reaches their weights."""
     raise NotImplementedError()
 
 
@@ -141,9 +151,11 @@ def dead_units(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> Tensor:
 #
 # Difficulty 🔴⚪⚪⚪⚪ · Importance 🔵🔵🔵🔵🔵 · 5–10 minutes
 #
-# Write `kaiming_std(fan_in, nonlinearity)`: the gain of the nonlinearity ('linear' 1,
-# 'tanh' 5/3, 'relu' √2) divided by √fan_in, as a Python float. Raise ValueError with a
-# message naming the nonlinearity for any other.
+# Write `kaiming_std(fan_in, nonlinearity)`: the standard deviation to draw a layer's
+# weights with, $\text{gain} / \sqrt{\text{fan\_in}}$, as a Python float, where the gain
+# is 1 for `'linear'`, 5/3 for `'tanh'` and $\sqrt 2$ for `'relu'` (torch's own
+# `calculate_gain` values). For any other `nonlinearity`, raise `ValueError` with a message
+# that names it.
 #
 # Check it with `tests.test_kaiming_std(kaiming_std)`.
 
@@ -159,11 +171,19 @@ def kaiming_std(fan_in: int, nonlinearity: str) -> float:
 #
 # Difficulty 🔴🔴⚪⚪⚪ · Importance 🔵🔵🔵🔵⚪ · 10–15 minutes
 #
-# Write the class `Linear(fan_in, fan_out, bias=True, generator=None)`: `weight` drawn
-# with `torch.randn((fan_in, fan_out), generator=generator)` divided by √fan_in, `bias`
-# zeros of shape `(fan_out,)` or None; calling it on `x` returns `x @ weight (+ bias)`
-# and keeps the result in `self.out`; `parameters()` returns `[weight]` or
-# `[weight, bias]`.
+# Write the class `Linear(fan_in, fan_out, bias=True, generator=None)`, in the style of
+# `torch.nn.Linear` but with the weight stored as `(fan_in, fan_out)`:
+#
+# - `self.weight`: `torch.randn((fan_in, fan_out), generator=generator)` divided by
+#   $\sqrt{\text{fan\_in}}$ (Kaiming's scale with gain 1: multiply by a gain afterwards
+#   for tanh);
+# - `self.bias`: `torch.zeros(fan_out)` if `bias`, else `None` (draw nothing for it);
+# - calling the layer on `x` of shape `(n, fan_in)` returns `x @ self.weight + self.bias`
+#   (no bias term when it is `None`) and keeps that same tensor in `self.out`;
+# - `parameters()` returns the list `[self.weight, self.bias]`, or `[self.weight]`
+#   without a bias: the layer's own tensors, not copies.
+#
+# Nothing needs to require gradients yet: whoever trains the layers turns that on.
 #
 # Check it with `tests.test_Linear(Linear)`.
 
@@ -176,7 +196,7 @@ class Linear:
                  generator: torch.Generator | None = None):
         raise NotImplementedError()
 
-    def __call__(self, x: Tensor) -> Tensor:
+    def __call__(self, x: Float[Tensor, "n fan_in"]) -> Float[Tensor, "n fan_out"]:
         raise NotImplementedError()
 
     def parameters(self) -> list[Tensor]:

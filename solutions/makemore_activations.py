@@ -26,17 +26,25 @@ Params = dict[str, Tensor]
 
 
 # ==============================================================================================
-# (helper INIT's region) Sections 1-3: the loss at initialisation, saturated tanh, Kaiming init
+# Sections 1-3: the loss at initialisation, saturated tanh, Kaiming init and layers
 
 
 @exercise(
     title="The loss of a model that knows nothing",
     difficulty=1, importance=4, minutes=(3, 5),
     task=r"""
-        Write `uniform_loss(vocab_size)`: the cross-entropy loss (a Python float) of a model
-        that gives every one of `vocab_size` symbols the same probability.
+        Write `uniform_loss(vocab_size)`: the mean cross-entropy loss, in nats (natural
+        logarithm, as `F.cross_entropy` measures it), of a model that gives each of the
+        `vocab_size` symbols the same probability, whatever the context. Return a Python
+        float; `vocab_size` is a positive int (`uniform_loss(1)` is 0.0: a model with a single
+        symbol to choose is always right).
     """,
-    hints=(r"""Every target gets probability $1/v$; the loss is $-\ln$ of it.""",),
+    hints=(
+        r"""Whatever the target is, the model gives it probability $1/v$. The loss of one
+            example is minus the log of the probability of its target, and the mean of equal
+            numbers is that number.""",
+        r"""$-\ln(1/v) = \ln v$: `math.log` is the natural logarithm (`math.log10` is not).""",
+    ),
 )
 def uniform_loss(vocab_size: int) -> float:
     """-ln(1 / vocab_size): the loss a network should start near."""
@@ -47,16 +55,27 @@ def uniform_loss(vocab_size: int) -> float:
     title="A calmer initialisation",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write `scaled_init_mlp(vocab_size, block_size, n_embd, n_hidden, generator, *,
-        w1_scale, b1_scale, w2_scale, b2_scale)`: draw chapter 4.2's parameters exactly as
-        `init_mlp` does (standard normal, "C", "W1", "b1", "W2", "b2" in that order, from
-        `generator`), multiply each of W1, b1, W2, b2 by its scale, and return the dict with
-        every tensor a leaf that requires grad.
+        Write `scaled_init_mlp(vocab_size=27, block_size=3, n_embd=10, n_hidden=200,
+        generator=None, *, w1_scale=1.0, b1_scale=1.0, w2_scale=1.0, b2_scale=1.0)`. Draw the
+        parameters exactly as chapter 4.2's `init_mlp` does (five standard normal tensors "C",
+        "W1", "b1", "W2", "b2", drawn from `generator` in that order, with the shapes of
+        `init_mlp`), then multiply `W1`, `b1`, `W2` and `b2` by their scales (`C` is left as
+        drawn). Return the dict: five float32 tensors, each a leaf that requires gradients. Draw
+        every tensor even when its scale is 0 (a scale of 0 gives zeros), so that the
+        generator ends in the same state as after `init_mlp` and the same seed gives everyone the
+        same numbers. With every scale 1 the result equals `init_mlp`'s.
     """,
     hints=(
-        r"""Draw first, scale after: scaling must not change what the generator draws.""",
-        r"""Multiply inside `torch.no_grad()` or before calling `requires_grad_()`, so the
-            tensors stay leaves.""",
+        r"""Draw first, scale after. `init_mlp` (chapter 4.2's, imported at the top of the
+            file) already draws the five tensors in the right order from the generator you pass
+            it.""",
+        r"""A tensor that requires gradients, multiplied by a number, is no longer a leaf: it
+            is the result of an operation, and `backward()` would leave its `.grad` empty. Scale
+            in place under `torch.no_grad()` (`p.mul_(scale)`), or scale a detached copy and
+            call `.requires_grad_()` on the result.""",
+        r"""`params = init_mlp(vocab_size, block_size, n_embd, n_hidden, generator)`, a dict
+            of scales `{"C": 1.0, "W1": w1_scale, ...}`, then `with torch.no_grad(): for name, p
+            in params.items(): p.mul_(scales[name])`.""",
     ),
 )
 def scaled_init_mlp(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10,
@@ -66,7 +85,7 @@ def scaled_init_mlp(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10,
     """Chapter 4.2's standard normal parameters, each weight and bias scaled."""
     params = init_mlp(vocab_size, block_size, n_embd, n_hidden, generator)
     scales = {"C": 1.0, "W1": w1_scale, "b1": b1_scale, "W2": w2_scale, "b2": b2_scale}
-    with torch.no_grad():
+    with torch.no_grad():  # in place and unrecorded: the tensors stay leaves
         for name, p in params.items():
             p.mul_(scales[name])
     return params
@@ -76,10 +95,18 @@ def scaled_init_mlp(vocab_size: int = 27, block_size: int = 3, n_embd: int = 10,
     title="How much of the hidden layer is saturated?",
     difficulty=1, importance=4, minutes=(5, 8),
     task=r"""
-        Write `saturation_fraction(h, threshold=0.97)`: the fraction (a Python float) of the
-        entries of the tanh outputs `h` whose absolute value is above `threshold`.
+        Write `saturation_fraction(h, threshold=0.97)`: `h` is a float tensor of tanh outputs
+        of any shape (the checks pass `(n, hidden)`). Return, as a Python float, the fraction
+        of its entries whose absolute value is strictly greater than `threshold`: an entry
+        of exactly `threshold` (or `-threshold`) does not count.
     """,
-    hints=(r"""A boolean tensor's mean needs a float: `(...).float().mean()`.""",),
+    hints=(
+        r"""Saturated means near either flat end of tanh, near $+1$ or near $-1$, so compare
+            the absolute value.""",
+        r"""A comparison gives a boolean tensor; its mean is the fraction of True entries once
+            it is a float tensor.""",
+        r"""`(h.abs() > threshold).float().mean().item()`.""",
+    ),
 )
 def saturation_fraction(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> float:
     """The share of tanh outputs in the flat tails, where the local gradient 1 - h² is ~0."""
@@ -90,14 +117,20 @@ def saturation_fraction(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -
     title="Dead units",
     difficulty=2, importance=3, minutes=(5, 10),
     task=r"""
-        Write `dead_units(h, threshold=0.97)`: a boolean tensor of shape `(hidden,)`, True for
-        each hidden unit (column of `h`) whose output is above `threshold` in absolute value
-        on every example (row).
+        Write `dead_units(h, threshold=0.97)`: `h` holds a hidden layer's tanh outputs, shape
+        `(n, hidden)`, one row per example and one column per unit. Return a `torch.bool`
+        tensor of shape `(hidden,)`: True for each unit whose output is strictly above
+        `threshold` in absolute value on **every** example, False for the others.
     """,
-    hints=(r"""`.all(dim=0)` asks "on every row" for each column.""",),
+    hints=(
+        r"""First the same test as in `saturation_fraction`, entry by entry; then, for each
+            column, ask whether all of its rows passed.""",
+        r"""Reducing over dim 0 (the rows, the examples) leaves one answer per column (per
+            unit): `.all(dim=0)`.""",
+    ),
 )
 def dead_units(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> Tensor:
-    """Units saturated on every example: no gradient reaches their weights from this batch."""
+    """Units saturated on every example: almost no gradient reaches their weights."""
     return (h.abs() > threshold).all(dim=0)
 
 
@@ -105,11 +138,19 @@ def dead_units(h: Float[Tensor, "n hidden"], threshold: float = 0.97) -> Tensor:
     title="Kaiming's standard deviation",
     difficulty=1, importance=5, minutes=(5, 10),
     task=r"""
-        Write `kaiming_std(fan_in, nonlinearity)`: the gain of the nonlinearity ('linear' 1,
-        'tanh' 5/3, 'relu' √2) divided by √fan_in, as a Python float. Raise ValueError with a
-        message naming the nonlinearity for any other.
+        Write `kaiming_std(fan_in, nonlinearity)`: the standard deviation to draw a layer's
+        weights with, $\text{gain} / \sqrt{\text{fan\_in}}$, as a Python float, where the gain
+        is 1 for `'linear'`, 5/3 for `'tanh'` and $\sqrt 2$ for `'relu'` (torch's own
+        `calculate_gain` values). For any other `nonlinearity`, raise `ValueError` with a message
+        that names it.
     """,
-    hints=(r"""A dict from name to gain; `math.sqrt`.""",),
+    hints=(
+        r"""Only `fan_in`, the number of inputs each output sums over, sets the scale; the gain
+            makes up for what the nonlinearity after the layer does to it.""",
+        r"""A dict from name to gain, `{"linear": 1.0, "tanh": 5 / 3, "relu": math.sqrt(2)}`;
+            look the name up only after checking it is in the dict (a missing key would raise
+            `KeyError`, not `ValueError`).""",
+    ),
 )
 def kaiming_std(fan_in: int, nonlinearity: str) -> float:
     """The standard deviation that keeps activations at unit scale through the layer."""
@@ -123,13 +164,30 @@ def kaiming_std(fan_in: int, nonlinearity: str) -> float:
     title="A Linear layer",
     difficulty=2, importance=4, minutes=(10, 15),
     task=r"""
-        Write the class `Linear(fan_in, fan_out, bias=True, generator=None)`: `weight` drawn
-        with `torch.randn((fan_in, fan_out), generator=generator)` divided by √fan_in, `bias`
-        zeros of shape `(fan_out,)` or None; calling it on `x` returns `x @ weight (+ bias)`
-        and keeps the result in `self.out`; `parameters()` returns `[weight]` or
-        `[weight, bias]`.
+        Write the class `Linear(fan_in, fan_out, bias=True, generator=None)`, in the style of
+        `torch.nn.Linear` but with the weight stored as `(fan_in, fan_out)`:
+
+        - `self.weight`: `torch.randn((fan_in, fan_out), generator=generator)` divided by
+          $\sqrt{\text{fan\_in}}$ (Kaiming's scale with gain 1: multiply by a gain afterwards
+          for tanh);
+        - `self.bias`: `torch.zeros(fan_out)` if `bias`, else `None` (draw nothing for it);
+        - calling the layer on `x` of shape `(n, fan_in)` returns `x @ self.weight + self.bias`
+          (no bias term when it is `None`) and keeps that same tensor in `self.out`;
+        - `parameters()` returns the list `[self.weight, self.bias]`, or `[self.weight]`
+          without a bias: the layer's own tensors, not copies.
+
+        Nothing needs to require gradients yet: whoever trains the layers turns that on.
     """,
-    hints=(r"""Keep `self.out = ...` before returning it: the diagnostics read it.""",),
+    hints=(
+        r"""The layer computes `x @ W`, so `W` has one row per input and one column per output:
+            `(fan_in, fan_out)`, the transpose of how `torch.nn.Linear` stores it.""",
+        r"""Store the output with `self.out = ...` and return `self.out` itself: the
+            diagnostics of section 5 call `layer.out.retain_grad()`, which only works on the
+            tensor the next layer actually used.""",
+        r"""`self.weight = torch.randn((fan_in, fan_out), generator=generator) / fan_in ** 0.5`;
+            `self.bias = torch.zeros(fan_out) if bias else None`; in `__call__`, `self.out = x @
+            self.weight`, then add the bias if there is one.""",
+    ),
 )
 class Linear:
     """x @ W + b with W (fan_in, fan_out) at unit-gain Kaiming scale."""
@@ -139,7 +197,7 @@ class Linear:
         self.weight = torch.randn((fan_in, fan_out), generator=generator) / fan_in ** 0.5
         self.bias = torch.zeros(fan_out) if bias else None
 
-    def __call__(self, x: Tensor) -> Tensor:
+    def __call__(self, x: Float[Tensor, "n fan_in"]) -> Float[Tensor, "n fan_out"]:
         self.out = x @ self.weight
         if self.bias is not None:
             self.out = self.out + self.bias
