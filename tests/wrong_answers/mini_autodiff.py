@@ -134,6 +134,29 @@ def _recursive_engine(nodes, inputs):
     return value, {name: derivative(nodes[-1]["id"], name) for name in names}
 
 
+def _engine_writes_into_nodes(nodes, inputs):
+    """Keeps each node's value and gradient in the node dicts themselves."""
+    value, gradients = ref.eval_graph(nodes, inputs)
+    for node in nodes:
+        node["grad"] = 0.0
+    return value, gradients
+
+
+def _engine_by_id(nodes, inputs):
+    """Looks inputs up, and reports their gradients, by node id instead of by name."""
+    renamed = [dict(node, name=node["id"]) if node["op"] == "input" else node for node in nodes]
+    by_id = {node["id"]: inputs.get(node["id"], inputs.get(node.get("name"), 0.0))
+             for node in nodes if node["op"] == "input"}
+    return ref.eval_graph(renamed, by_id)
+
+
+WRONG_ANSWERS += [
+    ("eval_graph", "stores values and gradients in the nodes it was given",
+     _engine_writes_into_nodes),
+    ("eval_graph", "reports inputs by node id instead of by name", _engine_by_id),
+]
+
+
 RIGHT_ANSWERS = [
     ("eval_graph", "forward-mode derivatives by recursion, one input at a time", _recursive_engine),
 ]

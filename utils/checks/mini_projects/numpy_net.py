@@ -60,15 +60,18 @@ def test_numerical_gradient(numerical_gradient: Callable) -> None:
     rng = np.random.default_rng(6)
     cases = (("sum(exp(3x))", _steep, rng.normal(size=(4,)), 1e-6),
              ("sum(x³) + sum(sin x[0])·sum(x[-1])", _mixed, rng.normal(size=(2, 3)), 1e-6),
-             ("sum(x³) with eps = 1e-3", _mixed, rng.normal(size=(3, 2)), 1e-3))
+             ("sum(x³) + sum(sin x[0])·sum(x[-1]) with eps = 1e-3", _mixed, rng.normal(size=(3, 2)), 1e-3))
     for text, f, x, eps in cases:
         given = x.copy()
         where = f"for f = {text} at an array of shape {x.shape}"
         got = call(numerical_gradient, f, given, eps, context=where)
         if not np.array_equal(given, x):
+            change = float(np.abs(given - x).max())
+            why = ("put each entry back after nudging it." if change > eps / 2 else
+                   "adding and subtracting eps again does not give back the same float (x + ε "
+                   "- 2ε + ε is rounded at every step); keep the old value and assign it back.")
             raise AssertionError(f"numerical_gradient {where} left x changed (largest change "
-                                 f"{np.abs(given - x).max():.3g}): put each entry back after "
-                                 "nudging it.")
+                                 f"{change:.3g}): {why}")
         expected = reference.numerical_gradient(f, x.copy(), eps)
         try:
             _assert_close(got, expected, f"numerical_gradient {where}", tol=1e-7)

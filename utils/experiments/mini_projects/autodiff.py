@@ -91,6 +91,11 @@ def hand_written_cases() -> list[dict]:
         ("softplus", "log(1 + exp(x)), whose gradient is the sigmoid",
          [_x(), _node("e", "exp", "x"), _node("one", "const", value=1.0),
           _node("s", "add", "one", "e"), _node("l", "log", "s")], {"x": -0.7}),
+        ("input_id_is_not_its_name", "inputs whose ids (u, v) are not their names (x, y): "
+         "values are looked up and gradients reported by name, x·y + sin(x)",
+         [_node("u", "input", name="x"), _node("v", "input", name="y"),
+          _node("p", "mul", "u", "v"), _node("s", "sin", "u"), _node("o", "add", "p", "s")],
+         {"x": 0.5, "y": -2.0}),
     ]
     return [{"name": name, "about": about, "nodes": nodes, "inputs": inputs}
             for name, about, nodes, inputs in cases]
