@@ -223,14 +223,14 @@ def engine_verdict(text: str) -> list[CaseVerdict]:
     return verdicts(parse_engine_output(text))
 
 
-def _raise_first_failure(found: list[CaseVerdict], check_name: str) -> None:
+def _raise_first_failure(found: list[CaseVerdict], check_name: str, who: str = "") -> None:
     wrong = [v for v in found if v.problem is not None]
     if wrong:
         first = wrong[0]
         others = "" if len(wrong) == 1 else (
             f" ({len(wrong) - 1} other case{'s' if len(wrong) > 2 else ''} fail too: "
             + ", ".join(v.name for v in wrong[1:6]) + (", ..." if len(wrong) > 6 else "") + ")")
-        raise AssertionError(f'case "{first.name}" ({first.about}): {first.problem}{others}. '
+        raise AssertionError(f'{who}case "{first.name}" ({first.about}): {first.problem}{others}. '
                              f"{len(found) - len(wrong)} of {len(found)} cases are right.")
     passed(check_name)
 
@@ -262,4 +262,4 @@ def test_eval_graph(eval_graph: Callable) -> None:
             raise AssertionError(f'case "{case["name"]}": eval_graph should return a pair '
                                  f"(value, gradients), got {out!r:.80}")
         results[case["name"]] = {"value": out[0], "gradients": out[1]}
-    _raise_first_failure(verdicts(results, vectors), "test_eval_graph")
+    _raise_first_failure(verdicts(results, vectors), "test_eval_graph", who="eval_graph on ")
