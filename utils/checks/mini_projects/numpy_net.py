@@ -60,7 +60,8 @@ def test_numerical_gradient(numerical_gradient: Callable) -> None:
     rng = np.random.default_rng(6)
     cases = (("sum(exp(3x))", _steep, rng.normal(size=(4,)), 1e-6),
              ("sum(x³) + sum(sin x[0])·sum(x[-1])", _mixed, rng.normal(size=(2, 3)), 1e-6),
-             ("sum(x³) + sum(sin x[0])·sum(x[-1]) with eps = 1e-3", _mixed, rng.normal(size=(3, 2)), 1e-3))
+             ("sum(x³) + sum(sin x[0])·sum(x[-1]) with eps = 1e-3", _mixed,
+              rng.normal(size=(3, 2)), 1e-3))
     for text, f, x, eps in cases:
         given = x.copy()
         where = f"for f = {text} at an array of shape {x.shape}"
@@ -207,8 +208,10 @@ def _check_network(Network: Callable) -> None:
     call(net.step, 0.1, context="Network.step(0.1)")
     ref.step(0.1)
     for i, (mine, theirs) in enumerate(zip(_dense_of(net), _dense_of(ref))):
-        _assert_close(mine.W, theirs.W, f"dense layer {i}'s W after Network.step(0.1) (W -= lr * dW)")
-        _assert_close(mine.b, theirs.b, f"dense layer {i}'s b after Network.step(0.1) (b -= lr * db)")
+        _assert_close(mine.W, theirs.W,
+                      f"dense layer {i}'s W after Network.step(0.1) (W -= lr * dW)")
+        _assert_close(mine.b, theirs.b,
+                      f"dense layer {i}'s b after Network.step(0.1) (b -= lr * db)")
 
     net, ref = _twin_networks(Network, seed=4)
     got = call(net.fit, X, y, 3, 0.2, 8, np.random.default_rng(5),
@@ -218,7 +221,8 @@ def _check_network(Network: Callable) -> None:
         raise AssertionError("Network.fit(..., epochs=3, ...) should return a list of 3 epoch "
                              f"losses; got {got!r:.80}.")
     _assert_close(np.asarray(got, dtype=np.float64), np.asarray(expected),
-                  "the epoch losses Network.fit returns (the mean minibatch loss of each epoch; each "
+                  "the epoch losses Network.fit returns (the mean minibatch loss of each epoch; "
+                  "each "
                   "epoch's order from rng.permutation(len(X)), 45 examples in batches of 8, the "
                   "last one of 5)")
     for i, (mine, theirs) in enumerate(zip(_dense_of(net), _dense_of(ref))):
@@ -232,8 +236,8 @@ def _check_network(Network: Callable) -> None:
         fresh, _ = _twin_networks(Network, seed=77)
         call(fresh.load, path, context="Network.load(path) on a network of the same shape")
         _assert_close(call(fresh.forward, X, context="the loaded network's forward"),
-                      ref.forward(X), "the forward pass of a network that Network.load filled from what "
-                      "Network.save wrote after fit")
+                      ref.forward(X), "the forward pass of a network that Network.load filled "
+                      "from what Network.save wrote after fit")
         other = call(Network, [reference.Dense(6, 4, np.random.default_rng(0)), reference.ReLU(),
                                reference.Dense(4, 3, np.random.default_rng(0))],
                      context="building a network of another shape")

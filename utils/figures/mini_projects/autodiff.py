@@ -68,7 +68,7 @@ def engine_verdict_table(path: str = "engine_output.json") -> go.Figure:
     cases = load_vectors()["cases"]
     rows = [(case["name"], case["about"], "not run yet") for case in cases]
     if not Path(path).exists():
-        title = (f"Not yet: save your engine's output as {path} beside this notebook (it "
+        title = (f"Not yet: save your engine's output as {path} beside this notebook (your engine "
                  f"reads {VECTORS_PATH.relative_to(VECTORS_PATH.parents[2])})")
     else:
         try:
