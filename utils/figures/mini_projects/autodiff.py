@@ -49,6 +49,9 @@ def jacobian_cost_figure() -> go.Figure:
                              name=f"{mode} mode", marker_color=colour,
                              text=[f"{r[f'{mode}_passes']} pass{'es' if r[f'{mode}_passes'] > 1 else ''}"
                                    for r in rows], textposition="outside"))
+    # dtick=1: one label per power of ten (plotly's default also labels 2 and 5 of each decade,
+    # which crowd each other on a 420-pixel axis spanning five decades)
+    fig.update_yaxes(dtick=1)
     fig.update_layout(barmode="group", height=420, yaxis_type="log",
                       yaxis_title="milliseconds for the whole Jacobian (log scale)",
                       title=f"f(x) = tanh(Ax): the Jacobian by torch.func.jvp vs torch.func.vjp "
