@@ -92,6 +92,8 @@ WRONG_ANSWERS = [
      _engine(unary_back={"tanh": _tanh_value_squared})),
     ("eval_graph", "relu lets the gradient through below zero",
      _engine(unary_back={"relu": lambda a: 1.0})),
+    ("eval_graph", "relu lets the gradient through at exactly zero (a >= 0)",
+     _engine(unary_back={"relu": lambda a: 1.0 if a >= 0 else 0.0})),
     ("eval_graph", "log's derivative as log(x)", _engine(unary_back={"log": math.log})),
     ("eval_graph", "sin's derivative as -cos", _engine(unary_back={"sin": lambda a: -math.cos(a)})),
     ("eval_graph", "pow's derivative as k·x^k", _engine(pow_back=lambda x, k: k * x ** k)),

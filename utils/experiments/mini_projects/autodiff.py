@@ -69,6 +69,10 @@ def hand_written_cases() -> list[dict]:
          [_x(), _node("r", "relu", "x")], {"x": 0.6}),
         ("relu_negative", "relu blocks the gradient where its input is negative",
          [_x(), _node("r", "relu", "x")], {"x": -0.6}),
+        ("relu_at_zero", "relu(x·y) at y = 0: its input is exactly 0, where relu's derivative "
+         "is 0, so y's gradient is 0 (not x)",
+         [_x(), _x("y"), _node("p", "mul", "x", "y"), _node("r", "relu", "p")],
+         {"x": 1.5, "y": 0.0}),
         ("const", "a constant: no gradient flows to it, and it's no input",
          [_x(), _node("c", "const", value=2.5), _node("p", "mul", "c", "x")], {"x": 4.0}),
         ("input_used_twice", "x * x: an input used twice gets both paths' gradients",
