@@ -279,26 +279,6 @@ def jvp(f: Callable, x: list[float], v: list[float]):
     raise NotImplementedError()
 
 
-# %%
-BINARY = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-}
-
-
-# %%
-UNARY = {
-    "neg": (lambda a: -a, lambda a: -1.0),
-    "exp": (math.exp, math.exp),
-    "log": (math.log, lambda a: 1.0 / a),
-    "sin": (math.sin, math.cos),
-    "tanh": (math.tanh, lambda a: 1.0 - math.tanh(a) ** 2),
-    "relu": (lambda a: max(a, 0.0), lambda a: 1.0 if a > 0 else 0.0),
-}
-
-
 # %% [markdown]
 # ## Autodiff in any language
 #

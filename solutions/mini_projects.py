@@ -310,22 +310,6 @@ def jvp(f: Callable, x: list[float], v: list[float]):
 # Section 4: autodiff in any language (the same engine in Python, checked here; in another
 # language, checked by pasting its JSON output on the page)
 
-BINARY = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-}
-UNARY = {
-    "neg": (lambda a: -a, lambda a: -1.0),
-    "exp": (math.exp, math.exp),
-    "log": (math.log, lambda a: 1.0 / a),
-    "sin": (math.sin, math.cos),
-    "tanh": (math.tanh, lambda a: 1.0 - math.tanh(a) ** 2),
-    "relu": (lambda a: max(a, 0.0), lambda a: 1.0 if a > 0 else 0.0),
-}
-
-
 @exercise(
     title="A reverse-mode engine for a JSON graph",
     difficulty=3, importance=4, minutes=(30, 45),
@@ -340,6 +324,20 @@ UNARY = {
 )
 def eval_graph(nodes: list[dict], inputs: dict[str, float]) -> tuple[float, dict[str, float]]:
     """Value and input gradients of the spec's computation graph."""
+    binary = {
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b,
+    }
+    unary = {
+        "neg": (lambda a: -a, lambda a: -1.0),
+        "exp": (math.exp, math.exp),
+        "log": (math.log, lambda a: 1.0 / a),
+        "sin": (math.sin, math.cos),
+        "tanh": (math.tanh, lambda a: 1.0 - math.tanh(a) ** 2),
+        "relu": (lambda a: max(a, 0.0), lambda a: 1.0 if a > 0 else 0.0),
+    }
     val: dict[str, float] = {}
     for node in nodes:
         op, args = node["op"], [val[a] for a in node.get("args", [])]
@@ -347,12 +345,12 @@ def eval_graph(nodes: list[dict], inputs: dict[str, float]) -> tuple[float, dict
             val[node["id"]] = float(inputs[node["name"]])
         elif op == "const":
             val[node["id"]] = float(node["value"])
-        elif op in BINARY:
-            val[node["id"]] = BINARY[op](*args)
+        elif op in binary:
+            val[node["id"]] = binary[op](*args)
         elif op == "pow":
             val[node["id"]] = args[0] ** node["exponent"]
         else:
-            val[node["id"]] = UNARY[op][0](args[0])
+            val[node["id"]] = unary[op][0](args[0])
     grad = {node["id"]: 0.0 for node in nodes}
     grad[nodes[-1]["id"]] = 1.0
     for node in reversed(nodes):
@@ -376,7 +374,7 @@ def eval_graph(nodes: list[dict], inputs: dict[str, float]) -> tuple[float, dict
             k = node["exponent"]
             grad[ids[0]] += g * k * val[ids[0]] ** (k - 1)
         else:
-            grad[ids[0]] += g * UNARY[op][1](val[ids[0]])
+            grad[ids[0]] += g * unary[op][1](val[ids[0]])
     gradients = {node["name"]: 0.0 for node in nodes if node["op"] == "input"}
     for node in nodes:
         if node["op"] == "input":

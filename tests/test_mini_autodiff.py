@@ -62,14 +62,15 @@ def test_the_cases_cover_every_op_and_have_unique_names() -> None:
     assert len({case["name"] for case in cases}) == len(cases)
     # the hand-written traps are there
     names = {case["name"] for case in cases}
-    assert {"input_used_twice", "node_used_twice", "unused_input", "relu_negative"} <= names
+    assert {"input_used_twice", "node_used_twice", "unused_input", "relu_negative",
+            "input_id_is_not_its_name", "relu_at_zero"} <= names
 
 
 def test_the_page_counts_the_cases_it_says() -> None:
     cases = vectors.build_vectors()["cases"]
-    assert len(vectors.hand_written_cases()) == 22 and vectors.N_RANDOM == 24
-    assert len(cases) == 46
-    assert all(case["name"].startswith("random_") for case in cases[22:])
+    assert len(vectors.hand_written_cases()) == 24 and vectors.N_RANDOM == 24
+    assert len(cases) == 48
+    assert all(case["name"].startswith("random_") for case in cases[24:])
 
 
 def _reference_output() -> dict:
@@ -93,7 +94,7 @@ def test_a_right_output_passes_and_each_slip_is_named() -> None:
     wrong["mul"]["gradients"]["x"] += 1e-6
     message = first_problem(wrong)
     assert 'case "mul"' in message and "gradient of \"x\" is wrong" in message
-    assert "45 of 46 cases are right" in message
+    assert "47 of 48 cases are right" in message
 
     wrong = _reference_output()
     del wrong["unused_input"]["gradients"]["y"]
@@ -102,6 +103,10 @@ def test_a_right_output_passes_and_each_slip_is_named() -> None:
     wrong = _reference_output()
     wrong["const"]["gradients"]["c"] = 4.0
     assert "not inputs: c" in first_problem(wrong)
+
+    wrong = _reference_output()
+    wrong["pow_fraction"]["gradients"]["x"] = float(f"{1 / 3:g}")  # printf's default %g
+    assert "only 6 significant digits" in first_problem(wrong)
 
     wrong = _reference_output()
     del wrong["diamond"]

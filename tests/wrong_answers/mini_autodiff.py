@@ -7,12 +7,24 @@ import math
 
 from solutions import mini_projects as ref
 
+# The spec's ops (the reference keeps these inside eval_graph, so learners don't see them given).
+_BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+           "div": lambda a, b: a / b}
+_UNARY = {
+    "neg": (lambda a: -a, lambda a: -1.0),
+    "exp": (math.exp, math.exp),
+    "log": (math.log, lambda a: 1.0 / a),
+    "sin": (math.sin, math.cos),
+    "tanh": (math.tanh, lambda a: 1.0 - math.tanh(a) ** 2),
+    "relu": (lambda a: max(a, 0.0), lambda a: 1.0 if a > 0 else 0.0),
+}
+
 
 def _engine(*, accumulate: bool = True, sub_sign: float = -1.0, div_square: bool = True,
             unary_back: dict | None = None, pow_back=None, report_unused: bool = True,
             report_consts: bool = False, reverse: bool = True):
     """The reference engine with one rule changed (each keyword is one slip)."""
-    backs = dict({name: back for name, (_, back) in ref.UNARY.items()}, **(unary_back or {}))
+    backs = dict({name: back for name, (_, back) in _UNARY.items()}, **(unary_back or {}))
 
     def eval_graph(nodes, inputs):
         val = {}
@@ -22,12 +34,12 @@ def _engine(*, accumulate: bool = True, sub_sign: float = -1.0, div_square: bool
                 val[node["id"]] = float(inputs[node["name"]])
             elif op == "const":
                 val[node["id"]] = float(node["value"])
-            elif op in ref.BINARY:
-                val[node["id"]] = ref.BINARY[op](*args)
+            elif op in _BINARY:
+                val[node["id"]] = _BINARY[op](*args)
             elif op == "pow":
                 val[node["id"]] = args[0] ** node["exponent"]
             else:
-                val[node["id"]] = ref.UNARY[op][0](args[0])
+                val[node["id"]] = _UNARY[op][0](args[0])
         grad = {node["id"]: 0.0 for node in nodes}
         grad[nodes[-1]["id"]] = 1.0
 
@@ -80,6 +92,8 @@ WRONG_ANSWERS = [
      _engine(unary_back={"tanh": _tanh_value_squared})),
     ("eval_graph", "relu lets the gradient through below zero",
      _engine(unary_back={"relu": lambda a: 1.0})),
+    ("eval_graph", "relu lets the gradient through at exactly zero (a >= 0)",
+     _engine(unary_back={"relu": lambda a: 1.0 if a >= 0 else 0.0})),
     ("eval_graph", "log's derivative as log(x)", _engine(unary_back={"log": math.log})),
     ("eval_graph", "sin's derivative as -cos", _engine(unary_back={"sin": lambda a: -math.cos(a)})),
     ("eval_graph", "pow's derivative as k·x^k", _engine(pow_back=lambda x, k: k * x ** k)),
@@ -101,11 +115,11 @@ def _recursive_engine(nodes, inputs):
             return float(inputs[node["name"]])
         if op == "const":
             return float(node["value"])
-        if op in ref.BINARY:
-            return ref.BINARY[op](*args)
+        if op in _BINARY:
+            return _BINARY[op](*args)
         if op == "pow":
             return args[0] ** node["exponent"]
-        return ref.UNARY[op][0](args[0])
+        return _UNARY[op][0](args[0])
 
     def derivative(node_id, name):
         node = by_id[node_id]
@@ -116,7 +130,7 @@ def _recursive_engine(nodes, inputs):
             return 0.0
         a = forward(ids[0])
         da = derivative(ids[0], name)
-        if op in ref.BINARY:
+        if op in _BINARY:
             b, db = forward(ids[1]), derivative(ids[1], name)
             if op == "add":
                 return da + db
@@ -128,10 +142,33 @@ def _recursive_engine(nodes, inputs):
         if op == "pow":
             k = node["exponent"]
             return k * a ** (k - 1) * da
-        return ref.UNARY[op][1](a) * da
+        return _UNARY[op][1](a) * da
 
     names = [node["name"] for node in nodes if node["op"] == "input"]
     return value, {name: derivative(nodes[-1]["id"], name) for name in names}
+
+
+def _engine_writes_into_nodes(nodes, inputs):
+    """Keeps each node's value and gradient in the node dicts themselves."""
+    value, gradients = ref.eval_graph(nodes, inputs)
+    for node in nodes:
+        node["grad"] = 0.0
+    return value, gradients
+
+
+def _engine_by_id(nodes, inputs):
+    """Looks inputs up, and reports their gradients, by node id instead of by name."""
+    renamed = [dict(node, name=node["id"]) if node["op"] == "input" else node for node in nodes]
+    by_id = {node["id"]: inputs.get(node["id"], inputs.get(node.get("name"), 0.0))
+             for node in nodes if node["op"] == "input"}
+    return ref.eval_graph(renamed, by_id)
+
+
+WRONG_ANSWERS += [
+    ("eval_graph", "stores values and gradients in the nodes it was given",
+     _engine_writes_into_nodes),
+    ("eval_graph", "reports inputs by node id instead of by name", _engine_by_id),
+]
 
 
 RIGHT_ANSWERS = [

@@ -29,6 +29,18 @@ def never_restores(f, x, eps=1e-6):
     return grad
 
 
+def restores_by_arithmetic(f, x, eps=1e-6):
+    grad = np.zeros_like(x, dtype=np.float64)
+    for i in np.ndindex(x.shape):
+        x[i] += eps
+        up = f(x)
+        x[i] -= 2 * eps
+        down = f(x)
+        x[i] += eps  # rounding: not always the old value again
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+
+
 def fixed_step(f, x, eps=1e-6):
     return ref.numerical_gradient(f, x, 1e-6)
 
@@ -164,6 +176,8 @@ class NetworkLoadsAnything(ref.Network):
 WRONG_ANSWERS = [
     ("numerical_gradient", "forward differences instead of central ones", forward_differences),
     ("numerical_gradient", "never puts x back after nudging it", never_restores),
+    ("numerical_gradient", "puts x back by adding eps again, off by rounding",
+     restores_by_arithmetic),
     ("numerical_gradient", "ignores eps", fixed_step),
     ("numerical_gradient", "returns a list, not an array", returns_a_list),
     ("Dense", "W not scaled by sqrt(2 / n_in)", DenseUnscaled),

@@ -17,6 +17,7 @@ import torch
 
 from solutions import mini_projects as reference
 from utils.checks.assertions import call, passed
+from utils.checks.learner_names import reference_names
 from utils.experiments.mini_projects.autodiff import load_vectors
 
 __all__ = ["check_engine_output", "engine_verdict", "test_Dual", "test_jvp", "test_eval_graph"]
@@ -37,6 +38,15 @@ def _close(got: float, expected: float) -> bool:
     return abs(got - expected) <= RELATIVE_TOLERANCE * max(1.0, abs(expected))
 
 
+def _digits_note(got: float, expected: float) -> str:
+    """A note when `got` is `expected` printed with too few significant digits."""
+    for digits in range(1, 10):
+        if got == float(f"{expected:.{digits}g}"):
+            return (f" (that is the right number printed with only {digits} significant digits: "
+                    "print 17, as %.17g does, or your language's shortest round-trip form)")
+    return ""
+
+
 def _number(value: Any) -> float | None:
     """A JSON number as a float (None for anything else, including booleans)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -54,7 +64,8 @@ def compare_case(case: dict, result: Any) -> str | None:
     if value is None or not math.isfinite(value):
         return f'"value" should be a finite number, got {result.get("value")!r:.80}'
     if not _close(value, expected["value"]):
-        return f"the value is wrong: expected {expected['value']!r}, got {value!r}"
+        return (f"the value is wrong: expected {expected['value']!r}, got {value!r}"
+                + _digits_note(value, expected["value"]))
     gradients = result.get("gradients")
     if not isinstance(gradients, dict):
         return f'"gradients" should be an object from input name to number, got {gradients!r:.80}'
@@ -66,7 +77,8 @@ def compare_case(case: dict, result: Any) -> str | None:
         if got is None or not math.isfinite(got):
             return f'the gradient of "{name}" should be a finite number, got {gradients[name]!r:.80}'
         if not _close(got, want):
-            return f'the gradient of "{name}" is wrong: expected {want!r}, got {got!r}'
+            return (f'the gradient of "{name}" is wrong: expected {want!r}, got {got!r}'
+                    + _digits_note(got, want))
     extra = sorted(set(gradients) - set(expected["gradients"]))
     if extra:
         return (f"gradients for names that are not inputs: {', '.join(extra)} (constants and "
@@ -150,6 +162,13 @@ def _jvp_cases() -> tuple:
 
 
 def test_jvp(jvp: Callable) -> None:
+    # judged with the reference's Dual, so a slip in the learner's Dual can't fail their jvp
+    with reference_names(getattr(jvp, "__globals__", None), reference, ("Dual",)):
+        _check_jvp(jvp)
+    passed("test_jvp")
+
+
+def _check_jvp(jvp: Callable) -> None:
     for text, f, f_torch, x, v in _jvp_cases():
         calls = []
 
@@ -181,7 +200,6 @@ def test_jvp(jvp: Callable) -> None:
                     at = f"[{i}]" if isinstance(expected, list) else ""
                     raise AssertionError(f"{where}: {name}{at} should be {b!r} (torch.func.jvp), "
                                          f"got {a!r}.")
-    passed("test_jvp")
 
 
 # --- section 4: autodiff in any language ---------------------------------------------------------
@@ -205,14 +223,14 @@ def engine_verdict(text: str) -> list[CaseVerdict]:
     return verdicts(parse_engine_output(text))
 
 
-def _raise_first_failure(found: list[CaseVerdict], check_name: str) -> None:
+def _raise_first_failure(found: list[CaseVerdict], check_name: str, who: str = "") -> None:
     wrong = [v for v in found if v.problem is not None]
     if wrong:
         first = wrong[0]
         others = "" if len(wrong) == 1 else (
             f" ({len(wrong) - 1} other case{'s' if len(wrong) > 2 else ''} fail too: "
             + ", ".join(v.name for v in wrong[1:6]) + (", ..." if len(wrong) > 6 else "") + ")")
-        raise AssertionError(f'case "{first.name}" ({first.about}): {first.problem}{others}. '
+        raise AssertionError(f'{who}case "{first.name}" ({first.about}): {first.problem}{others}. '
                              f"{len(found) - len(wrong)} of {len(found)} cases are right.")
     passed(check_name)
 
@@ -234,8 +252,14 @@ def test_eval_graph(eval_graph: Callable) -> None:
         nodes = json.loads(json.dumps(case["nodes"]))  # a copy: an engine may not edit the spec
         out = call(eval_graph, nodes, dict(case["inputs"]),
                    context=f'on case "{case["name"]}" ({case["about"]})')
+        if nodes != case["nodes"]:
+            changed = next((i for i, (a, b) in enumerate(zip(nodes, case["nodes"])) if a != b),
+                           min(len(nodes), len(case["nodes"])))
+            raise AssertionError(f'case "{case["name"]}": eval_graph changed the nodes it was '
+                                 f"given (first at position {changed}): keep values and gradients "
+                                 "in dicts of your own, keyed by node id.")
         if not (isinstance(out, tuple) and len(out) == 2):
             raise AssertionError(f'case "{case["name"]}": eval_graph should return a pair '
                                  f"(value, gradients), got {out!r:.80}")
         results[case["name"]] = {"value": out[0], "gradients": out[1]}
-    _raise_first_failure(verdicts(results, vectors), "test_eval_graph")
+    _raise_first_failure(verdicts(results, vectors), "test_eval_graph", who="eval_graph on ")

@@ -60,15 +60,19 @@ def test_numerical_gradient(numerical_gradient: Callable) -> None:
     rng = np.random.default_rng(6)
     cases = (("sum(exp(3x))", _steep, rng.normal(size=(4,)), 1e-6),
              ("sum(x³) + sum(sin x[0])·sum(x[-1])", _mixed, rng.normal(size=(2, 3)), 1e-6),
-             ("sum(x³) with eps = 1e-3", _mixed, rng.normal(size=(3, 2)), 1e-3))
+             ("sum(x³) + sum(sin x[0])·sum(x[-1]) with eps = 1e-3", _mixed,
+              rng.normal(size=(3, 2)), 1e-3))
     for text, f, x, eps in cases:
         given = x.copy()
         where = f"for f = {text} at an array of shape {x.shape}"
         got = call(numerical_gradient, f, given, eps, context=where)
         if not np.array_equal(given, x):
+            change = float(np.abs(given - x).max())
+            why = ("put each entry back after nudging it." if change > eps / 2 else
+                   "adding and subtracting eps again does not give back the same float (x + ε "
+                   "- 2ε + ε is rounded at every step); keep the old value and assign it back.")
             raise AssertionError(f"numerical_gradient {where} left x changed (largest change "
-                                 f"{np.abs(given - x).max():.3g}): put each entry back after "
-                                 "nudging it.")
+                                 f"{change:.3g}): {why}")
         expected = reference.numerical_gradient(f, x.copy(), eps)
         try:
             _assert_close(got, expected, f"numerical_gradient {where}", tol=1e-7)
@@ -204,8 +208,10 @@ def _check_network(Network: Callable) -> None:
     call(net.step, 0.1, context="Network.step(0.1)")
     ref.step(0.1)
     for i, (mine, theirs) in enumerate(zip(_dense_of(net), _dense_of(ref))):
-        _assert_close(mine.W, theirs.W, f"dense layer {i}'s W after step(0.1) (W -= lr * dW)")
-        _assert_close(mine.b, theirs.b, f"dense layer {i}'s b after step(0.1) (b -= lr * db)")
+        _assert_close(mine.W, theirs.W,
+                      f"dense layer {i}'s W after Network.step(0.1) (W -= lr * dW)")
+        _assert_close(mine.b, theirs.b,
+                      f"dense layer {i}'s b after Network.step(0.1) (b -= lr * db)")
 
     net, ref = _twin_networks(Network, seed=4)
     got = call(net.fit, X, y, 3, 0.2, 8, np.random.default_rng(5),
@@ -215,11 +221,12 @@ def _check_network(Network: Callable) -> None:
         raise AssertionError("Network.fit(..., epochs=3, ...) should return a list of 3 epoch "
                              f"losses; got {got!r:.80}.")
     _assert_close(np.asarray(got, dtype=np.float64), np.asarray(expected),
-                  "the epoch losses fit returns (the mean minibatch loss of each epoch; each "
+                  "the epoch losses Network.fit returns (the mean minibatch loss of each epoch; "
+                  "each "
                   "epoch's order from rng.permutation(len(X)), 45 examples in batches of 8, the "
                   "last one of 5)")
     for i, (mine, theirs) in enumerate(zip(_dense_of(net), _dense_of(ref))):
-        _assert_close(mine.W, theirs.W, f"dense layer {i}'s W after fit")
+        _assert_close(mine.W, theirs.W, f"dense layer {i}'s W after Network.fit")
     _assert_close(call(net.predict, X, context="Network.predict"), ref.predict(X),
                   "Network.predict(X) (the index of each row's largest logit)")
 
@@ -229,7 +236,8 @@ def _check_network(Network: Callable) -> None:
         fresh, _ = _twin_networks(Network, seed=77)
         call(fresh.load, path, context="Network.load(path) on a network of the same shape")
         _assert_close(call(fresh.forward, X, context="the loaded network's forward"),
-                      ref.forward(X), "the forward pass of a network loaded from what fit saved")
+                      ref.forward(X), "the forward pass of a network that Network.load filled "
+                      "from what Network.save wrote after fit")
         other = call(Network, [reference.Dense(6, 4, np.random.default_rng(0)), reference.ReLU(),
                                reference.Dense(4, 3, np.random.default_rng(0))],
                      context="building a network of another shape")

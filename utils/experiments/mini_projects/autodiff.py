@@ -69,6 +69,10 @@ def hand_written_cases() -> list[dict]:
          [_x(), _node("r", "relu", "x")], {"x": 0.6}),
         ("relu_negative", "relu blocks the gradient where its input is negative",
          [_x(), _node("r", "relu", "x")], {"x": -0.6}),
+        ("relu_at_zero", "relu(x·y) at y = 0: its input is exactly 0, where relu's derivative "
+         "is 0, so y's gradient is 0 (not x)",
+         [_x(), _x("y"), _node("p", "mul", "x", "y"), _node("r", "relu", "p")],
+         {"x": 1.5, "y": 0.0}),
         ("const", "a constant: no gradient flows to it, and it's no input",
          [_x(), _node("c", "const", value=2.5), _node("p", "mul", "c", "x")], {"x": 4.0}),
         ("input_used_twice", "x * x: an input used twice gets both paths' gradients",
@@ -91,6 +95,11 @@ def hand_written_cases() -> list[dict]:
         ("softplus", "log(1 + exp(x)), whose gradient is the sigmoid",
          [_x(), _node("e", "exp", "x"), _node("one", "const", value=1.0),
           _node("s", "add", "one", "e"), _node("l", "log", "s")], {"x": -0.7}),
+        ("input_id_is_not_its_name", "inputs whose ids (u, v) are not their names (x, y): "
+         "values are looked up and gradients reported by name, x·y + sin(x)",
+         [_node("u", "input", name="x"), _node("v", "input", name="y"),
+          _node("p", "mul", "u", "v"), _node("s", "sin", "u"), _node("o", "add", "p", "s")],
+         {"x": 0.5, "y": -2.0}),
     ]
     return [{"name": name, "about": about, "nodes": nodes, "inputs": inputs}
             for name, about, nodes, inputs in cases]

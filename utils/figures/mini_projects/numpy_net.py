@@ -36,7 +36,9 @@ def digits_run_figure(run: Mapping[str, Any], yours: Mapping[str, Any] | None = 
                              hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"),
                   row=1, col=2)
     fig.update_xaxes(title_text="epoch", row=1, col=1)
-    fig.update_yaxes(title_text="loss", type="log", row=1, col=1)
+    # a few labelled values: plotly's default labels every digit of the decade, which overlap
+    fig.update_yaxes(title_text="loss", type="log", tickvals=[0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+                     row=1, col=1)
     fig.update_xaxes(title_text="predicted digit", dtick=1, row=1, col=2)
     fig.update_yaxes(title_text="true digit", dtick=1, autorange="reversed", row=1, col=2)
     settings = run["settings"]
