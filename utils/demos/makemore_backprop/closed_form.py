@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from solutions import makemore_backprop as reference
+from utils.demos.training_runs import check_losses, check_split_losses, finite_or_none
 from utils.experiments.makemore_backprop.closed_form import (BATCH_SIZE, HEAD_STEPS, N_EMBD,
                                                              N_HIDDEN, SEED, split_losses)
 from utils.experiments.makemore_mlp.model import names_split
@@ -47,27 +48,12 @@ def train_with_my_gradients(namespace: Mapping[str, Any], steps: int = 2_000, se
         used_autograd = any(p.grad is not None for p in params.values())
         finite = all(torch.isfinite(p).all() for p in params.values())
         split = split_losses(params) if finite else {"train": math.nan, "dev": math.nan}
-    return {"losses": [_number(v) for v in losses], "train": _number(split["train"]),
-            "dev": _number(split["dev"]), "used_autograd": bool(used_autograd),
+    return {"losses": [finite_or_none(v) for v in losses], "train": finite_or_none(split["train"]),
+            "dev": finite_or_none(split["dev"]), "used_autograd": bool(used_autograd),
             "settings": {"steps": steps, "seed": seed, "lr": lr}, "source": data.source}
-
-
-def _number(value: Any) -> float | None:
-    """A float, or None where training diverged (inf or nan do not survive JSON everywhere)."""
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def validated_run(data: object, steps: int) -> dict:
     """A run that came back from the sandbox, checked before it is drawn."""
-    if not isinstance(data, dict):
-        raise ValueError("the run returned no data")
-    losses = data.get("losses")
-    if not isinstance(losses, list) or len(losses) != steps:
-        raise ValueError(f"train_manual should return {steps} losses, one per step")
-    if not all(v is None or isinstance(v, (int, float)) for v in losses):
-        raise ValueError("the losses are not all numbers")
-    for key in ("train", "dev"):
-        if data.get(key) is not None and not isinstance(data.get(key), (int, float)):
-            raise ValueError(f"no number for the {key} loss")
-    return data
+    return check_split_losses(check_losses(data, steps, "train_manual"), ('train', 'dev'),
+                              "your run")

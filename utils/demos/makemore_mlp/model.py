@@ -7,12 +7,12 @@ runner preload), so a run spends its time training.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import torch
 
+from utils.demos.training_runs import check_losses, check_split_losses, finite_or_none
 from utils.experiments.makemore_mlp.model import (BATCH_SIZE, BLOCK_SIZE, N_EMBD, N_HIDDEN, SEED,
                                                   names_split)
 from utils.torch_threads import one_thread
@@ -42,26 +42,11 @@ def train_model(namespace: Mapping[str, Any], steps: int = 3_000, seed: int = SE
                                         generator)
         train = namespace["split_loss"](params, data.Xtr, data.Ytr)
         dev = namespace["split_loss"](params, data.Xdev, data.Ydev)
-    return {"losses": [_number(v) for v in losses], "train": _number(train), "dev": _number(dev),
+    return {"losses": [finite_or_none(v) for v in losses], "train": finite_or_none(train), "dev": finite_or_none(dev),
             "settings": {"steps": steps, "seed": seed, "lr": lr}, "source": data.source}
-
-
-def _number(value: Any) -> float | None:
-    """A float, or None where training diverged (inf or nan do not survive JSON everywhere)."""
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def validated_run(data: object, steps: int) -> dict:
     """A run that came back from the sandbox, checked before it is drawn."""
-    if not isinstance(data, dict):
-        raise ValueError("the run returned no data")
-    losses = data.get("losses")
-    if not isinstance(losses, list) or len(losses) != steps:
-        raise ValueError(f"train_mlp should return {steps} losses, one per step")
-    for key in ("train", "dev"):
-        if data.get(key) is not None and not isinstance(data.get(key), (int, float)):
-            raise ValueError(f"split_loss gave no number for the {key} split")
-    if not all(v is None or isinstance(v, (int, float)) for v in losses):
-        raise ValueError("the losses are not all numbers")
-    return data
+    return check_split_losses(check_losses(data, steps, "train_mlp"), ('train', 'dev'),
+                              "split_loss")

@@ -7,12 +7,12 @@ runner preload), so a run spends its time on the learner's code.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import torch
 
+from utils.demos.training_runs import check_losses, check_split_losses, finite_or_none
 from utils.experiments.makemore_wavenet.model import (BATCH_SIZE, BLOCK_SIZE, N_EMBD, N_HIDDEN,
                                                       SEED, names_split, trace_batch)
 from utils.torch_threads import one_thread
@@ -72,25 +72,11 @@ def train_model(namespace: Mapping[str, Any], steps: int = 1_000, seed: int = SE
         losses = namespace["train_wavenet"](model, data.Xtr, data.Ytr, steps, BATCH_SIZE, lr,
                                             generator)
         dev = namespace["evaluate_loss"](model, data.Xdev, data.Ydev)
-    return {"losses": [_number(v) for v in losses], "dev": _number(dev),
+    return {"losses": [finite_or_none(v) for v in losses], "dev": finite_or_none(dev),
             "settings": {"steps": steps, "seed": seed, "lr": lr}, "source": data.source}
-
-
-def _number(value: Any) -> float | None:
-    """A float, or None where training diverged (inf or nan do not survive JSON everywhere)."""
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def validated_run(data: object, steps: int) -> dict:
     """A run that came back from the sandbox, checked before it is drawn."""
-    if not isinstance(data, dict):
-        raise ValueError("the run returned no data")
-    losses = data.get("losses")
-    if not isinstance(losses, list) or len(losses) != steps:
-        raise ValueError(f"train_wavenet should return {steps} losses, one per step")
-    if data.get("dev") is not None and not isinstance(data.get("dev"), (int, float)):
-        raise ValueError("evaluate_loss gave no number for the dev split")
-    if not all(v is None or isinstance(v, (int, float)) for v in losses):
-        raise ValueError("the losses are not all numbers")
-    return data
+    return check_split_losses(check_losses(data, steps, "train_wavenet"), ('dev',),
+                              "evaluate_loss")

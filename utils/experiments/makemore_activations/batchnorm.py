@@ -35,6 +35,7 @@ import torch
 from torch import Tensor
 
 from solutions import makemore_activations as reference
+from utils.experiments.saved import saved_json
 from utils.experiments.makemore_mlp.model import BATCH_SIZE, BLOCK_SIZE, SEED, names_split
 from utils.torch_threads import one_thread
 
@@ -263,10 +264,7 @@ def _rounded(value: Any) -> Any:
 @functools.lru_cache(maxsize=1)
 def bn_runs() -> dict:
     """The saved runs (computed and saved first if the file is missing)."""
-    if not RUNS_PATH.exists():
-        ASSETS.mkdir(parents=True, exist_ok=True)
-        RUNS_PATH.write_text(json.dumps(compute_runs()))
-    return json.loads(RUNS_PATH.read_text())
+    return saved_json(RUNS_PATH, compute_runs, indent=None)
 
 
 def main() -> None:

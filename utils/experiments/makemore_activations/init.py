@@ -30,6 +30,7 @@ from torch import Tensor
 
 from solutions import makemore_activations as reference
 from solutions import makemore_mlp as mlp
+from utils.experiments.saved import saved_torch
 from utils.experiments.makemore_mlp.model import (BATCH_SIZE, BLOCK_SIZE, DECAY_AT, N_EMBD,
                                                   N_HIDDEN, SEED, STEPS, names_split)
 from utils.torch_threads import one_thread
@@ -107,11 +108,7 @@ def compute_runs() -> dict:
 @functools.lru_cache(maxsize=1)
 def init_runs() -> dict:
     """The saved runs (trained and saved first if the file is missing)."""
-    if not RUNS_PATH.exists():
-        runs = compute_runs()
-        RUNS_PATH.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(runs, RUNS_PATH)
-    return torch.load(RUNS_PATH, weights_only=True)
+    return saved_torch(RUNS_PATH, compute_runs)
 
 
 # --- cheap measurements at initialisation ------------------------------------------------------

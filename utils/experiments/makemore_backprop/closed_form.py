@@ -29,6 +29,7 @@ from jaxtyping import Float, Int
 from torch import Tensor
 
 from solutions import makemore_backprop as reference
+from utils.experiments.saved import saved_json, saved_torch
 from utils.experiments.makemore_mlp.model import names_split
 from utils.torch_threads import one_thread
 
@@ -134,10 +135,7 @@ def training_settings() -> dict:
 @functools.lru_cache(maxsize=1)
 def training_run() -> dict:
     """The saved side-by-side run (computed and saved first if the file is missing)."""
-    if not TRAINING_PATH.exists():
-        TRAINING_PATH.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(compare_runs(), TRAINING_PATH)
-    return torch.load(TRAINING_PATH, weights_only=True)
+    return saved_torch(TRAINING_PATH, compare_runs)
 
 
 # --- section 3: the cross-entropy's backward pass, three ways ---------------------------------
@@ -304,10 +302,7 @@ def compute_measurements() -> dict:
 @functools.lru_cache(maxsize=1)
 def measurements() -> dict:
     """The saved measurements (computed and saved first if the file is missing)."""
-    if not MEASUREMENTS_PATH.exists():
-        MEASUREMENTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-        MEASUREMENTS_PATH.write_text(json.dumps(compute_measurements(), indent=1))
-    return json.loads(MEASUREMENTS_PATH.read_text())
+    return saved_json(MEASUREMENTS_PATH, compute_measurements)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from jaxtyping import Int
 from torch import Tensor
 
 from solutions import makemore_backprop as reference
+from utils.experiments.saved import saved_json
 
 ROOT = Path(__file__).resolve().parents[3]
 BATCH_PATH = ROOT / "assets" / "makemore_backprop" / "manual_batch.json"
@@ -128,10 +129,7 @@ def _setup_from(saved: dict) -> Setup:
 @functools.lru_cache(maxsize=1)
 def saved_batch() -> dict:
     """The saved batch and measurements (drawn and saved first if the file is missing)."""
-    if not BATCH_PATH.exists():
-        BATCH_PATH.parent.mkdir(parents=True, exist_ok=True)
-        BATCH_PATH.write_text(json.dumps(draw_batch(), indent=1))
-    return json.loads(BATCH_PATH.read_text())
+    return saved_json(BATCH_PATH, draw_batch)
 
 
 def setup() -> Setup:

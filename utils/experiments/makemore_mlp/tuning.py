@@ -34,6 +34,7 @@ import torch
 
 from solutions import makemore_bigrams as bigrams
 from solutions import makemore_mlp as reference
+from utils.experiments.saved import saved_json, saved_torch
 from utils.experiments.makemore_mlp.model import (BLOCK_SIZE, SEED, names_split, reference_run,
                                               train_seeded)
 from utils.torch_threads import one_thread
@@ -138,10 +139,7 @@ def train_embedding_model(steps: int = EMB_STEPS) -> dict:
 @functools.lru_cache(maxsize=1)
 def embedding_run() -> dict:
     """The saved 2-d embedding model (trained and saved first if the file is missing)."""
-    if not EMBEDDING_PATH.exists():
-        ASSETS.mkdir(parents=True, exist_ok=True)
-        torch.save(train_embedding_model(), EMBEDDING_PATH)
-    return torch.load(EMBEDDING_PATH, weights_only=True)
+    return saved_torch(EMBEDDING_PATH, train_embedding_model)
 
 
 def compute_tuning() -> dict:
@@ -153,10 +151,7 @@ def compute_tuning() -> dict:
 def tuning_results() -> dict:
     """The saved range test, trigram study and samples (computed and saved first if the file
     is missing)."""
-    if not TUNING_PATH.exists():
-        ASSETS.mkdir(parents=True, exist_ok=True)
-        TUNING_PATH.write_text(json.dumps(compute_tuning()))
-    return json.loads(TUNING_PATH.read_text())
+    return saved_json(TUNING_PATH, compute_tuning, indent=None)
 
 
 def compute_samples(n: int = N_SAMPLES) -> dict:

@@ -24,6 +24,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import makemore_wavenet as reference
+from utils.experiments.saved import saved_torch
 from utils.experiments.makemore_mlp.model import names_split
 from utils.torch_threads import one_thread
 
@@ -125,10 +126,7 @@ def compute_batchnorm() -> dict:
 @functools.lru_cache(maxsize=1)
 def batchnorm_measurements() -> dict:
     """The saved measurements (computed and saved first if the file is missing)."""
-    if not BATCHNORM_PATH.exists():
-        BATCHNORM_PATH.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(compute_batchnorm(), BATCHNORM_PATH)
-    return torch.load(BATCHNORM_PATH, weights_only=True)
+    return saved_torch(BATCHNORM_PATH, compute_batchnorm)
 
 
 def main() -> None:

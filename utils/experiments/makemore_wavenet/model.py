@@ -28,6 +28,7 @@ from jaxtyping import Int
 from torch import Tensor
 
 from solutions import makemore_wavenet as reference
+from utils.experiments.saved import saved_json, saved_torch
 from utils.experiments.makemore_mlp.model import names_split
 from utils.torch_threads import one_thread
 
@@ -91,11 +92,7 @@ def load_model(run: dict) -> reference.Sequential:
 @functools.lru_cache(maxsize=1)
 def reference_run() -> dict:
     """The committed reference run (trained and saved first if the file is missing)."""
-    if not REFERENCE_PATH.exists():
-        run = train_reference()
-        REFERENCE_PATH.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(run, REFERENCE_PATH)
-    return torch.load(REFERENCE_PATH, weights_only=True)
+    return saved_torch(REFERENCE_PATH, train_reference)
 
 
 SAMPLE_SEED, N_SAMPLES = 2147483647 + 10, 20  # Karpathy's seed + 10, as his lecture samples
@@ -146,10 +143,7 @@ def compute_measurements() -> dict:
 @functools.lru_cache(maxsize=1)
 def measurements() -> dict:
     """The saved measurements (computed and saved first if the file is missing)."""
-    if not MEASUREMENTS_PATH.exists():
-        MEASUREMENTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-        MEASUREMENTS_PATH.write_text(json.dumps(compute_measurements(), indent=1))
-    return json.loads(MEASUREMENTS_PATH.read_text())
+    return saved_json(MEASUREMENTS_PATH, compute_measurements)
 
 
 def preload() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import torch
 
+from utils.experiments.saved import saved_json
 from utils.torch_threads import one_thread
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -76,10 +77,7 @@ def measure() -> dict:
 @functools.lru_cache(maxsize=1)
 def jacobian_costs() -> dict:
     """The committed measurement (measured first if the file is missing)."""
-    if not COSTS_PATH.exists():
-        COSTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-        COSTS_PATH.write_text(json.dumps(measure(), indent=1) + "\n")
-    return json.loads(COSTS_PATH.read_text())
+    return saved_json(COSTS_PATH, measure)
 
 
 def main() -> None:
