@@ -183,3 +183,24 @@ def test_the_notebooks_own_run_falls_back_to_the_reference_while_unwritten():
         fig.layout.title.text
     alone = figures.manual_training_figure(None)
     assert len(alone.data) == 2 and len(alone.data[0].x) == 2_000 and len(alone.data[1].x) == 20
+
+
+def test_the_run_title_names_whose_train_manual_ran():
+    run = demo.train_with_my_gradients(REFERENCE_NAMESPACE, steps=100)
+    assert figures.run_title(run).startswith("yours: ")
+    assert figures.run_title(run, "the reference train_manual").startswith(
+        "the reference train_manual: ")
+
+
+def test_display_math_on_this_chapters_pages_is_on_one_line_or_fenced():
+    """`$$a,\\nb$$` (text on the line of a `$$` and the math running on) showed as raw LaTeX in
+    Chromium on sections 3 and 4: display math is on one line, or its `$$` stand alone."""
+    import re
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parents[1] / "pages" / "makemore_backprop"
+    for page in sorted(pages.glob("*.md")):
+        for block in re.finditer(r"\$\$(.+?)\$\$", page.read_text(), re.DOTALL):
+            inner = block.group(1)
+            assert "\n" not in inner or (inner.startswith("\n") and inner.endswith("\n")), \
+                (page.name, block.group(0)[:80])

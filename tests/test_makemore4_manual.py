@@ -215,3 +215,6 @@ def test_the_compare_button_runs_the_stages_in_the_sandbox():
     kept = app.session_state["mm4_cmp_own"]
     assert kept[0] == "float32"
     assert set(kept[1]["stages"].values()) == {"not written yet"} and kept[1]["rows"] == []
+    # The caption above describes the table now shown (the learner's), not the reference's.
+    captions = " ".join(c.value for c in app.caption)
+    assert "shows each as not written yet" in captions and "reference solutions'" not in captions

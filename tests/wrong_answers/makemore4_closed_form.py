@@ -206,6 +206,14 @@ def bn_std_without_eps_inside(dout, x, gamma, eps=1e-5):
     return gamma * inv / n * (n * dout - dout.sum(0) - xhat * (dout * xhat).sum(0))
 
 
+def bn_torch_var_default(dout, x, gamma, eps=1e-5):
+    """x.var(0) left at its default, which is the unbiased variance (n - 1)."""
+    n = x.shape[0]
+    inv = (x.var(0, keepdim=True) + eps) ** -0.5
+    xhat = (x - x.mean(0, keepdim=True)) * inv
+    return gamma * inv / n * (n * dout - dout.sum(0) - xhat * (dout * xhat).sum(0))
+
+
 # Right answers
 
 
@@ -411,6 +419,7 @@ WRONG_ANSWERS = [
     ("batchnorm_backward", "x centred in place", bn_in_place),
     ("batchnorm_backward", "autograd", bn_autograd),
     ("batchnorm_backward", "1 / (std + eps)", bn_std_without_eps_inside),
+    ("batchnorm_backward", "x.var(0) at its default (unbiased)", bn_torch_var_default),
     ("train_manual", "gradient ascent (+lr)", train_gradient_ascent),
     ("train_manual", "X and Y from two draws", train_two_draws),
     ("train_manual", "minibatch drawn without the generator", train_without_generator),

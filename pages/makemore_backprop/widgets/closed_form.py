@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_backprop.closed_form import MAX_STEPS, validated_run
 from utils.experiments.makemore_backprop.closed_form import SEED
@@ -41,7 +42,9 @@ def train_with_my_gradients() -> None:
                                        spinner="Training with your gradients in the sandbox…",
                                        **settings)
         if shown is not None:
-            st.session_state[OWN_KEY] = (settings, shown)
+            _, passed = learner_state.engine_file(STEM)
+            who = "yours" if "train_manual" in passed else "the reference train_manual"
+            st.session_state[OWN_KEY] = (settings, shown, who)
     kept = st.session_state.get(OWN_KEY)
     if kept is None:
         st.info("Press **Train with my gradients** to train the model with your code (a few "
@@ -52,8 +55,8 @@ def train_with_my_gradients() -> None:
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]
-    st.plotly_chart(figures.manual_training_figure(own, figures.run_title(own)), width="stretch",
-                    key="mm4_manual_fig")
+    st.plotly_chart(figures.manual_training_figure(own, figures.run_title(own, kept[2])),
+                    width="stretch", key="mm4_manual_fig")
     if own.get("used_autograd"):
         st.warning("Your train_manual filled the parameters' .grad: it called .backward() "
                    "somewhere. The exercise is to train without it.")

@@ -75,12 +75,7 @@ def _run(code: str, dtype: str) -> dict | None:
 def compare_my_gradients() -> None:
     """The dtype, the button, and the learner's table (the reference's until they press it)."""
     codes, broken = _editor_code()
-    if codes:
-        st.caption(f"Runs the code in your editors for {', '.join(codes)} (passed or not) in "
-                   "the sandbox; a stage you haven't started shows as not written yet.")
-    else:
-        st.caption("You haven't written any of the four stages yet: the table below is the "
-                   "reference solutions'.")
+    caption = st.empty()  # filled once the button's run is known: it describes the table shown
     dtype = st.radio("dtype", ("float32", "float64"), horizontal=True, key="mm4_cmp_dtype")
     if st.button("Compare my gradients", type="primary", key="mm4_cmp_button"):
         if broken:
@@ -90,6 +85,15 @@ def compare_my_gradients() -> None:
         if shown is not None:
             st.session_state[OWN_KEY] = (dtype, shown)
     kept = st.session_state.get(OWN_KEY)
+    if codes:
+        caption.caption(f"Runs the code in your editors for {', '.join(codes)} (passed or not) "
+                        "in the sandbox; a stage you haven't started shows as not written yet.")
+    elif kept is None:
+        caption.caption("You haven't written any of the four stages yet: the table below is the "
+                        "reference solutions'.")
+    else:
+        caption.caption("You haven't written any of the four stages yet, so your table shows "
+                        "each as not written yet.")
     if kept is None:
         st.plotly_chart(figures.reference_gradient_table(dtype), width="stretch",
                         key="mm4_cmp_ref")

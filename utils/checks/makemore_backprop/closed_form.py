@@ -184,6 +184,10 @@ def _bn_variants(dout: Tensor, x: Tensor, gamma: Tensor, eps: float) -> dict[str
         "This batch norm, like nn.BatchNorm1d in training, divides by n: the result's third "
         "term then has no n / (n - 1)."] = \
         gamma * inv_u / n * (n * dout - s1 - n / (n - 1) * xhat_u * (dout * xhat_u).sum(0, True))
+    out["x.var(0) (and x.std(0)) divide by n - 1 unless told otherwise: pass unbiased=False "
+        "(or correction=0), or compute ((x - mean) ** 2).mean(0). This batch norm, like "
+        "nn.BatchNorm1d in training, uses the biased variance."] = \
+        gamma * inv_u / n * (n * dout - s1 - xhat_u * (dout * xhat_u).sum(0, True))
     out["The third term carries n / (n - 1): that factor belongs to the unbiased variance; with "
         "the biased one (divide by n) it is 1."] = \
         gamma * inv / n * (n * dout - s1 - n / (n - 1) * xhat * s2)

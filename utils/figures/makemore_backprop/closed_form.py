@@ -260,9 +260,11 @@ def your_manual_training(namespace: Mapping[str, Any], steps: int = 2_000, seed:
     return manual_training_figure(own, run_title(own))
 
 
-def run_title(own: Mapping[str, Any]) -> str:
+def run_title(own: Mapping[str, Any], who: str = "yours") -> str:
+    """The run's dev loss and, with the saved settings, how far its losses are from autograd's;
+    `who` names whose train_manual ran."""
     dev = own["dev"]
-    text = "yours: dev loss " + (f"{dev:.4f}" if dev is not None else "not finite (diverged)")
+    text = f"{who}: dev loss " + (f"{dev:.4f}" if dev is not None else "not finite (diverged)")
     settings = own["settings"]
     if settings["seed"] == SEED and settings["lr"] == 0.1:
         diff = largest_loss_difference(own)
