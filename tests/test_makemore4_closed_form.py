@@ -191,16 +191,3 @@ def test_the_run_title_names_whose_train_manual_ran():
     assert figures.run_title(run, "the reference train_manual").startswith(
         "the reference train_manual: ")
 
-
-def test_display_math_on_this_chapters_pages_is_on_one_line_or_fenced():
-    """`$$a,\\nb$$` (text on the line of a `$$` and the math running on) showed as raw LaTeX in
-    Chromium on sections 3 and 4: display math is on one line, or its `$$` stand alone."""
-    import re
-    from pathlib import Path
-
-    pages = Path(__file__).resolve().parents[1] / "pages" / "makemore_backprop"
-    for page in sorted(pages.glob("*.md")):
-        for block in re.finditer(r"\$\$(.+?)\$\$", page.read_text(), re.DOTALL):
-            inner = block.group(1)
-            assert "\n" not in inner or (inner.startswith("\n") and inner.endswith("\n")), \
-                (page.name, block.group(0)[:80])

@@ -68,15 +68,3 @@ def test_the_jacobian_costs_say_what_the_page_says() -> None:
     # "in this measurement torch's reverse passes were the cheaper ones"
     assert costs[(400, 400)]["reverse_seconds"] < costs[(400, 400)]["forward_seconds"]
 
-
-def test_display_math_opens_and_closes_where_streamlit_renders_it() -> None:
-    """A `$$` display that starts on a line of text and ends lines later was shown as raw red
-    LaTeX in Chromium, swallowing the paragraphs after it (section 1's dense-layer gradients):
-    each display is one line, or has its `$$` on lines of their own."""
-    from pathlib import Path
-
-    for page in sorted((Path(__file__).resolve().parents[1] / "pages" / "mini_projects")
-                       .glob("*.md")):
-        for number, line in enumerate(page.read_text().splitlines(), 1):
-            if line.strip() != "$$":
-                assert line.count("$$") % 2 == 0, f"{page.name}:{number}: {line[:60]}"

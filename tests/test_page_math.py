@@ -21,7 +21,7 @@ from utils import registry
 @pytest.mark.parametrize("markdown", [
     r"Start with $\partial L / \partial\,\text{end} = $ `end_grad`.",  # closing $ after a space
     r"a $ x$ b", r"costs $x$5", r"\frac{1}{2} outside math", r"$a$$b$ touching",
-    "over two $a \\to\nb$ lines"])
+    "over two $a \\to\nb$ lines", "text $$a = b,\nc = d$$ on", "$$\na = b\nc$$"])
 def test_the_detector_finds_what_streamlit_leaves_raw(markdown):
     assert raw_latex(markdown)
 
