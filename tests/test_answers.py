@@ -104,3 +104,17 @@ def test_progress_travels_with_the_answers_file_and_comes_back():
     with pytest.raises(ValueError, match="progress line"):
         answers.parse_progress(broken)
     assert answers.parse_progress(answers.answers_file(STEM, {})) is None
+
+
+def test_a_demo_runs_code_pasted_with_its_exercise_decorator():
+    """The exercise's own run accepts code copied with its `@exercise(...)` line (its namespace
+    is the solutions module's), so the demos that run the whole answers file must too."""
+    from utils.runner.namespace import answers_namespace
+
+    ex = CHAPTER.exercises[0]
+    decorated = ("@exercise(title='t', difficulty=1, importance=1, minutes=(1, 2), task='t', "
+                 "hints=('h',))\n" + sources.solution_source(ex))
+    code = answers.reference_file(STEM, {ex.name: decorated})
+    namespace = answers_namespace(STEM)
+    exec(compile(code, "answers.py", "exec"), namespace)
+    assert callable(namespace[ex.name])

@@ -28,5 +28,9 @@ def namespace_for(ex: registry.Exercise) -> dict[str, Any]:
 def answers_namespace(stem: str) -> dict[str, Any]:
     """The globals a chapter's whole answers file runs in (a demo): as if it were the chapter's
     exercise file, which is where its relative paths point."""
+    from utils.exercise_meta import exercise
+
+    # `exercise`: code copied from a solutions file keeps its `@exercise(...)` decorator, which
+    # the exercise's own run accepts (its namespace is the solutions module's); so does a demo.
     return {"__name__": "learner_answers", "__builtins__": __builtins__,
-            "__file__": str(ROOT / "exercises" / f"{stem}.py")}
+            "__file__": str(ROOT / "exercises" / f"{stem}.py"), "exercise": exercise}
