@@ -28,6 +28,7 @@ from solutions.makemore_mlp import build_dataset
 from utils.checks.assertions import assert_close, call, describe, passed
 from utils.checks.learner_names import reference_names
 from utils.checks.makemore_mlp.model import NAMES, STOI
+from utils.checks.training_runs import first_difference, named_slip
 from utils.experiments.makemore_backprop.closed_form import train_autograd
 
 __all__ = ["test_cross_entropy_backward", "test_batchnorm_backward", "test_train_manual"]
@@ -409,17 +410,12 @@ def _train_case(fn: Callable, sizes: tuple[int, int, int, int], n_names: int, st
     if all(torch.equal(params[k].detach(), start[k]) for k in reference.PARAM_NAMES):
         raise AssertionError(f"{what}: the parameters did not change: update each one in place, "
                              "p -= lr * grad.")
-    for step, (g, e) in enumerate(zip(got, expected)):
-        if math.isclose(g, e, rel_tol=1e-4, abs_tol=1e-5):
-            continue
-        hint = ""
-        for slip, text in TRAIN_SLIPS.items():
-            other = {k: v.clone() for k, v in start.items()}
-            alt = _manual_with_slip(other, X, Y, steps, lr, batch_size,
-                                    torch.Generator().manual_seed(seed), slip)
-            if all(math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5) for a, b in zip(got, alt)):
-                hint = f" It looks like {text}."
-                break
+    step = first_difference(got, expected)
+    if step is not None:
+        g, e = got[step], expected[step]
+        hint = named_slip(got, TRAIN_SLIPS, lambda slip: _manual_with_slip(
+            {k: v.clone() for k, v in start.items()}, X, Y, steps, lr, batch_size,
+            torch.Generator().manual_seed(seed), slip))
         if not hint and step == 0:
             hint = (" The first loss is the loss of the first minibatch before any update: draw "
                     "it with torch.randint(0, X.shape[0], (batch_size,), generator=generator), "

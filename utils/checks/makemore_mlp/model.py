@@ -24,6 +24,7 @@ from torch.overrides import TorchFunctionMode
 from solutions import makemore_mlp as reference
 from utils.checks.assertions import assert_close, call, describe, passed
 from utils.checks.learner_names import reference_names
+from utils.checks.training_runs import first_difference, named_slip
 
 __all__ = ["test_build_dataset", "test_split_words", "test_init_mlp", "test_mlp_logits",
            "test_split_loss", "test_train_mlp"]
@@ -536,20 +537,12 @@ def _train_case(train_mlp: Callable, sizes: tuple[int, int, int, int], words: li
     if all(torch.equal(params[k].detach(), start[k]) for k in KEYS):
         raise AssertionError(f"train_mlp ({what}): the parameters did not change: update each one "
                              "in place, p -= rate * p.grad.")
-    for step, (g, e) in enumerate(zip(got, expected)):
-        if math.isclose(g, e, rel_tol=1e-4, abs_tol=1e-5):
-            continue
-        hint = ""
-        for slip, text in SLIPS.items():
-            other = {k: v.clone().requires_grad_() for k, v in start.items()}
-            try:
-                alt = _train(other, X, Y, steps, batch_size, lr,
-                             torch.Generator().manual_seed(seed), slip)
-            except RuntimeError:
-                continue
-            if all(math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5) for a, b in zip(got, alt)):
-                hint = f" It looks like {text}."
-                break
+    step = first_difference(got, expected)
+    if step is not None:
+        g, e = got[step], expected[step]
+        hint = named_slip(got, SLIPS, lambda slip: _train(
+            {k: v.clone().requires_grad_() for k, v in start.items()}, X, Y, steps, batch_size,
+            lr, torch.Generator().manual_seed(seed), slip))
         if not hint and step == 0:
             hint = (" The first loss is the loss of the first minibatch before any update: draw "
                     "it with torch.randint(0, X.shape[0], (batch_size,), generator=generator), "
