@@ -45,8 +45,7 @@ def trace_my_model() -> None:
                                                                      "shape_trace"))}
     own = st.session_state.get(TRACE_KEY)
     if own is None:
-        st.caption("The reference's trace; press **Trace my model** to see yours (rows that "
-                   "differ from the reference's are shaded).")
+        st.caption("The reference's trace; press **Trace my model** to see yours.")
     title = own.get("whose", "") if own is not None else ""
     st.plotly_chart(figures.shape_trace_table(own, title), width="stretch",
                     key="mm5_model_trace_fig")
