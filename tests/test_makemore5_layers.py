@@ -166,3 +166,14 @@ def test_messages_name_the_slip(exercise, mistake, words):
         getattr(checks, f"test_{exercise}")(type(exercise, (mistake,), {}))
     for word in words:
         assert word in str(err.value), str(err.value)
+
+
+def test_what_section_3_says_about_the_numbers_holds():
+    """The padding share behind 'both the padding . in 91% of the training examples', and the
+    short runs' dev losses the figure's title gives (the fix a little lower)."""
+    from utils.experiments.makemore_mlp.model import names_split
+
+    X = names_split(experiments.BLOCK_SIZE).Xtr
+    assert round(((X[:, 0] == 0) & (X[:, 1] == 0)).float().mean().item(), 2) == 0.91
+    runs = experiments.batchnorm_measurements()["runs"]
+    assert runs["fix"]["dev_loss"] < runs["bug"]["dev_loss"] < runs["fix"]["dev_loss"] + 0.05
