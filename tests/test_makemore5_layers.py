@@ -125,6 +125,11 @@ def test_figures_draw_from_the_reference_and_the_saved_run():
     heat = figures.batchnorm_running_mean().data[0]
     assert len(heat.z) == 5 and heat.y[-1] == "fix: every position"
     assert figures.batchnorm_demo_figure(None).to_dict()["data"][1]["name"] == "the reference"
+    bug = figures.batchnorm_bug_figure()  # chapter 4.3's layer: one running mean per position
+    assert [trace.name for trace in bug.data][1:] == [
+        f"statistics over dim 0 only, row {t} of (4, 6)" for t in range(4)]
+    rows = [sum(trace.y) / len(trace.y) for trace in bug.data[1:]]
+    assert [round(r, 1) for r in rows] == [-2.7, -0.9, 0.9, 2.6]
 
 
 def test_notebook_stand_ins_fall_back_to_the_reference_for_a_stub():
@@ -146,6 +151,7 @@ def test_notebook_stand_ins_fall_back_to_the_reference_for_a_stub():
     ("FlattenConsecutive", wrong.FlattenNeverSqueezes, ["T // n = 1"]),
     ("BatchNorm1d", wrong.BatchNormDimZeroOnly, ["(4, 3)", "dims 0 and 1"]),
     ("BatchNorm1d", wrong.BatchNormKeepdimRunning, ["keepdim=True"]),
+    ("BatchNorm1d", wrong.BatchNormAlwaysDims01, ["same running mean", "(0,) for a 2-D input"]),
     ("BatchNorm1d", wrong.BatchNormCountN, ["N·T = 24", "m = 24"]),
     ("BatchNorm1d", wrong.BatchNormStatsWithoutGraph, ["gradient", "no_grad"]),
     ("BatchNorm1d", wrong.BatchNormRunningWithGraph, ["torch.no_grad()"]),
@@ -160,3 +166,14 @@ def test_messages_name_the_slip(exercise, mistake, words):
         getattr(checks, f"test_{exercise}")(type(exercise, (mistake,), {}))
     for word in words:
         assert word in str(err.value), str(err.value)
+
+
+def test_what_section_3_says_about_the_numbers_holds():
+    """The padding share behind 'both the padding . in 91% of the training examples', and the
+    short runs' dev losses the figure's title gives (the fix a little lower)."""
+    from utils.experiments.makemore_mlp.model import names_split
+
+    X = names_split(experiments.BLOCK_SIZE).Xtr
+    assert round(((X[:, 0] == 0) & (X[:, 1] == 0)).float().mean().item(), 2) == 0.91
+    runs = experiments.batchnorm_measurements()["runs"]
+    assert runs["fix"]["dev_loss"] < runs["bug"]["dev_loss"] < runs["fix"]["dev_loss"] + 0.05

@@ -298,6 +298,13 @@ class BatchNormDimZeroOnly(_BatchNorm):
         return (0,)
 
 
+class BatchNormAlwaysDims01(_BatchNorm):
+    """The fix hard-coded, x.mean((0, 1)): on a 2-D input that is every dim, channels too."""
+
+    def _dims(self, x):
+        return (0, 1)
+
+
 class BatchNormDimZeroKeepdim(BatchNormDimZeroOnly):
     """The same with keepdim=True, as Karpathy first had it: running stats of shape (1, T, C)."""
 

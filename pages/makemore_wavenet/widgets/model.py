@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_wavenet.model import MAX_STEPS, validated_run, validated_trace
 from utils.experiments.makemore_wavenet.model import SEED
@@ -20,6 +21,18 @@ RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TRACE_KEY, TRAIN_KEY = "mm5_model_trace_own", "mm5_model_train_own"
 
 
+def _whose(uses: tuple[str, ...]) -> str:
+    """Whose functions the sandbox ran, as the figure's title names them: the learner's once
+    they have passed them, the reference's otherwise (as describe_learner_code says above)."""
+    own = learner_state.engine_file(STEM)[1]
+    theirs = [name for name in uses if name in own]
+    rest = [name for name in uses if name not in own]
+    if not theirs:
+        return f"the reference {' and '.join(rest)}"
+    return f"your {' and '.join(theirs)}" + (f" and the reference {' and '.join(rest)}"
+                                             if rest else "")
+
+
 def trace_my_model() -> None:
     """The button, and the trace of the learner's model (the reference's until pressed)."""
     describe_learner_code(STEM, ("build_wavenet", "shape_trace"))
@@ -27,13 +40,15 @@ def trace_my_model() -> None:
         shown = validated_learner_demo(STEM, "trace_model", validated_trace,
                                        failure="Your trace can't be drawn",
                                        spinner="Tracing your model in the sandbox…")
-        if shown is not None:
-            st.session_state[TRACE_KEY] = shown
+        if shown is not None:  # whose code ran is named as of the press
+            st.session_state[TRACE_KEY] = {**shown, "whose": _whose(("build_wavenet",
+                                                                     "shape_trace"))}
     own = st.session_state.get(TRACE_KEY)
     if own is None:
-        st.caption("The reference's trace; press **Trace my model** to see yours (rows that "
-                   "differ from the reference's are shaded).")
-    st.plotly_chart(figures.shape_trace_table(own), width="stretch", key="mm5_model_trace_fig")
+        st.caption("The reference's trace; press **Trace my model** to see yours.")
+    title = own.get("whose", "") if own is not None else ""
+    st.plotly_chart(figures.shape_trace_table(own, title), width="stretch",
+                    key="mm5_model_trace_fig")
 
 
 def train_my_model() -> None:
@@ -54,8 +69,9 @@ def train_my_model() -> None:
                                        lambda data: validated_run(data, settings["steps"]),
                                        failure="Your run can't be drawn",
                                        spinner="Training your model in the sandbox…", **settings)
-        if shown is not None:
-            st.session_state[TRAIN_KEY] = (settings, shown)
+        if shown is not None:  # whose code ran is named as of the press
+            whose = _whose(("build_wavenet", "train_wavenet", "evaluate_loss"))
+            st.session_state[TRAIN_KEY] = (settings, {**shown, "whose": whose})
     kept = st.session_state.get(TRAIN_KEY)
     if kept is None:
         st.info("Press **Train my model** to train the WaveNet with your code (a few seconds).")
@@ -64,7 +80,10 @@ def train_my_model() -> None:
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]
-    st.plotly_chart(figures.training_figure(own), width="stretch", key="mm5_model_train_fig")
+    dev = "not finite (diverged)" if own["dev"] is None else f"{own['dev']:.3f}"
+    title = f"{own.get('whose', 'yours')}: dev loss {dev}"
+    st.plotly_chart(figures.training_figure(own, title), width="stretch",
+                    key="mm5_model_train_fig")
     if own["dev"] is None:
         st.warning("The loss is not finite: at this learning rate training diverged.")
     else:

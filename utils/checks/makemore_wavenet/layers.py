@@ -379,6 +379,13 @@ def _bn_case(BatchNorm1d: type, shape: tuple[int, ...], seed: int, eps: float | 
                                  "the input (requires_grad is True): update them inside `with "
                                  "torch.no_grad():`, or every batch's graph stays alive through "
                                  "them.")
+        if (dim > 1 and not torch.allclose(out.detach(), expected.detach(), atol=1e-4, rtol=1e-4)
+                and torch.allclose(mean, mean[:1].expand(dim), atol=1e-6)):
+            raise AssertionError(f"{name} {when}: the output differs from torch's, and every "
+                                 "channel got the same running mean: the statistics were taken "
+                                 "over every dimension, the channels too. Reduce over every dim "
+                                 "but the last: (0,) for a 2-D input, (0, 1) for a 3-D one "
+                                 "(tuple(range(x.ndim - 1))).")
         assert_close(out, expected.detach(), f"{name} {when}: the output", atol=1e-4, rtol=1e-4)
         _kept_out(layer, out, name, when)
         m = torch_bn.momentum

@@ -11,8 +11,9 @@ and kept in assets/makemore_wavenet/reference_run.pt; it is retrained if missing
 state beside it (the losses of chapters 4.1 and 4.2's models on the same split, names sampled from
 the trained model) is in assets/makemore_wavenet/measurements.json, from
 
-    python -m utils.experiments.makemore_wavenet.model measurements The file records
-which names it was trained on, and the page says so.
+    python -m utils.experiments.makemore_wavenet.model measurements
+
+The file records which names it was trained on, and the page says so.
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2,
     fig = make_subplots(rows=1, cols=2, column_widths=[0.3, 0.7], horizontal_spacing=0.08,
                         subplot_titles=(f"x: shape (1, {FLATTEN_T}, {FLATTEN_C})",
                                         f"{whose}: shape {shape}"))
-    fig.update_annotations(yshift=22)  # above the channel numbers
+    fig.update_annotations(yshift=34)  # above the channel numbers
     colorscale = [[i / 7, c] for i, c in enumerate(POSITION_COLOURS)]
     for col, grid in ((1, x), (2, rows)):
         z, text = _grid(grid)
@@ -128,7 +128,7 @@ def flatten_figure(own: Mapping[str, Any] | None = None, n: int = 2,
         fig.update_xaxes(dtick=1, side="top", row=1, col=col)
     fig.update_layout(title=f"FlattenConsecutive({n}): x[t,c] says where each number came from, "
                       "the colour its position in x", height=440,
-                      margin={**MARGIN, "t": 100})
+                      margin={**MARGIN, "t": 115})
     return fig
 
 
@@ -195,8 +195,9 @@ def batchnorm_demo_figure(own: Mapping[str, Any] | None = None,
         from utils.demos.makemore_wavenet.layers import batchnorm_demo
         own, whose = batchnorm_demo(vars(reference)), "the reference"
     channels = list(range(BN_SHAPE[-1]))
-    fig = go.Figure(go.Bar(x=channels, y=own["torch_mean"], name="torch.nn.BatchNorm1d",
-                           marker_color="#9aa5b1"))
+    fig = go.Figure(go.Scatter(x=channels, y=own["torch_mean"], mode="markers",
+                               name="torch.nn.BatchNorm1d: shape (6,)",
+                               marker={"size": 16, "color": "#9aa5b1", "symbol": "diamond"}))
     values = np.array(own["running_mean"], dtype=float)
     if own["shape"] == [BN_SHAPE[-1]]:
         fig.add_trace(go.Scatter(x=channels, y=values, mode="markers", name=whose,
@@ -212,13 +213,23 @@ def batchnorm_demo_figure(own: Mapping[str, Any] | None = None,
                       opacity=0.6, annotation_text=f"position {t}'s mean",
                       annotation_position="right")
     fig.update_layout(
-        title=f"running_mean after {BN_BATCHES} batches of shape {BN_SHAPE} (positions with means "
-              f"{', '.join(f'{o:g}' for o in BN_OFFSETS)}); {whose}: shape "
-              f"{tuple(own['shape'])}",
+        title=f"running_mean after {BN_BATCHES} batches of shape {BN_SHAPE}<br><sup>positions "
+              f"with means {', '.join(f'{o:g}' for o in BN_OFFSETS)}; {whose}: shape "
+              f"{tuple(own['shape'])}</sup>",
         xaxis_title="channel", yaxis_title="running mean", height=380,
         margin={**MARGIN, "r": 110},
-        legend={"orientation": "h", "y": -0.2}, barmode="overlay")
+        legend={"orientation": "h", "y": -0.2})
     return fig
+
+
+def batchnorm_bug_figure() -> go.Figure:
+    """The same made-up batches through chapter 4.3's batch norm as it stands, statistics over dim
+    0 only: one running mean per position, where torch keeps one per channel."""
+    from utils.demos.makemore_wavenet.layers import batchnorm_demo
+    from utils.experiments.makemore_wavenet.layers import PerPositionBatchNorm1d
+
+    return batchnorm_demo_figure(batchnorm_demo({"BatchNorm1d": PerPositionBatchNorm1d}),
+                                 "statistics over dim 0 only")
 
 
 def your_flatten(namespace: Mapping[str, Any], n: int = 2) -> go.Figure:
