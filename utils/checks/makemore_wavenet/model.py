@@ -24,6 +24,7 @@ from solutions import makemore_wavenet as reference
 from utils.checks.assertions import call, describe, passed
 from utils.checks.learner_names import reference_names
 from utils.checks.makemore_mlp.model import NAMES, STOI, _GradRecorder
+from utils.checks.training_runs import first_difference, named_slip
 
 __all__ = ["test_build_wavenet", "test_shape_trace", "test_train_wavenet", "test_evaluate_loss"]
 
@@ -278,20 +279,12 @@ def _train_case(train_wavenet: Callable, sizes: tuple[int, int, int], steps: int
             raise AssertionError(f"train_wavenet ({what}): after training, parameter {i} is no "
                                  "longer a leaf that requires grad; update it in place under "
                                  "torch.no_grad().")
-    for step, (g, e) in enumerate(zip(got, expected)):
-        if math.isclose(g, e, rel_tol=1e-4, abs_tol=1e-5):
-            continue
-        hint = ""
-        for slip, text in SLIPS.items():
-            other = copy.deepcopy(start)
-            try:
-                alt = _train(other, X, Y, steps, batch_size, lr,
-                             torch.Generator().manual_seed(seed), slip)
-            except RuntimeError:
-                continue
-            if all(math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5) for a, b in zip(got, alt)):
-                hint = f" It looks like {text}."
-                break
+    step = first_difference(got, expected)
+    if step is not None:
+        g, e = got[step], expected[step]
+        hint = named_slip(got, SLIPS, lambda slip: _train(
+            copy.deepcopy(start), X, Y, steps, batch_size, lr,
+            torch.Generator().manual_seed(seed), slip))
         if not hint and step == 0:
             hint = (" The first loss is the loss of the first minibatch, in training mode, before "
                     "any update: draw it with torch.randint(0, X.shape[0], (batch_size,), "
