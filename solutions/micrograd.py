@@ -591,8 +591,10 @@ def train_step(model: MLP, X, y, lr: float, alpha: float = 1e-4) -> tuple[float,
         Write `train_moons(model, X, y, steps=100, lr_start=1.0, lr_end=0.1, alpha=1e-4)
         -> list[tuple[float, float]]`: `steps` calls of `train_step` (defined above: use it),
         where step $k = 0, 1, \dots, \mathrm{steps} - 1$ uses the learning rate
-        $$\mathrm{lr}_k = \mathrm{lr\_start} + (\mathrm{lr\_end} - \mathrm{lr\_start})
-        \frac{k}{\mathrm{steps}},$$
+        $$
+        \mathrm{lr}_k = \mathrm{lr\_start} + (\mathrm{lr\_end} - \mathrm{lr\_start})
+        \frac{k}{\mathrm{steps}},
+        $$
         a straight line from `lr_start` towards `lr_end` (with the defaults, $1 - 0.9k/100$,
         Karpathy's schedule). Return the list of the `steps` pairs `(loss, accuracy)` that
         `train_step` returned, in order.
