@@ -8,6 +8,7 @@ from __future__ import annotations
 import linecache
 import os
 import sys
+import threading
 import time
 import types
 from typing import Any
@@ -19,6 +20,11 @@ from utils.runner.tasks import Outcome, Task, task_for
 from utils.status import Status
 
 READY = b"R"  # the one byte the zygote reads from a run: imports done, the learner's clock starts
+# A run's memory limit is on address space (RLIMIT_AS), and the imported libraries already take
+# most of it, so every thread's stack reservation (8 MiB by default) counts: with it, learner
+# code could start only 7 threads before "can't start new thread". 2 MiB is ample for Python
+# code (3.11 keeps Python-to-Python calls off the C stack).
+THREAD_STACK_BYTES = 2 * 2**20
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -47,6 +53,7 @@ def execute(request: RunRequest, limits: Limits, report_fd: int, ready_fd: int) 
     # Everything that is not the learner's (imports, the namespace) is done before the clock starts.
     task = task_for(request, limits)
     namespace = _module_namespace(task.namespace())
+    threading.stack_size(THREAD_STACK_BYTES)
     _ready(ready_fd)
     started = time.perf_counter()
     status, message, data = _judge(request.code, namespace, task)

@@ -64,8 +64,12 @@ class Zygote:
 
     @classmethod
     def start(cls) -> "Zygote":
+        # MALLOC_ARENA_MAX: glibc reserves 64 MiB of address space for each thread's own malloc
+        # arena, and a run's memory limit is on address space: two arenas keep learner threads
+        # from spending the limit on reservations.
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
+               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp",
+               "MALLOC_ARENA_MAX": "2"}
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             proc = subprocess.Popen([sys.executable, "-I", "-u", str(ZYGOTE), str(ROOT)],
