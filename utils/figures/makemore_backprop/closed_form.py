@@ -17,6 +17,7 @@ from utils.caching import cache_data
 from utils.experiments.makemore_backprop.closed_form import (BATCH_SIZE, SEED, measurements,
                                                              training_run)
 from utils.experiments.makemore_mlp.model import names_split
+from utils.figures.stand_ins import yours_or_reference
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 AUTOGRAD_COLOUR, MANUAL_COLOUR, OWN_COLOUR = "#1f77b4", "#ff7f0e", "#d62728"
@@ -243,17 +244,8 @@ def your_manual_training(namespace: Mapping[str, Any], steps: int = 2_000, seed:
     globals(); the reference stands in while it is unwritten) and draw it over autograd's run."""
     from utils.demos.makemore_backprop.closed_form import train_with_my_gradients
 
-    own_fn = namespace.get("train_manual", reference.train_manual)
-    stood_in = []
-
-    def train_manual(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return own_fn(*args, **kwargs)
-        except NotImplementedError:  # a stub raises before it changes anything
-            stood_in.append(True)
-            return reference.train_manual(*args, **kwargs)
-
-    own = train_with_my_gradients({**namespace, "train_manual": train_manual}, steps, seed, lr)
+    functions, stood_in = yours_or_reference(namespace, ("train_manual",), reference)
+    own = train_with_my_gradients({**namespace, **functions}, steps, seed, lr)
     if stood_in:
         return manual_training_figure(own, "train_manual not written yet: the reference's run "
                                       "over autograd's")

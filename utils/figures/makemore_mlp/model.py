@@ -11,9 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from utils.caching import cache_data
-
 from utils.experiments.makemore_mlp.model import (OVERFIT_STEPS, SEED, measurements,
                                                   names_split, reference_run)
+from utils.figures.stand_ins import yours_or_reference
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 REFERENCE_COLOUR, OWN_COLOUR = "#1f77b4", "#d62728"
@@ -153,21 +153,9 @@ def your_training(namespace: Mapping[str, Any], steps: int = 3_000, seed: int = 
     from solutions import makemore_mlp as reference
     from utils.demos.makemore_mlp.model import train_model
 
-    stood_in: list[str] = []
-
-    def yours_or_reference(name: str) -> Any:
-        own = namespace.get(name, getattr(reference, name))
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return own(*args, **kwargs)
-            except NotImplementedError:  # a stub raises before it draws or changes anything
-                stood_in.append(name)
-                return getattr(reference, name)(*args, **kwargs)
-        return run
-
     names = ("init_mlp", "train_mlp", "split_loss")
-    own = train_model({name: yours_or_reference(name) for name in names}, steps, seed, lr)
+    functions, stood_in = yours_or_reference(namespace, names, reference)
+    own = train_model(functions, steps, seed, lr)
     if set(stood_in) == set(names):
         return training_figure(None, "Not written yet: the reference run's first steps")
     title = "yours: dev loss " + (f"{own['dev']:.3f}" if own["dev"] is not None else

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from utils.experiments.makemore_wavenet.model import (N_EMBD, N_HIDDEN, SEED, measurements,
                                                       reference_run, trace_batch)
+from utils.figures.stand_ins import yours_or_reference
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 REFERENCE_COLOUR, OWN_COLOUR = "#1f77b4", "#d62728"
@@ -175,24 +176,10 @@ def training_figure(own: Mapping[str, Any] | None = None, title: str = "") -> go
 
 def _yours_or_reference(namespace: Mapping[str, Any], names: Sequence[str]
                         ) -> tuple[dict[str, Callable], list[str]]:
-    """The learner's functions from `namespace`, each falling back to the reference while it is
-    still a stub (a stub raises NotImplementedError before it changes anything); and the list
-    that records which fell back."""
+    """The learner's functions, the reference's standing in for stubs (utils/figures/stand_ins)."""
     from solutions import makemore_wavenet as reference
 
-    stood_in: list[str] = []
-
-    def pick(name: str) -> Callable:
-        own = namespace.get(name, getattr(reference, name))
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return own(*args, **kwargs)
-            except NotImplementedError:
-                stood_in.append(name)
-                return getattr(reference, name)(*args, **kwargs)
-        return run
-    return {name: pick(name) for name in names}, stood_in
+    return yours_or_reference(namespace, names, reference)
 
 
 def your_trace(namespace: Mapping[str, Any]) -> go.Figure:
