@@ -398,5 +398,6 @@ def gradient_stats(layers: list) -> list[dict[str, float]]:
     ),
 )
 def update_ratios(parameters: list[Tensor], lr: float) -> list[float]:
-    """How big a step is relative to the values it changes, on a log10 scale (≈ -3 is healthy)."""
+    """How big a step is relative to the values it changes, on a log10 scale (about -3 to -2.5
+    in a healthy run)."""
     return [((lr * p.grad).std() / p.data.std()).log10().item() for p in parameters]

@@ -291,10 +291,6 @@ def main() -> None:
     print("calibration:", runs["calibration"])
 
 
-if __name__ == "__main__":
-    main()
-
-
 def page_numbers(runs: dict | None = None) -> dict[str, str]:
     """Every number sections 4 and 5 state, formatted as they state it (a test checks that the
     pages say exactly these)."""
@@ -318,6 +314,7 @@ def page_numbers(runs: dict | None = None) -> dict[str, str]:
         return [d["std"] for d in diag[case][when][key]]
 
     healthy_grad = std("healthy", "grad_stats")
+    biggain_grad = std("big_gain", "grad_stats")
     healthy_tail, biglr_tail = tail("healthy"), tail("big_lr")
     nobn_wr = diag["no_bn"]["init"]["wgrad_ratio"]
     numbers = {
@@ -340,6 +337,7 @@ def page_numbers(runs: dict | None = None) -> dict[str, str]:
         "biggain_sat_lo": pct(min(sat("big_gain"))), "biggain_sat_hi": pct(max(sat("big_gain"))),
         "biggain_grad_first": _sci(std("big_gain", "grad_stats")[0]),
         "biggain_grad_last": _sci(std("big_gain", "grad_stats")[-1]),
+        "biggain_grad_factor": f"a factor of {max(biggain_grad) / min(biggain_grad):.1f}",
         "nogain_dev": f"{diag['no_gain']['dev']:.3f}",
         "biggain_dev": f"{diag['big_gain']['dev']:.3f}",
         "sweep_nobn_gain1": f"{sweep['no_bn']['dev'][SWEEP_GAINS.index(1.0)]:.3f}",
@@ -378,3 +376,7 @@ def _sci(value: float) -> str:
     """1.8e-04 as LaTeX: $1.8 \\times 10^{-4}$."""
     mantissa, exponent = f"{value:.1e}".split("e")
     return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
+
+
+if __name__ == "__main__":
+    main()

@@ -107,8 +107,10 @@ def diagnostics_figure(runs: Mapping[str, Mapping[str, Any]], kind: str,
         raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
     titles = list(runs)
     # One y scale for the ratios, so that -5 and -2 look as far apart in both panels.
+    # The tanh outputs' histograms too (both on [-1, 1]): a panel's density next to the other's.
     fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles,
-                        horizontal_spacing=0.08, shared_yaxes=kind == "update ratios")
+                        horizontal_spacing=0.08,
+                        shared_yaxes=kind in ("update ratios", "activations"))
     for col, title in enumerate(titles, start=1):
         run = runs[title]
         if kind == "update ratios":
@@ -119,7 +121,10 @@ def diagnostics_figure(runs: Mapping[str, Mapping[str, Any]], kind: str,
         else:
             _add_histograms(fig, run[when], kind, col, legend=True)
             fig.update_xaxes(title_text="value", row=1, col=col)
-            fig.update_yaxes(title_text="density" if col == 1 else None, row=1, col=col)
+            # From 0: a y axis cut at 0.3 made the healthy tanh outputs' mild U look like a
+            # network piled up at ±1.
+            fig.update_yaxes(title_text="density" if col == 1 else None, rangemode="tozero",
+                             row=1, col=col)
     steps = next(iter(runs.values()))["settings"]["steps"]
     what = KINDS[kind] + ("" if kind == "update ratios" else
                           " " + WHEN[when].format(steps=steps))
