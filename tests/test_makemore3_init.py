@@ -254,14 +254,3 @@ def test_the_overviews_dev_losses_are_the_runs():
                                                               "hidden scaled too")]
     assert devs[0] > devs[1] > devs[2]
     assert "from {:.3f} to {:.3f} and then {:.3f}".format(*devs) in text
-
-
-def test_display_math_opens_and_closes_where_streamlit_renders_it():
-    """A `$$` display that opens on a line of text and closes on a later one is shown by
-    Streamlit as raw red LaTeX that swallows the paragraphs after it (section 4's batch-norm
-    statistics were, in Chromium): each display is one line, or has its `$$` on lines of their
-    own."""
-    for page in sorted(PAGES.glob("*.md")):
-        for number, line in enumerate(page.read_text().splitlines(), 1):
-            if line.strip() != "$$":
-                assert line.count("$$") % 2 == 0, f"{page.name}:{number}: {line[:60]}"

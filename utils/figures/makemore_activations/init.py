@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from utils.caching import cache_data
 from utils.experiments.makemore_activations import init as experiments
+from utils.figures.stand_ins import yours_or_reference
 
 MARGIN = {"l": 10, "r": 10, "t": 90, "b": 10}
 COLOURS = {"standard": "#d62728", "output scaled": "#1f77b4", "hidden scaled too": "#2ca02c",
@@ -279,20 +280,8 @@ def _yours_or_reference(namespace: Mapping[str, Any], names: Sequence[str]
     still raises NotImplementedError; and the list the fallbacks are noted in."""
     from solutions import makemore_activations as reference
 
-    stood_in: list[str] = []
-
-    def pick(name: str) -> Any:
-        own = namespace.get(name, getattr(reference, name))
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return own(*args, **kwargs)
-            except NotImplementedError:
-                stood_in.append(name)
-                return getattr(reference, name)(*args, **kwargs)
-        return run
-
-    return {**vars(reference), **{name: pick(name) for name in names}}, stood_in
+    functions, stood_in = yours_or_reference(namespace, names, reference)
+    return {**vars(reference), **functions}, stood_in
 
 
 def your_init(namespace: Mapping[str, Any], w1_scale: float = 1.0, b1_scale: float = 1.0,
