@@ -15,10 +15,20 @@ RUNNER_WARM_UP_DELAY_S = 3.0
 st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", layout="wide")
 
 
+def _warm_up() -> None:
+    """The server's own heavy imports first (torch takes about a second: without this, the
+    first chapter page a learner opens pays it), then the code runners."""
+    import plotly.graph_objects  # noqa: F401
+    import torch  # noqa: F401
+
+    runner.warm_up()
+
+
 @st.cache_resource(show_spinner=False)
 def _start_runner_soon() -> bool:
-    """Once per server: start the warm code runners in the background, a little later."""
-    timer = threading.Timer(RUNNER_WARM_UP_DELAY_S, runner.warm_up)
+    """Once per server: import what the chapter pages need and start the warm code runners, in
+    the background, a little later."""
+    timer = threading.Timer(RUNNER_WARM_UP_DELAY_S, _warm_up)
     timer.daemon = True
     timer.start()
     return True
