@@ -14,6 +14,7 @@ from utils.caching import cache_data
 from utils.experiments.makemore_mlp.model import (OVERFIT_STEPS, SEED, measurements,
                                                   names_split, reference_run)
 from utils.figures.stand_ins import yours_or_reference
+from utils.figures.training_curves import learner_run_figure
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 REFERENCE_COLOUR, OWN_COLOUR = "#1f77b4", "#d62728"
@@ -87,16 +88,6 @@ def speed_table() -> go.Figure:
                   f"and its load)<br><sup>{saved['source']}</sup>", 200)
 
 
-def _window_means(losses: Sequence[float | None], every: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean loss over each full window of `every` steps, at the window's last step (+1)."""
-    values = np.array([np.nan if v is None else v for v in losses], dtype=float)
-    n = len(values) // every
-    if n == 0:
-        return np.arange(1, len(values) + 1), values
-    means = values[:n * every].reshape(n, every).mean(1)
-    return (np.arange(n) + 1) * every, means
-
-
 def reference_loss_curve() -> go.Figure:
     """log10 of the reference run's minibatch loss (means of 100 steps) against the step, with
     the learning-rate decay marked and the final split losses in the title."""
@@ -124,25 +115,9 @@ def training_figure(own: Mapping[str, Any] | None = None, title: str = "") -> go
     every = int(run["log_every"])
     steps = len(own["losses"]) if own is not None else 5_000
     shown = max(1, steps // every)
-    ref_x = (np.arange(shown) + 1) * every
-    fig = go.Figure(go.Scatter(x=ref_x, y=run["loss_curve"][:shown].numpy(),
-                               name="reference (seed 2147483647, lr 0.1), means of 100",
-                               line={"color": REFERENCE_COLOUR, "width": 3}))
-    if own is not None:
-        losses = [np.nan if v is None else v for v in own["losses"]]
-        fig.add_trace(go.Scatter(x=np.arange(1, len(losses) + 1), y=losses, name="yours, each "
-                                 "step", line={"color": OWN_COLOUR, "width": 1}, opacity=0.25))
-        x, means = _window_means(own["losses"], every)
-        fig.add_trace(go.Scatter(x=x, y=means, name="yours, means of 100",
-                                 line={"color": OWN_COLOUR, "dash": "dash", "width": 2}))
-        dev = own.get("dev")
-        title = title or ("yours: dev loss " + (f"{dev:.3f}" if dev is not None else
-                                                "not finite (diverged)"))
-    fig.update_layout(title=title or "The reference run's first steps",
-                      xaxis_title="step", yaxis_title="minibatch loss", yaxis_type="log",
-                      height=380, margin=MARGIN,
-                      legend={"orientation": "h", "y": -0.25})
-    return fig
+    return learner_run_figure((np.arange(shown) + 1) * every, run["loss_curve"][:shown].numpy(),
+                              "reference (seed 2147483647, lr 0.1), means of 100", own, title,
+                              every)
 
 
 def your_training(namespace: Mapping[str, Any], steps: int = 3_000, seed: int = SEED,

@@ -12,8 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from utils.experiments.makemore_wavenet.model import (N_EMBD, N_HIDDEN, SEED, measurements,
-                                                      reference_run, trace_batch)
+                                                      reference_run)
 from utils.figures.stand_ins import yours_or_reference
+from utils.figures.training_curves import learner_run_figure, window_means
 
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 REFERENCE_COLOUR, OWN_COLOUR = "#1f77b4", "#d62728"
@@ -139,39 +140,14 @@ def reference_loss_curve() -> go.Figure:
     return fig
 
 
-def _window_means(losses: Sequence[float | None], every: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean loss over each full window of `every` steps, at the window's last step (+1)."""
-    values = np.array([np.nan if v is None else v for v in losses], dtype=float)
-    n = len(values) // every
-    if n == 0:
-        return np.arange(1, len(values) + 1), values
-    return (np.arange(n) + 1) * every, values[:n * every].reshape(n, every).mean(1)
-
-
 def training_figure(own: Mapping[str, Any] | None = None, title: str = "") -> go.Figure:
     """The reference run's first steps (means of 100) and, if given, a run of the learner's code:
     its loss per step (faint) and its means of 100, with its dev loss in the title."""
     run = reference_run()
     steps = len(own["losses"]) if own is not None else 1_500
-    first = run["first_losses"][:steps].tolist()
-    x, means = _window_means(first, MEAN_OF)
-    fig = go.Figure(go.Scatter(x=x, y=means,
-                               name=f"reference (seed {run['seed']}, lr 0.1), means of 100",
-                               line={"color": REFERENCE_COLOUR, "width": 3}))
-    if own is not None:
-        losses = [np.nan if v is None else v for v in own["losses"]]
-        fig.add_trace(go.Scatter(x=np.arange(1, len(losses) + 1), y=losses, name="yours, each "
-                                 "step", line={"color": OWN_COLOUR, "width": 1}, opacity=0.25))
-        x, means = _window_means(own["losses"], MEAN_OF)
-        fig.add_trace(go.Scatter(x=x, y=means, name="yours, means of 100",
-                                 line={"color": OWN_COLOUR, "dash": "dash", "width": 2}))
-        dev = own.get("dev")
-        title = title or ("yours: dev loss " + (f"{dev:.3f}" if dev is not None else
-                                                "not finite (diverged)"))
-    fig.update_layout(title=title or "The reference run's first steps",
-                      xaxis_title="step", yaxis_title="minibatch loss", yaxis_type="log",
-                      height=380, margin=MARGIN, legend={"orientation": "h", "y": -0.25})
-    return fig
+    x, means = window_means(run["first_losses"][:steps].tolist(), MEAN_OF)
+    return learner_run_figure(x, means, f"reference (seed {run['seed']}, lr 0.1), means of 100",
+                              own, title, MEAN_OF)
 
 
 def _yours_or_reference(namespace: Mapping[str, Any], names: Sequence[str]
