@@ -159,8 +159,9 @@ def test_the_notebook_carries_every_sections_prose_and_questions(ch):
             if isinstance(block, literate.Prose):
                 first_line = literate.demote_headings(block.text).splitlines()[0]
                 assert first_line in markdown, (source.path.name, first_line)
-            elif block.name == "question":
-                assert block.question_parts[0] in markdown, (source.path.name, block.line)
+            elif block.name in ("question", "fact"):
+                prompt, answer = block.question_parts
+                assert prompt in markdown and answer in markdown, (source.path.name, block.line)
 
 
 @pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)

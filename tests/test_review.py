@@ -22,11 +22,14 @@ from utils.cards import all_cards, card_id, chapter_cards
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
-def test_every_question_of_every_chapter_is_a_card_with_a_unique_stable_id() -> None:
+def test_every_question_and_key_fact_of_every_chapter_is_a_card_with_a_unique_stable_id() -> None:
     cards = all_cards()
-    questions = sum(len(source.directives("question")) for ch in registry.CHAPTERS
-                    if ch.available for source in ch.section_sources())
-    assert len(cards) == questions > 100
+    sources = [source for ch in registry.CHAPTERS if ch.available
+               for source in ch.section_sources()]
+    questions = sum(len(source.directives("question")) for source in sources)
+    facts = sum(len(source.directives("fact")) for source in sources)
+    assert len(cards) == questions + facts and questions > 100
+    assert sum(card.kind == "fact" for card in cards.values()) == facts
     assert all(card.prompt and card.answer for card in cards.values())
     card = next(iter(cards.values()))
     assert card_id(card.stem, card.section_key, "  " + card.prompt.replace(" ", "\n ")) == card.id
@@ -109,3 +112,18 @@ def test_the_anki_deck_opens_with_one_note_per_card() -> None:
         name.startswith("Grokking the Fundamentals::3 ") for name in names)
     prompt, answer, where, link = notes[0][0].split("\x1f")
     assert "\\(" in prompt + answer and link.startswith("https://") and "micrograd" in notes[0][1]
+
+
+def test_a_key_fact_is_a_card_whose_front_is_its_cue(tmp_path) -> None:
+    from utils import literate
+    from utils.anki_export import note_for
+    from utils.cards import QuestionCard
+
+    path = tmp_path / "1_s.md"
+    path.write_text("# S\n\n```{fact}\nThe derivative of $\\tanh$\n\n$1 - \\tanh^2 x$.\n```\n")
+    (block,) = literate.read_section(path).directives("fact")
+    cue, fact = block.question_parts
+    card = QuestionCard("micrograd/s/x", "micrograd", "3 · micrograd", "s", "S", cue, fact, "fact")
+    assert card.front == "**Key fact:** The derivative of $\\tanh$"
+    front = note_for(card).fields[0]
+    assert "Key fact" in front and r"\(\tanh\)" in front

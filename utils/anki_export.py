@@ -60,7 +60,7 @@ def _deck_id(stem: str) -> int:
 
 def note_for(card: QuestionCard) -> genanki.Note:
     return genanki.Note(model=MODEL, guid=genanki.guid_for(card.id), tags=[card.stem],
-                        fields=[to_html(card.prompt), to_html(card.answer),
+                        fields=[to_html(card.front), to_html(card.answer),
                                 html.escape(f"{card.chapter} · {card.section}"),
                                 page_url(card.stem, card.section_key)])
 

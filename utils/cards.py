@@ -1,9 +1,10 @@
 """The chapters' check-your-understanding questions as review cards.
 
 Every `{question}` block of every available chapter's sections is a card: its prompt is the
-front, its answer the back. A card's id is its chapter, section and a hash of its prompt's text,
-so it stays the same across releases as long as the question does (an edited prompt is a new
-card, whose review history starts again).
+front, its answer the back. So is every `{fact}` block, a key fact the chapter marks: its cue
+("Key fact: the gradient of ...") is the front, the fact the back. A card's id is its chapter,
+section and a hash of its prompt's text, so it stays the same across releases as long as the
+question does (an edited prompt is a new card, whose review history starts again).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from utils import registry
 
 @dataclass(frozen=True)
 class QuestionCard:
-    """One question of one section, as a card."""
+    """One question (or key fact) of one section, as a card."""
 
     id: str  # "<chapter stem>/<section key>/<12 hex digits>"
     stem: str
@@ -27,6 +28,12 @@ class QuestionCard:
     section: str  # the section's title
     prompt: str  # Markdown with $...$ math, as in the section source
     answer: str
+    kind: str = "question"  # or "fact": the prompt is then a fact's cue
+
+    @property
+    def front(self) -> str:
+        """What the card asks, as shown on the Review page and in Anki."""
+        return f"**Key fact:** {self.prompt}" if self.kind == "fact" else self.prompt
 
 
 def card_id(stem: str, section_key: str, prompt: str) -> str:
@@ -37,15 +44,16 @@ def card_id(stem: str, section_key: str, prompt: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def chapter_cards(stem: str) -> tuple[QuestionCard, ...]:
-    """A chapter's cards, in the order its sections ask them."""
+    """A chapter's cards, questions and facts, in the order its sections show them."""
     ch = registry.chapter(stem)
     label = f"{ch.number} · {ch.title}"
     cards = []
     for source in ch.section_sources():
-        for block in source.directives("question"):
-            prompt, answer = block.question_parts
-            cards.append(QuestionCard(card_id(stem, source.key, prompt), stem, label, source.key,
-                                      source.title, prompt, answer))
+        for block in source.blocks:
+            if getattr(block, "name", None) in ("question", "fact"):
+                prompt, answer = block.question_parts
+                cards.append(QuestionCard(card_id(stem, source.key, prompt), stem, label,
+                                          source.key, source.title, prompt, answer, block.name))
     return tuple(cards)
 
 

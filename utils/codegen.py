@@ -282,6 +282,9 @@ def _directive_cells(ch: registry.Chapter, key: str, directive: literate.Directi
         prompt, answer = directive.question_parts
         return [Cell("markdown", f"**Question.** {prompt}\n\n<details><summary>Show an answer"
                                  f"</summary>\n\n{answer}\n\n</details>")]
+    if name == "fact":
+        cue, fact = directive.question_parts
+        return [Cell("markdown", f"**Key fact: {cue}**\n\n{fact}")]
     if name == "notebook-only":
         return [Cell("markdown", literate.demote_headings(directive.body.strip()))]
     return []  # site-only, chapter-contents: the page's own

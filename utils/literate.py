@@ -20,6 +20,8 @@ written as fenced blocks whose info string is `{name} argument` (MyST's spelling
 |                      | (sliders, buttons, live figures)     | stand-in), or a link to the site     |
 | `{question}`         | prompt (the body up to its first     | the prompt, and the answer in a      |
 |                      | blank line) and a revealable answer  | collapsed `<details>`                |
+| `{fact}`             | a key fact: its cue (the body up to  | the cue and the fact, in the same    |
+|                      | its first blank line), then the fact | words, marked as a key fact          |
 | `{site-only}`        | the body as Markdown                 | nothing                              |
 | `{notebook-only}`    | nothing                              | the body as Markdown                 |
 | `{chapter-contents}` | sections, where to work, progress    | nothing (the notebook is the chapter)|
@@ -38,7 +40,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-DIRECTIVES = frozenset({"exercise", "given", "figure", "widget", "question", "site-only",
+DIRECTIVES = frozenset({"exercise", "given", "figure", "widget", "question", "fact", "site-only",
                         "notebook-only", "chapter-contents"})
 # Directives whose argument names something; the others take none.
 NAMED = frozenset({"exercise", "given", "widget"})
@@ -60,7 +62,8 @@ class Directive:
 
     @property
     def question_parts(self) -> tuple[str, str]:
-        """A question's (prompt, answer): the body up to its first blank line, and the rest."""
+        """A question's (prompt, answer), or a fact's (cue, fact): the body up to its first blank
+        line, and the rest."""
         prompt, _, answer = self.body.strip().partition("\n\n")
         return prompt.strip(), answer.strip()
 

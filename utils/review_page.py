@@ -24,8 +24,9 @@ CHAPTERS_KEY = "review_chapters"
 INTRO = """
 You forget most of what you read within days, unless you are asked for it again just as it
 starts to fade. **Spaced repetition** does that asking: each question comes back after an
-interval that grows every time you answer it well and shrinks when you don't. The questions here
-are the chapters' *check your understanding* questions; the intervals come from
+interval that grows every time you answer it well and shrinks when you don't. The cards here
+are the chapters' *check your understanding* questions and the key facts (🔑) they mark; the
+intervals come from
 [FSRS](https://github.com/open-spaced-repetition/py-fsrs), the scheduler Anki uses. Answer in
 your head (or on paper), then show the answer and say how it went.
 
@@ -33,7 +34,7 @@ Your reviews are kept in this browser with your code: no account, nothing on the
 """
 
 ANKI = """
-If you already live in Anki, export the questions as a deck instead: one subdeck per chapter,
+If you already live in Anki, export the cards as a deck instead: one subdeck per chapter,
 the math rendered by Anki's MathJax, and each card linking back to its section. Importing a newer
 export updates the cards you have rather than duplicating them (your Anki schedule is Anki's;
 this page's schedule stays here).
@@ -72,7 +73,7 @@ def _show_card(card: QuestionCard, state: dict, now: datetime) -> None:
 
     with st.container(border=True):
         st.caption(f"{card.chapter} · {card.section}")
-        st.markdown(card.prompt)
+        st.markdown(card.front)
         if st.session_state.get(REVEALED_KEY) != card.id:
             if st.button("Show the answer", type="primary", key="review_show"):
                 st.session_state[REVEALED_KEY] = card.id
@@ -93,7 +94,7 @@ def _show_card(card: QuestionCard, state: dict, now: datetime) -> None:
 
 def _review(chosen: list[str]) -> None:
     if not chosen:
-        st.info("Choose the chapters you have read: their questions join your reviews, at most "
+        st.info("Choose the chapters you have read: their cards join your reviews, at most "
                 f"{review_schedule.NEW_PER_DAY} new ones a day.")
         return
     state = learner_state.review_state()
@@ -115,8 +116,8 @@ def _anki_export(labels: dict[str, str]) -> None:
     st.header("Take them to Anki")
     st.markdown(ANKI)
     which = st.selectbox("Chapters", ["all"] + list(labels), key="review_export_which",
-                         format_func=lambda s: f"All chapters ({len(all_cards())} questions)"
-                         if s == "all" else f"{labels[s]} ({len(chapter_cards(s))} questions)")
+                         format_func=lambda s: f"All chapters ({len(all_cards())} cards)"
+                         if s == "all" else f"{labels[s]} ({len(chapter_cards(s))} cards)")
     stems = tuple(labels) if which == "all" else (which,)
     st.download_button("Download the Anki deck (.apkg)", _deck(stems),
                        file_name="grokking-the-fundamentals.apkg" if which == "all"

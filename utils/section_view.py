@@ -45,6 +45,8 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
         getattr(registry.chapter_module(stem, "widgets"), directive.argument)()
     elif name == "question":
         widgets.question(*directive.question_parts)
+    elif name == "fact":
+        widgets.key_fact(*directive.question_parts)
     elif name == "site-only":
         st.markdown(directive.body)
     elif name == "chapter-contents":

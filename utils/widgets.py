@@ -204,6 +204,14 @@ def question(prompt: str, answer: str) -> None:
         st.markdown(answer)
 
 
+def key_fact(cue: str, fact: str) -> None:
+    """A fact the chapter marks as worth remembering: shown in full (it is not a quiz here), and
+    a review card on the Review page, with the cue on the front."""
+    with st.container(border=True):
+        st.markdown(f"🔑 **Key fact: {cue}**")
+        st.markdown(fact)
+
+
 def colab_badge(stem: str) -> None:
     st.markdown(f"[![Open in Colab]({COLAB_BADGE})]({colab_url(stem)})")
 
