@@ -463,6 +463,7 @@ from utils.local import pytest_tests
 globals().update(pytest_tests("micrograd", globals()))
 
 if __name__ == "__main__":
-    from utils.local import check_all
+    # With `--variant circles`: the new specification's exercises, on its data.
+    from utils.local import argv_variant, check_all
 
-    check_all(globals(), "micrograd")
+    check_all(globals(), "micrograd", variant=argv_variant())

@@ -81,6 +81,7 @@ def test_progress_travels_with_the_answers_file_and_comes_back():
     from datetime import datetime, timezone
     learner_state.set_review_state(review_schedule.rate(state, card.id, "good",
                                                         datetime.now(timezone.utc)))
+    learner_state._table(learner_state._STATUS).clear()  # bare-mode state is shared by tests
     learner_state._table(learner_state._STATUS).update({ex.id: Status.PASSED,
                                                        attempt.id: Status.FAILED,
                                                        "micrograd.Value": Status.PASSED})

@@ -91,7 +91,11 @@ def _editor_frame(page, name: str, timeout_s: float = 30):
             except Exception:  # noqa: BLE001 - frames come and go while the page renders
                 continue
             if text and (f"def {name}(" in text or f"class {name}(" in text):
-                return frame
+                try:  # not an editor on its way out (a rerun that swapped it keeps it a moment)
+                    if frame.frame_element().is_visible():
+                        return frame
+                except Exception:  # noqa: BLE001 - detached meanwhile
+                    continue
         page.wait_for_timeout(300)
     raise AssertionError(f"no editor for {name} on the page")
 
@@ -385,3 +389,36 @@ def test_review_a_card_keep_it_across_a_reload_and_export_the_deck(page, site_ur
         assert db.execute("select count(*) from notes").fetchone()[0] == len(all_cards())
     finally:
         db.close()
+
+
+def test_do_an_exercise_again_on_a_new_specification_and_find_it_after_a_reload(page, site_url):
+    """The practice ladder's last rung: train_step again on two circles, checked on the circles,
+    with its own code and status that a reload keeps."""
+    step = registry.get("micrograd.train_step")
+    label = "New specification: Two circles instead of two moons"
+    title = step.title
+
+    def rung_on() -> None:
+        # The section's three exercises each have this toggle; train_step's is the second.
+        page.get_by_test_id("stCheckbox").filter(has_text=label).nth(1).click()
+        page.get_by_text("make_circles", exact=False).first.wait_for(timeout=30_000)
+        page.get_by_text(f"{title} (new specification").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)  # the first answer's editor gives way to the rung's
+
+    _open_section(page, site_url, "training", stem="micrograd")
+    rung_on()
+    frame = _editor_frame(page, step.name)
+    assert "raise NotImplementedError" in _editor_text(frame)  # a fresh stub
+    _set_code(frame, sources.solution_source(step) + "\n# on the circles\n")
+    frame.get_by_text("Run", exact=True).click()
+    passed = page.get_by_text(f"✅ Exercise: {step.name} — {title} (new specification: Two "
+                              "circles instead of two moons)")
+    passed.wait_for(timeout=120_000)
+    page.get_by_test_id("stAlertContentSuccess").filter(has_text="Passed").wait_for()
+    page.wait_for_timeout(1500)  # the save runs at the end of the rerun
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    _assert_no_page_not_found(page)
+    rung_on()
+    _wait_for_editor_text(page, step.name, "# on the circles")
+    passed.wait_for(timeout=30_000)  # its status came back with it

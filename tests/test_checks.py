@@ -54,15 +54,20 @@ def _wrong_answers():
                                id=f"{name}: {mistake}")
 
 
+def as_learners(ex, fn):
+    """A wrong answer named as the learner's would be (messages name the exercise)."""
+    if isinstance(fn, type):  # a class: checks may subclass it, so give it the learner's name
+        return type(ex.name, (fn,), {})
+
+    def learner_obj(*args, **kwargs):
+        return fn(*args, **kwargs)
+    learner_obj.__name__ = ex.name
+    return learner_obj
+
+
 @pytest.mark.parametrize("ex, mistake, fn", list(_wrong_answers()))
 def test_wrong_answer_is_rejected_with_a_message(ex, mistake, fn):
-    if isinstance(fn, type):  # a class: checks may subclass it, so give it the learner's name
-        learner_obj = type(ex.name, (fn,), {})
-    else:
-        def learner_obj(*args, **kwargs):  # named as the learner's would be
-            return fn(*args, **kwargs)
-        learner_obj.__name__ = ex.name
-    verdict, _ = _quiet_verdict(ex, learner_obj)
+    verdict, _ = _quiet_verdict(ex, as_learners(ex, fn))
     assert verdict.status in (Status.FAILED, Status.ERROR), f"{mistake!r} was accepted"
     assert len(verdict.message) > 20 and ex.name in verdict.message
 

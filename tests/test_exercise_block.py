@@ -136,3 +136,60 @@ def test_a_practice_attempt_survives_the_browser_store():
     assert learner_state.code(attempt) == "def x(): pass"
     assert learner_state.status(attempt) == Status.PASSED
     assert "gone.thing@practice" not in learner_state.code_table()
+
+
+VARIANT_EX = "micrograd.train_step"
+
+
+def _new_spec_app():
+    import streamlit as st
+
+    from utils import learner_state, registry, widgets
+    from utils.runner import RunResult
+
+    ex = registry.get("micrograd.train_step")
+    pending = st.session_state.pop("test_spec_status", None)
+    if pending:
+        (spec,) = learner_state.new_specs(ex)
+        learner_state.set_result(spec, RunResult(pending, f"the {pending} message", "", 0.1))
+    widgets.exercise(ex.id)
+    widgets.chunks("micrograd")
+    st.dataframe(widgets.chapter_progress_table("micrograd"))
+
+
+def test_a_new_specification_shows_its_summary_and_keeps_its_own_status():
+    app = AppTest.from_function(_new_spec_app, default_timeout=60).run()
+    key = f"variant:{VARIANT_EX}:circles"
+    assert app.toggle(key=key).label == "New specification: Two circles instead of two moons"
+    app.toggle(key=key).set_value(True).run()
+    assert "(new specification: Two circles instead of two moons)" in _title(app)
+    assert any("make_circles" in m.value for m in app.markdown)
+    assert not [e for e in app.expander if e.label.startswith("Hint") or e.label == "Solution"]
+    app.session_state["test_spec_status"] = "passed"
+    app.run()
+    assert _title(app).startswith("#### ✅ ")
+    statuses = app.session_state["gtf_status"]
+    assert statuses[f"{VARIANT_EX}@circles"] == Status.PASSED and VARIANT_EX not in statuses
+    table = app.dataframe[0].value
+    row = table[table["exercise"] == "train_step"].iloc[0]
+    assert row["new specification: circles"].endswith("passed")
+    assert table[table["exercise"] == "MLP"].iloc[0]["new specification: circles"] == ""
+    app.toggle(key=key).set_value(False).run()
+    assert _title(app).startswith("#### · ") and "new specification" not in _title(app)
+
+
+def test_a_new_specification_attempt_survives_the_browser_store_and_the_answers_file():
+    from utils import learner_state
+
+    ex = registry.get(VARIANT_EX)
+    learner_state.restore({"code": {f"{VARIANT_EX}@circles": "def train_step(): pass",
+                                    f"{VARIANT_EX}@spirals": "no such variant"},
+                           "status": {f"{VARIANT_EX}@circles": "failed"}})
+    (spec,) = learner_state.new_specs(ex)
+    assert learner_state.code(spec) == "def train_step(): pass"
+    assert learner_state.status(spec) == Status.FAILED
+    assert f"{VARIANT_EX}@spirals" not in learner_state.code_table()
+    progress = learner_state.chapter_progress("micrograd")
+    assert progress["status"][f"{VARIANT_EX}@circles"] == "failed"
+    for table in (learner_state._CODE, learner_state._STATUS):  # bare-mode state is shared
+        learner_state._table(table).pop(f"{VARIANT_EX}@circles", None)

@@ -65,8 +65,13 @@ def _case_args() -> tuple:
     return c["steps"], c["lr_start"], c["lr_end"], c["alpha"]
 
 
-def test_the_cases_relus_stay_clear_of_their_kinks():
-    model, _, X, y = checks.train_case(ChainMap(vars(reference)))
+@pytest.mark.parametrize("variant", [None, "circles"])
+def test_the_cases_relus_stay_clear_of_their_kinks(variant):
+    from utils.checks import variants
+
+    with variants.using(variant):
+        model, _, X, y = checks.train_case(ChainMap(vars(reference)))
+        assert checks.train_case_spec() is checks.TRAIN_CASES[variant]
     closest, losses = _relu_inputs_along(model, X, y, *_case_args())
     assert closest > 0.01, closest
     # ...and the run learns, so that a wrong learning rate or a dropped alpha shows.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from utils import registry
+from utils.checks import variants
 from utils.checks.assertions import LearnerCodeError, quiet_success
 from utils.site_config import ROOT
 from utils.status import Status
@@ -99,13 +100,16 @@ def check_verdict(ex: registry.Exercise, check_name: str, call: Any,
     return None
 
 
-def run_checks(ex: registry.Exercise, obj: Any, hint: LimitHint = no_hint) -> Verdict:
-    """Call every check of `ex` on `obj`; stop at the first that does not pass.
+def run_checks(ex: registry.Exercise, obj: Any, hint: LimitHint = no_hint,
+               variant: str | None = None) -> Verdict:
+    """Call every check of `ex` on `obj`; stop at the first that does not pass. With `variant`,
+    the checks run on that new specification's data (utils/checks/variants.py).
 
     The checks' own success lines are not printed: the verdict says it once, and what is left
     on stdout is what the learner's code printed."""
+    registry.check_variant(ex, variant)
     checks = importlib.import_module(f"utils.checks.{ex.chapter}")
-    with quiet_success():
+    with quiet_success(), variants.using(variant):
         for check_name in ex.check_names:
             verdict = check_verdict(ex, check_name,
                                     lambda: getattr(checks, check_name)(obj),  # noqa: B023

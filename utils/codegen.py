@@ -253,9 +253,19 @@ def chapter_cells(stem: str, replacements: dict[str, str] | None = None) -> list
     cells.append(Cell("code", f'# `pytest exercises/{stem}.py`: one test per exercise (those not '
                               f'done yet are skipped).\nfrom utils.local import pytest_tests\n\n'
                               f'globals().update(pytest_tests("{stem}", globals()))\n\n'
-                              f'if __name__ == "__main__":\n    from utils.local import '
-                              f'check_all\n\n    check_all(globals(), "{stem}")'))
+                              f'if __name__ == "__main__":\n{_check_all_call(ch)}'))
     return cells
+
+
+def _check_all_call(ch: registry.Chapter) -> str:
+    """The worksheet's last lines: check everything; with variants, `--variant <key>` checks a
+    new specification's exercises on its data."""
+    if not ch.variants:
+        return f'    from utils.local import check_all\n\n    check_all(globals(), "{ch.stem}")'
+    keys = " or ".join(f"`--variant {v.key}`" for v in ch.variants)
+    return (f"    # With {keys}: the new specification's exercises, on its data.\n"
+            f"    from utils.local import argv_variant, check_all\n\n"
+            f'    check_all(globals(), "{ch.stem}", variant=argv_variant())')
 
 
 def _site_link_note(ch: registry.Chapter, key: str) -> str:

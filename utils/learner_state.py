@@ -28,6 +28,8 @@ class Practice:
     """An exercise done again from memory (the practice ladder's "without hints" rung): the same
     checks, with its own code, verdict and status, kept under `<exercise id>@practice`."""
 
+    variant: str | None = None  # the checks run on the chapter's own data
+
     def __init__(self, exercise: registry.Exercise):
         self.exercise = exercise
 
@@ -39,8 +41,27 @@ class Practice:
         return getattr(self.exercise, name)
 
 
+class NewSpec(Practice):
+    """The ladder's last rung: the exercise done again for a new specification (a variant in
+    chapter.toml), whose checks run on the variant's data; kept under `<exercise id>@<key>`."""
+
+    def __init__(self, exercise: registry.Exercise, variant: registry.Variant):
+        super().__init__(exercise)
+        self.spec = variant
+        self.variant = variant.key
+
+    @property
+    def id(self) -> str:
+        return f"{self.exercise.id}@{self.variant}"
+
+
 def practice(ex: registry.Exercise) -> Practice:
     return Practice(ex)
+
+
+def new_specs(ex: registry.Exercise) -> list[NewSpec]:
+    """The exercise's new-specification attempts, one per variant that covers it."""
+    return [NewSpec(ex, v) for v in registry.chapter(ex.chapter).variants_of(ex.name)]
 
 
 def base_exercise(ex: registry.Exercise | Practice) -> registry.Exercise:
@@ -48,13 +69,19 @@ def base_exercise(ex: registry.Exercise | Practice) -> registry.Exercise:
     return ex.exercise if isinstance(ex, Practice) else ex
 
 
+def _base_id(ex_id: str) -> str:
+    return ex_id.partition("@")[0]
+
+
 def _known(ex_id: str) -> registry.Exercise | Practice | None:
-    """The exercise (or practice attempt) a stored id belongs to, if it still exists."""
-    base = ex_id.removesuffix(PRACTICE_SUFFIX)
+    """The exercise (or attempt on a rung) a stored id belongs to, if it still exists."""
+    base, _, rung = ex_id.partition("@")
     ex = registry.EXERCISES.get(base)
-    if ex is None:
-        return None
-    return Practice(ex) if ex_id.endswith(PRACTICE_SUFFIX) else ex
+    if ex is None or not rung:
+        return ex
+    if rung == PRACTICE_SUFFIX[1:]:
+        return Practice(ex)
+    return next((spec for spec in new_specs(ex) if spec.variant == rung), None)
 
 
 def _table(name: str) -> dict:
@@ -189,7 +216,7 @@ def chapter_progress(stem: str) -> dict:
 
     ids = {ex.id for ex in registry.chapter(stem).exercises}
     statuses = {ex_id: str(st_.value) for ex_id, st_ in _table(_STATUS).items()
-                if ex_id.removesuffix(PRACTICE_SUFFIX) in ids}
+                if _base_id(ex_id) in ids}
     cards = {card.id for card in chapter_cards(stem)}
     review = review_state()
     return {"status": statuses,

@@ -1,12 +1,14 @@
 """Check every exercise of a chapter from a local file or a notebook.
 
     python exercises/part1_ray_tracing.py            # the file calls check_all at the end
+    python exercises/micrograd.py --variant circles  # a new specification's exercises only
     pytest exercises/part1_ray_tracing.py            # one test per exercise (see pytest_tests)
     python -m utils.local part1_ray_tracing path.py  # check another file, e.g. a downloaded one
 
 Prints one line per exercise: passed, failed (with the check's message) or not implemented yet.
 `chapter_checks` is what a notebook calls its `tests`: the chapter's checks, which say "not yet"
-for an unfinished exercise and print a failure's message, instead of stopping "Run all".
+for an unfinished exercise and print a failure's message, instead of stopping "Run all"; each
+takes `variant="<key>"` to run on a new specification's data (`chapter.toml` [variants]).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any, Callable
 
 from utils import registry
 from utils.check_runner import check_verdict, run_checks
+from utils.checks import variants
 from utils.status import Status
 
 # A terminal's marks, not the page's icons: a local run prints plain lines.
@@ -30,19 +33,36 @@ _SYMBOL = {Status.PASSED: "✓ passed", Status.FAILED: "✗ FAILED", Status.ERRO
            Status.NOT_IMPLEMENTED: "· not implemented yet"}
 
 
-def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True) -> dict:
-    """Run each exercise's checks against the objects in `namespace` and print a summary."""
+def argv_variant(argv: list[str] | None = None) -> str | None:
+    """`--variant <key>` from the command line of an exercise file, if given."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--variant")
+    return parser.parse_known_args(sys.argv[1:] if argv is None else argv)[0].variant
+
+
+def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True,
+              variant: str | None = None) -> dict:
+    """Run each exercise's checks against the objects in `namespace` and print a summary. With
+    `variant`, only the exercises that new specification covers, on its data."""
     ch = registry.chapter(stem)
-    results = {}
+    exercises = ch.exercises
     print(f"Chapter {ch.number}: {ch.title}")
-    for ex in ch.exercises:
+    if variant is not None:
+        spec = {v.key: v for v in ch.variants}.get(variant)
+        if spec is None:
+            sys.exit(f"Chapter {ch.number} has no variant {variant!r}; its variants: "
+                     f"{', '.join(v.key for v in ch.variants) or 'none'}.")
+        exercises = tuple(ex for ex in ch.exercises if ex.name in spec.exercises)
+        print(f"New specification: {spec.title}")
+    results = {}
+    for ex in exercises:
         obj = namespace.get(ex.name)
         if obj is None:
             results[ex.name] = (Status.ERROR, f"`{ex.name}` is not defined in this file.")
         else:
             # The checks print a line per passing check; the summary below says it once.
             with contextlib.redirect_stdout(io.StringIO()):
-                verdict = run_checks(ex, obj)
+                verdict = run_checks(ex, obj, variant=variant)
             results[ex.name] = (verdict.status, verdict.message)
         status, message = results[ex.name]
         print(f"  {_SYMBOL[status]:<22} {ex.name}")
@@ -78,8 +98,10 @@ def chapter_checks(stem: str) -> types.ModuleType:
 
 def _reporting(ex: registry.Exercise, check_name: str, check: Callable) -> Callable:
     @functools.wraps(check)
-    def call(*args: Any, **kwargs: Any) -> None:
-        verdict = check_verdict(ex, check_name, lambda: check(*args, **kwargs))
+    def call(*args: Any, variant: str | None = None, **kwargs: Any) -> None:
+        registry.check_variant(ex, variant)
+        with variants.using(variant):
+            verdict = check_verdict(ex, check_name, lambda: check(*args, **kwargs))
         if verdict is None:
             return
         if verdict.status == Status.NOT_IMPLEMENTED:
@@ -119,10 +141,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stem", help="chapter, e.g. part1_ray_tracing")
     parser.add_argument("path", help="a Python file defining the chapter's exercises")
+    parser.add_argument("--variant", help="check a new specification's exercises on its data")
     args = parser.parse_args(argv)
     # Run the file as a module that is not __main__, so its own check_all call does not fire.
     namespace = runpy.run_path(args.path, run_name="learner_answers")
-    check_all(namespace, args.stem)
+    check_all(namespace, args.stem, variant=args.variant)
 
 
 if __name__ == "__main__":

@@ -101,31 +101,49 @@ def meta_caption(ex: registry.Exercise) -> str:
 def exercise(exercise_id: str) -> None:
     """Draw one exercise block (see the module docstring). Its "From memory" toggle turns it into
     the practice ladder's rung without hints: a fresh stub in its own editor, hints and solution
-    hidden, the same checks, and a status of its own."""
+    hidden, the same checks, and a status of its own. Where the chapter has a new specification
+    for it (a variant: other data for the same checks), a second toggle turns it into that rung:
+    the variant's summary, a fresh stub, hints hidden, the checks run on the variant's data."""
     ex = registry.get(exercise_id)
+    specs = learner_state.new_specs(ex)
     with st.container(border=True):
         title = st.empty()  # filled after the editor: a run it submits may change the status
         st.caption(meta_caption(ex))
         st.markdown(ex.task)
-        from_memory = st.toggle(
+        toggles = st.columns(2) if specs else [st.container()]
+        from_memory = toggles[0].toggle(
             "From memory", key=f"practice:{ex.id}",
             help="Do it again without hints: a fresh stub, hints and solution hidden, the same "
                  "checks. Your first answer stays as it is; this attempt has its own status.")
-        target = learner_state.practice(ex) if from_memory else ex
+        target: registry.Exercise | learner_state.Practice = \
+            learner_state.practice(ex) if from_memory else ex
+        for spec in specs:  # one toggle per variant (chapters have one so far)
+            if toggles[1].toggle(f"New specification: {spec.spec.title}",
+                                 key=f"variant:{ex.id}:{spec.variant}",
+                                 help="Do it again on a second dataset: the same checks, run on "
+                                      "the new data. It has its own code and status."):
+                target = spec
+        if isinstance(target, learner_state.NewSpec):
+            with st.container(border=True):
+                st.markdown(f"**New specification: {target.spec.title}.** {target.spec.summary}")
         _editor(target)
         title.markdown(exercise_title(target))
         _verdict(target)
-        if from_memory:
-            st.caption("Hints and solution are hidden while you work from memory. Turn the "
-                       "toggle off to see them (and your first answer) again.")
+        if target is not ex:
+            st.caption("Hints and solution are hidden on this rung. Turn its toggle off to see "
+                       "them (and your first answer) again.")
         else:
             _hints_and_solution(ex)
 
 
 def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
-    practice = " (from memory)" if isinstance(ex, learner_state.Practice) else ""
+    rung = ""
+    if isinstance(ex, learner_state.NewSpec):
+        rung = f" (new specification: {ex.spec.title})"
+    elif isinstance(ex, learner_state.Practice):
+        rung = " (from memory)"
     return (f"#### {status_icon(learner_state.status(ex))} Exercise: `{ex.name}` — "
-            f"{ex.title}{practice}")
+            f"{ex.title}{rung}")
 
 
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
@@ -142,7 +160,8 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
             waiting = st.empty()  # the queue position, while the run waits for a worker
             with st.spinner(f"Running the checks for `{ex.name}`…"):
                 result = run(learner_state.base_exercise(ex).id, response.get("text", ""),
-                             on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
+                             on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
+                             variant=getattr(ex, "variant", None))
             waiting.empty()
             learner_state.set_result(ex, result)
     left, right = st.columns([1, 3])
@@ -257,6 +276,10 @@ def chunks(stem: str) -> None:
             st.page_link(section_page(stem, ex.section),
                          label=f"{status_icon(memory)} `{ex.name}`: {ex.title} "
                                f"({titles[ex.section]})")
+        for variant in ch.variants:
+            st.markdown(f"**New specification: {variant.title}.** {variant.summary}\n\n"
+                        f"Turn on its toggle in these exercises: "
+                        f"{', '.join(f'`{name}`' for name in variant.exercises)}.")
 
 
 def chapter_progress_table(stem: str) -> list[dict[str, str]]:
@@ -271,4 +294,10 @@ def chapter_progress_table(stem: str) -> list[dict[str, str]]:
                      "status": label_of(learner_state.status(ex)),
                      "from memory": "" if memory is None else
                      f"{status_icon(memory)} {label_of(memory)}"})
+        covered = {spec.variant: spec for spec in learner_state.new_specs(ex)}
+        for variant in ch.variants:  # a column per variant; blank where it doesn't apply
+            done = learner_state.status(covered[variant.key]) if variant.key in covered else None
+            rows[-1][f"new specification: {variant.key}"] = (
+                "" if variant.key not in covered else "not tried" if done is None
+                else f"{status_icon(done)} {label_of(done)}")
     return rows

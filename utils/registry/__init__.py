@@ -72,6 +72,17 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A new specification for some of a chapter's exercises (`[variants.<key>]` in
+    chapter.toml): the same checks on other data (utils/checks/variants.py)."""
+
+    key: str  # e.g. "circles"; an attempt on it is kept under "<exercise id>@<key>"
+    title: str  # e.g. "Two circles instead of two moons"
+    summary: str  # Markdown: what changes, enough to do the exercises again without the page
+    exercises: tuple[str, ...]  # names of the exercises whose checks have this variant
+
+
+@dataclass(frozen=True)
 class Chapter:
     stem: str
     # Its place on the path: "<stage>" for a stage of one chapter, "<stage>.<part>" where a stage
@@ -90,6 +101,11 @@ class Chapter:
     runner_preload: tuple[str, ...] = ()
     # Packages the chapter's notebook installs in Colab (pinned as requirements.txt pins them).
     colab_installs: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+
+    def variants_of(self, name: str) -> tuple[Variant, ...]:
+        """The variants whose checks cover the exercise `name`."""
+        return tuple(v for v in self.variants if name in v.exercises)
 
     @property
     def directory(self) -> Path:
@@ -250,13 +266,45 @@ def read_chapter(directory: Path) -> Chapter:
         raise ChapterError(f"pages/{stem}/chapter.toml: number = {number!r}; write the chapter's "
                            f'place on the path as a string, "<stage>" or "<stage>.<part>" '
                            f'(e.g. "2" or "5.1")')
+    variants = _variants(stem, config.get("variants", {}), {ex.name for ex in exercises})
     return Chapter(
         stem=stem, number=number, title=config["title"], blurb=config["blurb"],
         sections=tuple((s.key, s.title) for s in sources), exercises=exercises,
         available=config.get("available", True),
         runner_preload=tuple(config.get("runner", {}).get("preload", ())),
         colab_installs=tuple(config.get("colab", {}).get("installs", ())),
+        variants=variants,
     )
+
+
+def check_variant(ex: Exercise, variant: str | None) -> None:
+    """Raise ValueError unless `variant` is None or one of `ex`'s (a programming error, or a
+    learner's typo in a local call: the message lists what there is)."""
+    known = [v.key for v in chapter(ex.chapter).variants_of(ex.name)]
+    if variant is not None and variant not in known:
+        raise ValueError(f"`{ex.name}` has no variant {variant!r}; its variants: "
+                         f"{', '.join(map(repr, known)) or 'none'}.")
+
+
+VARIANT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _variants(stem: str, table: dict, names: set[str]) -> tuple[Variant, ...]:
+    variants = []
+    for key, spec in table.items():
+        where = f"pages/{stem}/chapter.toml [variants.{key}]"
+        if not VARIANT_KEY.fullmatch(key) or key == "practice":
+            raise ChapterError(f"{where}: a variant's key is lowercase letters, digits and _ "
+                               "(and not 'practice', the from-memory rung's)")
+        missing = [k for k in ("title", "summary", "exercises") if k not in spec]
+        if missing:
+            raise ChapterError(f"{where}: needs {', '.join(missing)}")
+        unknown = [n for n in spec["exercises"] if n not in names]
+        if unknown or not spec["exercises"]:
+            raise ChapterError(f"{where}: exercises {unknown or '[]'} are not this chapter's")
+        variants.append(Variant(key, spec["title"], spec["summary"].strip(),
+                                tuple(spec["exercises"])))
+    return tuple(variants)
 
 
 @lru_cache(maxsize=1)

@@ -105,19 +105,23 @@ def strict_mode() -> bool:
 
 
 def run(exercise_id: str, code: str, limits: Limits | None = None, *,
-        on_wait: WaitCallback | None = None, session: str | None = None) -> RunResult:
-    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote.
+        on_wait: WaitCallback | None = None, session: str | None = None,
+        variant: str | None = None) -> RunResult:
+    """Run `code` against the checks of `exercise_id` in a confined child of a warm zygote (on
+    the data of its new specification `variant`, if given).
 
     `limits` defaults to DEFAULT_LIMITS with the exercise's own wall limit (wall_limits.py).
     `on_wait(place, seconds)` is called about once a second while the run waits for a worker.
     `session` (default: the Streamlit session calling) may have one run in flight at a time."""
-    registry.get(exercise_id)  # unknown ids are a programming error: raise KeyError here
+    # Unknown ids and variants are a programming error: raise KeyError / ValueError here.
+    registry.check_variant(registry.get(exercise_id), variant)
     if limits is None:
         limits = replace(DEFAULT_LIMITS, wall_seconds=wall_limits.wall_seconds(exercise_id))
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
-        return _run_request(RunRequest(code, exercise_id=exercise_id), limits, on_wait)
+        return _run_request(RunRequest(code, exercise_id=exercise_id, variant=variant), limits,
+                            on_wait)
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],

@@ -28,12 +28,14 @@ MAX_DATA_DEPTH = 32  # a demo's data is lists of lists of numbers, a few levels 
 
 @dataclass(frozen=True)
 class RunRequest:
-    """The learner's part of a run: their code, and either the exercise whose checks judge it or
-    the demo (`utils.demos.<stem>.<name>`) to run on it with `args`."""
+    """The learner's part of a run: their code, and either the exercise whose checks judge it
+    (on its `variant`'s data, if one is named) or the demo (`utils.demos.<stem>.<name>`) to run
+    on it with `args`."""
     code: str
     exercise_id: str | None = None
     demo_id: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
+    variant: str | None = None
 
     @property
     def is_demo(self) -> bool:

@@ -41,9 +41,10 @@ class Task(Protocol):
 
 
 class ExerciseTask:
-    def __init__(self, exercise_id: str, limits: Limits):
+    def __init__(self, exercise_id: str, limits: Limits, variant: str | None = None):
         self.ex = registry.get(exercise_id)
         self.limits = limits
+        self.variant = variant
 
     def namespace(self) -> dict[str, Any]:
         return namespace_for(self.ex)
@@ -56,7 +57,7 @@ class ExerciseTask:
         if obj is None:
             return Status.ERROR, (f"Your code doesn't define `{self.ex.name}`. Keep the name and "
                                   "signature of the stub."), None
-        verdict = run_checks(self.ex, obj, self._hint)
+        verdict = run_checks(self.ex, obj, self._hint, self.variant)
         return verdict.status, verdict.message, None
 
     def syntax_error(self, err: SyntaxError) -> str:
@@ -104,7 +105,7 @@ class DemoTask:
 def task_for(request: RunRequest, limits: Limits) -> Task:
     if request.is_demo:
         return DemoTask(request.demo_id, request.args)
-    return ExerciseTask(request.exercise_id, limits)
+    return ExerciseTask(request.exercise_id, limits, request.variant)
 
 
 __all__ = ["Task", "ExerciseTask", "DemoTask", "task_for", "Outcome"]

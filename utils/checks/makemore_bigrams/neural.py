@@ -18,6 +18,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import makemore_bigrams as reference
+from utils.checks.makemore_bigrams.words import case_words
 from utils.checks.assertions import call, describe, passed
 from utils.checks.learner_names import reference_names
 
@@ -33,6 +34,11 @@ WORDS = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "ame
          "ellie", "stella", "natalie", "zoe", "leah", "hazel", "violet", "aurora", "savannah",
          "audrey", "brooklyn", "bella", "claire", "skylar", "quinn", "jax", "kyle", "wyatt",
          "felix", "xavier", "jude", "dax"]
+
+
+def _words() -> list[str]:
+    """WORDS, or on the new specification as many rarer names (words.case_words)."""
+    return case_words(WORDS)
 
 
 def _vocab(words: list[str]) -> tuple[dict[str, int], dict[int, str]]:
@@ -111,12 +117,13 @@ def test_mean_nll(mean_nll: Callable) -> None:
          f"{SHORT_WORDS} with a random row-stochastic P over their {v_short} symbols"),
         (["m"], _vocab(SHORT_WORDS)[0], _random_probs(v_short, 1), "['m'] alone"),
     ]
-    stoi = _vocab(WORDS)[0]
-    counts = reference.bigram_counts(WORDS, stoi)
-    cases.append((WORDS[:20], stoi, reference.bigram_probs(counts, 1),
-                  f"the first 20 of {len(WORDS)} names, P = bigram_probs of all their counts"))
-    cases.append((WORDS, stoi, _random_probs(len(stoi), 2),
-                  f"{len(WORDS)} names with a random P over all 27 symbols"))
+    words = _words()
+    stoi = _vocab(words)[0]
+    counts = reference.bigram_counts(words, stoi)
+    cases.append((words[:20], stoi, reference.bigram_probs(counts, 1),
+                  f"the first 20 of {len(words)} names, P = bigram_probs of all their counts"))
+    cases.append((words, stoi, _random_probs(len(stoi), 2),
+                  f"{len(words)} names with a random P over all 27 symbols"))
     for words, stoi, P, what in cases:
         before = P.clone()
         got = _as_number(call(mean_nll, list(words), P, dict(stoi), context=f"on {what}"), what)
@@ -160,9 +167,9 @@ def _index_tensor(got: Any, name: str, what: str) -> Tensor:
 
 
 def test_bigram_pairs(bigram_pairs: Callable) -> None:
-    stoi_all = _vocab(WORDS)[0]
+    stoi_all = _vocab(_words())[0]
     for words, stoi in ((["emma"], stoi_all), (SHORT_WORDS, _vocab(SHORT_WORDS)[0]),
-                        (WORDS, stoi_all)):
+                        (_words(), stoi_all)):
         what = f"{words}" if len(words) < 8 else f"{len(words)} names"
         got = call(bigram_pairs, list(words), dict(stoi), context=f"on {what}")
         if not isinstance(got, tuple) or len(got) != 2:
@@ -208,8 +215,9 @@ def _loss_cases() -> list[tuple[Tensor, Tensor, Tensor, float, str]]:
     sx, sy = (torch.tensor(t)[:v] for t in _pairs_of(["emma", "m"], short))
     cases = [(torch.randn((v, v), generator=g), sx, sy, 0.0,
               f"{v} bigrams over {v} symbols, regularization=0.0")]
-    stoi = _vocab(WORDS)[0]
-    xs, ys = (torch.tensor(t) for t in _pairs_of(WORDS[:12], stoi))
+    words = _words()
+    stoi = _vocab(words)[0]
+    xs, ys = (torch.tensor(t) for t in _pairs_of(words[:12], stoi))
     cases.append((torch.randn((27, 27), generator=g) + 0.5, xs, ys, 0.1,
                   f"the {len(xs)} bigrams of 12 names, W = randn((27, 27)) + 0.5 seeded, "
                   "regularization=0.1"))
@@ -346,13 +354,14 @@ def _train_case(words: list[str], stoi: dict[str, int]) -> tuple[Tensor, Tensor]
 
 def test_train_neural_bigram(train_neural_bigram: Callable) -> None:
     namespace = getattr(train_neural_bigram, "__globals__", None)
-    stoi = _vocab(WORDS)[0]
-    xs, ys = _train_case(WORDS, stoi)
+    words = _words()
+    stoi = _vocab(words)[0]
+    xs, ys = _train_case(words, stoi)
     short = _vocab(SHORT_WORDS)[0]
     sx, sy = _train_case(SHORT_WORDS, short)
     cases = [
         ((xs, ys), {"steps": 8, "generator": torch.Generator().manual_seed(TRAIN_SEED)},
-         f"8 steps on the {len(xs)} bigrams of {len(WORDS)} names, lr=50, regularization=0.01"),
+         f"8 steps on the {len(xs)} bigrams of {len(words)} names, lr=50, regularization=0.01"),
         ((sx, sy), {"vocab_size": len(short), "steps": 5, "lr": 10.0, "regularization": 0.2,
                     "generator": torch.Generator().manual_seed(1)},
          f"5 steps on {len(sx)} bigrams over {len(short)} symbols, lr=10, regularization=0.2"),
