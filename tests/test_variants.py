@@ -139,3 +139,13 @@ def test_the_notebooks_checks_take_a_variant(capsys) -> None:
     assert "✓ test_train_step passed" in capsys.readouterr().out
     with pytest.raises(ValueError, match="no variant"):
         tests.test_train_step(train_step, variant="spirals")
+
+
+@pytest.mark.parametrize("ex, key", CASES, ids=IDS)
+def test_the_notebook_offers_each_exercises_new_specification(ex, key) -> None:
+    import json
+
+    notebook = json.loads((ROOT / "exercises" / f"{ex.chapter}.ipynb").read_text())
+    markdown = "\n".join("".join(c["source"]) for c in notebook["cells"]
+                         if c["cell_type"] == "markdown")
+    assert f"tests.test_{ex.name}({ex.name}, variant={key!r})" in markdown

@@ -218,6 +218,15 @@ def _hints_markdown(ex: registry.Exercise) -> str:
                        f"</details>" for i, hint in enumerate(ex.hints, start=1))
 
 
+def _new_spec_markdown(ex: registry.Exercise, variant: registry.Variant) -> str:
+    """The practice ladder's last rung, folded: do the exercise again on the variant's data."""
+    calls = "; ".join(f"tests.{name}({ex.name}, variant={variant.key!r})"
+                      for name in ex.check_names)
+    return (f"\n\n<details><summary>Later: a new specification, {variant.title.lower()}"
+            f"</summary>\n\n{variant.summary}\n\nOnce you have done the chapter, do this "
+            f"exercise again for it and check it with `{calls}`.\n\n</details>")
+
+
 def _exercise_cells(ex: registry.Exercise, code: str, notebook: bool) -> list[Cell]:
     checks = _check_calls(ex)
     level = "####" if notebook else "###"
@@ -226,6 +235,9 @@ def _exercise_cells(ex: registry.Exercise, code: str, notebook: bool) -> list[Ce
     if notebook and ex.hints:
         text += "\n\n" + _hints_markdown(ex)
     text += f"\n\nCheck it with `{checks.splitlines()[0]}`."
+    if notebook:
+        text += "".join(_new_spec_markdown(ex, variant)
+                        for variant in registry.chapter(ex.chapter).variants_of(ex.name))
     cells = [Cell("markdown", text), Cell("code", code)]
     if notebook:
         cells.append(Cell("code", checks))
