@@ -174,6 +174,10 @@ def test_a_new_specification_shows_its_summary_and_keeps_its_own_status():
     row = table[table["exercise"] == "train_step"].iloc[0]
     assert row["new specification: circles"].endswith("passed")
     assert table[table["exercise"] == "MLP"].iloc[0]["new specification: circles"] == ""
+    app.toggle(key=f"practice:{VARIANT_EX}").set_value(True).run()  # the rungs are exclusive
+    assert not app.toggle(key=key).value and "(from memory)" in _title(app)
+    app.toggle(key=key).set_value(True).run()
+    assert not app.toggle(key=f"practice:{VARIANT_EX}").value
     app.toggle(key=key).set_value(False).run()
     assert _title(app).startswith("#### · ") and "new specification" not in _title(app)
 

@@ -110,18 +110,21 @@ def exercise(exercise_id: str) -> None:
         title = st.empty()  # filled after the editor: a run it submits may change the status
         st.caption(meta_caption(ex))
         st.markdown(ex.task)
+        # The rungs' toggles are exclusive: turning one on turns the others off.
+        keys = [f"practice:{ex.id}"] + [f"variant:{ex.id}:{spec.variant}" for spec in specs]
         toggles = st.columns(2) if specs else [st.container()]
         from_memory = toggles[0].toggle(
-            "From memory", key=f"practice:{ex.id}",
+            "From memory", key=keys[0], on_change=_only_rung, args=(keys[0], keys),
             help="Do it again without hints: a fresh stub, hints and solution hidden, the same "
                  "checks. Your first answer stays as it is; this attempt has its own status.")
         target: registry.Exercise | learner_state.Practice = \
             learner_state.practice(ex) if from_memory else ex
-        for spec in specs:  # one toggle per variant (chapters have one so far)
-            if toggles[1].toggle(f"New specification: {spec.spec.title}",
-                                 key=f"variant:{ex.id}:{spec.variant}",
+        for spec, key in zip(specs, keys[1:]):  # one toggle per variant (one so far)
+            if toggles[1].toggle(f"New specification: {spec.spec.title}", key=key,
+                                 on_change=_only_rung, args=(key, keys),
                                  help="Do it again on a second dataset: the same checks, run on "
-                                      "the new data. It has its own code and status."):
+                                      "the new data, with hints hidden. It has its own code and "
+                                      "status."):
                 target = spec
         if isinstance(target, learner_state.NewSpec):
             with st.container(border=True):
@@ -134,6 +137,13 @@ def exercise(exercise_id: str) -> None:
                        "them (and your first answer) again.")
         else:
             _hints_and_solution(ex)
+
+
+def _only_rung(turned: str, keys: list[str]) -> None:
+    if st.session_state.get(turned):
+        for key in keys:
+            if key != turned:
+                st.session_state[key] = False
 
 
 def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
