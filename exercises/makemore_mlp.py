@@ -336,6 +336,7 @@ from utils.local import pytest_tests
 globals().update(pytest_tests("makemore_mlp", globals()))
 
 if __name__ == "__main__":
-    from utils.local import check_all
+    # With `--variant more_names`: the new specification's exercises, on its data.
+    from utils.local import argv_variant, check_all
 
-    check_all(globals(), "makemore_mlp")
+    check_all(globals(), "makemore_mlp", variant=argv_variant())

@@ -32,7 +32,8 @@ def _verdict(ex: registry.Exercise, obj, variant: str | None):
 
 def test_the_seeds_variants_are_declared() -> None:
     assert {(ex.chapter, key) for ex, key in CASES} >= {("micrograd", "circles"),
-                                                         ("makemore_bigrams", "more_names")}
+                                                         ("makemore_bigrams", "more_names"),
+                                                         ("makemore_mlp", "more_names")}
 
 
 @pytest.mark.parametrize("ex, key", CASES, ids=IDS)
@@ -79,6 +80,20 @@ def test_the_checks_data_follows_the_variant() -> None:
     radii = (circles[0] ** 2).sum(axis=1) ** 0.5
     assert ((abs(radii - 0.5) < 0.4) | (abs(radii - 1) < 0.4)).all()
     assert not (moons[0] == circles[0]).all()
+
+
+def test_the_names_checks_swap_their_list_for_rarer_names_with_the_same_letters() -> None:
+    from utils.checks.makemore_mlp.model import NAMES
+    from utils.checks.variant_names import case_words
+    from utils.data import rarer_ssa_names, ssa_names
+
+    assert case_words(NAMES) == NAMES
+    with variants.using("more_names"):
+        rarer = case_words(NAMES)
+        assert case_words(NAMES) == rarer  # seeded: every run of the checks sees the same
+    assert len(rarer) == len(NAMES) and set(rarer) <= set(rarer_ssa_names().words)
+    assert not set(rarer) & set(ssa_names().words)  # none of the chapters' own 32 000
+    assert set("".join(rarer)) >= set("".join(NAMES))
 
 
 def test_an_unknown_variant_is_refused_with_what_there_is() -> None:

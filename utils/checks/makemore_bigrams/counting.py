@@ -19,7 +19,7 @@ from torch import Tensor
 
 from solutions import makemore_bigrams as reference
 from utils.checks import variants
-from utils.checks.makemore_bigrams.words import case_words
+from utils.checks.variant_names import case_words
 from utils.checks.assertions import call, describe, passed
 
 __all__ = ["test_build_vocab", "test_bigram_counts", "test_bigram_probs", "test_sample_names"]

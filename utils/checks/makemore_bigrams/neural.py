@@ -18,7 +18,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import makemore_bigrams as reference
-from utils.checks.makemore_bigrams.words import case_words
+from utils.checks.variant_names import case_words
 from utils.checks.assertions import call, describe, passed
 from utils.checks.learner_names import reference_names
 
@@ -37,7 +37,7 @@ WORDS = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "ame
 
 
 def _words() -> list[str]:
-    """WORDS, or on the new specification as many rarer names (words.case_words)."""
+    """WORDS, or on the new specification as many rarer names (variant_names.case_words)."""
     return case_words(WORDS)
 
 

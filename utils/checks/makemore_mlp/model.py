@@ -25,6 +25,7 @@ from solutions import makemore_mlp as reference
 from utils.checks.assertions import assert_close, call, describe, passed
 from utils.checks.learner_names import reference_names
 from utils.checks.training_runs import first_difference, named_slip
+from utils.checks.variant_names import case_words
 
 __all__ = ["test_build_dataset", "test_split_words", "test_init_mlp", "test_mlp_logits",
            "test_split_loss", "test_train_mlp"]
@@ -36,6 +37,11 @@ NAMES = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "ame
          "aria", "scarlett", "victoria", "madison", "luna", "grace", "chloe", "penelope", "layla",
          "riley", "zoey", "nora", "lily", "eleanor", "hannah", "lillian", "addison", "aubrey"]
 KEYS = ("C", "W1", "b1", "W2", "b2")
+
+
+def _names() -> list[str]:
+    """NAMES, or on the new specification as many rarer names (variant_names.case_words)."""
+    return case_words(NAMES)
 
 
 def _context_text(row: list[int], itos: dict[int, str]) -> str:
@@ -143,13 +149,14 @@ def test_build_dataset(build_dataset: Callable) -> None:
     _dataset_case(build_dataset, ["emma"], 3, STOI)
     _dataset_case(build_dataset, ["emma", "ava"], 3, small_vocab)
     _dataset_case(build_dataset, ["ava", "emma", "mava"], 2, small_vocab)
-    _dataset_case(build_dataset, NAMES[:12], 3, STOI)
+    names = _names()
+    _dataset_case(build_dataset, names[:12], 3, STOI)
     _dataset_case(build_dataset, ["bo", "al"], 5, STOI)  # contexts longer than the names
-    _dataset_case(build_dataset, NAMES[:6], 8, STOI)
+    _dataset_case(build_dataset, names[:6], 8, STOI)
     # block_size 1: the pairs (previous symbol, next symbol) of chapter 4.1's bigrams.
-    X, Y = _as_dataset(call(build_dataset, NAMES[:5], 1, dict(STOI), context="with block_size=1"),
+    X, Y = _as_dataset(call(build_dataset, names[:5], 1, dict(STOI), context="with block_size=1"),
                        "with block_size=1", 1)
-    pairs = [(STOI[a], STOI[b]) for w in NAMES[:5] for a, b in zip("." + w, w + ".")]
+    pairs = [(STOI[a], STOI[b]) for w in names[:5] for a, b in zip("." + w, w + ".")]
     if list(zip(X[:, 0].tolist(), Y.tolist())) != pairs:
         raise AssertionError("build_dataset with block_size=1: the (context, target) pairs "
                              "should be the bigrams of '.' + name + '.', in order.")
@@ -559,10 +566,11 @@ def _train_case(train_mlp: Callable, sizes: tuple[int, int, int, int], words: li
 
 def test_train_mlp(train_mlp: Callable) -> None:
     with reference_names(getattr(train_mlp, "__globals__", None), reference, ("mlp_logits",)):
-        _train_case(train_mlp, (27, 3, 4, 16), NAMES[:20], 12, 8, 0.1, 0, "0.1")
-        _train_case(train_mlp, (27, 2, 3, 10), NAMES, 15, 16, lambda step: 0.5 if step < 5 else
+        names = _names()
+        _train_case(train_mlp, (27, 3, 4, 16), names[:20], 12, 8, 0.1, 0, "0.1")
+        _train_case(train_mlp, (27, 2, 3, 10), names, 15, 16, lambda step: 0.5 if step < 5 else
                     0.05, 1, "0.5 for steps 0-4, then 0.05 (a function of the step)")
-        _train_case(train_mlp, (27, 3, 10, 50), NAMES, 10, 32, 0.05, 2, "0.05")
+        _train_case(train_mlp, (27, 3, 10, 50), names, 10, 32, 0.05, 2, "0.05")
         calls: list[int] = []
 
         def rate(step: int) -> float:

@@ -1,8 +1,9 @@
-"""The names chapter 4.1's checks run on: their own fixed lists, or the new specification's.
+"""The names the makemore chapters' checks run on: their own fixed lists, or the new
+specification's.
 
-The chapter's variant `more_names` (chapter.toml) runs the same checks on rarer names: SSA baby
-names ranked 32 001-40 000 (utils.data.rarer_ssa_names), which share no name with the chapter's
-top 32 000 and spell more unusually. A check's realistic list is swapped for as many seeded names
+Chapters 4.1 and 4.2 have a variant `more_names` (chapter.toml) that runs the same checks on
+rarer names: SSA baby names ranked 32 001-40 000 (utils.data.rarer_ssa_names), which share no
+name with the chapters' top 32 000 and spell more unusually. A check's realistic list is swapped for as many seeded names
 from there; the checks' hand-made edge cases ("m" alone, "ab" 300 times) stay as they are.
 """
 
