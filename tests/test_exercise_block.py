@@ -168,6 +168,9 @@ def test_a_new_specification_shows_its_summary_and_keeps_its_own_status():
     app.session_state["test_spec_status"] = "passed"
     app.run()
     assert _title(app).startswith("#### ✅ ")
+    assert app.toggle(key=key).label.endswith(" · ✅")  # shown with the toggle off, too
+    assert any("variant='circles'" in c.value and "--variant circles" in c.value
+               for c in app.caption)  # the local check of this rung
     statuses = app.session_state["gtf_status"]
     assert statuses[f"{VARIANT_EX}@circles"] == Status.PASSED and VARIANT_EX not in statuses
     table = app.dataframe[0].value

@@ -74,8 +74,8 @@ def test_the_checks_data_follows_the_variant() -> None:
     moons = network._loss_case(0, 10)
     with variants.using("circles"):
         circles = network._loss_case(0, 10)
-        assert network._points_name() == "circles"
-    assert network._points_name() == "moons" and variants.current() is None
+        assert network._points_name() == "two circles"
+    assert network._points_name() == "two moons" and variants.current() is None
     # Circles: every point on one of two rings (radii 0.5 and 1, noise 0.1).
     radii = (circles[0] ** 2).sum(axis=1) ** 0.5
     assert ((abs(radii - 0.5) < 0.4) | (abs(radii - 1) < 0.4)).all()
@@ -120,6 +120,8 @@ def test_the_runner_runs_the_variants_checks() -> None:
     # A step that forgets to zero the old gradients: named on the circles' data.
     wrong = run(ex.id, code.replace("model.zero_grad()", "pass"), variant="circles")
     assert wrong.status == Status.FAILED and "circles" in wrong.message, wrong.message
+    assert "(Checked on the new specification, two circles instead of two moons" in wrong.message
+    assert "passed on the new specification" in run(ex.id, code, variant="circles").message
     # The rarer names are loaded before the runner forks: a sandboxed run can't read the data.
     counts = registry.get("makemore_bigrams.train_neural_bigram")
     result = run(counts.id, sources.solution_source(counts), variant="more_names")

@@ -223,8 +223,9 @@ def _new_spec_markdown(ex: registry.Exercise, variant: registry.Variant) -> str:
     calls = "; ".join(f"tests.{name}({ex.name}, variant={variant.key!r})"
                       for name in ex.check_names)
     return (f"\n\n<details><summary>Later: a new specification, {variant.title.lower()}"
-            f"</summary>\n\n{variant.summary}\n\nOnce you have done the chapter, do this "
-            f"exercise again for it and check it with `{calls}`.\n\n</details>")
+            f"</summary>\n\n{variant.summary}\n\nOnce you have done the chapter, write this "
+            f"exercise again from a fresh stub and check it on the new data with "
+            f"`{calls}`.\n\n</details>")
 
 
 def _exercise_cells(ex: registry.Exercise, code: str, notebook: bool) -> list[Cell]:

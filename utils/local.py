@@ -35,8 +35,12 @@ _SYMBOL = {Status.PASSED: "✓ passed", Status.FAILED: "✗ FAILED", Status.ERRO
 
 def argv_variant(argv: list[str] | None = None) -> str | None:
     """`--variant <key>` from the command line of an exercise file, if given."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--variant")
+    parser = argparse.ArgumentParser(
+        description="Check this chapter's exercises: passed, failed (with the check's message) "
+                    "or not implemented yet.")
+    parser.add_argument("--variant", help="a new specification's key (the chapter's "
+                                          "chapter.toml [variants]): check its exercises on its "
+                                          "data")
     return parser.parse_known_args(sys.argv[1:] if argv is None else argv)[0].variant
 
 

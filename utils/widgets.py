@@ -114,13 +114,14 @@ def exercise(exercise_id: str) -> None:
         keys = [f"practice:{ex.id}"] + [f"variant:{ex.id}:{spec.variant}" for spec in specs]
         toggles = st.columns(2) if specs else [st.container()]
         from_memory = toggles[0].toggle(
-            "From memory", key=keys[0], on_change=_only_rung, args=(keys[0], keys),
+            "From memory" + _rung_status(learner_state.practice(ex)), key=keys[0], on_change=_only_rung, args=(keys[0], keys),
             help="Do it again without hints: a fresh stub, hints and solution hidden, the same "
                  "checks. Your first answer stays as it is; this attempt has its own status.")
         target: registry.Exercise | learner_state.Practice = \
             learner_state.practice(ex) if from_memory else ex
         for spec, key in zip(specs, keys[1:]):  # one toggle per variant (one so far)
-            if toggles[1].toggle(f"New specification: {spec.spec.title}", key=key,
+            if toggles[1].toggle(f"New specification: {spec.spec.title}{_rung_status(spec)}",
+                                 key=key,
                                  on_change=_only_rung, args=(key, keys),
                                  help="Do it again on a second dataset: the same checks, run on "
                                       "the new data, with hints hidden. It has its own code and "
@@ -137,6 +138,13 @@ def exercise(exercise_id: str) -> None:
                        "them (and your first answer) again.")
         else:
             _hints_and_solution(ex)
+
+
+def _rung_status(attempt: learner_state.Practice) -> str:
+    """" · ✅" after a rung's toggle once it has a verdict, so it shows with the toggle off (a
+    reload turns every toggle off; the attempt's code and status are kept)."""
+    done = learner_state.status(attempt)
+    return "" if done is None else f" · {status_icon(done)}"
 
 
 def _only_rung(turned: str, keys: list[str]) -> None:
@@ -180,8 +188,12 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
         learner_state.replace_code(ex, sources.stub_source(learner_state.base_exercise(ex)))
         learner_state.clear_result(ex)
         st.rerun()
-    checks = "; ".join(f"tests.{name}({ex.name})" for name in ex.check_names)
-    right.caption(f"Run with the button or Ctrl+Enter. Locally: `{checks}`")
+    variant = getattr(ex, "variant", None)
+    option = "" if variant is None else f", variant={variant!r}"
+    checks = "; ".join(f"tests.{name}({ex.name}{option})" for name in ex.check_names)
+    flag = "" if variant is None else (f", or `python exercises/{ex.chapter}.py --variant "
+                                       f"{variant}`")
+    right.caption(f"Run with the button or Ctrl+Enter. Locally: `{checks}`{flag}")
 
 
 def _verdict(ex: registry.Exercise | learner_state.Practice) -> None:
@@ -265,7 +277,7 @@ def chapter_contents(stem: str) -> None:
     st.markdown("Each exercise's code runs with the reference solutions of the earlier exercises "
                 "available, so you can skip one you are stuck on and come back to it.")
     st.subheader("Your progress in this chapter")
-    st.dataframe(chapter_progress_table(stem), hide_index=True, width="stretch")
+    st.dataframe(chapter_progress_table(stem), hide_index=True, width="stretch", height="content")
     chunks(stem)
 
 
@@ -302,7 +314,7 @@ def chapter_progress_table(stem: str) -> list[dict[str, str]]:
         rows.append({"": status_icon(learner_state.status(ex)), "exercise": ex.name,
                      "section": titles[ex.section], "title": ex.title,
                      "status": label_of(learner_state.status(ex)),
-                     "from memory": "" if memory is None else
+                     "from memory": "not tried" if memory is None else
                      f"{status_icon(memory)} {label_of(memory)}"})
         covered = {spec.variant: spec for spec in learner_state.new_specs(ex)}
         for variant in ch.variants:  # a column per variant; blank where it doesn't apply

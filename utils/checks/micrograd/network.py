@@ -309,7 +309,7 @@ def _model_pair(env: ChainMap, sizes: list[int], seed: int, scale: float = 1.0
 
 # The chapter's data and its new specification's (chapter.toml [variants.circles]): the same
 # checks on two circles, an inner ring inside an outer one, as the learner's second dataset.
-DATASETS = {None: ("moons", moons), "circles": ("circles", circles)}
+DATASETS = {None: ("two moons", moons), "circles": ("two circles", circles)}
 
 
 def _points_name() -> str:
@@ -328,7 +328,7 @@ def test_moons_loss(moons_loss: Callable) -> None:
                                   (4, 12, 1e-3, 3.0)):
         X, y = _loss_case(seed, n)
         mine, twin = _model_pair(env, [4, 4, 1], seed, scale)
-        what = (f"on {n} {_points_name()} points (seed {seed}) with alpha={alpha} and an "
+        what = (f"on {n} points of {_points_name()} (seed {seed}) with alpha={alpha} and an "
                 f"MLP(2, [4, 4, 1]) whose "
                 f"initial weights are multiplied by {scale:g}")
         got = call(moons_loss, mine, X, y, alpha, context=what)
@@ -373,7 +373,7 @@ def test_train_step(train_step: Callable) -> None:
         mine, twin = _model_pair(env, [4, 4, 1], seed)
         for p, q in zip(mine.parameters(), twin.parameters()):
             p.grad = q.grad = 5.0  # left over from an earlier step
-        what = (f"on {n} {_points_name()} points with lr={lr}, an MLP(2, [4, 4, 1]) holding old "
+        what = (f"on {n} points of {_points_name()} with lr={lr}, an MLP(2, [4, 4, 1]) holding old "
                 "gradients of 5.0")
         got = call(train_step, mine, X, y, lr, 1e-4, context=what)
         expected = reference.train_step(twin, X, y, lr, 1e-4)
@@ -448,7 +448,7 @@ def test_train_moons(train_moons: Callable) -> None:
     c = train_case_spec()
     mine, twin, X, y = train_case(env)
     args = (c["steps"], c["lr_start"], c["lr_end"], c["alpha"])
-    what = (f"{c['steps']} steps on {c['n']} {_points_name()} points, MLP(2, {c['sizes']}), "
+    what = (f"{c['steps']} steps on {c['n']} points of {_points_name()}, MLP(2, {c['sizes']}), "
             f"lr_start={c['lr_start']:g}, lr_end={c['lr_end']:g}, alpha={c['alpha']:g}")
     got = call(train_moons, mine, X, y, *args, context=what)
     expected = reference.train_moons(twin, X, y, *args)
@@ -461,8 +461,11 @@ def test_train_moons(train_moons: Callable) -> None:
                 not math.isclose(float(g[0]), e[0], rel_tol=1e-9):
             rates = [c["lr_start"] + (c["lr_end"] - c["lr_start"]) * i / c["steps"]
                      for i in range(c["steps"])]
-            raise AssertionError(f"train_moons ({what}): step {k} should report loss "
-                                 f"{e[0]:.6g}, got {g!r:.60}. The learning rates should be "
+            shown = (f"loss {float(g[0]):.6g}" if isinstance(g, (tuple, list)) and len(g) == 2
+                     and isinstance(g[0], (int, float)) else f"{g!r:.60}")
+            raise AssertionError(f"train_moons ({what}): step k={k} (counting from 0) should "
+                                 f"report loss {e[0]:.6g}, got {shown}. The learning rates "
+                                 f"should be "
                                  f"{_fmt(rates)}: lr_start + (lr_end - lr_start) * k / steps, "
                                  "and alpha passed on to train_step.")
     # A short seeded run must learn the points.
@@ -470,7 +473,7 @@ def test_train_moons(train_moons: Callable) -> None:
     X, y = _loss_case(c["seed"], c["n"])
     random.seed(c["seed"])
     model = env["MLP"](2, c["sizes"])
-    points = f"{c['n']} {_points_name()} points"
+    points = f"{c['n']} points of {_points_name()}"
     call(train_moons, model, X, y, c["steps"], context=f"training on {points}")
     _, accuracy = reference.moons_loss(model, X, y)
     if accuracy < c["min_accuracy"]:
