@@ -12,6 +12,11 @@ from typing import Any
 import streamlit as st
 
 from utils import literate, registry, sources, widgets
+from utils.plotly_preload import preload_plotly
+
+
+# Directives whose output may hold Plotly charts (a widget may draw some).
+_MAY_DRAW_CHARTS = {"figure", "widget"}
 
 
 def figure_namespace(stem: str) -> dict[str, Any]:
@@ -23,6 +28,8 @@ def figure_namespace(stem: str) -> dict[str, Any]:
 def render_section(stem: str, key: str) -> None:
     source = registry.chapter(stem).section_source(key)
     widgets.chapter_header(stem, key)
+    if any(isinstance(b, literate.Directive) and b.name in _MAY_DRAW_CHARTS for b in source.blocks):
+        preload_plotly()
     for block in source.blocks:
         if isinstance(block, literate.Prose):
             st.markdown(block.text)
