@@ -12,11 +12,12 @@ from typing import Any
 import streamlit as st
 
 from utils import literate, registry, sources, widgets
-from utils.plotly_preload import preload_plotly
+from utils.preload import CODE, COMPONENT_FRAME, PLOTLY, preload
 
-
-# Directives whose output may hold Plotly charts (a widget may draw some).
-_MAY_DRAW_CHARTS = {"figure", "widget"}
+# What each directive's output may need of the front end's lazily loaded code (a widget may draw
+# charts, an exercise has an editor and its solution's code).
+_FRONT_END_MODULES = {"figure": [PLOTLY], "widget": [PLOTLY], "given": [CODE],
+                      "exercise": [CODE, COMPONENT_FRAME]}
 
 
 def figure_namespace(stem: str) -> dict[str, Any]:
@@ -28,8 +29,8 @@ def figure_namespace(stem: str) -> dict[str, Any]:
 def render_section(stem: str, key: str) -> None:
     source = registry.chapter(stem).section_source(key)
     widgets.chapter_header(stem, key)
-    if any(isinstance(b, literate.Directive) and b.name in _MAY_DRAW_CHARTS for b in source.blocks):
-        preload_plotly()
+    preload(sorted({module for block in source.blocks if isinstance(block, literate.Directive)
+                    for module in _FRONT_END_MODULES.get(block.name, [])}))
     for block in source.blocks:
         if isinstance(block, literate.Prose):
             st.markdown(block.text)
