@@ -136,3 +136,17 @@ def test_a_practice_attempt_survives_the_browser_store():
     assert learner_state.code(attempt) == "def x(): pass"
     assert learner_state.status(attempt) == Status.PASSED
     assert "gone.thing@practice" not in learner_state.code_table()
+
+
+def test_the_solution_is_drawn_once_opened():
+    # The Solution expander is lazy (utils/widgets.py): closed, it holds nothing; opened, the
+    # reference's code from solutions/.
+    from utils import sources
+
+    app = AppTest.from_function(_block_app, default_timeout=60).run()
+    solution = next(e for e in app.expander if e.label == "Solution")
+    assert not solution.code
+    app.session_state[f"solution:{EX_ID}"] = True
+    app.run()
+    solution = next(e for e in app.expander if e.label == "Solution")
+    assert [c.value for c in solution.code] == [sources.solution_source(registry.get(EX_ID))]
