@@ -2,6 +2,7 @@
 
     python benchmarks/cold_start.py                 # this checkout
     python benchmarks/cold_start.py --root /other/checkout --pages mesh lighting
+    python benchmarks/cold_start.py --baseline /a/worktree/of/main --pages activations
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -27,6 +28,7 @@ import argparse
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -171,10 +173,50 @@ def view(page, url: str) -> tuple[float, float, float]:
         page.remove_listener("websocket", on_ws)
 
 
+def measure(browser, server: Server, path: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The page's first and second view (each (shown, settled, served)), in a fresh context."""
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    tab = context.new_page()
+    try:
+        first = view(tab, f"{server.url}/{path}")
+        second = view(tab, f"{server.url}/{path}")
+    except TimeoutError as err:
+        print(f"{path[:44]:<44} {err}", flush=True)
+        first = second = (PAGE_TIMEOUT_S,) * 3
+    context.close()
+    return first, second
+
+
+def row_text(title: str, first: tuple[float, ...], second: tuple[float, ...]) -> str:
+    flag = "" if first[0] <= TARGET_FIRST_S and second[0] <= TARGET_SECOND_S else " *"
+    return (f"{title[:40]:<40} {first[2]:7.2f}s {first[0]:7.2f}s {first[1]:8.2f}s   "
+            f"{second[2]:7.2f}s {second[0]:7.2f}s {second[1]:8.2f}s{flag}")
+
+
+def summarise(rows: list, label: str = "") -> None:
+    for which, view_index, target in (("first", 1, TARGET_FIRST_S),
+                                      ("second", 2, TARGET_SECOND_S)):
+        for what, i in (("served", 2), ("shown", 0), ("settled", 1)):
+            worst = max(rows, key=lambda r: r[view_index][i])
+            print(f"{label}slowest {which} view, {what + ':':<8} {worst[view_index][i]:6.2f} s  "
+                  f"({worst[0]}){'  target ' + format(target, 'g') + ' s' if i == 0 else ''}")
+    floor = min(r[2][0] for r in rows)
+    slowest = max(r[1][0] for r in rows)
+    print(f"{label}floor (fastest second view shown: Streamlit itself): {floor:.2f} s; "
+          f"the slowest first view is {slowest / floor:.1f}x that")
+    over = sum(1 for r in rows if r[1][0] > TARGET_FIRST_S or r[2][0] > TARGET_SECOND_S)
+    print(f"{label}pages over a target (*): {over} of {len(rows)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1],
                         help="the checkout to serve (default: this one)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout (say, a worktree of main) to serve side by side on "
+                             "a fresh server of its own: each page is opened on both, back to "
+                             "back, the first of the two alternating from page to page, so that "
+                             "both see the same load on a shared machine")
     parser.add_argument("--pages", nargs="*", default=None,
                         help="only pages whose url path contains one of these words")
     args = parser.parse_args()
@@ -183,47 +225,43 @@ def main() -> None:
     pages = page_paths(args.root)
     if args.pages:
         pages = [p for p in pages if p[1] == "" or any(w in p[1] for w in args.pages)]
+    roots = {"this": args.root} | ({"baseline": args.baseline} if args.baseline else {})
     load = os.getloadavg()
-    print(f"checkout: {args.root}")
+    for label, root in roots.items():
+        print(f"checkout{' (' + label + ')' if args.baseline else ''}: {root}")
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on "
           f"{len(os.sched_getaffinity(0))} cores")
-    server = Server(args.root)
-    print(f"server answering its health check after {server.start_s:.1f} s")
-    print(f"{'page':<40} {'first view':>28}   {'second view':>28}")
-    print(f"{'':<40} {'served':>8} {'shown':>8} {'settled':>9}   "
-          f"{'served':>8} {'shown':>8} {'settled':>9}")
-    rows = []
+    servers: dict[str, Server] = {}
+    rows: dict[str, list] = {label: [] for label in roots}
     try:
+        for label, root in roots.items():
+            servers[label] = Server(root)
+            print(f"server{' (' + label + ')' if args.baseline else ''} answering its health "
+                  f"check after {servers[label].start_s:.1f} s")
+        print(f"{'page':<40} {'first view':>28}   {'second view':>28}")
+        print(f"{'':<40} {'served':>8} {'shown':>8} {'settled':>9}   "
+              f"{'served':>8} {'shown':>8} {'settled':>9}")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            for title, path in pages:
-                context = browser.new_context(viewport={"width": 1300, "height": 1000})
-                tab = context.new_page()
-                try:
-                    first = view(tab, f"{server.url}/{path}")
-                    second = view(tab, f"{server.url}/{path}")
-                except TimeoutError as err:
-                    print(f"{title[:44]:<44} {err}", flush=True)
-                    first = second = (PAGE_TIMEOUT_S,) * 3
-                context.close()
-                rows.append((title, first, second))
-                flag = "" if first[0] <= TARGET_FIRST_S and second[0] <= TARGET_SECOND_S else " *"
-                print(f"{title[:40]:<40} {first[2]:7.2f}s {first[0]:7.2f}s {first[1]:8.2f}s   "
-                      f"{second[2]:7.2f}s {second[0]:7.2f}s {second[1]:8.2f}s{flag}", flush=True)
+            for n, (title, path) in enumerate(pages):
+                order = list(roots) if n % 2 == 0 else list(roots)[::-1]
+                for label in order:
+                    first, second = measure(browser, servers[label], path)
+                    rows[label].append((title, first, second))
+                    shown_as = title if not args.baseline else f"{title[:30]} ({label})"
+                    print(row_text(shown_as, first, second), flush=True)
             browser.close()
     finally:
-        server.stop()
-    for label, view_index, target in (("first", 1, TARGET_FIRST_S), ("second", 2, TARGET_SECOND_S)):
-        for what, i in (("served", 2), ("shown", 0), ("settled", 1)):
-            worst = max(rows, key=lambda r: r[view_index][i])
-            print(f"slowest {label} view, {what + ':':<8} {worst[view_index][i]:6.2f} s  "
-                  f"({worst[0]}){'  target ' + format(target, 'g') + ' s' if i == 0 else ''}")
-    floor = min(r[2][0] for r in rows)
-    slowest = max(r[1][0] for r in rows)
-    print(f"floor (fastest second view shown: Streamlit itself): {floor:.2f} s; "
-          f"the slowest first view is {slowest / floor:.1f}x that")
-    over = sum(1 for r in rows if r[1][0] > TARGET_FIRST_S or r[2][0] > TARGET_SECOND_S)
-    print(f"pages over a target (*): {over} of {len(rows)}")
+        for server in servers.values():
+            server.stop()
+    for label in roots:
+        summarise(rows[label], f"{label}: " if args.baseline else "")
+    if args.baseline:
+        for what, view_index in (("first", 1), ("second", 2)):
+            ratios = [new[view_index][0] / old[view_index][0]
+                      for new, old in zip(rows["this"], rows["baseline"])]
+            print(f"{what} view shown, this / baseline: median {statistics.median(ratios):.2f} "
+                  f"(per page {min(ratios):.2f} to {max(ratios):.2f})")
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

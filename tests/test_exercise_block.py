@@ -200,3 +200,17 @@ def test_a_new_specification_attempt_survives_the_browser_store_and_the_answers_
     assert progress["status"][f"{VARIANT_EX}@circles"] == "failed"
     for table in (learner_state._CODE, learner_state._STATUS):  # bare-mode state is shared
         learner_state._table(table).pop(f"{VARIANT_EX}@circles", None)
+
+
+def test_the_solution_is_drawn_once_opened():
+    # The Solution expander is lazy (utils/widgets.py): closed, it holds nothing; opened, the
+    # reference's code from solutions/.
+    from utils import sources
+
+    app = AppTest.from_function(_block_app, default_timeout=60).run()
+    solution = next(e for e in app.expander if e.label == "Solution")
+    assert not solution.code
+    app.session_state[f"solution:{EX_ID}"] = True
+    app.run()
+    solution = next(e for e in app.expander if e.label == "Solution")
+    assert [c.value for c in solution.code] == [sources.solution_source(registry.get(EX_ID))]

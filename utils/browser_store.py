@@ -3,6 +3,11 @@
 Nothing is stored on the server, so there are no accounts and nothing to leak. One invisible
 component is mounted at the end of every run (see streamlit_app.py): on a session's first run it
 reads what the browser kept and hands it to Python; after that it writes the current snapshot.
+
+The browser's answer triggers the session's second run; its change callback restores the work
+before that run starts, so the second run already draws it (restoring at the end of the second
+run and rerunning drew every page a third time: a third server run and a third redraw of every
+chart on every first visit).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from utils import learner_state
 
 _RESTORED = "gtf_browser_restored"
 STORAGE_KEY = "grokking-the-fundamentals:v1"
+_KEY = "gtf_browser_store"  # the component's widget key
 
 _JS = """
 export default function (component) {
@@ -33,17 +39,28 @@ export default function (component) {
 _store = st.components.v2.component("gtf_browser_store", js=_JS)
 
 
+def _restore_from_the_browser() -> None:
+    """The component's change callback: Streamlit calls it before the run the browser's answer
+    triggers, so that run draws the restored work."""
+    state = st.session_state.get(_KEY) or {}
+    saved = state.get("saved")
+    if saved is not None and not st.session_state.get(_RESTORED):
+        learner_state.restore(saved)
+        st.session_state[_RESTORED] = True
+
+
 def sync() -> None:
     """Restore once per session, then save on every run. Call at the end of the app script."""
     if not st.session_state.get(_RESTORED):
-        result = _store(key="gtf_browser_store", data={"mode": "load", "storageKey": STORAGE_KEY},
-                        default={"saved": None}, height=0, on_saved_change=lambda: None)
+        result = _store(key=_KEY, data={"mode": "load", "storageKey": STORAGE_KEY},
+                        default={"saved": None}, height=0,
+                        on_saved_change=_restore_from_the_browser)
         saved = getattr(result, "saved", None)
-        if saved is not None:
+        if saved is not None:  # answered, but not through the callback (it always should be)
             learner_state.restore(saved)
             st.session_state[_RESTORED] = True
             st.rerun()
         return
-    _store(key="gtf_browser_store", height=0,
+    _store(key=_KEY, height=0,
            data={"mode": "save", "storageKey": STORAGE_KEY, "snapshot": learner_state.snapshot()},
-           default={"saved": None}, on_saved_change=lambda: None)
+           default={"saved": None}, on_saved_change=_restore_from_the_browser)

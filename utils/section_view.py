@@ -12,6 +12,12 @@ from typing import Any
 import streamlit as st
 
 from utils import literate, registry, sources, widgets
+from utils.preload import CODE, COMPONENT_FRAME, PLOTLY, preload
+
+# What each directive's output may need of the front end's lazily loaded code (a widget may draw
+# charts, an exercise has an editor; its solution's code is drawn only when opened).
+_FRONT_END_MODULES = {"figure": [PLOTLY], "widget": [PLOTLY], "given": [CODE],
+                      "exercise": [COMPONENT_FRAME]}
 
 
 def figure_namespace(stem: str) -> dict[str, Any]:
@@ -20,9 +26,18 @@ def figure_namespace(stem: str) -> dict[str, Any]:
     return {"figures": figures} if figures else {}
 
 
+def _front_end_modules(blocks: tuple[literate.Block, ...]) -> list[str]:
+    modules = {module for block in blocks if isinstance(block, literate.Directive)
+               for module in _FRONT_END_MODULES.get(block.name, [])}
+    if any(isinstance(block, literate.Prose) and "```" in block.text for block in blocks):
+        modules.add(CODE)  # a fenced block in the prose is highlighted too
+    return sorted(modules)
+
+
 def render_section(stem: str, key: str) -> None:
     source = registry.chapter(stem).section_source(key)
     widgets.chapter_header(stem, key)
+    preload(_front_end_modules(source.blocks))
     for block in source.blocks:
         if isinstance(block, literate.Prose):
             st.markdown(block.text)

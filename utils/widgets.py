@@ -224,10 +224,15 @@ def _hints_and_solution(ex: registry.Exercise) -> None:
     for i, hint in enumerate(ex.hints, start=1):
         with st.expander(f"Hint {i} of {len(ex.hints)}"):
             st.markdown(hint)
-    with st.expander("Solution"):
-        st.caption(f"From `solutions/{ex.chapter}.py`. Try the hints first: writing it yourself "
-                   "is where the learning happens.")
-        st.code(sources.solution_source(ex), language="python")
+    # Filled in when opened (Streamlit reruns the page then): highlighted code costs a fresh
+    # browser 0.2-0.7 s (the highlighter's module and the highlighting) before the page is shown,
+    # on every page with an exercise, for an answer a learner opens late, if ever.
+    solution = st.expander("Solution", key=f"solution:{ex.id}", on_change="rerun")
+    if solution.open:
+        with solution:
+            st.caption(f"From `solutions/{ex.chapter}.py`. Try the hints first: writing it "
+                       "yourself is where the learning happens.")
+            st.code(sources.solution_source(ex), language="python")
 
 
 def compute_button(label: str, key: str) -> bool:

@@ -1,0 +1,66 @@
+"""Start loading the front-end code a page will need as soon as the page starts drawing.
+
+Streamlit's front end loads the code for an element (a Plotly chart, a highlighted code block, a
+custom component's frame) only when the first such element arrives. The chart code is the
+biggest: plotly.js inside a 4.7 MB module, whose import costs a fresh browser about 0.9 s (2
+cores, load 2), all of it before the page's first chart can be drawn; the code highlighter's is
+1.6 MB. The browser is mostly idle while the server runs the page's script, so a page asks for
+the modules it will need first thing in its run (from the sidebar, which is sent before the
+page): Streamlit's own imports then find them loaded. The modules' file names are Streamlit's
+build's; one that cannot be found is not preloaded, and loads as before.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+PLOTLY = "PlotlyChart"
+CODE = "StreamlitSyntaxHighlighter"  # st.code
+COMPONENT_FRAME = "ComponentInstance"  # a custom component's frame: the code editor
+
+_JS = """
+export default function (component) {
+  const modules = (component.data && component.data.modules) || [];
+  // Resolved as Streamlit resolves its own lazy imports: beside its entry module, so that both
+  // imports are the same module.
+  const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (!entry) return;
+  window.__gtfPreloaded = window.__gtfPreloaded || new Set();
+  for (const name of modules) {
+    if (window.__gtfPreloaded.has(name)) continue;
+    window.__gtfPreloaded.add(name);
+    import(new URL("./" + name, entry.src).href).catch(() => {});
+  }
+}
+"""
+
+_preloader = st.components.v2.component("gtf_preload", js=_JS)
+
+# Drawn in a place of its own, hidden, and on every run of the page, so that it moves nothing
+# (see utils/deep_links.py for what a place drawn on some runs only does).
+_PLACE = "gtf_preload_place"
+_HIDE_PLACE = (f"<style>.st-key-{_PLACE}, [data-testid=stLayoutWrapper]:has(> .st-key-{_PLACE}) "
+               "{ display: none; }</style>")
+
+
+@cache
+def module_file(prefix: str) -> str | None:
+    """The file name of Streamlit's front-end module `prefix`.<hash>.js in this install, or
+    None if there is not exactly one."""
+    found = list((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{prefix}.*.js"))
+    return found[0].name if len(found) == 1 else None
+
+
+def preload(prefixes: list[str]) -> None:
+    """Call at the start of a page that will draw these kinds of element."""
+    names = [name for name in map(module_file, prefixes) if name]
+    if not names:
+        return
+    with st.sidebar:
+        place = st.container(key=_PLACE)
+        st.html(_HIDE_PLACE)  # style only: takes no place
+        with place:
+            _preloader(key="gtf_preload", data={"modules": names}, height=0)
