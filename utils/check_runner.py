@@ -129,5 +129,5 @@ def _on_variant(ex: registry.Exercise, variant: str | None) -> str:
     """"on the new specification, <title>", or "" on the chapter's own data."""
     if variant is None:
         return ""
-    spec = {v.key: v for v in registry.chapter(ex.chapter).variants}[variant]
-    return f"on the new specification, {spec.title.lower()}"
+    title = registry.chapter(ex.chapter).variant(variant).title
+    return f"on the new specification, {title.lower()}"

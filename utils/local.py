@@ -52,7 +52,7 @@ def check_all(namespace: dict[str, Any], stem: str, exit_on_failure: bool = True
     exercises = ch.exercises
     print(f"Chapter {ch.number}: {ch.title}")
     if variant is not None:
-        spec = {v.key: v for v in ch.variants}.get(variant)
+        spec = ch.variant(variant)
         if spec is None:
             sys.exit(f"Chapter {ch.number} has no variant {variant!r}; its variants: "
                      f"{', '.join(v.key for v in ch.variants) or 'none'}.")

@@ -114,7 +114,8 @@ def exercise(exercise_id: str) -> None:
         keys = [f"practice:{ex.id}"] + [f"variant:{ex.id}:{spec.variant}" for spec in specs]
         toggles = st.columns(2) if specs else [st.container()]
         from_memory = toggles[0].toggle(
-            "From memory" + _rung_status(learner_state.practice(ex)), key=keys[0], on_change=_only_rung, args=(keys[0], keys),
+            "From memory" + _rung_status(learner_state.practice(ex)), key=keys[0],
+            on_change=_only_rung, args=(keys[0], keys),
             help="Do it again without hints: a fresh stub, hints and solution hidden, the same "
                  "checks. Your first answer stays as it is; this attempt has its own status.")
         target: registry.Exercise | learner_state.Practice = \
@@ -319,12 +320,15 @@ def chapter_progress_table(stem: str) -> list[dict[str, str]]:
         rows.append({"": status_icon(learner_state.status(ex)), "exercise": ex.name,
                      "section": titles[ex.section], "title": ex.title,
                      "status": label_of(learner_state.status(ex)),
-                     "from memory": "not tried" if memory is None else
-                     f"{status_icon(memory)} {label_of(memory)}"})
+                     "from memory": _rung_cell(memory)})
         covered = {spec.variant: spec for spec in learner_state.new_specs(ex)}
         for variant in ch.variants:  # a column per variant; blank where it doesn't apply
-            done = learner_state.status(covered[variant.key]) if variant.key in covered else None
             rows[-1][f"new specification: {variant.key}"] = (
-                "" if variant.key not in covered else "not tried" if done is None
-                else f"{status_icon(done)} {label_of(done)}")
+                _rung_cell(learner_state.status(covered[variant.key]))
+                if variant.key in covered else "")
     return rows
+
+
+def _rung_cell(status: Status | None) -> str:
+    """A practice rung's cell in the progress table."""
+    return "not tried" if status is None else f"{status_icon(status)} {label_of(status)}"

@@ -3,8 +3,9 @@ specification's.
 
 Chapters 4.1 and 4.2 have a variant `more_names` (chapter.toml) that runs the same checks on
 rarer names: SSA baby names ranked 32 001-40 000 (utils.data.rarer_ssa_names), which share no
-name with the chapters' top 32 000 and spell more unusually. A check's realistic list is swapped for as many seeded names
-from there; the checks' hand-made edge cases ("m" alone, "ab" 300 times) stay as they are.
+name with the chapters' top 32 000 and spell more unusually. A check's realistic list is
+swapped for as many seeded names from there; the checks' hand-made edge cases ("m" alone, "ab"
+300 times) stay as they are.
 """
 
 from __future__ import annotations

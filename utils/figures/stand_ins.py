@@ -9,10 +9,12 @@ from typing import Any
 
 
 def yours_or_reference(namespace: Mapping[str, Any], names: Sequence[str], reference: ModuleType,
-                       ) -> tuple[dict[str, Callable], list[str]]:
+                       always_yours: Sequence[str] = ()) -> tuple[dict[str, Callable], list[str]]:
     """Each of `names` from `namespace` (e.g. a notebook's globals()), falling back to the
     `reference` module's while it is still a stub (a stub raises NotImplementedError before it
-    changes anything), and the list that records, call by call, which fell back."""
+    changes anything), and the list that records, call by call, which fell back. The names in
+    `always_yours` never fall back: their stub's NotImplementedError reaches the caller (a
+    figure of the learner's own function, which has nothing to show until it is written)."""
     stood_in: list[str] = []
 
     def pick(name: str) -> Callable:
@@ -22,6 +24,8 @@ def yours_or_reference(namespace: Mapping[str, Any], names: Sequence[str], refer
             try:
                 return own(*args, **kwargs)
             except NotImplementedError:
+                if name in always_yours:
+                    raise
                 stood_in.append(name)
                 return getattr(reference, name)(*args, **kwargs)
         return run

@@ -107,6 +107,10 @@ class Chapter:
         """The variants whose checks cover the exercise `name`."""
         return tuple(v for v in self.variants if name in v.exercises)
 
+    def variant(self, key: str) -> Variant | None:
+        """The variant `key`, if the chapter has one."""
+        return next((v for v in self.variants if v.key == key), None)
+
     @property
     def directory(self) -> Path:
         return PAGES_DIR / self.stem

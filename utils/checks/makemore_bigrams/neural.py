@@ -167,9 +167,10 @@ def _index_tensor(got: Any, name: str, what: str) -> Tensor:
 
 
 def test_bigram_pairs(bigram_pairs: Callable) -> None:
-    stoi_all = _vocab(_words())[0]
+    names = _words()
+    stoi_all = _vocab(names)[0]
     for words, stoi in ((["emma"], stoi_all), (SHORT_WORDS, _vocab(SHORT_WORDS)[0]),
-                        (_words(), stoi_all)):
+                        (names, stoi_all)):
         what = f"{words}" if len(words) < 8 else f"{len(words)} names"
         got = call(bigram_pairs, list(words), dict(stoi), context=f"on {what}")
         if not isinstance(got, tuple) or len(got) != 2:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from utils.caching import cache_data
 from utils.experiments.makemore_mlp import tuning as experiments
+from utils.figures.stand_ins import yours_or_reference
 
 VOWELS = set("aeiou")
 COLOURS = {"vowel": "#d62728", "consonant": "#1f77b4", "dot": "#2ca02c"}
@@ -153,25 +154,12 @@ def your_samples(namespace: Mapping[str, Any], n: int = 20, train_steps: int = 0
 
     saved = experiments.sample_comparison()["mlp"]  # one generator: the first n of them
     ref = saved[:n] if n <= len(saved) else None
-    stood_in: list[str] = []
-
-    def yours_or_reference(name: str) -> Any:
-        own = namespace.get(name, getattr(reference, name))
-
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return own(*args, **kwargs)
-            except NotImplementedError:  # a stub raises before it draws or changes anything
-                if name == "sample_mlp":
-                    raise
-                stood_in.append(name)
-                return getattr(reference, name)(*args, **kwargs)
-        return run
-
-    uses = ("sample_mlp", "init_mlp", "train_mlp", "split_loss")
+    # The reference stands in for the model-building functions, never for sample_mlp itself.
+    functions, stood_in = yours_or_reference(
+        namespace, ("sample_mlp", "init_mlp", "train_mlp", "split_loss"), reference,
+        always_yours=("sample_mlp",))
     try:
-        yours = sample_names({name: yours_or_reference(name) for name in uses}, n=n,
-                             train_steps=train_steps)["names"]
+        yours = sample_names(functions, n=n, train_steps=train_steps)["names"]
     except NotImplementedError:
         return samples_table({"reference sample_mlp": saved},
                              "sample_mlp is not written yet: the reference's names")
