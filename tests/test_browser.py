@@ -1,8 +1,9 @@
 """The real site in headless Chromium: solve an exercise in the page editor as a learner would.
 
 Starts `streamlit run` on 127.0.0.1, drives Debian's Chromium with Playwright, and stops the server
-at the end. The editor is an Ace editor inside an iframe: we set its text through Ace (typing key
-by key fights Ace's auto-indent) and click its Run button.
+at the end. The editor is our CodeMirror component (utils/code_editor.py), drawn in the page: we set
+its text through the handle it leaves on its element (typing key by key fights auto-indent), and
+click its Run button; one test types into it key by key.
 """
 
 from __future__ import annotations
@@ -80,33 +81,30 @@ def page(site_url):
 
 
 def _editor_frame(page, name: str, timeout_s: float = 30):
-    """The iframe whose Ace editor holds `def <name>(` or `class <name>(`."""
+    """The visible editor (a locator of its element) that holds `def <name>(` or
+    `class <name>(`."""
     deadline = time.time() + timeout_s
     while time.time() < deadline:
-        for frame in page.frames:
-            try:
-                text = frame.evaluate(
-                    "() => { const e = document.querySelector('.ace_editor');"
-                    " return e && e.env ? e.env.editor.getValue() : null; }")
-            except Exception:  # noqa: BLE001 - frames come and go while the page renders
-                continue
-            if text and (f"def {name}(" in text or f"class {name}(" in text):
-                try:  # not an editor on its way out (a rerun that swapped it keeps it a moment)
-                    if frame.frame_element().is_visible():
-                        return frame
-                except Exception:  # noqa: BLE001 - detached meanwhile
-                    continue
+        index = page.evaluate("""(name) => [...document.querySelectorAll('.gtf-editor')]
+            .findIndex(e => e.gtfEditor && e.offsetParent !== null &&
+                 [`def ${name}(`, `class ${name}(`].some(s => e.gtfEditor.getValue().includes(s)))""",
+                              name)
+        if index >= 0:
+            return page.locator(".gtf-editor").nth(index)
         page.wait_for_timeout(300)
     raise AssertionError(f"no editor for {name} on the page")
 
 
-def _set_code(frame, code: str) -> None:
-    frame.evaluate("(code) => document.querySelector('.ace_editor').env.editor.setValue(code, 1)",
-                   code)
+def _set_code(editor, code: str) -> None:
+    editor.evaluate("(e, code) => e.gtfEditor.setValue(code)", code)
 
 
-def _editor_text(frame) -> str:
-    return frame.evaluate("() => document.querySelector('.ace_editor').env.editor.getValue()")
+def _editor_text(editor) -> str:
+    return editor.evaluate("(e) => e.gtfEditor.getValue()")
+
+
+def _run(editor) -> None:
+    editor.locator(".gtf-editor-run").click()
 
 
 def _open_section(page, site_url: str, key: str, stem: str = "part1_ray_tracing") -> None:
@@ -133,7 +131,7 @@ def test_solve_an_exercise_in_the_page(page, site_url):
     # A correct answer passes.
     frame = _editor_frame(page, EX.name)
     _set_code(frame, CORRECT)
-    frame.get_by_text("Run", exact=True).click()
+    _run(frame)
     page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
 
     # The chapter's answers file, downloaded right away, holds the code just passed.
@@ -147,7 +145,7 @@ def test_solve_an_exercise_in_the_page(page, site_url):
     # A wrong answer shows the check's message.
     frame = _editor_frame(page, EX.name)
     _set_code(frame, WRONG)
-    frame.get_by_text("Run", exact=True).click()
+    _run(frame)
     page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
     page.get_by_text("behind the ray's origin", exact=False).first.wait_for(timeout=10_000)
 
@@ -174,7 +172,7 @@ def test_code_survives_a_browser_reload(page, site_url):
     frame = _editor_frame(page, EX.name)
     marked = WRONG + "\n# kept across reloads\n"
     _set_code(frame, marked)
-    frame.get_by_text("Run", exact=True).click()
+    _run(frame)
     page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # the save runs at the end of the rerun
     page.reload()
@@ -272,14 +270,14 @@ def test_count_bigrams_then_draw_them_and_train_the_mlp(page, site_url):
     _open_section(page, site_url, "counting", stem="makemore_bigrams")
     frame = _editor_frame(page, "bigram_counts", timeout_s=90)
     _set_code(frame, _COUNTS_BY_LOOP.replace('["."] + list(w) + ["."]', "list(w)"))
-    frame.get_by_text("Run", exact=True).click()
+    _run(frame)
     page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
     page.get_by_text("wrap each name in '.' at both ends", exact=False).first.wait_for(
         timeout=10_000)
 
     frame = _editor_frame(page, "bigram_counts")
     _set_code(frame, _COUNTS_BY_LOOP)
-    frame.get_by_text("Run", exact=True).click()
+    _run(frame)
     page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Draw my counts").click()
     page.get_by_text("Your counts add up to", exact=False).first.wait_for(timeout=90_000)
@@ -292,32 +290,67 @@ def test_count_bigrams_then_draw_them_and_train_the_mlp(page, site_url):
     assert page.get_by_text("Traceback", exact=False).count() == 0
 
 
-def test_long_stub_leaves_room_for_the_run_button_and_wraps(page, site_url):
-    """The longest stub (BatchNorm2d): its last line sits above the Run button, and long
-    docstring lines wrap instead of scrolling sideways."""
+def test_long_stub_is_shown_whole_and_wraps(page, site_url):
+    """The longest stub (BatchNorm2d) is in view without scrolling, its long docstring lines wrap
+    instead of scrolling sideways, and the Run button sits under it."""
     _open_section(page, site_url, "resnets", stem="part2_cnns")
     page.wait_for_timeout(3000)  # the session's first run may rerun once (restored work)
     page.get_by_text("BatchNorm2d", exact=False).first.scroll_into_view_if_needed()
-    frame = _editor_frame(page, "BatchNorm2d", timeout_s=90)
-    frame.locator(".ace_editor").scroll_into_view_if_needed()
-    layout = frame.evaluate("""() => {
-        const editor = document.querySelector('.ace_editor').env.editor;
-        const lines = [...document.querySelectorAll('.ace_line')];
-        const last = lines[lines.length - 1].getBoundingClientRect();
-        const run = [...document.querySelectorAll('button, span, div')]
-            .filter(e => e.textContent.trim() === 'Run' && e.children.length <= 2)
-            .map(e => e.getBoundingClientRect())
-            .filter(r => r.height > 0)[0];
-        const scroller = document.querySelector('.ace_scroller');
-        return {lastBottom: last.bottom, runTop: run.top,
-                wraps: editor.getSession().getUseWrapMode(),
-                scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth,
-                rows: editor.getSession().getLength(),
-                shown: editor.renderer.getLastVisibleRow() + 1};
+    editor = _editor_frame(page, "BatchNorm2d", timeout_s=90)
+    editor.scroll_into_view_if_needed()
+    layout = editor.evaluate("""(e) => {
+        const scroller = e.querySelector('.cm-scroller');
+        const lines = e.querySelectorAll('.cm-line');
+        return {scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth,
+                scrollHeight: scroller.scrollHeight, clientHeight: scroller.clientHeight,
+                lastBottom: lines[lines.length - 1].getBoundingClientRect().bottom,
+                runTop: e.querySelector('.gtf-editor-run').getBoundingClientRect().top};
     }""")
-    assert layout["wraps"] and layout["scrollWidth"] <= layout["clientWidth"], layout
-    assert layout["shown"] >= layout["rows"], layout  # the whole stub is in view
+    assert layout["scrollWidth"] <= layout["clientWidth"], layout  # wrapped, not sideways
+    assert layout["scrollHeight"] <= layout["clientHeight"] + 1, layout  # the whole stub in view
     assert layout["lastBottom"] <= layout["runTop"], layout
+
+
+def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
+    """Typed key by key: Enter after a colon indents the next line, Enter is never taken by a
+    completion, and Ctrl+Enter runs the checks on what was typed."""
+    from utils.checks import part1_ray_tracing as checks
+
+    def returns_none(ray, segment):
+        return None
+
+    with pytest.raises(AssertionError) as found:
+        checks.test_intersect_ray_1d(returns_none)
+    expected = str(found.value).splitlines()[0][:60]
+
+    _open_section(page, site_url, "rays_and_segments")
+    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
+    editor = _editor_frame(page, EX.name, timeout_s=90)
+    _set_code(editor, "")
+    editor.locator(".cm-content").click()
+    page.keyboard.type(f"def {EX.name}(ray, segment):")
+    page.keyboard.press("Enter")
+    page.keyboard.type("return None")
+    page.keyboard.press("Enter")
+    assert _editor_text(editor) == f"def {EX.name}(ray, segment):\n    return None\n    "
+    page.keyboard.press("Control+Enter")
+    page.get_by_text(expected, exact=False).first.wait_for(timeout=60_000)
+
+
+def test_without_the_editor_module_a_plain_box_still_runs(page, site_url):
+    """If the editor's module cannot load, a plain text box with the learner's code takes its
+    place, says so, and runs the checks like the editor."""
+    page.route("**/gtf_editor.js*", lambda route: route.abort())
+    _open_section(page, site_url, "rays_and_segments")
+    page.get_by_text("The code editor could not load", exact=False).first.wait_for(
+        timeout=60_000)
+    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
+    editor = _editor_frame(page, EX.name)
+    assert editor.locator("textarea").count() == 1
+    _set_code(editor, CORRECT)
+    _run(editor)
+    page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
+    page.unroute("**/gtf_editor.js*")
 
 
 _RAW_LATEX_JS = r"""
@@ -410,7 +443,7 @@ def test_do_an_exercise_again_on_a_new_specification_and_find_it_after_a_reload(
     frame = _editor_frame(page, step.name)
     assert "raise NotImplementedError" in _editor_text(frame)  # a fresh stub
     _set_code(frame, sources.solution_source(step) + "\n# on the circles\n")
-    frame.get_by_text("Run", exact=True).click()
+    _run(frame)
     passed = page.get_by_text(f"✅ Exercise: {step.name} — {title} (new specification: Two "
                               "circles instead of two moons)")
     passed.wait_for(timeout=120_000)

@@ -13,9 +13,9 @@ import streamlit as st
 from utils import registry, sources
 from utils.status import Status
 
-_CODE, _RESULT, _VERSION, _SEEN, _STATUS, _INPUTS, _REVIEW = (
-    "gtf_code", "gtf_result", "gtf_editor_version", "gtf_seen_response", "gtf_status",
-    "gtf_page_inputs", "gtf_review")
+_CODE, _RESULT, _VERSION, _STATUS, _INPUTS, _REVIEW = (
+    "gtf_code", "gtf_result", "gtf_editor_version", "gtf_status", "gtf_page_inputs",
+    "gtf_review")
 # A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
 # browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
 MAX_PAGE_INPUT_CHARS = 200_000
@@ -109,15 +109,6 @@ def replace_code(ex: registry.Exercise, text: str) -> None:
 
 def editor_key(ex: registry.Exercise) -> str:
     return f"editor:{ex.id}:{_table(_VERSION).get(ex.id, 0)}"
-
-
-def is_new_response(ex: registry.Exercise, response_id: str) -> bool:
-    """The editor returns its last response on every rerun; act on each one once."""
-    seen = _table(_SEEN)
-    if not response_id or seen.get(ex.id) == response_id:
-        return False
-    seen[ex.id] = response_id
-    return True
 
 
 def result(ex: registry.Exercise) -> Any:

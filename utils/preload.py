@@ -7,7 +7,9 @@ cores, load 2), all of it before the page's first chart can be drawn; the code h
 1.6 MB. The browser is mostly idle while the server runs the page's script, so a page asks for
 the modules it will need first thing in its run (from the sidebar, which is sent before the
 page): Streamlit's own imports then find them loaded. The modules' file names are Streamlit's
-build's; one that cannot be found is not preloaded, and loads as before.
+build's; one that cannot be found is not preloaded, and loads as before. The code editor's module
+(utils/code_editor.py) is ours, served from static/: it is asked for by the same address the
+editors import it from, so that the browser fetches and runs it once.
 """
 
 from __future__ import annotations
@@ -17,22 +19,24 @@ from pathlib import Path
 
 import streamlit as st
 
+from utils import code_editor
+
 PLOTLY = "PlotlyChart"
 CODE = "StreamlitSyntaxHighlighter"  # st.code
-COMPONENT_FRAME = "ComponentInstance"  # a custom component's frame: the code editor
+EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
 
 _JS = """
 export default function (component) {
   const modules = (component.data && component.data.modules) || [];
   // Resolved as Streamlit resolves its own lazy imports: beside its entry module, so that both
-  // imports are the same module.
+  // imports are the same module (ours: as utils/code_editor.py resolves it).
   const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!entry) return;
   window.__gtfPreloaded = window.__gtfPreloaded || new Set();
   for (const name of modules) {
     if (window.__gtfPreloaded.has(name)) continue;
     window.__gtfPreloaded.add(name);
-    import(new URL("./" + name, entry.src).href).catch(() => {});
+    import(new URL(name, entry.src).href).catch(() => {});
   }
 }
 """
@@ -48,10 +52,12 @@ _HIDE_PLACE = (f"<style>.st-key-{_PLACE}, [data-testid=stLayoutWrapper]:has(> .s
 
 @cache
 def module_file(prefix: str) -> str | None:
-    """The file name of Streamlit's front-end module `prefix`.<hash>.js in this install, or
-    None if there is not exactly one."""
+    """The address, relative to Streamlit's entry module, of its front-end module
+    `prefix`.<hash>.js in this install (None if there is not exactly one), or of our editor's."""
+    if prefix == EDITOR:
+        return code_editor.MODULE_FROM_ENTRY + code_editor.module_url_name()
     found = list((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{prefix}.*.js"))
-    return found[0].name if len(found) == 1 else None
+    return "./" + found[0].name if len(found) == 1 else None
 
 
 def preload(prefixes: list[str]) -> None:

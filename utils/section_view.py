@@ -12,12 +12,12 @@ from typing import Any
 import streamlit as st
 
 from utils import literate, registry, sources, widgets
-from utils.preload import CODE, COMPONENT_FRAME, PLOTLY, preload
+from utils.preload import CODE, EDITOR, PLOTLY, preload
 
 # What each directive's output may need of the front end's lazily loaded code (a widget may draw
 # charts, an exercise has an editor; its solution's code is drawn only when opened).
 _FRONT_END_MODULES = {"figure": [PLOTLY], "widget": [PLOTLY], "given": [CODE],
-                      "exercise": [COMPONENT_FRAME]}
+                      "exercise": [EDITOR]}
 
 
 def figure_namespace(stem: str) -> dict[str, Any]:

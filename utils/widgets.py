@@ -9,32 +9,13 @@ time, and the reference solution read from solutions/.
 from __future__ import annotations
 
 import streamlit as st
-from code_editor import code_editor
 
 from utils import answers, codegen, learner_state, registry, sources
+from utils.code_editor import code_editor
 from utils.runner import queue_message, run
 from utils.site_config import colab_url
 from utils.status import Status, icon_of, label_of
 
-# Ace's live autocompletion swallows Enter at the end of a line; learners need a plain editor.
-EDITOR_OPTIONS = {
-    "enableLiveAutocompletion": False,
-    "enableBasicAutocompletion": False,
-    "enableSnippets": False,
-    "showPrintMargin": False,
-    "tabSize": 4,
-    # Long docstring lines wrap (indented under their start) instead of scrolling sideways.
-    "wrap": True,
-    "indentedSoftWrap": True,
-}
-# Room under the last line for the Run button, which sits over the editor's bottom-right corner
-# (react-ace's default bottom margin is 15 px; the button is about 30 px tall).
-EDITOR_PROPS = {"placeholder": "Write your answer here", "scrollMargin": [15, 48, 0, 0]}
-RUN_BUTTON = {
-    "name": "Run", "feather": "Play", "primary": True, "hasText": True, "alwaysOn": True,
-    "showWithIcon": True, "commands": ["submit"],
-    "style": {"bottom": "0.44rem", "right": "0.4rem"},
-}
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 
@@ -166,19 +147,13 @@ def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
 
 
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
-    response = code_editor(
-        learner_state.code(ex), lang="python", height=[12, 40], key=learner_state.editor_key(ex),
-        buttons=[RUN_BUTTON], options=EDITOR_OPTIONS, response_mode="blur",
-        props=EDITOR_PROPS,
-    )
-    response = response or {}
-    if response.get("type") in ("submit", "blur") and \
-            learner_state.is_new_response(ex, response.get("id", "")):
-        learner_state.set_code(ex, response.get("text", ""))
-        if response["type"] == "submit":
+    event = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex))
+    if event is not None:
+        learner_state.set_code(ex, event.text)
+        if event.run:
             waiting = st.empty()  # the queue position, while the run waits for a worker
             with st.spinner(f"Running the checks for `{ex.name}`…"):
-                result = run(learner_state.base_exercise(ex).id, response.get("text", ""),
+                result = run(learner_state.base_exercise(ex).id, event.text,
                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
                              variant=getattr(ex, "variant", None))
             waiting.empty()

@@ -1,0 +1,68 @@
+// The page's code editor: CodeMirror 6 with Python, bundled into one ES module
+// (static/gtf_editor.js) that utils/code_editor.py's component imports once per page.
+// Every editor on a page is drawn in the page itself, not in a frame of its own: a page with 18
+// exercises used to load 18 copies of a frame's scripts before it could be read.
+// Build: see build.mjs beside this file.
+
+import { EditorState } from "@codemirror/state";
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
+  drawSelection, placeholder,
+} from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import {
+  indentOnInput, bracketMatching, syntaxHighlighting, defaultHighlightStyle, indentUnit,
+} from "@codemirror/language";
+import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { python } from "@codemirror/lang-python";
+
+const theme = EditorView.theme({
+  "&": { fontSize: "14px", border: "1px solid rgba(49, 51, 63, 0.2)", borderRadius: "0.5rem",
+         backgroundColor: "#fafafa" },
+  "&.cm-focused": { outline: "none", borderColor: "var(--gtf-editor-focus, #d9480f)" },
+  ".cm-scroller": { fontFamily: '"Source Code Pro", ui-monospace, monospace', lineHeight: "1.5",
+                    overflow: "auto" },
+  ".cm-gutters": { backgroundColor: "#f0f2f6", border: "none", color: "#8a8d97" },
+  ".cm-content": { paddingBottom: "0.5rem" },
+});
+
+/**
+ * Draw an editor into `parent`.
+ * options: doc (the text), placeholder, minLines / maxLines (the editor grows with its text
+ * between them, then scrolls), onRun(text) (Ctrl/Cmd+Enter), onBlur(text) (focus left).
+ * Returns { view, getValue(), setValue(text) }.
+ */
+export function createEditor(parent, options) {
+  const lineHeight = 21; // 14 px * 1.5
+  const sizes = EditorView.theme({
+    ".cm-content, .cm-gutter": { minHeight: `${options.minLines * lineHeight}px` },
+    ".cm-scroller": { maxHeight: `${options.maxLines * lineHeight + 8}px` },
+  });
+  const run = () => { options.onRun(view.state.doc.toString()); return true; };
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: options.doc,
+      extensions: [
+        lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(),
+        history(), indentOnInput(), bracketMatching(), closeBrackets(),
+        highlightSelectionMatches(), indentUnit.of("    "), EditorState.tabSize.of(4),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(),
+        EditorView.lineWrapping, placeholder(options.placeholder || ""),
+        keymap.of([
+          { key: "Mod-Enter", run, preventDefault: true },
+          ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap,
+          indentWithTab,
+        ]),
+        EditorView.domEventHandlers({ blur: () => { options.onBlur(view.state.doc.toString()); } }),
+        theme, sizes,
+      ],
+    }),
+  });
+  return {
+    view,
+    getValue: () => view.state.doc.toString(),
+    setValue: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+  };
+}
