@@ -56,25 +56,10 @@ def tree_mb(root: int, server: Server) -> tuple[float, float, int]:
     return sum(r for r, _ in sizes), sum(p for _, p in sizes), len(pids)
 
 
-def _editor_frame(tab, name: str, timeout_s: float = 60):
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        for frame in tab.frames:
-            try:
-                text = frame.evaluate("() => { const e = document.querySelector('.ace_editor');"
-                                      " return e && e.env ? e.env.editor.getValue() : null; }")
-            except Exception:  # noqa: BLE001 - frames come and go while the page renders
-                continue
-            if text and f"def {name}(" in text:
-                return frame
-        tab.wait_for_timeout(300)
-    raise RuntimeError(f"no editor for {name}")
-
-
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from utils import registry, sources
+    from utils import code_editor, registry, sources
     from utils.runner.limits import MAX_CONCURRENT_RUNS, pool_size
 
     ex = registry.get("part1_ray_tracing.intersect_ray_1d")
@@ -111,10 +96,9 @@ def main() -> None:
             for _ in range(2):
                 tab = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
                 view(tab, f"{server.url}/part1_ray_tracing_rays_and_segments")
-                frame = _editor_frame(tab, ex.name)
-                frame.evaluate("(c) => document.querySelector('.ace_editor').env.editor"
-                               ".setValue(c, 1)", heavy_code)
-                runners.append((tab, frame))
+                editor = code_editor.find_in_browser(tab, ex.name, timeout_s=60)
+                editor.evaluate("(e, c) => e.gtfEditor.setValue(c)", heavy_code)
+                runners.append((tab, editor))
             peak, done = [0.0, 0.0, 0], threading.Event()
 
             def sample() -> None:
@@ -126,8 +110,8 @@ def main() -> None:
 
             sampler = threading.Thread(target=sample)
             sampler.start()
-            for _, frame in runners:
-                frame.get_by_text("Run", exact=True).click()
+            for _, editor in runners:
+                editor.locator(".gtf-editor-run").click()
             for tab, _ in runners:
                 tab.get_by_text("Passed", exact=False).first.wait_for(timeout=120_000)
             done.set()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from utils import registry, sources
+from utils import code_editor, registry, sources
 from utils.site_config import ROOT
 
 CHROMIUM = os.environ.get("GTF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -80,19 +80,8 @@ def page(site_url):
         browser.close()
 
 
-def _editor_frame(page, name: str, timeout_s: float = 30):
-    """The visible editor (a locator of its element) that holds `def <name>(` or
-    `class <name>(`."""
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        index = page.evaluate("""(name) => [...document.querySelectorAll('.gtf-editor')]
-            .findIndex(e => e.gtfEditor && e.offsetParent !== null &&
-                 [`def ${name}(`, `class ${name}(`].some(s => e.gtfEditor.getValue().includes(s)))""",
-                              name)
-        if index >= 0:
-            return page.locator(".gtf-editor").nth(index)
-        page.wait_for_timeout(300)
-    raise AssertionError(f"no editor for {name} on the page")
+def _editor(page, name: str, timeout_s: float = 30):
+    return code_editor.find_in_browser(page, name, timeout_s)
 
 
 def _set_code(editor, code: str) -> None:
@@ -129,7 +118,7 @@ def test_solve_an_exercise_in_the_page(page, site_url):
     _open_section(page, site_url, "rays_and_segments")
 
     # A correct answer passes.
-    frame = _editor_frame(page, EX.name)
+    frame = _editor(page, EX.name)
     _set_code(frame, CORRECT)
     _run(frame)
     page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
@@ -143,7 +132,7 @@ def test_solve_an_exercise_in_the_page(page, site_url):
     assert CORRECT.strip() in answers_text, answers_text[:2000]
 
     # A wrong answer shows the check's message.
-    frame = _editor_frame(page, EX.name)
+    frame = _editor(page, EX.name)
     _set_code(frame, WRONG)
     _run(frame)
     page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
@@ -153,13 +142,13 @@ def test_solve_an_exercise_in_the_page(page, site_url):
     page.get_by_role("link", name="Triangles").click()
     page.get_by_text("barycentric coordinates", exact=False).first.wait_for(timeout=30_000)
     page.get_by_role("link", name="Rays and segments").click()
-    frame = _editor_frame(page, EX.name)
+    frame = _editor(page, EX.name)
     assert _editor_text(frame).strip() == WRONG.strip()
 
 
 def _wait_for_editor_text(page, name: str, needle: str, timeout_s: float = 30) -> None:
     deadline = time.time() + timeout_s
-    while needle not in _editor_text(_editor_frame(page, name)):
+    while needle not in _editor_text(_editor(page, name)):
         assert time.time() < deadline, f"the editor for {name} never showed {needle!r}"
         page.wait_for_timeout(500)
 
@@ -169,7 +158,7 @@ def test_code_survives_a_browser_reload(page, site_url):
     _open_section(page, site_url, "rays_and_segments")
     _wait_for_editor_text(page, EX.name, WRONG.strip())
 
-    frame = _editor_frame(page, EX.name)
+    frame = _editor(page, EX.name)
     marked = WRONG + "\n# kept across reloads\n"
     _set_code(frame, marked)
     _run(frame)
@@ -268,14 +257,14 @@ def test_count_bigrams_then_draw_them_and_train_the_mlp(page, site_url):
     """Chapters 4.1-4.2: a wrong bigram_counts is named, a right one passes, "Draw my counts" runs
     it on the chapter's names in the sandbox; 4.2's "Train my model" trains an MLP there."""
     _open_section(page, site_url, "counting", stem="makemore_bigrams")
-    frame = _editor_frame(page, "bigram_counts", timeout_s=90)
+    frame = _editor(page, "bigram_counts", timeout_s=90)
     _set_code(frame, _COUNTS_BY_LOOP.replace('["."] + list(w) + ["."]', "list(w)"))
     _run(frame)
     page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
     page.get_by_text("wrap each name in '.' at both ends", exact=False).first.wait_for(
         timeout=10_000)
 
-    frame = _editor_frame(page, "bigram_counts")
+    frame = _editor(page, "bigram_counts")
     _set_code(frame, _COUNTS_BY_LOOP)
     _run(frame)
     page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
@@ -291,24 +280,30 @@ def test_count_bigrams_then_draw_them_and_train_the_mlp(page, site_url):
 
 
 def test_long_stub_is_shown_whole_and_wraps(page, site_url):
-    """The longest stub (BatchNorm2d) is in view without scrolling, its long docstring lines wrap
-    instead of scrolling sideways, and the Run button sits under it."""
+    """The longest stub (BatchNorm2d) is in view without scrolling, and its long docstring lines
+    wrap under their own indentation instead of scrolling sideways."""
     _open_section(page, site_url, "resnets", stem="part2_cnns")
     page.wait_for_timeout(3000)  # the session's first run may rerun once (restored work)
     page.get_by_text("BatchNorm2d", exact=False).first.scroll_into_view_if_needed()
-    editor = _editor_frame(page, "BatchNorm2d", timeout_s=90)
+    editor = _editor(page, "BatchNorm2d", timeout_s=90)
     editor.scroll_into_view_if_needed()
     layout = editor.evaluate("""(e) => {
         const scroller = e.querySelector('.cm-scroller');
-        const lines = e.querySelectorAll('.cm-line');
+        // a docstring line that wraps: its second row starts under its first text, not at 0
+        const line = [...e.querySelectorAll('.cm-line')].find(l =>
+            l.getClientRects().length && l.getBoundingClientRect().height > 30 &&
+            l.textContent.startsWith('    ') && !l.textContent.trim().startsWith('def'));
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        const rows = [...range.getClientRects()];
+        const firstText = rows[0].left, lowest = rows[rows.length - 1].left;
         return {scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth,
                 scrollHeight: scroller.scrollHeight, clientHeight: scroller.clientHeight,
-                lastBottom: lines[lines.length - 1].getBoundingClientRect().bottom,
-                runTop: e.querySelector('.gtf-editor-run').getBoundingClientRect().top};
+                lineLeft: line.getBoundingClientRect().left, firstText, lowest};
     }""")
     assert layout["scrollWidth"] <= layout["clientWidth"], layout  # wrapped, not sideways
     assert layout["scrollHeight"] <= layout["clientHeight"] + 1, layout  # the whole stub in view
-    assert layout["lastBottom"] <= layout["runTop"], layout
+    assert layout["lowest"] > layout["lineLeft"] + 20, layout  # wrapped under its indent
 
 
 def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
@@ -325,7 +320,7 @@ def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
 
     _open_section(page, site_url, "rays_and_segments")
     page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
-    editor = _editor_frame(page, EX.name, timeout_s=90)
+    editor = _editor(page, EX.name, timeout_s=90)
     _set_code(editor, "")
     editor.locator(".cm-content").click()
     page.keyboard.type(f"def {EX.name}(ray, segment):")
@@ -337,20 +332,54 @@ def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
     page.get_by_text(expected, exact=False).first.wait_for(timeout=60_000)
 
 
+def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_url):
+    """Text typed and left is kept when a toggle swaps the editor out and back; text run with
+    Ctrl+Enter after that is what a later rerun and a reload keep."""
+    _open_section(page, site_url, "rays_and_segments")
+    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
+    position = [ex.name for ex in registry.chapter("part1_ray_tracing").exercises
+                if ex.section == "rays_and_segments"].index(EX.name)
+    editor = _editor(page, EX.name, timeout_s=90)
+    _set_code(editor, CORRECT)
+    editor.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# left, then swapped")
+    toggle = page.get_by_test_id("stCheckbox").filter(has_text="From memory").nth(position)
+    toggle.click()  # leaves the editor and swaps it out, in one rerun
+    page.get_by_text(f"{EX.title} (from memory)", exact=False).first.wait_for(timeout=30_000)
+    toggle.click()
+    page.wait_for_timeout(1500)
+    editor = _editor(page, EX.name)
+    assert "# left, then swapped" in _editor_text(editor)
+
+    editor.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# run with ctrl+enter")
+    page.keyboard.press("Control+Enter")
+    page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_test_id("stExpander").filter(has_text="Solution").first.click()  # a rerun
+    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    _wait_for_editor_text(page, EX.name, "# run with ctrl+enter")
+
+
 def test_without_the_editor_module_a_plain_box_still_runs(page, site_url):
     """If the editor's module cannot load, a plain text box with the learner's code takes its
     place, says so, and runs the checks like the editor."""
     page.route("**/gtf_editor.js*", lambda route: route.abort())
-    _open_section(page, site_url, "rays_and_segments")
-    page.get_by_text("The code editor could not load", exact=False).first.wait_for(
-        timeout=60_000)
-    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
-    editor = _editor_frame(page, EX.name)
-    assert editor.locator("textarea").count() == 1
-    _set_code(editor, CORRECT)
-    _run(editor)
-    page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
-    page.unroute("**/gtf_editor.js*")
+    try:
+        _open_section(page, site_url, "rays_and_segments")
+        page.get_by_text("The code editor could not load", exact=False).first.wait_for(
+            timeout=60_000)
+        page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
+        editor = _editor(page, EX.name)
+        assert editor.locator("textarea").count() == 1
+        _set_code(editor, CORRECT)
+        _run(editor)
+        page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
+    finally:
+        page.unroute("**/gtf_editor.js*")
 
 
 _RAW_LATEX_JS = r"""
@@ -440,7 +469,7 @@ def test_do_an_exercise_again_on_a_new_specification_and_find_it_after_a_reload(
 
     _open_section(page, site_url, "training", stem="micrograd")
     rung_on()
-    frame = _editor_frame(page, step.name)
+    frame = _editor(page, step.name)
     assert "raise NotImplementedError" in _editor_text(frame)  # a fresh stub
     _set_code(frame, sources.solution_source(step) + "\n# on the circles\n")
     _run(frame)

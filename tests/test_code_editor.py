@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +24,7 @@ SOURCES = ROOT / "frontend" / "editor"
 
 def test_the_bundle_is_built_from_the_committed_sources():
     digest = hashlib.sha256()
-    for name in ("editor.js", "package-lock.json"):
+    for name in ("editor.js", "build.mjs", "package-lock.json"):
         digest.update((SOURCES / name).read_bytes())
     header = code_editor.BUNDLE.read_text().splitlines()[0]
     assert f"sources sha256 {digest.hexdigest()}" in header, (
@@ -45,26 +46,17 @@ def test_every_bundled_package_has_its_licence_beside_the_bundle():
 
 
 def test_streamlit_serves_the_static_folder():
+    from streamlit import file_util
+
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
-    assert code_editor.BUNDLE.parent == ROOT / "static"  # the folder Streamlit serves
+    served = file_util.get_app_static_dir(str(ROOT / "streamlit_app.py"))
+    assert Path(served) == code_editor.BUNDLE.parent
 
 
-def test_the_page_preloads_the_module_the_editors_import():
-    digest = hashlib.sha256(code_editor.BUNDLE.read_bytes()).hexdigest()[:12]
-    assert code_editor.module_url_name() == f"gtf_editor.js?v={digest}"
-    assert preload.module_file(preload.EDITOR) == (code_editor.MODULE_FROM_ENTRY
-                                                    + code_editor.module_url_name())
-
-
-@pytest.mark.parametrize("returned, expected", [
-    ({}, None),  # nothing happened
-    ({"code": "x = 1"}, None),  # the text it already holds
-    ({"code": "x = 2"}, code_editor.EditorEvent(text="x = 2", run=False)),  # left with new text
-    ({"code": "x = 2", "run": "x = 3"}, code_editor.EditorEvent(text="x = 3", run=True)),
-    ({"run": "x = 1"}, code_editor.EditorEvent(text="x = 1", run=True)),  # a run of the same
-])
-def test_what_the_component_hands_back_becomes_an_event(monkeypatch, returned, expected):
+def _mount(monkeypatch, returned: dict) -> tuple[str | None, dict]:
+    """Mount an editor on a stand-in component that hands back `returned`: what code_editor
+    returns, and what it mounted the component with."""
     mounted = {}
 
     def component(**kwargs):
@@ -72,6 +64,49 @@ def test_what_the_component_hands_back_becomes_an_event(monkeypatch, returned, e
         return SimpleNamespace(**returned)
 
     monkeypatch.setattr(code_editor, "_component", component)
-    assert code_editor.code_editor("x = 1", key="editor:k") == expected
+    ran = code_editor.code_editor("x = 1", key="editor:k", label="Your code for f",
+                                  on_leave=lambda text: None)
+    return ran, mounted
+
+
+def test_the_page_preloads_the_module_the_editors_import(monkeypatch):
+    _, mounted = _mount(monkeypatch, {})
+    address = mounted["data"]["moduleFromEntry"] + mounted["data"]["module"]
+    assert address == preload.module_file(preload.EDITOR)
+    digest = hashlib.sha256(code_editor.BUNDLE.read_bytes()).hexdigest()[:12]
+    assert address.endswith(f"gtf_editor.js?v={digest}")  # a new bundle, a new address
+
+
+@pytest.mark.parametrize("returned, expected", [
+    ({}, None),  # nothing happened
+    ({"code": {"text": "x = 2", "n": 1}}, None),  # left with new text: a callback, not a run
+    ({"code": {"text": "x = 2", "n": 1}, "run": "x = 3"}, "x = 3"),
+    ({"run": "x = 1"}, "x = 1"),  # a run of the same text
+])
+def test_a_run_is_returned_once(monkeypatch, returned, expected):
+    ran, mounted = _mount(monkeypatch, returned)
+    assert ran == expected
     assert mounted["key"] == "editor:k" and mounted["data"]["code"] == "x = 1"
-    assert mounted["data"]["module"] == code_editor.module_url_name()
+    assert mounted["data"]["label"] == "Your code for f"
+
+
+def test_leaving_the_editor_commits_its_text_through_the_callback(monkeypatch):
+    """The text the learner left the editor with is committed by the component's change
+    callback, which Streamlit calls only when that value changed, and before the rerun, drawn
+    or not: a later rerun never brings back an older text over a run's."""
+    import streamlit as st
+
+    kept = []
+    mounted = {}
+    monkeypatch.setattr(code_editor, "_component",
+                        lambda **kwargs: mounted.update(kwargs) or SimpleNamespace())
+    code_editor.code_editor("x = 1", key="editor:k", label="f", on_leave=kept.append)
+    try:
+        st.session_state["editor:k"] = {"code": {"text": "x = 2", "n": 1}}
+        mounted["on_code_change"]()
+        assert kept == ["x = 2"]
+        st.session_state["editor:k"] = {"code": None}  # nothing left yet
+        mounted["on_code_change"]()
+        assert kept == ["x = 2"]
+    finally:
+        del st.session_state["editor:k"]

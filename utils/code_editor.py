@@ -11,13 +11,15 @@ a plain text box takes its place, with the same Run button, so a learner can alw
 
 The editor reads its text when it mounts (a new key mounts it again: see
 learner_state.replace_code). It tells Python the text when the learner leaves it (state `code`,
-so a reload keeps it) and when they run it (trigger `run`: the Run button or Ctrl/Cmd+Enter).
+committed by its change callback, so a reload keeps it) and when they run it (trigger `run`: the
+Run button, Ctrl+Enter, or Cmd+Enter on a Mac).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -34,7 +36,8 @@ _HTML = """
 <div class="gtf-editor">
   <div class="gtf-editor-host"><pre class="gtf-editor-waiting"></pre></div>
   <div class="gtf-editor-bar">
-    <button type="button" class="gtf-editor-run" title="Run the checks (Ctrl+Enter)">▶ Run</button>
+    <button type="button" class="gtf-editor-run" disabled
+            title="Run the checks (Ctrl+Enter)"><span aria-hidden="true">▶</span> Run</button>
   </div>
 </div>
 """
@@ -59,20 +62,21 @@ _CSS = """
 """
 
 _JS = """
-export default function (component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  const root = parentElement.querySelector(".gtf-editor");
-  if (!root || root.dataset.mounted) return;  // mounted: the text is the learner's now
-  root.dataset.mounted = "1";
+function mount(root, data, setStateValue, setTriggerValue) {
+  let editor = null, disposed = false, leftWith = data.code, leaves = 0;
+  // Streamlit calls the cleanup the latest call returned when the editor goes (a new key, a
+  // toggle, another page): CodeMirror's listeners on the window go with it.
+  root.gtfCleanup = () => { disposed = true; if (editor && editor.view) editor.view.destroy(); };
   const host = root.querySelector(".gtf-editor-host");
   const runButton = root.querySelector(".gtf-editor-run");
   host.querySelector(".gtf-editor-waiting").textContent = data.code;
-  let lastSent = data.code;
-  const sendText = (text) => {
-    if (text !== lastSent) { lastSent = text; setStateValue("code", text); }
+  // Each time the learner leaves the editor with other text than it last sent, a new state
+  // value (numbered, so that going back to an earlier text is a change too).
+  const leave = (text) => {
+    if (text !== leftWith) { leftWith = text; leaves += 1; setStateValue("code", { text, n: leaves }); }
   };
-  const run = (text) => { lastSent = text; setTriggerValue("run", text); };
-  let editor = null;
+  const run = (text) => { leftWith = text; setTriggerValue("run", text); };
+  const ready = (made) => { editor = made; root.gtfEditor = made; runButton.disabled = false; };
   runButton.addEventListener("click", () => { if (editor) run(editor.getValue()); });
 
   const plainTextBox = (why) => {
@@ -80,7 +84,8 @@ export default function (component) {
     box.className = "gtf-editor-fallback";
     box.value = data.code;
     box.spellcheck = false;
-    box.addEventListener("blur", () => sendText(box.value));
+    box.setAttribute("aria-label", data.label);
+    box.addEventListener("blur", () => leave(box.value));
     box.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault(); run(box.value);
@@ -91,8 +96,7 @@ export default function (component) {
     note.textContent = "The code editor could not load (" + why + "): this plain box works " +
       "the same, without highlighting. Reloading the page may bring the editor back.";
     host.replaceChildren(note, box);
-    editor = { getValue: () => box.value, setValue: (text) => { box.value = text; } };
-    root.gtfEditor = editor;
+    ready({ getValue: () => box.value, setValue: (text) => { box.value = text; } });
   };
 
   // From Streamlit's own entry module, as utils/preload.py asks for it: one address, one module.
@@ -100,13 +104,23 @@ export default function (component) {
   const url = entry ? new URL(data.moduleFromEntry + data.module, entry.src)
                     : new URL("app/static/" + data.module, document.baseURI);
   import(url.href).then(({ createEditor }) => {
+    if (disposed) return;
     host.replaceChildren();
-    editor = createEditor(host, {
-      doc: data.code, placeholder: data.placeholder, minLines: data.minLines,
-      maxLines: data.maxLines, onRun: run, onBlur: sendText,
-    });
-    root.gtfEditor = editor;
-  }).catch((err) => plainTextBox(String((err && err.message) || err)));
+    ready(createEditor(host, {
+      doc: data.code, label: data.label, placeholder: data.placeholder,
+      minLines: data.minLines, maxLines: data.maxLines, onRun: run, onBlur: leave,
+    }));
+  }).catch((err) => { if (!disposed) plainTextBox(String((err && err.message) || err)); });
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  const root = parentElement.querySelector(".gtf-editor");
+  if (!root) return undefined;
+  // Called again whenever `data` changes (every rerun after an edit): the editor is mounted
+  // once, and its text is the learner's from then on.
+  if (!root.gtfCleanup) mount(root, data, setStateValue, setTriggerValue);
+  return root.gtfCleanup;
 }
 """
 
@@ -122,30 +136,47 @@ def module_url_name() -> str:
     return f"{MODULE}?v={digest}"
 
 
-@dataclass(frozen=True)
-class EditorEvent:
-    """What the learner did in the editor since the last run: left it with new text, or ran it."""
-    text: str
-    run: bool
+def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
+                placeholder: str = "Write your answer here") -> str | None:
+    """Draw an editor holding `code` (read when it mounts), named `label` for screen readers.
+
+    Returns the text the learner ran (Run, or Ctrl+Enter) on the rerun that causes, else None.
+    Calls `on_leave(text)` when they leave the editor with new text, before the rerun that
+    causes: also when that rerun no longer draws this editor (a toggle swapped it, they went to
+    another page), so what they typed is kept either way.
+    """
+    def left() -> None:
+        sent = (st.session_state.get(key) or {}).get("code")
+        if isinstance(sent, dict) and isinstance(sent.get("text"), str):
+            on_leave(sent["text"])
+
+    result = _component(
+        key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
+        data={"code": code, "label": label, "module": module_url_name(),
+              "moduleFromEntry": MODULE_FROM_ENTRY, "placeholder": placeholder,
+              "minLines": MIN_LINES, "maxLines": MAX_LINES})
+    ran = getattr(result, "run", None)
+    return ran if isinstance(ran, str) else None
 
 
 def _nothing() -> None:
-    """A callback, so that Streamlit keeps the editor's state and reruns when it changes."""
+    """A callback, so that Streamlit reruns when the learner runs their code."""
 
 
-def code_editor(code: str, *, key: str, placeholder: str = "Write your answer here"
-                ) -> EditorEvent | None:
-    """Draw an editor holding `code` (read when it mounts). Returns the learner's run (Run or
-    Ctrl+Enter) on the rerun it causes, else the text they left it with if that is new, else
-    None."""
-    result = _component(
-        key=key, default={"code": None}, on_code_change=_nothing, on_run_change=_nothing,
-        data={"code": code, "module": module_url_name(), "moduleFromEntry": MODULE_FROM_ENTRY, "placeholder": placeholder,
-              "minLines": MIN_LINES, "maxLines": MAX_LINES})
-    ran = getattr(result, "run", None)
-    if ran is not None:
-        return EditorEvent(text=ran, run=True)
-    left = getattr(result, "code", None)
-    if left is not None and left != code:
-        return EditorEvent(text=left, run=False)
-    return None
+# For browser automation (tests/test_browser.py, benchmarks/server_memory.py): each editor is a
+# `.gtf-editor` element holding a handle `gtfEditor` with getValue() and setValue(text).
+_FIND_JS = """(name) => [...document.querySelectorAll('.gtf-editor')].findIndex(e =>
+    e.gtfEditor && e.offsetParent !== null &&
+    [`def ${name}(`, `class ${name}(`].some(s => e.gtfEditor.getValue().includes(s)))"""
+
+
+def find_in_browser(page, name: str, timeout_s: float = 30):
+    """The Playwright locator of the visible editor holding `def <name>(` or `class <name>(`
+    (waiting for it up to `timeout_s`)."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        index = page.evaluate(_FIND_JS, name)
+        if index >= 0:
+            return page.locator(".gtf-editor").nth(index)
+        page.wait_for_timeout(300)
+    raise AssertionError(f"no editor for {name} on the page")

@@ -8,6 +8,8 @@ time, and the reference solution read from solutions/.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from utils import answers, codegen, learner_state, registry, sources
@@ -147,17 +149,18 @@ def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
 
 
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
-    event = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex))
-    if event is not None:
-        learner_state.set_code(ex, event.text)
-        if event.run:
-            waiting = st.empty()  # the queue position, while the run waits for a worker
-            with st.spinner(f"Running the checks for `{ex.name}`…"):
-                result = run(learner_state.base_exercise(ex).id, event.text,
-                             on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
-                             variant=getattr(ex, "variant", None))
-            waiting.empty()
-            learner_state.set_result(ex, result)
+    ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
+                      label=f"Your code for {ex.name}",
+                      on_leave=functools.partial(learner_state.set_code, ex))
+    if ran is not None:
+        learner_state.set_code(ex, ran)
+        waiting = st.empty()  # the queue position, while the run waits for a worker
+        with st.spinner(f"Running the checks for `{ex.name}`…"):
+            result = run(learner_state.base_exercise(ex).id, ran,
+                         on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
+                         variant=getattr(ex, "variant", None))
+        waiting.empty()
+        learner_state.set_result(ex, result)
     left, right = st.columns([1, 3])
     if left.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
                    help="Throw away your code for this exercise and start again."):
@@ -169,7 +172,8 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     checks = "; ".join(f"tests.{name}({ex.name}{option})" for name in ex.check_names)
     flag = "" if variant is None else (f", or `python exercises/{ex.chapter}.py --variant "
                                        f"{variant}`")
-    right.caption(f"Run with the button or Ctrl+Enter. Locally: `{checks}`{flag}")
+    right.caption(f"Run with the button or Ctrl+Enter (Esc, then Tab, leaves the editor). "
+                  f"Locally: `{checks}`{flag}")
 
 
 def _verdict(ex: registry.Exercise | learner_state.Practice) -> None:

@@ -1,14 +1,14 @@
 // Bundle editor.js and the exact CodeMirror versions in package-lock.json into
 // static/gtf_editor.js, one minified ES module, with their licence notices kept.
 //     cd frontend/editor && npm ci && node build.mjs
-// The first line of the output records a hash of editor.js and package-lock.json:
+// The first line of the output records a hash of editor.js, this file and package-lock.json:
 // tests/test_code_editor.py fails when the committed bundle is older than its sources.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const hash = createHash("sha256");
-for (const file of ["editor.js", "package-lock.json"]) hash.update(readFileSync(file));
+for (const file of ["editor.js", "build.mjs", "package-lock.json"]) hash.update(readFileSync(file));
 const out = "../../static/gtf_editor.js";
 const result = await build({
   entryPoints: ["editor.js"], bundle: true, format: "esm", minify: true, write: false,

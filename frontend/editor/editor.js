@@ -4,10 +4,10 @@
 // exercises used to load 18 copies of a frame's scripts before it could be read.
 // Build: see build.mjs beside this file.
 
-import { EditorState } from "@codemirror/state";
+import { EditorState, RangeSetBuilder } from "@codemirror/state";
 import {
-  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  drawSelection, placeholder,
+  Decoration, EditorView, ViewPlugin, keymap, lineNumbers, highlightActiveLine,
+  highlightActiveLineGutter, drawSelection, placeholder,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import {
@@ -27,17 +27,46 @@ const theme = EditorView.theme({
   ".cm-content": { paddingBottom: "0.5rem" },
 });
 
+// A long line wraps under its own indentation, not at the left edge: a wrapped docstring line
+// stays inside its docstring. Each visible line gets a hanging indent as wide as its leading
+// whitespace.
+function hangingIndents(view) {
+  const builder = new RangeSetBuilder();
+  for (const { from, to } of view.visibleRanges) {
+    for (let pos = from; pos <= to;) {
+      const line = view.state.doc.lineAt(pos);
+      const indent = /^[ \t]*/.exec(line.text)[0].length;
+      if (indent > 0) {
+        builder.add(line.from, line.from, Decoration.line({
+          attributes: { style: `text-indent: -${indent}ch; padding-left: calc(${indent}ch + 6px)` },
+        }));
+      }
+      pos = line.to + 1;
+    }
+  }
+  return builder.finish();
+}
+
+const wrapUnderIndent = ViewPlugin.fromClass(class {
+  constructor(view) { this.decorations = hangingIndents(view); }
+  update(update) {
+    if (update.docChanged || update.viewportChanged) this.decorations = hangingIndents(update.view);
+  }
+}, { decorations: (plugin) => plugin.decorations });
+
 /**
  * Draw an editor into `parent`.
- * options: doc (the text), placeholder, minLines / maxLines (the editor grows with its text
- * between them, then scrolls), onRun(text) (Ctrl/Cmd+Enter), onBlur(text) (focus left).
+ * options: doc (the text), label (its accessible name), placeholder, minLines / maxLines (the
+ * editor grows with its text between them, then scrolls), onRun(text) (Ctrl+Enter, and
+ * Cmd+Enter on a Mac), onBlur(text) (focus left).
  * Returns { view, getValue(), setValue(text) }.
  */
 export function createEditor(parent, options) {
   const lineHeight = 21; // 14 px * 1.5
   const sizes = EditorView.theme({
     ".cm-content, .cm-gutter": { minHeight: `${options.minLines * lineHeight}px` },
-    ".cm-scroller": { maxHeight: `${options.maxLines * lineHeight + 8}px` },
+    // + the content's top (4 px) and bottom (0.5rem) padding
+    ".cm-scroller": { maxHeight: `${options.maxLines * lineHeight + 12}px` },
   });
   const run = () => { options.onRun(view.state.doc.toString()); return true; };
   const view = new EditorView({
@@ -49,9 +78,11 @@ export function createEditor(parent, options) {
         history(), indentOnInput(), bracketMatching(), closeBrackets(),
         highlightSelectionMatches(), indentUnit.of("    "), EditorState.tabSize.of(4),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(),
-        EditorView.lineWrapping, placeholder(options.placeholder || ""),
+        EditorView.lineWrapping, wrapUnderIndent, placeholder(options.placeholder || ""),
+        EditorView.contentAttributes.of({ "aria-label": options.label || "Code" }),
         keymap.of([
           { key: "Mod-Enter", run, preventDefault: true },
+          { key: "Ctrl-Enter", run, preventDefault: true },  // Mod is Cmd on a Mac
           ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap,
           indentWithTab,
         ]),
