@@ -4,24 +4,33 @@ import threading
 
 import streamlit as st
 
-from utils import browser_store, deep_links, runner
+from utils import browser_store, deep_links, registry, runner
 from utils.navigation import all_pages, sidebar_menu
+from utils.runner.limits import memory_limit_bytes
 
 # Each code runner imports torch as it starts, seconds of CPU: they start this long after the
 # server's first page has run, so that page (and the reruns that restore the learner's work) keep
 # the CPU. A run asked for sooner starts a runner itself.
 RUNNER_WARM_UP_DELAY_S = 3.0
+# Every chapter's figures and widgets, imported once the runners are started, add about 150 MB to
+# the server (scikit-learn and SciPy, for micrograd's moons): on an app with less memory than
+# this they are imported when a page first needs them.
+PAGE_MODULES_WARM_UP_MIN_BYTES = 2 * 2**30
 
 st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", layout="wide")
 
 
 def _warm_up() -> None:
     """The server's own heavy imports first (torch takes about a second: without this, the
-    first chapter page a learner opens pays it), then the code runners."""
+    first chapter page a learner opens pays it), then the code runners, then every chapter's
+    figures and widgets (with what they import: the first micrograd page a learner opened spent
+    1-2 s importing scikit-learn and SciPy)."""
     import plotly.graph_objects  # noqa: F401
     import torch  # noqa: F401
 
     runner.warm_up()
+    if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
+        registry.import_page_modules()
 
 
 @st.cache_resource(show_spinner=False)

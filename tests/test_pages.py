@@ -157,3 +157,14 @@ def test_a_sweep_page_reruns_after_its_sweep():
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.dataframe
+
+
+def test_the_server_warm_up_imports_every_chapter_figures_and_widgets():
+    import sys
+
+    registry.import_page_modules()
+    expected = [name for ch in registry.CHAPTERS if ch.available
+                for kind in ("figures", "widgets")
+                for name in [registry.chapter_module_name(ch.stem, kind)] if name]
+    assert len(expected) > len(registry.CHAPTERS)  # nearly every chapter has both
+    assert [name for name in expected if name not in sys.modules] == []

@@ -142,6 +142,15 @@ def chapter_module(stem: str, kind: str) -> ModuleType | None:
     return importlib.import_module(name) if name else None
 
 
+def import_page_modules() -> None:
+    """Import every available chapter's figures and widgets modules (the server does it in the
+    background once it has started, so that no learner's first view of a page waits for them)."""
+    for chapter in CHAPTERS:
+        if chapter.available:
+            for kind in ("figures", "widgets"):
+                chapter_module(chapter.stem, kind)
+
+
 class ChapterError(ValueError):
     """A chapter whose files disagree; the message says which file to fix and how."""
 
