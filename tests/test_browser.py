@@ -330,6 +330,15 @@ def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
     assert _editor_text(editor) == f"def {EX.name}(ray, segment):\n    return None\n    "
     page.keyboard.press("Control+Enter")
     page.get_by_text(expected, exact=False).first.wait_for(timeout=60_000)
+    # Nothing is closed for the learner: typed line by line, a call's ")" is never doubled.
+    editor = _editor(page, EX.name)
+    editor.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type('x = max(')
+    page.keyboard.press("Enter")
+    page.keyboard.type('1, 2)')
+    text = _editor_text(editor)
+    assert text.rstrip().endswith("1, 2)") and text.count("(") == text.count(")"), text[-60:]
 
 
 def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_url):

@@ -88,6 +88,7 @@ def test_a_run_is_returned_once(monkeypatch, returned, expected):
     assert ran == expected
     assert mounted["key"] == "editor:k" and mounted["data"]["code"] == "x = 1"
     assert mounted["data"]["label"] == "Your code for f"
+    assert mounted["data"]["runLabel"] == "Run the checks"
 
 
 def test_leaving_the_editor_commits_its_text_through_the_callback(monkeypatch):

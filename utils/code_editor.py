@@ -69,6 +69,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
   root.gtfCleanup = () => { disposed = true; if (editor && editor.view) editor.view.destroy(); };
   const host = root.querySelector(".gtf-editor-host");
   const runButton = root.querySelector(".gtf-editor-run");
+  runButton.setAttribute("aria-label", data.runLabel);
   host.querySelector(".gtf-editor-waiting").textContent = data.code;
   // Each time the learner leaves the editor with other text than it last sent, a new state
   // value (numbered, so that going back to an earlier text is a change too).
@@ -137,8 +138,10 @@ def module_url_name() -> str:
 
 
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
+                run_label: str = "Run the checks",
                 placeholder: str = "Write your answer here") -> str | None:
-    """Draw an editor holding `code` (read when it mounts), named `label` for screen readers.
+    """Draw an editor holding `code` (read when it mounts), named `label` for screen readers
+    (its Run button `run_label`).
 
     Returns the text the learner ran (Run, or Ctrl+Enter) on the rerun that causes, else None.
     Calls `on_leave(text)` when they leave the editor with new text, before the rerun that
@@ -152,7 +155,7 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
 
     result = _component(
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
-        data={"code": code, "label": label, "module": module_url_name(),
+        data={"code": code, "label": label, "runLabel": run_label, "module": module_url_name(),
               "moduleFromEntry": MODULE_FROM_ENTRY, "placeholder": placeholder,
               "minLines": MIN_LINES, "maxLines": MAX_LINES})
     ran = getattr(result, "run", None)

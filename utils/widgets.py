@@ -151,6 +151,7 @@ def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
+                      run_label=f"Run the checks on {ex.name}",
                       on_leave=functools.partial(learner_state.set_code, ex))
     if ran is not None:
         learner_state.set_code(ex, ran)

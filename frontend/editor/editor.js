@@ -3,6 +3,8 @@
 // Every editor on a page is drawn in the page itself, not in a frame of its own: a page with 18
 // exercises used to load 18 copies of a frame's scripts before it could be read.
 // Build: see build.mjs beside this file.
+// No automatic closing of brackets and quotes: typed line by line, an auto-closed ")" ends up a
+// line below its call and a docstring gains extra quotes, errors a beginner cannot place.
 
 import { EditorState, RangeSetBuilder } from "@codemirror/state";
 import {
@@ -13,7 +15,6 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import {
   indentOnInput, bracketMatching, syntaxHighlighting, defaultHighlightStyle, indentUnit,
 } from "@codemirror/language";
-import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { python } from "@codemirror/lang-python";
 
@@ -75,7 +76,7 @@ export function createEditor(parent, options) {
       doc: options.doc,
       extensions: [
         lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(),
-        history(), indentOnInput(), bracketMatching(), closeBrackets(),
+        history(), indentOnInput(), bracketMatching(),
         highlightSelectionMatches(), indentUnit.of("    "), EditorState.tabSize.of(4),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(),
         EditorView.lineWrapping, wrapUnderIndent, placeholder(options.placeholder || ""),
@@ -83,7 +84,7 @@ export function createEditor(parent, options) {
         keymap.of([
           { key: "Mod-Enter", run, preventDefault: true },
           { key: "Ctrl-Enter", run, preventDefault: true },  // Mod is Cmd on a Mac
-          ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap,
+          ...defaultKeymap, ...historyKeymap, ...searchKeymap,
           indentWithTab,
         ]),
         EditorView.domEventHandlers({ blur: () => { options.onBlur(view.state.doc.toString()); } }),
