@@ -30,6 +30,9 @@ BUNDLE = Path(__file__).resolve().parents[1] / "static" / MODULE
 # Where static/ is served, relative to Streamlit's entry module (<base>/static/js/index.<hash>.js),
 # which a site served under a path prefix (Community Cloud's) has too.
 MODULE_FROM_ENTRY = "../../app/static/"
+# How the browser finds Streamlit's entry module (the editor and utils/preload.py both resolve
+# from it, so that they ask for our module by one address).
+ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
 MIN_LINES, MAX_LINES = 12, 40  # the editor grows with its text between these, then scrolls
 
 _HTML = """
@@ -74,7 +77,10 @@ function mount(root, data, setStateValue, setTriggerValue) {
   // Each time the learner leaves the editor with other text than it last sent, a new state
   // value (numbered, so that going back to an earlier text is a change too).
   const leave = (text) => {
-    if (text !== leftWith) { leftWith = text; leaves += 1; setStateValue("code", { text, n: leaves }); }
+    if (text === leftWith) return;
+    leftWith = text;
+    leaves += 1;
+    setStateValue("code", { text, n: leaves });
   };
   const run = (text) => { leftWith = text; setTriggerValue("run", text); };
   const ready = (made) => { editor = made; root.gtfEditor = made; runButton.disabled = false; };
@@ -101,7 +107,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
   };
 
   // From Streamlit's own entry module, as utils/preload.py asks for it: one address, one module.
-  const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  const entry = document.querySelector(data.entrySelector);
   const url = entry ? new URL(data.moduleFromEntry + data.module, entry.src)
                     : new URL("app/static/" + data.module, document.baseURI);
   import(url.href).then(({ createEditor }) => {
@@ -156,7 +162,8 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
     result = _component(
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
         data={"code": code, "label": label, "runLabel": run_label, "module": module_url_name(),
-              "moduleFromEntry": MODULE_FROM_ENTRY, "placeholder": placeholder,
+              "moduleFromEntry": MODULE_FROM_ENTRY, "entrySelector": ENTRY_MODULE_SELECTOR,
+              "placeholder": placeholder,
               "minLines": MIN_LINES, "maxLines": MAX_LINES})
     ran = getattr(result, "run", None)
     return ran if isinstance(ran, str) else None

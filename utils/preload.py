@@ -30,7 +30,7 @@ export default function (component) {
   const modules = (component.data && component.data.modules) || [];
   // Resolved as Streamlit resolves its own lazy imports: beside its entry module, so that both
   // imports are the same module (ours: as utils/code_editor.py resolves it).
-  const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  const entry = document.querySelector(component.data && component.data.entrySelector);
   if (!entry) return;
   window.__gtfPreloaded = window.__gtfPreloaded || new Set();
   for (const name of modules) {
@@ -69,4 +69,5 @@ def preload(prefixes: list[str]) -> None:
         place = st.container(key=_PLACE)
         st.html(_HIDE_PLACE)  # style only: takes no place
         with place:
-            _preloader(key="gtf_preload", data={"modules": names}, height=0)
+            _preloader(key="gtf_preload", height=0,
+                       data={"modules": names, "entrySelector": code_editor.ENTRY_MODULE_SELECTOR})
