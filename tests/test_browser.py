@@ -373,6 +373,50 @@ def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_u
     _wait_for_editor_text(page, EX.name, "# run with ctrl+enter")
 
 
+def test_text_typed_and_never_left_survives_a_reload_and_a_reset_stays_reset(page, site_url):
+    """What the learner typed and neither left nor ran is kept in the browser as a draft, so a
+    reload straight after typing brings it back (and hands it to the server, so a second reload
+    has it too); a draft never undoes a reset."""
+    draft_key = code_editor.DRAFT_PREFIX + EX.id
+    _open_section(page, site_url, "rays_and_segments")
+    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
+    position = [ex.name for ex in registry.chapter("part1_ray_tracing").exercises
+                if ex.section == "rays_and_segments"].index(EX.name)
+    editor = _editor(page, EX.name, timeout_s=90)
+    editor.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# typed, then reloaded at once")
+    drafted = page.evaluate("(k) => window.localStorage.getItem(k)", draft_key)
+    assert drafted and "# typed, then reloaded at once" in drafted, drafted
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    _wait_for_editor_text(page, EX.name, "# typed, then reloaded at once")
+
+    # The draft was sent to the server as the editor came back: the browser store keeps it now.
+    deadline = time.time() + 30
+    while page.evaluate("(k) => window.localStorage.getItem(k)", draft_key) is not None:
+        assert time.time() < deadline, "the draft was never handed to the server"
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    _wait_for_editor_text(page, EX.name, "# typed, then reloaded at once")
+
+    # Reset, then reload: the stub stays.
+    page.wait_for_timeout(3000)
+    page.get_by_role("button", name="Reset to the stub").nth(position).click()
+    deadline = time.time() + 30
+    while "# typed, then reloaded at once" in _editor_text(_editor(page, EX.name)):
+        assert time.time() < deadline, "Reset never put the stub back"
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(2000)
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_timeout(4000)  # the restore's rerun
+    assert "# typed, then reloaded at once" not in _editor_text(_editor(page, EX.name))
+    assert _editor_text(_editor(page, EX.name)).strip() == sources.stub_source(EX).strip()
+
+
 def test_without_the_editor_module_a_plain_box_still_runs(page, site_url):
     """If the editor's module cannot load, a plain text box with the learner's code takes its
     place, says so, and runs the checks like the editor."""

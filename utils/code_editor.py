@@ -12,7 +12,8 @@ a plain text box takes its place, with the same Run button, so a learner can alw
 The editor reads its text when it mounts (a new key mounts it again: see
 learner_state.replace_code). It tells Python the text when the learner leaves it (state `code`,
 committed by its change callback, so a reload keeps it) and when they run it (trigger `run`: the
-Run button, Ctrl+Enter, or Cmd+Enter on a Mac).
+Run button, Ctrl+Enter, or Cmd+Enter on a Mac). In between, every edit is kept as a draft in the
+browser's storage, so a reload before either still finds what was typed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ MODULE_FROM_ENTRY = "../../app/static/"
 # How the browser finds Streamlit's entry module (the editor and utils/preload.py both resolve
 # from it, so that they ask for our module by one address).
 ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
+# Where a draft is kept in the browser's localStorage (beside utils/browser_store.py's key).
+DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 MIN_LINES, MAX_LINES = 12, 40  # the editor grows with its text between these, then scrolls
 
 _HTML = """
@@ -65,7 +68,33 @@ _CSS = """
 """
 
 _JS = """
+// A draft of what the learner typed since the server last had their text, kept in the
+// browser's storage at every edit: a reload, a closed tab or a lost connection before they
+// left the editor or ran it would otherwise lose it. `base` is the text the server had then;
+// the draft comes back only into an editor that mounts with that same text, so a reset, an
+// upload or a restore (which mount other text) never brings back an older draft.
+function drafts(storageKey) {
+  const read = () => {
+    try { return JSON.parse(window.localStorage.getItem(storageKey) || "null"); }
+    catch (err) { return null; }
+  };
+  const write = (base, text) => {
+    try {
+      if (base === text) window.localStorage.removeItem(storageKey);
+      else window.localStorage.setItem(storageKey, JSON.stringify({ base, text }));
+    } catch (err) { /* storage full or disabled: the blur and Run still keep the text */ }
+  };
+  return { read, write };
+}
+
 function mount(root, data, setStateValue, setTriggerValue) {
+  const draft = drafts(data.draftKey);
+  const kept = draft.read();
+  let start = data.code;
+  if (kept && typeof kept.text === "string") {
+    if (kept.text === data.code) draft.write(data.code, data.code);  // the server has it now
+    else if (kept.base === data.code) start = kept.text;
+  }
   let editor = null, disposed = false, leftWith = data.code, leaves = 0;
   // Streamlit calls the cleanup the latest call returned when the editor goes (a new key, a
   // toggle, another page): CodeMirror's listeners on the window go with it.
@@ -73,26 +102,32 @@ function mount(root, data, setStateValue, setTriggerValue) {
   const host = root.querySelector(".gtf-editor-host");
   const runButton = root.querySelector(".gtf-editor-run");
   runButton.setAttribute("aria-label", data.runLabel);
-  host.querySelector(".gtf-editor-waiting").textContent = data.code;
+  host.querySelector(".gtf-editor-waiting").textContent = start;
   // Each time the learner leaves the editor with other text than it last sent, a new state
   // value (numbered, so that going back to an earlier text is a change too).
   const leave = (text) => {
+    draft.write(text, text);
     if (text === leftWith) return;
     leftWith = text;
     leaves += 1;
     setStateValue("code", { text, n: leaves });
   };
-  const run = (text) => { leftWith = text; setTriggerValue("run", text); };
+  const run = (text) => { draft.write(text, text); leftWith = text; setTriggerValue("run", text); };
+  const edited = (text) => draft.write(leftWith, text);
+  // A draft brought back is sent at once, so that the server (and the browser store, and an
+  // exported answers file) has it even if the learner never comes back to this editor.
+  if (start !== data.code) leave(start);
   const ready = (made) => { editor = made; root.gtfEditor = made; runButton.disabled = false; };
   runButton.addEventListener("click", () => { if (editor) run(editor.getValue()); });
 
   const plainTextBox = (why) => {
     const box = document.createElement("textarea");
     box.className = "gtf-editor-fallback";
-    box.value = data.code;
+    box.value = start;
     box.spellcheck = false;
     box.setAttribute("aria-label", data.label);
     box.addEventListener("blur", () => leave(box.value));
+    box.addEventListener("input", () => edited(box.value));
     box.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault(); run(box.value);
@@ -114,8 +149,9 @@ function mount(root, data, setStateValue, setTriggerValue) {
     if (disposed) return;
     host.replaceChildren();
     ready(createEditor(host, {
-      doc: data.code, label: data.label, placeholder: data.placeholder,
+      doc: start, label: data.label, placeholder: data.placeholder,
       minLines: data.minLines, maxLines: data.maxLines, onRun: run, onBlur: leave,
+      onChange: edited,
     }));
   }).catch((err) => { if (!disposed) plainTextBox(String((err && err.message) || err)); });
 }
@@ -144,10 +180,11 @@ def module_url_name() -> str:
 
 
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
-                run_label: str = "Run the checks",
+                draft_key: str, run_label: str = "Run the checks",
                 placeholder: str = "Write your answer here") -> str | None:
     """Draw an editor holding `code` (read when it mounts), named `label` for screen readers
-    (its Run button `run_label`).
+    (its Run button `run_label`). What the learner types is kept in the browser as they type,
+    under `draft_key` (one per exercise, stable across keys), until the server has it.
 
     Returns the text the learner ran (Run, or Ctrl+Enter) on the rerun that causes, else None.
     Calls `on_leave(text)` when they leave the editor with new text, before the rerun that
@@ -163,7 +200,7 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
         data={"code": code, "label": label, "runLabel": run_label, "module": module_url_name(),
               "moduleFromEntry": MODULE_FROM_ENTRY, "entrySelector": ENTRY_MODULE_SELECTOR,
-              "placeholder": placeholder,
+              "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
               "minLines": MIN_LINES, "maxLines": MAX_LINES})
     ran = getattr(result, "run", None)
     return ran if isinstance(ran, str) else None

@@ -152,7 +152,7 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
                       run_label=f"Run the checks on {ex.name}",
-                      on_leave=functools.partial(learner_state.set_code, ex))
+                      on_leave=functools.partial(learner_state.set_code, ex), draft_key=ex.id)
     if ran is not None:
         learner_state.set_code(ex, ran)
         waiting = st.empty()  # the queue position, while the run waits for a worker

@@ -59,7 +59,7 @@ const wrapUnderIndent = ViewPlugin.fromClass(class {
  * Draw an editor into `parent`.
  * options: doc (the text), label (its accessible name), placeholder, minLines / maxLines (the
  * editor grows with its text between them, then scrolls), onRun(text) (Ctrl+Enter, and
- * Cmd+Enter on a Mac), onBlur(text) (focus left).
+ * Cmd+Enter on a Mac), onBlur(text) (focus left), onChange(text) (after every edit).
  * Returns { view, getValue(), setValue(text) }.
  */
 export function createEditor(parent, options) {
@@ -88,6 +88,9 @@ export function createEditor(parent, options) {
           indentWithTab,
         ]),
         EditorView.domEventHandlers({ blur: () => { options.onBlur(view.state.doc.toString()); } }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged && options.onChange) options.onChange(update.state.doc.toString());
+        }),
         theme, sizes,
       ],
     }),
