@@ -117,11 +117,16 @@ def _assert_no_page_not_found(page, timeout_s: float = 10) -> None:
 def test_solve_an_exercise_in_the_page(page, site_url):
     _open_section(page, site_url, "rays_and_segments")
 
-    # A correct answer passes.
+    # A correct answer passes, also when Run is clicked again while its first run is going:
+    # the second click's run waits for the first (no "not finished" verdict).
     frame = _editor(page, EX.name)
     _set_code(frame, CORRECT)
     _run(frame)
+    page.get_by_test_id("stSpinner").first.wait_for(timeout=30_000)
+    _run(frame)
     page.get_by_text("Passed", exact=False).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert not page.get_by_text("has not finished yet", exact=False).count()
 
     # The chapter's answers file, downloaded right away, holds the code just passed.
     sidebar = page.get_by_test_id("stSidebar")

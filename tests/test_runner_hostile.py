@@ -560,6 +560,29 @@ def test_one_run_in_flight_per_learner():
     assert run(EX.id, GOOD, FAST, session="learner-a").status == "passed"  # free again
 
 
+def test_a_run_that_lands_during_the_previous_one_waits_for_it_and_then_runs():
+    """A second Run click (Streamlit starts its rerun while the first run is still going) is
+    checked once the first run ends, instead of being told "not finished" as its verdict."""
+    waits = []
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(run, EX.id, SLOW_GOOD, VICTIM, session="learner-c")
+        time.sleep(0.3)
+        second = runner.after_previous_run(
+            lambda: run(EX.id, GOOD + "\n# the second click\n", FAST, session="learner-c"),
+            patience_s=60, while_waiting=lambda: waits.append(time.monotonic()))
+        assert first.done() and first.result().status == "passed"
+    assert second.status == "passed", second.message
+    assert waits, "it never waited"
+    # Without patience it gives up at once, with the refusal.
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(run, EX.id, SLOW_GOOD, VICTIM, session="learner-d")
+        time.sleep(0.3)
+        refused = runner.after_previous_run(lambda: run(EX.id, GOOD, FAST, session="learner-d"),
+                                            patience_s=0)
+        assert refused.message == runner.ALREADY_RUNNING_MESSAGE
+        assert first.result().status == "passed"
+
+
 def test_a_waiting_learner_is_told_their_place():
     seen = []
     with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS + 1) as pool:

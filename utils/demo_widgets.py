@@ -5,13 +5,13 @@ autoencoders and GANs."""
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable, TypeVar
 
 import streamlit as st
 
 from utils import learner_state
-from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
+from utils.runner import (PREVIOUS_DEMO_PATIENCE_S, PREVIOUS_RUN_CAPTION, after_previous_run,
+                          queue_message, run_demo)
 from utils.status import Status
 
 T = TypeVar("T")
@@ -43,7 +43,7 @@ def describe_learner_code(stem: str, uses: tuple[str, ...] | None = None) -> Non
 
 
 def learner_demo(stem: str, demo: str, *, spinner: str = "Running your code in the sandbox…",
-                 patience_s: float = 30.0, **args: Any) -> Any | None:
+                 patience_s: float = PREVIOUS_DEMO_PATIENCE_S, **args: Any) -> Any | None:
     """Run `utils.demos.<stem>.<demo>` on the learner's chapter in the sandbox; its data, or
     None (with the message shown) if it failed.
 
@@ -53,14 +53,11 @@ def learner_demo(stem: str, demo: str, *, spinner: str = "Running your code in t
     "your previous run has not finished"."""
     code, _ = learner_state.engine_file(stem)
     waiting = st.empty()  # the queue position, while the demo waits for a worker
-    deadline = time.monotonic() + patience_s
     with st.spinner(spinner):
-        while True:
-            result = run_demo(f"{stem}.{demo}", code, args,
-                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
-            if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
+        result = after_previous_run(
+            lambda: run_demo(f"{stem}.{demo}", code, args,
+                             on_wait=lambda place, s: waiting.caption(queue_message(place, s))),
+            patience_s=patience_s, while_waiting=lambda: waiting.caption(PREVIOUS_RUN_CAPTION))
     waiting.empty()
     if result.status != Status.PASSED:
         st.error(result.message)

@@ -14,7 +14,8 @@ import streamlit as st
 
 from utils import answers, codegen, learner_state, registry, sources
 from utils.code_editor import code_editor
-from utils.runner import queue_message, run
+from utils.runner import (PREVIOUS_RUN_CAPTION, PREVIOUS_RUN_PATIENCE_S, after_previous_run,
+                          queue_message, run)
 from utils.site_config import colab_url
 from utils.status import Status, icon_of, label_of
 
@@ -157,9 +158,12 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
         learner_state.set_code(ex, ran)
         waiting = st.empty()  # the queue position, while the run waits for a worker
         with st.spinner(f"Running the checks for `{ex.name}`…"):
-            result = run(learner_state.base_exercise(ex).id, ran,
-                         on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
-                         variant=getattr(ex, "variant", None))
+            result = after_previous_run(
+                lambda: run(learner_state.base_exercise(ex).id, ran,
+                            on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
+                            variant=getattr(ex, "variant", None)),
+                patience_s=PREVIOUS_RUN_PATIENCE_S,
+                while_waiting=lambda: waiting.caption(PREVIOUS_RUN_CAPTION))
         waiting.empty()
         learner_state.set_result(ex, result)
     left, right = st.columns([1, 3])

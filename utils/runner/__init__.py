@@ -36,7 +36,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable
 
 from utils import registry
 from utils.runner import confine, wall_limits
@@ -171,6 +171,39 @@ def _one_run_per_session(session: str | None):
             _in_flight.discard(key)
 
 
+PREVIOUS_RUN_CAPTION = "Your previous run is still going: this one starts as soon as it ends."
+# How often a run refused for a still-running previous one is tried again (after_previous_run).
+_RETRY_PREVIOUS_S = 0.5
+
+
+def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
+                       while_waiting: Callable[[], None] | None = None) -> RunResult:
+    """`call()` (a `run` or `run_demo` of this session), waiting for this session's previous run
+    to end first when it has not, up to `patience_s`.
+
+    Streamlit's fast reruns start a rerun at once, while the run it interrupted is still going
+    in the old script thread: a second click on Run, or a rerun the browser store causes, lands
+    here before the first run has ended. Refusing it would show "your previous run has not
+    finished" as the exercise's verdict; this waits, so the last click's code is what is checked.
+    `while_waiting()` is called before each wait: a Streamlit call there (say, a caption) is
+    also where Streamlit stops a script thread that a newer rerun has replaced, so an abandoned
+    click does not go on to run."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        result = call()
+        if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
+            return result
+        if while_waiting is not None:
+            while_waiting()
+        time.sleep(_RETRY_PREVIOUS_S)
+
+
+# What a run waits for a previous one of the same learner, at most: its queue wait, its run and
+# the child's setup.
+PREVIOUS_RUN_PATIENCE_S = QUEUE_WAIT_SECONDS + DEFAULT_LIMITS.wall_seconds + 10.0
+PREVIOUS_DEMO_PATIENCE_S = QUEUE_WAIT_SECONDS + DEMO_LIMITS.wall_seconds + 10.0
+
+
 BUSY_MESSAGE = ("The server is busy running other learners' code and no worker came free in "
                 f"{QUEUE_WAIT_SECONDS:g} s. Your code is kept: try again in a minute.")
 
@@ -233,5 +266,6 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
            "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
-           "queue_message", "ALREADY_RUNNING_MESSAGE",
+           "queue_message", "ALREADY_RUNNING_MESSAGE", "after_previous_run",
+           "PREVIOUS_RUN_PATIENCE_S", "PREVIOUS_DEMO_PATIENCE_S", "PREVIOUS_RUN_CAPTION",
            "sandbox_layers"]

@@ -7,7 +7,6 @@ Session-state keys start with "mm4_cmp_".
 from __future__ import annotations
 
 import ast
-import time
 
 import streamlit as st
 
@@ -15,7 +14,8 @@ from utils import learner_state, registry
 from utils.answers import reference_file
 from utils.demos.makemore_backprop.manual import STAGES, validated_comparison
 from utils.figures.makemore_backprop import manual as figures
-from utils.runner import ALREADY_RUNNING_MESSAGE, queue_message, run_demo
+from utils.runner import (PREVIOUS_DEMO_PATIENCE_S, PREVIOUS_RUN_CAPTION, after_previous_run,
+                          queue_message, run_demo)
 from utils.status import Status
 
 __all__ = ["compare_my_gradients"]
@@ -53,14 +53,12 @@ def _stub_file(codes: dict[str, str]) -> str:
 
 def _run(code: str, dtype: str) -> dict | None:
     waiting = st.empty()
-    deadline = time.monotonic() + 30.0
     with st.spinner("Running your four functions in the sandbox…"):
-        while True:
-            result = run_demo(f"{STEM}.compare_my_gradients", code, {"dtype": dtype},
-                              on_wait=lambda place, s: waiting.caption(queue_message(place, s)))
-            if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
+        result = after_previous_run(
+            lambda: run_demo(f"{STEM}.compare_my_gradients", code, {"dtype": dtype},
+                             on_wait=lambda place, s: waiting.caption(queue_message(place, s))),
+            patience_s=PREVIOUS_DEMO_PATIENCE_S,
+            while_waiting=lambda: waiting.caption(PREVIOUS_RUN_CAPTION))
     waiting.empty()
     if result.status != Status.PASSED:
         st.error(result.message)
