@@ -56,6 +56,47 @@ def test_icon_and_verdict_follow_the_last_run_and_reset_clears_both():
     next(b for b in app.button if b.label == "Reset to the stub").click()
     app.run()
     assert _title(app).startswith("#### · ") and not app.success and not app.error
+    next(b for b in app.button if b.label == "Undo the reset").click()  # the verdict comes back
+    app.run()
+    assert _title(app).startswith("#### ✅ ") and "Passed" in app.success[0].value
+
+
+def _code_app():
+    import streamlit as st
+
+    from utils import learner_state, registry, widgets
+
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    typed = st.session_state.pop("test_typed", None)
+    if typed is not None:  # what the editor's leave callback does
+        learner_state.set_code(ex, typed)
+    widgets.exercise(ex.id)
+    st.session_state["test_code_now"] = learner_state.code(ex)
+
+
+def test_a_reset_can_be_undone_until_the_stub_is_changed():
+    from utils import sources
+
+    stub = sources.stub_source(registry.get(EX_ID))
+    app = AppTest.from_function(_code_app, default_timeout=60).run()
+    app.session_state["test_typed"] = "def intersect_ray_1d(ray, segment):\n    return True\n"
+    app.run()
+    next(b for b in app.button if b.label == "Reset to the stub").click()
+    app.run()
+    assert app.session_state["test_code_now"] == stub
+    assert not [b for b in app.button if b.label == "Reset to the stub"]
+    next(b for b in app.button if b.label == "Undo the reset").click()
+    app.run()
+    assert "return True" in app.session_state["test_code_now"]
+    assert not [b for b in app.button if b.label == "Undo the reset"]
+
+    # Reset, then change the stub: the undo goes (it would throw the new typing away).
+    next(b for b in app.button if b.label == "Reset to the stub").click()
+    app.run()
+    app.session_state["test_typed"] = stub + "# new typing\n"
+    app.run()
+    assert not [b for b in app.button if b.label == "Undo the reset"]
+    assert [b for b in app.button if b.label == "Reset to the stub"]
 
 
 def test_a_passing_run_prints_nothing_of_the_checks_own():

@@ -36,7 +36,10 @@ MODULE_FROM_ENTRY = "../../app/static/"
 ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
 # Where a draft is kept in the browser's localStorage (beside utils/browser_store.py's key).
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
-MIN_LINES, MAX_LINES = 12, 40  # the editor grows with its text between these, then scrolls
+# The editor grows with its text between these, then scrolls. Half the stubs are 5 lines or
+# fewer: a taller empty box pushes the task's hints and verdict out of view for nothing.
+MIN_LINES, MAX_LINES = 8, 40
+LINE_PX = 21  # 14 px text, line height 1.5 (as in frontend/editor/editor.js)
 
 _HTML = """
 <div class="gtf-editor">
@@ -50,7 +53,7 @@ _HTML = """
 
 _CSS = """
 .gtf-editor-waiting, .gtf-editor-fallback {
-  margin: 0; padding: 4px 8px 8px 34px; min-height: 252px; max-height: 848px; overflow: auto;
+  margin: 0; padding: 4px 8px 8px 34px; min-height: MIN_PXpx; max-height: MAX_PXpx; overflow: auto;
   font: 14px/1.5 "Source Code Pro", ui-monospace, monospace; white-space: pre-wrap;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: #fafafa;
   box-sizing: border-box; width: 100%;
@@ -66,6 +69,11 @@ _CSS = """
 .gtf-editor-run:disabled { opacity: 0.5; cursor: wait; }
 .gtf-editor-note { color: #9c3a00; font-size: 0.85rem; margin: 0.2rem 0; }
 """
+
+# The plain code shown until the editor has loaded takes the editor's height, so nothing moves.
+# (+ its 1 px borders; at most, + the content's padding too: 4 px above, 8 below)
+_CSS = (_CSS.replace("MIN_PX", str(MIN_LINES * LINE_PX + 2))
+        .replace("MAX_PX", str(MAX_LINES * LINE_PX + 14)))
 
 _JS = """
 // A draft of what the learner typed since the server last had their text, kept in the
@@ -124,6 +132,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
     const box = document.createElement("textarea");
     box.className = "gtf-editor-fallback";
     box.value = start;
+    box.rows = start.split("\\n").length + 1;  // as tall as the text, within the editor's bounds
     box.spellcheck = false;
     box.setAttribute("aria-label", data.label);
     box.addEventListener("blur", () => leave(box.value));

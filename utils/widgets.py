@@ -132,6 +132,9 @@ def _rung_status(attempt: learner_state.Practice) -> str:
     return "" if done is None else f" · {status_icon(done)}"
 
 
+_UNDO_RESET = "gtf_undo_reset:"  # session state: what a reset threw away, per exercise
+
+
 def _only_rung(turned: str, keys: list[str]) -> None:
     if st.session_state.get(turned):
         for key in keys:
@@ -167,11 +170,7 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
         waiting.empty()
         learner_state.set_result(ex, result)
     left, right = st.columns([1, 3])
-    if left.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
-                   help="Throw away your code for this exercise and start again."):
-        learner_state.replace_code(ex, sources.stub_source(learner_state.base_exercise(ex)))
-        learner_state.clear_result(ex)
-        st.rerun()
+    _reset_or_undo(ex, left)
     variant = getattr(ex, "variant", None)
     option = "" if variant is None else f", variant={variant!r}"
     checks = "; ".join(f"tests.{name}({ex.name}{option})" for name in ex.check_names)
@@ -179,6 +178,31 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
                                        f"{variant}`")
     right.caption(f"Run with the button or Ctrl+Enter (Esc, then Tab, leaves the editor). "
                   f"Locally: `{checks}`{flag}")
+
+
+def _reset_or_undo(ex: registry.Exercise | learner_state.Practice, place) -> None:
+    """Reset to the stub; until the learner changes the stub or runs it, "Undo the reset" in
+    its place brings back the code (and the verdict) the reset threw away."""
+    stub = sources.stub_source(learner_state.base_exercise(ex))
+    undo_key = f"{_UNDO_RESET}{ex.id}"
+    before = st.session_state.get(undo_key)
+    if before is not None and learner_state.code(ex) == stub and learner_state.result(ex) is None:
+        if place.button("Undo the reset", key=f"undo-reset:{ex.id}", icon="↪️",
+                        help="Bring back the code you had before the reset."):
+            code, result = st.session_state.pop(undo_key)
+            learner_state.replace_code(ex, code)
+            if result is not None:
+                learner_state.set_result(ex, result)
+            st.rerun()
+        return
+    st.session_state.pop(undo_key, None)
+    if place.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
+                    help="Throw away your code for this exercise and start again "
+                         "(you can undo it until you change the stub or run it)."):
+        st.session_state[undo_key] = (learner_state.code(ex), learner_state.result(ex))
+        learner_state.replace_code(ex, stub)
+        learner_state.clear_result(ex)
+        st.rerun()
 
 
 def _verdict(ex: registry.Exercise | learner_state.Practice) -> None:
