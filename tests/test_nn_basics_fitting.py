@@ -1,6 +1,7 @@
 """Chapter 2, sections 5 and 6: the facts the pages state about the fitting and warping runs, the
 learner's fit_line and layer_outputs drawing the live figures in the sandbox, and the widgets."""
 
+import json
 import math
 
 import pytest
@@ -230,6 +231,26 @@ def test_the_fit_line_toggle_runs_once_and_the_sliders_need_no_new_run():
     app.select_slider(key="nnfit_line_step").set_value(10).run(timeout=60)
     assert not app.exception
     assert dict(app.session_state["nnfit_own_fit_line_paths"]).keys() == kept.keys()
+
+
+def test_the_line_chart_draws_the_rate_and_step_the_sliders_pick_and_whose_fit_line_ran():
+    def chart() -> dict:
+        spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+        return {"title": spec["layout"]["title"]["text"],
+                "left": spec["layout"]["annotations"][0]["text"]}
+
+    app = open_page(f"pages/{STEM}/5_best_fit.md", timeout=120)
+    assert chart() == {"title": "the reference fit_line, lr = 0.1",
+                       "left": f"the line after {runs.STEP_COUNTS[-1]} steps"}
+    app.select_slider(key="nnfit_line_lr").set_value(0.03).run(timeout=60)
+    app.select_slider(key="nnfit_line_step").set_value(10).run(timeout=60)
+    assert chart() == {"title": "the reference fit_line, lr = 0.03",
+                       "left": "the line after 10 steps"}
+    app.select_slider(key="nnfit_line_lr").set_value(0.1).run(timeout=60)
+    assert chart()["title"] == "the reference fit_line, lr = 0.1"
+    app.toggle(key="nnfit_line_own").set_value(True).run(timeout=120)
+    assert chart() == {"title": "the reference fit_line (yours has not passed), lr = 0.1",
+                       "left": "the line after 10 steps"}
 
 
 def test_a_matrix_preset_sets_the_sliders():

@@ -1,13 +1,27 @@
-"""Chapter 5.2's experiments: the training runs and pretrained models its pages and notebook show.
+"""Chapter 5.2's experiments: the training runs and pretrained models its pages and notebook show,
+and the spread of activations through a deep stack at initialisation.
 
-Each is computed from the reference solutions and cached for the process (the site's server, a
-notebook's kernel), so a second visitor does not wait. A run that takes seconds takes an optional
-`progress(step, total)` callback, which the page connects to a progress bar
+Each run is computed from the reference solutions and cached for the process (the site's server,
+a notebook's kernel), so a second visitor does not wait. A run that takes seconds takes an
+optional `progress(step, total)` callback, which the page connects to a progress bar
 (pages/part2_cnns/widgets.py); the figures drawn from these results are in utils/figures/.
+
+The initialisation measurements never change (seeded, nothing of the learner's), so every one
+the Modules page's widget can pick is saved in assets/part2_cnns/init_stds.json with a
+fingerprint of the code and constants they come from: `python -m utils.experiments.part2_cnns`
+measures them again (a few seconds). A missing file is measured and written at first use; a
+stale one (its fingerprint no longer matches) is not read, the figure measures what it draws
+then, and tests/test_part2_demos.py fails until the file is measured again.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import logging
+import sys
+import time
 from dataclasses import replace
 from typing import Callable
 
@@ -16,6 +30,10 @@ import torch as t
 
 from solutions import part2_cnns as sol
 from utils.caching import cache_resource, cache_run
+from utils.experiments.saved import saved_json, top_level_code
+from utils.site_config import ROOT
+
+log = logging.getLogger("gtf.part2_cnns")
 
 # The demos' settings: chosen so that each finishes in a few seconds on 2 cores (see
 # benchmarks/part2_training.py) and the ConvNet passes 95 % on the offline digits.
@@ -26,6 +44,92 @@ CONVNET_DEMO = sol.SimpleMLPTrainingArgs(model_class=sol.ConvNet, epochs=4, batc
 DEMO_MODELS = ("SimpleMLP", "ConvNet")
 
 ProgressFn = Callable[[int, int], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Initialisation: how the spread of activations changes with depth
+
+INIT_DEPTH = 50  # layers in the stack the initialisation figure measures
+INIT_WIDTHS = (64, 256, 512)
+NONLINEARITIES = {"ReLU": t.relu, "tanh": t.tanh, "none": lambda x: x}
+_GAIN_NAMES = {"ReLU": "relu", "tanh": "tanh", "none": "linear"}  # nn.init's names
+INIT_SCHEMES = ("PyTorch's default, U(±1/√in)", "std 1/√in", "Kaiming: std gain/√in",
+                "PyTorch's default + batch norm")
+INIT_BATCH, INIT_SEED = 256, 0
+
+
+def measure_activation_stds(width: int, nonlinearity: str, batch: int = INIT_BATCH,
+                            seed: int = INIT_SEED) -> dict[str, list[float]]:
+    """For each of INIT_SCHEMES, the standard deviation of every layer's output at
+    initialisation, in a stack of INIT_DEPTH linear layers of `width` units (no biases, so that
+    only the weights' scale shows) with `nonlinearity` between them, on a batch of
+    standard-normal inputs. Layer l's output is what the l-th nonlinearity receives."""
+    act = NONLINEARITIES[nonlinearity]
+    stds = {}
+    for scheme in INIT_SCHEMES:
+        t.manual_seed(seed)
+        x = t.randn(batch, width)
+        stds[scheme] = []
+        with t.no_grad():
+            for _ in range(INIT_DEPTH):
+                layer = t.nn.Linear(width, width, bias=False)  # PyTorch's default init
+                if scheme == "std 1/√in":
+                    t.nn.init.normal_(layer.weight, std=width ** -0.5)
+                elif scheme.startswith("Kaiming"):
+                    t.nn.init.kaiming_normal_(layer.weight, nonlinearity=_GAIN_NAMES[nonlinearity])
+                y = layer(x)
+                if scheme.endswith("batch norm"):
+                    y = t.nn.BatchNorm1d(width).train()(y)
+                stds[scheme].append(y.std().item())
+                x = act(y)
+    return stds
+
+
+INIT_STDS_PATH = ROOT / "assets" / "part2_cnns" / "init_stds.json"
+INIT_STDS_SCRIPT = "python -m utils.experiments.part2_cnns"
+# What the saved measurements are computed from: if one of these changes, the file is stale.
+_MEASURED = ("INIT_DEPTH", "INIT_WIDTHS", "NONLINEARITIES", "_GAIN_NAMES", "INIT_SCHEMES",
+             "INIT_BATCH", "INIT_SEED", "measure_activation_stds")
+
+
+def init_stds_key(width: int, nonlinearity: str) -> str:
+    return f"{width} {nonlinearity}"
+
+
+def init_stds_fingerprint() -> str:
+    """A digest of the measurement's code and constants (docstrings and comments left out)."""
+    code = top_level_code(sys.modules[__name__], _MEASURED)
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+def compute_init_stds() -> dict[str, object]:
+    """What init_stds.json holds: measure_activation_stds at every width and nonlinearity the
+    page's widget offers, at the default batch and seed."""
+    return {"fingerprint": init_stds_fingerprint(), "batch": INIT_BATCH, "seed": INIT_SEED,
+            "stds": {init_stds_key(width, nonlinearity): measure_activation_stds(width,
+                                                                                 nonlinearity)
+                     for width in INIT_WIDTHS for nonlinearity in NONLINEARITIES}}
+
+
+@functools.lru_cache(maxsize=1)
+def saved_init_stds() -> dict[str, dict[str, list[float]]]:
+    """The saved measurements by init_stds_key (measured and written first if the file is
+    missing); none when the file is stale."""
+    saved = saved_json(INIT_STDS_PATH, compute_init_stds)
+    if saved["fingerprint"] != init_stds_fingerprint():
+        log.warning("%s is stale (run `%s`): measuring at first use instead", INIT_STDS_PATH,
+                    INIT_STDS_SCRIPT)
+        return {}
+    return saved["stds"]
+
+
+def saved_activation_stds(width: int, nonlinearity: str, batch: int = INIT_BATCH,
+                          seed: int = INIT_SEED) -> dict[str, list[float]] | None:
+    """measure_activation_stds's result as saved (a copy), or None if it was not saved."""
+    if (batch, seed) != (INIT_BATCH, INIT_SEED):
+        return None
+    saved = saved_init_stds().get(init_stds_key(width, nonlinearity))
+    return None if saved is None else {scheme: list(stds) for scheme, stds in saved.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,3 +260,15 @@ def feature_extraction_run(progress: ProgressFn | None = None) -> dict[str, obje
     ("test_accuracy"), where the images came from ("source") and whether the body had ImageNet
     weights ("pretrained"); cached after the first."""
     return _feature_extraction_run(progress=progress)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    INIT_STDS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    INIT_STDS_PATH.write_text(json.dumps(compute_init_stds(), indent=1) + "\n")
+    print(f"{INIT_STDS_PATH.relative_to(ROOT)}: {INIT_STDS_PATH.stat().st_size / 1024:.0f} KB in "
+          f"{time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

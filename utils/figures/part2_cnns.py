@@ -14,45 +14,32 @@ from plotly.subplots import make_subplots
 
 from solutions import part2_cnns as sol
 from utils.caching import cache_data
-from utils.experiments.part2_cnns import MLP_DEMO, demo_data, sample_photos, top_predictions
+# INIT_WIDTHS, NONLINEARITIES and INIT_SCHEMES are the widget's choices and the figure's lines.
+from utils.experiments.part2_cnns import (INIT_BATCH, INIT_DEPTH, INIT_SCHEMES,  # noqa: F401
+                                          INIT_SEED, INIT_WIDTHS, MLP_DEMO, NONLINEARITIES,
+                                          demo_data, measure_activation_stds, sample_photos,
+                                          saved_activation_stds, top_predictions)
 
 # ---------------------------------------------------------------------------------------------
 # Initialisation: how the spread of activations changes with depth
 
-INIT_DEPTH = 50  # layers in the stack the initialisation figure measures
-INIT_WIDTHS = (64, 256, 512)
-NONLINEARITIES = {"ReLU": t.relu, "tanh": t.tanh, "none": lambda x: x}
-_GAIN_NAMES = {"ReLU": "relu", "tanh": "tanh", "none": "linear"}  # nn.init's names
-INIT_SCHEMES = ("PyTorch's default, U(±1/√in)", "std 1/√in", "Kaiming: std gain/√in",
-                "PyTorch's default + batch norm")
 
-
-@cache_data(show_spinner=f"Measuring {INIT_DEPTH} layers at initialisation…")
-def activation_std_by_depth(width: int, nonlinearity: str, batch: int = 256,
-                            seed: int = 0) -> dict[str, list[float]]:
+def activation_std_by_depth(width: int, nonlinearity: str, batch: int = INIT_BATCH,
+                            seed: int = INIT_SEED) -> dict[str, list[float]]:
     """For each of INIT_SCHEMES, the standard deviation of every layer's output at
     initialisation, in a stack of INIT_DEPTH linear layers of `width` units (no biases, so that
     only the weights' scale shows) with `nonlinearity` between them, on a batch of
-    standard-normal inputs. Layer l's output is what the l-th nonlinearity receives."""
-    act = NONLINEARITIES[nonlinearity]
-    stds = {}
-    for scheme in INIT_SCHEMES:
-        t.manual_seed(seed)
-        x = t.randn(batch, width)
-        stds[scheme] = []
-        with t.no_grad():
-            for _ in range(INIT_DEPTH):
-                layer = t.nn.Linear(width, width, bias=False)  # PyTorch's default init
-                if scheme == "std 1/√in":
-                    t.nn.init.normal_(layer.weight, std=width ** -0.5)
-                elif scheme.startswith("Kaiming"):
-                    t.nn.init.kaiming_normal_(layer.weight, nonlinearity=_GAIN_NAMES[nonlinearity])
-                y = layer(x)
-                if scheme.endswith("batch norm"):
-                    y = t.nn.BatchNorm1d(width).train()(y)
-                stds[scheme].append(y.std().item())
-                x = act(y)
-    return stds
+    standard-normal inputs. Layer l's output is what the l-th nonlinearity receives.
+
+    The widget's widths and nonlinearities at the default batch and seed are read from the
+    saved measurements (utils/experiments/part2_cnns.py); anything else is measured now."""
+    saved = saved_activation_stds(width, nonlinearity, batch, seed)
+    return saved if saved is not None else _measured(width, nonlinearity, batch, seed)
+
+
+@cache_data(show_spinner=f"Measuring {INIT_DEPTH} layers at initialisation…")
+def _measured(width: int, nonlinearity: str, batch: int, seed: int) -> dict[str, list[float]]:
+    return measure_activation_stds(width, nonlinearity, batch, seed)
 
 
 def init_depth_figure(width: int, nonlinearity: str) -> go.Figure:

@@ -42,8 +42,7 @@ def line_descent() -> None:
             _caption("fit_line", theirs, "run for every number of steps on the slider, at every "
                      "learning rate, in one run")
             return
-    st.plotly_chart(figures.line_fit(figures.reference_path(lr), lr, shown), width="stretch",
-                    key="nnfit_line_chart")
+    st.plotly_chart(figures.reference_line_fit(lr, shown), width="stretch", key="nnfit_line_chart")
 
 
 def polynomial_degrees() -> None:

@@ -104,6 +104,13 @@ def line_fit(path: dict[str, list[float]], lr: float, shown_step: int | None = N
     return fig
 
 
+@cache_data(show_spinner=False)
+def reference_line_fit(lr: float, shown_step: int | None = None) -> go.Figure:
+    """`line_fit` of the reference fit_line's descent at `lr`: the widget's figure until the
+    learner draws their own, kept so that a rerun or a slider moved back does not draw it again."""
+    return line_fit(reference_path(lr), lr, shown_step)
+
+
 def drawn_with_fit_line(fit_line: Callable, lr: float = runs.DEFAULT_RATE) -> go.Figure:
     """The notebook's live figure: the learner's fit_line, run for every number of steps."""
     return _drawn_with("fit_line",
@@ -113,6 +120,7 @@ def drawn_with_fit_line(fit_line: Callable, lr: float = runs.DEFAULT_RATE) -> go
 
 # --- section 5: polynomials of every degree -----------------------------------------------------
 
+@cache_data(show_spinner=False)
 def polynomial_degree(degree: int) -> go.Figure:
     """Left: the training points, the held-out points and the least-squares polynomial of
     `degree`. Right: train and held-out mean squared error against degree (log scale)."""
