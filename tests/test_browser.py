@@ -378,48 +378,93 @@ def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_u
     _wait_for_editor_text(page, EX.name, "# run with ctrl+enter")
 
 
-def test_text_typed_and_never_left_survives_a_reload_and_a_reset_stays_reset(page, site_url):
-    """What the learner typed and neither left nor ran is kept in the browser as a draft, so a
-    reload straight after typing brings it back (and hands it to the server, so a second reload
-    has it too); a draft never undoes a reset."""
-    draft_key = code_editor.DRAFT_PREFIX + EX.id
-    _open_section(page, site_url, "rays_and_segments")
-    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
-    position = [ex.name for ex in registry.chapter("part1_ray_tracing").exercises
-                if ex.section == "rays_and_segments"].index(EX.name)
-    editor = _editor(page, EX.name, timeout_s=90)
+def _editable_editor(page, name: str, timeout_s: float = 60):
+    """The editor for `name` once the session has restored the learner's work (until then it
+    is read-only)."""
+    deadline = time.time() + timeout_s
+    while True:
+        editor = _editor(page, name, timeout_s)
+        if editor.locator('.cm-content[contenteditable="true"]').count():
+            return editor
+        assert time.time() < deadline, f"the editor for {name} never became editable"
+        page.wait_for_timeout(200)
+
+
+def _type_at_the_end(page, editor, text: str) -> None:
     editor.locator(".cm-content").click()
     page.keyboard.press("Control+End")
-    page.keyboard.type("# typed, then reloaded at once")
-    drafted = page.evaluate("(k) => window.localStorage.getItem(k)", draft_key)
-    assert drafted and "# typed, then reloaded at once" in drafted, drafted
+    page.keyboard.type(text)
+
+
+def _reload(page) -> None:
     page.reload()
     page.wait_for_selector("h1", timeout=60_000)
-    _wait_for_editor_text(page, EX.name, "# typed, then reloaded at once")
 
-    # The draft was sent to the server as the editor came back: the browser store keeps it now.
+
+def test_nothing_typed_is_lost_to_a_reload_and_a_reset_stays_reset(page, site_url):
+    """What the learner typed is kept in the browser as a draft until the browser store has it:
+    a reload straight after typing, straight after leaving the editor, or during a run brings it
+    back. Before the session has restored the learner's work the editor is read-only, so text
+    typed over the stub then cannot win over the saved code; a draft never undoes a reset."""
+    draft_key = code_editor.DRAFT_PREFIX + EX.id
+    position = [ex.name for ex in registry.chapter("part1_ray_tracing").exercises
+                if ex.section == "rays_and_segments"].index(EX.name)
+    _open_section(page, site_url, "rays_and_segments")
+
+    # Typed, then reloaded at once.
+    _type_at_the_end(page, _editable_editor(page, EX.name), "# typed, then reloaded")
+    drafted = page.evaluate("(k) => window.localStorage.getItem(k)", draft_key)
+    assert drafted and "# typed, then reloaded" in drafted, drafted
+    _reload(page)
+    _wait_for_editor_text(page, EX.name, "# typed, then reloaded")
+
+    # Typed, left (a click outside), reloaded 50 ms later.
+    _type_at_the_end(page, _editable_editor(page, EX.name), "# typed, left, reloaded")
+    page.locator("h1").first.click()
+    page.wait_for_timeout(50)
+    _reload(page)
+    _wait_for_editor_text(page, EX.name, "# typed, left, reloaded")
+
+    # Typed, run with Ctrl+Enter, reloaded during the run.
+    _type_at_the_end(page, _editable_editor(page, EX.name), "# typed, run, reloaded")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(100)
+    _reload(page)
+    _wait_for_editor_text(page, EX.name, "# typed, run, reloaded")
+
+    # The store has it in the end, and the draft goes: a later reload still shows it.
+    _editable_editor(page, EX.name)
     deadline = time.time() + 30
     while page.evaluate("(k) => window.localStorage.getItem(k)", draft_key) is not None:
-        assert time.time() < deadline, "the draft was never handed to the server"
+        assert time.time() < deadline, "the draft was never dropped"
         page.wait_for_timeout(300)
-    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    _reload(page)
+    _wait_for_editor_text(page, EX.name, "# typed, run, reloaded")
+
+    # Straight after a reload, before the restore, the editor holds the stub and is read-only.
     page.reload()
-    page.wait_for_selector("h1", timeout=60_000)
-    _wait_for_editor_text(page, EX.name, "# typed, then reloaded at once")
+    seen = []
+    deadline = time.time() + 60
+    while not any("# typed, run, reloaded" in text for text, _ in seen):
+        assert time.time() < deadline, "the saved code never came back"
+        seen += page.evaluate('''(name) => [...document.querySelectorAll('.gtf-editor')]
+            .filter(e => e.gtfEditor && e.gtfEditor.getValue().includes(`def ${name}(`))
+            .map(e => [e.gtfEditor.getValue(),
+                       !!e.querySelector('.cm-content[contenteditable="true"]')])''', EX.name)
+        page.wait_for_timeout(30)
+    assert not [text for text, editable in seen if editable and "# typed, run" not in text]
 
     # Reset, then reload: the stub stays.
-    page.wait_for_timeout(3000)
     page.get_by_role("button", name="Reset to the stub").nth(position).click()
     deadline = time.time() + 30
-    while "# typed, then reloaded at once" in _editor_text(_editor(page, EX.name)):
+    while "# typed, run, reloaded" in _editor_text(_editor(page, EX.name)):
         assert time.time() < deadline, "Reset never put the stub back"
         page.wait_for_timeout(300)
+    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    _reload(page)
+    text = _editor_text(_editable_editor(page, EX.name))
     page.wait_for_timeout(2000)
-    page.reload()
-    page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_timeout(4000)  # the restore's rerun
-    assert "# typed, then reloaded at once" not in _editor_text(_editor(page, EX.name))
-    assert _editor_text(_editor(page, EX.name)).strip() == sources.stub_source(EX).strip()
+    assert _editor_text(_editable_editor(page, EX.name)).strip() == sources.stub_source(EX).strip()
 
 
 def test_without_the_editor_module_a_plain_box_still_runs(page, site_url):

@@ -64,7 +64,7 @@ def _mount(monkeypatch, returned: dict) -> tuple[str | None, dict]:
         return SimpleNamespace(**returned)
 
     monkeypatch.setattr(code_editor, "_component", component)
-    ran = code_editor.code_editor("x = 1", key="editor:k", label="Your code for f", draft_key="k",
+    ran = code_editor.code_editor("x = 1", key="editor:k", label="Your code for f", draft_key="k", restored=True,
                                   on_leave=lambda text: None)
     return ran, mounted
 
@@ -102,7 +102,7 @@ def test_leaving_the_editor_commits_its_text_through_the_callback(monkeypatch):
     monkeypatch.setattr(code_editor, "_component",
                         lambda **kwargs: mounted.update(kwargs) or SimpleNamespace())
     code_editor.code_editor("x = 1", key="editor:k", label="f", on_leave=kept.append,
-                            draft_key="k")
+                            draft_key="k", restored=True)
     try:
         st.session_state["editor:k"] = {"code": {"text": "x = 2", "n": 1}}
         mounted["on_code_change"]()

@@ -99,6 +99,60 @@ def test_a_reset_can_be_undone_until_the_stub_is_changed():
     assert [b for b in app.button if b.label == "Reset to the stub"]
 
 
+def _restored_app():
+    import streamlit as st
+
+    from utils import learner_state, registry, sources, widgets
+
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    if "test_restored" not in st.session_state:  # an earlier visit's code and status, no result
+        st.session_state["test_restored"] = True
+        learner_state.restore({"code": {ex.id: sources.solution_source(ex)},
+                               "status": {ex.id: "passed"}})
+    widgets.exercise(ex.id)
+
+
+def test_undoing_a_reset_brings_back_a_status_kept_from_an_earlier_visit():
+    app = AppTest.from_function(_restored_app, default_timeout=60).run()
+    assert _title(app).startswith("#### ✅ ")
+    next(b for b in app.button if b.label == "Reset to the stub").click()
+    app.run()
+    assert _title(app).startswith("#### · ")
+    next(b for b in app.button if b.label == "Undo the reset").click()
+    app.run()
+    assert _title(app).startswith("#### ✅ ")
+
+
+def _passed_app():
+    import streamlit as st
+
+    from utils import learner_state, registry, widgets
+    from utils.runner import RunResult
+
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    if "test_passed" not in st.session_state:
+        st.session_state["test_passed"] = True
+        learner_state.set_result(ex, RunResult("passed", "all checks passed", "", 0.1))
+    widgets.exercise(ex.id)
+
+
+def test_a_run_the_server_refused_is_shown_but_is_not_the_verdict(monkeypatch):
+    """A busy server (or the learner's previous run still going) says so, and the exercise
+    keeps the verdict of its last real run."""
+    import utils.runner as runner
+    from utils import widgets
+
+    app = AppTest.from_function(_passed_app, default_timeout=60).run()
+    assert _title(app).startswith("#### ✅ ")
+    monkeypatch.setattr(widgets, "code_editor", lambda *args, **kwargs: "def f(): pass")
+    monkeypatch.setattr(widgets, "run", lambda *args, **kwargs: runner._refusal(runner.BUSY_MESSAGE))
+    app.run()
+    assert _title(app).startswith("#### ✅ ") and "Passed" in app.success[0].value
+    assert any(runner.BUSY_MESSAGE in w.value for w in app.warning)
+    assert runner.never_started(runner._refusal(runner.ALREADY_RUNNING_MESSAGE))
+    assert not runner.never_started(runner._refusal("Your code is 200,000 characters long"))
+
+
 def test_a_passing_run_prints_nothing_of_the_checks_own():
     """"What your code printed" shows the learner's output only: the checks' success lines are
     not printed where the verdict is reported (the runner's child calls run_checks)."""

@@ -18,6 +18,8 @@ from utils import learner_state
 
 _RESTORED = "gtf_browser_restored"
 STORAGE_KEY = "grokking-the-fundamentals:v1"
+# Where the code editor keeps a draft per exercise (utils/code_editor.py), until this store has it.
+DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
 
 _JS = """
@@ -31,7 +33,14 @@ export default function (component) {
     setStateValue("saved", saved);
   } else if (data.mode === "save") {
     try { window.localStorage.setItem(data.storageKey, JSON.stringify(data.snapshot)); }
-    catch (err) { /* storage full or disabled: the session still works */ }
+    catch (err) { return; /* storage full or disabled: the session still works */ }
+    // An editor's draft (utils/code_editor.py) whose text is now saved has done its job.
+    for (const [id, text] of Object.entries(data.snapshot.code || {})) {
+      try {
+        const draft = JSON.parse(window.localStorage.getItem(data.draftPrefix + id) || "null");
+        if (draft && draft.text === text) window.localStorage.removeItem(data.draftPrefix + id);
+      } catch (err) { /* a draft we cannot read stays */ }
+    }
   }
 }
 """
@@ -49,6 +58,12 @@ def _restore_from_the_browser() -> None:
         st.session_state[_RESTORED] = True
 
 
+def restored() -> bool:
+    """Whether this session has restored the learner's work from the browser (its first run
+    has not: the browser's answer comes with the second)."""
+    return bool(st.session_state.get(_RESTORED))
+
+
 def sync() -> None:
     """Restore once per session, then save on every run. Call at the end of the app script."""
     if not st.session_state.get(_RESTORED):
@@ -62,5 +77,6 @@ def sync() -> None:
             st.rerun()
         return
     _store(key=_KEY, height=0,
-           data={"mode": "save", "storageKey": STORAGE_KEY, "snapshot": learner_state.snapshot()},
+           data={"mode": "save", "storageKey": STORAGE_KEY, "snapshot": learner_state.snapshot(),
+                 "draftPrefix": DRAFT_PREFIX},
            default={"saved": None}, on_saved_change=_restore_from_the_browser)

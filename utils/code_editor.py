@@ -26,6 +26,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from utils.browser_store import DRAFT_PREFIX, STORAGE_KEY
+
 MODULE = "gtf_editor.js"
 BUNDLE = Path(__file__).resolve().parents[1] / "static" / MODULE
 # Where static/ is served, relative to Streamlit's entry module (<base>/static/js/index.<hash>.js),
@@ -34,8 +36,6 @@ MODULE_FROM_ENTRY = "../../app/static/"
 # How the browser finds Streamlit's entry module (the editor and utils/preload.py both resolve
 # from it, so that they ask for our module by one address).
 ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
-# Where a draft is kept in the browser's localStorage (beside utils/browser_store.py's key).
-DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 # The editor grows with its text between these, then scrolls. Half the stubs are 5 lines or
 # fewer: a taller empty box pushes the task's hints and verdict out of view for nothing.
 MIN_LINES, MAX_LINES = 8, 40
@@ -76,57 +76,102 @@ _CSS = (_CSS.replace("MIN_PX", str(MIN_LINES * LINE_PX + 2))
         .replace("MAX_PX", str(MAX_LINES * LINE_PX + 14)))
 
 _JS = """
-// A draft of what the learner typed since the server last had their text, kept in the
-// browser's storage at every edit: a reload, a closed tab or a lost connection before they
-// left the editor or ran it would otherwise lose it. `base` is the text the server had then;
-// the draft comes back only into an editor that mounts with that same text, so a reset, an
-// upload or a restore (which mount other text) never brings back an older draft.
-function drafts(storageKey) {
-  const read = () => {
-    try { return JSON.parse(window.localStorage.getItem(storageKey) || "null"); }
+// A draft of what the learner typed, kept in the browser's storage at every edit, so that a
+// reload, a closed tab or a lost connection loses nothing: the text the server was sent (on
+// leaving the editor, or Run) is only safe once the browser store (utils/browser_store.py) has
+// saved it, at the end of the server's run, which can be a minute later when runs queue.
+//   { text, bases }: `bases` are the texts the server had or was sent while it was typed. When
+//   an editor mounts after the session restored the learner's work, holding one of them (the
+//   store's copy came back, or an older one because the store never got the newer), the draft
+//   comes back over it and is sent. A draft is dropped once the store holds its text, and when
+//   the editor mounts with text the learner chose instead (a reset, an upload, an undo).
+const MAX_BASES = 6;
+
+function drafts(key, storeKey, exerciseId) {
+  const get = (k) => {
+    try { return JSON.parse(window.localStorage.getItem(k) || "null"); }
     catch (err) { return null; }
   };
-  const write = (base, text) => {
-    try {
-      if (base === text) window.localStorage.removeItem(storageKey);
-      else window.localStorage.setItem(storageKey, JSON.stringify({ base, text }));
-    } catch (err) { /* storage full or disabled: the blur and Run still keep the text */ }
+  return {
+    read: () => {
+      const kept = get(key);
+      return kept && typeof kept.text === "string" && Array.isArray(kept.bases) ? kept : null;
+    },
+    write: (bases, text) => {
+      try { window.localStorage.setItem(key, JSON.stringify({ bases, text })); }
+      catch (err) { /* storage full or disabled: leaving the editor and Run still send it */ }
+    },
+    drop: () => { try { window.localStorage.removeItem(key); } catch (err) { /* as above */ } },
+    stored: () => {  // what the browser store last saved for this exercise
+      const saved = get(storeKey);
+      return saved && saved.code ? saved.code[exerciseId] : undefined;
+    },
   };
-  return { read, write };
 }
 
 function mount(root, data, setStateValue, setTriggerValue) {
-  const draft = drafts(data.draftKey);
-  const kept = draft.read();
-  let start = data.code;
-  if (kept && typeof kept.text === "string") {
-    if (kept.text === data.code) draft.write(data.code, data.code);  // the server has it now
-    else if (kept.base === data.code) start = kept.text;
-  }
-  let editor = null, disposed = false, leftWith = data.code, leaves = 0;
+  const draft = drafts(data.draftKey, data.storeKey, data.exerciseId);
+  let editor = null, disposed = false, editable = false, settled = false;
+  let start = data.code, leftWith = data.code, leaves = 0, sent = [data.code];
   // Streamlit calls the cleanup the latest call returned when the editor goes (a new key, a
   // toggle, another page): CodeMirror's listeners on the window go with it.
   root.gtfCleanup = () => { disposed = true; if (editor && editor.view) editor.view.destroy(); };
   const host = root.querySelector(".gtf-editor-host");
   const runButton = root.querySelector(".gtf-editor-run");
   runButton.setAttribute("aria-label", data.runLabel);
-  host.querySelector(".gtf-editor-waiting").textContent = start;
+  const waiting = host.querySelector(".gtf-editor-waiting");
+  waiting.textContent = start;
+  const current = () => (editor ? editor.getValue() : start);
+  const mark = (text) => { sent = sent.filter((t) => t !== text).concat([text]).slice(-MAX_BASES); };
   // Each time the learner leaves the editor with other text than it last sent, a new state
   // value (numbered, so that going back to an earlier text is a change too).
   const leave = (text) => {
-    draft.write(text, text);
     if (text === leftWith) return;
     leftWith = text;
+    mark(text);
     leaves += 1;
     setStateValue("code", { text, n: leaves });
   };
-  const run = (text) => { draft.write(text, text); leftWith = text; setTriggerValue("run", text); };
-  const edited = (text) => draft.write(leftWith, text);
-  // A draft brought back is sent at once, so that the server (and the browser store, and an
-  // exported answers file) has it even if the learner never comes back to this editor.
-  if (start !== data.code) leave(start);
-  const ready = (made) => { editor = made; root.gtfEditor = made; runButton.disabled = false; };
+  const run = (text) => {
+    if (!editable) return;
+    leftWith = text;
+    mark(text);
+    setTriggerValue("run", text);
+  };
+  const edited = (text) => { if (editable) draft.write(sent, text); };
+  const updateRun = () => { runButton.disabled = !(editor && editable); };
+  const ready = (made) => {
+    editor = made; root.gtfEditor = made; made.setEditable(editable); updateRun();
+  };
   runButton.addEventListener("click", () => { if (editor) run(editor.getValue()); });
+
+  // Until the session has restored the learner's work from the browser (its first second or
+  // so), the editor holds the stub and is read-only: text typed there would be swapped out by
+  // the restore, or, sent first, would win over the restored code.
+  const settle = (latest) => {
+    if (disposed) return;
+    const kept = draft.read();
+    if (kept && draft.stored() === kept.text) draft.drop();  // the store has it: nothing to keep
+    if (settled || !latest.restored) return;
+    settled = true;
+    editable = true;
+    if (editor) editor.setEditable(true);
+    updateRun();
+    if (latest.draftsVoid) { draft.drop(); return; }
+    const again = draft.read();
+    if (again && again.text !== latest.code && again.bases.includes(latest.code) &&
+        current() === latest.code) {
+      // Sent at once, so that the server (and the browser store, and an exported answers
+      // file) has it even if the learner never comes back to this editor.
+      sent = again.bases.slice(-MAX_BASES);
+      if (editor) editor.setValue(again.text); else { start = again.text; waiting.textContent = start; }
+      leave(again.text);
+    }
+  };
+  root.gtfSettle = settle;
+  // Should the browser store never answer, the learner can still work after a while.
+  setTimeout(() => { if (!settled && !disposed) settle({ restored: true, code: data.code, draftsVoid: true }); },
+             15000);
 
   const plainTextBox = (why) => {
     const box = document.createElement("textarea");
@@ -147,7 +192,8 @@ function mount(root, data, setStateValue, setTriggerValue) {
     note.textContent = "The code editor could not load (" + why + "): this plain box works " +
       "the same, without highlighting. Reloading the page may bring the editor back.";
     host.replaceChildren(note, box);
-    ready({ getValue: () => box.value, setValue: (text) => { box.value = text; } });
+    ready({ getValue: () => box.value, setValue: (text) => { box.value = text; },
+            setEditable: (on) => { box.readOnly = !on; } });
   };
 
   // From Streamlit's own entry module, as utils/preload.py asks for it: one address, one module.
@@ -169,9 +215,10 @@ export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   const root = parentElement.querySelector(".gtf-editor");
   if (!root) return undefined;
-  // Called again whenever `data` changes (every rerun after an edit): the editor is mounted
-  // once, and its text is the learner's from then on.
+  // Called again whenever `data` changes (every rerun after an edit, the restore): the editor
+  // is mounted once, and its text is the learner's from then on.
   if (!root.gtfCleanup) mount(root, data, setStateValue, setTriggerValue);
+  root.gtfSettle(data);
   return root.gtfCleanup;
 }
 """
@@ -189,11 +236,17 @@ def module_url_name() -> str:
 
 
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
-                draft_key: str, run_label: str = "Run the checks",
+                draft_key: str, restored: bool, drafts_void: bool = False,
+                run_label: str = "Run the checks",
                 placeholder: str = "Write your answer here") -> str | None:
     """Draw an editor holding `code` (read when it mounts), named `label` for screen readers
-    (its Run button `run_label`). What the learner types is kept in the browser as they type,
-    under `draft_key` (one per exercise, stable across keys), until the server has it.
+    (its Run button `run_label`).
+
+    What the learner types is kept in the browser as a draft, under `draft_key` (the exercise's
+    id, which is also its key in the browser store's snapshot), until the browser store holds
+    it. The editor is read-only until the session has `restored` the learner's work; a draft
+    comes back then (see the JavaScript), unless `drafts_void` (the text is a reset's, an
+    upload's or an undo's).
 
     Returns the text the learner ran (Run, or Ctrl+Enter) on the rerun that causes, else None.
     Calls `on_leave(text)` when they leave the editor with new text, before the rerun that
@@ -210,6 +263,8 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
         data={"code": code, "label": label, "runLabel": run_label, "module": module_url_name(),
               "moduleFromEntry": MODULE_FROM_ENTRY, "entrySelector": ENTRY_MODULE_SELECTOR,
               "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
+              "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
+              "draftsVoid": drafts_void,
               "minLines": MIN_LINES, "maxLines": MAX_LINES})
     ran = getattr(result, "run", None)
     return ran if isinstance(ran, str) else None

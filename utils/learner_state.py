@@ -13,9 +13,9 @@ import streamlit as st
 from utils import registry, sources
 from utils.status import Status
 
-_CODE, _RESULT, _VERSION, _STATUS, _INPUTS, _REVIEW = (
+_CODE, _RESULT, _VERSION, _STATUS, _INPUTS, _REVIEW, _DRAFTS_VOID_AT = (
     "gtf_code", "gtf_result", "gtf_editor_version", "gtf_status", "gtf_page_inputs",
-    "gtf_review")
+    "gtf_review", "gtf_drafts_void_at")
 # A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
 # browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
 MAX_PAGE_INPUT_CHARS = 200_000
@@ -99,16 +99,42 @@ def set_code(ex: registry.Exercise, text: str) -> None:
     _table(_CODE)[ex.id] = text
 
 
-def replace_code(ex: registry.Exercise, text: str) -> None:
-    """Put new text in the editor (reset, upload, restore): the editor only reads its text when it
-    mounts, so a new version number gives it a new key and it mounts again."""
+def replace_code(ex: registry.Exercise, text: str, *, restoring: bool = False) -> None:
+    """Put new text in the editor (reset, upload, undo, restore): the editor only reads its text
+    when it mounts, so a new version number gives it a new key and it mounts again.
+
+    A reset, an upload or an undo is the learner's choice of text, so the editor's draft in the
+    browser (utils/code_editor.py) is thrown away when it mounts; a restore (`restoring`) brings
+    back what the browser store kept, and a draft typed over that text comes back over it."""
     set_code(ex, text)
     versions = _table(_VERSION)
     versions[ex.id] = versions.get(ex.id, 0) + 1
+    if not restoring:
+        _table(_DRAFTS_VOID_AT)[ex.id] = versions[ex.id]
 
 
 def editor_key(ex: registry.Exercise) -> str:
     return f"editor:{ex.id}:{_table(_VERSION).get(ex.id, 0)}"
+
+
+def drafts_void(ex: registry.Exercise) -> bool:
+    """Whether the editor now mounting was given its text by a reset, an upload or an undo."""
+    return _table(_DRAFTS_VOID_AT).get(ex.id) == _table(_VERSION).get(ex.id, 0)
+
+
+def exercise_state(ex: registry.Exercise) -> tuple[str, Any, Status | None]:
+    """The exercise's code, last result and status: what a reset throws away."""
+    return code(ex), result(ex), status(ex)
+
+
+def put_back(ex: registry.Exercise, state: tuple[str, Any, Status | None]) -> None:
+    """Undo a reset: `state` is what `exercise_state` returned before it."""
+    text, run_result, done = state
+    replace_code(ex, text)
+    if run_result is not None:
+        _table(_RESULT)[ex.id] = run_result
+    if done is not None:
+        _table(_STATUS)[ex.id] = done
 
 
 def result(ex: registry.Exercise) -> Any:
@@ -184,7 +210,7 @@ def restore(saved: dict) -> None:
     for ex_id, text in (saved.get("code") or {}).items():
         ex = _known(ex_id)
         if ex is not None and ex_id not in _table(_CODE) and isinstance(text, str):
-            replace_code(ex, text)
+            replace_code(ex, text, restoring=True)
     for ex_id, saved_status in (saved.get("status") or {}).items():
         known = Status.parse(saved_status)  # saved as its string: "passed", ...
         if _known(ex_id) is not None and known is not None:

@@ -12,10 +12,10 @@ import functools
 
 import streamlit as st
 
-from utils import answers, codegen, learner_state, registry, sources
+from utils import answers, browser_store, codegen, learner_state, registry, sources
 from utils.code_editor import code_editor
 from utils.runner import (PREVIOUS_RUN_CAPTION, PREVIOUS_RUN_PATIENCE_S, after_previous_run,
-                          queue_message, run)
+                          never_started, queue_message, run)
 from utils.site_config import colab_url
 from utils.status import Status, icon_of, label_of
 
@@ -156,7 +156,9 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
                       run_label=f"Run the checks on {ex.name}",
-                      on_leave=functools.partial(learner_state.set_code, ex), draft_key=ex.id)
+                      on_leave=functools.partial(learner_state.set_code, ex), draft_key=ex.id,
+                      restored=browser_store.restored(),
+                      drafts_void=learner_state.drafts_void(ex))
     if ran is not None:
         learner_state.set_code(ex, ran)
         waiting = st.empty()  # the queue position, while the run waits for a worker
@@ -167,8 +169,13 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
                             variant=getattr(ex, "variant", None)),
                 patience_s=PREVIOUS_RUN_PATIENCE_S,
                 while_waiting=lambda: waiting.caption(PREVIOUS_RUN_CAPTION))
+            # Kept before any Streamlit call: Run pressed on another exercise meanwhile started
+            # a rerun that stops this one at its next call, and the verdict would be lost.
+            if not never_started(result):
+                learner_state.set_result(ex, result)
         waiting.empty()
-        learner_state.set_result(ex, result)
+        if never_started(result):  # the server's reason, not a verdict on the code: shown once
+            st.warning(result.message, icon="⏳")
     left, right = st.columns([1, 3])
     _reset_or_undo(ex, left)
     variant = getattr(ex, "variant", None)
@@ -189,17 +196,14 @@ def _reset_or_undo(ex: registry.Exercise | learner_state.Practice, place) -> Non
     if before is not None and learner_state.code(ex) == stub and learner_state.result(ex) is None:
         if place.button("Undo the reset", key=f"undo-reset:{ex.id}", icon="↪️",
                         help="Bring back the code you had before the reset."):
-            code, result = st.session_state.pop(undo_key)
-            learner_state.replace_code(ex, code)
-            if result is not None:
-                learner_state.set_result(ex, result)
+            learner_state.put_back(ex, st.session_state.pop(undo_key))
             st.rerun()
         return
     st.session_state.pop(undo_key, None)
     if place.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
                     help="Throw away your code for this exercise and start again "
                          "(you can undo it until you change the stub or run it)."):
-        st.session_state[undo_key] = (learner_state.code(ex), learner_state.result(ex))
+        st.session_state[undo_key] = learner_state.exercise_state(ex)
         learner_state.replace_code(ex, stub)
         learner_state.clear_result(ex)
         st.rerun()

@@ -6,7 +6,7 @@
 // No automatic closing of brackets and quotes: typed line by line, an auto-closed ")" ends up a
 // line below its call and a docstring gains extra quotes, errors a beginner cannot place.
 
-import { EditorState, RangeSetBuilder } from "@codemirror/state";
+import { Compartment, EditorState, RangeSetBuilder } from "@codemirror/state";
 import {
   Decoration, EditorView, ViewPlugin, keymap, lineNumbers, highlightActiveLine,
   highlightActiveLineGutter, drawSelection, placeholder,
@@ -59,8 +59,9 @@ const wrapUnderIndent = ViewPlugin.fromClass(class {
  * Draw an editor into `parent`.
  * options: doc (the text), label (its accessible name), placeholder, minLines / maxLines (the
  * editor grows with its text between them, then scrolls), onRun(text) (Ctrl+Enter, and
- * Cmd+Enter on a Mac), onBlur(text) (focus left), onChange(text) (after every edit).
- * Returns { view, getValue(), setValue(text) }.
+ * Cmd+Enter on a Mac), onBlur(text) (focus left), onChange(text) (after every edit),
+ * editable (default true).
+ * Returns { view, getValue(), setValue(text), setEditable(on) }.
  */
 export function createEditor(parent, options) {
   const lineHeight = 21; // 14 px * 1.5
@@ -70,6 +71,8 @@ export function createEditor(parent, options) {
     ".cm-scroller": { maxHeight: `${options.maxLines * lineHeight + 12}px` },
   });
   const run = () => { options.onRun(view.state.doc.toString()); return true; };
+  const editability = new Compartment();
+  const editableAs = (on) => [EditorView.editable.of(on), EditorState.readOnly.of(!on)];
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -91,7 +94,7 @@ export function createEditor(parent, options) {
         EditorView.updateListener.of((update) => {
           if (update.docChanged && options.onChange) options.onChange(update.state.doc.toString());
         }),
-        theme, sizes,
+        theme, sizes, editability.of(editableAs(options.editable !== false)),
       ],
     }),
   });
@@ -99,5 +102,6 @@ export function createEditor(parent, options) {
     view,
     getValue: () => view.state.doc.toString(),
     setValue: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    setEditable: (on) => view.dispatch({ effects: editability.reconfigure(editableAs(on)) }),
   };
 }

@@ -196,6 +196,8 @@ def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
         if while_waiting is not None:
             while_waiting()
         time.sleep(_RETRY_PREVIOUS_S)
+        if while_waiting is not None:  # again: a rerun may have replaced this one meanwhile
+            while_waiting()
 
 
 # What a run waits for a previous one of the same learner, at most: its queue wait, its run and
@@ -206,6 +208,19 @@ PREVIOUS_DEMO_PATIENCE_S = QUEUE_WAIT_SECONDS + DEMO_LIMITS.wall_seconds + 10.0
 
 BUSY_MESSAGE = ("The server is busy running other learners' code and no worker came free in "
                 f"{QUEUE_WAIT_SECONDS:g} s. Your code is kept: try again in a minute.")
+
+
+RUNNER_UNAVAILABLE_MESSAGE = "The code runner could not start. Please try again in a moment."
+SANDBOX_MISSING_MESSAGE = "Running code is disabled on this server: its sandbox lacks"
+
+
+def never_started(result: RunResult) -> bool:
+    """Whether the run was refused before the learner's code started, for a reason of the
+    server's (their previous run, a busy or broken runner): that says nothing of their code, so
+    it is shown, not kept as the exercise's verdict."""
+    return result.status == Status.ERROR and (
+        result.message in (ALREADY_RUNNING_MESSAGE, BUSY_MESSAGE, RUNNER_UNAVAILABLE_MESSAGE)
+        or result.message.startswith(SANDBOX_MISSING_MESSAGE))
 
 
 def _refusal(message: str) -> RunResult:
@@ -228,13 +243,13 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
         return _refusal(BUSY_MESSAGE)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
-        return _refusal("The code runner could not start. Please try again in a moment.")
+        return _refusal(RUNNER_UNAVAILABLE_MESSAGE)
     if strict_mode():
         missing = [k for k in ("landlock_abi", "seccomp") if not zygote.layers.get(k)]
         if missing:
             _pool.release(zygote)
-            return _refusal("Running code is disabled on this server: its sandbox lacks "
-                            f"{', '.join(missing)} (GTF_SANDBOX_STRICT is set).")
+            return _refusal(f"{SANDBOX_MISSING_MESSAGE} {', '.join(missing)} "
+                            "(GTF_SANDBOX_STRICT is set).")
     started = time.monotonic()
     try:
         # The request goes to the child through a pipe of its own, never through the zygote.
@@ -267,5 +282,5 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
            "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
            "queue_message", "ALREADY_RUNNING_MESSAGE", "after_previous_run",
-           "PREVIOUS_RUN_PATIENCE_S", "PREVIOUS_DEMO_PATIENCE_S", "PREVIOUS_RUN_CAPTION",
+           "PREVIOUS_RUN_PATIENCE_S", "PREVIOUS_DEMO_PATIENCE_S", "PREVIOUS_RUN_CAPTION", "never_started",
            "sandbox_layers"]
