@@ -11,6 +11,7 @@ import torch as t
 from solutions import part1_ray_tracing as sol
 from tests.browser_site import open_page
 from utils import part1_renders
+from utils.experiments.saved import source_code
 from utils.figures.part1_ray_tracing import camera_rays, render_in_chunks, render_mesh
 from utils.meshes import make_bunny
 
@@ -89,7 +90,7 @@ def _computed_otherwise(x):
 
 
 def test_fingerprint_follows_code_not_wording():
-    code = part1_renders._code
+    code = source_code  # what part1_renders.fingerprint hashes of each solution
     assert code(_worded_one_way).replace("_worded_one_way", "f") == \
         code(_worded_another_way).replace("_worded_another_way", "f")
     assert code(_worded_one_way).replace("_worded_one_way", "f") != \

@@ -10,21 +10,18 @@ first use instead, so a page is never wrong, only slower, and a test says the fi
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
-import inspect
 import logging
 import math
-import textwrap
 import time
 
 import numpy as np
 import torch as t
 
 from solutions import part1_ray_tracing as sol
+from utils.experiments.saved import source_code
 from utils.part1_oracle import AMBIENT, CAMERA_X, LIGHT, SCREEN_LIMIT
-from utils.registry import exercise_marker
 from utils.site_config import ROOT
 
 log = logging.getLogger("gtf.part1_renders")
@@ -39,29 +36,12 @@ _SOLUTIONS = ("make_rays_2d", "_ray_triangle_distances", "raytrace_mesh", "rotat
               "raytrace_mesh_lambert", "raytrace_mesh_video")
 
 
-def _code(fn) -> str:
-    """A function's code without its docstring, comments and @exercise metadata: rewording them
-    changes no render."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    for top in tree.body:
-        marker = exercise_marker(top)
-        if marker is not None:
-            top.decorator_list.remove(marker)
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
-
-
 def fingerprint() -> str:
     from utils.meshes import make_bunny
 
     digest = hashlib.sha256()
     for name in _SOLUTIONS:
-        digest.update(_code(getattr(sol, name)).encode())
+        digest.update(source_code(getattr(sol, name)).encode())
     digest.update(make_bunny().numpy().tobytes())
     digest.update(repr((CAMERA_X, SCREEN_LIMIT, MESH_PIXELS, MESH_ANGLES, TURNTABLE_FRAMES,
                         TURNTABLE_PIXELS, LIGHT, AMBIENT, sol.SINGULAR_EPS)).encode())

@@ -1,16 +1,19 @@
 """The one pattern every saved run follows: read the committed file, and compute and write it
 first when it is missing (a fresh clone without assets, or a deleted file); and, for a file that
-records what it was computed from, that record's code part (`code_text`)."""
+records what it was computed from, that record's code part (`code_text`, `source_code`)."""
 
 from __future__ import annotations
 
 import ast
 import inspect
 import json
+import textwrap
 from pathlib import Path
 from typing import Any, Callable
 
 import torch
+
+from utils.registry import exercise_marker
 
 
 def saved_json(path: Path, compute: Callable[[], Any], indent: int | None = 1) -> Any:
@@ -39,6 +42,18 @@ def code_text(tree: ast.AST) -> str:
                 and isinstance(body[0].value.value, str)):
             node.body = body[1:] or [ast.Pass()]
     return ast.dump(tree)
+
+
+def source_code(obj: Any) -> str:
+    """`code_text` of a module's, function's or class's source, its @exercise metadata left out
+    too: what a fingerprint hashes of the reference solutions and experiment modules a saved
+    file was computed from."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
+    for node in ast.walk(tree):
+        marker = exercise_marker(node)
+        if marker is not None:
+            node.decorator_list.remove(marker)
+    return code_text(tree)
 
 
 def top_level_code(module: Any, names: tuple[str, ...]) -> str:

@@ -14,15 +14,12 @@ assets/makemore_bigrams/ (see utils/experiments/makemore_bigrams/precompute.py).
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
-import inspect
 import json
 import logging
 import math
 import random
-import textwrap
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -34,6 +31,7 @@ from torch import Tensor
 from solutions import makemore_bigrams as reference
 from utils.data import NameList
 from utils.experiments.makemore_bigrams.counting import chapter_names  # noqa: F401 - one cache
+from utils.experiments.saved import source_code
 from utils.site_config import ROOT
 from utils.torch_threads import one_thread
 
@@ -188,19 +186,6 @@ class RunSettings:
 _SOLUTIONS = ("bigram_pairs", "neural_bigram_loss", "train_neural_bigram")
 
 
-def _code(obj: Any) -> str:
-    """A function's code without its docstring and @exercise metadata: rewording them changes no
-    number."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
-            node.decorator_list = []
-            if node.body and isinstance(node.body[0], ast.Expr) and \
-                    isinstance(node.body[0].value, ast.Constant):
-                node.body = node.body[1:] or [ast.Pass()]
-    return ast.dump(tree)
-
-
 def data_digest(words: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(words).encode()).hexdigest()[:16]
 
@@ -210,8 +195,8 @@ def fingerprint(settings: RunSettings = RunSettings()) -> str:
     training code, the settings, the names and the count model made of them."""
     digest = hashlib.sha256()
     for name in _SOLUTIONS:
-        digest.update(_code(getattr(reference, name)).encode())
-    digest.update(_code(train_reference).encode())
+        digest.update(source_code(getattr(reference, name)).encode())
+    digest.update(source_code(train_reference).encode())
     digest.update(repr(asdict(settings)).encode())
     model = count_model()
     digest.update(data_digest(model.words).encode())

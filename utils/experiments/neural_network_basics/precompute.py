@@ -22,13 +22,10 @@ tests/test_nn_basics_assets.py. JSON keeps float32 values exactly.
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
-import inspect
 import json
 import logging
-import textwrap
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -41,7 +38,7 @@ from utils import data
 from utils.experiments.neural_network_basics import digits, fitting, tabular, training, warping
 from utils.torch_threads import one_thread
 from utils.experiments.neural_network_basics.training import Settings
-from utils.registry import exercise_marker
+from utils.experiments.saved import source_code
 from utils.site_config import ROOT
 
 log = logging.getLogger("gtf.neural_network_basics.precompute")
@@ -71,22 +68,6 @@ def path(group: str) -> Path:
     return ASSETS / f"{group}.json"
 
 
-def _code(obj: Any) -> str:
-    """A module's, function's or class's code without docstrings, comments and @exercise
-    metadata: rewording them changes no number."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
-    for node in ast.walk(tree):
-        marker = exercise_marker(node)
-        if marker is not None:
-            node.decorator_list.remove(marker)
-        body = getattr(node, "body", None)
-        if (isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
-
-
 def _tensor_bytes(*tensors: t.Tensor) -> bytes:
     return b"".join(x.contiguous().numpy().tobytes() for x in tensors)
 
@@ -99,9 +80,9 @@ def fingerprint() -> str:
 
     digest = hashlib.sha256()
     for module in (digits, training, tabular, fitting, warping, sys.modules[__name__]):
-        digest.update(_code(module).encode())
+        digest.update(source_code(module).encode())
     for name in _SOLUTIONS:
-        digest.update(_code(getattr(ref, name)).encode())
+        digest.update(source_code(getattr(ref, name)).encode())
     offline = data.offline_digits()
     task = tabular.breast_cancer()
     digest.update(_tensor_bytes(offline.train_images, offline.train_labels, offline.test_images,
