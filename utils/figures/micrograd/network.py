@@ -68,6 +68,9 @@ def hinge_figure() -> go.Figure:
 
 
 def _contour(z: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> list[go.Contour]:
+    # Sent as float32: half the bytes of the 21-frame animation (2 MB as float64) for the
+    # browser to take in, and far finer than the two decimals the hover shows.
+    z = z.astype(np.float32)
     return [go.Contour(x=xs, y=ys, z=np.clip(z, -CLIP, CLIP), colorscale="RdBu", zmin=-CLIP,
                        zmax=CLIP, contours_coloring="heatmap", line_width=0, opacity=0.75,
                        colorbar={"title": "score", "len": 0.8}, name="score",
