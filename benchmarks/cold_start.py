@@ -3,6 +3,7 @@
     python benchmarks/cold_start.py                 # this checkout
     python benchmarks/cold_start.py --root /other/checkout --pages mesh lighting
     python benchmarks/cold_start.py --baseline /a/worktree/of/main --pages activations
+    python benchmarks/cold_start.py --one-browser   # one learner's browser through the site
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -184,10 +185,11 @@ def view(page, url: str | None) -> tuple[float, float, float]:
         page.wait_for_timeout(25)
 
 
-def measure(browser, server: Server, path: str) -> tuple[tuple[float, ...], ...]:
+def measure(browser, server: Server, path: str,
+            shared_context=None) -> tuple[tuple[float, ...], ...]:
     """The page's first view, second view and a rerun of the second (each (shown, settled,
-    served)), in a fresh context."""
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    served)), in a fresh context, or in a new tab of `shared_context` (a learner's browser)."""
+    context = shared_context or browser.new_context(viewport={"width": 1300, "height": 1000})
     tab = context.new_page()
     try:
         first = view(tab, f"{server.url}/{path}")
@@ -196,7 +198,10 @@ def measure(browser, server: Server, path: str) -> tuple[tuple[float, ...], ...]
     except TimeoutError as err:
         print(f"{path[:44]:<44} {err}", flush=True)
         first = second = rerun = (PAGE_TIMEOUT_S,) * 3
-    context.close()
+    if shared_context is None:
+        context.close()
+    else:
+        tab.close()
     return first, second, rerun
 
 
@@ -243,6 +248,12 @@ def main() -> None:
                              "both see the same load on a shared machine")
     parser.add_argument("--pages", nargs="*", default=None,
                         help="only pages whose url path contains one of these words")
+    parser.add_argument("--one-browser", action="store_true",
+                        help="open every page in a new tab of one browser context, as a learner "
+                             "going through the site does (the browser's cache and compiled "
+                             "scripts carry over from page to page; each page is still new to "
+                             "the server), instead of a fresh context per page (a browser that "
+                             "has never seen the site, for every page)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -255,6 +266,8 @@ def main() -> None:
         print(f"checkout{' (' + label + ')' if args.baseline else ''}: {root}")
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on "
           f"{len(os.sched_getaffinity(0))} cores")
+    print("browser: " + ("one context for every page, a new tab each (a learner's browser)"
+                         if args.one_browser else "a fresh context for every page"))
     servers: dict[str, Server] = {}
     rows: dict[str, list] = {label: [] for label in roots}
     try:
@@ -267,10 +280,12 @@ def main() -> None:
               f"{'served':>8} {'shown':>8} {'settled':>9}   {'served':>8} {'shown':>8}")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            learners = {label: browser.new_context(viewport={"width": 1300, "height": 1000})
+                        for label in roots} if args.one_browser else {}
             for n, (title, path) in enumerate(pages):
                 order = list(roots) if n % 2 == 0 else list(roots)[::-1]
                 for label in order:
-                    views = measure(browser, servers[label], path)
+                    views = measure(browser, servers[label], path, learners.get(label))
                     rows[label].append((title, *views))
                     shown_as = title if not args.baseline else f"{title[:30]} ({label})"
                     print(row_text(shown_as, *views), flush=True)

@@ -145,7 +145,8 @@ def test_a_run_the_server_refused_is_shown_but_is_not_the_verdict(monkeypatch):
     app = AppTest.from_function(_passed_app, default_timeout=60).run()
     assert _title(app).startswith("#### ✅ ")
     monkeypatch.setattr(widgets, "code_editor", lambda *args, **kwargs: "def f(): pass")
-    monkeypatch.setattr(widgets, "run", lambda *args, **kwargs: runner._refusal(runner.BUSY_MESSAGE))
+    monkeypatch.setattr(widgets, "run",
+                        lambda *args, **kwargs: runner._refusal(runner.BUSY_MESSAGE))
     app.run()
     assert _title(app).startswith("#### ✅ ") and "Passed" in app.success[0].value
     assert any(runner.BUSY_MESSAGE in w.value for w in app.warning)

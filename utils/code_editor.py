@@ -122,7 +122,9 @@ function mount(root, data, setStateValue, setTriggerValue) {
   const waiting = host.querySelector(".gtf-editor-waiting");
   waiting.textContent = start;
   const current = () => (editor ? editor.getValue() : start);
-  const mark = (text) => { sent = sent.filter((t) => t !== text).concat([text]).slice(-MAX_BASES); };
+  const mark = (text) => {
+    sent = sent.filter((t) => t !== text).concat([text]).slice(-MAX_BASES);
+  };
   // Each time the learner leaves the editor with other text than it last sent, a new state
   // value (numbered, so that going back to an earlier text is a change too).
   const leave = (text) => {
@@ -140,6 +142,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
   };
   const edited = (text) => { if (editable) draft.write(sent, text); };
   const updateRun = () => { runButton.disabled = !(editor && editable); };
+  const makeEditable = () => { editable = true; if (editor) editor.setEditable(true); updateRun(); };
   const ready = (made) => {
     editor = made; root.gtfEditor = made; made.setEditable(editable); updateRun();
   };
@@ -154,9 +157,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
     if (kept && draft.stored() === kept.text) draft.drop();  // the store has it: nothing to keep
     if (settled || !latest.restored) return;
     settled = true;
-    editable = true;
-    if (editor) editor.setEditable(true);
-    updateRun();
+    makeEditable();
     if (latest.draftsVoid) { draft.drop(); return; }
     const again = draft.read();
     if (again && again.text !== latest.code && again.bases.includes(latest.code) &&
@@ -164,14 +165,15 @@ function mount(root, data, setStateValue, setTriggerValue) {
       // Sent at once, so that the server (and the browser store, and an exported answers
       // file) has it even if the learner never comes back to this editor.
       sent = again.bases.slice(-MAX_BASES);
-      if (editor) editor.setValue(again.text); else { start = again.text; waiting.textContent = start; }
+      if (editor) editor.setValue(again.text);
+      else { start = again.text; waiting.textContent = start; }
       leave(again.text);
     }
   };
   root.gtfSettle = settle;
-  // Should the browser store never answer, the learner can still work after a while.
-  setTimeout(() => { if (!settled && !disposed) settle({ restored: true, code: data.code, draftsVoid: true }); },
-             15000);
+  // Should the browser store never answer, the learner can still work after a while (a draft
+  // is left for a later visit).
+  setTimeout(() => { if (!settled && !disposed) makeEditable(); }, 15000);
 
   const plainTextBox = (why) => {
     const box = document.createElement("textarea");
