@@ -467,6 +467,38 @@ def test_nothing_typed_is_lost_to_a_reload_and_a_reset_stays_reset(page, site_ur
     assert _editor_text(_editable_editor(page, EX.name)).strip() == sources.stub_source(EX).strip()
 
 
+def test_run_on_another_exercise_during_a_run_keeps_both_verdicts(page, site_url):
+    """Run pressed under one exercise while another's run is going: Streamlit starts a rerun at
+    once and stops the first run's thread, after its run, at its next Streamlit call; the first
+    verdict is still kept and shown, also after a reload."""
+    other = registry.get("part1_ray_tracing.make_rays_1d")
+    _open_section(page, site_url, "rays_and_segments")
+    slow = _editable_editor(page, EX.name)
+    _set_code(slow, "import time\ntime.sleep(2)\n" + WRONG)
+    quick = _editable_editor(page, other.name)
+    _set_code(quick, sources.solution_source(other))
+    _run(slow)
+    page.get_by_text(f"Running the checks for {EX.name}", exact=False).first.wait_for(
+        timeout=30_000)
+    _run(quick)
+    page.get_by_text(f"for {other.name} passed", exact=False).first.wait_for(timeout=60_000)
+    verdict = page.get_by_text("behind the ray's origin", exact=False).first
+    deadline = time.time() + 30
+    while not verdict.count():  # shown by the run after the one that took it in
+        assert time.time() < deadline, "the first run's verdict was lost"
+        page.wait_for_timeout(500)
+        if not verdict.count():
+            page.keyboard.press("r")  # a rerun, as any widget makes
+    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    _reload(page)
+    _editable_editor(page, EX.name)  # the session has restored the learner's work
+    title = page.get_by_text(f"Exercise: {EX.name}", exact=False).first
+    deadline = time.time() + 10
+    while "❌" not in title.inner_text():
+        assert time.time() < deadline, title.inner_text()
+        page.wait_for_timeout(300)
+
+
 def test_without_the_editor_module_a_plain_box_still_runs(page, site_url):
     """If the editor's module cannot load, a plain text box with the learner's code takes its
     place, says so, and runs the checks like the editor."""

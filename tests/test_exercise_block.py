@@ -74,7 +74,7 @@ def _code_app():
     st.session_state["test_code_now"] = learner_state.code(ex)
 
 
-def test_a_reset_can_be_undone_until_the_stub_is_changed():
+def test_a_reset_can_be_undone_until_the_exercise_is_run_again():
     from utils import sources
 
     stub = sources.stub_source(registry.get(EX_ID))
@@ -90,13 +90,38 @@ def test_a_reset_can_be_undone_until_the_stub_is_changed():
     assert "return True" in app.session_state["test_code_now"]
     assert not [b for b in app.button if b.label == "Undo the reset"]
 
-    # Reset, then change the stub: the undo goes (it would throw the new typing away).
+    # Reset, type a little, then undo: the code from before the reset comes back.
     next(b for b in app.button if b.label == "Reset to the stub").click()
     app.run()
     app.session_state["test_typed"] = stub + "# new typing\n"
     app.run()
-    assert not [b for b in app.button if b.label == "Undo the reset"]
-    assert [b for b in app.button if b.label == "Reset to the stub"]
+    next(b for b in app.button if b.label == "Undo the reset").click()
+    app.run()
+    assert "return True" in app.session_state["test_code_now"]
+
+
+def test_a_verdict_from_a_script_thread_a_newer_run_replaced_is_kept(monkeypatch):
+    """Run pressed on another exercise while a run is going: Streamlit stops the old script
+    thread at its next interrupt point (reading session state is one), after the run; its
+    verdict is still kept, and the next run that reads the learner state shows it."""
+    from utils import learner_state
+    from utils.runner import RunResult
+
+    ex = registry.get(EX_ID)
+    monkeypatch.setattr(learner_state, "_session_id", lambda: "a-learner")
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError("the thread was stopped here")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(learner_state, "set_result", stopped)
+        try:
+            learner_state.record_result(ex, RunResult("failed", "behind the origin", "", 0.1))
+        except RuntimeError:
+            pass
+    assert learner_state.status(ex) == Status.FAILED
+    assert learner_state.result(ex).message == "behind the origin"
+    learner_state.clear_result(ex)
 
 
 def _restored_app():

@@ -121,7 +121,8 @@ def run_checks(ex: registry.Exercise, obj: Any, hint: LimitHint = no_hint,
                                    "realistic cases use its data; any hand-made edge cases are "
                                    "the same as on the chapter's.)")
                 return verdict
-    return Verdict(Status.PASSED, f"All {len(ex.check_names)} check(s) for `{ex.name}` passed"
+    checks = "The check" if len(ex.check_names) == 1 else f"All {len(ex.check_names)} checks"
+    return Verdict(Status.PASSED, f"{checks} for `{ex.name}` passed"
                                  f"{' ' + on if on else ''}.")
 
 

@@ -6,6 +6,7 @@ the code and progress to the browser's localStorage, so it also survives a reloa
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import streamlit as st
@@ -85,9 +86,52 @@ def _known(ex_id: str) -> registry.Exercise | Practice | None:
 
 
 def _table(name: str) -> dict:
+    _take_posted_results()
     if name not in st.session_state:
         st.session_state[name] = {}
     return st.session_state[name]
+
+
+# Verdicts posted by script threads that a newer run replaced: Run pressed on another exercise
+# while a run is going starts a rerun in a new thread (Streamlit's fast reruns), and Streamlit
+# stops the old thread at its next interrupt point, which reading session state is. So a run's
+# verdict is posted here first, by session, and the session's next read of its state takes it in.
+_posted: dict[str, dict[str, Any]] = {}
+_posted_lock = threading.Lock()
+
+
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def _take_posted_results() -> None:
+    session = _session_id()
+    if session is None or session not in _posted:
+        return
+    # Session state first: in a replaced thread that is where Streamlit stops it, and what was
+    # posted must stay posted for the live thread.
+    results = st.session_state.setdefault(_RESULT, {})
+    statuses = st.session_state.setdefault(_STATUS, {})
+    with _posted_lock:
+        mine = _posted.pop(session, {})
+    for ex_id, run_result in mine.items():
+        results[ex_id] = run_result
+        statuses[ex_id] = Status(run_result.status)
+
+
+def record_result(ex: registry.Exercise, run_result: Any) -> None:
+    """Keep a run's verdict, from the script thread that ran it, even when a newer run has
+    replaced that thread (see _posted)."""
+    session = _session_id()
+    if session is None:  # not under Streamlit's runtime (bare tests)
+        set_result(ex, run_result)
+        return
+    with _posted_lock:
+        _posted.setdefault(session, {})[ex.id] = run_result
+    set_result(ex, run_result)  # at once where this thread still runs; else the next run does
 
 
 def code(ex: registry.Exercise) -> str:

@@ -9,8 +9,11 @@ time, and the reference solution read from solutions/.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from utils import answers, browser_store, codegen, learner_state, registry, sources
 from utils.code_editor import code_editor
@@ -152,6 +155,20 @@ def exercise_title(ex: registry.Exercise | learner_state.Practice) -> str:
             f"{ex.title}{rung}")
 
 
+def _even_if_replaced(show: Callable[..., None]) -> Callable[..., None]:
+    """`show` (a caption while a run waits), except that a run pressed for survives a newer
+    rerun: Run pressed under another exercise meanwhile starts a rerun in a new script thread,
+    and Streamlit stops this one at its next Streamlit call, which here would drop the run the
+    learner asked for. It goes on instead, unseen, and its verdict is posted to the learner
+    state (learner_state.record_result), which the newer run shows."""
+    def call(*args: Any) -> None:
+        try:
+            show(*args)
+        except StopException:
+            pass
+    return call
+
+
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
@@ -165,14 +182,13 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
         with st.spinner(f"Running the checks for `{ex.name}`…"):
             result = after_previous_run(
                 lambda: run(learner_state.base_exercise(ex).id, ran,
-                            on_wait=lambda place, s: waiting.caption(queue_message(place, s)),
+                            on_wait=_even_if_replaced(
+                                lambda place, s: waiting.caption(queue_message(place, s))),
                             variant=getattr(ex, "variant", None)),
                 patience_s=PREVIOUS_RUN_PATIENCE_S,
-                while_waiting=lambda: waiting.caption(PREVIOUS_RUN_CAPTION))
-            # Kept before any Streamlit call: Run pressed on another exercise meanwhile started
-            # a rerun that stops this one at its next call, and the verdict would be lost.
+                while_waiting=_even_if_replaced(lambda: waiting.caption(PREVIOUS_RUN_CAPTION)))
             if not never_started(result):
-                learner_state.set_result(ex, result)
+                learner_state.record_result(ex, result)
         waiting.empty()
         if never_started(result):  # the server's reason, not a verdict on the code: shown once
             st.warning(result.message, icon="⏳")
@@ -188,12 +204,13 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
 
 
 def _reset_or_undo(ex: registry.Exercise | learner_state.Practice, place) -> None:
-    """Reset to the stub; until the learner changes the stub or runs it, "Undo the reset" in
-    its place brings back the code (and the verdict) the reset threw away."""
+    """Reset to the stub; until the learner runs the exercise again, "Undo the reset" in its
+    place brings back the code (and the verdict) the reset threw away, over anything typed
+    since (a learner who typed a little and then saw the reset was a mistake wants it back)."""
     stub = sources.stub_source(learner_state.base_exercise(ex))
     undo_key = f"{_UNDO_RESET}{ex.id}"
     before = st.session_state.get(undo_key)
-    if before is not None and learner_state.code(ex) == stub and learner_state.result(ex) is None:
+    if before is not None and learner_state.result(ex) is None:
         if place.button("Undo the reset", key=f"undo-reset:{ex.id}", icon="↪️",
                         help="Bring back the code you had before the reset."):
             learner_state.put_back(ex, st.session_state.pop(undo_key))
@@ -202,7 +219,7 @@ def _reset_or_undo(ex: registry.Exercise | learner_state.Practice, place) -> Non
     st.session_state.pop(undo_key, None)
     if place.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
                     help="Throw away your code for this exercise and start again "
-                         "(you can undo it until you change the stub or run it)."):
+                         "(you can undo it until you run the exercise again)."):
         st.session_state[undo_key] = learner_state.exercise_state(ex)
         learner_state.replace_code(ex, stub)
         learner_state.clear_result(ex)

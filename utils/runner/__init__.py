@@ -185,9 +185,10 @@ def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
     in the old script thread: a second click on Run, or a rerun the browser store causes, lands
     here before the first run has ended. Refusing it would show "your previous run has not
     finished" as the exercise's verdict; this waits, so the last click's code is what is checked.
-    `while_waiting()` is called before each wait: a Streamlit call there (say, a caption) is
-    also where Streamlit stops a script thread that a newer rerun has replaced, so an abandoned
-    click does not go on to run."""
+    `while_waiting()` is called before and after each wait. A Streamlit call there (say, a
+    caption) is where Streamlit stops a script thread that a newer rerun has replaced: a demo
+    lets it stop there (its widget asks again), the exercise editor does not (the learner asked
+    for that run: utils/widgets.py)."""
     deadline = time.monotonic() + patience_s
     while True:
         result = call()
