@@ -26,6 +26,22 @@ const theme = EditorView.theme({
                     overflow: "auto" },
   ".cm-gutters": { backgroundColor: "#f0f2f6", border: "none", color: "#8a8d97" },
   ".cm-content": { paddingBottom: "0.5rem" },
+  // The search panel (Ctrl+F), in the page's colours rather than CodeMirror's plain defaults.
+  ".cm-panels": { backgroundColor: "#f0f2f6", color: "#31333f", borderRadius: "0 0 0.5rem 0.5rem" },
+  ".cm-panels.cm-panels-bottom": { borderTop: "1px solid rgba(49, 51, 63, 0.2)" },
+  ".cm-panel.cm-search": { padding: "6px 28px 6px 8px", fontFamily: "var(--st-font, sans-serif)",
+                           fontSize: "13px" },
+  ".cm-panel.cm-search label": { fontSize: "13px", marginRight: "6px" },
+  ".cm-textfield": { fontSize: "14px", padding: "3px 8px", margin: "2px 4px 2px 0",
+                     border: "1px solid rgba(49, 51, 63, 0.3)", borderRadius: "0.35rem",
+                     backgroundColor: "white" },
+  ".cm-button": { backgroundImage: "none", backgroundColor: "white", color: "#31333f",
+                  border: "1px solid rgba(49, 51, 63, 0.3)", borderRadius: "0.35rem",
+                  padding: "3px 10px", margin: "2px 4px 2px 0", fontSize: "13px",
+                  cursor: "pointer" },
+  ".cm-button:hover": { borderColor: "var(--gtf-editor-focus, #d9480f)" },
+  ".cm-panel.cm-search [name=close]": { fontSize: "18px", right: "8px", top: "4px",
+                                         color: "#6b6f7a", cursor: "pointer" },
 });
 
 // A long line wraps under its own indentation, not at the left edge: a wrapped docstring line
