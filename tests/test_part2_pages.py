@@ -27,3 +27,25 @@ def test_the_feature_extraction_demo_survives_a_rerun():
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("test accuracy" in str(p.proto.text) for p in app.get("progress"))
+
+
+def test_the_imagenet_weights_are_fetched_when_asked_not_on_the_first_view(monkeypatch):
+    """The ResNets page's first view downloads nothing (83 MB would make it slow on a cold
+    server); the button fetches the weights, and without them the page says the demo is off."""
+    from utils import data
+    from utils.experiments import part2_cnns as experiments
+
+    fetched = []
+    monkeypatch.setattr(data, "load_resnet34_weights", lambda *a, **k: fetched.append(1))
+    monkeypatch.setattr(experiments, "resnet34_weights_cached", lambda: False)
+    monkeypatch.delenv("GTF_OFFLINE", raising=False)
+    experiments.pretrained_resnet.clear()
+    experiments.reference_top_predictions.clear()
+    app = open_page("pages/part2_cnns/4_resnets.md")
+    assert not app.exception, [e.value for e in app.exception]
+    assert fetched == []
+    assert not any("can't be downloaded" in i.value for i in app.info)
+    app.button(key="imagenet_predictions").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert fetched == [1]
+    assert any("can't be downloaded" in i.value for i in app.info)

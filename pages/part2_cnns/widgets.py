@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import data
 from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
 from utils.widgets import compute_button
@@ -130,8 +131,13 @@ def resnet34_stages() -> None:
 
 
 def imagenet_predictions() -> None:
-    model = experiments.pretrained_resnet()
-    if model is None:
+    # The weights are 83 MB: fetched when the learner asks, not on the page's first view.
+    if (not data.offline() and not experiments.resnet34_weights_cached()
+            and not compute_button("Classify the photos (fetches the 83 MB of ImageNet "
+                                   "weights, once)", key="imagenet_predictions")):
+        return
+    predictions = experiments.reference_top_predictions()
+    if predictions is None:
         st.info(
             "The ImageNet weights (83 MB from download.pytorch.org) can't be downloaded from this "
             "server, so this demo is off. Your ResNet34 is still fully checked: the check compares "
@@ -141,7 +147,6 @@ def imagenet_predictions() -> None:
             icon="📡",
         )
         return
-    predictions = experiments.top_predictions(model)
     photos = experiments.sample_photos()
     columns = st.columns(3)
     for i, (name, top) in enumerate(predictions):

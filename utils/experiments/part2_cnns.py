@@ -29,7 +29,7 @@ import numpy as np
 import torch as t
 
 from solutions import part2_cnns as sol
-from utils.caching import cache_resource, cache_run
+from utils.caching import cache_data, cache_resource, cache_run
 from utils.experiments.saved import saved_json, top_level_code
 from utils.site_config import ROOT
 
@@ -194,6 +194,25 @@ def pretrained_resnet() -> t.nn.Module | None:
     model = sol.ResNet34()
     model.load_state_dict(weights, strict=True)
     return model.eval()
+
+
+def resnet34_weights_cached() -> bool:
+    """Whether torch.hub already holds the ImageNet weights (then showing the predictions costs
+    no download)."""
+    from pathlib import Path
+
+    from utils.data import RESNET34_URL
+
+    return (Path(t.hub.get_dir()) / "checkpoints" / RESNET34_URL.rsplit("/", 1)[-1]).exists()
+
+
+@cache_data(show_spinner="Classifying the photos with the ImageNet ResNet34…")
+def reference_top_predictions(k: int = 3) -> list[tuple[str, list[tuple[str, float]]]] | None:
+    """`top_predictions` of the pretrained reference, once per server (a ResNet34 forward pass
+    over six photos is a second of CPU: not something to repeat on every rerun); None when the
+    weights can't be had."""
+    model = pretrained_resnet()
+    return None if model is None else top_predictions(model, k)
 
 
 def top_predictions(model: t.nn.Module, k: int = 3) -> list[tuple[str, list[tuple[str, float]]]]:
