@@ -4,7 +4,7 @@ import threading
 
 import streamlit as st
 
-from utils import browser_store, deep_links, registry, runner
+from utils import browser_store, deep_links, registry, runner, widgets
 from utils.navigation import all_pages, sidebar_menu
 from utils.runner.limits import memory_limit_bytes
 
@@ -66,6 +66,7 @@ try:
     deep_links.close_false_page_not_found(legacy_first_run, page)
     sidebar_menu(page)
     page.run()
+    widgets.watch_for_verdicts()
     # After the page: save (or, on a session's first run, restore) the learner's work in the browser.
     browser_store.sync()
 finally:  # also when the page stopped early or asked for a rerun

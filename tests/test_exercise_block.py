@@ -100,28 +100,71 @@ def test_a_reset_can_be_undone_until_the_exercise_is_run_again():
     assert "return True" in app.session_state["test_code_now"]
 
 
-def test_a_verdict_from_a_script_thread_a_newer_run_replaced_is_kept(monkeypatch):
+def test_a_verdict_survives_the_script_thread_that_posted_it_being_stopped(monkeypatch):
     """Run pressed on another exercise while a run is going: Streamlit stops the old script
     thread at its next interrupt point (reading session state is one), after the run; its
-    verdict is still kept, and the next run that reads the learner state shows it."""
+    verdict stays posted for the live thread, which takes it in at its next read."""
+    import streamlit as st
+
     from utils import learner_state
     from utils.runner import RunResult
 
     ex = registry.get(EX_ID)
-    monkeypatch.setattr(learner_state, "_session_id", lambda: "a-learner")
+    book = learner_state.RunBook()
+    ticket = book.issue(ex.id)
 
-    def stopped(*args, **kwargs):
-        raise RuntimeError("the thread was stopped here")
+    class StoppedThread:  # what session state is to a replaced thread
+        def get(self, key, default=None):
+            raise RuntimeError("stopped")
 
-    with monkeypatch.context() as patched:
-        patched.setattr(learner_state, "set_result", stopped)
+        setdefault = get
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(st, "session_state", StoppedThread())
         try:
-            learner_state.record_result(ex, RunResult("failed", "behind the origin", "", 0.1))
+            learner_state.record_result(book, ex, ticket, RunResult("failed", "behind", "", 0.1))
         except RuntimeError:
             pass
-    assert learner_state.status(ex) == Status.FAILED
-    assert learner_state.result(ex).message == "behind the origin"
-    learner_state.clear_result(ex)
+    assert book.has_posted()
+    st.session_state[learner_state._RUN_BOOK] = book
+    try:
+        assert learner_state.status(ex) == Status.FAILED
+        assert learner_state.result(ex).message == "behind" and not book.pending()
+    finally:
+        learner_state.clear_result(ex)
+        del st.session_state[learner_state._RUN_BOOK]
+
+
+def test_only_the_newest_run_of_an_exercise_gives_its_verdict():
+    """Three clicks on Run, or a reset (an undo, an upload) during a run: a verdict is kept only
+    for the code the learner last asked about, and a superseded run stops waiting."""
+    import streamlit as st
+
+    from utils import learner_state, runner, sources
+    from utils.runner import RunResult
+
+    ex = registry.get(EX_ID)
+    book = learner_state.run_book()
+    try:
+        first, second = book.issue(ex.id), book.issue(ex.id)
+        book.post(ex.id, first, RunResult("passed", "v1", "", 0.1))
+        assert not book.has_posted() and book.pending()
+        book.post(ex.id, second, RunResult("failed", "v2", "", 0.1))
+        assert learner_state.result(ex).message == "v2" and not book.pending()
+
+        third = book.issue(ex.id)
+        learner_state.replace_code(ex, sources.stub_source(ex))  # a reset during the run
+        learner_state.clear_result(ex)
+        learner_state.record_result(book, ex, third, RunResult("passed", "v3", "", 0.1))
+        assert learner_state.result(ex) is None and learner_state.status(ex) is None
+
+        gave_up = runner.after_previous_run(
+            lambda: runner._refusal(runner.ALREADY_RUNNING_MESSAGE), patience_s=60,
+            wanted=lambda: book.wanted(ex.id, third))
+        assert gave_up.message == runner.SUPERSEDED_MESSAGE and runner.never_started(gave_up)
+    finally:
+        learner_state.clear_result(ex)
+        st.session_state.pop(learner_state._RUN_BOOK, None)
 
 
 def _restored_app():

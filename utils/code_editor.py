@@ -142,7 +142,11 @@ function mount(root, data, setStateValue, setTriggerValue) {
   };
   const edited = (text) => { if (editable) draft.write(sent, text); };
   const updateRun = () => { runButton.disabled = !(editor && editable); };
-  const makeEditable = () => { editable = true; if (editor) editor.setEditable(true); updateRun(); };
+  const makeEditable = () => {
+    editable = true;
+    if (editor) editor.setEditable(true);
+    updateRun();
+  };
   const ready = (made) => {
     editor = made; root.gtfEditor = made; made.setEditable(editable); updateRun();
   };

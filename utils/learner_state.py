@@ -92,46 +92,91 @@ def _table(name: str) -> dict:
     return st.session_state[name]
 
 
-# Verdicts posted by script threads that a newer run replaced: Run pressed on another exercise
-# while a run is going starts a rerun in a new thread (Streamlit's fast reruns), and Streamlit
-# stops the old thread at its next interrupt point, which reading session state is. So a run's
-# verdict is posted here first, by session, and the session's next read of its state takes it in.
-_posted: dict[str, dict[str, Any]] = {}
-_posted_lock = threading.Lock()
+# Runs of exercises, in a plain object a replaced script thread can still use. Run pressed under
+# another exercise while a run is going starts a rerun in a new thread (Streamlit's fast reruns),
+# and Streamlit stops the old thread at its next interrupt point, which reading session state is;
+# the old thread still finishes the run the learner asked for and posts its verdict here, and the
+# session's next live read of its state takes it in. Each Run gets a ticket per exercise; a newer
+# Run, a reset, an undo, an upload or a restore of that exercise supersedes it, so a verdict is
+# kept only for the code the learner last asked about, and a superseded run stops waiting.
+_RUN_BOOK = "gtf_run_book"
 
 
-def _session_id() -> str | None:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
+class RunBook:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._latest: dict[str, int] = {}
+        self._running: set[tuple[str, int]] = set()
+        self._posted: dict[str, Any] = {}
+        # A verdict of another exercise's run was taken in during this script run: the page
+        # may have drawn that exercise already, so it is run once more (widgets.py).
+        self.arrived = False
 
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return ctx.session_id if ctx is not None else None
+    def issue(self, ex_id: str, *, running: bool = True) -> int:
+        """A new ticket for `ex_id`, superseding every earlier one (and a posted verdict)."""
+        with self._lock:
+            ticket = self._latest.get(ex_id, 0) + 1
+            self._latest[ex_id] = ticket
+            self._posted.pop(ex_id, None)
+            if running:
+                self._running.add((ex_id, ticket))
+            return ticket
+
+    def wanted(self, ex_id: str, ticket: int) -> bool:
+        with self._lock:
+            return self._latest.get(ex_id) == ticket
+
+    def post(self, ex_id: str, ticket: int, run_result: Any) -> None:
+        with self._lock:
+            self._running.discard((ex_id, ticket))
+            if self._latest.get(ex_id) == ticket:
+                self._posted[ex_id] = run_result
+
+    def done(self, ex_id: str, ticket: int) -> None:
+        """The run ended without a verdict to keep (refused, superseded, or an error)."""
+        with self._lock:
+            self._running.discard((ex_id, ticket))
+
+    def has_posted(self) -> bool:
+        return bool(self._posted)
+
+    def take(self) -> dict[str, Any]:
+        with self._lock:
+            taken, self._posted = self._posted, {}
+            return taken
+
+    def pending(self) -> bool:
+        """Whether a verdict may still arrive or is waiting to be taken in."""
+        with self._lock:
+            return bool(self._running or self._posted)
 
 
-def _take_posted_results() -> None:
-    session = _session_id()
-    if session is None or session not in _posted:
+def run_book() -> RunBook:
+    """This session's run book (read in a live script thread; a run keeps the object itself)."""
+    return st.session_state.setdefault(_RUN_BOOK, RunBook())
+
+
+def _take_posted_results(own: str | None = None) -> None:
+    """Take in posted verdicts; `own`: the exercise whose run this thread has just finished."""
+    book = st.session_state.get(_RUN_BOOK)
+    if book is None or not book.has_posted():
         return
-    # Session state first: in a replaced thread that is where Streamlit stops it, and what was
-    # posted must stay posted for the live thread.
+    # Session state before taking: in a replaced thread that is where Streamlit stops it, and
+    # what was posted must stay posted for the live thread.
     results = st.session_state.setdefault(_RESULT, {})
     statuses = st.session_state.setdefault(_STATUS, {})
-    with _posted_lock:
-        mine = _posted.pop(session, {})
-    for ex_id, run_result in mine.items():
+    for ex_id, run_result in book.take().items():
         results[ex_id] = run_result
         statuses[ex_id] = Status(run_result.status)
+        book.arrived |= ex_id != own
 
 
-def record_result(ex: registry.Exercise, run_result: Any) -> None:
-    """Keep a run's verdict, from the script thread that ran it, even when a newer run has
-    replaced that thread (see _posted)."""
-    session = _session_id()
-    if session is None:  # not under Streamlit's runtime (bare tests)
-        set_result(ex, run_result)
-        return
-    with _posted_lock:
-        _posted.setdefault(session, {})[ex.id] = run_result
-    set_result(ex, run_result)  # at once where this thread still runs; else the next run does
+def record_result(book: RunBook, ex: registry.Exercise, ticket: int, run_result: Any) -> None:
+    """Keep a run's verdict, from the script thread that ran it, if no newer Run, reset, undo,
+    upload or restore of the exercise superseded it; also when a newer run has replaced that
+    thread (the next live read takes it in)."""
+    book.post(ex.id, ticket, run_result)
+    _take_posted_results(own=ex.id)
 
 
 def code(ex: registry.Exercise) -> str:
@@ -151,6 +196,7 @@ def replace_code(ex: registry.Exercise, text: str, *, restoring: bool = False) -
     browser (utils/code_editor.py) is thrown away when it mounts; a restore (`restoring`) brings
     back what the browser store kept, and a draft typed over that text comes back over it."""
     set_code(ex, text)
+    run_book().issue(ex.id, running=False)  # a run of the code before has no verdict to give
     versions = _table(_VERSION)
     versions[ex.id] = versions.get(ex.id, 0) + 1
     if not restoring:

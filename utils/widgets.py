@@ -169,6 +169,24 @@ def _even_if_replaced(show: Callable[..., None]) -> Callable[..., None]:
     return call
 
 
+def watch_for_verdicts() -> None:
+    """While a run that a newer one replaced may still post its verdict (see
+    learner_state.RunBook), look every second, and run the page again when it arrives, so the
+    exercise shows it without the learner doing anything. Call at the end of the app's run."""
+    book = learner_state.run_book()
+    if book.arrived:  # taken in during this run, maybe after its exercise was drawn
+        book.arrived = False
+        st.rerun()
+    if book.pending():
+        _verdict_watch(book)
+
+
+@st.fragment(run_every=1.0)
+def _verdict_watch(book: learner_state.RunBook) -> None:
+    if book.has_posted() or not book.pending():
+        st.rerun(scope="app")
+
+
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
@@ -178,17 +196,24 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
                       drafts_void=learner_state.drafts_void(ex))
     if ran is not None:
         learner_state.set_code(ex, ran)
+        book = learner_state.run_book()  # kept by this run even if a newer one replaces it
+        ticket = book.issue(ex.id)
         waiting = st.empty()  # the queue position, while the run waits for a worker
-        with st.spinner(f"Running the checks for `{ex.name}`…"):
-            result = after_previous_run(
-                lambda: run(learner_state.base_exercise(ex).id, ran,
-                            on_wait=_even_if_replaced(
-                                lambda place, s: waiting.caption(queue_message(place, s))),
-                            variant=getattr(ex, "variant", None)),
-                patience_s=PREVIOUS_RUN_PATIENCE_S,
-                while_waiting=_even_if_replaced(lambda: waiting.caption(PREVIOUS_RUN_CAPTION)))
-            if not never_started(result):
-                learner_state.record_result(ex, result)
+        try:
+            with st.spinner(f"Running the checks for `{ex.name}`…"):
+                result = after_previous_run(
+                    lambda: run(learner_state.base_exercise(ex).id, ran,
+                                on_wait=_even_if_replaced(
+                                    lambda place, s: waiting.caption(queue_message(place, s))),
+                                variant=getattr(ex, "variant", None)),
+                    patience_s=PREVIOUS_RUN_PATIENCE_S,
+                    while_waiting=_even_if_replaced(
+                        lambda: waiting.caption(PREVIOUS_RUN_CAPTION)),
+                    wanted=lambda: book.wanted(ex.id, ticket))
+                if not never_started(result):
+                    learner_state.record_result(book, ex, ticket, result)
+        finally:
+            book.done(ex.id, ticket)
         waiting.empty()
         if never_started(result):  # the server's reason, not a verdict on the code: shown once
             st.warning(result.message, icon="⏳")

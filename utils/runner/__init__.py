@@ -176,8 +176,12 @@ PREVIOUS_RUN_CAPTION = "Your previous run is still going: this one starts as soo
 _RETRY_PREVIOUS_S = 0.5
 
 
+SUPERSEDED_MESSAGE = "A newer run of this exercise took this one's place."
+
+
 def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
-                       while_waiting: Callable[[], None] | None = None) -> RunResult:
+                       while_waiting: Callable[[], None] | None = None,
+                       wanted: Callable[[], bool] | None = None) -> RunResult:
     """`call()` (a `run` or `run_demo` of this session), waiting for this session's previous run
     to end first when it has not, up to `patience_s`.
 
@@ -188,9 +192,12 @@ def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
     `while_waiting()` is called before and after each wait. A Streamlit call there (say, a
     caption) is where Streamlit stops a script thread that a newer rerun has replaced: a demo
     lets it stop there (its widget asks again), the exercise editor does not (the learner asked
-    for that run: utils/widgets.py)."""
+    for that run: utils/widgets.py). `wanted()`, checked before each try, ends the wait with a
+    refusal once a newer run made this one pointless."""
     deadline = time.monotonic() + patience_s
     while True:
+        if wanted is not None and not wanted():  # a newer Run (or a reset) made it pointless
+            return _refusal(SUPERSEDED_MESSAGE)
         result = call()
         if result.message != ALREADY_RUNNING_MESSAGE or time.monotonic() > deadline:
             return result
@@ -220,7 +227,8 @@ def never_started(result: RunResult) -> bool:
     server's (their previous run, a busy or broken runner): that says nothing of their code, so
     it is shown, not kept as the exercise's verdict."""
     return result.status == Status.ERROR and (
-        result.message in (ALREADY_RUNNING_MESSAGE, BUSY_MESSAGE, RUNNER_UNAVAILABLE_MESSAGE)
+        result.message in (ALREADY_RUNNING_MESSAGE, BUSY_MESSAGE, RUNNER_UNAVAILABLE_MESSAGE,
+                           SUPERSEDED_MESSAGE)
         or result.message.startswith(SANDBOX_MISSING_MESSAGE))
 
 
