@@ -1,12 +1,13 @@
-"""Chapter 2's precomputed runs (assets/neural_network_basics/): current, equal to what the
-runs give now, what the pages' figures draw, and computed at first use when a file is missing."""
+"""Chapter 2's precomputed runs (assets/neural_network_basics/): current, equal (up to how this
+CPU rounds) to what the runs give now, what the pages' figures draw, and computed at first use
+when a file is missing."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 import pytest
@@ -22,12 +23,27 @@ STALE = (f"what chapter 2's saved runs were computed from has changed: run `{pre
          "and commit assets/neural_network_basics/")
 
 
+# The fingerprint says whether what a file was computed from changed. Computed again, a run
+# agrees with the saved one only up to how this CPU rounds: another kind of CPU takes other
+# vector kernels for sums, exp and tanh, and training carries those last bits on. Measured
+# between two kinds of x86 CPU, the largest differences were 7e-5 relative on the digits'
+# losses, 2e-7 on the tabular ones, and, where a small net is trained long enough to settle in
+# another spot, 8e-3 absolute (8% relative, near zero) on chapter 2's extrapolating ReLU fit and
+# 5e-3 on the moons net's weights. A file computed from other code or data misses by far more.
+ROUNDING = {"digits": {"rel": 1e-3, "abs": 1e-6}, "tabular": {"rel": 1e-3, "abs": 1e-6},
+            "fitting": {"rel": 0.05, "abs": 0.05}, "warping": {"rel": 0.05, "abs": 0.05}}
+
+
+def test_every_group_has_its_rounding():
+    assert set(ROUNDING) == set(precompute.GROUPS)
+
+
 @pytest.mark.parametrize("group", precompute.GROUPS)
 def test_saved_runs_are_current(group):
     assert precompute.path(group).exists(), STALE
     saved = json.loads(precompute.path(group).read_text())
     assert saved["fingerprint"] == precompute.fingerprint(), STALE
-    assert_close(saved, precompute.compute(group), group)
+    assert_close(saved, precompute.compute(group), group, **ROUNDING[group])
 
 
 def test_the_assets_stay_small():
@@ -43,9 +59,11 @@ def test_a_missing_file_is_computed_at_first_use(tmp_path, monkeypatch):
     warping.trained_moons_net.cache_clear()
     try:
         assert not precompute.path("warping").exists()
-        assert_close(saved, precompute.load("warping"))
-        net = warping.trained_moons_net()
-        assert net.accuracy == saved["accuracy"] and len(net.snapshots) == len(saved["snapshots"])
+        computed = precompute.load("warping")
+        assert_close(saved, computed, **ROUNDING["warping"])
+        net = warping.trained_moons_net()  # from what was computed, not from a file
+        assert net.accuracy == computed["accuracy"]
+        assert len(net.snapshots) == len(saved["snapshots"])
     finally:
         precompute.load.cache_clear()
         warping.moons.cache_clear()
@@ -72,15 +90,22 @@ def test_every_run_the_pages_draw_first_is_saved():
     assert precompute.load("fitting")["line_paths"].keys() == {"0.1"}
 
 
-def test_a_saved_longer_run_gives_a_shorter_one_exactly():
-    """Epoch k does not depend on how many epochs follow it, so 20 epochs are the first 20."""
+def test_a_longer_run_gives_a_shorter_one_exactly():
+    """Epoch k does not depend on how many epochs follow it, so 20 epochs are the first 20 (both
+    trained here: the saved file may come from a CPU that rounds differently)."""
     from utils import data
 
     digits = threes_and_sevens_from(data.offline_digits())
-    fresh = training.train_and_measure(training.reference_functions(), digits.flat("train"),
-                                       digits.flat("valid"), Settings(kind="net", epochs=20))
+
+    def train(epochs: int) -> dict[str, list[float]]:
+        return training.train_and_measure(training.reference_functions(), digits.flat("train"),
+                                          digits.flat("valid"), Settings(kind="net", epochs=epochs))
+
+    longer = [{"settings": asdict(Settings(kind="net", epochs=30)), **train(30)}]
+    shorter = train(20)
+    assert training.saved_run(longer, Settings(kind="net", epochs=20)) == shorter
     saved = training.saved_run(precompute.load("digits")["runs"], Settings(kind="net", epochs=20))
-    assert saved == fresh
+    assert_close(saved, shorter, **ROUNDING["digits"])
 
 
 def test_saved_digit_measurements_are_used_only_on_the_data_they_were_made_on(monkeypatch):

@@ -1,5 +1,6 @@
-"""Chapter 5.1's precomputed renders: current, equal to what the reference renders now, and what
-the pages show; the tiled renderer gives exactly the image of one big batch."""
+"""Chapter 5.1's precomputed renders: current, equal (up to how this CPU rounds) to what the
+reference renders now, and what the pages show; the tiled renderer gives exactly the image of one
+big batch."""
 
 import json
 import math
@@ -25,13 +26,22 @@ def test_saved_renders_are_current():
         assert tuple(saved["mesh_angles"]) == part1_renders.MESH_ANGLES
 
 
+# On another kind of CPU than the one that saved them, the renders differ in their last bits
+# (sin, cos and sums take other vector kernels): seen up to 2.6e-6 on depths of 2-4 units and
+# brightness in [0, 1]. A stale render (another bunny, camera or solution) differs by far more.
+RENDER_ROUNDING = 1e-5
+
+
 def test_saved_renders_equal_a_render_now():
     with np.load(part1_renders.PATH) as saved:
         depths, frames = saved["mesh_depths"], saved["turntable"]
     for degrees in (0, 135):
         index = part1_renders.MESH_ANGLES.index(degrees)
-        assert np.array_equal(depths[index], part1_renders.render_mesh_depth(degrees))
-    assert np.array_equal(frames[:3], part1_renders.render_turntable()[:3])
+        now = part1_renders.render_mesh_depth(degrees)
+        # The same rays miss (inf), and the rest meet the bunny at the same depth.
+        np.testing.assert_allclose(depths[index], now, rtol=0, atol=RENDER_ROUNDING)
+    np.testing.assert_allclose(frames[:3], part1_renders.render_turntable()[:3], rtol=0,
+                               atol=RENDER_ROUNDING)
 
 
 @pytest.mark.parametrize("degrees", [0, -105, 160])

@@ -4,8 +4,12 @@ The mesh page's depth maps (one per position of its rotation slider) and the lig
 turntable are rendered by the reference solutions from our own bunny; nothing about them depends
 on the learner. `python -m utils.part1_renders` renders them again and saves them (a few seconds).
 The file records a fingerprint of what it was rendered from (the solutions' code, docstrings and
-comments left out; the bunny; the camera); when the file is missing or its fingerprint does not match, the renders are made at
-first use instead, so a page is never wrong, only slower, and a test says the file is stale.
+comments left out; the code that builds the bunny; the camera); when the file is missing or its
+fingerprint does not match, the renders are made at first use instead, so a page is never wrong,
+only slower, and a test says the file is stale. The fingerprint hashes code, not numbers: the
+bunny's corners come from sin and cos, whose last bits differ between CPUs (torch picks its
+vector kernels by instruction set), and a fingerprint of those bits made every server on another
+kind of CPU than ours render everything again on its first view of the mesh page.
 """
 
 from __future__ import annotations
@@ -37,12 +41,13 @@ _SOLUTIONS = ("make_rays_2d", "_ray_triangle_distances", "raytrace_mesh", "rotat
 
 
 def fingerprint() -> str:
-    from utils.meshes import make_bunny
+    from utils import meshes
 
     digest = hashlib.sha256()
     for name in _SOLUTIONS:
         digest.update(source_code(getattr(sol, name)).encode())
-    digest.update(make_bunny().numpy().tobytes())
+    for builds_the_bunny in (meshes.ellipsoid, meshes.make_bunny):
+        digest.update(source_code(builds_the_bunny).encode())
     digest.update(repr((CAMERA_X, SCREEN_LIMIT, MESH_PIXELS, MESH_ANGLES, TURNTABLE_FRAMES,
                         TURNTABLE_PIXELS, LIGHT, AMBIENT, sol.SINGULAR_EPS)).encode())
     return digest.hexdigest()[:16]
