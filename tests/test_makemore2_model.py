@@ -59,8 +59,11 @@ def test_the_saved_reference_run_is_what_the_reference_trains():
         pytest.skip("the names loaded here are not the ones the reference run was trained on")
     fresh = experiments.train_reference(steps=1_000)
     assert fresh["first_loss"] == pytest.approx(run["first_loss"], rel=1e-5), STALE
+    # Minibatch losses after hundreds of steps agree only up to how the CPU rounds: another kind
+    # of CPU (other vector kernels for matmul, tanh and exp) drifted by up to 5e-4 relative here.
+    # Another learning rate, batch size or seed misses by far more (these losses vary by 0.1-0.5).
     np.testing.assert_allclose(fresh["loss_curve"].numpy(), run["loss_curve"][:10].numpy(),
-                               rtol=1e-4, err_msg=STALE)
+                               rtol=5e-3, err_msg=STALE)
     for name, X, Y in (("train", data.Xtr, data.Ytr), ("dev", data.Xdev, data.Ydev),
                        ("test", data.Xte, data.Yte)):
         assert solutions.split_loss(run["params"], X, Y) == \

@@ -35,13 +35,21 @@ def saved():
 # --- the saved files are current ----------------------------------------------------------------
 
 
+# Past a rate of 10**-0.3 (0.5) the range test's loss climbs out of its valley and the run is
+# chaotic: on another kind of CPU its running mean moved by up to 20% there (by 1.4e-4 below it).
+CHAOTIC_FROM_EXPONENT = -0.3
+
+
 def _same_sweep(saved: dict, fresh: dict) -> None:
     """Step for step while the rates are small; near a rate of 1 the run is chaotic, and float
     rounding on another processor may move single losses, so there the running mean and the
-    valley are compared."""
+    valley are compared, and past the valley only that the loss climbs out of it."""
     head = 300
     _close(saved["losses"][:head], fresh["losses"][:head], "lr_sweep/losses")
-    assert fresh["smoothed"] == pytest.approx(saved["smoothed"], rel=0.02), "lr_sweep/smoothed"
+    calm = sum(x <= CHAOTIC_FROM_EXPONENT for x in saved["exponents"])
+    assert fresh["smoothed"][:calm] == pytest.approx(saved["smoothed"][:calm], rel=0.02), \
+        "lr_sweep/smoothed"
+    assert min(fresh["smoothed"][calm:]) > saved["valley_loss"], "lr_sweep/smoothed"
     assert fresh["valley_exponent"] == pytest.approx(saved["valley_exponent"], abs=0.02)
     rest = {k: v for k, v in saved.items() if k not in ("losses", "smoothed", "valley_exponent",
                                                          "valley_loss")}

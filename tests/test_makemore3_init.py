@@ -61,8 +61,14 @@ def test_each_saved_run_starts_as_the_code_trains_it_now(name):
     run = saved["runs"][name]
     assert fresh["initial_train_loss"] == pytest.approx(run["initial_train_loss"], rel=1e-5), \
         STALE
+    # The standard initialisation saturates tanh and its large gradients carry rounding on: on
+    # another kind of CPU its losses drifted by 6e-5 relative in the first 100 steps and 1.2e-2
+    # by step 1,000 (the others by 3e-7). A stale run misses by far more.
+    head_rtol, rtol = (1e-3, 0.05) if name == "standard" else (1e-4, 1e-4)
+    np.testing.assert_allclose(fresh["first_losses"][:100].numpy(),
+                               run["first_losses"][:100].numpy(), rtol=head_rtol, err_msg=STALE)
     np.testing.assert_allclose(fresh["first_losses"].numpy(), run["first_losses"][:1_000].numpy(),
-                               rtol=1e-4, err_msg=STALE)
+                               rtol=rtol, err_msg=STALE)
     at_init = experiments.at_init_stats(name)
     for key, value in saved["at_init"][name].items():
         assert at_init[key] == pytest.approx(value, rel=1e-5), (STALE, name, key)

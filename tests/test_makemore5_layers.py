@@ -43,11 +43,18 @@ def test_the_saved_measurement_is_what_the_code_computes_now():
     if saved["source"] != experiments.names_split(experiments.BLOCK_SIZE).source:
         pytest.skip("the names loaded here are not the ones the measurement was made on")
     fresh = experiments.compute_batchnorm()
-    for key in ("bug", "fix"):
-        assert torch.equal(fresh["runs"][key]["first_running_mean"],
-                           saved["runs"][key]["first_running_mean"]), STALE
-        assert fresh["runs"][key]["dev_loss"] == pytest.approx(saved["runs"][key]["dev_loss"],
-                                                               abs=1e-6), STALE
+    fix, bug = fresh["runs"]["fix"], fresh["runs"]["bug"]
+    assert torch.allclose(fix["first_running_mean"], saved["runs"]["fix"]["first_running_mean"],
+                          atol=1e-4), STALE
+    assert fix["dev_loss"] == pytest.approx(saved["runs"]["fix"]["dev_loss"], abs=1e-4), STALE
+    # The buggy run is chaotic: on another kind of CPU (other rounding) it ended with running
+    # means up to 1.6 apart and a dev loss 0.002 higher. What it shows holds either way: one
+    # running mean per position, and a worse dev loss than the fix.
+    for key in ("input_shapes", "running_mean_shapes"):
+        assert bug[key] == saved["runs"]["bug"][key], STALE
+    assert bug["first_running_mean"].shape == saved["runs"]["bug"]["first_running_mean"].shape
+    assert bug["dev_loss"] == pytest.approx(saved["runs"]["bug"]["dev_loss"], abs=0.02), STALE
+    assert bug["dev_loss"] > fix["dev_loss"]
 
 
 def test_the_bug_is_chapter_4_3s_batch_norm_on_3d_inputs():
