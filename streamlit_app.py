@@ -24,14 +24,15 @@ def _warm_up() -> None:
     """The server's own heavy imports first (torch takes about a second: without this, the
     first chapter page a learner opens pays it), then the code runners, then every chapter's
     figures and widgets (with what they import: the first micrograd page a learner opened spent
-    1-2 s importing scikit-learn and SciPy); then what they loaded is set aside from the garbage
-    collector's sweeps (`_spare_the_collector`)."""
+    1-2 s importing scikit-learn and SciPy) and what their pages compute on a first view; then
+    what they loaded is set aside from the garbage collector's sweeps (`_spare_the_collector`)."""
     import plotly.graph_objects  # noqa: F401
     import torch  # noqa: F401
 
     runner.warm_up()
     if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
         registry.import_page_modules()
+        registry.compute_first_views()
     _spare_the_collector()
 
 

@@ -16,6 +16,7 @@ import ast
 import importlib
 import importlib.util
 import inspect
+import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -149,6 +150,21 @@ def import_page_modules() -> None:
         if chapter.available:
             for kind in ("figures", "widgets"):
                 chapter_module(chapter.stem, kind)
+
+
+def compute_first_views() -> None:
+    """Compute what each chapter's pages compute on their first view and keep for the server's
+    life: a figures module's FIRST_VIEWS, the very calls its pages make, so into the same caches
+    (the server does it in the background after `import_page_modules`, so that the first learner
+    to open such a page does not wait a second for a table of 50 ResNet layers)."""
+    for chapter in CHAPTERS:
+        if chapter.available:
+            for compute in getattr(chapter_module(chapter.stem, "figures"), "FIRST_VIEWS", ()):
+                try:
+                    compute()
+                except Exception:  # noqa: BLE001 - the page computes it again, and shows why not
+                    logging.getLogger("gtf.registry").exception(
+                        "computing a first view of chapter %s", chapter.stem)
 
 
 class ChapterError(ValueError):
