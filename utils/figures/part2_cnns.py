@@ -220,6 +220,7 @@ def accuracy_curve(accuracies: list[float], title: str) -> go.Figure:
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
 
+
 # What this chapter's pages compute on a first view, as they call it: the server computes these
 # in the background once it has started (utils/registry's compute_first_views).
 FIRST_VIEWS = (architecture_table,)  # 50 layers of a ResNet34: 0.9 s

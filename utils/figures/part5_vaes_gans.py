@@ -400,6 +400,7 @@ def your_gan_samples(namespace: Mapping, epochs: int = 2, n: int = 8) -> go.Figu
                       margin={"l": 100, "r": 10, "t": 10, "b": 10})
     return fig
 
+
 # What this chapter's pages compute on a first view, as they call it: the server computes these
 # in the background once it has started (utils/registry's compute_first_views).
 FIRST_VIEWS = (functools.partial(reconstructions, "autoencoder"),  # the radio's first

@@ -28,6 +28,8 @@ from utils import literate
 from utils.exercise_meta import OPTIONAL, REQUIRED
 from utils.site_config import ROOT
 
+log = logging.getLogger("gtf.registry")
+
 PAGES_DIR = ROOT / "pages"
 SOLUTIONS_DIR = ROOT / "solutions"
 
@@ -163,8 +165,7 @@ def compute_first_views() -> None:
                 try:
                     compute()
                 except Exception:  # noqa: BLE001 - the page computes it again, and shows why not
-                    logging.getLogger("gtf.registry").exception(
-                        "computing a first view of chapter %s", chapter.stem)
+                    log.exception("computing a first view of chapter %s", chapter.stem)
 
 
 class ChapterError(ValueError):
