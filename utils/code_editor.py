@@ -113,9 +113,16 @@ function mount(root, data, setStateValue, setTriggerValue) {
   const draft = drafts(data.draftKey, data.storeKey, data.exerciseId);
   let editor = null, disposed = false, editable = false, settled = false;
   let start = data.code, leftWith = data.code, leaves = 0, sent = [data.code];
-  // Streamlit calls the cleanup the latest call returned when the editor goes (a new key, a
-  // toggle, another page): CodeMirror's listeners on the window go with it.
-  root.gtfCleanup = () => { disposed = true; if (editor && editor.view) editor.view.destroy(); };
+  // Streamlit calls the cleanup a call returned when the editor goes (a new key, a toggle,
+  // another page): CodeMirror's listeners on the window go with it. It also calls it when newer
+  // data (a rerun's: the restore's, on a busy page) came before that call had run: the editor
+  // stays then. So the cleanup looks, after the page has settled, whether the editor is still
+  // in the page. (Disposing of it then left a dead editor: the plain stub, read-only, forever.)
+  root.gtfCleanup = () => setTimeout(() => {
+    if (disposed || root.isConnected) return;
+    disposed = true;
+    if (editor && editor.view) editor.view.destroy();
+  }, 0);
   const host = root.querySelector(".gtf-editor-host");
   const runButton = root.querySelector(".gtf-editor-run");
   runButton.setAttribute("aria-label", data.runLabel);
