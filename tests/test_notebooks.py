@@ -3,8 +3,11 @@ the solutions notebook passes every check and draws every figure; the exercise n
 nothing solved, goes through to the end and reports "not yet" instead of stopping."""
 
 import json
+import os
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -14,12 +17,40 @@ from utils.site_config import ROOT
 CHAPTERS = [ch for ch in registry.CHAPTERS if ch.available]
 
 
-def _run(path) -> dict:
-    """The notebook's run (tests/run_notebook.py), with what it wrote to stderr as "stderr"."""
-    out = subprocess.run([sys.executable, "-m", "tests.run_notebook", str(path)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=900)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return {**json.loads(out.stdout.splitlines()[-1]), "stderr": out.stderr}
+def _notebook(stem: str, solutions: bool) -> Path:
+    return ROOT / "exercises" / (f"{stem}_solutions.ipynb" if solutions else f"{stem}.ipynb")
+
+
+def _start(path: Path) -> subprocess.CompletedProcess:
+    # One torch thread each: two runs with two threads each on two cores spent more time
+    # waiting for each other's threads than they saved (236 s for the module, against 195 s
+    # one run at a time).
+    return subprocess.run([sys.executable, "-m", "tests.run_notebook", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+@pytest.fixture(scope="module")
+def runs(request) -> dict[Path, Future]:
+    """Every selected test's notebook, run two at a time from the first test on: each run is a
+    process of its own, and one at a time they left one of the two cores idle (180 s for the
+    module's 30 runs)."""
+    selected = [_notebook(item.callspec.params["ch"].stem,
+                          solutions=item.originalname.startswith("test_the_solutions_notebook"))
+                for item in request.session.items if item.module is request.module]
+    with ThreadPoolExecutor(2) as pool:
+        yield {path: pool.submit(_start, path) for path in dict.fromkeys(selected)}
+
+
+@pytest.fixture
+def notebook_run(runs):
+    def result(path: Path) -> dict:
+        """The notebook's run (tests/run_notebook.py), with what it wrote to stderr as
+        "stderr"."""
+        out = runs[path].result()
+        assert out.returncode == 0, out.stderr[-3000:]
+        return {**json.loads(out.stdout.splitlines()[-1]), "stderr": out.stderr}
+    return result
 
 
 def _figure_code(ch: registry.Chapter) -> set[str]:
@@ -28,8 +59,8 @@ def _figure_code(ch: registry.Chapter) -> set[str]:
 
 
 @pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
-def test_the_solutions_notebook_passes_every_check_and_draws_every_figure(ch):
-    result = _run(ROOT / "exercises" / f"{ch.stem}_solutions.ipynb")
+def test_the_solutions_notebook_passes_every_check_and_draws_every_figure(ch, notebook_run):
+    result = notebook_run(_notebook(ch.stem, solutions=True))
     assert result["errors"] == []
     count = len(ch.exercises)
     assert f"{count}/{count} passed" in result["stdout"], result["stdout"][-2000:]
@@ -39,8 +70,8 @@ def test_the_solutions_notebook_passes_every_check_and_draws_every_figure(ch):
 
 
 @pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
-def test_the_exercise_notebook_runs_to_the_end_with_nothing_solved(ch):
-    result = _run(ROOT / "exercises" / f"{ch.stem}.ipynb")
+def test_the_exercise_notebook_runs_to_the_end_with_nothing_solved(ch, notebook_run):
+    result = notebook_run(_notebook(ch.stem, solutions=False))
     # Figures that draw the learner's own functions may not work before they are written; every
     # other cell must run (the checks report instead of raising).
     figure_code = _figure_code(ch)
