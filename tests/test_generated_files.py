@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tests import two_at_a_time
 from utils import codegen, registry, sources
 from utils.site_config import REPO_URL, ROOT, colab_url
 
@@ -24,10 +25,20 @@ def test_solutions_define_exercises_in_registry_order():
         assert positions == sorted(positions), f"{ch.stem}: registry order differs from solutions"
 
 
+@pytest.fixture(scope="module")
+def exercise_file_runs(request):
+    def command(item: pytest.Item) -> tuple[str, list[str]] | None:
+        if item.originalname != "test_exercise_file_runs_and_reports_every_exercise":
+            return None
+        stem = item.callspec.params["ch"].stem
+        return stem, [sys.executable, f"exercises/{stem}.py"]
+    with two_at_a_time.runs(request, command, timeout_s=300) as started:
+        yield started
+
+
 @pytest.mark.parametrize("ch", AVAILABLE, ids=[c.stem for c in AVAILABLE])
-def test_exercise_file_runs_and_reports_every_exercise(ch):
-    out = subprocess.run([sys.executable, f"exercises/{ch.stem}.py"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+def test_exercise_file_runs_and_reports_every_exercise(ch, exercise_file_runs):
+    out = exercise_file_runs[ch.stem].result()
     for ex in ch.exercises:
         expected = "FAILED" if ex.stub_is_buggy else "not implemented yet"
         line = next(line for line in out.stdout.splitlines() if line.endswith(f" {ex.name}"))

@@ -222,17 +222,40 @@ def test_a_given_directive_must_name_given_code(tmp_path, monkeypatch):
             registry.read_chapter(folder)
 
 
-@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
-def test_what_a_notebook_imports_needs_no_streamlit(ch):
-    # Colab has no Streamlit: the solutions, checks and figures a notebook imports must not need it.
+# Imported by one process with Streamlit made unimportable (one process per chapter took 30 s):
+# a module that needs it fails to import whichever chapter imported what it shares first.
+_IMPORT_EACH_CHAPTER = """
+import json, sys, traceback
+sys.modules["streamlit"] = None
+failed = {}
+for stem, names in json.loads(sys.argv[1]).items():
+    try:
+        for name in names:
+            __import__(name)
+    except BaseException:  # noqa: BLE001 - reported per chapter
+        failed[stem] = traceback.format_exc()[-2000:]
+print(json.dumps(failed))
+"""
+
+
+@pytest.fixture(scope="module")
+def imports_without_streamlit() -> dict[str, str]:
+    """Each chapter's import error (a traceback) when Streamlit cannot be imported."""
     import subprocess
     import sys
 
-    modules = [f"solutions.{ch.stem}", f"utils.checks.{ch.stem}", "utils.local"]
-    figures = registry.chapter_module_name(ch.stem, "figures")
-    modules += [figures] if figures else []
-    code = "import sys; sys.modules['streamlit'] = None\n" + "\n".join(
-        f"import {name}" for name in modules)
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    modules = {}
+    for ch in CHAPTERS:
+        figures = registry.chapter_module_name(ch.stem, "figures")
+        modules[ch.stem] = [f"solutions.{ch.stem}", f"utils.checks.{ch.stem}", "utils.local",
+                            *([figures] if figures else [])]
+    out = subprocess.run([sys.executable, "-c", _IMPORT_EACH_CHAPTER, json.dumps(modules)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda ch: ch.stem)
+def test_what_a_notebook_imports_needs_no_streamlit(ch, imports_without_streamlit):
+    # Colab has no Streamlit: the solutions, checks and figures a notebook imports must not need it.
+    assert ch.stem not in imports_without_streamlit, imports_without_streamlit[ch.stem]

@@ -3,14 +3,12 @@ the solutions notebook passes every check and draws every figure; the exercise n
 nothing solved, goes through to the end and reports "not yet" instead of stopping."""
 
 import json
-import os
-import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests import two_at_a_time
 from utils import literate, registry
 from utils.site_config import ROOT
 
@@ -21,25 +19,14 @@ def _notebook(stem: str, solutions: bool) -> Path:
     return ROOT / "exercises" / (f"{stem}_solutions.ipynb" if solutions else f"{stem}.ipynb")
 
 
-def _start(path: Path) -> subprocess.CompletedProcess:
-    # One torch thread each: two runs with two threads each on two cores spent more time
-    # waiting for each other's threads than they saved (236 s for the module, against 195 s
-    # one run at a time).
-    return subprocess.run([sys.executable, "-m", "tests.run_notebook", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})
-
-
 @pytest.fixture(scope="module")
-def runs(request) -> dict[Path, Future]:
-    """Every selected test's notebook, run two at a time from the first test on: each run is a
-    process of its own, and one at a time they left one of the two cores idle (180 s for the
-    module's 30 runs)."""
-    selected = [_notebook(item.callspec.params["ch"].stem,
-                          solutions=item.originalname.startswith("test_the_solutions_notebook"))
-                for item in request.session.items if item.module is request.module]
-    with ThreadPoolExecutor(2) as pool:
-        yield {path: pool.submit(_start, path) for path in dict.fromkeys(selected)}
+def runs(request):
+    def command(item: pytest.Item) -> tuple[Path, list[str]]:
+        solutions = item.originalname.startswith("test_the_solutions_notebook")
+        path = _notebook(item.callspec.params["ch"].stem, solutions)
+        return path, [sys.executable, "-m", "tests.run_notebook", str(path)]
+    with two_at_a_time.runs(request, command) as started:
+        yield started
 
 
 @pytest.fixture
