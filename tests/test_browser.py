@@ -492,6 +492,8 @@ def test_run_on_another_exercise_during_a_run_keeps_both_verdicts(page, site_url
     page.get_by_role("button", name=f"Run the checks on {slow_first}").click()
     page.get_by_text(f"Running the checks for {slow_first}", exact=False).first.wait_for(
         timeout=30_000)
+    # The exercise keeps its title while its run goes (it once vanished until the run ended).
+    assert page.get_by_text(f"Exercise: {slow_first}", exact=False).first.is_visible()
     # Straight to the button: a mouse click there can land on what was under the button a
     # moment before (seen: the rerun moved it 108 px up between the click's aim and the click).
     page.get_by_role("button", name=f"Run the checks on {then}").dispatch_event("click")

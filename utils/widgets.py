@@ -94,7 +94,9 @@ def exercise(exercise_id: str) -> None:
     ex = registry.get(exercise_id)
     specs = learner_state.new_specs(ex)
     with st.container(border=True):
-        title = st.empty()  # filled after the editor: a run it submits may change the status
+        # Filled before the editor, and again after it: a run it submits may change the status
+        # (left empty until then, the title vanished for as long as the run took).
+        title = st.empty()
         st.caption(meta_caption(ex))
         st.markdown(ex.task)
         # The rungs' toggles are exclusive: turning one on turns the others off.
@@ -118,6 +120,7 @@ def exercise(exercise_id: str) -> None:
         if isinstance(target, learner_state.NewSpec):
             with st.container(border=True):
                 st.markdown(f"**New specification: {target.spec.title}.** {target.spec.summary}")
+        title.markdown(exercise_title(target))
         _editor(target)
         title.markdown(exercise_title(target))
         _verdict(target)
