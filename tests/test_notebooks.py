@@ -21,9 +21,11 @@ def _notebook(stem: str, solutions: bool) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(request):
-    def command(item: pytest.Item) -> tuple[Path, list[str]]:
-        solutions = item.originalname.startswith("test_the_solutions_notebook")
-        path = _notebook(item.callspec.params["ch"].stem, solutions)
+    def command(item: pytest.Item) -> tuple[Path, list[str]] | None:
+        stem = two_at_a_time.chapter_stem(item)
+        if stem is None:
+            return None
+        path = _notebook(stem, solutions=item.name.startswith("test_the_solutions_notebook"))
         return path, [sys.executable, "-m", "tests.run_notebook", str(path)]
     with two_at_a_time.runs(request, command) as started:
         yield started
