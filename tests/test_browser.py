@@ -352,8 +352,8 @@ def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
 
 
 def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_url):
-    """Text typed and left is kept when a toggle swaps the editor out and back; text run with
-    Ctrl+Enter after that is what a later rerun and a reload keep."""
+    """Text typed and left is kept when a toggle swaps the editor out (disposing of it) and back;
+    text run with Ctrl+Enter after that is what a later rerun and a reload keep."""
     _open_section(page, site_url, "rays_and_segments")
     page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
     position = [ex.name for ex in registry.chapter("part1_ray_tracing").exercises
@@ -364,8 +364,12 @@ def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_u
     page.keyboard.press("Control+End")
     page.keyboard.type("# left, then swapped")
     toggle = page.get_by_test_id("stCheckbox").filter(has_text="From memory").nth(position)
+    swapped_out = editor.element_handle()
     toggle.click()  # leaves the editor and swaps it out, in one rerun
     page.get_by_text(f"{EX.title} (from memory)", exact=False).first.wait_for(timeout=30_000)
+    # The editor that left the page was disposed of (CodeMirror's view removes itself).
+    page.wait_for_timeout(500)
+    assert swapped_out.evaluate("(e) => !e.isConnected && !e.querySelector('.cm-editor')")
     toggle.click()
     page.wait_for_timeout(1500)
     editor = _editor(page, EX.name)
