@@ -18,7 +18,8 @@ When is a page view done? Streamlit tells the browser over its websocket when a 
 (a ForwardMsg with `script_finished`); we decode those frames with Streamlit's own protobufs. A
 view is done when a run of the page has finished successfully, no new run started for QUIET_S
 afterwards, and the page shows it: main content present, nothing greyed out as stale, no
-skeleton, every plotly chart drawn. Two times are printed per view, both from the navigation:
+skeleton, every chart drawn (of ours, utils/charts.py, every chart on the screen: they are drawn
+as they come near it). Two times are printed per view, both from the navigation:
 "shown" when that first held (the learner can read and use the page), "settled" when it held for
 the last time (a session's first run triggers reruns: utils/browser_store.py restores the
 learner's work from the browser); the quiet wait itself is not counted. A third time, "served",
@@ -54,6 +55,12 @@ DRAWN_JS = """() => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (!chart.querySelector('.main-svg')) return false;
+  // Ours (utils/charts.py) draw when they come near the screen: those on it must be drawn.
+  for (const chart of main.querySelectorAll('.gtf-chart')) {
+    const box = chart.getBoundingClientRect();
+    const onScreen = chart.offsetParent !== null && box.bottom > 0 && box.top < innerHeight;
+    if (onScreen && !chart.querySelector('.main-svg')) return false;
+  }
   return true;
 }"""
 

@@ -9,7 +9,8 @@ from utils import caching
 
 
 def _spec(figure: go.Figure) -> str:
-    # What st.plotly_chart sends and derives the chart's element id from.
+    # What st.plotly_chart sends and derives the chart's element id from (utils/charts.py sends
+    # a function of it, and its element's id is derived from that).
     return pio.to_json(figure, validate=False)
 
 

@@ -14,6 +14,7 @@ from utils.experiments.neural_network_basics.digits import (measure_baseline, rm
                                                             sweep_one_weight, threes_and_sevens)
 from utils.figures.neural_network_basics import digits as figures
 from utils.runner import run_demo
+from tests.app_charts import chart_specs
 
 STEM = "neural_network_basics"
 
@@ -113,10 +114,10 @@ def test_the_notebooks_live_figures_say_not_yet_instead_of_raising():
 def test_the_button_draws_with_the_learners_code(page, key):
     app = open_page(f"pages/{STEM}/{page}.md", timeout=120)
     assert not app.exception, [e.value for e in app.exception]
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.button(key=f"{key}_run").click().run(timeout=120)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
     assert f"{key}_figure" in app.session_state
-    assert len(app.get("plotly_chart")) == charts
+    assert len(chart_specs(app)) == charts
     assert any("You had passed none of" in c.value for c in app.caption)

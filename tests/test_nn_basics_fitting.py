@@ -16,6 +16,7 @@ from utils.experiments.neural_network_basics import fitting as runs
 from utils.experiments.neural_network_basics import warping
 from utils.figures.neural_network_basics import fitting as figures
 from utils.runner import run_demo
+from tests.app_charts import chart_specs
 
 STEM = "neural_network_basics"
 
@@ -235,8 +236,9 @@ def test_the_fit_line_toggle_runs_once_and_the_sliders_need_no_new_run():
 
 def test_the_line_chart_draws_the_rate_and_step_the_sliders_pick_and_whose_fit_line_ran():
     def chart() -> dict:
-        spec = json.loads(app.get("plotly_chart")[0].proto.spec)
-        return {"title": spec["layout"]["title"]["text"],
+        spec = json.loads(chart_specs(app)[0])
+        # The chart shows its title in bold, as Streamlit's theme does (utils/charts.py).
+        return {"title": spec["layout"]["title"]["text"].removeprefix("<b>").removesuffix("</b>"),
                 "left": spec["layout"]["annotations"][0]["text"]}
 
     app = open_page(f"pages/{STEM}/5_best_fit.md", timeout=120)

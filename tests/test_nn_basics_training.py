@@ -16,6 +16,7 @@ from utils.experiments.neural_network_basics import tabular
 from utils.experiments.neural_network_basics.training import (Settings, reference_functions,
                                                               train_and_measure)
 from utils.runner import run_demo
+from tests.app_charts import chart_specs
 
 STEM = "neural_network_basics"
 
@@ -133,13 +134,13 @@ def test_curves_from_the_sandbox_are_checked_before_drawing():
 def test_training_page_draws_and_trains_the_learners_model():
     app = open_page(f"pages/{STEM}/3_training.md")
     assert not app.exception, [e.value for e in app.exception]
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.select_slider(key="nnb_tr_lr").set_value(10.0).run()
     app.radio(key="nnb_tr_kind").set_value("net").run()
-    assert not app.exception and len(app.get("plotly_chart")) == charts
+    assert not app.exception and len(chart_specs(app)) == charts
     app.button(key="nnb_tr_own_digits_button").click().run()
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
-    chart = app.get("plotly_chart")[-1].proto.spec
+    chart = chart_specs(app)[-1]
     assert "your two-layer net" in chart
 
 
@@ -155,7 +156,7 @@ def test_tabular_page_works_offline_and_says_which_table_it_shows():
     app.toggle(key="nnb_tr_tab_scale").set_value(False).run()
     app.button(key="nnb_tr_own_tabular_button").click().run()
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
-    assert "your linear model" in app.get("plotly_chart")[-1].proto.spec
+    assert "your linear model" in chart_specs(app)[-1]
 
 
 def test_calc_grad_and_train_epoch_are_checked_with_the_reference_loss():

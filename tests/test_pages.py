@@ -9,6 +9,7 @@ from tests.browser_site import open_page, raw_latex
 from tests.plotly_arrays import values
 from utils import registry
 from utils.site_config import ROOT
+from tests.app_charts import chart_specs
 
 PAGES = ["pages/home.py", "review"] + [
     str(source.path.relative_to(ROOT))
@@ -47,10 +48,10 @@ def test_page_runs_without_exception(page):
 ])
 def test_training_demos_train_and_plot(page, button):
     app = open_page(page)
-    charts_before = len(app.get("plotly_chart"))
+    charts_before = len(chart_specs(app))
     app.button(key=button).click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert len(app.get("plotly_chart")) >= charts_before + 2
+    assert len(chart_specs(app)) >= charts_before + 2
     # The progress bar ends on the result's accuracy.
     assert any("accuracy" in str(p.proto.text) for p in app.get("progress"))
 
@@ -102,8 +103,8 @@ def test_page_text_has_no_mangled_latex(page):
     found = {text[:60]: raw_latex(text) for text in texts if raw_latex(text)}
     assert not found, (page, found)
     # Plotly shows $...$ as typed unless MathJax is loaded, which Streamlit doesn't do.
-    for chart in app.get("plotly_chart"):
-        assert "$" not in chart.proto.spec, (page, chart.proto.spec[:200])
+    for chart in chart_specs(app):
+        assert "$" not in chart, (page, chart[:200])
 
 
 def test_race_beta2_is_shown_as_chosen():
@@ -131,10 +132,10 @@ def test_the_training_page_shows_the_given_evaluate():
 def test_the_range_test_runs_when_asked():
     """Chapter 5.3's range test trains for seconds, so the page runs it on a button press."""
     app = open_page("pages/part3_optimization/2_sweeps.md", timeout=300)
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.button(key="range_test").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert len(app.get("plotly_chart")) == charts + 1
+    assert len(chart_specs(app)) == charts + 1
     assert any("reaches a dev accuracy of" in m.value for m in app.markdown)
 
 

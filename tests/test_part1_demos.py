@@ -13,6 +13,7 @@ from utils.demos import part1_ray_tracing as demos
 from utils.figures import part1_ray_tracing as figures
 from utils.meshes import make_bunny
 from utils.runner import run_demo
+from tests.app_charts import chart_specs
 
 STEM = "part1_ray_tracing"
 
@@ -60,10 +61,10 @@ def test_a_bad_render_is_refused_with_a_reason(data, problem):
 def test_mesh_page_renders_with_the_learners_code():
     app = open_page(f"pages/{STEM}/4_mesh.md")
     assert not app.exception, [e.value for e in app.exception]
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.select_slider(key="p1_own_depth_pixels").set_value(40).run()
     app.slider(key="p1_own_depth_degrees").set_value(90).run()
     app.button(key="p1_own_depth_run").click().run()
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
-    assert len(app.get("plotly_chart")) == charts + 1
+    assert len(chart_specs(app)) == charts + 1
     assert any("90°, 40 x 40" in c.value for c in app.caption)

@@ -15,6 +15,7 @@ from utils import part1_renders
 from utils.experiments.saved import source_code
 from utils.figures.part1_ray_tracing import camera_rays, render_in_chunks, render_mesh
 from utils.meshes import make_bunny
+from tests.app_charts import chart_specs
 
 
 def test_saved_renders_are_current():
@@ -76,11 +77,11 @@ def test_missing_or_stale_file_is_rendered_instead(tmp_path, monkeypatch):
 
 def test_lighting_page_shows_a_still_and_the_animation_on_demand():
     app = open_page("pages/part1_ray_tracing/5_lighting.md")
-    still = json.loads(app.get("plotly_chart")[-1].proto.spec)
+    still = json.loads(chart_specs(app)[-1])
     assert not still.get("frames")
     app.toggle(key="lighting_turntable").set_value(True).run()
     assert not app.exception, [e.value for e in app.exception]
-    animation = json.loads(app.get("plotly_chart")[-1].proto.spec)
+    animation = json.loads(chart_specs(app)[-1])
     assert len(animation["frames"]) == part1_renders.TURNTABLE_FRAMES
 
 

@@ -4,6 +4,7 @@ learner moves a slider, and then shows the cached run, without training again.""
 import pytest
 
 from tests.browser_site import open_page
+from tests.app_charts import chart_specs
 
 
 @pytest.mark.parametrize("page, button, slider", [
@@ -14,10 +15,10 @@ def test_moving_the_test_image_slider_after_training_redraws_the_results(page, b
     app = open_page(page)
     app.button(key=button).click().run()
     assert not app.exception, [e.value for e in app.exception]
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.slider(key=slider).set_value(7).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert len(app.get("plotly_chart")) == charts
+    assert len(chart_specs(app)) == charts
     assert any("accuracy" in str(p.proto.text) for p in app.get("progress"))
 
 

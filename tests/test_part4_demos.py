@@ -14,6 +14,7 @@ from utils.answers import reference_file
 from utils.demos import part4_backprop as demos
 from utils.figures import part4_backprop as figures
 from utils.runner import DEMO_LIMITS, run_demo
+from tests.app_charts import chart_specs
 
 STEM = "part4_backprop"
 
@@ -86,31 +87,31 @@ def test_training_with_the_engine_reaches_85_percent_on_the_offline_digits():
 
 def test_graph_page_draws_typed_expressions_from_either_engine():
     app = open_page(f"pages/{STEM}/2_graph.md")
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.text_input(key="bp_expression").input("exp(a * b).sum() / c").run()
-    assert not app.exception and len(app.get("plotly_chart")) == charts
+    assert not app.exception and len(chart_specs(app)) == charts
     app.text_input(key="bp_expression").input("a ** 2").run()
     assert any("not supported" in w.value for w in app.warning)
     app.text_input(key="bp_expression").input("maximum(a, b) * c").run()
     app.radio(key="bp_graph_engine").set_value(app.radio(key="bp_graph_engine").options[1]).run()
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
-    assert len(app.get("plotly_chart")) == charts
+    assert len(chart_specs(app)) == charts
 
 
 def test_training_demo_trains_and_plots():
     app = open_page(f"pages/{STEM}/4_together.md")
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.button(key="bp_train").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert len(app.get("plotly_chart")) == charts + 2
+    assert len(chart_specs(app)) == charts + 2
     assert float(app.metric[0].value.rstrip("%")) >= 85  # validation
     assert float(app.metric[1].value.rstrip("%")) >= 85  # test, once
     assert any("validation accuracy" in str(p.proto.text) for p in app.get("progress"))
     # The same with the learner's engine (nothing passed yet: the reference, in the sandbox).
     app.radio(key="bp_train_engine").set_value(app.radio(key="bp_train_engine").options[1]).run()
     assert not app.exception and not app.error, [e.value for e in app.exception or app.error]
-    assert len(app.get("plotly_chart")) == charts + 2
+    assert len(chart_specs(app)) == charts + 2
     assert float(app.metric[0].value.rstrip("%")) >= 85
 
 

@@ -9,6 +9,7 @@ from utils import registry, sources
 from utils.answers import reference_file
 from utils.demos import plotting_with_plotly as demos
 from utils.runner import run_demo
+from tests.app_charts import chart_specs
 
 STEM = "plotting_with_plotly"
 
@@ -56,11 +57,11 @@ def test_the_learners_line_plot_draws_in_the_sandbox():
 
 def test_the_toggle_draws_with_the_sandbox_and_the_slider_needs_no_new_run():
     app = open_page("pages/plotting_with_plotly/1_figures.md", timeout=120)
-    charts = len(app.get("plotly_chart"))
+    charts = len(chart_specs(app))
     app.toggle(key="pp_line_plot_own").set_value(True).run(timeout=120)
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
-    assert len(app.get("plotly_chart")) == charts
+    assert len(chart_specs(app)) == charts
     assert any("You have not passed `line_plot` yet" in c.value for c in app.caption)
     kept = app.session_state["pp_line_plot_own_figures"]
     app.select_slider(key="pp_line_plot_setting").set_value(0.1).run(timeout=60)

@@ -18,24 +18,16 @@ browser's storage, so a reload before either still finds what was typed.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
 import streamlit as st
 
+from utils import static_modules
 from utils.browser_store import DRAFT_PREFIX, STORAGE_KEY
 
 MODULE = "gtf_editor.js"
-BUNDLE = Path(__file__).resolve().parents[1] / "static" / MODULE
-# Where static/ is served, relative to Streamlit's entry module (<base>/static/js/index.<hash>.js),
-# which a site served under a path prefix (Community Cloud's) has too.
-MODULE_FROM_ENTRY = "../../app/static/"
-# How the browser finds Streamlit's entry module (the editor and utils/preload.py both resolve
-# from it, so that they ask for our module by one address).
-ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
+BUNDLE = static_modules.STATIC / MODULE
 # The editor grows with its text between these, then scrolls. Half the stubs are 5 lines or
 # fewer: a taller empty box pushes the task's hints and verdict out of view for nothing.
 MIN_LINES, MAX_LINES = 8, 40
@@ -75,7 +67,7 @@ _CSS = """
 _CSS = (_CSS.replace("MIN_PX", str(MIN_LINES * LINE_PX + 2))
         .replace("MAX_PX", str(MAX_LINES * LINE_PX + 14)))
 
-_JS = """
+_JS = static_modules.RESOLVE_JS + """
 // A draft of what the learner typed, kept in the browser's storage at every edit, so that a
 // reload, a closed tab or a lost connection loses nothing: the text the server was sent (on
 // leaving the editor, or Run) is only safe once the browser store (utils/browser_store.py) has
@@ -210,10 +202,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
   };
 
   // From Streamlit's own entry module, as utils/preload.py asks for it: one address, one module.
-  const entry = document.querySelector(data.entrySelector);
-  const url = entry ? new URL(data.moduleFromEntry + data.module, entry.src)
-                    : new URL("app/static/" + data.module, document.baseURI);
-  import(url.href).then(({ createEditor }) => {
+  import(gtfModuleUrl(data)).then(({ createEditor }) => {
     if (disposed) return;
     host.replaceChildren();
     ready(createEditor(host, {
@@ -238,14 +227,6 @@ export default function (component) {
 
 _component = st.components.v2.component("gtf_code_editor", html=_HTML, css=_CSS, js=_JS,
                                         isolate_styles=False)
-
-
-@cache
-def module_url_name() -> str:
-    """The bundle's name with its content's hash as a query, so a browser never runs a stale
-    copy of it after an update."""
-    digest = hashlib.sha256(BUNDLE.read_bytes()).hexdigest()[:12] if BUNDLE.exists() else "none"
-    return f"{MODULE}?v={digest}"
 
 
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
@@ -273,8 +254,7 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
 
     result = _component(
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
-        data={"code": code, "label": label, "runLabel": run_label, "module": module_url_name(),
-              "moduleFromEntry": MODULE_FROM_ENTRY, "entrySelector": ENTRY_MODULE_SELECTOR,
+        data={"code": code, "label": label, "runLabel": run_label, **static_modules.address_data(MODULE),
               "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
               "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
               "draftsVoid": drafts_void,

@@ -8,8 +8,9 @@ cores, load 2), all of it before the page's first chart can be drawn; the code h
 the modules it will need first thing in its run (from the sidebar, which is sent before the
 page): Streamlit's own imports then find them loaded. The modules' file names are Streamlit's
 build's; one that cannot be found is not preloaded, and loads as before. The code editor's module
-(utils/code_editor.py) is ours, served from static/: it is asked for by the same address the
-editors import it from, so that the browser fetches and runs it once.
+(utils/code_editor.py) and the charts' plotly.js (utils/charts.py: most of the site's charts are
+drawn by our element, with a third of that code) are ours, served from static/: each is asked for
+by the same address its element imports it from, so that the browser fetches and runs it once.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from utils import code_editor
+from utils import charts, code_editor, static_modules
 
-PLOTLY = "PlotlyChart"
 CODE = "StreamlitSyntaxHighlighter"  # st.code
 EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
+CHART = "chart"  # our chart element's plotly.js (utils/charts.py)
 
 _JS = """
 export default function (component) {
@@ -53,9 +54,11 @@ _HIDE_PLACE = (f"<style>.st-key-{_PLACE}, [data-testid=stLayoutWrapper]:has(> .s
 @cache
 def module_file(prefix: str) -> str | None:
     """The address, relative to Streamlit's entry module, of its front-end module
-    `prefix`.<hash>.js in this install (None if there is not exactly one), or of our editor's."""
+    `prefix`.<hash>.js in this install (None if there is not exactly one), or of one of ours."""
     if prefix == EDITOR:
-        return code_editor.MODULE_FROM_ENTRY + code_editor.module_url_name()
+        return static_modules.MODULE_FROM_ENTRY + static_modules.versioned_name(code_editor.MODULE)
+    if prefix == CHART:  # the chunk both chart bundles import, by the address they import it by
+        return static_modules.MODULE_FROM_ENTRY + charts.shared_chunk()
     found = list((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{prefix}.*.js"))
     return "./" + found[0].name if len(found) == 1 else None
 
@@ -70,4 +73,4 @@ def preload(prefixes: list[str]) -> None:
         st.html(_HIDE_PLACE)  # style only: takes no place
         with place:
             _preloader(key="gtf_preload", height=0,
-                       data={"modules": names, "entrySelector": code_editor.ENTRY_MODULE_SELECTOR})
+                       data={"modules": names, "entrySelector": static_modules.ENTRY_MODULE_SELECTOR})

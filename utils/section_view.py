@@ -11,12 +11,13 @@ from typing import Any
 
 import streamlit as st
 
-from utils import literate, registry, sources, widgets
-from utils.preload import CODE, EDITOR, PLOTLY, preload
+from utils import charts, literate, registry, sources, widgets
+from utils.preload import CHART, CODE, EDITOR, preload
 
 # What each directive's output may need of the front end's lazily loaded code (a widget may draw
-# charts, an exercise has an editor; its solution's code is drawn only when opened).
-_FRONT_END_MODULES = {"figure": [PLOTLY], "widget": [PLOTLY], "given": [CODE],
+# charts, an exercise has an editor; its solution's code is drawn only when opened). Streamlit's
+# own chart module (4.7 MB) is left to load when a rare chart needs it (utils/charts.py).
+_FRONT_END_MODULES = {"figure": [CHART], "widget": [CHART], "given": [CODE],
                       "exercise": [EDITOR]}
 
 
@@ -55,7 +56,7 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
                    "and the page's editors can use it.")
     elif name == "figure":
         figure = eval(directive.body, figure_namespace(stem))  # our own source, not a learner's
-        st.plotly_chart(figure, width="stretch")
+        charts.plotly_chart(figure, width="stretch")
     elif name == "widget":
         getattr(registry.chapter_module(stem, "widgets"), directive.argument)()
     elif name == "question":

@@ -10,6 +10,7 @@ controls by them: keep them when changing a widget.
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos import part1_ray_tracing as demos
 from utils.figures import part1_ray_tracing as figures
@@ -17,7 +18,7 @@ from utils.figures import part1_ray_tracing as figures
 
 def ray_fan() -> None:
     num_pixels = st.slider("Number of rays", 2, 30, 9, key="rays1d_n")
-    st.plotly_chart(figures.rays_1d_figure(num_pixels, 10.0, False), width="stretch")
+    charts.plotly_chart(figures.rays_1d_figure(num_pixels, 10.0, False), width="stretch")
 
 
 def segment_explorer() -> None:
@@ -27,14 +28,14 @@ def segment_explorer() -> None:
         v = st.slider("v", -2.0, 2.0, 0.5, 0.05, key="explorer_v")
     with right:
         fig, _ = figures.ray_segment_explorer(seed, v)
-        st.plotly_chart(fig, width="stretch")
+        charts.plotly_chart(fig, width="stretch")
 
 
 def screen_of_rays() -> None:
     cols = st.columns(2)
     ny = cols[0].slider("Rays along y", 2, 12, 10, key="rays2d_ny")
     nz = cols[1].slider("Rays along z", 2, 12, 10, key="rays2d_nz")
-    st.plotly_chart(figures.rays_2d_figure(ny, nz), width="stretch")
+    charts.plotly_chart(figures.rays_2d_figure(ny, nz), width="stretch")
 
 
 def barycentric_explorer() -> None:
@@ -43,26 +44,26 @@ def barycentric_explorer() -> None:
         u = st.slider("u", -0.5, 1.5, 0.3, 0.05, key="bary_u")
         v = st.slider("v", -0.5, 1.5, 0.3, 0.05, key="bary_v")
     with right:
-        st.plotly_chart(figures.barycentric_figure(u, v), width="stretch")
+        charts.plotly_chart(figures.barycentric_figure(u, v), width="stretch")
 
 
 def triangle_render() -> None:
     pixels = st.slider("Pixels per side", 5, 60, 15, key="triangle_pixels")
-    st.plotly_chart(figures.triangle_render_figure(pixels), width="stretch", theme=None)
+    charts.plotly_chart(figures.triangle_render_figure(pixels), width="stretch", theme=None)
 
 
 def mesh_render() -> None:
     degrees = st.slider("Rotation about the y axis (degrees)", -180, 180, 0, 15, key="mesh_degrees")
-    st.plotly_chart(figures.mesh_render_figure(float(degrees)), width="stretch", theme=None)
+    charts.plotly_chart(figures.mesh_render_figure(float(degrees)), width="stretch", theme=None)
 
 
 def turntable() -> None:
     # The frames are precomputed (utils/part1_renders.py); the animation, about 1 MB, is sent
     # only when asked for.
     if st.toggle("Show the 24-frame animation", key="lighting_turntable"):
-        st.plotly_chart(figures.lit_animation(), width="stretch", theme=None)
+        charts.plotly_chart(figures.lit_animation(), width="stretch", theme=None)
     else:
-        st.plotly_chart(figures.lit_frame_figure(0), width="stretch", theme=None)
+        charts.plotly_chart(figures.lit_frame_figure(0), width="stretch", theme=None)
 
 
 def your_depth_render() -> None:
@@ -95,4 +96,4 @@ def _render_with_your_code(kind: str) -> None:
     if kept in st.session_state:
         shown_degrees, image = st.session_state[kept]
         st.caption(f"Your render at {shown_degrees}°, {len(image)} x {len(image)} pixels.")
-        st.plotly_chart(figures.own_render_figure(image, kind), width="stretch", theme=None)
+        charts.plotly_chart(figures.own_render_figure(image, kind), width="stretch", theme=None)

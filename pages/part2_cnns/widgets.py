@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils import data
+from utils import charts, data
 from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
 from utils.widgets import compute_button
@@ -66,7 +66,7 @@ def init_spread_by_depth() -> None:
                               horizontal=True, key="init_nonlinearity")
     width = right.select_slider("Width of every layer", figures.INIT_WIDTHS, value=256,
                                 key="init_width")
-    st.plotly_chart(figures.init_depth_figure(width, nonlinearity), width="stretch")
+    charts.plotly_chart(figures.init_depth_figure(width, nonlinearity), width="stretch")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def _per_test_image(model_name: str, draw, key: str, first: int) -> None:
     if model is not None:
         index = st.slider("Test image", 0, len(experiments.demo_data().test_images) - 1, first,
                           key=key)
-        st.plotly_chart(draw(index, model), width="stretch", theme=None)
+        charts.plotly_chart(draw(index, model), width="stretch", theme=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,8 +106,8 @@ def _train_and_report(model_name: str, key: str) -> None:
     trained = _train_button(model_name, key=key)
     if trained is not None:
         losses, accuracies, model = trained
-        st.plotly_chart(figures.training_curves(losses, accuracies, f"{model_name} on the digits"),
-                        width="stretch")
+        charts.plotly_chart(figures.training_curves(losses, accuracies,
+                                                    f"{model_name} on the digits"))
         st.markdown(f"Training is over, so now, once: **test accuracy "
                     f"{experiments.final_test_accuracy(model):.1%}**.")
 
@@ -115,7 +115,7 @@ def _train_and_report(model_name: str, key: str) -> None:
 def convnet_kernels() -> None:
     convnet = _trained_model("ConvNet")
     if convnet is not None:
-        st.plotly_chart(figures.kernels(convnet), width="stretch", theme=None)
+        charts.plotly_chart(figures.kernels(convnet), width="stretch", theme=None)
 
 
 def convnet_feature_maps() -> None:
@@ -166,8 +166,8 @@ def train_feature_extraction_head() -> None:
     run = experiments.feature_extraction_run(progress)
     bar.progress(1.0, text=f"Done: validation accuracy {run['accuracies'][-1]:.1%}; test "
                            f"accuracy, measured once at the end, {run['test_accuracy']:.1%}")
-    st.plotly_chart(figures.accuracy_curve(run["accuracies"], f"New head on {run['source']}"),
-                    width="stretch")
+    charts.plotly_chart(figures.accuracy_curve(run["accuracies"], f"New head on {run['source']}"),
+                        width="stretch")
     if not run["pretrained"]:
         st.info("The ImageNet weights are not available on this server, so this frozen body has "
                 "random weights.", icon="📡")
@@ -189,5 +189,5 @@ def strided_view_explorer() -> None:
         right.warning(f"Not a valid view: {err}")
     else:
         with right:
-            st.plotly_chart(figure, width="stretch", theme=None)
+            charts.plotly_chart(figure, width="stretch", theme=None)
             st.code(f"t.arange(20).as_strided({size}, {stride})\n= {view_text}", language="text")

@@ -8,6 +8,7 @@ directive's body, a call with fixed arguments.
 
 import streamlit as st
 
+from utils import charts
 from utils.experiments import part3_optimization as experiments
 from utils.figures import part3_optimization as figures
 from utils.widgets import compute_button
@@ -25,7 +26,7 @@ def _as_typed(value: float) -> str:
 def loss_landscapes() -> None:
     """One of the three landscapes, chosen from a list, as a surface and a heatmap."""
     choice = st.selectbox("Landscape", list(figures.LANDSCAPES), key="landscape_view")
-    st.plotly_chart(figures.landscape_figure(choice), width="stretch", theme=None)
+    charts.plotly_chart(figures.landscape_figure(choice), width="stretch", theme=None)
 
 
 def optimizer_race() -> None:
@@ -54,7 +55,7 @@ def optimizer_race() -> None:
             runs.append((name, tuple(sorted(params.items()))))
     if runs:
         figure, summary = figures.race_figure(landscape, tuple(runs), n_iters)
-        st.plotly_chart(figure, width="stretch", theme=None)
+        charts.plotly_chart(figure, width="stretch", theme=None)
         st.dataframe(summary, hide_index=True, width="stretch")
 
 
@@ -73,9 +74,9 @@ def hyperparameter_sweep() -> None:
     bar.progress(1.0, text=f"Sweep done: best dev accuracy {best_dev:.1%}")
     parallel, scatter = figures.sweep_figures(rows)
     st.markdown("**Every run** (drag along an axis to filter the lines):")
-    st.plotly_chart(parallel, width="stretch", theme=None)
+    charts.plotly_chart(parallel, width="stretch", theme=None)
     st.markdown("**Dev accuracy against learning rate**; marker size shows the epochs:")
-    st.plotly_chart(scatter, width="stretch")
+    charts.plotly_chart(scatter, width="stretch")
     st.dataframe(sorted(rows, key=lambda r: -r[figures.METRIC]), hide_index=True,
                  width="stretch")
     best, test_accuracy = experiments.sweep_winner(rows)
@@ -92,7 +93,7 @@ def lr_range_test() -> None:
     optimizer = st.selectbox("Optimizer", ["sgd", "adam"], key="range_test_optimizer")
     if not compute_button("Run the range test", key="range_test"):
         return
-    st.plotly_chart(figures.lr_range_figure(optimizer), width="stretch", theme=None)
+    charts.plotly_chart(figures.lr_range_figure(optimizer), width="stretch", theme=None)
     found = experiments.range_test(optimizer)
     st.markdown(
         f"Trained from scratch for 3 epochs (batch size 8, as in the range test), "

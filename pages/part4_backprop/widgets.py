@@ -8,6 +8,7 @@ learner's settings across reruns, and tests/test_part4_demos.py drives the widge
 
 import streamlit as st
 
+from utils import charts
 from utils.demos.part4_backprop import ExpressionError, parse_expression, parse_inputs
 from utils.engine_view import (demo_data, engine_choice, MINE, offline_test_images,
                                train_with_progress, training_arrays)
@@ -22,7 +23,7 @@ def backprop_by_hand_graph() -> None:
     a = cols[0].slider("a", 0.2, 3.0, 1.0, 0.1, key="bp_a")
     b = cols[1].slider("b", 0.2, 3.0, 2.0, 0.1, key="bp_b")
     c = cols[2].slider("c", 1.5, 20.0, 10.0, 0.5, key="bp_c")
-    st.plotly_chart(figures.expression_graph(a, b, c), width="stretch", theme=None)
+    charts.plotly_chart(figures.expression_graph(a, b, c), width="stretch", theme=None)
 
 
 def typed_expression_graph() -> None:
@@ -47,12 +48,12 @@ def typed_expression_graph() -> None:
         st.warning(f"The engine could not evaluate that: {err}")
         return
     if data is not None:
-        st.plotly_chart(figures.computational_graph(data), width="stretch", theme=None)
+        charts.plotly_chart(figures.computational_graph(data), width="stretch", theme=None)
 
 
 def init_variance_by_depth() -> None:
     """How the variance shrinks through a stack of Linear layers, and where chapter 5.2 goes on."""
-    st.plotly_chart(figures.linear_stack_figure(), width="stretch")
+    charts.plotly_chart(figures.linear_stack_figure(), width="stretch")
     st.page_link(section_page("part2_cnns", "modules"), label="Chapter 5.2: how big the initial "
                  "weights should be", icon="📏")
 
@@ -74,8 +75,8 @@ def train_mlp_demo() -> None:
                            f"{history['val_accuracy'][-1]:.1%}")
             cols[1].metric("test accuracy, measured once after training",
                            f"{history['test_accuracy']:.1%}")
-            st.plotly_chart(figures.training_curves(history), width="stretch")
+            charts.plotly_chart(figures.training_curves(history), width="stretch")
             shown = offline_test_images() if choice == MINE else test_images
-            st.plotly_chart(figures.digit_predictions(shown, history["labels"],
-                                                      history["predictions"]),
-                            width="stretch", theme=None)
+            charts.plotly_chart(figures.digit_predictions(shown, history["labels"],
+                                                          history["predictions"]),
+                                width="stretch", theme=None)

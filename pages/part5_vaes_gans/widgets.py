@@ -9,6 +9,7 @@ learners' session state and the tests use them.
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.part5_vaes_gans import validated_map, validated_samples
 from utils.figures import part5_vaes_gans as figures
@@ -21,7 +22,7 @@ def reconstructions() -> None:
     _, _, source = figures.test_set()
     kind = st.radio("Model", list(figures.KINDS), format_func=figures.KINDS.get, horizontal=True,
                     key="p5_recon_kind")
-    st.plotly_chart(figures.reconstructions(kind), width="stretch", theme=None)
+    charts.plotly_chart(figures.reconstructions(kind), width="stretch", theme=None)
     st.caption(f"Test images from {source}.")
 
 
@@ -34,10 +35,10 @@ def latent_explorer() -> None:
         z1 = st.slider("z₁", -3.0, 3.0, 0.0, 0.05, key="p5_z1")
         z2 = st.slider("z₂", -3.0, 3.0, 0.0, 0.05, key="p5_z2")
     with right:
-        st.plotly_chart(figures.decoded_image(explorer, z1, z2), theme=None,
-                        config={"staticPlot": True})
+        charts.plotly_chart(figures.decoded_image(explorer, z1, z2), theme=None,
+                            config={"staticPlot": True})
     with st.expander("The whole plane at once"):
-        st.plotly_chart(figures.decoded_grid(explorer), width="stretch", theme=None)
+        charts.plotly_chart(figures.decoded_grid(explorer), width="stretch", theme=None)
 
 
 def train_your_model() -> None:
@@ -55,32 +56,31 @@ def train_your_model() -> None:
             st.session_state["p5_own_map"] = (own_kind, shown)
     if "p5_own_map" in st.session_state:
         trained_kind, own = st.session_state["p5_own_map"]
-        st.plotly_chart(figures.loss_figure(own["losses"], trained_kind), width="stretch")
+        charts.plotly_chart(figures.loss_figure(own["losses"], trained_kind), width="stretch")
         left, right = st.columns([3, 2])
         with left:
-            st.plotly_chart(figures.points_figure(own["points"], own["labels"],
-                                                  f"your {figures.KINDS[trained_kind]}'s latent "
-                                                  "points (test digits)"), width="stretch")
+            title = f"your {figures.KINDS[trained_kind]}'s latent points (test digits)"
+            charts.plotly_chart(figures.points_figure(own["points"], own["labels"], title))
         with right:
             steps = own["grid"].shape[0]
             column = st.slider("z₁ (your decoder)", -own["extent"], own["extent"], 0.0,
                                2 * own["extent"] / (steps - 1), key="p5_own_z1")
             row = st.slider("z₂ (your decoder)", -own["extent"], own["extent"], 0.0,
                             2 * own["extent"] / (steps - 1), key="p5_own_z2")
-            st.plotly_chart(figures.image_figure(figures.grid_cell(own["grid"], own["extent"],
-                                                                   column, row)),
-                            theme=None, config={"staticPlot": True})
+            charts.plotly_chart(figures.image_figure(figures.grid_cell(own["grid"], own["extent"],
+                                                                       column, row)),
+                                theme=None, config={"staticPlot": True})
         with st.expander("Your decoder over the whole plane"):
-            st.plotly_chart(figures.grid_figure(own["grid"], own["extent"]), width="stretch",
-                            theme=None)
+            charts.plotly_chart(figures.grid_figure(own["grid"], own["extent"]), width="stretch",
+                                theme=None)
 
 
 def gan_training_epochs() -> None:
     """The demo generator's images for a fixed noise batch after the epoch chosen with a slider."""
     _, snapshots = figures.demo_gan()
     epoch = st.slider("after epoch", 1, len(snapshots), len(snapshots), key="p5_gan_epoch")
-    st.plotly_chart(figures.sample_mosaic(snapshots[epoch - 1].numpy()), width="stretch",
-                    theme=None, config={"staticPlot": True})
+    charts.plotly_chart(figures.sample_mosaic(snapshots[epoch - 1].numpy()), width="stretch",
+                        theme=None, config={"staticPlot": True})
 
 
 def noise_walk() -> None:
@@ -89,17 +89,17 @@ def noise_walk() -> None:
     start_seed = cols[0].number_input("first noise (seed)", 0, 10_000, 1, key="p5_gan_a")
     end_seed = cols[1].number_input("second noise (seed)", 0, 10_000, 2, key="p5_gan_b")
     mix = cols[2].slider("from first to second", 0.0, 1.0, 0.5, 0.05, key="p5_gan_mix")
-    st.plotly_chart(figures.sample_mosaic(figures.interpolated_samples(int(start_seed),
-                                                                      int(end_seed), mix)),
-                    width="stretch", theme=None, config={"staticPlot": True})
+    charts.plotly_chart(figures.sample_mosaic(figures.interpolated_samples(int(start_seed),
+                                                                          int(end_seed), mix)),
+                        width="stretch", theme=None, config={"staticPlot": True})
 
 
 def faces() -> None:
     """A row of faces, saying which set (CelebA on disk, else the offline stand-in) they are."""
     face_images, face_source = figures.faces()
     st.caption(f"Here: **{face_source}**.")
-    st.plotly_chart(figures.face_row(face_images), width="stretch", theme=None,
-                    config={"staticPlot": True})
+    charts.plotly_chart(figures.face_row(face_images), width="stretch", theme=None,
+                        config={"staticPlot": True})
 
 
 def train_your_gan() -> None:
@@ -117,6 +117,6 @@ def train_your_gan() -> None:
         shown = st.slider("your generator after epoch", 1, len(own["snapshots"]),
                           len(own["snapshots"]), key="p5_gan_own_epoch") \
             if len(own["snapshots"]) > 1 else 1
-        st.plotly_chart(figures.sample_mosaic(own["snapshots"][shown - 1]), width="stretch",
-                        theme=None, config={"staticPlot": True})
-        st.plotly_chart(figures.gan_losses(own["losses"]), width="stretch")
+        charts.plotly_chart(figures.sample_mosaic(own["snapshots"][shown - 1]), width="stretch",
+                            theme=None, config={"staticPlot": True})
+        charts.plotly_chart(figures.gan_losses(own["losses"]), width="stretch")

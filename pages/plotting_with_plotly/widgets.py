@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import validated_learner_demo
 from utils.demos import plotting_with_plotly as demos
 from utils.figures import plotting_with_plotly as figures
@@ -56,8 +56,8 @@ def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
         kept = _own_figures(exercise, list(options))
         if kept is not None:
             figs, theirs = kept
-            st.plotly_chart(figs[list(options).index(setting)], width="stretch",
-                            key=f"pp_{exercise}_own_chart")
+            charts.plotly_chart(figs[list(options).index(setting)], width="stretch",
+                                key=f"pp_{exercise}_own_chart")
             if theirs:
                 st.caption(f"Drawn by your `{exercise}` in the sandbox, once for each position "
                            f"of the slider ({len(options)} figures, made in one run); moving the "
@@ -66,8 +66,8 @@ def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
                 st.caption(f"You have not passed `{exercise}` yet, so the reference solution drew "
                            "this, in the sandbox where your code will run once it passes.")
             return
-    st.plotly_chart(figures.reference(exercise, setting), width="stretch",
-                    key=f"pp_{exercise}_chart")
+    charts.plotly_chart(figures.reference(exercise, setting), width="stretch",
+                        key=f"pp_{exercise}_chart")
     st.caption(f"Drawn by the reference solution's `{exercise}`.")
 
 

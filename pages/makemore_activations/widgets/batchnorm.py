@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_activations.batchnorm import GAINS, RATES, USES, validated_run
 from utils.experiments.makemore_activations import batchnorm as experiments
@@ -41,8 +42,8 @@ def diagnostic_cases() -> None:
                           index=list(cases).index("no_gain"), format_func=cases.get,
                           key="mm3_bn_case")
     kind, when = _kind_and_when("mm3_bn_cases")
-    st.plotly_chart(figures.case_figure("healthy", broken, kind, when), width="stretch",
-                    key="mm3_bn_cases_chart")
+    charts.plotly_chart(figures.case_figure("healthy", broken, kind, when), width="stretch",
+                        key="mm3_bn_cases_chart")
 
 
 def diagnose_my_network() -> None:
@@ -72,8 +73,8 @@ def diagnose_my_network() -> None:
         st.info("Press **Diagnose my network** to run your code; until then, the saved "
                 "healthy run.")
         healthy = experiments.bn_runs()["diagnostics"]["healthy"]
-        st.plotly_chart(figures.diagnostics_figure({healthy["label"]: healthy}, "activations"),
-                        width="stretch", key="mm3_bn_own_ref")
+        charts.plotly_chart(figures.diagnostics_figure({healthy["label"]: healthy}, "activations"),
+                            width="stretch", key="mm3_bn_own_ref")
         return
     used, own = kept
     if used != settings:
@@ -82,9 +83,9 @@ def diagnose_my_network() -> None:
     healthy = experiments.bn_runs()["diagnostics"]["healthy"]
     mine = (f"yours: {'batch norm' if used['batchnorm'] else 'no batch norm'}, gain "
             f"{used['gain']:.3g}, rate {used['lr']:g}")
-    st.plotly_chart(figures.diagnostics_figure({mine: own, "reference: " + healthy["label"]:
-                                                healthy}, kind, when),
-                    width="stretch", key="mm3_bn_own_chart")
+    charts.plotly_chart(figures.diagnostics_figure({mine: own, "reference: " + healthy["label"]:
+                                                    healthy}, kind, when),
+                        width="stretch", key="mm3_bn_own_chart")
     dev = own.get("dev")
     st.caption(f"Your network's dev loss after {used['steps']:,} steps: "
                + (f"{dev:.3f}" if dev is not None else "not finite (training diverged)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_activations.init import validated_snapshot, validated_stack
 from utils.experiments.makemore_activations import init as experiments
@@ -54,12 +55,12 @@ def check_my_init() -> None:
     own = _snapshot("logits", scales, "Check my init")
     if own is None:
         st.info("Press **Check my init** to draw your own start beside the standard one.")
-        st.plotly_chart(figures.initial_logits(), width="stretch", key="mm3_init_logits_ref")
+        charts.plotly_chart(figures.initial_logits(), width="stretch", key="mm3_init_logits_ref")
         return
     standard = figures.reference_snapshot("standard")
-    st.plotly_chart(figures.logits_figure({"standard": standard, _label(scales): own},
-                                          "Your start beside the standard one"),
-                    width="stretch", key="mm3_init_logits_fig")
+    charts.plotly_chart(figures.logits_figure({"standard": standard, _label(scales): own},
+                                              "Your start beside the standard one"),
+                        width="stretch", key="mm3_init_logits_fig")
     loss = own["dev_loss"]
     text = "not finite" if loss is None else f"{loss:.3f}"
     st.caption(f"Loss on the dev split before training: {text} (a uniform guess: ln 27 ≈ "
@@ -80,10 +81,10 @@ def my_saturation() -> None:
                 "`scaled_init_mlp` makes with these scales.")
         return
     label = _label(scales)
-    st.plotly_chart(figures.saturation_image({"standard": figures.reference_snapshot(
-        "standard"), label: own}), width="stretch", key="mm3_init_hidden_img")
-    st.plotly_chart(figures.hidden_histograms({label: own}), width="stretch",
-                    key="mm3_init_hidden_hist")
+    charts.plotly_chart(figures.saturation_image({"standard": figures.reference_snapshot(
+            "standard"), label: own}), width="stretch", key="mm3_init_hidden_img")
+    charts.plotly_chart(figures.hidden_histograms({label: own}), width="stretch",
+                        key="mm3_init_hidden_hist")
     st.caption(f"Your `saturation_fraction`: {own['saturated']:.1%} of this minibatch's tanh "
                f"outputs are above 0.97 in absolute value; your `dead_units`: {own['dead']} of "
                f"200 units are saturated on all 32 examples.")
@@ -105,13 +106,13 @@ def my_linear_stack() -> None:
         if shown is not None:
             st.session_state["mm3_init_stack"] = shown
     yours = st.session_state.get("mm3_init_stack")
-    st.plotly_chart(figures.stack_std_figure(
-        [figures.reference_stack(g) for g in experiments.STACK_GAINS], yours),
-        width="stretch", key="mm3_init_stack_fig")
+    charts.plotly_chart(figures.stack_std_figure(
+            [figures.reference_stack(g) for g in experiments.STACK_GAINS], yours),
+            width="stretch", key="mm3_init_stack_fig")
     if yours is None:
         st.info("Press **Stack my Linear layers** to draw your own stack over the reference's.")
         return
-    st.plotly_chart(figures.stack_histograms(yours, f"Your stack, gain "
-                                                    f"{figures.gain_text(yours['gain'])}: the "
-                                                    "tanh outputs of each layer"),
-                    width="stretch", key="mm3_init_stack_hist")
+    charts.plotly_chart(figures.stack_histograms(yours, f"Your stack, gain "
+                                                        f"{figures.gain_text(yours['gain'])}: the "
+                                                        "tanh outputs of each layer"),
+                        width="stretch", key="mm3_init_stack_hist")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_backprop.closed_form import MAX_STEPS, validated_run
 from utils.experiments.makemore_backprop.closed_form import SEED
@@ -49,14 +49,14 @@ def train_with_my_gradients() -> None:
     if kept is None:
         st.info("Press **Train with my gradients** to train the model with your code (a few "
                 "seconds).")
-        st.plotly_chart(figures.manual_training_figure(None), width="stretch",
-                        key="mm4_manual_ref")
+        charts.plotly_chart(figures.manual_training_figure(None), width="stretch",
+                            key="mm4_manual_ref")
         return
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]
-    st.plotly_chart(figures.manual_training_figure(own, figures.run_title(own, kept[2])),
-                    width="stretch", key="mm4_manual_fig")
+    charts.plotly_chart(figures.manual_training_figure(own, figures.run_title(own, kept[2])),
+                        width="stretch", key="mm4_manual_fig")
     if own.get("used_autograd"):
         st.warning("Your train_manual filled the parameters' .grad: it called .backward() "
                    "somewhere. The exercise is to train without it.")

@@ -10,7 +10,7 @@ import ast
 
 import streamlit as st
 
-from utils import learner_state, registry
+from utils import charts, learner_state, registry
 from utils.answers import reference_file
 from utils.demos.makemore_backprop.manual import STAGES, validated_comparison
 from utils.figures.makemore_backprop import manual as figures
@@ -93,11 +93,11 @@ def compare_my_gradients() -> None:
         caption.caption("You haven't written any of the four stages yet, so your table shows "
                         "each as not written yet.")
     if kept is None:
-        st.plotly_chart(figures.reference_gradient_table(dtype), width="stretch",
-                        key="mm4_cmp_ref")
+        charts.plotly_chart(figures.reference_gradient_table(dtype), width="stretch",
+                            key="mm4_cmp_ref")
         return
     if kept[0] != dtype:
         st.caption(f"Your last comparison ran in {kept[0]}: press the button to run it in "
                    f"{dtype}.")
-    st.plotly_chart(figures.gradient_table(kept[1], "Your gradients against autograd's"),
-                    width="stretch", key="mm4_cmp_fig")
+    charts.plotly_chart(figures.gradient_table(kept[1], "Your gradients against autograd's"),
+                        width="stretch", key="mm4_cmp_fig")

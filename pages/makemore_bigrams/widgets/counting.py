@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_bigrams.counting import (MAX_SEED, validated_counts,
                                                    validated_samples)
@@ -33,13 +34,13 @@ def draw_my_counts() -> None:
             st.session_state[COUNTS_KEY] = shown
     own = st.session_state.get(COUNTS_KEY)
     if own is None:
-        st.plotly_chart(figures.reference_heatmap(), key="mm1_count_reference_heatmap")
+        charts.plotly_chart(figures.reference_heatmap(), key="mm1_count_reference_heatmap")
         return
     N, itos, source = own
     total = sum(map(sum, N))
-    st.plotly_chart(figures.count_heatmap(N, itos, "Your bigram counts on the "
-                                          f"{figures.short_source(source)}"),
-                    key="mm1_count_own_heatmap")
+    charts.plotly_chart(figures.count_heatmap(N, itos, "Your bigram counts on the "
+                                              f"{figures.short_source(source)}"),
+                        key="mm1_count_own_heatmap")
     st.caption(f"Your counts add up to {total:,} bigrams over {len(N)} symbols.")
 
 
@@ -64,10 +65,10 @@ def sample_my_model() -> None:
         if kept is not None:
             st.caption("Your last names used another seed or count: press the button to draw "
                        "these.")
-        st.plotly_chart(figures.reference_samples(n, seed), key="mm1_count_reference_samples")
+        charts.plotly_chart(figures.reference_samples(n, seed), key="mm1_count_reference_samples")
         return
     data = kept[1]
-    st.plotly_chart(figures.samples_table(
+    source = figures.short_source(data.get("source", ""))
+    charts.plotly_chart(figures.samples_table(
         {"your bigram model": data["model"], "uniform model": data["uniform"]},
-        f"{n} names from your code, seed {seed} ({figures.short_source(data.get('source', ''))})"),
-        key="mm1_count_own_samples")
+        f"{n} names from your code, seed {seed} ({source})"), key="mm1_count_own_samples")

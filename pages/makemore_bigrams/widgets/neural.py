@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_bigrams.neural import EVERY, STEPS, validated_run
 from utils.figures.makemore_bigrams import neural as figures
@@ -28,7 +29,7 @@ def score_name() -> None:
     except ValueError as err:
         st.error(f"Can't score {name!r}: {err}.")
         return
-    st.plotly_chart(fig, width="stretch", key="mm1_nn_name_chart")
+    charts.plotly_chart(fig, width="stretch", key="mm1_nn_name_chart")
 
 
 def train_my_bigram() -> None:
@@ -51,7 +52,7 @@ def train_my_bigram() -> None:
     if kept is not None and kept[0] != steps:
         st.caption("Your last run took another number of steps: press the button to train "
                    "with this one.")
-    st.plotly_chart(figures.training_figure(own), width="stretch", key="mm1_nn_training")
+    charts.plotly_chart(figures.training_figure(own), width="stretch", key="mm1_nn_training")
     if own is not None:
         st.caption(f"Your run: loss {own['losses'][0]:.4f} at the start, "
                    f"{own['losses'][-1]:.4f} at step {len(own['losses']) - 1}; your count "

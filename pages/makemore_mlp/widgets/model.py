@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_mlp.model import MAX_STEPS, validated_run
 from utils.experiments.makemore_mlp.model import SEED
@@ -44,12 +45,12 @@ def train_my_model() -> None:
     kept = st.session_state.get(OWN_KEY)
     if kept is None:
         st.info("Press **Train my model** to train the MLP with your code (a few seconds).")
-        st.plotly_chart(figures.training_figure(None), width="stretch", key="mm2_train_ref")
+        charts.plotly_chart(figures.training_figure(None), width="stretch", key="mm2_train_ref")
         return
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]
-    st.plotly_chart(figures.training_figure(own), width="stretch", key="mm2_train_fig")
+    charts.plotly_chart(figures.training_figure(own), width="stretch", key="mm2_train_fig")
     train, dev = own["train"], own["dev"]
     if dev is None or train is None:
         st.warning("The loss is not finite: at this learning rate training diverged.")

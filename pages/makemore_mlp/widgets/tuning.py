@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_mlp.tuning import (TRAIN_STEPS, validated_range_test,
                                              validated_samples)
@@ -41,9 +42,9 @@ def my_range_test() -> None:
         st.info("Press the button to run your own `lr_range_test` here.")
         return
     sweep = experiments.tuning_results()["lr_sweep"]
-    st.plotly_chart(figures.lr_sweep_figure(sweep, yours, "Your range test over the "
-                                                          "reference's"),
-                    width="stretch", key="mm2_tune_sweep_chart")
+    charts.plotly_chart(figures.lr_sweep_figure(sweep, yours, "Your range test over the "
+                                                              "reference's"),
+                        width="stretch", key="mm2_tune_sweep_chart")
 
 
 def my_samples() -> None:
@@ -79,9 +80,9 @@ def my_samples() -> None:
     ref = experiments.sample_comparison()["mlp"]
     label = "yours, reference parameters" if used["train_steps"] == 0 else \
         f"yours, after {used['train_steps']:,} steps"
-    st.plotly_chart(figures.samples_table({label: data["names"], "reference": ref},
-                                          f"generator seeded {used['seed']}"),
-                    width="stretch", key="mm2_tune_samples_chart")
+    charts.plotly_chart(figures.samples_table({label: data["names"], "reference": ref},
+                                              f"generator seeded {used['seed']}"),
+                        width="stretch", key="mm2_tune_samples_chart")
     if used["train_steps"]:
         st.caption(f"Your model's dev loss after {used['train_steps']:,} steps: "
                    f"{data['dev_loss']:.3f} (the reference run's after 200,000: "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_wavenet.layers import (FLATTEN_NS, validated_batchnorm,
                                                  validated_flatten)
@@ -37,11 +37,11 @@ def my_flatten() -> None:
     if kept is None or kept["n"] != n:
         if kept is not None:
             st.caption("Your last run used another n: press the button to run this one.")
-        st.plotly_chart(figures.flatten_figure(None, int(n)), width="stretch",
-                        key="mm5_layers_flatten_ref")
+        charts.plotly_chart(figures.flatten_figure(None, int(n)), width="stretch",
+                            key="mm5_layers_flatten_ref")
         return
-    st.plotly_chart(figures.flatten_figure(kept, whose=_whose("FlattenConsecutive")),
-                    width="stretch", key="mm5_layers_flatten_fig")
+    charts.plotly_chart(figures.flatten_figure(kept, whose=_whose("FlattenConsecutive")),
+                        width="stretch", key="mm5_layers_flatten_fig")
 
 
 def my_batchnorm() -> None:
@@ -54,11 +54,11 @@ def my_batchnorm() -> None:
             st.session_state[BATCHNORM_KEY] = shown
     kept = st.session_state.get(BATCHNORM_KEY)
     if kept is None:
-        st.plotly_chart(figures.batchnorm_demo_figure(None), width="stretch",
-                        key="mm5_layers_batchnorm_ref")
+        charts.plotly_chart(figures.batchnorm_demo_figure(None), width="stretch",
+                            key="mm5_layers_batchnorm_ref")
         return
-    st.plotly_chart(figures.batchnorm_demo_figure(kept, whose=_whose("BatchNorm1d")),
-                    width="stretch", key="mm5_layers_batchnorm_fig")
+    charts.plotly_chart(figures.batchnorm_demo_figure(kept, whose=_whose("BatchNorm1d")),
+                        width="stretch", key="mm5_layers_batchnorm_fig")
     if kept["shape"] != [6]:
         st.warning(f"Your running_mean has shape {tuple(kept['shape'])}, not (6,): see the "
                    "section above for why.")

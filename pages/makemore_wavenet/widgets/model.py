@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.makemore_wavenet.model import MAX_STEPS, validated_run, validated_trace
 from utils.experiments.makemore_wavenet.model import SEED
@@ -47,8 +47,8 @@ def trace_my_model() -> None:
     if own is None:
         st.caption("The reference's trace; press **Trace my model** to see yours.")
     title = own.get("whose", "") if own is not None else ""
-    st.plotly_chart(figures.shape_trace_table(own, title), width="stretch",
-                    key="mm5_model_trace_fig")
+    charts.plotly_chart(figures.shape_trace_table(own, title), width="stretch",
+                        key="mm5_model_trace_fig")
 
 
 def train_my_model() -> None:
@@ -75,15 +75,15 @@ def train_my_model() -> None:
     kept = st.session_state.get(TRAIN_KEY)
     if kept is None:
         st.info("Press **Train my model** to train the WaveNet with your code (a few seconds).")
-        st.plotly_chart(figures.training_figure(None), width="stretch", key="mm5_model_ref")
+        charts.plotly_chart(figures.training_figure(None), width="stretch", key="mm5_model_ref")
         return
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]
     dev = "not finite (diverged)" if own["dev"] is None else f"{own['dev']:.3f}"
     title = f"{own.get('whose', 'yours')}: dev loss {dev}"
-    st.plotly_chart(figures.training_figure(own, title), width="stretch",
-                    key="mm5_model_train_fig")
+    charts.plotly_chart(figures.training_figure(own, title), width="stretch",
+                        key="mm5_model_train_fig")
     if own["dev"] is None:
         st.warning("The loss is not finite: at this learning rate training diverged.")
     else:

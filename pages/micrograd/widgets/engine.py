@@ -11,7 +11,7 @@ import hashlib
 import streamlit as st
 
 from solutions import micrograd as sol
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import validated_learner_demo
 from utils.demos.micrograd import engine as demos
 from utils.figures.graph_view import validated_graph
@@ -60,8 +60,8 @@ def draw_my_graph() -> None:
     except demos.ExpressionError as err:
         st.warning(str(err))
         return
-    st.plotly_chart(figures.graph_figure(data, f"{expression}, drawn with the reference Value"),
-                    width="stretch", theme=None, key="mge_chart")
+    charts.plotly_chart(figures.graph_figure(data, f"{expression}, drawn with the reference Value"),
+                        width="stretch", theme=None, key="mge_chart")
     st.caption("Squares are the inputs a, b, c; each circle is a value an operation made, "
                "labelled by its `_op`. Darker nodes are visited earlier by `backward()` (step 0 "
                "is the output).")
@@ -85,8 +85,8 @@ def _draw_own(expression: str, inputs: dict[str, float]) -> None:
             return
         kept[digest] = data
     who = "your Value" if "Value" in theirs else "the reference Value (yours has not passed)"
-    st.plotly_chart(figures.graph_figure(kept[digest], f"{expression}, drawn with {who}"),
-                    width="stretch", theme=None, key="mge_own_chart")
+    charts.plotly_chart(figures.graph_figure(kept[digest], f"{expression}, drawn with {who}"),
+                        width="stretch", theme=None, key="mge_own_chart")
     if "Value" not in theirs:
         st.caption("You have not passed `Value` yet, so the reference ran, in the sandbox "
                    "where your code will run once it passes.")

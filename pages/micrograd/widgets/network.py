@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.micrograd.network import HIDDEN_WIDTHS, MAX_STEPS, validated_run
 from utils.figures.micrograd import network as figures
@@ -47,8 +48,8 @@ def train_mlp() -> None:
         return
     own = kept[1]
     runs[f"yours, MLP(2, [{kept[0]['hidden']}, {kept[0]['hidden']}, 1]), 50 moons"] = own
-    st.plotly_chart(figures.boundary_figure(own, "yours, "), width="stretch",
-                    key="mg_net_own_boundary")
+    charts.plotly_chart(figures.boundary_figure(own, "yours, "), width="stretch",
+                        key="mg_net_own_boundary")
     st.caption(f"Your run: final loss {own['loss'][-1]:.3f}, accuracy "
                f"{own['accuracy'][-1]:.0%}.")
-    st.plotly_chart(figures.loss_figure(runs), width="stretch", key="mg_net_loss")
+    charts.plotly_chart(figures.loss_figure(runs), width="stretch", key="mg_net_loss")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.mini_projects.numpy_net import validated_run
 from utils.experiments.mini_projects import numpy_net as experiments
@@ -32,13 +33,13 @@ def my_digits_network() -> None:
             st.session_state[RUN_KEY] = shown
     yours = st.session_state.get(RUN_KEY)
     if yours is None:
-        st.plotly_chart(figures.reference_digits_figure(), width="stretch",
-                        key="mini_net_reference_chart")
+        charts.plotly_chart(figures.reference_digits_figure(), width="stretch",
+                            key="mini_net_reference_chart")
         st.caption("The reference network's run. Press the button to train yours the same way.")
         return
-    st.plotly_chart(figures.digits_run_figure(experiments.reference_run(), yours,
-                                              "Your network beside the reference's"),
-                    width="stretch", key="mini_net_chart")
+    charts.plotly_chart(figures.digits_run_figure(experiments.reference_run(), yours,
+                                                  "Your network beside the reference's"),
+                        width="stretch", key="mini_net_chart")
     st.caption(f"Yours: {yours['test_accuracy']:.1%} of the test digits right "
                f"({yours['train_accuracy']:.1%} of the training ones), trained in "
                f"{yours['seconds']:.2f} s.")

@@ -10,7 +10,7 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
 from utils.demos.neural_network_basics.digits import BASELINE_NAMES, SWEEP_NAMES
 from utils.demos.neural_network_basics.digits import validated_baseline, validated_sweep
@@ -61,7 +61,7 @@ def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], 
             st.session_state[kept] = (fig, [n for n in uses if n in passed])
     if kept in st.session_state:
         fig, theirs = st.session_state[kept]
-        st.plotly_chart(fig, width="stretch", key=f"nn_digits_{name}_own")
+        charts.plotly_chart(fig, width="stretch", key=f"nn_digits_{name}_own")
         if theirs:
             st.caption(f"Drawn in the sandbox with your {', '.join(f'`{n}`' for n in theirs)} "
                        "(the reference for the others), as they were when you pressed the "
@@ -71,5 +71,5 @@ def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], 
                        "pressed the button, so the reference solutions drew this, in the "
                        "sandbox where yours will run once they pass.")
     else:
-        st.plotly_chart(reference(), width="stretch", key=f"nn_digits_{name}_reference")
+        charts.plotly_chart(reference(), width="stretch", key=f"nn_digits_{name}_reference")
         st.caption("Drawn by the reference solutions. Press the button to draw it with yours.")

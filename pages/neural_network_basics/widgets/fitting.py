@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from utils import learner_state
+from utils import charts, learner_state
 from utils.demo_widgets import validated_learner_demo
 from utils.demos.neural_network_basics import fitting as demos
 from utils.experiments.neural_network_basics import fitting as runs
@@ -37,18 +37,18 @@ def line_descent() -> None:
         if kept is not None:
             paths, theirs = kept
             who = "your fit_line" if theirs else "the reference fit_line (yours has not passed)"
-            st.plotly_chart(figures.line_fit(paths[lr], lr, shown, who=who), width="stretch",
-                            key="nnfit_line_own_chart")
+            charts.plotly_chart(figures.line_fit(paths[lr], lr, shown, who=who), width="stretch",
+                                key="nnfit_line_own_chart")
             _caption("fit_line", theirs, "run for every number of steps on the slider, at every "
                      "learning rate, in one run")
             return
-    st.plotly_chart(figures.reference_line_fit(lr, shown), width="stretch", key="nnfit_line_chart")
+    charts.plotly_chart(figures.reference_line_fit(lr, shown), key="nnfit_line_chart")
 
 
 def polynomial_degrees() -> None:
     """The least-squares polynomial of the chosen degree, and every degree's two errors."""
     degree = st.slider("Degree of the polynomial", 0, runs.MAX_DEGREE, 1, key="nnfit_degree")
-    st.plotly_chart(figures.polynomial_degree(degree), width="stretch", key="nnfit_degree_chart")
+    charts.plotly_chart(figures.polynomial_degree(degree), key="nnfit_degree_chart")
 
 
 def warped_plane() -> None:
@@ -63,11 +63,11 @@ def warped_plane() -> None:
             title = f"after {step} training steps, " + \
                 ("through your layer_outputs" if theirs else "through the reference "
                  "layer_outputs (yours has not passed)")
-            st.plotly_chart(figures.layers(warped, warping.net_at(step), title), width="stretch",
-                            key="nnfit_warp_own_chart")
+            charts.plotly_chart(figures.layers(warped, warping.net_at(step), title),
+                                key="nnfit_warp_own_chart")
             _caption("layer_outputs", theirs, "called on the grid and the moons together")
             return
-    st.plotly_chart(figures.reference_layers(step), width="stretch", key="nnfit_warp_chart")
+    charts.plotly_chart(figures.reference_layers(step), width="stretch", key="nnfit_warp_chart")
 
 
 def _apply_preset() -> None:
@@ -93,8 +93,8 @@ def drag_the_weights() -> None:
             values[key] = st.slider(label, -2.0, 2.0, step=0.05, key=f"nnfit_{key}")
         squash = st.checkbox("then tanh", key="nnfit_matrix_tanh")
     with right:
-        st.plotly_chart(figures.matrix(**values, squash=squash), width="stretch",
-                        key="nnfit_matrix_chart")
+        charts.plotly_chart(figures.matrix(**values, squash=squash), width="stretch",
+                            key="nnfit_matrix_chart")
 
 
 def _own(exercise: str, demo: str, args: dict[str, Any],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from utils import charts
 from utils.data import DataUnavailable
 from utils.demo_widgets import describe_learner_code, learner_demo
 from utils.demos.neural_network_basics.training import validated_curves
@@ -71,9 +72,9 @@ def train_digits() -> None:
     runs = {f"reference {KINDS[kind]}": reference}
     if own is not None:
         runs[f"your {KINDS[kind]}"] = own
-    st.plotly_chart(figures.curves(runs, f"3s and 7s, {figures.digit_source()}",
-                                   styles={f"your {KINDS[kind]}": {"dash": "dash"}}),
-                    width="stretch", key="nnb_tr_digits_chart")
+    charts.plotly_chart(figures.curves(runs, f"3s and 7s, {figures.digit_source()}",
+                                       styles={f"your {KINDS[kind]}": {"dash": "dash"}}),
+                        width="stretch", key="nnb_tr_digits_chart")
     st.caption("; ".join(f"{name}: {_final(run)}" for name, run in runs.items()) + ".")
 
 
@@ -104,14 +105,14 @@ def tabular_dataset() -> None:
                     horizontal=True, key=DATASET_KEY)
     task = _task(name, explain=True)
     st.caption(f"Shown: {figures.task_summary(task.name)}")
-    st.plotly_chart(figures.table_preview(task.name), width="stretch", key="nnb_tr_preview")
+    charts.plotly_chart(figures.table_preview(task.name), width="stretch", key="nnb_tr_preview")
 
 
 def feature_ranges() -> None:
     task = _task(_dataset())
     scale = st.toggle("standardized", key="nnb_tr_ranges_scaled")
-    st.plotly_chart(figures.feature_ranges(task.name, scale), width="stretch",
-                    key="nnb_tr_ranges_chart")
+    charts.plotly_chart(figures.feature_ranges(task.name, scale), width="stretch",
+                        key="nnb_tr_ranges_chart")
 
 
 def train_tabular() -> None:
@@ -130,8 +131,8 @@ def train_tabular() -> None:
     runs = {f"reference {KINDS[kind]}": reference}
     if own is not None:
         runs[f"your {KINDS[kind]}"] = own
-    st.plotly_chart(figures.curves(runs, f"{task.source}, "
-                                         f"{'standardized' if scale else 'unscaled'} columns",
-                                   styles={f"your {KINDS[kind]}": {"dash": "dash"}}),
-                    width="stretch", key="nnb_tr_tab_chart")
+    charts.plotly_chart(figures.curves(runs, f"{task.source}, "
+                                             f"{'standardized' if scale else 'unscaled'} columns",
+                                       styles={f"your {KINDS[kind]}": {"dash": "dash"}}),
+                        width="stretch", key="nnb_tr_tab_chart")
     st.caption("; ".join(f"{name}: {_final(run)}" for name, run in runs.items()) + ".")

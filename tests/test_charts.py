@@ -1,0 +1,153 @@
+"""Our chart element (utils/charts.py): its plotly.js bundle, which figures it takes, and, in
+Chromium, that it gives plotly.js what Streamlit's element gives it for the same figure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+
+import plotly.express as px
+import plotly.graph_objects as go
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+from tests import chart_twins
+from utils import charts, preload
+from utils.site_config import ROOT
+
+SOURCES = ROOT / "frontend" / "chart"
+STATIC = ROOT / "static"
+
+
+def test_the_bundles_are_built_from_the_committed_sources():
+    digest = hashlib.sha256()
+    for name in ("chart.js", "chart3d.js", "build.mjs", "package-lock.json"):
+        digest.update((SOURCES / name).read_bytes())
+    shared = charts.shared_chunk()
+    for module in (charts.MODULE, charts.MODULE_3D):
+        text = (STATIC / module).read_text()
+        assert f"sources sha256 {digest.hexdigest()}" in text.splitlines()[0], (
+            f"static/{module} is older than frontend/chart/: run `npm ci && node build.mjs` "
+            "there and commit the bundles")
+        # ES modules exporting plotly.js's API, both importing the one shared chunk.
+        assert re.search(r"export\{\w+ as default\}", text) and f'from"./{shared}"' in text
+
+
+def test_the_bundles_are_the_plotly_js_that_python_plotly_writes_for():
+    lock = json.loads((SOURCES / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == get_plotlyjs_version()
+
+
+def test_the_bundles_register_the_traces_the_element_takes():
+    def registered(source: str) -> set[str]:
+        return set(re.findall(r'from "plotly\.js/lib/(\w+)"', (SOURCES / source).read_text()))
+
+    assert registered("chart.js") - {"core"} | {"scatter"} == charts.TRACES
+    assert registered("chart3d.js") == charts.TRACES_3D
+    assert charts.module_for(charts.chart_spec(go.Figure(go.Heatmap(z=[[1]])))) == charts.MODULE
+    assert charts.module_for(charts.chart_spec(go.Figure(go.Surface(z=[[1, 2], [3, 4]])))) \
+        == charts.MODULE_3D
+
+
+def test_every_bundled_package_has_its_licence_beside_the_bundles():
+    notices = (STATIC / "gtf_plotly.LICENSES.txt").read_text()
+    lock = json.loads((SOURCES / "package-lock.json").read_text())
+    for name in ["plotly.js", "@plotly/d3", "buffer"]:
+        assert f"{name} {lock['packages'][f'node_modules/{name}']['version']} (" in notices
+    assert "esbuild" not in notices  # a build tool, not in the bundle
+
+
+def _drawn_data(figure: go.Figure) -> dict:
+    data = {}
+    original = charts._component
+    try:
+        charts._component = lambda **kwargs: data.update(kwargs["data"])
+        charts.plotly_chart(figure)
+    finally:
+        charts._component = original
+    return data
+
+
+def test_the_page_preloads_the_chunk_the_charts_import():
+    data = _drawn_data(go.Figure(go.Scatter(x=[1], y=[2])))
+    digest = hashlib.sha256((STATIC / charts.MODULE).read_bytes()).hexdigest()[:12]
+    assert data["module"] == f"gtf_plotly.js?v={digest}"  # a new bundle, a new address
+    # The entry module imports the shared chunk from beside itself: the preload asks for the
+    # chunk by that address (the chunk's name changes with its content).
+    assert preload.module_file(preload.CHART) == data["moduleFromEntry"] + charts.shared_chunk()
+
+
+def test_a_figure_gets_the_themes_colours_its_template_and_a_bold_title():
+    figure = px.scatter(x=[1, 2], y=[3, 4], color=["a", "b"], title="Two points")
+    spec = charts.chart_spec(figure)
+    theme = json.loads(charts.THEME_FILE.read_text())
+    assert "#000001" not in json.dumps(spec)
+    # Plotly Express writes the template's colours into the traces themselves.
+    assert spec["data"][0]["marker"]["color"] == theme["streamlit"]["colors"]["#000001"]
+    assert spec["layout"]["template"] == theme["streamlit"]["template"]
+    assert spec["layout"]["title"]["text"] == "<b>Two points</b>"
+    plain = charts.chart_spec(figure, theme=None)
+    assert plain["data"][0]["marker"]["color"] == "#636efa"  # plotly.js's own first colour
+    assert plain["layout"]["title"]["text"] == "Two points"
+
+
+@pytest.mark.parametrize("figure", [
+    go.Figure(go.Parcoords(dimensions=[{"values": [1, 2]}])),  # in neither bundle
+    go.Figure(go.Scatter(x=[1], y=[2]), layout={"template": "plotly_dark"}),  # not Streamlit's
+    go.Figure(go.Scatter(x=[1], y=[2]), frames=[go.Frame(data=[go.Parcoords()])]),
+], ids=["parcoords", "other template", "parcoords in a frame"])
+def test_what_the_element_cannot_draw_as_streamlit_would_is_left_to_streamlit(figure, monkeypatch):
+    assert charts.chart_spec(figure) is None
+    drawn = []
+    monkeypatch.setattr(charts.st, "plotly_chart", lambda *a, **k: drawn.append(k))
+    monkeypatch.setattr(charts, "_component", lambda **k: pytest.fail("our element drew it"))
+    charts.plotly_chart(figure, theme=None, key="k")
+    assert drawn == [{"width": "stretch", "theme": None, "key": "k", "config": None}]
+
+
+def test_a_chart_reserves_its_height_and_is_as_wide_as_its_column():
+    data = _drawn_data(go.Figure(go.Bar(x=[1], y=[2]), layout={"height": 280, "width": 300}))
+    assert data["height"] == 280 and "width" not in data["figure"]["layout"]
+    assert _drawn_data(go.Figure(go.Bar(x=[1], y=[2])))["height"] == charts.DEFAULT_HEIGHT_PX
+
+
+@pytest.mark.skipif(not os.path.exists(chart_twins.CHROMIUM), reason="no Chromium")
+def test_our_element_gives_plotly_js_what_streamlits_gives_it(tmp_path):
+    """Streamlit's element and ours, side by side, the same figures: the same traces, template,
+    title, size and config. When Streamlit's theme changes, `python -m tests.chart_twins
+    --write` brings utils/chart_theme.json up to date."""
+    with chart_twins.twins_page(tmp_path) as page:
+        for i in range(chart_twins.N_FIGURES):
+            theirs, ours = chart_twins.drawn(page, "st", i), chart_twins.drawn(page, "ours", i)
+            assert ours["data"] == theirs["data"], i
+            assert ours["template"] == theirs["template"], i
+            # Streamlit bolds a title once per draw of its element: <b><b>…</b></b> looks the same.
+            bold = re.compile(r"</?b>")
+            assert (bold.sub("", (ours["title"] or {}).get("text", ""))
+                    == bold.sub("", (theirs["title"] or {}).get("text", ""))), i
+            assert ours["height"] == theirs["height"] and abs(ours["width"] - theirs["width"]) <= 1, i
+            assert ours["config"] == theirs["config"], i
+
+
+@pytest.mark.skipif(not os.path.exists(chart_twins.CHROMIUM), reason="no Chromium")
+def test_a_chart_is_drawn_once_near_the_screen_in_the_place_kept_for_it(tmp_path):
+    with chart_twins.twins_page(tmp_path, draw_all=False) as page:
+        page.locator(".st-key-twin_ours_0 .main-svg").first.wait_for(timeout=30_000)  # on screen
+        last = page.locator(f".st-key-twin_ours_{chart_twins.N_FIGURES - 1} .gtf-chart")
+        page.wait_for_timeout(1000)
+        # Where it is on the page: from the top of the page's content (which scrolls).
+        where = ("(e) => e.getBoundingClientRect().top - document.querySelector("
+                 "'[data-testid=stMainBlockContainer]').getBoundingClientRect().top")
+        top = last.evaluate(where)
+        assert last.evaluate("(e) => e.getBoundingClientRect().top") > 1000 + charts.DRAW_MARGIN_PX
+        # far below the screen…
+        assert last.locator(".main-svg").count() == 0  # …so not drawn yet, its place kept:
+        assert last.bounding_box()["height"] == 350  # the figure's height
+        last.scroll_into_view_if_needed()
+        last.locator(".main-svg").first.wait_for(timeout=30_000)
+        # Drawn where its place was, as tall: nothing moved.
+        assert last.evaluate(where) == top
+        assert last.bounding_box()["height"] == 350
+        assert page.locator(".gtf-chart-error").count() == 0
