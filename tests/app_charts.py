@@ -17,5 +17,5 @@ def chart_specs(app: AppTest) -> list[str]:
         if node.type == "plotly_chart":
             specs.append(node.proto.spec)
         elif node.type == "bidi_component" and node.proto.component_name.endswith(charts.NAME):
-            specs.append(json.dumps(json.loads(node.proto.json)["figure"]))
+            specs.append(json.loads(node.proto.json)["figure"])
     return specs

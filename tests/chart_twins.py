@@ -1,8 +1,8 @@
 """The same figures drawn by Streamlit's chart element and by ours (utils/charts.py), in Chromium.
 
-    python -m tests.chart_twins --write   # rewrite utils/chart_theme.json from Streamlit's element
+    python -m tests.chart_twins --write   # rewrite static/gtf_chart_theme.js from Streamlit's element
 
-utils/chart_theme.json is what Streamlit's front end makes of its chart theme: its placeholder
+static/gtf_chart_theme.js is what Streamlit's front end makes of its chart theme: its placeholder
 colours resolved, its template with the theme's fonts and axis styles, its plotly.js config. We
 read it from Streamlit's own element in the browser, so it is Streamlit's and not our guess;
 tests/test_charts.py draws each figure below with both elements and compares what plotly.js got.
@@ -10,7 +10,6 @@ tests/test_charts.py draws each figure below with both elements and compares wha
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -65,6 +64,9 @@ figures.append((panels, "streamlit"))
 figures.append((go.Figure(go.Table(header={"values": ["name", "count"]},
                                    cells={"values": [["emma", "olivia"], [3, 5]]})), "streamlit"))
 
+figures.append((px.imshow([[0, 1, 2], [2, 1, 0]], title="A continuous colour axis"),
+                "streamlit"))
+
 image = go.Figure(go.Heatmap(z=[[0, 1], [1, 0]], showscale=False))
 image.update_layout(width=260, height=260, margin={"l": 0, "r": 0, "t": 0, "b": 0})
 figures.append((image, None))
@@ -79,8 +81,18 @@ for i, (figure, theme) in enumerate(figures):
     if not os.environ.get("GTF_TWINS_STREAMLIT_ONLY"):
         with st.container(key=f"twin_ours_{i}"):
             charts.plotly_chart(figure, theme=theme)
+
+# A keyed chart whose figure a button changes: it is updated in place.
+if not os.environ.get("GTF_TWINS_STREAMLIT_ONLY"):
+    clicks = st.session_state.setdefault("clicks", 0)
+    if st.button("Add a point", key="more"):
+        clicks = st.session_state["clicks"] = clicks + 1
+    with st.container(key="keyed"):
+        charts.plotly_chart(go.Figure(go.Scatter(y=list(range(clicks + 2)))), key="keyed_chart")
+    with st.expander("A chart inside"):
+        charts.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
 '''
-N_FIGURES = 7
+N_FIGURES = 8
 THEMED, PLAIN = 0, 1  # the figures drawn with Streamlit's theme and without it
 
 # What plotly.js was given for a chart: its figure and the part of its config Streamlit sets.
@@ -90,8 +102,9 @@ READ_JS = """(args) => {
   const gd = document.querySelector(selector + ' .js-plotly-plot');
   if (!gd || !gd._fullLayout) return null;
   const layout = JSON.parse(JSON.stringify(gd.layout));
-  return { data: JSON.parse(JSON.stringify(gd.data)), template: layout.template,
-           title: layout.title, height: gd._fullLayout.height, width: gd._fullLayout.width,
+  const { template, title, width, height, ...rest } = layout;
+  return { data: JSON.parse(JSON.stringify(gd.data)), template, title, layout: rest,
+           height: gd._fullLayout.height, width: gd._fullLayout.width,
            config: Object.fromEntries(keys.map((k) => [k, gd._context[k]])) };
 }"""
 
@@ -145,7 +158,7 @@ def twins_page(tmp: Path, streamlit_only: bool = False, draw_all: bool = True) -
                     box.scroll_into_view_if_needed()
                     box.locator(".main-svg").first.wait_for(timeout=60_000)
             if draw_all:
-                assert page.locator(".js-plotly-plot").count() == charts
+                assert page.locator("[class*=st-key-twin_] .js-plotly-plot").count() == charts
             yield page
             browser.close()
     finally:
@@ -161,7 +174,7 @@ def drawn(page, side: str, i: int) -> dict[str, Any]:
     return page.evaluate(READ_JS, [f".st-key-twin_{side}_{i}", CONFIG_KEYS])
 
 
-def _placeholder_colours(placeholders: Any, resolved: Any, found: dict[str, str]) -> None:
+def _placeholder_colours(placeholders: Any, resolved: Any, found: dict[str, set[str]]) -> None:
     """Walk Streamlit's Python template and the one its front end gave plotly.js side by side:
     each placeholder colour (#0000NN) and what it became."""
     if isinstance(placeholders, dict) and isinstance(resolved, dict):
@@ -172,11 +185,11 @@ def _placeholder_colours(placeholders: Any, resolved: Any, found: dict[str, str]
         for value, other in zip(placeholders, resolved):
             _placeholder_colours(value, other, found)
     elif isinstance(placeholders, str) and placeholders.startswith("#0000"):
-        found[placeholders] = resolved
+        found.setdefault(placeholders, set()).add(resolved)
 
 
 def theme_from_streamlit(page) -> dict[str, Any]:
-    """utils/chart_theme.json's content, read from Streamlit's element on the twins page."""
+    """static/gtf_chart_theme.js's content, read from Streamlit's element on the twins page."""
     import plotly.io as pio
     import streamlit  # noqa: F401  (registers its template)
 
@@ -184,9 +197,13 @@ def theme_from_streamlit(page) -> dict[str, Any]:
     theme: dict[str, Any] = {}
     for name, i in [("streamlit", THEMED), ("none", PLAIN)]:
         seen = drawn(page, "st", i)
-        colours: dict[str, str] = {}
+        colours: dict[str, set[str]] = {}
         _placeholder_colours(placeholder_template, seen["template"], colours)
-        theme[name] = {"colors": dict(sorted(colours.items())), "template": seen["template"]}
+        # Streamlit swaps each placeholder for one colour wherever it is: a placeholder seen as two
+        # would mean the template changed it somewhere after the swap, which a swap cannot copy.
+        assert all(len(seen_as) == 1 for seen_as in colours.values()), colours
+        theme[name] = {"colors": {k: v.pop() for k, v in sorted(colours.items())},
+                       "template": seen["template"]}
     theme["config"] = drawn(page, "st", THEMED)["config"]
     return theme
 
@@ -198,8 +215,10 @@ def main() -> None:
         sys.exit(__doc__)
     with tempfile.TemporaryDirectory() as tmp, twins_page(Path(tmp), streamlit_only=True) as page:
         theme = theme_from_streamlit(page)
-    out = ROOT / "utils" / "chart_theme.json"
-    out.write_text(json.dumps(theme, indent=1, sort_keys=True) + "\n")
+    from utils import charts
+
+    out = ROOT / "static" / charts.THEME_MODULE
+    out.write_text(charts.theme_module_text(theme))
     print(f"{out}: {len(theme['streamlit']['colors'])} colours per theme")
 
 

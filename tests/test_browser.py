@@ -257,6 +257,13 @@ def test_walk_through_a_vae_latent_space(page, site_url):
     _wait_for_the_page_to_settle(page)
     assert page.get_by_text("Traceback", exact=False).count() == 0
     assert page.locator(_CHARTS).count() >= charts_before > 0
+    # …and drawn, where the learner can see them.
+    assert page.locator(".gtf-chart-error").count() == 0
+    assert page.evaluate("""() => [...document.querySelectorAll('.gtf-chart')].every((chart) => {
+      const box = chart.getBoundingClientRect();
+      const shown = chart.offsetParent !== null && box.bottom > 0 && box.top < innerHeight;
+      return !shown || chart.querySelector('.main-svg');
+    })""")
 
 
 _COUNTS_BY_LOOP = """

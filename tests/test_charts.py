@@ -46,9 +46,8 @@ def test_the_bundles_register_the_traces_the_element_takes():
 
     assert registered("chart.js") - {"core"} | {"scatter"} == charts.TRACES
     assert registered("chart3d.js") == charts.TRACES_3D
-    assert charts.module_for(charts.chart_spec(go.Figure(go.Heatmap(z=[[1]])))) == charts.MODULE
-    assert charts.module_for(charts.chart_spec(go.Figure(go.Surface(z=[[1, 2], [3, 4]])))) \
-        == charts.MODULE_3D
+    assert charts.module_for(go.Figure(go.Heatmap(z=[[1]]))) == charts.MODULE
+    assert charts.module_for(go.Figure(go.Surface(z=[[1, 2], [3, 4]]))) == charts.MODULE_3D
 
 
 def test_every_bundled_package_has_its_licence_beside_the_bundles():
@@ -77,27 +76,50 @@ def test_the_page_preloads_the_chunk_the_charts_import():
     # The entry module imports the shared chunk from beside itself: the preload asks for the
     # chunk by that address (the chunk's name changes with its content).
     assert preload.module_file(preload.CHART) == data["moduleFromEntry"] + charts.shared_chunk()
+    theme_digest = hashlib.sha256((STATIC / charts.THEME_MODULE).read_bytes()).hexdigest()[:12]
+    assert data["themeModule"] == f"gtf_chart_theme.js?v={theme_digest}"
+    assert preload.module_file(preload.CHART_THEME) == data["moduleFromEntry"] + data["themeModule"]
 
 
-def test_a_figure_gets_the_themes_colours_its_template_and_a_bold_title():
+def test_a_figure_gets_the_themes_colours_wherever_they_are():
     figure = px.scatter(x=[1, 2], y=[3, 4], color=["a", "b"], title="Two points")
-    spec = charts.chart_spec(figure)
-    theme = json.loads(charts.THEME_FILE.read_text())
-    assert "#000001" not in json.dumps(spec)
+    spec = json.loads(charts.chart_spec(figure))
+    colours = charts.resolved_theme()["streamlit"]["colors"]
+    assert not charts.PLACEHOLDER.search(json.dumps(spec))
     # Plotly Express writes the template's colours into the traces themselves.
-    assert spec["data"][0]["marker"]["color"] == theme["streamlit"]["colors"]["#000001"]
-    assert spec["layout"]["template"] == theme["streamlit"]["template"]
-    assert spec["layout"]["title"]["text"] == "<b>Two points</b>"
-    plain = charts.chart_spec(figure, theme=None)
+    assert spec["data"][0]["marker"]["color"] == colours["#000001"]
+    assert spec["layout"]["template"]["layout"]["colorway"][:2] == [colours["#000001"],
+                                                                   colours["#000002"]]
+    plain = json.loads(charts.chart_spec(figure, theme=None))
     assert plain["data"][0]["marker"]["color"] == "#636efa"  # plotly.js's own first colour
-    assert plain["layout"]["title"]["text"] == "Two points"
+
+
+def test_the_theme_is_streamlits_or_none():
+    with pytest.raises(ValueError, match="theme"):
+        charts.chart_spec(go.Figure(), theme="dark")
+
+
+def test_a_figures_config_adds_to_streamlits():
+    config = charts.plotly_config({"modeBarButtonsToRemove": ["zoom2d"], "staticPlot": True})
+    assert config["modeBarButtonsToRemove"] == ["lasso2d", "select2d", "sendChartToCloud",
+                                                "zoom2d"]
+    assert config["staticPlot"] is True and config["displaylogo"] is False
+
+
+def _changed_template() -> go.Figure:
+    figure = go.Figure(go.Scatter(x=[1], y=[2]))
+    figure.layout.template.layout.xaxis.showline = True
+    return figure
 
 
 @pytest.mark.parametrize("figure", [
     go.Figure(go.Parcoords(dimensions=[{"values": [1, 2]}])),  # in neither bundle
     go.Figure(go.Scatter(x=[1], y=[2]), layout={"template": "plotly_dark"}),  # not Streamlit's
+    go.Figure(go.Scatter(x=[1], y=[2]), layout={"template": "streamlit+presentation"}),
+    _changed_template(),  # Streamlit's front end would merge its theme into it
     go.Figure(go.Scatter(x=[1], y=[2]), frames=[go.Frame(data=[go.Parcoords()])]),
-], ids=["parcoords", "other template", "parcoords in a frame"])
+], ids=["parcoords", "other template", "combined template", "changed template",
+        "parcoords in a frame"])
 def test_what_the_element_cannot_draw_as_streamlit_would_is_left_to_streamlit(figure, monkeypatch):
     assert charts.chart_spec(figure) is None
     drawn = []
@@ -107,22 +129,23 @@ def test_what_the_element_cannot_draw_as_streamlit_would_is_left_to_streamlit(fi
     assert drawn == [{"width": "stretch", "theme": None, "key": "k", "config": None}]
 
 
-def test_a_chart_reserves_its_height_and_is_as_wide_as_its_column():
+def test_a_chart_reserves_its_height():
     data = _drawn_data(go.Figure(go.Bar(x=[1], y=[2]), layout={"height": 280, "width": 300}))
-    assert data["height"] == 280 and "width" not in data["figure"]["layout"]
+    assert data["height"] == 280
     assert _drawn_data(go.Figure(go.Bar(x=[1], y=[2])))["height"] == charts.DEFAULT_HEIGHT_PX
 
 
 @pytest.mark.skipif(not os.path.exists(chart_twins.CHROMIUM), reason="no Chromium")
 def test_our_element_gives_plotly_js_what_streamlits_gives_it(tmp_path):
-    """Streamlit's element and ours, side by side, the same figures: the same traces, template,
-    title, size and config. When Streamlit's theme changes, `python -m tests.chart_twins
-    --write` brings utils/chart_theme.json up to date."""
+    """Streamlit's element and ours, side by side, the same figures: the same traces, layout,
+    template, title, size and config. When Streamlit's theme changes, `python -m
+    tests.chart_twins --write` brings static/gtf_chart_theme.js up to date."""
     with chart_twins.twins_page(tmp_path) as page:
         for i in range(chart_twins.N_FIGURES):
             theirs, ours = chart_twins.drawn(page, "st", i), chart_twins.drawn(page, "ours", i)
             assert ours["data"] == theirs["data"], i
             assert ours["template"] == theirs["template"], i
+            assert ours["layout"] == theirs["layout"], i  # all but the title and the size
             # Streamlit bolds a title once per draw of its element: <b><b>…</b></b> looks the same.
             bold = re.compile(r"</?b>")
             assert (bold.sub("", (ours["title"] or {}).get("text", ""))
@@ -132,22 +155,52 @@ def test_our_element_gives_plotly_js_what_streamlits_gives_it(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists(chart_twins.CHROMIUM), reason="no Chromium")
-def test_a_chart_is_drawn_once_near_the_screen_in_the_place_kept_for_it(tmp_path):
+def test_a_chart_is_drawn_near_the_screen_in_its_place_updated_in_place_and_when_opened(tmp_path):
     with chart_twins.twins_page(tmp_path, draw_all=False) as page:
         page.locator(".st-key-twin_ours_0 .main-svg").first.wait_for(timeout=30_000)  # on screen
-        last = page.locator(f".st-key-twin_ours_{chart_twins.N_FIGURES - 1} .gtf-chart")
         page.wait_for_timeout(1000)
+        ours = page.locator("[class*=st-key-twin_ours_] .gtf-chart")
+        tops = ours.evaluate_all("(charts) => charts.map((e) => e.getBoundingClientRect().top)")
+        drawn = ours.evaluate_all("(charts) => charts.map((e) => !!e.querySelector('.main-svg'))")
+        # Within the margin below the screen (1000 px high): drawn before the learner gets there.
+        near = [i for i, top in enumerate(tops) if 1000 < top < 1000 + charts.DRAW_MARGIN_PX - 100]
+        assert near and all(drawn[i] for i in near), (tops, drawn)
+        # Far below: not drawn yet, its place kept at the figure's height.
+        last = ours.nth(len(tops) - 1)
+        assert tops[-1] > 1000 + charts.DRAW_MARGIN_PX and not drawn[-1], (tops, drawn)
+        assert last.bounding_box()["height"] == 350
         # Where it is on the page: from the top of the page's content (which scrolls).
         where = ("(e) => e.getBoundingClientRect().top - document.querySelector("
                  "'[data-testid=stMainBlockContainer]').getBoundingClientRect().top")
         top = last.evaluate(where)
-        assert last.evaluate("(e) => e.getBoundingClientRect().top") > 1000 + charts.DRAW_MARGIN_PX
-        # far below the screen…
-        assert last.locator(".main-svg").count() == 0  # …so not drawn yet, its place kept:
-        assert last.bounding_box()["height"] == 350  # the figure's height
         last.scroll_into_view_if_needed()
         last.locator(".main-svg").first.wait_for(timeout=30_000)
         # Drawn where its place was, as tall: nothing moved.
-        assert last.evaluate(where) == top
-        assert last.bounding_box()["height"] == 350
+        assert last.evaluate(where) == top and last.bounding_box()["height"] == 350
+
+        # A keyed chart given a new figure is updated, not drawn anew (plotly.js keeps its id).
+        keyed = page.locator(".st-key-keyed .gtf-chart-plot")
+        keyed.scroll_into_view_if_needed()
+        keyed.locator(".main-svg").first.wait_for(timeout=30_000)
+        points = "(e) => [e._fullLayout._uid, e.data[0].y.length]"
+        uid, n = keyed.evaluate(points)
+        page.get_by_role("button", name="Add a point").click()
+        page.wait_for_function("(n) => document.querySelector('.st-key-keyed .gtf-chart-plot')"
+                               ".data[0].y.length > n", arg=n, timeout=30_000)
+        assert keyed.evaluate(points) == [uid, n + 1]
+
+        # A chart in a closed expander is drawn when it is opened.
+        inside = page.get_by_test_id("stExpander").locator(".gtf-chart")
+        assert inside.locator(".main-svg").count() == 0
+        page.get_by_text("A chart inside").click()
+        inside.locator(".main-svg").first.wait_for(timeout=30_000)
+        assert inside.bounding_box()["width"] > 500  # as wide as its column, once shown
         assert page.locator(".gtf-chart-error").count() == 0
+
+
+def test_pages_draw_their_charts_through_our_element():
+    """A page calling st.plotly_chart itself would load Streamlit's 4.7 MB plotly.js again."""
+    callers = [str(path.relative_to(ROOT)) for folder in ("pages", "utils")
+               for path in (ROOT / folder).rglob("*.py")
+               if "st.plotly_chart(" in path.read_text() and path.name != "charts.py"]
+    assert not callers, f"use utils.charts.plotly_chart in {callers}"

@@ -237,8 +237,7 @@ def test_the_fit_line_toggle_runs_once_and_the_sliders_need_no_new_run():
 def test_the_line_chart_draws_the_rate_and_step_the_sliders_pick_and_whose_fit_line_ran():
     def chart() -> dict:
         spec = json.loads(chart_specs(app)[0])
-        # The chart shows its title in bold, as Streamlit's theme does (utils/charts.py).
-        return {"title": spec["layout"]["title"]["text"].removeprefix("<b>").removesuffix("</b>"),
+        return {"title": spec["layout"]["title"]["text"],
                 "left": spec["layout"]["annotations"][0]["text"]}
 
     app = open_page(f"pages/{STEM}/5_best_fit.md", timeout=120)

@@ -11,17 +11,19 @@ learner sees, the rest as they scroll, in a place kept for it (nothing moves whe
 
 A chart looks as Streamlit's element would draw it. Streamlit's Python template holds
 placeholder colours that its front end swaps for the theme's, and its front end adds the
-theme's fonts, margins and axis styles to the template: utils/chart_theme.json holds the result,
-read from Streamlit's own element in a browser (tests/chart_twins.py writes it, and a browser
-test checks the two elements still draw a figure alike). A figure with another trace type
-(parcoords) or another template is left to Streamlit's element.
+theme's fonts, margins and axis styles to the template: static/gtf_chart_theme.js holds the
+result, read from Streamlit's own element in a browser (tests/chart_twins.py writes it, and a
+browser test checks that the two elements give plotly.js the same figure). The server swaps the
+colours as Streamlit's front end does; our element's JavaScript sets the template, the width and
+the bold title. A figure with another trace type (parcoords) or another template is left to
+Streamlit's element.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 import plotly.graph_objects as go
@@ -32,7 +34,9 @@ from utils import static_modules
 
 MODULE, MODULE_3D = "gtf_plotly.js", "gtf_plotly_3d.js"
 NAME = "gtf_chart"  # the component's
-THEME_FILE = Path(__file__).with_name("chart_theme.json")
+# Streamlit's chart theme as its element resolves it (tests/chart_twins.py writes it): a module, so
+# that the page imports it once for all its charts, and can preload it.
+THEME_MODULE = "gtf_chart_theme.js"
 # The trace types registered in frontend/chart/chart.js (scatter is plotly.js's core's), and
 # those chart3d.js adds.
 TRACES = frozenset({"scatter", "bar", "box", "contour", "heatmap", "histogram", "histogram2d",
@@ -42,7 +46,9 @@ DEFAULT_HEIGHT_PX = 450  # Streamlit's for a figure without a height (plotly.js'
 # A chart is drawn once it comes this close to the screen, so that it is there by the time a
 # learner scrolling at reading pace reaches it.
 DRAW_MARGIN_PX = 800
-PLACEHOLDER_TEMPLATE_MARK = "#000001"  # the first colour of Streamlit's template's colorway
+PLACEHOLDER = re.compile(r"#0000\d\d")  # Streamlit's template's colours, swapped by its front end
+# Config lists Streamlit's element adds a figure's own to, rather than replacing them.
+_CONFIG_LISTS = ("modeBarButtonsToRemove", "modeBarButtonsToAdd")
 
 Theme = Literal["streamlit"] | None
 
@@ -51,7 +57,8 @@ _CSS = """
 .gtf-chart { width: 100%; position: relative; }
 .gtf-chart-plot { width: 100%; height: 100%; }
 .gtf-chart:fullscreen { background: #fff; }
-.gtf-chart-error { color: #a61e1e; font-size: 0.9rem; padding: 0.5rem 0; }
+.gtf-chart-error { position: absolute; top: 0; left: 0; right: 0; margin: 0; padding: 0.5rem 0;
+                   color: #a61e1e; font-size: 0.9rem; }
 """
 
 _JS = static_modules.RESOLVE_JS + """
@@ -62,28 +69,59 @@ function chartHeight(root) {
   return document.fullscreenElement === root ? window.innerHeight : root.gtfData.height;
 }
 
+// One config object per chart while its config is the same: plotly.js compares configs, and a
+// new one (a new fullscreen handler) would make it draw the chart anew instead of updating it.
+function chartConfig(root, data) {
+  const key = JSON.stringify(data.config);
+  if (root.gtfConfigKey !== key) {
+    root.gtfConfigKey = key;
+    const fullscreen = { name: "Fullscreen", title: "Fullscreen", icon: FULLSCREEN_ICON,
+      click: () => (document.fullscreenElement === root ? document.exitFullscreen()
+                                                        : root.requestFullscreen()).catch(() => {}) };
+    root.gtfConfig = { ...data.config,
+      modeBarButtonsToAdd: [fullscreen, ...(data.config.modeBarButtonsToAdd || [])] };
+  }
+  return root.gtfConfig;
+}
+
+// The figure as Streamlit's element hands it to plotly.js: its theme's template, as wide as its
+// column, the title in bold with Streamlit's theme.
+function themed(data, theme) {
+  const figure = JSON.parse(data.figure);
+  const layout = figure.layout || {};
+  layout.template = theme[data.theme].template;
+  delete layout.width;
+  if (data.theme === "streamlit" && "title" in layout && layout.title != null) {
+    const title = typeof layout.title === "object" ? layout.title : { text: layout.title };
+    layout.title = { ...title, text: "<b>" + (typeof title.text === "string" ? title.text : "") + "</b>" };
+  }
+  return { data: figure.data || [], layout, frames: figure.frames || [] };
+}
+
+function later(root, job) {
+  root.gtfJob = (root.gtfJob || Promise.resolve()).then(job);
+  return root.gtfJob;
+}
+
 // Draws the latest figure; draws queue up, so that an older figure never lands after a newer.
 function draw(root) {
-  root.gtfJob = (root.gtfJob || Promise.resolve()).then(async () => {
-    const data = root.gtfData;
-    if (root.gtfDrawn === data || !root.isConnected) return;
-    const Plotly = (await import(gtfModuleUrl(data))).default;
-    if (!root.isConnected) return;
-    const plot = root.querySelector(".gtf-chart-plot");
-    const config = { ...data.config, modeBarButtonsToAdd: [{
-      name: "Fullscreen", title: "Fullscreen", icon: FULLSCREEN_ICON,
-      click: () => (document.fullscreenElement === root ? document.exitFullscreen()
-                                                        : root.requestFullscreen()),
-    }] };
-    const figure = data.figure;
-    await Plotly.react(plot, { data: figure.data,
-                               layout: { ...figure.layout, height: chartHeight(root) },
-                               frames: figure.frames || [], config });
+  later(root, async () => {
+    const [Plotly, theme] = await Promise.all([
+      import(gtfModuleUrl(root.gtfData)).then((module) => module.default),
+      import(gtfModuleUrl({ ...root.gtfData, module: root.gtfData.themeModule }))
+        .then((module) => module.default)]);
+    const data = root.gtfData;  // the latest, once the modules are there
+    if (root.gtfDrawn === data || root.gtfDisposed) return;
     root.gtfPlotly = Plotly;
+    const plot = root.querySelector(".gtf-chart-plot");
+    const figure = themed(data, theme);
+    figure.layout.height = chartHeight(root);
+    await Plotly.react(plot, { ...figure, config: chartConfig(root, data) });
     root.gtfDrawn = data;
     const error = root.querySelector(".gtf-chart-error");
     if (error) error.remove();
   }).catch((err) => {
+    if (root.gtfDisposed) return;
     let note = root.querySelector(".gtf-chart-error");
     if (!note) {
       note = document.createElement("p");
@@ -97,10 +135,12 @@ function draw(root) {
 
 // The box the page scrolls in (Streamlit's main area scrolls, not the window). Watched from the
 // viewport, a chart below it would be clipped by it, whatever the margin: watched from this box,
-// the margin counts.
+// the margin counts. None found (the page not yet taller than its box): the viewport, and the
+// chart is drawn when it shows.
 function scrollingBox(element) {
   for (let box = element.parentElement; box; box = box.parentElement) {
-    if (/(auto|scroll|overlay)/.test(getComputedStyle(box).overflowY)) return box;
+    if (/(auto|scroll|overlay)/.test(getComputedStyle(box).overflowY) &&
+        box.scrollHeight > box.clientHeight) return box;
   }
   return null;
 }
@@ -115,20 +155,24 @@ function mount(root) {
   visible.observe(root);
   // Plotly follows the window's size, not its container's (the sidebar opening, fullscreen).
   const resized = new ResizeObserver(() => {
-    if (root.gtfDrawn && root.gtfPlotly)
-      root.gtfPlotly.relayout(root.querySelector(".gtf-chart-plot"),
-                              { height: chartHeight(root), width: root.clientWidth });
+    if (!root.gtfDrawn || !root.isConnected || root.clientWidth === 0) return;  // hidden: a tab
+    later(root, () => root.gtfDisposed ? undefined : root.gtfPlotly.relayout(
+      root.querySelector(".gtf-chart-plot"), { height: chartHeight(root), width: root.clientWidth })
+    ).catch(() => {});
   });
   resized.observe(root);
-  const fullscreen = () => { root.style.height = chartHeight(root) + "px"; };
-  root.addEventListener("fullscreenchange", fullscreen);
-  // Streamlit calls this when newer data replaces a call's (the element stays) as well as when
-  // the element goes: only the latter disposes of the chart.
+  root.addEventListener("fullscreenchange", () => { root.style.height = chartHeight(root) + "px"; });
+  // Streamlit calls this when the element goes, and at once for a call that a newer one
+  // superseded before it returned: only a chart no longer in the page is disposed of, after
+  // whatever draw is under way (a 3D chart keeps a WebGL context and a render loop).
   root.gtfCleanup = () => setTimeout(() => {
     if (root.isConnected) return;
+    root.gtfDisposed = true;
     visible.disconnect();
     resized.disconnect();
-    if (root.gtfPlotly) root.gtfPlotly.purge(root.querySelector(".gtf-chart-plot"));
+    later(root, () => {
+      if (root.gtfPlotly) root.gtfPlotly.purge(root.querySelector(".gtf-chart-plot"));
+    }).catch(() => {});
   }, 0);
 }
 
@@ -148,64 +192,69 @@ _component = st.components.v2.component(NAME, html=_HTML, css=_CSS, js=_JS,
                                         isolate_styles=False)
 
 
-def shared_chunk() -> str:
-    """The name of the module both bundles import (plotly.js's core and the 2D traces): its
-    name holds its content's hash, so it is preloaded by that name (utils/preload.py)."""
+def shared_chunk() -> str | None:
+    """The name of the module both bundles import (plotly.js's core and the 2D traces), None if
+    static/ does not hold exactly one: its name holds its content's hash, so it is preloaded by
+    that name (utils/preload.py)."""
     found = sorted(p.name for p in static_modules.STATIC.glob("gtf_plotly_shared.*.js"))
-    if len(found) != 1:
-        raise FileNotFoundError(f"static/ holds {len(found)} gtf_plotly_shared.*.js, not one: "
-                                "run `node build.mjs` in frontend/chart/")
-    return found[0]
+    return found[0] if len(found) == 1 else None
 
 
 @cache
-def _theme() -> dict[str, Any]:
-    return json.loads(THEME_FILE.read_text())
+def resolved_theme() -> dict[str, Any]:
+    """static/gtf_chart_theme.js's content: per theme ("streamlit", "none") the placeholder
+    colours' values and the resolved template; "config", plotly.js's config."""
+    text = (static_modules.STATIC / THEME_MODULE).read_text()
+    return json.loads(text.split("export default ", 1)[1].rstrip().removesuffix(";"))
 
 
-def streamlit_config() -> dict[str, Any]:
-    """plotly.js's config as Streamlit's element sets it (its fullscreen button is added in JS)."""
-    return _theme()["config"]
+def thememodule_text(resolved: dict[str, Any]) -> str:
+    """static/gtf_chart_theme.js for `resolved` (see `resolved_theme`)."""
+    return ("// Streamlit's chart theme as its element resolves it, written by "
+            "`python -m tests.chart_twins --write`.\n"
+            f"export default {json.dumps(resolved, indent=1, sort_keys=True)};\n")
 
 
-def _trace_types(spec: dict[str, Any]) -> set[str]:
-    traces = [*spec.get("data", []),
-              *(trace for frame in spec.get("frames", []) for trace in frame.get("data", []))]
-    return {trace.get("type", "scatter") for trace in traces}
+@cache
+def _streamlit_template() -> dict[str, Any]:
+    return pio.templates["streamlit"].to_plotly_json()
 
 
-def module_for(spec: dict[str, Any]) -> str:
-    """The bundle that can draw `spec` (the smaller where both can)."""
-    return MODULE if _trace_types(spec) <= TRACES else MODULE_3D
+def _trace_types(figure: go.Figure) -> set[str]:
+    return {trace.type for trace in figure.data} | {
+        trace.type for frame in figure.frames or () for trace in frame.data or ()}
 
 
-def chart_spec(figure: go.Figure, theme: Theme = "streamlit") -> dict[str, Any] | None:
-    """The figure as our element draws it: Streamlit's placeholder colours swapped for the
-    theme's, Streamlit's resolved template, a title in bold as Streamlit's theme sets it. None
-    if our element cannot draw it as Streamlit would (see the module's docstring)."""
-    text = pio.to_json(figure, validate=False)
-    spec = json.loads(text)
-    layout = spec.setdefault("layout", {})
-    template = layout.get("template")
-    colorway = ((template or {}).get("layout") or {}).get("colorway") or [None]
-    if colorway[0] != PLACEHOLDER_TEMPLATE_MARK:
+def module_for(figure: go.Figure) -> str:
+    """The bundle that can draw `figure` (the smaller where both can)."""
+    return MODULE if _trace_types(figure) <= TRACES else MODULE_3D
+
+
+def chart_spec(figure: go.Figure, theme: Theme = "streamlit") -> str | None:
+    """The figure's JSON as our element gets it: Streamlit's placeholder colours swapped for the
+    theme's, wherever they are (Plotly Express writes the template's colours into the traces),
+    as Streamlit's front end does (our element's JavaScript does the rest: the template, the
+    width, the title). None if our element cannot draw it as Streamlit would: a trace type
+    neither bundle has, or a template that is not Streamlit's own."""
+    if theme not in ("streamlit", None):
+        raise ValueError(f'theme must be "streamlit" or None, not {theme!r}')
+    if not _trace_types(figure) <= TRACES | TRACES_3D:
         return None
-    if not _trace_types(spec) <= TRACES | TRACES_3D:
-        return None
-    # As Streamlit's front end: every placeholder, wherever it is (Plotly Express writes the
-    # template's colours into the traces).
-    resolved = _theme()["streamlit" if theme == "streamlit" else "none"]
-    for placeholder, colour in resolved["colors"].items():
-        text = text.replace(placeholder, colour)
-    spec = json.loads(text)
-    layout = spec.setdefault("layout", {})
-    layout["template"] = resolved["template"]
-    layout.pop("width", None)  # Streamlit's width="stretch" draws every figure as wide as its column
-    if theme == "streamlit" and "title" in layout and layout["title"] is not None:
-        title = layout["title"] if isinstance(layout["title"], dict) else {"text": layout["title"]}
-        text_ = title.get("text")
-        layout["title"] = {**title, "text": f"<b>{text_ if isinstance(text_, str) else ''}</b>"}
-    return spec
+    if figure.layout.template.to_plotly_json() != _streamlit_template():
+        return None  # another template, or Streamlit's with changes: Streamlit merges its own in
+    colours = resolved_theme()["streamlit" if theme == "streamlit" else "none"]["colors"]
+    return PLACEHOLDER.sub(lambda match: colours.get(match[0], match[0]),
+                           pio.to_json(figure, validate=False))
+
+
+def plotly_config(config: dict[str, Any] | None) -> dict[str, Any]:
+    """plotly.js's config as Streamlit's element sets it, with a figure's own: its lists are
+    added to Streamlit's (the fullscreen button is added in JavaScript)."""
+    merged = {**resolved_theme()["config"], **(config or {})}
+    for name in _CONFIG_LISTS:
+        if config and name in config and name in resolved_theme()["config"]:
+            merged[name] = [*resolved_theme()["config"][name], *config[name]]
+    return merged
 
 
 def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
@@ -218,8 +267,8 @@ def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
     if spec is None:
         st.plotly_chart(figure, width=width, theme=theme, key=key, config=config)
         return
-    height = spec["layout"].get("height") or DEFAULT_HEIGHT_PX
-    _component(key=key, data={"figure": spec, "height": height,
-                              "config": {**streamlit_config(), **(config or {})},
-                              "margin": DRAW_MARGIN_PX,
-                              **static_modules.address_data(module_for(spec))})
+    _component(key=key, data={
+        "figure": spec, "theme": "streamlit" if theme == "streamlit" else "none",
+        "height": figure.layout.height or DEFAULT_HEIGHT_PX, "config": plotly_config(config),
+        "margin": DRAW_MARGIN_PX, "themeModule": static_modules.versioned_name(THEME_MODULE),
+        **static_modules.address_data(module_for(figure))})

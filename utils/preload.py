@@ -25,6 +25,7 @@ from utils import charts, code_editor, static_modules
 CODE = "StreamlitSyntaxHighlighter"  # st.code
 EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
 CHART = "chart"  # our chart element's plotly.js (utils/charts.py)
+CHART_THEME = "chart-theme"  # and the theme it draws with
 
 _JS = """
 export default function (component) {
@@ -58,7 +59,10 @@ def module_file(prefix: str) -> str | None:
     if prefix == EDITOR:
         return static_modules.MODULE_FROM_ENTRY + static_modules.versioned_name(code_editor.MODULE)
     if prefix == CHART:  # the chunk both chart bundles import, by the address they import it by
-        return static_modules.MODULE_FROM_ENTRY + charts.shared_chunk()
+        chunk = charts.shared_chunk()
+        return static_modules.MODULE_FROM_ENTRY + chunk if chunk else None
+    if prefix == CHART_THEME:
+        return static_modules.MODULE_FROM_ENTRY + static_modules.versioned_name(charts.THEME_MODULE)
     found = list((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{prefix}.*.js"))
     return "./" + found[0].name if len(found) == 1 else None
 

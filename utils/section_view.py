@@ -12,12 +12,13 @@ from typing import Any
 import streamlit as st
 
 from utils import charts, literate, registry, sources, widgets
-from utils.preload import CHART, CODE, EDITOR, preload
+from utils.preload import CHART, CHART_THEME, CODE, EDITOR, preload
 
 # What each directive's output may need of the front end's lazily loaded code (a widget may draw
 # charts, an exercise has an editor; its solution's code is drawn only when opened). Streamlit's
 # own chart module (4.7 MB) is left to load when a rare chart needs it (utils/charts.py).
-_FRONT_END_MODULES = {"figure": [CHART], "widget": [CHART], "given": [CODE],
+_FRONT_END_MODULES = {"figure": [CHART, CHART_THEME], "widget": [CHART, CHART_THEME],
+                      "given": [CODE],
                       "exercise": [EDITOR]}
 
 

@@ -1,4 +1,5 @@
-{
+// Streamlit's chart theme as its element resolves it, written by `python -m tests.chart_twins --write`.
+export default {
  "config": {
   "displaylogo": false,
   "modeBarButtonsToRemove": [
@@ -1194,4 +1195,4 @@
    }
   }
  }
-}
+};
