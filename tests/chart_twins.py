@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.streamlit_server import serving
 from utils.site_config import ROOT
 
 CHROMIUM = os.environ.get("GTF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -109,12 +106,6 @@ READ_JS = """(args) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def twins_page(tmp: Path, streamlit_only: bool = False, draw_all: bool = True) -> Iterator[Any]:
     """A Playwright page showing the twins app (served from `tmp` on 127.0.0.1, with the
@@ -129,44 +120,23 @@ def twins_page(tmp: Path, streamlit_only: bool = False, draw_all: bool = True) -
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if streamlit_only:
         env["GTF_TWINS_STREAMLIT_ONLY"] = "1"
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
-                             str(port), "--server.address", "127.0.0.1"],
-                            cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start")
-                time.sleep(0.3)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1300, "height": 1000})
-            page.goto(url)
-            charts = N_FIGURES * (1 if streamlit_only else 2)
-            page.locator(".st-key-twin_st_0 .main-svg").first.wait_for(timeout=60_000)
-            for i in range(N_FIGURES if draw_all else 0):
-                # Ours are drawn once near the screen: bring each into view.
-                for side in ["st"] if streamlit_only else ["st", "ours"]:
-                    box = page.locator(f".st-key-twin_{side}_{i}")
-                    box.wait_for(timeout=60_000)
-                    box.scroll_into_view_if_needed()
-                    box.locator(".main-svg").first.wait_for(timeout=60_000)
-            if draw_all:
-                assert page.locator("[class*=st-key-twin_] .js-plotly-plot").count() == charts
-            yield page
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving("app.py", tmp, env) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto(url)
+        charts = N_FIGURES * (1 if streamlit_only else 2)
+        page.locator(".st-key-twin_st_0 .main-svg").first.wait_for(timeout=60_000)
+        for i in range(N_FIGURES if draw_all else 0):
+            # Ours are drawn once near the screen: bring each into view.
+            for side in ["st"] if streamlit_only else ["st", "ours"]:
+                box = page.locator(f".st-key-twin_{side}_{i}")
+                box.wait_for(timeout=60_000)
+                box.scroll_into_view_if_needed()
+                box.locator(".main-svg").first.wait_for(timeout=60_000)
+        if draw_all:
+            assert page.locator("[class*=st-key-twin_] .js-plotly-plot").count() == charts
+        yield page
+        browser.close()
 
 
 def drawn(page, side: str, i: int) -> dict[str, Any]:
