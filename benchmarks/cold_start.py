@@ -58,7 +58,8 @@ DRAWN_JS = """() => {
   // Ours (utils/charts.py) draw when they come near the screen: those on it must be drawn.
   for (const chart of main.querySelectorAll('.gtf-chart')) {
     const box = chart.getBoundingClientRect();
-    const onScreen = chart.offsetParent !== null && box.bottom > 0 && box.top < innerHeight;
+    // (checkVisibility: not in a closed expander, whose content keeps its boxes.)
+    const onScreen = chart.checkVisibility() && box.bottom > 0 && box.top < innerHeight;
     if (onScreen && !chart.querySelector('.main-svg')) return false;
   }
   return true;

@@ -86,6 +86,10 @@ if not os.environ.get("GTF_TWINS_STREAMLIT_ONLY"):
         clicks = st.session_state["clicks"] = clicks + 1
     with st.container(key="keyed"):
         charts.plotly_chart(go.Figure(go.Scatter(y=list(range(clicks + 2)))), key="keyed_chart")
+    # Two charts without keys from one line: each keeps its place, and is updated in place too.
+    for i in range(2):
+        with st.container(key=f"keyless_{i}"):
+            charts.plotly_chart(go.Figure(go.Bar(y=list(range(clicks + 2 + i)))))
     with st.expander("A chart inside"):
         charts.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
 '''

@@ -198,7 +198,7 @@ _CHARTS = "[data-testid=stPlotlyChart], .gtf-chart"
 def _draw_every_chart(page) -> None:
     """Scroll each chart of ours into view, and wait until it is drawn."""
     for chart in page.locator(".gtf-chart").all():
-        if chart.is_visible():
+        if chart.evaluate("(e) => e.checkVisibility()"):  # not in a closed expander
             chart.scroll_into_view_if_needed()
             chart.locator(".main-svg").first.wait_for(timeout=30_000)
 
@@ -231,7 +231,7 @@ def test_walk_through_a_vae_latent_space(page, site_url):
     assert page.locator(".gtf-chart-error").count() == 0
     assert page.evaluate("""() => [...document.querySelectorAll('.gtf-chart')].every((chart) => {
       const box = chart.getBoundingClientRect();
-      const shown = chart.offsetParent !== null && box.bottom > 0 && box.top < innerHeight;
+      const shown = chart.checkVisibility() && box.bottom > 0 && box.top < innerHeight;
       return !shown || chart.querySelector('.main-svg');
     })""")
 

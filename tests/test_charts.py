@@ -178,16 +178,21 @@ def test_a_chart_is_drawn_near_the_screen_in_its_place_updated_in_place_and_when
         # Drawn where its place was, as tall: nothing moved.
         assert last.evaluate(where) == top and last.bounding_box()["height"] == 350
 
-        # A keyed chart given a new figure is updated, not drawn anew (plotly.js keeps its id).
-        keyed = page.locator(".st-key-keyed .gtf-chart-plot")
-        keyed.scroll_into_view_if_needed()
-        keyed.locator(".main-svg").first.wait_for(timeout=30_000)
+        # A chart given a new figure is updated, not drawn anew (plotly.js keeps its id): with a
+        # key, and without one (its place is its key), also two drawn from one line.
+        plots = [page.locator(f".st-key-{name} .gtf-chart-plot")
+                 for name in ["keyed", "keyless_0", "keyless_1"]]
+        plots[-1].scroll_into_view_if_needed()
         points = "(e) => [e._fullLayout._uid, e.data[0].y.length]"
-        uid, n = keyed.evaluate(points)
+        before = []
+        for plot in plots:
+            plot.locator(".main-svg").first.wait_for(timeout=30_000)
+            before.append(plot.evaluate(points))
+        assert [n for _, n in before] == [2, 2, 3]
         page.get_by_role("button", name="Add a point").click()
-        page.wait_for_function("(n) => document.querySelector('.st-key-keyed .gtf-chart-plot')"
-                               ".data[0].y.length > n", arg=n, timeout=30_000)
-        assert keyed.evaluate(points) == [uid, n + 1]
+        page.wait_for_function("() => document.querySelector('.st-key-keyless_1 .gtf-chart-plot')"
+                               ".data[0].y.length > 3", timeout=30_000)
+        assert [plot.evaluate(points) for plot in plots] == [[uid, n + 1] for uid, n in before]
 
         # A chart in a closed expander is drawn when it is opened.
         inside = page.get_by_test_id("stExpander").locator(".gtf-chart")

@@ -23,14 +23,19 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import cache
+from pathlib import Path
+from types import FrameType
 from typing import Any, Literal
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from utils import static_modules
+from utils.site_config import ROOT
 
 MODULE, MODULE_3D = "gtf_plotly.js", "gtf_plotly_3d.js"
 NAME = "gtf_chart"  # the component's
@@ -257,18 +262,41 @@ def plotly_config(config: dict[str, Any] | None) -> dict[str, Any]:
     return merged
 
 
+def _call_site_key(caller: FrameType) -> str | None:
+    """A key for a chart drawn without one: the file and line that draws it, numbered when that
+    line draws several in a run (a section's {figure} directives all come from one line)."""
+    ctx = get_script_run_ctx()
+    used = getattr(getattr(ctx, "shared", None), "widget_user_keys_this_run", None)
+    if used is None:  # not in a script run, or a Streamlit that keeps its keys elsewhere
+        return None
+    where = Path(caller.f_code.co_filename)
+    where = where.relative_to(ROOT) if where.is_relative_to(ROOT) else Path(where.name)
+    base = key = f"gtf_chart:{where.as_posix()}:{caller.f_lineno}"
+    n = 1
+    while key in used:
+        n += 1
+        key = f"{base}#{n}"
+    return key
+
+
 def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
                  theme: Theme = "streamlit", key: str | None = None,
                  config: dict[str, Any] | None = None) -> None:
     """Draw `figure` as st.plotly_chart(figure, width="stretch", theme=theme, key=key,
-    config=config) would, with our element where it can (see the module's docstring). With a
-    `key`, a new figure updates the chart in place."""
+    config=config) would, with our element where it can (see the module's docstring).
+
+    A new figure from the same place updates the chart in place, as a keyed one does: without a
+    `key`, the place that draws it is its key. (Streamlit's element, keyless, makes a new chart
+    for every new figure: for a slider's every step, a blank frame and the page below it moving.)
+    """
     spec = chart_spec(figure, theme) if width == "stretch" else None
     if spec is None:
         st.plotly_chart(figure, width=width, theme=theme, key=key, config=config)
         return
-    _component(key=key, data={
+    height = figure.layout.height or DEFAULT_HEIGHT_PX
+    # The element's height, given to Streamlit too: it keeps the place before our code runs.
+    _component(key=key or _call_site_key(sys._getframe(1)), height=height, data={
         "figure": spec, "theme": "streamlit" if theme == "streamlit" else "none",
-        "height": figure.layout.height or DEFAULT_HEIGHT_PX, "config": plotly_config(config),
-        "margin": DRAW_MARGIN_PX, "themeModule": static_modules.versioned_name(THEME_MODULE),
+        "height": height, "config": plotly_config(config), "margin": DRAW_MARGIN_PX,
+        "themeModule": static_modules.versioned_name(THEME_MODULE),
         **static_modules.address_data(module_for(figure))})
