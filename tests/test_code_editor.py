@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
@@ -112,3 +113,45 @@ def test_leaving_the_editor_commits_its_text_through_the_callback(monkeypatch):
         assert kept == ["x = 2"]
     finally:
         del st.session_state["editor:k"]
+
+
+_TRICKY_STUB = ('def f(x: str) -> str:\n    """Quotes "like this", a backslash \\\\ and </style> in a'
+                ' docstring long enough to wrap at the width of the page\'s column, twice over, '
+                'or more."""\n\treturn x  # a tab before\n' + "pass\n" * 20)
+
+
+def _css_string_value(serialized: str) -> str:
+    """The text of a CSS string as the browser serializes it ("…", with escapes)."""
+    assert serialized.startswith('"') and serialized.endswith('"'), serialized
+    return re.sub(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)",
+                  lambda m: chr(int(m[1], 16)) if m[1] else m[2], serialized[1:-1])
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no Chromium")
+def test_the_placeholder_shows_the_code_at_its_height_before_any_script_runs():
+    """The style alone (no script) shows the code in the placeholder, as tall as the text the
+    script later puts there: nothing moves when it does."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chart_twins import CHROMIUM, CHROMIUM_FLAGS
+
+    key = "editor:part1_ray_tracing.intersect_ray_1d"
+    page_html = (f"<style>{code_editor._CSS}</style>{code_editor.waiting_text_style(key, _TRICKY_STUB)}"
+                 f'<div class="st-key-editor-part1_ray_tracing-intersect_ray_1d" style="width: 700px">'
+                 f"{code_editor._HTML}</div>")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.set_content(page_html, wait_until="load")
+            pre = page.locator(".gtf-editor-waiting")
+            styled = pre.bounding_box()["height"]
+            shown = page.evaluate("() => getComputedStyle(document.querySelector("
+                                  "'.gtf-editor-waiting'), '::before').content")
+            assert _css_string_value(shown) == _TRICKY_STUB
+            pre.evaluate("(e, code) => { e.textContent = code; }", _TRICKY_STUB)
+            assert page.evaluate("() => getComputedStyle(document.querySelector("
+                                 "'.gtf-editor-waiting'), '::before').content") == "none"
+            assert pre.bounding_box()["height"] == styled > code_editor.MIN_LINES * code_editor.LINE_PX + 2
+        finally:
+            browser.close()

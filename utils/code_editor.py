@@ -18,6 +18,7 @@ browser's storage, so a reload before either still finds what was typed.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -229,6 +230,28 @@ _component = st.components.v2.component("gtf_code_editor", html=_HTML, css=_CSS,
                                         isolate_styles=False)
 
 
+def _css_string(text: str) -> str:
+    """`text` as the content of a CSS string in a <style> element: quotes, backslashes, line
+    ends and angle brackets escaped (so that no `</style>` can end the element)."""
+    escapes = {"\\": "\\5c ", '"': "\\22 ", "\n": "\\a ", "\t": "\\9 ", "<": "\\3c ",
+               ">": "\\3e ", "\r": ""}
+    return "".join(escapes.get(char, char) for char in text)
+
+
+def waiting_text_style(key: str, code: str) -> str:
+    """A style that shows `code` in the editor's placeholder from the moment the page draws it.
+
+    The placeholder's text is set by the component's JavaScript, which on a page's first view
+    runs a fraction of a second after its HTML is drawn: until then it stood at its smallest
+    height, then grew to the code's (170 px to 539 px for a 22-line stub), and everything below
+    it moved. As a style (Streamlit puts a style-only st.html aside, taking no place) the text is
+    there, wrapped as the placeholder wraps it, before any script runs; `:empty` drops it once
+    the script has put the text in."""
+    place = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # Streamlit's class for a key
+    return (f'<style>.{place} .gtf-editor-waiting:empty::before '
+            f'{{ content: "{_css_string(code)}"; }}</style>')
+
+
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
                 draft_key: str, restored: bool, drafts_void: bool = False,
                 run_label: str = "Run the checks",
@@ -252,6 +275,7 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
         if isinstance(sent, dict) and isinstance(sent.get("text"), str):
             on_leave(sent["text"])
 
+    st.html(waiting_text_style(key, code))
     result = _component(
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
         data={"code": code, "label": label, "runLabel": run_label, **static_modules.address_data(MODULE),
