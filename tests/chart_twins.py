@@ -1,6 +1,6 @@
 """The same figures drawn by Streamlit's chart element and by ours (utils/charts.py), in Chromium.
 
-    python -m tests.chart_twins --write   # rewrite static/gtf_chart_theme.js from Streamlit's element
+    python -m tests.chart_twins --write   # static/gtf_chart_theme.js, from Streamlit's element
 
 static/gtf_chart_theme.js is what Streamlit's front end makes of its chart theme: its placeholder
 colours resolved, its template with the theme's fonts and axis styles, its plotly.js config. We
@@ -18,12 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.streamlit_server import serving
+from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, serving
 from utils.site_config import ROOT
-
-CHROMIUM = os.environ.get("GTF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 # Each figure is drawn by Streamlit's element in a container keyed twin_st_<i>, then (unless
 # GTF_TWINS_STREAMLIT_ONLY is set) by ours in twin_ours_<i>.

@@ -8,24 +8,17 @@ click its Run button; one test types into it key by key.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.streamlit_server import serving
+from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium, serving
 from utils import code_editor, registry, sources
 from utils.site_config import ROOT
 
-CHROMIUM = os.environ.get("GTF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = needs_chromium
 
 EX = registry.get("part1_ray_tracing.intersect_ray_1d")
 CORRECT = sources.solution_source(EX)

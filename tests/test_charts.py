@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 
 import plotly.express as px
@@ -14,6 +13,7 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 from tests import chart_twins
+from tests.browser_harness import needs_chromium
 from utils import charts, preload
 from utils.site_config import ROOT
 
@@ -94,6 +94,13 @@ def test_a_figure_gets_the_themes_colours_wherever_they_are():
     assert plain["data"][0]["marker"]["color"] == "#636efa"  # plotly.js's own first colour
 
 
+def test_the_theme_module_is_what_the_twins_script_writes():
+    """`python -m tests.chart_twins --write` writes it with charts.theme_module_text; the site
+    reads it back with charts.resolved_theme."""
+    assert charts.theme_module_text(charts.resolved_theme()) == \
+        (STATIC / charts.THEME_MODULE).read_text()
+
+
 def test_the_theme_is_streamlits_or_none():
     with pytest.raises(ValueError, match="theme"):
         charts.chart_spec(go.Figure(), theme="dark")
@@ -135,7 +142,7 @@ def test_a_chart_reserves_its_height():
     assert _drawn_data(go.Figure(go.Bar(x=[1], y=[2])))["height"] == charts.DEFAULT_HEIGHT_PX
 
 
-@pytest.mark.skipif(not os.path.exists(chart_twins.CHROMIUM), reason="no Chromium")
+@needs_chromium
 def test_our_element_gives_plotly_js_what_streamlits_gives_it(tmp_path):
     """Streamlit's element and ours, side by side, the same figures: the same traces, layout,
     template, title, size and config. When Streamlit's theme changes, `python -m
@@ -146,15 +153,16 @@ def test_our_element_gives_plotly_js_what_streamlits_gives_it(tmp_path):
             assert ours["data"] == theirs["data"], i
             assert ours["template"] == theirs["template"], i
             assert ours["layout"] == theirs["layout"], i  # all but the title and the size
-            # Streamlit bolds a title once per draw of its element: <b><b>…</b></b> looks the same.
+            # Streamlit bolds a title once per draw of its element: <b><b>…</b></b> looks alike.
             bold = re.compile(r"</?b>")
             assert (bold.sub("", (ours["title"] or {}).get("text", ""))
                     == bold.sub("", (theirs["title"] or {}).get("text", ""))), i
-            assert ours["height"] == theirs["height"] and abs(ours["width"] - theirs["width"]) <= 1, i
+            assert ours["height"] == theirs["height"], i
+            assert abs(ours["width"] - theirs["width"]) <= 1, i
             assert ours["config"] == theirs["config"], i
 
 
-@pytest.mark.skipif(not os.path.exists(chart_twins.CHROMIUM), reason="no Chromium")
+@needs_chromium
 def test_a_chart_is_drawn_near_the_screen_in_its_place_updated_in_place_and_when_opened(tmp_path):
     with chart_twins.twins_page(tmp_path, draw_all=False) as page:
         page.locator(".st-key-twin_ours_0 .main-svg").first.wait_for(timeout=30_000)  # on screen

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium
 from utils import code_editor, preload
 from utils.site_config import ROOT
 
@@ -115,9 +116,9 @@ def test_leaving_the_editor_commits_its_text_through_the_callback(monkeypatch):
         del st.session_state["editor:k"]
 
 
-_TRICKY_STUB = ('def f(x: str) -> str:\n    """Quotes "like this", a backslash \\\\ and </style> in a'
-                ' docstring long enough to wrap at the width of the page\'s column, twice over, '
-                'or more."""\n\treturn x  # a tab before\n' + "pass\n" * 20)
+_TRICKY_STUB = ('def f(x: str) -> str:\n    """Quotes "like this", a backslash \\\\ and '
+                '</style> in a docstring long enough to wrap at the width of the page\'s column, '
+                'twice over, or more."""\n\treturn x  # a tab before\n' + "pass\n" * 20)
 
 
 def _css_string_value(serialized: str) -> str:
@@ -127,17 +128,18 @@ def _css_string_value(serialized: str) -> str:
                   lambda m: chr(int(m[1], 16)) if m[1] else m[2], serialized[1:-1])
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no Chromium")
+@needs_chromium
 def test_the_placeholder_shows_the_code_at_its_height_before_any_script_runs():
     """The style alone (no script) shows the code in the placeholder, as tall as the text the
     script later puts there: nothing moves when it does."""
     from playwright.sync_api import sync_playwright
 
-    from tests.chart_twins import CHROMIUM, CHROMIUM_FLAGS
 
     key = "editor:part1_ray_tracing.intersect_ray_1d"
-    page_html = (f"<style>{code_editor._CSS}</style>{code_editor.waiting_text_style(key, _TRICKY_STUB)}"
-                 f'<div class="st-key-editor-part1_ray_tracing-intersect_ray_1d" style="width: 700px">'
+    page_html = (f"<style>{code_editor._CSS}</style>"
+                 f"{code_editor.waiting_text_style(key, _TRICKY_STUB)}"
+                 '<div class="st-key-editor-part1_ray_tracing-intersect_ray_1d" '
+                 'style="width: 700px">'
                  f"{code_editor._HTML}</div>")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -152,6 +154,7 @@ def test_the_placeholder_shows_the_code_at_its_height_before_any_script_runs():
             pre.evaluate("(e, code) => { e.textContent = code; }", _TRICKY_STUB)
             assert page.evaluate("() => getComputedStyle(document.querySelector("
                                  "'.gtf-editor-waiting'), '::before').content") == "none"
-            assert pre.bounding_box()["height"] == styled > code_editor.MIN_LINES * code_editor.LINE_PX + 2
+            smallest = code_editor.MIN_LINES * code_editor.LINE_PX + 2
+            assert pre.bounding_box()["height"] == styled > smallest
         finally:
             browser.close()

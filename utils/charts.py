@@ -1,4 +1,4 @@
-"""The site's Plotly charts, drawn by our own element with a plotly.js that holds only what they use.
+"""The site's Plotly charts, drawn by our own element with only the plotly.js they use.
 
 Streamlit's chart element bundles the whole of plotly.js: a 4.7 MB module that a fresh browser
 downloads while the server runs the page, then spends 0.4-0.6 s evaluating before it can draw
@@ -80,9 +80,10 @@ function chartConfig(root, data) {
   const key = JSON.stringify(data.config);
   if (root.gtfConfigKey !== key) {
     root.gtfConfigKey = key;
+    const toggle = () => (document.fullscreenElement === root ? document.exitFullscreen()
+                                                              : root.requestFullscreen());
     const fullscreen = { name: "Fullscreen", title: "Fullscreen", icon: FULLSCREEN_ICON,
-      click: () => (document.fullscreenElement === root ? document.exitFullscreen()
-                                                        : root.requestFullscreen()).catch(() => {}) };
+                         click: () => toggle().catch(() => {}) };  // refused: nothing happens
     root.gtfConfig = { ...data.config,
       modeBarButtonsToAdd: [fullscreen, ...(data.config.modeBarButtonsToAdd || [])] };
   }
@@ -98,7 +99,8 @@ function themed(data, theme) {
   delete layout.width;
   if (data.theme === "streamlit" && "title" in layout && layout.title != null) {
     const title = typeof layout.title === "object" ? layout.title : { text: layout.title };
-    layout.title = { ...title, text: "<b>" + (typeof title.text === "string" ? title.text : "") + "</b>" };
+    const text = typeof title.text === "string" ? title.text : "";
+    layout.title = { ...title, text: "<b>" + text + "</b>" };
   }
   return { data: figure.data || [], layout, frames: figure.frames || [] };
 }
@@ -166,7 +168,9 @@ function mount(root) {
     ).catch(() => {});
   });
   resized.observe(root);
-  root.addEventListener("fullscreenchange", () => { root.style.height = chartHeight(root) + "px"; });
+  root.addEventListener("fullscreenchange", () => {
+    root.style.height = chartHeight(root) + "px";
+  });
   // Streamlit calls this when the element goes, and at once for a call that a newer one
   // superseded before it returned: only a chart no longer in the page is disposed of, after
   // whatever draw is under way (a 3D chart keeps a WebGL context and a render loop).
@@ -213,7 +217,7 @@ def resolved_theme() -> dict[str, Any]:
     return json.loads(text.split("export default ", 1)[1].rstrip().removesuffix(";"))
 
 
-def thememodule_text(resolved: dict[str, Any]) -> str:
+def theme_module_text(resolved: dict[str, Any]) -> str:
     """static/gtf_chart_theme.js for `resolved` (see `resolved_theme`)."""
     return ("// Streamlit's chart theme as its element resolves it, written by "
             "`python -m tests.chart_twins --write`.\n"

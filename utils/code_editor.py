@@ -278,7 +278,8 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
     st.html(waiting_text_style(key, code))
     result = _component(
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
-        data={"code": code, "label": label, "runLabel": run_label, **static_modules.address_data(MODULE),
+        data={"code": code, "label": label, "runLabel": run_label,
+              **static_modules.address_data(MODULE),
               "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
               "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
               "draftsVoid": drafts_void,

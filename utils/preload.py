@@ -62,7 +62,8 @@ def module_file(prefix: str) -> str | None:
         chunk = charts.shared_chunk()
         return static_modules.MODULE_FROM_ENTRY + chunk if chunk else None
     if prefix == CHART_THEME:
-        return static_modules.MODULE_FROM_ENTRY + static_modules.versioned_name(charts.THEME_MODULE)
+        theme = static_modules.versioned_name(charts.THEME_MODULE)
+        return static_modules.MODULE_FROM_ENTRY + theme
     found = list((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{prefix}.*.js"))
     return "./" + found[0].name if len(found) == 1 else None
 
@@ -77,4 +78,5 @@ def preload(prefixes: list[str]) -> None:
         st.html(_HIDE_PLACE)  # style only: takes no place
         with place:
             _preloader(key="gtf_preload", height=0,
-                       data={"modules": names, "entrySelector": static_modules.ENTRY_MODULE_SELECTOR})
+                       data={"modules": names,
+                             "entrySelector": static_modules.ENTRY_MODULE_SELECTOR})

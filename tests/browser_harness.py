@@ -1,7 +1,10 @@
-"""A Streamlit server of our own for a browser test: on 127.0.0.1, stopped when done."""
+"""What a browser test needs: the Chromium it drives (Debian's, never a downloaded one), and a
+Streamlit server of its own, on 127.0.0.1, stopped when done."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +13,15 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("GTF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+# Browser tests are skipped, saying why, where there is no Chromium.
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
 def free_port() -> int:
