@@ -65,10 +65,12 @@ try:
     legacy_first_run = deep_links.in_legacy_first_run()
     page = st.navigation(all_pages(), position="hidden")
     deep_links.close_false_page_not_found(legacy_first_run, page)
+    # Before the page draws anything: a session's first run waits here for the learner's work.
+    browser_store.ask_first()
     sidebar_menu(page)
     page.run()
     widgets.watch_for_verdicts()
-    # After the page: save (or, on a session's first run, restore) the learner's work in the browser.
-    browser_store.sync()
+    # After the page: save the learner's work in the browser.
+    browser_store.save()
 finally:  # also when the page stopped early or asked for a rerun
     _start_runner_soon()

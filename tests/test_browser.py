@@ -138,6 +138,37 @@ def test_code_survives_a_browser_reload(page, site_url):
     _wait_for_editor_text(page, EX.name, "# kept across reloads")
 
 
+def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site_url):
+    # A new session waits for the browser's copy of the learner's work before the page draws
+    # anything (utils/browser_store.py): its first run stops early for the run that restores
+    # it, so one whole run draws the page, the learner's code already in it.
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    runs = []  # a run's start (new_session) and how it ended, as the browser is told
+
+    def listen(socket):
+        def on_frame(payload):
+            if isinstance(payload, (bytes, bytearray)):
+                msg = ForwardMsg.FromString(payload)
+                kind = msg.WhichOneof("type")
+                if kind == "new_session":
+                    runs.append("started")
+                elif kind == "script_finished":
+                    runs.append(ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished))
+        socket.on("framereceived", on_frame)
+
+    tab = page.context.new_page()  # the same browser storage as the earlier tests'
+    tab.on("websocket", listen)
+    try:
+        _open_section(tab, site_url, "rays_and_segments")
+        _wait_for_editor_text(tab, EX.name, "# kept across reloads")
+        tab.wait_for_timeout(2000)  # time for any later run to show up
+    finally:
+        tab.close()
+    # (A run stopped for a rerun is not reported as finished: the next one just starts.)
+    assert runs == ["started", "started", "FINISHED_SUCCESSFULLY"], runs
+
+
 def test_type_an_expression_and_see_its_graph(page, site_url):
     """Chapter 5.4: the graph of a typed expression, with backprop's gradients on its nodes."""
     _open_section(page, site_url, "graph", stem="part4_backprop")

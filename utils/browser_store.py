@@ -1,26 +1,41 @@
 """Keep the learner's code and progress in the browser's localStorage, so a reload loses nothing.
 
-Nothing is stored on the server, so there are no accounts and nothing to leak. One invisible
-component is mounted at the end of every run (see streamlit_app.py): on a session's first run it
-reads what the browser kept and hands it to Python; after that it writes the current snapshot.
+Nothing is stored on the server, so there are no accounts and nothing to leak. Every run asks
+the browser for what it kept (`ask_first`, before the page draws anything) until it has
+answered, and once it has, the current snapshot is written at the end of every run (`save`);
+see streamlit_app.py.
 
-The browser's answer triggers the session's second run; its change callback restores the work
-before that run starts, so the second run already draws it (restoring at the end of the second
-run and rerunning drew every page a third time: a third server run and a third redraw of every
-chart on every first visit).
+The answer asks for a rerun, and its change callback restores the work before that run starts.
+A session's first run waits for it, drawing nothing of the page: Streamlit stops a run for a
+rerun at the run's next message to the browser, so the page is drawn once, by the run that has
+the learner's work. The answer takes about 0.1 s from the question (fresh Chromium, this
+machine's 2 cores). When the question came at the end of the page instead, every first view
+was drawn twice, and the second run waited until the browser had drawn the whole first one:
+1-1.4 s later on chapter 5's heavier pages, while the editors showed the stubs, not the
+learner's code.
 """
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from utils import learner_state
+from utils.hidden_place import hidden_place
 
 _RESTORED = "gtf_browser_restored"
 STORAGE_KEY = "grokking-the-fundamentals:v1"
 # Where the code editor keeps a draft per exercise (utils/code_editor.py), until this store has it.
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
+_PLACE = "gtf_browser_store_place"  # where the question is asked, at the top of every run
+_WAITED = "gtf_browser_store_waited"  # whether this session's first run waited for the answer
+# How long a session's first run waits for the browser's answer (about 0.1 s here) before it
+# draws the page without the learner's work (drawn again with it when the answer comes).
+ANSWER_WAIT_S = 2.0
+_PING_S = 0.03
 
 _JS = """
 export default function (component) {
@@ -64,17 +79,44 @@ def restored() -> bool:
     return bool(st.session_state.get(_RESTORED))
 
 
-def sync() -> None:
-    """Restore once per session, then save on every run. Call at the end of the app script."""
-    if not st.session_state.get(_RESTORED):
+def ask_first() -> None:
+    """Call before the page draws anything of its own (after st.navigation). Until the browser
+    has answered, ask it for the learner's work; on the session's first run, wait for the answer
+    (a fraction of a second), so that the page is drawn once, with the learner's work in it.
+    The place is drawn on every run."""
+    place = hidden_place(_PLACE)
+    if st.session_state.get(_RESTORED):
+        return
+    with place:
         result = _store(key=_KEY, data={"mode": "load", "storageKey": STORAGE_KEY},
                         default={"saved": None}, height=0,
                         on_saved_change=_restore_from_the_browser)
-        saved = getattr(result, "saved", None)
-        if saved is not None:  # answered, but not through the callback (it always should be)
-            learner_state.restore(saved)
-            st.session_state[_RESTORED] = True
-            st.rerun()
+        ping = st.empty()
+    saved = getattr(result, "saved", None)
+    if saved is not None:  # answered, but not through the callback (it always should be)
+        learner_state.restore(saved)
+        st.session_state[_RESTORED] = True
+        st.rerun()
+    if not st.session_state.get(_WAITED) and st.context.headers:  # (no headers: no browser)
+        st.session_state[_WAITED] = True
+        _wait_for_the_answer(ping)
+
+
+def _wait_for_the_answer(ping: DeltaGenerator) -> None:
+    """Wait up to ANSWER_WAIT_S for the browser's answer. It asks for a rerun, and Streamlit
+    stops a run for that at the run's next message to the browser: so send an empty one every
+    so often. Without an answer by then the page is drawn as it is, and restored when the
+    answer comes."""
+    deadline = time.monotonic() + ANSWER_WAIT_S
+    while time.monotonic() < deadline:
+        time.sleep(_PING_S)
+        ping.empty()
+
+
+def save() -> None:
+    """Call at the end of the app script: write the learner's work to the browser, once the
+    session has restored what the browser kept (before that, it would write over it)."""
+    if not st.session_state.get(_RESTORED):
         return
     _store(key=_KEY, height=0,
            data={"mode": "save", "storageKey": STORAGE_KEY, "snapshot": learner_state.snapshot(),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from utils.hidden_place import hidden_place
 
 _JS = """
 export default function () {
@@ -37,11 +38,9 @@ _closer = st.components.v2.component("gtf_close_false_page_not_found", js=_JS)
 
 # The closer's place at the top of the page, drawn (empty, hidden) on every run: were it drawn on
 # the first run only, every element of the page would move up one place on the next run (the
-# browser store's restore), and Streamlit would draw each one anew beside its greyed old self
-# until that run ended (two z₁ sliders on chapter 5.5's autoencoder page, for instance).
+# browser store's restore: two z₁ sliders on chapter 5.5's autoencoder page, for instance; see
+# utils/hidden_place.py).
 _PLACE = "gtf_close_false_page_not_found_place"
-_HIDE_PLACE = (f"<style>.st-key-{_PLACE}, [data-testid=stLayoutWrapper]:has(> .st-key-{_PLACE}) "
-               "{ display: none; }</style>")
 
 
 def in_legacy_first_run() -> bool:
@@ -53,8 +52,7 @@ def in_legacy_first_run() -> bool:
 def close_false_page_not_found(legacy_first_run: bool, page: st.Page) -> None:
     """After st.navigation: if this was the legacy first run and the URL's page was found,
     close the "Page not found" dialog Streamlit sent before our script ran."""
-    place = st.container(key=_PLACE)
-    st.html(_HIDE_PLACE)  # style only: Streamlit puts it where it takes no place on the page
+    place = hidden_place(_PLACE)
     if not legacy_first_run:
         return
     ctx = get_script_run_ctx()

@@ -21,6 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 from utils import charts, code_editor, static_modules
+from utils.hidden_place import hidden_place
 
 CODE = "StreamlitSyntaxHighlighter"  # st.code
 EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
@@ -46,10 +47,8 @@ export default function (component) {
 _preloader = st.components.v2.component("gtf_preload", js=_JS)
 
 # Drawn in a place of its own, hidden, and on every run of the page, so that it moves nothing
-# (see utils/deep_links.py for what a place drawn on some runs only does).
+# (see utils/hidden_place.py for what a place drawn on some runs only does).
 _PLACE = "gtf_preload_place"
-_HIDE_PLACE = (f"<style>.st-key-{_PLACE}, [data-testid=stLayoutWrapper]:has(> .st-key-{_PLACE}) "
-               "{ display: none; }</style>")
 
 
 @cache
@@ -74,8 +73,7 @@ def preload(prefixes: list[str]) -> None:
     if not names:
         return
     with st.sidebar:
-        place = st.container(key=_PLACE)
-        st.html(_HIDE_PLACE)  # style only: takes no place
+        place = hidden_place(_PLACE)
         with place:
             _preloader(key="gtf_preload", height=0,
                        data={"modules": names,
