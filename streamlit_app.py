@@ -4,7 +4,7 @@ import threading
 
 import streamlit as st
 
-from utils import browser_store, deep_links, registry, runner, widgets
+from utils import browser_store, code_block, deep_links, registry, runner, widgets
 from utils.navigation import all_pages, sidebar_menu
 from utils.runner.limits import memory_limit_bytes
 
@@ -67,6 +67,7 @@ try:
     deep_links.close_false_page_not_found(legacy_first_run, page)
     # Before the page draws anything: a session's first run waits here for the learner's work.
     browser_store.ask_first()
+    code_block.enable_copy_buttons()
     sidebar_menu(page)
     page.run()
     widgets.watch_for_verdicts()

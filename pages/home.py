@@ -1,6 +1,7 @@
 import streamlit as st
 
 from utils import learner_state, registry
+from utils.code_block import code_block
 from utils.runner import about
 from utils.learning_path import STAGES, chapter_minutes, describe_minutes, next_step, stage_chapters
 from utils.navigation import review_page, section_page
@@ -34,11 +35,11 @@ with browser:
 with local:
     st.subheader("💻 Locally")
     st.markdown("With Python 3.11:")
-    st.code(
+    code_block(
         f"git clone {REPO_URL}\ncd {REPO_URL.rstrip('/').rsplit('/', 1)[-1]}\n"
         "pip install -r requirements.txt\n"
         "python exercises/part1_ray_tracing.py   # check every exercise",
-        language="bash",
+        "bash",
     )
     st.markdown(
         "Edit the functions in `exercises/part1_ray_tracing.py`. Or call one check: "

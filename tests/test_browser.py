@@ -547,6 +547,28 @@ def test_without_the_editor_module_a_plain_box_still_runs(page, site_url):
         page.unroute("**/gtf_editor.js*")
 
 
+def test_a_code_block_is_highlighted_without_streamlits_highlighter_and_copies(page, site_url):
+    # utils/code_block.py: Pygments' HTML in Streamlit's colours, and one listener for the
+    # copy buttons; Streamlit's 1.6 MB highlighter is never fetched.
+    from utils import sources
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    _open_section(page, site_url, "together", stem="part4_backprop")
+    block = page.get_by_test_id("gtfCode").filter(has_text="class MLP").first
+    block.scroll_into_view_if_needed()
+    keyword = block.locator("span.k").first
+    assert keyword.inner_text() == "class"
+    assert keyword.evaluate("(e) => getComputedStyle(e).color") == "rgb(28, 131, 225)"
+    copy = block.locator(".gtf-code-copy")
+    block.hover()
+    copy.click()
+    copy.filter(has_text="Copied").wait_for(timeout=10_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == sources.given_source("part4_backprop", "MLP").rstrip("\n")
+    fetched = page.evaluate("performance.getEntriesByType('resource').map((r) => r.name)")
+    assert fetched and not [name for name in fetched if "StreamlitSyntaxHighlighter" in name]
+
+
 _RAW_LATEX_JS = r"""
 () => {
   const hits = [];

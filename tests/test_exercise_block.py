@@ -9,6 +9,8 @@ from contextlib import redirect_stdout
 
 from streamlit.testing.v1 import AppTest
 
+from tests.app_code import code_blocks
+
 from utils import check_runner, registry
 from utils.navigation import menu_entries
 from utils.site_config import section_path
@@ -373,8 +375,8 @@ def test_the_solution_is_drawn_once_opened():
 
     app = AppTest.from_function(_block_app, default_timeout=60).run()
     solution = next(e for e in app.expander if e.label == "Solution")
-    assert not solution.code
+    assert not code_blocks(solution)
     app.session_state[f"solution:{EX_ID}"] = True
     app.run()
     solution = next(e for e in app.expander if e.label == "Solution")
-    assert [c.value for c in solution.code] == [sources.solution_source(registry.get(EX_ID))]
+    assert code_blocks(solution) == [sources.solution_source(registry.get(EX_ID)).rstrip("\n")]

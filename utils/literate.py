@@ -46,11 +46,26 @@ DIRECTIVES = frozenset({"exercise", "given", "figure", "widget", "question", "fa
 NAMED = frozenset({"exercise", "given", "widget"})
 SECTION_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.md$")
 _INFO = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
+_CODE_FENCE = re.compile(r"^```([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$\n?", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Prose:
     text: str  # Markdown, as written
+
+    def pieces(self) -> list[tuple[str, str | None]]:
+        """The prose cut at its fenced code blocks, in order: (Markdown, None) for the text
+        between them, (code, language) for each block ("text" when the fence names none)."""
+        pieces: list[tuple[str, str | None]] = []
+        start = 0
+        for fence in _CODE_FENCE.finditer(self.text):
+            if self.text[start:fence.start()].strip():
+                pieces.append((self.text[start:fence.start()], None))
+            pieces.append((fence[2], fence[1] or "text"))
+            start = fence.end()
+        if self.text[start:].strip():
+            pieces.append((self.text[start:], None))
+        return pieces
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from typing import Any
 import streamlit as st
 
 from utils import charts, literate, registry, sources, widgets
-from utils.preload import CHART, CHART_THEME, CODE, EDITOR, preload
+from utils.code_block import code_block
+from utils.preload import CHART, CHART_THEME, EDITOR, preload
 
 # What each directive's output may need of the front end's lazily loaded code (a widget may draw
-# charts, an exercise has an editor; its solution's code is drawn only when opened). Streamlit's
-# own chart module (4.7 MB) is left to load when a rare chart needs it (utils/charts.py).
+# charts, an exercise has an editor). Streamlit's own chart module (4.7 MB) is left to load when
+# a rare chart needs it (utils/charts.py); code is highlighted on the server (utils/code_block.py).
 _FRONT_END_MODULES = {"figure": [CHART, CHART_THEME], "widget": [CHART, CHART_THEME],
-                      "given": [CODE],
                       "exercise": [EDITOR]}
 
 
@@ -31,8 +31,6 @@ def figure_namespace(stem: str) -> dict[str, Any]:
 def _front_end_modules(blocks: tuple[literate.Block, ...]) -> list[str]:
     modules = {module for block in blocks if isinstance(block, literate.Directive)
                for module in _FRONT_END_MODULES.get(block.name, [])}
-    if any(isinstance(block, literate.Prose) and "```" in block.text for block in blocks):
-        modules.add(CODE)  # a fenced block in the prose is highlighted too
     return sorted(modules)
 
 
@@ -42,7 +40,11 @@ def render_section(stem: str, key: str) -> None:
     preload(_front_end_modules(source.blocks))
     for block in source.blocks:
         if isinstance(block, literate.Prose):
-            st.markdown(block.text)
+            for text, language in block.pieces():
+                if language is None:
+                    st.markdown(text)
+                else:
+                    code_block(text, language)
         else:
             _render_directive(stem, block)
 
@@ -52,7 +54,7 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
     if name == "exercise":
         widgets.exercise(f"{stem}.{directive.argument}")
     elif name == "given":
-        st.code(sources.given_source(stem, directive.argument), language="python")
+        code_block(sources.given_source(stem, directive.argument))
         st.caption(f"`{directive.argument}` is given: it is in your exercise file and notebook, "
                    "and the page's editors can use it.")
     elif name == "figure":

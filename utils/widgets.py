@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from utils import answers, browser_store, codegen, learner_state, registry, sources
+from utils.code_block import code_block
 from utils.code_editor import code_editor
 from utils.runner import (PREVIOUS_RUN_CAPTION, PREVIOUS_RUN_PATIENCE_S, after_previous_run,
                           never_started, queue_message, run)
@@ -272,25 +273,25 @@ def _verdict(ex: registry.Exercise | learner_state.Practice) -> None:
     else:
         label = "Not yet" if result.status == Status.FAILED else "Error"
         st.error(f"**{label}** {timing} — here is what the check found:", icon=icon)
-        st.code(result.message, language="text", wrap_lines=True)
+        code_block(result.message, "text", wrap_lines=True)
     if result.stdout.strip():
         with st.expander("What your code printed", expanded=result.status != Status.PASSED):
-            st.code(result.stdout, language="text")
+            code_block(result.stdout, "text")
 
 
 def _hints_and_solution(ex: registry.Exercise) -> None:
     for i, hint in enumerate(ex.hints, start=1):
         with st.expander(f"Hint {i} of {len(ex.hints)}"):
             st.markdown(hint)
-    # Filled in when opened (Streamlit reruns the page then): highlighted code costs a fresh
-    # browser 0.2-0.7 s (the highlighter's module and the highlighting) before the page is shown,
-    # on every page with an exercise, for an answer a learner opens late, if ever.
+    # Filled in when opened (Streamlit reruns the page then): every exercise's answer, sent and
+    # drawn on every run of every page, for an answer a learner opens late, if ever. (When it was
+    # Streamlit's st.code, its highlighter cost a fresh browser 0.2-0.7 s per page too.)
     solution = st.expander("Solution", key=f"solution:{ex.id}", on_change="rerun")
     if solution.open:
         with solution:
             st.caption(f"From `solutions/{ex.chapter}.py`. Try the hints first: writing it "
                        "yourself is where the learning happens.")
-            st.code(sources.solution_source(ex), language="python")
+            code_block(sources.solution_source(ex))
 
 
 def compute_button(label: str, key: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from utils import charts, data
+from utils.code_block import code_block
 from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
 from utils.widgets import compute_button
@@ -190,4 +191,4 @@ def strided_view_explorer() -> None:
     else:
         with right:
             charts.plotly_chart(figure, width="stretch", theme=None)
-            st.code(f"t.arange(20).as_strided({size}, {stride})\n= {view_text}", language="text")
+            code_block(f"t.arange(20).as_strided({size}, {stride})\n= {view_text}", "text")

@@ -1,0 +1,127 @@
+"""Code shown on a page (not edited): highlighted on the server, drawn as plain HTML.
+
+Streamlit's st.code, and a fenced block in st.markdown, highlight in the browser with a 1.6 MB
+module that defines about 300 languages as it loads: on a fresh page, 0.3-0.6 s of the
+browser's main thread (profiled on chapter 5.4's and 5.5's sections, 2 cores) before the page is
+shown, for a few lines of Python. Here Pygments does it once per block on the server, cached,
+and the browser only draws the HTML, in the same colours as Streamlit's code blocks. The copy button works through one listener for the whole page
+(`enable_copy_buttons`): HTML drawn by st.html cannot carry a script.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import streamlit as st
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.style import Style
+from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation, String,
+                            Token)
+from pygments.util import ClassNotFound
+
+from utils.hidden_place import hidden_place
+
+_TEXT, _BLUE, _GREY, _ORANGE = "#2f2d2b", "#1c83e1", "#808495", "#ed6f13"
+
+
+class StreamlitLight(Style):
+    """The colours of Streamlit's light code blocks (read from its highlighter in Chromium)."""
+
+    background_color = "#fcfcfb"
+    styles = {
+        Token: _TEXT,
+        Comment: f"italic {_GREY}",
+        Keyword: _BLUE,
+        Keyword.Constant: "#21c354",
+        Name.Function: f"bold {_BLUE}",
+        Name.Class: f"bold {_BLUE}",
+        Name.Decorator: _ORANGE,
+        Operator: _ORANGE,
+        Operator.Word: _BLUE,
+        Punctuation: _GREY,
+        String: "#09ab3b",
+        String.Interpol: _GREY,
+        Number: "#29b09d",
+    }
+
+
+_FORMATTER = HtmlFormatter(style=StreamlitLight, nowrap=True)
+# The token colours that differ from the text's, scoped to our blocks (Pygments' full style sheet
+# also styles every <pre> of the page). One copy per block, under 1 KB: a block needs nothing else.
+_TOKEN_CSS = "\n".join(
+    re.sub(r"\s*/\*.*\*/", "", rule).lower()
+    for rule in _FORMATTER.get_token_style_defs(".gtf-code pre")
+    if "{ color: %s }" % _TEXT.upper() not in rule and ".hll " not in rule)
+_CSS = _TOKEN_CSS + """
+.gtf-code { position: relative; }
+.gtf-code pre { margin: 0; padding: 1rem 2.5rem 1rem 1rem; border-radius: 0.5rem;
+  background: #fcfcfb; color: #2f2d2b; font-family: "Source Code Pro", monospace;
+  font-size: 0.875rem; line-height: 1.6; white-space: pre; overflow-x: auto; }
+.gtf-code.gtf-code-wrap pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.gtf-code-copy { position: absolute; top: 0.4rem; right: 0.4rem; padding: 0.15rem 0.45rem;
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: white;
+  color: rgba(47, 45, 43, 0.7); font-size: 0.75rem; cursor: pointer; opacity: 0; }
+.gtf-code:hover .gtf-code-copy, .gtf-code-copy:focus { opacity: 1; }
+"""
+_CSS = re.sub(r"\n\s*", " ", _CSS)
+
+
+@lru_cache(maxsize=1024)
+def code_html(code: str, language: str = "python", wrap_lines: bool = False) -> str:
+    """The block's HTML: `code` highlighted as `language` (plain text for a language Pygments
+    does not know, or "text"), with its copy button."""
+    code = code.rstrip("\n")
+    try:
+        body = highlight(code, get_lexer_by_name(language), _FORMATTER).rstrip("\n")
+    except ClassNotFound:
+        body = html.escape(code)
+    wrap = " gtf-code-wrap" if wrap_lines else ""
+    return (f'<style>{_CSS}</style><div class="gtf-code{wrap}" data-testid="gtfCode">'
+            f'<pre><code>{body}</code></pre>'
+            '<button type="button" class="gtf-code-copy" title="Copy to clipboard">Copy'
+            '</button></div>')
+
+
+def code_block(code: str, language: str = "python", wrap_lines: bool = False) -> None:
+    """Draw `code` as st.code would, without the browser's highlighter."""
+    st.html(code_html(code, language, wrap_lines))
+
+
+_COPY_JS = """
+export default function () {
+  if (window.__gtfCodeCopy) return;  // one listener per page, whatever the runs
+  window.__gtfCodeCopy = true;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".gtf-code-copy");
+    if (!button) return;
+    const code = button.parentElement.querySelector("pre").textContent;
+    const said = (text) => {
+      button.textContent = text;
+      setTimeout(() => { button.textContent = "Copy"; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(code).then(() => said("Copied"), () => said("Select it"));
+    } else {  // no clipboard here: select the code, for Ctrl+C
+      const range = document.createRange();
+      range.selectNodeContents(button.parentElement.querySelector("pre"));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      said("Selected");
+    }
+  });
+}
+"""
+
+_copier = st.components.v2.component("gtf_code_copy", js=_COPY_JS)
+_PLACE = "gtf_code_copy_place"
+
+
+def enable_copy_buttons() -> None:
+    """Call once per run, before the page: listens for the code blocks' copy buttons."""
+    with hidden_place(_PLACE):
+        _copier(key="gtf_code_copy", height=0)
