@@ -469,10 +469,19 @@ def test_nothing_typed_is_lost_to_a_reload_and_a_reset_stays_reset(page, site_ur
     deadline = time.time() + 60
     while not any("# typed, run, reloaded" in text for text, _ in seen):
         assert time.time() < deadline, "the saved code never came back"
-        seen += page.evaluate('''(name) => [...document.querySelectorAll('.gtf-editor')]
-            .filter(e => e.gtfEditor && e.gtfEditor.getValue().includes(`def ${name}(`))
-            .map(e => [e.gtfEditor.getValue(),
-                       !!e.querySelector('.cm-content[contenteditable="true"]')])''', EX.name)
+        # (An editor is made when it comes near the screen: the one not made yet is scrolled to.)
+        seen += page.evaluate('''(name) => {
+            const seen = [];
+            for (const e of document.querySelectorAll('.gtf-editor')) {
+              const editor = e.gtfEditor;
+              const text = editor ? editor.getValue()
+                                  : e.querySelector('.gtf-editor-waiting').textContent;
+              if (!text.includes(`def ${name}(`)) continue;
+              if (!editor) { e.scrollIntoView(); continue; }
+              seen.push([text, !!e.querySelector('.cm-content[contenteditable="true"]')]);
+            }
+            return seen;
+        }''', EX.name)
         page.wait_for_timeout(30)
     assert not [text for text, editable in seen if editable and "# typed, run" not in text]
 
@@ -567,6 +576,33 @@ def test_a_code_block_is_highlighted_without_streamlits_highlighter_and_copies(p
     assert copied == sources.given_source("part4_backprop", "MLP").rstrip("\n")
     fetched = page.evaluate("performance.getEntriesByType('resource').map((r) => r.name)")
     assert fetched and not [name for name in fetched if "StreamlitSyntaxHighlighter" in name]
+
+
+_EDITORS_JS = """() => [...document.querySelectorAll('.gtf-editor')].map((e) => {
+  const waiting = e.querySelector('.gtf-editor-waiting');
+  return { top: e.getBoundingClientRect().top, made: Boolean(e.gtfEditor),
+           codeMirror: Boolean(e.querySelector('.cm-editor')),
+           shown: Boolean(waiting && (waiting.textContent ||
+                                      getComputedStyle(waiting, '::before').content !== 'none')) };
+})"""
+
+
+def test_an_editor_is_made_when_it_comes_near_the_screen(page, site_url):
+    # utils/code_editor.py: a first view makes the editors near its first screen only; one far
+    # below shows its code in the placeholder, and is made once scrolled near.
+    _open_section(page, site_url, "gans", stem="part5_vaes_gans")
+    _editor(page, "Tanh")  # the page's first editor, on its first screen
+    page.wait_for_timeout(1000)
+    editors = page.evaluate(_EDITORS_JS)
+    near = [e for e in editors if e["top"] < 1000]
+    far = [e for e in editors if e["top"] > 1000 + 800 + 200]
+    assert near and all(e["made"] and e["codeMirror"] for e in near), editors
+    assert far and not any(e["made"] or e["codeMirror"] for e in far), editors
+    assert all(e["shown"] for e in far), editors  # the code, in the placeholder
+    last = page.locator(".gtf-editor").last
+    last.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('.gtf-editor')].pop()"
+                           ".querySelector('.cm-editor') !== null", timeout=30_000)
 
 
 _RAW_LATEX_JS = r"""

@@ -50,7 +50,7 @@ TRACES_3D = frozenset({"mesh3d", "scatter3d", "surface"})
 DEFAULT_HEIGHT_PX = 450  # Streamlit's for a figure without a height (plotly.js's default too)
 # A chart is drawn once it comes this close to the screen, so that it is there by the time a
 # learner scrolling at reading pace reaches it.
-DRAW_MARGIN_PX = 800
+DRAW_MARGIN_PX = static_modules.NEAR_SCREEN_PX
 PLACEHOLDER = re.compile(r"#0000\d\d")  # Streamlit's template's colours, swapped by its front end
 # Config lists Streamlit's element adds a figure's own to, rather than replacing them.
 _CONFIG_LISTS = ("modeBarButtonsToRemove", "modeBarButtonsToAdd")
@@ -66,7 +66,7 @@ _CSS = """
                    color: #a61e1e; font-size: 0.9rem; }
 """
 
-_JS = static_modules.RESOLVE_JS + """
+_JS = static_modules.RESOLVE_JS + static_modules.NEAR_SCREEN_JS + """
 const FULLSCREEN_ICON = { width: 600, height: 470, path:
   "M32 32C14.3 32 0 46.3 0 64v96c0 17.7 14.3 32 32 32s32-14.3 32-32V96h64c17.7 0 32-14.3 32-32s-14.3-32-32-32H32zM64 352c0-17.7-14.3-32-32-32s-32 14.3-32 32v96c0 17.7 14.3 32 32 32h96c17.7 0 32-14.3 32-32s-14.3-32-32-32H64V352zM320 32c-17.7 0-32 14.3-32 32s14.3 32 32 32h64v64c0 17.7 14.3 32 32 32s32-14.3 32-32V64c0-17.7-14.3-32-32-32H320zM448 352c0-17.7-14.3-32-32-32s-32 14.3-32 32v64H320c-17.7 0-32 14.3-32 32s14.3 32 32 32h96c17.7 0 32-14.3 32-32V352z" };
 
@@ -140,26 +140,11 @@ function draw(root) {
   });
 }
 
-// The box the page scrolls in (Streamlit's main area scrolls, not the window). Watched from the
-// viewport, a chart below it would be clipped by it, whatever the margin: watched from this box,
-// the margin counts. None found (the page not yet taller than its box): the viewport, and the
-// chart is drawn when it shows.
-function scrollingBox(element) {
-  for (let box = element.parentElement; box; box = box.parentElement) {
-    if (/(auto|scroll|overlay)/.test(getComputedStyle(box).overflowY) &&
-        box.scrollHeight > box.clientHeight) return box;
-  }
-  return null;
-}
-
 function mount(root) {
-  const visible = new IntersectionObserver((entries) => {
-    if (!entries.some((entry) => entry.isIntersecting)) return;
-    visible.disconnect();
+  const visible = whenNearScreen(root, () => {
     root.gtfInView = true;
     draw(root);
-  }, { root: scrollingBox(root), rootMargin: root.gtfData.margin + "px 0px" });
-  visible.observe(root);
+  });
   // Plotly follows the window's size, not its container's (the sidebar opening, fullscreen).
   const resized = new ResizeObserver(() => {
     if (!root.gtfDrawn || !root.isConnected || root.clientWidth === 0) return;  // hidden: a tab
@@ -301,6 +286,6 @@ def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
     # The element's height, given to Streamlit too: it keeps the place before our code runs.
     _component(key=key or _call_site_key(sys._getframe(1)), height=height, data={
         "figure": spec, "theme": "streamlit" if theme == "streamlit" else "none",
-        "height": height, "config": plotly_config(config), "margin": DRAW_MARGIN_PX,
+        "height": height, "config": plotly_config(config),
         "themeModule": static_modules.versioned_name(THEME_MODULE),
         **static_modules.address_data(module_for(figure))})

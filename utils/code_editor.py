@@ -68,7 +68,7 @@ _CSS = """
 _CSS = (_CSS.replace("MIN_PX", str(MIN_LINES * LINE_PX + 2))
         .replace("MAX_PX", str(MAX_LINES * LINE_PX + 14)))
 
-_JS = static_modules.RESOLVE_JS + """
+_JS = static_modules.RESOLVE_JS + static_modules.NEAR_SCREEN_JS + """
 // A draft of what the learner typed, kept in the browser's storage at every edit, so that a
 // reload, a closed tab or a lost connection loses nothing: the text the server was sent (on
 // leaving the editor, or Run) is only safe once the browser store (utils/browser_store.py) has
@@ -104,7 +104,7 @@ function drafts(key, storeKey, exerciseId) {
 
 function mount(root, data, setStateValue, setTriggerValue) {
   const draft = drafts(data.draftKey, data.storeKey, data.exerciseId);
-  let editor = null, disposed = false, editable = false, settled = false;
+  let editor = null, disposed = false, editable = false, settled = false, nearScreen = null;
   let start = data.code, leftWith = data.code, leaves = 0, sent = [data.code];
   // Streamlit calls the cleanup a call returned when the editor goes (a new key, a toggle,
   // another page): CodeMirror's listeners on the window go with it. It also calls it when newer
@@ -114,6 +114,7 @@ function mount(root, data, setStateValue, setTriggerValue) {
   root.gtfCleanup = () => setTimeout(() => {
     if (disposed || root.isConnected) return;
     disposed = true;
+    if (nearScreen) nearScreen.disconnect();
     if (editor && editor.view) editor.view.destroy();
   }, 0);
   const host = root.querySelector(".gtf-editor-host");
@@ -202,16 +203,21 @@ function mount(root, data, setStateValue, setTriggerValue) {
             setEditable: (on) => { box.readOnly = !on; } });
   };
 
-  // From Streamlit's own entry module, as utils/preload.py asks for it: one address, one module.
-  import(gtfModuleUrl(data)).then(({ createEditor }) => {
-    if (disposed) return;
-    host.replaceChildren();
-    ready(createEditor(host, {
-      doc: start, label: data.label, placeholder: data.placeholder,
-      minLines: data.minLines, maxLines: data.maxLines, onRun: run, onBlur: leave,
-      onChange: edited,
-    }));
-  }).catch((err) => { if (!disposed) plainTextBox(String((err && err.message) || err)); });
+  // Made when it comes near the screen: a page's first view makes only the editors on its first
+  // screens (each costs the browser tens of ms; a chapter page has up to 12). Until then the
+  // placeholder shows the code, at the editor's height. The module comes from Streamlit's own
+  // entry module, as utils/preload.py asks for it: one address, one module.
+  nearScreen = whenNearScreen(root, () => {
+    import(gtfModuleUrl(data)).then(({ createEditor }) => {
+      if (disposed) return;
+      host.replaceChildren();
+      ready(createEditor(host, {
+        doc: start, label: data.label, placeholder: data.placeholder,
+        minLines: data.minLines, maxLines: data.maxLines, onRun: run, onBlur: leave,
+        onChange: edited,
+      }));
+    }).catch((err) => { if (!disposed) plainTextBox(String((err && err.message) || err)); });
+  });
 }
 
 export default function (component) {
@@ -294,18 +300,28 @@ def _nothing() -> None:
 
 # For browser automation (tests/test_browser.py, benchmarks/server_memory.py): each editor is a
 # `.gtf-editor` element holding a handle `gtfEditor` with getValue() and setValue(text).
-_FIND_JS = """(name) => [...document.querySelectorAll('.gtf-editor')].findIndex(e =>
-    e.gtfEditor && e.offsetParent !== null &&
-    [`def ${name}(`, `class ${name}(`].some(s => e.gtfEditor.getValue().includes(s)))"""
+_FIND_JS = """(name) => [...document.querySelectorAll('.gtf-editor')].findIndex((e) => {
+    if (e.offsetParent === null) return false;
+    const waiting = e.querySelector('.gtf-editor-waiting');
+    const text = e.gtfEditor ? e.gtfEditor.getValue() : (waiting ? waiting.textContent : '');
+    return [`def ${name}(`, `class ${name}(`].some((s) => text.includes(s));
+})"""
 
 
 def find_in_browser(page, name: str, timeout_s: float = 30):
-    """The Playwright locator of the visible editor holding `def <name>(` or `class <name>(`
-    (waiting for it up to `timeout_s`)."""
+    """The Playwright locator of the visible editor holding `def <name>(` or `class <name>(`,
+    scrolled to and made (an editor is made when it comes near the screen), waiting for it up
+    to `timeout_s`."""
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         index = page.evaluate(_FIND_JS, name)
         if index >= 0:
-            return page.locator(".gtf-editor").nth(index)
+            editor = page.locator(".gtf-editor").nth(index)
+            try:
+                editor.scroll_into_view_if_needed(timeout=5000)
+                if editor.evaluate("(e) => Boolean(e.gtfEditor)"):
+                    return editor
+            except Exception:  # noqa: BLE001 - a rerun replaced it meanwhile: look again
+                pass
         page.wait_for_timeout(300)
     raise AssertionError(f"no editor for {name} on the page")

@@ -28,6 +28,38 @@ function gtfModuleUrl(data) {
 }
 """
 
+# How far from the screen an element that is costly to draw (a chart, a code editor) is drawn:
+# far enough that scrolling at a reading pace finds it drawn, near enough that a page's first
+# view draws only what is on its first screen or two.
+NEAR_SCREEN_PX = 800
+
+# The JavaScript that calls `job` once `element` comes within NEAR_SCREEN_PX of the screen, and
+# returns the observer (to disconnect). An element in a closed expander or tab comes near when
+# it is opened.
+NEAR_SCREEN_JS = """
+// The box the page scrolls in (Streamlit's main area scrolls, not the window). Watched from the
+// viewport, an element below it would be clipped by it, whatever the margin: watched from this
+// box, the margin counts. None found (the page not yet taller than its box): the viewport, and
+// the element is drawn when it shows.
+function scrollingBox(element) {
+  for (let box = element.parentElement; box; box = box.parentElement) {
+    if (/(auto|scroll|overlay)/.test(getComputedStyle(box).overflowY) &&
+        box.scrollHeight > box.clientHeight) return box;
+  }
+  return null;
+}
+
+function whenNearScreen(element, job) {
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    job();
+  }, { root: scrollingBox(element), rootMargin: "%d px 0px" });
+  observer.observe(element);
+  return observer;
+}
+""".replace("%d px", f"{NEAR_SCREEN_PX}px")
+
 
 @cache
 def versioned_name(module: str) -> str:
