@@ -599,10 +599,20 @@ def test_an_editor_is_made_when_it_comes_near_the_screen(page, site_url):
     assert near and all(e["made"] and e["codeMirror"] for e in near), editors
     assert far and not any(e["made"] or e["codeMirror"] for e in far), editors
     assert all(e["shown"] for e in far), editors  # the code, in the placeholder
-    last = page.locator(".gtf-editor").last
-    last.scroll_into_view_if_needed()
-    page.wait_for_function("() => [...document.querySelectorAll('.gtf-editor')].pop()"
-                           ".querySelector('.cm-editor') !== null", timeout=30_000)
+    # Reached with Tab (focused without scrolling): made, and the focus is in its text.
+    last = len(editors) - 1
+    page.evaluate("(i) => document.querySelectorAll('.gtf-editor')[i]"
+                  ".querySelector('.gtf-editor-waiting').focus({ preventScroll: true })", last)
+    page.wait_for_function("(i) => document.querySelectorAll('.gtf-editor')[i]"
+                           ".querySelector('.cm-editor')?.contains(document.activeElement)",
+                           arg=last, timeout=30_000)
+    # Scrolled to: made.
+    first_far = next(i for i, e in enumerate(editors) if e["top"] > 1000 + 800 + 200)
+    assert first_far < last
+    page.locator(".gtf-editor").nth(first_far).scroll_into_view_if_needed()
+    page.wait_for_function("(i) => document.querySelectorAll('.gtf-editor')[i]"
+                           ".querySelector('.cm-editor') !== null", arg=first_far,
+                           timeout=30_000)
 
 
 _RAW_LATEX_JS = r"""

@@ -17,8 +17,8 @@ def test_with_no_browser_behind_the_session_the_page_does_not_wait(monkeypatch):
 
 
 def test_the_wait_pings_until_its_deadline_then_lets_the_page_draw(monkeypatch):
-    # Streamlit stops a run for a rerun only at the run's next message to the browser: the
-    # wait must keep sending them, and end on its own when no answer comes.
+    # A run told to stop (for the rerun the answer asks for) stops at its next message to the
+    # browser: the wait must keep sending them, and end on its own when no answer comes.
     class Ping:
         sent = 0
 

@@ -48,3 +48,44 @@ def test_prose_is_cut_at_its_fenced_code_blocks():
     assert prose.pieces() == [("Before `inline`.\n\n", None), ("x = 1\n\n", "python"),
                               ("After.\n", None), ("plain\n", "text")]
     assert literate.Prose("Only prose.").pieces() == [("Only prose.", None)]
+
+
+def test_leading_blank_lines_and_markup_are_shown_as_written():
+    assert "<code>\n\n  out &lt;b&gt; &amp;</code>" in code_html("\n\n  out <b> &\n", "text")
+    python = code_html("\n\nx = 1", "python")
+    assert "<code>\n\n<span" in python
+
+
+def test_prose_fences_are_cut_as_commonmark_reads_them():
+    cut = literate.Prose("````markdown\n```python\nx\n```\n````\n~~~python title=a\ny\n~~~\n")
+    assert cut.pieces() == [("```python\nx\n```\n", "markdown"), ("y\n", "python")]
+    in_a_list = "- item\n\n  ```python\n  z\n  ```\n"
+    assert literate.Prose(in_a_list).pieces() == [(in_a_list, None)]
+
+
+def _has_code_block(markdown: str) -> bool:
+    return any(token.type in ("fence", "code_block")
+               for token in literate._MARKDOWN.parse(markdown))
+
+
+def test_no_markdown_the_site_draws_holds_a_code_block():
+    # Streamlit would load its 1.6 MB highlighter for it: code goes through utils/code_block.py
+    # (prose is cut at its top-level fences; tasks, hints, questions, site-only notes have none).
+    from utils import registry
+
+    found = []
+    for chapter in registry.CHAPTERS:
+        if not chapter.available:
+            continue
+        for key, _title in chapter.sections:
+            for block in chapter.section_source(key).blocks:
+                if isinstance(block, literate.Prose):
+                    texts = [text for text, language in block.pieces() if language is None]
+                elif block.name in ("question", "fact", "site-only"):
+                    texts = [block.body]
+                else:
+                    texts = []
+                found += [f"{chapter.stem}/{key}" for text in texts if _has_code_block(text)]
+        for ex in chapter.exercises:
+            found += [ex.id for text in (ex.task, *ex.hints) if _has_code_block(text)]
+    assert not found

@@ -6,9 +6,9 @@ answered, and once it has, the current snapshot is written at the end of every r
 see streamlit_app.py.
 
 The answer asks for a rerun, and its change callback restores the work before that run starts.
-A session's first run waits for it, drawing nothing of the page: Streamlit stops a run for a
-rerun at the run's next message to the browser, so the page is drawn once, by the run that has
-the learner's work. The answer takes about 0.1 s from the question (fresh Chromium, this
+A session's first run waits for it, drawing nothing of the page: Streamlit then stops it and
+starts the rerun (at once, with its default fast reruns; the waiting run ends at its next
+message to the browser), so the page is drawn once, by the run that has the learner's work. The answer takes about 0.1 s from the question (fresh Chromium, this
 machine's 2 cores). When the question came at the end of the page instead, every first view
 was drawn twice, and the second run waited until the browser had drawn the whole first one:
 1-1.4 s later on chapter 5's heavier pages, while the editors showed the stubs, not the
@@ -45,6 +45,9 @@ export default function (component) {
     let saved = {};
     try { saved = JSON.parse(window.localStorage.getItem(data.storageKey) || "{}"); }
     catch (err) { saved = {}; }
+    // Anything but an object ("null", a list: storage some other code wrote) counts as nothing:
+    // an answer of null would read as no answer, and nothing would ever be saved again.
+    if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     setStateValue("saved", saved);
   } else if (data.mode === "save") {
     try { window.localStorage.setItem(data.storageKey, JSON.stringify(data.snapshot)); }
@@ -103,10 +106,10 @@ def ask_first() -> None:
 
 
 def _wait_for_the_answer(ping: DeltaGenerator) -> None:
-    """Wait up to ANSWER_WAIT_S for the browser's answer. It asks for a rerun, and Streamlit
-    stops a run for that at the run's next message to the browser: so send an empty one every
-    so often. Without an answer by then the page is drawn as it is, and restored when the
-    answer comes."""
+    """Wait up to ANSWER_WAIT_S for the browser's answer. It asks for a rerun: Streamlit starts
+    it and tells this run to stop, which it does at its next message to the browser (without
+    fast reruns, the rerun waits for that): so send an empty one every so often. Without an
+    answer by then the page is drawn as it is, and restored when the answer comes."""
     deadline = time.monotonic() + ANSWER_WAIT_S
     while time.monotonic() < deadline:
         time.sleep(_PING_S)

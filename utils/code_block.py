@@ -51,7 +51,7 @@ class StreamlitLight(Style):
 
 _FORMATTER = HtmlFormatter(style=StreamlitLight, nowrap=True)
 # The token colours that differ from the text's, scoped to our blocks (Pygments' full style sheet
-# also styles every <pre> of the page). One copy per block, under 1 KB: a block needs nothing else.
+# also styles every <pre> of the page). One copy per block (2.5 KB): a block needs nothing else.
 _TOKEN_CSS = "\n".join(
     re.sub(r"\s*/\*.*\*/", "", rule).lower()
     for rule in _FORMATTER.get_token_style_defs(".gtf-code pre")
@@ -70,20 +70,27 @@ _CSS = _TOKEN_CSS + """
 _CSS = re.sub(r"\n\s*", " ", _CSS)
 
 
-@lru_cache(maxsize=1024)
 def code_html(code: str, language: str = "python", wrap_lines: bool = False) -> str:
-    """The block's HTML: `code` highlighted as `language` (plain text for a language Pygments
-    does not know, or "text"), with its copy button."""
+    """The block's HTML: `code` highlighted as `language` (plain text for "text", or a language
+    Pygments does not know), with its copy button."""
     code = code.rstrip("\n")
-    try:
-        body = highlight(code, get_lexer_by_name(language), _FORMATTER).rstrip("\n")
-    except ClassNotFound:
-        body = html.escape(code)
+    # "text" (a verdict's message, what the learner's code printed: up to 64 KiB, new at every
+    # run) is only escaped, and not kept; the site's own code is highlighted once.
+    body = html.escape(code, quote=False) if language == "text" else _highlighted(code, language)
     wrap = " gtf-code-wrap" if wrap_lines else ""
     return (f'<style>{_CSS}</style><div class="gtf-code{wrap}" data-testid="gtfCode">'
             f'<pre><code>{body}</code></pre>'
             '<button type="button" class="gtf-code-copy" title="Copy to clipboard">Copy'
             '</button></div>')
+
+
+@lru_cache(maxsize=512)
+def _highlighted(code: str, language: str) -> str:
+    try:  # (stripnl=False: leading blank lines are shown, and copied, as written)
+        lexer = get_lexer_by_name(language, stripnl=False)
+    except ClassNotFound:
+        return html.escape(code, quote=False)
+    return highlight(code, lexer, _FORMATTER).rstrip("\n")
 
 
 def code_block(code: str, language: str = "python", wrap_lines: bool = False) -> None:
@@ -98,20 +105,23 @@ export default function () {
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest(".gtf-code-copy");
     if (!button) return;
-    const code = button.parentElement.querySelector("pre").textContent;
+    const pre = button.parentElement.querySelector("pre");
     const said = (text) => {
       button.textContent = text;
       setTimeout(() => { button.textContent = "Copy"; }, 1500);
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(code).then(() => said("Copied"), () => said("Select it"));
-    } else {  // no clipboard here: select the code, for Ctrl+C
+    const select = () => {  // no clipboard for us: the code selected, for Ctrl+C
       const range = document.createRange();
-      range.selectNodeContents(button.parentElement.querySelector("pre"));
+      range.selectNodeContents(pre);
       const selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
       said("Selected");
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(pre.textContent).then(() => said("Copied"), select);
+    } else {
+      select();
     }
   });
 }

@@ -18,6 +18,7 @@ browser's storage, so a reload before either still finds what was typed.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -148,8 +149,10 @@ function mount(root, data, setStateValue, setTriggerValue) {
     if (editor) editor.setEditable(true);
     updateRun();
   };
+  let focusWhenMade = false;
   const ready = (made) => {
     editor = made; root.gtfEditor = made; made.setEditable(editable); updateRun();
+    if (focusWhenMade && made.view) made.view.focus();
   };
   runButton.addEventListener("click", () => { if (editor) run(editor.getValue()); });
 
@@ -207,7 +210,11 @@ function mount(root, data, setStateValue, setTriggerValue) {
   // screens (each costs the browser tens of ms; a chapter page has up to 12). Until then the
   // placeholder shows the code, at the editor's height. The module comes from Streamlit's own
   // entry module, as utils/preload.py asks for it: one address, one module.
-  nearScreen = whenNearScreen(root, () => {
+  let making = false;
+  const make = () => {
+    if (making) return;
+    making = true;
+    if (nearScreen) nearScreen.disconnect();
     import(gtfModuleUrl(data)).then(({ createEditor }) => {
       if (disposed) return;
       host.replaceChildren();
@@ -217,7 +224,12 @@ function mount(root, data, setStateValue, setTriggerValue) {
         onChange: edited,
       }));
     }).catch((err) => { if (!disposed) plainTextBox(String((err && err.message) || err)); });
-  });
+  };
+  nearScreen = whenNearScreen(root, make);
+  // Tabbing through the page reaches an editor not made yet too: it is made then, and focused.
+  waiting.tabIndex = 0;
+  waiting.setAttribute("aria-label", data.label);
+  waiting.addEventListener("focus", () => { focusWhenMade = true; make(); }, { once: true });
 }
 
 export default function (component) {
@@ -312,16 +324,22 @@ def find_in_browser(page, name: str, timeout_s: float = 30):
     """The Playwright locator of the visible editor holding `def <name>(` or `class <name>(`,
     scrolled to and made (an editor is made when it comes near the screen), waiting for it up
     to `timeout_s`."""
+    from playwright.sync_api import Error as PlaywrightError  # (tests only: not a site need)
+
     deadline = time.time() + timeout_s
+    last_error = None
     while time.time() < deadline:
         index = page.evaluate(_FIND_JS, name)
         if index >= 0:
             editor = page.locator(".gtf-editor").nth(index)
             try:
                 editor.scroll_into_view_if_needed(timeout=5000)
-                if editor.evaluate("(e) => Boolean(e.gtfEditor)"):
+                # Still the one (a rerun may have added or removed an editor above it), made.
+                if editor.evaluate(f"(e) => ({_FIND_JS})({json.dumps(name)}) === "
+                                   "[...document.querySelectorAll('.gtf-editor')].indexOf(e) "
+                                   "&& Boolean(e.gtfEditor)"):
                     return editor
-            except Exception:  # noqa: BLE001 - a rerun replaced it meanwhile: look again
-                pass
+            except PlaywrightError as err:  # a rerun replaced it meanwhile: look again
+                last_error = err
         page.wait_for_timeout(300)
-    raise AssertionError(f"no editor for {name} on the page")
+    raise AssertionError(f"no editor for {name} on the page") from last_error

@@ -46,7 +46,6 @@ DIRECTIVES = frozenset({"exercise", "given", "figure", "widget", "question", "fa
 NAMED = frozenset({"exercise", "given", "widget"})
 SECTION_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.md$")
 _INFO = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
-_CODE_FENCE = re.compile(r"^```([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$\n?", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,21 @@ class Prose:
     def pieces(self) -> list[tuple[str, str | None]]:
         """The prose cut at its fenced code blocks, in order: (Markdown, None) for the text
         between them, (code, language) for each block ("text" when the fence names none)."""
+        # The blocks CommonMark finds (any fence length, ``` or ~~~, an info string after the
+        # language), at the top level: a block inside a list item stays in its Markdown.
+        lines = self.text.splitlines(keepends=True)
         pieces: list[tuple[str, str | None]] = []
         start = 0
-        for fence in _CODE_FENCE.finditer(self.text):
-            if self.text[start:fence.start()].strip():
-                pieces.append((self.text[start:fence.start()], None))
-            pieces.append((fence[2], fence[1] or "text"))
-            start = fence.end()
-        if self.text[start:].strip():
-            pieces.append((self.text[start:], None))
+        for token in _MARKDOWN.parse(self.text):
+            if token.type != "fence" or token.level != 0 or token.map is None:
+                continue
+            first, end = token.map
+            if "".join(lines[start:first]).strip():
+                pieces.append(("".join(lines[start:first]), None))
+            pieces.append((token.content, token.info.split()[0] if token.info.strip() else "text"))
+            start = end
+        if "".join(lines[start:]).strip():
+            pieces.append(("".join(lines[start:]), None))
         return pieces
 
 
