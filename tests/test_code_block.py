@@ -4,6 +4,7 @@ in Streamlit's colours; what is not code stays text; prose is cut at its fenced 
 from __future__ import annotations
 
 import re
+import sys
 
 from streamlit.testing.v1 import AppTest
 
@@ -39,7 +40,11 @@ def test_python_is_coloured_as_streamlit_colours_it_and_text_is_not():
     assert len(selectors) > 20 and all(sel.startswith(".gtf-code") for sel in selectors)
     text = code_html("x < y", "text", wrap_lines=True)
     assert "<code>x &lt; y</code>" in text and "gtf-code-wrap" in text
+    # Looked up among Pygments' own lexers only: its plugins' packages (IPython, and jedi,
+    # which raises the recursion limit) are not imported for a name it does not know.
+    limit, had_jedi = sys.getrecursionlimit(), "jedi" in sys.modules
     assert "<code>x &lt; y</code>" in code_html("x < y", "no-such-language")
+    assert sys.getrecursionlimit() == limit and ("jedi" in sys.modules) == had_jedi
     assert "Copy" in block  # the copy button (its listener: tests/test_browser.py)
 
 

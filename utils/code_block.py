@@ -17,11 +17,10 @@ from functools import lru_cache
 import streamlit as st
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import find_lexer_class, get_all_lexers
 from pygments.style import Style
 from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation, String,
                             Token)
-from pygments.util import ClassNotFound
 
 from utils.hidden_place import hidden_place
 
@@ -84,13 +83,22 @@ def code_html(code: str, language: str = "python", wrap_lines: bool = False) -> 
             '</button></div>')
 
 
+@lru_cache(maxsize=1)
+def _lexer_names() -> dict[str, str]:
+    """Pygments' own lexers by alias ("py" → "Python"). Not its plugins: looking a name up among
+    those imports every installed package that offers one (IPython's imports jedi, which raises
+    the interpreter's recursion limit for the whole server)."""
+    return {alias: name for name, aliases, *_ in get_all_lexers(plugins=False)
+            for alias in aliases}
+
+
 @lru_cache(maxsize=512)
 def _highlighted(code: str, language: str) -> str:
-    try:  # (stripnl=False: leading blank lines are shown, and copied, as written)
-        lexer = get_lexer_by_name(language, stripnl=False)
-    except ClassNotFound:
+    name = _lexer_names().get(language.lower())
+    if name is None:
         return html.escape(code, quote=False)
-    return highlight(code, lexer, _FORMATTER).rstrip("\n")
+    # (stripnl=False: leading blank lines are shown, and copied, as written)
+    return highlight(code, find_lexer_class(name)(stripnl=False), _FORMATTER).rstrip("\n")
 
 
 def code_block(code: str, language: str = "python", wrap_lines: bool = False) -> None:
