@@ -12,7 +12,8 @@ from tests.app_code import code_blocks
 from utils import literate
 from utils.code_block import code_html
 
-TRICKY = 'def f(a: int = 1) -> str:\n    """<b>&amp;</b>"""\n    return f"{a!r}" if a < 2 else "</code>"  # ok\n'
+TRICKY = ('def f(a: int = 1) -> str:\n    """<b>&amp;</b>"""\n'
+          '    return f"{a!r}" if a < 2 else "</code>"  # ok\n')
 
 
 def _page(tricky: str):
@@ -36,7 +37,8 @@ def test_python_is_coloured_as_streamlit_colours_it_and_text_is_not():
     assert ".gtf-code pre .nf { color: #1c83e1; font-weight: bold }" in block
     assert ".gtf-code pre .c1 { color: #808495; font-style: italic }" in block
     style = re.search(r"<style>(.*)</style>", block, re.DOTALL)[1]
-    selectors = [sel.strip() for rule in re.findall(r"([^{}]+)\{", style) for sel in rule.split(",")]
+    selectors = [sel.strip() for rule in re.findall(r"([^{}]+)\{", style)
+                 for sel in rule.split(",")]
     assert len(selectors) > 20 and all(sel.startswith(".gtf-code") for sel in selectors)
     text = code_html("x < y", "text", wrap_lines=True)
     assert "<code>x &lt; y</code>" in text and "gtf-code-wrap" in text

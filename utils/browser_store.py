@@ -1,18 +1,18 @@
 """Keep the learner's code and progress in the browser's localStorage, so a reload loses nothing.
 
-Nothing is stored on the server, so there are no accounts and nothing to leak. Every run asks
-the browser for what it kept (`ask_first`, before the page draws anything) until it has
-answered, and once it has, the current snapshot is written at the end of every run (`save`);
-see streamlit_app.py.
+Nothing is stored on the server, so there are no accounts and nothing to leak. Every run asks the
+browser for what it kept (`ask_first`, before the page draws anything) until it has answered, and
+once it has, the current snapshot is written at the end of every run (`save`); see
+streamlit_app.py.
 
-The answer asks for a rerun, and its change callback restores the work before that run starts.
-A session's first run waits for it, drawing nothing of the page: Streamlit then stops it and
-starts the rerun (at once, with its default fast reruns; the waiting run ends at its next
-message to the browser), so the page is drawn once, by the run that has the learner's work. The answer takes about 0.1 s from the question (fresh Chromium, this
-machine's 2 cores). When the question came at the end of the page instead, every first view
-was drawn twice, and the second run waited until the browser had drawn the whole first one:
-1-1.4 s later on chapter 5's heavier pages, while the editors showed the stubs, not the
-learner's code.
+The answer asks for a rerun, and its change callback restores the work before that run starts. A
+session's first run waits for it, drawing nothing of the page: Streamlit then stops it and starts
+the rerun (at once, with its default fast reruns; the waiting run ends at its next message to the
+browser), so the page is drawn once, by the run that has the learner's work. The answer takes about
+0.1 s from the question (fresh Chromium, this machine's 2 cores). When the question came at the end
+of the page instead, every first view was drawn twice, and the second run waited until the browser
+had drawn the whole first one: 1-1.4 s later on chapter 5's heavier pages, while the editors showed
+the stubs, not the learner's code.
 """
 
 from __future__ import annotations

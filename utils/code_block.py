@@ -1,11 +1,12 @@
 """Code shown on a page (not edited): highlighted on the server, drawn as plain HTML.
 
 Streamlit's st.code, and a fenced block in st.markdown, highlight in the browser with a 1.6 MB
-module that defines about 300 languages as it loads: on a fresh page, 0.3-0.6 s of the
-browser's main thread (profiled on chapter 5.4's and 5.5's sections, 2 cores) before the page is
-shown, for a few lines of Python. Here Pygments does it once per block on the server, cached,
-and the browser only draws the HTML, in the same colours as Streamlit's code blocks. The copy button works through one listener for the whole page
-(`enable_copy_buttons`): HTML drawn by st.html cannot carry a script.
+module that defines about 300 languages as it loads: on a fresh page, 0.3-0.6 s of the browser's
+main thread (profiled on chapter 5.4's and 5.5's sections, 2 cores) before the page is shown, for a
+few lines of Python. Here Pygments does it once per block on the server, cached, and the browser
+only draws the HTML, in the same colours as Streamlit's code blocks. The copy button works through
+one listener for the whole page (`enable_copy_buttons`): HTML drawn by st.html cannot carry a
+script.
 """
 
 from __future__ import annotations

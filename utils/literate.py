@@ -54,23 +54,9 @@ class Prose:
 
     def pieces(self) -> list[tuple[str, str | None]]:
         """The prose cut at its fenced code blocks, in order: (Markdown, None) for the text
-        between them, (code, language) for each block ("text" when the fence names none)."""
-        # The blocks CommonMark finds (any fence length, ``` or ~~~, an info string after the
-        # language), at the top level: a block inside a list item stays in its Markdown.
-        lines = self.text.splitlines(keepends=True)
-        pieces: list[tuple[str, str | None]] = []
-        start = 0
-        for token in _MARKDOWN.parse(self.text):
-            if token.type != "fence" or token.level != 0 or token.map is None:
-                continue
-            first, end = token.map
-            if "".join(lines[start:first]).strip():
-                pieces.append(("".join(lines[start:first]), None))
-            pieces.append((token.content, token.info.split()[0] if token.info.strip() else "text"))
-            start = end
-        if "".join(lines[start:]).strip():
-            pieces.append(("".join(lines[start:]), None))
-        return pieces
+        between them, (code, language) for each block ("text" when the fence names none).
+        Cut once per text (a page draws its prose on every run)."""
+        return list(_pieces(self.text))
 
 
 @dataclass(frozen=True)
@@ -108,6 +94,26 @@ class SourceError(ValueError):
 
 
 _MARKDOWN = MarkdownIt("commonmark")
+
+
+@lru_cache(maxsize=512)
+def _pieces(text: str) -> tuple[tuple[str, str | None], ...]:
+    # The blocks CommonMark finds (any fence length, ``` or ~~~, an info string after the
+    # language), at the top level: a block inside a list item stays in its Markdown.
+    lines = text.splitlines(keepends=True)
+    pieces: list[tuple[str, str | None]] = []
+    start = 0
+    for token in _MARKDOWN.parse(text):
+        if token.type != "fence" or token.level != 0 or token.map is None:
+            continue
+        first, end = token.map
+        if "".join(lines[start:first]).strip():
+            pieces.append(("".join(lines[start:first]), None))
+        pieces.append((token.content, token.info.split()[0] if token.info.strip() else "text"))
+        start = end
+    if "".join(lines[start:]).strip():
+        pieces.append(("".join(lines[start:]), None))
+    return tuple(pieces)
 
 
 def parse(text: str, path: Path) -> SectionSource:

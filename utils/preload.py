@@ -1,12 +1,12 @@
 """Start loading the front-end code a page will need as soon as the page starts drawing.
 
 Streamlit's front end loads the code for an element (a Plotly chart, a custom component's frame)
-only when the first such element arrives. The chart code is the biggest: plotly.js inside a 4.7
-MB module, whose import costs a fresh browser about 0.9 s (2 cores, load 2), all of it before the
+only when the first such element arrives. The chart code is the biggest: plotly.js inside a 4.7 MB
+module, whose import costs a fresh browser about 0.9 s (2 cores, load 2), all of it before the
 page's first chart can be drawn. (Code blocks no longer need Streamlit's 1.6 MB highlighter:
-utils/code_block.py.) The browser is mostly idle while the server runs the page's script, so a
-page asks for the modules it will need first thing in its run (from the sidebar, which is sent
-before the page): Streamlit's own imports then find them loaded. The modules' file names are Streamlit's
+utils/code_block.py.) The browser is mostly idle while the server runs the page's script, so a page
+asks for the modules it will need first thing in its run (from the sidebar, which is sent before
+the page): Streamlit's own imports then find them loaded. The modules' file names are Streamlit's
 build's; one that cannot be found is not preloaded, and loads as before. The code editor's module
 (utils/code_editor.py) and the charts' plotly.js (utils/charts.py: most of the site's charts are
 drawn by our element, with a third of that code) are ours, served from static/: each is asked for
