@@ -615,6 +615,32 @@ def test_an_editor_is_made_when_it_comes_near_the_screen(page, site_url):
                            timeout=30_000)
 
 
+def test_a_surface_in_a_closed_tab_is_drawn_only_when_its_tab_is_opened(page, site_url):
+    # Chapter 5.3's landscapes: the heatmap is drawn on the first view; the surface (WebGL, about
+    # a second of a browser without a graphics card) and plotly.js's 3D module only once the
+    # learner opens its tab.
+    requested = []
+
+    def note(request) -> None:
+        requested.append(request.url)
+
+    page.on("request", note)
+    _open_section(page, site_url, "optimizers", stem="part3_optimization")
+    widget = page.locator("[data-testid=stTabs]").first
+    charts = widget.locator(".gtf-chart")
+    charts.nth(0).locator(".main-svg").first.wait_for(timeout=60_000)
+    _wait_for_the_page_to_settle(page)
+    assert charts.count() == 2
+    assert charts.nth(0).locator(".heatmaplayer").count() == 1
+    assert charts.nth(1).locator(".main-svg").count() == 0  # not drawn
+    assert not [url for url in requested if "gtf_plotly_3d" in url]
+    widget.get_by_role("tab", name="As a surface").click()
+    charts.nth(1).locator(".gl-container canvas").first.wait_for(timeout=60_000)
+    assert [url for url in requested if "gtf_plotly_3d" in url]
+    page.remove_listener("request", note)
+
+
+
 _RAW_LATEX_JS = r"""
 () => {
   const hits = [];

@@ -24,9 +24,16 @@ def _as_typed(value: float) -> str:
 
 
 def loss_landscapes() -> None:
-    """One of the three landscapes, chosen from a list, as a surface and a heatmap."""
+    """One of the three landscapes, chosen from a list: from above as a heatmap, and in a second
+    tab as a surface (drawn only once that tab is opened: see figures.landscape_figure)."""
     choice = st.selectbox("Landscape", list(figures.LANDSCAPES), key="landscape_view")
-    charts.plotly_chart(figures.landscape_figure(choice), width="stretch", theme=None)
+    from_above, as_surface = st.tabs(["From above", "As a surface"])
+    with from_above:
+        charts.plotly_chart(figures.landscape_figure(choice, "heatmap"), width="stretch",
+                            theme=None)
+    with as_surface:
+        charts.plotly_chart(figures.landscape_figure(choice, "surface"), width="stretch",
+                            theme=None)
 
 
 def optimizer_race() -> None:

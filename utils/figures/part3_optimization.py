@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import plotly.graph_objects as go
 import torch as t
@@ -61,18 +62,32 @@ def _grid(landscape: Landscape, n: int = 120) -> tuple[t.Tensor, t.Tensor, t.Ten
     return xs, ys, z
 
 
+LandscapeView = Literal["both", "heatmap", "surface"]
+
+
 @cache_data
-def landscape_figure(name: str) -> go.Figure:
-    """The landscape as a 3-D surface and as a heatmap, side by side."""
+def landscape_figure(name: str, view: LandscapeView = "both") -> go.Figure:
+    """The landscape as a 3-D surface and as a heatmap: side by side ("both"), or one of them.
+
+    The site shows the heatmap first and the surface in a tab of its own: a surface is drawn
+    with WebGL, which costs a browser without a graphics card (software WebGL) about a second,
+    while a heatmap costs a few milliseconds."""
     landscape = LANDSCAPES[name]
     xs, ys, z = _grid(landscape, 80)
-    fig = make_subplots(rows=1, cols=2, specs=[[{"type": "surface"}, {"type": "heatmap"}]],
-                        column_widths=[0.55, 0.45])
-    fig.add_trace(go.Surface(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), colorscale="Viridis",
-                             showscale=False), row=1, col=1)
-    fig.add_trace(go.Heatmap(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), colorscale="Viridis",
-                             showscale=False), row=1, col=2)
     label = "log(loss - min)" if landscape.log_scale else "loss"
+    alone = view != "both"  # one view fills the width: its colour bar says what the colours are
+    colour = {"colorscale": "Viridis", "showscale": alone, "colorbar": {"title": {"text": label}}}
+    surface = go.Surface(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), **colour)
+    heatmap = go.Heatmap(x=xs.numpy(), y=ys.numpy(), z=z.numpy(), **colour)
+    if view == "both":
+        fig = make_subplots(rows=1, cols=2, specs=[[{"type": "surface"}, {"type": "heatmap"}]],
+                            column_widths=[0.55, 0.45])
+        fig.add_trace(surface, row=1, col=1)
+        fig.add_trace(heatmap, row=1, col=2)
+    else:
+        fig = go.Figure(surface if view == "surface" else heatmap)
+        fig.update_xaxes(title_text="x")
+        fig.update_yaxes(title_text="y")
     fig.update_layout(height=400, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       title=f"{name} ({label})",
                       scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": label})
