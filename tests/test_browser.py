@@ -640,6 +640,28 @@ def test_a_surface_in_a_closed_tab_is_drawn_only_when_its_tab_is_opened(page, si
     page.remove_listener("request", note)
 
 
+def test_the_wheel_over_a_3d_chart_scrolls_the_page(page, site_url):
+    # plotly.js's 3D camera would take the wheel (and zoom): utils/charts.py leaves it to the page.
+    _open_section(page, site_url, "mesh")
+    canvas = page.locator(".gtf-chart .gl-container canvas").first
+    canvas.wait_for(timeout=60_000)
+    _wait_for_the_page_to_settle(page)
+    camera_js = ("() => JSON.stringify(document.querySelector('.gtf-chart .js-plotly-plot')"
+                 "._fullLayout.scene._scene.getCamera())")
+    # The box Streamlit's main area scrolls in: the chart's nearest scrolling ancestor.
+    scrolled_js = ("() => { for (let box = document.querySelector('.gtf-chart').parentElement;"
+                   " box; box = box.parentElement) if (/(auto|scroll|overlay)/.test("
+                   "getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight)"
+                   " return box.scrollTop; return window.scrollY; }")
+    camera, top = page.evaluate(camera_js), page.evaluate(scrolled_js)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(800)
+    assert page.evaluate(scrolled_js) > top
+    assert page.evaluate(camera_js) == camera
+
+
 
 _RAW_LATEX_JS = r"""
 () => {

@@ -156,6 +156,15 @@ function mount(root) {
   root.addEventListener("fullscreenchange", () => {
     root.style.height = chartHeight(root) + "px";
   });
+  // plotly.js's 3D camera takes every wheel event over its canvas (preventDefault, even with
+  // scrollZoom off): a learner scrolling down the page would be stopped at the chart, zooming
+  // it. Caught here, before it reaches the canvas, the wheel scrolls the page; in fullscreen,
+  // where there is no page to scroll, it zooms. A figure that asks for scrollZoom keeps it.
+  root.addEventListener("wheel", (event) => {
+    if (document.fullscreenElement !== root && !root.gtfData.config.scrollZoom) {
+      event.stopPropagation();
+    }
+  }, { capture: true });
   // Streamlit calls this when the element goes, and at once for a call that a newer one
   // superseded before it returned: only a chart no longer in the page is disposed of, after
   // whatever draw is under way (a 3D chart keeps a WebGL context and a render loop).
