@@ -115,6 +115,11 @@ def decoded_grid(kind: str) -> go.Figure:
     return grid_figure(latent_grid(demo_model(kind).decoder), GRID_EXTENT)
 
 
+# A mosaic's axes, its cells square: they shrink to the mosaic (constrain) rather than widen its
+# range with empty plane around it, and draw no grid or zero lines across the images.
+MOSAIC_AXES = {"constrain": "domain", "showgrid": False, "zeroline": False}
+
+
 def grid_figure(grid: np.ndarray, extent: float) -> go.Figure:
     """A (steps, steps, 28, 28) grid of decoded images as one mosaic, on latent-plane axes."""
     steps = grid.shape[0]
@@ -122,9 +127,9 @@ def grid_figure(grid: np.ndarray, extent: float) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray", zmin=0, zmax=1,
                                showscale=False, x0=-extent, dx=2 * extent / (steps * 28),
                                y0=-extent, dy=2 * extent / (steps * 28)))
-    fig.update_yaxes(scaleanchor="x", title_text="z₂")
-    fig.update_xaxes(title_text="z₁")
-    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_yaxes(scaleanchor="x", title_text="z₂", **MOSAIC_AXES)
+    fig.update_xaxes(title_text="z₁", **MOSAIC_AXES)
+    fig.update_layout(height=460, margin={"l": 60, "r": 10, "t": 10, "b": 50})
     return fig
 
 
@@ -372,10 +377,10 @@ def your_latent_map(namespace: Mapping, kind: str = "vae", epochs: int = 3) -> g
     for trace in grid_figure(own["grid"], own["extent"]).data:
         fig.add_trace(trace, row=1, col=3)
     fig.update_xaxes(title_text="step", row=1, col=1)
-    fig.update_xaxes(title_text="z₁", row=1, col=3)
-    fig.update_yaxes(title_text="z₂", scaleanchor="x3", row=1, col=3)
+    fig.update_xaxes(title_text="z₁", row=1, col=3, **MOSAIC_AXES)
+    fig.update_yaxes(title_text="z₂", scaleanchor="x3", row=1, col=3, **MOSAIC_AXES)
     fig.update_layout(height=400, legend_title_text="digit",
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+                      margin={"l": 50, "r": 10, "t": 40, "b": 50})
     return fig
 
 
