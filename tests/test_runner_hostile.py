@@ -62,17 +62,9 @@ def test_waiters_are_served_when_every_busy_worker_dies():
 
 
 def _zygote_pids() -> list[int]:
-    """Every zygote of this server, idle or busy: our children running zygote.py."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and b"zygote.py" in open(f"/proc/{entry}/cmdline", "rb").read():
-                if int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == \
-                        os.getpid():
-                    found.append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+    """Every zygote of this server, idle or busy: the started ones are our children, clones
+    are children of a zygote (utils/runner/zygote.py `_clone`)."""
+    return runner.zygote_pids()
 
 
 # --- item 8: plain messages, tracebacks to the log ------------------------------------------
@@ -298,6 +290,72 @@ def test_a_zygote_whose_settings_were_changed_retires_and_the_run_still_happens(
         honest_run_passes()
     time.sleep(0.5)
     assert not set(tampered) & set(_zygote_pids()), "a tampered zygote kept serving"
+
+
+def _parent_of(pid: int) -> int:
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+
+
+def _full_pool() -> list[int]:
+    deadline = time.monotonic() + 120
+    while len(runner.worker_pids()) < runner.MAX_CONCURRENT_RUNS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(runner.worker_pids()) == runner.MAX_CONCURRENT_RUNS, "capacity stayed reduced"
+    return runner.zygote_pids()
+
+
+@pytest.mark.skipif(runner.MAX_CONCURRENT_RUNS < 2, reason="one zygote: nothing to clone")
+def test_zygotes_are_cloned_and_a_clone_outlives_the_zygote_it_came_from():
+    _full_pool()  # (this module's first runs started them all: none was idle to clone)
+    runner._pool.discard(runner._pool.acquire())  # replaced by a clone of an idle one
+    zygotes = _full_pool()
+    clones = [pid for pid in zygotes if _parent_of(pid) in zygotes]
+    assert clones, "the replacement was started, not cloned"
+    # A clone runs code in a session of its own, as a started zygote does.
+    assert all(os.getsid(pid) == pid for pid in zygotes)
+    with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS) as pool:  # every zygote at once
+        slow = "import time\ntime.sleep(1)\n" + GOOD
+        results = list(pool.map(lambda _: run(EX.id, slow), range(runner.MAX_CONCURRENT_RUNS)))
+    assert [r.status for r in results] == ["passed"] * runner.MAX_CONCURRENT_RUNS
+    # The zygote it came from dies: the clone goes on, and the dead one's replacement is a clone.
+    clone = clones[0]
+    parent = _parent_of(clone)
+    os.kill(parent, 9)
+    time.sleep(0.5)
+    for zygote in runner._pool.idle():  # what the pool's watcher (runner.warm_up) does
+        if not zygote.alive():
+            runner._pool.discard(zygote)
+    after = _full_pool()
+    assert clone in after and _parent_of(clone) not in zygotes
+    assert [pid for pid in after if pid not in zygotes and _parent_of(pid) in after]
+    honest_run_passes()
+
+
+def test_a_zygote_whose_settings_were_changed_clones_nothing():
+    from utils.runner.worker import ZygoteFailure
+
+    _full_pool()
+    zygote = runner._pool.acquire()
+    try:
+        os.setpriority(os.PRIO_PROCESS, zygote.pid, 5)  # as another process of the same user could
+        with pytest.raises(ZygoteFailure, match="refused"):
+            zygote.clone()
+        assert not zygote.alive()
+        deadline = time.monotonic() + 10
+        while _is_running(zygote.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _is_running(zygote.pid), "the tampered zygote did not exit"
+    finally:
+        runner._pool.discard(zygote)
+    honest_run_passes()
+
+
+def _is_running(pid: int) -> bool:
+    """Alive and not a zombie."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 # --- item 7: no signals through fcntl, no file watching -------------------------------------

@@ -134,3 +134,100 @@ def test_a_failing_start_does_not_leak_capacity():
         with pytest.raises(RuntimeError):
             pool.acquire()
     assert len(attempts) == 3 and pool.stats()["workers"] == 0
+
+
+class Cloner:
+    """A pool's `start` and `clone`, counting each, and a clone that fails when told to."""
+
+    def __init__(self, clone_fails: bool = False):
+        self.started, self.cloned, self.clone_fails = [], [], clone_fails
+
+    def start(self) -> FakeWorker:
+        self.started.append(FakeWorker())
+        return self.started[-1]
+
+    def clone(self, parent: FakeWorker) -> FakeWorker:
+        if self.clone_fails:
+            raise RuntimeError("this host cannot")
+        self.cloned.append((parent, FakeWorker()))
+        return self.cloned[-1][1]
+
+
+def _filled(pool: Pool, size: int) -> None:
+    deadline = time.monotonic() + 3
+    while pool.stats()["idle"] < size and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.stats()["idle"] == size
+
+
+def test_workers_after_the_first_are_clones_of_an_idle_one():
+    cloner = Cloner()
+    pool = Pool(3, cloner.start, wait_seconds=5, clone=cloner.clone)
+    pool.fill_in_background()
+    _filled(pool, 3)
+    first = cloner.started[0]
+    assert len(cloner.started) == 1 and len(cloner.cloned) == 2
+    assert all(parent in (first, *[c for _, c in cloner.cloned]) for parent, _ in cloner.cloned)
+    assert sorted(map(id, pool.workers())) == sorted(map(id, [first] + [c for _, c in
+                                                                         cloner.cloned]))
+    # A replacement is a clone too, while a worker is idle; a learner who finds none idle and
+    # room in the pool starts one (there is no idle worker to clone).
+    pool.discard(pool.acquire())
+    _filled(pool, 3)
+    assert len(cloner.started) == 1 and len(cloner.cloned) == 3
+    held = [pool.acquire() for _ in range(3)]
+    pool.discard(held.pop())
+    while pool.stats()["workers"] < 3:
+        time.sleep(0.01)
+    assert len(cloner.started) == 2
+    assert pool.stats() == {"size": 3, "workers": 3, "idle": 1, "waiting": 0, "running": 2}
+
+
+def test_after_a_failed_clone_workers_are_started():
+    cloner = Cloner(clone_fails=True)
+    pool = Pool(3, cloner.start, wait_seconds=5, clone=cloner.clone)
+    pool.fill_in_background()
+    _filled(pool, 3)
+    # The first clone failed: its parent, alive, went back to work; no more clones were tried.
+    assert len(cloner.started) == 3 and not any(w.dead for w in cloner.started)
+    pool.discard(pool.acquire())
+    _filled(pool, 3)
+    assert len(cloner.started) == 4
+
+
+def test_a_parent_that_died_while_cloning_is_replaced():
+    cloner = Cloner()
+
+    def clone_and_die(parent: FakeWorker) -> FakeWorker:
+        parent.dead = parent is cloner.started[0]  # say, its settings had changed: it retires
+        return cloner.clone(parent)
+
+    pool = Pool(2, cloner.start, wait_seconds=5, clone=clone_and_die)
+    pool.fill_in_background()
+    deadline = time.monotonic() + 3
+    while (pool.stats()["idle"] < 2 or cloner.started[0] in pool.workers()) and \
+            time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cloner.started[0] not in pool.workers() and not any(w.dead for w in pool.workers())
+    assert pool.stats() == {"size": 2, "workers": 2, "idle": 2, "waiting": 0, "running": 0}
+    assert len(cloner.started) == 1 and len(cloner.cloned) == 2  # the replacement: a clone
+
+
+def test_a_parent_that_retires_instead_of_cloning_is_replaced_and_cloning_goes_on():
+    cloner = Cloner()
+
+    def refuse_once(parent: FakeWorker) -> FakeWorker:
+        if parent is cloner.started[0]:  # say, its settings had changed: it retires
+            parent.dead = True
+            raise RuntimeError("it refused to clone itself, and retires")
+        return cloner.clone(parent)
+
+    pool = Pool(3, cloner.start, wait_seconds=5, clone=refuse_once)
+    pool.fill_in_background()
+    deadline = time.monotonic() + 3
+    while (pool.stats()["idle"] < 3 or cloner.started[0] in pool.workers()) and \
+            time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cloner.started[0] not in pool.workers() and not any(w.dead for w in pool.workers())
+    assert pool.stats()["idle"] == 3
+    assert len(cloner.started) == 2 and len(cloner.cloned) == 2

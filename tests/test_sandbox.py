@@ -138,10 +138,12 @@ def test_daemon_that_escapes_the_session_does_not_survive(tmp_path):
 def test_no_zombies_pile_up():
     for _ in range(5):
         attack("import os\nos._exit(3)\n")
+    zygotes = {str(pid) for pid in runner.zygote_pids()}  # a clone is its zygote's child
     for pid in runner.worker_pids():
         children = Path(f"/proc/{pid}/task/{pid}/children")
         if children.exists():
-            assert children.read_text().split() == [], "the zygote left children behind"
+            assert set(children.read_text().split()) <= zygotes, \
+                "the zygote left children behind"
 
 
 def test_killing_the_parent_is_blocked_or_survived():

@@ -14,7 +14,8 @@ torch. The code reaches the child, and its output and report reach the server, t
 zygote only hands over (utils/runner/worker.py): the zygote never holds them. The pool
 (utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
 at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
-background. These and every limit of a run are defined in utils/runner/limits.py. The verdict is
+background. Only the first zygote imports everything: the others are forked by an idle one (a
+clone shares its memory's pages and costs no imports), unless none is idle. These and every limit of a run are defined in utils/runner/limits.py. The verdict is
 composed in the server (utils/runner/outcome.py) from the checks' validated JSON report, never
 from the exit code or printed text. What the server, the zygote and the child send each other is
 defined in utils/runner/protocol.py; an exercise run and a demo take the same path in the child
@@ -73,8 +74,14 @@ def _start_zygote() -> Zygote:
     return zygote
 
 
+def _clone_zygote(parent: Zygote) -> Zygote:
+    """A zygote forked by an idle one: the second zygote at warm-up and most replacements cost
+    milliseconds, not a fresh interpreter's seconds of imports on the learners' CPU."""
+    return parent.clone()
+
+
 _pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
-                            typical_run_seconds=1.0)
+                            typical_run_seconds=1.0, clone=_clone_zygote)
 _layers: dict | None = None
 # Other processes of this user (learner code included) cannot read the server's memory or
 # /proc/<pid>/environ from now on.
@@ -90,7 +97,12 @@ def warm_up() -> None:
 
 def worker_pids() -> list[int]:
     """Process ids of the idle zygotes (for tests and diagnostics)."""
-    return [z.proc.pid for z in _pool.idle()]
+    return [z.pid for z in _pool.idle()]
+
+
+def zygote_pids() -> list[int]:
+    """Process ids of every zygote, idle or running a run (for tests and diagnostics)."""
+    return [z.pid for z in _pool.workers()]
 
 
 def sandbox_layers() -> dict:
@@ -264,24 +276,24 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
         # The request goes to the child through a pipe of its own, never through the zygote.
         reply, streams = zygote.run(limits, request.to_json(), timeout=limits.wall_seconds + 30)
         if reply.retry:  # it found itself tampered with before running anything
-            log.warning("runner zygote %s retired before a run; trying another", zygote.proc.pid)
+            log.warning("runner zygote %s retired before a run; trying another", zygote.pid)
             _pool.discard(zygote)
             return _run_request(request, limits, on_wait)
         result = compose(reply, streams, limits)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
-        log.warning("runner zygote %s failed (%s); replacing it", zygote.proc.pid, err)
+        log.warning("runner zygote %s failed (%s); replacing it", zygote.pid, err)
         _pool.discard(zygote)
         if not retried and not err.produced_output:
             return _run_request(request, limits, on_wait, retried=True)
         return _refusal("The code runner stopped while running your code and has been "
                         "restarted. Please run again.")
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
-        log.exception("runner zygote %s: the run failed in the server", zygote.proc.pid)
+        log.exception("runner zygote %s: the run failed in the server", zygote.pid)
         _pool.discard(zygote)
         return _refusal(RUNNER_FAILED_MESSAGE)
     if reply.retire:
-        log.warning("runner zygote %s retired; replacing it", zygote.proc.pid)
+        log.warning("runner zygote %s retired; replacing it", zygote.pid)
         _pool.discard(zygote)
     else:
         _pool.release(zygote, time.monotonic() - started)
@@ -290,6 +302,7 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
            "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
+           "zygote_pids",
            "queue_message", "ALREADY_RUNNING_MESSAGE", "after_previous_run",
            "PREVIOUS_RUN_PATIENCE_S", "PREVIOUS_DEMO_PATIENCE_S", "PREVIOUS_RUN_CAPTION",
            "never_started",

@@ -8,7 +8,8 @@ Rules (issue 13):
 - a wait has a bound: after `wait_seconds` the caller gets `Busy` and tells the learner to try
   again, rather than a spinner that never ends.
 
-The pool knows nothing about zygotes beyond `start()` making one, `alive()` and `kill()`.
+The pool knows nothing about zygotes beyond `start()` making one, `clone(worker)` making one from
+an idle one (much cheaper, where given), `alive()` and `kill()`.
 """
 
 from __future__ import annotations
@@ -51,15 +52,17 @@ WaitCallback = Callable[[int, float], None]
 
 class Pool(Generic[W]):
     def __init__(self, size: int, start: Callable[[], W], *, wait_seconds: float,
-                 demo_slots: int | None = None, typical_run_seconds: float = 1.0):
+                 demo_slots: int | None = None, typical_run_seconds: float = 1.0,
+                 clone: Callable[[W], W] | None = None):
         self.size = size
         self.wait_seconds = wait_seconds
         self.demo_slots = demo_slots if demo_slots is not None else max(1, size - 1)
         self._start = start
+        self._clone = clone
         self._cond = threading.Condition()
         self._idle: list[W] = []
         self._count = 0  # workers alive or starting
-        self._busy_kind: dict[int, str] = {}  # id(worker) -> kind of the run holding it
+        self._busy: dict[int, tuple[str, W]] = {}  # id(worker) -> (what holds it, worker)
         self._waiting: list[_Ticket] = []
         self._seq = itertools.count()
         self._run_seconds = typical_run_seconds  # moving average, for the wait estimate
@@ -101,7 +104,7 @@ class Pool(Generic[W]):
     def _try_take(self, ticket: _Ticket) -> tuple[W | None, bool, int]:
         """(an idle worker, or spawn=True, or neither) for `ticket`, and its place in line."""
         with self._cond:
-            demos_running = sum(k == DEMO for k in self._busy_kind.values())
+            demos_running = sum(kind == DEMO for kind, _ in self._busy.values())
             eligible = sorted(t for t in self._waiting
                               if t.kind != DEMO or demos_running < self.demo_slots)
             place = sorted(self._waiting).index(ticket) + 1
@@ -110,7 +113,7 @@ class Pool(Generic[W]):
             if self._idle:
                 self._waiting.remove(ticket)
                 worker = self._idle.pop()
-                self._busy_kind[id(worker)] = ticket.kind
+                self._busy[id(worker)] = (ticket.kind, worker)
                 return worker, False, 0
             if self._count < self.size:
                 self._waiting.remove(ticket)
@@ -127,12 +130,12 @@ class Pool(Generic[W]):
                 self._cond.notify_all()
             raise
         with self._cond:
-            self._busy_kind[id(worker)] = kind
+            self._busy[id(worker)] = (kind, worker)
         return worker
 
     def release(self, worker: W, run_seconds: float | None = None) -> None:
         with self._cond:
-            self._busy_kind.pop(id(worker), None)
+            self._busy.pop(id(worker), None)
             if run_seconds is not None:
                 self._run_seconds = 0.8 * self._run_seconds + 0.2 * run_seconds
             self._idle.append(worker)
@@ -140,14 +143,17 @@ class Pool(Generic[W]):
 
     def discard(self, worker: W) -> None:
         """Kill a worker that failed or retired, and start its replacement in the background."""
+        self._drop(worker)
+        self.fill_in_background()
+
+    def _drop(self, worker: W) -> None:
         worker.kill()
         with self._cond:
-            self._busy_kind.pop(id(worker), None)
+            self._busy.pop(id(worker), None)
             if worker in self._idle:
                 self._idle.remove(worker)
             self._count -= 1
             self._cond.notify_all()
-        self.fill_in_background()
 
     # --- keeping capacity up -----------------------------------------------------------------
 
@@ -161,15 +167,48 @@ class Pool(Generic[W]):
                 if self._count >= self.size:
                     return
                 self._count += 1
+                parent = self._idle.pop() if self._clone and self._idle else None
+                if parent is not None:
+                    self._busy[id(parent)] = ("clone", parent)
             try:
-                worker = self._start()
+                if parent is None:
+                    self.release(self._start())
+                else:
+                    self._clone_or_start(parent)
             except Exception as err:  # noqa: BLE001 - logged; the next run retries
                 log.warning("could not start a runner worker: %s", err)
                 with self._cond:
                     self._count -= 1
                     self._cond.notify_all()
                 return
-            self.release(worker)
+
+    def _clone_or_start(self, parent: W) -> None:
+        """A clone of the idle `parent` into the idle list, then the parent back there (or
+        dropped, if it died or retired meanwhile: `_fill`'s loop then fills its place). If
+        cloning fails, the slot is given back for the loop to fill again: from another idle
+        worker, or by a start. If the parent is still alive, cloning stops for good: a host
+        where it fails for a live parent (an old kernel) would fail every time."""
+        try:
+            worker = self._clone(parent)
+        except Exception as err:  # noqa: BLE001 - logged; the loop tries again
+            if parent.alive():
+                log.warning("could not clone a runner worker (%s); starting workers from now "
+                            "on", err)
+                self._clone = None
+            else:
+                log.warning("a runner worker retired or died instead of cloning itself (%s)", err)
+            with self._cond:
+                self._count -= 1
+            self._give_back(parent)
+            return
+        self.release(worker)
+        self._give_back(parent)
+
+    def _give_back(self, parent: W) -> None:
+        if parent.alive():
+            self.release(parent)
+        else:
+            self._drop(parent)
 
     def watch(self, every_seconds: float = 2.0) -> None:
         """Notice idle workers killed from outside, and replace them before anyone waits."""
@@ -193,10 +232,16 @@ class Pool(Generic[W]):
         with self._cond:
             return list(self._idle)
 
+    def workers(self) -> list[W]:
+        """Every worker, idle or busy (not one still starting)."""
+        with self._cond:
+            return self._idle + [worker for _, worker in self._busy.values()]
+
     def stats(self) -> dict:
         with self._cond:
             return {"size": self.size, "workers": self._count, "idle": len(self._idle),
-                    "waiting": len(self._waiting), "running": len(self._busy_kind)}
+                    "waiting": len(self._waiting),
+                    "running": sum(kind != "clone" for kind, _ in self._busy.values())}
 
 
 __all__ = ["Pool", "Busy", "EXERCISE", "DEMO", "WaitCallback"]

@@ -6,6 +6,8 @@ form defined here and nowhere else.
     server --RunOrder (control socket, with 3 pipe ends)-> zygote
     server <-Report (report pipe)-------------------------  child
     server <-ZygoteReply (control socket)-----------------  zygote (how the child ended)
+    server --CloneOrder (control socket, with 1 socket end)-> zygote  (fork another zygote)
+    server <-hello (the new socket)-------------------------  its clone, as a started zygote says
     page   <-RunResult--  server (utils/runner/outcome.py composes it)
 
 The child's report is written by the learner's process, so it is parsed with every field checked
@@ -63,6 +65,18 @@ class RunOrder:
     @classmethod
     def from_json(cls, raw: bytes) -> RunOrder:
         return cls(Limits.from_json(json.loads(raw)["limits"]))
+
+
+class CloneOrder:
+    """Tells a zygote to fork another for the server, with the new one's end of a socket pair
+    attached (its control socket). The reply is a plain ZygoteReply; the clone's first message,
+    on its own socket, is the hello a started zygote sends."""
+
+    MESSAGE = b'{"clone": true}'
+
+    @classmethod
+    def is_one(cls, raw: bytes) -> bool:
+        return raw == cls.MESSAGE
 
 
 @dataclass(frozen=True)
@@ -145,4 +159,5 @@ class RunResult:
     cpu_s: float | None = None  # CPU time of the run's process (setup included), if it exited
 
 
-__all__ = ["RunRequest", "RunOrder", "ZygoteReply", "Report", "RunResult", "InvalidReport"]
+__all__ = ["RunRequest", "RunOrder", "CloneOrder", "ZygoteReply", "Report", "RunResult",
+           "InvalidReport"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -18,11 +19,13 @@ import time
 from dataclasses import dataclass, field
 
 from utils.runner.limits import Limits
-from utils.runner.protocol import RunOrder, ZygoteReply
+from utils.runner.protocol import CloneOrder, RunOrder, ZygoteReply
 from utils.site_config import ROOT
 
 ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
 ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
+CLONE_SECONDS = 30.0  # a fork and a hello: milliseconds, unless the machine is starved
+KILL_WAIT_SECONDS = 5.0
 MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a few hundred)
 DRAIN_SECONDS = 1.0  # after the zygote's reply the run is dead: its pipes end at once
 
@@ -58,9 +61,15 @@ class RunStreams:
 
 @dataclass
 class Zygote:
-    proc: subprocess.Popen
+    """One zygote: started by us (`start`: `proc`), or forked by another at our order (`clone`:
+    not our child, so watched and killed through `pidfd`, which stays right if its pid is
+    reused)."""
     control: socket.socket
+    pid: int
+    proc: subprocess.Popen | None = None
+    pidfd: int = -1
     layers: dict = field(default_factory=dict)
+    retired: bool = False  # it said so, answering a clone order: replace it
 
     @classmethod
     def start(cls) -> "Zygote":
@@ -77,7 +86,7 @@ class Zygote:
                                     cwd="/", start_new_session=True)
         finally:
             theirs.close()
-        zygote = cls(proc, ours)
+        zygote = cls(ours, proc.pid, proc=proc)
         try:
             zygote.layers = zygote._receive(ZYGOTE_STARTUP_SECONDS)["layers"]
         except BaseException:
@@ -85,16 +94,63 @@ class Zygote:
             raise
         return zygote
 
+    def clone(self) -> "Zygote":
+        """Another zygote, forked by this one (which must be idle and ours for the call): warm
+        in milliseconds instead of seconds of imports, and sharing this one's memory pages until
+        either writes to them. Raises ZygoteFailure if this one refused (it retires: check
+        `alive`) or the clone did not say hello."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            try:
+                socket.send_fds(self.control, [CloneOrder.MESSAGE], [theirs.fileno()])
+            except OSError as err:
+                raise ZygoteFailure(f"could not send the clone order: {err}") from err
+            finally:
+                theirs.close()
+            reply = ZygoteReply.from_dict(self._receive(CLONE_SECONDS))
+            if reply.retire or reply.failed:
+                self.retired = True
+                raise ZygoteFailure("it refused to clone itself, and retires")
+            # The clone is a child of this zygote, which reaps only while it supervises a run:
+            # until we release it, the clone's pid cannot be reused, so the pidfd is the clone's.
+            clone = Zygote(ours, -1)
+            hello = clone._receive(CLONE_SECONDS)
+            clone.pid = int(hello["pid"])
+            clone.pidfd = os.pidfd_open(clone.pid)
+            clone.layers = hello["layers"]
+            return clone
+        except BaseException:
+            ours.close()
+            raise
+
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        if self.retired:
+            return False
+        if self.proc is not None:
+            return self.proc.poll() is None
+        return not _ready([self.pidfd], [], 0)[0]  # a pidfd is readable once its process exits
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.proc.wait()
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.proc.wait()
+        elif self.pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            _ready([self.pidfd], [], KILL_WAIT_SECONDS)  # its parent zygote reaps it
+            os.close(self.pidfd)
+            self.pidfd = -1
         self.control.close()
+
+    def _exit_text(self) -> str:
+        if self.proc is not None:
+            return f"exited with code {self.proc.poll()}"
+        return "exited"  # a clone is not our child: its exit code is its parent zygote's to see
 
     def _receive(self, timeout: float) -> dict:
         if not _ready([self.control.fileno()], [], timeout)[0]:
@@ -107,7 +163,7 @@ class Zygote:
         except OSError as err:  # ECONNRESET: it died with our message unread
             raise ZygoteFailure(f"connection lost: {err}") from err
         if not data:
-            raise ZygoteFailure(f"exited with code {self.proc.poll()}")
+            raise ZygoteFailure(self._exit_text())
         return json.loads(data)
 
     def request(self, payload: dict, timeout: float, fds: list[int] = ()) -> dict:

@@ -19,6 +19,11 @@ points stdout and stderr at the output pipe, confines itself (utils.runner.confi
 code and the checks (utils.runner.child). The zygote enforces the wall-clock limit and the scratch
 quota, kills the child's process group and, as the children's subreaper, any process that escaped
 it, reaps them all, removes the scratch directory, and replies with how the child ended.
+
+Told to clone itself (a CloneOrder, carrying one end of a new socket pair), it forks another
+zygote that serves the server on that socket: warm at once, where a started one spends seconds of
+CPU importing, and sharing this one's memory pages until either writes to them. The clone is
+our child but never one of a run's stragglers (`_clones`).
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ from utils.runner import child, confine, own_state  # noqa: E402
 from utils.runner import scratch as scratch_dir  # noqa: E402
 from utils.runner.limits import Limits  # noqa: E402
 from utils.runner.messages import INTERNAL_ERROR_EXIT, SETUP_FAILED_EXIT  # noqa: E402
-from utils.runner.protocol import RunOrder, RunRequest, ZygoteReply  # noqa: E402
+from utils.runner.protocol import CloneOrder, RunOrder, RunRequest, ZygoteReply  # noqa: E402
 
 # Import every chapter's solutions and checks now: a confined child cannot read our source files.
 # Then what each chapter declares in its chapter.toml (say, a dataset its checks train on): done
@@ -147,11 +152,18 @@ def _child_main(limits: Limits, layers: confine.Layers, scratch: str, code_r: in
     os._exit(0)
 
 
+# The zygotes this one forked for the server (`_clone`): children of ours that are not a run's,
+# so never killed as a run's stragglers. A pid leaves the set when we reap it: after that the
+# kernel may give it to a run's process, which must not be spared.
+_clones: set[int] = set()
+
+
 def _descendants_of_me() -> list[int]:
-    """Our direct children (orphans of runs re-parent to us because we are a subreaper)."""
+    """Our direct children (orphans of runs re-parent to us because we are a subreaper), but
+    not our clones."""
     me, found = os.getpid(), []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or int(entry) in _clones:
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as stat:
@@ -191,6 +203,7 @@ def _reap() -> None:
             return
         if pid == 0:
             return
+        _clones.discard(pid)
 
 
 def supervise(limits: Limits, fds: list[int], layers: confine.Layers,
@@ -271,14 +284,20 @@ def main() -> None:
                             confine.become_subreaper())
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     control = socket.socket(fileno=0)
+    be_a_zygote(control, layers, own_state.snapshot(), sweep=True)
+
+
+def be_a_zygote(control: socket.socket, layers: confine.Layers, settled: dict,
+                sweep: bool = False) -> None:
+    """Say hello, then serve the server on `control` until it closes it or we retire."""
     control.send(json.dumps({"hello": True, "pid": os.getpid(),
                              "layers": layers.describe()}).encode())
-    swept = scratch_dir.sweep_stale(log)
+    swept = scratch_dir.sweep_stale(log) if sweep else 0
     if swept:
         log(f"swept {swept} scratch folder(s) left by zygotes that died")
     runs_folder = scratch_dir.zygote_folder()
     try:
-        serve(control, layers, runs_folder)
+        serve(control, layers, runs_folder, settled)
     finally:
         try:
             scratch_dir.remove_tree(runs_folder)
@@ -286,9 +305,34 @@ def main() -> None:
             log(f"could not remove {runs_folder} ({err}); the next zygote sweeps it")
 
 
-def serve(control: socket.socket, layers: confine.Layers, runs_folder: str) -> None:
-    """Answer requests until the server closes the socket or this zygote retires."""
-    settled = own_state.snapshot()
+def _clone(fds: list[int], layers: confine.Layers, settled: dict) -> ZygoteReply:
+    """Fork another zygote for the server, on the socket end it sent (`fds`): warm at once,
+    where a new one spends seconds of CPU on its imports, and sharing our memory's pages until
+    one of us writes to them. We never hold a learner's code or output, so neither does it."""
+    if len(fds) != 1:
+        raise ValueError(f"a clone order carries one socket end, not {len(fds)}")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.dup2(fds[0], 0)  # its control socket, where ours was (fd 0)
+            os.close(fds[0])
+            os.setsid()  # a session of its own, as a zygote the server starts has
+            _clones.clear()  # our clones are not its children
+            # The subreaper flag is not inherited across fork: set it again.
+            layers = confine.Layers(layers.rlimits, layers.landlock_abi, layers.seccomp,
+                                    confine.become_subreaper())
+            be_a_zygote(socket.socket(fileno=0), layers, settled)
+        except BaseException:  # noqa: BLE001 - the server sees a zygote that never said hello
+            log(f"a clone failed:\n{traceback.format_exc()}")
+        os._exit(0)  # never back into the loop of the zygote it was forked from
+    _clones.add(pid)
+    return ZygoteReply()
+
+
+def serve(control: socket.socket, layers: confine.Layers, runs_folder: str,
+          settled: dict) -> None:
+    """Answer requests until the server closes the socket or this zygote retires. `settled`:
+    our settings as they were when we started (see utils/runner/own_state.py)."""
     while True:
         message, fds, _, _ = socket.recv_fds(control, MAX_REQUEST_BYTES, 3)
         if not message:
@@ -299,7 +343,11 @@ def serve(control: socket.socket, layers: confine.Layers, runs_folder: str) -> N
             reply = ZygoteReply(retire=True, retry=True)
         else:
             try:
-                reply = supervise(RunOrder.from_json(message).limits, fds, layers, runs_folder)
+                if CloneOrder.is_one(message):
+                    reply = _clone(fds, layers, settled)
+                else:
+                    reply = supervise(RunOrder.from_json(message).limits, fds, layers,
+                                      runs_folder)
             except Exception:  # noqa: BLE001 - plain words for the learner, the trace for the log
                 log(f"a run failed inside the runner; this zygote retires:\n"
                     f"{traceback.format_exc()}")
