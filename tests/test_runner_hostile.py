@@ -263,11 +263,13 @@ def test_a_run_may_still_lower_its_own_priority():
 
 
 def _run_pids() -> list[int]:
-    """The children (runs) of every zygote."""
+    """The children of every zygote that are runs (a zygote's clone is its child too)."""
+    zygotes = set(_zygote_pids())
     found = []
-    for zygote in _zygote_pids():
+    for zygote in zygotes:
         try:
-            found += [int(p) for p in open(f"/proc/{zygote}/task/{zygote}/children").read().split()]
+            found += [int(p) for p in open(f"/proc/{zygote}/task/{zygote}/children").read().split()
+                      if int(p) not in zygotes]
         except OSError:
             continue
     return found
@@ -304,31 +306,54 @@ def _full_pool() -> list[int]:
     return runner.zygote_pids()
 
 
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()}
+    except OSError:
+        return set()
+
+
+def _discard_dead_idle_zygotes() -> None:
+    """What the pool's watcher (started by runner.warm_up, not in these tests) does."""
+    for zygote in runner._pool.idle():
+        if not zygote.alive():
+            runner._pool.discard(zygote)
+
+
 @pytest.mark.skipif(runner.MAX_CONCURRENT_RUNS < 2, reason="one zygote: nothing to clone")
 def test_zygotes_are_cloned_and_a_clone_outlives_the_zygote_it_came_from():
-    _full_pool()  # (this module's first runs started them all: none was idle to clone)
-    runner._pool.discard(runner._pool.acquire())  # replaced by a clone of an idle one
     zygotes = _full_pool()
-    clones = [pid for pid in zygotes if _parent_of(pid) in zygotes]
-    assert clones, "the replacement was started, not cloned"
+    if not any(_parent_of(pid) in zygotes for pid in zygotes):  # all started (by the first runs)
+        runner._pool.discard(runner._pool.acquire())  # replaced by a clone of the idle one
+        zygotes = _full_pool()
+    started = {z.pid for z in runner._pool.workers() if z.proc is not None}
+    clones = [pid for pid in zygotes if pid not in started]
+    assert clones and all(_parent_of(pid) in started for pid in clones), (zygotes, started)
     # A clone runs code in a session of its own, as a started zygote does.
     assert all(os.getsid(pid) == pid for pid in zygotes)
     with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS) as pool:  # every zygote at once
         slow = "import time\ntime.sleep(1)\n" + GOOD
         results = list(pool.map(lambda _: run(EX.id, slow), range(runner.MAX_CONCURRENT_RUNS)))
     assert [r.status for r in results] == ["passed"] * runner.MAX_CONCURRENT_RUNS
-    # The zygote it came from dies: the clone goes on, and the dead one's replacement is a clone.
+    # The zygote it came from dies: the clone goes on. Only a started zygote is cloned (a
+    # clone's clone would become the first zygote's child when its parent died, and be killed
+    # as a run's straggler), so with no started one idle, the replacement is started.
     clone = clones[0]
-    parent = _parent_of(clone)
-    os.kill(parent, 9)
+    os.kill(_parent_of(clone), 9)
     time.sleep(0.5)
-    for zygote in runner._pool.idle():  # what the pool's watcher (runner.warm_up) does
-        if not zygote.alive():
-            runner._pool.discard(zygote)
+    _discard_dead_idle_zygotes()
     after = _full_pool()
     assert clone in after and _parent_of(clone) not in zygotes
-    assert [pid for pid in after if pid not in zygotes and _parent_of(pid) in after]
     honest_run_passes()
+    # The clone retires: the replacement is a clone of a started zygote, which reaps the
+    # retired one's process at once (no zombie while it waits idle).
+    runner._pool.discard(next(z for z in runner._pool.idle() if z.pid == clone))
+    final = _full_pool()
+    started = {z.pid for z in runner._pool.workers() if z.proc is not None}
+    assert all(pid in started or _parent_of(pid) in started for pid in final)
+    time.sleep(0.5)
+    for pid in final:
+        assert _children(pid) <= set(final), f"zygote {pid} keeps a dead clone or a run"
 
 
 def test_a_zygote_whose_settings_were_changed_clones_nothing():
@@ -337,9 +362,11 @@ def test_a_zygote_whose_settings_were_changed_clones_nothing():
     _full_pool()
     zygote = runner._pool.acquire()
     try:
+        children = _children(zygote.pid)
         os.setpriority(os.PRIO_PROCESS, zygote.pid, 5)  # as another process of the same user could
         with pytest.raises(ZygoteFailure, match="refused"):
             zygote.clone()
+        assert _children(zygote.pid) <= children, "it forked before refusing"
         assert not zygote.alive()
         deadline = time.monotonic() + 10
         while _is_running(zygote.pid) and time.monotonic() < deadline:

@@ -177,8 +177,7 @@ def test_workers_after_the_first_are_clones_of_an_idle_one():
     assert len(cloner.started) == 1 and len(cloner.cloned) == 3
     held = [pool.acquire() for _ in range(3)]
     pool.discard(held.pop())
-    while pool.stats()["workers"] < 3:
-        time.sleep(0.01)
+    _filled(pool, 1)
     assert len(cloner.started) == 2
     assert pool.stats() == {"size": 3, "workers": 3, "idle": 1, "waiting": 0, "running": 2}
 
@@ -231,3 +230,20 @@ def test_a_parent_that_retires_instead_of_cloning_is_replaced_and_cloning_goes_o
     assert cloner.started[0] not in pool.workers() and not any(w.dead for w in pool.workers())
     assert pool.stats()["idle"] == 3
     assert len(cloner.started) == 2 and len(cloner.cloned) == 2
+
+
+def test_only_workers_it_may_clone_are_cloned():
+    # The runner clones only zygotes it started (a clone's clone could outlive its parent as the
+    # first zygote's child, and be killed by it as a run's straggler).
+    cloner = Cloner()
+    pool = Pool(3, cloner.start, wait_seconds=5, clone=cloner.clone,
+                clonable=lambda worker: worker in cloner.started)
+    pool.fill_in_background()
+    _filled(pool, 3)
+    assert len(cloner.started) == 1 and all(p is cloner.started[0] for p, _ in cloner.cloned)
+    pool.discard(cloner.started[0])  # only clones are left idle: the replacement is started
+    _filled(pool, 3)
+    assert len(cloner.started) == 2 and len(cloner.cloned) == 2
+    pool.discard(cloner.cloned[0][1])  # a started one is idle again: cloned
+    _filled(pool, 3)
+    assert len(cloner.started) == 2 and cloner.cloned[-1][0] is cloner.started[1]

@@ -81,7 +81,11 @@ def _clone_zygote(parent: Zygote) -> Zygote:
 
 
 _pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEUE_WAIT_SECONDS,
-                            typical_run_seconds=1.0, clone=_clone_zygote)
+                            typical_run_seconds=1.0, clone=_clone_zygote,
+                            # Only zygotes we started: when a clone's parent dies, its own
+                            # clones would become children of the zygote above it, which would
+                            # kill them as a run's stragglers.
+                            clonable=lambda zygote: zygote.proc is not None)
 _layers: dict | None = None
 # Other processes of this user (learner code included) cannot read the server's memory or
 # /proc/<pid>/environ from now on.

@@ -9,7 +9,7 @@ Rules (issue 13):
   again, rather than a spinner that never ends.
 
 The pool knows nothing about zygotes beyond `start()` making one, `clone(worker)` making one from
-an idle one (much cheaper, where given), `alive()` and `kill()`.
+an idle one that `clonable(worker)` allows (much cheaper, where given), `alive()` and `kill()`.
 """
 
 from __future__ import annotations
@@ -53,12 +53,14 @@ WaitCallback = Callable[[int, float], None]
 class Pool(Generic[W]):
     def __init__(self, size: int, start: Callable[[], W], *, wait_seconds: float,
                  demo_slots: int | None = None, typical_run_seconds: float = 1.0,
-                 clone: Callable[[W], W] | None = None):
+                 clone: Callable[[W], W] | None = None,
+                 clonable: Callable[[W], bool] = lambda worker: True):
         self.size = size
         self.wait_seconds = wait_seconds
         self.demo_slots = demo_slots if demo_slots is not None else max(1, size - 1)
         self._start = start
         self._clone = clone
+        self._clonable = clonable  # which idle workers `clone` may be given
         self._cond = threading.Condition()
         self._idle: list[W] = []
         self._count = 0  # workers alive or starting
@@ -167,8 +169,10 @@ class Pool(Generic[W]):
                 if self._count >= self.size:
                     return
                 self._count += 1
-                parent = self._idle.pop() if self._clone and self._idle else None
+                parents = [w for w in self._idle if self._clonable(w)] if self._clone else []
+                parent = parents[-1] if parents else None
                 if parent is not None:
+                    self._idle.remove(parent)
                     self._busy[id(parent)] = ("clone", parent)
             try:
                 if parent is None:

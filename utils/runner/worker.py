@@ -97,27 +97,39 @@ class Zygote:
     def clone(self) -> "Zygote":
         """Another zygote, forked by this one (which must be idle and ours for the call): warm
         in milliseconds instead of seconds of imports, and sharing this one's memory pages until
-        either writes to them. Raises ZygoteFailure if this one refused (it retires: check
-        `alive`) or the clone did not say hello."""
+        either writes to them. Raises ZygoteFailure if this one refused or did not answer in
+        time (then it is `retired`: replace it), or the clone did not say hello."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             try:
                 socket.send_fds(self.control, [CloneOrder.MESSAGE], [theirs.fileno()])
+                reply = ZygoteReply.from_dict(self._receive(CLONE_SECONDS))
+            except ZygoteFailure:
+                # No reply, or none in time: a late one would be read as the next run's.
+                self.retired = True
+                raise
             except OSError as err:
+                self.retired = True
                 raise ZygoteFailure(f"could not send the clone order: {err}") from err
             finally:
                 theirs.close()
-            reply = ZygoteReply.from_dict(self._receive(CLONE_SECONDS))
             if reply.retire or reply.failed:
                 self.retired = True
                 raise ZygoteFailure("it refused to clone itself, and retires")
-            # The clone is a child of this zygote, which reaps only while it supervises a run:
-            # until we release it, the clone's pid cannot be reused, so the pidfd is the clone's.
-            clone = Zygote(ours, -1)
-            hello = clone._receive(CLONE_SECONDS)
-            clone.pid = int(hello["pid"])
-            clone.pidfd = os.pidfd_open(clone.pid)
-            clone.layers = hello["layers"]
+            # The clone says hello with a pidfd of its own attached: the server never goes from
+            # a pid to a process, which a pid reused in between would get wrong.
+            if not _ready([ours.fileno()], [], CLONE_SECONDS)[0]:
+                raise ZygoteFailure("the clone did not say hello in time")
+            message, fds, _, _ = socket.recv_fds(ours, 1 << 16, 1)
+            try:
+                if not message or len(fds) != 1:
+                    raise ZygoteFailure("the clone's hello came without its pidfd")
+                hello = json.loads(message)
+                clone = Zygote(ours, int(hello["pid"]), pidfd=fds[0], layers=hello["layers"])
+            except BaseException:
+                for fd in fds:
+                    os.close(fd)
+                raise
             return clone
         except BaseException:
             ours.close()

@@ -125,6 +125,7 @@ def _child_main(limits: Limits, layers: confine.Layers, scratch: str, code_r: in
     log_fd = -1
     try:
         os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote's reaping of its clones
         # The server's log, for our own tracebacks; closed before learner code runs.
         log_fd = fcntl.fcntl(2, fcntl.F_DUPFD, 10)
         request = _read_request(code_r)
@@ -206,6 +207,18 @@ def _reap() -> None:
         _clones.discard(pid)
 
 
+def _reap_clones(signum: int, frame: object) -> None:
+    """SIGCHLD: reap our clones that exited (only them: a run's child is the supervisor's to
+    wait for), so that none stays a zombie while we wait idle for the server."""
+    for pid in list(_clones):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid  # reaped already, by _reap
+        if done:
+            _clones.discard(pid)
+
+
 def supervise(limits: Limits, fds: list[int], layers: confine.Layers,
               runs_folder: str) -> ZygoteReply:
     """Run one child with the pipe ends `fds` (code read end, output and report write ends) and
@@ -283,16 +296,23 @@ def main() -> None:
     layers = confine.Layers(layers.rlimits, layers.landlock_abi, layers.seccomp,
                             confine.become_subreaper())
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, _reap_clones)
     control = socket.socket(fileno=0)
-    be_a_zygote(control, layers, own_state.snapshot(), sweep=True)
+    be_a_zygote(control, layers, own_state.snapshot())
 
 
 def be_a_zygote(control: socket.socket, layers: confine.Layers, settled: dict,
-                sweep: bool = False) -> None:
-    """Say hello, then serve the server on `control` until it closes it or we retire."""
-    control.send(json.dumps({"hello": True, "pid": os.getpid(),
-                             "layers": layers.describe()}).encode())
-    swept = scratch_dir.sweep_stale(log) if sweep else 0
+                clone: bool = False) -> None:
+    """Say hello (a clone attaches a pidfd of itself: the server is not our parent), then serve
+    the server on `control` until it closes it or we retire."""
+    hello = json.dumps({"hello": True, "pid": os.getpid(), "layers": layers.describe()}).encode()
+    if clone:
+        pidfd = os.pidfd_open(os.getpid())
+        socket.send_fds(control, [hello], [pidfd])
+        os.close(pidfd)
+    else:
+        control.send(hello)
+    swept = scratch_dir.sweep_stale(log)
     if swept:
         log(f"swept {swept} scratch folder(s) left by zygotes that died")
     runs_folder = scratch_dir.zygote_folder()
@@ -321,7 +341,7 @@ def _clone(fds: list[int], layers: confine.Layers, settled: dict) -> ZygoteReply
             # The subreaper flag is not inherited across fork: set it again.
             layers = confine.Layers(layers.rlimits, layers.landlock_abi, layers.seccomp,
                                     confine.become_subreaper())
-            be_a_zygote(socket.socket(fileno=0), layers, settled)
+            be_a_zygote(socket.socket(fileno=0), layers, settled, clone=True)
         except BaseException:  # noqa: BLE001 - the server sees a zygote that never said hello
             log(f"a clone failed:\n{traceback.format_exc()}")
         os._exit(0)  # never back into the loop of the zygote it was forked from
