@@ -160,6 +160,14 @@ def _filled(pool: Pool, size: int) -> None:
     assert pool.stats()["idle"] == size
 
 
+def _replaced(pool: Pool, size: int, gone: FakeWorker) -> None:
+    """Wait until `size` workers are idle, `gone` not among them, and none dead."""
+    deadline = time.monotonic() + 3
+    while (pool.stats()["idle"] < size or gone in pool.workers()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert gone not in pool.workers() and not any(w.dead for w in pool.workers())
+
+
 def test_workers_after_the_first_are_clones_of_an_idle_one():
     cloner = Cloner()
     pool = Pool(3, cloner.start, wait_seconds=5, clone=cloner.clone)
@@ -203,11 +211,7 @@ def test_a_parent_that_died_while_cloning_is_replaced():
 
     pool = Pool(2, cloner.start, wait_seconds=5, clone=clone_and_die)
     pool.fill_in_background()
-    deadline = time.monotonic() + 3
-    while (pool.stats()["idle"] < 2 or cloner.started[0] in pool.workers()) and \
-            time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert cloner.started[0] not in pool.workers() and not any(w.dead for w in pool.workers())
+    _replaced(pool, 2, cloner.started[0])
     assert pool.stats() == {"size": 2, "workers": 2, "idle": 2, "waiting": 0, "running": 0}
     assert len(cloner.started) == 1 and len(cloner.cloned) == 2  # the replacement: a clone
 
@@ -223,11 +227,7 @@ def test_a_parent_that_retires_instead_of_cloning_is_replaced_and_cloning_goes_o
 
     pool = Pool(3, cloner.start, wait_seconds=5, clone=refuse_once)
     pool.fill_in_background()
-    deadline = time.monotonic() + 3
-    while (pool.stats()["idle"] < 3 or cloner.started[0] in pool.workers()) and \
-            time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert cloner.started[0] not in pool.workers() and not any(w.dead for w in pool.workers())
+    _replaced(pool, 3, cloner.started[0])
     assert pool.stats()["idle"] == 3
     assert len(cloner.started) == 2 and len(cloner.cloned) == 2
 
