@@ -9,6 +9,7 @@ import pytest
 from utils import registry, sources
 from utils.runner.namespace import namespace_for
 from utils.check_runner import check_verdict, run_checks
+from utils.site_config import ROOT
 from utils.status import Status
 
 AVAILABLE = [ch for ch in registry.CHAPTERS if ch.available]
@@ -130,3 +131,48 @@ def test_chapter1_hand_made_rays_are_float():
     assert checks._ray((0, 0, 0), (1, 2, 3)).dtype == t.float32
     for _, ray, segment, _ in checks._RAY_SEGMENT_CASES:
         assert ray.is_floating_point() and segment.is_floating_point()
+
+
+def _torch_out_of_memory() -> RuntimeError:
+    """What torch's allocator raises when it cannot allocate (not a MemoryError)."""
+    import torch
+    try:
+        torch.empty(2**62, dtype=torch.uint8)
+    except RuntimeError as err:
+        return err
+    pytest.skip("this machine allocated 4 EiB")
+
+
+@pytest.mark.parametrize("error", [MemoryError(), "torch"], ids=["MemoryError", "torch"])
+def test_a_check_out_of_memory_is_not_called_the_checks_fault(error):
+    # The learner's code ran and kept its memory; the check then failed to allocate: that is not
+    # a bug of the check to report, and in the sandbox the run's memory limit is stated.
+    from utils.runner.limits import DEFAULT_LIMITS, size_text
+    from utils.runner.messages import sandbox_hint
+
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    error = (_torch_out_of_memory() if error == "torch" else error).with_traceback(None)
+
+    def check_that_allocates() -> None:  # a frame of ours (utils/), as a check's is
+        raise error
+
+    check_that_allocates.__code__ = check_that_allocates.__code__.replace(
+        co_filename=str(ROOT / "utils" / "checks" / "fake.py"))
+    verdict = check_verdict(ex, "check", check_that_allocates,
+                            hint=lambda err: sandbox_hint(err, DEFAULT_LIMITS))
+    assert verdict.status == Status.ERROR
+    assert "please report" not in verdict.message
+    assert "ran out of memory after your code ran" in verdict.message
+    assert f"each run may use about {size_text(DEFAULT_LIMITS.memory_bytes)}" in verdict.message
+
+
+def test_a_check_that_breaks_otherwise_is_still_reported_as_the_checks():
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+
+    def broken_check() -> None:
+        raise KeyError("a bug of ours")
+
+    broken_check.__code__ = broken_check.__code__.replace(
+        co_filename=str(ROOT / "utils" / "checks" / "fake.py"))
+    verdict = check_verdict(ex, "check", broken_check)
+    assert "came from the check itself" in verdict.message

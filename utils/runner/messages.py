@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import signal
 
+from utils.check_runner import is_out_of_memory
 from utils.runner.limits import Limits, size_text
 from utils.status import Status
 
@@ -44,9 +45,9 @@ def output_cut_message(limits: Limits) -> str:
 
 def sandbox_hint(err: BaseException, limits: Limits) -> str:
     """A plain-language line for errors that come from the run's limits, not from a bug."""
-    if isinstance(err, MemoryError):
-        return (f"\n\nYour code ran out of memory: each run may use about "
-                f"{size_text(limits.memory_bytes)}.")
+    if is_out_of_memory(err):
+        return (f"\n\nThe run ran out of memory: each run may use about "
+                f"{size_text(limits.memory_bytes)}, for your code and the checks together.")
     if isinstance(err, OSError) and err.errno == errno.EFBIG:
         return (f"\n\nA file your code wrote went over the size limit for a run "
                 f"({size_text(limits.file_size_bytes)}).")
