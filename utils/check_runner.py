@@ -14,6 +14,7 @@ from typing import Any, Callable
 from utils import registry
 from utils.checks import variants
 from utils.checks.assertions import LearnerCodeError, quiet_success
+from utils.out_of_memory import is_out_of_memory
 from utils.site_config import ROOT
 from utils.status import Status
 
@@ -30,21 +31,16 @@ class Verdict:
 _OUR_CODE = str(ROOT / "utils")
 
 
-def is_out_of_memory(err: BaseException) -> bool:
-    """Python's MemoryError, or torch's allocator failing (a RuntimeError, not a MemoryError)."""
-    return isinstance(err, MemoryError) or (
-        isinstance(err, RuntimeError) and "can't allocate memory" in str(err))
-
-
 def learner_traceback(err: BaseException) -> str:
     """The traceback of an exception without our own frames (the checks, the runner): it starts
     at the learner's code and goes down into any library call it made."""
     all_frames = traceback.extract_tb(err.__traceback__)
     frames = [f for f in all_frames if not f.filename.startswith(_OUR_CODE)]
     if not frames:
-        # Out of memory in the check: what the learner's code allocated and kept may be why.
-        note = ("(The check ran out of memory after your code ran: memory your code allocated "
-                "and kept counts too.)" if is_out_of_memory(err) else
+        # Out of memory in our code (a check, a demo): what the learner's code allocated and
+        # kept may be why.
+        note = ("(This ran out of memory after your code ran: memory your code allocated and "
+                "kept counts too.)" if is_out_of_memory(err) else
                 "(This error came from the check itself, not from your code: please report "
                 "it, with your code.)")
         return "".join(traceback.format_exception_only(type(err), err)).rstrip() + "\n" + note

@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import signal
 
-from utils.check_runner import is_out_of_memory
+from utils.out_of_memory import is_out_of_memory
 from utils.runner.limits import Limits, size_text
 from utils.status import Status
 

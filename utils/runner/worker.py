@@ -120,9 +120,14 @@ class Zygote:
             # a pid to a process, which a pid reused in between would get wrong.
             if not _ready([ours.fileno()], [], CLONE_SECONDS)[0]:
                 raise ZygoteFailure("the clone did not say hello in time")
-            message, fds, _, _ = socket.recv_fds(ours, 1 << 16, 1)
+            try:  # close-on-exec, as os.pidfd_open makes it: no program we start inherits it
+                message, fds, _, _ = socket.recv_fds(ours, 1 << 16, 1, socket.MSG_CMSG_CLOEXEC)
+            except OSError as err:
+                raise ZygoteFailure(f"could not read the clone's hello: {err}") from err
             try:
-                if not message or len(fds) != 1:
+                if not message:
+                    raise ZygoteFailure("the clone exited before saying hello")
+                if len(fds) != 1:
                     raise ZygoteFailure("the clone's hello came without its pidfd")
                 hello = json.loads(message)
                 clone = Zygote(ours, int(hello["pid"]), pidfd=fds[0], layers=hello["layers"])

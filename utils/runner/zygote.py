@@ -346,6 +346,7 @@ def _clone(fds: list[int], layers: confine.Layers, settled: dict) -> ZygoteReply
             log(f"a clone failed:\n{traceback.format_exc()}")
         os._exit(0)  # never back into the loop of the zygote it was forked from
     _clones.add(pid)
+    _reap_clones(signal.SIGCHLD, None)  # it may have exited before it was in the set
     return ZygoteReply()
 
 
