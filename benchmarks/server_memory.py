@@ -56,7 +56,7 @@ def tree_mb(root: int, server: Server) -> tuple[float, float, int]:
     return sum(r for r, _ in sizes), sum(p for _, p in sizes), len(pids)
 
 
-# A verdict is drawn in an alert box: its status first ("Passed (ran in 1.6 s).", "Stopped — ...").
+# A verdict is drawn in an alert box, its status first: "Passed (ran in 1.6 s).", "Stopped — ..."
 VERDICT_JS = """(name) => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || main.innerText.includes('Running the checks for ' + name)) return null;

@@ -14,10 +14,11 @@ torch. The code reaches the child, and its output and report reach the server, t
 zygote only hands over (utils/runner/worker.py): the zygote never holds them. The pool
 (utils/runner/pool.py) has `MAX_CONCURRENT_RUNS` zygotes; more submissions queue, in order, for
 at most `QUEUE_WAIT_SECONDS`; a zygote that dies, stops answering or retires is replaced in the
-background. Only the first zygote imports everything: the others are forked by an idle one (a
-clone shares its memory's pages and costs no imports), unless none is idle. These and every limit of a run are defined in utils/runner/limits.py. The verdict is
-composed in the server (utils/runner/outcome.py) from the checks' validated JSON report, never
-from the exit code or printed text. What the server, the zygote and the child send each other is
+background. Only a started zygote imports everything: the others are its clones, forked by it
+while it is idle (a clone shares its memory's pages and costs no imports); with no started one
+idle, a zygote is started. These and every limit of a run are defined in utils/runner/limits.py.
+The verdict is composed in the server (utils/runner/outcome.py) from the checks' validated JSON
+report, never from the exit code or printed text. What the server, the zygote and the child send each other is
 defined in utils/runner/protocol.py; an exercise run and a demo take the same path in the child
 (utils/runner/child.py).
 
@@ -75,8 +76,9 @@ def _start_zygote() -> Zygote:
 
 
 def _clone_zygote(parent: Zygote) -> Zygote:
-    """A zygote forked by an idle one: the second zygote at warm-up and most replacements cost
-    milliseconds, not a fresh interpreter's seconds of imports on the learners' CPU."""
+    """A zygote forked by an idle started one: the second zygote at warm-up, and a replacement
+    while a started one is idle, cost milliseconds, not a fresh interpreter's seconds of imports
+    on the learners' CPU."""
     return parent.clone()
 
 

@@ -7,7 +7,7 @@ form defined here and nowhere else.
     server <-Report (report pipe)-------------------------  child
     server <-ZygoteReply (control socket)-----------------  zygote (how the child ended)
     server --CloneOrder (control socket, with 1 socket end)-> zygote  (fork another zygote)
-    server <-hello (the new socket)-------------------------  its clone, as a started zygote says
+    server <-hello, with a pidfd (the new socket)-----------  its clone
     page   <-RunResult--  server (utils/runner/outcome.py composes it)
 
 The child's report is written by the learner's process, so it is parsed with every field checked
@@ -70,7 +70,8 @@ class RunOrder:
 class CloneOrder:
     """Tells a zygote to fork another for the server, with the new one's end of a socket pair
     attached (its control socket). The reply is a plain ZygoteReply; the clone's first message,
-    on its own socket, is the hello a started zygote sends."""
+    on its own socket, is the hello a started zygote sends, with a pidfd of the clone attached
+    (the server is not its parent, so it watches and kills it through that)."""
 
     MESSAGE = b'{"clone": true}'
 
