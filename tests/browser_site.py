@@ -15,15 +15,16 @@ def open_page(page: str, timeout: float = 300) -> AppTest:
     """The app, switched to `page` and run: "pages/home.py", a section by its source,
     "pages/part4_backprop/2_graph.md", or a callable page by its URL path ("review")."""
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
-    app.run()
     section = SECTION_SOURCE.fullmatch(page)
+    # A section's page is a callable (utils/navigation.py), which AppTest.switch_page (files
+    # only) cannot find; a session picks a page by the hash of its URL path, as here. Set before
+    # the first run, it opens the page in one run, as a deep link does.
     if section:
-        # A section's page is a callable (utils/navigation.py), which AppTest.switch_page (files
-        # only) cannot find; a session picks a page by the hash of its URL path, as here.
         app._page_hash = calc_hash(section_path(section[1], section[2]))
     elif "/" not in page:
         app._page_hash = calc_hash(page)
     else:
+        app.run()
         app.switch_page(page)
     return app.run()
 
