@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium, serving
-from utils import code_editor, registry, sources
+from utils import browser_store, code_editor, registry, sources
 from utils.site_config import ROOT
 
 pytestmark = needs_chromium
@@ -68,13 +68,37 @@ def _open_section(page, site_url: str, key: str, stem: str = "part1_ray_tracing"
 def _assert_no_page_not_found(page, timeout_s: float = 10) -> None:
     """No "Page not found" dialog over the page. On a fresh server Streamlit sends one for the
     first deep link (its pages/ relic, see utils/deep_links.py) and the site closes it: allow it
-    a few seconds. The module's first test opens a deep link on a freshly started server."""
+    a few seconds after the page's run. The module's first test opens a deep link on a freshly
+    started server."""
     dialog = page.get_by_test_id("stDialog").filter(has_text="Page not found")
-    page.wait_for_timeout(1500)
+    # Streamlit sends the dialog before the run that draws the page, and the site's closer is
+    # drawn by that run: once the run has ended, the dialog is up, closed or never sent.
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=60_000)
     deadline = time.time() + timeout_s
     while dialog.count() and time.time() < deadline:
         page.wait_for_timeout(300)
     assert not dialog.count(), "a 'Page not found' dialog covers the page"
+
+def _wait_until_stored(page, holds: str, what: str, timeout_s: float = 30) -> None:
+    """Until the browser's copy of the learner's work (utils/browser_store.py, written at the end
+    of a run) satisfies `holds`, a JavaScript function of that copy: a reload before then would
+    rightly lose the last run's work."""
+    deadline = time.time() + timeout_s
+    while not page.evaluate(f"""() => {{
+            let saved = {{}};
+            try {{ saved = JSON.parse(window.localStorage.getItem({browser_store.STORAGE_KEY!r})
+                                      || "{{}}"); }} catch (err) {{ return false; }}
+            return Boolean(({holds})(saved));
+        }}"""):
+        assert time.time() < deadline, f"the browser never stored {what}"
+        page.wait_for_timeout(100)
+
+
+def _stored_code_has(needle: str) -> str:
+    """A `holds` for _wait_until_stored: some exercise's stored code contains `needle`."""
+    return f"(saved) => Object.values(saved.code || {{}}).some(t => t.includes({needle!r}))"
+
 
 
 def test_solve_an_exercise_in_the_page(page, site_url):
@@ -131,7 +155,7 @@ def test_code_survives_a_browser_reload(page, site_url):
     _set_code(frame, marked)
     _run(frame)
     page.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # the save runs at the end of the rerun
+    _wait_until_stored(page, _stored_code_has("# kept across reloads"), "the code run")
     page.reload()
     page.wait_for_selector("h1", timeout=60_000)
     _assert_no_page_not_found(page)
@@ -175,6 +199,7 @@ def test_type_an_expression_and_see_its_graph(page, site_url):
     # The sidebar shows the page you are on among its chapter's sections, with nothing hidden.
     chapter = registry.chapter("part4_backprop")
     sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name=chapter.sections[0][1], exact=True).wait_for(timeout=30_000)
     for _, title in chapter.sections:
         assert sidebar.get_by_role("link", name=title, exact=True).is_visible(), title
     assert sidebar.get_by_role("link", name="5.1 · Ray tracing").is_visible()
@@ -301,9 +326,8 @@ def test_long_stub_is_shown_whole_and_wraps(page, site_url):
     """The longest stub (BatchNorm2d) is in view without scrolling, and its long docstring lines
     wrap under their own indentation instead of scrolling sideways."""
     _open_section(page, site_url, "resnets", stem="part2_cnns")
-    page.wait_for_timeout(3000)  # the session's first run may rerun once (restored work)
     page.get_by_text("BatchNorm2d", exact=False).first.scroll_into_view_if_needed()
-    editor = _editor(page, "BatchNorm2d", timeout_s=90)
+    editor = _editable_editor(page, "BatchNorm2d", timeout_s=90)  # the learner's work restored
     editor.scroll_into_view_if_needed()
     layout = editor.evaluate("""(e) => {
         const scroller = e.querySelector('.cm-scroller');
@@ -338,8 +362,7 @@ def test_typing_in_the_editor_indents_and_runs_with_ctrl_enter(page, site_url):
     expected = str(found.value).splitlines()[0][:60]
 
     _open_section(page, site_url, "rays_and_segments")
-    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
-    editor = _editor(page, EX.name, timeout_s=90)
+    editor = _editable_editor(page, EX.name, timeout_s=90)  # the learner's work restored
     # Streamlit calls a call's cleanup also when a rerun's data overtook that call (on a busy
     # page, the restore's): the editor, still in the page, must stay alive through it.
     editor.evaluate("(e) => e.gtfCleanup()")
@@ -368,7 +391,7 @@ def test_what_was_typed_is_kept_through_a_toggle_a_run_and_a_reload(page, site_u
     """Text typed and left is kept when a toggle swaps the editor out (disposing of it) and back;
     text run with Ctrl+Enter after that is what a later rerun and a reload keep."""
     _open_section(page, site_url, "rays_and_segments")
-    page.wait_for_timeout(3000)  # the session's first run reruns once (restored work)
+    _editable_editor(page, EX.name, timeout_s=90)  # the learner's work restored
     position = [ex.name for ex in registry.chapter("part1_ray_tracing").exercises
                 if ex.section == "rays_and_segments"].index(EX.name)
     editor = _editor(page, EX.name, timeout_s=90)
@@ -491,7 +514,8 @@ def test_nothing_typed_is_lost_to_a_reload_and_a_reset_stays_reset(page, site_ur
     while "# typed, run, reloaded" in _editor_text(_editor(page, EX.name)):
         assert time.time() < deadline, "Reset never put the stub back"
         page.wait_for_timeout(300)
-    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    _wait_until_stored(page, f"(saved) => !(saved.code?.[{EX.id!r}] || '').includes("
+                             "'# typed, run, reloaded')", "the reset")
     _reload(page)
     text = _editor_text(_editable_editor(page, EX.name))
     page.wait_for_timeout(2000)
@@ -528,7 +552,8 @@ def test_run_on_another_exercise_during_a_run_keeps_both_verdicts(page, site_url
     button.dispatch_event("click")
     page.get_by_text(f"for {other.name} passed", exact=False).first.wait_for(timeout=60_000)
     page.get_by_text("behind the ray's origin", exact=False).first.wait_for(timeout=30_000)
-    page.wait_for_timeout(2000)  # the save runs at the end of the rerun
+    _wait_until_stored(page, f"(saved) => saved.status?.[{EX.id!r}] === 'failed' && "
+                             f"saved.status?.[{other.id!r}] === 'passed'", "both verdicts")
     _reload(page)
     _editable_editor(page, EX.name)  # the session has restored the learner's work
     title = page.get_by_text(f"Exercise: {EX.name}", exact=False).first
@@ -715,7 +740,8 @@ def test_review_a_card_keep_it_across_a_reload_and_export_the_deck(page, site_ur
     page.get_by_role("button", name=re.compile(r"^Good · ")).click()
     page.get_by_text("1 of 18 started" if len(chapter_cards("micrograd")) == 18 else "1 of ",
                      exact=False).first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)  # the save runs at the end of the rerun
+    _wait_until_stored(page, "(saved) => Object.keys(saved.review?.cards || {}).length > 0",
+                       "the reviewed card")
     page.reload()
     page.wait_for_selector("h1", timeout=60_000)
     page.get_by_text("1 of ", exact=False).first.wait_for(timeout=30_000)  # still started
@@ -760,7 +786,9 @@ def test_do_an_exercise_again_on_a_new_specification_and_find_it_after_a_reload(
                               "circles instead of two moons)")
     passed.wait_for(timeout=120_000)
     page.get_by_test_id("stAlertContentSuccess").filter(has_text="Passed").wait_for()
-    page.wait_for_timeout(1500)  # the save runs at the end of the rerun
+    _wait_until_stored(page, "(saved) => Object.entries(saved.code || {}).some(([id, t]) => "
+                             "t.includes('# on the circles') && saved.status?.[id] === 'passed')",
+                       "the rung's code and verdict")
     page.reload()
     page.wait_for_selector("h1", timeout=60_000)
     _assert_no_page_not_found(page)
