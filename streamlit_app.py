@@ -1,10 +1,11 @@
 """Entry point: `streamlit run streamlit_app.py`. Builds the navigation from the registry."""
 
+import itertools
 import threading
 
 import streamlit as st
 
-from utils import browser_store, code_block, deep_links, registry, runner, widgets
+from utils import browser_store, code_block, deep_links, page_runs, registry, runner, widgets
 from utils.navigation import all_pages, sidebar_menu
 from utils.runner.limits import memory_limit_bytes
 
@@ -25,15 +26,20 @@ def _warm_up() -> None:
     first chapter page a learner opens pays it), then the code runners, then every chapter's
     figures and widgets (with what they import: the first micrograd page a learner opened spent
     1-2 s importing scikit-learn and SciPy) and what their pages compute on a first view; then
-    what they loaded is set aside from the garbage collector's sweeps (`_spare_the_collector`)."""
+    what they loaded is set aside from the garbage collector's sweeps (`_spare_the_collector`).
+    Each step waits until no page is being run (utils/page_runs.py): a learner who opens a page
+    meanwhile does not share the CPU with it."""
+    steps = [_import_torch_and_plotly, runner.warm_up]
+    if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
+        steps = itertools.chain(steps, registry.page_module_imports(),
+                                registry.first_view_computations())
+    page_runs.in_quiet_moments(steps)
+    _spare_the_collector()
+
+
+def _import_torch_and_plotly() -> None:
     import plotly.graph_objects  # noqa: F401
     import torch  # noqa: F401
-
-    runner.warm_up()
-    if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
-        registry.import_page_modules()
-        registry.compute_first_views()
-    _spare_the_collector()
 
 
 def _spare_the_collector() -> None:
@@ -61,17 +67,18 @@ def _start_runner_soon() -> bool:
     return True
 
 
-try:
-    legacy_first_run = deep_links.in_legacy_first_run()
-    page = st.navigation(all_pages(), position="hidden")
-    deep_links.close_false_page_not_found(legacy_first_run, page)
-    # Before the page draws anything: a session's first run waits here for the learner's work.
-    browser_store.ask_first()
-    code_block.enable_copy_buttons()
-    sidebar_menu(page)
-    page.run()
-    widgets.watch_for_verdicts()
-    # After the page: save the learner's work in the browser.
-    browser_store.save()
-finally:  # also when the page stopped early or asked for a rerun
-    _start_runner_soon()
+with page_runs.page_running():  # the warm-up waits for it
+    try:
+        legacy_first_run = deep_links.in_legacy_first_run()
+        page = st.navigation(all_pages(), position="hidden")
+        deep_links.close_false_page_not_found(legacy_first_run, page)
+        # Before the page draws anything: a session's first run waits here for the learner's work.
+        browser_store.ask_first()
+        code_block.enable_copy_buttons()
+        sidebar_menu(page)
+        page.run()
+        widgets.watch_for_verdicts()
+        # After the page: save the learner's work in the browser.
+        browser_store.save()
+    finally:  # also when the page stopped early or asked for a rerun
+        _start_runner_soon()

@@ -13,12 +13,14 @@ module. It reads the solutions' source text rather than importing it, so it cost
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 import inspect
 import logging
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -148,10 +150,15 @@ def chapter_module(stem: str, kind: str) -> ModuleType | None:
 def import_page_modules() -> None:
     """Import every available chapter's figures and widgets modules (the server does it in the
     background once it has started, so that no learner's first view of a page waits for them)."""
-    for chapter in CHAPTERS:
-        if chapter.available:
-            for kind in ("figures", "widgets"):
-                chapter_module(chapter.stem, kind)
+    for step in page_module_imports():
+        step()
+
+
+def page_module_imports() -> list[Callable[[], object]]:
+    """import_page_modules in steps, one module each (the server's warm-up waits for a quiet
+    moment before each: utils/page_runs.py)."""
+    return [functools.partial(chapter_module, chapter.stem, kind)
+            for chapter in CHAPTERS if chapter.available for kind in ("figures", "widgets")]
 
 
 def compute_first_views() -> None:
@@ -159,13 +166,24 @@ def compute_first_views() -> None:
     life: a figures module's FIRST_VIEWS, the very calls its pages make, so into the same caches
     (the server does it in the background after `import_page_modules`, so that the first learner
     to open such a page does not wait a second for a table of 50 ResNet layers)."""
+    for step in first_view_computations():
+        step()
+
+
+def first_view_computations() -> Iterator[Callable[[], None]]:
+    """compute_first_views in steps, one computation each; a chapter's figures module is
+    imported when its first step is asked for."""
     for chapter in CHAPTERS:
         if chapter.available:
             for compute in getattr(chapter_module(chapter.stem, "figures"), "FIRST_VIEWS", ()):
-                try:
-                    compute()
-                except Exception:  # noqa: BLE001 - the page computes it again, and shows why not
-                    log.exception("computing a first view of chapter %s", chapter.stem)
+                yield functools.partial(_compute_first_view, chapter.stem, compute)
+
+
+def _compute_first_view(stem: str, compute: Callable[[], object]) -> None:
+    try:
+        compute()
+    except Exception:  # noqa: BLE001 - the page computes it again, and shows why not
+        log.exception("computing a first view of chapter %s", stem)
 
 
 class ChapterError(ValueError):
