@@ -1,6 +1,7 @@
 """Entry point: `streamlit run streamlit_app.py`. Builds the navigation from the registry."""
 
 import itertools
+import os
 import threading
 
 import streamlit as st
@@ -60,7 +61,11 @@ def _spare_the_collector() -> None:
 @st.cache_resource(show_spinner=False)
 def _start_runner_soon() -> bool:
     """Once per server: import what the chapter pages need and start the warm code runners, in
-    the background, a little later."""
+    the background, a little later. Not where GTF_WARM_UP is "0": the tests set it, because in
+    their process (Streamlit's AppTest) it would start runners and fill caches behind the tests'
+    back for minutes (each step waits for the tests' page runs); the servers they start warm up."""
+    if os.environ.get("GTF_WARM_UP") == "0":
+        return False
     timer = threading.Timer(RUNNER_WARM_UP_DELAY_S, _warm_up)
     timer.daemon = True
     timer.start()

@@ -35,6 +35,8 @@ def serving(script: str, cwd: Path, env: dict[str, str] | None = None,
             start_timeout_s: float = 60) -> Iterator[str]:
     """The URL of `streamlit run <script>` (run in `cwd`), once it answers its health check."""
     port = free_port()
+    # A real server warms up (the tests' own process does not: tests/conftest.py).
+    env = {k: v for k, v in (os.environ if env is None else env).items() if k != "GTF_WARM_UP"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -1,5 +1,10 @@
+import os
 import sys
 from pathlib import Path
+
+# The app run in this process (AppTest) does not warm up in the background (streamlit_app.py); the
+# servers the tests start (tests/browser_harness.py) do, as in production.
+os.environ["GTF_WARM_UP"] = "0"
 
 # Tests import the project's packages (utils, solutions, exercises) from the repository root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -531,6 +531,17 @@ def test_run_on_another_exercise_during_a_run_keeps_both_verdicts(page, site_url
     runners start with the first run.)"""
     other = registry.get("part1_ray_tracing.make_rays_1d")
     _open_section(page, site_url, "rays_and_segments")
+    # The browser forgets both verdicts (an earlier case left the same ones), so that only this
+    # case's runs can bring them back: then what a reload shows comes from them.
+    _editable_editor(page, EX.name)  # the session's runs are over: none will save over this
+    page.evaluate(f"""() => {{
+        const saved = JSON.parse(window.localStorage.getItem({browser_store.STORAGE_KEY!r})
+                                 || "{{}}");
+        delete (saved.status || {{}})[{EX.id!r}];
+        delete (saved.status || {{}})[{other.id!r}];
+        window.localStorage.setItem({browser_store.STORAGE_KEY!r}, JSON.stringify(saved));
+    }}""")
+    _reload(page)
     sleep = "import time\ntime.sleep(2)\n"
     mine = _editable_editor(page, EX.name)
     _set_code(mine, (sleep if slow_first == EX.name else "") + WRONG)
@@ -740,7 +751,7 @@ def test_review_a_card_keep_it_across_a_reload_and_export_the_deck(page, site_ur
     page.get_by_role("button", name=re.compile(r"^Good · ")).click()
     page.get_by_text("1 of 18 started" if len(chapter_cards("micrograd")) == 18 else "1 of ",
                      exact=False).first.wait_for(timeout=30_000)
-    _wait_until_stored(page, "(saved) => Object.keys(saved.review?.cards || {}).length > 0",
+    _wait_until_stored(page, f"(saved) => Boolean(saved.review?.cards?.[{first.id!r}])",
                        "the reviewed card")
     page.reload()
     page.wait_for_selector("h1", timeout=60_000)

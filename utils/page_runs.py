@@ -7,7 +7,8 @@ in the same process then gets about half of the GIL: a chapter page opened while
 took 6.4-7.8 s to show on a fresh server against 1.5 s once it was done. So the warm-up works in
 steps and, before each, waits until no page has run for a moment. A step already going is not
 stopped (an import cannot be), so a run may still share the GIL with one step; and the wait is
-bounded, so that a server that is never idle still warms up.
+bounded, so that a server that is never idle still warms up. What is counted is a run of
+streamlit_app.py: widget callbacks (before it) and fragment reruns are not, all light today.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def wait_for_a_quiet_moment(quiet_s: float = QUIET_S, longest_s: float = LONGEST
             if now >= deadline:
                 return False
             left = deadline - now
-            _changed.wait(min(left, quiet_s) if not _running else left)
+            _changed.wait(left if _running else min(left, quiet_s - (now - _last_ended)))
 
 
 def in_quiet_moments(steps: Iterable[Callable[[], object]],
