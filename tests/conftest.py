@@ -27,3 +27,13 @@ def _scan_installed_components_once() -> None:
 
 
 _scan_installed_components_once()
+
+
+def pytest_configure(config) -> None:
+    """On two pytest workers (the README's command), each worker's torch computes on one thread.
+    Two threads per worker on two cores made each wait for the other's: tests/test_checks.py
+    beside a busy core took 139-186 s on two threads, 106-125 s on one."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)
