@@ -80,6 +80,7 @@ def _assert_no_page_not_found(page, timeout_s: float = 10) -> None:
         page.wait_for_timeout(300)
     assert not dialog.count(), "a 'Page not found' dialog covers the page"
 
+
 def _wait_until_stored(page, holds: str, what: str, timeout_s: float = 30) -> None:
     """Until the browser's copy of the learner's work (utils/browser_store.py, written at the end
     of a run) satisfies `holds`, a JavaScript function of that copy: a reload before then would
@@ -98,7 +99,6 @@ def _wait_until_stored(page, holds: str, what: str, timeout_s: float = 30) -> No
 def _stored_code_has(needle: str) -> str:
     """A `holds` for _wait_until_stored: some exercise's stored code contains `needle`."""
     return f"(saved) => Object.values(saved.code || {{}}).some(t => t.includes({needle!r}))"
-
 
 
 def test_solve_an_exercise_in_the_page(page, site_url):
