@@ -23,6 +23,7 @@ from solutions import part3_optimization as ref
 from utils.checks.assertions import (assert_close, assert_is_tensor, assert_raises, assert_shape,
                                      call, passed)
 from utils.checks.distributed import real_processes_allowed, run_in_processes, run_in_threads
+from utils.toy_datasets import two_moons
 
 ATOL = 1e-5
 STEPS = 12
@@ -40,9 +41,7 @@ class _Net(nn.Module):
 
 
 def _moons() -> tuple[Tensor, Tensor]:
-    from sklearn.datasets import make_moons
-
-    x, y = make_moons(n_samples=512, noise=0.05, random_state=42)
+    x, y = two_moons(512, 0.05, 42)
     return t.tensor(x, dtype=t.float32), t.tensor(y)
 
 

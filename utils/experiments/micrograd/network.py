@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 from jaxtyping import Float
-from sklearn.datasets import make_circles, make_moons
 
 from utils.site_config import ROOT
+from utils.toy_datasets import two_circles, two_moons
 
 REFERENCE_PATH = ROOT / "assets" / "micrograd" / "reference_run.json"
 
@@ -53,7 +53,7 @@ class RunSettings:
 def moons(n: int = 100, seed: int = 1337, noise: float = 0.1
           ) -> tuple[Float[np.ndarray, "n 2"], Float[np.ndarray, "n"]]:
     """scikit-learn's two moons: points (n, 2) and labels -1.0 / +1.0 (make_moons gives 0 / 1)."""
-    X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
+    X, y = two_moons(n, noise, seed)
     return X.astype(np.float64), (2.0 * y - 1.0).astype(np.float64)
 
 
@@ -61,7 +61,7 @@ def circles(n: int = 100, seed: int = 1337, noise: float = 0.1, factor: float = 
             ) -> tuple[Float[np.ndarray, "n 2"], Float[np.ndarray, "n"]]:
     """scikit-learn's two circles, the chapter's new specification: an inner ring (label +1.0)
     of radius `factor` inside an outer ring of radius 1 (label -1.0)."""
-    X, y = make_circles(n_samples=n, noise=noise, factor=factor, random_state=seed)
+    X, y = two_circles(n, noise, factor, seed)
     return X.astype(np.float64), (2.0 * y - 1.0).astype(np.float64)
 
 

@@ -34,7 +34,7 @@ from typing import Any, Callable
 import numpy as np
 
 from solutions import neural_network_basics as ref
-from utils import data
+from utils import data, toy_datasets
 from utils.experiments.neural_network_basics import digits, fitting, tabular, training, warping
 from utils.torch_threads import one_thread
 from utils.experiments.neural_network_basics.training import Settings
@@ -71,11 +71,13 @@ def path(group: str) -> Path:
 @functools.lru_cache(maxsize=1)
 def fingerprint() -> str:
     """What every saved file was computed from: the experiment modules (code and constants,
-    this one included), the reference solutions they call, and the data."""
+    this one included; toy_datasets makes the moons), the reference solutions they call, and
+    the data."""
     import sys
 
     digest = hashlib.sha256()
-    for module in (digits, training, tabular, fitting, warping, sys.modules[__name__]):
+    for module in (digits, training, tabular, fitting, warping, toy_datasets,
+                   sys.modules[__name__]):
         digest.update(source_code(module).encode())
     for name in _SOLUTIONS:
         digest.update(source_code(getattr(ref, name)).encode())
