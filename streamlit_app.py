@@ -14,9 +14,9 @@ from utils.runner.limits import memory_limit_bytes
 # server's first page has run, so that page (and the reruns that restore the learner's work) keep
 # the CPU. A run asked for sooner starts a runner itself.
 RUNNER_WARM_UP_DELAY_S = 3.0
-# Every chapter's figures and widgets, imported once the runners are started, add about 150 MB to
-# the server (scikit-learn and SciPy, for micrograd's moons): on an app with less memory than
-# this they are imported when a page first needs them.
+# Every chapter's figures and widgets, imported once the runners are started, and what their pages
+# compute on a first view add about 25 MB and 90 MB to the server: on an app with less memory than
+# this they wait until a page first needs them.
 PAGE_MODULES_WARM_UP_MIN_BYTES = 2 * 2**30
 
 st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", layout="wide")
