@@ -4,6 +4,7 @@
     python benchmarks/cold_start.py --root /other/checkout --pages mesh lighting
     python benchmarks/cold_start.py --baseline /a/worktree/of/main --pages activations
     python benchmarks/cold_start.py --one-browser   # one learner's browser through the site
+    python benchmarks/cold_start.py --cores-apart   # the server on one core, the browser on the rest
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -25,6 +26,12 @@ the last time (a session's first run triggers reruns: utils/browser_store.py res
 learner's work from the browser); the quiet wait itself is not counted. A third time, "served",
 is when the server finished the view's first run: what the server's own work costs, without the
 browser's drawing (here Chromium draws 3D plots in software, on the same 2 cores).
+
+On Community Cloud the browser is on the learner's machine, not on the server's cores. With
+--cores-apart the server, and every process it starts (the code runners), is confined to one
+core (sched_setaffinity; it then sizes its runner pool for one core, as on a one-core app), and
+this script and the browser to the others: "shown" then no longer counts the browser's drawing
+against the server's CPU, or the server's work against the browser's.
 """
 
 from __future__ import annotations
@@ -86,7 +93,7 @@ def page_paths(root: Path) -> list[tuple[str, str]]:
 
 
 class Server:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, cores: set[int] | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -94,7 +101,10 @@ class Server:
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True,
+            # Set in the child before streamlit starts: every thread and process it makes
+            # inherits it.
+            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
         started = time.perf_counter()
         while True:
             try:
@@ -262,8 +272,19 @@ def main() -> None:
                              "scripts carry over from page to page; each page is still new to "
                              "the server), instead of a fresh context per page (a browser that "
                              "has never seen the site, for every page)")
+    parser.add_argument("--cores-apart", action="store_true",
+                        help="run the server (with its code runners) on one core and this "
+                             "script and the browser on the others, as on Community Cloud, "
+                             "where the browser is on the learner's machine")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    server_cores = browser_cores = None
+    if args.cores_apart:
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) < 2:
+            parser.error("--cores-apart needs at least 2 cores")
+        server_cores, browser_cores = {cores[0]}, set(cores[1:])
 
     pages = page_paths(args.root)
     if args.pages:
@@ -276,16 +297,21 @@ def main() -> None:
           f"{len(os.sched_getaffinity(0))} cores")
     print("browser: " + ("one context for every page, a new tab each (a learner's browser)"
                          if args.one_browser else "a fresh context for every page"))
+    if args.cores_apart:
+        print(f"cores apart: the server on core {sorted(server_cores)}, this script and the "
+              f"browser on {sorted(browser_cores)}")
     servers: dict[str, Server] = {}
     rows: dict[str, list] = {label: [] for label in roots}
     try:
         for label, root in roots.items():
-            servers[label] = Server(root)
+            servers[label] = Server(root, server_cores)
             print(f"server{' (' + label + ')' if args.baseline else ''} answering its health "
                   f"check after {servers[label].start_s:.1f} s")
         print(f"{'page':<40} {'first view':>28}   {'second view':>28}   {'rerun':>17}")
         print(f"{'':<40} {'served':>8} {'shown':>8} {'settled':>9}   "
               f"{'served':>8} {'shown':>8} {'settled':>9}   {'served':>8} {'shown':>8}")
+        if browser_cores:
+            os.sched_setaffinity(0, browser_cores)  # the browser, started below, inherits it
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             learners = {label: browser.new_context(viewport={"width": 1300, "height": 1000})
