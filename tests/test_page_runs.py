@@ -81,3 +81,15 @@ def test_the_site_counts_its_page_runs_and_leaves_none_open():
     assert not app.exception
     assert page_runs._running == 0
     assert page_runs._last_ended > before  # the runs were counted, and ended
+
+
+def test_busy_while_a_page_runs_and_just_after():
+    order: list[str] = []
+    release, started = threading.Event(), threading.Event()
+    page = _page_run_until(release, started, order)
+    assert page_runs.busy(quiet_s=0.05)
+    release.set()
+    page.join(30)
+    assert page_runs.busy(quiet_s=5)  # it has only just ended
+    time.sleep(0.1)
+    assert not page_runs.busy(quiet_s=0.05)

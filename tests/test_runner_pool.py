@@ -247,3 +247,54 @@ def test_only_workers_it_may_clone_are_cloned():
     pool.discard(cloner.cloned[0][1])  # a started one is idle again: cloned
     _filled(pool, 3)
     assert len(cloner.started) == 2 and cloner.cloned[-1][0] is cloner.started[1]
+
+
+def test_background_starts_go_through_start_in_background_and_see_who_waits():
+    """A worker the pool starts for no one (filling up) is made by `start_in_background`, which
+    may give way to other work (utils/runner holds a zygote that is still importing while a
+    page runs) as long as `in_demand()` says no learner waits; a learner's own start is not."""
+    release = threading.Event()
+    seen_demand: list[bool] = []
+    made_in = []
+
+    def start_in_background():
+        made_in.append("background")
+        seen_demand.append(pool.in_demand())
+        release.wait(5)
+        seen_demand.append(pool.in_demand())
+        return FakeWorker()
+
+    def start():
+        made_in.append("for a learner")
+        seen_demand.append(pool.in_demand())
+        return FakeWorker()
+
+    pool = Pool(1, start, wait_seconds=5, start_in_background=start_in_background)
+    assert not pool.in_demand()
+    pool.fill_in_background()
+    deadline = time.monotonic() + 3
+    while not seen_demand and time.monotonic() < deadline:
+        time.sleep(0.01)
+    thread, box = in_thread(pool.acquire)  # the pool is full (its one worker is starting)
+    deadline = time.monotonic() + 3
+    while not pool.in_demand() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    thread.join(3)
+    assert "value" in box and made_in == ["background"]
+    assert seen_demand == [False, True]  # no one waited at first; then a learner did
+    assert not pool.in_demand()
+
+
+def test_a_start_a_learner_waits_for_is_in_demand():
+    """With no idle worker and room in the pool, a learner's acquire starts one itself, with
+    `start`, and the pool knows someone waits for it meanwhile."""
+    seen_demand: list[bool] = []
+
+    def start():
+        seen_demand.append(pool.in_demand())
+        return FakeWorker()
+
+    pool = Pool(1, start, wait_seconds=5, start_in_background=lambda: pytest.fail("not this"))
+    pool.release(pool.acquire())
+    assert seen_demand == [True] and not pool.in_demand()

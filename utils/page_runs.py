@@ -7,7 +7,8 @@ in the same process then gets about half of the GIL: a chapter page opened while
 took 6.4-7.8 s to show on a fresh server against 1.5 s once it was done. So the warm-up works in
 steps and, before each, waits until no page has run for a moment. A step already going is not
 stopped (an import cannot be), so a run may still share the GIL with one step; and the wait is
-bounded, so that a server that is never idle still warms up. What is counted is a run of
+bounded, so that a server that is never idle still warms up. The code runners' zygotes, separate
+processes, are held (stopped) while they import and a page is `busy`. What is counted is a run of
 streamlit_app.py: widget callbacks (before it) and fragment reruns are not, all light today.
 """
 
@@ -43,6 +44,13 @@ def page_running() -> Iterator[None]:
             _running -= 1
             _last_ended = time.monotonic()
             _changed.notify_all()
+
+
+def busy(quiet_s: float = QUIET_S) -> bool:
+    """Whether a page run is going on, or one ended in the last `quiet_s` (the next may follow):
+    what a code runner still importing gives way to (utils/runner's warm_up)."""
+    with _changed:
+        return bool(_running) or time.monotonic() - _last_ended < quiet_s
 
 
 def wait_for_a_quiet_moment(quiet_s: float = QUIET_S, longest_s: float = LONGEST_WAIT_S) -> bool:

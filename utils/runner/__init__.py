@@ -54,9 +54,9 @@ from utils.status import Status
 log = logging.getLogger("gtf.runner")
 
 
-def _start_zygote() -> Zygote:
+def _start_zygote(hold: Callable[[], bool] | None = None) -> Zygote:
     global _layers
-    zygote = Zygote.start()
+    zygote = Zygote.start(hold)
     if _layers is None:
         _layers = zygote.layers
         missing = [k for k in ("landlock_abi", "seccomp", "subreaper") if not zygote.layers[k]]
@@ -75,6 +75,13 @@ def _start_zygote() -> Zygote:
     return zygote
 
 
+def _start_zygote_giving_way() -> Zygote:
+    """A zygote started while no learner waits for it (at warm-up, or replacing one that died):
+    held while the server's pages are being run (`warm_up`'s `give_way_while`) and no one is
+    waiting for a runner, so that its seconds of imports do not slow the pages."""
+    return _start_zygote(hold=lambda: _give_way_while() and not _pool.in_demand())
+
+
 def _clone_zygote(parent: Zygote) -> Zygote:
     """A zygote forked by an idle started one: the second zygote at warm-up, and a replacement
     while a started one is idle, cost milliseconds, not a fresh interpreter's seconds of imports
@@ -87,16 +94,22 @@ _pool: Pool[Zygote] = Pool(MAX_CONCURRENT_RUNS, _start_zygote, wait_seconds=QUEU
                             # Only zygotes we started: when a clone's parent dies, its own
                             # clones would become children of the zygote above it, which would
                             # kill them as a run's stragglers.
-                            clonable=lambda zygote: zygote.proc is not None)
+                            clonable=lambda zygote: zygote.proc is not None,
+                            start_in_background=_start_zygote_giving_way)
 _layers: dict | None = None
+_give_way_while: Callable[[], bool] = lambda: False
 # Other processes of this user (learner code included) cannot read the server's memory or
 # /proc/<pid>/environ from now on.
 SERVER_NOT_DUMPABLE = confine.forbid_memory_reads_of_this_process()
 
 
-def warm_up() -> None:
+def warm_up(give_way_while: Callable[[], bool] | None = None) -> None:
     """Start the zygotes now, in the background, so the first run does not wait; and keep
-    replacing any that die."""
+    replacing any that die. While `give_way_while()` is true (the server: a page is being run)
+    and no learner waits for a runner, a zygote that is still importing is held."""
+    global _give_way_while
+    if give_way_while is not None:
+        _give_way_while = give_way_while
     _pool.fill_in_background()
     _pool.watch()
 

@@ -10,6 +10,8 @@ Rules (issue 13):
 
 The pool knows nothing about zygotes beyond `start()` making one, `clone(worker)` making one from
 an idle one that `clonable(worker)` allows (much cheaper, where given), `alive()` and `kill()`.
+Workers it starts while no one waits for them go through `start_in_background` where given (which
+may give way to other work, asking `in_demand()` whether someone now waits).
 """
 
 from __future__ import annotations
@@ -54,11 +56,13 @@ class Pool(Generic[W]):
     def __init__(self, size: int, start: Callable[[], W], *, wait_seconds: float,
                  demo_slots: int | None = None, typical_run_seconds: float = 1.0,
                  clone: Callable[[W], W] | None = None,
-                 clonable: Callable[[W], bool] = lambda worker: True):
+                 clonable: Callable[[W], bool] = lambda worker: True,
+                 start_in_background: Callable[[], W] | None = None):
         self.size = size
         self.wait_seconds = wait_seconds
         self.demo_slots = demo_slots if demo_slots is not None else max(1, size - 1)
         self._start = start
+        self._start_in_background = start_in_background or start
         self._clone = clone
         self._clonable = clonable  # which idle workers `clone` may be given
         self._cond = threading.Condition()
@@ -66,6 +70,7 @@ class Pool(Generic[W]):
         self._count = 0  # workers alive or starting
         self._busy: dict[int, tuple[str, W]] = {}  # id(worker) -> (what holds it, worker)
         self._waiting: list[_Ticket] = []
+        self._starts_waited_for = 0  # `start` calls a caller of acquire is waiting on
         self._seq = itertools.count()
         self._run_seconds = typical_run_seconds  # moving average, for the wait estimate
 
@@ -124,6 +129,8 @@ class Pool(Generic[W]):
             return None, False, place
 
     def _spawn(self, kind: str) -> W:
+        with self._cond:
+            self._starts_waited_for += 1
         try:
             worker = self._start()
         except BaseException:
@@ -131,6 +138,9 @@ class Pool(Generic[W]):
                 self._count -= 1
                 self._cond.notify_all()
             raise
+        finally:
+            with self._cond:
+                self._starts_waited_for -= 1
         with self._cond:
             self._busy[id(worker)] = (kind, worker)
         return worker
@@ -176,7 +186,7 @@ class Pool(Generic[W]):
                     self._busy[id(parent)] = ("clone", parent)
             try:
                 if parent is None:
-                    self.release(self._start())
+                    self.release(self._start_in_background())
                 else:
                     self._clone_or_start(parent)
             except Exception as err:  # noqa: BLE001 - logged; the next run retries
@@ -240,6 +250,11 @@ class Pool(Generic[W]):
         """Every worker, idle or busy (not one still starting)."""
         with self._cond:
             return self._idle + [worker for _, worker in self._busy.values()]
+
+    def in_demand(self) -> bool:
+        """Whether a caller of `acquire` is waiting for a worker now (in line, or for a start)."""
+        with self._cond:
+            return bool(self._waiting) or self._starts_waited_for > 0
 
     def stats(self) -> dict:
         with self._cond:

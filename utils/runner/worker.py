@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from utils.runner.limits import Limits
@@ -23,7 +24,11 @@ from utils.runner.protocol import CloneOrder, RunOrder, ZygoteReply
 from utils.site_config import ROOT
 
 ZYGOTE = ROOT / "utils" / "runner" / "zygote.py"
-ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine
+ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine (time it is not held)
+# A zygote started in the background may be held (stopped) while the server's pages need the CPU
+# (`Zygote.start`'s `hold`): for at most this long in all, then it imports to the end regardless.
+LONGEST_HOLD_SECONDS = 20.0
+HOLD_CHECK_SECONDS = 0.05  # how often whether to hold it is asked again
 CLONE_SECONDS = 30.0  # a fork and a hello: milliseconds, unless the machine is starved
 KILL_WAIT_SECONDS = 5.0
 MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a few hundred)
@@ -72,7 +77,11 @@ class Zygote:
     retired: bool = False  # it said so, answering a clone order: replace it
 
     @classmethod
-    def start(cls) -> "Zygote":
+    def start(cls, hold: Callable[[], bool] | None = None) -> "Zygote":
+        """A new zygote, once it has imported everything and said hello: about 8 s of CPU.
+        While `hold()` is true it is stopped (SIGSTOP, then SIGCONT; for at most
+        LONGEST_HOLD_SECONDS in all), so that a page a learner opens meanwhile does not share
+        a core with its imports (on an app with one core, or a busy one)."""
         # MALLOC_ARENA_MAX: glibc reserves 64 MiB of address space for each thread's own malloc
         # arena, and a run's memory limit is on address space: two arenas keep learner threads
         # from spending the limit on reservations.
@@ -88,11 +97,34 @@ class Zygote:
             theirs.close()
         zygote = cls(ours, proc.pid, proc=proc)
         try:
-            zygote.layers = zygote._receive(ZYGOTE_STARTUP_SECONDS)["layers"]
+            zygote.layers = zygote._await_hello(hold or (lambda: False))["layers"]
         except BaseException:
             zygote.kill()
             raise
         return zygote
+
+    def _await_hello(self, hold: Callable[[], bool]) -> dict:
+        """The hello of a zygote we started, stopping it while `hold()` is true. Time it is
+        held counts against LONGEST_HOLD_SECONDS, not the startup time limit."""
+        running_left, hold_left = ZYGOTE_STARTUP_SECONDS, LONGEST_HOLD_SECONDS
+        held = False
+        try:
+            while True:
+                if (hold_left > 0 and hold()) != held:
+                    held = not held
+                    self.proc.send_signal(signal.SIGSTOP if held else signal.SIGCONT)
+                began = time.monotonic()
+                if _ready([self.control.fileno()], [], HOLD_CHECK_SECONDS)[0]:
+                    return self._recv()
+                if held:
+                    hold_left -= time.monotonic() - began
+                else:
+                    running_left -= time.monotonic() - began
+                    if running_left <= 0:
+                        raise ZygoteFailure("no answer in time")
+        finally:
+            if held:  # never leave it stopped: not when its hello came, nor on an error
+                self.proc.send_signal(signal.SIGCONT)
 
     def clone(self) -> "Zygote":
         """Another zygote, forked by this one (which must be idle and ours for the call): warm
