@@ -125,12 +125,12 @@ class Pool(Generic[W]):
             if self._count < self.size:
                 self._waiting.remove(ticket)
                 self._count += 1
+                self._starts_waited_for += 1  # with the ticket's removal: in_demand() stays true
                 return None, True, 0
             return None, False, place
 
     def _spawn(self, kind: str) -> W:
-        with self._cond:
-            self._starts_waited_for += 1
+        """Start a worker for the caller of acquire, who waits for it (counted by _try_take)."""
         try:
             worker = self._start()
         except BaseException:

@@ -8,6 +8,7 @@ memory every later run inherits). See utils/runner/zygote.py.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -29,6 +30,23 @@ ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine (time 
 # (`Zygote.start`'s `hold`): for at most this long in all, then it imports to the end regardless.
 LONGEST_HOLD_SECONDS = 20.0
 HOLD_CHECK_SECONDS = 0.05  # how often whether to hold it is asked again
+
+# Zygotes we started that have not said hello yet. Killed when the server exits: one the server
+# had stopped would otherwise never run again to notice that its socket has closed (it is in a
+# session of its own, so the kernel's SIGHUP/SIGCONT to orphaned process groups misses it; and
+# PR_SET_PDEATHSIG fires when the thread that started it ends, which the pool's filling thread
+# does at once). A server killed outright (SIGKILL, out of memory) runs no exit handler: a zygote
+# stopped at that moment stays stopped, until its container ends.
+_starting: set[subprocess.Popen] = set()
+
+
+@atexit.register
+def _kill_starting_zygotes() -> None:
+    for proc in list(_starting):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # it leads its own session and process group
+        except OSError:
+            pass
 CLONE_SECONDS = 30.0  # a fork and a hello: milliseconds, unless the machine is starved
 KILL_WAIT_SECONDS = 5.0
 MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a few hundred)
@@ -81,7 +99,7 @@ class Zygote:
         """A new zygote, once it has imported everything and said hello: about 8 s of CPU.
         While `hold()` is true it is stopped (SIGSTOP, then SIGCONT; for at most
         LONGEST_HOLD_SECONDS in all), so that a page a learner opens meanwhile does not share
-        a core with its imports (on an app with one core, or a busy one)."""
+        a core with its imports where cores are few or busy (Community Cloud's are shared)."""
         # MALLOC_ARENA_MAX: glibc reserves 64 MiB of address space for each thread's own malloc
         # arena, and a run's memory limit is on address space: two arenas keep learner threads
         # from spending the limit on reservations.
@@ -103,26 +121,31 @@ class Zygote:
             raise
         return zygote
 
-    def _await_hello(self, hold: Callable[[], bool]) -> dict:
-        """The hello of a zygote we started, stopping it while `hold()` is true. Time it is
-        held counts against LONGEST_HOLD_SECONDS, not the startup time limit."""
-        running_left, hold_left = ZYGOTE_STARTUP_SECONDS, LONGEST_HOLD_SECONDS
+    def _await_hello(self, hold: Callable[[], bool], startup_s: float = ZYGOTE_STARTUP_SECONDS,
+                     longest_hold_s: float = LONGEST_HOLD_SECONDS) -> dict:
+        """The hello of a zygote we started, stopping it while `hold()` is true: for at most
+        `longest_hold_s` in all, and time held does not count against `startup_s`."""
+        running_left, hold_left = startup_s, longest_hold_s
         held = False
+        _starting.add(self.proc)
         try:
+            last = time.monotonic()
             while True:
                 if (hold_left > 0 and hold()) != held:
                     held = not held
                     self.proc.send_signal(signal.SIGSTOP if held else signal.SIGCONT)
-                began = time.monotonic()
                 if _ready([self.control.fileno()], [], HOLD_CHECK_SECONDS)[0]:
                     return self._recv()
+                now = time.monotonic()
                 if held:
-                    hold_left -= time.monotonic() - began
+                    hold_left -= now - last
                 else:
-                    running_left -= time.monotonic() - began
+                    running_left -= now - last
                     if running_left <= 0:
                         raise ZygoteFailure("no answer in time")
+                last = now
         finally:
+            _starting.discard(self.proc)
             if held:  # never leave it stopped: not when its hello came, nor on an error
                 self.proc.send_signal(signal.SIGCONT)
 
