@@ -47,8 +47,8 @@ def _import_torch_and_plotly() -> None:
 
 def _spare_the_collector() -> None:
     """Streamlit runs a full garbage collection after every script run (runner.postScriptGC),
-    and a full collection walks every object the server holds: once torch, Plotly, scikit-learn
-    and the chapters' modules are imported, about 325,000 of them, 0.15 s of CPU (with the GIL
+    and a full collection walks every object the server holds: once torch, Plotly and the
+    chapters' modules are imported, about 245,000 of them, 0.1-0.15 s of CPU (with the GIL
     held, so the run's last messages wait too) on every rerun of every page, most of a warm
     rerun's server work. Nearly all of them live as long as the server: collect once, then
     freeze what is left (gc.freeze), so later collections walk only what was made since (page

@@ -4,7 +4,7 @@
     python benchmarks/cold_start.py --root /other/checkout --pages mesh lighting
     python benchmarks/cold_start.py --baseline /a/worktree/of/main --pages activations
     python benchmarks/cold_start.py --one-browser   # one learner's browser through the site
-    python benchmarks/cold_start.py --cores-apart   # the server on one core, the browser on the rest
+    python benchmarks/cold_start.py --cores-apart   # a one-core server, the browser on other cores
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -27,11 +27,12 @@ learner's work from the browser); the quiet wait itself is not counted. A third 
 is when the server finished the view's first run: what the server's own work costs, without the
 browser's drawing (here Chromium draws 3D plots in software, on the same 2 cores).
 
-On Community Cloud the browser is on the learner's machine, not on the server's cores. With
---cores-apart the server, and every process it starts (the code runners), is confined to one
-core (sched_setaffinity; it then sizes its runner pool for one core, as on a one-core app), and
-this script and the browser to the others: "shown" then no longer counts the browser's drawing
-against the server's CPU, or the server's work against the browser's.
+A learner's browser runs on the learner's machine, not on the server's cores. With --cores-apart
+the server, and every process it starts (the code runners), is confined to one core
+(sched_setaffinity; it then sizes its runner pool for one core: one runner, no clone), and this
+script and the browser to the others: "shown" then no longer counts the browser's drawing
+against the server's CPU, or the server's work against the browser's. One core for the server is
+the harsh end of Community Cloud, whose apps get up to 2 shared cores.
 """
 
 from __future__ import annotations
@@ -274,8 +275,8 @@ def main() -> None:
                              "has never seen the site, for every page)")
     parser.add_argument("--cores-apart", action="store_true",
                         help="run the server (with its code runners) on one core and this "
-                             "script and the browser on the others, as on Community Cloud, "
-                             "where the browser is on the learner's machine")
+                             "script and the browser on the others: the browser off the "
+                             "server's CPU, as a learner's is, and a one-core server")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -284,6 +285,8 @@ def main() -> None:
         cores = sorted(os.sched_getaffinity(0))
         if len(cores) < 2:
             parser.error("--cores-apart needs at least 2 cores")
+        if args.baseline:  # both on one core: one's warm-up would slow the other's pages
+            parser.error("--cores-apart serves one checkout at a time: drop --baseline")
         server_cores, browser_cores = {cores[0]}, set(cores[1:])
 
     pages = page_paths(args.root)

@@ -28,7 +28,7 @@ def test_the_entry_points_imports_load_nothing_heavy():
 
 def test_no_chapter_page_module_imports_scikit_learn_or_scipy():
     """The server imports every chapter's figures and widgets (its warm-up, or a 1 GB app's first
-    page of each chapter): scikit-learn and SciPy would add 1.8 s of CPU and about 150 MB to it."""
+    page of each chapter): scikit-learn and SciPy would add about 3 s of CPU and 130 MB to it."""
     code = ("import sys\nfrom utils import registry\nregistry.import_page_modules()\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

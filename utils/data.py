@@ -410,12 +410,17 @@ def load_names(root: Path | None = None, remote: RemoteFile = NAMES_FILE,
 # Offline defaults, in the same format
 
 
+def _scikit_learn_file(*parts: str) -> Path:
+    """A data file shipped inside scikit-learn, found without importing it: importing
+    sklearn.datasets takes over a second (and SciPy with it), paid by the page that asked."""
+    package = importlib.util.find_spec("sklearn")
+    return Path(package.submodule_search_locations[0], "datasets", *parts)
+
+
 def sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's digits, as (images (1797, 8, 8) with values 0..16, labels (1797,)), read
-    straight from the file the package ships: importing sklearn.datasets takes over a second,
-    paid by the first page a cold server shows that needs digits."""
-    package = importlib.util.find_spec("sklearn")
-    path = Path(package.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    straight from the file the package ships."""
+    path = _scikit_learn_file("data", "digits.csv.gz")
     try:
         table = np.loadtxt(path, delimiter=",")
     except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
@@ -424,6 +429,18 @@ def sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
         digits = load_digits()
         return digits.images, digits.target
     return table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(np.int64)
+
+
+def sklearn_sample_photo(name: str) -> np.ndarray:
+    """One of scikit-learn's sample photos ("china.jpg", "flower.jpg"), (427, 640, 3) uint8,
+    decoded straight from the file the package ships, as `load_sample_image` does."""
+    try:
+        with Image.open(_scikit_learn_file("images", name)) as photo:
+            return np.asarray(photo)
+    except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
+        from sklearn.datasets import load_sample_image
+
+        return load_sample_image(name)
 
 
 @functools.lru_cache(maxsize=4)

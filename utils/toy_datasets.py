@@ -1,8 +1,7 @@
 """Two moons and two circles: scikit-learn's `make_moons` and `make_circles`, point for point.
 
-Why not import scikit-learn? `sklearn.datasets` pulls in scikit-learn and SciPy: 1.8 s of CPU and
-about 150 MB on the server, for 100 points on a page (micrograd's figures were the only chapter
-module that needed it, and a 1 GB app imports chapter modules when a page first needs them).
+Why not import scikit-learn? `sklearn.datasets` pulls in scikit-learn and SciPy: about 3 s of CPU
+and 130 MB on the server (and as much in each code runner), for 100 points on a page.
 These are the same points: the same shapes, the same seeded draws in the same order
 (a shuffle of the rows, then the noise), so saved runs and checks made with scikit-learn's stay
 valid, and `tests/test_toy_datasets.py` compares the two for several sizes and seeds.
@@ -14,7 +13,7 @@ import numpy as np
 from jaxtyping import Float, Int
 
 
-def two_moons(n_samples: int, noise: float, seed: int
+def two_moons(n_samples: int, *, noise: float, seed: int
               ) -> tuple[Float[np.ndarray, "n 2"], Int[np.ndarray, "n"]]:
     """Two interleaved half circles of radius 1: the upper one centred at (0, 0), label 0
     (n_samples // 2 points), the lower one centred at (1, 0.5), label 1 (the rest); rows in a
@@ -27,7 +26,7 @@ def two_moons(n_samples: int, noise: float, seed: int
     return _shuffled_with_noise(points, n_upper, noise, seed)
 
 
-def two_circles(n_samples: int, noise: float, factor: float, seed: int
+def two_circles(n_samples: int, *, noise: float, factor: float, seed: int
                 ) -> tuple[Float[np.ndarray, "n 2"], Int[np.ndarray, "n"]]:
     """A circle of radius 1 around the origin, label 0 (n_samples // 2 points), and one of
     radius `factor` inside it, label 1 (the rest), each sampled at equal angles from 0 (the end

@@ -41,7 +41,7 @@ class _Net(nn.Module):
 
 
 def _moons() -> tuple[Tensor, Tensor]:
-    x, y = two_moons(512, 0.05, 42)
+    x, y = two_moons(512, noise=0.05, seed=42)
     return t.tensor(x, dtype=t.float32), t.tensor(y)
 
 

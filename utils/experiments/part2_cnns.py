@@ -30,6 +30,7 @@ import torch as t
 
 from solutions import part2_cnns as sol
 from utils.caching import cache_data, cache_resource, cache_run
+from utils.data import sklearn_sample_photo
 from utils.experiments.saved import saved_json, top_level_code
 from utils.site_config import ROOT
 
@@ -173,14 +174,13 @@ def sample_photos() -> dict[str, np.ndarray]:
     """Photos shipped inside installed packages (no download): scikit-image's and
     scikit-learn's public-domain and CC-licensed samples."""
     import skimage.data
-    from sklearn.datasets import load_sample_image
 
     return {"cat (scikit-image)": skimage.data.chelsea(),
             "coffee (scikit-image)": skimage.data.coffee(),
             "rocket (scikit-image)": skimage.data.rocket(),
             "astronaut (scikit-image)": skimage.data.astronaut(),
-            "temple (scikit-learn)": load_sample_image("china.jpg"),
-            "flower (scikit-learn)": load_sample_image("flower.jpg")}
+            "temple (scikit-learn)": sklearn_sample_photo("china.jpg"),
+            "flower (scikit-learn)": sklearn_sample_photo("flower.jpg")}
 
 
 @cache_resource(show_spinner="Fetching the ImageNet weights (83 MB, once)…")

@@ -53,7 +53,7 @@ class RunSettings:
 def moons(n: int = 100, seed: int = 1337, noise: float = 0.1
           ) -> tuple[Float[np.ndarray, "n 2"], Float[np.ndarray, "n"]]:
     """scikit-learn's two moons: points (n, 2) and labels -1.0 / +1.0 (make_moons gives 0 / 1)."""
-    X, y = two_moons(n, noise, seed)
+    X, y = two_moons(n, noise=noise, seed=seed)
     return X.astype(np.float64), (2.0 * y - 1.0).astype(np.float64)
 
 
@@ -61,7 +61,7 @@ def circles(n: int = 100, seed: int = 1337, noise: float = 0.1, factor: float = 
             ) -> tuple[Float[np.ndarray, "n 2"], Float[np.ndarray, "n"]]:
     """scikit-learn's two circles, the chapter's new specification: an inner ring (label +1.0)
     of radius `factor` inside an outer ring of radius 1 (label -1.0)."""
-    X, y = two_circles(n, noise, factor, seed)
+    X, y = two_circles(n, noise=noise, factor=factor, seed=seed)
     return X.astype(np.float64), (2.0 * y - 1.0).astype(np.float64)
 
 

@@ -42,7 +42,7 @@ def moons() -> tuple[Float[Tensor, "n 2"], Int[Tensor, "n"]]:
 def make_standard_moons() -> tuple[Float[Tensor, "n 2"], Int[Tensor, "n"]]:
     """Two interleaved half-moons with a little noise, each coordinate standardised (mean 0,
     standard deviation 1); labels 0 and 1."""
-    points, labels = two_moons(MOONS_POINTS, MOONS_NOISE, MOONS_SEED)
+    points, labels = two_moons(MOONS_POINTS, noise=MOONS_NOISE, seed=MOONS_SEED)
     x = t.tensor(points, dtype=t.float32)
     return (x - x.mean(0)) / x.std(0), t.tensor(labels)
 
