@@ -410,7 +410,7 @@ def load_names(root: Path | None = None, remote: RemoteFile = NAMES_FILE,
 # Offline defaults, in the same format
 
 
-def _scikit_learn_file(*parts: str) -> Path:
+def scikit_learn_file(*parts: str) -> Path:
     """A data file shipped inside scikit-learn, found without importing it: importing
     sklearn.datasets takes over a second (and SciPy with it), paid by the page that asked."""
     package = importlib.util.find_spec("sklearn")
@@ -420,7 +420,7 @@ def _scikit_learn_file(*parts: str) -> Path:
 def sklearn_digits() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's digits, as (images (1797, 8, 8) with values 0..16, labels (1797,)), read
     straight from the file the package ships."""
-    path = _scikit_learn_file("data", "digits.csv.gz")
+    path = scikit_learn_file("data", "digits.csv.gz")
     try:
         table = np.loadtxt(path, delimiter=",")
     except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
@@ -435,7 +435,7 @@ def sklearn_sample_photo(name: str) -> np.ndarray:
     """One of scikit-learn's sample photos ("china.jpg", "flower.jpg"), (427, 640, 3) uint8,
     decoded straight from the file the package ships, as `load_sample_image` does."""
     try:
-        with Image.open(_scikit_learn_file("images", name)) as photo:
+        with Image.open(scikit_learn_file("images", name)) as photo:
             return np.asarray(photo)
     except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
         from sklearn.datasets import load_sample_image

@@ -1,8 +1,9 @@
 """Whether a learner's page is being run right now, so that the server's background warm-up gives
 way to it.
 
-The warm-up (streamlit_app.py) imports every chapter's modules and computes what their pages show
-first: tens of seconds of CPU, mostly with the GIL held (imports, Plotly's validation). A page run
+The warm-up (streamlit_app.py) imports torch and every chapter's modules and computes what their
+pages show first: seconds of CPU (about 4-6 s here), mostly with the GIL held (imports, Plotly's
+validation), more on a busy core. A page run
 in the same process then gets about half of the GIL: a chapter page opened while the warm-up ran
 took 6.4-7.8 s to show on a fresh server against 1.5 s once it was done. So the warm-up works in
 steps and, before each, waits until no page has run for a moment. A step already going is not
@@ -50,7 +51,12 @@ def busy(quiet_s: float = QUIET_S) -> bool:
     """Whether a page run is going on, or one ended in the last `quiet_s` (the next may follow):
     what a code runner still importing gives way to (utils/runner's warm_up)."""
     with _changed:
-        return bool(_running) or time.monotonic() - _last_ended < quiet_s
+        return not _quiet(time.monotonic(), quiet_s)
+
+
+def _quiet(now: float, quiet_s: float) -> bool:
+    """No page run going, and none ended in the last `quiet_s` (hold `_changed`)."""
+    return not _running and now - _last_ended >= quiet_s
 
 
 def wait_for_a_quiet_moment(quiet_s: float = QUIET_S, longest_s: float = LONGEST_WAIT_S) -> bool:
@@ -60,7 +66,7 @@ def wait_for_a_quiet_moment(quiet_s: float = QUIET_S, longest_s: float = LONGEST
     with _changed:
         while True:
             now = time.monotonic()
-            if not _running and now - _last_ended >= quiet_s:
+            if _quiet(now, quiet_s):
                 return True
             if now >= deadline:
                 return False

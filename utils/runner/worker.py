@@ -30,6 +30,10 @@ ZYGOTE_STARTUP_SECONDS = 120.0  # importing torch on a cold, busy machine (time 
 # (`Zygote.start`'s `hold`): for at most this long in all, then it imports to the end regardless.
 LONGEST_HOLD_SECONDS = 20.0
 HOLD_CHECK_SECONDS = 0.05  # how often whether to hold it is asked again
+CLONE_SECONDS = 30.0  # a fork and a hello: milliseconds, unless the machine is starved
+KILL_WAIT_SECONDS = 5.0
+MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a few hundred)
+DRAIN_SECONDS = 1.0  # after the zygote's reply the run is dead: its pipes end at once
 
 # Zygotes we started that have not said hello yet. Killed when the server exits: one the server
 # had stopped would otherwise never run again to notice that its socket has closed (it is in a
@@ -47,10 +51,6 @@ def _kill_starting_zygotes() -> None:
             os.killpg(proc.pid, signal.SIGKILL)  # it leads its own session and process group
         except OSError:
             pass
-CLONE_SECONDS = 30.0  # a fork and a hello: milliseconds, unless the machine is starved
-KILL_WAIT_SECONDS = 5.0
-MAX_REPORT_BYTES = 1 << 20  # a real report is a few KB (a demo's data: up to a few hundred)
-DRAIN_SECONDS = 1.0  # after the zygote's reply the run is dead: its pipes end at once
 
 
 def _ready(readers: list[int], writers: list[int], timeout: float) -> tuple[list[int], list[int]]:

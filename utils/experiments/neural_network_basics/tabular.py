@@ -18,10 +18,8 @@ features (medians, the most common port, which columns are skewed) is measured o
 from __future__ import annotations
 
 import csv
-import importlib.util
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch as t
@@ -78,8 +76,7 @@ def breast_cancer_table() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's breast-cancer table as (features (569, 30), targets: 0 malignant, 1
     benign), read straight from the file the package ships, as `load_breast_cancer` reads it:
     importing sklearn.datasets takes over a second on a cold server."""
-    package = importlib.util.find_spec("sklearn")
-    path = Path(package.submodule_search_locations[0]) / "datasets" / "data" / "breast_cancer.csv"
+    path = data.scikit_learn_file("data", "breast_cancer.csv")
     try:
         rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))[1:]
     except OSError:  # a scikit-learn that keeps it elsewhere: let it find its own file
