@@ -4,6 +4,7 @@ from utils import learner_state, registry
 from utils.code_block import code_block
 from utils.runner import about
 from utils.learning_path import STAGES, chapter_minutes, describe_minutes, next_step, stage_chapters
+from utils.markdown_table import markdown_table
 from utils.navigation import review_page, section_page
 from utils.site_config import REPO_URL
 from utils.status import NOT_STARTED_ICON, NOT_STARTED_LABEL, Status
@@ -83,7 +84,7 @@ for stage in STAGES:
     st.caption(stage.about)
     for chapter in chapters:
         with st.container(border=True):
-            done = sum(learner_state.status(ex) == Status.PASSED for ex in chapter.exercises)
+            done = learner_state.passed_count(chapter)
             st.markdown(f"### {chapter.number} · {chapter.title}")
             st.markdown(chapter.blurb)
             if chapter.exercises:
@@ -101,12 +102,13 @@ st.header("Your progress")
 st.caption(" · ".join([*(f"{status.icon} {status.label}" for status in Status),
                        f"{NOT_STARTED_ICON} {NOT_STARTED_LABEL}"]))
 for chapter in registry.CHAPTERS:
-    if chapter.available:
-        st.markdown(f"**Chapter {chapter.number}: {chapter.title}**")
-        st.dataframe(chapter_progress_table(chapter.stem), hide_index=True,
-                     width="stretch")
+    if chapter.available:  # one table per chapter, folded: 14 open ones would fill many screens
+        done = learner_state.passed_count(chapter)
+        with st.expander(f"Chapter {chapter.number}: {chapter.title} · {done} of "
+                         f"{len(chapter.exercises)} passed"):
+            st.markdown(markdown_table(chapter_progress_table(chapter.stem)))
 
 with st.expander("About this site, and how your code is run"):
     st.markdown(about.about_markdown())  # from the runner's real settings
     st.markdown("Sandbox layers active on this server:")
-    st.dataframe(about.layer_rows(), hide_index=True)
+    st.markdown(markdown_table(about.layer_rows()))

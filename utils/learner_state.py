@@ -249,6 +249,11 @@ def status(ex: registry.Exercise) -> Status | None:
     return _table(_STATUS).get(ex.id)
 
 
+def passed_count(chapter: registry.Chapter) -> int:
+    """How many of the chapter's exercises the learner has passed."""
+    return sum(status(ex) == Status.PASSED for ex in chapter.exercises)
+
+
 def code_table() -> dict[str, str]:
     """The session's code table itself (exercise id -> code), for work that runs outside the
     script run, e.g. a download prepared when it is clicked."""

@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from utils import answers, browser_store, codegen, learner_state, registry, sources
 from utils.code_block import code_block
 from utils.code_editor import code_editor
+from utils.markdown_table import markdown_table
 from utils.runner import (PREVIOUS_RUN_CAPTION, PREVIOUS_RUN_PATIENCE_S, after_previous_run,
                           never_started, queue_message, run)
 from utils.site_config import colab_url
@@ -341,7 +342,7 @@ def chapter_contents(stem: str) -> None:
     st.markdown("Each exercise's code runs with the reference solutions of the earlier exercises "
                 "available, so you can skip one you are stuck on and come back to it.")
     st.subheader("Your progress in this chapter")
-    st.dataframe(chapter_progress_table(stem), hide_index=True, width="stretch", height="content")
+    st.markdown(markdown_table(chapter_progress_table(stem)))
     chunks(stem)
 
 

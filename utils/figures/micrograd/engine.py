@@ -60,14 +60,6 @@ def derivative_error_figure() -> go.Figure:
     return fig
 
 
-def estimates_table(steps: tuple[float, ...] = (1e-1, 1e-3, 1e-6, 1e-9, 1e-12, 1e-15)) -> str:
-    """The float64 estimates at a few steps, as a Markdown table (measured, not typed)."""
-    rows = ["| h | (f(3 + h) − f(3)) / h |", "|---|---|"]
-    for h in steps:
-        rows.append(f"| {h:g} | {(example_f(EXAMPLE_X + h) - example_f(EXAMPLE_X)) / h:.12g} |")
-    return "\n".join(rows)
-
-
 def graph_figure(data: dict, title: str | None = None) -> go.Figure:
     """A graph description (utils.demos.micrograd.engine.describe_graph) drawn, titled."""
     fig = computational_graph(data)
