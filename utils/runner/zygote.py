@@ -50,7 +50,7 @@ torch.set_num_threads(1)
 torch.zeros(4, 4) @ torch.zeros(4, 4)  # touch the kernels once, with a single thread
 
 from utils import registry  # noqa: E402
-from utils.runner import child, confine, own_state  # noqa: E402
+from utils.runner import child, confine, descriptors, own_state  # noqa: E402
 from utils.runner import scratch as scratch_dir  # noqa: E402
 from utils.runner.limits import Limits  # noqa: E402
 from utils.runner.messages import INTERNAL_ERROR_EXIT, SETUP_FAILED_EXIT  # noqa: E402
@@ -109,16 +109,6 @@ def _read_request(fd: int) -> RunRequest:
     return RunRequest.from_json(b"".join(chunks))
 
 
-def _arrange(targets: dict[int, int]) -> None:
-    """dup2 each source fd onto its target number (first lifted out of the way: a source may
-    sit on another's target), then close everything else."""
-    lifted = {target: fcntl.fcntl(source, fcntl.F_DUPFD, 100) for target, source in
-              targets.items()}
-    for target, source in lifted.items():
-        os.dup2(source, target)
-    os.closerange(max(targets) + 1, 4096)
-
-
 def _child_main(limits: Limits, layers: confine.Layers, scratch: str, code_r: int, out_w: int,
                 report_w: int, ready_w: int) -> None:
     """Runs in the forked child; never returns into the zygote's loop."""
@@ -130,7 +120,7 @@ def _child_main(limits: Limits, layers: confine.Layers, scratch: str, code_r: in
         log_fd = fcntl.fcntl(2, fcntl.F_DUPFD, 10)
         request = _read_request(code_r)
         devnull = os.open("/dev/null", os.O_RDONLY)
-        _arrange({0: devnull, 1: out_w, 2: out_w, 3: report_w, 4: ready_w, 5: log_fd})
+        descriptors.arrange({0: devnull, 1: out_w, 2: out_w, 3: report_w, 4: ready_w, 5: log_fd})
         log_fd = 5
         os.chdir(scratch)
         os.environ.clear()
