@@ -61,6 +61,27 @@ def test_waiters_are_served_when_every_busy_worker_dies():
     assert len(runner.worker_pids()) == runner.MAX_CONCURRENT_RUNS, "capacity stayed reduced"
 
 
+def test_a_queued_run_whose_page_was_closed_leaves_the_queue(monkeypatch):
+    # Every worker busy; two learners wait. One closes the tab: after the grace, that run leaves
+    # the queue without running. The other, still connected, is served when a worker frees.
+    from utils.runner import presence
+
+    monkeypatch.setattr(presence, "LEFT_GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(presence, "session_active", lambda session: session != "closed-tab")
+    with ThreadPoolExecutor(8) as pool:
+        holders = [pool.submit(run, EX.id, "import time\ntime.sleep(4)\n" + GOOD, VICTIM)
+                   for _ in range(runner.MAX_CONCURRENT_RUNS)]
+        time.sleep(0.5)  # the holders have the workers
+        gone = pool.submit(run, EX.id, GOOD, session="closed-tab")
+        staying = pool.submit(run, EX.id, GOOD, session="open-tab")
+        left = gone.result(timeout=30)
+        assert left.message == runner.LEFT_MESSAGE and runner.never_started(left)
+        assert not any(h.done() for h in holders)  # it left while every worker was still busy
+        assert not staying.done()
+        assert staying.result(timeout=60).status == "passed"
+        assert [h.result().status for h in holders] == ["passed"] * len(holders)
+
+
 def _zygote_pids() -> list[int]:
     """Every zygote of this server, idle or busy: the started ones are our children, clones
     are children of a zygote (utils/runner/zygote.py `_clone`)."""

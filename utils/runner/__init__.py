@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from utils import registry
-from utils.runner import confine, wall_limits
+from utils.runner import confine, presence, wall_limits
 from utils.runner.limits import (DEFAULT_LIMITS, DEMO_LIMITS, MAX_CONCURRENT_RUNS,
                                  QUEUE_WAIT_SECONDS, Limits)
 from utils.runner.messages import RUNNER_FAILED_MESSAGE, queue_message
@@ -152,7 +152,7 @@ def run(exercise_id: str, code: str, limits: Limits | None = None, *,
         if refused:
             return refused
         return _run_request(RunRequest(code, exercise_id=exercise_id, variant=variant), limits,
-                            on_wait)
+                            on_wait, session or _streamlit_session())
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
@@ -164,7 +164,8 @@ def run_demo(demo_id: str, code: str, args: dict[str, Any],
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
-        return _run_request(RunRequest(code, demo_id=demo_id, args=args), limits, on_wait)
+        return _run_request(RunRequest(code, demo_id=demo_id, args=args), limits, on_wait,
+                            session or _streamlit_session())
 
 
 _in_flight: set[str] = set()
@@ -250,6 +251,8 @@ BUSY_MESSAGE = ("The server is busy running other learners' code and no worker c
 
 
 RUNNER_UNAVAILABLE_MESSAGE = "The code runner could not start. Please try again in a moment."
+LEFT_MESSAGE = ("This run left the queue without running: its page was closed while it waited "
+                "for a worker. Your code is kept: run it again.")
 SANDBOX_MISSING_MESSAGE = "Running code is disabled on this server: its sandbox lacks"
 
 
@@ -259,7 +262,7 @@ def never_started(result: RunResult) -> bool:
     it is shown, not kept as the exercise's verdict."""
     return result.status == Status.ERROR and (
         result.message in (ALREADY_RUNNING_MESSAGE, BUSY_MESSAGE, RUNNER_UNAVAILABLE_MESSAGE,
-                           SUPERSEDED_MESSAGE)
+                           SUPERSEDED_MESSAGE, LEFT_MESSAGE)
         or result.message.startswith(SANDBOX_MISSING_MESSAGE))
 
 
@@ -269,18 +272,29 @@ def _refusal(message: str) -> RunResult:
 
 
 def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | None,
-                 retried: bool = False) -> RunResult:
+                 session: str | None = None, retried: bool = False) -> RunResult:
     """One run on one worker. A worker that dies before the run printed or reported anything
     (killed while idle, or by another run) costs the learner nothing: the run is tried once more
-    on another worker."""
+    on another worker. A run whose learner closed the page while it waited never starts
+    (presence.py)."""
     code = request.code
     if len(code) > limits.max_code_chars:
         return _refusal(f"Your code is {len(code):,} characters long; the limit is "
                         f"{limits.max_code_chars:,}.")
+    still_there = presence.watch(session)
+
+    def waiting(place: int, seconds: float) -> None:
+        still_there()
+        if on_wait is not None:
+            on_wait(place, seconds)
+
     try:
-        zygote = _pool.acquire(DEMO if request.is_demo else EXERCISE, on_wait)
+        zygote = _pool.acquire(DEMO if request.is_demo else EXERCISE, waiting)
     except Busy:
         return _refusal(BUSY_MESSAGE)
+    except presence.LearnerLeft:
+        log.info("a queued run left the queue: its page was closed")
+        return _refusal(LEFT_MESSAGE)
     except Exception as err:  # noqa: BLE001 - tell the learner, keep their code
         log.error("runner unavailable: %s", err)
         return _refusal(RUNNER_UNAVAILABLE_MESSAGE)
@@ -297,14 +311,14 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
         if reply.retry:  # it found itself tampered with before running anything
             log.warning("runner zygote %s retired before a run; trying another", zygote.pid)
             _pool.discard(zygote)
-            return _run_request(request, limits, on_wait)
+            return _run_request(request, limits, on_wait, session)
         result = compose(reply, streams, limits)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.pid, err)
         _pool.discard(zygote)
         if not retried and not err.produced_output:
-            return _run_request(request, limits, on_wait, retried=True)
+            return _run_request(request, limits, on_wait, session, retried=True)
         return _refusal("The code runner stopped while running your code and has been "
                         "restarted. Please run again.")
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out
@@ -320,7 +334,7 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
 
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
-           "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "warm_up", "worker_pids",
+           "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "LEFT_MESSAGE", "warm_up", "worker_pids",
            "zygote_pids",
            "queue_message", "ALREADY_RUNNING_MESSAGE", "after_previous_run",
            "PREVIOUS_RUN_PATIENCE_S", "PREVIOUS_DEMO_PATIENCE_S", "PREVIOUS_RUN_CAPTION",
