@@ -692,6 +692,20 @@ def test_a_run_that_lands_during_the_previous_one_waits_for_it_and_then_runs():
         assert first.result().status == "passed"
 
 
+def test_the_end_of_the_previous_run_wakes_the_waiting_one(monkeypatch):
+    # Tries far apart: only the previous run's end can start the second one soon after it.
+    monkeypatch.setattr(runner, "_RETRY_PREVIOUS_S", 30.0)
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(run, EX.id, SLOW_GOOD, VICTIM, session="learner-e")
+        time.sleep(0.3)
+        started = time.monotonic()
+        second = runner.after_previous_run(lambda: run(EX.id, GOOD, FAST, session="learner-e"),
+                                           patience_s=60, session="learner-e")
+        waited = time.monotonic() - started
+        assert first.result().status == "passed" and second.status == "passed", second.message
+    assert waited < 15  # the first run's 1.5 s and the second's own, not the 30 s to the next try
+
+
 def test_a_waiting_learner_is_told_their_place():
     seen = []
     with ThreadPoolExecutor(runner.MAX_CONCURRENT_RUNS + 1) as pool:

@@ -170,6 +170,7 @@ def run_demo(demo_id: str, code: str, args: dict[str, Any],
 
 _in_flight: set[str] = set()
 _in_flight_lock = threading.Lock()
+_in_flight_ended = threading.Condition(_in_flight_lock)  # notified when a session's run ends
 ALREADY_RUNNING_MESSAGE = ("Your previous run has not finished yet: wait for its result, then run "
                            "again. (One run at a time per learner keeps the queue fair.)")
 
@@ -199,12 +200,25 @@ def _one_run_per_session(session: str | None):
     try:
         yield None
     finally:
-        with _in_flight_lock:
+        with _in_flight_ended:
             _in_flight.discard(key)
+            _in_flight_ended.notify_all()
+
+
+def _wait_for_session_run(session: str | None, timeout: float) -> None:
+    """Until `session` has no run in flight, at most `timeout` (outside Streamlit with no
+    session given: just `timeout`)."""
+    if session is None:
+        time.sleep(timeout)
+        return
+    with _in_flight_ended:
+        _in_flight_ended.wait_for(lambda: session not in _in_flight, timeout)
 
 
 PREVIOUS_RUN_CAPTION = "Your previous run is still going: this one starts as soon as it ends."
-# How often a run refused for a still-running previous one is tried again (after_previous_run).
+# How often a run refused for a still-running previous one is tried again (after_previous_run),
+# at the latest: the previous run's end wakes it at once. (The tries also give `while_waiting` its
+# calls, where Streamlit stops a replaced script thread.)
 _RETRY_PREVIOUS_S = 0.5
 
 
@@ -213,7 +227,8 @@ SUPERSEDED_MESSAGE = "A newer run of this exercise took this one's place."
 
 def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
                        while_waiting: Callable[[], None] | None = None,
-                       wanted: Callable[[], bool] | None = None) -> RunResult:
+                       wanted: Callable[[], bool] | None = None,
+                       session: str | None = None) -> RunResult:
     """`call()` (a `run` or `run_demo` of this session), waiting for this session's previous run
     to end first when it has not, up to `patience_s`.
 
@@ -225,7 +240,9 @@ def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
     caption) is where Streamlit stops a script thread that a newer rerun has replaced: a demo
     lets it stop there (its widget asks again), the exercise editor does not (the learner asked
     for that run: utils/widgets.py). `wanted()`, checked before each try, ends the wait with a
-    refusal once a newer run made this one pointless."""
+    refusal once a newer run made this one pointless. The previous run's end wakes the wait
+    (`session`: the one `call` runs in, by default the Streamlit session calling)."""
+    session = session or _streamlit_session()
     deadline = time.monotonic() + patience_s
     while True:
         if wanted is not None and not wanted():  # a newer Run (or a reset) made it pointless
@@ -235,7 +252,7 @@ def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
             return result
         if while_waiting is not None:
             while_waiting()
-        time.sleep(_RETRY_PREVIOUS_S)
+        _wait_for_session_run(session, _RETRY_PREVIOUS_S)
         if while_waiting is not None:  # again: a rerun may have replaced this one meanwhile
             while_waiting()
 
