@@ -193,6 +193,37 @@ def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site
     assert runs == ["started", "started", "FINISHED_SUCCESSFULLY"], runs
 
 
+def test_two_tabs_never_undo_each_others_work(page, site_url):
+    """The site open in two tabs of one browser: both save the learner's work to the same
+    browser copy at the end of their runs. Tab B, opened first, holds an older copy of tab A's
+    exercise; its save after its own run must not bring that older code back, and a reload of
+    either tab shows both tabs' work (utils/browser_store.py MERGE_JS)."""
+    other = registry.get("part1_ray_tracing.intersect_rays_1d")
+    tab_b = page.context.new_page()
+    try:
+        _open_section(tab_b, site_url, other.section)
+        _editable_editor(tab_b, other.name)
+        _open_section(page, site_url, "rays_and_segments")
+        frame = _editable_editor(page, EX.name)
+        _set_code(frame, WRONG + "\n# saved by tab A\n")
+        _run(frame)
+        _wait_until_stored(page, _stored_code_has("# saved by tab A"), "tab A's run")
+
+        frame_b = _editable_editor(tab_b, other.name)
+        _set_code(frame_b, sources.stub_source(other) + "\n# saved by tab B\n")
+        _run(frame_b)
+        _wait_until_stored(tab_b, _stored_code_has("# saved by tab B"), "tab B's run")
+        assert page.evaluate(f"""() => JSON.parse(window.localStorage.getItem(
+            {browser_store.STORAGE_KEY!r})).code[{EX.id!r}]""").endswith("# saved by tab A\n")
+
+        _reload(page)
+        _wait_for_editor_text(page, EX.name, "# saved by tab A")
+        _reload(tab_b)
+        _wait_for_editor_text(tab_b, other.name, "# saved by tab B")
+    finally:
+        tab_b.close()
+
+
 def test_type_an_expression_and_see_its_graph(page, site_url):
     """Chapter 5.4: the graph of a typed expression, with backprop's gradients on its nodes."""
     _open_section(page, site_url, "graph", stem="part4_backprop")

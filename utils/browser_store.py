@@ -37,7 +37,44 @@ _WAITED = "gtf_browser_store_waited"  # whether this session's first run waited 
 ANSWER_WAIT_S = 2.0
 _PING_S = 0.03
 
-_JS = """
+# Two tabs of the site share one browser copy, and each writes its whole snapshot at the end of
+# its runs: written as it is, a tab opened earlier would undo what the other saved since (its
+# snapshot holds the older code). So a snapshot is merged into the copy entry by entry (code,
+# status and page input per key; the review state whole), the later change winning by its stamp
+# (learner_state.snapshot); an entry with no stamp on either side (a copy written before stamps)
+# is the tab's if the tab has it. Stamps of removed entries stay, so a removal wins as a change.
+MERGE_JS = """
+function mergeKept(stored, mine) {
+  const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
+  const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  stored = obj(stored); mine = obj(mine);
+  const theirStamps = obj(stored.stamps), ourStamps = obj(mine.stamps);
+  const out = { stamps: {} };
+  for (const table of ["code", "status", "inputs"]) {
+    const theirs = obj(stored[table]), ours = obj(mine[table]);
+    const theirT = obj(theirStamps[table]), ourT = obj(ourStamps[table]);
+    out[table] = {};
+    out.stamps[table] = {};
+    const keys = new Set([...Object.keys(theirs), ...Object.keys(theirT),
+                          ...Object.keys(ours), ...Object.keys(ourT)]);
+    for (const key of keys) {
+      const a = Number(ourT[key]) || 0, b = Number(theirT[key]) || 0;
+      const oursWins = a > b || (a === b && has(ours, key));
+      const from = oursWins ? ours : theirs, stamp = oursWins ? a : b;
+      if (has(from, key)) out[table][key] = from[key];
+      if (stamp) out.stamps[table][key] = stamp;
+    }
+  }
+  const a = Number(ourStamps.review) || 0, b = Number(theirStamps.review) || 0;
+  const oursWins = a > b || (a === b && has(mine, "review"));
+  const review = oursWins ? mine.review : stored.review;
+  if (review !== undefined) out.review = review;
+  out.stamps.review = oursWins ? a : b;
+  return out;
+}
+"""
+
+_JS = MERGE_JS + """
 export default function (component) {
   const { data, setStateValue } = component;
   if (!data) return;
@@ -50,10 +87,16 @@ export default function (component) {
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     setStateValue("saved", saved);
   } else if (data.mode === "save") {
-    try { window.localStorage.setItem(data.storageKey, JSON.stringify(data.snapshot)); }
-    catch (err) { return; /* storage full or disabled: the session still works */ }
+    let kept;
+    try {
+      let stored = {};
+      try { stored = JSON.parse(window.localStorage.getItem(data.storageKey) || "{}"); }
+      catch (err) { stored = {}; /* unreadable: this tab's snapshot replaces it */ }
+      kept = mergeKept(stored, data.snapshot);
+      window.localStorage.setItem(data.storageKey, JSON.stringify(kept));
+    } catch (err) { return; /* storage full or disabled: the session still works */ }
     // An editor's draft (utils/code_editor.py) whose text is now saved has done its job.
-    for (const [id, text] of Object.entries(data.snapshot.code || {})) {
+    for (const [id, text] of Object.entries(kept.code || {})) {
       try {
         const draft = JSON.parse(window.localStorage.getItem(data.draftPrefix + id) || "null");
         if (draft && draft.text === text) window.localStorage.removeItem(data.draftPrefix + id);

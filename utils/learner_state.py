@@ -6,7 +6,9 @@ the code and progress to the browser's localStorage, so it also survives a reloa
 
 from __future__ import annotations
 
+import copy
 import threading
+import time
 from typing import Any
 
 import streamlit as st
@@ -17,6 +19,10 @@ from utils.status import Status
 _CODE, _RESULT, _VERSION, _STATUS, _INPUTS, _REVIEW, _DRAFTS_VOID_AT = (
     "gtf_code", "gtf_result", "gtf_editor_version", "gtf_status", "gtf_page_inputs",
     "gtf_review", "gtf_drafts_void_at")
+# The browser's copy as this session last saw it (restored or saved), and when each entry of it
+# last changed: see `snapshot`.
+_KEPT_VIEW, _KEPT_STAMPS = "gtf_kept_view", "gtf_kept_stamps"
+KEPT_TABLES = ("code", "status", "inputs")  # kept entry by entry; the review state is one entry
 # A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
 # browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
 MAX_PAGE_INPUT_CHARS = 200_000
@@ -294,10 +300,49 @@ def set_review_state(state: dict) -> None:
     st.session_state[_REVIEW] = state
 
 
-def snapshot() -> dict[str, dict]:
-    """What the browser keeps between visits."""
+def snapshot() -> dict[str, Any]:
+    """What the browser keeps between visits, with `stamps`: when each entry last changed (ms
+    since the epoch, by table and key, and one for the review state). Two tabs of the site share
+    one browser copy; the browser store merges each tab's snapshot into it entry by entry, the
+    newer change winning (utils/browser_store.py), so one tab's save never undoes the other's
+    work. A change is seen here, against the previous snapshot (or what was restored)."""
+    tables = _kept_tables()
+    before = st.session_state.get(_KEPT_VIEW) or {}
+    stamps = st.session_state.setdefault(_KEPT_STAMPS, _no_stamps())
+    now = int(time.time() * 1000)
+    for name in KEPT_TABLES:
+        old, new = before.get(name, {}), tables[name]
+        for key in old.keys() | new.keys():
+            if key not in old or key not in new or old[key] != new[key]:
+                stamps[name][key] = now
+    if before.get("review") != tables["review"]:
+        stamps["review"] = now
+    st.session_state[_KEPT_VIEW] = tables
+    return {**copy.deepcopy(tables), "stamps": copy.deepcopy(stamps)}
+
+
+def _kept_tables() -> dict[str, Any]:
     return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS)),
-            "inputs": dict(_table(_INPUTS)), "review": review_state()}
+            "inputs": dict(_table(_INPUTS)), "review": copy.deepcopy(review_state())}
+
+
+def _no_stamps() -> dict[str, Any]:
+    return {**{name: {} for name in KEPT_TABLES}, "review": 0}
+
+
+def _valid_stamps(saved: Any) -> dict[str, Any]:
+    """The stamps of a browser copy; none (0) where it has none (written before stamps)."""
+    stamps = _no_stamps()
+    if not isinstance(saved, dict):
+        return stamps
+    for name in KEPT_TABLES:
+        table = saved.get(name)
+        if isinstance(table, dict):
+            stamps[name] = {k: v for k, v in table.items()
+                            if isinstance(k, str) and isinstance(v, int) and v > 0}
+    if isinstance(saved.get("review"), int):
+        stamps["review"] = saved["review"]
+    return stamps
 
 
 def restore(saved: dict) -> None:
@@ -311,7 +356,7 @@ def restore(saved: dict) -> None:
         if _known(ex_id) is not None and known is not None:
             _table(_STATUS).setdefault(ex_id, known)
     for key, text in (saved.get("inputs") or {}).items():
-        if isinstance(key, str) and isinstance(text, str) and len(text) <= MAX_PAGE_INPUT_CHARS:
+        if _valid_input(key, text):
             _table(_INPUTS).setdefault(key, text)
     if "review" in saved:
         from utils.review_schedule import valid_state
@@ -319,6 +364,33 @@ def restore(saved: dict) -> None:
         mine = review_state()
         if not mine["chapters"] and not mine["cards"]:  # nothing reviewed in this session yet
             set_review_state(valid_state(saved["review"]))
+    # What the browser holds, as this session would hold it, and when each entry changed: the
+    # next snapshot stamps only what differs from it (this session's own changes).
+    st.session_state[_KEPT_VIEW] = _as_kept(saved)
+    mine, theirs = st.session_state.get(_KEPT_STAMPS) or _no_stamps(), _valid_stamps(
+        saved.get("stamps"))
+    st.session_state[_KEPT_STAMPS] = {
+        **{name: {k: max(mine[name].get(k, 0), theirs[name].get(k, 0))
+                  for k in mine[name].keys() | theirs[name].keys()} for name in KEPT_TABLES},
+        "review": max(mine["review"], theirs["review"])}
+
+
+def _valid_input(key: Any, text: Any) -> bool:
+    return isinstance(key, str) and isinstance(text, str) and len(text) <= MAX_PAGE_INPUT_CHARS
+
+
+def _as_kept(saved: dict) -> dict[str, Any]:
+    """A browser copy's tables in the session's own form (known exercises only: an entry of an
+    exercise this site no longer has is left in the browser as it is)."""
+    from utils.review_schedule import empty_state, valid_state
+
+    code = {k: v for k, v in (saved.get("code") or {}).items()
+            if _known(k) is not None and isinstance(v, str)}
+    status = {k: Status.parse(v) for k, v in (saved.get("status") or {}).items()
+              if _known(k) is not None and Status.parse(v) is not None}
+    inputs = {k: v for k, v in (saved.get("inputs") or {}).items() if _valid_input(k, v)}
+    review = valid_state(saved["review"]) if "review" in saved else empty_state()
+    return {"code": code, "status": status, "inputs": inputs, "review": review}
 
 
 def chapter_progress(stem: str) -> dict:

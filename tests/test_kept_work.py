@@ -1,0 +1,138 @@
+"""Two tabs of the site share one browser copy of the learner's work: each tab's snapshot carries
+when each entry last changed (utils/learner_state.py), and the browser store merges it into the
+copy entry by entry, the later change winning (utils/browser_store.py MERGE_JS, run here in
+Chromium). tests/test_browser.py checks two real tabs."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium
+from utils import browser_store, learner_state, registry
+
+EX = registry.get("part1_ray_tracing.intersect_ray_1d")
+OTHER = registry.get("part1_ray_tracing.intersect_rays_1d")
+
+
+@pytest.fixture
+def fresh_session():
+    """Bare-mode session state, emptied of the learner state these tests touch."""
+    import streamlit as st
+
+    for key in list(st.session_state):
+        if str(key).startswith("gtf_"):
+            del st.session_state[key]
+    yield
+    for key in list(st.session_state):
+        if str(key).startswith("gtf_"):
+            del st.session_state[key]
+
+
+def _saved(stamp: int) -> dict:
+    return json.loads(json.dumps({
+        "code": {EX.id: "old code", OTHER.id: "other code"}, "status": {EX.id: "failed"},
+        "stamps": {"code": {EX.id: stamp, OTHER.id: stamp}, "status": {EX.id: stamp},
+                   "inputs": {}, "review": 0}}))
+
+
+def test_what_the_session_did_not_change_keeps_the_browsers_stamps(fresh_session):
+    learner_state.restore(_saved(1000))
+    snap = learner_state.snapshot()
+    assert snap["code"][EX.id] == "old code"
+    assert snap["stamps"]["code"] == {EX.id: 1000, OTHER.id: 1000}
+    assert snap["stamps"]["status"] == {EX.id: 1000} and snap["stamps"]["review"] == 0
+
+
+def test_a_change_and_a_removal_are_stamped_when_seen(fresh_session):
+    learner_state.restore(_saved(1000))
+    learner_state.snapshot()
+    before = int(time.time() * 1000)
+    learner_state.set_code(EX, "new code")
+    learner_state.clear_result(EX)  # the status goes: a removal is a change too
+    snap = learner_state.snapshot()
+    assert snap["stamps"]["code"][EX.id] >= before and snap["stamps"]["status"][EX.id] >= before
+    assert EX.id not in snap["status"]
+    assert snap["stamps"]["code"][OTHER.id] == 1000  # untouched
+    again = learner_state.snapshot()  # nothing changed since: the same stamps
+    assert again["stamps"] == snap["stamps"]
+
+
+def test_code_typed_before_the_restore_wins_and_is_stamped(fresh_session):
+    learner_state.set_code(EX, "typed first")
+    before = int(time.time() * 1000)
+    learner_state.restore(_saved(1000))
+    snap = learner_state.snapshot()
+    assert snap["code"][EX.id] == "typed first" and snap["stamps"]["code"][EX.id] >= before
+
+
+def test_a_copy_written_before_stamps_restores_with_none(fresh_session):
+    learner_state.restore({"code": {EX.id: "old code"}})
+    snap = learner_state.snapshot()
+    assert snap["code"][EX.id] == "old code" and snap["stamps"]["code"] == {}
+
+
+# --- the browser's merge ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def merge():
+    from playwright.sync_api import sync_playwright
+
+    if needs_chromium.args[0]:
+        pytest.skip(needs_chromium.kwargs["reason"])
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        yield lambda stored, mine: page.evaluate(
+            f"([stored, mine]) => {{ {browser_store.MERGE_JS}\n return mergeKept(stored, mine); }}",
+            [stored, mine])
+        browser.close()
+
+
+def _copy(code, code_stamps, status=None, status_stamps=None, review=None, review_stamp=0):
+    kept = {"code": code, "status": status or {}, "inputs": {},
+            "stamps": {"code": code_stamps, "status": status_stamps or {}, "inputs": {},
+                       "review": review_stamp}}
+    if review is not None:
+        kept["review"] = review
+    return kept
+
+
+def test_each_entry_comes_from_whichever_tab_changed_it_last(merge):
+    # Tab A saved a new `a` at 200; tab B, opened at 100, then changed `b` at 300.
+    stored = _copy({"a": "A's new a", "b": "old b"}, {"a": 200, "b": 100})
+    mine = _copy({"a": "old a", "b": "B's new b"}, {"a": 100, "b": 300})
+    out = merge(stored, mine)
+    assert out["code"] == {"a": "A's new a", "b": "B's new b"}
+    assert out["stamps"]["code"] == {"a": 200, "b": 300}
+
+
+def test_a_later_removal_wins_and_an_older_one_loses(merge):
+    stored = _copy({}, {}, status={"a": "failed", "b": "passed"}, status_stamps={"a": 100, "b": 500})
+    mine = _copy({}, {}, status={}, status_stamps={"a": 300, "b": 400})  # both removed here
+    out = merge(stored, mine)
+    assert out["status"] == {"b": "passed"}  # b changed in the other tab after this removal
+    assert out["stamps"]["status"] == {"a": 300, "b": 500}
+
+
+def test_without_stamps_the_tab_wins_and_what_only_the_copy_has_stays(merge):
+    stored = {"code": {"a": "stored a", "gone": "an exercise this tab does not know"}}
+    mine = _copy({"a": "tab's a"}, {})
+    out = merge(stored, mine)
+    assert out["code"] == {"a": "tab's a", "gone": "an exercise this tab does not know"}
+
+
+def test_the_review_state_is_one_entry(merge):
+    stored = _copy({}, {}, review={"cards": {"x": 1}}, review_stamp=500)
+    assert merge(stored, _copy({}, {}, review={"cards": {}}, review_stamp=400))["review"] == {
+        "cards": {"x": 1}}
+    assert merge(stored, _copy({}, {}, review={"cards": {}}, review_stamp=600))["review"] == {
+        "cards": {}}
+
+
+@pytest.mark.parametrize("stored", [None, [], "text", {"code": ["not", "a", "table"]}])
+def test_a_copy_that_is_not_ours_is_replaced_by_the_tabs(merge, stored):
+    mine = _copy({"a": "tab's a"}, {"a": 5})
+    assert merge(stored, mine)["code"] == {"a": "tab's a"}
