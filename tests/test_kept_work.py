@@ -1,7 +1,7 @@
 """Two tabs of the site share one browser copy of the learner's work: each tab's snapshot carries
-when each entry last changed (utils/learner_state.py), and the browser store merges it into the
-copy entry by entry, the later change winning (utils/browser_store.py MERGE_JS, run here in
-Chromium). tests/test_browser.py checks two real tabs."""
+when each entry last changed (utils/kept_work.py, utils/learner_state.py), and the browser store
+merges it into the copy entry by entry, the later change winning (utils/browser_store.py
+MERGE_JS, run here in Chromium). tests/test_browser.py checks two real tabs."""
 
 from __future__ import annotations
 
@@ -34,8 +34,7 @@ def fresh_session():
 def _saved(stamp: int) -> dict:
     return json.loads(json.dumps({
         "code": {EX.id: "old code", OTHER.id: "other code"}, "status": {EX.id: "failed"},
-        "stamps": {"code": {EX.id: stamp, OTHER.id: stamp}, "status": {EX.id: stamp},
-                   "inputs": {}, "review": 0}}))
+        "stamps": {"code": {EX.id: stamp, OTHER.id: stamp}, "status": {EX.id: stamp}}}))
 
 
 def test_what_the_session_did_not_change_keeps_the_browsers_stamps(fresh_session):
@@ -43,7 +42,8 @@ def test_what_the_session_did_not_change_keeps_the_browsers_stamps(fresh_session
     snap = learner_state.snapshot()
     assert snap["code"][EX.id] == "old code"
     assert snap["stamps"]["code"] == {EX.id: 1000, OTHER.id: 1000}
-    assert snap["stamps"]["status"] == {EX.id: 1000} and snap["stamps"]["review"] == 0
+    assert snap["stamps"]["status"] == {EX.id: 1000}
+    assert snap["stamps"]["cards"] == {} and snap["stamps"]["chapters"] == 0
 
 
 def test_a_change_and_a_removal_are_stamped_when_seen(fresh_session):
@@ -58,6 +58,30 @@ def test_a_change_and_a_removal_are_stamped_when_seen(fresh_session):
     assert snap["stamps"]["code"][OTHER.id] == 1000  # untouched
     again = learner_state.snapshot()  # nothing changed since: the same stamps
     assert again["stamps"] == snap["stamps"]
+
+
+def test_a_change_is_stamped_after_a_stamp_from_a_clock_ahead_of_ours(fresh_session):
+    ahead = int(time.time() * 1000) + 3_600_000  # another server's clock, an hour ahead
+    learner_state.restore(_saved(ahead))
+    learner_state.snapshot()
+    learner_state.set_code(EX, "new code")
+    assert learner_state.snapshot()["stamps"]["code"][EX.id] > ahead  # else the merge keeps
+    # the browser's older code, and the change is lost
+
+
+def test_reviewing_a_card_stamps_that_card_and_todays_count(fresh_session):
+    from datetime import datetime, timezone
+
+    from utils import cards, review_schedule
+
+    learner_state.restore({})
+    learner_state.snapshot()
+    card = next(iter(cards.chapter_cards("micrograd")))
+    state = review_schedule.rate(learner_state.review_state(), card.id, "good",
+                                 datetime.now(timezone.utc))
+    learner_state.set_review_state(state)
+    stamps = learner_state.snapshot()["stamps"]
+    assert list(stamps["cards"]) == [card.id] and stamps["new"] > 0
 
 
 def test_code_typed_before_the_restore_wins_and_is_stamped(fresh_session):
@@ -91,10 +115,10 @@ def merge():
         browser.close()
 
 
-def _copy(code, code_stamps, status=None, status_stamps=None, review=None, review_stamp=0):
+def _copy(code, code_stamps, status=None, status_stamps=None, review=None, review_stamps=None):
     kept = {"code": code, "status": status or {}, "inputs": {},
             "stamps": {"code": code_stamps, "status": status_stamps or {}, "inputs": {},
-                       "review": review_stamp}}
+                       **(review_stamps or {})}}
     if review is not None:
         kept["review"] = review
     return kept
@@ -124,12 +148,22 @@ def test_without_stamps_the_tab_wins_and_what_only_the_copy_has_stays(merge):
     assert out["code"] == {"a": "tab's a", "gone": "an exercise this tab does not know"}
 
 
-def test_the_review_state_is_one_entry(merge):
-    stored = _copy({}, {}, review={"cards": {"x": 1}}, review_stamp=500)
-    assert merge(stored, _copy({}, {}, review={"cards": {}}, review_stamp=400))["review"] == {
-        "cards": {"x": 1}}
-    assert merge(stored, _copy({}, {}, review={"cards": {}}, review_stamp=600))["review"] == {
-        "cards": {}}
+def test_review_cards_merge_one_by_one_and_the_chapter_choice_whole(merge):
+    # Tab A reviewed card c1 (at 500) and chose micrograd; tab B, opened before, then reviewed
+    # c2 (at 600) and added makemore to its choice (at 700).
+    stored = _copy({}, {}, review={"chapters": ["micrograd"], "cards": {"c1": {"due": "a"}},
+                                   "new": {"day": "d", "count": 1}},
+                   review_stamps={"cards": {"c1": 500}, "chapters": 500, "new": 500})
+    mine = _copy({}, {}, review={"chapters": ["micrograd", "makemore"], "cards": {"c2": {"due": "b"}},
+                                 "new": {"day": "d", "count": 1}},
+                 review_stamps={"cards": {"c2": 600}, "chapters": 700, "new": 600})
+    out = merge(stored, mine)
+    assert out["review"]["cards"] == {"c1": {"due": "a"}, "c2": {"due": "b"}}
+    assert out["review"]["chapters"] == ["micrograd", "makemore"]
+    assert out["stamps"]["cards"] == {"c1": 500, "c2": 600} and out["stamps"]["chapters"] == 700
+    older = _copy({}, {}, review={"chapters": [], "cards": {}, "new": {"day": "", "count": 0}},
+                  review_stamps={"chapters": 100, "new": 100})
+    assert merge(out, older)["review"] == out["review"]  # a stale tab's save changes nothing
 
 
 @pytest.mark.parametrize("stored", [None, [], "text", {"code": ["not", "a", "table"]}])

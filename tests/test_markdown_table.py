@@ -1,5 +1,5 @@
-"""Small tables of text are shown as Markdown (utils/markdown_table.py): what a learner reads in
-them is what the rows say, whatever characters a cell holds."""
+"""Small tables of text are shown as Markdown (utils/markdown_table.py): each row's cells stay in
+their cells, even with a "|" or a line break in them."""
 
 from markdown_it import MarkdownIt
 

@@ -72,3 +72,9 @@ def test_without_proc_the_whole_range_under_the_limit_is_closed(high_fd, monkeyp
         return 0 if not _open(HIGH) and _open(1) else 1
 
     assert _in_a_child(body) == 0
+
+
+def test_targets_with_a_gap_are_refused():
+    # An inherited descriptor at the gap's number would stay open in the run.
+    with pytest.raises(ValueError, match="no gap|0..1"):
+        descriptors.arrange({0: 0, 2: 2})

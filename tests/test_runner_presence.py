@@ -50,6 +50,9 @@ def test_a_connection_that_comes_back_starts_the_grace_again(connected):
     check()
     clock.now += 9.9  # 18.9 s since first gone, but only 9.9 s in a row
     check()
+    clock.now += 0.1
+    with pytest.raises(presence.LearnerLeft):
+        check()
 
 
 def test_a_run_outside_a_learners_session_never_leaves(connected):

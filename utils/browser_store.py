@@ -2,8 +2,8 @@
 
 Nothing is stored on the server, so there are no accounts and nothing to leak. Every run asks the
 browser for what it kept (`ask_first`, before the page draws anything) until it has answered, and
-once it has, the current snapshot is written at the end of every run (`save`); see
-streamlit_app.py.
+once it has, the current snapshot is merged into the browser's copy at the end of every run
+(`save`, MERGE_JS); see streamlit_app.py.
 
 The answer asks for a rerun, and its change callback restores the work before that run starts. A
 session's first run waits for it, drawing nothing of the page: Streamlit then stops it and starts
@@ -37,39 +37,57 @@ _WAITED = "gtf_browser_store_waited"  # whether this session's first run waited 
 ANSWER_WAIT_S = 2.0
 _PING_S = 0.03
 
-# Two tabs of the site share one browser copy, and each writes its whole snapshot at the end of
-# its runs: written as it is, a tab opened earlier would undo what the other saved since (its
-# snapshot holds the older code). So a snapshot is merged into the copy entry by entry (code,
-# status and page input per key; the review state whole), the later change winning by its stamp
-# (learner_state.snapshot); an entry with no stamp on either side (a copy written before stamps)
-# is the tab's if the tab has it. Stamps of removed entries stay, so a removal wins as a change.
+# Every open tab of the site writes its whole snapshot into the one browser copy at the end of
+# its runs: written as it is, a tab opened earlier would bring back its older copy of what
+# another tab saved since. So a snapshot is merged into the copy entry by entry, the later
+# change winning by its stamp (utils/kept_work.py says what an entry is). Where neither side has
+# a stamp (a copy written before stamps), the tab's entry wins if it has one. A removal keeps its
+# stamp, so it wins as a change does. The copy is read, merged and written within one call: two
+# tabs saving within the same few milliseconds can still have one write over the other's.
 MERGE_JS = """
 function mergeKept(stored, mine) {
   const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
   const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   stored = obj(stored); mine = obj(mine);
   const theirStamps = obj(stored.stamps), ourStamps = obj(mine.stamps);
-  const out = { stamps: {} };
-  for (const table of ["code", "status", "inputs"]) {
-    const theirs = obj(stored[table]), ours = obj(mine[table]);
-    const theirT = obj(theirStamps[table]), ourT = obj(ourStamps[table]);
-    out[table] = {};
-    out.stamps[table] = {};
+  const stamps = {};
+  // One entry: [whether it is there, its value], from the side whose stamp is later.
+  const pick = (name, theirs, ours) => {
+    const a = Number(ourStamps[name]) || 0, b = Number(theirStamps[name]) || 0;
+    const oursWins = a > b || (a === b && ours[0]);
+    stamps[name] = oursWins ? a : b;
+    return oursWins ? ours : theirs;
+  };
+  const table = (name, theirs, ours) => {
+    theirs = obj(theirs); ours = obj(ours);
+    const theirT = obj(theirStamps[name]), ourT = obj(ourStamps[name]);
+    const out = {}, outT = {};
     const keys = new Set([...Object.keys(theirs), ...Object.keys(theirT),
                           ...Object.keys(ours), ...Object.keys(ourT)]);
     for (const key of keys) {
       const a = Number(ourT[key]) || 0, b = Number(theirT[key]) || 0;
       const oursWins = a > b || (a === b && has(ours, key));
-      const from = oursWins ? ours : theirs, stamp = oursWins ? a : b;
-      if (has(from, key)) out[table][key] = from[key];
-      if (stamp) out.stamps[table][key] = stamp;
+      const from = oursWins ? ours : theirs;
+      if (has(from, key)) out[key] = from[key];
+      if (oursWins ? a : b) outT[key] = oursWins ? a : b;
     }
+    stamps[name] = outT;
+    return out;
+  };
+  const out = {};
+  for (const name of ["code", "status", "inputs"]) out[name] = table(name, stored[name], mine[name]);
+  // The review state: its cards one by one, the chosen chapters and today's count each whole.
+  const theirReview = obj(stored.review), ourReview = obj(mine.review);
+  if (has(stored, "review") || has(mine, "review")) {
+    const review = { cards: table("cards", theirReview.cards, ourReview.cards) };
+    for (const name of ["chapters", "new"]) {
+      const [there, value] = pick(name, [has(theirReview, name), theirReview[name]],
+                                  [has(ourReview, name), ourReview[name]]);
+      if (there) review[name] = value;
+    }
+    out.review = review;
   }
-  const a = Number(ourStamps.review) || 0, b = Number(theirStamps.review) || 0;
-  const oursWins = a > b || (a === b && has(mine, "review"));
-  const review = oursWins ? mine.review : stored.review;
-  if (review !== undefined) out.review = review;
-  out.stamps.review = oursWins ? a : b;
+  out.stamps = stamps;
   return out;
 }
 """

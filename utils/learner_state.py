@@ -13,16 +13,15 @@ from typing import Any
 
 import streamlit as st
 
-from utils import registry, sources
+from utils import kept_work, registry, sources
 from utils.status import Status
 
 _CODE, _RESULT, _VERSION, _STATUS, _INPUTS, _REVIEW, _DRAFTS_VOID_AT = (
     "gtf_code", "gtf_result", "gtf_editor_version", "gtf_status", "gtf_page_inputs",
     "gtf_review", "gtf_drafts_void_at")
-# The browser's copy as this session last saw it (restored or saved), and when each entry of it
-# last changed: see `snapshot`.
+# The kept tables as this session last restored or sent them, and when each entry last changed
+# (in any tab): see `snapshot`.
 _KEPT_VIEW, _KEPT_STAMPS = "gtf_kept_view", "gtf_kept_stamps"
-KEPT_TABLES = ("code", "status", "inputs")  # kept entry by entry; the review state is one entry
 # A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
 # browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
 MAX_PAGE_INPUT_CHARS = 200_000
@@ -301,22 +300,15 @@ def set_review_state(state: dict) -> None:
 
 
 def snapshot() -> dict[str, Any]:
-    """What the browser keeps between visits, with `stamps`: when each entry last changed (ms
-    since the epoch, by table and key, and one for the review state). Two tabs of the site share
-    one browser copy; the browser store merges each tab's snapshot into it entry by entry, the
-    newer change winning (utils/browser_store.py), so one tab's save never undoes the other's
-    work. A change is seen here, against the previous snapshot (or what was restored)."""
+    """What the browser keeps between visits, with `stamps`: when each entry last changed
+    (utils/kept_work.py). Every open tab of the site saves into the same browser copy, which
+    takes each entry from the tab that changed it last (utils/browser_store.py), so a tab's save
+    does not bring back its older copy of what another tab changed since. A change is seen
+    here: what differs from this session's previous snapshot (or from what it restored)."""
     tables = _kept_tables()
-    before = st.session_state.get(_KEPT_VIEW) or {}
-    stamps = st.session_state.setdefault(_KEPT_STAMPS, _no_stamps())
-    now = int(time.time() * 1000)
-    for name in KEPT_TABLES:
-        old, new = before.get(name, {}), tables[name]
-        for key in old.keys() | new.keys():
-            if key not in old or key not in new or old[key] != new[key]:
-                stamps[name][key] = now
-    if before.get("review") != tables["review"]:
-        stamps["review"] = now
+    stamps = st.session_state.setdefault(_KEPT_STAMPS, kept_work.no_stamps())
+    kept_work.restamp(stamps, st.session_state.get(_KEPT_VIEW) or {}, tables,
+                      int(time.time() * 1000))
     st.session_state[_KEPT_VIEW] = tables
     return {**copy.deepcopy(tables), "stamps": copy.deepcopy(stamps)}
 
@@ -326,71 +318,51 @@ def _kept_tables() -> dict[str, Any]:
             "inputs": dict(_table(_INPUTS)), "review": copy.deepcopy(review_state())}
 
 
-def _no_stamps() -> dict[str, Any]:
-    return {**{name: {} for name in KEPT_TABLES}, "review": 0}
-
-
-def _valid_stamps(saved: Any) -> dict[str, Any]:
-    """The stamps of a browser copy; none (0) where it has none (written before stamps)."""
-    stamps = _no_stamps()
-    if not isinstance(saved, dict):
-        return stamps
-    for name in KEPT_TABLES:
-        table = saved.get(name)
-        if isinstance(table, dict):
-            stamps[name] = {k: v for k, v in table.items()
-                            if isinstance(k, str) and isinstance(v, int) and v > 0}
-    if isinstance(saved.get("review"), int):
-        stamps["review"] = saved["review"]
-    return stamps
-
-
 def restore(saved: dict) -> None:
     """Merge what the browser kept; anything already typed in this session wins."""
-    for ex_id, text in (saved.get("code") or {}).items():
-        ex = _known(ex_id)
-        if ex is not None and ex_id not in _table(_CODE) and isinstance(text, str):
-            replace_code(ex, text, restoring=True)
-    for ex_id, saved_status in (saved.get("status") or {}).items():
-        known = Status.parse(saved_status)  # saved as its string: "passed", ...
-        if _known(ex_id) is not None and known is not None:
-            _table(_STATUS).setdefault(ex_id, known)
-    for key, text in (saved.get("inputs") or {}).items():
-        if _valid_input(key, text):
-            _table(_INPUTS).setdefault(key, text)
-    if "review" in saved:
-        from utils.review_schedule import valid_state
-
+    kept = _as_kept(saved)
+    for ex_id, text in kept["code"].items():
+        if ex_id not in _table(_CODE):
+            replace_code(_known(ex_id), text, restoring=True)
+    for ex_id, known in kept["status"].items():
+        _table(_STATUS).setdefault(ex_id, known)
+    for key, text in kept["inputs"].items():
+        _table(_INPUTS).setdefault(key, text)
+    if _table_of(saved, "review") is not None:
         mine = review_state()
         if not mine["chapters"] and not mine["cards"]:  # nothing reviewed in this session yet
-            set_review_state(valid_state(saved["review"]))
-    # What the browser holds, as this session would hold it, and when each entry changed: the
-    # next snapshot stamps only what differs from it (this session's own changes).
-    st.session_state[_KEPT_VIEW] = _as_kept(saved)
-    mine, theirs = st.session_state.get(_KEPT_STAMPS) or _no_stamps(), _valid_stamps(
-        saved.get("stamps"))
-    st.session_state[_KEPT_STAMPS] = {
-        **{name: {k: max(mine[name].get(k, 0), theirs[name].get(k, 0))
-                  for k in mine[name].keys() | theirs[name].keys()} for name in KEPT_TABLES},
-        "review": max(mine["review"], theirs["review"])}
+            set_review_state(copy.deepcopy(kept["review"]))
+    # The browser's copy as this session holds it, and when each entry changed: the next
+    # snapshot stamps only what differs from it (this session's own changes).
+    st.session_state[_KEPT_VIEW] = kept
+    st.session_state[_KEPT_STAMPS] = kept_work.latest(
+        st.session_state.get(_KEPT_STAMPS) or kept_work.no_stamps(),
+        kept_work.valid_stamps(_table_of(saved, "stamps")))
+
+
+def _table_of(saved: Any, name: str) -> dict | None:
+    """`saved[name]` if it is a table (a dict); None otherwise: storage other code wrote."""
+    table = saved.get(name) if isinstance(saved, dict) else None
+    return table if isinstance(table, dict) else None
 
 
 def _valid_input(key: Any, text: Any) -> bool:
     return isinstance(key, str) and isinstance(text, str) and len(text) <= MAX_PAGE_INPUT_CHARS
 
 
-def _as_kept(saved: dict) -> dict[str, Any]:
-    """A browser copy's tables in the session's own form (known exercises only: an entry of an
-    exercise this site no longer has is left in the browser as it is)."""
-    from utils.review_schedule import empty_state, valid_state
+def _as_kept(saved: Any) -> dict[str, Any]:
+    """A browser copy's tables in the session's own form, cleaned: known exercises only (an
+    entry of an exercise this site no longer has stays in the browser as it is), statuses
+    parsed, page inputs within bounds, the review state validated."""
+    from utils.review_schedule import valid_state
 
-    code = {k: v for k, v in (saved.get("code") or {}).items()
+    code = {k: v for k, v in (_table_of(saved, "code") or {}).items()
             if _known(k) is not None and isinstance(v, str)}
-    status = {k: Status.parse(v) for k, v in (saved.get("status") or {}).items()
+    status = {k: Status.parse(v) for k, v in (_table_of(saved, "status") or {}).items()
               if _known(k) is not None and Status.parse(v) is not None}
-    inputs = {k: v for k, v in (saved.get("inputs") or {}).items() if _valid_input(k, v)}
-    review = valid_state(saved["review"]) if "review" in saved else empty_state()
-    return {"code": code, "status": status, "inputs": inputs, "review": review}
+    inputs = {k: v for k, v in (_table_of(saved, "inputs") or {}).items() if _valid_input(k, v)}
+    return {"code": code, "status": status, "inputs": inputs,
+            "review": valid_state(_table_of(saved, "review"))}
 
 
 def chapter_progress(stem: str) -> dict:

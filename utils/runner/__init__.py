@@ -148,11 +148,12 @@ def run(exercise_id: str, code: str, limits: Limits | None = None, *,
     registry.check_variant(registry.get(exercise_id), variant)
     if limits is None:
         limits = replace(DEFAULT_LIMITS, wall_seconds=wall_limits.wall_seconds(exercise_id))
+    session = session or _streamlit_session()
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
         return _run_request(RunRequest(code, exercise_id=exercise_id, variant=variant), limits,
-                            on_wait, session or _streamlit_session())
+                            on_wait, presence.watch(session))
 
 
 def run_demo(demo_id: str, code: str, args: dict[str, Any],
@@ -161,11 +162,12 @@ def run_demo(demo_id: str, code: str, args: dict[str, Any],
     """Run a whole answers file (`utils.answers.answers_file`) in the sandbox, then the demo
     `utils.demos.<stem>.<name>(namespace, **args)` on it; `RunResult.data` holds what the demo
     returned (JSON: numbers, strings, lists, dicts — validate before drawing it)."""
+    session = session or _streamlit_session()
     with _one_run_per_session(session) as refused:
         if refused:
             return refused
         return _run_request(RunRequest(code, demo_id=demo_id, args=args), limits, on_wait,
-                            session or _streamlit_session())
+                            presence.watch(session))
 
 
 _in_flight: set[str] = set()
@@ -185,9 +187,8 @@ def _streamlit_session() -> str | None:
 
 
 @contextmanager
-def _one_run_per_session(session: str | None):
-    """Yields None when this session may run now, or the RunResult that refuses it."""
-    key = session or _streamlit_session()
+def _one_run_per_session(key: str | None):
+    """Yields None when the session `key` may run now, or the RunResult that refuses it."""
     if key is None:
         yield None
         return
@@ -242,7 +243,7 @@ def after_previous_run(call: Callable[[], RunResult], *, patience_s: float,
     for that run: utils/widgets.py). `wanted()`, checked before each try, ends the wait with a
     refusal once a newer run made this one pointless. The previous run's end wakes the wait
     (`session`: the one `call` runs in, by default the Streamlit session calling)."""
-    session = session or _streamlit_session()
+    session = session or _streamlit_session()  # (the session `call` runs in)
     deadline = time.monotonic() + patience_s
     while True:
         if wanted is not None and not wanted():  # a newer Run (or a reset) made it pointless
@@ -289,16 +290,16 @@ def _refusal(message: str) -> RunResult:
 
 
 def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | None,
-                 session: str | None = None, retried: bool = False) -> RunResult:
+                 still_there: Callable[[], None], retried: bool = False) -> RunResult:
     """One run on one worker. A worker that dies before the run printed or reported anything
     (killed while idle, or by another run) costs the learner nothing: the run is tried once more
-    on another worker. A run whose learner closed the page while it waited never starts
-    (presence.py)."""
+    on another worker. While it waits for a worker, `still_there()` (presence.watch) is asked
+    each time the queue moves: a run whose page has been closed for its grace period leaves the
+    queue without running."""
     code = request.code
     if len(code) > limits.max_code_chars:
         return _refusal(f"Your code is {len(code):,} characters long; the limit is "
                         f"{limits.max_code_chars:,}.")
-    still_there = presence.watch(session)
 
     def waiting(place: int, seconds: float) -> None:
         still_there()
@@ -328,14 +329,14 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
         if reply.retry:  # it found itself tampered with before running anything
             log.warning("runner zygote %s retired before a run; trying another", zygote.pid)
             _pool.discard(zygote)
-            return _run_request(request, limits, on_wait, session)
+            return _run_request(request, limits, on_wait, still_there)
         result = compose(reply, streams, limits)
     except ZygoteFailure as err:
         # Not the learner's fault as far as we know: another run may have killed the worker.
         log.warning("runner zygote %s failed (%s); replacing it", zygote.pid, err)
         _pool.discard(zygote)
         if not retried and not err.produced_output:
-            return _run_request(request, limits, on_wait, session, retried=True)
+            return _run_request(request, limits, on_wait, still_there, retried=True)
         return _refusal("The code runner stopped while running your code and has been "
                         "restarted. Please run again.")
     except Exception:  # noqa: BLE001 - a bug of ours: the trace to the log, plain words out

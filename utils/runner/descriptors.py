@@ -11,14 +11,17 @@ import fcntl
 import os
 import resource
 
-# Linux's ceiling on a process's descriptors (fs.nr_open's default); used only when
-# /proc/self/fd cannot be listed and the limit is unlimited.
+# Linux's default ceiling on any process's descriptors (fs.nr_open): where /proc/self/fd cannot
+# be listed, everything under it is closed (one close_range call where the kernel has it).
 _FALLBACK_CEILING = 1 << 20
 
 
 def arrange(targets: dict[int, int]) -> None:
     """dup2 each source fd onto its target number (first lifted out of the way: a source may
-    sit on another's target), then close everything above the highest target."""
+    sit on another's target), then close everything above the highest target. The targets are
+    0, 1, ... with no gap: an inherited descriptor in a gap would stay open."""
+    if sorted(targets) != list(range(len(targets))):
+        raise ValueError(f"targets must be 0..{len(targets) - 1}, got {sorted(targets)}")
     lifted = {target: fcntl.fcntl(source, fcntl.F_DUPFD, 100) for target, source in
               targets.items()}
     for target, source in lifted.items():
@@ -31,9 +34,9 @@ def close_above(low: int) -> None:
     the descriptor limit could miss one opened before the limit was lowered."""
     try:
         open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # no /proc: close the whole range the kernel could have handed out
+    except OSError:  # no /proc: close the whole range, past a limit lowered since too
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        os.closerange(low + 1, hard if hard != resource.RLIM_INFINITY else _FALLBACK_CEILING)
+        os.closerange(low + 1, max(hard, _FALLBACK_CEILING))
         return
     for fd in open_fds:
         if fd > low:
