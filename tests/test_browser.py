@@ -193,7 +193,7 @@ def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site
     assert runs == ["started", "started", "FINISHED_SUCCESSFULLY"], runs
 
 
-def test_two_tabs_never_undo_each_others_work(page, site_url):
+def test_two_tabs_keep_each_others_work(page, site_url):
     """The site open in two tabs of one browser: both save the learner's work to the same
     browser copy at the end of their runs. Tab B, opened first, holds an older copy of tab A's
     exercise; its save after its own run must not bring that older code back, and a reload of

@@ -141,11 +141,23 @@ def test_a_later_removal_wins_and_an_older_one_loses(merge):
     assert out["stamps"]["status"] == {"a": 300, "b": 500}
 
 
-def test_without_stamps_the_tab_wins_and_what_only_the_copy_has_stays(merge):
+def test_without_stamps_the_copy_stays_and_the_tab_fills_in_what_it_lacks(merge):
+    # A copy written before stamps, and a tab that changed nothing since it restored it: the
+    # copy's entries stay (another tab may have written them since), the tab adds what is new.
     stored = {"code": {"a": "stored a", "gone": "an exercise this tab does not know"}}
-    mine = _copy({"a": "tab's a"}, {})
+    mine = _copy({"a": "tab's a", "b": "tab's b"}, {})
     out = merge(stored, mine)
-    assert out["code"] == {"a": "tab's a", "gone": "an exercise this tab does not know"}
+    assert out["code"] == {"a": "stored a", "b": "tab's b",
+                           "gone": "an exercise this tab does not know"}
+
+
+def test_on_equal_stamps_a_stale_tab_does_not_undo_a_newer_value(merge):
+    # Both tabs restored `a` stamped 900; tab A changed it (stamped 901) and saved. Tab B never
+    # changed it: its save, with the old text and the old stamp, leaves A's.
+    stored = _copy({"a": "A's change"}, {"a": 901})
+    assert merge(stored, _copy({"a": "old"}, {"a": 900}))["code"] == {"a": "A's change"}
+    stored = _copy({"a": "A's change"}, {"a": 900})  # the same stamp: still the copy's
+    assert merge(stored, _copy({"a": "old"}, {"a": 900}))["code"] == {"a": "A's change"}
 
 
 def test_review_cards_merge_one_by_one_and_the_chapter_choice_whole(merge):
@@ -164,6 +176,34 @@ def test_review_cards_merge_one_by_one_and_the_chapter_choice_whole(merge):
     older = _copy({}, {}, review={"chapters": [], "cards": {}, "new": {"day": "", "count": 0}},
                   review_stamps={"chapters": 100, "new": 100})
     assert merge(out, older)["review"] == out["review"]  # a stale tab's save changes nothing
+
+
+@pytest.mark.parametrize("saved", [{"code": ["a", "list"]}, {"review": {"cards": [1]}},
+                                   {"review": {"cards": "x"}}, {"review": {"chapters": 5}},
+                                   {"review": []}, {"stamps": {"code": ["x"]}}, {"status": "x"}])
+def test_a_copy_that_is_not_ours_restores_as_nothing(fresh_session, saved):
+    learner_state.restore(saved)
+    snap = learner_state.snapshot()
+    assert snap["code"] == {} and snap["review"]["cards"] == {}
+
+
+def test_review_done_before_the_restore_keeps_the_browsers_cards(fresh_session):
+    from datetime import datetime, timezone
+
+    from utils import cards, review_schedule
+
+    first, second, third = list(cards.chapter_cards("micrograd"))[:3]
+    now = datetime.now(timezone.utc)
+    browser = review_schedule.rate(review_schedule.empty_state(), first.id, "good", now)
+    browser = review_schedule.rate(browser, third.id, "good", now)  # two new cards today
+    learner_state.set_review_state(review_schedule.rate(
+        {**learner_state.review_state(), "chapters": ["micrograd"]}, second.id, "good", now))
+    learner_state.restore(json.loads(json.dumps({"review": browser})))
+    snap = learner_state.snapshot()
+    assert set(snap["review"]["cards"]) == {first.id, second.id, third.id}
+    assert first.id not in snap["stamps"]["cards"]  # the browser's card: not a change here
+    assert snap["review"]["chapters"] == ["micrograd"]
+    assert snap["review"]["new"]["count"] == 2  # the same day: the larger count
 
 
 @pytest.mark.parametrize("stored", [None, [], "text", {"code": ["not", "a", "table"]}])

@@ -40,10 +40,13 @@ _PING_S = 0.03
 # Every open tab of the site writes its whole snapshot into the one browser copy at the end of
 # its runs: written as it is, a tab opened earlier would bring back its older copy of what
 # another tab saved since. So a snapshot is merged into the copy entry by entry, the later
-# change winning by its stamp (utils/kept_work.py says what an entry is). Where neither side has
-# a stamp (a copy written before stamps), the tab's entry wins if it has one. A removal keeps its
-# stamp, so it wins as a change does. The copy is read, merged and written within one call: two
-# tabs saving within the same few milliseconds can still have one write over the other's.
+# change winning by its stamp (utils/kept_work.py says what an entry is). On equal stamps (none
+# on either side, in a copy written before stamps) the copy's entry stays, and the tab's fills
+# in what the copy lacks: a tab's own change always has a later stamp than what it restored. A
+# removal keeps its stamp, so it wins as a change does. The copy is read, merged and written in
+# one call, but two tabs saving within the same few milliseconds can still have one write over
+# the other's; and the stamps are the servers' clocks, so two servers whose clocks disagree can
+# rank two tabs' changes wrongly (one server serves the site on Community Cloud).
 MERGE_JS = """
 function mergeKept(stored, mine) {
   const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
@@ -54,7 +57,7 @@ function mergeKept(stored, mine) {
   // One entry: [whether it is there, its value], from the side whose stamp is later.
   const pick = (name, theirs, ours) => {
     const a = Number(ourStamps[name]) || 0, b = Number(theirStamps[name]) || 0;
-    const oursWins = a > b || (a === b && ours[0]);
+    const oursWins = a > b || (a === b && ours[0] && !theirs[0]);
     stamps[name] = oursWins ? a : b;
     return oursWins ? ours : theirs;
   };
@@ -66,7 +69,7 @@ function mergeKept(stored, mine) {
                           ...Object.keys(ours), ...Object.keys(ourT)]);
     for (const key of keys) {
       const a = Number(ourT[key]) || 0, b = Number(theirT[key]) || 0;
-      const oursWins = a > b || (a === b && has(ours, key));
+      const oursWins = a > b || (a === b && has(ours, key) && !has(theirs, key));
       const from = oursWins ? ours : theirs;
       if (has(from, key)) out[key] = from[key];
       if (oursWins ? a : b) outT[key] = oursWins ? a : b;

@@ -67,9 +67,9 @@ def latest(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 def restamp(stamps: dict[str, Any], before: Mapping[str, Any], now: Mapping[str, Any],
             now_ms: int) -> None:
     """Stamp, in place, every entry that differs between two views of the kept tables (added,
-    changed or removed). A new stamp is later than the entry's last one even if that one lies
-    ahead of this server's clock (a clock set back, another server's): else the browser would
-    keep the older value, and the change would be lost."""
+    changed or removed). A new stamp is later than the entry's last stamp this session knows
+    (restored or its own) even if that one lies ahead of this server's clock (a clock set back):
+    else the browser would keep the older value, and the change would be lost."""
     was, is_ = entries(before), entries(now)
     for name in KEYED:
         old, new = was[name], is_[name]

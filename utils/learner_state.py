@@ -20,7 +20,7 @@ _CODE, _RESULT, _VERSION, _STATUS, _INPUTS, _REVIEW, _DRAFTS_VOID_AT = (
     "gtf_code", "gtf_result", "gtf_editor_version", "gtf_status", "gtf_page_inputs",
     "gtf_review", "gtf_drafts_void_at")
 # The kept tables as this session last restored or sent them, and when each entry last changed
-# (in any tab): see `snapshot`.
+# (as far as this session knows: its own changes, and the stamps it restored): see `snapshot`.
 _KEPT_VIEW, _KEPT_STAMPS = "gtf_kept_view", "gtf_kept_stamps"
 # A page's free text (say, an engine's output pasted to be checked) is kept like code, but a
 # browser's localStorage holds only about 5 MB for the whole site: longer text isn't kept.
@@ -306,7 +306,8 @@ def snapshot() -> dict[str, Any]:
     does not bring back its older copy of what another tab changed since. A change is seen
     here: what differs from this session's previous snapshot (or from what it restored)."""
     tables = _kept_tables()
-    stamps = st.session_state.setdefault(_KEPT_STAMPS, kept_work.no_stamps())
+    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
+    st.session_state[_KEPT_STAMPS] = stamps
     kept_work.restamp(stamps, st.session_state.get(_KEPT_VIEW) or {}, tables,
                       int(time.time() * 1000))
     st.session_state[_KEPT_VIEW] = tables
@@ -329,15 +330,25 @@ def restore(saved: dict) -> None:
     for key, text in kept["inputs"].items():
         _table(_INPUTS).setdefault(key, text)
     if _table_of(saved, "review") is not None:
-        mine = review_state()
-        if not mine["chapters"] and not mine["cards"]:  # nothing reviewed in this session yet
-            set_review_state(copy.deepcopy(kept["review"]))
+        set_review_state(_review_restored(review_state(), kept["review"]))
     # The browser's copy as this session holds it, and when each entry changed: the next
     # snapshot stamps only what differs from it (this session's own changes).
     st.session_state[_KEPT_VIEW] = kept
     st.session_state[_KEPT_STAMPS] = kept_work.latest(
         st.session_state.get(_KEPT_STAMPS) or kept_work.no_stamps(),
         kept_work.valid_stamps(_table_of(saved, "stamps")))
+
+
+def _review_restored(mine: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    """The review state with the browser's merged in, what this session did first winning: its
+    cards over the browser's same cards, its chosen chapters if it chose any, and the larger
+    count of new cards started on the same day."""
+    new = mine["new"]
+    if not mine["new"]["day"] or (kept["new"]["day"] == new["day"]
+                                  and kept["new"]["count"] > new["count"]):
+        new = kept["new"]
+    return copy.deepcopy({"chapters": mine["chapters"] or kept["chapters"],
+                          "cards": {**kept["cards"], **mine["cards"]}, "new": new})
 
 
 def _table_of(saved: Any, name: str) -> dict | None:

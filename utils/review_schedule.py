@@ -40,8 +40,10 @@ def valid_state(saved: Any) -> dict[str, Any]:
         return state
     known = all_cards()
     stems = {card.stem for card in known.values()}
-    state["chapters"] = [s for s in saved.get("chapters") or [] if isinstance(s, str) and s in stems]
-    for card_id, card in (saved.get("cards") or {}).items():
+    chapters, cards = saved.get("chapters"), saved.get("cards")
+    state["chapters"] = [s for s in (chapters if isinstance(chapters, list) else [])
+                         if isinstance(s, str) and s in stems]
+    for card_id, card in (cards if isinstance(cards, dict) else {}).items():
         if card_id in known and isinstance(card, dict):
             try:
                 Card.from_dict(card)
