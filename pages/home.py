@@ -99,8 +99,9 @@ for stage in STAGES:
                 colab_badge(chapter.stem)
 
 st.header("Your progress")
-st.caption(" · ".join([*(f"{status.icon} {status.label}" for status in Status),
-                       f"{NOT_STARTED_ICON} {NOT_STARTED_LABEL}"]))
+# ";" between them: the not-started icon is itself a "·"
+st.caption("; ".join([*(f"{status.icon} {status.label}" for status in Status),
+                      f"{NOT_STARTED_ICON} {NOT_STARTED_LABEL}"]))
 for chapter in registry.CHAPTERS:
     if chapter.available:  # one table per chapter, folded: 14 open ones would fill many screens
         done = learner_state.passed_count(chapter)

@@ -259,8 +259,8 @@ def _reset_or_undo(ex: registry.Exercise | learner_state.Practice, place) -> Non
 def _verdict(ex: registry.Exercise | learner_state.Practice) -> None:
     result = learner_state.result(ex)
     if result is None:
-        if learner_state.status(ex):  # restored from an earlier visit: no details kept
-            st.caption(f"Your last run, in an earlier visit: "
+        if learner_state.status(ex):  # restored from the browser: no details kept
+            st.caption(f"Your last run, in an earlier visit or another tab: "
                        f"{label_of(learner_state.status(ex))}.")
         return
     timing = f"(ran in {result.duration_s:.2f} s)"
