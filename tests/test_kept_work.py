@@ -173,6 +173,9 @@ def test_review_cards_merge_one_by_one_and_the_chapter_choice_whole(merge):
     assert out["review"]["cards"] == {"c1": {"due": "a"}, "c2": {"due": "b"}}
     assert out["review"]["chapters"] == ["micrograd", "makemore"]
     assert out["stamps"]["cards"] == {"c1": 500, "c2": 600} and out["stamps"]["chapters"] == 700
+    fewer = _copy({}, {}, review={"chapters": [], "cards": {}, "new": {"day": "d", "count": 0}},
+                  review_stamps={"new": 800})  # later, but fewer new cards started on day d
+    assert merge(out, fewer)["review"]["new"] == {"day": "d", "count": 1}
     older = _copy({}, {}, review={"chapters": [], "cards": {}, "new": {"day": "", "count": 0}},
                   review_stamps={"chapters": 100, "new": 100})
     assert merge(out, older)["review"] == out["review"]  # a stale tab's save changes nothing

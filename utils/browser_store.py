@@ -88,6 +88,12 @@ function mergeKept(stored, mine) {
                                   [has(ourReview, name), ourReview[name]]);
       if (there) review[name] = value;
     }
+    // Two tabs that each started new cards today: the larger count (not the later one), so
+    // that the day's limit of new cards counts both as well as it can.
+    const theirNew = obj(theirReview.new), ourNew = obj(ourReview.new);
+    if (review.new && theirNew.day && theirNew.day === ourNew.day)
+      review.new = { day: theirNew.day,
+                     count: Math.max(Number(theirNew.count) || 0, Number(ourNew.count) || 0) };
     out.review = review;
   }
   out.stamps = stamps;

@@ -6,7 +6,8 @@ each entry last changed, in ms since the epoch, set by the server when the sessi
 shows the change. The browser merges entry by entry, the later stamp winning. The entries:
 
 - per key: an exercise's code, its status, a page's free text, a review card's schedule;
-- whole: the chapters chosen for review, the count of new cards started today.
+- whole: the chapters chosen for review, and the count of new cards started today (two tabs'
+  counts of the same day merge to the larger one).
 
 No Streamlit here: utils/learner_state.py keeps the session's side.
 """
