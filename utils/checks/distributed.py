@@ -208,8 +208,12 @@ import torch.distributed as dist
 
 payload = json.loads(sys.stdin.read())
 torch.set_num_threads(1)
-dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{payload['port']}",
-                        rank=payload["rank"], world_size=payload["world_size"])
+try:
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{payload['port']}",
+                            rank=payload["rank"], world_size=payload["world_size"])
+except BaseException as err:  # the group, not the learner's code: the caller tries again
+    print(json.dumps({"setup_error": f"{type(err).__name__}: {err}"}))
+    sys.exit(0)
 try:
     namespace = {"t": torch, "torch": torch, "dist": dist, "Tensor": torch.Tensor}
     for name, spec in payload["globals"].items():  # what the functions' own module gave them
@@ -302,6 +306,16 @@ def _code_source(f: Callable) -> str:
     return "".join(lines[:marker.lineno - 1] + lines[marker.end_lineno:])
 
 
+# How many times a gloo group is set up before its failure is reported: setting one up can fail
+# for reasons of the machine's, not the learner's (its free port taken meanwhile, a peer's
+# connection dropped: "Gloo connectFullMesh failed ... Connection closed by peer").
+GROUP_SETUP_TRIES = 3
+
+
+class _GroupSetupFailed(Exception):
+    pass
+
+
 def run_in_processes(fn: Callable, world_size: int, case_source: str,
                      timeout_s: float = 60.0) -> list[list]:
     """Run the learner's fn on `world_size` real processes with a gloo group on 127.0.0.1.
@@ -309,11 +323,42 @@ def run_in_processes(fn: Callable, world_size: int, case_source: str,
     `case_source` defines make_tensor(rank) and kwargs. The function (and the helpers it calls)
     travel as source code, so functions defined in a notebook work too, with the globals they
     use from their module (its imports and constants). Every process is killed
-    at the end, whatever happens. Returns each rank's tensor afterwards."""
+    at the end, whatever happens. A group that could not be set up is set up again, on a new
+    port, up to GROUP_SETUP_TRIES times. Returns each rank's tensor afterwards."""
     functions = _functions(fn)
-    payload = {"port": _free_port(), "world_size": world_size,
+    payload = {"world_size": world_size,
                "sources": [_code_source(f) for f in functions],
                "globals": _globals_spec(functions), "name": fn.__name__, "case": case_source}
+    for attempt in range(GROUP_SETUP_TRIES):
+        try:
+            return _run_group({**payload, "port": _free_port()}, fn.__name__, timeout_s)
+        except _GroupSetupFailed as failure:
+            if attempt == GROUP_SETUP_TRIES - 1:
+                raise AssertionError(f"{fn.__name__}: a gloo group of {world_size} processes "
+                                     f"could not be set up on this machine "
+                                     f"({GROUP_SETUP_TRIES} tries): {failure}") from None
+    raise AssertionError("unreachable")
+
+
+def _result_of(process: subprocess.Popen, timeout_s: float, name: str, world_size: int,
+               quiet: bool = False) -> dict:
+    """A worker's last JSON line ({"ok"}, {"error"} or {"setup_error"}) once it has ended.
+    A worker still running after `timeout_s` is a deadlock (or, `quiet`, just {})."""
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        if quiet:
+            return {}
+        raise AssertionError(f"{name} on {world_size} real processes did not finish in "
+                             f"{timeout_s:g} s: a deadlock?") from None
+    lines = [line for line in process.stdout.read().splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {
+        "error": f"the process ended without a result: {process.stderr.read()[-300:]}"}
+
+
+def _run_group(payload: dict, name: str, timeout_s: float) -> list[list]:
+    """One try of run_in_processes; _GroupSetupFailed if a rank could not join the group."""
+    world_size = payload["world_size"]
     processes = [subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   start_new_session=True) for _ in range(world_size)]
@@ -324,17 +369,18 @@ def run_in_processes(fn: Callable, world_size: int, case_source: str,
         deadline = time.monotonic() + timeout_s
         outputs = []
         for rank, process in enumerate(processes):
-            try:
-                out = process.stdout.read() if process.wait(
-                    timeout=max(deadline - time.monotonic(), 0.1)) is not None else ""
-            except subprocess.TimeoutExpired:
-                raise AssertionError(f"{fn.__name__} on {world_size} real processes did not "
-                                     f"finish in {timeout_s:g} s: a deadlock?") from None
-            lines = [line for line in out.splitlines() if line.startswith("{")]
-            result = json.loads(lines[-1]) if lines else {
-                "error": f"the process ended without a result: {process.stderr.read()[-300:]}"}
+            result = _result_of(process, max(deadline - time.monotonic(), 0.1), name, world_size)
+            if "setup_error" in result:
+                raise _GroupSetupFailed(result["setup_error"])
             if "error" in result:
-                raise AssertionError(f"{fn.__name__} on rank {rank} of {world_size} real "
+                # A peer that could not join the group breaks this rank's collective: then the
+                # fault is the group's. (Peers that are still running are waited for briefly.)
+                for other in processes:
+                    if other is not process:
+                        peer = _result_of(other, 1.0, name, world_size, quiet=True)
+                        if "setup_error" in peer:
+                            raise _GroupSetupFailed(peer["setup_error"])
+                raise AssertionError(f"{name} on rank {rank} of {world_size} real "
                                      f"processes (gloo): {result['error']}")
             outputs.append(result["ok"])
         return outputs
