@@ -330,7 +330,7 @@ def restore(saved: dict) -> None:
     for key, text in kept["inputs"].items():
         _table(_INPUTS).setdefault(key, text)
     if _table_of(saved, "review") is not None:
-        set_review_state(_review_restored(review_state(), kept["review"]))
+        set_review_state(_review_merged(review_state(), kept["review"]))
     # The browser's copy as this session holds it, and when each entry changed: the next
     # snapshot stamps only what differs from it (this session's own changes).
     st.session_state[_KEPT_VIEW] = kept
@@ -339,16 +339,17 @@ def restore(saved: dict) -> None:
         kept_work.valid_stamps(_table_of(saved, "stamps")))
 
 
-def _review_restored(mine: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
-    """The review state with the browser's merged in, what this session did first winning: its
-    cards over the browser's same cards, its chosen chapters if it chose any, and the larger
-    count of new cards started on the same day."""
+def _review_merged(mine: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """This session's review state with another's (the browser's, an uploaded file's) taken in,
+    this session's winning: its cards over the same cards, its chosen chapters first and the
+    others' added, and the larger count of new cards started on the same day."""
     new = mine["new"]
-    if not mine["new"]["day"] or (kept["new"]["day"] == new["day"]
-                                  and kept["new"]["count"] > new["count"]):
-        new = kept["new"]
-    return copy.deepcopy({"chapters": mine["chapters"] or kept["chapters"],
-                          "cards": {**kept["cards"], **mine["cards"]}, "new": new})
+    if not new["day"] or (incoming["new"]["day"] == new["day"]
+                          and incoming["new"]["count"] > new["count"]):
+        new = incoming["new"]
+    chapters = mine["chapters"] + [s for s in incoming["chapters"] if s not in mine["chapters"]]
+    return copy.deepcopy({"chapters": chapters, "cards": {**incoming["cards"], **mine["cards"]},
+                          "new": new})
 
 
 def _table_of(saved: Any, name: str) -> dict | None:
@@ -399,11 +400,7 @@ def merge_progress(progress: dict) -> None:
         known = Status.parse(saved_status)
         if isinstance(ex_id, str) and _known(ex_id) is not None and known is not None:
             _table(_STATUS).setdefault(ex_id, known)
-    incoming = valid_state(progress.get("review"))
-    mine = review_state()
-    set_review_state(dict(mine, chapters=mine["chapters"] + [
-        s for s in incoming["chapters"] if s not in mine["chapters"]],
-        cards={**incoming["cards"], **mine["cards"]}))
+    set_review_state(_review_merged(review_state(), valid_state(progress.get("review"))))
 
 
 def engine_file(stem: str) -> tuple[str, list[str]]:

@@ -340,17 +340,18 @@ def run_in_processes(fn: Callable, world_size: int, case_source: str,
     raise AssertionError("unreachable")
 
 
-def _result_of(process: subprocess.Popen, timeout_s: float, name: str, world_size: int,
-               quiet: bool = False) -> dict:
-    """A worker's last JSON line ({"ok"}, {"error"} or {"setup_error"}) once it has ended.
-    A worker still running after `timeout_s` is a deadlock (or, `quiet`, just {})."""
+def _result_of(process: subprocess.Popen, wait_s: float, name: str, world_size: int,
+               limit_s: float | None = None) -> dict:
+    """A worker's last JSON line ({"ok"}, {"error"} or {"setup_error"}) once it has ended. A
+    worker still running after `wait_s` is a deadlock of the run's `limit_s` (None: not yet
+    known, and {} is returned)."""
     try:
-        process.wait(timeout=timeout_s)
+        process.wait(timeout=wait_s)
     except subprocess.TimeoutExpired:
-        if quiet:
+        if limit_s is None:
             return {}
         raise AssertionError(f"{name} on {world_size} real processes did not finish in "
-                             f"{timeout_s:g} s: a deadlock?") from None
+                             f"{limit_s:g} s: a deadlock?") from None
     lines = [line for line in process.stdout.read().splitlines() if line.startswith("{")]
     return json.loads(lines[-1]) if lines else {
         "error": f"the process ended without a result: {process.stderr.read()[-300:]}"}
@@ -369,7 +370,8 @@ def _run_group(payload: dict, name: str, timeout_s: float) -> list[list]:
         deadline = time.monotonic() + timeout_s
         outputs = []
         for rank, process in enumerate(processes):
-            result = _result_of(process, max(deadline - time.monotonic(), 0.1), name, world_size)
+            result = _result_of(process, max(deadline - time.monotonic(), 0.1), name,
+                                world_size, timeout_s)
             if "setup_error" in result:
                 raise _GroupSetupFailed(result["setup_error"])
             if "error" in result:
@@ -377,7 +379,7 @@ def _run_group(payload: dict, name: str, timeout_s: float) -> list[list]:
                 # fault is the group's. (Peers that are still running are waited for briefly.)
                 for other in processes:
                     if other is not process:
-                        peer = _result_of(other, 1.0, name, world_size, quiet=True)
+                        peer = _result_of(other, 1.0, name, world_size)
                         if "setup_error" in peer:
                             raise _GroupSetupFailed(peer["setup_error"])
                 raise AssertionError(f"{name} on rank {rank} of {world_size} real "

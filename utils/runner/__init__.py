@@ -352,7 +352,8 @@ def _run_request(request: RunRequest, limits: Limits, on_wait: WaitCallback | No
 
 
 __all__ = ["run", "run_demo", "DEMO_LIMITS", "RunResult", "Limits", "DEFAULT_LIMITS",
-           "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "LEFT_MESSAGE", "warm_up", "worker_pids",
+           "MAX_CONCURRENT_RUNS", "QUEUE_WAIT_SECONDS", "BUSY_MESSAGE", "LEFT_MESSAGE",
+           "warm_up", "worker_pids",
            "zygote_pids",
            "queue_message", "ALREADY_RUNNING_MESSAGE", "after_previous_run",
            "PREVIOUS_RUN_PATIENCE_S", "PREVIOUS_DEMO_PATIENCE_S", "PREVIOUS_RUN_CAPTION",
