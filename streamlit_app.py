@@ -7,7 +7,8 @@ import threading
 
 import streamlit as st
 
-from utils import browser_store, code_block, deep_links, page_runs, registry, runner, widgets
+from utils import (browser_store, code_block, deep_links, first_views, page_runs, registry, runner,
+                   widgets)
 from utils.navigation import all_pages, sidebar_menu
 from utils.runner.limits import memory_limit_bytes
 
@@ -26,16 +27,16 @@ st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", lay
 def _warm_up() -> None:
     """The server's own heavy imports first (torch takes about a second: without this, the
     first chapter page a learner opens pays it), then the code runners, then every chapter's
-    figures and widgets and what their pages compute on a first view; then what they loaded is
-    set aside from the garbage collector's sweeps (`_spare_the_collector`). Each step waits
+    figures and widgets and what every page computes on a first view (utils/first_views.py, in
+    the path's order); then what they loaded is set aside from the garbage collector's sweeps
+    (`_spare_the_collector`). Each step waits
     until no page is being run (utils/page_runs.py), so a learner who opens a page meanwhile
     does not share the CPU with it. The runners import in processes of their own (about 8 s of
     CPU): one still importing is stopped while a page is being run and no one waits for it."""
     steps = [_import_torch_and_plotly,
              functools.partial(runner.warm_up, give_way_while=page_runs.busy)]
     if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
-        steps = itertools.chain(steps, registry.page_module_imports(),
-                                registry.first_view_computations())
+        steps = itertools.chain(steps, registry.page_module_imports(), first_views.replay_steps())
     page_runs.in_quiet_moments(steps)
     _spare_the_collector()
 

@@ -3,31 +3,7 @@ what on it Streamlit would show as raw LaTeX."""
 
 import re
 
-from streamlit.util import calc_hash
-from streamlit.testing.v1 import AppTest
-
-from utils.site_config import ROOT, section_path
-
-SECTION_SOURCE = re.compile(r"pages/(\w+)/\d+_(\w+)\.md")
-
-
-def open_page(page: str, timeout: float = 300) -> AppTest:
-    """The app, switched to `page` and run: "pages/home.py", a section by its source,
-    "pages/part4_backprop/2_graph.md", or a callable page by its URL path ("review")."""
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
-    section = SECTION_SOURCE.fullmatch(page)
-    # A section's page is a callable (utils/navigation.py), which AppTest.switch_page (files
-    # only) cannot find; a session picks a page by the hash of its URL path, as here. Set before
-    # the first run, it opens the page in one run, as a deep link does.
-    if section:
-        app._page_hash = calc_hash(section_path(section[1], section[2]))
-    elif "/" not in page:
-        app._page_hash = calc_hash(page)
-    else:
-        app.run()
-        app.switch_page(page)
-    return app.run()
-
+from utils.first_views import open_page  # noqa: F401 - the tests' way to open one page
 
 # What Streamlit leaves as raw LaTeX: the rules are explained and tested in tests/test_page_math.py.
 CODE = re.compile(r"```.*?```|(`+).*?\1", re.DOTALL)

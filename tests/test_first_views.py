@@ -1,21 +1,39 @@
-"""What the server computes in the background after it starts (each figures module's FIRST_VIEWS,
-utils/registry's compute_first_views) is what the pages then ask for: opening every page of those
-chapters afterwards computes none of it again."""
+"""What the server computes in the background after it starts (utils/first_views.py: the cached
+calls every page's first view makes, recorded in assets/first_views.json) is what the pages then
+ask for."""
 
 from __future__ import annotations
 
-import functools
+import json
+import subprocess
+import sys
 
 import pytest
 import streamlit as st
 from streamlit.runtime.caching import cache_utils
 
-from tests.browser_site import open_page
-from utils import registry
+from utils import first_views
+from utils.first_views import Call
 from utils.site_config import ROOT
 
-CHAPTERS = [ch for ch in registry.CHAPTERS if ch.available
-            and getattr(registry.chapter_module(ch.stem, "figures"), "FIRST_VIEWS", ())]
+
+def test_the_recorded_first_views_are_current():
+    # Every page opened in a fresh process, as `python -m utils.first_views` does: the calls its
+    # first views make are exactly the file's (a page's new figure, or a default that changed,
+    # would otherwise be computed on the first learner's view instead of in the warm-up).
+    done = subprocess.run([sys.executable, "-m", "utils.first_views", "--check"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert " is current (" in done.stderr
+
+
+def test_the_file_covers_the_heavy_first_views():
+    names = {f"{c.module}.{c.name}" for c in first_views.read()}
+    assert {"utils.figures.part2_cnns.architecture_table",
+            "utils.figures.micrograd.network.reference_boundary",
+            "utils.figures.part4_backprop.linear_stack_figure",
+            "utils.figures.part3_optimization.race_figure"} <= names
+    assert not any(c.module == "__main__" for c in first_views.read())
 
 
 @pytest.fixture
@@ -34,26 +52,43 @@ def computed(monkeypatch) -> list[tuple[str, str, tuple]]:
     return misses
 
 
-def test_some_chapters_compute_first_views():
-    assert {ch.stem for ch in CHAPTERS} >= {"part2_cnns", "micrograd", "part5_vaes_gans"}
-
-
-def _name(compute) -> tuple[str, str]:
-    """(module, name) of a FIRST_VIEWS entry's cached function (itself, or a partial of it)."""
-    cached = compute.func if isinstance(compute, functools.partial) else compute
-    func = cached._info.func  # st.cache_data's wrapper keeps what it wraps
-    return func.__module__, func.__qualname__
-
-
-def test_the_pages_ask_for_what_the_server_computed_first(computed):
-    first_views = {_name(compute) for ch in CHAPTERS
-                   for compute in registry.chapter_module(ch.stem, "figures").FIRST_VIEWS}
-    registry.compute_first_views()
-    assert first_views <= {miss[:2] for miss in computed}  # each one computed there
+def test_a_replayed_call_fills_the_cache_the_page_reads(computed):
+    # Chapter 5.3's Optimizers page: its landscapes, its noise figure and its race with the
+    # widgets' defaults, computed by the warm-up's steps, are read, not computed, by the page.
+    chapter = [c for c in first_views.read() if c.module == "utils.figures.part3_optimization"]
+    assert len(chapter) >= 4
+    for step in first_views.replay_steps():
+        if step.args[0] in chapter:
+            step()
+    assert {miss[1] for miss in computed} >= {c.name for c in chapter}
     computed.clear()
-    for ch in CHAPTERS:
-        for source in ch.section_sources():
-            app = open_page(str(source.path.relative_to(ROOT)))
-            assert not app.exception, [e.value for e in app.exception]
-    again = [miss for miss in computed if miss[:2] in first_views]
-    assert not again, f"computed at first view with other arguments than FIRST_VIEWS: {again}"
+    app = first_views.open_page("pages/part3_optimization/1_optimizers.md")
+    assert not app.exception, [e.value for e in app.exception]
+    again = [miss for miss in computed if miss[0] == "utils.figures.part3_optimization"]
+    assert not again, f"computed again at first view: {again}"
+
+
+def test_only_calls_that_a_file_can_replay_are_recorded():
+    def local(x):
+        return x
+
+    assert first_views._as_call(local, (1,), {}) is None  # not a module's attribute
+    assert first_views._as_call(json.dumps, (object(),), {}) is None  # not a literal
+    assert first_views._as_call(json.dumps, (float("nan"),), {}) is None  # reads back unequal
+    call = first_views._as_call(json.dumps, ([1, (2.5, "a")],), {"indent": 1})
+    assert call == Call("json", "dumps", "([1, (2.5, 'a')],)", "{'indent': 1}")
+    assert call.run() == json.dumps([1, [2.5, "a"]], indent=1)
+    assert str(call) == "json.dumps([1, (2.5, 'a')], indent=1)"
+
+
+def test_a_failing_or_missing_first_view_is_logged_not_raised(tmp_path, caplog):
+    path = tmp_path / "first_views.json"
+    assert first_views.replay_steps(path) == []  # no file: nothing to compute, the pages will
+    assert "missing or unreadable" in caplog.text
+    first_views.write([Call("json", "loads", "('not json',)"), Call("json", "dumps", "(1,)")],
+                      path)
+    steps = first_views.replay_steps(path)
+    assert [s.args[0].name for s in steps] == ["loads", "dumps"]
+    for step in steps:
+        step()  # the first raises inside: logged, and the warm-up goes on
+    assert "computing a first view: json.loads('not json')" in caplog.text

@@ -6,16 +6,14 @@ import time
 import pytest
 
 from tests.browser_site import open_page, raw_latex
+from utils.first_views import page_names
 from tests.plotly_arrays import values
 from utils import registry
 from utils.site_config import ROOT
 from tests.app_charts import chart_specs
 from tests.app_code import code_blocks
 
-PAGES = ["pages/home.py", "review"] + [
-    str(source.path.relative_to(ROOT))
-    for ch in registry.CHAPTERS if ch.available for source in ch.section_sources()
-]
+PAGES = page_names()
 
 
 def test_pages_hold_only_sources_and_widgets():
@@ -170,3 +168,20 @@ def test_the_server_warm_up_imports_every_chapter_figures_and_widgets():
                 for name in [registry.chapter_module_name(ch.stem, kind)] if name]
     assert len(expected) > len(registry.CHAPTERS)  # nearly every chapter has both
     assert [name for name in expected if name not in sys.modules] == []
+
+
+def _markdown_tables(app) -> list[str]:
+    return [m.value for m in app.markdown if m.value.startswith("| ")]
+
+
+def test_first_view_tables_are_markdown_not_data_grids():
+    # A data grid on a page's first view makes a fresh browser fetch and compile Streamlit's grid
+    # and Arrow (about 1.3 MB of script) before the page shows: these small tables need neither.
+    race = open_page("pages/part3_optimization/1_optimizers.md", timeout=120)
+    assert not race.dataframe
+    (summary,) = [t for t in _markdown_tables(race) if t.startswith("| optimizer | final x")]
+    assert "SGD(lr=0.02, momentum=0.9)" in summary and "| Adam(" in summary
+    resnets = open_page("pages/part2_cnns/4_resnets.md", timeout=120)
+    assert not resnets.dataframe
+    (stages,) = [t for t in _markdown_tables(resnets) if t.startswith("| stage | output shape")]
+    assert "| layer4 (3 blocks) | (512, 7, 7) |" in stages and "| fc | (1000,) | 513,000 |" in stages

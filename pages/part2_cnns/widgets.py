@@ -14,6 +14,7 @@ from utils import charts, data
 from utils.code_block import code_block
 from utils.experiments import part2_cnns as experiments
 from utils.figures import part2_cnns as figures
+from utils.markdown_table import markdown_table
 from utils.widgets import compute_button
 
 # Where a learner's session keeps a demo model once they have trained it, so that the widgets
@@ -128,7 +129,7 @@ def convnet_feature_maps() -> None:
 
 
 def resnet34_stages() -> None:
-    st.dataframe(figures.architecture_table(), hide_index=True, width="stretch")
+    st.markdown(markdown_table(figures.architecture_table()))
 
 
 def imagenet_predictions() -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from utils import charts
 from utils.experiments import part3_optimization as experiments
 from utils.figures import part3_optimization as figures
+from utils.markdown_table import markdown_table
 from utils.widgets import compute_button
 
 # beta2 lives close to 1, where what matters is 1 - beta2: its slider offers a rough log scale.
@@ -63,7 +64,7 @@ def optimizer_race() -> None:
     if runs:
         figure, summary = figures.race_figure(landscape, tuple(runs), n_iters)
         charts.plotly_chart(figure, width="stretch", theme=None)
-        st.dataframe(summary, hide_index=True, width="stretch")
+        st.markdown(markdown_table(summary))
 
 
 def hyperparameter_sweep() -> None:

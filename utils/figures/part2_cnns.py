@@ -152,8 +152,8 @@ def architecture_table() -> list[dict[str, object]]:
 
 
 def architecture_figure() -> go.Figure:
-    """architecture_table() drawn as a Plotly table (for the notebook, where the page has
-    st.dataframe)."""
+    """architecture_table() drawn as a Plotly table (for the notebook, where the page has a
+    Markdown table)."""
     rows = architecture_table()
     columns = list(rows[0])
     fig = go.Figure(go.Table(header={"values": columns, "align": "left"},
@@ -219,8 +219,3 @@ def accuracy_curve(accuracies: list[float], title: str) -> go.Figure:
                       yaxis_title="validation accuracy", yaxis_range=[0, 1],
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
-
-
-# What this chapter's pages compute on a first view, as they call it: the server computes these
-# in the background once it has started (utils/registry's compute_first_views).
-FIRST_VIEWS = (architecture_table,)  # 50 layers of a ResNet34: 0.9 s

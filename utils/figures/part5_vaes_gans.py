@@ -9,7 +9,6 @@ the learner's own code in the notebook's kernel, where the page runs it in the s
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 from collections.abc import Mapping
@@ -406,9 +405,3 @@ def your_gan_samples(namespace: Mapping, epochs: int = 2, n: int = 8) -> go.Figu
     fig.update_layout(height=320 + 60 * len(own["snapshots"]), legend={"orientation": "h"},
                       margin={"l": 100, "r": 10, "t": 10, "b": 10})
     return fig
-
-
-# What this chapter's pages compute on a first view, as they call it: the server computes these
-# in the background once it has started (utils/registry's compute_first_views).
-FIRST_VIEWS = (functools.partial(reconstructions, "autoencoder"),  # the radio's first
-               latent_scatter)  # together 0.25 s of convolutions

@@ -17,10 +17,9 @@ import functools
 import importlib
 import importlib.util
 import inspect
-import logging
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +29,6 @@ from utils import literate
 from utils.exercise_meta import OPTIONAL, REQUIRED
 from utils.site_config import ROOT
 
-log = logging.getLogger("gtf.registry")
 
 PAGES_DIR = ROOT / "pages"
 SOLUTIONS_DIR = ROOT / "solutions"
@@ -159,31 +157,6 @@ def page_module_imports() -> list[Callable[[], object]]:
     moment before each: utils/page_runs.py)."""
     return [functools.partial(chapter_module, chapter.stem, kind)
             for chapter in CHAPTERS if chapter.available for kind in ("figures", "widgets")]
-
-
-def compute_first_views() -> None:
-    """Compute what each chapter's pages compute on their first view and keep for the server's
-    life: a figures module's FIRST_VIEWS, the very calls its pages make, so into the same caches
-    (the server does it in the background after `import_page_modules`, so that the first learner
-    to open such a page does not wait a second for a table of 50 ResNet layers)."""
-    for step in first_view_computations():
-        step()
-
-
-def first_view_computations() -> Iterator[Callable[[], None]]:
-    """compute_first_views in steps, one computation each; a chapter's figures module is
-    imported when its first step is asked for."""
-    for chapter in CHAPTERS:
-        if chapter.available:
-            for compute in getattr(chapter_module(chapter.stem, "figures"), "FIRST_VIEWS", ()):
-                yield functools.partial(_compute_first_view, chapter.stem, compute)
-
-
-def _compute_first_view(stem: str, compute: Callable[[], object]) -> None:
-    try:
-        compute()
-    except Exception:  # noqa: BLE001 - the page computes it again, and shows why not
-        log.exception("computing a first view of chapter %s", stem)
 
 
 class ChapterError(ValueError):
