@@ -16,9 +16,9 @@ from utils.runner.limits import memory_limit_bytes
 # server's first page has run, so that page (and the reruns that restore the learner's work) keep
 # the CPU. A run asked for sooner starts a runner itself.
 RUNNER_WARM_UP_DELAY_S = 3.0
-# Every chapter's figures and widgets, imported once the runners are started, and what their pages
-# compute on a first view add about 25 MB and 90 MB to the server: on an app with less memory than
-# this they wait until a page first needs them.
+# Every chapter's figures and widgets, imported once the runners are started, add about 25 MB to
+# the server, and what every page computes on a first view about 125 MB (90 MB of it the five
+# heaviest): on an app with less memory than this they wait until a page first needs them.
 PAGE_MODULES_WARM_UP_MIN_BYTES = 2 * 2**30
 
 st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", layout="wide")
@@ -36,7 +36,10 @@ def _warm_up() -> None:
     steps = [_import_torch_and_plotly,
              functools.partial(runner.warm_up, give_way_while=page_runs.busy)]
     if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
-        steps = itertools.chain(steps, registry.page_module_imports(), first_views.replay_steps())
+        # The collector is spared once the modules are in (what most reruns walk), and again
+        # after the first views, which may take minutes on a busy server.
+        steps = itertools.chain(steps, registry.page_module_imports(), [_spare_the_collector],
+                                first_views.replay_steps())
     page_runs.in_quiet_moments(steps)
     _spare_the_collector()
 

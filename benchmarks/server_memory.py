@@ -133,15 +133,17 @@ def main() -> None:
 
             sampler = threading.Thread(target=sample)
             sampler.start()
-            for _, editor in runners:
-                editor.locator(".gtf-editor-run").click()
-            for tab, _ in runners:
-                verdict = _verdict(tab, ex.name)
-                if "Passed" not in verdict:
-                    tab.screenshot(path="/tmp/gtf_server_memory_failed.png", full_page=True)
-                    raise RuntimeError(f"a heavy run did not pass: {verdict}")
-            done.set()
-            sampler.join()
+            try:
+                for _, editor in runners:
+                    editor.locator(".gtf-editor-run").click()
+                for tab, _ in runners:
+                    verdict = _verdict(tab, ex.name)
+                    if "Passed" not in verdict:
+                        tab.screenshot(path="/tmp/gtf_server_memory_failed.png", full_page=True)
+                        raise RuntimeError(f"a heavy run did not pass: {verdict}")
+            finally:  # (a sampler left running would keep this script from ever ending)
+                done.set()
+                sampler.join()
             rows.append((f"peak of two 400 MB runs ({3 + len(tabs)} sessions)", tuple(peak)))
             browser.close()
     finally:

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.runtime.caching import cache_utils
@@ -68,17 +69,34 @@ def test_a_replayed_call_fills_the_cache_the_page_reads(computed):
     assert not again, f"computed again at first view: {again}"
 
 
+@st.cache_data
+def _echo(*args, **kwargs):
+    return args, kwargs
+
+
 def test_only_calls_that_a_file_can_replay_are_recorded():
+    @st.cache_data
     def local(x):
         return x
 
-    assert first_views._as_call(local, (1,), {}) is None  # not a module's attribute
-    assert first_views._as_call(json.dumps, (object(),), {}) is None  # not a literal
-    assert first_views._as_call(json.dumps, (float("nan"),), {}) is None  # reads back unequal
-    call = first_views._as_call(json.dumps, ([1, (2.5, "a")],), {"indent": 1})
-    assert call == Call("json", "dumps", "([1, (2.5, 'a')],)", "{'indent': 1}")
-    assert call.run() == json.dumps([1, [2.5, "a"]], indent=1)
-    assert str(call) == "json.dumps([1, (2.5, 'a')], indent=1)"
+    assert first_views._as_call(local, (1,), {}) is None  # not its module's attribute
+    assert first_views._as_call(_echo, (object(),), {}) is None  # not a literal
+    assert first_views._as_call(_echo, (np.float64(0.5),), {}) is None  # nor is this
+    assert first_views._as_call(_echo, ({"a", "b"},), {}) is None  # its repr's order varies
+    from utils.figures import part5_vaes_gans
+
+    assert first_views._as_call(part5_vaes_gans.faces, (), {}) is None  # NOT_REPLAYED
+    # Keyword arguments keep their order: Streamlit's cache key follows it.
+    call = first_views._as_call(_echo, ([1, (2.5, "a")],), {"b": 1, "a": -0.0})
+    assert call == Call(__name__, "_echo", "([1, (2.5, 'a')],)", "{'b': 1, 'a': -0.0}")
+    assert str(call) == f"{__name__}._echo([1, (2.5, 'a')], b=1, a=-0.0)"
+    assert call.run() == (([1, (2.5, "a")],), {"b": 1, "a": -0.0})
+
+
+def test_nothing_that_downloads_is_replayed():
+    kept = {f"{c.module}.{c.name}" for c in first_views.read()}
+    assert not kept & first_views.NOT_REPLAYED
+    assert "utils.experiments.part2_cnns.pretrained_resnet" in first_views.NOT_REPLAYED
 
 
 def test_a_failing_or_missing_first_view_is_logged_not_raised(tmp_path, caplog):
@@ -87,6 +105,9 @@ def test_a_failing_or_missing_first_view_is_logged_not_raised(tmp_path, caplog):
     assert "missing or unreadable" in caplog.text
     first_views.write([Call("json", "loads", "('not json',)"), Call("json", "dumps", "(1,)")],
                       path)
+    entries = json.loads(path.read_text())
+    entries["calls"].append({"module": "json"})  # a hand-edited entry: left out, the rest kept
+    path.write_text(json.dumps(entries))
     steps = first_views.replay_steps(path)
     assert [s.args[0].name for s in steps] == ["loads", "dumps"]
     for step in steps:

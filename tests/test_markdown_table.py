@@ -36,6 +36,13 @@ def test_a_bar_or_a_line_break_in_a_cell_stays_in_its_cell():
     assert _parsed(markdown_table(rows)) == [["a | b", "c"], ["x | y", "two lines"]]
 
 
+def test_a_dollar_in_a_cell_is_text_not_math():
+    # Streamlit's Markdown reads $...$ as LaTeX; an escaped dollar is shown as it is.
+    text = markdown_table([{"price": "$5 or $6"}])
+    assert "\\$5 or \\$6" in text
+    assert "<td>$5 or $6</td>" in MarkdownIt("commonmark").enable("table").render(text)
+
+
 def test_a_missing_cell_is_blank_and_no_rows_is_no_table():
     assert _parsed(markdown_table([{"a": "1", "b": "2"}, {"a": "3"}]))[2] == ["3", ""]
     assert markdown_table([]) == ""

@@ -5,13 +5,13 @@ import time
 
 import pytest
 
-from tests.browser_site import open_page, raw_latex
-from utils.first_views import page_names
-from tests.plotly_arrays import values
-from utils import registry
-from utils.site_config import ROOT
 from tests.app_charts import chart_specs
 from tests.app_code import code_blocks
+from tests.browser_site import open_page, raw_latex
+from tests.plotly_arrays import values
+from utils import registry
+from utils.first_views import page_names
+from utils.site_config import ROOT
 
 PAGES = page_names()
 

@@ -2,17 +2,18 @@
 in the background before a learner asks for it.
 
 A page's figures and tables come from cached functions (st.cache_data, st.cache_resource): the
-first view of a page on a fresh server computes them, 0.1-0.5 s on some pages here (chapter 5.4's
-variance figures, 4.4's computation graph, chapter 6's digits), and every later view reads them.
-`python -m utils.first_views` opens every page of the navigation under Streamlit's AppTest, in a
-process of its own, and writes each cached call a first view makes to assets/first_views.json: the
-function's module and name, and its arguments as Python literals. The server's warm-up makes the
-same calls, in the order of the path, each in a quiet moment (streamlit_app.py,
-`replay_steps`), so they land in the very caches the pages read. A test fails when the file no
-longer matches what the pages call.
+first view of a page on a fresh server computes them, up to 0.45 s of a page's first run here
+(chapter 5.4's variances through a stack, 4.4's computation graph, chapter 6's digits), and every
+later view reads them. `python -m utils.first_views` opens every page of the navigation under
+Streamlit's AppTest, in a process that sees what a fresh server sees (no downloads yet), and
+writes each cached call a first view makes to assets/first_views.json: the function's module and
+name, and its arguments as Python literals. The server's warm-up (streamlit_app.py) makes the
+same calls through `replay_steps`, in the order of the path, each in a quiet moment, so they land
+in the very cache entries the pages read. A test fails when the file no longer matches what the
+pages call.
 
-A call is recorded only when its function is a module's attribute and its arguments are literals
-(what `ast.literal_eval` reads back): those are the calls a page makes from its defaults.
+A call is recorded only when a replay from the file fills the same entry: its function is its
+module's attribute, and its arguments are literals that give the same cache key when read back.
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ import importlib
 import json
 import logging
 import os
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from utils.site_config import ROOT, section_path
 
@@ -45,7 +50,10 @@ class Call:
     kwargs: str = "{}"
 
     def __str__(self) -> str:
-        kwargs = ", ".join(f"{k}={v!r}" for k, v in ast.literal_eval(self.kwargs).items())
+        try:
+            kwargs = ", ".join(f"{k}={v!r}" for k, v in _read_back(self.kwargs).items())
+        except Exception:  # noqa: BLE001 - a hand-edited file: show it as it is
+            kwargs = self.kwargs
         inner = ", ".join(filter(None, [self.args[1:-1].rstrip(","), kwargs]))
         return f"{self.module}.{self.name}({inner})"
 
@@ -53,21 +61,60 @@ class Call:
         func = importlib.import_module(self.module)
         for part in self.name.split("."):
             func = getattr(func, part)
-        return func(*ast.literal_eval(self.args), **ast.literal_eval(self.kwargs))
+        return func(*_read_back(self.args), **_read_back(self.kwargs))
 
 
-def _as_call(func: Callable, args: tuple, kwargs: dict) -> Call | None:
-    """The call as a Call, or None when it cannot be replayed from a file: a function that is not
-    a module's attribute, or an argument that is not a literal."""
-    if "<locals>" in func.__qualname__ or func.__module__ == "__main__":  # (the app script's own)
+# Calls never replayed at a server's start, whatever a recording saw: what they read is a large
+# download (made on a first view only where it is already on disk, or where the site is offline).
+NOT_REPLAYED = {
+    "utils.experiments.part2_cnns.pretrained_resnet",  # ImageNet weights, 83 MB
+    "utils.experiments.part2_cnns.reference_top_predictions",  # the same weights
+    "utils.figures.part5_vaes_gans.faces",  # CelebA when on disk: 1-2 GB while it is decoded
+}
+
+
+def _read_back(text: str) -> Any:
+    value = ast.literal_eval(text)
+    # A set's repr follows the string hash's order, which changes from process to process.
+    if any(isinstance(v, (set, frozenset)) for v in _values(value)):
+        raise ValueError("a set")
+    return value
+
+
+def _values(value: object) -> Iterator[object]:
+    yield value
+    if isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            yield from _values(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _values(item)
+
+
+def _as_call(cached: Any, args: tuple, kwargs: dict) -> Call | None:
+    """A call of `cached` (Streamlit's CachedFunc) as a Call, or None when a replay from the file
+    could not fill the very entry it filled: a function that is not its module's attribute under
+    its own name, an argument that is not a literal (a NumPy number, an enum) or a set, or one
+    that reads back as another cache key; or a call in NOT_REPLAYED."""
+    from streamlit.runtime.caching.cache_utils import _make_value_key
+
+    func = cached._info.func
+    call = Call(func.__module__, func.__qualname__, repr(tuple(args)), repr(dict(kwargs)))
+    if f"{call.module}.{call.name}" in NOT_REPLAYED or call.module == "__main__":
         return None
-    call = Call(func.__module__, func.__qualname__, repr(tuple(args)),
-                repr(dict(sorted(kwargs.items()))))
     try:
-        if ast.literal_eval(call.args) != tuple(args) or \
-                ast.literal_eval(call.kwargs) != dict(kwargs):
+        found = importlib.import_module(call.module)
+        for part in call.name.split("."):
+            found = getattr(found, part)
+        if found is not cached:
             return None
-    except (ValueError, SyntaxError, TypeError):
+
+        def key(a: tuple, k: dict) -> str:
+            return _make_value_key(cached._info.cache_type, func, a, k, cached._info.hash_funcs)
+
+        if key(_read_back(call.args), _read_back(call.kwargs)) != key(tuple(args), dict(kwargs)):
+            return None
+    except Exception:  # noqa: BLE001 - anything that cannot be read back is not recorded
         return None
     return call
 
@@ -81,7 +128,7 @@ def recording() -> Iterator[list[Call]]:
     original = cache_utils.CachedFunc._get_or_create_cached_value
 
     def recorded(self, func_args, func_kwargs, *rest, **more):
-        call = _as_call(self._info.func, func_args, func_kwargs)
+        call = _as_call(self, func_args, func_kwargs)
         if call is not None and call not in calls:
             calls.append(call)
         return original(self, func_args, func_kwargs, *rest, **more)
@@ -126,7 +173,9 @@ def open_page(page: str, timeout: float = 300):
 
 
 def record(pages: list[str] | None = None) -> list[Call]:
-    """The cached calls that the first view of each of `pages` (default: every page) makes."""
+    """The cached calls that the first view of each of `pages` (default: every page) makes, in
+    this process (`record_as_on_a_fresh_server` is what the file holds)."""
+    os.environ["GTF_WARM_UP"] = "0"  # a warm-up inside AppTest would replay the file meanwhile
     with recording() as calls:
         for page in pages or page_names():
             app = open_page(page)
@@ -135,20 +184,43 @@ def record(pages: list[str] | None = None) -> list[Call]:
     return calls
 
 
+def record_as_on_a_fresh_server() -> list[Call]:
+    """`record()` in a process of its own, which sees what a freshly started server sees: no
+    datasets or weights downloaded yet (empty data and torch folders), not offline. What a first
+    view calls can depend on them (chapter 2 trains on MNIST once it is on disk; 5.2 classifies
+    its photos at once where the ImageNet weights are), and a server starts with none of them."""
+    with tempfile.TemporaryDirectory() as empty:
+        env = {k: v for k, v in os.environ.items() if k != "GTF_OFFLINE"}
+        env.update(GTF_DATA_DIR=empty + "/data", TORCH_HOME=empty + "/torch", GTF_WARM_UP="0")
+        out = Path(empty) / "calls.json"
+        code = ("import logging; logging.getLogger('streamlit').setLevel(logging.ERROR); "
+                f"from utils import first_views as f; f.write(f.record(), {str(out)!r})")
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+        return read(out)
+
+
 def read(path=MANIFEST) -> list[Call]:
-    """The recorded calls; none when the file is missing or unreadable (the pages compute them)."""
+    """The recorded calls; none when the file is missing or unreadable, and an entry that is
+    not a call is left out (the pages compute what is not there)."""
     try:
-        return [Call(**entry) for entry in json.loads(path.read_text())["calls"]]
+        entries = json.loads(Path(path).read_text())["calls"]
     except (OSError, ValueError, TypeError, KeyError):
         log.warning("no first views to compute: %s is missing or unreadable", path)
         return []
+    calls = []
+    for entry in entries:
+        try:
+            calls.append(Call(**entry))
+        except TypeError:
+            log.warning("not a call, left out: %r", entry)
+    return calls
 
 
 def write(calls: list[Call], path=MANIFEST) -> None:
     entries = [vars(call) for call in calls]
-    path.write_text(json.dumps({"about": "written by `python -m utils.first_views`: the cached "
-                                         "calls every page's first view makes",
-                                "calls": entries}, indent=1) + "\n")
+    Path(path).write_text(json.dumps({"about": "written by `python -m utils.first_views`: the "
+                                      "cached calls every page's first view makes",
+                                      "calls": entries}, indent=1) + "\n")
 
 
 def _replay(call: Call) -> None:
@@ -167,9 +239,7 @@ def replay_steps(path=MANIFEST) -> list[Callable[[], None]]:
 def main(argv: list[str] | None = None) -> int:
     """Write the file; with --check, only say whether it is current (1 if not)."""
     check = "--check" in (sys.argv[1:] if argv is None else argv)
-    os.environ["GTF_WARM_UP"] = "0"  # no server warm-up inside this process's AppTest runs
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-    calls = record()
+    calls = record_as_on_a_fresh_server()
     where = MANIFEST.relative_to(ROOT)
     if not check:
         write(calls)

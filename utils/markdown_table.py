@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 
 
 def _cell(value: object) -> str:
-    # A "|" would end the cell and a line break the row; a backslash keeps the "|" literal.
-    return " ".join(str(value).split()).replace("|", "\\|")
+    # A "|" would end the cell and a line break the row, and Streamlit reads "$" as the start of
+    # LaTeX; a backslash keeps each literal.
+    return " ".join(str(value).split()).replace("|", "\\|").replace("$", "\\$")
 
 
 def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:

@@ -29,7 +29,6 @@ from utils import literate
 from utils.exercise_meta import OPTIONAL, REQUIRED
 from utils.site_config import ROOT
 
-
 PAGES_DIR = ROOT / "pages"
 SOLUTIONS_DIR = ROOT / "solutions"
 
