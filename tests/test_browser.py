@@ -224,6 +224,34 @@ def test_two_tabs_keep_each_others_work(page, site_url):
         tab_b.close()
 
 
+def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
+    """Two tabs on the same exercise: once tab B runs other code, tab A (not reloaded) says so
+    above its editor, through the browser's storage event (utils/browser_store.py WATCH_JS),
+    and its reload brings the newer code in. Tab B, whose code is the newest, says nothing."""
+    notice = "Another open tab of this site has saved other code for this exercise"
+    tab_b = page.context.new_page()
+    try:
+        _open_section(page, site_url, "rays_and_segments")
+        _editable_editor(page, EX.name)
+        _open_section(tab_b, site_url, "rays_and_segments")
+        frame_b = _editable_editor(tab_b, EX.name)
+        _set_code(frame_b, WRONG + "\n# saved by tab B\n")
+        _run(frame_b)
+        _wait_until_stored(tab_b, _stored_code_has("# saved by tab B"), "tab B's run")
+        page.get_by_text(notice).wait_for(timeout=60_000)
+        # Each tab's save wakes the other: both still come to rest (no reruns back and forth).
+        _wait_for_the_page_to_settle(page)
+        _wait_for_the_page_to_settle(tab_b)
+        assert page.get_by_text(notice).count() == 1  # only above that exercise's editor
+        assert tab_b.get_by_text(notice).count() == 0
+        _reload(page)
+        _wait_for_editor_text(page, EX.name, "# saved by tab B")
+        _wait_for_the_page_to_settle(page)
+        assert page.get_by_text(notice).count() == 0
+    finally:
+        tab_b.close()
+
+
 def test_type_an_expression_and_see_its_graph(page, site_url):
     """Chapter 5.4: the graph of a typed expression, with backprop's gradients on its nodes."""
     _open_section(page, site_url, "graph", stem="part4_backprop")

@@ -31,7 +31,8 @@ STORAGE_KEY = "grokking-the-fundamentals:v1"
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
 _PLACE = "gtf_browser_store_place"  # where the question is asked, at the top of every run
-_WAITED = "gtf_browser_store_waited"  # whether this session's first run waited for the answer
+_WAITED = "gtf_browser_store_waited"
+_NEWER = "gtf_browser_store_newer"  # another tab's newer code: {exercise key: its stamp}  # whether this session's first run waited for the answer
 # How long a session's first run waits for the browser's answer (about 0.1 s here) before it
 # draws the page without the learner's work (drawn again with it when the answer comes).
 ANSWER_WAIT_S = 2.0
@@ -101,7 +102,42 @@ function mergeKept(stored, mine) {
 }
 """
 
-_JS = MERGE_JS + """
+# Another tab's save, seen in this one: the browser tells every other tab of the site when one
+# writes the copy (the `storage` event). A tab that then finds a newer version of an exercise's
+# code than its own (a later stamp, other text) tells its session, which says so above that
+# exercise's editor (reloading brings the newer code in; `newer_elsewhere`). Only a change of
+# what it found is sent, so two tabs' saves do not wake each other back and forth.
+WATCH_JS = """
+const gtfWatch = { data: null, setStateValue: null, sent: "{}", listening: false };
+function newerCode(stored, snapshot) {
+  const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
+  stored = obj(stored); snapshot = obj(snapshot);
+  const theirs = obj(obj(stored.stamps).code), mine = obj(obj(snapshot.stamps).code);
+  const theirCode = obj(stored.code), myCode = obj(snapshot.code), newer = {};
+  for (const [key, stamp] of Object.entries(theirs)) {
+    if (Number(stamp) > (Number(mine[key]) || 0) && theirCode[key] !== myCode[key])
+      newer[key] = Number(stamp);
+  }
+  return newer;
+}
+function watchOtherTabs(data, setStateValue) {
+  gtfWatch.data = data; gtfWatch.setStateValue = setStateValue;
+  if (gtfWatch.listening) return;
+  gtfWatch.listening = true;
+  window.addEventListener("storage", (event) => {
+    const latest = gtfWatch.data;
+    if (!latest || event.key !== latest.storageKey || !event.newValue) return;
+    let stored;
+    try { stored = JSON.parse(event.newValue); } catch (err) { return; }
+    const newer = JSON.stringify(newerCode(stored, latest.snapshot));
+    if (newer === gtfWatch.sent) return;
+    gtfWatch.sent = newer;
+    gtfWatch.setStateValue("newer", JSON.parse(newer));
+  });
+}
+"""
+
+_JS = MERGE_JS + WATCH_JS + """
 export default function (component) {
   const { data, setStateValue } = component;
   if (!data) return;
@@ -114,6 +150,7 @@ export default function (component) {
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     setStateValue("saved", saved);
   } else if (data.mode === "save") {
+    watchOtherTabs(data, setStateValue);
     let kept;
     try {
       let stored = {};
@@ -146,6 +183,24 @@ def _restore_from_the_browser() -> None:
         st.session_state[_RESTORED] = True
 
 
+def _note_newer_elsewhere() -> None:
+    """The component's change callback for another tab's newer code: {exercise key: stamp}."""
+    state = st.session_state.get(_KEY) or {}
+    newer = state.get("newer")
+    if isinstance(newer, dict):
+        st.session_state[_NEWER] = {k: v for k, v in newer.items()
+                                    if isinstance(k, str) and isinstance(v, int)}
+
+
+def newer_elsewhere(key: str) -> int | None:
+    """When another open tab saved a newer version of this exercise's code (ms since the epoch),
+    if it did and this session has not changed the code since."""
+    stamp = (st.session_state.get(_NEWER) or {}).get(key)
+    if stamp is None or stamp <= learner_state.code_stamp(key):
+        return None
+    return stamp
+
+
 def restored() -> bool:
     """Whether this session has restored the learner's work from the browser (its first run
     has not: the browser's answer comes with the second)."""
@@ -162,8 +217,9 @@ def ask_first() -> None:
         return
     with place:
         result = _store(key=_KEY, data={"mode": "load", "storageKey": STORAGE_KEY},
-                        default={"saved": None}, height=0,
-                        on_saved_change=_restore_from_the_browser)
+                        default={"saved": None, "newer": None}, height=0,
+                        on_saved_change=_restore_from_the_browser,
+                        on_newer_change=_note_newer_elsewhere)
         ping = st.empty()
     saved = getattr(result, "saved", None)
     if saved is not None:  # answered, but not through the callback (it always should be)
@@ -194,4 +250,5 @@ def save() -> None:
     _store(key=_KEY, height=0,
            data={"mode": "save", "storageKey": STORAGE_KEY, "snapshot": learner_state.snapshot(),
                  "draftPrefix": DRAFT_PREFIX},
-           default={"saved": None}, on_saved_change=_restore_from_the_browser)
+           default={"saved": None, "newer": None}, on_saved_change=_restore_from_the_browser,
+           on_newer_change=_note_newer_elsewhere)

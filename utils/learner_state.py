@@ -314,6 +314,13 @@ def snapshot() -> dict[str, Any]:
     return {**copy.deepcopy(tables), "stamps": copy.deepcopy(stamps)}
 
 
+def code_stamp(key: str) -> int:
+    """When this session's code for `key` (an exercise's id) last changed, as far as it knows
+    (its own change, or what it restored): 0 if never."""
+    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
+    return stamps["code"].get(key, 0)
+
+
 def _kept_tables() -> dict[str, Any]:
     return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS)),
             "inputs": dict(_table(_INPUTS)), "review": copy.deepcopy(review_state())}

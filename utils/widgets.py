@@ -193,6 +193,10 @@ def _verdict_watch(book: learner_state.RunBook) -> None:
 
 
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
+    if browser_store.newer_elsewhere(ex.id) is not None:
+        st.warning("Another open tab of this site has saved other code for this exercise since "
+                   "this page was loaded. Reload this page to bring that code here; editing or "
+                   "running the code below instead makes it the newest, in every tab.", icon="🗂️")
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
                       run_label=f"Run the checks on {ex.name}",
