@@ -226,13 +226,17 @@ def test_two_tabs_keep_each_others_work(page, site_url):
 
 def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
     """Two tabs on the same exercise: once tab B runs other code, tab A (not reloaded) says so
-    above its editor, through the browser's storage event (utils/browser_store.py WATCH_JS),
-    and its reload brings the newer code in. Tab B, whose code is the newest, says nothing."""
+    above its editor, through the browser's storage event (utils/browser_store.py WATCH_JS).
+    Running A's code, even unchanged, keeps it: A's notice goes, B's comes, and B's reload
+    brings A's code in."""
     notice = "Another open tab of this site has saved other code for this exercise"
     tab_b = page.context.new_page()
     try:
         _open_section(page, site_url, "rays_and_segments")
-        _editable_editor(page, EX.name)
+        frame_a = _editable_editor(page, EX.name)
+        _set_code(frame_a, WRONG + "\n# from tab A\n")
+        _run(frame_a)
+        _wait_until_stored(page, _stored_code_has("# from tab A"), "tab A's run")
         _open_section(tab_b, site_url, "rays_and_segments")
         frame_b = _editable_editor(tab_b, EX.name)
         _set_code(frame_b, WRONG + "\n# saved by tab B\n")
@@ -244,10 +248,16 @@ def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
         _wait_for_the_page_to_settle(tab_b)
         assert page.get_by_text(notice).count() == 1  # only above that exercise's editor
         assert tab_b.get_by_text(notice).count() == 0
-        _reload(page)
-        _wait_for_editor_text(page, EX.name, "# saved by tab B")
+
+        _run(_editable_editor(page, EX.name))  # A's code as it was
+        _wait_until_stored(page, _stored_code_has("# from tab A"), "tab A's second run")
+        tab_b.get_by_text(notice).wait_for(timeout=60_000)
         _wait_for_the_page_to_settle(page)
         assert page.get_by_text(notice).count() == 0
+        _reload(tab_b)
+        _wait_for_editor_text(tab_b, EX.name, "# from tab A")
+        _wait_for_the_page_to_settle(tab_b)
+        assert tab_b.get_by_text(notice).count() == 0
     finally:
         tab_b.close()
 

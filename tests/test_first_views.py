@@ -103,6 +103,8 @@ def test_a_failing_or_missing_first_view_is_logged_not_raised(tmp_path, caplog):
     path = tmp_path / "first_views.json"
     assert first_views.replay_steps(path) == []  # no file: nothing to compute, the pages will
     assert "missing or unreadable" in caplog.text
+    path.write_text('{"calls": null}')
+    assert first_views.replay_steps(path) == []
     first_views.write([Call("json", "loads", "('not json',)"), Call("json", "dumps", "(1,)")],
                       path)
     entries = json.loads(path.read_text())

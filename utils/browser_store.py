@@ -31,8 +31,9 @@ STORAGE_KEY = "grokking-the-fundamentals:v1"
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
 _PLACE = "gtf_browser_store_place"  # where the question is asked, at the top of every run
-_WAITED = "gtf_browser_store_waited"
-_NEWER = "gtf_browser_store_newer"  # another tab's newer code: {exercise key: its stamp}  # whether this session's first run waited for the answer
+_WAITED = "gtf_browser_store_waited"  # whether this session's first run waited for the answer
+_NEWER = "gtf_browser_store_newer"  # another tab's newer code: {exercise key: its stamp}
+_WATCHED = "gtf_browser_store_watched"  # the exercises whose editors this run draws
 # How long a session's first run waits for the browser's answer (about 0.1 s here) before it
 # draws the page without the learner's work (drawn again with it when the answer comes).
 ANSWER_WAIT_S = 2.0
@@ -103,36 +104,39 @@ function mergeKept(stored, mine) {
 """
 
 # Another tab's save, seen in this one: the browser tells every other tab of the site when one
-# writes the copy (the `storage` event). A tab that then finds a newer version of an exercise's
-# code than its own (a later stamp, other text) tells its session, which says so above that
-# exercise's editor (reloading brings the newer code in; `newer_elsewhere`). Only a change of
-# what it found is sent, so two tabs' saves do not wake each other back and forth.
+# writes the copy (the `storage` event), and a tab's own save reads the copy too (a save made
+# before this tab listened). A tab that then finds a newer version of the code of an exercise
+# its page shows (`watch`) than its own (a later stamp, other text) tells its session, which
+# says so above that exercise's editor (`newer_elsewhere`). Only a change of what it found is
+# sent, so two tabs' saves do not wake each other back and forth.
 WATCH_JS = """
 const gtfWatch = { data: null, setStateValue: null, sent: "{}", listening: false };
-function newerCode(stored, snapshot) {
+function newerCode(stored, data) {
   const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
-  stored = obj(stored); snapshot = obj(snapshot);
+  stored = obj(stored); const snapshot = obj(data.snapshot);
   const theirs = obj(obj(stored.stamps).code), mine = obj(obj(snapshot.stamps).code);
   const theirCode = obj(stored.code), myCode = obj(snapshot.code), newer = {};
-  for (const [key, stamp] of Object.entries(theirs)) {
-    if (Number(stamp) > (Number(mine[key]) || 0) && theirCode[key] !== myCode[key])
-      newer[key] = Number(stamp);
+  for (const key of Array.isArray(data.watch) ? data.watch : []) {
+    const stamp = Number(theirs[key]) || 0;
+    if (stamp > (Number(mine[key]) || 0) && theirCode[key] !== myCode[key]) newer[key] = stamp;
   }
   return newer;
+}
+function reportNewer(stored) {
+  const newer = JSON.stringify(newerCode(stored, gtfWatch.data));
+  if (newer === gtfWatch.sent) return;
+  gtfWatch.sent = newer;
+  gtfWatch.setStateValue("newer", JSON.parse(newer));
 }
 function watchOtherTabs(data, setStateValue) {
   gtfWatch.data = data; gtfWatch.setStateValue = setStateValue;
   if (gtfWatch.listening) return;
   gtfWatch.listening = true;
   window.addEventListener("storage", (event) => {
-    const latest = gtfWatch.data;
-    if (!latest || event.key !== latest.storageKey || !event.newValue) return;
+    if (!gtfWatch.data || event.key !== gtfWatch.data.storageKey || !event.newValue) return;
     let stored;
     try { stored = JSON.parse(event.newValue); } catch (err) { return; }
-    const newer = JSON.stringify(newerCode(stored, latest.snapshot));
-    if (newer === gtfWatch.sent) return;
-    gtfWatch.sent = newer;
-    gtfWatch.setStateValue("newer", JSON.parse(newer));
+    reportNewer(stored);
   });
 }
 """
@@ -159,6 +163,7 @@ export default function (component) {
       kept = mergeKept(stored, data.snapshot);
       window.localStorage.setItem(data.storageKey, JSON.stringify(kept));
     } catch (err) { return; /* storage full or disabled: the session still works */ }
+    reportNewer(kept);
     // An editor's draft (utils/code_editor.py) whose text is now saved has done its job.
     for (const [id, text] of Object.entries(kept.code || {})) {
       try {
@@ -183,20 +188,29 @@ def _restore_from_the_browser() -> None:
         st.session_state[_RESTORED] = True
 
 
+def _take_newer(newer: object) -> None:
+    if isinstance(newer, dict):
+        st.session_state[_NEWER] = {k: v for k, v in newer.items() if isinstance(k, str)
+                                    and isinstance(v, int) and not isinstance(v, bool)}
+
+
 def _note_newer_elsewhere() -> None:
     """The component's change callback for another tab's newer code: {exercise key: stamp}."""
-    state = st.session_state.get(_KEY) or {}
-    newer = state.get("newer")
-    if isinstance(newer, dict):
-        st.session_state[_NEWER] = {k: v for k, v in newer.items()
-                                    if isinstance(k, str) and isinstance(v, int)}
+    _take_newer((st.session_state.get(_KEY) or {}).get("newer"))
+
+
+def watch(key: str) -> None:
+    """Tell the browser that this run's page shows the editor of the exercise `key`: another
+    tab's newer code for it is reported (`newer_elsewhere`)."""
+    st.session_state.setdefault(_WATCHED, []).append(key)
 
 
 def newer_elsewhere(key: str) -> int | None:
     """When another open tab saved a newer version of this exercise's code (ms since the epoch),
-    if it did and this session has not changed the code since."""
+    if it did and this session has not changed the code since (stamped or not yet)."""
     stamp = (st.session_state.get(_NEWER) or {}).get(key)
-    if stamp is None or stamp <= learner_state.code_stamp(key):
+    if stamp is None or stamp <= learner_state.code_stamp(key) or \
+            learner_state.code_changed_since_saved(key):
         return None
     return stamp
 
@@ -213,6 +227,7 @@ def ask_first() -> None:
     (a fraction of a second), so that the page is drawn once, with the learner's work in it.
     The place is drawn on every run."""
     place = hidden_place(_PLACE)
+    st.session_state[_WATCHED] = []  # filled by this run's editors (`watch`)
     if st.session_state.get(_RESTORED):
         return
     with place:
@@ -247,8 +262,14 @@ def save() -> None:
     session has restored what the browser kept (before that, it would write over it)."""
     if not st.session_state.get(_RESTORED):
         return
-    _store(key=_KEY, height=0,
-           data={"mode": "save", "storageKey": STORAGE_KEY, "snapshot": learner_state.snapshot(),
-                 "draftPrefix": DRAFT_PREFIX},
-           default={"saved": None, "newer": None}, on_saved_change=_restore_from_the_browser,
-           on_newer_change=_note_newer_elsewhere)
+    result = _store(key=_KEY, height=0,
+                    data={"mode": "save", "storageKey": STORAGE_KEY,
+                          "snapshot": learner_state.snapshot(), "draftPrefix": DRAFT_PREFIX,
+                          "watch": sorted(set(st.session_state.get(_WATCHED) or ()))},
+                    default={"saved": None, "newer": None},
+                    on_saved_change=_restore_from_the_browser,
+                    on_newer_change=_note_newer_elsewhere)
+    # A value whose callback was skipped (a run that ended early drops the element's callbacks).
+    newer = getattr(result, "newer", None)
+    if newer is not None and newer != st.session_state.get(_NEWER):
+        _take_newer(newer)

@@ -205,6 +205,8 @@ def read(path=MANIFEST) -> list[Call]:
     try:
         entries = json.loads(Path(path).read_text())["calls"]
     except (OSError, ValueError, TypeError, KeyError):
+        entries = None
+    if not isinstance(entries, list):
         log.warning("no first views to compute: %s is missing or unreadable", path)
         return []
     calls = []

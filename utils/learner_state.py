@@ -321,6 +321,21 @@ def code_stamp(key: str) -> int:
     return stamps["code"].get(key, 0)
 
 
+def code_changed_since_saved(key: str) -> bool:
+    """Whether this session's code for `key` differs from what its last snapshot sent (or it
+    restored): a change the next snapshot will stamp."""
+    kept = (st.session_state.get(_KEPT_VIEW) or {}).get("code") or {}
+    return _table(_CODE).get(key) != kept.get(key)
+
+
+def claim_code(key: str, over: int) -> None:
+    """Stamp this session's code for `key` later than `over` (another tab's stamp for it), so
+    that the browser's copy takes this session's code, even unchanged, at the next save."""
+    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
+    stamps["code"][key] = max(int(time.time() * 1000), over + 1, stamps["code"].get(key, 0))
+    st.session_state[_KEPT_STAMPS] = stamps
+
+
 def _kept_tables() -> dict[str, Any]:
     return {"code": dict(_table(_CODE)), "status": dict(_table(_STATUS)),
             "inputs": dict(_table(_INPUTS)), "review": copy.deepcopy(review_state())}

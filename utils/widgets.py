@@ -192,17 +192,27 @@ def _verdict_watch(book: learner_state.RunBook) -> None:
         st.rerun(scope="app")
 
 
+NEWER_ELSEWHERE = (
+    "Another open tab of this site has saved other code for this exercise since this tab read "
+    "it. Reload this page to bring that code here (it replaces what this editor shows). Editing "
+    "or running the code below instead keeps this tab's version; other open tabs are then told "
+    "the same.")
+
+
 def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
-    if browser_store.newer_elsewhere(ex.id) is not None:
-        st.warning("Another open tab of this site has saved other code for this exercise since "
-                   "this page was loaded. Reload this page to bring that code here; editing or "
-                   "running the code below instead makes it the newest, in every tab.", icon="🗂️")
+    browser_store.watch(ex.id)
+    notice = st.empty()  # filled once this run knows whether the learner just ran this code
     ran = code_editor(learner_state.code(ex), key=learner_state.editor_key(ex),
                       label=f"Your code for {ex.name}",
                       run_label=f"Run the checks on {ex.name}",
                       on_leave=functools.partial(learner_state.set_code, ex), draft_key=ex.id,
                       restored=browser_store.restored(),
                       drafts_void=learner_state.drafts_void(ex))
+    newer = browser_store.newer_elsewhere(ex.id)
+    if ran is not None and newer is not None:
+        learner_state.claim_code(ex.id, newer)  # running it keeps it, even unchanged
+    elif newer is not None:
+        notice.warning(NEWER_ELSEWHERE, icon="🗂️")
     if ran is not None:
         learner_state.set_code(ex, ran)
         book = learner_state.run_book()  # kept by this run even if a newer one replaces it
