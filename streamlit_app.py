@@ -29,9 +29,8 @@ def _warm_up() -> None:
     first chapter page a learner opens pays it), then the code runners, then every chapter's
     figures and widgets and what every page computes on a first view (utils/first_views.py, in
     the path's order); then what they loaded is set aside from the garbage collector's sweeps
-    (`_spare_the_collector`). Each step waits
-    until no page is being run (utils/page_runs.py), so a learner who opens a page meanwhile
-    does not share the CPU with it. The runners import in processes of their own (about 8 s of
+    (`_spare_the_collector`). Each step waits until no page is being run (utils/page_runs.py),
+    so a learner who opens a page meanwhile does not share the CPU with it. The runners import in processes of their own (about 8 s of
     CPU): one still importing is stopped while a page is being run and no one waits for it."""
     steps = [_import_torch_and_plotly,
              functools.partial(runner.warm_up, give_way_while=page_runs.busy)]

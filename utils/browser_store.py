@@ -50,8 +50,9 @@ _PING_S = 0.03
 # the other's; and the stamps are the servers' clocks, so two servers whose clocks disagree can
 # rank two tabs' changes wrongly (one server serves the site on Community Cloud).
 MERGE_JS = """
+// A table as stored (anything else, storage other code wrote, counts as an empty one).
+const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
 function mergeKept(stored, mine) {
-  const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
   const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   stored = obj(stored); mine = obj(mine);
   const theirStamps = obj(stored.stamps), ourStamps = obj(mine.stamps);
@@ -112,7 +113,6 @@ function mergeKept(stored, mine) {
 WATCH_JS = """
 const gtfWatch = { data: null, setStateValue: null, sent: "{}", listening: false };
 function newerCode(stored, data) {
-  const obj = (x) => (x && typeof x === "object" && !Array.isArray(x) ? x : {});
   stored = obj(stored); const snapshot = obj(data.snapshot);
   const theirs = obj(obj(stored.stamps).code), mine = obj(obj(snapshot.stamps).code);
   const theirCode = obj(stored.code), myCode = obj(snapshot.code), newer = {};

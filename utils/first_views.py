@@ -57,11 +57,15 @@ class Call:
         inner = ", ".join(filter(None, [self.args[1:-1].rstrip(","), kwargs]))
         return f"{self.module}.{self.name}({inner})"
 
-    def run(self) -> object:
-        func = importlib.import_module(self.module)
+    def function(self) -> Callable:
+        """The module's attribute `name` (a dotted name reaches into classes)."""
+        found = importlib.import_module(self.module)
         for part in self.name.split("."):
-            func = getattr(func, part)
-        return func(*_read_back(self.args), **_read_back(self.kwargs))
+            found = getattr(found, part)
+        return found
+
+    def run(self) -> object:
+        return self.function()(*_read_back(self.args), **_read_back(self.kwargs))
 
 
 # Calls never replayed at a server's start, whatever a recording saw: what they read is a large
@@ -103,10 +107,7 @@ def _as_call(cached: Any, args: tuple, kwargs: dict) -> Call | None:
     if f"{call.module}.{call.name}" in NOT_REPLAYED or call.module == "__main__":
         return None
     try:
-        found = importlib.import_module(call.module)
-        for part in call.name.split("."):
-            found = getattr(found, part)
-        if found is not cached:
+        if call.function() is not cached:
             return None
 
         def key(a: tuple, k: dict) -> str:

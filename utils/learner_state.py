@@ -306,19 +306,24 @@ def snapshot() -> dict[str, Any]:
     does not bring back its older copy of what another tab changed since. A change is seen
     here: what differs from this session's previous snapshot (or from what it restored)."""
     tables = _kept_tables()
-    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
-    st.session_state[_KEPT_STAMPS] = stamps
+    stamps = _stamps()
     kept_work.restamp(stamps, st.session_state.get(_KEPT_VIEW) or {}, tables,
                       int(time.time() * 1000))
     st.session_state[_KEPT_VIEW] = tables
     return {**copy.deepcopy(tables), "stamps": copy.deepcopy(stamps)}
 
 
+def _stamps() -> dict[str, Any]:
+    """This session's stamps (cleaned, and kept so: changes to them are the session's)."""
+    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
+    st.session_state[_KEPT_STAMPS] = stamps
+    return stamps
+
+
 def code_stamp(key: str) -> int:
     """When this session's code for `key` (an exercise's id) last changed, as far as it knows
     (its own change, or what it restored): 0 if never."""
-    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
-    return stamps["code"].get(key, 0)
+    return _stamps()["code"].get(key, 0)
 
 
 def code_changed_since_saved(key: str) -> bool:
@@ -331,9 +336,8 @@ def code_changed_since_saved(key: str) -> bool:
 def claim_code(key: str, over: int) -> None:
     """Stamp this session's code for `key` later than `over` (another tab's stamp for it), so
     that the browser's copy takes this session's code, even unchanged, at the next save."""
-    stamps = kept_work.valid_stamps(st.session_state.get(_KEPT_STAMPS))
-    stamps["code"][key] = max(int(time.time() * 1000), over + 1, stamps["code"].get(key, 0))
-    st.session_state[_KEPT_STAMPS] = stamps
+    stamps = _stamps()["code"]
+    stamps[key] = max(int(time.time() * 1000), over + 1, stamps.get(key, 0))
 
 
 def _kept_tables() -> dict[str, Any]:
