@@ -22,7 +22,7 @@ import time
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from utils import learner_state
+from utils import component_data, learner_state
 from utils.hidden_place import hidden_place
 
 _RESTORED = "gtf_browser_restored"
@@ -143,7 +143,8 @@ function watchOtherTabs(data, setStateValue) {
 
 _JS = MERGE_JS + WATCH_JS + """
 export default function (component) {
-  const { data, setStateValue } = component;
+  const { setStateValue } = component;
+  let data = component.data;
   if (!data) return;
   if (data.mode === "load") {
     let saved = {};
@@ -154,6 +155,8 @@ export default function (component) {
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     setStateValue("saved", saved);
   } else if (data.mode === "save") {
+    // (Nested values come as JSON text: utils/component_data.py.)
+    data = { ...data, snapshot: JSON.parse(data.snapshot), watch: JSON.parse(data.watch) };
     watchOtherTabs(data, setStateValue);
     let kept;
     try {
@@ -231,7 +234,8 @@ def ask_first() -> None:
     if st.session_state.get(_RESTORED):
         return
     with place:
-        result = _store(key=_KEY, data={"mode": "load", "storageKey": STORAGE_KEY},
+        result = _store(key=_KEY, data=component_data.plain({"mode": "load",
+                                                             "storageKey": STORAGE_KEY}),
                         default={"saved": None, "newer": None}, height=0,
                         on_saved_change=_restore_from_the_browser,
                         on_newer_change=_note_newer_elsewhere)
@@ -262,10 +266,12 @@ def save() -> None:
     session has restored what the browser kept (before that, it would write over it)."""
     if not st.session_state.get(_RESTORED):
         return
-    result = _store(key=_KEY, height=0,
-                    data={"mode": "save", "storageKey": STORAGE_KEY,
-                          "snapshot": learner_state.snapshot(), "draftPrefix": DRAFT_PREFIX,
-                          "watch": sorted(set(st.session_state.get(_WATCHED) or ()))},
+    result = _store(key=_KEY, height=0, data=component_data.plain({
+                        "mode": "save", "storageKey": STORAGE_KEY,
+                        "snapshot": component_data.as_json(learner_state.snapshot()),
+                        "draftPrefix": DRAFT_PREFIX,
+                        "watch": component_data.as_json(
+                            sorted(set(st.session_state.get(_WATCHED) or ())))}),
                     default={"saved": None, "newer": None},
                     on_saved_change=_restore_from_the_browser,
                     on_newer_change=_note_newer_elsewhere)

@@ -34,7 +34,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from utils import static_modules
+from utils import component_data, static_modules
 from utils.site_config import ROOT
 
 MODULE, MODULE_3D = "gtf_plotly.js", "gtf_plotly_3d.js"
@@ -77,15 +77,16 @@ function chartHeight(root) {
 // One config object per chart while its config is the same: plotly.js compares configs, and a
 // new one (a new fullscreen handler) would make it draw the chart anew instead of updating it.
 function chartConfig(root, data) {
-  const key = JSON.stringify(data.config);
+  const key = data.config;  // JSON text (utils/component_data.py)
   if (root.gtfConfigKey !== key) {
     root.gtfConfigKey = key;
     const toggle = () => (document.fullscreenElement === root ? document.exitFullscreen()
                                                               : root.requestFullscreen());
     const fullscreen = { name: "Fullscreen", title: "Fullscreen", icon: FULLSCREEN_ICON,
                          click: () => toggle().catch(() => {}) };  // refused: nothing happens
-    root.gtfConfig = { ...data.config,
-      modeBarButtonsToAdd: [fullscreen, ...(data.config.modeBarButtonsToAdd || [])] };
+    const config = JSON.parse(key);
+    root.gtfConfig = { ...config,
+      modeBarButtonsToAdd: [fullscreen, ...(config.modeBarButtonsToAdd || [])] };
   }
   return root.gtfConfig;
 }
@@ -293,8 +294,8 @@ def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
         return
     height = figure.layout.height or DEFAULT_HEIGHT_PX
     # The element's height, given to Streamlit too: it keeps the place before our code runs.
-    _component(key=key or _call_site_key(sys._getframe(1)), height=height, data={
+    _component(key=key or _call_site_key(sys._getframe(1)), height=height, data=component_data.plain({
         "figure": spec, "theme": "streamlit" if theme == "streamlit" else "none",
-        "height": height, "config": plotly_config(config),
+        "height": height, "config": component_data.as_json(plotly_config(config)),
         "themeModule": static_modules.versioned_name(THEME_MODULE),
-        **static_modules.address_data(module_for(figure))})
+        **static_modules.address_data(module_for(figure))}))

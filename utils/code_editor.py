@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from utils import static_modules
+from utils import component_data, static_modules
 from utils.browser_store import DRAFT_PREFIX, STORAGE_KEY
 
 MODULE = "gtf_editor.js"
@@ -296,12 +296,12 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
     st.html(waiting_text_style(key, code))
     result = _component(
         key=key, default={"code": None}, on_code_change=left, on_run_change=_nothing,
-        data={"code": code, "label": label, "runLabel": run_label,
-              **static_modules.address_data(MODULE),
-              "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
-              "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
-              "draftsVoid": drafts_void,
-              "minLines": MIN_LINES, "maxLines": MAX_LINES})
+        data=component_data.plain({
+            "code": code, "label": label, "runLabel": run_label,
+            **static_modules.address_data(MODULE),
+            "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
+            "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
+            "draftsVoid": drafts_void, "minLines": MIN_LINES, "maxLines": MAX_LINES}))
     ran = getattr(result, "run", None)
     return ran if isinstance(ran, str) else None
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from utils import charts, code_editor, static_modules
+from utils import charts, code_editor, component_data, static_modules
 from utils.hidden_place import hidden_place
 
 EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
@@ -29,7 +29,8 @@ CHART_THEME = "chart-theme"  # and the theme it draws with
 
 _JS = """
 export default function (component) {
-  const modules = (component.data && component.data.modules) || [];
+  // (A list comes as JSON text: utils/component_data.py.)
+  const modules = JSON.parse((component.data && component.data.modules) || "[]");
   // Resolved as Streamlit resolves its own lazy imports: beside its entry module, so that both
   // imports are the same module (ours: as utils/code_editor.py resolves it).
   const entry = document.querySelector(component.data && component.data.entrySelector);
@@ -75,5 +76,6 @@ def preload(prefixes: list[str]) -> None:
         place = hidden_place(_PLACE)
         with place:
             _preloader(key="gtf_preload", height=0,
-                       data={"modules": names,
-                             "entrySelector": static_modules.ENTRY_MODULE_SELECTOR})
+                       data=component_data.plain({
+                           "modules": component_data.as_json(names),
+                           "entrySelector": static_modules.ENTRY_MODULE_SELECTOR}))
