@@ -195,11 +195,10 @@ def _metadata(call: ast.Call, where: str) -> dict:
     return meta
 
 
-def _exercises(stem: str, section_of: dict[str, str]) -> tuple[Exercise, ...]:
-    path = SOLUTIONS_DIR / f"{stem}.py"
+def _exercises(stem: str, tree: ast.Module, section_of: dict[str, str]) -> tuple[Exercise, ...]:
     section_of = dict(section_of)
     found = []
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in tree.body:
         call = exercise_marker(node)
         if call is None:
             continue
@@ -241,9 +240,9 @@ def assigned_name(node: ast.stmt) -> str | None:
     return None
 
 
-def _check_given(stem: str, sources: list[literate.SectionSource], exercises: set[str]) -> None:
-    """Each `{given} name` names given code of the solutions file, once."""
-    tree = ast.parse((SOLUTIONS_DIR / f"{stem}.py").read_text(encoding="utf-8"))
+def _check_given(stem: str, tree: ast.Module, sources: list[literate.SectionSource],
+                 exercises: set[str]) -> None:
+    """Each `{given} name` names given code of the solutions file (`tree`), once."""
     # A def or class, or an assignment to one name (assigned_name).
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     defined |= {name for node in tree.body if (name := assigned_name(node))}
@@ -274,8 +273,10 @@ def read_chapter(directory: Path) -> Chapter:
     sources = [literate.read_section(p) for p in literate.section_files(directory)]
     if not sources or sources[0].key != "overview" or sources[0].number != 0:
         raise ChapterError(f"pages/{stem}: the first section is 0_overview.md")
-    exercises = _exercises(stem, _section_of(sources))
-    _check_given(stem, sources, {ex.name for ex in exercises})
+    # Parsed once for both (a server's first page run reads every chapter).
+    tree = ast.parse((SOLUTIONS_DIR / f"{stem}.py").read_text(encoding="utf-8"))
+    exercises = _exercises(stem, tree, _section_of(sources))
+    _check_given(stem, tree, sources, {ex.name for ex in exercises})
     order = [s.key for s in sources]
     positions = [order.index(ex.section) for ex in exercises]
     if positions != sorted(positions):
