@@ -15,6 +15,11 @@ processes, which is closer to what a container's memory limit charges). Three mo
 
 Then, for limits of 2.7 GB and 1 GB (Community Cloud allows an app 690 MB to 2.7 GB), how many
 runners `pool_size()` would start and how much room the measured figures leave.
+
+Run it on a quiet machine: the runs use an exercise with a light check and a 3 s wall limit, and
+with other work on the 2 cores (a load of 4) writing the 400 MB took longer and a run was stopped
+(the script then says so and ends). An exercise with a longer limit has a heavier check, which
+would be counted as part of the run.
 """
 
 from __future__ import annotations
