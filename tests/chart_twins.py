@@ -88,6 +88,9 @@ if not os.environ.get("GTF_TWINS_STREAMLIT_ONLY"):
             charts.plotly_chart(go.Figure(go.Bar(y=list(range(clicks + 2 + i)))))
     with st.expander("A chart inside"):
         charts.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
+    # A 3D chart that asks for the wheel: it zooms instead of scrolling the page.
+    with st.container(key="zoomable"):
+        charts.plotly_chart(surface, config={"scrollZoom": True})
 '''
 N_FIGURES = 8
 THEMED, PLAIN = 0, 1  # the figures drawn with Streamlit's theme and without it

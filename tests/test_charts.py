@@ -211,6 +211,25 @@ def test_a_chart_is_drawn_near_the_screen_in_its_place_updated_in_place_and_when
         assert page.locator(".gtf-chart-error").count() == 0
 
 
+@needs_chromium
+def test_a_3d_chart_that_asks_for_scroll_zoom_keeps_the_wheel(tmp_path):
+    # (The site's 3D charts leave the wheel to the page: tests/test_browser.py.)
+    with chart_twins.twins_page(tmp_path) as page:
+        chart = page.locator(".st-key-zoomable .gtf-chart")
+        chart.scroll_into_view_if_needed()
+        canvas = chart.locator(".gl-container canvas").first
+        canvas.wait_for(timeout=60_000)
+        camera_js = "(e) => JSON.stringify(e._fullLayout.scene._scene.getCamera())"
+        plot = chart.locator(".js-plotly-plot")
+        camera = plot.evaluate(camera_js)
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, 300)
+        page.wait_for_function(f"() => ({camera_js})(document.querySelector("
+                               f"'.st-key-zoomable .js-plotly-plot')) !== {camera!r}",
+                               timeout=10_000)
+
+
 def test_pages_draw_their_charts_through_our_element():
     """A page calling st.plotly_chart itself would load Streamlit's 4.7 MB plotly.js again."""
     callers = [str(path.relative_to(ROOT)) for folder in ("pages", "utils")

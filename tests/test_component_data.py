@@ -3,6 +3,9 @@ frame in them (utils/component_data.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from streamlit.components.v2.bidi_component import main as bidi_main
 from streamlit.testing.v1 import AppTest
@@ -54,3 +57,22 @@ def test_every_component_is_given_plain_values(monkeypatch, page):
         nested = {k: type(v).__name__ for k, v in data.items()
                   if not isinstance(v, component_data.PLAIN)}
         assert not nested, f"nested component data (Streamlit would import pandas): {nested}"
+
+
+def test_a_fresh_servers_first_page_imports_no_pandas():
+    # The point of the above, in a process of its own (this one may have imported pandas): the
+    # home page's run that saves to the browser, as a fresh server's first page makes it.
+    script = f"""
+import os, sys
+os.environ["GTF_WARM_UP"] = "0"
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file({str(ROOT / "streamlit_app.py")!r}, default_timeout=120)
+app.session_state[{browser_store._RESTORED!r}] = True
+app.run()
+assert not app.exception, app.exception
+print(sorted(m for m in ("pandas", "pyarrow") if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -162,7 +162,7 @@ function mount(root) {
   // it. Caught here, before it reaches the canvas, the wheel scrolls the page; in fullscreen,
   // where there is no page to scroll, it zooms. A figure that asks for scrollZoom keeps it.
   root.addEventListener("wheel", (event) => {
-    if (document.fullscreenElement !== root && !root.gtfData.config.scrollZoom) {
+    if (document.fullscreenElement !== root && !root.gtfScrollZoom) {
       event.stopPropagation();
     }
   }, { capture: true });
@@ -185,6 +185,7 @@ export default function (component) {
   const root = parentElement.querySelector(".gtf-chart");
   if (!root) return undefined;
   root.gtfData = data;
+  root.gtfScrollZoom = Boolean(JSON.parse(data.config).scrollZoom);  // (config: JSON text)
   root.style.height = chartHeight(root) + "px";  // its place, before plotly.js is even loaded
   if (!root.gtfCleanup) mount(root);
   else if (root.gtfInView) draw(root);

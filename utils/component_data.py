@@ -3,9 +3,10 @@ JSON text.
 
 Streamlit looks at each value of a component's `data` dict that is not a string, number, bool or
 None to see whether it is a data frame (to send it as Arrow), and its first look imports NumPy,
-pandas and PyArrow: 0.7-0.95 s on 2 cores, paid by a fresh server's first page run (the browser
-store's save ends every run). The site sends no data frames to its components, so a nested value
-(a list, a dict) goes as JSON text, which the component's JavaScript parses.
+pandas and PyArrow: 0.7-0.95 s on 2 cores, paid by a fresh server's first page view (the browser
+store's save ends every run once the learner's work is restored). The site sends no data frames
+to its components, so a nested value (a list, a dict) goes as JSON text, which the component's
+JavaScript parses.
 """
 
 from __future__ import annotations
