@@ -30,8 +30,9 @@ def _warm_up() -> None:
     figures and widgets and what every page computes on a first view (utils/first_views.py, in
     the path's order); then what they loaded is set aside from the garbage collector's sweeps
     (`_spare_the_collector`). Each step waits until no page is being run (utils/page_runs.py),
-    so a learner who opens a page meanwhile does not share the CPU with it. The runners import in processes of their own (about 8 s of
-    CPU): one still importing is stopped while a page is being run and no one waits for it."""
+    so a learner who opens a page meanwhile does not share the CPU with it. The runners import
+    in processes of their own (about 8 s of CPU): one still importing is stopped while a page is
+    being run and no one waits for it."""
     steps = [_import_torch_and_plotly,
              functools.partial(runner.warm_up, give_way_while=page_runs.busy)]
     if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:

@@ -295,8 +295,9 @@ def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
         return
     height = figure.layout.height or DEFAULT_HEIGHT_PX
     # The element's height, given to Streamlit too: it keeps the place before our code runs.
-    _component(key=key or _call_site_key(sys._getframe(1)), height=height, data=component_data.plain({
+    data = component_data.plain({
         "figure": spec, "theme": "streamlit" if theme == "streamlit" else "none",
         "height": height, "config": component_data.as_json(plotly_config(config)),
         "themeModule": static_modules.versioned_name(THEME_MODULE),
-        **static_modules.address_data(module_for(figure))}))
+        **static_modules.address_data(module_for(figure))})
+    _component(key=key or _call_site_key(sys._getframe(1)), height=height, data=data)
