@@ -5,6 +5,8 @@
     python benchmarks/cold_start.py --baseline /a/worktree/of/main --pages activations
     python benchmarks/cold_start.py --one-browser   # one learner's browser through the site
     python benchmarks/cold_start.py --cores-apart   # a one-core server, the browser on other cores
+    python benchmarks/cold_start.py --first-page 4 --pages optimizers --baseline /a/worktree
+                                                    # each page as a fresh server's first page
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -33,6 +35,12 @@ the server, and every process it starts (the code runners), is confined to one c
 script and the browser to the others: "shown" then no longer counts the browser's drawing
 against the server's CPU, or the server's work against the browser's. One core for the server is
 the harsh end of Community Cloud, whose apps get up to 2 shared cores.
+
+With --first-page N each chosen page is instead the first page of a freshly started server (a
+learner waking a sleeping app from a bookmark), N servers per page (alternating with --baseline
+when given), and the medians are printed. A fourth time is printed there: "text", when the page
+first showed the element that ends it once settled (its last text: the page can be read to its
+end, while its figures may still be on their way).
 """
 
 from __future__ import annotations
@@ -71,6 +79,18 @@ DRAWN_JS = """() => {
     if (onScreen && !chart.querySelector('.main-svg')) return false;
   }
   return true;
+}"""
+
+# The text of the page's last element with text (not greyed out as stale), or null: the view is
+# read to its end once what ends the page when it settles was first on the screen.
+LAST_TEXT_JS = """() => {
+  const block = document.querySelector('[data-testid="stMain"] [data-testid="stVerticalBlock"]');
+  if (!block) return null;
+  const withText = [...block.children].filter(k => k.innerText && k.innerText.trim());
+  const last = withText[withText.length - 1];
+  if (!last || last.matches('[data-stale="true"]') || last.querySelector('[data-stale="true"]'))
+    return null;
+  return last.innerText.trim().slice(0, 300);
 }"""
 
 
@@ -172,10 +192,11 @@ class _RunEvents:
             self.events.append((time.perf_counter(), "done" if ok else "other"))
 
 
-def view(page, url: str | None) -> tuple[float, float, float]:
+def view(page, url: str | None) -> tuple[float, float, float, float]:
     """Open `url` in `page` (None: rerun the page it shows, as pressing R does); seconds until it
-    is shown and until it has settled (see the module docstring), and until the server had sent
-    it (the first run's script_finished)."""
+    is shown and until it has settled (see the module docstring), until the server had sent it
+    (the first run's script_finished), and until its text was there to its end (LAST_TEXT_JS: its
+figures may still be on their way)."""
     if not hasattr(page, "gtf_runs"):  # listening from the tab's first view on
         page.gtf_runs = _RunEvents(page)
     started = time.perf_counter()
@@ -185,8 +206,10 @@ def view(page, url: str | None) -> tuple[float, float, float]:
     else:
         page.goto(url, wait_until="commit")
     shown = drawn_at = None
+    last_texts: dict[str, float] = {}  # each text that ended the page, and when it first did
     while True:
         now = time.perf_counter()
+        last_texts.setdefault(page.evaluate(LAST_TEXT_JS), now - started)
         if now - started > PAGE_TIMEOUT_S:
             raise TimeoutError(f"{url or 'the rerun'} did not settle in {PAGE_TIMEOUT_S:.0f} s")
         events = [e for e in page.gtf_runs.events if e[0] >= started]
@@ -198,7 +221,8 @@ def view(page, url: str | None) -> tuple[float, float, float]:
                     shown = max(last[0], drawn_at) - started
             if drawn_at is not None and now - max(last[0], drawn_at) >= QUIET_S:
                 served = next(e[0] for e in events if e[1] == "done") - started
-                return shown, max(last[0], drawn_at) - started, served
+                to_the_end = last_texts.get(page.evaluate(LAST_TEXT_JS), shown)
+                return shown, max(last[0], drawn_at) - started, served, min(to_the_end, shown)
         else:
             drawn_at = None
         page.wait_for_timeout(25)
@@ -206,8 +230,8 @@ def view(page, url: str | None) -> tuple[float, float, float]:
 
 def measure(browser, server: Server, path: str,
             shared_context=None) -> tuple[tuple[float, ...], ...]:
-    """The page's first view, second view and a rerun of the second (each (shown, settled,
-    served)), in a fresh context, or in a new tab of `shared_context` (a learner's browser)."""
+    """The page's first view, second view and a rerun of the second (each as `view` gives it),
+    in a fresh context, or in a new tab of `shared_context` (a learner's browser)."""
     context = shared_context or browser.new_context(viewport={"width": 1300, "height": 1000})
     tab = context.new_page()
     try:
@@ -216,7 +240,7 @@ def measure(browser, server: Server, path: str,
         rerun = view(tab, None)
     except TimeoutError as err:
         print(f"{path[:44]:<44} {err}", flush=True)
-        first = second = rerun = (PAGE_TIMEOUT_S,) * 3
+        first = second = rerun = (PAGE_TIMEOUT_S,) * 4
     if shared_context is None:
         context.close()
     else:
@@ -256,6 +280,34 @@ def summarise(rows: list, label: str = "") -> None:
           f"{reloads} of {len(rows)}")
 
 
+def first_pages(browser, roots: dict[str, Path], pages: list[tuple[str, str]], tries: int,
+                cores: set[int] | None) -> None:
+    """Each page as the first page of `tries` fresh servers per checkout, alternating; prints
+    every view and the medians (text, shown, settled, served)."""
+    print(f"{'page':<40} {'text':>9} {'shown':>8} {'settled':>9} {'served':>8}")
+    for title, path in pages:
+        views: dict[str, list] = {label: [] for label in roots}
+        for n in range(tries):
+            for label in (list(roots) if n % 2 == 0 else list(roots)[::-1]):
+                server = Server(roots[label], cores)
+                context = browser.new_context(viewport={"width": 1300, "height": 1000})
+                try:
+                    shown, settled, served, text = view(context.new_page(),
+                                                        f"{server.url}/{path}")
+                except TimeoutError:
+                    shown = settled = served = text = PAGE_TIMEOUT_S
+                finally:
+                    context.close()
+                    server.stop()
+                views[label].append((text, shown, settled, served))
+                print(f"{title[:30] + ' (' + label + ')':<40} {text:8.2f}s {shown:7.2f}s "
+                      f"{settled:8.2f}s {served:7.2f}s", flush=True)
+        for label in roots:
+            medians = [statistics.median(v[i] for v in views[label]) for i in range(4)]
+            print(f"{'median: ' + title[:22] + ' (' + label + ')':<40} "
+                  + " ".join(f"{m:7.2f}s" for m in medians), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1],
@@ -266,7 +318,8 @@ def main() -> None:
                              "back, the first of the two alternating from page to page, so that "
                              "both see the same load on a shared machine")
     parser.add_argument("--pages", nargs="*", default=None,
-                        help="only pages whose url path contains one of these words")
+                        help="only pages whose url path contains one of these words (and home, "
+                             "which --first-page opens only when one of them is 'home')")
     parser.add_argument("--one-browser", action="store_true",
                         help="open every page in a new tab of one browser context, as a learner "
                              "going through the site does (the browser's cache and compiled "
@@ -277,6 +330,9 @@ def main() -> None:
                         help="run the server (with its code runners) on one core and this "
                              "script and the browser on the others: the browser off the "
                              "server's CPU, as a learner's is, and a one-core server")
+    parser.add_argument("--first-page", type=int, default=0, metavar="N",
+                        help="open each page as the first page of N fresh servers (per "
+                             "checkout), instead of every page on one server")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -291,7 +347,9 @@ def main() -> None:
 
     pages = page_paths(args.root)
     if args.pages:
-        pages = [p for p in pages if p[1] == "" or any(w in p[1] for w in args.pages)]
+        # Home is always opened first on a shared server; with --first-page, when asked for.
+        pages = [p for p in pages if (p[1] == "" and ("home" in args.pages or not args.first_page))
+                 or (p[1] and any(w in p[1] for w in args.pages))]
     roots = {"this": args.root} | ({"baseline": args.baseline} if args.baseline else {})
     load = os.getloadavg()
     for label, root in roots.items():
@@ -303,6 +361,16 @@ def main() -> None:
     if args.cores_apart:
         print(f"cores apart: the server on core {sorted(server_cores)}, this script and the "
               f"browser on {sorted(browser_cores)}")
+    if args.first_page:
+        if browser_cores:
+            os.sched_setaffinity(0, browser_cores)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            first_pages(browser, roots, pages, args.first_page, server_cores)
+            browser.close()
+        load = os.getloadavg()
+        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        return
     servers: dict[str, Server] = {}
     rows: dict[str, list] = {label: [] for label in roots}
     try:

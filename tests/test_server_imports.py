@@ -34,3 +34,89 @@ def test_no_chapter_page_module_imports_scikit_learn_or_scipy():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]", out
+
+
+# Opens chapter 5.3's Optimizers under AppTest in a fresh process, as a freshly started server's
+# first page, then reruns it (the modules now imported), and notes what each run sent.
+_FIRST_PAGE = r'''
+import json, logging, os, sys
+os.environ["GTF_WARM_UP"] = "0"
+logging.getLogger("streamlit").setLevel(logging.ERROR)
+from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+from tests.app_charts import chart_specs
+from utils import first_views
+
+sent = []  # (delta path, what was sent there: the text of a Markdown element, "empty", "block")
+original = ScriptRunContext.enqueue
+def enqueue(self, msg):
+    if msg.HasField("delta"):
+        path = list(msg.metadata.delta_path)
+        kind = msg.delta.WhichOneof("type")
+        if kind == "new_element":
+            element = msg.delta.new_element
+            sent.append((path, element.markdown.body if element.HasField("markdown")
+                         else element.WhichOneof("type")))
+        elif kind == "add_block":
+            sent.append((path, "block"))
+    return original(self, msg)
+ScriptRunContext.enqueue = enqueue
+
+before_torch = []
+def hook(event, args):
+    if event == "import" and args[0] == "torch" and not before_torch:
+        before_torch.append([what for _, what in sent])
+assert "torch" not in sys.modules
+sys.addaudithook(hook)
+
+def emptied_then_filled(run):
+    """Paths first sent as an empty place, then as a block: the browser drops what was there."""
+    return sorted({str(p) for p, what in run if what == "empty"}
+                  & {str(p) for p, what in run if what == "block"})
+
+app = first_views.open_page("pages/part3_optimization/1_optimizers.md")
+cold, sent[:] = list(sent), []
+cold_charts = len(chart_specs(app))
+app.run()
+print(json.dumps({
+    "sent_before_torch": before_torch[0] if before_torch else None,
+    "exceptions": [e.value for e in app.exception],
+    "captions_at_the_end": [c.value for c in app.caption],
+    "charts": [cold_charts, len(chart_specs(app))],
+    "emptied_then_filled": [emptied_then_filled(cold), emptied_then_filled(sent)],
+}))
+'''
+
+
+def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
+    """A learner who wakes the app on a bookmarked section reads its text and sees its exercises
+    while the server imports the chapter's modules (torch: seconds on a cold start); each figure's
+    place says it is on its way, and is filled by the end of the same run. Once the modules are
+    in, a rerun draws each figure where it is, in its container: it does not empty the place
+    first, which would make the browser drop and redraw every chart and widget on every rerun."""
+    import json
+    import textwrap
+
+    from utils import literate, registry, section_view
+
+    done = subprocess.run([sys.executable, "-c", _FIRST_PAGE], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["exceptions"] == []
+    assert seen["sent_before_torch"] is not None, "torch was never imported: pick another page"
+    sent = seen["sent_before_torch"]
+    source = registry.chapter("part3_optimization").section_source("optimizers")
+    # (Streamlit sends Markdown dedented and stripped.)
+    prose = [textwrap.dedent(text).strip() for block in source.blocks
+             if isinstance(block, literate.Prose)
+             for text, language in block.pieces() if language is None]
+    assert [text for text in prose if text not in sent] == []
+    directives = [b for b in source.blocks if isinstance(b, literate.Directive)]
+    exercises = [b.argument for b in directives if b.name == "exercise"]
+    assert exercises and [e for e in exercises if not any(e in str(what) for what in sent)] == []
+    places = [b for b in directives if b.name in ("figure", "widget")]
+    assert sent.count(section_view.LOADING_NOTE) == len(places) >= 2
+    assert section_view.LOADING_NOTE not in seen["captions_at_the_end"]
+    assert min(seen["charts"]) >= len(places)
+    cold, warm = seen["emptied_then_filled"]
+    assert len(cold) == len(places) and warm == []

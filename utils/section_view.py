@@ -2,14 +2,17 @@
 
 The header (title, where to work, the answers panel), then each block in order: prose through
 st.markdown, an exercise through the exercise block, a figure from its expression, a widget from
-`pages/<chapter>/widgets.py`, a question with its revealable answer.
+`pages/<chapter>/widgets.py`, a question with its revealable answer. Figures and widgets are
+drawn last, each in the place kept for it (see render_section).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from utils import charts, literate, registry, sources, widgets
 from utils.code_block import code_block
@@ -34,10 +37,30 @@ def _front_end_modules(blocks: tuple[literate.Block, ...]) -> list[str]:
     return sorted(modules)
 
 
+# Directives drawn from the chapter's own modules (utils/figures/<chapter>.py, the chapter's
+# widgets), and which module each needs.
+_FROM_CHAPTER_MODULES = {"figure": "figures", "widget": "widgets"}
+# A waiting place's height: a Plotly figure's default, so that the text below moves little.
+PLACEHOLDER_HEIGHT_PX = 450
+# Shown only while torch is not imported: a server that started seconds ago (its warm-up imports
+# torch 3 s after the first page, whatever the app's memory).
+LOADING_NOTE = ("Loading: the server has just started and is importing PyTorch and this "
+                "chapter's code, once. What goes here appears in a few seconds.")
+
+
 def render_section(stem: str, key: str) -> None:
+    """Draw the section, block by block. Where the chapter's modules are not imported yet (a
+    freshly started server, or a small app's first page of the chapter: importing them, PyTorch
+    first, takes seconds), its figures and widgets are drawn last instead, each into a place kept
+    for it, so that the text and the exercises reach the learner first."""
     source = registry.chapter(stem).section_source(key)
     widgets.chapter_header(stem, key)
     preload(_front_end_modules(source.blocks))
+    waiting = not all(_imported(stem, _FROM_CHAPTER_MODULES[block.name])
+                      for block in source.blocks
+                      if isinstance(block, literate.Directive)
+                      and block.name in _FROM_CHAPTER_MODULES)
+    kept: list[tuple[DeltaGenerator, literate.Directive]] = []
     for block in source.blocks:
         if isinstance(block, literate.Prose):
             for text, language in block.pieces():
@@ -45,8 +68,31 @@ def render_section(stem: str, key: str) -> None:
                     st.markdown(text)
                 else:
                     code_block(text, language)
+        elif block.name in _FROM_CHAPTER_MODULES:
+            # In a container either way: a rerun's container takes the place of the last run's
+            # and keeps what it drew until it is drawn again (a chart is updated, not redrawn).
+            if waiting:
+                place = st.empty()
+                if "torch" not in sys.modules:
+                    with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
+                        st.caption(LOADING_NOTE)
+                kept.append((place, block))
+            else:
+                with st.container():
+                    _render_directive(stem, block)
         else:
             _render_directive(stem, block)
+    for place, directive in kept:
+        with place.container():
+            try:
+                _render_directive(stem, directive)
+            except Exception as error:  # noqa: BLE001 - shown in its place; the others still drawn
+                st.exception(error)
+
+
+def _imported(stem: str, kind: str) -> bool:
+    name = registry.chapter_module_name(stem, kind)
+    return name is None or name in sys.modules
 
 
 def _render_directive(stem: str, directive: literate.Directive) -> None:
