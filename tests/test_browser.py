@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium, serving
-from utils import browser_store, code_editor, registry, sources
+from utils import browser_store, code_editor, registry, section_view, sources
 from utils.site_config import ROOT
 
 pytestmark = needs_chromium
@@ -103,6 +103,10 @@ def _stored_code_has(needle: str) -> str:
 
 def test_solve_an_exercise_in_the_page(page, site_url):
     _open_section(page, site_url, "rays_and_segments")
+    # The server's first page: its figures were drawn last, in places kept for them (see
+    # utils/section_view.py). Each place's note gives way to its figure.
+    page.get_by_text(section_view.LOADING_NOTE).first.wait_for(state="detached", timeout=60_000)
+    page.locator('[data-testid="stMain"] .gtf-chart .main-svg').first.wait_for(timeout=60_000)
 
     # A correct answer passes, also when Run is clicked again while its first run is going:
     # the second click's run waits for the first (no "not finished" verdict).
