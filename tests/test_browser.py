@@ -104,7 +104,7 @@ def _stored_code_has(needle: str) -> str:
 def test_solve_an_exercise_in_the_page(page, site_url):
     _open_section(page, site_url, "rays_and_segments")
     # The server's first page: its figures were drawn last, in places kept for them (see
-    # utils/section_view.py). Each place's note gives way to its figure.
+    # utils/section_view.py). Once its run is over, no place's note is left, and its charts draw.
     page.get_by_text(section_view.LOADING_NOTE).first.wait_for(state="detached", timeout=60_000)
     page.locator('[data-testid="stMain"] .gtf-chart .main-svg').first.wait_for(timeout=60_000)
 

@@ -2,8 +2,9 @@
 
 The header (title, where to work, the answers panel), then each block in order: prose through
 st.markdown, an exercise through the exercise block, a figure from its expression, a widget from
-`pages/<chapter>/widgets.py`, a question with its revealable answer. Figures and widgets are
-drawn last, each in the place kept for it (see render_section).
+`pages/<chapter>/widgets.py`, a question with its revealable answer. Where the chapter's modules
+are not imported yet, figures and widgets are drawn last, each in a place kept for it (see
+render_section).
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ _FROM_CHAPTER_MODULES = {"figure": "figures", "widget": "widgets"}
 # A waiting place's height: a Plotly figure's default, so that the text below moves little.
 PLACEHOLDER_HEIGHT_PX = 450
 # Shown only while torch is not imported: a server that started seconds ago (its warm-up imports
-# torch 3 s after the first page, whatever the app's memory).
-LOADING_NOTE = ("Loading: the server has just started and is importing PyTorch and this "
-                "chapter's code, once. What goes here appears in a few seconds.")
+# torch 3 s after the first page, whatever the app's memory). (Not every chapter's modules
+# import torch: micrograd's do not.)
+LOADING_NOTE = ("Loading: the server has just started and is loading this chapter's code, "
+                "once. What goes here appears in a few seconds.")
 
 
 def render_section(stem: str, key: str) -> None:
@@ -69,8 +71,9 @@ def render_section(stem: str, key: str) -> None:
                 else:
                     code_block(text, language)
         elif block.name in _FROM_CHAPTER_MODULES:
-            # In a container either way: a rerun's container takes the place of the last run's
-            # and keeps what it drew until it is drawn again (a chart is updated, not redrawn).
+            # A place ends every run as a container: a warm rerun's container takes the place of
+            # the last run's and keeps what it drew until it is drawn again (a chart is updated,
+            # not redrawn). An empty place, sent first, would drop it.
             if waiting:
                 place = st.empty()
                 if "torch" not in sys.modules:
@@ -83,16 +86,25 @@ def render_section(stem: str, key: str) -> None:
         else:
             _render_directive(stem, block)
     for place, directive in kept:
-        with place.container():
-            try:
+        try:
+            # Imported before the place is replaced: a new container keeps the waiting box's
+            # note in the browser but not its height, and the text below would jump meanwhile.
+            registry.chapter_module(stem, _FROM_CHAPTER_MODULES[directive.name])
+            with place.container():
                 _render_directive(stem, directive)
-            except Exception as error:  # noqa: BLE001 - shown in its place; the others still drawn
+        except Exception as error:  # noqa: BLE001 - shown in its place; the others still drawn
+            with place.container():
                 st.exception(error)
 
 
 def _imported(stem: str, kind: str) -> bool:
+    """Whether the module is imported, and not still being imported by another thread (the
+    warm-up, or another session's first page of the chapter)."""
     name = registry.chapter_module_name(stem, kind)
-    return name is None or name in sys.modules
+    if name is None:
+        return True
+    module = sys.modules.get(name)
+    return module is not None and not getattr(module.__spec__, "_initializing", False)
 
 
 def _render_directive(stem: str, directive: literate.Directive) -> None:
