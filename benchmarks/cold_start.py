@@ -196,7 +196,7 @@ def view(page, url: str | None) -> tuple[float, float, float, float]:
     """Open `url` in `page` (None: rerun the page it shows, as pressing R does); seconds until it
     is shown and until it has settled (see the module docstring), until the server had sent it
     (the first run's script_finished), and until its text was there to its end (LAST_TEXT_JS: its
-figures may still be on their way)."""
+    figures may still be on their way)."""
     if not hasattr(page, "gtf_runs"):  # listening from the tab's first view on
         page.gtf_runs = _RunEvents(page)
     started = time.perf_counter()
@@ -341,7 +341,9 @@ def main() -> None:
         cores = sorted(os.sched_getaffinity(0))
         if len(cores) < 2:
             parser.error("--cores-apart needs at least 2 cores")
-        if args.baseline:  # both on one core: one's warm-up would slow the other's pages
+        # Both on one core, one's warm-up would slow the other's pages (--first-page runs one
+        # server at a time).
+        if args.baseline and not args.first_page:
             parser.error("--cores-apart serves one checkout at a time: drop --baseline")
         server_cores, browser_cores = {cores[0]}, set(cores[1:])
 

@@ -46,7 +46,7 @@ PLACEHOLDER_HEIGHT_PX = 450
 # Shown only while torch is not imported: a server that started seconds ago (its warm-up imports
 # torch 3 s after the first page, whatever the app's memory). (Not every chapter's modules
 # import torch: micrograd's do not.)
-LOADING_NOTE = ("Loading: the server has just started and is loading this chapter's code, "
+LOADING_NOTE = ("Loading: the server has just started and is importing this chapter's code, "
                 "once. What goes here appears in a few seconds.")
 
 
@@ -104,6 +104,7 @@ def _imported(stem: str, kind: str) -> bool:
     if name is None:
         return True
     module = sys.modules.get(name)
+    # (importlib puts a module in sys.modules before running it, its spec marked _initializing.)
     return module is not None and not getattr(module.__spec__, "_initializing", False)
 
 
