@@ -38,9 +38,11 @@ the harsh end of Community Cloud, whose apps get up to 2 shared cores.
 
 With --first-page N each chosen page is instead the first page of a freshly started server (a
 learner waking a sleeping app from a bookmark), N servers per page (alternating with --baseline
-when given), and the medians are printed. A fourth time is printed there: "text", when the page
-first showed the element that ends it once settled (its last text: the page can be read to its
-end, while its figures may still be on their way).
+when given), and the medians are printed. Two more times are printed there: "text", when the
+page first showed the element that ends it once settled (its last text: the page can be read to
+its end, while its figures may still be on their way), and "screen", when the screen first held
+as many drawn charts as it does once settled, and nothing on it was still loading (the page
+looks as it will, but for widgets' controls still on their way: utils/first_view_charts.py).
 """
 
 from __future__ import annotations
@@ -191,12 +193,35 @@ class _RunEvents:
             ok = msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
             self.events.append((time.perf_counter(), "done" if ok else "other"))
 
+# What the screen shows of the page: how many charts on it are drawn, and whether it is complete
+# but for widgets' controls (every chart on it drawn, no place on it still waiting with its
+# loading note, nothing greyed out or a skeleton). A fresh server's first page draws the charts
+# kept for it (utils/first_view_charts.py) while the chapter's code imports.
+SCREEN_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return [0, false];
+  const onScreen = (e) => {
+    const box = e.getBoundingClientRect();
+    return e.checkVisibility() && box.height > 0 && box.bottom > 0 && box.top < innerHeight;
+  };
+  let drawn = 0, complete = !main.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
+  for (const chart of main.querySelectorAll('.gtf-chart, [data-testid="stPlotlyChart"]')) {
+    if (!onScreen(chart)) continue;
+    if (chart.querySelector('.main-svg')) drawn++; else complete = false;
+  }
+  for (const caption of main.querySelectorAll('[data-testid="stCaptionContainer"]'))
+    if (onScreen(caption) && caption.innerText.includes(LOADING)) complete = false;
+  return [drawn, complete];
+}""".replace("LOADING", repr("the server has just started and is importing"))
 
-def view(page, url: str | None) -> tuple[float, float, float, float]:
+
+def view(page, url: str | None) -> tuple[float, float, float, float, float]:
     """Open `url` in `page` (None: rerun the page it shows, as pressing R does); seconds until it
     is shown and until it has settled (see the module docstring), until the server had sent it
-    (the first run's script_finished), and until its text was there to its end (LAST_TEXT_JS: its
-    figures may still be on their way)."""
+    (the first run's script_finished), until its text was there to its end (LAST_TEXT_JS: its
+    figures may still be on their way), and until the screen first showed as many drawn charts
+    as once settled, with nothing on it still loading (SCREEN_JS: widgets' controls may still be
+    on their way)."""
     if not hasattr(page, "gtf_runs"):  # listening from the tab's first view on
         page.gtf_runs = _RunEvents(page)
     started = time.perf_counter()
@@ -207,9 +232,11 @@ def view(page, url: str | None) -> tuple[float, float, float, float]:
         page.goto(url, wait_until="commit")
     shown = drawn_at = None
     last_texts: dict[str, float] = {}  # each text that ended the page, and when it first did
+    screens: list[tuple[float, int, bool]] = []  # (when, charts drawn on the screen, complete)
     while True:
         now = time.perf_counter()
         last_texts.setdefault(page.evaluate(LAST_TEXT_JS), now - started)
+        screens.append((now - started, *page.evaluate(SCREEN_JS)))
         if now - started > PAGE_TIMEOUT_S:
             raise TimeoutError(f"{url or 'the rerun'} did not settle in {PAGE_TIMEOUT_S:.0f} s")
         events = [e for e in page.gtf_runs.events if e[0] >= started]
@@ -222,7 +249,11 @@ def view(page, url: str | None) -> tuple[float, float, float, float]:
             if drawn_at is not None and now - max(last[0], drawn_at) >= QUIET_S:
                 served = next(e[0] for e in events if e[1] == "done") - started
                 to_the_end = last_texts.get(page.evaluate(LAST_TEXT_JS), shown)
-                return shown, max(last[0], drawn_at) - started, served, min(to_the_end, shown)
+                settled_charts = page.evaluate(SCREEN_JS)[0]
+                screen = next(when for when, charts, complete in screens
+                              if complete and charts >= settled_charts)
+                return (shown, max(last[0], drawn_at) - started, served, min(to_the_end, shown),
+                        min(screen, shown))
         else:
             drawn_at = None
         page.wait_for_timeout(25)
@@ -240,7 +271,7 @@ def measure(browser, server: Server, path: str,
         rerun = view(tab, None)
     except TimeoutError as err:
         print(f"{path[:44]:<44} {err}", flush=True)
-        first = second = rerun = (PAGE_TIMEOUT_S,) * 4
+        first = second = rerun = (PAGE_TIMEOUT_S,) * 5
     if shared_context is None:
         context.close()
     else:
@@ -283,8 +314,8 @@ def summarise(rows: list, label: str = "") -> None:
 def first_pages(browser, roots: dict[str, Path], pages: list[tuple[str, str]], tries: int,
                 cores: set[int] | None) -> None:
     """Each page as the first page of `tries` fresh servers per checkout, alternating; prints
-    every view and the medians (text, shown, settled, served)."""
-    print(f"{'page':<40} {'text':>9} {'shown':>8} {'settled':>9} {'served':>8}")
+    every view and the medians (screen, text, shown, settled, served)."""
+    print(f"{'page':<40} {'screen':>9} {'text':>8} {'shown':>8} {'settled':>9} {'served':>8}")
     for title, path in pages:
         views: dict[str, list] = {label: [] for label in roots}
         for n in range(tries):
@@ -292,18 +323,18 @@ def first_pages(browser, roots: dict[str, Path], pages: list[tuple[str, str]], t
                 server = Server(roots[label], cores)
                 context = browser.new_context(viewport={"width": 1300, "height": 1000})
                 try:
-                    shown, settled, served, text = view(context.new_page(),
-                                                        f"{server.url}/{path}")
+                    shown, settled, served, text, screen = view(context.new_page(),
+                                                                f"{server.url}/{path}")
                 except TimeoutError:
-                    shown = settled = served = text = PAGE_TIMEOUT_S
+                    shown = settled = served = text = screen = PAGE_TIMEOUT_S
                 finally:
                     context.close()
                     server.stop()
-                views[label].append((text, shown, settled, served))
-                print(f"{title[:30] + ' (' + label + ')':<40} {text:8.2f}s {shown:7.2f}s "
-                      f"{settled:8.2f}s {served:7.2f}s", flush=True)
+                views[label].append((screen, text, shown, settled, served))
+                print(f"{title[:30] + ' (' + label + ')':<40} {screen:8.2f}s {text:7.2f}s "
+                      f"{shown:7.2f}s {settled:8.2f}s {served:7.2f}s", flush=True)
         for label in roots:
-            medians = [statistics.median(v[i] for v in views[label]) for i in range(4)]
+            medians = [statistics.median(v[i] for v in views[label]) for i in range(5)]
             print(f"{'median: ' + title[:22] + ' (' + label + ')':<40} "
                   + " ".join(f"{m:7.2f}s" for m in medians), flush=True)
 

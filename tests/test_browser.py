@@ -103,10 +103,13 @@ def _stored_code_has(needle: str) -> str:
 
 def test_solve_an_exercise_in_the_page(page, site_url):
     _open_section(page, site_url, "rays_and_segments")
-    # The server's first page: its figures were drawn last, in places kept for them (see
-    # utils/section_view.py). Once its run is over, no place's note is left, and its charts draw.
-    page.get_by_text(section_view.LOADING_NOTE).first.wait_for(state="detached", timeout=60_000)
+    # The server's first page: its figures were drawn last, in places kept for them, which show
+    # the charts kept for them meanwhile (see utils/section_view.py). Once its run is over, no
+    # place's note is left, and its charts draw.
     page.locator('[data-testid="stMain"] .gtf-chart .main-svg').first.wait_for(timeout=60_000)
+    _wait_for_the_page_to_settle(page)
+    for note in (section_view.LOADING_NOTE, section_view.CONTROLS_NOTE):
+        assert page.get_by_text(note).count() == 0, note
 
     # A correct answer passes, also when Run is clicked again while its first run is going:
     # the second click's run waits for the first (no "not finished" verdict).

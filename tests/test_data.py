@@ -3,6 +3,8 @@ served from 127.0.0.1; and the offline defaults."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch as t
@@ -396,3 +398,16 @@ def test_offline_names_are_the_most_common_ssa_names(monkeypatch):
     assert names.words[:3] == ("james", "john", "robert")  # the most common, both sexes summed
     assert {"emma", "olivia", "ava", "mary"} <= set(names.words)
     assert 2 <= min(map(len, names.words)) and max(map(len, names.words)) <= 15
+
+
+@pytest.mark.parametrize("env", [{}, {"TORCH_HOME": "/somewhere/torch"},
+                                 {"XDG_CACHE_HOME": "/somewhere/cache"}])
+def test_the_torch_hub_folder_is_found_without_torch(env, monkeypatch):
+    # utils/data_files.py tells whether the ResNet weights are on disk before torch is imported.
+    from utils import data_files
+
+    for name in ("TORCH_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert data_files.torch_hub_dir() == Path(t.hub.get_dir())

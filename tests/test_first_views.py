@@ -115,3 +115,61 @@ def test_a_failing_or_missing_first_view_is_logged_not_raised(tmp_path, caplog):
     for step in steps:
         step()  # the first raises inside: logged, and the warm-up goes on
     assert "computing a first view: json.loads('not json')" in caplog.text
+
+
+# The charts kept for a fresh server's first page (utils/first_view_charts.py).
+
+
+def test_kept_charts_cover_the_sections_whose_first_view_draws_charts():
+    from utils import first_view_charts, literate, registry
+
+    kept = first_view_charts.read_all()
+    assert len(kept) >= 50  # 57 sections when written
+    for section, by_index in kept.items():
+        stem, key = section.split("/")
+        blocks = registry.chapter(stem).section_source(key).blocks
+        # Each kept directive is a figure or a widget of that section, at that index.
+        assert all(isinstance(blocks[i], literate.Directive)
+                   and blocks[i].name in ("figure", "widget") for i in by_index), section
+        assert all(chart.figure.startswith('{"data"') for drawn in by_index.values()
+                   for chart in drawn)
+
+
+def test_kept_charts_are_used_only_where_no_data_has_been_downloaded(tmp_path, monkeypatch):
+    # Recorded with nothing downloaded: where a dataset is on disk (here makemore's names), a
+    # first view draws from it, and the kept charts would not be what it draws.
+    from utils import data_files, first_view_charts
+
+    monkeypatch.setenv("GTF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    assert first_view_charts.kept("makemore_bigrams", "counting")
+    names = tmp_path / "data" / data_files.NAMES_FILE.subdir / data_files.NAMES_FILE.filename
+    names.parent.mkdir(parents=True)
+    names.write_text("emma\n")
+    assert data_files.downloaded() == [names]
+    assert first_view_charts.kept("makemore_bigrams", "counting") == {}
+    names.unlink()
+    weights = data_files.resnet34_checkpoint()
+    weights.parent.mkdir(parents=True)
+    weights.write_bytes(b"")
+    assert first_view_charts.kept("part3_optimization", "optimizers") == {}
+
+
+def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
+    from utils import charts, first_view_charts
+
+    chart = charts.DrawnChart('{"data": []}', 300, "streamlit", {"displaylogo": False},
+                              charts.MODULE)
+    other = charts.DrawnChart('{"data": [{}]}', 300, "streamlit", {}, charts.MODULE_3D)
+    recorded = {"chapter/section": {3: [chart, other], 5: []}, "chapter/none": {1: []}}
+    first_view_charts.write(recorded, tmp_path)
+    written = first_view_charts.path_for("chapter/section", tmp_path).read_bytes()
+    assert not first_view_charts.path_for("chapter/none", tmp_path).exists()
+    assert first_view_charts.read_all(tmp_path) == {"chapter/section": {3: [chart, other]}}
+    assert first_view_charts.differences(recorded, first_view_charts.read_all(tmp_path)) == []
+    first_view_charts.write(recorded, tmp_path)
+    assert first_view_charts.path_for("chapter/section", tmp_path).read_bytes() == written
+    changed = {"chapter/section": {3: [chart]}, "chapter/new": {2: [other]}}
+    assert first_view_charts.differences(changed, first_view_charts.read_all(tmp_path)) == [
+        "chapter/new: the charts of directive(s) [2] differ",
+        "chapter/section: the charts of directive(s) [3] differ"]

@@ -44,7 +44,7 @@ os.environ["GTF_WARM_UP"] = "0"
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 from tests.app_charts import chart_specs
-from utils import first_views
+from utils import charts, first_views
 
 sent = []  # (delta path, what was sent there: the text of a Markdown element, "empty", "block")
 original = ScriptRunContext.enqueue
@@ -54,8 +54,13 @@ def enqueue(self, msg):
         kind = msg.delta.WhichOneof("type")
         if kind == "new_element":
             element = msg.delta.new_element
-            sent.append((path, element.markdown.body if element.HasField("markdown")
-                         else element.WhichOneof("type")))
+            if element.HasField("markdown"):
+                sent.append((path, element.markdown.body))
+            elif (element.HasField("bidi_component")  # a chart: its figure
+                  and element.bidi_component.component_name.endswith(charts.NAME)):
+                sent.append((path, {"chart": json.loads(element.bidi_component.json)["figure"]}))
+            else:
+                sent.append((path, element.WhichOneof("type")))
         elif kind == "add_block":
             sent.append((path, "block"))
     return original(self, msg)
@@ -83,6 +88,7 @@ print(json.dumps({
     "exceptions": [e.value for exceptions, _, _ in runs for e in exceptions],
     "captions_at_the_end": [c.value for _, captions, _ in runs for c in captions],
     "charts": [len(charts) for _, _, charts in runs],
+    "first_charts_at_the_end": runs[0][2],
     "emptied_then_filled": [emptied_then_filled(cold), emptied_then_filled(sent)],
 }))
 '''
@@ -97,7 +103,7 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     import json
     import textwrap
 
-    from utils import literate, registry, section_view
+    from utils import first_view_charts, literate, registry, section_view
 
     done = subprocess.run([sys.executable, "-c", _FIRST_PAGE], cwd=ROOT, capture_output=True,
                           text=True)
@@ -118,8 +124,20 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     assert exercises and [e for e in exercises
                           if not any(f"Exercise: `{e}`" in str(what) for what in sent)] == []
     places = [b for b in directives if b.name in ("figure", "widget")]
-    assert sent.count(section_view.LOADING_NOTE) == len(places) >= 2
+    # Each place shows the charts its first view draws, kept in a file (utils/first_view_charts),
+    # a widget's with a note that its controls are coming; a place with none kept says why it is
+    # empty. This section has both kinds of directive, and every place has charts kept.
+    kept = first_view_charts.read("part3_optimization/optimizers")
+    assert {source.blocks[i].name for i in kept} == {"figure", "widget"}
+    widgets_kept = sum(1 for i in kept if source.blocks[i].name == "widget")
+    assert sent.count(section_view.CONTROLS_NOTE) == widgets_kept
+    assert sent.count(section_view.LOADING_NOTE) == len(places) - len(kept)
+    # The charts drawn ahead are the very charts the run then draws live.
+    ahead = [what["chart"] for what in sent if isinstance(what, dict)]
+    assert ahead == [chart.figure for i in sorted(kept) for chart in kept[i]]
+    assert ahead == seen["first_charts_at_the_end"]
     assert section_view.LOADING_NOTE not in seen["captions_at_the_end"]
+    assert section_view.CONTROLS_NOTE not in seen["captions_at_the_end"]
     assert min(seen["charts"]) >= len(places)
     cold, warm = seen["emptied_then_filled"]
     assert len(cold) == len(places) and warm == []

@@ -21,9 +21,13 @@ Streamlit's element.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import FrameType
@@ -293,11 +297,52 @@ def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
     if spec is None:
         st.plotly_chart(figure, width=width, theme=theme, key=key, config=config)
         return
-    height = figure.layout.height or DEFAULT_HEIGHT_PX
+    drawn = DrawnChart(spec, figure.layout.height or DEFAULT_HEIGHT_PX,
+                       "streamlit" if theme == "streamlit" else "none", plotly_config(config),
+                       module_for(figure))
+    for collected in getattr(_collecting, "lists", ()):
+        collected.append(drawn)
+    draw(drawn, key=key or _call_site_key(sys._getframe(1)))
+
+
+@dataclass(frozen=True)
+class DrawnChart:
+    """What our element draws a chart from: the figure as JSON (`chart_spec`), its height, the
+    theme's name, plotly.js's config and the bundle that can draw it. JSON-ready (`vars()`), so
+    a chart can be kept in a file and drawn again without the code that made it
+    (utils/first_view_charts.py)."""
+
+    figure: str
+    height: int
+    theme: str
+    config: dict[str, Any]
+    module: str
+
+
+def draw(chart: DrawnChart, key: str | None) -> None:
+    """Our element, drawing `chart`."""
     # The element's height, given to Streamlit too: it keeps the place before our code runs.
     data = component_data.plain({
-        "figure": spec, "theme": "streamlit" if theme == "streamlit" else "none",
-        "height": height, "config": component_data.as_json(plotly_config(config)),
+        "figure": chart.figure, "theme": chart.theme, "height": chart.height,
+        "config": component_data.as_json(chart.config),
         "themeModule": static_modules.versioned_name(THEME_MODULE),
-        **static_modules.address_data(module_for(figure))})
-    _component(key=key or _call_site_key(sys._getframe(1)), height=height, data=data)
+        **static_modules.address_data(chart.module)})
+    _component(key=key, height=chart.height, data=data)
+
+
+# Per thread (a session's script runs in its own), the lists `collecting()` fills.
+_collecting = threading.local()
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[DrawnChart]]:
+    """Every chart our element draws inside, in this thread, in order (Streamlit's own element's
+    are not)."""
+    collected: list[DrawnChart] = []
+    if not hasattr(_collecting, "lists"):
+        _collecting.lists = []
+    _collecting.lists.append(collected)
+    try:
+        yield collected
+    finally:
+        _collecting.lists.remove(collected)

@@ -37,69 +37,19 @@ from jaxtyping import Float, Int
 from PIL import Image
 from torch import Tensor
 
+from utils.data_files import (CELEBA_FILE, CIFAR10_FILE, MNIST_FILES, MNIST_MIRRORS,  # noqa: F401
+                              NAMES_FILE, RESNET34_URL, TITANIC_FILE, RemoteFile, data_dir,
+                              offline)
+
 DOWNLOAD_TIMEOUT_S = 20
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("GTF_DATA_DIR") or
-                Path.home() / ".cache" / "grokking-the-fundamentals")
-
-
-def offline() -> bool:
-    return os.environ.get("GTF_OFFLINE", "") not in ("", "0", "false")
 
 
 class DataUnavailable(RuntimeError):
     """The data is not cached and could not be downloaded; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class RemoteFile:
-    """One file of a dataset, with the mirrors it can be fetched from and its checksum."""
-
-    filename: str
-    md5: str | None  # None: no published checksum; the reader checks the content instead
-    mirrors: tuple[str, ...]  # base URLs; the file is at <mirror><filename>
-    subdir: str  # folder inside the data directory
-
-
-MNIST_MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/",
-                 "http://yann.lecun.com/exdb/mnist/")
-MNIST_FILES = {
-    "train_images": RemoteFile("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873",
-                               MNIST_MIRRORS, "mnist"),
-    "train_labels": RemoteFile("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432",
-                               MNIST_MIRRORS, "mnist"),
-    "test_images": RemoteFile("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3",
-                              MNIST_MIRRORS, "mnist"),
-    "test_labels": RemoteFile("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c",
-                              MNIST_MIRRORS, "mnist"),
-}
-CIFAR10_FILE = RemoteFile("cifar-10-python.tar.gz", "c58f30108f718f92721af3b95e74349a",
-                          ("https://www.cs.toronto.edu/~kriz/",), "cifar10")
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                    "ship", "truck")
-RESNET34_URL = "https://download.pytorch.org/models/resnet34-b627a593.pth"
-# The aligned CelebA faces as Hugging Face serves them (nielsr/CelebA-faces): the first of three
-# parquet shards, about 67 000 JPEGs in 462 MB. It has no published md5, so read_face_parquet
-# checks the content (and a truncated download is caught by its length). CelebA's licence allows
-# non-commercial research use only.
-CELEBA_FILE = RemoteFile("train-00000-of-00003.parquet", None,
-                         ("https://huggingface.co/datasets/nielsr/CelebA-faces/resolve/main/data/",),
-                         "celeba")
-
-# The Titanic passenger list as OpenML serves it (dataset 40945, file 16826755): an ARFF text file
-# of 1309 passengers, 14 columns, '?' for a missing value. The md5 is the one OpenML publishes in
-# the dataset's description.
-TITANIC_FILE = RemoteFile("Titanic.arff", "60ac7205eee0ba5045c90b3bba95b1c4",
-                          ("https://www.openml.org/data/v1/download/16826755/",
-                           "https://api.openml.org/data/v1/download/16826755/"), "openml")
-
-# Karpathy's makemore names: github serves the file from the repository; it has no published
-# checksum, so `read_names` checks the content (one lowercase a-z name per line, 32 033 of them).
-NAMES_FILE = RemoteFile("names.txt", None,
-                        ("https://raw.githubusercontent.com/karpathy/makemore/master/",),
-                        "makemore")
 NAMES_COUNT = 32_033
 
 

@@ -14,6 +14,10 @@ pages call.
 
 A call is recorded only when a replay from the file fills the same entry: its function is its
 module's attribute, and its arguments are literals that give the same cache key when read back.
+
+The same pass keeps the charts each section's figures and widgets draw on its first view, in
+assets/first_view_charts/ (utils/first_view_charts.py): a fresh server's first page shows them
+while it imports the chapter's code.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from utils import first_view_charts
 from utils.site_config import ROOT, section_path
 
 log = logging.getLogger(__name__)
@@ -173,19 +178,20 @@ def open_page(page: str, timeout: float = 300):
     return app.run()
 
 
-def record(pages: list[str] | None = None) -> list[Call]:
-    """The cached calls that the first view of each of `pages` (default: every page) makes, in
-    this process (`record_as_on_a_fresh_server` is what the file holds)."""
+def record(pages: list[str] | None = None) -> tuple[list[Call], first_view_charts.Recorded]:
+    """The cached calls that the first view of each of `pages` (default: every page) makes, and
+    the charts each section's figures and widgets draw (utils/first_view_charts.py), in this
+    process (`record_as_on_a_fresh_server` is what the files hold)."""
     os.environ["GTF_WARM_UP"] = "0"  # a warm-up inside AppTest would replay the file meanwhile
-    with recording() as calls:
+    with recording() as calls, first_view_charts.recording() as drawn:
         for page in pages or page_names():
             app = open_page(page)
             if app.exception:
                 raise RuntimeError(f"{page} raised: {[e.value for e in app.exception]}")
-    return calls
+    return calls, drawn
 
 
-def record_as_on_a_fresh_server() -> list[Call]:
+def record_as_on_a_fresh_server() -> tuple[list[Call], first_view_charts.Recorded]:
     """`record()` in a process of its own, which sees what a freshly started server sees: no
     datasets or weights downloaded yet (empty data and torch folders), not offline. What a first
     view calls can depend on them (chapter 2 trains on MNIST once it is on disk; 5.2 classifies
@@ -193,11 +199,13 @@ def record_as_on_a_fresh_server() -> list[Call]:
     with tempfile.TemporaryDirectory() as empty:
         env = {k: v for k, v in os.environ.items() if k != "GTF_OFFLINE"}
         env.update(GTF_DATA_DIR=empty + "/data", TORCH_HOME=empty + "/torch", GTF_WARM_UP="0")
-        out = Path(empty) / "calls.json"
+        out, charts_out = Path(empty) / "calls.json", Path(empty) / "charts"
         code = ("import logging; logging.getLogger('streamlit').setLevel(logging.ERROR); "
-                f"from utils import first_views as f; f.write(f.record(), {str(out)!r})")
+                "from utils import first_views as f, first_view_charts as c; "
+                f"calls, drawn = f.record(); f.write(calls, {str(out)!r}); "
+                f"c.write(drawn, __import__('pathlib').Path({str(charts_out)!r}))")
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
-        return read(out)
+        return read(out), first_view_charts.read_all(charts_out)
 
 
 def read(path=MANIFEST) -> list[Call]:
@@ -240,23 +248,29 @@ def replay_steps(path=MANIFEST) -> list[Callable[[], None]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the file; with --check, only say whether it is current (1 if not)."""
+    """Write the files; with --check, only say whether they are current (1 if not)."""
     check = "--check" in (sys.argv[1:] if argv is None else argv)
-    calls = record_as_on_a_fresh_server()
+    calls, drawn = record_as_on_a_fresh_server()
     where = MANIFEST.relative_to(ROOT)
+    charts_where = first_view_charts.DIRECTORY.relative_to(ROOT)
     if not check:
         write(calls)
-        print(f"{len(calls)} calls written to {where}", file=sys.stderr)
+        first_view_charts.write(drawn)
+        print(f"{len(calls)} calls written to {where}; the charts of "
+              f"{sum(map(len, drawn.values()))} figures and widgets to {charts_where}/",
+              file=sys.stderr)
         return 0
     kept = read()
     missing = [str(c) for c in calls if c not in kept]
     unused = [str(c) for c in kept if c not in calls]
-    if missing or unused:
-        print(f"{where} is stale: run `python -m utils.first_views`.\n"
+    charts_changed = first_view_charts.differences(drawn, first_view_charts.read_all())
+    if missing or unused or charts_changed:
+        print(f"{where} or {charts_where}/ is stale: run `python -m utils.first_views`.\n"
               f"Called on a first view but not in the file: {missing}\n"
-              f"In the file but no longer called: {unused}", file=sys.stderr)
+              f"In the file but no longer called: {unused}\n"
+              f"Charts: {charts_changed}", file=sys.stderr)
         return 1
-    print(f"{where} is current ({len(calls)} calls)", file=sys.stderr)
+    print(f"{where} is current ({len(calls)} calls), and so is {charts_where}/", file=sys.stderr)
     return 0
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from utils import charts, literate, registry, sources, widgets
+from utils import charts, first_view_charts, literate, registry, sources, widgets
 from utils.code_block import code_block
 from utils.preload import CHART, CHART_THEME, EDITOR, preload
 
@@ -48,6 +48,9 @@ PLACEHOLDER_HEIGHT_PX = 450
 # import torch: micrograd's do not.)
 LOADING_NOTE = ("Loading: the server has just started and is importing this chapter's code, "
                 "once. What goes here appears in a few seconds.")
+# Under a widget's charts drawn ahead of time (utils/first_view_charts.py), same moment.
+CONTROLS_NOTE = ("Drawn ahead of time: this widget's controls appear in a few seconds, once the "
+                 "server, which has just started, has imported this chapter's code.")
 
 
 def render_section(stem: str, key: str) -> None:
@@ -62,8 +65,12 @@ def render_section(stem: str, key: str) -> None:
                       for block in source.blocks
                       if isinstance(block, literate.Directive)
                       and block.name in _FROM_CHAPTER_MODULES)
-    kept: list[tuple[DeltaGenerator, literate.Directive]] = []
-    for block in source.blocks:
+    # Importing torch is most of the wait: while it lasts, a place shows the charts its first
+    # view draws, kept in a file, or else says why it is empty.
+    drawn_ahead = first_view_charts.kept(stem, key) if waiting and "torch" not in sys.modules \
+        else None
+    kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
+    for index, block in enumerate(source.blocks):
         if isinstance(block, literate.Prose):
             for text, language in block.pieces():
                 if language is None:
@@ -76,22 +83,30 @@ def render_section(stem: str, key: str) -> None:
             # not redrawn). An empty place, sent first, would drop it.
             if waiting:
                 place = st.empty()
-                if "torch" not in sys.modules:
+                if drawn_ahead is not None and drawn_ahead.get(index):
+                    # One block in the place: the live content then takes its path, and no
+                    # element of it is left behind under a shorter live widget (a block sent
+                    # again keeps the children its run has sent).
+                    with place.container(), st.container():
+                        first_view_charts.draw(stem, key, index, drawn_ahead[index])
+                        if block.name == "widget":
+                            st.caption(CONTROLS_NOTE)
+                elif drawn_ahead is not None:
                     with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
                         st.caption(LOADING_NOTE)
-                kept.append((place, block))
+                kept.append((place, index, block))
             else:
                 with st.container():
-                    _render_directive(stem, block)
+                    _render_chapter_directive(stem, key, index, block)
         else:
             _render_directive(stem, block)
-    for place, directive in kept:
+    for place, index, directive in kept:
         try:
             # Imported before the place is replaced: a new container keeps the waiting box's
             # note in the browser but not its height, and the text below would jump meanwhile.
             registry.chapter_module(stem, _FROM_CHAPTER_MODULES[directive.name])
             with place.container():
-                _render_directive(stem, directive)
+                _render_chapter_directive(stem, key, index, directive)
         except Exception as error:  # noqa: BLE001 - shown in its place; the others still drawn
             with place.container():
                 st.exception(error)
@@ -106,6 +121,13 @@ def _imported(stem: str, kind: str) -> bool:
     module = sys.modules.get(name)
     # (importlib puts a module in sys.modules before running it, its spec marked _initializing.)
     return module is not None and not getattr(module.__spec__, "_initializing", False)
+
+
+def _render_chapter_directive(stem: str, key: str, index: int,
+                              directive: literate.Directive) -> None:
+    """A figure or a widget, the section's `index`th block (whose charts a recording keeps)."""
+    with first_view_charts.directive(stem, key, index):
+        _render_directive(stem, directive)
 
 
 def _render_directive(stem: str, directive: literate.Directive) -> None:

@@ -199,11 +199,9 @@ def pretrained_resnet() -> t.nn.Module | None:
 def resnet34_weights_cached() -> bool:
     """Whether torch.hub already holds the ImageNet weights (then showing the predictions costs
     no download)."""
-    from pathlib import Path
+    from utils.data_files import resnet34_checkpoint
 
-    from utils.data import RESNET34_URL
-
-    return (Path(t.hub.get_dir()) / "checkpoints" / RESNET34_URL.rsplit("/", 1)[-1]).exists()
+    return resnet34_checkpoint().exists()
 
 
 @cache_data(show_spinner="Classifying the photos with the ImageNet ResNet34…")
