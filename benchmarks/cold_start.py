@@ -199,7 +199,7 @@ class _RunEvents:
 # kept for it (utils/first_view_charts.py) while the chapter's code imports.
 SCREEN_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  if (!main) return [0, false];
+  if (!main || !main.querySelector('h1')) return [0, false];  // not the page yet
   const onScreen = (e) => {
     const box = e.getBoundingClientRect();
     return e.checkVisibility() && box.height > 0 && box.bottom > 0 && box.top < innerHeight;
@@ -250,8 +250,8 @@ def view(page, url: str | None) -> tuple[float, float, float, float, float]:
                 served = next(e[0] for e in events if e[1] == "done") - started
                 to_the_end = last_texts.get(page.evaluate(LAST_TEXT_JS), shown)
                 settled_charts = page.evaluate(SCREEN_JS)[0]
-                screen = next(when for when, charts, complete in screens
-                              if complete and charts >= settled_charts)
+                screen = next((when for when, charts, complete in screens
+                               if complete and charts >= settled_charts), shown)
                 return (shown, max(last[0], drawn_at) - started, served, min(to_the_end, shown),
                         min(screen, shown))
         else:

@@ -283,16 +283,20 @@ def _call_site_key(caller: FrameType) -> str | None:
     return key
 
 
-def plotly_chart(figure: go.Figure, *, width: Literal["stretch"] = "stretch",
+def plotly_chart(figure: go.Figure | DrawnChart, *, width: Literal["stretch"] = "stretch",
                  theme: Theme = "streamlit", key: str | None = None,
                  config: dict[str, Any] | None = None) -> None:
     """Draw `figure` as st.plotly_chart(figure, width="stretch", theme=theme, key=key,
-    config=config) would, with our element where it can (see the module's docstring).
+    config=config) would, with our element where it can (see the module's docstring). A
+    DrawnChart, one drawn before (its own theme and config), is drawn again as it was.
 
     A new figure from the same place updates the chart in place, as a keyed one does: without a
     `key`, the place that draws it is its key. (Streamlit's element, keyless, makes a new chart
     for every new figure: for a slider's every step, a blank frame and the page below it moving.)
     """
+    if isinstance(figure, DrawnChart):
+        draw(figure, key=key or _call_site_key(sys._getframe(1)))
+        return
     spec = chart_spec(figure, theme) if width == "stretch" else None
     if spec is None:
         st.plotly_chart(figure, width=width, theme=theme, key=key, config=config)

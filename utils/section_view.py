@@ -78,26 +78,31 @@ def render_section(stem: str, key: str) -> None:
                 else:
                     code_block(text, language)
         elif block.name in _FROM_CHAPTER_MODULES:
+            ahead = (drawn_ahead or {}).get(index)
             # A place ends every run as a container: a warm rerun's container takes the place of
             # the last run's and keeps what it drew until it is drawn again (a chart is updated,
             # not redrawn). An empty place, sent first, would drop it.
-            if waiting:
+            if not waiting:
+                with st.container():
+                    _render_chapter_directive(stem, key, index, block)
+            elif block.name == "figure" and ahead:
+                # The figure's chart as the live figure draws it (the check keeps them equal),
+                # from the same line, where it draws it: the next run updates it in place.
+                with st.container():
+                    _render_directive(stem, block, drawn=ahead[0])
+            else:
                 place = st.empty()
-                if drawn_ahead is not None and drawn_ahead.get(index):
-                    # One block in the place: the live content then takes its path, and no
-                    # element of it is left behind under a shorter live widget (a block sent
-                    # again keeps the children its run has sent).
+                if ahead:
+                    # One block in the place: the live widget then takes its path, and no element
+                    # of it is left behind under a shorter live widget (a block sent again keeps
+                    # the children its run has sent).
                     with place.container(), st.container():
-                        first_view_charts.draw(stem, key, index, drawn_ahead[index])
-                        if block.name == "widget":
-                            st.caption(CONTROLS_NOTE)
+                        first_view_charts.draw(stem, key, index, ahead)
+                        st.caption(CONTROLS_NOTE)
                 elif drawn_ahead is not None:
                     with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
                         st.caption(LOADING_NOTE)
                 kept.append((place, index, block))
-            else:
-                with st.container():
-                    _render_chapter_directive(stem, key, index, block)
         else:
             _render_directive(stem, block)
     for place, index, directive in kept:
@@ -130,7 +135,9 @@ def _render_chapter_directive(stem: str, key: str, index: int,
         _render_directive(stem, directive)
 
 
-def _render_directive(stem: str, directive: literate.Directive) -> None:
+def _render_directive(stem: str, directive: literate.Directive,
+                      drawn: charts.DrawnChart | None = None) -> None:
+    """Draw one directive; a figure from `drawn`, its chart kept for the first view, if given."""
     name = directive.name
     if name == "exercise":
         widgets.exercise(f"{stem}.{directive.argument}")
@@ -139,7 +146,8 @@ def _render_directive(stem: str, directive: literate.Directive) -> None:
         st.caption(f"`{directive.argument}` is given: it is in your exercise file and notebook, "
                    "and the page's editors can use it.")
     elif name == "figure":
-        figure = eval(directive.body, figure_namespace(stem))  # our own source, not a learner's
+        # (eval: our own source, not a learner's.)
+        figure = drawn or eval(directive.body, figure_namespace(stem))
         charts.plotly_chart(figure, width="stretch")
     elif name == "widget":
         getattr(registry.chapter_module(stem, "widgets"), directive.argument)()
