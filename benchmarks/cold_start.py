@@ -195,7 +195,7 @@ class _RunEvents:
 
 # What the screen shows of the page: how many charts on it are drawn, and whether it is complete
 # but for widgets' controls (every chart on it drawn, no place on it still waiting with its
-# loading note, nothing greyed out or a skeleton). A fresh server's first page draws the charts
+# loading note, nothing on it greyed out or a skeleton). A fresh server's first page draws the charts
 # kept for it (utils/first_view_charts.py) while the chapter's code imports.
 SCREEN_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -204,7 +204,9 @@ SCREEN_JS = """() => {
     const box = e.getBoundingClientRect();
     return e.checkVisibility() && box.height > 0 && box.bottom > 0 && box.top < innerHeight;
   };
-  let drawn = 0, complete = !main.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
+  // (Elements of no height are left stale while a first run goes on: the page's hidden ones.)
+  let drawn = 0, complete = ![...main.querySelectorAll('[data-stale="true"], [data-testid="stSkeleton"]')]
+    .some(onScreen);
   for (const chart of main.querySelectorAll('.gtf-chart, [data-testid="stPlotlyChart"]')) {
     if (!onScreen(chart)) continue;
     if (chart.querySelector('.main-svg')) drawn++; else complete = false;

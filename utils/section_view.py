@@ -92,6 +92,7 @@ def render_section(stem: str, key: str) -> None:
                     _render_directive(stem, block, drawn=ahead[0])
             else:
                 place = st.empty()
+                ahead = widget_charts_ahead(ahead or [])
                 if ahead:
                     # One block in the place: the live widget then takes its path, and no element
                     # of it is left behind under a shorter live widget (a block sent again keeps
@@ -115,6 +116,15 @@ def render_section(stem: str, key: str) -> None:
         except Exception as error:  # noqa: BLE001 - shown in its place; the others still drawn
             with place.container():
                 st.exception(error)
+
+
+def widget_charts_ahead(drawn: list[charts.DrawnChart]) -> list[charts.DrawnChart]:
+    """Of a widget's kept charts, those its place shows while the chapter's code imports: its
+    first, if it is 2D. A widget's later charts are often in tabs or columns that a place drawn
+    ahead does not have (5.3's landscapes: a heatmap, and a surface in a second tab), and a 3D
+    chart costs the browser more than the wait it would fill (on 2 cores, drawing 5.3's surface
+    ahead delayed the page's run by 1.4 s: the run waits for the browser's answer)."""
+    return drawn[:1] if drawn and drawn[0].module == charts.MODULE else []
 
 
 def _imported(stem: str, kind: str) -> bool:
