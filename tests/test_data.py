@@ -401,6 +401,7 @@ def test_offline_names_are_the_most_common_ssa_names(monkeypatch):
 
 
 @pytest.mark.parametrize("env", [{}, {"TORCH_HOME": "/somewhere/torch"},
+                                 {"TORCH_HOME": "~/somewhere/torch"},
                                  {"XDG_CACHE_HOME": "/somewhere/cache"}])
 def test_the_torch_hub_folder_is_found_without_torch(env, monkeypatch):
     # utils/data_files.py tells whether the ResNet weights are on disk before torch is imported.

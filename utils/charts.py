@@ -340,8 +340,8 @@ _collecting = threading.local()
 
 @contextlib.contextmanager
 def collecting() -> Iterator[list[DrawnChart]]:
-    """Every chart our element draws inside, in this thread, in order (Streamlit's own element's
-    are not)."""
+    """Every chart our element draws from a figure inside, in this thread, in order (not one
+    drawn again from a DrawnChart, nor Streamlit's own element's)."""
     collected: list[DrawnChart] = []
     if not hasattr(_collecting, "lists"):
         _collecting.lists = []
@@ -349,4 +349,5 @@ def collecting() -> Iterator[list[DrawnChart]]:
     try:
         yield collected
     finally:
-        _collecting.lists.remove(collected)
+        innermost = _collecting.lists.pop()
+        assert innermost is collected, "collecting() blocks closed out of order"

@@ -73,7 +73,7 @@ def torch_hub_dir() -> Path:
     $XDG_CACHE_HOME/torch, else ~/.cache/torch."""
     home = os.environ.get("TORCH_HOME") or Path(
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "torch"
-    return Path(home) / "hub"
+    return Path(home).expanduser() / "hub"  # (torch expands a "~" too)
 
 
 def resnet34_checkpoint() -> Path:

@@ -11,10 +11,13 @@ would (no datasets or weights downloaded) and, besides the cached calls, records
 (utils/charts.py's DrawnChart). They are kept here, one gzipped JSON file per section, and a
 test fails when they no longer match what the pages draw.
 
-While the chapter's modules are still being imported, each kept place shows its directive's
-charts from the file; at the end of the same run, the live figure or widget takes its place. A
-file is only used where nothing has been downloaded yet (utils/data_files.py): a page's first
-view draws the datasets that are on disk, and they were not when the charts were recorded.
+While the chapter's modules are still being imported, once the section's text is sent, a
+figure's place shows its chart from the file, final for the run (the check keeps it equal to the
+live one), and a widget's place its first chart if 2D, with a note, until the live widget takes
+its place at the end of the same run (utils/section_view.py decides which, and leaves out the
+biggest). A file is only used where nothing has been downloaded yet (utils/data_files.py): a
+page's first view draws the datasets that are on disk, and they were not when the charts were
+recorded.
 """
 
 from __future__ import annotations
@@ -129,6 +132,6 @@ def kept(stem: str, key: str) -> dict[int, list[charts.DrawnChart]]:
 
 
 def draw(stem: str, key: str, index: int, drawn: list[charts.DrawnChart]) -> None:
-    """Draw a directive's kept charts (keys of their own: the live charts come in the same run)."""
+    """Draw a widget's kept charts (keys of their own: the live widget's come in the same run)."""
     for number, chart in enumerate(drawn):
         charts.draw(chart, key=f"gtf_first_view:{stem}/{key}:{index}:{number}")

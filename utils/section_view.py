@@ -3,8 +3,8 @@
 The header (title, where to work, the answers panel), then each block in order: prose through
 st.markdown, an exercise through the exercise block, a figure from its expression, a widget from
 `pages/<chapter>/widgets.py`, a question with its revealable answer. Where the chapter's modules
-are not imported yet, figures and widgets are drawn last, each in a place kept for it (see
-render_section).
+are not imported yet, figures and widgets are drawn last, each in a place kept for it, which
+shows what was kept of its first view meanwhile (see render_section).
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ def render_section(stem: str, key: str) -> None:
     """Draw the section, block by block. Where the chapter's modules are not imported yet (a
     freshly started server, or a small app's first page of the chapter: importing them, PyTorch
     first, takes seconds), its figures and widgets are drawn last instead, each into a place kept
-    for it, so that the text and the exercises reach the learner first."""
+    for it, so that the text and the exercises reach the learner first. Meanwhile a place shows
+    what was kept of its first view (utils/first_view_charts.py): a figure's chart, final for
+    this run, or a widget's first chart until the live widget takes its place."""
     source = registry.chapter(stem).section_source(key)
     widgets.chapter_header(stem, key)
     preload(_front_end_modules(source.blocks))
@@ -65,10 +67,10 @@ def render_section(stem: str, key: str) -> None:
                       for block in source.blocks
                       if isinstance(block, literate.Directive)
                       and block.name in _FROM_CHAPTER_MODULES)
-    # Importing torch is most of the wait: while it lasts, a place shows the charts its first
-    # view draws, kept in a file, or else says why it is empty.
-    drawn_ahead = first_view_charts.kept(stem, key) if waiting and "torch" not in sys.modules \
-        else None
+    # Importing torch is most of the wait: while it lasts, a place with nothing kept for it says
+    # why it is empty. (Kept charts are drawn in any run that waits: a rerun while the warm-up
+    # imports torch, of a page whose figures are all kept, keeps them where they are.)
+    drawn_ahead = first_view_charts.kept(stem, key) if waiting else {}
     kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
     for index, block in enumerate(source.blocks):
         if isinstance(block, literate.Prose):
@@ -78,35 +80,42 @@ def render_section(stem: str, key: str) -> None:
                 else:
                     code_block(text, language)
         elif block.name in _FROM_CHAPTER_MODULES:
-            ahead = (drawn_ahead or {}).get(index)
             # A place ends every run as a container: a warm rerun's container takes the place of
             # the last run's and keeps what it drew until it is drawn again (a chart is updated,
             # not redrawn). An empty place, sent first, would drop it.
             if not waiting:
                 with st.container():
                     _render_chapter_directive(stem, key, index, block)
-            elif block.name == "figure" and ahead:
-                # The figure's chart as the live figure draws it (the check keeps them equal),
-                # from the same line, where it draws it: the next run updates it in place.
-                with st.container():
-                    _render_directive(stem, block, drawn=ahead[0])
-            else:
-                place = st.empty()
-                ahead = widget_charts_ahead(ahead or [])
-                if ahead:
-                    # One block in the place: the live widget then takes its path, and no element
-                    # of it is left behind under a shorter live widget (a block sent again keeps
-                    # the children its run has sent).
-                    with place.container(), st.container():
-                        first_view_charts.draw(stem, key, index, ahead)
-                        st.caption(CONTROLS_NOTE)
-                elif drawn_ahead is not None:
-                    with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
-                        st.caption(LOADING_NOTE)
-                kept.append((place, index, block))
+                continue
+            place = st.empty()
+            if "torch" not in sys.modules and not _charts_ahead(block, drawn_ahead.get(index)):
+                with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
+                    st.caption(LOADING_NOTE)
+            kept.append((place, index, block))
         else:
             _render_directive(stem, block)
+    # The text is all sent (charts sent in the page's order held the text below them back:
+    # micrograd's training page's last text came at 3.3 s instead of 2.5 s, 3 fresh servers
+    # each). Now the charts kept for the places, then the live figures and widgets.
+    live = []
     for place, index, directive in kept:
+        ahead = _charts_ahead(directive, drawn_ahead.get(index))
+        if directive.name == "figure" and ahead:
+            # The figure's chart as the live figure draws it (the check keeps them equal), with
+            # its key, at the same path as a warm run's: the next run updates it in place.
+            with place.container():
+                _render_directive(stem, directive, drawn=ahead[0],
+                                  chart_key=_figure_key(stem, key, index))
+            continue
+        if ahead:
+            # One block in the place: the live widget then takes its path, and no element of it
+            # is left behind under a shorter live widget (a block sent again keeps the children
+            # its run has sent).
+            with place.container(), st.container():
+                first_view_charts.draw(stem, key, index, ahead)
+                st.caption(CONTROLS_NOTE)
+        live.append((place, index, directive))
+    for place, index, directive in live:
         try:
             # Imported before the place is replaced: a new container keeps the waiting box's
             # note in the browser but not its height, and the text below would jump meanwhile.
@@ -118,6 +127,16 @@ def render_section(stem: str, key: str) -> None:
                 st.exception(error)
 
 
+def _charts_ahead(directive: literate.Directive,
+                  drawn: list[charts.DrawnChart] | None) -> list[charts.DrawnChart]:
+    """What a place shows of its directive's kept charts while the chapter's code imports: a
+    figure's chart, a widget's first (`widget_charts_ahead`), if small enough."""
+    if not drawn:
+        return []
+    shown = drawn[:1] if directive.name == "figure" else widget_charts_ahead(drawn)
+    return shown if shown and small_enough_ahead(shown[0]) else []
+
+
 def widget_charts_ahead(drawn: list[charts.DrawnChart]) -> list[charts.DrawnChart]:
     """Of a widget's kept charts, those its place shows while the chapter's code imports: its
     first, if it is 2D. A widget's later charts are often in tabs or columns that a place drawn
@@ -125,6 +144,15 @@ def widget_charts_ahead(drawn: list[charts.DrawnChart]) -> list[charts.DrawnChar
     chart costs the browser more than the wait it would fill (on 2 cores, drawing 5.3's surface
     ahead delayed the page's run by 1.4 s: the run waits for the browser's answer)."""
     return drawn[:1] if drawn and drawn[0].module == charts.MODULE else []
+
+
+# A bigger chart (micrograd's 1.1 MB boundary animation) waits for the live run: the browser
+# would spend the wait taking it in, and take it in again from the live run.
+AHEAD_MAX_CHARS = 256_000
+
+
+def small_enough_ahead(chart: charts.DrawnChart) -> bool:
+    return len(chart.figure) <= AHEAD_MAX_CHARS
 
 
 def _imported(stem: str, kind: str) -> bool:
@@ -142,12 +170,19 @@ def _render_chapter_directive(stem: str, key: str, index: int,
                               directive: literate.Directive) -> None:
     """A figure or a widget, the section's `index`th block (whose charts a recording keeps)."""
     with first_view_charts.directive(stem, key, index):
-        _render_directive(stem, directive)
+        _render_directive(stem, directive, chart_key=_figure_key(stem, key, index))
+
+
+def _figure_key(stem: str, key: str, index: int) -> str:
+    """A figure's chart's key: its section and place, whatever the order figures are drawn in."""
+    return f"gtf_figure:{stem}/{key}:{index}"
 
 
 def _render_directive(stem: str, directive: literate.Directive,
-                      drawn: charts.DrawnChart | None = None) -> None:
-    """Draw one directive; a figure from `drawn`, its chart kept for the first view, if given."""
+                      drawn: charts.DrawnChart | None = None,
+                      chart_key: str | None = None) -> None:
+    """Draw one directive; a figure from `drawn`, its chart kept for the first view, if given,
+    as the chart `chart_key`."""
     name = directive.name
     if name == "exercise":
         widgets.exercise(f"{stem}.{directive.argument}")
@@ -158,7 +193,7 @@ def _render_directive(stem: str, directive: literate.Directive,
     elif name == "figure":
         # (eval: our own source, not a learner's.)
         figure = drawn or eval(directive.body, figure_namespace(stem))
-        charts.plotly_chart(figure, width="stretch")
+        charts.plotly_chart(figure, width="stretch", key=chart_key)
     elif name == "widget":
         getattr(registry.chapter_module(stem, "widgets"), directive.argument)()
     elif name == "question":
