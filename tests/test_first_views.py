@@ -121,18 +121,36 @@ def test_a_failing_or_missing_first_view_is_logged_not_raised(tmp_path, caplog):
 
 
 def test_kept_charts_cover_the_sections_whose_first_view_draws_charts():
-    from utils import first_view_charts, literate, registry
+    from utils import first_view_charts, registry
 
     kept = first_view_charts.read_all()
     assert len(kept) >= 50  # 57 sections when written
-    for section, by_index in kept.items():
+    for section, by_entry in kept.items():
         stem, key = section.split("/")
         blocks = registry.chapter(stem).section_source(key).blocks
-        # Each kept directive is a figure or a widget of that section, at that index.
-        assert all(isinstance(blocks[i], literate.Directive)
-                   and blocks[i].name in ("figure", "widget") for i in by_index), section
-        assert all(chart.figure.startswith('{"data"') for drawn in by_index.values()
+        # Each kept directive is a figure or a widget of that section, as it is now, where it is.
+        matching = first_view_charts.matching(stem, key, blocks)
+        assert len(matching) == len(by_entry), section
+        assert all(blocks[i].name in ("figure", "widget") for i in matching), section
+        assert all(json.loads(chart.figure)["data"] for drawn in matching.values()
                    for chart in drawn)
+
+
+def test_kept_charts_are_not_drawn_for_a_directive_that_moved_or_changed():
+    import dataclasses
+
+    from utils import first_view_charts, registry
+
+    blocks = registry.chapter("part3_optimization").section_source("optimizers").blocks
+    kept = first_view_charts.matching("part3_optimization", "optimizers", blocks)
+    assert kept
+    index = min(kept)
+    changed = list(blocks)
+    changed[index] = dataclasses.replace(blocks[index], body=blocks[index].body + "# changed\n")
+    assert index not in first_view_charts.matching("part3_optimization", "optimizers",
+                                                   tuple(changed))
+    moved = (blocks[0], *blocks)  # a block inserted above: every directive one further down
+    assert first_view_charts.matching("part3_optimization", "optimizers", moved) == {}
 
 
 def test_kept_charts_are_used_only_where_no_data_has_been_downloaded(tmp_path, monkeypatch):
@@ -142,17 +160,24 @@ def test_kept_charts_are_used_only_where_no_data_has_been_downloaded(tmp_path, m
 
     monkeypatch.setenv("GTF_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    assert first_view_charts.kept("makemore_bigrams", "counting")
+    from utils import registry
+
+    def kept(stem: str, key: str) -> dict:
+        blocks = registry.chapter(stem).section_source(key).blocks
+        return first_view_charts.kept(stem, key, blocks)
+
+    assert kept("makemore_bigrams", "counting")
     names = tmp_path / "data" / data_files.NAMES_FILE.subdir / data_files.NAMES_FILE.filename
     names.parent.mkdir(parents=True)
     names.write_text("emma\n")
     assert data_files.downloaded() == [names]
-    assert first_view_charts.kept("makemore_bigrams", "counting") == {}
+    assert kept("makemore_bigrams", "counting") == {}
     names.unlink()
+    assert kept("part3_optimization", "optimizers")
     weights = data_files.resnet34_checkpoint()
     weights.parent.mkdir(parents=True)
     weights.write_bytes(b"")
-    assert first_view_charts.kept("part3_optimization", "optimizers") == {}
+    assert kept("part3_optimization", "optimizers") == {}
 
 
 def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
@@ -161,15 +186,63 @@ def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
     chart = charts.DrawnChart('{"data": []}', 300, "streamlit", {"displaylogo": False},
                               charts.MODULE)
     other = charts.DrawnChart('{"data": [{}]}', 300, "streamlit", {}, charts.MODULE_3D)
-    recorded = {"chapter/section": {3: [chart, other], 5: []}, "chapter/none": {1: []}}
+    recorded = {"chapter/section": {"3 widget w 0123": [chart, other], "5 figure - 4567": []},
+                "chapter/none": {"1 figure - 89ab": []}}
     first_view_charts.write(recorded, tmp_path)
     written = first_view_charts.path_for("chapter/section", tmp_path).read_bytes()
     assert not first_view_charts.path_for("chapter/none", tmp_path).exists()
-    assert first_view_charts.read_all(tmp_path) == {"chapter/section": {3: [chart, other]}}
+    assert first_view_charts.read_all(tmp_path) == {
+        "chapter/section": {"3 widget w 0123": [chart, other]}}
     assert first_view_charts.differences(recorded, first_view_charts.read_all(tmp_path)) == []
     first_view_charts.write(recorded, tmp_path)
     assert first_view_charts.path_for("chapter/section", tmp_path).read_bytes() == written
-    changed = {"chapter/section": {3: [chart]}, "chapter/new": {2: [other]}}
+    changed = {"chapter/section": {"3 widget w 0123": [chart]},
+               "chapter/new": {"2 figure - cdef": [other]}}
     assert first_view_charts.differences(changed, first_view_charts.read_all(tmp_path)) == [
-        "chapter/new: the charts of directive(s) [2] differ",
-        "chapter/section: the charts of directive(s) [3] differ"]
+        "chapter/new: the charts of directive(s) ['2 figure - cdef'] differ",
+        "chapter/section: the charts of directive(s) ['3 widget w 0123'] differ"]
+
+
+def test_every_kept_place_gives_way_to_the_live_page(tmp_path, monkeypatch):
+    # Every section with kept charts, drawn as on a fresh server (its chapter's modules taken as
+    # not imported yet): once its run is over, it holds the very charts a warm run draws, no
+    # kept widget chart is left beside its live widget, and no note is left.
+    from tests.app_charts import chart_specs
+    from utils import first_view_charts, registry, section_view
+    from utils.site_config import ROOT
+
+    monkeypatch.setenv("GTF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("GTF_WARM_UP", "0")
+    pages = []
+    for section in first_view_charts.read_all():
+        stem, key = section.split("/")
+        pages.append(str(registry.chapter(stem).section_source(key).path.relative_to(ROOT)))
+    for page in pages:
+        warm = chart_specs(first_views.open_page(page))
+        with monkeypatch.context() as cold:
+            cold.setattr(section_view, "_imported", lambda stem, kind: False)
+            app = first_views.open_page(page)
+        assert not app.exception, (page, [e.value for e in app.exception])
+        drawn = chart_specs(app)  # (as figures: a model's numbers may differ in their last bits)
+        assert len(drawn) == len(warm) and all(map(first_view_charts.same_figure, drawn, warm)), page
+        captions = [c.value for c in app.caption]
+        assert section_view.CONTROLS_NOTE not in captions, page
+        assert section_view.LOADING_NOTE not in captions, page
+
+
+def test_kept_and_live_charts_are_compared_as_figures():
+    # A trained model's numbers may differ in their last bits from run to run (torch splits its
+    # sums among the threads a busy machine gives it); anything else that differs is a change.
+    import plotly.graph_objects as go
+
+    from utils.first_view_charts import same_figure
+
+    def figure(z: np.ndarray, title: str = "loss") -> str:
+        return go.Figure(go.Heatmap(z=z), layout={"title": title}).to_json()
+
+    z = np.linspace(0, 1, 6, dtype=np.float32).reshape(2, 3)
+    assert same_figure(figure(z), figure(z + 1e-7))
+    assert not same_figure(figure(z), figure(z + 0.1))
+    assert not same_figure(figure(z), figure(z[:, :2]))
+    assert not same_figure(figure(z), figure(z, "accuracy"))

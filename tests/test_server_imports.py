@@ -135,7 +135,7 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     # Each place shows the charts its first view draws, kept in a file (utils/first_view_charts),
     # a widget's with a note that its controls are coming; a place with none kept says why it is
     # empty. This section has both kinds of directive, and every place has charts kept.
-    kept = first_view_charts.read("part3_optimization/optimizers")
+    kept = first_view_charts.matching("part3_optimization", "optimizers", source.blocks)
     assert {source.blocks[i].name for i in kept} == {"figure", "widget"}
     widgets_kept = sum(1 for i in kept if source.blocks[i].name == "widget")
     assert sent.count(section_view.CONTROLS_NOTE) == widgets_kept
@@ -146,8 +146,13 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     assert ahead == [chart.figure for i in sorted(kept) for chart in (
         kept[i] if source.blocks[i].name == "figure" else section_view.widget_charts_ahead(kept[i]))]
     assert len(ahead) == len(kept)
+    # (Compared as figures: a trained model's numbers may differ in their last bits.)
+    def same(a: str, b: str) -> bool:
+        return first_view_charts.same_figure(a, b)
+
     live = seen["first_charts_at_the_end"]
-    assert [chart for chart in live if chart in ahead] == ahead
+    matched = [chart for chart in live if any(same(chart, a) for a in ahead)]
+    assert len(matched) == len(ahead) and all(map(same, matched, ahead))
     assert section_view.LOADING_NOTE not in seen["captions_at_the_end"]
     assert section_view.CONTROLS_NOTE not in seen["captions_at_the_end"]
     assert min(seen["charts"]) >= len(places)
@@ -159,7 +164,7 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     cold_charts, warm_charts = seen["charts_sent"]
     for figure in figures:
         [cold_path] = [path for path, chart in cold_charts if chart == figure]
-        assert [path for path, chart in warm_charts if chart == figure] == [cold_path]
+        assert [path for path, chart in warm_charts if same(chart, figure)] == [cold_path]
     cold, warm = seen["emptied_then_filled"]
     assert len(cold) == len(places) and warm == []
     # The charts come after the text: sent before it, they would hold it back in the browser.

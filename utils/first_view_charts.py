@@ -9,7 +9,7 @@ charts need not wait either. `python -m utils.first_views` opens every page as a
 would (no datasets or weights downloaded) and, besides the cached calls, records each chart a
 {figure} or {widget} directive draws on the section's first view, as our chart element gets it
 (utils/charts.py's DrawnChart). They are kept here, one gzipped JSON file per section, and a
-test fails when they no longer match what the pages draw.
+test fails when they no longer match what the pages draw (`same_chart`).
 
 While the chapter's modules are still being imported, once the section's text is sent, a
 figure's place shows its chart from the file, final for the run (the check keeps it equal to the
@@ -22,21 +22,25 @@ recorded.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gzip
+import hashlib
 import json
+import math
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from utils import charts, data_files
+from utils import charts, data_files, literate
 from utils.site_config import ROOT
 
 DIRECTORY = ROOT / "assets" / "first_view_charts"
 
-# A section ("<stem>/<key>") -> each directive's charts, by the directive's index in the
-# section's blocks.
-Recorded = dict[str, dict[int, list[charts.DrawnChart]]]
+# A section ("<stem>/<key>") -> each directive's charts, by the directive as `entry` names it:
+# its index in the section's blocks and what it is, so that charts kept for a directive that has
+# since moved or changed are not drawn for another (the check finds them stale too).
+Recorded = dict[str, dict[str, list[charts.DrawnChart]]]
 
 _recorded: Recorded | None = None  # while `recording()`
 
@@ -57,16 +61,26 @@ def recording() -> Iterator[Recorded]:
         _recorded = None
 
 
+def entry(index: int, block: literate.Directive) -> str:
+    """A directive's name in a file: "<index> <name> <argument> <digest of its body>"."""
+    digest = hashlib.sha256(block.body.encode()).hexdigest()[:12]
+    return f"{index} {block.name} {block.argument or '-'} {digest}"
+
+
+def _index(entry_name: str) -> int:
+    return int(entry_name.split(" ", 1)[0])
+
+
 @contextlib.contextmanager
-def directive(stem: str, key: str, index: int) -> Iterator[None]:
-    """Around the drawing of a section's directive: while recording, its charts are kept (the
-    first time it is drawn: a section's first view)."""
+def directive(stem: str, key: str, index: int, block: literate.Directive) -> Iterator[None]:
+    """Around the drawing of a section's directive (its `index`th block): while recording, its
+    charts are kept (the first time it is drawn: a section's first view)."""
     if _recorded is None:
         yield
         return
     with charts.collecting() as drawn:
         yield
-    _recorded.setdefault(_section(stem, key), {}).setdefault(index, drawn)
+    _recorded.setdefault(_section(stem, key), {}).setdefault(entry(index, block), drawn)
 
 
 def recording_now() -> bool:
@@ -80,24 +94,24 @@ def path_for(section: str, directory: Path = DIRECTORY) -> Path:
 def write(recorded: Recorded, directory: Path = DIRECTORY) -> None:
     """One file per section with charts; the directory's earlier files are removed."""
     shutil.rmtree(directory, ignore_errors=True)
-    for section, by_index in recorded.items():
-        if not any(by_index.values()):
+    for section, by_entry in recorded.items():
+        if not any(by_entry.values()):
             continue
         path = path_for(section, directory)
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = {str(index): [vars(chart) for chart in drawn]
-                   for index, drawn in sorted(by_index.items()) if drawn}
+        content = {name: [vars(chart) for chart in drawn]
+                   for name, drawn in by_entry.items() if drawn}
         # mtime=0: the same charts make the same bytes, so an unchanged file stays unchanged.
         path.write_bytes(gzip.compress(json.dumps(content, sort_keys=True).encode(), mtime=0))
 
 
-def read(section: str, directory: Path = DIRECTORY) -> dict[int, list[charts.DrawnChart]]:
-    """A section's kept charts by directive index; none when there is no readable file."""
+def read(section: str, directory: Path = DIRECTORY) -> dict[str, list[charts.DrawnChart]]:
+    """A section's kept charts by directive (`entry`); none when there is no readable file."""
     try:
         content = json.loads(gzip.decompress(path_for(section, directory).read_bytes()))
-        return {int(index): [charts.DrawnChart(**chart) for chart in drawn]
-                for index, drawn in content.items()}
-    except (OSError, ValueError, TypeError, EOFError):
+        return {name: [charts.DrawnChart(**chart) for chart in drawn]
+                for name, drawn in content.items() if _index(name) >= 0}
+    except (OSError, ValueError, TypeError, EOFError, AttributeError):
         return {}
 
 
@@ -114,10 +128,16 @@ def differences(recorded: Recorded, kept: Recorded) -> list[str]:
     lines = []
     for section in sorted(set(recorded) | set(kept)):
         now, then = recorded.get(section, {}), kept.get(section, {})
-        changed = sorted(i for i in set(now) | set(then) if now.get(i) != then.get(i))
+        changed = sorted((n for n in set(now) | set(then) if not _same_charts(now.get(n),
+                                                                              then.get(n))),
+                         key=_index)
         if changed:
             lines.append(f"{section}: the charts of directive(s) {changed} differ")
     return lines
+
+
+def _same_charts(a: list[charts.DrawnChart] | None, b: list[charts.DrawnChart] | None) -> bool:
+    return a is not None and b is not None and len(a) == len(b) and all(map(same_chart, a, b))
 
 
 def usable() -> bool:
@@ -126,12 +146,71 @@ def usable() -> bool:
     return not recording_now() and not data_files.downloaded()
 
 
-def kept(stem: str, key: str) -> dict[int, list[charts.DrawnChart]]:
-    """The section's kept charts by directive index, if they are `usable()`."""
-    return read(_section(stem, key)) if usable() else {}
+def kept(stem: str, key: str,
+         blocks: tuple[literate.Block, ...]) -> dict[int, list[charts.DrawnChart]]:
+    """The section's kept charts by directive index, if they are `usable()`: those kept for the
+    directive that is at that index in `blocks` now."""
+    return matching(stem, key, blocks) if usable() else {}
+
+
+def matching(stem: str, key: str,
+             blocks: tuple[literate.Block, ...]) -> dict[int, list[charts.DrawnChart]]:
+    """The section's kept charts by directive index, for the directives at those indices now."""
+    found = {}
+    for name, drawn in read(_section(stem, key)).items():
+        index = _index(name)
+        block = blocks[index] if index < len(blocks) else None
+        if isinstance(block, literate.Directive) and entry(index, block) == name:
+            found[index] = drawn
+    return found
 
 
 def draw(stem: str, key: str, index: int, drawn: list[charts.DrawnChart]) -> None:
     """Draw a widget's kept charts (keys of their own: the live widget's come in the same run)."""
     for number, chart in enumerate(drawn):
         charts.draw(chart, key=f"gtf_first_view:{stem}/{key}:{index}:{number}")
+
+
+# Kept and live charts are compared as figures, not as text: torch's CPU kernels may split a
+# sum among fewer threads on a busy machine, and a trained model's numbers then differ in their
+# last bits from run to run (chapter 2's descent paths did, recorded twice under load).
+RELATIVE_TOLERANCE, ABSOLUTE_TOLERANCE = 1e-3, 1e-6
+
+
+def same_chart(a: charts.DrawnChart, b: charts.DrawnChart) -> bool:
+    """Whether two charts draw the same: equal but for numbers within the tolerances."""
+    return (a.height, a.theme, a.config, a.module) == (b.height, b.theme, b.config, b.module) \
+        and same_figure(a.figure, b.figure)
+
+
+def same_figure(a: str, b: str) -> bool:
+    """Whether two figures' JSON texts draw the same (see `same_chart`)."""
+    return a == b or _close(json.loads(a), json.loads(b))
+
+
+def _close(a: object, b: object) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        if "bdata" in a and "bdata" in b:  # a typed array, as Plotly writes NumPy's
+            return _close(_typed_array(a).tolist(), _typed_array(b).tolist())
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) \
+            and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE) \
+            or (math.isnan(a) and math.isnan(b))
+    return a == b
+
+
+def _typed_array(spec: dict) -> object:
+    """A NumPy array from Plotly's typed-array JSON (NumPy imported only here: a fresh server's
+    first page does not need it)."""
+    import numpy as np
+
+    values = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"]))
+    if "shape" not in spec:
+        return values
+    shape = spec["shape"]  # Plotly writes it as text: "50, 50"
+    return values.reshape([int(n) for n in str(shape).split(",")] if isinstance(shape, str)
+                          else shape)

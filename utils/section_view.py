@@ -70,7 +70,7 @@ def render_section(stem: str, key: str) -> None:
     # Importing torch is most of the wait: while it lasts, a place with nothing kept for it says
     # why it is empty. (Kept charts are drawn in any run that waits: a rerun while the warm-up
     # imports torch, of a page whose figures are all kept, keeps them where they are.)
-    drawn_ahead = first_view_charts.kept(stem, key) if waiting else {}
+    drawn_ahead = first_view_charts.kept(stem, key, source.blocks) if waiting else {}
     kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
     for index, block in enumerate(source.blocks):
         if isinstance(block, literate.Prose):
@@ -169,7 +169,7 @@ def _imported(stem: str, kind: str) -> bool:
 def _render_chapter_directive(stem: str, key: str, index: int,
                               directive: literate.Directive) -> None:
     """A figure or a widget, the section's `index`th block (whose charts a recording keeps)."""
-    with first_view_charts.directive(stem, key, index):
+    with first_view_charts.directive(stem, key, index, directive):
         _render_directive(stem, directive, chart_key=_figure_key(stem, key, index))
 
 
