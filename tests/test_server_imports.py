@@ -170,3 +170,37 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     # The charts come after the text: sent before it, they would hold it back in the browser.
     first_chart = min(i for i, what in enumerate(sent) if isinstance(what, dict))
     assert max(sent.index(text) for text in prose) < first_chart
+
+
+def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
+    # chapter.toml's first_view_without_torch: every section of the chapter, opened one after
+    # another in a fresh process as on a fresh server (nothing downloaded), draws its figures and
+    # widgets (from the charts kept for them) without importing torch.
+    from utils import registry
+
+    chapters = [ch for ch in registry.CHAPTERS if ch.first_view_without_torch]
+    assert chapters, "no chapter says its first view needs no torch"
+    pages = [str(source.path.relative_to(ROOT)) for ch in chapters
+             for source in ch.section_sources()]
+    code = ("import json, logging, os, sys\n"
+            "os.environ['GTF_WARM_UP'] = '0'\n"
+            "logging.getLogger('streamlit').setLevel(logging.ERROR)\n"
+            "from tests.app_charts import chart_specs\n"
+            "from utils import first_views\n"
+            "seen = []\n"
+            f"for page in {pages!r}:\n"
+            "    app = first_views.open_page(page)\n"
+            "    seen.append([page, 'torch' in sys.modules, [e.value for e in app.exception],\n"
+            "                 len(chart_specs(app))])\n"
+            "print(json.dumps(seen))\n")
+    with tempfile.TemporaryDirectory() as empty:
+        env = {**os.environ, "GTF_DATA_DIR": f"{empty}/data", "TORCH_HOME": f"{empty}/torch"}
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                              text=True, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    import json
+
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [page for page, torch, _, _ in seen if torch] == []
+    assert [(page, errors) for page, _, errors, _ in seen if errors] == []
+    assert sum(charts for *_, charts in seen) >= 8  # the chapter's figures and widgets drew

@@ -29,6 +29,7 @@ import hashlib
 import json
 import math
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,6 +164,30 @@ def matching(stem: str, key: str,
         if isinstance(block, literate.Directive) and entry(index, block) == name:
             found[index] = drawn
     return found
+
+
+# Per thread (a session's script runs in its own): the kept charts of the directive being drawn.
+_serving = threading.local()
+
+
+@contextlib.contextmanager
+def serving(drawn: list[charts.DrawnChart] | None) -> Iterator[None]:
+    """Within: `served()` gives these kept charts, to the widget being drawn on a section's first
+    view while its chapter's code is not imported."""
+    before = getattr(_serving, "drawn", None)
+    _serving.drawn = drawn
+    try:
+        yield
+    finally:
+        _serving.drawn = before
+
+
+def served(number: int = 0) -> charts.DrawnChart | None:
+    """The `number`th chart kept for the widget being drawn, if it is being served its first view
+    (`serving`); None otherwise. A widget that draws its default state draws this chart instead
+    of computing it (and so need not import torch): it is what the live widget drew there."""
+    drawn = getattr(_serving, "drawn", None)
+    return drawn[number] if drawn and number < len(drawn) else None
 
 
 def draw(stem: str, key: str, index: int, drawn: list[charts.DrawnChart]) -> None:

@@ -59,18 +59,29 @@ def render_section(stem: str, key: str) -> None:
     first, takes seconds), its figures and widgets are drawn last instead, each into a place kept
     for it, so that the text and the exercises reach the learner first. Meanwhile a place shows
     what was kept of its first view (utils/first_view_charts.py): a figure's chart, final for
-    this run, or a widget's first chart until the live widget takes its place."""
-    source = registry.chapter(stem).section_source(key)
+    this run, or a widget's first chart until the live widget takes its place.
+
+    A chapter whose first view needs no torch (chapter.toml's first_view_without_torch: its
+    widgets import none and draw their default state from kept charts) is drawn in order instead,
+    its figures and widgets from kept charts, unless one of its figures has none."""
+    chapter = registry.chapter(stem)
+    source = chapter.section_source(key)
     widgets.chapter_header(stem, key)
     preload(_front_end_modules(source.blocks))
-    waiting = not all(_imported(stem, _FROM_CHAPTER_MODULES[block.name])
-                      for block in source.blocks
-                      if isinstance(block, literate.Directive)
-                      and block.name in _FROM_CHAPTER_MODULES)
-    # Importing torch is most of the wait: while it lasts, a place with nothing kept for it says
-    # why it is empty. (Kept charts are drawn in any run that waits: a rerun while the warm-up
-    # imports torch, of a page whose figures are all kept, keeps them where they are.)
-    drawn_ahead = first_view_charts.kept(stem, key, source.blocks) if waiting else {}
+    directives = [(index, block) for index, block in enumerate(source.blocks)
+                  if isinstance(block, literate.Directive) and block.name in _FROM_CHAPTER_MODULES]
+    # (A chapter whose widgets import no torch imports its figures module when a widget
+    # computes: until then, its kept charts are what can be drawn quickly.)
+    missing = bool(directives) and not _imported(stem, "figures") \
+        if chapter.first_view_without_torch \
+        else not all(_imported(stem, _FROM_CHAPTER_MODULES[block.name]) for _, block in directives)
+    # Kept charts are drawn in any run whose modules are missing: a rerun while the warm-up
+    # imports torch, of a page whose figures are all kept, keeps them where they are.
+    drawn_ahead = first_view_charts.kept(stem, key, source.blocks) if missing else {}
+    in_order_from_kept = missing and chapter.first_view_without_torch and all(
+        _charts_ahead(block, drawn_ahead.get(index)) for index, block in directives
+        if block.name == "figure")
+    waiting = missing and not in_order_from_kept
     kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
     for index, block in enumerate(source.blocks):
         if isinstance(block, literate.Prose):
@@ -85,9 +96,13 @@ def render_section(stem: str, key: str) -> None:
             # not redrawn). An empty place, sent first, would drop it.
             if not waiting:
                 with st.container():
-                    _render_chapter_directive(stem, key, index, block)
+                    _render_chapter_directive(stem, key, index, block,
+                                              drawn_ahead.get(index) if in_order_from_kept
+                                              else None)
                 continue
             place = st.empty()
+            # Importing torch is most of the wait: while it lasts, a place with nothing kept for
+            # it says why it is empty.
             if "torch" not in sys.modules and not _charts_ahead(block, drawn_ahead.get(index)):
                 with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
                     st.caption(LOADING_NOTE)
@@ -166,11 +181,14 @@ def _imported(stem: str, kind: str) -> bool:
     return module is not None and not getattr(module.__spec__, "_initializing", False)
 
 
-def _render_chapter_directive(stem: str, key: str, index: int,
-                              directive: literate.Directive) -> None:
-    """A figure or a widget, the section's `index`th block (whose charts a recording keeps)."""
-    with first_view_charts.directive(stem, key, index, directive):
-        _render_directive(stem, directive, chart_key=_figure_key(stem, key, index))
+def _render_chapter_directive(stem: str, key: str, index: int, directive: literate.Directive,
+                              drawn: list[charts.DrawnChart] | None = None) -> None:
+    """A figure or a widget, the section's `index`th block (whose charts a recording keeps); from
+    `drawn`, its kept charts, if given: a figure's chart, or the charts a widget is `served`."""
+    figure = drawn[0] if drawn and directive.name == "figure" else None
+    with first_view_charts.directive(stem, key, index, directive), first_view_charts.serving(
+            drawn if directive.name == "widget" else None):
+        _render_directive(stem, directive, drawn=figure, chart_key=_figure_key(stem, key, index))
 
 
 def _figure_key(stem: str, key: str, index: int) -> str:

@@ -14,10 +14,14 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from utils import charts, learner_state
+from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import validated_learner_demo
-from utils.demos import plotting_with_plotly as demos
-from utils.figures import plotting_with_plotly as figures
+from utils.demos.plotting_settings import SETTINGS
+
+# The chapter's demos and figures import torch: each widget imports them only when it computes.
+# A widget's default state, on a fresh server's first page, is drawn from the chart kept for it
+# (utils/first_view_charts.py), so that page imports no torch (chapter.toml says so; a test
+# checks it).
 
 STEM = "plotting_with_plotly"
 
@@ -48,7 +52,7 @@ def weight_animation() -> None:
 
 
 def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
-    options, default = demos.SETTINGS[exercise]
+    options, default = SETTINGS[exercise]
     setting = st.select_slider(label, options=list(options), value=default, format_func=fmt,
                                key=f"pp_{exercise}_setting")
     own = st.toggle(f"Draw with my `{exercise}`", key=f"pp_{exercise}_own")
@@ -66,7 +70,11 @@ def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
                 st.caption(f"You have not passed `{exercise}` yet, so the reference solution drew "
                            "this, in the sandbox where your code will run once it passes.")
             return
-    charts.plotly_chart(figures.reference(exercise, setting), width="stretch",
+    kept = first_view_charts.served() if setting == default else None
+    if kept is None:
+        from utils.figures import plotting_with_plotly as figures
+
+    charts.plotly_chart(kept or figures.reference(exercise, setting), width="stretch",
                         key=f"pp_{exercise}_chart")
     st.caption(f"Drawn by the reference solution's `{exercise}`.")
 
@@ -81,6 +89,8 @@ def _own_figures(exercise: str, options: list) -> tuple[list, bool] | None:
     kept = st.session_state.get(kept_key)
     if kept is not None and kept[0] == digest:
         return kept[1], kept[2]
+    from utils.demos import plotting_with_plotly as demos
+
     figs = validated_learner_demo(STEM, "figures_for",
                                   lambda data: demos.validated_figures(data, len(options)),
                                   failure="Your figures can't be drawn",

@@ -104,6 +104,10 @@ class Chapter:
     # Packages the chapter's notebook installs in Colab (pinned as requirements.txt pins them).
     colab_installs: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
+    # Whether its widgets module imports no torch and each widget draws its default first view
+    # from the charts kept for it (utils/first_view_charts.served): then a fresh server's first
+    # page of the chapter imports no torch (a test checks it).
+    first_view_without_torch: bool = False
 
     def variants_of(self, name: str) -> tuple[Variant, ...]:
         """The variants whose checks cover the exercise `name`."""
@@ -295,6 +299,8 @@ def read_chapter(directory: Path) -> Chapter:
         runner_preload=tuple(config.get("runner", {}).get("preload", ())),
         colab_installs=tuple(config.get("colab", {}).get("installs", ())),
         variants=variants,
+        first_view_without_torch=bool(config.get("site", {}).get("first_view_without_torch",
+                                                                False)),
     )
 
 
