@@ -15,9 +15,11 @@ While the chapter's modules are still being imported, once the section's text is
 figure's place shows its chart from the file, final for the run (the check keeps it equal to the
 live one), and a widget's place its first chart if 2D, with a note, until the live widget takes
 its place at the end of the same run (utils/section_view.py decides which, and leaves out the
-biggest). A file is only used where nothing has been downloaded yet (utils/data_files.py): a
-page's first view draws the datasets that are on disk, and they were not when the charts were
-recorded.
+biggest). A chapter whose widgets import no torch (chapter.toml's first_view_without_torch) goes
+further: each widget is drawn live, in order, and is `served` its kept charts to draw its
+default state with. A file is only used where nothing has been downloaded yet
+(utils/data_files.py): a page's first view draws the datasets that are on disk, and they were
+not when the charts were recorded.
 """
 
 from __future__ import annotations

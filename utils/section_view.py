@@ -4,7 +4,8 @@ The header (title, where to work, the answers panel), then each block in order: 
 st.markdown, an exercise through the exercise block, a figure from its expression, a widget from
 `pages/<chapter>/widgets.py`, a question with its revealable answer. Where the chapter's modules
 are not imported yet, figures and widgets are drawn last, each in a place kept for it, which
-shows what was kept of its first view meanwhile (see render_section).
+shows what was kept of its first view meanwhile; a chapter whose first view needs no torch is
+drawn in order from what was kept (see render_section).
 """
 
 from __future__ import annotations
@@ -70,17 +71,21 @@ def render_section(stem: str, key: str) -> None:
     preload(_front_end_modules(source.blocks))
     directives = [(index, block) for index, block in enumerate(source.blocks)
                   if isinstance(block, literate.Directive) and block.name in _FROM_CHAPTER_MODULES]
-    # (A chapter whose widgets import no torch imports its figures module when a widget
-    # computes: until then, its kept charts are what can be drawn quickly.)
-    missing = bool(directives) and not _imported(stem, "figures") \
-        if chapter.first_view_without_torch \
-        else not all(_imported(stem, _FROM_CHAPTER_MODULES[block.name]) for _, block in directives)
+    if chapter.first_view_without_torch:
+        # Its widgets import no torch; its figures module is imported when a widget computes:
+        # until then, its kept charts are what can be drawn quickly.
+        missing = bool(directives) and not _imported(stem, "figures")
+    else:
+        missing = not all(_imported(stem, _FROM_CHAPTER_MODULES[block.name])
+                          for _, block in directives)
     # Kept charts are drawn in any run whose modules are missing: a rerun while the warm-up
     # imports torch, of a page whose figures are all kept, keeps them where they are.
     drawn_ahead = first_view_charts.kept(stem, key, source.blocks) if missing else {}
+    # (Every figure and widget needs its kept charts: a widget without them would import torch
+    # before the text below it is sent.)
     in_order_from_kept = missing and chapter.first_view_without_torch and all(
-        _charts_ahead(block, drawn_ahead.get(index)) for index, block in directives
-        if block.name == "figure")
+        _charts_ahead(block, drawn_ahead.get(index)) if block.name == "figure"
+        else bool(drawn_ahead.get(index)) for index, block in directives)
     waiting = missing and not in_order_from_kept
     kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
     for index, block in enumerate(source.blocks):

@@ -70,12 +70,12 @@ def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
                 st.caption(f"You have not passed `{exercise}` yet, so the reference solution drew "
                            "this, in the sandbox where your code will run once it passes.")
             return
-    kept = first_view_charts.served() if setting == default else None
-    if kept is None:
+    figure = first_view_charts.served() if setting == default else None
+    if figure is None:
         from utils.figures import plotting_with_plotly as figures
 
-    charts.plotly_chart(kept or figures.reference(exercise, setting), width="stretch",
-                        key=f"pp_{exercise}_chart")
+        figure = figures.reference(exercise, setting)
+    charts.plotly_chart(figure, width="stretch", key=f"pp_{exercise}_chart")
     st.caption(f"Drawn by the reference solution's `{exercise}`.")
 
 

@@ -299,9 +299,16 @@ def read_chapter(directory: Path) -> Chapter:
         runner_preload=tuple(config.get("runner", {}).get("preload", ())),
         colab_installs=tuple(config.get("colab", {}).get("installs", ())),
         variants=variants,
-        first_view_without_torch=bool(config.get("site", {}).get("first_view_without_torch",
-                                                                False)),
+        first_view_without_torch=_flag(stem, config.get("site", {}), "first_view_without_torch"),
     )
+
+
+def _flag(stem: str, table: dict, name: str) -> bool:
+    """A true/false setting of chapter.toml's, false when absent."""
+    value = table.get(name, False)
+    if not isinstance(value, bool):
+        raise ChapterError(f"pages/{stem}/chapter.toml: {name} = {value!r}; write true or false")
+    return value
 
 
 def check_variant(ex: Exercise, variant: str | None) -> None:
