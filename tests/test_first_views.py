@@ -192,11 +192,11 @@ def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
     written = first_view_charts.path_for("chapter/section", tmp_path).read_bytes()
     assert not first_view_charts.path_for("chapter/none", tmp_path).exists()
     assert first_view_charts.read_all(tmp_path) == {
-        "chapter/section": {"3 widget w 0123": [chart, other]}}
+        "chapter/section": {"3 widget w 0123": [chart, other], "5 figure - 4567": []}}
     assert first_view_charts.differences(recorded, first_view_charts.read_all(tmp_path)) == []
     first_view_charts.write(recorded, tmp_path)
     assert first_view_charts.path_for("chapter/section", tmp_path).read_bytes() == written
-    changed = {"chapter/section": {"3 widget w 0123": [chart]},
+    changed = {"chapter/section": {"3 widget w 0123": [chart], "5 figure - 4567": []},
                "chapter/new": {"2 figure - cdef": [other]}}
     assert first_view_charts.differences(changed, first_view_charts.read_all(tmp_path)) == [
         "chapter/new: the charts of directive(s) ['2 figure - cdef'] differ",

@@ -95,17 +95,21 @@ def path_for(section: str, directory: Path = DIRECTORY) -> Path:
 
 
 def write(recorded: Recorded, directory: Path = DIRECTORY) -> None:
-    """One file per section with charts; the directory's earlier files are removed."""
+    """One file per section with charts, naming each of its figures and widgets (one that drew
+    no chart on the first view, with none: a widget behind a button); the directory's earlier
+    files are removed."""
     shutil.rmtree(directory, ignore_errors=True)
-    for section, by_entry in recorded.items():
-        if not any(by_entry.values()):
-            continue
+    for section, by_entry in _with_charts(recorded).items():
         path = path_for(section, directory)
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = {name: [vars(chart) for chart in drawn]
-                   for name, drawn in by_entry.items() if drawn}
+        content = {name: [vars(chart) for chart in drawn] for name, drawn in by_entry.items()}
         # mtime=0: the same charts make the same bytes, so an unchanged file stays unchanged.
         path.write_bytes(gzip.compress(json.dumps(content, sort_keys=True).encode(), mtime=0))
+
+
+def _with_charts(recorded: Recorded) -> Recorded:
+    """The sections of which some figure or widget drew a chart: those a file is kept for."""
+    return {section: by_entry for section, by_entry in recorded.items() if any(by_entry.values())}
 
 
 def read(section: str, directory: Path = DIRECTORY) -> dict[str, list[charts.DrawnChart]]:
@@ -126,8 +130,7 @@ def read_all(directory: Path = DIRECTORY) -> Recorded:
 
 def differences(recorded: Recorded, kept: Recorded) -> list[str]:
     """What differs between freshly recorded charts and the kept ones, one line per section."""
-    recorded = {s: {i: d for i, d in by.items() if d} for s, by in recorded.items()}
-    recorded = {s: by for s, by in recorded.items() if by}
+    recorded = _with_charts(recorded)
     lines = []
     for section in sorted(set(recorded) | set(kept)):
         now, then = recorded.get(section, {}), kept.get(section, {})

@@ -81,11 +81,11 @@ def render_section(stem: str, key: str) -> None:
     # Kept charts are drawn in any run whose modules are missing: a rerun while the warm-up
     # imports torch, of a page whose figures are all kept, keeps them where they are.
     drawn_ahead = first_view_charts.kept(stem, key, source.blocks) if missing else {}
-    # (Every figure and widget needs its kept charts: a widget without them would import torch
-    # before the text below it is sent.)
+    # (Every figure needs its kept chart and every widget its entry, if empty (no chart on its
+    # first view): a widget without one would import torch before the text below it is sent.)
     in_order_from_kept = missing and chapter.first_view_without_torch and all(
         _charts_ahead(block, drawn_ahead.get(index)) if block.name == "figure"
-        else bool(drawn_ahead.get(index)) for index, block in directives)
+        else index in drawn_ahead for index, block in directives)
     waiting = missing and not in_order_from_kept
     kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
     for index, block in enumerate(source.blocks):

@@ -15,7 +15,7 @@ import torch as t
 
 from utils.meshes import make_bunny
 from utils.part1_oracle import AMBIENT, CAMERA_X, LIGHT, SCREEN_LIMIT  # the pages' scene
-PIXEL_CHOICES = (40, 60, 80)  # 80 x 80 with a t.linalg.solve renderer takes ~10 s in the sandbox
+from utils.demos.part1_settings import PIXEL_CHOICES
 CHUNK = 256  # rays per call: 256 x 1000 triangles x 3 x 3 floats stays near 10 MB a tensor
 KINDS = ("depth", "light")
 
