@@ -101,6 +101,21 @@ print(json.dumps({
 '''
 
 
+def _run_as_a_fresh_server(code: str, on_disk: str | None = None):
+    """What `code` prints last (JSON), run in a process of its own with empty data and torch
+    folders, as on a fresh server (kept charts are drawn only where nothing is downloaded);
+    with `on_disk`, a file at that path inside the data folder."""
+    with tempfile.TemporaryDirectory() as empty:
+        if on_disk:
+            Path(empty, "data", on_disk).parent.mkdir(parents=True)
+            Path(empty, "data", on_disk).write_text("emma\n")
+        env = {**os.environ, "GTF_DATA_DIR": f"{empty}/data", "TORCH_HOME": f"{empty}/torch"}
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                              text=True, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     """A learner who wakes the app on a bookmarked section reads its text and sees its exercises
     while the server imports the chapter's modules (torch: seconds on a cold start), and the
@@ -108,18 +123,9 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     the same run. Once the modules are in, a rerun draws each figure and widget where it is, in
     its container: it does not empty the place first, which would make the browser drop and
     redraw every chart and widget on every rerun."""
-    import json
-    import textwrap
-
     from utils import first_view_charts, literate, registry, section_view
 
-    # As on a fresh server: nothing downloaded (kept charts are drawn only then).
-    with tempfile.TemporaryDirectory() as empty:
-        env = {**os.environ, "GTF_DATA_DIR": f"{empty}/data", "TORCH_HOME": f"{empty}/torch"}
-        done = subprocess.run([sys.executable, "-c", _FIRST_PAGE], cwd=ROOT, capture_output=True,
-                              text=True, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _run_as_a_fresh_server(_FIRST_PAGE)
     assert seen["exceptions"] == []
     assert seen["sent_before_torch"] is not None, "torch was never imported: pick another page"
     sent = seen["sent_before_torch"]
@@ -179,8 +185,6 @@ def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
     # chapter.toml's first_view_without_torch: every section of the chapter, opened one after
     # another in a fresh process as on a fresh server (nothing downloaded), and run again, draws
     # all its figures and widgets (from the charts kept for them) without importing torch.
-    import json
-
     from utils import first_view_charts, registry
 
     chapters = [ch for ch in registry.CHAPTERS if ch.first_view_without_torch]
@@ -202,12 +206,7 @@ def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
             "    seen.append([page, 'torch' in sys.modules,\n"
             "                 [e.value for e in app.exception], len(first), chart_specs(app) == first])\n"
             "print(json.dumps(seen))\n")
-    with tempfile.TemporaryDirectory() as empty:
-        env = {**os.environ, "GTF_DATA_DIR": f"{empty}/data", "TORCH_HOME": f"{empty}/torch"}
-        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                              text=True, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _run_as_a_fresh_server(code)
     assert [page for page, torch, *_ in seen if torch] == []
     assert [(page, errors) for page, _, errors, *_ in seen if errors] == []
     # Every figure and widget drew the charts its first view draws (as many as were kept for
@@ -219,20 +218,14 @@ def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
 def test_where_data_is_on_disk_such_a_chapter_still_sends_its_text_first():
     # Kept charts are not used where a dataset is on disk: then such a chapter's widgets import
     # torch as they compute, and the text must not wait for it (drawn last, as other chapters').
-    env_code = _FIRST_PAGE.replace('"pages/part3_optimization/1_optimizers.md"',
-                                   '"pages/plotting_with_plotly/2_hover.md"')
-    assert env_code != _FIRST_PAGE
-    with tempfile.TemporaryDirectory() as empty:
-        names = Path(empty, "data", "makemore", "names.txt")
-        names.parent.mkdir(parents=True)
-        names.write_text("emma\n")
-        env = {**os.environ, "GTF_DATA_DIR": f"{empty}/data", "TORCH_HOME": f"{empty}/torch"}
-        done = subprocess.run([sys.executable, "-c", env_code], cwd=ROOT, capture_output=True,
-                              text=True, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    from utils import data_files, literate, registry
+
+    code = _FIRST_PAGE.replace('"pages/part3_optimization/1_optimizers.md"',
+                               '"pages/plotting_with_plotly/2_hover.md"')
+    assert code != _FIRST_PAGE
+    names = data_files.NAMES_FILE
+    seen = _run_as_a_fresh_server(code, on_disk=f"{names.subdir}/{names.filename}")
     assert seen["exceptions"] == [] and seen["sent_before_torch"] is not None
-    from utils import literate, registry
 
     source = registry.chapter("plotting_with_plotly").section_source("hover")
     prose = [textwrap.dedent(text).strip() for block in source.blocks
