@@ -64,7 +64,7 @@ def render_section(stem: str, key: str) -> None:
 
     A chapter whose first view needs no torch (chapter.toml's first_view_without_torch: its
     widgets import none and draw their default state from kept charts) is drawn in order instead,
-    its figures and widgets from kept charts, unless one of its figures has none."""
+    its figures and widgets from kept charts, unless one of its figures or widgets has none."""
     chapter = registry.chapter(stem)
     source = chapter.section_source(key)
     widgets.chapter_header(stem, key)

@@ -82,10 +82,15 @@ def digit_components() -> tuple[t.Tensor, list[str]]:
     """Every digit's first two principal components (the plane in which the 64 pixel values
     vary most), and a label per digit: which digit it is and its index."""
     pixels, labels = sklearn_digits()
-    x = t.tensor(pixels.reshape(len(pixels), -1), dtype=t.float32) / 16
+    # (in float64, and each direction's sign fixed: an SVD may return either sign of a
+    # direction, and two machines' LAPACK builds do differ, so the picture would mirror)
+    x = t.tensor(pixels.reshape(len(pixels), -1), dtype=t.float64) / 16
     centred = x - x.mean(0)
     _, _, v = t.linalg.svd(centred, full_matrices=False)
-    points = centred @ v[:2].T
+    directions = v[:2]  # (2, 64)
+    largest = directions.abs().argmax(dim=1, keepdim=True)
+    directions = directions * directions.gather(1, largest).sign()  # its largest entry positive
+    points = (centred @ directions.T).to(t.float32)
     return points, [f"a {int(d)} (digit #{i})" for i, d in enumerate(labels)]
 
 
