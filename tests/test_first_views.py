@@ -133,7 +133,7 @@ def test_kept_charts_cover_the_sections_whose_first_view_draws_charts():
         assert len(matching) == len(by_entry), section
         assert all(blocks[i].name in ("figure", "widget") for i in matching), section
         assert all(json.loads(chart.figure)["data"] for drawn in matching.values()
-                   for chart in drawn)
+                   for chart in first_view_charts.charts_of(drawn))
 
 
 def test_kept_charts_are_not_drawn_for_a_directive_that_moved_or_changed():
@@ -186,13 +186,15 @@ def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
     chart = charts.DrawnChart('{"data": []}', 300, "streamlit", {"displaylogo": False},
                               charts.MODULE)
     other = charts.DrawnChart('{"data": [{}]}', 300, "streamlit", {}, charts.MODULE_3D)
-    recorded = {"chapter/section": {"3 widget w 0123": [chart, other], "5 figure - 4567": []},
+    recorded = {"chapter/section": {"3 widget w 0123": [chart, "accuracy 97%", other],
+                                    "5 figure - 4567": []},
                 "chapter/none": {"1 figure - 89ab": []}}
     first_view_charts.write(recorded, tmp_path)
     written = first_view_charts.path_for("chapter/section", tmp_path).read_bytes()
     assert not first_view_charts.path_for("chapter/none", tmp_path).exists()
     assert first_view_charts.read_all(tmp_path) == {
-        "chapter/section": {"3 widget w 0123": [chart, other], "5 figure - 4567": []}}
+        "chapter/section": {"3 widget w 0123": [chart, "accuracy 97%", other],
+                            "5 figure - 4567": []}}
     assert first_view_charts.differences(recorded, first_view_charts.read_all(tmp_path)) == []
     first_view_charts.write(recorded, tmp_path)
     assert first_view_charts.path_for("chapter/section", tmp_path).read_bytes() == written
@@ -201,6 +203,34 @@ def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
     assert first_view_charts.differences(changed, first_view_charts.read_all(tmp_path)) == [
         "chapter/new: the charts of directive(s) ['2 figure - cdef'] differ",
         "chapter/section: the charts of directive(s) ['3 widget w 0123'] differ"]
+    other_text = {"chapter/section": {"3 widget w 0123": [chart, "accuracy 98%", other],
+                                      "5 figure - 4567": []}}
+    assert first_view_charts.differences(other_text, first_view_charts.read_all(tmp_path)) == [
+        "chapter/section: the charts of directive(s) ['3 widget w 0123'] differ"]
+
+
+def test_a_widget_is_served_its_kept_text_only_in_its_default_state():
+    from utils import charts, first_view_charts, literate
+
+    chart = charts.DrawnChart('{"data": []}', 300, "streamlit", {}, charts.MODULE)
+    computed = []
+
+    def compute(value: str):
+        return lambda: computed.append(value) or value
+
+    with first_view_charts.serving([chart, "kept first", "kept second"]):
+        assert first_view_charts.served() == chart and first_view_charts.served(1) is None
+        assert first_view_charts.text(1, True, compute("second")) == "kept second"
+        assert first_view_charts.text(0, False, compute("moved")) == "moved"
+        assert first_view_charts.text(2, True, compute("third")) == "third"  # none kept
+    assert first_view_charts.text(0, True, compute("not served")) == "not served"
+    assert computed == ["moved", "third", "not served"]
+    # While recording, a widget's texts are kept with its charts, in the order drawn.
+    widget = literate.Directive("widget", "w", "", 1)
+    with first_view_charts.recording() as recorded:
+        with first_view_charts.directive("chapter", "section", 2, widget):
+            first_view_charts.text(0, True, compute("caption"))
+    assert recorded == {"chapter/section": {first_view_charts.entry(2, widget): ["caption"]}}
 
 
 def test_every_kept_place_gives_way_to_the_live_page(tmp_path, monkeypatch):
@@ -219,7 +249,8 @@ def test_every_kept_place_gives_way_to_the_live_page(tmp_path, monkeypatch):
         stem, key = section.split("/")
         pages.append(str(registry.chapter(stem).section_source(key).path.relative_to(ROOT)))
     for page in pages:
-        warm = chart_specs(first_views.open_page(page))
+        warm_app = first_views.open_page(page)
+        warm = chart_specs(warm_app)
         with monkeypatch.context() as cold:
             cold.setattr(section_view, "_imported", lambda stem, kind: False)
             app = first_views.open_page(page)
@@ -227,6 +258,8 @@ def test_every_kept_place_gives_way_to_the_live_page(tmp_path, monkeypatch):
         drawn = chart_specs(app)  # (as figures: a model's numbers may differ in their last bits)
         assert len(drawn) == len(warm) and all(map(first_view_charts.same_figure, drawn, warm)), page
         captions = [c.value for c in app.caption]
+        # (Texts a widget keeps with its charts, served on such a first view, are the live ones.)
+        assert captions == [c.value for c in warm_app.caption], page
         assert section_view.CONTROLS_NOTE not in captions, page
         assert section_view.LOADING_NOTE not in captions, page
 

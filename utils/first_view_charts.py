@@ -17,7 +17,8 @@ live one), and a widget's place its first chart if 2D, with a note, until the li
 its place at the end of the same run (utils/section_view.py decides which, and leaves out the
 biggest). A chapter whose widgets import no torch (chapter.toml's first_view_without_torch) goes
 further: each widget is drawn live, in order, and is `served` its kept charts to draw its
-default state with. A file is only used where nothing has been downloaded yet
+default state with, and the texts it keeps with its charts (`text`: a caption that gives a trained
+model's accuracy). A file is only used where nothing has been downloaded yet
 (utils/data_files.py): a page's first view draws the datasets that are on disk, and they were
 not when the charts were recorded.
 """
@@ -32,7 +33,7 @@ import json
 import math
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from utils import charts, data_files, literate
@@ -40,10 +41,13 @@ from utils.site_config import ROOT
 
 DIRECTORY = ROOT / "assets" / "first_view_charts"
 
-# A section ("<stem>/<key>") -> each directive's charts, by the directive as `entry` names it:
+# What a directive drew on its first view, in order: its charts, and the texts a widget keeps
+# with them (`text`).
+Drawn = charts.DrawnChart | str
+# A section ("<stem>/<key>") -> what each directive drew, by the directive as `entry` names it:
 # its index in the section's blocks and what it is, so that charts kept for a directive that has
 # since moved or changed are not drawn for another (the check finds them stale too).
-Recorded = dict[str, dict[str, list[charts.DrawnChart]]]
+Recorded = dict[str, dict[str, list[Drawn]]]
 
 _recorded: Recorded | None = None  # while `recording()`
 
@@ -82,7 +86,12 @@ def directive(stem: str, key: str, index: int, block: literate.Directive) -> Ite
         yield
         return
     with charts.collecting() as drawn:
-        yield
+        before = getattr(_texts, "into", None)
+        _texts.into = drawn  # (`text` adds to the same list: what was drawn, in order)
+        try:
+            yield
+        finally:
+            _texts.into = before
     _recorded.setdefault(_section(stem, key), {}).setdefault(entry(index, block), drawn)
 
 
@@ -102,21 +111,33 @@ def write(recorded: Recorded, directory: Path = DIRECTORY) -> None:
     for section, by_entry in _with_charts(recorded).items():
         path = path_for(section, directory)
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = {name: [vars(chart) for chart in drawn] for name, drawn in by_entry.items()}
+        content = {name: [item if isinstance(item, str) else vars(item) for item in drawn]
+                   for name, drawn in by_entry.items()}
         # mtime=0: the same charts make the same bytes, so an unchanged file stays unchanged.
         path.write_bytes(gzip.compress(json.dumps(content, sort_keys=True).encode(), mtime=0))
 
 
 def _with_charts(recorded: Recorded) -> Recorded:
     """The sections of which some figure or widget drew a chart: those a file is kept for."""
-    return {section: by_entry for section, by_entry in recorded.items() if any(by_entry.values())}
+    return {section: by_entry for section, by_entry in recorded.items()
+            if any(charts_of(drawn) for drawn in by_entry.values())}
 
 
-def read(section: str, directory: Path = DIRECTORY) -> dict[str, list[charts.DrawnChart]]:
-    """A section's kept charts by directive (`entry`); none when there is no readable file."""
+def charts_of(drawn: list[Drawn]) -> list[charts.DrawnChart]:
+    return [item for item in drawn if isinstance(item, charts.DrawnChart)]
+
+
+def texts_of(drawn: list[Drawn]) -> list[str]:
+    return [item for item in drawn if isinstance(item, str)]
+
+
+def read(section: str, directory: Path = DIRECTORY) -> dict[str, list[Drawn]]:
+    """A section's kept charts and texts by directive (`entry`); none when there is no readable
+    file."""
     try:
         content = json.loads(gzip.decompress(path_for(section, directory).read_bytes()))
-        return {name: [charts.DrawnChart(**chart) for chart in drawn]
+        return {name: [item if isinstance(item, str) else charts.DrawnChart(**item)
+                       for item in drawn]
                 for name, drawn in content.items() if _index(name) >= 0}
     except (OSError, ValueError, TypeError, EOFError, AttributeError):
         return {}
@@ -142,8 +163,14 @@ def differences(recorded: Recorded, kept: Recorded) -> list[str]:
     return lines
 
 
-def _same_charts(a: list[charts.DrawnChart] | None, b: list[charts.DrawnChart] | None) -> bool:
-    return a is not None and b is not None and len(a) == len(b) and all(map(same_chart, a, b))
+def _same_charts(a: list[Drawn] | None, b: list[Drawn] | None) -> bool:
+    return a is not None and b is not None and len(a) == len(b) and all(map(_same_item, a, b))
+
+
+def _same_item(a: Drawn, b: Drawn) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return same_chart(a, b)
 
 
 def usable() -> bool:
@@ -153,14 +180,14 @@ def usable() -> bool:
 
 
 def kept(stem: str, key: str,
-         blocks: tuple[literate.Block, ...]) -> dict[int, list[charts.DrawnChart]]:
+         blocks: tuple[literate.Block, ...]) -> dict[int, list[Drawn]]:
     """The section's kept charts by directive index, if they are `usable()`: those kept for the
     directive that is at that index in `blocks` now."""
     return matching(stem, key, blocks) if usable() else {}
 
 
 def matching(stem: str, key: str,
-             blocks: tuple[literate.Block, ...]) -> dict[int, list[charts.DrawnChart]]:
+             blocks: tuple[literate.Block, ...]) -> dict[int, list[Drawn]]:
     """The section's kept charts by directive index, for the directives at those indices now."""
     found = {}
     for name, drawn in read(_section(stem, key)).items():
@@ -171,14 +198,16 @@ def matching(stem: str, key: str,
     return found
 
 
-# Per thread (a session's script runs in its own): the kept charts of the directive being drawn.
+# Per thread (a session's script runs in its own): the kept charts of the directive being drawn,
+# and while recording, the list its charts and texts are kept in.
 _serving = threading.local()
+_texts = threading.local()
 
 
 @contextlib.contextmanager
-def serving(drawn: list[charts.DrawnChart] | None) -> Iterator[None]:
-    """Within: `served()` gives these kept charts, to the widget being drawn on a section's first
-    view while its chapter's code is not imported."""
+def serving(drawn: list[Drawn] | None) -> Iterator[None]:
+    """Within: `served()` and `text()` give these kept charts and texts, to the widget being drawn
+    on a section's first view while its chapter's code is not imported."""
     before = getattr(_serving, "drawn", None)
     _serving.drawn = drawn
     try:
@@ -191,8 +220,23 @@ def served(number: int = 0) -> charts.DrawnChart | None:
     """The `number`th chart kept for the widget being drawn, if it is being served its first view
     (`serving`); None otherwise. A widget that draws its default state draws this chart instead
     of computing it (and so need not import torch): it is what the live widget drew there."""
-    drawn = getattr(_serving, "drawn", None)
-    return drawn[number] if drawn and number < len(drawn) else None
+    drawn = charts_of(getattr(_serving, "drawn", None) or [])
+    return drawn[number] if number < len(drawn) else None
+
+
+def text(number: int, at_default: bool, compute: Callable[[], str]) -> str:
+    """A text the widget being drawn shows beside its charts, which takes computing (a caption
+    with a trained model's accuracy): its `number`th kept text, if the widget is at its default
+    and is being `served` its first view; else `compute()`, kept with its charts while recording
+    (`number`: its place among the widget's texts, in the order they are drawn)."""
+    kept_texts = texts_of(getattr(_serving, "drawn", None) or [])
+    if at_default and number < len(kept_texts):
+        return kept_texts[number]
+    computed = compute()
+    into = getattr(_texts, "into", None)
+    if into is not None:
+        into.append(computed)
+    return computed
 
 
 def draw(stem: str, key: str, index: int, drawn: list[charts.DrawnChart]) -> None:

@@ -148,22 +148,24 @@ def render_section(stem: str, key: str) -> None:
 
 
 def _charts_ahead(directive: literate.Directive,
-                  drawn: list[charts.DrawnChart] | None) -> list[charts.DrawnChart]:
+                  drawn: list[first_view_charts.Drawn] | None) -> list[charts.DrawnChart]:
     """What a place shows of its directive's kept charts while the chapter's code imports: a
     figure's chart, a widget's first (`widget_charts_ahead`), if small enough."""
     if not drawn:
         return []
-    shown = drawn[:1] if directive.name == "figure" else widget_charts_ahead(drawn)
+    shown = first_view_charts.charts_of(drawn)[:1] if directive.name == "figure" \
+        else widget_charts_ahead(drawn)
     return shown if shown and small_enough_ahead(shown[0]) else []
 
 
-def widget_charts_ahead(drawn: list[charts.DrawnChart]) -> list[charts.DrawnChart]:
+def widget_charts_ahead(drawn: list[first_view_charts.Drawn]) -> list[charts.DrawnChart]:
     """Of a widget's kept charts, those its place shows while the chapter's code imports: its
     first, if it is 2D. A widget's later charts are often in tabs or columns that a place drawn
     ahead does not have (5.3's landscapes: a heatmap, and a surface in a second tab), and a 3D
     chart costs the browser more than the wait it would fill (on 2 cores, drawing 5.3's surface
     ahead delayed the page's run by 1.4 s: the run waits for the browser's answer)."""
-    return drawn[:1] if drawn and drawn[0].module == charts.MODULE else []
+    drawn_charts = first_view_charts.charts_of(drawn)
+    return drawn_charts[:1] if drawn_charts and drawn_charts[0].module == charts.MODULE else []
 
 
 # A bigger chart (micrograd's 1.1 MB boundary animation) waits for the live run: the browser
@@ -187,10 +189,12 @@ def _imported(stem: str, kind: str) -> bool:
 
 
 def _render_chapter_directive(stem: str, key: str, index: int, directive: literate.Directive,
-                              drawn: list[charts.DrawnChart] | None = None) -> None:
+                              drawn: list[first_view_charts.Drawn] | None = None) -> None:
     """A figure or a widget, the section's `index`th block (whose charts a recording keeps); from
-    `drawn`, its kept charts, if given: a figure's chart, or the charts a widget is `served`."""
-    figure = drawn[0] if drawn and directive.name == "figure" else None
+    `drawn`, its kept charts, if given: a figure's chart, or the charts (and texts) a widget is
+    `served`."""
+    figure = first_view_charts.charts_of(drawn)[0] if drawn and directive.name == "figure" \
+        else None
     with first_view_charts.directive(stem, key, index, directive), first_view_charts.serving(
             drawn if directive.name == "widget" else None):
         _render_directive(stem, directive, drawn=figure, chart_key=_figure_key(stem, key, index))

@@ -1,20 +1,24 @@
 """Chapter 2's widgets for its digits sections: the baseline (section 1) and the accuracy-versus-
 loss sweep (section 2) drawn from the learner's own functions, run in the sandbox when they press
-the button (utils/demos/neural_network_basics/digits.py). Until then, the reference's figure.
-Session-state keys start with "nn_digits_"."""
+the button (utils/demos/neural_network_basics/digits.py). Until then, the reference's figure: on
+a fresh server's first page, the one kept for it (utils/first_view_charts.py), so that the page
+need not import the chapter's code (torch) to draw it. Session-state keys start with
+"nn_digits_"."""
 
 from __future__ import annotations
 
 from typing import Callable
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from utils import charts, learner_state
+from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.neural_network_basics.digits import BASELINE_NAMES, SWEEP_NAMES
-from utils.demos.neural_network_basics.digits import validated_baseline, validated_sweep
-from utils.figures.neural_network_basics import digits as figures
+from utils.demos.neural_network_basics_settings import BASELINE_NAMES, SWEEP_NAMES
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["your_baseline", "your_sweep"]
 
@@ -25,32 +29,47 @@ def your_baseline() -> None:
     """The baseline (ideal digits, distances, accuracy) built from the learner's mean_image,
     mnist_distance and is_three."""
     def draw(data: object) -> go.Figure:
+        from utils.demos.neural_network_basics.digits import validated_baseline
+        from utils.figures.neural_network_basics import digits as figures
+
         b = validated_baseline(data)
         right, total = b.counts()["overall"]
         return figures.baseline_dashboard(b, f"Your baseline: {right} of {total} validation "
                                              f"digits right ({b.source})")
 
-    reference = figures.reference_baseline()
-    right, total = reference.counts()["overall"]
-    _live("baseline", "digits_baseline", BASELINE_NAMES, draw,
-          lambda: figures.baseline_dashboard(reference, f"The reference baseline: {right} of "
-                                                        f"{total} validation digits right "
-                                                        f"({reference.source})"))
+    def reference() -> go.Figure:
+        from utils.figures.neural_network_basics import digits as figures
+
+        kept = figures.reference_baseline()
+        right, total = kept.counts()["overall"]
+        return figures.baseline_dashboard(kept, f"The reference baseline: {right} of {total} "
+                                                f"validation digits right ({kept.source})")
+
+    _live("baseline", "digits_baseline", BASELINE_NAMES, draw, reference)
 
 
 def your_sweep() -> None:
     """Accuracy and loss as one weight moves, measured with the learner's init_params, linear1,
     mnist_loss and batch_accuracy."""
-    _live("sweep", "digits_one_weight", SWEEP_NAMES,
-          lambda data: figures.one_weight(validated_sweep(data), "Measured with your code"),
-          lambda: figures.one_weight(title="Measured with the reference solutions"))
+    def draw(data: object) -> go.Figure:
+        from utils.demos.neural_network_basics.digits import validated_sweep
+        from utils.figures.neural_network_basics import digits as figures
+
+        return figures.one_weight(validated_sweep(data), "Measured with your code")
+
+    def reference() -> go.Figure:
+        from utils.figures.neural_network_basics import digits as figures
+
+        return figures.one_weight(title="Measured with the reference solutions")
+
+    _live("sweep", "digits_one_weight", SWEEP_NAMES, draw, reference)
 
 
 def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], go.Figure],
           reference: Callable[[], go.Figure]) -> None:
     """A button that runs `demo` on the learner's code in the sandbox and keeps its figure for
     the session (with which of the functions it `uses` were theirs); the reference's figure
-    until it is pressed."""
+    until it is pressed (kept for a first view: `first_view_charts.served`)."""
     describe_learner_code(STEM, uses)
     kept = f"nn_digits_{name}_figure"
     if st.button("Draw it with my code", key=f"nn_digits_{name}_run", type="primary"):
@@ -71,5 +90,6 @@ def _live(name: str, demo: str, uses: tuple[str, ...], draw: Callable[[object], 
                        "pressed the button, so the reference solutions drew this, in the "
                        "sandbox where yours will run once they pass.")
     else:
-        charts.plotly_chart(reference(), width="stretch", key=f"nn_digits_{name}_reference")
+        charts.plotly_chart(first_view_charts.served() or reference(), width="stretch",
+                            key=f"nn_digits_{name}_reference")
         st.caption("Drawn by the reference solutions. Press the button to draw it with yours.")

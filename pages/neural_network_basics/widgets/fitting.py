@@ -3,75 +3,93 @@ space). Sliders pick among precomputed runs (cached figures), so moving one redr
 toggle swaps the reference solution for the learner's own `fit_line` or `layer_outputs`, run in
 the sandbox once per version of their code and kept for the session. Session-state keys start
 with "nnfit_".
+
+The controls come from torch-free settings; the chapter's runs and figures are imported only when
+a widget computes. In its default state, on a fresh server's first page, a widget draws the chart
+kept for it (utils/first_view_charts.py) instead, so that page need not import torch.
 """
 
 from __future__ import annotations
 
 import hashlib
+from types import ModuleType
 from typing import Any, Callable
 
 import streamlit as st
 
-from utils import charts, learner_state
+from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import validated_learner_demo
-from utils.demos.neural_network_basics import fitting as demos
-from utils.experiments.neural_network_basics import fitting as runs
-from utils.experiments.neural_network_basics import warping
-from utils.figures.neural_network_basics import fitting as figures
+from utils.demos import neural_network_basics_settings as settings
 
 __all__ = ["line_descent", "polynomial_degrees", "warped_plane", "drag_the_weights"]
 
 STEM = "neural_network_basics"
-FIRST_PRESET = "shear"  # the matrix the sliders start at, as the notebook's stand-in draws it
+
+
+def _figures() -> ModuleType:
+    from utils.figures.neural_network_basics import fitting
+
+    return fitting
+
+
+def _demos() -> ModuleType:
+    from utils.demos.neural_network_basics import fitting
+
+    return fitting
 
 
 def line_descent() -> None:
     """The line gradient descent reaches, at the chosen learning rate and number of steps."""
     left, right = st.columns(2)
-    lr = left.select_slider("Learning rate", options=list(runs.LEARNING_RATES),
-                            value=runs.DEFAULT_RATE, key="nnfit_line_lr")
-    shown = right.select_slider("Steps taken", options=list(runs.STEP_COUNTS),
-                                value=runs.STEP_COUNTS[-1], key="nnfit_line_step")
+    lr = left.select_slider("Learning rate", options=list(settings.LEARNING_RATES),
+                            value=settings.DEFAULT_RATE, key="nnfit_line_lr")
+    shown = right.select_slider("Steps taken", options=list(settings.STEP_COUNTS),
+                                value=settings.STEP_COUNTS[-1], key="nnfit_line_step")
     if st.toggle("Draw with my `fit_line`", key="nnfit_line_own"):
-        kept = _own("fit_line", "fit_line_paths", {}, demos.validated_paths)
+        kept = _own("fit_line", "fit_line_paths", {}, lambda data: _demos().validated_paths(data))
         if kept is not None:
             paths, theirs = kept
             who = "your fit_line" if theirs else "the reference fit_line (yours has not passed)"
-            charts.plotly_chart(figures.line_fit(paths[lr], lr, shown, who=who), width="stretch",
-                                key="nnfit_line_own_chart")
+            charts.plotly_chart(_figures().line_fit(paths[lr], lr, shown, who=who),
+                                width="stretch", key="nnfit_line_own_chart")
             _caption("fit_line", theirs, "run for every number of steps on the slider, at every "
                      "learning rate, in one run")
             return
-    charts.plotly_chart(figures.reference_line_fit(lr, shown), key="nnfit_line_chart")
+    _chart((lr, shown) == (settings.DEFAULT_RATE, settings.STEP_COUNTS[-1]),
+           lambda: _figures().reference_line_fit(lr, shown), key="nnfit_line_chart", width=None)
 
 
 def polynomial_degrees() -> None:
     """The least-squares polynomial of the chosen degree, and every degree's two errors."""
-    degree = st.slider("Degree of the polynomial", 0, runs.MAX_DEGREE, 1, key="nnfit_degree")
-    charts.plotly_chart(figures.polynomial_degree(degree), key="nnfit_degree_chart")
+    degree = st.slider("Degree of the polynomial", 0, settings.MAX_DEGREE, 1, key="nnfit_degree")
+    _chart(degree == 1, lambda: _figures().polynomial_degree(degree), key="nnfit_degree_chart",
+           width=None)
 
 
 def warped_plane() -> None:
     """The plane after each layer of the moons network, at the chosen point of its training."""
-    steps = [step for step, _ in warping.trained_moons_net().snapshots]
+    steps = list(settings.SNAPSHOT_STEPS)
     step = st.select_slider("Training steps so far", options=steps, value=steps[-1],
                             key="nnfit_warp_step")
     if st.toggle("Draw with my `layer_outputs`", key="nnfit_warp_own"):
-        kept = _own("layer_outputs", "warped_layers", {"step": step}, demos.validated_warp)
+        kept = _own("layer_outputs", "warped_layers", {"step": step},
+                    lambda data: _demos().validated_warp(data))
         if kept is not None:
             warped, theirs = kept
             title = f"after {step} training steps, " + \
                 ("through your layer_outputs" if theirs else "through the reference "
                  "layer_outputs (yours has not passed)")
-            charts.plotly_chart(figures.layers(warped, warping.net_at(step), title),
+            from utils.experiments.neural_network_basics import warping
+
+            charts.plotly_chart(_figures().layers(warped, warping.net_at(step), title),
                                 key="nnfit_warp_own_chart")
             _caption("layer_outputs", theirs, "called on the grid and the moons together")
             return
-    charts.plotly_chart(figures.reference_layers(step), width="stretch", key="nnfit_warp_chart")
+    _chart(step == steps[-1], lambda: _figures().reference_layers(step), key="nnfit_warp_chart")
 
 
 def _apply_preset() -> None:
-    values = figures.MATRIX_PRESETS[st.session_state["nnfit_matrix_preset"]]
+    values = settings.MATRIX_PRESETS[st.session_state["nnfit_matrix_preset"]]
     for key, value in zip(("w11", "w12", "w21", "w22"), values):
         st.session_state[f"nnfit_{key}"] = value
     st.session_state["nnfit_b1"] = st.session_state["nnfit_b2"] = 0.0
@@ -79,12 +97,13 @@ def _apply_preset() -> None:
 
 def drag_the_weights() -> None:
     """One Linear(2, 2) layer's weights and bias on sliders, the plane it makes, and tanh after."""
-    presets = list(figures.MATRIX_PRESETS)
-    st.selectbox("Start from", presets, index=presets.index(FIRST_PRESET),
+    presets = list(settings.MATRIX_PRESETS)
+    st.selectbox("Start from", presets, index=presets.index(settings.FIRST_PRESET),
                  key="nnfit_matrix_preset", on_change=_apply_preset)
     left, right = st.columns([1, 2])
     with left:
-        defaults = dict(zip(("w11", "w12", "w21", "w22"), figures.MATRIX_PRESETS[FIRST_PRESET]))
+        defaults = dict(zip(("w11", "w12", "w21", "w22"),
+                            settings.MATRIX_PRESETS[settings.FIRST_PRESET]))
         values = {}
         for key, label in (("w11", "W₁₁"), ("w12", "W₁₂"), ("w21", "W₂₁"), ("w22", "W₂₂"),
                            ("b1", "b₁"), ("b2", "b₂")):
@@ -92,9 +111,19 @@ def drag_the_weights() -> None:
                 st.session_state[f"nnfit_{key}"] = defaults.get(key, 0.0)
             values[key] = st.slider(label, -2.0, 2.0, step=0.05, key=f"nnfit_{key}")
         squash = st.checkbox("then tanh", key="nnfit_matrix_tanh")
+    at_default = not squash and values == {**defaults, "b1": 0.0, "b2": 0.0}
     with right:
-        charts.plotly_chart(figures.matrix(**values, squash=squash), width="stretch",
-                            key="nnfit_matrix_chart")
+        _chart(at_default, lambda: _figures().matrix(**values, squash=squash),
+               key="nnfit_matrix_chart")
+
+
+def _chart(at_default: bool, compute: Callable[[], Any], *, key: str,
+           width: str | None = "stretch") -> None:
+    """A widget's chart: the one kept for its first view when the widget is at its default and is
+    being served it (first_view_charts.served), else computed."""
+    figure = first_view_charts.served() if at_default else None
+    options = {"width": width} if width else {}
+    charts.plotly_chart(figure or compute(), key=key, **options)
 
 
 def _own(exercise: str, demo: str, args: dict[str, Any],

@@ -16,14 +16,13 @@ from typing import Any
 import torch as t
 from torch import Tensor
 
+from utils.demos.neural_network_basics_settings import BASELINE_NAMES, SWEEP_NAMES  # noqa: F401 - named here too
 from utils.experiments.neural_network_basics.digits import (Baseline, OneWeightSweep,
                                                             measure_baseline, sweep_one_weight,
                                                             threes_and_sevens)
 
 __all__ = ["digits_baseline", "digits_one_weight"]
 
-BASELINE_NAMES = ("mean_image", "mnist_distance", "is_three")
-SWEEP_NAMES = ("init_params", "linear1", "mnist_loss", "batch_accuracy")
 
 
 def _functions(engine: Mapping[str, Any], names: tuple[str, ...]) -> list:

@@ -17,20 +17,15 @@ import torch as t
 from jaxtyping import Float
 from torch import Tensor
 
+# (What the page offers, defined where the widgets can import it without torch.)
+from utils.demos.neural_network_basics_settings import (  # noqa: F401 - named here too
+    CURVE_TRAIN, DEFAULT_RATE, FIT_STEPS, LEARNING_RATES, MAX_DEGREE, STEP_COUNTS)
 from utils.torch_threads import one_thread
 
 # --- a line by gradient descent -----------------------------------------------------------------
 
 LINE_SLOPE, LINE_INTERCEPT, LINE_NOISE = 1.5, 0.5, 0.4
 LINE_POINTS = 40
-FIT_STEPS = 300  # the longest run the page draws
-# Rates the page offers: the data's x lie in [0, 3], so the mean squared error's curvature lets
-# plain gradient descent converge below lr = 0.29 and makes it blow up above (see line_data).
-LEARNING_RATES = (0.01, 0.03, 0.1, 0.2, 0.28, 0.3)
-DEFAULT_RATE = 0.1
-# The step counts at which a run is drawn: every step early on, where the line moves most.
-STEP_COUNTS = tuple(sorted({*range(11), *np.unique(np.geomspace(10, FIT_STEPS, 25).round()
-                                                   .astype(int)).tolist()}))
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,8 +79,7 @@ def saved_path(lr: float) -> dict[str, list[float]] | None:
 
 # --- polynomials of every degree ----------------------------------------------------------------
 
-CURVE_TRAIN, CURVE_HELD_OUT, CURVE_NOISE = 12, 200, 0.25
-MAX_DEGREE = CURVE_TRAIN - 1  # a polynomial of degree n - 1 goes through any n points
+CURVE_HELD_OUT, CURVE_NOISE = 200, 0.25
 CURVE_GRID = 400
 
 

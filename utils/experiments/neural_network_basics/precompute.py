@@ -71,12 +71,14 @@ def path(group: str) -> Path:
 @functools.lru_cache(maxsize=1)
 def fingerprint() -> str:
     """What every saved file was computed from: the experiment modules (code and constants,
-    this one included; toy_datasets makes the moons), the reference solutions they call, and
-    the data."""
+    this one included; toy_datasets makes the moons; the settings module holds the constants the
+    widgets offer too), the reference solutions they call, and the data."""
     import sys
 
+    from utils.demos import neural_network_basics_settings as settings
+
     digest = hashlib.sha256()
-    for module in (digits, training, tabular, fitting, warping, toy_datasets,
+    for module in (digits, training, tabular, fitting, warping, toy_datasets, settings,
                    sys.modules[__name__]):
         digest.update(source_code(module).encode())
     for name in _SOLUTIONS:

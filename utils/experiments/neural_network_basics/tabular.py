@@ -27,11 +27,10 @@ from jaxtyping import Float
 from torch import Tensor
 
 from solutions import neural_network_basics as solutions
+from utils.demos.neural_network_basics_settings import DATASETS  # noqa: F401 - named here too
 from utils import data
 from utils.caching import cache_resource
 
-DATASETS = {"breast_cancer": "Breast cancer (ships with scikit-learn)",
-            "titanic": "Titanic (downloaded from OpenML)"}
 VALID_FRACTION = 0.2
 SKEW_LIMIT = 1.0  # a column whose train skewness is above this gets log(1 + x)
 

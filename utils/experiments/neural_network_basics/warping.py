@@ -19,11 +19,12 @@ import torch as t
 from jaxtyping import Float, Int
 from torch import Tensor, nn
 
+from utils.demos.neural_network_basics_settings import SNAPSHOT_EVERY, TRAIN_STEPS
 from utils.torch_threads import one_thread
 from utils.toy_datasets import two_moons
 
 MOONS_POINTS, MOONS_NOISE, MOONS_SEED = 200, 0.1, 0
-NET_SEED, TRAIN_STEPS, SNAPSHOT_EVERY, LEARNING_RATE = 1, 600, 50, 0.05
+NET_SEED, LEARNING_RATE = 1, 0.05
 # What the plane is after each layer of `moons_net()` (the input first).
 STAGES = ("input", "after Linear 1", "after tanh", "after Linear 2", "after tanh (last hidden)",
           "after Linear 3 (the two logits)")

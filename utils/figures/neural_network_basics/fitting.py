@@ -23,6 +23,7 @@ from plotly.subplots import make_subplots
 from torch import Tensor
 
 from solutions import neural_network_basics as ref
+from utils.demos.neural_network_basics_settings import MATRIX_PRESETS  # noqa: F401 - named here too
 from utils.caching import cache_data
 from utils.experiments.neural_network_basics import fitting as runs
 from utils.experiments.neural_network_basics import warping
@@ -308,14 +309,6 @@ def drawn_with_layer_outputs(layer_outputs: Callable) -> go.Figure:
 
 # --- section 6: one matrix ------------------------------------------------------------------------
 
-MATRIX_PRESETS: dict[str, tuple[float, float, float, float]] = {
-    "identity": (1.0, 0.0, 0.0, 1.0),
-    "scale x by 2, y by 0.5": (2.0, 0.0, 0.0, 0.5),
-    "rotate by 90°": (0.0, -1.0, 1.0, 0.0),
-    "shear": (1.0, 1.0, 0.0, 1.0),
-    "reflect in the y axis": (-1.0, 0.0, 0.0, 1.0),
-    "squash onto a line": (1.0, 0.5, 2.0, 1.0),
-}
 
 
 def describe_matrix(w: Tensor) -> str:

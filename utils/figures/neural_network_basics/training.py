@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import torch as t
 from plotly.subplots import make_subplots
 
+from utils.demos.neural_network_basics_settings import TABULAR_EPOCHS  # noqa: F401 - named here too
 from utils.caching import cache_data
 from utils.demos.neural_network_basics.training import TABULAR_HIDDEN, validated_curves
 from utils.experiments.neural_network_basics import precompute, tabular
@@ -23,7 +24,6 @@ from utils.experiments.neural_network_basics.training import (KINDS, Settings, r
                                                               saved_run, train_and_measure)
 
 COLOURS = {"linear": "#1f77b4", "net": "#d62728", "other": "#2ca02c"}
-TABULAR_EPOCHS = 30
 
 
 def curves(runs: Mapping[str, Mapping[str, list[float]]], title: str,
