@@ -201,12 +201,12 @@ def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
     changed = {"chapter/section": {"3 widget w 0123": [chart], "5 figure - 4567": []},
                "chapter/new": {"2 figure - cdef": [other]}}
     assert first_view_charts.differences(changed, first_view_charts.read_all(tmp_path)) == [
-        "chapter/new: the charts of directive(s) ['2 figure - cdef'] differ",
-        "chapter/section: the charts of directive(s) ['3 widget w 0123'] differ"]
+        "chapter/new: the charts or texts of directive(s) ['2 figure - cdef'] differ",
+        "chapter/section: the charts or texts of directive(s) ['3 widget w 0123'] differ"]
     other_text = {"chapter/section": {"3 widget w 0123": [chart, "accuracy 98%", other],
                                       "5 figure - 4567": []}}
     assert first_view_charts.differences(other_text, first_view_charts.read_all(tmp_path)) == [
-        "chapter/section: the charts of directive(s) ['3 widget w 0123'] differ"]
+        "chapter/section: the charts or texts of directive(s) ['3 widget w 0123'] differ"]
 
 
 def test_a_widget_is_served_its_kept_text_only_in_its_default_state():

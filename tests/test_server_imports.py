@@ -97,6 +97,7 @@ print(json.dumps({
     "charts_sent": [[(p, what["chart"]) for p, what in run if isinstance(what, dict)]
                     for run in (cold, sent)],
     "emptied_then_filled": [emptied_then_filled(cold), emptied_then_filled(sent)],
+    "first_run_sent": [what if isinstance(what, str) else "a chart" for _, what in cold],
 }))
 '''
 
@@ -214,6 +215,27 @@ def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
     # them), and a rerun drew the same.
     assert sum(charts for *_, charts, _ in seen) == kept_charts >= 15
     assert all(same for *_, same in seen)
+
+
+def test_such_a_chapter_sends_its_text_first_then_reruns_update_charts_in_place():
+    # On the page's first run in a session, its figures and widgets (drawn from kept charts, no
+    # torch) come after all its text; a rerun draws them in order, in the containers the first
+    # run left, so that no place is emptied and redrawn.
+    from utils import literate, registry
+
+    code = _FIRST_PAGE.replace('"pages/part3_optimization/1_optimizers.md"',
+                               '"pages/neural_network_basics/3_training.md"')
+    seen = _run_as_a_fresh_server(code)
+    assert seen["exceptions"] == [] and seen["sent_before_torch"] is None
+    source = registry.chapter("neural_network_basics").section_source("training")
+    prose = [textwrap.dedent(text).strip() for block in source.blocks
+             if isinstance(block, literate.Prose)
+             for text, language in block.pieces() if language is None]
+    sent = seen["first_run_sent"]
+    first_chart = sent.index("a chart")
+    assert [text for text in prose if text not in sent[:first_chart]] == []
+    assert seen["charts"][0] == seen["charts"][1] >= 2
+    assert seen["emptied_then_filled"][1] == []
 
 
 def test_where_data_is_on_disk_such_a_chapter_still_sends_its_text_first():

@@ -341,7 +341,8 @@ _collecting = threading.local()
 @contextlib.contextmanager
 def collecting() -> Iterator[list[DrawnChart]]:
     """Every chart our element draws from a figure inside, in this thread, in order (not one
-    drawn again from a DrawnChart, nor Streamlit's own element's)."""
+    drawn again from a DrawnChart, nor Streamlit's own element's). (utils/first_view_charts.py
+    adds a widget's kept texts to the same list while it records.)"""
     collected: list[DrawnChart] = []
     if not hasattr(_collecting, "lists"):
         _collecting.lists = []

@@ -58,8 +58,9 @@ def _section(stem: str, key: str) -> str:
 
 @contextlib.contextmanager
 def recording() -> Iterator[Recorded]:
-    """Within: the charts each directive draws, as `directive` sees them (one process, one
-    session at a time: the first view of a section is the first time it is drawn)."""
+    """Within: the charts each directive draws, and the texts a widget keeps with them (`text`),
+    as `directive` sees them (one process, one session at a time: the first view of a section is
+    the first time it is drawn)."""
     global _recorded
     _recorded = {}
     try:
@@ -81,7 +82,7 @@ def _index(entry_name: str) -> int:
 @contextlib.contextmanager
 def directive(stem: str, key: str, index: int, block: literate.Directive) -> Iterator[None]:
     """Around the drawing of a section's directive (its `index`th block): while recording, its
-    charts are kept (the first time it is drawn: a section's first view)."""
+    charts and kept texts are kept (the first time it is drawn: a section's first view)."""
     if _recorded is None:
         yield
         return
@@ -159,7 +160,7 @@ def differences(recorded: Recorded, kept: Recorded) -> list[str]:
                                                                               then.get(n))),
                          key=_index)
         if changed:
-            lines.append(f"{section}: the charts of directive(s) {changed} differ")
+            lines.append(f"{section}: the charts or texts of directive(s) {changed} differ")
     return lines
 
 
@@ -181,14 +182,15 @@ def usable() -> bool:
 
 def kept(stem: str, key: str,
          blocks: tuple[literate.Block, ...]) -> dict[int, list[Drawn]]:
-    """The section's kept charts by directive index, if they are `usable()`: those kept for the
-    directive that is at that index in `blocks` now."""
+    """The section's kept charts (and texts) by directive index, if they are `usable()`: those
+    kept for the directive that is at that index in `blocks` now."""
     return matching(stem, key, blocks) if usable() else {}
 
 
 def matching(stem: str, key: str,
              blocks: tuple[literate.Block, ...]) -> dict[int, list[Drawn]]:
-    """The section's kept charts by directive index, for the directives at those indices now."""
+    """The section's kept charts (and texts) by directive index, for the directives at those
+    indices now."""
     found = {}
     for name, drawn in read(_section(stem, key)).items():
         index = _index(name)
@@ -222,6 +224,12 @@ def served(number: int = 0) -> charts.DrawnChart | None:
     of computing it (and so need not import torch): it is what the live widget drew there."""
     drawn = charts_of(getattr(_serving, "drawn", None) or [])
     return drawn[number] if number < len(drawn) else None
+
+
+def chart(at_default: bool, compute: Callable[[], object], *, key: str) -> None:
+    """A widget's chart: the one kept for it, if it is at its default and is being `served` its
+    first view, else `compute()`'d (a figure, drawn by charts.plotly_chart with `key`)."""
+    charts.plotly_chart((served() if at_default else None) or compute(), key=key)
 
 
 def text(number: int, at_default: bool, compute: Callable[[], str]) -> str:

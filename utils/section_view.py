@@ -4,8 +4,8 @@ The header (title, where to work, the answers panel), then each block in order: 
 st.markdown, an exercise through the exercise block, a figure from its expression, a widget from
 `pages/<chapter>/widgets.py`, a question with its revealable answer. Where the chapter's modules
 are not imported yet, figures and widgets are drawn last, each in a place kept for it, which
-shows what was kept of its first view meanwhile; a chapter whose first view needs no torch is
-drawn in order from what was kept (see render_section).
+shows what was kept of its first view meanwhile; a chapter whose first view needs no torch
+draws them from what was kept, without waiting (see render_section).
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ def render_section(stem: str, key: str) -> None:
     this run, or a widget's first chart until the live widget takes its place.
 
     A chapter whose first view needs no torch (chapter.toml's first_view_without_torch: its
-    widgets import none and draw their default state from kept charts) is drawn in order instead,
-    its figures and widgets from kept charts, unless one of its figures or widgets has none."""
+    widgets import none and draw their default state from kept charts) draws its figures and
+    widgets from kept charts instead, unless one of them has none: after the text on the page's
+    first run in the session, in order on later runs."""
     chapter = registry.chapter(stem)
     source = chapter.section_source(key)
     widgets.chapter_header(stem, key)
@@ -83,10 +84,16 @@ def render_section(stem: str, key: str) -> None:
     drawn_ahead = first_view_charts.kept(stem, key, source.blocks) if missing else {}
     # (Every figure needs its kept chart and every widget its entry, if empty (no chart on its
     # first view): a widget without one would import torch before the text below it is sent.)
-    in_order_from_kept = missing and chapter.first_view_without_torch and all(
+    from_kept = missing and chapter.first_view_without_torch and all(
         _charts_ahead(block, drawn_ahead.get(index)) if block.name == "figure"
         else index in drawn_ahead for index, block in directives)
-    waiting = missing and not in_order_from_kept
+    # Text first, figures and widgets in places after it: where the chapter's code must be
+    # imported; and where they are drawn from kept charts, on the page's first run in the session
+    # (nothing is on the page yet for a place to drop, and the text need not wait for the charts
+    # above it: drawn in order, chapter 2's last text came 0.5-0.9 s later on three of its pages).
+    # Later runs draw such a page in order, each figure and widget in a container where the
+    # first run's place ended as one, so that their charts are updated in place.
+    waiting = missing and (not from_kept or _first_run_of_page(stem, key))
     kept: list[tuple[DeltaGenerator, int, literate.Directive]] = []
     for index, block in enumerate(source.blocks):
         if isinstance(block, literate.Prose):
@@ -102,13 +109,13 @@ def render_section(stem: str, key: str) -> None:
             if not waiting:
                 with st.container():
                     _render_chapter_directive(stem, key, index, block,
-                                              drawn_ahead.get(index) if in_order_from_kept
-                                              else None)
+                                              drawn_ahead.get(index) if from_kept else None)
                 continue
             place = st.empty()
             # Importing torch is most of the wait: while it lasts, a place with nothing kept for
             # it says why it is empty.
-            if "torch" not in sys.modules and not _charts_ahead(block, drawn_ahead.get(index)):
+            if "torch" not in sys.modules and not from_kept \
+                    and not _charts_ahead(block, drawn_ahead.get(index)):
                 with place.container(border=True, height=PLACEHOLDER_HEIGHT_PX):
                     st.caption(LOADING_NOTE)
             kept.append((place, index, block))
@@ -127,7 +134,7 @@ def render_section(stem: str, key: str) -> None:
                 _render_directive(stem, directive, drawn=ahead[0],
                                   chart_key=_figure_key(stem, key, index))
             continue
-        if ahead:
+        if ahead and not from_kept:  # (else the widget, served its kept charts, comes at once)
             # One block in the place: the live widget then takes its path, and no element of it
             # is left behind under a shorter live widget (a block sent again keeps the children
             # its run has sent).
@@ -141,10 +148,19 @@ def render_section(stem: str, key: str) -> None:
             # note in the browser but not its height, and the text below would jump meanwhile.
             registry.chapter_module(stem, _FROM_CHAPTER_MODULES[directive.name])
             with place.container():
-                _render_chapter_directive(stem, key, index, directive)
+                _render_chapter_directive(stem, key, index, directive,
+                                          drawn_ahead.get(index) if from_kept else None)
         except Exception as error:  # noqa: BLE001 - shown in its place; the others still drawn
             with place.container():
                 st.exception(error)
+
+
+def _first_run_of_page(stem: str, key: str) -> bool:
+    """Whether this is the session's first run of the section's page (and notes that it ran)."""
+    ran = f"gtf_section_ran:{stem}/{key}"
+    first = ran not in st.session_state
+    st.session_state[ran] = True
+    return first
 
 
 def _charts_ahead(directive: literate.Directive,

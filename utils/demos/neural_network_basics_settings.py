@@ -1,5 +1,6 @@
-"""Chapter 2's settings that its widgets offer and its runs use: the choices on the sliders, the
-defaults, the exercises each demo calls.
+"""Chapter 2's settings that both its widgets and its runs use: the learning rates, step counts,
+degrees and snapshots the fitting widgets offer, the models and tables, the exercises each demo
+calls (choices only the widgets offer stay in pages/neural_network_basics/widgets/).
 
 Importing this module imports no torch and no NumPy, so that the chapter's widgets can draw their
 controls, and their default state from the charts kept for it (utils/first_view_charts.py), on a

@@ -7,9 +7,7 @@ need not import the chapter's code (torch) to draw it. Session-state keys start 
 
 from __future__ import annotations
 
-from typing import Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import streamlit as st
 

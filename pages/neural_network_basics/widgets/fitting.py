@@ -24,6 +24,7 @@ from utils.demos import neural_network_basics_settings as settings
 __all__ = ["line_descent", "polynomial_degrees", "warped_plane", "drag_the_weights"]
 
 STEM = "neural_network_basics"
+FIRST_DEGREE = 1  # the polynomial the slider starts at
 
 
 def _figures() -> ModuleType:
@@ -55,15 +56,17 @@ def line_descent() -> None:
             _caption("fit_line", theirs, "run for every number of steps on the slider, at every "
                      "learning rate, in one run")
             return
-    _chart((lr, shown) == (settings.DEFAULT_RATE, settings.STEP_COUNTS[-1]),
-           lambda: _figures().reference_line_fit(lr, shown), key="nnfit_line_chart", width=None)
+    at_default = (lr, shown) == (settings.DEFAULT_RATE, settings.STEP_COUNTS[-1])
+    first_view_charts.chart(at_default, lambda: _figures().reference_line_fit(lr, shown),
+                            key="nnfit_line_chart")
 
 
 def polynomial_degrees() -> None:
     """The least-squares polynomial of the chosen degree, and every degree's two errors."""
-    degree = st.slider("Degree of the polynomial", 0, settings.MAX_DEGREE, 1, key="nnfit_degree")
-    _chart(degree == 1, lambda: _figures().polynomial_degree(degree), key="nnfit_degree_chart",
-           width=None)
+    degree = st.slider("Degree of the polynomial", 0, settings.MAX_DEGREE, FIRST_DEGREE,
+                       key="nnfit_degree")
+    first_view_charts.chart(degree == FIRST_DEGREE,
+                            lambda: _figures().polynomial_degree(degree), key="nnfit_degree_chart")
 
 
 def warped_plane() -> None:
@@ -85,7 +88,8 @@ def warped_plane() -> None:
                                 key="nnfit_warp_own_chart")
             _caption("layer_outputs", theirs, "called on the grid and the moons together")
             return
-    _chart(step == steps[-1], lambda: _figures().reference_layers(step), key="nnfit_warp_chart")
+    first_view_charts.chart(step == steps[-1], lambda: _figures().reference_layers(step),
+                            key="nnfit_warp_chart")
 
 
 def _apply_preset() -> None:
@@ -113,17 +117,9 @@ def drag_the_weights() -> None:
         squash = st.checkbox("then tanh", key="nnfit_matrix_tanh")
     at_default = not squash and values == {**defaults, "b1": 0.0, "b2": 0.0}
     with right:
-        _chart(at_default, lambda: _figures().matrix(**values, squash=squash),
-               key="nnfit_matrix_chart")
+        first_view_charts.chart(at_default, lambda: _figures().matrix(**values, squash=squash),
+                                key="nnfit_matrix_chart")
 
-
-def _chart(at_default: bool, compute: Callable[[], Any], *, key: str,
-           width: str | None = "stretch") -> None:
-    """A widget's chart: the one kept for its first view when the widget is at its default and is
-    being served it (first_view_charts.served), else computed."""
-    figure = first_view_charts.served() if at_default else None
-    options = {"width": width} if width else {}
-    charts.plotly_chart(figure or compute(), key=key, **options)
 
 
 def _own(exercise: str, demo: str, args: dict[str, Any],

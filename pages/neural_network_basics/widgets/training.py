@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import functools
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import streamlit as st
 
-from utils import charts, first_view_charts
+from utils import first_view_charts
 from utils.demo_widgets import describe_learner_code, learner_demo
 from utils.demos.neural_network_basics_settings import DATASETS, KINDS, TABULAR_EPOCHS
 
@@ -36,6 +36,7 @@ DATASET_KEY = "nnb_tr_dataset"
 DEFAULT_DATASET = next(iter(DATASETS))  # the radio's first: the breast-cancer table
 # The digits widget's settings as the page opens (the radio's first model, the sliders' values).
 DIGITS_DEFAULTS = {"kind": next(iter(KINDS)), "epochs": 20, "lr": 1.0, "std": 0.1}
+SCALE_BY_DEFAULT = True  # the tabular model's standardize toggle, as the page opens
 
 
 def _figures() -> ModuleType:
@@ -82,9 +83,11 @@ def train_digits() -> None:
     """A linear model or the two-layer net on the 3s and 7s: the reference, and the learner's."""
     cols = st.columns([1, 1, 1])
     kind = cols[0].radio("Model", list(KINDS), format_func=KINDS.get, key="nnb_tr_kind")
-    lr = cols[1].select_slider("learning rate", RATES, value=1.0, key="nnb_tr_lr")
-    std = cols[2].select_slider("init_params std", STDS, value=0.1, key="nnb_tr_std")
-    epochs = st.slider("epochs", 5, 40, 20, key="nnb_tr_epochs")
+    lr = cols[1].select_slider("learning rate", RATES, value=DIGITS_DEFAULTS["lr"],
+                               key="nnb_tr_lr")
+    std = cols[2].select_slider("init_params std", STDS, value=DIGITS_DEFAULTS["std"],
+                                key="nnb_tr_std")
+    epochs = st.slider("epochs", 5, 40, DIGITS_DEFAULTS["epochs"], key="nnb_tr_epochs")
     settings = {"kind": kind, "epochs": epochs, "lr": lr, "std": std}
     own = _own("nnb_tr_own_digits", settings, "train_digits", lambda: settings)
 
@@ -95,7 +98,7 @@ def train_digits() -> None:
                 **({f"your {KINDS[kind]}": own} if own is not None else {})}
 
     at_default = settings == DIGITS_DEFAULTS and own is None
-    _chart(at_default, lambda: _figures().curves(
+    first_view_charts.chart(at_default, lambda: _figures().curves(
         runs(), f"3s and 7s, {_figures().digit_source()}",
         styles={f"your {KINDS[kind]}": {"dash": "dash"}}), key="nnb_tr_digits_chart")
     st.caption(first_view_charts.text(0, at_default, lambda: _finals(runs())))
@@ -104,12 +107,6 @@ def train_digits() -> None:
 def _finals(runs: dict[str, dict]) -> str:
     return "; ".join(f"{name}: {_final(run)}" for name, run in runs.items()) + "."
 
-
-def _chart(at_default: bool, compute: Callable[[], Any], *, key: str) -> None:
-    """A widget's chart: the one kept for its first view when the widget is at its default and is
-    being served it (first_view_charts.served), else computed."""
-    figure = first_view_charts.served() if at_default else None
-    charts.plotly_chart(figure or compute(), width="stretch", key=key)
 
 
 def _dataset() -> str:
@@ -154,15 +151,17 @@ def tabular_dataset() -> None:
     at_default = name == DEFAULT_DATASET
     st.caption(first_view_charts.text(
         0, at_default, lambda: f"Shown: {_figures().task_summary(task().name)}"))
-    _chart(at_default, lambda: _figures().table_preview(task().name), key="nnb_tr_preview")
+    first_view_charts.chart(at_default, lambda: _figures().table_preview(task().name),
+                            key="nnb_tr_preview")
 
 
 def feature_ranges() -> None:
     name = _dataset()
     task = _chosen_task(name)
     scale = st.toggle("standardized", key="nnb_tr_ranges_scaled")
-    _chart(name == DEFAULT_DATASET and not scale,
-           lambda: _figures().feature_ranges(task().name, scale), key="nnb_tr_ranges_chart")
+    first_view_charts.chart(name == DEFAULT_DATASET and not scale,
+                            lambda: _figures().feature_ranges(task().name, scale),
+                            key="nnb_tr_ranges_chart")
 
 
 def train_tabular() -> None:
@@ -171,7 +170,8 @@ def train_tabular() -> None:
     task = _chosen_task(name)
     cols = st.columns([1, 1])
     kind = cols[0].radio("Model", list(KINDS), format_func=KINDS.get, key="nnb_tr_tab_kind")
-    scale = cols[1].toggle("standardize the columns", value=True, key="nnb_tr_tab_scale")
+    scale = cols[1].toggle("standardize the columns", value=SCALE_BY_DEFAULT,
+                           key="nnb_tr_tab_scale")
     # (The table shown: the chosen one, or the breast-cancer table it fell back to.)
     shown = name if name == DEFAULT_DATASET else task().name
     settings = {"kind": kind, "epochs": TABULAR_EPOCHS, "lr": 1.0, "std": 0.1,
@@ -190,8 +190,9 @@ def train_tabular() -> None:
         return {f"reference {KINDS[kind]}": reference,
                 **({f"your {KINDS[kind]}": own} if own is not None else {})}
 
-    at_default = (shown, kind, scale, own) == (DEFAULT_DATASET, next(iter(KINDS)), True, None)
-    _chart(at_default, lambda: _figures().curves(
+    at_default = (shown, kind, scale, own) == (DEFAULT_DATASET, next(iter(KINDS)),
+                                               SCALE_BY_DEFAULT, None)
+    first_view_charts.chart(at_default, lambda: _figures().curves(
         runs(), f"{task().source}, {'standardized' if scale else 'unscaled'} columns",
         styles={f"your {KINDS[kind]}": {"dash": "dash"}}), key="nnb_tr_tab_chart")
     st.caption(first_view_charts.text(0, at_default, lambda: _finals(runs())))

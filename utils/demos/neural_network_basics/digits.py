@@ -24,7 +24,6 @@ from utils.experiments.neural_network_basics.digits import (Baseline, OneWeightS
 __all__ = ["digits_baseline", "digits_one_weight"]
 
 
-
 def _functions(engine: Mapping[str, Any], names: tuple[str, ...]) -> list:
     missing = [name for name in names if not callable(engine.get(name))]
     if missing:

@@ -18,7 +18,7 @@ from jaxtyping import Float
 from torch import Tensor
 
 # (What the page offers, defined where the widgets can import it without torch.)
-from utils.demos.neural_network_basics_settings import (  # noqa: F401 - named here too
+from utils.demos.neural_network_basics_settings import (  # noqa: F401 - others import them from here too
     CURVE_TRAIN, DEFAULT_RATE, FIT_STEPS, LEARNING_RATES, MAX_DEGREE, STEP_COUNTS)
 from utils.torch_threads import one_thread
 

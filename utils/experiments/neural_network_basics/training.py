@@ -17,10 +17,9 @@ import torch as t
 from jaxtyping import Float
 from torch import Tensor
 
-from utils.demos.neural_network_basics_settings import KINDS  # noqa: F401 - named here too
+from utils.demos.neural_network_basics_settings import KINDS
 from utils.experiments.neural_network_basics.digits import training_batches
 from utils.torch_threads import one_thread
-
 
 
 @dataclass(frozen=True)

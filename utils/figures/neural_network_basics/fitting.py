@@ -310,7 +310,6 @@ def drawn_with_layer_outputs(layer_outputs: Callable) -> go.Figure:
 # --- section 6: one matrix ------------------------------------------------------------------------
 
 
-
 def describe_matrix(w: Tensor) -> str:
     """What a 2x2 matrix does to the plane, in words a learner can check on the figure."""
     det = float(t.linalg.det(w))

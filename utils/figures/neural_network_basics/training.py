@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import torch as t
 from plotly.subplots import make_subplots
 
-from utils.demos.neural_network_basics_settings import TABULAR_EPOCHS  # noqa: F401 - named here too
+from utils.demos.neural_network_basics_settings import TABULAR_EPOCHS
 from utils.caching import cache_data
 from utils.demos.neural_network_basics.training import TABULAR_HIDDEN, validated_curves
 from utils.experiments.neural_network_basics import precompute, tabular
