@@ -12,12 +12,11 @@ from typing import Any
 
 import torch
 
+from utils.demos.makemore_bigrams_settings import MAX_SEED
 from utils.experiments.makemore_bigrams.counting import (MAX_SAMPLES, chapter_names,
                                                          learner_samples)
 
 __all__ = ["draw_counts", "sample_my_model"]
-
-MAX_SEED = 2**53 - 1  # the largest whole number a browser number box holds exactly
 
 
 def draw_counts(namespace: Mapping[str, Any]) -> dict:

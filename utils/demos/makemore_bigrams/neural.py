@@ -12,17 +12,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from utils.demos.makemore_bigrams_settings import EVERY, STEPS
 from utils.experiments.makemore_bigrams.neural import train_namespace
 
 __all__ = ["train_my_bigram"]
-
-# What a page may ask for. One full-batch step on all 232 000 bigrams of the SSA names takes about
-# 0.2 s on one idle core, and a learner's run must fit in about 10 s on a busy server: so the
-# learner's model trains on every 4th name (58 045 bigrams of the SSA names). Measured in the
-# sandbox at load 6 on 2 cores with the reference solutions: 100 steps in 5.5 s (25 steps on
-# all the names took 12 s).
-STEPS = (25, 50, 100)
-EVERY = 4
 
 
 def train_my_bigram(namespace: Mapping[str, Any], steps: int = 100) -> dict:

@@ -20,6 +20,7 @@ from jaxtyping import Float, Int
 from torch import Tensor
 
 from solutions import makemore_bigrams as reference
+from utils.demos.makemore_bigrams_settings import MAX_SAMPLES  # noqa: F401 - others import it here
 from utils.data import NameList, get_names
 
 
@@ -95,9 +96,6 @@ def samples(sample: Callable[..., list[str]], P: Float[Tensor, "v v"], itos: Map
             n: int, seed: int) -> list[str]:
     """n names from `sample` (a sample_names) with a generator seeded with `seed`."""
     return sample(P, n, torch.Generator().manual_seed(seed), dict(itos))
-
-
-MAX_SAMPLES = 50  # what a page may ask for at once
 
 
 def learner_samples(namespace: Mapping[str, Any], words: Sequence[str], n: int,
