@@ -1,18 +1,20 @@
 """Chapter 4.2's widget for section 3: "Train my model" trains the chapter's MLP with the
 learner's own init_mlp, train_mlp and split_loss in the sandbox (utils/demos/makemore_mlp/
-model.py) and draws its loss against the reference run's first steps. Session-state keys start
-with "mm2_train_".
+model.py) and draws its loss against the reference run's first steps. Until then, on a fresh
+server's first page, the reference's curve is the chart kept for it (utils/first_view_charts.py),
+so that the page need not import the chapter's code (torch). Session-state keys start with
+"mm2_train_".
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from utils import charts
+from types import ModuleType
+
+from utils import charts, first_view_charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.makemore_mlp.model import MAX_STEPS, validated_run
-from utils.experiments.makemore_mlp.model import SEED
-from utils.figures.makemore_mlp import model as figures
+from utils.demos.makemore_mlp_settings import MAX_STEPS, SEED
 
 __all__ = ["train_my_model"]
 
@@ -20,6 +22,18 @@ STEM = "makemore_mlp"
 RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 OWN_KEY = "mm2_train_own"
 USES = ("init_mlp", "train_mlp", "split_loss")
+
+
+def _figures() -> ModuleType:
+    from utils.figures.makemore_mlp import model
+
+    return model
+
+
+def _validated_run(data: object, steps: int) -> dict:
+    from utils.demos.makemore_mlp.model import validated_run
+
+    return validated_run(data, steps)
 
 
 def train_my_model() -> None:
@@ -37,7 +51,7 @@ def train_my_model() -> None:
                f"{int(steps):,} steps, number for number.")
     if st.button("Train my model", type="primary", key="mm2_train_button"):
         shown = validated_learner_demo(STEM, "train_model",
-                                       lambda data: validated_run(data, settings["steps"]),
+                                       lambda data: _validated_run(data, settings["steps"]),
                                        failure="Your run can't be drawn",
                                        spinner="Training your model in the sandbox…", **settings)
         if shown is not None:
@@ -45,8 +59,11 @@ def train_my_model() -> None:
     kept = st.session_state.get(OWN_KEY)
     if kept is None:
         st.info("Press **Train my model** to train the MLP with your code (a few seconds).")
-        charts.plotly_chart(figures.training_figure(None), width="stretch", key="mm2_train_ref")
+        # (The reference's curve alone: it does not depend on the settings.)
+        first_view_charts.chart(True, lambda: _figures().training_figure(None),
+                                key="mm2_train_ref")
         return
+    figures = _figures()
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]

@@ -15,13 +15,11 @@ import torch
 from utils.demos.training_runs import check_losses, check_split_losses, finite_or_none
 from utils.experiments.makemore_mlp.model import (BATCH_SIZE, BLOCK_SIZE, N_EMBD, N_HIDDEN, SEED,
                                                   names_split)
+from utils.demos.makemore_mlp_settings import MAX_STEPS
 from utils.torch_threads import one_thread
 
 __all__ = ["train_model"]
 
-# About 2,000 steps a second on one busy core here: 5,000 steps and the two split losses take
-# about 3 s, well inside the demo limit of 30 s (and the page's promise of 10 s).
-MAX_STEPS = 5_000
 MAX_RATE = 10.0
 
 

@@ -20,15 +20,14 @@ from utils.experiments.makemore_mlp.model import BLOCK_SIZE, SEED, names_split, 
 from utils.experiments.makemore_mlp.tuning import (SAMPLE_SEED, SWEEP_BATCH, SWEEP_EMBD,
                                                    SWEEP_HIDDEN, SWEEP_HI, SWEEP_LO,
                                                    SWEEP_STEPS)
+from utils.demos.makemore_mlp_settings import TRAIN_STEPS
 from utils.torch_threads import one_thread
 
 __all__ = ["range_test", "sample_names"]
 
-# What a page may ask for. The range test's 1000 steps of the small model take about a second;
-# training 10-d, 200-unit models for TRAIN_STEPS[-1] steps takes a few seconds on a busy machine,
-# inside the demo limit of 30 s.
+# What a page may ask for. The range test's 1000 steps of the small model take about a second
+# (the steps a learner's model may train first: TRAIN_STEPS, from the settings).
 MAX_SWEEP_STEPS = 2000
-TRAIN_STEPS = (0, 2000, 5000, 10_000)  # 0: sample from the reference run's parameters
 MAX_NAMES = 40
 MAX_NAME_CHARS = 60  # longer "names" are cut here: an unfinished model may rarely draw '.'
 

@@ -32,6 +32,7 @@ from jaxtyping import Int
 from torch import Tensor
 
 from solutions import makemore_mlp as reference
+from utils.demos.makemore_mlp_settings import SEED  # Karpathy's generator seed
 from utils.experiments.saved import saved_json, saved_torch
 from utils.data import get_names
 from utils.torch_threads import one_thread
@@ -41,7 +42,6 @@ REFERENCE_PATH = ROOT / "assets" / "makemore_mlp" / "reference_run.pt"
 
 BLOCK_SIZE, N_EMBD, N_HIDDEN, BATCH_SIZE = 3, 10, 200, 32
 STEPS, DECAY_AT = 200_000, 100_000  # learning rate 0.1 for the first DECAY_AT steps, then 0.01
-SEED = 2147483647  # Karpathy's generator seed
 LOG_EVERY = 100  # the loss curve keeps the mean of every LOG_EVERY minibatch losses
 
 

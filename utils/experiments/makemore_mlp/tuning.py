@@ -37,6 +37,8 @@ from solutions import makemore_mlp as reference
 from utils.experiments.saved import saved_json, saved_torch
 from utils.experiments.makemore_mlp.model import (BLOCK_SIZE, SEED, names_split, reference_run,
                                               train_seeded)
+from utils.demos.makemore_mlp_settings import (N_SAMPLES, SAMPLE_SEED, SWEEP_HI, SWEEP_LO,
+                                                SWEEP_STEPS)
 from utils.torch_threads import one_thread
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,15 +48,13 @@ EMBEDDING_PATH = ASSETS / "embedding_2d.pt"
 SCRIPT = "python -m utils.experiments.makemore_mlp.tuning"
 
 # Section 4: the range test, on section 5's small model (Karpathy's, when he ran it).
-SWEEP_STEPS, SWEEP_LO, SWEEP_HI, SWEEP_BATCH = 1000, -3.0, 0.0, 32
+SWEEP_BATCH = 32  # (its steps and exponents: SWEEP_STEPS, SWEEP_LO, SWEEP_HI, from the settings)
 SWEEP_EMBD, SWEEP_HIDDEN = 2, 100
 SMOOTH = 25  # the running mean (figure and valley) averages 2 * SMOOTH + 1 neighbouring steps
 
 # Section 5: the 2-d embedding model (Karpathy draws C of a model with 2-d embeddings).
 EMB_EMBD, EMB_HIDDEN, EMB_STEPS, EMB_DECAY_AT, EMB_BATCH = 2, 100, 60_000, 40_000, 32
 EMB_LOG_EVERY = 100
-SAMPLE_SEED = SEED + 10  # Karpathy's sampling generator
-N_SAMPLES = 20
 
 # Section 6: smoothing values tried on dev (a log grid; 1 is chapter 4.1's add-one).
 SMOOTHINGS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
