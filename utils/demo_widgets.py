@@ -75,7 +75,10 @@ def validated_learner_demo(stem: str, demo: str, validate: Callable[[Any], T], *
     if data is None:
         return None
     try:
-        return validate(data)
+        # (Under the same spinner: a widget that drew its first view without torch may import
+        # the chapter's code only now, seconds on a server that has just started.)
+        with st.spinner(spinner):
+            return validate(data)
     except ValueError as err:
         st.error(f"{failure}: {err}.")
         return None

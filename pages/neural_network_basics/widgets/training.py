@@ -62,9 +62,11 @@ def _own(key: str, settings: dict, demo: str, args: Callable[[], dict]) -> dict 
     kept run was made with other settings."""
     describe_learner_code(STEM, _uses(settings["kind"], settings.get("scale", False)))
     if st.button("Train my model", key=f"{key}_button", type="primary"):
-        result = learner_demo(STEM, demo, spinner="Training your model in the sandbox…", **args())
+        spinner = "Training your model in the sandbox…"
+        result = learner_demo(STEM, demo, spinner=spinner, **args())
         if result is not None:
-            from utils.demos.neural_network_basics.training import validated_curves
+            with st.spinner(spinner):  # (the chapter's code may be imported only now)
+                from utils.demos.neural_network_basics.training import validated_curves
 
             try:
                 st.session_state[key] = (settings, validated_curves(result, settings["epochs"]))
