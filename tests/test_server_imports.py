@@ -117,6 +117,22 @@ def _run_as_a_fresh_server(code: str, on_disk: str | None = None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _first_page(page: str) -> str:
+    """_FIRST_PAGE, opening `page` instead."""
+    code = _FIRST_PAGE.replace('"pages/part3_optimization/1_optimizers.md"', repr(page))
+    assert code != _FIRST_PAGE
+    return code
+
+
+def _prose(source) -> list[str]:
+    """A section's prose as Streamlit sends it (Markdown dedented and stripped), code left out."""
+    from utils import literate
+
+    return [textwrap.dedent(text).strip() for block in source.blocks
+            if isinstance(block, literate.Prose)
+            for text, language in block.pieces() if language is None]
+
+
 def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     """A learner who wakes the app on a bookmarked section reads its text and sees its exercises
     while the server imports the chapter's modules (torch: seconds on a cold start), and the
@@ -131,10 +147,7 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
     assert seen["sent_before_torch"] is not None, "torch was never imported: pick another page"
     sent = seen["sent_before_torch"]
     source = registry.chapter("part3_optimization").section_source("optimizers")
-    # (Streamlit sends Markdown dedented and stripped.)
-    prose = [textwrap.dedent(text).strip() for block in source.blocks
-             if isinstance(block, literate.Prose)
-             for text, language in block.pieces() if language is None]
+    prose = _prose(source)
     assert [text for text in prose if text not in sent] == []
     directives = [b for b in source.blocks if isinstance(b, literate.Directive)]
     # (Each exercise block's heading names it: "Exercise: `name` — ...".)
@@ -221,16 +234,12 @@ def test_such_a_chapter_sends_its_text_first_then_reruns_update_charts_in_place(
     # On the page's first run in a session, its figures and widgets (drawn from kept charts, no
     # torch) come after all its text; a rerun draws them in order, in the containers the first
     # run left, so that no place is emptied and redrawn.
-    from utils import literate, registry
+    from utils import registry
 
-    code = _FIRST_PAGE.replace('"pages/part3_optimization/1_optimizers.md"',
-                               '"pages/neural_network_basics/3_training.md"')
-    seen = _run_as_a_fresh_server(code)
+    seen = _run_as_a_fresh_server(_first_page("pages/neural_network_basics/3_training.md"))
     assert seen["exceptions"] == [] and seen["sent_before_torch"] is None
     source = registry.chapter("neural_network_basics").section_source("training")
-    prose = [textwrap.dedent(text).strip() for block in source.blocks
-             if isinstance(block, literate.Prose)
-             for text, language in block.pieces() if language is None]
+    prose = _prose(source)
     sent = seen["first_run_sent"]
     first_chart = sent.index("a chart")
     assert [text for text in prose if text not in sent[:first_chart]] == []
@@ -241,17 +250,13 @@ def test_such_a_chapter_sends_its_text_first_then_reruns_update_charts_in_place(
 def test_where_data_is_on_disk_such_a_chapter_still_sends_its_text_first():
     # Kept charts are not used where a dataset is on disk: then such a chapter's widgets import
     # torch as they compute, and the text must not wait for it (drawn last, as other chapters').
-    from utils import data_files, literate, registry
+    from utils import data_files, registry
 
-    code = _FIRST_PAGE.replace('"pages/part3_optimization/1_optimizers.md"',
-                               '"pages/plotting_with_plotly/2_hover.md"')
-    assert code != _FIRST_PAGE
     names = data_files.NAMES_FILE
-    seen = _run_as_a_fresh_server(code, on_disk=f"{names.subdir}/{names.filename}")
+    seen = _run_as_a_fresh_server(_first_page("pages/plotting_with_plotly/2_hover.md"),
+                                  on_disk=f"{names.subdir}/{names.filename}")
     assert seen["exceptions"] == [] and seen["sent_before_torch"] is not None
 
     source = registry.chapter("plotting_with_plotly").section_source("hover")
-    prose = [textwrap.dedent(text).strip() for block in source.blocks
-             if isinstance(block, literate.Prose)
-             for text, language in block.pieces() if language is None]
+    prose = _prose(source)
     assert [text for text in prose if text not in seen["sent_before_torch"]] == []

@@ -8,13 +8,11 @@ runs the directive's body instead, the same figure at fixed arguments. The sessi
 controls by them: keep them when changing a widget.
 """
 
-from collections.abc import Callable
-
-import plotly.graph_objects as go
 import streamlit as st
 
-from utils import charts, first_view_charts
+from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
+from utils.first_view_charts import chart  # a widget's kept (default state) or computed chart
 from utils.demos.part1_settings import PIXEL_CHOICES
 
 # The chapter's demos and figures import torch: they are imported only when a widget computes.
@@ -28,17 +26,9 @@ def _figures():
     return figures
 
 
-def _chart(at_default: bool, compute: Callable[[], go.Figure], theme: str | None = "streamlit"
-           ) -> None:
-    """The widget's chart: the one kept for its first view when the widget is at its default
-    and is being served it, else computed."""
-    figure = first_view_charts.served() if at_default else None
-    charts.plotly_chart(figure or compute(), width="stretch", theme=theme)
-
-
 def ray_fan() -> None:
     num_pixels = st.slider("Number of rays", 2, 30, 9, key="rays1d_n")
-    _chart(num_pixels == 9, lambda: _figures().rays_1d_figure(num_pixels, 10.0, False))
+    chart(num_pixels == 9, lambda: _figures().rays_1d_figure(num_pixels, 10.0, False))
 
 
 def segment_explorer() -> None:
@@ -47,14 +37,14 @@ def segment_explorer() -> None:
         seed = st.slider("Which segment (random seed)", 0, 10, 0, key="explorer_seed")
         v = st.slider("v", -2.0, 2.0, 0.5, 0.05, key="explorer_v")
     with right:
-        _chart((seed, v) == (0, 0.5), lambda: _figures().ray_segment_explorer(seed, v)[0])
+        chart((seed, v) == (0, 0.5), lambda: _figures().ray_segment_explorer(seed, v)[0])
 
 
 def screen_of_rays() -> None:
     cols = st.columns(2)
     ny = cols[0].slider("Rays along y", 2, 12, 10, key="rays2d_ny")
     nz = cols[1].slider("Rays along z", 2, 12, 10, key="rays2d_nz")
-    _chart((ny, nz) == (10, 10), lambda: _figures().rays_2d_figure(ny, nz))
+    chart((ny, nz) == (10, 10), lambda: _figures().rays_2d_figure(ny, nz))
 
 
 def barycentric_explorer() -> None:
@@ -63,25 +53,25 @@ def barycentric_explorer() -> None:
         u = st.slider("u", -0.5, 1.5, 0.3, 0.05, key="bary_u")
         v = st.slider("v", -0.5, 1.5, 0.3, 0.05, key="bary_v")
     with right:
-        _chart((u, v) == (0.3, 0.3), lambda: _figures().barycentric_figure(u, v))
+        chart((u, v) == (0.3, 0.3), lambda: _figures().barycentric_figure(u, v))
 
 
 def triangle_render() -> None:
     pixels = st.slider("Pixels per side", 5, 60, 15, key="triangle_pixels")
-    _chart(pixels == 15, lambda: _figures().triangle_render_figure(pixels), theme=None)
+    chart(pixels == 15, lambda: _figures().triangle_render_figure(pixels), theme=None)
 
 
 def mesh_render() -> None:
     degrees = st.slider("Rotation about the y axis (degrees)", -180, 180, 0, 15, key="mesh_degrees")
-    _chart(degrees == 0, lambda: _figures().mesh_render_figure(float(degrees)), theme=None)
+    chart(degrees == 0, lambda: _figures().mesh_render_figure(float(degrees)), theme=None)
 
 
 def turntable() -> None:
     # The frames are precomputed (utils/part1_renders.py); the animation, about 1 MB, is sent
     # only when asked for.
     animated = st.toggle("Show the 24-frame animation", key="lighting_turntable")
-    _chart(not animated, lambda: _figures().lit_animation() if animated
-           else _figures().lit_frame_figure(0), theme=None)
+    chart(not animated, lambda: _figures().lit_animation() if animated
+          else _figures().lit_frame_figure(0), theme=None)
 
 
 def your_depth_render() -> None:

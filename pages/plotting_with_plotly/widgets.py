@@ -10,6 +10,7 @@ session, so moving the slider afterwards costs no run. Session-state keys start 
 from __future__ import annotations
 
 import hashlib
+from types import ModuleType
 from typing import Any, Callable
 
 import streamlit as st
@@ -70,13 +71,15 @@ def _live(exercise: str, label: str, fmt: Callable[[Any], str]) -> None:
                 st.caption(f"You have not passed `{exercise}` yet, so the reference solution drew "
                            "this, in the sandbox where your code will run once it passes.")
             return
-    figure = first_view_charts.served() if setting == default else None
-    if figure is None:
-        from utils.figures import plotting_with_plotly as figures
-
-        figure = figures.reference(exercise, setting)
-    charts.plotly_chart(figure, width="stretch", key=f"pp_{exercise}_chart")
+    first_view_charts.chart(setting == default, lambda: _figures().reference(exercise, setting),
+                            key=f"pp_{exercise}_chart")
     st.caption(f"Drawn by the reference solution's `{exercise}`.")
+
+
+def _figures() -> ModuleType:
+    from utils.figures import plotting_with_plotly
+
+    return plotting_with_plotly
 
 
 def _own_figures(exercise: str, options: list) -> tuple[list, bool] | None:
