@@ -1,31 +1,46 @@
 """Widgets for chapter 4.3's sections 0-3 (the loss at initialisation, saturated tanh, Kaiming init
 and layers): "Check my init" and "Look at my hidden layer" draw the model the learner's own
 `scaled_init_mlp` makes, "Stack my Linear layers" runs a deep stack of their `Linear`, all in the
-sandbox (utils/demos/makemore_activations/init.py). Session-state keys start with "mm3_init_".
+sandbox (utils/demos/makemore_activations/init.py). Until a button is pressed, on a fresh server's
+first page, the reference's charts are the ones kept for them (utils/first_view_charts.py), so
+that the page need not import the chapter's code (torch). Session-state keys start with
+"mm3_init_".
 """
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import streamlit as st
 
-from utils import charts
+from utils import charts, first_view_charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.makemore_activations.init import validated_snapshot, validated_stack
-from utils.experiments.makemore_activations import init as experiments
-from utils.figures.makemore_activations import init as figures
+from utils.demos import makemore_activations_settings as chapter_settings
 
 __all__ = ["check_my_init", "my_saturation", "my_linear_stack"]
 
 STEM = "makemore_activations"
 OUTPUT_SCALES = (1.0, 0.1, 0.01, 0.001, 0.0)
 HIDDEN_SCALES = (1.0, 0.5, 0.3, 0.2, 0.1, 0.01, 0.0)
-GAINS = (0.5, 1.0, 5 / 3, 3.0)
+
+
+def _figures() -> ModuleType:
+    from utils.figures.makemore_activations import init
+
+    return init
+
+
+def _demos() -> ModuleType:
+    from utils.demos.makemore_activations import init
+
+    return init
 
 
 def _snapshot(key: str, scales: dict[str, float], button: str) -> dict | None:
     """Run the snapshot demo when the button is pressed; the last one kept (with its scales)."""
     if st.button(button, type="primary", key=f"mm3_init_{key}_btn"):
-        shown = validated_learner_demo(STEM, "init_snapshot", validated_snapshot,
+        shown = validated_learner_demo(STEM, "init_snapshot",
+                                       lambda data: _demos().validated_snapshot(data),
                                        failure="Your model can't be drawn",
                                        spinner="Drawing your model in the sandbox…", **scales)
         if shown is not None:
@@ -55,8 +70,11 @@ def check_my_init() -> None:
     own = _snapshot("logits", scales, "Check my init")
     if own is None:
         st.info("Press **Check my init** to draw your own start beside the standard one.")
-        charts.plotly_chart(figures.initial_logits(), width="stretch", key="mm3_init_logits_ref")
+        # (The standard start alone: it does not depend on the scales.)
+        first_view_charts.chart(True, lambda: _figures().initial_logits(),
+                                key="mm3_init_logits_ref")
         return
+    figures = _figures()
     standard = figures.reference_snapshot("standard")
     charts.plotly_chart(figures.logits_figure({"standard": standard, _label(scales): own},
                                               "Your start beside the standard one"),
@@ -81,6 +99,7 @@ def my_saturation() -> None:
                 "`scaled_init_mlp` makes with these scales.")
         return
     label = _label(scales)
+    figures = _figures()
     charts.plotly_chart(figures.saturation_image({"standard": figures.reference_snapshot(
             "standard"), label: own}), width="stretch", key="mm3_init_hidden_img")
     charts.plotly_chart(figures.hidden_histograms({label: own}), width="stretch",
@@ -93,26 +112,30 @@ def my_saturation() -> None:
 def my_linear_stack() -> None:
     """A deep stack of the learner's Linear layers, its statistics over the reference's."""
     describe_learner_code(STEM, uses=("Linear",))
-    gain = st.select_slider("gain", GAINS, value=5 / 3, key="mm3_init_gain",
-                            format_func=figures.gain_text)
-    st.caption(f"{experiments.STACK_DEPTH} layers `Linear({experiments.STACK_WIDTH}, "
-               f"{experiments.STACK_WIDTH}, bias=False)` built with your class, each weight "
-               "multiplied by the gain, each followed by `Tanh`.")
+    gain = st.select_slider("gain", chapter_settings.STACK_GAINS, value=5 / 3, key="mm3_init_gain",
+                            format_func=chapter_settings.gain_text)
+    width = chapter_settings.STACK_WIDTH
+    st.caption(f"{chapter_settings.STACK_DEPTH} layers `Linear({width}, {width}, bias=False)` "
+               "built with your class, each weight multiplied by the gain, each followed by "
+               "`Tanh`.")
     if st.button("Stack my Linear layers", type="primary", key="mm3_init_stack_btn"):
-        shown = validated_learner_demo(STEM, "linear_stack", validated_stack,
+        shown = validated_learner_demo(STEM, "linear_stack",
+                                       lambda data: _demos().validated_stack(data),
                                        failure="Your stack can't be drawn",
                                        spinner="Running your layers in the sandbox…",
                                        gain=float(gain))
         if shown is not None:
             st.session_state["mm3_init_stack"] = shown
     yours = st.session_state.get("mm3_init_stack")
-    charts.plotly_chart(figures.stack_std_figure(
-            [figures.reference_stack(g) for g in experiments.STACK_GAINS], yours),
-            width="stretch", key="mm3_init_stack_fig")
+    # (Until the learner's stack is drawn, the reference's stacks alone: they do not depend on
+    # the gain chosen.)
+    first_view_charts.chart(yours is None, lambda: _figures().stack_std_figure(
+            [_figures().reference_stack(g) for g in chapter_settings.STACK_GAINS], yours),
+            key="mm3_init_stack_fig")
     if yours is None:
         st.info("Press **Stack my Linear layers** to draw your own stack over the reference's.")
         return
-    charts.plotly_chart(figures.stack_histograms(yours, f"Your stack, gain "
-                                                        f"{figures.gain_text(yours['gain'])}: the "
-                                                        "tanh outputs of each layer"),
-                        width="stretch", key="mm3_init_stack_hist")
+    title = (f"Your stack, gain {chapter_settings.gain_text(yours['gain'])}: the tanh outputs "
+             "of each layer")
+    charts.plotly_chart(_figures().stack_histograms(yours, title), width="stretch",
+                        key="mm3_init_stack_hist")

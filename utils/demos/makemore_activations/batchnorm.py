@@ -18,16 +18,14 @@ from typing import Any
 
 from solutions import makemore_activations as reference
 from utils.checks.learner_names import reference_names
-from utils.experiments.makemore_activations.batchnorm import DIAG_STEPS, diagnose_run
+from utils.demos.makemore_activations_settings import DIAG_STEPS
+from utils.experiments.makemore_activations.batchnorm import diagnose_run
 
 __all__ = ["diagnose_network"]
 
 # 1000 steps of the batch-norm network take about 2.5 s on one busy core here (the version
 # without batch norm under 1 s): inside the demo limit of 30 s and the page's promise of 10 s.
 MAX_STEPS = 1500
-GAINS = (0.5, 1.0, 5 / 3, 3.0)
-RATES = (0.001, 0.01, 0.1, 1.0)
-USES = ("Linear", "BatchNorm1d", "activation_stats", "gradient_stats", "update_ratios")
 
 
 def diagnose_my_network(namespace: Mapping[str, Any], batchnorm: bool = True,

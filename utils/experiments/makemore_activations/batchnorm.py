@@ -37,6 +37,7 @@ from torch import Tensor
 from solutions import makemore_activations as reference
 from utils.experiments.saved import saved_json
 from utils.experiments.makemore_mlp.model import BATCH_SIZE, BLOCK_SIZE, SEED, names_split
+from utils.demos.makemore_activations_settings import CASES, DIAG_STEPS, LR
 from utils.torch_threads import one_thread
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,30 +46,10 @@ RUNS_PATH = ASSETS / "bn_runs.json"
 SCRIPT = "python -m utils.experiments.makemore_activations.batchnorm"
 
 N_EMBD, N_HIDDEN, N_LAYERS = 10, 100, 5  # Karpathy's deep network
-LR = 0.1
-DIAG_STEPS = 1000
 SWEEP_STEPS = 2000
 SWEEP_GAINS = (0.1, 0.3, 0.5, 1.0, 5 / 3, 3.0, 5.0, 10.0)
 BINS = 40
 THRESHOLD = 0.97
-
-# Section 5's cases: what changes from the healthy network, and what a page calls it.
-CASES: dict[str, dict[str, Any]] = {
-    "healthy": {"batchnorm": True, "gain": 5 / 3, "lr": LR,
-                "label": "healthy: batch norm, gain 5/3, rate 0.1"},
-    "no_bn": {"batchnorm": False, "gain": 5 / 3, "lr": LR,
-              "label": "no batch norm, gain 5/3 (set by hand), rate 0.1"},
-    "no_gain": {"batchnorm": False, "gain": 1.0, "lr": LR,
-                "label": "no batch norm, no gain (1), rate 0.1"},
-    "big_gain": {"batchnorm": False, "gain": 3.0, "lr": LR,
-                 "label": "no batch norm, gain 3, rate 0.1"},
-    "small_lr": {"batchnorm": True, "gain": 5 / 3, "lr": 0.001,
-                 "label": "batch norm, rate 0.001 (too small)"},
-    "big_lr": {"batchnorm": False, "gain": 5 / 3, "lr": 1.0,
-               "label": "no batch norm, rate 1.0 (too large)"},
-    "bn_big_lr": {"batchnorm": True, "gain": 5 / 3, "lr": 1.0,
-                  "label": "batch norm, rate 1.0"},
-}
 
 
 def _histogram(values: Tensor, lo: float, hi: float) -> list[float]:

@@ -33,6 +33,9 @@ from solutions import makemore_mlp as mlp
 from utils.experiments.saved import saved_torch
 from utils.experiments.makemore_mlp.model import (BATCH_SIZE, BLOCK_SIZE, DECAY_AT, N_EMBD,
                                                   N_HIDDEN, SEED, STEPS, names_split)
+# (STACK_GAINS is read here by the figures and tests too.)
+from utils.demos.makemore_activations_settings import (  # noqa: F401
+    STACK_DEPTH, STACK_EXAMPLES, STACK_GAINS, STACK_SEED, STACK_WIDTH)
 from utils.torch_threads import one_thread
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -178,8 +181,7 @@ def at_init_stats(name: str) -> dict:
 
 # --- a deep stack of Linear + tanh layers ------------------------------------------------------
 
-STACK_WIDTH, STACK_DEPTH, STACK_EXAMPLES, STACK_SEED = 100, 10, 1000, 0
-STACK_GAINS = (0.5, 1.0, 5 / 3, 3.0)
+# (its width, depth, examples, seed and gains: from the settings)
 
 
 def deep_stack_stats(gain: float, linear_cls=None, tanh_cls=None, width: int = STACK_WIDTH,

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from utils.caching import cache_data
 from utils.experiments.makemore_activations import init as experiments
+from utils.demos.makemore_activations_settings import gain_text
 from utils.figures.stand_ins import yours_or_reference
 
 MARGIN = {"l": 10, "r": 10, "t": 90, "b": 10}
@@ -256,10 +257,6 @@ def stack_histograms(stack: Mapping[str, Any], title: str = "") -> go.Figure:
                       xaxis_title="tanh output", yaxis_title="share of outputs", height=340,
                       margin=MARGIN)
     return fig
-
-
-def gain_text(gain: float) -> str:
-    return "5/3" if abs(gain - 5 / 3) < 1e-9 else f"{gain:g}"
 
 
 def reference_stack_std() -> go.Figure:
