@@ -1,18 +1,20 @@
 """Chapter 4.4's widget for section 5: "Train with my gradients" trains the chapter's model with
 the learner's own train_manual (and through it their cross_entropy_backward and
 batchnorm_backward) in the sandbox (utils/demos/makemore_backprop/closed_form.py) and draws its
-losses over autograd's run from the same seed. Session-state keys start with "mm4_manual_".
+losses over autograd's run from the same seed. Until then, on a fresh server's first page,
+autograd's run is the chart kept for it (utils/first_view_charts.py), so that the page need not
+import the chapter's code (torch). Session-state keys start with "mm4_manual_".
 """
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import streamlit as st
 
-from utils import charts, learner_state
+from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.makemore_backprop.closed_form import MAX_STEPS, validated_run
-from utils.experiments.makemore_backprop.closed_form import SEED
-from utils.figures.makemore_backprop import closed_form as figures
+from utils.demos.makemore_backprop_settings import HEAD_STEPS as MAX_STEPS, SEED
 
 __all__ = ["train_with_my_gradients"]
 
@@ -20,6 +22,18 @@ STEM = "makemore_backprop"
 RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 OWN_KEY = "mm4_manual_own"
 USES = ("train_manual", "cross_entropy_backward", "batchnorm_backward")
+
+
+def _figures() -> ModuleType:
+    from utils.figures.makemore_backprop import closed_form
+
+    return closed_form
+
+
+def _validated_run(data: object, steps: int) -> dict:
+    from utils.demos.makemore_backprop.closed_form import validated_run
+
+    return validated_run(data, steps)
 
 
 def train_with_my_gradients() -> None:
@@ -37,7 +51,7 @@ def train_with_my_gradients() -> None:
                "step.")
     if st.button("Train with my gradients", type="primary", key="mm4_manual_button"):
         shown = validated_learner_demo(STEM, "train_with_my_gradients",
-                                       lambda data: validated_run(data, settings["steps"]),
+                                       lambda data: _validated_run(data, settings["steps"]),
                                        failure="Your run can't be drawn",
                                        spinner="Training with your gradients in the sandbox…",
                                        **settings)
@@ -49,9 +63,11 @@ def train_with_my_gradients() -> None:
     if kept is None:
         st.info("Press **Train with my gradients** to train the model with your code (a few "
                 "seconds).")
-        charts.plotly_chart(figures.manual_training_figure(None), width="stretch",
-                            key="mm4_manual_ref")
+        # (Autograd's run alone: it does not depend on the settings.)
+        first_view_charts.chart(True, lambda: _figures().manual_training_figure(None),
+                                key="mm4_manual_ref")
         return
+    figures = _figures()
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]

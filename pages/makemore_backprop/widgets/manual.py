@@ -1,19 +1,21 @@
 """Chapter 4.4's widget for section 2: "Compare my gradients" runs the code in the learner's four
 stage editors (passed or not: a table of what is still wrong is the point) in the sandbox on the
 section's batch, and draws Karpathy's exact / approximate / max-diff table against autograd.
+Until then, on a fresh server's first page, the reference's table is the chart kept for it
+(utils/first_view_charts.py), so that the page need not import the chapter's code (torch).
 Session-state keys start with "mm4_cmp_".
 """
 
 from __future__ import annotations
 
 import ast
+from types import ModuleType
 
 import streamlit as st
 
-from utils import charts, learner_state, registry
+from utils import charts, first_view_charts, learner_state, registry
 from utils.answers import reference_file
-from utils.demos.makemore_backprop.manual import STAGES, validated_comparison
-from utils.figures.makemore_backprop import manual as figures
+from utils.demos.makemore_backprop_settings import STAGES
 from utils.runner import (PREVIOUS_DEMO_PATIENCE_S, PREVIOUS_RUN_CAPTION, after_previous_run,
                           queue_message, run_demo)
 from utils.status import Status
@@ -23,6 +25,13 @@ __all__ = ["compare_my_gradients"]
 STEM = "makemore_backprop"
 OWN_KEY = "mm4_cmp_own"
 STAGE_NAMES = tuple(stage for stage, _, _ in STAGES)
+DEFAULT_DTYPE = "float32"
+
+
+def _figures() -> ModuleType:
+    from utils.figures.makemore_backprop import manual
+
+    return manual
 
 
 def _editor_code() -> tuple[dict[str, str], list[str]]:
@@ -63,6 +72,7 @@ def _run(code: str, dtype: str) -> dict | None:
     if result.status != Status.PASSED:
         st.error(result.message)
         return None
+    from utils.demos.makemore_backprop.manual import validated_comparison
     try:
         return validated_comparison(result.data)
     except ValueError as err:
@@ -74,7 +84,7 @@ def compare_my_gradients() -> None:
     """The dtype, the button, and the learner's table (the reference's until they press it)."""
     codes, broken = _editor_code()
     caption = st.empty()  # filled once the button's run is known: it describes the table shown
-    dtype = st.radio("dtype", ("float32", "float64"), horizontal=True, key="mm4_cmp_dtype")
+    dtype = st.radio("dtype", (DEFAULT_DTYPE, "float64"), horizontal=True, key="mm4_cmp_dtype")
     if st.button("Compare my gradients", type="primary", key="mm4_cmp_button"):
         if broken:
             st.warning(f"Not run, because the code doesn't parse: {'; '.join(broken)}. "
@@ -93,11 +103,12 @@ def compare_my_gradients() -> None:
         caption.caption("You haven't written any of the four stages yet, so your table shows "
                         "each as not written yet.")
     if kept is None:
-        charts.plotly_chart(figures.reference_gradient_table(dtype), width="stretch",
-                            key="mm4_cmp_ref")
+        first_view_charts.chart(dtype == DEFAULT_DTYPE,
+                                lambda: _figures().reference_gradient_table(dtype),
+                                key="mm4_cmp_ref")
         return
     if kept[0] != dtype:
         st.caption(f"Your last comparison ran in {kept[0]}: press the button to run it in "
                    f"{dtype}.")
-    charts.plotly_chart(figures.gradient_table(kept[1], "Your gradients against autograd's"),
+    charts.plotly_chart(_figures().gradient_table(kept[1], "Your gradients against autograd's"),
                         width="stretch", key="mm4_cmp_fig")

@@ -1,24 +1,38 @@
 """Chapter 4.5's widgets for sections 4-5: "Trace my model" draws the shape trace of the learner's
 build_wavenet by their shape_trace, and "Train my model" trains it with their train_wavenet and
-evaluate_loss, both in the sandbox (utils/demos/makemore_wavenet/model.py). Session-state keys
-start with "mm5_model_".
+evaluate_loss, both in the sandbox (utils/demos/makemore_wavenet/model.py). Until a button is
+pressed, on a fresh server's first page, the reference's charts are the ones kept for them
+(utils/first_view_charts.py), so that the page need not import the chapter's code (torch).
+Session-state keys start with "mm5_model_".
 """
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import streamlit as st
 
-from utils import charts, learner_state
+from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.makemore_wavenet.model import MAX_STEPS, validated_run, validated_trace
-from utils.experiments.makemore_wavenet.model import SEED
-from utils.figures.makemore_wavenet import model as figures
+from utils.demos.makemore_wavenet_settings import MAX_STEPS, SEED
 
 __all__ = ["trace_my_model", "train_my_model"]
 
 STEM = "makemore_wavenet"
 RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TRACE_KEY, TRAIN_KEY = "mm5_model_trace_own", "mm5_model_train_own"
+
+
+def _figures() -> ModuleType:
+    from utils.figures.makemore_wavenet import model
+
+    return model
+
+
+def _demos() -> ModuleType:
+    from utils.demos.makemore_wavenet import model
+
+    return model
 
 
 def _whose(uses: tuple[str, ...]) -> str:
@@ -37,7 +51,8 @@ def trace_my_model() -> None:
     """The button, and the trace of the learner's model (the reference's until pressed)."""
     describe_learner_code(STEM, ("build_wavenet", "shape_trace"))
     if st.button("Trace my model", type="primary", key="mm5_model_trace_button"):
-        shown = validated_learner_demo(STEM, "trace_model", validated_trace,
+        shown = validated_learner_demo(STEM, "trace_model",
+                                       lambda data: _demos().validated_trace(data),
                                        failure="Your trace can't be drawn",
                                        spinner="Tracing your model in the sandbox…")
         if shown is not None:  # whose code ran is named as of the press
@@ -47,8 +62,8 @@ def trace_my_model() -> None:
     if own is None:
         st.caption("The reference's trace; press **Trace my model** to see yours.")
     title = own.get("whose", "") if own is not None else ""
-    charts.plotly_chart(figures.shape_trace_table(own, title), width="stretch",
-                        key="mm5_model_trace_fig")
+    first_view_charts.chart(own is None, lambda: _figures().shape_trace_table(own, title),
+                            key="mm5_model_trace_fig")
 
 
 def train_my_model() -> None:
@@ -66,7 +81,7 @@ def train_my_model() -> None:
                f"reference's first {int(steps):,} steps, number for number.")
     if st.button("Train my model", type="primary", key="mm5_model_train_button"):
         shown = validated_learner_demo(STEM, "train_model",
-                                       lambda data: validated_run(data, settings["steps"]),
+                                       lambda data: _demos().validated_run(data, settings["steps"]),
                                        failure="Your run can't be drawn",
                                        spinner="Training your model in the sandbox…", **settings)
         if shown is not None:  # whose code ran is named as of the press
@@ -75,8 +90,11 @@ def train_my_model() -> None:
     kept = st.session_state.get(TRAIN_KEY)
     if kept is None:
         st.info("Press **Train my model** to train the WaveNet with your code (a few seconds).")
-        charts.plotly_chart(figures.training_figure(None), width="stretch", key="mm5_model_ref")
+        # (The reference's curve alone: it does not depend on the settings.)
+        first_view_charts.chart(True, lambda: _figures().training_figure(None),
+                                key="mm5_model_ref")
         return
+    figures = _figures()
     if kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
     own = kept[1]

@@ -23,9 +23,7 @@ from utils.torch_threads import one_thread
 
 __all__ = ["train_with_my_gradients"]
 
-# About 2,000 hand-written steps a second on one busy core here: 5,000 steps and the two split
-# losses take a few seconds, inside the page's promise of 10 s.
-MAX_STEPS = HEAD_STEPS
+MAX_STEPS = HEAD_STEPS  # (about 2,000 steps a second: see the settings)
 MAX_RATE = 10.0
 
 

@@ -15,21 +15,13 @@ from typing import Any
 import torch
 
 from solutions import makemore_backprop as reference
+from utils.demos.makemore_backprop_settings import STAGES  # (each: function, upstream, names)
 from utils.experiments.makemore_backprop.manual import setup
 from utils.torch_threads import one_thread
 
 __all__ = ["compare_my_gradients"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
-# Each stage: its function, the upstream gradient it is given, and the names it returns.
-STAGES = (
-    ("backward_loss_steps", None, ("logprobs", "probs", "counts_sum_inv", "counts_sum", "counts",
-                                   "norm_logits", "logit_maxes", "logits")),
-    ("backward_output_layer", "logits", ("h", "W2", "b2", "hpreact")),
-    ("backward_batchnorm_steps", "hpreact", ("bngain", "bnbias", "bnraw", "bnvar_inv", "bnvar",
-                                             "bndiff2", "bndiff", "bnmeani", "hprebn")),
-    ("backward_embedding", "hprebn", ("embcat", "W1", "b1", "emb", "C")),
-)
 _SETUP = setup()  # at import: before the sandbox forks
 
 

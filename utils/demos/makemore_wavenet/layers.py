@@ -14,10 +14,11 @@ import torch
 from jaxtyping import Float
 from torch import Tensor
 
+from utils.demos.makemore_wavenet_settings import FLATTEN_NS
+
 __all__ = ["flatten_demo", "batchnorm_demo"]
 
 FLATTEN_T, FLATTEN_C = 8, 2
-FLATTEN_NS = (1, 2, 4, 8)
 BN_SHAPE = (32, 4, 6)  # a minibatch of 32, four positions, six channels
 BN_OFFSETS = (-3.0, -1.0, 1.0, 3.0)  # each position's own mean, as padded early positions have
 BN_BATCHES, BN_SEED = 20, 0

@@ -15,14 +15,11 @@ import torch
 from utils.demos.training_runs import check_losses, check_split_losses, finite_or_none
 from utils.experiments.makemore_wavenet.model import (BATCH_SIZE, BLOCK_SIZE, N_EMBD, N_HIDDEN,
                                                       SEED, names_split, trace_batch)
+from utils.demos.makemore_wavenet_settings import MAX_STEPS  # (why 1,500: see there)
 from utils.torch_threads import one_thread
 
 __all__ = ["trace_model", "train_model"]
 
-# A step takes about 1.5 ms on one idle core here (200,000 in 305 s), but 2,000 steps and the dev
-# loss took 9.6 s with both cores of the machine heavily loaded: 1,500 steps keep the page's
-# promise of 10 s on a busy server (the demo limit is 30 s).
-MAX_STEPS = 1_500
 MAX_RATE = 10.0
 
 

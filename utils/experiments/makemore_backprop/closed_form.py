@@ -29,6 +29,7 @@ from jaxtyping import Float, Int
 from torch import Tensor
 
 from solutions import makemore_backprop as reference
+from utils.demos.makemore_backprop_settings import HEAD_STEPS, SEED  # the seed: Karpathy's
 from utils.experiments.saved import saved_json, saved_torch
 from utils.experiments.makemore_mlp.model import names_split
 from utils.torch_threads import one_thread
@@ -37,11 +38,9 @@ ROOT = Path(__file__).resolve().parents[3]
 TRAINING_PATH = ROOT / "assets" / "makemore_backprop" / "closed_training.pt"
 MEASUREMENTS_PATH = ROOT / "assets" / "makemore_backprop" / "closed_measurements.json"
 
-SEED = 2147483647  # Karpathy's generator seed
 STEPS, LR, BATCH_SIZE, LOG_EVERY = 20_000, 0.1, 32, 100
 N_EMBD, N_HIDDEN = 10, 64  # init_params' defaults, the sizes of Karpathy's lecture 4
 EPS = 1e-5
-HEAD_STEPS = 5_000  # the longest run the page's button trains
 
 
 def train_autograd(params: dict[str, Tensor], X: Int[Tensor, "N block"], Y: Int[Tensor, "N"],

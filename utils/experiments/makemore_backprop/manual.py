@@ -25,13 +25,13 @@ from jaxtyping import Int
 from torch import Tensor
 
 from solutions import makemore_backprop as reference
+from utils.demos.makemore_backprop_settings import SEED  # the parameters', then the minibatch's
 from utils.experiments.saved import saved_json
 
 ROOT = Path(__file__).resolve().parents[3]
 BATCH_PATH = ROOT / "assets" / "makemore_backprop" / "manual_batch.json"
 
 BLOCK_SIZE, N_EMBD, N_HIDDEN, BATCH_SIZE = 3, 10, 64, 32
-SEED = 2147483647  # Karpathy's generator seed: the parameters, then the minibatch
 
 
 def settings() -> dict:

@@ -31,6 +31,7 @@ from torch import Tensor
 from solutions import makemore_wavenet as reference
 from utils.experiments.saved import saved_json, saved_torch
 from utils.experiments.makemore_mlp.model import names_split
+from utils.demos.makemore_wavenet_settings import SEED
 from utils.torch_threads import one_thread
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -39,7 +40,6 @@ MEASUREMENTS_PATH = ROOT / "assets" / "makemore_wavenet" / "measurements.json"
 
 BLOCK_SIZE, N_EMBD, N_HIDDEN, BATCH_SIZE = 8, 24, 128, 32
 STEPS, DECAY_AT = 200_000, 150_000  # learning rate 0.1 for the first DECAY_AT steps, then 0.01
-SEED = 42
 LOG_EVERY = 1000  # the loss curve keeps the mean of every LOG_EVERY minibatch losses
 FIRST_STEPS = 5000  # ... and every loss of the first FIRST_STEPS, for "Train my model" to compare
 
