@@ -105,23 +105,31 @@ def path_for(section: str, directory: Path = DIRECTORY) -> Path:
 
 
 def write(recorded: Recorded, directory: Path = DIRECTORY) -> None:
-    """One file per section with charts, naming each of its figures and widgets (one that drew
-    no chart on the first view, with none: a widget behind a button); the directory's earlier
-    files are removed."""
+    """One file per section with figures or widgets, naming each of them (one that drew no chart
+    on the first view, with none: a widget behind a button); the directory's earlier files are
+    removed. (A section whose widgets draw nothing before a button is pressed has a file too: a
+    chapter whose first views need no torch draws such a section from it, in order.)"""
+    # A file whose charts are the same as recorded (`same_chart`: a figure's numbers may differ
+    # in their last bits from one recording to the next) stays as it was, byte for byte.
+    before = {path_for(section, directory): (drawn, path_for(section, directory).read_bytes())
+              for section, drawn in read_all(directory).items()}
     shutil.rmtree(directory, ignore_errors=True)
-    for section, by_entry in _with_charts(recorded).items():
+    for section, by_entry in _with_directives(recorded).items():
         path = path_for(section, directory)
         path.parent.mkdir(parents=True, exist_ok=True)
+        kept_drawn, kept_bytes = before.get(path, (None, b""))
+        if kept_drawn is not None and not differences({section: by_entry}, {section: kept_drawn}):
+            path.write_bytes(kept_bytes)
+            continue
         content = {name: [item if isinstance(item, str) else vars(item) for item in drawn]
                    for name, drawn in by_entry.items()}
         # mtime=0: the same charts make the same bytes, so an unchanged file stays unchanged.
         path.write_bytes(gzip.compress(json.dumps(content, sort_keys=True).encode(), mtime=0))
 
 
-def _with_charts(recorded: Recorded) -> Recorded:
-    """The sections of which some figure or widget drew a chart: those a file is kept for."""
-    return {section: by_entry for section, by_entry in recorded.items()
-            if any(charts_of(drawn) for drawn in by_entry.values())}
+def _with_directives(recorded: Recorded) -> Recorded:
+    """The sections with some figure or widget: those a file is kept for."""
+    return {section: by_entry for section, by_entry in recorded.items() if by_entry}
 
 
 def charts_of(drawn: list[Drawn]) -> list[charts.DrawnChart]:
@@ -152,7 +160,7 @@ def read_all(directory: Path = DIRECTORY) -> Recorded:
 
 def differences(recorded: Recorded, kept: Recorded) -> list[str]:
     """What differs between freshly recorded charts and the kept ones, one line per section."""
-    recorded = _with_charts(recorded)
+    recorded = _with_directives(recorded)
     lines = []
     for section in sorted(set(recorded) | set(kept)):
         now, then = recorded.get(section, {}), kept.get(section, {})

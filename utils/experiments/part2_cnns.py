@@ -32,6 +32,8 @@ from solutions import part2_cnns as sol
 from utils.caching import cache_data, cache_resource, cache_run
 from utils.data import sklearn_sample_photo
 from utils.experiments.saved import saved_json, top_level_code
+from utils.demos import part2_cnns_settings
+from utils.demos.part2_cnns_settings import INIT_WIDTHS, NONLINEARITY_NAMES
 from utils.site_config import ROOT
 
 log = logging.getLogger("gtf.part2_cnns")
@@ -51,8 +53,9 @@ ProgressFn = Callable[[int, int], None]
 # Initialisation: how the spread of activations changes with depth
 
 INIT_DEPTH = 50  # layers in the stack the initialisation figure measures
-INIT_WIDTHS = (64, 256, 512)
 NONLINEARITIES = {"ReLU": t.relu, "tanh": t.tanh, "none": lambda x: x}
+# (The widths, and the nonlinearities' names as the widget offers them: from the settings.)
+assert tuple(NONLINEARITIES) == NONLINEARITY_NAMES, "the settings name other nonlinearities"
 _GAIN_NAMES = {"ReLU": "relu", "tanh": "tanh", "none": "linear"}  # nn.init's names
 INIT_SCHEMES = ("PyTorch's default, U(±1/√in)", "std 1/√in", "Kaiming: std gain/√in",
                 "PyTorch's default + batch norm")
@@ -89,7 +92,7 @@ def measure_activation_stds(width: int, nonlinearity: str, batch: int = INIT_BAT
 INIT_STDS_PATH = ROOT / "assets" / "part2_cnns" / "init_stds.json"
 INIT_STDS_SCRIPT = "python -m utils.experiments.part2_cnns"
 # What the saved measurements are computed from: if one of these changes, the file is stale.
-_MEASURED = ("INIT_DEPTH", "INIT_WIDTHS", "NONLINEARITIES", "_GAIN_NAMES", "INIT_SCHEMES",
+_MEASURED = ("INIT_DEPTH", "NONLINEARITIES", "_GAIN_NAMES", "INIT_SCHEMES",
              "INIT_BATCH", "INIT_SEED", "measure_activation_stds")
 
 
@@ -99,7 +102,8 @@ def init_stds_key(width: int, nonlinearity: str) -> str:
 
 def init_stds_fingerprint() -> str:
     """A digest of the measurement's code and constants (docstrings and comments left out)."""
-    code = top_level_code(sys.modules[__name__], _MEASURED)
+    code = (top_level_code(sys.modules[__name__], _MEASURED)
+            + top_level_code(part2_cnns_settings, ("INIT_WIDTHS",)))
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
 
