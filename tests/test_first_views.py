@@ -209,7 +209,8 @@ def test_kept_charts_round_trip_and_their_files_change_only_with_them(tmp_path):
     assert first_view_charts.path_for("chapter/bits", tmp_path).read_bytes() == bits
     first_view_charts.write(recorded, tmp_path)
     changed = {"chapter/section": {"3 widget w 0123": [chart], "5 figure - 4567": []},
-               "chapter/none": recorded["chapter/none"], "chapter/new": {"2 figure - cdef": [other]}}
+               "chapter/none": recorded["chapter/none"],
+               "chapter/new": {"2 figure - cdef": [other]}}
     assert first_view_charts.differences(changed, first_view_charts.read_all(tmp_path)) == [
         "chapter/new: the charts or texts of directive(s) ['2 figure - cdef'] differ",
         "chapter/section: the charts or texts of directive(s) ['3 widget w 0123'] differ"]
