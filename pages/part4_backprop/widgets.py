@@ -4,17 +4,33 @@
 Each directive's body is the notebook's static stand-in for the widget (a figure with fixed
 arguments, or drawn with the learner's own engine). The session-state keys (`bp_*`) keep the
 learner's settings across reruns, and tests/test_part4_demos.py drives the widgets by them.
+
+Nothing here imports torch (the engine is NumPy's), and the figures module is imported only
+when a widget computes: at its defaults, on a fresh server's first page, a widget draws the
+charts and texts kept for it (utils/first_view_charts.py): the training demo's caption names its
+data, which utils.data (torch) loads.
 """
+
+from types import ModuleType
 
 import streamlit as st
 
-from utils import charts
+from utils import charts, first_view_charts
 from utils.demos.part4_backprop import ExpressionError, parse_expression, parse_inputs
-from utils.engine_view import (demo_data, engine_choice, MINE, offline_test_images,
+from utils.engine_view import (demo_data, engine_choice, MINE, offline_test_images, REFERENCE,
                                train_with_progress, training_arrays)
-from utils.figures import part4_backprop as figures
 from utils.navigation import section_page
 from utils.widgets import compute_button
+
+
+EXPRESSION_DEFAULTS = {"expression": "log(a * b * log(c))", "a": "1, 2, 3", "b": "2, 3, 1",
+                       "c": "10"}
+
+
+def _figures() -> ModuleType:
+    from utils.figures import part4_backprop
+
+    return part4_backprop
 
 
 def backprop_by_hand_graph() -> None:
@@ -23,19 +39,25 @@ def backprop_by_hand_graph() -> None:
     a = cols[0].slider("a", 0.2, 3.0, 1.0, 0.1, key="bp_a")
     b = cols[1].slider("b", 0.2, 3.0, 2.0, 0.1, key="bp_b")
     c = cols[2].slider("c", 1.5, 20.0, 10.0, 0.5, key="bp_c")
-    charts.plotly_chart(figures.expression_graph(a, b, c), width="stretch", theme=None)
+    first_view_charts.chart((a, b, c) == (1.0, 2.0, 10.0),
+                            lambda: _figures().expression_graph(a, b, c), theme=None)
 
 
 def typed_expression_graph() -> None:
     """The graph an engine (the reference, or the learner's in the sandbox) records for a typed
     expression, with backprop's gradients and steps."""
-    expression = st.text_input("Expression", "log(a * b * log(c))", key="bp_expression",
-                               max_chars=200)
+    expression = st.text_input("Expression", EXPRESSION_DEFAULTS["expression"],
+                               key="bp_expression", max_chars=200)
     cols = st.columns(3)
-    texts = {name: cols[i].text_input(name, default, key=f"bp_input_{name}", max_chars=200)
-             for i, (name, default) in enumerate((("a", "1, 2, 3"), ("b", "2, 3, 1"),
-                                                  ("c", "10")))}
+    texts = {name: cols[i].text_input(name, EXPRESSION_DEFAULTS[name], key=f"bp_input_{name}",
+                                      max_chars=200)
+             for i, name in enumerate(("a", "b", "c"))}
     choice = engine_choice("bp_graph_engine")
+    at_default = choice == REFERENCE and {"expression": expression, **texts} == EXPRESSION_DEFAULTS
+    kept = first_view_charts.served() if at_default else None
+    if kept is not None:  # the reference engine's graph of the default expression, as kept
+        charts.plotly_chart(kept, theme=None)
+        return
     try:
         parse_expression(expression)
         parse_inputs(texts)
@@ -48,20 +70,19 @@ def typed_expression_graph() -> None:
         st.warning(f"The engine could not evaluate that: {err}")
         return
     if data is not None:
-        charts.plotly_chart(figures.computational_graph(data), width="stretch", theme=None)
+        charts.plotly_chart(_figures().computational_graph(data), width="stretch", theme=None)
 
 
 def init_variance_by_depth() -> None:
     """How the variance shrinks through a stack of Linear layers, and where chapter 5.2 goes on."""
-    charts.plotly_chart(figures.linear_stack_figure(), width="stretch")
+    first_view_charts.chart(True, lambda: _figures().linear_stack_figure())
     st.page_link(section_page("part2_cnns", "modules"), label="Chapter 5.2: how big the initial "
                  "weights should be", icon="📏")
 
 
 def train_mlp_demo() -> None:
     """Train the MLP with the chosen engine and settings: its curves, accuracy and predictions."""
-    source, (_, _, test_images, _) = training_arrays()
-    st.caption(f"Data: **{source}**.")
+    st.caption(first_view_charts.text(0, True, lambda: f"Data: **{training_arrays()[0]}**."))
     cols = st.columns(3)
     epochs = cols[0].slider("epochs", 1, 20, 10, key="bp_epochs")
     lr = cols[1].select_slider("learning rate", (0.01, 0.03, 0.1, 0.3), 0.1, key="bp_lr")
@@ -75,8 +96,9 @@ def train_mlp_demo() -> None:
                            f"{history['val_accuracy'][-1]:.1%}")
             cols[1].metric("test accuracy, measured once after training",
                            f"{history['test_accuracy']:.1%}")
+            figures = _figures()
             charts.plotly_chart(figures.training_curves(history), width="stretch")
-            shown = offline_test_images() if choice == MINE else test_images
+            shown = offline_test_images() if choice == MINE else training_arrays()[1][2]
             charts.plotly_chart(figures.digit_predictions(shown, history["labels"],
                                                           history["predictions"]),
                                 width="stretch", theme=None)

@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from solutions import part3_optimization as sol
 from utils.caching import cache_data
+from utils.demos.part3_optimization_settings import LANDSCAPE_NAMES, OPTIMIZER_NAMES
 from utils.experiments import part3_optimization as experiments
 
 
@@ -42,6 +43,9 @@ LANDSCAPES = {
                                      (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.5), True),
 }
 OPTIMIZERS = {"SGD": sol.SGD, "RMSprop": sol.RMSprop, "Adam": sol.Adam, "AdamW": sol.AdamW}
+# (The widgets offer them by the names the settings give, which import no torch.)
+assert (tuple(LANDSCAPES), tuple(OPTIMIZERS)) == (LANDSCAPE_NAMES, OPTIMIZER_NAMES), \
+    "the settings name other landscapes or optimizers"
 COLOURS = ("#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9")
 METRIC = experiments.METRIC  # the sweep's score: accuracy on the dev split
 
