@@ -10,7 +10,7 @@ import json
 import streamlit as st
 
 from utils import learner_state
-from utils.checks.mini_projects.autodiff import engine_verdict
+# (The test vectors import no torch; the check does, and is imported when it is pressed.)
 from utils.experiments.mini_projects.autodiff import load_vectors
 
 __all__ = ["engine_output_check"]
@@ -44,6 +44,8 @@ def engine_output_check() -> None:
         if not text.strip():
             st.info("Paste what your engine wrote for the test vectors first.")
             return
+        from utils.checks.mini_projects.autodiff import engine_verdict
+
         try:
             st.session_state[VERDICT_KEY] = (text, engine_verdict(text))
         except ValueError as err:

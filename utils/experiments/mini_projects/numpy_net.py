@@ -16,9 +16,9 @@ import numpy as np
 
 from solutions import mini_projects as reference
 from utils.data import sklearn_digits
+from utils.demos.mini_projects_settings import BATCH_SIZE, EPOCHS, HIDDEN, LR
 
 SPLIT_SEED, INIT_SEED, FIT_SEED = 0, 1, 2
-HIDDEN, EPOCHS, LR, BATCH_SIZE = 64, 20, 0.1, 32
 
 
 @dataclass(frozen=True)
