@@ -235,12 +235,12 @@ def served(number: int = 0) -> charts.DrawnChart | None:
 
 
 def chart(at_default: bool, compute: Callable[[], object], *, key: str | None = None,
-          theme: charts.Theme = "streamlit", number: int = 0) -> None:
+          theme: charts.Theme = "streamlit", config: dict | None = None, number: int = 0) -> None:
     """A widget's chart: the `number`th kept for it, if it is at its default and is being
     `served` its first view, else `compute()`'d (a figure, drawn by charts.plotly_chart with
-    `key` and `theme`; a kept chart has its own)."""
+    `key`, `theme` and `config`; a kept chart has its own)."""
     charts.plotly_chart((served(number) if at_default else None) or compute(), key=key,
-                        theme=theme)
+                        theme=theme, config=config)
 
 
 def text(number: int, at_default: bool, compute: Callable[[], str]) -> str:

@@ -17,6 +17,7 @@ import torch as t
 from torch import nn
 
 from solutions import part5_vaes_gans as sol
+from utils.demos.part5_vaes_gans_settings import GAN_EPOCHS
 from utils.site_config import ROOT
 
 ASSETS = ROOT / "assets" / "part5_vaes_gans"
@@ -44,7 +45,7 @@ def train_demo_model(kind: str, images: t.Tensor, epochs: int | None = None, see
 
 # The demo GAN: digit-sized, small enough to train on 2 cores in about half a minute.
 GAN_CONFIG = {"latent_dim_size": 32, "img_size": 28, "img_channels": 1, "hidden_channels": [32, 64]}
-GAN_EPOCHS, GAN_SAMPLES = 30, 16
+GAN_SAMPLES = 16  # (and GAN_EPOCHS, from the settings: the widgets' slider needs it)
 
 
 def to_uint8(images: t.Tensor) -> t.Tensor:

@@ -24,10 +24,10 @@ from utils.demos.part5_vaes_gans import GRID_EXTENT, latent_grid, train_and_map,
     train_gan_samples, validated_map, validated_samples
 from utils.pretrained import VAE_BETA, load_beta_sweep, load_demo_model, to_uint8, \
     trained_on
+from utils.demos.part5_vaes_gans_settings import KINDS  # noqa: F401 - the pages' name for it
 from utils.plotting import message_figure
 from utils.site_config import ROOT
 
-KINDS = {"autoencoder": "Autoencoder", "vae": "VAE"}
 
 # The GAN section's example of training on faces: the one Python block of its source, so page and
 # notebook show the same code; tests/test_page_snippets.py runs it (offline, on the stand-in faces).
