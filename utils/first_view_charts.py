@@ -16,11 +16,11 @@ figure's place shows its chart from the file, final for the run (the check keeps
 live one), and a widget's place its first chart if 2D, with a note, until the live widget takes
 its place at the end of the same run (utils/section_view.py decides which, and leaves out the
 biggest). A chapter whose widgets import no torch (chapter.toml's first_view_without_torch) goes
-further: each widget is drawn live, in order, and is `served` its kept charts to draw its
-default state with, and the texts it keeps with its charts (`text`: a caption that gives a trained
-model's accuracy). A file is only used where nothing has been downloaded yet
-(utils/data_files.py): a page's first view draws the datasets that are on disk, and they were
-not when the charts were recorded.
+further: each widget is drawn live (after the text on the page's first run in a session, in
+order on later runs), and is `served` its kept charts to draw its default state with, and the
+texts it keeps with its charts (`text`: a caption that gives a trained model's accuracy). A
+file is only used where nothing has been downloaded yet (utils/data_files.py): a page's first
+view draws the datasets that are on disk, and they were not when the charts were recorded.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def write(recorded: Recorded, directory: Path = DIRECTORY) -> None:
     """One file per section with figures or widgets, naming each of them (one that drew no chart
     on the first view, with none: a widget behind a button); the directory's earlier files are
     removed. (A section whose widgets draw nothing before a button is pressed has a file too: a
-    chapter whose first views need no torch draws such a section from it, in order.)"""
+    chapter whose first views need no torch draws such a section from it.)"""
     # A file whose charts are the same as recorded (`same_chart`: a figure's numbers may differ
     # in their last bits from one recording to the next) stays as it was, byte for byte.
     before = {path_for(section, directory): (drawn, path_for(section, directory).read_bytes())

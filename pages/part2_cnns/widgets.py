@@ -90,7 +90,8 @@ def init_spread_by_depth() -> None:
     at_default = (nonlinearity, width) == (chapter_settings.NONLINEARITY_NAMES[0],
                                            chapter_settings.INIT_DEFAULT_WIDTH)
     first_view_charts.chart(at_default,
-                            lambda: _figures().init_depth_figure(width, nonlinearity))
+                            lambda: _figures().init_depth_figure(width, nonlinearity),
+                            key="init_depth_chart")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,8 +175,8 @@ def imagenet_predictions() -> None:
             "The ImageNet weights (83 MB from download.pytorch.org) can't be downloaded from this "
             "server, so this demo is off. Your ResNet34 is still fully checked: the check compares "
             "its parameter names, shapes and outputs with the reference architecture, which loads "
-            "torchvision's weights with `strict=True` when they are available. Run the site on your "
-            "machine, or use the Colab notebook, to see the predictions.",
+            "torchvision's weights with `strict=True` when they are available. Run the site on "
+            "your machine, or use the Colab notebook, to see the predictions.",
             icon="📡",
         )
         return
@@ -223,7 +224,10 @@ def strided_view_explorer() -> None:
     except ValueError as err:
         right.warning(f"Not a valid view: {err}")
     else:
-        view_text = first_view_charts.text(0, kept is not None, lambda: view_text)
+        # (Kept with its chart; computed if it was not.)
+        view_text = first_view_charts.text(
+            0, kept is not None,
+            lambda: view_text if kept is None else _figures().strided_view(size, stride)[1])
         with right:
             charts.plotly_chart(figure, width="stretch", theme=None)
             code_block(f"t.arange(20).as_strided({size}, {stride})\n= {view_text}", "text")

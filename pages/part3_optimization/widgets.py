@@ -53,11 +53,11 @@ def loss_landscapes() -> None:
     with from_above:
         first_view_charts.chart(at_default,
                                 lambda: _figures().landscape_figure(choice, "heatmap"),
-                                theme=None)
+                                theme=None, key="landscape_heatmap")
     with as_surface:
         first_view_charts.chart(at_default,
                                 lambda: _figures().landscape_figure(choice, "surface"),
-                                theme=None, number=1)
+                                theme=None, number=1, key="landscape_surface")
 
 
 def optimizer_race() -> None:
@@ -99,7 +99,7 @@ def optimizer_race() -> None:
             raced["race"] = _figures().race_figure(landscape, tuple(runs), n_iters)
         return raced["race"]
 
-    first_view_charts.chart(at_default, lambda: race()[0], theme=None)
+    first_view_charts.chart(at_default, lambda: race()[0], theme=None, key="race_chart")
     st.markdown(first_view_charts.text(0, at_default, lambda: markdown_table(race()[1])))
 
 

@@ -40,7 +40,8 @@ def backprop_by_hand_graph() -> None:
     b = cols[1].slider("b", 0.2, 3.0, 2.0, 0.1, key="bp_b")
     c = cols[2].slider("c", 1.5, 20.0, 10.0, 0.5, key="bp_c")
     first_view_charts.chart((a, b, c) == (1.0, 2.0, 10.0),
-                            lambda: _figures().expression_graph(a, b, c), theme=None)
+                            lambda: _figures().expression_graph(a, b, c), theme=None,
+                            key="bp_hand_chart")
 
 
 def typed_expression_graph() -> None:
@@ -56,7 +57,7 @@ def typed_expression_graph() -> None:
     at_default = choice == REFERENCE and {"expression": expression, **texts} == EXPRESSION_DEFAULTS
     kept = first_view_charts.served() if at_default else None
     if kept is not None:  # the reference engine's graph of the default expression, as kept
-        charts.plotly_chart(kept, theme=None)
+        charts.plotly_chart(kept, theme=None, key="bp_graph_chart")
         return
     try:
         parse_expression(expression)
@@ -70,12 +71,13 @@ def typed_expression_graph() -> None:
         st.warning(f"The engine could not evaluate that: {err}")
         return
     if data is not None:
-        charts.plotly_chart(_figures().computational_graph(data), width="stretch", theme=None)
+        charts.plotly_chart(_figures().computational_graph(data), width="stretch", theme=None,
+                            key="bp_graph_chart")
 
 
 def init_variance_by_depth() -> None:
     """How the variance shrinks through a stack of Linear layers, and where chapter 5.2 goes on."""
-    first_view_charts.chart(True, lambda: _figures().linear_stack_figure())
+    first_view_charts.chart(True, lambda: _figures().linear_stack_figure(), key="bp_stack_chart")
     st.page_link(section_page("part2_cnns", "modules"), label="Chapter 5.2: how big the initial "
                  "weights should be", icon="📏")
 

@@ -40,7 +40,7 @@ def reconstructions() -> None:
     kind = st.radio("Model", list(KINDS), format_func=KINDS.get, horizontal=True,
                     key="p5_recon_kind")
     first_view_charts.chart(kind == "autoencoder", lambda: _figures().reconstructions(kind),
-                            theme=None)
+                            theme=None, key="p5_recon_chart")
     st.caption(first_view_charts.text(
         0, True, lambda: f"Test images from {_figures().test_set()[2]}."))
 
@@ -56,10 +56,10 @@ def latent_explorer() -> None:
     with right:
         first_view_charts.chart((explorer, z1, z2) == ("vae", 0.0, 0.0),
                                 lambda: _figures().decoded_image(explorer, z1, z2), theme=None,
-                                config=STATIC)
+                                config=STATIC, key="p5_decoded_chart")
     with st.expander("The whole plane at once"):
         first_view_charts.chart(explorer == "vae", lambda: _figures().decoded_grid(explorer),
-                                theme=None, number=1)
+                                theme=None, number=1, key="p5_grid_chart")
 
 
 def train_your_model() -> None:
@@ -106,7 +106,8 @@ def gan_training_epochs() -> None:
         _, snapshots = _figures().demo_gan()
         return _figures().sample_mosaic(snapshots[epoch - 1].numpy())
 
-    first_view_charts.chart(epoch == GAN_EPOCHS, mosaic, theme=None, config=STATIC)
+    first_view_charts.chart(epoch == GAN_EPOCHS, mosaic, theme=None, config=STATIC,
+                            key="p5_gan_chart")
 
 
 def noise_walk() -> None:
@@ -119,14 +120,14 @@ def noise_walk() -> None:
         (start_seed, end_seed, mix) == (1, 2, 0.5),
         lambda: _figures().sample_mosaic(_figures().interpolated_samples(int(start_seed),
                                                                          int(end_seed), mix)),
-        theme=None, config=STATIC)
+        theme=None, config=STATIC, key="p5_walk_chart")
 
 
 def faces() -> None:
     """A row of faces, saying which set (CelebA on disk, else the offline stand-in) they are."""
     st.caption(first_view_charts.text(0, True, lambda: f"Here: **{_figures().faces()[1]}**."))
     first_view_charts.chart(True, lambda: _figures().face_row(_figures().faces()[0]), theme=None,
-                            config=STATIC)
+                            config=STATIC, key="p5_faces_chart")
 
 
 def train_your_gan() -> None:

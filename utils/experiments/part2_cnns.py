@@ -200,14 +200,6 @@ def pretrained_resnet() -> t.nn.Module | None:
     return model.eval()
 
 
-def resnet34_weights_cached() -> bool:
-    """Whether torch.hub already holds the ImageNet weights (then showing the predictions costs
-    no download)."""
-    from utils.data_files import resnet34_checkpoint
-
-    return resnet34_checkpoint().exists()
-
-
 @cache_data(show_spinner="Classifying the photos with the ImageNet ResNet34…")
 def reference_top_predictions(k: int = 3) -> list[tuple[str, list[tuple[str, float]]]] | None:
     """`top_predictions` of the pretrained reference, once per server (a ResNet34 forward pass

@@ -14,7 +14,8 @@ from plotly.subplots import make_subplots
 
 from solutions import part2_cnns as sol
 from utils.caching import cache_data
-# INIT_WIDTHS, NONLINEARITIES and INIT_SCHEMES are the widget's choices and the figure's lines.
+# INIT_WIDTHS and NONLINEARITIES are the widget's choices (offered by the names in
+# utils/demos/part2_cnns_settings.py), INIT_SCHEMES the figure's lines.
 from utils.experiments.part2_cnns import (INIT_BATCH, INIT_DEPTH, INIT_SCHEMES,  # noqa: F401
                                           INIT_SEED, INIT_WIDTHS, MLP_DEMO, NONLINEARITIES,
                                           demo_data, measure_activation_stds, sample_photos,

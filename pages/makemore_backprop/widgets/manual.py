@@ -1,7 +1,7 @@
 """Chapter 4.4's widget for section 2: "Compare my gradients" runs the code in the learner's four
 stage editors (passed or not: a table of what is still wrong is the point) in the sandbox on the
 section's batch, and draws Karpathy's exact / approximate / max-diff table against autograd.
-Until then, on a fresh server's first page, the reference's table is the chart kept for it
+Until then, on a fresh server's first page, the reference's float32 table is the chart kept for it
 (utils/first_view_charts.py), so that the page need not import the chapter's code (torch).
 Session-state keys start with "mm4_cmp_".
 """

@@ -1,8 +1,9 @@
 """Widgets for chapter 4.5's sections 2-3: the learner's FlattenConsecutive on a labelled input
 and their BatchNorm1d's running mean beside torch's, each run in the sandbox
 (utils/demos/makemore_wavenet/layers.py). Until a button is pressed, on a fresh server's first
-page, the reference's charts are the ones kept for them (utils/first_view_charts.py), so that the
-page need not import the chapter's code (torch). Session-state keys start with "mm5_layers_".
+page, the reference's charts at the defaults (n = 2) are the ones kept for them
+(utils/first_view_charts.py), so that the page need not import the chapter's code (torch).
+Session-state keys start with "mm5_layers_".
 """
 
 from __future__ import annotations
