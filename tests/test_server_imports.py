@@ -273,3 +273,19 @@ def test_where_data_is_on_disk_such_a_chapter_still_sends_its_text_first():
     source = registry.chapter("plotting_with_plotly").section_source("hover")
     prose = _prose(source)
     assert [text for text in prose if text not in seen["sent_before_torch"]] == []
+
+
+def test_the_warm_up_imports_no_pandas():
+    """The server's warm-up (every chapter's modules, then every first view's cached calls)
+    imports in a background thread while pages run. A module half imported there is visible to
+    the pages (it is in sys.modules before it has run): Plotly looks pandas up in sys.modules
+    whenever it builds a figure, and a page that drew one while the warm-up was importing pandas
+    failed with "partially initialized module 'pandas' has no attribute 'Series'" (the offline
+    names were summed with pyarrow's group_by, which imports pandas). So nothing in it may
+    import pandas; nothing else the warm-up imports is looked up that way."""
+    code = ("import json, sys\n"
+            "from utils import first_views, registry\n"
+            "for step in registry.page_module_imports() + first_views.replay_steps():\n"
+            "    step()\n"
+            "print(json.dumps('pandas' in sys.modules))\n")
+    assert _run_as_a_fresh_server(code) is False, "the warm-up imports pandas: see the docstring"

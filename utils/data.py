@@ -526,6 +526,16 @@ def _unlabelled(faces: Tensor, source: str) -> ImageSet:
 SSA_NAMES_COUNT = 32_000
 
 
+def _int_array(array: object) -> np.ndarray:
+    """A pyarrow integer array without nulls as a NumPy view of its buffer (pyarrow's own
+    to_numpy imports pandas)."""
+    dtype = {"int32": np.int32, "int64": np.int64}[str(array.type)]
+    if array.null_count:
+        raise DataUnavailable("the names file has missing counts")
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
+                         offset=array.offset * dtype().itemsize)
+
+
 @functools.lru_cache(maxsize=2)
 def ssa_names(count: int = SSA_NAMES_COUNT) -> NameList:
     """The `count` most common US baby names (SSA data, 1880-2017, both sexes summed), lowercased,
@@ -546,10 +556,16 @@ def ssa_names(count: int = SSA_NAMES_COUNT) -> NameList:
     import pyarrow.parquet as pq
 
     parquet = Path(next(iter(spec.submodule_search_locations))) / "data" / "babynames.parquet"
-    totals = pq.read_table(parquet, columns=["name", "n"]).group_by("name").aggregate(
-        [("n", "sum")]).to_pydict()
+    # Each name's total over the years and sexes, summed here rather than by pyarrow's group_by
+    # or to_numpy, which import pandas: the server builds this list in its background warm-up,
+    # and a page that draws a figure while pandas is half imported there fails (Plotly looks
+    # pandas up in sys.modules, and found a module without its Series yet).
+    table = pq.ParquetFile(parquet).read(columns=["name", "n"])
+    names = table.column("name").combine_chunks().dictionary_encode()
+    sums = np.bincount(_int_array(names.indices), weights=_int_array(
+        table.column("n").combine_chunks()), minlength=len(names.dictionary))
     counts: dict[str, int] = {}
-    for name, n in zip(totals["name"], totals["n_sum"]):
+    for name, n in zip(names.dictionary.to_pylist(), sums.astype(np.int64).tolist()):
         word = name.lower()
         if word.isascii() and word.isalpha():
             counts[word] = counts.get(word, 0) + n  # "Ann" and "ANN" would be one name
