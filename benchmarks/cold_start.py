@@ -7,6 +7,8 @@
     python benchmarks/cold_start.py --cores-apart   # a one-core server, the browser on other cores
     python benchmarks/cold_start.py --first-page 4 --pages optimizers --baseline /a/worktree
                                                     # each page as a fresh server's first page
+    python benchmarks/cold_start.py --first-page 3 --returning
+                                                    # ... in a browser that has seen the site
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -43,6 +45,12 @@ page first showed the element that ends it once settled (its last text: the page
 its end, while its figures may still be on their way), and "screen", when the screen first held
 as many drawn charts as it does once settled, and nothing on it was still loading (the page
 looks as it will, but for widgets' controls still on their way: utils/first_view_charts.py).
+
+With --returning as well, the browser is a returning learner's: one context per checkout, which
+opened the site once (home, on a server of its own) before the pages are measured, so that its
+HTTP cache holds Streamlit's front end and our modules (their names or queries carry their
+content's hash) and its localStorage the learner's (empty) work. Every fresh server of a
+checkout listens on the same port, since a browser's cache is kept per origin.
 """
 
 from __future__ import annotations
@@ -116,8 +124,8 @@ def page_paths(root: Path) -> list[tuple[str, str]]:
 
 
 class Server:
-    def __init__(self, root: Path, cores: set[int] | None = None):
-        self.port = _free_port()
+    def __init__(self, root: Path, cores: set[int] | None = None, port: int | None = None):
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -313,24 +321,48 @@ def summarise(rows: list, label: str = "") -> None:
           f"{reloads} of {len(rows)}")
 
 
+def _returning_browsers(browser, roots: dict[str, Path],
+                        cores: set[int] | None) -> dict[str, tuple[object, int]]:
+    """Per checkout, a browser context that has opened the site's home page once, and the port
+    every fresh server of that checkout listens on (a browser's cache is kept per origin)."""
+    returning = {}
+    for label, root in roots.items():
+        server = Server(root, cores)
+        context = browser.new_context(viewport={"width": 1300, "height": 1000})
+        try:
+            tab = context.new_page()
+            view(tab, server.url + "/")
+            tab.close()
+        finally:
+            server.stop()
+        returning[label] = (context, server.port)
+    return returning
+
+
 def first_pages(browser, roots: dict[str, Path], pages: list[tuple[str, str]], tries: int,
-                cores: set[int] | None) -> None:
-    """Each page as the first page of `tries` fresh servers per checkout, alternating; prints
+                cores: set[int] | None, returning: bool = False) -> None:
+    """Each page as the first page of `tries` fresh servers per checkout, alternating, in a
+    fresh browser context or (`returning`) a new tab of one that has seen the site; prints
     every view and the medians (screen, text, shown, settled, served)."""
+    contexts = _returning_browsers(browser, roots, cores) if returning else {}
     print(f"{'page':<40} {'screen':>9} {'text':>8} {'shown':>8} {'settled':>9} {'served':>8}")
     for title, path in pages:
         views: dict[str, list] = {label: [] for label in roots}
         for n in range(tries):
             for label in (list(roots) if n % 2 == 0 else list(roots)[::-1]):
-                server = Server(roots[label], cores)
-                context = browser.new_context(viewport={"width": 1300, "height": 1000})
+                kept_context, port = contexts.get(label, (None, None))
+                server = Server(roots[label], cores, port)
+                context = kept_context or browser.new_context(
+                    viewport={"width": 1300, "height": 1000})
+                tab = context.new_page()
                 try:
-                    shown, settled, served, text, screen = view(context.new_page(),
-                                                                f"{server.url}/{path}")
+                    shown, settled, served, text, screen = view(tab, f"{server.url}/{path}")
                 except TimeoutError:
                     shown = settled = served = text = screen = PAGE_TIMEOUT_S
                 finally:
-                    context.close()
+                    tab.close()
+                    if kept_context is None:
+                        context.close()
                     server.stop()
                 views[label].append((screen, text, shown, settled, served))
                 print(f"{title[:30] + ' (' + label + ')':<40} {screen:8.2f}s {text:7.2f}s "
@@ -366,7 +398,12 @@ def main() -> None:
     parser.add_argument("--first-page", type=int, default=0, metavar="N",
                         help="open each page as the first page of N fresh servers (per "
                              "checkout), instead of every page on one server")
+    parser.add_argument("--returning", action="store_true",
+                        help="with --first-page: in a browser that has opened the site before "
+                             "(its cache holds the front end), not a fresh one each time")
     args = parser.parse_args()
+    if args.returning and not args.first_page:
+        parser.error("--returning goes with --first-page")
     from playwright.sync_api import sync_playwright
 
     server_cores = browser_cores = None
@@ -392,7 +429,10 @@ def main() -> None:
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on "
           f"{len(os.sched_getaffinity(0))} cores")
     print("browser: " + ("one context for every page, a new tab each (a learner's browser)"
-                         if args.one_browser else "a fresh context for every page"))
+                         if args.one_browser else
+                         "a returning learner's: one context per checkout, which opened the site "
+                         "once, a new tab each" if args.returning else
+                         "a fresh context for every page"))
     if args.cores_apart:
         print(f"cores apart: the server on core {sorted(server_cores)}, this script and the "
               f"browser on {sorted(browser_cores)}")
@@ -401,7 +441,7 @@ def main() -> None:
             os.sched_setaffinity(0, browser_cores)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            first_pages(browser, roots, pages, args.first_page, server_cores)
+            first_pages(browser, roots, pages, args.first_page, server_cores, args.returning)
             browser.close()
         load = os.getloadavg()
         print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
