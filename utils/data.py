@@ -562,6 +562,7 @@ def ssa_names(count: int = SSA_NAMES_COUNT) -> NameList:
     # pandas up in sys.modules, and found a module without its Series yet).
     table = pq.ParquetFile(parquet).read(columns=["name", "n"])
     names = table.column("name").combine_chunks().dictionary_encode()
+    # (bincount sums the weights as float64: exact, the largest total being about 5 million.)
     sums = np.bincount(_int_array(names.indices), weights=_int_array(
         table.column("n").combine_chunks()), minlength=len(names.dictionary))
     counts: dict[str, int] = {}
