@@ -166,13 +166,21 @@ def test_our_element_gives_plotly_js_what_streamlits_gives_it(tmp_path):
 def test_a_chart_is_drawn_near_the_screen_in_its_place_updated_in_place_and_when_opened(tmp_path):
     with chart_twins.twins_page(tmp_path, draw_all=False) as page:
         page.locator(".st-key-twin_ours_0 .main-svg").first.wait_for(timeout=30_000)  # on screen
-        page.wait_for_timeout(1000)
         ours = page.locator("[class*=st-key-twin_ours_] .gtf-chart")
-        tops = ours.evaluate_all("(charts) => charts.map((e) => e.getBoundingClientRect().top)")
-        drawn = ours.evaluate_all("(charts) => charts.map((e) => !!e.querySelector('.main-svg'))")
-        # Within the margin below the screen (1000 px high): drawn before the learner gets there.
-        near = [i for i, top in enumerate(tops) if 1000 < top < 1000 + charts.DRAW_MARGIN_PX - 100]
+        # Within the margin below the screen (1000 px high): drawn once the page is at rest (its
+        # first screen drawn), before the learner gets there.
+        for _ in range(100):
+            page.wait_for_timeout(100)
+            tops = ours.evaluate_all("(charts) => charts.map((e) => e.getBoundingClientRect().top)")
+            drawn = ours.evaluate_all(
+                "(charts) => charts.map((e) => !!e.querySelector('.main-svg'))")
+            near = [i for i, top in enumerate(tops)
+                    if 1000 < top < 1000 + charts.DRAW_MARGIN_PX - 100]
+            if near and all(drawn[i] for i in near):
+                break
         assert near and all(drawn[i] for i in near), (tops, drawn)
+        page.wait_for_timeout(1000)
+        drawn = ours.evaluate_all("(charts) => charts.map((e) => !!e.querySelector('.main-svg'))")
         # Far below: not drawn yet, its place kept at the figure's height.
         last = ours.nth(len(tops) - 1)
         assert tops[-1] > 1000 + charts.DRAW_MARGIN_PX and not drawn[-1], (tops, drawn)

@@ -1,12 +1,16 @@
-"""Start loading the front-end code a page will need as soon as the page starts drawing.
+"""Start loading the front-end code a page will need: what its first screen needs at once, the rest
+once that screen is drawn.
 
 Streamlit's front end loads the code for an element (a Plotly chart, a custom component's frame)
 only when the first such element arrives. The chart code is the biggest: plotly.js inside a 4.7 MB
 module, whose import costs a fresh browser about 0.9 s (2 cores, load 2), all of it before the
 page's first chart can be drawn. (Code blocks no longer need Streamlit's 1.6 MB highlighter:
 utils/code_block.py.) The browser is mostly idle while the server runs the page's script, so a page
-asks for the modules it will need first thing in its run (from the sidebar, which is sent before
-the page): Streamlit's own imports then find them loaded. The modules' file names are Streamlit's
+asks for the modules its first screen will need first thing in its run (from the sidebar, which is
+sent before the page): Streamlit's own imports then find them loaded. The modules only elements
+further down need are asked for once the page is at rest (utils/static_modules.py): a fresh
+browser runs one thing at a time, and evaluating them meanwhile delayed the first screen
+(utils/first_screen.py says which blocks are on it). The modules' file names are Streamlit's
 build's; one that cannot be found is not preloaded, and loads as before. The code editor's module
 (utils/code_editor.py) and the charts' plotly.js (utils/charts.py: most of the site's charts are
 drawn by our element, with a third of that code) are ours, served from static/: each is asked for
@@ -15,6 +19,7 @@ by the same address its element imports it from, so that the browser fetches and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -27,19 +32,27 @@ EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
 CHART = "chart"  # our chart element's plotly.js (utils/charts.py)
 CHART_THEME = "chart-theme"  # and the theme it draws with
 
-_JS = """
+_JS = static_modules.AT_REST_JS + """
 export default function (component) {
   // (A list comes as JSON text: utils/component_data.py.)
-  const modules = JSON.parse((component.data && component.data.modules) || "[]");
+  const data = component.data || {};
+  const now = JSON.parse(data.modules || "[]"), later = JSON.parse(data.later || "[]");
   // Resolved as Streamlit resolves its own lazy imports: beside its entry module, so that both
   // imports are the same module (ours: as utils/code_editor.py resolves it).
-  const entry = document.querySelector(component.data && component.data.entrySelector);
+  const entry = document.querySelector(data.entrySelector);
   if (!entry) return;
   window.__gtfPreloaded = window.__gtfPreloaded || new Set();
-  for (const name of modules) {
-    if (window.__gtfPreloaded.has(name)) continue;
-    window.__gtfPreloaded.add(name);
-    import(new URL(name, entry.src).href).catch(() => {});
+  const load = (names) => {
+    for (const name of names) {
+      if (window.__gtfPreloaded.has(name)) continue;
+      window.__gtfPreloaded.add(name);
+      import(new URL(name, entry.src).href).catch(() => {});
+    }
+  };
+  load(now);
+  // The rest once the page's first view is drawn, when the browser has a moment.
+  if (later.some((name) => !window.__gtfPreloaded.has(name))) {
+    pageAtRest().then(() => (window.requestIdleCallback || setTimeout)(() => load(later)));
   }
 }
 """
@@ -67,10 +80,12 @@ def module_file(prefix: str) -> str | None:
     return "./" + found[0].name if len(found) == 1 else None
 
 
-def preload(prefixes: list[str]) -> None:
-    """Call at the start of a page that will draw these kinds of element."""
+def preload(prefixes: Sequence[str], later: Sequence[str] = ()) -> None:
+    """Call at the start of a page that will draw these kinds of element: `prefixes` are asked
+    for at once, `later` once the page's first view is drawn (at rest: utils/static_modules.py)."""
     names = [name for name in map(module_file, prefixes) if name]
-    if not names:
+    later_names = [name for name in map(module_file, later) if name and name not in names]
+    if not names and not later_names:  # (the same on every run of a page)
         return
     with st.sidebar:
         place = hidden_place(_PLACE)
@@ -78,4 +93,5 @@ def preload(prefixes: list[str]) -> None:
             _preloader(key="gtf_preload", height=0,
                        data=component_data.plain({
                            "modules": component_data.as_json(names),
+                           "later": component_data.as_json(later_names),
                            "entrySelector": static_modules.ENTRY_MODULE_SELECTOR}))

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from utils import charts, first_view_charts, literate, registry, sources, widgets
+from utils import charts, first_screen, first_view_charts, literate, registry, sources, widgets
 from utils.code_block import code_block
 from utils.preload import CHART, CHART_THEME, EDITOR, preload
 
@@ -33,10 +33,16 @@ def figure_namespace(stem: str) -> dict[str, Any]:
     return {"figures": figures} if figures else {}
 
 
-def _front_end_modules(blocks: tuple[literate.Block, ...]) -> list[str]:
-    modules = {module for block in blocks if isinstance(block, literate.Directive)
-               for module in _FRONT_END_MODULES.get(block.name, [])}
-    return sorted(modules)
+def _front_end_modules(blocks: tuple[literate.Block, ...]) -> tuple[list[str], list[str]]:
+    """The front-end modules the section's blocks need: (those on the learner's first screen
+    need, to fetch at once; those only blocks further down need, to fetch once it is drawn)."""
+    now: set[str] = set()
+    later: set[str] = set()
+    for top, block in zip(first_screen.estimated_tops(blocks), blocks):
+        if isinstance(block, literate.Directive):
+            modules = _FRONT_END_MODULES.get(block.name, [])
+            (now if first_screen.on_first_screen(top) else later).update(modules)
+    return sorted(now), sorted(later - now)
 
 
 # Directives drawn from the chapter's own modules (utils/figures/<chapter>.py, the chapter's
@@ -69,7 +75,8 @@ def render_section(stem: str, key: str) -> None:
     chapter = registry.chapter(stem)
     source = chapter.section_source(key)
     widgets.chapter_header(stem, key)
-    preload(_front_end_modules(source.blocks))
+    now, later = _front_end_modules(source.blocks)
+    preload(now, later=later)
     directives = [(index, block) for index, block in enumerate(source.blocks)
                   if isinstance(block, literate.Directive) and block.name in _FROM_CHAPTER_MODULES]
     if chapter.first_view_without_torch:

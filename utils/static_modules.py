@@ -33,10 +33,44 @@ function gtfModuleUrl(data) {
 # view draws only what is on its first screen or two.
 NEAR_SCREEN_PX = 800
 
-# The JavaScript that calls `job` once `element` comes within NEAR_SCREEN_PX of the screen, and
-# returns the observer (to disconnect). An element in a closed expander or tab comes near when
-# it is opened.
-NEAR_SCREEN_JS = """
+# A page is at rest once nothing in it changed for AT_REST_QUIET_MS (its run has ended, and what
+# it sent is drawn), or AT_REST_LATEST_MS after it was first asked (a page that never rests).
+AT_REST_QUIET_MS, AT_REST_LATEST_MS = 400, 6000
+
+# The JavaScript whose pageAtRest() resolves once the page shown is at rest: once per page (a
+# rerun of the page finds it resolved; another page of the app waits anew).
+AT_REST_JS = """
+function pageAtRest() {
+  const page = location.pathname, known = window.__gtfAtRest;
+  if (known && known.page === page) return known.promise;
+  const promise = new Promise((resolve) => {
+    let quiet = null;
+    const rested = () => {
+      watcher.disconnect();
+      clearTimeout(quiet);
+      clearTimeout(latest);
+      resolve();
+    };
+    const watcher = new MutationObserver(() => {
+      clearTimeout(quiet);
+      quiet = setTimeout(rested, QUIET);
+    });
+    watcher.observe(document.body,
+                    { childList: true, subtree: true, attributes: true, characterData: true });
+    quiet = setTimeout(rested, QUIET);
+    const latest = setTimeout(rested, LATEST);
+  });
+  window.__gtfAtRest = { page, promise };
+  return promise;
+}
+""".replace("QUIET", str(AT_REST_QUIET_MS)).replace("LATEST", str(AT_REST_LATEST_MS))
+
+# The JavaScript that calls `job` once `element` is on the screen, or, once the page is at rest,
+# comes within NEAR_SCREEN_PX of it; and returns what to disconnect. A page's first view thus
+# draws what the learner sees before what is near it: the browser does one thing at a time, and a
+# fresh one has the page's text, Streamlit's elements and our modules to run first. An element in
+# a closed expander or tab comes near when it is opened.
+NEAR_SCREEN_JS = AT_REST_JS + """
 // The box the page scrolls in (Streamlit's main area scrolls, not the window). Watched from the
 // viewport, an element below it would be clipped by it, whatever the margin: watched from this
 // box, the margin counts. None found (the page not yet taller than its box): the viewport, and
@@ -50,15 +84,26 @@ function scrollingBox(element) {
 }
 
 function whenNearScreen(element, job) {
-  const observer = new IntersectionObserver((entries) => {
-    if (!entries.some((entry) => entry.isIntersecting)) return;
-    observer.disconnect();
-    job();
-  }, { root: scrollingBox(element), rootMargin: "%d px 0px" });
-  observer.observe(element);
-  return observer;
+  let done = false, near = null;
+  const watch = (marginPx) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (done || !entries.some((entry) => entry.isIntersecting)) return;
+      stop();
+      job();
+    }, { root: scrollingBox(element), rootMargin: marginPx + "px 0px" });
+    observer.observe(element);
+    return observer;
+  };
+  const stop = () => {
+    done = true;
+    onScreen.disconnect();
+    if (near) near.disconnect();
+  };
+  const onScreen = watch(0);
+  pageAtRest().then(() => { if (!done) near = watch(%d); });
+  return { disconnect: stop };
 }
-""".replace("%d px", f"{NEAR_SCREEN_PX}px")
+""".replace("%d", str(NEAR_SCREEN_PX))
 
 
 @cache
