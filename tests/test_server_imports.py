@@ -211,7 +211,9 @@ def test_a_fresh_servers_first_section_sends_its_text_before_importing_torch():
 def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
     # chapter.toml's first_view_without_torch: every section of the chapter, opened one after
     # another in a fresh process as on a fresh server (nothing downloaded), and run again, draws
-    # all its figures and widgets (from the charts kept for them) without importing torch.
+    # all its figures and widgets (from the charts kept for them) without importing torch, or
+    # the chapter's figures module (micrograd's imports no torch, but costs a cold first page
+    # about a second to import and compute).
     from utils import first_view_charts, registry
 
     chapters = [ch for ch in registry.CHAPTERS if ch.first_view_without_torch]
@@ -231,7 +233,8 @@ def test_a_chapter_that_says_so_draws_its_first_views_without_torch():
             "    app = first_views.open_page(page)\n"
             "    first = chart_specs(app)\n"
             "    app.run()\n"
-            "    seen.append([page, 'torch' in sys.modules,\n"
+            "    figures = 'utils.figures.' + page.split('/')[1]\n"
+            "    seen.append([page, 'torch' in sys.modules or figures in sys.modules,\n"
             "                 [e.value for e in app.exception], len(first), chart_specs(app) == first])\n"
             "print(json.dumps(seen))\n")
     seen = _run_as_a_fresh_server(code)

@@ -2,20 +2,23 @@
 an expression of a, b, c and sets the inputs; the graph the reference `Value` records is drawn at
 once, and a toggle runs the same expression on their own `Value` in the sandbox (once per version
 of their code and expression, kept for the session). Session-state keys start with "mge_".
+
+The chapter's engine, demos and figures are imported only when the widget computes: at its
+defaults, on a fresh server's first page, it draws the graph kept for it
+(utils/first_view_charts.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+from types import ModuleType
 
 import streamlit as st
 
-from solutions import micrograd as sol
-from utils import charts, learner_state
+from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import validated_learner_demo
-from utils.demos.micrograd import engine as demos
-from utils.figures.graph_view import validated_graph
-from utils.figures.micrograd import engine as figures
+from utils.demos.micrograd_settings import MAX_EXPRESSION_CHARS
+from utils.expressions import ExpressionError
 
 __all__ = ["draw_my_graph"]
 
@@ -31,6 +34,22 @@ EXAMPLES = {
 }
 
 
+DEFAULT_EXPRESSION = next(iter(EXAMPLES.values()))
+DEFAULT_INPUTS = {"a": 2.0, "b": -3.0, "c": 6.5}
+
+
+def _demos() -> ModuleType:
+    from utils.demos.micrograd import engine
+
+    return engine
+
+
+def _figures() -> ModuleType:
+    from utils.figures.micrograd import engine
+
+    return engine
+
+
 def _pick() -> None:
     st.session_state["mge_expression"] = EXAMPLES[st.session_state["mge_example"]]
 
@@ -39,29 +58,38 @@ def draw_my_graph() -> None:
     """An expression's graph with every value's data and grad after backward()."""
     st.selectbox("Pick an example", list(EXAMPLES), key="mge_example", on_change=_pick)
     if "mge_expression" not in st.session_state:
-        st.session_state["mge_expression"] = next(iter(EXAMPLES.values()))
+        st.session_state["mge_expression"] = DEFAULT_EXPRESSION
     expression = st.text_input("…or type an expression of a, b, c (+ - * /, ** with a number, "
                                ".exp() .tanh() .relu())", key="mge_expression",
-                               max_chars=demos.MAX_EXPRESSION_CHARS)
+                               max_chars=MAX_EXPRESSION_CHARS)
     cols = st.columns(3)
     inputs = {name: cols[i].number_input(name, value=default, step=0.5, key=f"mge_{name}")
-              for i, (name, default) in enumerate((("a", 2.0), ("b", -3.0), ("c", 6.5)))}
-    try:
-        demos.parse_expression(expression)
-        demos.parse_inputs(inputs)
-    except demos.ExpressionError as err:
-        st.warning(str(err))
-        return
+              for i, (name, default) in enumerate(DEFAULT_INPUTS.items())}
+    at_default = expression == DEFAULT_EXPRESSION and inputs == DEFAULT_INPUTS
+    if not at_default:  # (the defaults are valid)
+        try:
+            _demos().parse_expression(expression)
+            _demos().parse_inputs(inputs)
+        except ExpressionError as err:
+            st.warning(str(err))
+            return
     if st.toggle("Draw it with my `Value`", key="mge_own"):
         _draw_own(expression, inputs)
         return
-    try:
-        data = demos.value_graph(vars(sol), expression, inputs)
-    except demos.ExpressionError as err:
-        st.warning(str(err))
-        return
-    charts.plotly_chart(figures.graph_figure(data, f"{expression}, drawn with the reference Value"),
-                        width="stretch", theme=None, key="mge_chart")
+    kept = first_view_charts.served() if at_default else None
+    if kept is not None:  # the reference's graph of the default expression, as kept
+        charts.plotly_chart(kept, theme=None, key="mge_chart")
+    else:
+        from solutions import micrograd as sol
+
+        try:
+            data = _demos().value_graph(vars(sol), expression, inputs)
+        except ExpressionError as err:
+            st.warning(str(err))
+            return
+        charts.plotly_chart(_figures().graph_figure(
+            data, f"{expression}, drawn with the reference Value"),
+            width="stretch", theme=None, key="mge_chart")
     st.caption("Squares are the inputs a, b, c; each circle is a value an operation made, "
                "labelled by its `_op`. Darker nodes are visited earlier by `backward()` (step 0 "
                "is the output).")
@@ -74,6 +102,8 @@ def _draw_own(expression: str, inputs: dict[str, float]) -> None:
     kept = st.session_state.setdefault("mge_own_graphs", {})
     if digest not in kept:
         def checked(data: dict) -> dict:
+            from utils.figures.graph_view import validated_graph
+
             validated_graph(data)
             return data
 
@@ -85,7 +115,7 @@ def _draw_own(expression: str, inputs: dict[str, float]) -> None:
             return
         kept[digest] = data
     who = "your Value" if "Value" in theirs else "the reference Value (yours has not passed)"
-    charts.plotly_chart(figures.graph_figure(kept[digest], f"{expression}, drawn with {who}"),
+    charts.plotly_chart(_figures().graph_figure(kept[digest], f"{expression}, drawn with {who}"),
                         width="stretch", theme=None, key="mge_own_chart")
     if "Value" not in theirs:
         st.caption("You have not passed `Value` yet, so the reference ran, in the sandbox "

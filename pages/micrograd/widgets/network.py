@@ -2,22 +2,32 @@
 drawn at once), and "Train my MLP", which trains the learner's own MLP in the sandbox
 (utils/demos/micrograd/network.py) with the settings picked here. Session-state keys start with
 "mg_net_".
+
+The chapter's demos and figures are imported only once the learner trains: until then the
+widget draws its controls only, and needs none of the chapter's code.
 """
 
 from __future__ import annotations
+
+from types import ModuleType
 
 import streamlit as st
 
 from utils import charts
 from utils.demo_widgets import describe_learner_code, validated_learner_demo
-from utils.demos.micrograd.network import HIDDEN_WIDTHS, MAX_STEPS, validated_run
-from utils.figures.micrograd import network as figures
+from utils.demos.micrograd_settings import HIDDEN_WIDTHS, MAX_STEPS
 
 __all__ = ["train_mlp"]
 
 STEM = "micrograd"
 RATES = (0.1, 0.3, 1.0, 3.0)
 OWN_KEY = "mg_net_own"
+
+
+def _figures() -> ModuleType:
+    from utils.figures.micrograd import network
+
+    return network
 
 
 def train_mlp() -> None:
@@ -33,6 +43,8 @@ def train_mlp() -> None:
                f"random.seed(1337); the learning rate falls from {lr} towards {lr / 10:g}, as "
                "in the reference.")
     if st.button("Train my MLP", type="primary", key="mg_net_button"):
+        from utils.demos.micrograd.network import validated_run
+
         shown = validated_learner_demo(STEM, "train_mlp", lambda data: validated_run(data, steps),
                                        failure="Your run can't be drawn",
                                        spinner="Training your MLP in the sandbox…", **settings)
@@ -41,13 +53,14 @@ def train_mlp() -> None:
     kept = st.session_state.get(OWN_KEY)
     if kept is not None and kept[0] != settings:
         st.caption("Your last run used other settings: press the button to train with these.")
-    runs = {"reference MLP(2, [16, 16, 1]), 100 moons": figures.reference_run()}
     if kept is None:
         st.info("Press **Train my MLP** to train your own network here (a smaller one than the "
                 "reference: the scalar engine is slow).")
         return
     own = kept[1]
-    runs[f"yours, MLP(2, [{kept[0]['hidden']}, {kept[0]['hidden']}, 1]), 50 moons"] = own
+    figures = _figures()
+    runs = {"reference MLP(2, [16, 16, 1]), 100 moons": figures.reference_run(),
+            f"yours, MLP(2, [{kept[0]['hidden']}, {kept[0]['hidden']}, 1]), 50 moons": own}
     charts.plotly_chart(figures.boundary_figure(own, "yours, "), width="stretch",
                         key="mg_net_own_boundary")
     st.caption(f"Your run: final loss {own['loss'][-1]:.3f}, accuracy "

@@ -15,13 +15,13 @@ import operator
 from collections.abc import Mapping
 from typing import Any
 
+from utils.demos.micrograd_settings import MAX_EXPRESSION_CHARS
 from utils.expressions import ExpressionError, check_operator, parse_limited
 
 __all__ = ["value_graph"]
 
 INPUT_NAMES = ("a", "b", "c")
 METHODS = ("exp", "tanh", "relu")
-MAX_EXPRESSION_CHARS = 160
 MAX_NODES = 200
 MAX_EXPONENT = 20  # a ** 1000 says nothing a graph can show, and overflows
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

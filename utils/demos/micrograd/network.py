@@ -11,16 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from utils.demos.micrograd_settings import HIDDEN_WIDTHS, MAX_POINTS, MAX_STEPS
 from utils.experiments.micrograd.network import (RunSettings, load_parameter_data, mlp_forward,
                                                  moons, train_run)
 
 __all__ = ["train_mlp"]
-
-# What a page may ask for: the largest run takes about 15 s in the sandbox on a busy machine,
-# inside the demo limit of 30 s (Karpathy's 100 points, [16, 16, 1], 100 steps take minutes).
-MAX_STEPS = 60
-HIDDEN_WIDTHS = (4, 8)
-MAX_POINTS = 60
 
 
 def train_mlp(namespace: Mapping[str, Any], steps: int = 40, hidden: int = 8,

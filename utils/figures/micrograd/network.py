@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -19,7 +20,7 @@ from utils.caching import cache_data
 from utils.experiments.micrograd.network import (RunSettings, mlp_forward, moons, reference_run,
                                                  train_run)
 
-GRID = 60  # points per side of the boundary's grid
+GRID = 40  # points per side of the boundary's grid
 EXTENT = ((-1.6, 2.6), (-1.1, 1.6))  # x and y range: the moons with a margin
 CLIP = 2.0  # scores beyond +-CLIP get the end colours: the sign is what matters
 LABEL_COLOURS = {-1.0: "#b2182b", 1.0: "#2166ac"}
@@ -67,20 +68,28 @@ def hinge_figure() -> go.Figure:
     return fig
 
 
+def _faded(colorscale: str, white: float) -> list[list]:
+    """The Plotly colorscale mixed with `white` parts of white: how it looks at opacity
+    1 - white over a white page, while the lines drawn with it stay fully opaque."""
+    faded = []
+    for at, colour in plotly.colors.get_colorscale(colorscale):
+        r, g, b = plotly.colors.unlabel_rgb(colour)
+        faded.append([at, "rgb({:.0f},{:.0f},{:.0f})".format(
+            *(c * (1 - white) + 255 * white for c in (r, g, b)))])
+    return faded
+
+
 def _contour(z: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> list[go.Contour]:
-    # Sent as float32: half the bytes of the 21-frame animation (2 MB as float64) for the
-    # browser to take in, and far finer than the two decimals the hover shows.
-    z = z.astype(np.float32)
-    return [go.Contour(x=xs, y=ys, z=np.clip(z, -CLIP, CLIP), colorscale="RdBu", zmin=-CLIP,
-                       zmax=CLIP, contours_coloring="heatmap", line_width=0, opacity=0.75,
+    """The score as colours (clipped at +-CLIP by the colour range) and its zero line, one
+    trace, so that the grid's scores are sent once per frame (as float32: far finer than the two
+    decimals the hover shows)."""
+    return [go.Contour(x=xs, y=ys, z=z.astype(np.float32), colorscale=_faded("RdBu", 0.25),
+                       zmin=-CLIP, zmax=CLIP, contours_coloring="heatmap",
+                       contours={"start": 0, "end": 0, "size": 1},
+                       line={"color": "black", "width": 2.5},
                        colorbar={"title": "score", "len": 0.8}, name="score",
                        hovertemplate="x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>score %{z:.2f}"
-                                     "<extra></extra>"),
-            # A line's colour comes from the colorscale, so a one-colour scale draws it black.
-            go.Contour(x=xs, y=ys, z=z, showscale=False, contours_coloring="lines",
-                       colorscale=[[0, "black"], [1, "black"]], line={"width": 2.5},
-                       contours={"start": 0, "end": 0, "size": 1}, name="score = 0",
-                       hoverinfo="skip")]
+                                     "<extra></extra>")]
 
 
 def boundary_figure(run: Mapping[str, Any], title: str = "") -> go.Figure:
@@ -90,16 +99,17 @@ def boundary_figure(run: Mapping[str, Any], title: str = "") -> go.Figure:
     sizes = [*settings["hidden"], 1]
     X, y = moons(settings["n_points"], settings["seed"])
     xs, ys, _ = _grid()
-    snapshots = run["snapshots"]
-    frames = []
-    for step, numbers in snapshots:
+    frames, last_scores = [], None
+    for step, numbers in run["snapshots"]:
         acc = run["accuracy"][min(step, len(run["accuracy"]) - 1)]
-        frames.append(go.Frame(data=_contour(_scores(numbers, sizes), xs, ys),
-                               traces=[0, 1], name=str(step),
+        last_scores = _scores(numbers, sizes).astype(np.float32)
+        # A frame holds only what changes: Plotly merges it into the trace (the grid's points,
+        # colours and line are the trace's, sent once).
+        frames.append(go.Frame(data=[go.Contour(z=last_scores)], traces=[0], name=str(step),
                                layout={"title": {"text": f"{title}step {step}: accuracy "
                                                          f"{acc:.0%}"}}))
     last = frames[-1]
-    fig = go.Figure(data=[*last.data, *moons_traces(X, y)], frames=frames)
+    fig = go.Figure(data=[*_contour(last_scores, xs, ys), *moons_traces(X, y)], frames=frames)
     fig.update_layout(
         title=last.layout.title.text, height=480, xaxis_title="x₁", yaxis_title="x₂",
         xaxis={"range": EXTENT[0], "constrain": "domain"},
