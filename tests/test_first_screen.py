@@ -35,10 +35,11 @@ def test_what_the_first_screen_needs_is_fetched_at_once_the_rest_once_it_is_draw
     assert _front_end_modules(_blocks("Only prose.")) == ([], [])
 
 
-def test_the_estimate_does_not_put_a_block_lower_than_a_browser_draws_it():
+def test_the_estimate_puts_a_block_above_where_a_browser_draws_it_and_on_the_right_screen():
     """Where a browser (1300 x 1000) drew the first chart and the first editor of a few pages
-    (measured once; an estimate too low only fetches a module sooner than needed, too high would
-    leave an element on the first screen waiting for its module)."""
+    (measured once). An estimate too low only fetches a module sooner than needed; too high, it
+    would leave an element on the first screen waiting for its module. And an element drawn a
+    screen or more below the first is estimated off it."""
     drawn = {("plotting_with_plotly", "hover"): (2118, 1204),
              ("neural_network_basics", "tabular"): (1029, 1994),
              ("micrograd", "derivatives"): (1914, 1063),
@@ -51,4 +52,7 @@ def test_the_estimate_does_not_put_a_block_lower_than_a_browser_draws_it():
                             if isinstance(block, literate.Directive) and block.name in names)
                  for name, names in (("chart", {"figure", "widget"}), ("editor", {"exercise"}))}
         assert first["chart"] <= chart_px and first["editor"] <= editor_px, (stem, key, first)
+        for name, px in (("chart", chart_px), ("editor", editor_px)):
+            if px >= 2 * first_screen.FIRST_SCREEN_PX:
+                assert not first_screen.on_first_screen(first[name]), (stem, key, name)
 

@@ -7,7 +7,8 @@ the page's first chart (2 cores; benchmarks/cold_start.py). Our element imports 
 types the site uses: static/gtf_plotly.js for 2D charts (TRACES: 1.4 MB), and for a figure with
 a 3D trace static/gtf_plotly_3d.js, which adds TRACES_3D to the same plotly.js (0.6 MB more).
 And it draws a chart only once it is near the screen: a page's first view draws what the
-learner sees, the rest as they scroll, in a place kept for it (nothing moves when it is drawn).
+learner sees, then (once the page is at rest) what is near it, the rest as they scroll, in a
+place kept for it (nothing moves when it is drawn).
 
 A chart looks as Streamlit's element would draw it. Streamlit's Python template holds
 placeholder colours that its front end swaps for the theme's, and its front end adds the
@@ -52,8 +53,9 @@ TRACES = frozenset({"scatter", "bar", "box", "contour", "heatmap", "histogram", 
                     "histogram2dcontour", "image", "pie", "table", "violin"})
 TRACES_3D = frozenset({"mesh3d", "scatter3d", "surface"})
 DEFAULT_HEIGHT_PX = 450  # Streamlit's for a figure without a height (plotly.js's default too)
-# A chart is drawn once it comes this close to the screen, so that it is there by the time a
-# learner scrolling at reading pace reaches it.
+# A chart is drawn once it comes this close to the screen (once the page is at rest: first the
+# charts on the screen; utils/static_modules.py), so that it is there by the time a learner
+# scrolling at reading pace reaches it.
 DRAW_MARGIN_PX = static_modules.NEAR_SCREEN_PX
 PLACEHOLDER = re.compile(r"#0000\d\d")  # Streamlit's template's colours, swapped by its front end
 # Config lists Streamlit's element adds a figure's own to, rather than replacing them.

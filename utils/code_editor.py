@@ -207,7 +207,8 @@ function mount(root, data, setStateValue, setTriggerValue) {
   };
 
   // Made when it comes near the screen: a page's first view makes only the editors on its first
-  // screens (each costs the browser tens of ms; a chapter page has up to 12). Until then the
+  // screen, then those near it once the page is at rest (each costs the browser tens of ms; a
+  // chapter page has up to 12). Until then the
   // placeholder shows the code, at the editor's height. The module comes from Streamlit's own
   // entry module, as utils/preload.py asks for it: one address, one module.
   let making = false;

@@ -50,9 +50,15 @@ export default function (component) {
     }
   };
   load(now);
-  // The rest once the page's first view is drawn, when the browser has a moment.
+  // The rest once the page's first view is drawn, when the browser has a moment (or 2 s on),
+  // unless the learner has gone to another page meanwhile (it asks for its own).
+  const page = location.pathname;
   if (later.some((name) => !window.__gtfPreloaded.has(name))) {
-    pageAtRest().then(() => (window.requestIdleCallback || setTimeout)(() => load(later)));
+    pageAtRest().then(() => {
+      if (location.pathname !== page) return;
+      if (window.requestIdleCallback) requestIdleCallback(() => load(later), { timeout: 2000 });
+      else setTimeout(() => load(later), 0);
+    });
   }
 }
 """

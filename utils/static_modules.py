@@ -1,8 +1,10 @@
 """Our own front-end modules (static/, served by Streamlit at app/static/), imported in the page.
 
 The code editor (utils/code_editor.py) and the chart element (utils/charts.py) each import one,
-and utils/preload.py asks for them first thing in a page's run: all three resolve the same
-address, so that the browser fetches and runs each module once.
+and utils/preload.py asks for them ahead (those the first screen needs first thing in a page's
+run, the rest once the page is at rest): all three resolve the same address, so that the browser
+fetches and runs each module once. Here too is what decides when such an element is drawn: on
+the screen at once, near it once the page is at rest.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ function gtfModuleUrl(data) {
 # view draws only what is on its first screen or two.
 NEAR_SCREEN_PX = 800
 
-# A page is at rest once nothing in it changed for AT_REST_QUIET_MS (its run has ended, and what
-# it sent is drawn), or AT_REST_LATEST_MS after it was first asked (a page that never rests).
+# A page is at rest once its script has run (Streamlit's app says so in an attribute, which its
+# tests read) and nothing in it changed for AT_REST_QUIET_MS since (what the run sent is drawn),
+# or AT_REST_LATEST_MS after it was first asked (a page that never rests).
 AT_REST_QUIET_MS, AT_REST_LATEST_MS = 400, 6000
 
 # The JavaScript whose pageAtRest() resolves once the page shown is at rest: once per page (a
@@ -43,6 +46,12 @@ AT_REST_JS = """
 function pageAtRest() {
   const page = location.pathname, known = window.__gtfAtRest;
   if (known && known.page === page) return known.promise;
+  // A run under way (or none yet); no such attribute (another Streamlit): not known to be.
+  const running = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute("data-test-script-state");
+    return ["initial", "running", "rerunRequested", "stopRequested"].includes(state);
+  };
   const promise = new Promise((resolve) => {
     let quiet = null;
     const rested = () => {
@@ -51,13 +60,15 @@ function pageAtRest() {
       clearTimeout(latest);
       resolve();
     };
+    // (The attribute's change when the run ends is a change too: the quiet starts then.)
+    const quietly = () => { if (!running()) rested(); };
     const watcher = new MutationObserver(() => {
       clearTimeout(quiet);
-      quiet = setTimeout(rested, QUIET);
+      quiet = setTimeout(quietly, QUIET);
     });
     watcher.observe(document.body,
                     { childList: true, subtree: true, attributes: true, characterData: true });
-    quiet = setTimeout(rested, QUIET);
+    quiet = setTimeout(quietly, QUIET);
     const latest = setTimeout(rested, LATEST);
   });
   window.__gtfAtRest = { page, promise };
@@ -100,7 +111,11 @@ function whenNearScreen(element, job) {
     if (near) near.disconnect();
   };
   const onScreen = watch(0);
-  pageAtRest().then(() => { if (!done) near = watch(%d); });
+  pageAtRest().then(() => {
+    if (done) return;
+    onScreen.disconnect();  // (the wider watch sees the screen too)
+    near = watch(%d);
+  });
   return { disconnect: stop };
 }
 """.replace("%d", str(NEAR_SCREEN_PX))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -19,6 +20,9 @@ from utils import charts, first_view_charts, learner_state
 from utils.demo_widgets import validated_learner_demo
 from utils.demos.micrograd_settings import MAX_EXPRESSION_CHARS
 from utils.expressions import ExpressionError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["draw_my_graph"]
 
@@ -50,6 +54,13 @@ def _figures() -> ModuleType:
     return engine
 
 
+def _reference_graph(expression: str, inputs: dict[str, float]) -> go.Figure:
+    from solutions import micrograd as sol
+
+    data = _demos().value_graph(vars(sol), expression, inputs)
+    return _figures().graph_figure(data, f"{expression}, drawn with the reference Value")
+
+
 def _pick() -> None:
     st.session_state["mge_expression"] = EXAMPLES[st.session_state["mge_example"]]
 
@@ -65,31 +76,22 @@ def draw_my_graph() -> None:
     cols = st.columns(3)
     inputs = {name: cols[i].number_input(name, value=default, step=0.5, key=f"mge_{name}")
               for i, (name, default) in enumerate(DEFAULT_INPUTS.items())}
-    at_default = expression == DEFAULT_EXPRESSION and inputs == DEFAULT_INPUTS
-    if not at_default:  # (the defaults are valid)
-        try:
-            _demos().parse_expression(expression)
-            _demos().parse_inputs(inputs)
-        except ExpressionError as err:
-            st.warning(str(err))
-            return
+    try:
+        _demos().parse_expression(expression)
+        _demos().parse_inputs(inputs)
+    except ExpressionError as err:
+        st.warning(str(err))
+        return
     if st.toggle("Draw it with my `Value`", key="mge_own"):
         _draw_own(expression, inputs)
         return
-    kept = first_view_charts.served() if at_default else None
-    if kept is not None:  # the reference's graph of the default expression, as kept
-        charts.plotly_chart(kept, theme=None, key="mge_chart")
-    else:
-        from solutions import micrograd as sol
-
-        try:
-            data = _demos().value_graph(vars(sol), expression, inputs)
-        except ExpressionError as err:
-            st.warning(str(err))
-            return
-        charts.plotly_chart(_figures().graph_figure(
-            data, f"{expression}, drawn with the reference Value"),
-            width="stretch", theme=None, key="mge_chart")
+    try:
+        first_view_charts.chart(expression == DEFAULT_EXPRESSION and inputs == DEFAULT_INPUTS,
+                                lambda: _reference_graph(expression, inputs), theme=None,
+                                key="mge_chart")
+    except ExpressionError as err:
+        st.warning(str(err))
+        return
     st.caption("Squares are the inputs a, b, c; each circle is a value an operation made, "
                "labelled by its `_op`. Darker nodes are visited earlier by `backward()` (step 0 "
                "is the output).")

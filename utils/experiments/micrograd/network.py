@@ -5,9 +5,9 @@ No drawing here.
 
 A run records the loss and accuracy of every step and, every `every` steps, a snapshot of all the
 parameters' data in the chapter's order (layer by layer, neuron by neuron, weights then bias), from
-which the figures draw the decision boundary. Scoring a 60 x 60 grid with the scalar engine would
-build hundreds of thousands of `Value`s per snapshot; the same numbers as matrix products take
-milliseconds (section 6 says so on the page).
+which the figures draw the decision boundary. Scoring a 40 x 40 grid with the scalar engine would
+build about a million `Value`s per snapshot of the reference's MLP; the same numbers as matrix
+products take milliseconds (section 6 says so on the page).
 
 The page's reference run is Karpathy's demo (100 moons, MLP(2, [16, 16, 1]), 100 steps): minutes
 of scalar arithmetic, so it is computed once and kept in assets/micrograd/reference_run.json
