@@ -19,17 +19,21 @@ page, the slowest, and the floor (the fastest second view: what Streamlit itself
 stops the server. A page is over target (*) when its first view takes over 3 s or its rerun
 over 1 s; how many second views (reloads) take 1 s or less is printed too.
 
-When is a page view done? Streamlit tells the browser over its websocket when a script run ends
-(a ForwardMsg with `script_finished`); we decode those frames with Streamlit's own protobufs. A
-view is done when a run of the page has finished successfully, no new run started for QUIET_S
-afterwards, and the page shows it: main content present, nothing greyed out as stale, no
-skeleton, every chart drawn (of ours, utils/charts.py, every chart on the screen: they are drawn
-as they come near it). Two times are printed per view, both from the navigation:
-"shown" when that first held (the learner can read and use the page), "settled" when it held for
-the last time (a session's first run triggers reruns: utils/browser_store.py restores the
-learner's work from the browser); the quiet wait itself is not counted. A third time, "served",
-is when the server finished the view's first run: what the server's own work costs, without the
-browser's drawing (here Chromium draws 3D plots in software, on the same 2 cores).
+When is a page view done? Streamlit tells the browser over its websocket when a script run ends (a
+ForwardMsg with `script_finished`). The page itself records when its websocket's frames say a run
+started or ended, and what it shows, each time that changes, at the browser's next animation frame
+(RECORDER_JS, installed before the page loads); this script reads the record every POLL_S. (Until
+December 2026 this script asked the page every 25 ms and decoded the frames itself, which cost a
+fresh browser on one core 0.1-0.4 s of "shown" on heavy pages that a learner's browser does not
+pay: see RECORDER_JS.) A view is done when a run of the page has finished successfully, no new run
+started for QUIET_S afterwards, and the page shows it: main content present, nothing greyed out as
+stale, no skeleton, every chart drawn (of ours, utils/charts.py, every chart on the screen: they
+are drawn as they come near it). Two times are printed per view, both from the navigation: "shown"
+when that first held (the learner can read and use the page), "settled" when it held for the last
+time (a session's first run triggers reruns: utils/browser_store.py restores the learner's work
+from the browser); the quiet wait itself is not counted. A third time, "served", is when the server
+finished the view's first run, as the page heard it (a page busy drawing reads its websocket
+late): about what the server's own work costs, without the browser's drawing.
 
 A learner's browser runs on the learner's machine, not on the server's cores. With --cores-apart
 the server, and every process it starts (the code runners), is confined to one core
@@ -96,11 +100,15 @@ DRAWN_JS = """() => {
 LAST_TEXT_JS = """() => {
   const block = document.querySelector('[data-testid="stMain"] [data-testid="stVerticalBlock"]');
   if (!block) return null;
-  const withText = [...block.children].filter(k => k.innerText && k.innerText.trim());
-  const last = withText[withText.length - 1];
-  if (!last || last.matches('[data-stale="true"]') || last.querySelector('[data-stale="true"]'))
-    return null;
-  return last.innerText.trim().slice(0, 300);
+  // From the end: the first child with text is the last one (innerText lays out what it reads).
+  for (let i = block.children.length - 1; i >= 0; i--) {
+    const last = block.children[i], text = last.innerText;
+    if (!text || !text.trim()) continue;
+    if (last.matches('[data-stale="true"]') || last.querySelector('[data-stale="true"]'))
+      return null;
+    return text.trim().slice(0, 300);
+  }
+  return null;
 }"""
 
 
@@ -177,30 +185,6 @@ class Server:
                 pass
 
 
-class _RunEvents:
-    """When script runs started and finished, from every websocket a tab opens (Streamlit tells
-    the browser over its websocket; we decode its frames with Streamlit's own protobufs)."""
-
-    def __init__(self, page):
-        self.events: list[tuple[float, str]] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
-
-    def _on_frame(self, payload) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        if isinstance(payload, str):
-            return
-        try:
-            msg = ForwardMsg.FromString(payload)
-        except Exception:  # noqa: BLE001 - not a ForwardMsg we can read: ignore it
-            return
-        kind = msg.WhichOneof("type")
-        if kind == "new_session":  # sent at the start of every script run
-            self.events.append((time.perf_counter(), "start"))
-        elif kind == "script_finished":
-            ok = msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
-            self.events.append((time.perf_counter(), "done" if ok else "other"))
-
 # What the screen shows of the page: how many charts on it are drawn, and whether it is complete
 # but for widgets' controls (every chart on it drawn, no place on it still waiting with its
 # loading note, nothing on it greyed out or a skeleton). A fresh server's first page draws the charts
@@ -225,48 +209,141 @@ SCREEN_JS = """() => {
 }""".replace("LOADING", repr("the server has just started and is importing"))
 
 
+# Installed in the tab before it loads a page: records, in the page itself, Streamlit's script
+# runs (from its websocket's frames: a ForwardMsg read just far enough to know its kind) and what
+# the page shows (the three checks above, after the page changed, at most every CHECK_MS, at an
+# animation frame: when the browser is about to draw it anyway), with the time of each.
+# Why not ask the page from here every 25 ms, as this script did before: each question was a
+# round trip to the tab's main thread that laid the page out and read its whole text (0.3-0.4 s
+# of the page's own time in a view of 5.3's Optimizers), and every websocket frame was sent here,
+# on the browser's core, to be decoded. As the first page of fresh servers, 4 each, asked vs
+# recorded, in the same run: 5.3's Optimizers shown in 5.41 vs 5.23 s, 4.3's batch norm 4.50 vs
+# 4.09 s, 5.5's GANs 5.81 vs 5.44 s; the browser's processes (and this script's) used 0.6-0.9 s
+# less CPU. The recorder's checks themselves take about 0.2-0.3 s in such a view (`checking_ms`).
+CHECK_MS = 50
+POLL_S = 0.2  # how often this script reads what the page recorded
+RECORDER_JS = """(() => {
+  if (window !== window.top || window.__gtfView) return;  // the page, not its components' frames
+  const rec = window.__gtfView = {runs: [], samples: [], checks: 0, checking_ms: 0};
+  const now = () => performance.timeOrigin + performance.now();  // ms since the epoch
+  // ForwardMsg: field 4 new_session (sent as each run starts), field 6 script_finished (an enum:
+  // 0 is FINISHED_SUCCESSFULLY).
+  const onFrame = (data) => {
+    if (!(data instanceof ArrayBuffer)) return;
+    const b = new Uint8Array(data);
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = b[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80 && i < b.length);
+      return value;
+    };
+    while (i < b.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+      if (field === 4 && wire === 2) { rec.runs.push([now(), "start"]); return; }
+      if (field === 6 && wire === 0) {
+        rec.runs.push([now(), varint() === 0 ? "done" : "other"]); return;
+      }
+      if (wire === 0) varint();
+      else if (wire === 2) { const length = varint(); i += length; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return;
+    }
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => onFrame(event.data));
+    }
+  };
+  const lastText = LAST_TEXT_JS, screen = SCREEN_JS, drawn = DRAWN_JS;
+  let scheduled = false, checkedAt = -1e9, seen = null;
+  const check = () => {
+    scheduled = false;
+    checkedAt = performance.now();
+    const sample = [lastText(), screen(), drawn()], key = JSON.stringify(sample);
+    if (key !== seen) { seen = key; rec.samples.push([now(), ...sample]); }
+    rec.checks++;
+    rec.checking_ms += performance.now() - checkedAt;  // this recorder's own cost
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    const wait = CHECK_MS - (performance.now() - checkedAt);
+    if (wait <= 0) requestAnimationFrame(check);
+    else setTimeout(() => requestAnimationFrame(check), wait);
+  };
+  new MutationObserver(schedule).observe(document,
+    {subtree: true, childList: true, attributes: true, characterData: true});
+  setInterval(schedule, 250);  // what moves without a change to the page: a font that loaded
+})()""".replace("LAST_TEXT_JS", LAST_TEXT_JS).replace("SCREEN_JS", SCREEN_JS) \
+    .replace("DRAWN_JS", DRAWN_JS).replace("CHECK_MS", str(CHECK_MS))
+
+# What the recorder holds.
+_RECORDED_JS = "() => window.__gtfView ? [window.__gtfView.runs, window.__gtfView.samples] : [[], []]"
+
+
+def _outcome(runs: list, samples: list, now: float
+             ) -> tuple[float, float, float, float, float] | None:
+    """The view's times (see `view`) from what the page recorded (times in seconds since the
+    navigation), once it has settled by `now`; None before."""
+    timeline = sorted([(t, 0, kind) for t, kind in runs] + [(t, 1, rest) for t, *rest in samples],
+                      key=lambda item: item[:2])
+    last_run, is_drawn, drawn_at, shown = None, False, None, None
+    for t, what, value in timeline:
+        if what == 0:
+            last_run = value
+            # Drawn from here on, if the page already shows this finished run.
+            drawn_at = t if value == "done" and is_drawn else None
+        else:
+            is_drawn = value[2]
+            if last_run == "done" and is_drawn and drawn_at is None:
+                drawn_at = t
+        if drawn_at is not None and shown is None:
+            shown = drawn_at
+    if last_run != "done" or drawn_at is None or now - drawn_at < QUIET_S:
+        return None
+    served = next(t for t, kind in runs if kind == "done")
+    final_text, (final_charts, _complete), _ = samples[-1][1:]
+    to_the_end = next(t for t, text, *_ in samples if text == final_text)
+    screen = next((t for t, _text, (charts, complete), _ in samples
+                   if complete and charts >= final_charts), shown)
+    return shown, drawn_at, served, min(to_the_end, shown), min(screen, shown)
+
+
 def view(page, url: str | None) -> tuple[float, float, float, float, float]:
     """Open `url` in `page` (None: rerun the page it shows, as pressing R does); seconds until it
     is shown and until it has settled (see the module docstring), until the server had sent it
     (the first run's script_finished), until its text was there to its end (LAST_TEXT_JS: its
     figures may still be on their way), and until the screen first showed as many drawn charts
     as once settled, with nothing on it still loading (SCREEN_JS: widgets' controls may still be
-    on their way)."""
-    if not hasattr(page, "gtf_runs"):  # listening from the tab's first view on
-        page.gtf_runs = _RunEvents(page)
-    started = time.perf_counter()
+    on their way). The page records them itself (RECORDER_JS)."""
+    if not getattr(page, "gtf_recorder", False):  # from the tab's first page on
+        page.add_init_script(RECORDER_JS)
+        page.gtf_recorder = True
+    started = time.time()
     if url is None:
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         page.keyboard.press("r")  # Streamlit's own shortcut: rerun, same session
     else:
         page.goto(url, wait_until="commit")
-    shown = drawn_at = None
-    last_texts: dict[str, float] = {}  # each text that ended the page, and when it first did
-    screens: list[tuple[float, int, bool]] = []  # (when, charts drawn on the screen, complete)
+    since = lambda ms: ms / 1000 - started  # noqa: E731 - the page's clock, from the navigation
     while True:
-        now = time.perf_counter()
-        last_texts.setdefault(page.evaluate(LAST_TEXT_JS), now - started)
-        screens.append((now - started, *page.evaluate(SCREEN_JS)))
-        if now - started > PAGE_TIMEOUT_S:
+        recorded_runs, recorded_samples = page.evaluate(_RECORDED_JS)
+        runs = [(since(t), kind) for t, kind in recorded_runs if since(t) >= 0]
+        # A rerun's page recorded from before it: what it showed then, it shows from the start.
+        before = [rest for t, *rest in recorded_samples if since(t) < 0][-1:]
+        samples = [(0.0, *rest) for rest in before] + [
+            (since(t), *rest) for t, *rest in recorded_samples if since(t) >= 0]
+        now = time.time() - started
+        outcome = _outcome(runs, samples, now)
+        if outcome is not None:
+            return outcome
+        if now > PAGE_TIMEOUT_S:
             raise TimeoutError(f"{url or 'the rerun'} did not settle in {PAGE_TIMEOUT_S:.0f} s")
-        events = [e for e in page.gtf_runs.events if e[0] >= started]
-        last = events[-1] if events else None
-        if last and last[1] == "done":
-            if drawn_at is None or drawn_at < last[0]:
-                drawn_at = now if page.evaluate(DRAWN_JS) else None
-                if drawn_at is not None and shown is None:
-                    shown = max(last[0], drawn_at) - started
-            if drawn_at is not None and now - max(last[0], drawn_at) >= QUIET_S:
-                served = next(e[0] for e in events if e[1] == "done") - started
-                to_the_end = last_texts.get(page.evaluate(LAST_TEXT_JS), shown)
-                settled_charts = page.evaluate(SCREEN_JS)[0]
-                screen = next((when for when, charts, complete in screens
-                               if complete and charts >= settled_charts), shown)
-                return (shown, max(last[0], drawn_at) - started, served, min(to_the_end, shown),
-                        min(screen, shown))
-        else:
-            drawn_at = None
-        page.wait_for_timeout(25)
+        page.wait_for_timeout(POLL_S * 1000)
 
 
 def measure(browser, server: Server, path: str,
