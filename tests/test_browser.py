@@ -16,7 +16,7 @@ import pytest
 
 from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium, serving
 from utils import browser_store, code_editor, registry, section_view, sources
-from utils.site_config import ROOT
+from utils.site_config import ROOT, section_path
 
 pytestmark = needs_chromium
 
@@ -267,6 +267,37 @@ def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
         assert tab_b.get_by_text(notice).count() == 0
     finally:
         tab_b.close()
+
+
+def test_the_sidebar_menu_changes_pages_in_the_same_document(page, site_url):
+    """The menu is one element of plain links (utils/navigation.py): a click changes the page
+    without loading the site again, as st.page_link does, from the new page's top; the page you
+    are on is marked, and the browser's Back button returns."""
+    _open_section(page, site_url, "graph", stem="part4_backprop")
+    sections = dict(registry.chapter("part4_backprop").sections)
+    sidebar = page.get_by_test_id("stSidebar")
+    current = sidebar.locator('a[aria-current="page"]')
+    assert current.inner_text() == sections["graph"]
+    page.evaluate("""() => {
+        window.gtfSameDocument = true;
+        const main = document.querySelector('[data-testid="stMain"]');
+        for (let box = main; box; box = box.parentElement) box.scrollTop = 2000;
+    }""")
+    sidebar.get_by_role("link", name=sections["backward_by_hand"], exact=True).click()
+    page.get_by_role("heading", name=sections["backward_by_hand"], level=1).wait_for(
+        timeout=60_000)
+    assert page.url.endswith("/" + section_path("part4_backprop", "backward_by_hand"))
+    assert page.evaluate("() => window.gtfSameDocument === true"), "the site was loaded again"
+    assert current.inner_text() == sections["backward_by_hand"]
+    assert page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        for (let box = main; box; box = box.parentElement) if (box.scrollTop) return false;
+        return true;
+    }"""), "the new page was not shown from its top"
+    page.go_back()
+    page.get_by_role("heading", name=sections["graph"], level=1).wait_for(timeout=60_000)
+    assert page.evaluate("() => window.gtfSameDocument === true")
+    _assert_no_page_not_found(page)
 
 
 def test_type_an_expression_and_see_its_graph(page, site_url):

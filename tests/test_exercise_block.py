@@ -252,6 +252,28 @@ def test_sidebar_menu_shows_the_current_page_and_stays_short():
         assert len(rows) <= 2 + len(chapters) + longest, rows
 
 
+def test_the_menu_is_one_piece_of_links_with_the_current_page_marked():
+    """The sidebar menu is one element (utils/navigation.py): a link per entry, relative to the
+    page (wherever the site is served), labels escaped, and the page you are on marked."""
+    import html
+    import re
+
+    from utils.navigation import menu_html
+
+    link = re.compile(r'<a class="gtf-menu-link" href="([^"]*)"( aria-current="page")?>')
+    for here, marked in [(section_path("part4_backprop", "graph"), None), ("", "./"),
+                         ("review", "review")]:
+        page = menu_html(here)
+        rows = [row for row in menu_entries(here) if row[2] is not None]
+        links = link.findall(page)
+        assert [href for href, _ in links] == [
+            ("./" if key == "" else key) if stem is None else section_path(stem, key)
+            for _, stem, key in rows]
+        assert [href for href, current in links if current] == [marked or here]
+        assert all(html.escape(label) in page for label, _, _ in menu_entries(here))
+        assert page.count("<nav") == 1 and page.count("<script>") == 1
+
+
 def _practice_app():
     import streamlit as st
 

@@ -7,6 +7,8 @@ Streamlit's own menu, 31 pages collapse to "View 21 more" and hide the page you 
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from utils import registry
@@ -15,8 +17,11 @@ from utils.section_view import render_section
 from utils.site_config import section_path
 
 
+HOME_ICON, REVIEW_ICON = "🏠", "🔁"
+
+
 def home_page() -> st.Page:
-    return st.Page("pages/home.py", title="Home", icon="🏠", default=True)
+    return st.Page("pages/home.py", title="Home", icon=HOME_ICON, default=True)
 
 
 def review_page() -> st.Page:
@@ -24,7 +29,7 @@ def review_page() -> st.Page:
     def review() -> None:
         render_review_page()
 
-    return st.Page(review, title="Review", icon="🔁", url_path="review")
+    return st.Page(review, title="Review", icon=REVIEW_ICON, url_path="review")
 
 
 def section_page(stem: str, key: str) -> st.Page:
@@ -51,11 +56,13 @@ def all_pages() -> dict[str, list[st.Page]]:
 
 def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
     """The sidebar menu for the page at `current_url_path`, as (label, stem, section key) rows:
-    Home (stem None, key ""), Review (stem None, key "review"), then each chapter as one entry (its overview), except the current
-    chapter, whose title is a heading (key None) above all its sections."""
+    Home (stem None, key ""), Review (stem None, key "review"), then each chapter as one entry
+    (its overview), except the current chapter, whose title is a heading (key None) above all
+    its sections."""
     here = next((ch for ch in registry.CHAPTERS if ch.available and any(
         current_url_path == section_path(ch.stem, key) for key, _ in ch.sections)), None)
-    rows: list[tuple[str, str | None, str | None]] = [("Home", None, ""), ("Review", None, "review")]
+    rows: list[tuple[str, str | None, str | None]] = [("Home", None, ""),
+                                                      ("Review", None, "review")]
     for ch in registry.CHAPTERS:
         if not ch.available:
             continue
@@ -67,27 +74,77 @@ def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
     return rows
 
 
-_WRAP_LINKS = """
-[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] { height: auto; }
-[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+# The menu is one element of ours, not a st.page_link per entry: each of those is a React element
+# of Streamlit's whose module a fresh browser loads, and which shows as a grey bar until the rest
+# of the page is drawn. A click on one of our links changes the page as st.page_link's does,
+# without loading the site anew: the script below puts the page's URL in the browser's history
+# and tells Streamlit, which changes pages that way when the browser's Back and Forward buttons
+# are used (its "popstate" handler). A click with a modifier key (a new tab), or one before the
+# script has run, follows the link as any link does. Links are relative ("review", "./"): a page's
+# URL is one step below the site's, wherever it is served.
+_MENU_STYLE = """
+.gtf-menu { display: flex; flex-direction: column; gap: 0.25rem; }
+.gtf-menu p { margin: 0.5rem 0 0.25rem 0; font-weight: 600; }
+.gtf-menu a {
+  display: flex; gap: 0.5rem; padding: 0.25rem 0.5rem; border-radius: 0.5rem;
+  color: inherit; text-decoration: none; font-size: 0.875rem; line-height: 1.6;
+}
+.gtf-menu a:hover { background: color-mix(in srgb, currentColor 4%, transparent); }
+.gtf-menu a[aria-current="page"] {
+  background: color-mix(in srgb, currentColor 6%, transparent); font-weight: 600;
 }
 """
+
+_MENU_JS = """
+if (!window.__gtfMenu) {  // one listener per page, whatever the runs
+  window.__gtfMenu = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a.gtf-menu-link");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey
+        || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (link.href !== window.location.href) window.history.pushState(null, "", link.href);
+    window.dispatchEvent(new PopStateEvent("popstate"));
+    // The new page is read from its top, as after Streamlit's own links.
+    const main = document.querySelector('[data-testid="stMain"]');
+    for (let box = main; box; box = box.parentElement) if (box.scrollTop) box.scrollTop = 0;
+    // On a phone the sidebar covers the page: close it, as Streamlit's own menu does.
+    if (window.matchMedia("(max-width: 767.98px)").matches)
+      document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
+  });
+}
+"""
+
+
+def menu_href(stem: str | None, key: str) -> str:
+    """A menu entry's link, relative to the page it is on."""
+    if stem is None:
+        return key or "./"
+    return section_path(stem, key)
+
+
+def menu_html(current_url_path: str) -> str:
+    """The sidebar menu as one piece of HTML (see _MENU_JS for what a click does)."""
+    rows = []
+    for label, stem, key in menu_entries(current_url_path):
+        if key is None:
+            rows.append(f"<p>{html.escape(label)}</p>")
+            continue
+        icon = ""
+        if stem is None:  # a page of the site's own: Home or Review
+            icon = f'<span aria-hidden="true">{HOME_ICON if key == "" else REVIEW_ICON}</span>'
+        here = (stem is None and key == current_url_path) or (
+            stem is not None and section_path(stem, key) == current_url_path)
+        rows.append(f'<a class="gtf-menu-link" href="{html.escape(menu_href(stem, key))}"'
+                    + (' aria-current="page"' if here else "")
+                    + f">{icon}<span>{html.escape(label)}</span></a>")
+    return (f"<style>{_MENU_STYLE}</style><nav class=\"gtf-menu\" aria-label=\"Site menu\">"
+            + "".join(rows) + f"</nav><script>{_MENU_JS}</script>")
 
 
 def sidebar_menu(current: st.Page) -> None:
     """Draw the menu at the top of the sidebar (call before the page runs)."""
     with st.sidebar:
-        # Streamlit keeps a page link on one line and cuts what does not fit: long section titles
-        # ("Bonus: transposed convolutions from scratch") wrap instead.
-        st.html(f"<style>{_WRAP_LINKS}</style>")
-        for label, stem, key in menu_entries(current.url_path):
-            if key is None:
-                st.markdown(f"**{label}**")
-            else:
-                if stem is None:  # a page of the site's own: Home or Review
-                    page = home_page() if key == "" else review_page()
-                    st.page_link(page, label=label, icon=page.icon)
-                else:
-                    st.page_link(section_page(stem, key), label=label)
+        # (Our own HTML and script, with labels escaped: nothing of a learner's.)
+        st.html(menu_html(current.url_path), unsafe_allow_javascript=True)
         st.divider()
