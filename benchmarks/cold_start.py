@@ -240,9 +240,13 @@ RECORDER_JS = """(() => {
     };
     while (i < b.length) {
       const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
-      if (field === 4 && wire === 2) { rec.runs.push([now(), "start"]); return; }
+      // (After a run event, a fresh sample: what the page shows once it has handled it.)
+      if (field === 4 && wire === 2) {
+        rec.runs.push([now(), "start"]); seen = null; schedule(); return;
+      }
       if (field === 6 && wire === 0) {
-        rec.runs.push([now(), varint() === 0 ? "done" : "other"]); return;
+        rec.runs.push([now(), varint() === 0 ? "done" : "other"]); seen = null; schedule();
+        return;
       }
       if (wire === 0) varint();
       else if (wire === 2) { const length = varint(); i += length; }
@@ -294,9 +298,9 @@ def _outcome(runs: list, samples: list, now: float
     last_run, is_drawn, drawn_at, shown = None, False, None, None
     for t, what, value in timeline:
         if what == 0:
-            last_run = value
-            # Drawn from here on, if the page already shows this finished run.
-            drawn_at = t if value == "done" and is_drawn else None
+            # Drawn only once a sample taken after this event says so (the page may not have
+            # drawn the run's last messages yet when its end arrives).
+            last_run, drawn_at = value, None
         else:
             is_drawn = value[2]
             if last_run == "done" and is_drawn and drawn_at is None:
