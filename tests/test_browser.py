@@ -271,18 +271,23 @@ def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
 
 def test_the_sidebar_menu_changes_pages_in_the_same_document(page, site_url):
     """The menu is one element of plain links (utils/navigation.py): a click changes the page
-    without loading the site again, as st.page_link does, from the new page's top; the page you
+    without loading the site again, as st.page_link did, from the new page's top; the page you
     are on is marked, and the browser's Back button returns."""
     _open_section(page, site_url, "graph", stem="part4_backprop")
     sections = dict(registry.chapter("part4_backprop").sections)
     sidebar = page.get_by_test_id("stSidebar")
     current = sidebar.locator('a[aria-current="page"]')
     assert current.inner_text() == sections["graph"]
-    page.evaluate("""() => {
+    assert page.evaluate("""() => {
         window.gtfSameDocument = true;
         const main = document.querySelector('[data-testid="stMain"]');
-        for (let box = main; box; box = box.parentElement) box.scrollTop = 2000;
-    }""")
+        let scrolled = false;
+        for (let box = main; box; box = box.parentElement) {
+            box.scrollTop = 2000;
+            scrolled = scrolled || box.scrollTop > 0;
+        }
+        return scrolled;
+    }"""), "the page could not be scrolled down first"
     sidebar.get_by_role("link", name=sections["backward_by_hand"], exact=True).click()
     page.get_by_role("heading", name=sections["backward_by_hand"], level=1).wait_for(
         timeout=60_000)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app_code import code_blocks
 
 from utils import check_runner, registry
-from utils.navigation import menu_entries
+from utils.navigation import entry_path, menu_entries
 from utils.site_config import section_path
 from utils.status import Status
 
@@ -244,8 +244,7 @@ def test_sidebar_menu_shows_the_current_page_and_stays_short():
                                    if ch.available for key, _ in ch.sections]
     for page_path in every_path:
         rows = menu_entries(page_path)
-        paths = [key if stem is None else section_path(stem, key)  # Home "", Review "review"
-                 for _, stem, key in rows if key is not None]
+        paths = [entry_path(stem, key) for _, stem, key in rows if key is not None]
         assert page_path in paths, (page_path, rows)
         chapters = [ch for ch in registry.CHAPTERS if ch.available]
         longest = max(len(ch.sections) for ch in chapters)
@@ -266,9 +265,8 @@ def test_the_menu_is_one_piece_of_links_with_the_current_page_marked():
         page = menu_html(here)
         rows = [row for row in menu_entries(here) if row[2] is not None]
         links = link.findall(page)
-        assert [href for href, _ in links] == [
-            ("./" if key == "" else key) if stem is None else section_path(stem, key)
-            for _, stem, key in rows]
+        assert [href for href, _ in links] == [entry_path(stem, key) or "./"
+                                               for _, stem, key in rows]
         assert [href for href, current in links if current] == [marked or here]
         assert all(html.escape(label) in page for label, _, _ in menu_entries(here))
         assert page.count("<nav") == 1 and page.count("<script>") == 1

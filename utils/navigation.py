@@ -90,6 +90,7 @@ _MENU_STYLE = """
   color: inherit; text-decoration: none; font-size: 0.875rem; line-height: 1.6;
 }
 .gtf-menu a:hover { background: color-mix(in srgb, currentColor 4%, transparent); }
+.gtf-menu a:focus-visible { outline: 2px solid currentColor; outline-offset: -2px; }
 .gtf-menu a[aria-current="page"] {
   background: color-mix(in srgb, currentColor 6%, transparent); font-weight: 600;
 }
@@ -116,11 +117,14 @@ if (!window.__gtfMenu) {  // one listener per page, whatever the runs
 """
 
 
+def entry_path(stem: str | None, key: str) -> str:
+    """A menu entry's URL path: Home "", Review "review", or a section's."""
+    return key if stem is None else section_path(stem, key)
+
+
 def menu_href(stem: str | None, key: str) -> str:
     """A menu entry's link, relative to the page it is on."""
-    if stem is None:
-        return key or "./"
-    return section_path(stem, key)
+    return entry_path(stem, key) or "./"
 
 
 def menu_html(current_url_path: str) -> str:
@@ -133,8 +137,7 @@ def menu_html(current_url_path: str) -> str:
         icon = ""
         if stem is None:  # a page of the site's own: Home or Review
             icon = f'<span aria-hidden="true">{HOME_ICON if key == "" else REVIEW_ICON}</span>'
-        here = (stem is None and key == current_url_path) or (
-            stem is not None and section_path(stem, key) == current_url_path)
+        here = entry_path(stem, key) == current_url_path
         rows.append(f'<a class="gtf-menu-link" href="{html.escape(menu_href(stem, key))}"'
                     + (' aria-current="page"' if here else "")
                     + f">{icon}<span>{html.escape(label)}</span></a>")
