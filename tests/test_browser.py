@@ -305,6 +305,32 @@ def test_the_sidebar_menu_changes_pages_in_the_same_document(page, site_url):
     _assert_no_page_not_found(page)
 
 
+def test_a_menu_click_streamlit_leaves_unanswered_loads_the_page(page, site_url):
+    """Should Streamlit not answer the menu's history change (utils/navigation.py), the click
+    loads the new page as any link would; an embedded site's parameters go with it."""
+    stem = "part4_backprop"
+    sections = dict(registry.chapter(stem).sections)
+    tab = page.context.new_page()
+    try:
+        # A listener on window before Streamlit's own, which then never hears of the change.
+        tab.add_init_script("""window.addEventListener(
+            "popstate", (event) => event.stopImmediatePropagation());""")
+        tab.goto(f"{site_url}/{section_path(stem, 'graph')}?embed=true&embed_options=show_toolbar")
+        tab.wait_for_selector("h1", timeout=60_000)
+        _assert_no_page_not_found(tab)
+        tab.evaluate("() => { window.gtfSameDocument = true; }")
+        tab.get_by_test_id("stSidebar").get_by_role(
+            "link", name=sections["backward_by_hand"], exact=True).click()
+        tab.get_by_role("heading", name=sections["backward_by_hand"], level=1).wait_for(
+            timeout=60_000)
+        assert tab.evaluate("() => window.gtfSameDocument === undefined"), "not loaded anew"
+        assert tab.url.endswith(f"/{section_path(stem, 'backward_by_hand')}"
+                                "?embed=true&embed_options=show_toolbar"), tab.url
+        _assert_no_page_not_found(tab)
+    finally:
+        tab.close()
+
+
 def test_type_an_expression_and_see_its_graph(page, site_url):
     """Chapter 5.4: the graph of a typed expression, with backprop's gradients on its nodes."""
     _open_section(page, site_url, "graph", stem="part4_backprop")
@@ -629,7 +655,7 @@ def test_nothing_typed_is_lost_to_a_reload_and_a_reset_stays_reset(page, site_ur
     _wait_until_stored(page, f"(saved) => !(saved.code?.[{EX.id!r}] || '').includes("
                              "'# typed, run, reloaded')", "the reset")
     _reload(page)
-    text = _editor_text(_editable_editor(page, EX.name))
+    _editor_text(_editable_editor(page, EX.name))
     page.wait_for_timeout(2000)
     assert _editor_text(_editable_editor(page, EX.name)).strip() == sources.stub_source(EX).strip()
 

@@ -80,7 +80,8 @@ def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
 # without loading the site anew: the script below puts the page's URL in the browser's history
 # and tells Streamlit, which changes pages that way when the browser's Back and Forward buttons
 # are used (its "popstate" handler). A click with a modifier key (a new tab), or one before the
-# script has run, follows the link as any link does. Links are relative ("review", "./"): a page's
+# script has run, follows the link as any link does; so does a click while the connection is down,
+# or one Streamlit leaves unanswered. Links are relative ("review", "./"): a page's
 # URL is one step below the site's, wherever it is served.
 _MENU_STYLE = """
 .gtf-menu { display: flex; flex-direction: column; gap: 0.25rem; }
@@ -99,12 +100,25 @@ _MENU_STYLE = """
 _MENU_JS = """
 if (!window.__gtfMenu) {  // one listener per page, whatever the runs
   window.__gtfMenu = true;
+  // Streamlit's own links keep these when the site is embedded in another page.
+  const KEPT_PARAMS = ["embed", "embed_options"];
+  const isRunning = (app) => ["running", "rerunRequested"].includes(app.dataset.testScriptState);
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a.gtf-menu-link");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey
         || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    if (link.href !== window.location.href) window.history.pushState(null, "", link.href);
+    const target = new URL(link.getAttribute("href"), window.location.href);
+    const here = new URLSearchParams(window.location.search);
+    for (const name of KEPT_PARAMS)
+      for (const value of here.getAll(name)) target.searchParams.append(name, value);
+    const app = document.querySelector('[data-testid="stApp"]');
+    // Without a connection Streamlit cannot change the page: load it as any link would.
+    if (!app || app.dataset.testConnectionState !== "CONNECTED") {
+      window.location.assign(target.href);
+      return;
+    }
+    if (target.href !== window.location.href) window.history.pushState(null, "", target.href);
     window.dispatchEvent(new PopStateEvent("popstate"));
     // The new page is read from its top, as after Streamlit's own links.
     const main = document.querySelector('[data-testid="stMain"]');
@@ -112,6 +126,15 @@ if (!window.__gtfMenu) {  // one listener per page, whatever the runs
     // On a phone the sidebar covers the page: close it, as Streamlit's own menu does.
     if (window.matchMedia("(max-width: 767.98px)").matches)
       document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
+    // Should Streamlit not take the change (no run started and the new page not drawn), load
+    // the page as any link would, rather than leave a new URL over the old page. (Not sooner:
+    // Streamlit shows a run as started only when the server says so, late on a busy server.)
+    setTimeout(() => {
+      if (window.location.href !== target.href || isRunning(app)) return;
+      const marked = document.querySelector('a.gtf-menu-link[aria-current="page"]');
+      if (marked && new URL(marked.href).pathname === target.pathname) return;
+      window.location.assign(target.href);
+    }, 4000);
   });
 }
 """
