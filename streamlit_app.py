@@ -9,7 +9,7 @@ import streamlit as st
 
 from utils import (browser_store, code_block, deep_links, first_views, page_runs, registry, runner,
                    widgets)
-from utils.navigation import all_pages, sidebar_menu
+from utils.navigation import all_pages, preload_page, sidebar_menu
 from utils.runner.limits import memory_limit_bytes
 
 # Each code runner imports torch as it starts, seconds of CPU: they start this long after the
@@ -83,7 +83,9 @@ with page_runs.page_running():  # the warm-up waits for it
         legacy_first_run = deep_links.in_legacy_first_run()
         page = st.navigation(all_pages(), position="hidden")
         deep_links.close_false_page_not_found(legacy_first_run, page)
-        # Before the page draws anything: a session's first run waits here for the learner's work.
+        # The browser loads what the page will draw with while a session's first run waits here,
+        # before the page draws anything, for the learner's work.
+        preload_page(page)
         browser_store.ask_first()
         code_block.enable_copy_buttons()
         sidebar_menu(page)

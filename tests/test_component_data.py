@@ -49,10 +49,9 @@ def _given_to_components(monkeypatch, page: str | None) -> list[dict]:
 def test_every_component_is_given_plain_values(monkeypatch, page):
     given = _given_to_components(monkeypatch, page)
     kinds = {"save" if d.get("mode") == "save" else "chart" if "figure" in d
-             else "editor" if "code" in d else "preload" if "modules" in d else "other"
-             for d in given}
-    # The home page saves; a chapter page also draws charts and editors and preloads modules.
-    assert kinds >= ({"save"} if page is None else {"save", "chart", "editor", "preload"})
+             else "editor" if "code" in d else "other" for d in given}
+    # The home page saves; a chapter page also draws charts and editors.
+    assert kinds >= ({"save"} if page is None else {"save", "chart", "editor"})
     for data in given:
         nested = {k: type(v).__name__ for k, v in data.items()
                   if not isinstance(v, component_data.PLAIN)}

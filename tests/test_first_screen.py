@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from utils import first_screen, literate, registry
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from utils import browser_store, first_screen, literate, navigation, preload, registry
 from utils.preload import CHART, CHART_THEME, EDITOR
-from utils.section_view import _front_end_modules
+from utils.section_view import (_FRONT_END_MODULES, HEADER_MODULES, MATH_MODULES,
+                                _front_end_modules)
+from utils.site_config import ROOT, section_path
 
 
 def _blocks(*parts: str | tuple[str, str]) -> tuple[literate.Block, ...]:
@@ -26,13 +31,61 @@ def test_the_tops_grow_with_the_prose_above():
 
 def test_what_the_first_screen_needs_is_fetched_at_once_the_rest_once_it_is_drawn():
     long = "\n\n".join(["word " * 100] * 12)
+    exercise = sorted([EDITOR, "Checkbox", "Button"])  # its editor, toggles and reset button
     now, later = _front_end_modules(_blocks("Intro.", ("exercise", "f"), long, ("figure", "")))
-    assert now == [EDITOR] and later == sorted([CHART, CHART_THEME])
+    assert now == exercise and later == sorted([CHART, CHART_THEME])
     # A module needed on the first screen and further down is fetched at once, only.
     now, later = _front_end_modules(_blocks("Intro.", ("widget", "w"), long, ("figure", ""),
                                             ("exercise", "f")))
-    assert now == sorted([CHART, CHART_THEME]) and later == [EDITOR]
+    assert now == sorted([CHART, CHART_THEME]) and later == exercise
     assert _front_end_modules(_blocks("Only prose.")) == ([], [])
+    # Math in prose needs Streamlit's typesetting; a dollar inside a code block does not.
+    assert _front_end_modules(_blocks("The loss $L$.")) == (MATH_MODULES, [])
+    assert _front_end_modules(_blocks("Code:\n\n```python\nx = '$'\n```\n")) == ([], [])
+    assert _front_end_modules(_blocks("Intro.", long, "Below: $x$.")) == ([], MATH_MODULES)
+
+
+def test_every_module_named_is_found_in_this_install():
+    """Streamlit's module files are named by its build (<name>.<hash>.js): an upgrade that renames
+    one would silently stop its preload."""
+    names = set(HEADER_MODULES) | set(MATH_MODULES) | {
+        name for modules in _FRONT_END_MODULES.values() for name in modules}
+    assert {name: preload.module_file(name) for name in names if
+            preload.module_file(name) is None} == {}
+
+
+def test_the_script_asks_for_each_module_by_its_address():
+    script = preload.preload_script(["./Checkbox.x.js"], ["../../app/static/gtf_editor.js"])
+    assert 'const now = ["./Checkbox.x.js"], later = ["../../app/static/gtf_editor.js"];' in script
+    assert "function pageAtRest()" in script and "__" + "NOW" not in script
+
+
+def test_a_sessions_first_run_preloads_before_it_waits_for_the_learners_work(monkeypatch):
+    """The browser loads the page's modules while the server waits for the browser store's answer
+    and runs the page again (streamlit_app.py): the preload comes before the question."""
+    calls: list[str] = []
+    real_preload, real_ask = preload.preload, browser_store.ask_first
+
+    def recording_preload(prefixes, later=()):
+        calls.append("preload " + " ".join(prefixes))
+        real_preload(prefixes, later)
+
+    def recording_ask():
+        calls.append("ask")
+        real_ask()
+
+    import utils.section_view as section_view
+    monkeypatch.setattr(section_view, "preload", recording_preload)
+    monkeypatch.setattr(browser_store, "ask_first", recording_ask)
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app._page_hash = calc_hash(section_path("part3_optimization", "optimizers"))
+    app.run()
+    assert not app.exception
+    assert calls and calls[0].startswith("preload ") and calls[1] == "ask", calls
+    assert all(name in calls[0].split() for name in HEADER_MODULES), calls[0]
+    # Home and Review are not sections: nothing to preload.
+    assert navigation.section_at("") is None and navigation.section_at("review") is None
+    assert navigation.section_at(section_path("micrograd", "value")) == ("micrograd", "value")
 
 
 def test_the_estimate_puts_a_block_above_where_a_browser_draws_it_and_on_the_right_screen():

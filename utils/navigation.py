@@ -13,7 +13,7 @@ import streamlit as st
 
 from utils import registry
 from utils.review_page import render_review_page
-from utils.section_view import render_section
+from utils.section_view import preload_section, render_section
 from utils.site_config import section_path
 
 
@@ -42,6 +42,20 @@ def section_page(stem: str, key: str) -> st.Page:
                    url_path=section_path(stem, key))
 
 
+def section_at(url_path: str) -> tuple[str, str] | None:
+    """The (chapter stem, section key) whose page is at `url_path`, or None (Home, Review)."""
+    return next(((ch.stem, key) for ch in registry.CHAPTERS if ch.available
+                 for key, _ in ch.sections if section_path(ch.stem, key) == url_path), None)
+
+
+def preload_page(page: st.Page) -> None:
+    """Start the browser loading what the page will draw with (utils/preload.py), if it is a
+    section's."""
+    section = section_at(page.url_path)
+    if section is not None:
+        preload_section(*section)
+
+
 def chapter_label(ch: registry.Chapter) -> str:
     return f"{ch.number} · {ch.title}"
 
@@ -59,8 +73,8 @@ def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
     Home (stem None, key ""), Review (stem None, key "review"), then each chapter as one entry
     (its overview), except the current chapter, whose title is a heading (key None) above all
     its sections."""
-    here = next((ch for ch in registry.CHAPTERS if ch.available and any(
-        current_url_path == section_path(ch.stem, key) for key, _ in ch.sections)), None)
+    section = section_at(current_url_path)
+    here = registry.chapter(section[0]) if section else None
     rows: list[tuple[str, str | None, str | None]] = [("Home", None, ""),
                                                       ("Review", None, "review")]
     for ch in registry.CHAPTERS:

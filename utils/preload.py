@@ -1,45 +1,50 @@
 """Start loading the front-end code a page will need: what its first screen needs at once, the rest
 once that screen is drawn.
 
-Streamlit's front end loads the code for an element (a Plotly chart, a custom component's frame)
-only when the first such element arrives. The chart code is the biggest: plotly.js inside a 4.7 MB
-module, whose import costs a fresh browser about 0.9 s (2 cores, load 2), all of it before the
-page's first chart can be drawn. (Code blocks no longer need Streamlit's 1.6 MB highlighter:
-utils/code_block.py.) The browser is mostly idle while the server runs the page's script, so a page
-asks for the modules its first screen will need first thing in its run (from the sidebar, which is
-sent before the page): Streamlit's own imports then find them loaded. The modules only elements
-further down need are asked for once the page is at rest (utils/static_modules.py): a fresh
-browser runs one thing at a time, and evaluating them meanwhile delayed the first screen
-(utils/first_screen.py says which blocks are on it). The modules' file names are Streamlit's
-build's; one that cannot be found is not preloaded, and loads as before. The code editor's module
-(utils/code_editor.py) and the charts' plotly.js (utils/charts.py: most of the site's charts are
-drawn by our element, with a third of that code) are ours, served from static/: each is asked for
-by the same address its element imports it from, so that the browser fetches and runs it once.
+Streamlit's front end loads the code for an element (a Plotly chart, a custom component's frame,
+a toggle) only when the first such element arrives. The chart code is the biggest: plotly.js
+inside a 4.7 MB module, whose import costs a fresh browser about 0.9 s (2 cores, load 2), all of
+it before the page's first chart can be drawn. (Code blocks no longer need Streamlit's 1.6 MB
+highlighter: utils/code_block.py.) The browser is mostly idle while the server runs the page's
+script, so a page asks for the modules its first screen will need first thing in its run, before
+a session's first run waits for the learner's work (streamlit_app.py): Streamlit's own imports
+then find them loaded. The modules only elements further down need are asked for once the page
+is at rest (utils/static_modules.py): a fresh browser runs one thing at a time, and evaluating
+them meanwhile delayed the first screen (utils/first_screen.py says which blocks are on it). The
+modules' file names are Streamlit's build's; one that cannot be found is not preloaded, and loads
+as before. The code editor's module (utils/code_editor.py) and the charts' plotly.js
+(utils/charts.py: most of the site's charts are drawn by our element, with a third of that code)
+are ours, served from static/: each is asked for by the same address its element imports it
+from, so that the browser fetches and runs it once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
-from utils import charts, code_editor, component_data, static_modules
+from utils import charts, code_editor, static_modules
 from utils.hidden_place import hidden_place
 
 EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
 CHART = "chart"  # our chart element's plotly.js (utils/charts.py)
 CHART_THEME = "chart-theme"  # and the theme it draws with
 
-_JS = static_modules.AT_REST_JS + """
-export default function (component) {
-  // (A list comes as JSON text: utils/component_data.py.)
-  const data = component.data || {};
-  const now = JSON.parse(data.modules || "[]"), later = JSON.parse(data.later || "[]");
+# Run as a script of the page's (st.html), not as a component: a component's code is one more file
+# to fetch from the server, which is busy running the page's script when it is asked for (on a
+# fresh server's first page it came 0.2-0.3 s after the first run's elements). The script is run
+# again only when the page's modules change; each module is imported once per browser tab.
+_JS = """
+(() => {
+  __AT_REST__
+  const now = __NOW__, later = __LATER__;
   // Resolved as Streamlit resolves its own lazy imports: beside its entry module, so that both
   // imports are the same module (ours: as utils/code_editor.py resolves it).
-  const entry = document.querySelector(data.entrySelector);
+  const entry = document.querySelector(__ENTRY__);
   if (!entry) return;
   window.__gtfPreloaded = window.__gtfPreloaded || new Set();
   const load = (names) => {
@@ -60,14 +65,20 @@ export default function (component) {
       else setTimeout(() => load(later), 0);
     });
   }
-}
+})();
 """
-
-_preloader = st.components.v2.component("gtf_preload", js=_JS)
 
 # Drawn in a place of its own, hidden, and on every run of the page, so that it moves nothing
 # (see utils/hidden_place.py for what a place drawn on some runs only does).
 _PLACE = "gtf_preload_place"
+
+
+def preload_script(names: Sequence[str], later_names: Sequence[str]) -> str:
+    """The script that imports `names` at once and `later_names` once the page is at rest."""
+    return (_JS.replace("__AT_REST__", static_modules.AT_REST_JS.strip())
+            .replace("__NOW__", json.dumps(list(names)))
+            .replace("__LATER__", json.dumps(list(later_names)))
+            .replace("__ENTRY__", json.dumps(static_modules.ENTRY_MODULE_SELECTOR)))
 
 
 @cache
@@ -96,8 +107,6 @@ def preload(prefixes: Sequence[str], later: Sequence[str] = ()) -> None:
     with st.sidebar:
         place = hidden_place(_PLACE)
         with place:
-            _preloader(key="gtf_preload", height=0,
-                       data=component_data.plain({
-                           "modules": component_data.as_json(names),
-                           "later": component_data.as_json(later_names),
-                           "entrySelector": static_modules.ENTRY_MODULE_SELECTOR}))
+            # (Our own script, with module names of ours and of Streamlit's build.)
+            st.html(f"<script>{preload_script(names, later_names)}</script>",
+                    unsafe_allow_javascript=True)

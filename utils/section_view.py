@@ -21,10 +21,16 @@ from utils.code_block import code_block
 from utils.preload import CHART, CHART_THEME, EDITOR, preload
 
 # What each directive's output may need of the front end's lazily loaded code (a widget may draw
-# charts, an exercise has an editor). Streamlit's own chart module (4.7 MB) is left to load when
-# a rare chart needs it (utils/charts.py); code is highlighted on the server (utils/code_block.py).
+# charts, an exercise has an editor, its toggles and its reset button). Streamlit's own chart
+# module (4.7 MB) is left to load when a rare chart needs it (utils/charts.py); code is
+# highlighted on the server (utils/code_block.py). Streamlit's modules are named as its build
+# names their files (utils/preload.py; tests/test_first_screen.py checks each is found).
 _FRONT_END_MODULES = {"figure": [CHART, CHART_THEME], "widget": [CHART, CHART_THEME],
-                      "exercise": [EDITOR]}
+                      "exercise": [EDITOR, "Checkbox", "Button"]}
+# Prose with math in it ($...$): Streamlit's math typesetting.
+MATH_MODULES = ["rehype-katex"]
+# The header's answers panel (widgets.answers_panel), on every section page.
+HEADER_MODULES = ["DownloadButton", "FileUploader"]
 
 
 def figure_namespace(stem: str) -> dict[str, Any]:
@@ -41,8 +47,19 @@ def _front_end_modules(blocks: tuple[literate.Block, ...]) -> tuple[list[str], l
     for top, block in zip(first_screen.estimated_tops(blocks), blocks):
         if isinstance(block, literate.Directive):
             modules = _FRONT_END_MODULES.get(block.name, [])
-            (now if first_screen.on_first_screen(top) else later).update(modules)
+        else:
+            modules = MATH_MODULES if any(
+                language is None and "$" in text for text, language in block.pieces()) else []
+        (now if first_screen.on_first_screen(top) else later).update(modules)
     return sorted(now), sorted(later - now)
+
+
+def preload_section(stem: str, key: str) -> None:
+    """Ask the browser for the front-end modules the section will draw with (utils/preload.py).
+    Called before the session's first run waits for the browser store's answer
+    (streamlit_app.py): the browser, idle meanwhile, has them by the time the page comes."""
+    now, later = _front_end_modules(registry.chapter(stem).section_source(key).blocks)
+    preload(HEADER_MODULES + now, later=later)
 
 
 # Directives drawn from the chapter's own modules (utils/figures/<chapter>.py, the chapter's
@@ -75,8 +92,6 @@ def render_section(stem: str, key: str) -> None:
     chapter = registry.chapter(stem)
     source = chapter.section_source(key)
     widgets.chapter_header(stem, key)
-    now, later = _front_end_modules(source.blocks)
-    preload(now, later=later)
     directives = [(index, block) for index, block in enumerate(source.blocks)
                   if isinstance(block, literate.Directive) and block.name in _FROM_CHAPTER_MODULES]
     if chapter.first_view_without_torch:
