@@ -58,6 +58,13 @@ def test_the_script_asks_for_each_module_by_its_address():
     script = preload.preload_script(["./Checkbox.x.js"], ["../../app/static/gtf_editor.js"])
     assert 'const now = ["./Checkbox.x.js"], later = ["../../app/static/gtf_editor.js"];' in script
     assert "function pageAtRest()" in script and "__" + "NOW" not in script
+    # While the browser store is asked, the modules wait for its answer, which the store's own
+    # script announces by that name.
+    assert "if (false && !window.__gtfStoreAnswered)" in script
+    waiting = preload.preload_script(["./Checkbox.x.js"], [], wait_for_the_store=True)
+    assert "if (true && !window.__gtfStoreAnswered)" in waiting
+    assert f'addEventListener("{browser_store.ANSWERED_EVENT}"' in waiting
+    assert f'new Event("{browser_store.ANSWERED_EVENT}")' in browser_store._JS
 
 
 def test_a_sessions_first_run_preloads_before_it_waits_for_the_learners_work(monkeypatch):

@@ -141,6 +141,9 @@ function watchOtherTabs(data, setStateValue) {
 }
 """
 
+# Sent in the tab once the browser has answered (see utils/preload.py).
+ANSWERED_EVENT = "gtf-store-answered"
+
 _JS = MERGE_JS + WATCH_JS + """
 export default function (component) {
   const { setStateValue } = component;
@@ -154,6 +157,9 @@ export default function (component) {
     // an answer of null would read as no answer, and nothing would ever be saved again.
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     setStateValue("saved", saved);
+    // What waits for the answer in this tab (utils/preload.py) may go on.
+    window.__gtfStoreAnswered = true;
+    window.dispatchEvent(new Event(ANSWERED_EVENT));
   } else if (data.mode === "save") {
     // (Nested values come as JSON text: utils/component_data.py.)
     data = { ...data, snapshot: JSON.parse(data.snapshot), watch: JSON.parse(data.watch) };
@@ -176,7 +182,7 @@ export default function (component) {
     }
   }
 }
-"""
+""".replace("ANSWERED_EVENT", f'"{ANSWERED_EVENT}"')
 
 _store = st.components.v2.component("gtf_browser_store", js=_JS)
 
@@ -224,6 +230,11 @@ def restored() -> bool:
     return bool(st.session_state.get(_RESTORED))
 
 
+def asking() -> bool:
+    """Whether this run asks the browser for the learner's work (`ask_first`)."""
+    return not st.session_state.get(_RESTORED)
+
+
 def ask_first() -> None:
     """Call before the page draws anything of its own (after st.navigation). Until the browser
     has answered, ask it for the learner's work; on the session's first run, wait for the answer
@@ -231,7 +242,7 @@ def ask_first() -> None:
     The place is drawn on every run."""
     place = hidden_place(_PLACE)
     st.session_state[_WATCHED] = []  # filled by this run's editors (`watch`)
-    if st.session_state.get(_RESTORED):
+    if not asking():
         return
     with place:
         result = _store(key=_KEY, data=component_data.plain({"mode": "load",

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from utils import charts, code_editor, static_modules
+from utils import browser_store, charts, code_editor, static_modules
 from utils.hidden_place import hidden_place
 
 EDITOR = "editor"  # our code editor's module (utils/code_editor.py)
@@ -54,7 +54,15 @@ _JS = """
       import(new URL(name, entry.src).href).catch(() => {});
     }
   };
-  load(now);
+  // While the browser store is asked for the learner's work (utils/browser_store.py), whose
+  // answer starts the run that draws the page, the modules wait for its answer (or 2 s): the
+  // browser evaluating them meanwhile held the answer back.
+  if (__WAIT__ && !window.__gtfStoreAnswered) {
+    let started = false;
+    const start = () => { if (!started) { started = true; load(now); } };
+    window.addEventListener(__ANSWERED__, start, { once: true });
+    setTimeout(start, 2000);
+  } else load(now);
   // The rest once the page's first view is drawn, when the browser has a moment (or 2 s on),
   // unless the learner has gone to another page meanwhile (it asks for its own).
   const page = location.pathname;
@@ -73,9 +81,13 @@ _JS = """
 _PLACE = "gtf_preload_place"
 
 
-def preload_script(names: Sequence[str], later_names: Sequence[str]) -> str:
-    """The script that imports `names` at once and `later_names` once the page is at rest."""
+def preload_script(names: Sequence[str], later_names: Sequence[str],
+                   wait_for_the_store: bool = False) -> str:
+    """The script that imports `names` at once (once the browser store has answered, if it is
+    asked in this run) and `later_names` once the page is at rest."""
     return (_JS.replace("__AT_REST__", static_modules.AT_REST_JS.strip())
+            .replace("__WAIT__", json.dumps(wait_for_the_store))
+            .replace("__ANSWERED__", json.dumps(browser_store.ANSWERED_EVENT))
             .replace("__NOW__", json.dumps(list(names)))
             .replace("__LATER__", json.dumps(list(later_names)))
             .replace("__ENTRY__", json.dumps(static_modules.ENTRY_MODULE_SELECTOR)))
@@ -108,5 +120,5 @@ def preload(prefixes: Sequence[str], later: Sequence[str] = ()) -> None:
         place = hidden_place(_PLACE)
         with place:
             # (Our own script, with module names of ours and of Streamlit's build.)
-            st.html(f"<script>{preload_script(names, later_names)}</script>",
-                    unsafe_allow_javascript=True)
+            script = preload_script(names, later_names, browser_store.asking())
+            st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
