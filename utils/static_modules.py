@@ -85,7 +85,9 @@ NEAR_SCREEN_JS = AT_REST_JS + """
 // The box the page scrolls in (Streamlit's main area scrolls, not the window). Watched from the
 // viewport, an element below it would be clipped by it, whatever the margin: watched from this
 // box, the margin counts. None found (the page not yet taller than its box): the viewport, and
-// the element is drawn when it shows.
+// the element is drawn when it shows. Only the wider watch needs it: finding it lays the page out
+// (scrollHeight), which done by every chart and editor as it arrived, while the page was still
+// being built, cost a fresh browser a layout of the growing page each; at rest it is laid out.
 function scrollingBox(element) {
   for (let box = element.parentElement; box; box = box.parentElement) {
     if (/(auto|scroll|overlay)/.test(getComputedStyle(box).overflowY) &&
@@ -101,7 +103,7 @@ function whenNearScreen(element, job) {
       if (done || !entries.some((entry) => entry.isIntersecting)) return;
       stop();
       job();
-    }, { root: scrollingBox(element), rootMargin: marginPx + "px 0px" });
+    }, marginPx ? { root: scrollingBox(element), rootMargin: marginPx + "px 0px" } : {});
     observer.observe(element);
     return observer;
   };
@@ -110,7 +112,7 @@ function whenNearScreen(element, job) {
     onScreen.disconnect();
     if (near) near.disconnect();
   };
-  const onScreen = watch(0);
+  const onScreen = watch(0);  // (the viewport: what the box clips is not on the screen either)
   pageAtRest().then(() => {
     if (done) return;
     onScreen.disconnect();  // (the wider watch sees the screen too)
