@@ -7,10 +7,16 @@ import threading
 
 import streamlit as st
 
-from utils import (browser_store, code_block, deep_links, first_views, page_runs, registry, runner,
-                   widgets)
-from utils.navigation import all_pages, preload_page, sidebar_menu
-from utils.runner.limits import memory_limit_bytes
+from utils import deep_links
+
+# First of all, before the site's own imports below: a section's URL opened on a freshly started
+# server is told "Page not found" until this closes it (utils/deep_links.py).
+deep_links.close_false_page_not_found()
+
+from utils import (browser_store, code_block, first_views, page_runs, registry,  # noqa: E402
+                   runner, widgets)
+from utils.navigation import all_pages, preload_page, sidebar_menu  # noqa: E402
+from utils.runner.limits import memory_limit_bytes  # noqa: E402
 
 # Each code runner imports torch as it starts, seconds of CPU: they start this long after the
 # server's first page has run, so that page (and the reruns that restore the learner's work) keep
@@ -80,9 +86,7 @@ def _start_runner_soon() -> bool:
 
 with page_runs.page_running():  # the warm-up waits for it
     try:
-        legacy_first_run = deep_links.in_legacy_first_run()
         page = st.navigation(all_pages(), position="hidden")
-        deep_links.close_false_page_not_found(legacy_first_run, page)
         # The browser loads what the page will draw with while a session's first run waits here,
         # before the page draws anything, for the learner's work.
         preload_page(page)

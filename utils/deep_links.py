@@ -12,29 +12,37 @@ the false dialog in the browser. A real unknown URL still gets Streamlit's dialo
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
-from utils.hidden_place import hidden_place
 
+from utils.hidden_place import hidden_place
+from utils.site_config import ROOT, SECTION_FILE, section_path
+
+# Closes the false dialog as soon as it is there: at once if it is, else when it comes (a real
+# one, on another page, is not touched: it closes only dialogs that say "Page not found", within
+# 10 s of this page's first run).
 _JS = """
-export default function () {
-  let tries = 0;
-  const timer = setInterval(() => {
+(() => {
+  const closeIt = () => {
     for (const dialog of document.querySelectorAll('[data-testid="stDialog"]')) {
       if (!dialog.innerText.includes("Page not found")) continue;
       const close = dialog.querySelector('button[aria-label="Close"]');
       if (close) close.click();
       else document.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
-      clearInterval(timer);
-      return;
+      return true;
     }
-    if (++tries > 100) clearInterval(timer);
-  }, 100);
-}
+    return false;
+  };
+  if (closeIt()) return;
+  const watcher = new MutationObserver(() => { if (closeIt()) watcher.disconnect(); });
+  watcher.observe(document.body, {childList: true, subtree: true});
+  setTimeout(() => watcher.disconnect(), 10000);
+})();
 """
-
-_closer = st.components.v2.component("gtf_close_false_page_not_found", js=_JS)
 
 # The closer's place at the top of the page, drawn (empty, hidden) on every run: were it drawn on
 # the first run only, every element of the page would move up one place on the next run (the
@@ -44,19 +52,36 @@ _PLACE = "gtf_close_false_page_not_found_place"
 
 
 def in_legacy_first_run() -> bool:
-    """True while Streamlit runs this script through its folder-based pages (call before
+    """True while Streamlit runs this script through its folder-based pages (before
     st.navigation, which switches that off)."""
     return bool(PagesManager.uses_pages_directory)
 
 
-def close_false_page_not_found(legacy_first_run: bool, page: st.Page) -> None:
-    """After st.navigation: if this was the legacy first run and the URL's page was found,
-    close the "Page not found" dialog Streamlit sent before our script ran."""
+@cache
+def site_url_paths() -> frozenset[str]:
+    """The URL path of every page of the site (utils/navigation.py registers them), from file
+    names alone: Home, Review and each section of each chapter not marked unavailable."""
+    paths = {"", "review"}
+    for toml in (ROOT / "pages").glob("*/chapter.toml"):
+        if tomllib.loads(toml.read_text(encoding="utf-8")).get("available", True) is not True:
+            continue
+        paths |= {section_path(toml.parent.name, match[2]) for file in toml.parent.glob("*.md")
+                  if (match := SECTION_FILE.match(file.name))}
+    return frozenset(paths)
+
+
+def close_false_page_not_found() -> None:
+    """First thing in the script (before st.navigation, and before the site's own imports, which
+    take a fresh server's first run about 0.3 s): if this is the legacy first run and the URL is
+    one of the site's pages, close the "Page not found" dialog Streamlit sent before the script
+    ran. (Drawn after st.navigation, with a component of ours, it closed the dialog 1 s after it
+    was shown; the learner saw it meanwhile.)"""
     place = hidden_place(_PLACE)
-    if not legacy_first_run:
+    if not in_legacy_first_run():
         return
     ctx = get_script_run_ctx()
     requested = ctx.pages_manager.intended_page_name if ctx else None
-    if requested and requested == page.url_path:
+    if requested is not None and requested in site_url_paths():
         with place:
-            _closer(key="gtf_close_false_page_not_found", height=0)
+            # (Our own script: nothing of the learner's or of the URL's in it.)
+            st.html(f"<script>{_JS}</script>", unsafe_allow_javascript=True)

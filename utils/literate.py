@@ -40,11 +40,12 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from utils.site_config import SECTION_FILE
+
 DIRECTIVES = frozenset({"exercise", "given", "figure", "widget", "question", "fact", "site-only",
                         "notebook-only", "chapter-contents"})
 # Directives whose argument names something; the others take none.
 NAMED = frozenset({"exercise", "given", "widget"})
-SECTION_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.md$")
 _INFO = re.compile(r"^\{([a-z-]+)\}\s*(.*)$")
 
 

@@ -1,5 +1,6 @@
 """Site-wide settings that more than one part needs. Each address lives here and only here."""
 
+import re
 from pathlib import Path
 
 # The public GitHub repository. Colab badges, the notebooks' setup cell and the README's commands
@@ -16,6 +17,8 @@ BRANCH = "main"
 SITE_URL = "https://grokking-the-fundamentals.streamlit.app"
 
 ROOT = Path(__file__).resolve().parents[1]
+# A section's source file, pages/<chapter>/<number>_<key>.md (utils/literate.py).
+SECTION_FILE = re.compile(r"^(\d+)_([a-z0-9_]+)\.md$")
 
 
 def colab_url(stem: str, solutions: bool = False) -> str:
