@@ -44,6 +44,8 @@ _JS = """
 })();
 """
 
+_HIDE_DIALOGS = "<style>.stDialog { display: none; }</style>"
+
 # The closer's place at the top of the page, drawn (empty, hidden) on every run: were it drawn on
 # the first run only, every element of the page would move up one place on the next run (the
 # browser store's restore: two z₁ sliders on chapter 5.5's autoencoder page, for instance; see
@@ -83,5 +85,9 @@ def close_false_page_not_found() -> None:
     requested = ctx.pages_manager.intended_page_name if ctx else None
     if requested is not None and requested in site_url_paths():
         with place:
+            # Hidden at once (Streamlit's Markdown element is loaded with the page: the style
+            # applies as soon as it comes, before the script's element is), then closed. The
+            # style goes with this run: the next one leaves the place empty.
+            st.markdown(_HIDE_DIALOGS, unsafe_allow_html=True)
             # (Our own script: nothing of the learner's or of the URL's in it.)
             st.html(f"<script>{_JS}</script>", unsafe_allow_javascript=True)
