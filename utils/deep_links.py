@@ -6,7 +6,8 @@ through the old folder-based page list. That list has none of our URLs, so Strea
 "Page not found" dialog before our script (and our st.navigation) runs and renders the right
 page under it. Only the first run on a fresh server is affected: st.navigation switches the relic
 off for good. We cannot rename pages/ (its name is part of the layout), and nothing of ours runs
-before that first run, so: detect it, and when our navigation did find the requested page, close
+before that first run, so: detect it, first thing in the script, and when the requested URL is
+one of the site's pages (known from file names: the registry is imported later), hide and close
 the false dialog in the browser. A real unknown URL still gets Streamlit's dialog.
 """
 
@@ -37,14 +38,17 @@ _JS = """
     }
     return false;
   };
-  if (closeIt()) return;
-  const watcher = new MutationObserver(() => { if (closeIt()) watcher.disconnect(); });
+  // Once it is closed (or the watch is over), dialogs are shown again (_HIDE_DIALOGS).
+  const done = () => document.documentElement.classList.add("gtf-false-dialog-done");
+  if (closeIt()) return done();
+  const watcher = new MutationObserver(() => { if (closeIt()) { watcher.disconnect(); done(); } });
   watcher.observe(document.body, {childList: true, subtree: true});
-  setTimeout(() => watcher.disconnect(), 10000);
+  setTimeout(() => { watcher.disconnect(); done(); }, 10000);
 })();
 """
 
-_HIDE_DIALOGS = "<style>.stDialog { display: none; }</style>"
+# Every dialog is hidden until the false one is closed (a moment: no other is opened then).
+_HIDE_DIALOGS = "<style>html:not(.gtf-false-dialog-done) .stDialog { display: none; }</style>"
 
 # The closer's place at the top of the page, drawn (empty, hidden) on every run: were it drawn on
 # the first run only, every element of the page would move up one place on the next run (the
@@ -83,7 +87,8 @@ def close_false_page_not_found() -> None:
         return
     ctx = get_script_run_ctx()
     requested = ctx.pages_manager.intended_page_name if ctx else None
-    if requested is not None and requested in site_url_paths():
+    # (Home's URL, "", never gets the false dialog: Streamlit's folder-based list has it.)
+    if requested and requested in site_url_paths():
         with place:
             # Hidden at once (Streamlit's Markdown element is loaded with the page: the style
             # applies as soon as it comes, before the script's element is), then closed. The

@@ -13,6 +13,7 @@ import streamlit as st
 
 from utils import registry
 from utils.review_page import render_review_page
+from utils.preload import preload
 from utils.section_view import preload_section, render_section
 from utils.site_config import section_path
 
@@ -49,11 +50,13 @@ def section_at(url_path: str) -> tuple[str, str] | None:
 
 
 def preload_page(page: st.Page) -> None:
-    """Start the browser loading what the page will draw with (utils/preload.py), if it is a
-    section's."""
+    """Start the browser loading what the page will draw with (utils/preload.py): a section's
+    modules; on Home and Review, nothing (but the place, which every page draws)."""
     section = section_at(page.url_path)
     if section is not None:
         preload_section(*section)
+    else:
+        preload([])
 
 
 def chapter_label(ch: registry.Chapter) -> str:
@@ -94,9 +97,9 @@ def menu_entries(current_url_path: str) -> list[tuple[str, str, str | None]]:
 # without loading the site anew: the script below puts the page's URL in the browser's history
 # and tells Streamlit, which changes pages that way when the browser's Back and Forward buttons
 # are used (its "popstate" handler). A click with a modifier key (a new tab), or one before the
-# script has run, follows the link as any link does; so does a click while the connection is down,
-# or one Streamlit leaves unanswered. Links are relative ("review", "./"): a page's
-# URL is one step below the site's, wherever it is served.
+# script has run, follows the link as any link does; so does a click while the connection is
+# down, or one Streamlit leaves unanswered (no run that draws the new page). Links are relative
+# ("review", "./"): a page's URL is one step below the site's, wherever it is served.
 _MENU_STYLE = """
 .gtf-menu { display: flex; flex-direction: column; gap: 0.25rem; }
 .gtf-menu p { margin: 0.5rem 0 0.25rem 0; font-weight: 600; }
@@ -116,7 +119,9 @@ if (!window.__gtfMenu) {  // one listener per page, whatever the runs
   window.__gtfMenu = true;
   // Streamlit's own links keep these when the site is embedded in another page.
   const KEPT_PARAMS = ["embed", "embed_options"];
-  const isRunning = (app) => ["running", "rerunRequested"].includes(app.dataset.testScriptState);
+  // (As utils/static_modules.py's pageAtRest counts a run under way.)
+  const RUN_STATES = ["running", "rerunRequested", "stopRequested"];
+  const isRunning = (app) => RUN_STATES.includes(app.dataset.testScriptState);
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a.gtf-menu-link");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey
@@ -140,15 +145,30 @@ if (!window.__gtfMenu) {  // one listener per page, whatever the runs
     // On a phone the sidebar covers the page: close it, as Streamlit's own menu does.
     if (window.matchMedia("(max-width: 767.98px)").matches)
       document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
-    // Should Streamlit not take the change (no run started and the new page not drawn), load
-    // the page as any link would, rather than leave a new URL over the old page. (Not sooner:
-    // Streamlit shows a run as started only when the server says so, late on a busy server.)
-    setTimeout(() => {
-      if (window.location.href !== target.href || isRunning(app)) return;
+    // Should Streamlit not take the change, load the page as any link would, rather than leave
+    // a new URL over the old page. It took it once the new page is marked in this menu (drawn
+    // first thing in a run). Until then, a run under way may be the one that marks it, and on a
+    // busy server the run may start late (Streamlit shows it only when the server says so):
+    // wait for a run to end, or up to 10 s for one to start, then decide.
+    const clickedAt = Date.now();
+    let runSeen = false;  // a run that started after the click (one under way then may go on)
+    const runs = new MutationObserver(() => { runSeen = runSeen || isRunning(app); });
+    runs.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+    const decide = () => {
       const marked = document.querySelector('a.gtf-menu-link[aria-current="page"]');
-      if (marked && new URL(marked.href).pathname === target.pathname) return;
+      if (window.location.href !== target.href  // the learner has moved on
+          || (marked && new URL(marked.href).pathname === target.pathname)) {
+        runs.disconnect();
+        return;
+      }
+      if (isRunning(app) || (!runSeen && Date.now() - clickedAt < 10000)) {
+        setTimeout(decide, 500);
+        return;
+      }
+      runs.disconnect();
       window.location.assign(target.href);
-    }, 4000);
+    };
+    setTimeout(decide, 1000);
   });
 }
 """

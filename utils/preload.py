@@ -36,8 +36,9 @@ CHART_THEME = "chart-theme"  # and the theme it draws with
 
 # Run as a script of the page's (st.html), not as a component: a component's code is one more file
 # to fetch from the server, which is busy running the page's script when it is asked for (on a
-# fresh server's first page it came 0.2-0.3 s after the first run's elements). The script is run
-# again only when the page's modules change; each module is imported once per browser tab.
+# fresh server's first page it came 0.2-0.3 s after the first run's elements). Streamlit runs the
+# script again when its text changes: on a new page, and on a session's second run (which no
+# longer waits for the browser store); each module is imported once per browser tab.
 _JS = """
 (() => {
   __AT_REST__
@@ -110,14 +111,17 @@ def module_file(prefix: str) -> str | None:
 
 
 def preload(prefixes: Sequence[str], later: Sequence[str] = ()) -> None:
-    """Call at the start of a page that will draw these kinds of element: `prefixes` are asked
-    for at once, `later` once the page's first view is drawn (at rest: utils/static_modules.py)."""
+    """Call first thing in every page's run (utils/navigation.py's preload_page), with the kinds
+    of element it will draw: `prefixes` are asked for at once, `later` once the page's first view
+    is drawn (at rest: utils/static_modules.py)."""
     names = [name for name in map(module_file, prefixes) if name]
     later_names = [name for name in map(module_file, later) if name and name not in names]
-    if not names and not later_names:  # (the same on every run of a page)
-        return
     with st.sidebar:
+        # The place on every page (Home and Review, with nothing to load, too) and every run: it
+        # comes before the menu, which would otherwise move from one page to the next.
         place = hidden_place(_PLACE)
+        if not names and not later_names:
+            return
         with place:
             # (Our own script, with module names of ours and of Streamlit's build.)
             script = preload_script(names, later_names, browser_store.asking())
