@@ -47,8 +47,9 @@ learner waking a sleeping app from a bookmark), N servers per page (alternating 
 when given), and the medians are printed. Two more times are printed there: "text", when the
 page first showed the element that ends it once settled (its last text: the page can be read to
 its end, while its figures may still be on their way), and "screen", when the screen first held
-as many drawn charts as it does once settled, and nothing on it was still loading (the page
-looks as it will, but for widgets' controls still on their way: utils/first_view_charts.py).
+as many drawn charts and pieces of text as it does once settled, and nothing on it was still
+loading (the page looks as it will, but for widgets' controls still on their way:
+utils/first_view_charts.py).
 
 With --returning as well, the browser is a returning learner's: one context per checkout, which
 opened the site once (home, on a server of its own) before the pages are measured, so that its
@@ -185,13 +186,16 @@ class Server:
                 pass
 
 
-# What the screen shows of the page: how many charts on it are drawn, and whether it is complete
-# but for widgets' controls (every chart on it drawn, no place on it still waiting with its
-# loading note, nothing on it greyed out or a skeleton). A fresh server's first page draws the charts
-# kept for it (utils/first_view_charts.py) while the chapter's code imports.
+# What the screen shows of the page: how many charts on it are drawn, whether it is complete but
+# for widgets' controls (every chart on it drawn, no place on it still waiting with its loading
+# note, nothing on it greyed out or a skeleton), and how many pieces of the page's text are on it
+# (Markdown, not in a widget's label or a caption). A fresh server's first page draws the charts
+# kept for it (utils/first_view_charts.py) while the chapter's code imports. (Until December 2026
+# the text was not counted: a screen whose top was drawn and whose rest had not arrived yet
+# counted as complete, as early as 0.7 s before the page's text reached its end.)
 SCREEN_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  if (!main || !main.querySelector('h1')) return [0, false];  // not the page yet
+  if (!main || !main.querySelector('h1')) return [0, false, 0];  // not the page yet
   const onScreen = (e) => {
     const box = e.getBoundingClientRect();
     return e.checkVisibility() && box.height > 0 && box.bottom > 0 && box.top < innerHeight;
@@ -205,7 +209,11 @@ SCREEN_JS = """() => {
   }
   for (const caption of main.querySelectorAll('[data-testid="stCaptionContainer"]'))
     if (onScreen(caption) && caption.innerText.includes(LOADING)) complete = false;
-  return [drawn, complete];
+  let texts = 0;
+  for (const text of main.querySelectorAll('[data-testid="stMarkdownContainer"]'))
+    if (!text.closest('[data-testid="stWidgetLabel"], [data-testid="stCaptionContainer"]')
+        && onScreen(text)) texts++;
+  return [drawn, complete, texts];
 }""".replace("LOADING", repr("the server has just started and is importing"))
 
 
@@ -310,10 +318,10 @@ def _outcome(runs: list, samples: list, now: float
     if last_run != "done" or drawn_at is None or now - drawn_at < QUIET_S:
         return None
     served = next(t for t, kind in runs if kind == "done")
-    final_text, (final_charts, _complete), _ = samples[-1][1:]
+    final_text, (final_charts, _complete, final_texts), _ = samples[-1][1:]
     to_the_end = next(t for t, text, *_ in samples if text == final_text)
-    screen = next((t for t, _text, (charts, complete), _ in samples
-                   if complete and charts >= final_charts), shown)
+    screen = next((t for t, _text, (charts, complete, texts), _ in samples
+                   if complete and charts >= final_charts and texts >= final_texts), shown)
     return shown, drawn_at, served, min(to_the_end, shown), min(screen, shown)
 
 
@@ -322,8 +330,8 @@ def view(page, url: str | None) -> tuple[float, float, float, float, float]:
     is shown and until it has settled (see the module docstring), until the server had sent it
     (the first run's script_finished), until its text was there to its end (LAST_TEXT_JS: its
     figures may still be on their way), and until the screen first showed as many drawn charts
-    as once settled, with nothing on it still loading (SCREEN_JS: widgets' controls may still be
-    on their way). The page records them itself (RECORDER_JS)."""
+    and pieces of text as once settled, with nothing on it still loading (SCREEN_JS: widgets'
+    controls may still be on their way). The page records them itself (RECORDER_JS)."""
     if not getattr(page, "gtf_recorder", False):  # from the tab's first page on
         page.add_init_script(RECORDER_JS)
         page.gtf_recorder = True
