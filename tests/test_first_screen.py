@@ -135,5 +135,6 @@ def test_every_page_draws_the_preload_place_before_the_menu(monkeypatch):
     app.run()  # Home
     assert not app.exception
     assert calls == [[]]
-    place = app.sidebar.children[0]
-    assert getattr(place, "key", None) == preload._PLACE or preload._PLACE in repr(place), place
+    place, menu = app.sidebar.children[0], app.sidebar.children[1]
+    assert place.key == preload._PLACE
+    assert "gtf-menu" in menu.proto.body  # the menu right after it, as on a section's page

@@ -235,11 +235,6 @@ def restored() -> bool:
     return bool(st.session_state.get(_RESTORED))
 
 
-def asking() -> bool:
-    """Whether this run asks the browser for the learner's work (`ask_first`)."""
-    return not st.session_state.get(_RESTORED)
-
-
 def ask_first() -> None:
     """Call before the page draws anything of its own (after st.navigation). Until the browser
     has answered, ask it for the learner's work; on the session's first run, wait for the answer
@@ -247,7 +242,7 @@ def ask_first() -> None:
     The place is drawn on every run."""
     place = hidden_place(_PLACE)
     st.session_state[_WATCHED] = []  # filled by this run's editors (`watch`)
-    if not asking():
+    if restored():
         return
     with place:
         result = _store(key=_KEY, data=component_data.plain({"mode": "load",

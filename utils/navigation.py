@@ -8,10 +8,11 @@ Streamlit's own menu, 31 pages collapse to "View 21 more" and hide the page you 
 from __future__ import annotations
 
 import html
+import json
 
 import streamlit as st
 
-from utils import registry
+from utils import registry, static_modules
 from utils.review_page import render_review_page
 from utils.preload import preload
 from utils.section_view import preload_section, render_section
@@ -119,9 +120,7 @@ if (!window.__gtfMenu) {  // one listener per page, whatever the runs
   window.__gtfMenu = true;
   // Streamlit's own links keep these when the site is embedded in another page.
   const KEPT_PARAMS = ["embed", "embed_options"];
-  // (As utils/static_modules.py's pageAtRest counts a run under way.)
-  const RUN_STATES = ["running", "rerunRequested", "stopRequested"];
-  const isRunning = (app) => RUN_STATES.includes(app.dataset.testScriptState);
+  const isRunning = (app) => RUN_UNDER_WAY_STATES.includes(app.dataset.testScriptState);
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a.gtf-menu-link");
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey
@@ -171,7 +170,7 @@ if (!window.__gtfMenu) {  // one listener per page, whatever the runs
     setTimeout(decide, 1000);
   });
 }
-"""
+""".replace("RUN_UNDER_WAY_STATES", json.dumps(static_modules.RUN_UNDER_WAY_STATES))
 
 
 def entry_path(stem: str | None, key: str) -> str:

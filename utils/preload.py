@@ -124,5 +124,6 @@ def preload(prefixes: Sequence[str], later: Sequence[str] = ()) -> None:
             return
         with place:
             # (Our own script, with module names of ours and of Streamlit's build.)
-            script = preload_script(names, later_names, browser_store.asking())
+            # (Until the learner's work is restored, this run asks the browser for it.)
+            script = preload_script(names, later_names, not browser_store.restored())
             st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)

@@ -10,6 +10,7 @@ the screen at once, near it once the page is at rest.
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +36,10 @@ function gtfModuleUrl(data) {
 # view draws only what is on its first screen or two.
 NEAR_SCREEN_PX = 800
 
+# The states of Streamlit's app (its data-test-script-state attribute) in which a run is under
+# way, or none has run yet: used by pageAtRest below and by the menu (utils/navigation.py).
+RUN_UNDER_WAY_STATES = ["initial", "running", "rerunRequested", "stopRequested"]
+
 # A page is at rest once its script has run (Streamlit's app says so in an attribute, which its
 # tests read) and nothing in it changed for AT_REST_QUIET_MS since (what the run sent is drawn),
 # or AT_REST_LATEST_MS after it was first asked (a page that never rests).
@@ -50,7 +55,7 @@ function pageAtRest() {
   const running = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app && app.getAttribute("data-test-script-state");
-    return ["initial", "running", "rerunRequested", "stopRequested"].includes(state);
+    return RUN_UNDER_WAY_STATES.includes(state);
   };
   const promise = new Promise((resolve) => {
     let quiet = null;
@@ -74,7 +79,8 @@ function pageAtRest() {
   window.__gtfAtRest = { page, promise };
   return promise;
 }
-""".replace("QUIET", str(AT_REST_QUIET_MS)).replace("LATEST", str(AT_REST_LATEST_MS))
+""".replace("QUIET", str(AT_REST_QUIET_MS)).replace("LATEST", str(AT_REST_LATEST_MS)) \
+    .replace("RUN_UNDER_WAY_STATES", json.dumps(RUN_UNDER_WAY_STATES))
 
 # The JavaScript that calls `job` once `element` is on the screen, or, once the page is at rest,
 # comes within NEAR_SCREEN_PX of it; and returns what to disconnect. A page's first view thus
