@@ -400,3 +400,23 @@ def test_the_solution_is_drawn_once_opened():
     app.run()
     solution = next(e for e in app.expander if e.label == "Solution")
     assert code_blocks(solution) == [sources.solution_source(registry.get(EX_ID)).rstrip("\n")]
+
+
+def _header_app():
+    from utils import widgets
+
+    widgets.chapter_header("part1_ray_tracing", "rays_and_segments")
+
+
+def test_the_answers_panel_is_filled_once_opened():
+    # Closed, the panel holds no download button and no uploader (a closed expander's elements
+    # would be drawn, and their front-end code loaded, on every section page); opened, both.
+    app = AppTest.from_function(_header_app, default_timeout=60).run()
+    assert not app.exception
+    panel = next(e for e in app.sidebar.expander if e.label == "Your answers for this chapter")
+    assert not panel.get("download_button") and not panel.get("file_uploader")
+    app.session_state["answers_panel:part1_ray_tracing"] = True
+    app.run()
+    panel = next(e for e in app.sidebar.expander if e.label == "Your answers for this chapter")
+    assert [b.label for b in panel.get("download_button")] == ["Download as a .py file"]
+    assert [u.label for u in panel.get("file_uploader")] == ["Upload a file back"]

@@ -89,7 +89,7 @@ def test_a_sessions_first_run_preloads_before_it_waits_for_the_learners_work(mon
     app.run()
     assert not app.exception
     assert calls and calls[0].startswith("preload ") and calls[1] == "ask", calls
-    # The answers panel's modules (in a closed expander) once the page is at rest.
+    # The answers panel's modules (it is filled once opened) once the page is at rest.
     assert all(name in calls[0].split(" later ")[1].split() for name in HEADER_MODULES), calls[0]
     # Home and Review are not sections: nothing to preload.
     assert navigation.section_at("") is None and navigation.section_at("review") is None

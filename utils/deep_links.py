@@ -90,9 +90,10 @@ def close_false_page_not_found() -> None:
     # (Home's URL, "", never gets the false dialog: Streamlit's folder-based list has it.)
     if requested and requested in site_url_paths():
         with place:
-            # Hidden at once (Streamlit's Markdown element is loaded with the page: the style
-            # applies as soon as it comes, before the script's element is), then closed. The
-            # style goes with this run: the next one leaves the place empty.
-            st.markdown(_HIDE_DIALOGS, unsafe_allow_html=True)
+            # Hidden (the style applies in the hidden place all the same), then closed; the
+            # style goes with this run: the next one leaves the place empty. One element: as
+            # Markdown of its own (unsafe_allow_html), the style made a fresh browser fetch and
+            # run Streamlit's HTML-in-Markdown code (184 KB) before the store's question came,
+            # and came no sooner than the script, whose element's code the place has loaded.
             # (Our own script: nothing of the learner's or of the URL's in it.)
-            st.html(f"<script>{_JS}</script>", unsafe_allow_javascript=True)
+            st.html(f"{_HIDE_DIALOGS}<script>{_JS}</script>", unsafe_allow_javascript=True)

@@ -29,9 +29,9 @@ _FRONT_END_MODULES = {"figure": [CHART, CHART_THEME], "widget": [CHART, CHART_TH
                       "exercise": [EDITOR, "Checkbox", "Button"]}
 # Prose with math in it ($...$): Streamlit's math typesetting.
 MATH_MODULES = ["rehype-katex"]
-# The header's answers panel (widgets.answers_panel), on every section page: in a closed expander,
-# so asked for once the page is at rest, with what is below the first screen (asked for at once,
-# they were evaluated while the first screen was being drawn, which it does not show).
+# The header's answers panel (widgets.answers_panel), on every section page, is filled once the
+# learner opens it: its modules are asked for once the page is at rest, with what is below the
+# first screen, so that it opens without waiting for them.
 HEADER_MODULES = ["DownloadButton", "FileUploader"]
 
 

@@ -43,8 +43,16 @@ def chapter_header(stem: str, section_key: str) -> None:
 
 
 def answers_panel(stem: str) -> None:
-    """Download everything typed for this chapter as a runnable file; upload a file back."""
-    with st.sidebar.expander("Your answers for this chapter", icon="💾"):
+    """Download everything typed for this chapter as a runnable file; upload a file back.
+    Filled only while it is open (opening it reruns the page): a closed expander's elements are
+    drawn all the same, and these two cost every section page's first view the code of
+    Streamlit's download button and file uploader (a dozen modules), though hardly anyone opens
+    the panel. Filled lazily, a fresh browser's main thread did 0.1-0.2 s less work per page."""
+    panel = st.sidebar.expander("Your answers for this chapter", icon="💾",
+                                key=f"answers_panel:{stem}", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         # Built when clicked, from the live code table: this panel is drawn above the exercises,
         # before this run has stored the code just submitted, so data built now would lag a run.
         table = learner_state.code_table()
