@@ -7,11 +7,14 @@ import threading
 
 import streamlit as st
 
-from utils import deep_links
+from utils import deep_links, store_code
 
 # First of all, before the site's own imports below: a section's URL opened on a freshly started
-# server is told "Page not found" until this closes it (utils/deep_links.py).
+# server is told "Page not found" until this closes it (utils/deep_links.py); a session's first
+# run asks the browser for its learner's work, whose component code the browser starts loading
+# now (utils/store_code.py).
 deep_links.close_false_page_not_found()
+store_code.ask_for_the_store_code()
 
 from utils import (browser_store, code_block, first_views, page_runs, registry,  # noqa: E402
                    runner, widgets)

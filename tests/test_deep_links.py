@@ -14,13 +14,14 @@ def test_the_pages_known_from_file_names_are_the_pages_the_site_registers():
 
 
 def test_the_closer_imports_nothing_heavy():
-    """It runs first thing in the script, before the site's imports: it must not pull them in."""
+    """It runs first thing in the script, before the site's imports, as does the store code's
+    request (utils/store_code.py): neither must pull them in."""
     import subprocess
     import sys
 
     from utils.site_config import ROOT
 
-    code = ("import sys; import utils.deep_links; "
+    code = ("import sys; import utils.deep_links, utils.store_code; "
             "print(sorted(m for m in ('utils.registry', 'utils.literate', 'markdown_it', "
             "'utils.learner_state', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

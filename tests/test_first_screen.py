@@ -5,7 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from utils import browser_store, first_screen, literate, navigation, preload, registry
+from utils import (browser_store, first_screen, literate, navigation, preload, registry,
+                   static_modules, store_code)
 from utils.preload import CHART, CHART_THEME, EDITOR
 from utils.section_view import (_FRONT_END_MODULES, HEADER_MODULES, MATH_MODULES,
                                 _front_end_modules)
@@ -138,3 +139,22 @@ def test_every_page_draws_the_preload_place_before_the_menu(monkeypatch):
     place, menu = app.sidebar.children[0], app.sidebar.children[1]
     assert place.key == preload._PLACE
     assert "gtf-menu" in menu.proto.body  # the menu right after it, as on a section's page
+
+
+def test_a_sessions_first_run_asks_for_the_store_code_before_the_question():
+    """The browser store's component code is asked for at the top of a session's first run, in a
+    place before the store's question (utils/store_code.py); once the work is restored, the place
+    stays empty."""
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app._page_hash = calc_hash(section_path("micrograd", "value"))
+    app.run()
+    assert not app.exception
+    keys = [getattr(child, "key", None) for child in app.main.children.values()]
+    assert keys.index(store_code._PLACE) < keys.index(browser_store._PLACE), keys
+    place = app.main.children[keys.index(store_code._PLACE)]
+    module = static_modules.streamlit_module(store_code.COMPONENT_MODULE)
+    assert module and [module in html.proto.body for html in place.children.values()] == [True]
+    app.session_state[store_code.RESTORED] = True
+    app.run()
+    keys = [getattr(child, "key", None) for child in app.main.children.values()]
+    assert not app.main.children[keys.index(store_code._PLACE)].children

@@ -24,10 +24,10 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
-from utils import component_data, learner_state
+from utils import component_data, learner_state, store_code
 from utils.hidden_place import hidden_place
 
-_RESTORED = "gtf_browser_restored"
+_RESTORED = store_code.RESTORED
 STORAGE_KEY = "grokking-the-fundamentals:v1"
 # Where the code editor keeps a draft per exercise (utils/code_editor.py), until this store has it.
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
 import streamlit as st
 
@@ -106,8 +105,7 @@ def module_file(prefix: str) -> str | None:
     if prefix == CHART_THEME:
         theme = static_modules.versioned_name(charts.THEME_MODULE)
         return static_modules.MODULE_FROM_ENTRY + theme
-    found = list((Path(st.__file__).parent / "static" / "static" / "js").glob(f"{prefix}.*.js"))
-    return "./" + found[0].name if len(found) == 1 else None
+    return static_modules.streamlit_module(prefix)
 
 
 def preload(prefixes: Sequence[str], later: Sequence[str] = ()) -> None:

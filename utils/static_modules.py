@@ -21,6 +21,20 @@ MODULE_FROM_ENTRY = "../../app/static/"
 # How the browser finds Streamlit's entry module.
 ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
 
+
+
+@cache
+def streamlit_module(prefix: str) -> str | None:
+    """The address, relative to Streamlit's entry module, of its front-end module
+    `prefix`.<hash>.js in this install (None if there is not exactly one): Streamlit's build
+    names each lazily loaded module so."""
+    import streamlit
+
+    found = list((Path(streamlit.__file__).parent / "static" / "static" / "js")
+                 .glob(f"{prefix}.*.js"))
+    return "./" + found[0].name if len(found) == 1 else None
+
+
 # The JavaScript that resolves a module's address as the components do (data carries
 # `moduleFromEntry`, `module` and `entrySelector`, from `address_data`).
 RESOLVE_JS = """
