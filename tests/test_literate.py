@@ -44,6 +44,43 @@ def test_directives_split_the_prose_and_code_fences_stay_prose():
 def test_a_broken_source_names_the_file_line_and_fix(text, message):
     with pytest.raises(literate.SourceError, match=re.escape(message)):
         _parse(text)
+    with pytest.raises(literate.SourceError, match=re.escape(message)):
+        literate.outline(text, Path("1_demo.md"))
+
+
+def _outline_of_parse(text: str) -> literate.SectionOutline:
+    source = _parse(text)
+    return literate.SectionOutline(source.path, source.number, source.key, source.title, tuple(
+        block for block in source.blocks if isinstance(block, literate.Directive)))
+
+
+@pytest.mark.parametrize("text", [
+    # A longer fence holds a shorter one; a tilde fence holds backticks; a closing fence may be
+    # longer than its opening and indented.
+    "# T\n\n````{site-only}\n```python\nx = 1\n```\n````\n\n```{exercise} f\n```\n",
+    "# T\n\n~~~{question}\nWhy?\n\n```\ncode\n```\n~~~\n",
+    "# T\n\n```{fact}\nCue\n\nFact.\n  `````\nafter\n",
+    # Backticks in a backtick fence's info: inline code, not a fence.
+    "# T\n\n```{exercise}`f`\n\n```{exercise} g\n```\n",
+    # What the scan leaves to the full parse: an indented fence, a fence left open.
+    "# T\n\n  ```{exercise} f\n  ```\n",
+    "# T\n\n- a list\n\n  ```python\n  x\n  ```\n\n```{exercise} f\n```\n",
+    "# T\n\n```{exercise} f\n```\n\n```python\nnever closed\n",
+])
+def test_an_outline_has_the_directives_a_full_parse_finds(text):
+    assert literate.outline(text, Path("1_demo.md")) == _outline_of_parse(text)
+
+
+def test_every_sections_outline_is_its_parse_without_the_prose():
+    """The registry reads outlines (a scan of the fences), a page the full parse: they agree on
+    every section there is."""
+    for toml in sorted((ROOT / "pages").glob("*/chapter.toml")):
+        for path in literate.section_files(toml.parent):
+            text = path.read_text(encoding="utf-8")
+            source = literate.parse(text, path)
+            assert literate.outline(text, path) == literate.SectionOutline(
+                path, source.number, source.key, source.title,
+                tuple(b for b in source.blocks if isinstance(b, literate.Directive))), path
 
 
 def test_headings_are_demoted_for_the_notebook_but_not_inside_code():

@@ -48,9 +48,9 @@ def chapter_cards(stem: str) -> tuple[QuestionCard, ...]:
     ch = registry.chapter(stem)
     label = f"{ch.number} · {ch.title}"
     cards = []
-    for source in ch.section_sources():
-        for block in source.blocks:
-            if getattr(block, "name", None) in ("question", "fact"):
+    for source in ch.section_outlines():
+        for block in source.directive_blocks:
+            if block.name in ("question", "fact"):
                 prompt, answer = block.question_parts
                 cards.append(QuestionCard(card_id(stem, source.key, prompt), stem, label,
                                           source.key, source.title, prompt, answer, block.name))

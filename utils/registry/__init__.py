@@ -128,10 +128,15 @@ class Chapter:
     def section_sources(self) -> list[literate.SectionSource]:
         return [literate.read_section(p) for p in literate.section_files(self.directory)]
 
+    def section_outlines(self) -> list[literate.SectionOutline]:
+        """Each section's title and directives, without a full parse of its prose."""
+        return [literate.read_outline(p) for p in literate.section_files(self.directory)]
+
     def section_source(self, key: str) -> literate.SectionSource:
-        for source in self.section_sources():
-            if source.key == key:
-                return source
+        """The section `key`, parsed (only it: a page parses the section it draws)."""
+        for path in literate.section_files(self.directory):
+            if literate.SECTION_FILE.match(path.name)[2] == key:
+                return literate.read_section(path)
         raise KeyError(f"Chapter {self.stem} has no section {key!r}")
 
 
@@ -221,7 +226,7 @@ def _exercises(stem: str, tree: ast.Module, section_of: dict[str, str]) -> tuple
     return tuple(found)
 
 
-def _section_of(sources: list[literate.SectionSource]) -> dict[str, str]:
+def _section_of(sources: list[literate.SectionOutline]) -> dict[str, str]:
     section_of: dict[str, str] = {}
     for source in sources:
         for directive in source.directives("exercise"):
@@ -244,7 +249,7 @@ def assigned_name(node: ast.stmt) -> str | None:
     return None
 
 
-def _check_given(stem: str, tree: ast.Module, sources: list[literate.SectionSource],
+def _check_given(stem: str, tree: ast.Module, sources: list[literate.SectionOutline],
                  exercises: set[str]) -> None:
     """Each `{given} name` names given code of the solutions file (`tree`), once."""
     # A def or class, or an assignment to one name (assigned_name).
@@ -274,7 +279,9 @@ def path_position(number: str) -> tuple[int, ...]:
 def read_chapter(directory: Path) -> Chapter:
     stem = directory.name
     config = tomllib.loads((directory / "chapter.toml").read_text(encoding="utf-8"))
-    sources = [literate.read_section(p) for p in literate.section_files(directory)]
+    # Outlines, not full parses: a server's first run reads every chapter, before it can ask
+    # the learner's browser for their work; a page parses the one section it draws.
+    sources = [literate.read_outline(p) for p in literate.section_files(directory)]
     if not sources or sources[0].key != "overview" or sources[0].number != 0:
         raise ChapterError(f"pages/{stem}: the first section is 0_overview.md")
     # Parsed once for both (a server's first page run reads every chapter).
