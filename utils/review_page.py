@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from utils import learner_state, registry, review_schedule
-from utils.anki_export import deck_bytes
 from utils.caching import cache_data
 from utils.cards import QuestionCard, all_cards, chapter_cards
 
@@ -43,6 +42,11 @@ this page's schedule stays here).
 
 @cache_data(show_spinner=False)
 def _deck(stems: tuple[str, ...]) -> bytes:
+    # Imported here: genanki (and the YAML reader it brings) took a fresh server's first run of
+    # any page 0.03 s to import, for the Review page's export alone (the navigation imports
+    # this module).
+    from utils.anki_export import deck_bytes
+
     return deck_bytes(list(stems))
 
 
