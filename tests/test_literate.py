@@ -40,6 +40,8 @@ def test_directives_split_the_prose_and_code_fences_stay_prose():
     ("# T\n\n```{exercise}\n```\n", "needs a name"),
     ("# T\n\n```{question} prompt here\n```\n", "takes nothing after it"),
     ("# T\n\n- item\n\n  ```{exercise} f\n  ```\n", "inside a list"),
+    ("# T\n\n> ```{exercise} f\n> ```\n", "inside a list or quote"),
+    ("# T\n\n- ```{site-only}\n- b\n", "inside a list or quote"),
 ])
 def test_a_broken_source_names_the_file_line_and_fix(text, message):
     with pytest.raises(literate.SourceError, match=re.escape(message)):
@@ -66,6 +68,11 @@ def _outline_of_parse(text: str) -> literate.SectionOutline:
     "# T\n\n  ```{exercise} f\n  ```\n",
     "# T\n\n- a list\n\n  ```python\n  x\n  ```\n\n```{exercise} f\n```\n",
     "# T\n\n```{exercise} f\n```\n\n```python\nnever closed\n",
+    # Fences in an HTML block are no fences; Python's extra line breaks are text to markdown-it.
+    "# T\n\n<!--\n```{exercise} old\n```\n-->\n",
+    "# T\n\n<div>\n```python\n</div>\n\n```{exercise} f\n```\n",
+    "# T\n\nfoo\u2028```{exercise} f\n```\n",
+    "# T\n\n```{site-only}\na\x0cb\n```\n",
 ])
 def test_an_outline_has_the_directives_a_full_parse_finds(text):
     assert literate.outline(text, Path("1_demo.md")) == _outline_of_parse(text)

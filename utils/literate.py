@@ -177,27 +177,38 @@ class SectionOutline:
 
 
 # A fence's opening line and its closing line, as CommonMark has them (a backtick fence's info
-# string has no backtick).
-_OPENING = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+# string has no backtick); the lines of a text as markdown-it splits them; what, outside a fence,
+# the scan leaves to the full parse: an HTML block's first line (a fence inside one is no fence).
+_OPENING = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _CLOSING = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_HTML_BLOCK = re.compile(r"^ {0,3}<")
+# Line breaks to str.splitlines (which `parse` uses for the prose) that markdown-it reads as text,
+# and NUL, which it replaces.
+_NOT_LINE_BREAKS_TO_MARKDOWN_IT = "\0\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _scanned_directives(text: str) -> list[tuple[re.Match, str, int]] | None:
     """The directives' (info, body, 0-based line), found by following the fences line by line:
     a tenth of the time markdown-it takes to parse the section (a server's first run reads every
     section's directives, 0.15-0.25 s of markdown-it on 2 busy cores). None where the text has
-    what the scan leaves to a full parse: an indented fence (maybe in a list item), a tab before
-    one, or one left open. (A test checks that every section's outline equals its parse's.)"""
+    what the scan leaves to a full parse, which then says what a CommonMark reader sees: outside
+    a fence, a fence marker anywhere but at the start of a line (an indented fence, one in a list
+    item or a quote, or inline code of three backticks), an HTML block, a fence left open, or a
+    character that is not a line break to markdown-it but is to Python, or a NUL. (A test checks
+    that every section's outline equals its parse's.)"""
+    if any(character in text for character in _NOT_LINE_BREAKS_TO_MARKDOWN_IT):
+        return None
     found: list[tuple[re.Match, str, int]] = []
-    lines = text.splitlines()
+    lines = _NEWLINE.split(text)
     fence = None  # the open fence: (its marker, its info, its 0-based line)
     for number, line in enumerate(lines):
         if fence is None:
-            if line.lstrip(" ").startswith(("\t", "```", "~~~")) and line[:1] in (" ", "\t"):
-                return None
             opening = _OPENING.match(line)
-            if opening and not (opening[2][0] == "`" and "`" in opening[3]):
-                fence = (opening[2], opening[3], number)
+            if opening and not (opening[1][0] == "`" and "`" in opening[2]):
+                fence = (opening[1], opening[2], number)
+            elif "```" in line or "~~~" in line or _HTML_BLOCK.match(line):
+                return None
         else:
             closing = _CLOSING.match(line)
             marker = fence[0]

@@ -22,7 +22,6 @@ MODULE_FROM_ENTRY = "../../app/static/"
 ENTRY_MODULE_SELECTOR = 'script[type="module"][src*="/static/js/index."]'
 
 
-
 @cache
 def streamlit_module(prefix: str) -> str | None:
     """The address, relative to Streamlit's entry module, of its front-end module

@@ -6,9 +6,9 @@ loads the code of a component element (its BidiComponent module, which imports t
 in all) only when the first such element arrives: on a fresh browser, after the question came,
 and before the browser could answer it. Asked for here, at the top of the run (before the site's
 own imports, which take a fresh server's first run most of a second), that code is loaded by the
-time the question comes. Drawn in a hidden place of its own, on every run; only the session's
-first run, whose question is still to come, puts the script in it. A light module: it runs before
-the site's imports.
+time the question comes. Drawn in a hidden place of its own, on every run; the script is put in
+it until the learner's work is restored (the session's first run, whose question is still to
+come, and any run before the answer). A light module: it runs before the site's imports.
 """
 
 from __future__ import annotations
