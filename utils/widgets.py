@@ -130,9 +130,13 @@ def exercise(exercise_id: str) -> None:
         if isinstance(target, learner_state.NewSpec):
             with st.container(border=True):
                 st.markdown(f"**New specification: {target.spec.title}.** {target.spec.summary}")
-        title.markdown(exercise_title(target))
+        drawn_title = exercise_title(target)
+        title.markdown(drawn_title)
         _editor(target)
-        title.markdown(exercise_title(target))
+        # Again only if a run just submitted changed the status: sent again unchanged, the title
+        # was one more element for the browser to draw, per exercise on every run.
+        if exercise_title(target) != drawn_title:
+            title.markdown(exercise_title(target))
         _verdict(target)
         if target is not ex:
             st.caption("Hints and solution are hidden on this rung. Turn its toggle off to see "
