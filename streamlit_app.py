@@ -11,10 +11,11 @@ from utils import deep_links, store_code
 
 # First of all, before the site's own imports below: a section's URL opened on a freshly started
 # server is told "Page not found" until this closes it (utils/deep_links.py); a session's first
-# run asks the browser for its learner's work, whose component code the browser starts loading
-# now (utils/store_code.py).
+# run either takes a new browser's word that it holds none of the learner's work, or asks the
+# browser for it, with a component whose code the browser starts loading now
+# (utils/store_code.py).
 deep_links.close_false_page_not_found()
-store_code.ask_for_the_store_code()
+store_code.start_the_store()
 
 from utils import (browser_store, code_block, first_views, page_runs, registry,  # noqa: E402
                    runner, widgets)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium, serving
-from utils import browser_store, code_editor, registry, section_view, sources
+from utils import browser_store, code_editor, registry, section_view, sources, store_code
 from utils.site_config import ROOT, section_path
 
 pytestmark = needs_chromium
@@ -169,13 +169,12 @@ def test_code_survives_a_browser_reload(page, site_url):
     _wait_for_editor_text(page, EX.name, "# kept across reloads")
 
 
-def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site_url):
-    # A new session waits for the browser's copy of the learner's work before the page draws
-    # anything (utils/browser_store.py): its first run stops early for the run that restores
-    # it, so one whole run draws the page, the learner's code already in it.
+def _script_runs(tab) -> list[str]:
+    """A list that fills with the starts of the tab's script runs and how they ended, as the
+    browser is told (a run stopped for a rerun is not reported as finished: the next starts)."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    runs = []  # a run's start (new_session) and how it ended, as the browser is told
+    runs: list[str] = []
 
     def listen(socket):
         def on_frame(payload):
@@ -188,8 +187,22 @@ def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site
                     runs.append(ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished))
         socket.on("framereceived", on_frame)
 
-    tab = page.context.new_page()  # the same browser storage as the earlier tests'
     tab.on("websocket", listen)
+    return runs
+
+
+def _saved_work_cookie(tab) -> str | None:
+    return next((c["value"] for c in tab.context.cookies()
+                 if c["name"] == store_code.SAVED_COOKIE), None)
+
+
+def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site_url):
+    # A new session in a browser that keeps some of the learner's work (it has the cookie that
+    # says so) waits for the browser's copy before the page draws anything
+    # (utils/browser_store.py): its first run stops early for the run that restores it, so one
+    # whole run draws the page, the learner's code already in it.
+    tab = page.context.new_page()  # the same browser storage as the earlier tests'
+    runs = _script_runs(tab)
     try:
         _open_section(tab, site_url, "rays_and_segments")
         _wait_for_editor_text(tab, EX.name, "# kept across reloads")
@@ -198,6 +211,42 @@ def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site
         tab.close()
     # (A run stopped for a rerun is not reported as finished: the next one just starts.)
     assert runs == ["started", "started", "FINISHED_SUCCESSFULLY"], runs
+
+
+def test_a_new_browser_is_not_asked_and_its_word_is_checked(page, site_url):
+    """A browser with no cookie of ours says it keeps none of the learner's work: the page is
+    drawn by the session's first run, with no question to the browser (utils/store_code.py).
+    Once the browser keeps some work, it has the cookie. Without the cookie but with work kept
+    (cookies cleared, say), the first save finds the work and the page is drawn again with it."""
+    context = page.context.browser.new_context(viewport={"width": 1300, "height": 1000})
+    try:
+        tab = context.new_page()
+        runs = _script_runs(tab)
+        _open_section(tab, site_url, "rays_and_segments")
+        editor = _editable_editor(tab, EX.name)
+        tab.wait_for_timeout(2000)  # time for any later run to show up
+        assert runs == ["started", "FINISHED_SUCCESSFULLY"], runs
+        assert _saved_work_cookie(tab) is None  # nothing kept yet
+
+        _set_code(editor, WRONG + "\n# kept without a cookie\n")
+        _run(editor)
+        tab.get_by_text("Not yet", exact=False).first.wait_for(timeout=60_000)
+        _wait_until_stored(tab, _stored_code_has("# kept without a cookie"), "the code run")
+        assert _saved_work_cookie(tab) == "1"
+
+        context.clear_cookies()
+        runs.clear()
+        _reload(tab)
+        _wait_for_editor_text(tab, EX.name, "# kept without a cookie")
+        tab.wait_for_timeout(2000)
+        # The first run, then the one the browser's copy asked for.
+        assert runs == ["started", "FINISHED_SUCCESSFULLY"] * 2, runs
+        deadline = time.time() + 10
+        while _saved_work_cookie(tab) != "1":  # noted again by the next save
+            assert time.time() < deadline, "the cookie never came back"
+            tab.wait_for_timeout(100)
+    finally:
+        context.close()
 
 
 def test_two_tabs_keep_each_others_work(page, site_url):

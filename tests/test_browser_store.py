@@ -1,14 +1,21 @@
-"""The browser store's wait for the learner's work (utils/browser_store.py), without a browser;
-tests/test_browser.py checks in Chromium that a new visit draws its page once, restored."""
+"""The browser store's wait for the learner's work (utils/browser_store.py), and a new browser
+taken at its word (utils/store_code.py), without a browser; tests/test_browser.py checks both in
+Chromium."""
 
 from __future__ import annotations
 
 import time
 
-import pytest
+import json
 
-from utils import browser_store
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
 from tests.browser_site import open_page
+from utils import browser_store, learner_state, registry, store_code
+from utils.site_config import ROOT, section_path
 
 
 def test_with_no_browser_behind_the_session_the_page_does_not_wait(monkeypatch):
@@ -53,3 +60,57 @@ def test_without_an_answer_the_wait_pings_now_and_then_then_lets_the_page_draw(m
     browser_store._wait_for_the_answer(Ping())  # (no run context: never told to stop)
     assert 0.6 <= time.monotonic() - started < 1.5
     assert 1 <= Ping.sent <= 0.6 / browser_store._PING_S + 1
+
+
+def _store_elements(node) -> list:
+    """The browser store's elements under `node` (its question, its save)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "bidi_component" and \
+                child.proto.component_name.endswith("gtf_browser_store"):
+            found.append(child)
+        found += _store_elements(child)
+    return found
+
+
+def test_a_browser_that_says_it_keeps_nothing_is_not_asked(monkeypatch):
+    """No cookie of ours: the session's first run draws the page as if the browser had answered
+    "nothing", with no question and no component code asked for ahead; its save asks the
+    browser to check its copy first."""
+    monkeypatch.setattr(store_code, "nothing_saved_in_this_browser", lambda: True)
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app._page_hash = calc_hash(section_path("part1_ray_tracing", "rays_and_segments"))
+    app.run()
+    assert not app.exception
+    assert app.session_state[store_code.RESTORED] and \
+        app.session_state[store_code.ASSUMED_NOTHING]
+    keys = [getattr(child, "key", None) for child in app.main.children.values()]
+    for place in (store_code._PLACE, browser_store._PLACE):  # nothing asked for, nothing asked
+        assert not app.main.children[keys.index(place)].children, place
+    assert app.title and app.title[0].value == "Rays and segments"  # the page, in this run
+    [saved] = [json.loads(element.proto.json) for element in _store_elements(app.main)]
+    assert saved["mode"] == "save" and saved["checkFirst"] is True
+
+
+def test_work_found_by_the_check_is_restored_and_what_was_typed_wins(monkeypatch):
+    """The check found work in the browser after all: the session takes it as the first answer
+    would have (the rerun it asks for draws it), its own edits winning; later answers of the
+    same kind no longer restore anything."""
+    ex, other = registry.get("part1_ray_tracing.intersect_ray_1d"), \
+        registry.get("part1_ray_tracing.make_rays_1d")
+    st.session_state.clear()
+    try:
+        st.session_state[store_code.RESTORED] = st.session_state[store_code.ASSUMED_NOTHING] = True
+        learner_state.set_code(other, "# typed before the check came back\n")
+        kept = {"code": {ex.id: "# kept in the browser\n", other.id: "# older, kept\n"}}
+        st.session_state[browser_store._KEY] = {"saved": kept}
+        browser_store._restore_from_the_browser()
+        assert learner_state.code(ex) == "# kept in the browser\n"
+        assert learner_state.code(other) == "# typed before the check came back\n"
+        assert store_code.ASSUMED_NOTHING not in st.session_state
+        # Restored for good: a later answer changes nothing.
+        st.session_state[browser_store._KEY] = {"saved": {"code": {ex.id: "# later\n"}}}
+        browser_store._restore_from_the_browser()
+        assert learner_state.code(ex) == "# kept in the browser\n"
+    finally:
+        st.session_state.clear()

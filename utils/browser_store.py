@@ -3,7 +3,9 @@
 Nothing is stored on the server, so there are no accounts and nothing to leak. Every run asks the
 browser for what it kept (`ask_first`, before the page draws anything) until it has answered, and
 once it has, the current snapshot is merged into the browser's copy at the end of every run
-(`save`, MERGE_JS); see streamlit_app.py.
+(`save`, MERGE_JS); see streamlit_app.py. A browser that says it keeps nothing (it has no cookie
+of ours: COOKIE_JS) is not asked: the session starts with nothing restored, and its first save
+checks the browser's copy before it writes (utils/store_code.py).
 
 The answer asks for a rerun, and its change callback restores the work before that run starts. A
 session's first run waits for it, drawing nothing of the page: Streamlit then stops it and starts
@@ -28,12 +30,13 @@ from utils import component_data, learner_state, store_code
 from utils.hidden_place import hidden_place
 
 _RESTORED = store_code.RESTORED
+_ASSUMED_NOTHING = store_code.ASSUMED_NOTHING
 STORAGE_KEY = "grokking-the-fundamentals:v1"
 # Where the code editor keeps a draft per exercise (utils/code_editor.py), until this store has it.
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
 _PLACE = "gtf_browser_store_place"  # where the question is asked, at the top of every run
-_WAITED = "gtf_browser_store_waited"  # whether this session's first run waited for the answer
+_WAITED = "gtf_browser_store_waited"  # set by a session's first run: it waits for the answer once
 _NEWER = "gtf_browser_store_newer"  # another tab's newer code: {exercise key: its stamp}
 _WATCHED = "gtf_browser_store_watched"  # the exercises whose editors this run draws
 # How long a session's first run waits for the browser's answer (about 0.1 s here) before it
@@ -146,10 +149,34 @@ function watchOtherTabs(data, setStateValue) {
 }
 """
 
+# The cookie that tells the server, with a session's first request, that this browser holds some
+# of the learner's work (utils/store_code.py): kept in step with the browser's copy each time this
+# script reads or writes it. 400 days, the longest a browser keeps a cookie.
+COOKIE_JS = """
+function holdsWork(copy) {
+  copy = obj(copy);
+  const review = obj(copy.review);
+  const some = (table) => Object.keys(obj(table)).length > 0;
+  return some(copy.code) || some(copy.status) || some(copy.inputs) || some(review.cards) ||
+    (Array.isArray(review.chapters) && review.chapters.length > 0) ||
+    Boolean(Number(obj(review.new).count));
+}
+function noteWhetherWorkIsKept(copy) {
+  try {
+    document.cookie = holdsWork(copy)
+      ? "SAVED_COOKIE=1; path=/; max-age=34560000; SameSite=Lax"
+      : "SAVED_COOKIE=; path=/; max-age=0; SameSite=Lax";
+  } catch (err) { /* cookies disabled: the server asks every time */ }
+}
+// Whether this tab has checked the browser's copy for a session that took the browser's word
+// that it held nothing (once: until then, its saves write nothing).
+const gtfChecked = { done: false };
+""".replace("SAVED_COOKIE", store_code.SAVED_COOKIE)
+
 # Sent in the tab once the browser has answered (see utils/preload.py).
 ANSWERED_EVENT = "gtf-store-answered"
 
-_JS = MERGE_JS + WATCH_JS + """
+_JS = MERGE_JS + WATCH_JS + COOKIE_JS + """
 export default function (component) {
   const { setStateValue } = component;
   let data = component.data;
@@ -161,6 +188,7 @@ export default function (component) {
     // Anything but an object ("null", a list: storage some other code wrote) counts as nothing:
     // an answer of null would read as no answer, and nothing would ever be saved again.
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
+    noteWhetherWorkIsKept(saved);
     setStateValue("saved", saved);
     // What waits for the answer in this tab (utils/preload.py) may go on.
     window.__gtfStoreAnswered = true;
@@ -174,8 +202,16 @@ export default function (component) {
       let stored = {};
       try { stored = JSON.parse(window.localStorage.getItem(data.storageKey) || "{}"); }
       catch (err) { stored = {}; /* unreadable: this tab's snapshot replaces it */ }
+      // The session took this browser's word that it held none of the learner's work (no
+      // cookie). If it holds some after all, it goes to the session as the first answer would
+      // have, and is written back merged by the session's next save.
+      if (data.checkFirst && !gtfChecked.done) {
+        gtfChecked.done = true;
+        if (holdsWork(stored)) { setStateValue("saved", obj(stored)); return; }
+      }
       kept = mergeKept(stored, data.snapshot);
       window.localStorage.setItem(data.storageKey, JSON.stringify(kept));
+      noteWhetherWorkIsKept(kept);
     } catch (err) { return; /* storage full or disabled: the session still works */ }
     reportNewer(kept);
     // An editor's draft (utils/code_editor.py) whose text is now saved has done its job.
@@ -197,7 +233,8 @@ def _restore_from_the_browser() -> None:
     triggers, so that run draws the restored work."""
     state = st.session_state.get(_KEY) or {}
     saved = state.get("saved")
-    if saved is not None and not st.session_state.get(_RESTORED):
+    assumed_nothing = st.session_state.pop(_ASSUMED_NOTHING, False)
+    if saved is not None and (assumed_nothing or not st.session_state.get(_RESTORED)):
         learner_state.restore(saved)
         st.session_state[_RESTORED] = True
 
@@ -243,6 +280,11 @@ def ask_first() -> None:
     place = hidden_place(_PLACE)
     st.session_state[_WATCHED] = []  # filled by this run's editors (`watch`)
     if restored():
+        if st.session_state.get(_ASSUMED_NOTHING) and not st.session_state.get(_WAITED):
+            # The first run of a session that took the browser's word that it keeps nothing
+            # (utils/store_code.py): it starts as if the browser had answered so.
+            st.session_state[_WAITED] = True
+            learner_state.restore({})
         return
     with place:
         result = _store(key=_KEY, data=component_data.plain({"mode": "load",
@@ -295,6 +337,7 @@ def save() -> None:
                         "mode": "save", "storageKey": STORAGE_KEY,
                         "snapshot": component_data.as_json(learner_state.snapshot()),
                         "draftPrefix": DRAFT_PREFIX,
+                        "checkFirst": bool(st.session_state.get(_ASSUMED_NOTHING)),
                         "watch": component_data.as_json(
                             sorted(set(st.session_state.get(_WATCHED) or ())))}),
                     default={"saved": None, "newer": None},

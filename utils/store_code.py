@@ -1,14 +1,24 @@
-"""The browser store's front-end code, asked for first thing in a session's first run.
+"""What a session's first run does for the browser store, first thing (before the site's imports).
 
-A session's first run asks the browser for the learner's work (utils/browser_store.py) with a
-component of ours, and waits for the answer before it draws the page. Streamlit's front end
-loads the code of a component element (its BidiComponent module, which imports two more, 190 KB
-in all) only when the first such element arrives: on a fresh browser, after the question came,
-and before the browser could answer it. Asked for here, at the top of the run (before the site's
-own imports, which take a fresh server's first run most of a second), that code is loaded by the
-time the question comes. Drawn in a hidden place of its own, on every run; the script is put in
-it until the learner's work is restored (the session's first run, whose question is still to
-come, and any run before the answer). A light module: it runs before the site's imports.
+A session's first run asks the browser for the learner's work (utils/browser_store.py) and waits
+for the answer before it draws the page: a round trip to a browser that is still busy loading
+Streamlit's front end, and a second run to draw the page.
+
+- A browser that holds none of the learner's work is not asked. The store's script keeps a cookie
+  (SAVED_COOKIE) while the browser holds some, and a browser sends its cookies with the session's
+  first request: without it (a new learner), the first run takes the browser at its word and
+  draws the page at once. Its word is checked all the same: the run's save finds any work the
+  browser holds after all (cookies cleared or blocked, say, or kept before the cookie was) and
+  hands it to the session, which redraws the page with it (browser_store.save).
+- Otherwise the browser starts loading the store's component code now. Streamlit's front end
+  loads the code of a component element (its BidiComponent module, which imports two more, 190
+  KB in all) only when the first such element arrives: on a fresh browser, after the question
+  came, and before the browser could answer it. Asked for here, at the top of the run (before the
+  site's own imports, which take a fresh server's first run most of a second), that code is
+  loaded by the time the question comes. Drawn in a hidden place of its own, on every run; the
+  script is put in it until the learner's work is restored.
+
+A light module: it runs before the site's imports.
 """
 
 from __future__ import annotations
@@ -21,8 +31,12 @@ from utils import static_modules
 from utils.hidden_place import hidden_place
 
 # Session state: whether the session has the learner's work from the browser (set by
-# utils/browser_store.py when its answer came; the run that asks is the one before).
+# utils/browser_store.py when its answer came; the run that asks is the one before), or took the
+# browser's word that it holds none (set here, with ASSUMED_NOTHING until a save has checked).
 RESTORED = "gtf_browser_restored"
+ASSUMED_NOTHING = "gtf_browser_assumed_nothing"
+# The cookie the store's script keeps while the browser holds some of the learner's work.
+SAVED_COOKIE = "gtf_saved_work"
 # Streamlit's module for components (st.components.v2), by the prefix of its file's name.
 COMPONENT_MODULE = "BidiComponent"
 _PLACE = "gtf_store_code_place"
@@ -39,11 +53,21 @@ def import_script(prefix: str) -> str | None:
             % (json.dumps(static_modules.ENTRY_MODULE_SELECTOR), json.dumps(name)))
 
 
-def ask_for_the_store_code() -> None:
-    """Call at the top of every run: on a session's first run, the browser starts loading the
+def nothing_saved_in_this_browser() -> bool:
+    """Whether a browser is behind this session and says it holds none of the learner's work:
+    it sent no SAVED_COOKIE with the session's first request."""
+    return bool(st.context.headers) and SAVED_COOKIE not in st.context.cookies
+
+
+def start_the_store() -> None:
+    """Call at the top of every run. On a session's first run, either the browser says it holds
+    none of the learner's work, and the run goes on as if restored, or it starts loading the
     component code the browser store's question needs."""
     place = hidden_place(_PLACE)
     if st.session_state.get(RESTORED):
+        return
+    if nothing_saved_in_this_browser():
+        st.session_state[RESTORED] = st.session_state[ASSUMED_NOTHING] = True
         return
     script = import_script(COMPONENT_MODULE)
     if script:
