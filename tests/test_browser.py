@@ -213,6 +213,26 @@ def test_a_new_visit_draws_the_page_once_with_the_learners_work_in_it(page, site
     assert runs == ["started", "started", "FINISHED_SUCCESSFULLY"], runs
 
 
+def _holding_the_stores_answers(held: list):
+    """A handler for Playwright's route_web_socket: what the page sends Streamlit goes on at
+    once, but for a rerun with a browser store's value in it, which waits in `held` (as a call
+    that sends it)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def to_server(message):
+            msg = BackMsg.FromString(message) if isinstance(message, bytes) else None
+            if msg is not None and msg.WhichOneof("type") == "rerun_script" and any(
+                    browser_store._KEY in w.id for w in msg.rerun_script.widget_states.widgets):
+                held.append(lambda: server.send(message))
+            else:
+                server.send(message)
+        ws.on_message(to_server)
+    return route
+
+
 def test_a_new_browser_is_not_asked_and_its_word_is_checked(page, site_url):
     """A browser with no cookie of ours says it keeps none of the learner's work: the page is
     drawn by the session's first run, with no question to the browser (utils/store_code.py).
@@ -234,10 +254,25 @@ def test_a_new_browser_is_not_asked_and_its_word_is_checked(page, site_url):
         _wait_until_stored(tab, _stored_code_has("# kept without a cookie"), "the code run")
         assert _saved_work_cookie(tab) == "1"
 
+        # The check's answer is held back a while on its way to the server: meanwhile the
+        # editor shows the stub, read-only (what is typed there would win over the kept code).
+        held: list = []
+        tab.route_web_socket("**/_stcore/stream", _holding_the_stores_answers(held))
         context.clear_cookies()
         runs.clear()
         _reload(tab)
+        editor = _editor(tab, EX.name)
+        deadline = time.time() + 30
+        while not held:
+            assert time.time() < deadline, "the store never checked the browser's copy"
+            tab.wait_for_timeout(100)
+        tab.wait_for_timeout(1000)
+        assert "# kept without a cookie" not in _editor_text(editor)
+        assert not editor.locator('.cm-content[contenteditable="true"]').count()
+        for send in held:
+            send()
         _wait_for_editor_text(tab, EX.name, "# kept without a cookie")
+        _editable_editor(tab, EX.name)
         tab.wait_for_timeout(2000)
         # The first run, then the one the browser's copy asked for.
         assert runs == ["started", "FINISHED_SUCCESSFULLY"] * 2, runs

@@ -168,9 +168,6 @@ function noteWhetherWorkIsKept(copy) {
       : "SAVED_COOKIE=; path=/; max-age=0; SameSite=Lax";
   } catch (err) { /* cookies disabled: the server asks every time */ }
 }
-// Whether this tab has checked the browser's copy for a session that took the browser's word
-// that it held nothing (once: until then, its saves write nothing).
-const gtfChecked = { done: false };
 """.replace("SAVED_COOKIE", store_code.SAVED_COOKIE)
 
 # Sent in the tab once the browser has answered (see utils/preload.py).
@@ -205,8 +202,9 @@ export default function (component) {
       // The session took this browser's word that it held none of the learner's work (no
       // cookie). If it holds some after all, it goes to the session as the first answer would
       // have, and is written back merged by the session's next save.
-      if (data.checkFirst && !gtfChecked.done) {
-        gtfChecked.done = true;
+      // (Checked once per tab; editors waiting for the check look at this: utils/code_editor.py.)
+      if (data.checkFirst && !window.__gtfStoreChecked) {
+        window.__gtfStoreChecked = true;
         if (holdsWork(stored)) { setStateValue("saved", obj(stored)); return; }
       }
       kept = mergeKept(stored, data.snapshot);
@@ -248,6 +246,13 @@ def _take_newer(newer: object) -> None:
 def _note_newer_elsewhere() -> None:
     """The component's change callback for another tab's newer code: {exercise key: stamp}."""
     _take_newer((st.session_state.get(_KEY) or {}).get("newer"))
+
+
+def unchecked() -> bool:
+    """Whether this session took the browser's word that it keeps none of the learner's work
+    (utils/store_code.py) and no work has come back from the store's check (the browser keeps
+    none, the check is yet to come, or the session's first save is yet to be drawn)."""
+    return bool(st.session_state.get(_ASSUMED_NOTHING))
 
 
 def watch(key: str) -> None:
@@ -337,7 +342,7 @@ def save() -> None:
                         "mode": "save", "storageKey": STORAGE_KEY,
                         "snapshot": component_data.as_json(learner_state.snapshot()),
                         "draftPrefix": DRAFT_PREFIX,
-                        "checkFirst": bool(st.session_state.get(_ASSUMED_NOTHING)),
+                        "checkFirst": unchecked(),
                         "watch": component_data.as_json(
                             sorted(set(st.session_state.get(_WATCHED) or ())))}),
                     default={"saved": None, "newer": None},

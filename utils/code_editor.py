@@ -163,7 +163,12 @@ function mount(root, data, setStateValue, setTriggerValue) {
     if (disposed) return;
     const kept = draft.read();
     if (kept && draft.stored() === kept.text) draft.drop();  // the store has it: nothing to keep
-    if (settled || !latest.restored) return;
+    // A session that took the browser's word that it keeps no work (utils/store_code.py), before
+    // the store has checked: other code kept for this exercise will be restored by that check,
+    // and the editor waits for it as for a restore.
+    const comingBack = latest.storeUnchecked && !window.__gtfStoreChecked &&
+      draft.stored() !== undefined && draft.stored() !== latest.code;
+    if (settled || !latest.restored || comingBack) return;
     settled = true;
     makeEditable();
     if (latest.draftsVoid) { draft.drop(); return; }
@@ -272,7 +277,8 @@ def waiting_text_style(key: str, code: str) -> str:
 
 
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
-                draft_key: str, restored: bool, drafts_void: bool = False,
+                draft_key: str, restored: bool, store_unchecked: bool = False,
+                drafts_void: bool = False,
                 run_label: str = "Run the checks",
                 placeholder: str = "Write your answer here") -> str | None:
     """Draw an editor holding `code` (read when it mounts), named `label` for screen readers
@@ -280,9 +286,10 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
 
     What the learner types is kept in the browser as a draft, under `draft_key` (the exercise's
     id, which is also its key in the browser store's snapshot), until the browser store holds
-    it. The editor is read-only until the session has `restored` the learner's work; a draft
-    comes back then (see the JavaScript), unless `drafts_void` (the text is a reset's, an
-    upload's or an undo's).
+    it. The editor is read-only until the session has `restored` the learner's work (and, when
+    the session took the browser's word that it keeps none, `store_unchecked`, until the
+    browser store's check if the browser keeps other code for it); a draft comes back then (see
+    the JavaScript), unless `drafts_void` (the text is a reset's, an upload's or an undo's).
 
     Returns the text the learner ran (Run, or Ctrl+Enter) on the rerun that causes, else None.
     Calls `on_leave(text)` when they leave the editor with new text, before the rerun that
@@ -302,6 +309,7 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
             **static_modules.address_data(MODULE),
             "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
             "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
+            "storeUnchecked": store_unchecked,
             "draftsVoid": drafts_void, "minLines": MIN_LINES, "maxLines": MAX_LINES}))
     ran = getattr(result, "run", None)
     return ran if isinstance(ran, str) else None
