@@ -75,21 +75,23 @@ def _store_elements(node) -> list:
 
 def test_a_browser_that_says_it_keeps_nothing_is_not_asked(monkeypatch):
     """No cookie of ours: the session's first run draws the page as if the browser had answered
-    "nothing", with no question and no component code asked for ahead; its save asks the
-    browser to check its copy first."""
+    "nothing", with no question and no component code asked for ahead; the browser checks its
+    copy (the check at the top of the page, the save at its end: whichever comes first), with
+    the session's token."""
     monkeypatch.setattr(store_code, "nothing_saved_in_this_browser", lambda: True)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     app._page_hash = calc_hash(section_path("part1_ray_tracing", "rays_and_segments"))
     app.run()
     assert not app.exception
-    assert app.session_state[store_code.RESTORED] and \
-        app.session_state[store_code.ASSUMED_NOTHING]
+    token = app.session_state[store_code.ASSUMED_NOTHING]
+    assert app.session_state[store_code.RESTORED] and isinstance(token, str) and token
     keys = [getattr(child, "key", None) for child in app.main.children.values()]
-    for place in (store_code._PLACE, browser_store._PLACE):  # nothing asked for, nothing asked
-        assert not app.main.children[keys.index(place)].children, place
+    assert not app.main.children[keys.index(store_code._PLACE)].children  # no code asked for
     assert app.title and app.title[0].value == "Rays and segments"  # the page, in this run
-    [saved] = [json.loads(element.proto.json) for element in _store_elements(app.main)]
-    assert saved["mode"] == "save" and saved["checkFirst"] is True
+    check, save = [json.loads(element.proto.json) for element in _store_elements(app.main)]
+    assert check["mode"] == "check" and check["token"] == token
+    assert _store_elements(app.main.children[keys.index(browser_store._PLACE)])  # at the top
+    assert save["mode"] == "save" and save["checkToken"] == token
 
 
 def test_work_found_by_the_check_is_restored_and_what_was_typed_wins(monkeypatch):
@@ -100,11 +102,12 @@ def test_work_found_by_the_check_is_restored_and_what_was_typed_wins(monkeypatch
         registry.get("part1_ray_tracing.make_rays_1d")
     st.session_state.clear()
     try:
-        st.session_state[store_code.RESTORED] = st.session_state[store_code.ASSUMED_NOTHING] = True
+        st.session_state[store_code.RESTORED] = True
+        st.session_state[store_code.ASSUMED_NOTHING] = "t0ken"
         learner_state.set_code(other, "# typed before the check came back\n")
         kept = {"code": {ex.id: "# kept in the browser\n", other.id: "# older, kept\n"}}
-        st.session_state[browser_store._KEY] = {"saved": kept}
-        browser_store._restore_from_the_browser()
+        st.session_state[browser_store._CHECK_KEY] = {"saved": kept}
+        browser_store._restore_the_checked()
         assert learner_state.code(ex) == "# kept in the browser\n"
         assert learner_state.code(other) == "# typed before the check came back\n"
         assert store_code.ASSUMED_NOTHING not in st.session_state

@@ -4,8 +4,8 @@ Nothing is stored on the server, so there are no accounts and nothing to leak. E
 browser for what it kept (`ask_first`, before the page draws anything) until it has answered, and
 once it has, the current snapshot is merged into the browser's copy at the end of every run
 (`save`, MERGE_JS); see streamlit_app.py. A browser that says it keeps nothing (it has no cookie
-of ours: COOKIE_JS) is not asked: the session starts with nothing restored, and its first save
-checks the browser's copy before it writes (utils/store_code.py).
+of ours: COOKIE_JS) is not asked: the session starts with nothing restored, and the browser
+checks its copy as the page is drawn, before anything is written to it (utils/store_code.py).
 
 The answer asks for a rerun, and its change callback restores the work before that run starts. A
 session's first run waits for it, drawing nothing of the page: Streamlit then stops it and starts
@@ -36,7 +36,8 @@ STORAGE_KEY = "grokking-the-fundamentals:v1"
 DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
 _PLACE = "gtf_browser_store_place"  # where the question is asked, at the top of every run
-_WAITED = "gtf_browser_store_waited"  # set by a session's first run: it waits for the answer once
+_CHECK_KEY = "gtf_browser_store_check"  # the check's element (a session taken at its word)
+_WAITED = "gtf_browser_store_waited"  # set by a session's first run (it waits once, at most)
 _NEWER = "gtf_browser_store_newer"  # another tab's newer code: {exercise key: its stamp}
 _WATCHED = "gtf_browser_store_watched"  # the exercises whose editors this run draws
 # How long a session's first run waits for the browser's answer (about 0.1 s here) before it
@@ -152,6 +153,12 @@ function watchOtherTabs(data, setStateValue) {
 # The cookie that tells the server, with a session's first request, that this browser holds some
 # of the learner's work (utils/store_code.py): kept in step with the browser's copy each time this
 # script reads or writes it. 400 days, the longest a browser keeps a cookie.
+# A session that took the browser's word that it keeps none (no cookie) has a token: the first
+# time one of this script's elements sees it, it checks the browser's copy. Work found there
+# goes to the session, as the first answer would have gone (and the session's run with it
+# restored reruns the page); none found, the tab notes that this session's check found nothing
+# (editors waiting for the check look at it: utils/code_editor.py). A token, not a flag: a tab
+# whose connection was lost for long gets a new session, which checks again.
 COOKIE_JS = """
 function holdsWork(copy) {
   copy = obj(copy);
@@ -168,6 +175,18 @@ function noteWhetherWorkIsKept(copy) {
       : "SAVED_COOKIE=; path=/; max-age=0; SameSite=Lax";
   } catch (err) { /* cookies disabled: the server asks every time */ }
 }
+function readKept(storageKey) {
+  try { return JSON.parse(window.localStorage.getItem(storageKey) || "{}"); }
+  catch (err) { return {}; /* unreadable: counts as nothing kept */ }
+}
+// True when the copy holds work and has gone to the session (the caller then writes nothing).
+function sendKeptWork(token, stored, setStateValue) {
+  if (!token || window.__gtfStoreChecked === token) return false;
+  if (!holdsWork(stored)) { window.__gtfStoreChecked = token; return false; }
+  noteWhetherWorkIsKept(stored);
+  setStateValue("saved", obj(stored));
+  return true;
+}
 """.replace("SAVED_COOKIE", store_code.SAVED_COOKIE)
 
 # Sent in the tab once the browser has answered (see utils/preload.py).
@@ -178,7 +197,9 @@ export default function (component) {
   const { setStateValue } = component;
   let data = component.data;
   if (!data) return;
-  if (data.mode === "load") {
+  if (data.mode === "check") {
+    sendKeptWork(data.token, readKept(data.storageKey), setStateValue);
+  } else if (data.mode === "load") {
     let saved = {};
     try { saved = JSON.parse(window.localStorage.getItem(data.storageKey) || "{}"); }
     catch (err) { saved = {}; }
@@ -196,17 +217,11 @@ export default function (component) {
     watchOtherTabs(data, setStateValue);
     let kept;
     try {
-      let stored = {};
-      try { stored = JSON.parse(window.localStorage.getItem(data.storageKey) || "{}"); }
-      catch (err) { stored = {}; /* unreadable: this tab's snapshot replaces it */ }
-      // The session took this browser's word that it held none of the learner's work (no
-      // cookie). If it holds some after all, it goes to the session as the first answer would
-      // have, and is written back merged by the session's next save.
-      // (Checked once per tab; editors waiting for the check look at this: utils/code_editor.py.)
-      if (data.checkFirst && !window.__gtfStoreChecked) {
-        window.__gtfStoreChecked = true;
-        if (holdsWork(stored)) { setStateValue("saved", obj(stored)); return; }
-      }
+      // (Unreadable, the copy is replaced by this tab's snapshot.)
+      const stored = readKept(data.storageKey);
+      // Kept work the session has not seen yet (see COOKIE_JS) is written back merged by the
+      // session's next save, once it has it.
+      if (sendKeptWork(data.checkToken, stored, setStateValue)) return;
       kept = mergeKept(stored, data.snapshot);
       window.localStorage.setItem(data.storageKey, JSON.stringify(kept));
       noteWhetherWorkIsKept(kept);
@@ -226,15 +241,26 @@ export default function (component) {
 _store = st.components.v2.component("gtf_browser_store", js=_JS)
 
 
-def _restore_from_the_browser() -> None:
+def _restore_from_the_browser(key: str = _KEY) -> None:
     """The component's change callback: Streamlit calls it before the run the browser's answer
-    triggers, so that run draws the restored work."""
-    state = st.session_state.get(_KEY) or {}
-    saved = state.get("saved")
-    assumed_nothing = st.session_state.pop(_ASSUMED_NOTHING, False)
-    if saved is not None and (assumed_nothing or not st.session_state.get(_RESTORED)):
-        learner_state.restore(saved)
-        st.session_state[_RESTORED] = True
+    (or its check's, for the element `key`) triggers, so that run draws the restored work."""
+    _restore((st.session_state.get(key) or {}).get("saved"))
+
+
+def _restore_the_checked() -> None:
+    """The check's change callback (see `_restore_from_the_browser`)."""
+    _restore_from_the_browser(_CHECK_KEY)
+
+
+def _restore(saved: object) -> bool:
+    """Restore the browser's copy `saved`, if it is one and the session is still waiting for
+    it (not yet restored, or taken at its word and not yet checked). Whether it did."""
+    if saved is None or not (unchecked() or not st.session_state.get(_RESTORED)):
+        return False
+    learner_state.restore(saved)
+    st.session_state[_RESTORED] = True
+    st.session_state.pop(_ASSUMED_NOTHING, None)
+    return True
 
 
 def _take_newer(newer: object) -> None:
@@ -248,11 +274,11 @@ def _note_newer_elsewhere() -> None:
     _take_newer((st.session_state.get(_KEY) or {}).get("newer"))
 
 
-def unchecked() -> bool:
-    """Whether this session took the browser's word that it keeps none of the learner's work
-    (utils/store_code.py) and no work has come back from the store's check (the browser keeps
-    none, the check is yet to come, or the session's first save is yet to be drawn)."""
-    return bool(st.session_state.get(_ASSUMED_NOTHING))
+def unchecked() -> str:
+    """If this session took the browser's word that it keeps none of the learner's work
+    (utils/store_code.py) and no work has come back from the browser's check of its copy (it
+    keeps none, or the check is still to come), the session's check token; else ''."""
+    return st.session_state.get(_ASSUMED_NOTHING) or ""
 
 
 def watch(key: str) -> None:
@@ -273,7 +299,8 @@ def newer_elsewhere(key: str) -> int | None:
 
 def restored() -> bool:
     """Whether this session has restored the learner's work from the browser (its first run
-    has not: the browser's answer comes with the second)."""
+    has not: the browser's answer comes with the second), or took the browser's word that it
+    keeps none (utils/store_code.py; see `unchecked`)."""
     return bool(st.session_state.get(_RESTORED))
 
 
@@ -284,12 +311,22 @@ def ask_first() -> None:
     The place is drawn on every run."""
     place = hidden_place(_PLACE)
     st.session_state[_WATCHED] = []  # filled by this run's editors (`watch`)
-    if restored():
-        if st.session_state.get(_ASSUMED_NOTHING) and not st.session_state.get(_WAITED):
-            # The first run of a session that took the browser's word that it keeps nothing
-            # (utils/store_code.py): it starts as if the browser had answered so.
+    token = unchecked()
+    if token:
+        # A session that took the browser's word that it keeps nothing (utils/store_code.py):
+        # it starts as if the browser had answered so, and the browser checks its copy.
+        if not st.session_state.get(_WAITED):
             st.session_state[_WAITED] = True
             learner_state.restore({})
+        with place:
+            result = _store(key=_CHECK_KEY, height=0, default={"saved": None},
+                            data=component_data.plain({"mode": "check", "token": token,
+                                                       "storageKey": STORAGE_KEY}),
+                            on_saved_change=_restore_the_checked)
+        # Work found, but not through the callback (a run that ended early drops them).
+        if _restore(getattr(result, "saved", None)):
+            st.rerun()
+    if restored():
         return
     with place:
         result = _store(key=_KEY, data=component_data.plain({"mode": "load",
@@ -298,10 +335,7 @@ def ask_first() -> None:
                         on_saved_change=_restore_from_the_browser,
                         on_newer_change=_note_newer_elsewhere)
         ping = st.empty()
-    saved = getattr(result, "saved", None)
-    if saved is not None:  # answered, but not through the callback (it always should be)
-        learner_state.restore(saved)
-        st.session_state[_RESTORED] = True
+    if _restore(getattr(result, "saved", None)):  # answered, not through the callback
         st.rerun()
     if not st.session_state.get(_WAITED) and st.context.headers:  # (no headers: no browser)
         st.session_state[_WAITED] = True
@@ -342,13 +376,15 @@ def save() -> None:
                         "mode": "save", "storageKey": STORAGE_KEY,
                         "snapshot": component_data.as_json(learner_state.snapshot()),
                         "draftPrefix": DRAFT_PREFIX,
-                        "checkFirst": unchecked(),
+                        "checkToken": unchecked(),
                         "watch": component_data.as_json(
                             sorted(set(st.session_state.get(_WATCHED) or ())))}),
                     default={"saved": None, "newer": None},
                     on_saved_change=_restore_from_the_browser,
                     on_newer_change=_note_newer_elsewhere)
-    # A value whose callback was skipped (a run that ended early drops the element's callbacks).
+    # Values whose callbacks were skipped (a run that ended early drops the element's callbacks).
+    if _restore(getattr(result, "saved", None)):
+        st.rerun()
     newer = getattr(result, "newer", None)
     if newer is not None and newer != st.session_state.get(_NEWER):
         _take_newer(newer)

@@ -159,16 +159,19 @@ function mount(root, data, setStateValue, setTriggerValue) {
   // Until the session has restored the learner's work from the browser (its first second or
   // so), the editor holds the stub and is read-only: text typed there would be swapped out by
   // the restore, or, sent first, would win over the restored code.
+  // So too in a session that took the browser's word that it keeps no work (utils/store_code.py)
+  // while its check (utils/browser_store.py) has not found nothing: other code kept for this
+  // exercise is on its way back.
+  const comingBack = (latest) => Boolean(latest.checkToken) &&
+    window.__gtfStoreChecked !== latest.checkToken &&
+    draft.stored() !== undefined && draft.stored() !== latest.code;
+  let lastData = data;
   const settle = (latest) => {
     if (disposed) return;
     const kept = draft.read();
     if (kept && draft.stored() === kept.text) draft.drop();  // the store has it: nothing to keep
-    // A session that took the browser's word that it keeps no work (utils/store_code.py), before
-    // the store has checked: other code kept for this exercise will be restored by that check,
-    // and the editor waits for it as for a restore.
-    const comingBack = latest.storeUnchecked && !window.__gtfStoreChecked &&
-      draft.stored() !== undefined && draft.stored() !== latest.code;
-    if (settled || !latest.restored || comingBack) return;
+    lastData = latest;
+    if (settled || !latest.restored || comingBack(latest)) return;
     settled = true;
     makeEditable();
     if (latest.draftsVoid) { draft.drop(); return; }
@@ -186,7 +189,9 @@ function mount(root, data, setStateValue, setTriggerValue) {
   root.gtfSettle = settle;
   // Should the browser store never answer, the learner can still work after a while (a draft
   // is left for a later visit).
-  setTimeout(() => { if (!settled && !disposed) makeEditable(); }, 15000);
+  // Not while kept code is on its way back: the stub, typed over, would win over it.
+  setTimeout(() => { if (!settled && !disposed && !comingBack(lastData)) makeEditable(); },
+             15000);
 
   const plainTextBox = (why) => {
     const box = document.createElement("textarea");
@@ -277,7 +282,7 @@ def waiting_text_style(key: str, code: str) -> str:
 
 
 def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], None],
-                draft_key: str, restored: bool, store_unchecked: bool = False,
+                draft_key: str, restored: bool, check_token: str = "",
                 drafts_void: bool = False,
                 run_label: str = "Run the checks",
                 placeholder: str = "Write your answer here") -> str | None:
@@ -286,10 +291,11 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
 
     What the learner types is kept in the browser as a draft, under `draft_key` (the exercise's
     id, which is also its key in the browser store's snapshot), until the browser store holds
-    it. The editor is read-only until the session has `restored` the learner's work (and, when
-    the session took the browser's word that it keeps none, `store_unchecked`, until the
-    browser store's check if the browser keeps other code for it); a draft comes back then (see
-    the JavaScript), unless `drafts_void` (the text is a reset's, an upload's or an undo's).
+    it. The editor is read-only until the session has `restored` the learner's work (and, in a
+    session that took the browser's word that it keeps none, whose `check_token` is given, until
+    the browser's check when it keeps other code for this exercise); a draft comes back then
+    (see the JavaScript), unless `drafts_void` (the text is a reset's, an upload's or an
+    undo's).
 
     Returns the text the learner ran (Run, or Ctrl+Enter) on the rerun that causes, else None.
     Calls `on_leave(text)` when they leave the editor with new text, before the rerun that
@@ -309,7 +315,7 @@ def code_editor(code: str, *, key: str, label: str, on_leave: Callable[[str], No
             **static_modules.address_data(MODULE),
             "placeholder": placeholder, "draftKey": DRAFT_PREFIX + draft_key,
             "storeKey": STORAGE_KEY, "exerciseId": draft_key, "restored": restored,
-            "storeUnchecked": store_unchecked,
+            "checkToken": check_token,
             "draftsVoid": drafts_void, "minLines": MIN_LINES, "maxLines": MAX_LINES}))
     ran = getattr(result, "run", None)
     return ran if isinstance(ran, str) else None

@@ -7,9 +7,11 @@ Streamlit's front end, and a second run to draw the page.
 - A browser that holds none of the learner's work is not asked. The store's script keeps a cookie
   (SAVED_COOKIE) while the browser holds some, and a browser sends its cookies with the session's
   first request: without it (a new learner), the first run takes the browser at its word and
-  draws the page at once. Its word is checked all the same: the run's save finds any work the
-  browser holds after all (cookies cleared or blocked, say, or kept before the cookie was) and
-  hands it to the session, which redraws the page with it (browser_store.save).
+  draws the page at once. Its word is checked all the same, in the browser, as the page is
+  drawn: any work it keeps after all (cookies cleared or blocked, say, or kept before the cookie
+  was) goes to the session, which draws the page again with it (browser_store.ask_first; an
+  editor whose exercise has such work waits for it, read-only). A page embedded in another
+  site's (`?embed=true`) is asked as before: the browser sends no cookie of ours there.
 - Otherwise the browser starts loading the store's component code now. Streamlit's front end
   loads the code of a component element (its BidiComponent module, which imports two more, 190
   KB in all) only when the first such element arrives: on a fresh browser, after the question
@@ -24,6 +26,7 @@ A light module: it runs before the site's imports.
 from __future__ import annotations
 
 import json
+import secrets
 
 import streamlit as st
 
@@ -32,7 +35,8 @@ from utils.hidden_place import hidden_place
 
 # Session state: whether the session has the learner's work from the browser (set by
 # utils/browser_store.py when its answer came; the run that asks is the one before), or took the
-# browser's word that it holds none (set here, with ASSUMED_NOTHING until a save has checked).
+# browser's word that it holds none (set here). Then ASSUMED_NOTHING holds the session's token
+# for the browser's check of its copy, until work found there is restored (it may never be).
 RESTORED = "gtf_browser_restored"
 ASSUMED_NOTHING = "gtf_browser_assumed_nothing"
 # The cookie the store's script keeps while the browser holds some of the learner's work.
@@ -56,7 +60,9 @@ def import_script(prefix: str) -> str | None:
 def nothing_saved_in_this_browser() -> bool:
     """Whether a browser is behind this session and says it holds none of the learner's work:
     it sent no SAVED_COOKIE with the session's first request."""
-    return bool(st.context.headers) and SAVED_COOKIE not in st.context.cookies
+    # (An app embedded in another site's page gets no cookie of ours: asked as before.)
+    return (bool(st.context.headers) and not st.context.is_embedded
+            and SAVED_COOKIE not in st.context.cookies)
 
 
 def start_the_store() -> None:
@@ -67,7 +73,8 @@ def start_the_store() -> None:
     if st.session_state.get(RESTORED):
         return
     if nothing_saved_in_this_browser():
-        st.session_state[RESTORED] = st.session_state[ASSUMED_NOTHING] = True
+        st.session_state[RESTORED] = True
+        st.session_state[ASSUMED_NOTHING] = secrets.token_hex(8)
         return
     script = import_script(COMPONENT_MODULE)
     if script:

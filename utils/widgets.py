@@ -219,7 +219,7 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
                       run_label=f"Run the checks on {ex.name}",
                       on_leave=functools.partial(learner_state.set_code, ex), draft_key=ex.id,
                       restored=browser_store.restored(),
-                      store_unchecked=browser_store.unchecked(),
+                      check_token=browser_store.unchecked(),
                       drafts_void=learner_state.drafts_void(ex))
     newer = browser_store.newer_elsewhere(ex.id)
     if ran is not None and newer is not None:
