@@ -237,7 +237,8 @@ def test_a_new_browser_is_not_asked_and_its_word_is_checked(page, site_url):
     """A browser with no cookie of ours says it keeps none of the learner's work: the page is
     drawn by the session's first run, with no question to the browser (utils/store_code.py).
     Once the browser keeps some work, it has the cookie. Without the cookie but with work kept
-    (cookies cleared, say), the first save finds the work and the page is drawn again with it."""
+    (cookies cleared, say), the browser's check finds the work and the page is drawn again with
+    it."""
     context = page.context.browser.new_context(viewport={"width": 1300, "height": 1000})
     try:
         tab = context.new_page()

@@ -106,14 +106,37 @@ def test_work_found_by_the_check_is_restored_and_what_was_typed_wins(monkeypatch
         st.session_state[store_code.ASSUMED_NOTHING] = "t0ken"
         learner_state.set_code(other, "# typed before the check came back\n")
         kept = {"code": {ex.id: "# kept in the browser\n", other.id: "# older, kept\n"}}
-        st.session_state[browser_store._CHECK_KEY] = {"saved": kept}
+        # An answer to another session's check (sent again after a reconnect) is not taken.
+        st.session_state[browser_store._CHECK_KEY] = {"saved": {"for": "older", "copy": kept}}
+        browser_store._restore_the_checked()
+        assert learner_state.code(ex) != "# kept in the browser\n"
+        st.session_state[browser_store._CHECK_KEY] = {"saved": {"for": "t0ken", "copy": kept}}
         browser_store._restore_the_checked()
         assert learner_state.code(ex) == "# kept in the browser\n"
         assert learner_state.code(other) == "# typed before the check came back\n"
         assert store_code.ASSUMED_NOTHING not in st.session_state
         # Restored for good: a later answer changes nothing.
-        st.session_state[browser_store._KEY] = {"saved": {"code": {ex.id: "# later\n"}}}
+        st.session_state[browser_store._KEY] = {"saved": {"for": "t0ken", "copy": {
+            "code": {ex.id: "# later\n"}}}}
         browser_store._restore_from_the_browser()
         assert learner_state.code(ex) == "# kept in the browser\n"
+    finally:
+        st.session_state.clear()
+
+
+def test_only_the_answer_to_this_sessions_question_is_restored():
+    """After a reconnect, Streamlit's front end sends the new session the values its elements
+    had: the old session's answer, which must not pass for the new question's."""
+    ex = registry.get("part1_ray_tracing.intersect_ray_1d")
+    st.session_state.clear()
+    try:
+        st.session_state[browser_store._ASKED] = "this-session"
+        copy = {"code": {ex.id: "# kept\n"}}
+        st.session_state[browser_store._KEY] = {"saved": {"for": "last-session", "copy": copy}}
+        browser_store._restore_from_the_browser()
+        assert not browser_store.restored()
+        st.session_state[browser_store._KEY] = {"saved": {"for": "this-session", "copy": copy}}
+        browser_store._restore_from_the_browser()
+        assert browser_store.restored() and learner_state.code(ex) == "# kept\n"
     finally:
         st.session_state.clear()

@@ -4,8 +4,9 @@ Nothing is stored on the server, so there are no accounts and nothing to leak. E
 browser for what it kept (`ask_first`, before the page draws anything) until it has answered, and
 once it has, the current snapshot is merged into the browser's copy at the end of every run
 (`save`, MERGE_JS); see streamlit_app.py. A browser that says it keeps nothing (it has no cookie
-of ours: COOKIE_JS) is not asked: the session starts with nothing restored, and the browser
-checks its copy as the page is drawn, before anything is written to it (utils/store_code.py).
+of ours: COOKIE_JS) is not asked: the session starts with nothing restored, and every run checks
+the browser's copy (`ask_first` again) until a check finds nothing there, before anything is
+written to it (utils/store_code.py).
 
 The answer asks for a rerun, and its change callback restores the work before that run starts. A
 session's first run waits for it, drawing nothing of the page: Streamlit then stops it and starts
@@ -19,6 +20,7 @@ the stubs, not the learner's code.
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import streamlit as st
@@ -37,6 +39,7 @@ DRAFT_PREFIX = "grokking-the-fundamentals:draft:"
 _KEY = "gtf_browser_store"  # the component's widget key
 _PLACE = "gtf_browser_store_place"  # where the question is asked, at the top of every run
 _CHECK_KEY = "gtf_browser_store_check"  # the check's element (a session taken at its word)
+_ASKED = "gtf_browser_store_asked"  # the token of this session's question
 _WAITED = "gtf_browser_store_waited"  # set by a session's first run (it waits once, at most)
 _NEWER = "gtf_browser_store_newer"  # another tab's newer code: {exercise key: its stamp}
 _WATCHED = "gtf_browser_store_watched"  # the exercises whose editors this run draws
@@ -153,12 +156,15 @@ function watchOtherTabs(data, setStateValue) {
 # The cookie that tells the server, with a session's first request, that this browser holds some
 # of the learner's work (utils/store_code.py): kept in step with the browser's copy each time this
 # script reads or writes it. 400 days, the longest a browser keeps a cookie.
-# A session that took the browser's word that it keeps none (no cookie) has a token: the first
-# time one of this script's elements sees it, it checks the browser's copy. Work found there
-# goes to the session, as the first answer would have gone (and the session's run with it
-# restored reruns the page); none found, the tab notes that this session's check found nothing
-# (editors waiting for the check look at it: utils/code_editor.py). A token, not a flag: a tab
-# whose connection was lost for long gets a new session, which checks again.
+# A session that took the browser's word that it keeps none (no cookie) has a token, and each of
+# this script's elements that sees it checks the browser's copy, until a check finds nothing.
+# Work found there goes to the session once, as the first answer would have gone (and the
+# session's run with it restored reruns the page); none found, the tab notes that this
+# session's check found nothing (editors waiting for the check look at it:
+# utils/code_editor.py). A token, not a flag: a tab whose connection was lost for long gets a
+# new session, which checks again. Every copy sent says which question or check it answers
+# (`for`): after a reconnect, Streamlit's front end sends the new session the values its
+# elements had, and the old session's answer must not pass for the new one's.
 COOKIE_JS = """
 function holdsWork(copy) {
   copy = obj(copy);
@@ -182,9 +188,11 @@ function readKept(storageKey) {
 // True when the copy holds work and has gone to the session (the caller then writes nothing).
 function sendKeptWork(token, stored, setStateValue) {
   if (!token || window.__gtfStoreChecked === token) return false;
+  if (window.__gtfStoreSent === token) return true;  // sent already: the restore is on its way
   if (!holdsWork(stored)) { window.__gtfStoreChecked = token; return false; }
   noteWhetherWorkIsKept(stored);
-  setStateValue("saved", obj(stored));
+  window.__gtfStoreSent = token;
+  setStateValue("saved", { for: token, copy: obj(stored) });
   return true;
 }
 """.replace("SAVED_COOKIE", store_code.SAVED_COOKIE)
@@ -207,7 +215,7 @@ export default function (component) {
     // an answer of null would read as no answer, and nothing would ever be saved again.
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     noteWhetherWorkIsKept(saved);
-    setStateValue("saved", saved);
+    setStateValue("saved", { for: data.token, copy: saved });
     // What waits for the answer in this tab (utils/preload.py) may go on.
     window.__gtfStoreAnswered = true;
     window.dispatchEvent(new Event(ANSWERED_EVENT));
@@ -252,12 +260,22 @@ def _restore_the_checked() -> None:
     _restore_from_the_browser(_CHECK_KEY)
 
 
-def _restore(saved: object) -> bool:
-    """Restore the browser's copy `saved`, if it is one and the session is still waiting for
-    it (not yet restored, or taken at its word and not yet checked). Whether it did."""
-    if saved is None or not (unchecked() or not st.session_state.get(_RESTORED)):
+def _awaited() -> str:
+    """The token of the question or check whose answer this session still waits for, or ''."""
+    if unchecked():
+        return unchecked()
+    return "" if st.session_state.get(_RESTORED) else st.session_state.get(_ASKED, "")
+
+
+def _restore(answer: object) -> bool:
+    """Restore the browser's copy in `answer` ({for: token, copy}), if it answers what this
+    session still waits for (not an answer of an earlier session's: see COOKIE_JS). Whether it
+    did."""
+    token = _awaited()
+    if not token or not isinstance(answer, dict) or answer.get("for") != token or \
+            not isinstance(answer.get("copy"), dict):
         return False
-    learner_state.restore(saved)
+    learner_state.restore(answer["copy"])
     st.session_state[_RESTORED] = True
     st.session_state.pop(_ASSUMED_NOTHING, None)
     return True
@@ -308,7 +326,9 @@ def ask_first() -> None:
     """Call before the page draws anything of its own (after st.navigation). Until the browser
     has answered, ask it for the learner's work; on the session's first run, wait for the answer
     (a fraction of a second), so that the page is drawn once, with the learner's work in it.
-    The place is drawn on every run."""
+    A session that took the browser's word that it keeps none (utils/store_code.py) is not
+    asked and does not wait: the browser checks its copy instead. The place is drawn on every
+    run."""
     place = hidden_place(_PLACE)
     st.session_state[_WATCHED] = []  # filled by this run's editors (`watch`)
     token = unchecked()
@@ -323,13 +343,14 @@ def ask_first() -> None:
                             data=component_data.plain({"mode": "check", "token": token,
                                                        "storageKey": STORAGE_KEY}),
                             on_saved_change=_restore_the_checked)
-        # Work found, but not through the callback (a run that ended early drops them).
+        # Work found, but not through the callback (should it ever be skipped).
         if _restore(getattr(result, "saved", None)):
             st.rerun()
     if restored():
         return
+    asked = st.session_state.setdefault(_ASKED, secrets.token_hex(8))
     with place:
-        result = _store(key=_KEY, data=component_data.plain({"mode": "load",
+        result = _store(key=_KEY, data=component_data.plain({"mode": "load", "token": asked,
                                                              "storageKey": STORAGE_KEY}),
                         default={"saved": None, "newer": None}, height=0,
                         on_saved_change=_restore_from_the_browser,
@@ -382,7 +403,7 @@ def save() -> None:
                     default={"saved": None, "newer": None},
                     on_saved_change=_restore_from_the_browser,
                     on_newer_change=_note_newer_elsewhere)
-    # Values whose callbacks were skipped (a run that ended early drops the element's callbacks).
+    # Values whose callbacks were skipped (should they ever be).
     if _restore(getattr(result, "saved", None)):
         st.rerun()
     newer = getattr(result, "newer", None)

@@ -10,8 +10,8 @@ Streamlit's front end, and a second run to draw the page.
   draws the page at once. Its word is checked all the same, in the browser, as the page is
   drawn: any work it keeps after all (cookies cleared or blocked, say, or kept before the cookie
   was) goes to the session, which draws the page again with it (browser_store.ask_first; an
-  editor whose exercise has such work waits for it, read-only). A page embedded in another
-  site's (`?embed=true`) is asked as before: the browser sends no cookie of ours there.
+  editor whose exercise has such work waits for it, read-only). An app embedded with
+  `?embed=true` is asked as before: in another site's page, a browser sends no cookie of ours.
 - Otherwise the browser starts loading the store's component code now. Streamlit's front end
   loads the code of a component element (its BidiComponent module, which imports two more, 190
   KB in all) only when the first such element arrives: on a fresh browser, after the question
@@ -60,7 +60,7 @@ def import_script(prefix: str) -> str | None:
 def nothing_saved_in_this_browser() -> bool:
     """Whether a browser is behind this session and says it holds none of the learner's work:
     it sent no SAVED_COOKIE with the session's first request."""
-    # (An app embedded in another site's page gets no cookie of ours: asked as before.)
+    # (Embedded, most likely in another site's page, which gets no cookie of ours: asked.)
     return (bool(st.context.headers) and not st.context.is_embedded
             and SAVED_COOKIE not in st.context.cookies)
 
