@@ -4,9 +4,8 @@ Chromium."""
 
 from __future__ import annotations
 
-import time
-
 import json
+import time
 
 import pytest
 import streamlit as st
@@ -63,7 +62,7 @@ def test_without_an_answer_the_wait_pings_now_and_then_then_lets_the_page_draw(m
 
 
 def _store_elements(node) -> list:
-    """The browser store's elements under `node` (its question, its save)."""
+    """The browser store's elements under `node` (its question or check, its save)."""
     found = []
     for child in getattr(node, "children", {}).values():
         if getattr(child, "type", None) == "bidi_component" and \
@@ -94,7 +93,7 @@ def test_a_browser_that_says_it_keeps_nothing_is_not_asked(monkeypatch):
     assert save["mode"] == "save" and save["checkToken"] == token
 
 
-def test_work_found_by_the_check_is_restored_and_what_was_typed_wins(monkeypatch):
+def test_work_found_by_the_check_is_restored_and_what_was_typed_wins():
     """The check found work in the browser after all: the session takes it as the first answer
     would have (the rerun it asks for draws it), its own edits winning; later answers of the
     same kind no longer restore anything."""

@@ -208,11 +208,9 @@ export default function (component) {
   if (data.mode === "check") {
     sendKeptWork(data.token, readKept(data.storageKey), setStateValue);
   } else if (data.mode === "load") {
-    let saved = {};
-    try { saved = JSON.parse(window.localStorage.getItem(data.storageKey) || "{}"); }
-    catch (err) { saved = {}; }
+    let saved = readKept(data.storageKey);
     // Anything but an object ("null", a list: storage some other code wrote) counts as nothing:
-    // an answer of null would read as no answer, and nothing would ever be saved again.
+    // a copy that is not one would not be taken (`_restore`), and nothing would ever be saved.
     if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
     noteWhetherWorkIsKept(saved);
     setStateValue("saved", { for: data.token, copy: saved });
@@ -262,9 +260,10 @@ def _restore_the_checked() -> None:
 
 def _awaited() -> str:
     """The token of the question or check whose answer this session still waits for, or ''."""
-    if unchecked():
-        return unchecked()
-    return "" if st.session_state.get(_RESTORED) else st.session_state.get(_ASKED, "")
+    token = unchecked()
+    if token or st.session_state.get(_RESTORED):
+        return token
+    return st.session_state.get(_ASKED, "")
 
 
 def _restore(answer: object) -> bool:

@@ -160,8 +160,8 @@ function mount(root, data, setStateValue, setTriggerValue) {
   // so), the editor holds the stub and is read-only: text typed there would be swapped out by
   // the restore, or, sent first, would win over the restored code.
   // So too in a session that took the browser's word that it keeps no work (utils/store_code.py)
-  // while its check (utils/browser_store.py) has not found nothing: other code kept for this
-  // exercise is on its way back.
+  // when the browser keeps other code for this exercise after all, until its check
+  // (utils/browser_store.py) has run: that code is on its way back.
   const comingBack = (latest) => Boolean(latest.checkToken) &&
     window.__gtfStoreChecked !== latest.checkToken &&
     draft.stored() !== undefined && draft.stored() !== latest.code;

@@ -135,8 +135,8 @@ def exercise(exercise_id: str) -> None:
         _editor(target)
         # Again only if a run just submitted changed the status: sent again unchanged, the title
         # was one more element for the browser to draw, per exercise on every run.
-        if exercise_title(target) != drawn_title:
-            title.markdown(exercise_title(target))
+        if (new_title := exercise_title(target)) != drawn_title:
+            title.markdown(new_title)
         _verdict(target)
         if target is not ex:
             st.caption("Hints and solution are hidden on this rung. Turn its toggle off to see "
