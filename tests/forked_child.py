@@ -1,0 +1,73 @@
+"""The forked side of tests/warm_fork.py: run a command line (`python -m module ...` or
+`python script.py ...`) in this process, forked with the heavy libraries already imported, as
+that command would run in a new interpreter.
+
+Only the standard library is imported here, so the run's own imports of the repository happen
+as they would in the command's own process, from the sys.path that command would have."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import runpy
+import sys
+import traceback
+from types import TracebackType
+
+
+def run(line: list[str], cwd: str, stdout_path: str, stderr_path: str,
+        library_path: list[str]) -> int:
+    """What `subprocess.run(line, cwd=cwd)` would do, its output written to the two files and
+    its exit status returned. line[0] is the interpreter (this process is one);
+    `library_path` is the sys.path of the installed libraries."""
+    os.chdir(cwd)
+    for fd, path in ((1, stdout_path), (2, stderr_path)):
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+    try:
+        _run(line[1:], cwd, library_path)
+        status = 0
+    except SystemExit as stop:  # as the interpreter reads sys.exit's argument
+        status = _exit_status(stop.code)
+    except BaseException as error:  # noqa: BLE001 - as the interpreter: the traceback, status 1
+        traceback.print_exception(type(error), error, _the_commands_frames(error.__traceback__))
+        status = 1
+    finally:
+        atexit._run_exitfuncs()  # an interpreter runs these at its end; os._exit does not
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    return status
+
+
+def _run(args: list[str], cwd: str, library_path: list[str]) -> None:
+    # The path a new interpreter would have: the script's folder (or, with -m, the working
+    # folder) first, then the installed libraries.
+    if args[0] == "-m":
+        sys.path[:] = [cwd, *library_path]
+        sys.argv = [args[1], *args[2:]]
+        runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+    else:
+        script = os.path.abspath(args[0])
+        sys.path[:] = [os.path.dirname(script), *library_path]
+        sys.argv = [args[0], *args[1:]]
+        runpy.run_path(script, run_name="__main__")
+
+
+_OURS = {__file__, runpy.__file__, "<frozen runpy>"}
+
+
+def _the_commands_frames(frames: TracebackType | None) -> TracebackType | None:
+    """A traceback without this module's and runpy's frames above the command's own."""
+    while frames is not None and frames.tb_frame.f_code.co_filename in _OURS:
+        frames = frames.tb_next
+    return frames
+
+
+def _exit_status(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1

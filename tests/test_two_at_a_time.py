@@ -1,0 +1,64 @@
+"""The notebook and exercise-file tests fork their runs from a server with torch already imported
+(tests/two_at_a_time.py); a forked run must still be what the command line would be in a new
+interpreter, or those tests would pass where a learner's run fails."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests import two_at_a_time
+from utils.site_config import ROOT
+
+PROBE = textwrap.dedent("""
+    import json, os, sys
+    try:
+        import utils
+        found = True
+    except ImportError:
+        found = False
+    print(json.dumps({"path0": sys.path[0], "argv": sys.argv, "cwd": os.getcwd(),
+                      "name": __name__, "utils": found,
+                      "omp": os.environ.get("OMP_NUM_THREADS")}))
+    print("to stderr", file=sys.stderr)
+    if sys.argv[1] == "raise":
+        raise ValueError("from the script")
+    sys.exit(int(sys.argv[1]))
+""")
+
+
+@pytest.fixture
+def probe(tmp_path):
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    return script
+
+
+@pytest.mark.parametrize("code", ["0", "3", "raise"])
+def test_a_forked_script_runs_as_in_a_new_interpreter(probe, code):
+    """The repository is not on a script's path unless the script puts it there (as the
+    exercise files do), whatever the test runner's own path holds."""
+    line = [sys.executable, str(probe), code]
+    forked = two_at_a_time.run_forked(line, timeout_s=60)
+    fresh = subprocess.run(line, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    seen, expected = json.loads(forked.stdout), json.loads(fresh.stdout)
+    assert seen.pop("omp") == "1"  # one torch thread a run: two runs share two cores
+    expected.pop("omp")
+    assert (forked.returncode, seen, forked.stderr) == (fresh.returncode, expected, fresh.stderr)
+    assert seen["utils"] is False
+
+
+def test_a_forked_module_finds_the_repository_from_its_working_folder():
+    line = [sys.executable, "-m", "tests.run_notebook", "no such notebook.ipynb"]
+    forked = two_at_a_time.run_forked(line, timeout_s=60)
+    assert forked.returncode == 1
+    assert "FileNotFoundError" in forked.stderr and "no such notebook.ipynb" in forked.stderr
+
+
+def test_a_run_past_its_time_is_stopped(tmp_path):
+    endless = tmp_path / "endless.py"
+    endless.write_text("while True:\n    pass\n")
+    with pytest.raises(subprocess.TimeoutExpired):
+        two_at_a_time.run_forked([sys.executable, str(endless)], timeout_s=1)

@@ -1,0 +1,89 @@
+"""A fork server for tests/two_at_a_time.py: imports once the third-party libraries every
+notebook and exercise file loads, then forks a process for each command line it is sent and runs
+the command there, as a new interpreter would run it (tests/forked_child.py).
+
+    python -m tests.warm_fork     # from the repository root; requests on stdin, replies on stdout
+
+Each request is a JSON line: {"id", "line", "cwd", "stdout", "stderr"} (the two output files)
+for a run, {"kill": id} to stop one. The replies are JSON lines {"id", "pid"} once a run is forked
+and {"id", "returncode"} when it has ended (negative: ended by that signal). When stdin closes,
+the runs still going are killed and the server ends. Only the server signals its runs: it knows
+whether a pid is still its own.
+
+Not multiprocessing's forkserver: its child first runs the parent's `__main__` module again, and
+in the test runner that is whatever script AppTest ran last (streamlit_app.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import sys
+
+# Before numpy and torch start thread pools: a run uses one thread (two runs share two cores).
+os.environ["OMP_NUM_THREADS"] = "1"
+
+import einops  # noqa: E402,F401 - warm imports are this process's job
+import jaxtyping  # noqa: E402,F401
+import numpy  # noqa: E402,F401
+import plotly.graph_objects  # noqa: E402,F401
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
+# torch.optim imports torch._dynamo (1.3 s here) when an optimizer is first made: make one here.
+torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+
+from tests import forked_child  # noqa: E402 - standard library only
+
+# What a run's sys.path starts from: the installed libraries, not this folder (`-m` put it first).
+LIBRARY_PATH = [p for p in sys.path if p and os.path.realpath(p) != os.path.realpath(os.getcwd())]
+
+
+def _reply(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _fork(request: dict) -> int:
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os._exit(forked_child.run(request["line"], request["cwd"], request["stdout"],
+                                  request["stderr"], LIBRARY_PATH))
+    return pid
+
+
+def serve() -> None:
+    running: dict[int, object] = {}  # pid -> request id
+    pending = b""
+    while True:
+        readable, _, _ = select.select([0], [], [], 0.05)
+        if readable:
+            data = os.read(0, 1 << 16)
+            if not data:
+                break
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                request = json.loads(line)
+                if "kill" in request:
+                    for pid, key in running.items():
+                        if key == request["kill"]:
+                            os.kill(pid, signal.SIGKILL)
+                    continue
+                pid = _fork(request)
+                running[pid] = request["id"]
+                _reply({"id": request["id"], "pid": pid})
+        while running:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            _reply({"id": running.pop(pid), "returncode": os.waitstatus_to_exitcode(status)})
+    for pid in running:
+        os.kill(pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    serve()
