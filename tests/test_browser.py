@@ -43,8 +43,16 @@ def page(site_url):
         browser.close()
 
 
+def _in_front(page):
+    """`page`, its tab brought to the front, as a learner's click or key does. A tab behind
+    another is hidden: the browser pauses its animation frames, and Playwright, which waits for an
+    element to hold still over two frames before it scrolls to or clicks it, waited seconds."""
+    page.bring_to_front()
+    return page
+
+
 def _editor(page, name: str, timeout_s: float = 30):
-    return code_editor.find_in_browser(page, name, timeout_s)
+    return code_editor.find_in_browser(_in_front(page), name, timeout_s)
 
 
 def _set_code(editor, code: str) -> None:
@@ -56,11 +64,12 @@ def _editor_text(editor) -> str:
 
 
 def _run(editor) -> None:
+    _in_front(editor.page)
     editor.locator(".gtf-editor-run").click()
 
 
 def _open_section(page, site_url: str, key: str, stem: str = "part1_ray_tracing") -> None:
-    page.goto(f"{site_url}/{stem}_{key}")
+    _in_front(page).goto(f"{site_url}/{stem}_{key}")
     page.wait_for_selector("h1", timeout=60_000)
     _assert_no_page_not_found(page)
 
@@ -665,7 +674,7 @@ def _type_at_the_end(page, editor, text: str) -> None:
 
 
 def _reload(page) -> None:
-    page.reload()
+    _in_front(page).reload()
     page.wait_for_selector("h1", timeout=60_000)
 
 
