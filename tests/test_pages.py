@@ -25,10 +25,17 @@ def test_pages_hold_only_sources_and_widgets():
             "__pycache__" in path.parts, path
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_runs_without_exception(page):
+@pytest.fixture(scope="module", params=PAGES)
+def opened(request) -> tuple[str, object, float]:
+    """A page, run once under AppTest, and the seconds that took: each page's tests share the
+    run (module scope: pytest runs them one after the other and then lets the run go)."""
     started = time.perf_counter()
-    app = open_page(page, timeout=120)
+    app = open_page(request.param, timeout=120)
+    return request.param, app, time.perf_counter() - started
+
+
+def test_page_runs_without_exception(opened):
+    page, app, seconds = opened
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{page} shows no title"
     # Each exercise of the section, and only those, once: the page is drawn from its source.
@@ -37,7 +44,7 @@ def test_page_runs_without_exception(page):
     expected = [ex.name for ex in registry.chapter(section[1]).exercises
                 if ex.section == section[2]] if section else []
     assert shown == expected, (page, shown)
-    print(f"{page}: {time.perf_counter() - started:.2f} s")
+    print(f"{page}: {seconds:.2f} s")
 
 
 @pytest.mark.parametrize("page, button", [
@@ -89,9 +96,8 @@ def _math_spans(text: str) -> list[str]:
     return ["".join(span) for span in re.findall(r"\$\$(.+?)\$\$|\$(.+?)\$", text, flags=re.S)]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_text_has_no_mangled_latex(page):
-    app = open_page(page, timeout=120)
+def test_page_text_has_no_mangled_latex(opened):
+    page, app, _ = opened
     for element in [*app.markdown, *app.caption, *app.info]:
         assert not any(c in element.value for c in CONTROL_CHARACTERS), element.value[:80]
         # `\\times` in an rf-string reaches KaTeX as a line break and the word "times".
@@ -184,4 +190,5 @@ def test_first_view_tables_are_markdown_not_data_grids():
     resnets = open_page("pages/part2_cnns/4_resnets.md", timeout=120)
     assert not resnets.dataframe
     (stages,) = [t for t in _markdown_tables(resnets) if t.startswith("| stage | output shape")]
-    assert "| layer4 (3 blocks) | (512, 7, 7) |" in stages and "| fc | (1000,) | 513,000 |" in stages
+    assert "| layer4 (3 blocks) | (512, 7, 7) |" in stages
+    assert "| fc | (1000,) | 513,000 |" in stages
