@@ -44,9 +44,10 @@ def page(site_url):
 
 
 def _in_front(page):
-    """`page`, its tab brought to the front, as a learner's click or key does. A tab behind
-    another is hidden: the browser pauses its animation frames, and Playwright, which waits for an
-    element to hold still over two frames before it scrolls to or clicks it, waited seconds."""
+    """`page`, its tab brought to the front, as a learner's click or key does. Headless Chromium
+    gives a tab behind another almost no animation frames (3 in 3 s, measured), though it calls
+    it visible; and Playwright, which waits for an element to hold still over two frames before
+    it scrolls to or clicks it, waited seconds there."""
     page.bring_to_front()
     return page
 
@@ -343,7 +344,7 @@ def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
         _set_code(frame_b, WRONG + "\n# saved by tab B\n")
         _run(frame_b)
         _wait_until_stored(tab_b, _stored_code_has("# saved by tab B"), "tab B's run")
-        page.get_by_text(notice).wait_for(timeout=60_000)
+        page.get_by_text(notice).wait_for(timeout=60_000)  # A told while behind B (B ran last)
         # Each tab's save wakes the other: both still come to rest (no reruns back and forth).
         _wait_for_the_page_to_settle(page)
         _wait_for_the_page_to_settle(tab_b)
@@ -352,7 +353,7 @@ def test_a_tab_is_told_when_another_saves_newer_code(page, site_url):
 
         _run(_editable_editor(page, EX.name))  # A's code as it was
         _wait_until_stored(page, _stored_code_has("# from tab A"), "tab A's second run")
-        tab_b.get_by_text(notice).wait_for(timeout=60_000)
+        tab_b.get_by_text(notice).wait_for(timeout=60_000)  # and B while behind A
         _wait_for_the_page_to_settle(page)
         assert page.get_by_text(notice).count() == 0
         _reload(tab_b)

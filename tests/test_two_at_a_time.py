@@ -3,6 +3,7 @@
 interpreter, or those tests would pass where a learner's run fails."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,14 +14,17 @@ from tests import two_at_a_time
 from utils.site_config import ROOT
 
 PROBE = textwrap.dedent("""
-    import json, os, sys
+    import atexit, json, os, sys, threading, time
     try:
         import utils
         found = True
     except ImportError:
         found = False
-    print(json.dumps({"path0": sys.path[0], "argv": sys.argv, "cwd": os.getcwd(),
-                      "name": __name__, "utils": found,
+    atexit.register(lambda: print("at exit"))
+    threading.Thread(target=lambda: (time.sleep(0.2), print("from a thread"))).start()
+    print(json.dumps({"path0": sys.path[0], "argv": sys.argv, "file": __file__,
+                      "cwd": os.getcwd(), "name": __name__, "utils": found,
+                      "tests": "tests" in sys.modules,
                       "omp": os.environ.get("OMP_NUM_THREADS")}))
     print("to stderr", file=sys.stderr)
     if sys.argv[1] == "raise":
@@ -39,15 +43,30 @@ def probe(tmp_path):
 @pytest.mark.parametrize("code", ["0", "3", "raise"])
 def test_a_forked_script_runs_as_in_a_new_interpreter(probe, code):
     """The repository is not on a script's path unless the script puts it there (as the
-    exercise files do), whatever the test runner's own path holds."""
-    line = [sys.executable, str(probe), code]
+    exercise files do), whatever the test runner's own path holds; its threads are waited for
+    and its exit handlers run, as at an interpreter's end."""
+    line = [sys.executable, os.path.relpath(probe, ROOT), code]  # relative, as the tests' are
     forked = two_at_a_time.run_forked(line, timeout_s=60)
     fresh = subprocess.run(line, cwd=ROOT, capture_output=True, text=True, timeout=60)
-    seen, expected = json.loads(forked.stdout), json.loads(fresh.stdout)
+    assert forked.stdout.splitlines()[1:] == fresh.stdout.splitlines()[1:] == \
+        ["from a thread", "at exit"]
+    seen, expected = (json.loads(out.stdout.splitlines()[0]) for out in (forked, fresh))
     assert seen.pop("omp") == "1"  # one torch thread a run: two runs share two cores
     expected.pop("omp")
     assert (forked.returncode, seen, forked.stderr) == (fresh.returncode, expected, fresh.stderr)
-    assert seen["utils"] is False
+    assert seen["utils"] is False and seen["tests"] is False
+
+
+def test_forked_runs_draw_their_own_random_numbers_as_new_interpreters_do(tmp_path):
+    """numpy's and torch's global generators are seeded afresh in each run, as in a new
+    interpreter (not left as the server's, the same in every run)."""
+    script = tmp_path / "draw.py"
+    script.write_text("import numpy, torch\n"
+                      "print(numpy.random.rand(), torch.rand(1).item())\n")
+    line = [sys.executable, str(script)]
+    first, second = (two_at_a_time.run_forked(line, timeout_s=60).stdout.split()
+                     for _ in range(2))
+    assert first[0] != second[0] and first[1] != second[1]
 
 
 def test_a_forked_module_finds_the_repository_from_its_working_folder():

@@ -42,116 +42,119 @@ def runs(request: pytest.FixtureRequest,
     commands = dict(found for item in request.session.items
                     if getattr(item, "module", None) is request.module
                     and (found := command(item)))
-    live: set[_Run] = set()  # the runs going on
-    lock = threading.Lock()
-
-    def run(line: list[str]) -> subprocess.CompletedProcess:
-        mine: list[_Run] = []
-
-        def started(forked: _Run) -> None:
-            with lock:
-                live.add(forked)
-                mine.append(forked)
-        try:
-            return run_forked(line, timeout_s, started)
-        finally:
-            with lock:
-                live.difference_update(mine)
-
     pool = ThreadPoolExecutor(2)
     try:
-        yield {key: pool.submit(run, line) for key, line in commands.items()}
+        yield {key: pool.submit(run_forked, line, timeout_s)
+               for key, line in commands.items()}
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-        with lock:
-            for forked in live:
-                _server().kill(forked)
+        _close_server()  # which stops the runs still going (and frees its 300 MB)
         pool.shutdown(wait=True)
 
 
-def run_forked(line: list[str], timeout_s: float,
-               started: Callable[[_Run], None] = lambda run: None
-               ) -> subprocess.CompletedProcess:
+def run_forked(line: list[str], timeout_s: float) -> subprocess.CompletedProcess:
     """`subprocess.run(line, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s)`, for
-    a `python -m module ...` or `python script.py ...` line, forked from the warm server;
-    `started` is given the run once it is forked."""
+    a `python -m module ...` or `python script.py ...` line, forked from the warm server."""
+    if line[0] != sys.executable or not line[1:] or (line[1].startswith("-") and
+                                                     line[1] != "-m"):
+        raise ValueError(f"not a `python -m module` or `python script.py` line: {line}")
     with tempfile.TemporaryDirectory() as folder:
         stdout, stderr = f"{folder}/stdout", f"{folder}/stderr"
         server = _server()
         run = server.start(line, stdout, stderr)
-        started(run)
         if not run.ended.wait(timeout_s):
             server.kill(run)
-            run.ended.wait()
+            if not run.ended.wait(60):
+                raise RuntimeError(f"the run of {line} was not stopped: {server.trouble()}")
             raise subprocess.TimeoutExpired(line, timeout_s)
         if run.returncode is None:
-            raise RuntimeError(f"the warm fork server ended during the run of {line}")
+            raise RuntimeError(f"the warm fork server ended during the run of {line}: "
+                               f"{server.trouble()}")
         return subprocess.CompletedProcess(line, run.returncode, _text(stdout), _text(stderr))
 
 
 class _Run:
     def __init__(self, key: int) -> None:
         self.key = key
-        self.forked, self.ended = threading.Event(), threading.Event()
-        self.pid: int | None = None
+        self.ended = threading.Event()
         self.returncode: int | None = None  # None once ended: the server ended first
 
 
 class _WarmServer:
-    """One `python -m tests.warm_fork` for this test process, started at its first run."""
+    """One `python -m tests.warm_fork`, started at the first run; its own messages go to a log
+    file, whose end is told when it fails."""
 
     def __init__(self) -> None:
+        self._log = tempfile.NamedTemporaryFile("w+", prefix="warm_fork_", suffix=".log")
         self._process = subprocess.Popen([sys.executable, "-m", "tests.warm_fork"], cwd=ROOT,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         text=True)
+                                         stderr=self._log, text=True)
         self._runs: dict[int, _Run] = {}
         self._ids = itertools.count()
         self._lock = threading.Lock()
+        self.alive = True
         threading.Thread(target=self._read_replies, daemon=True).start()
-        atexit.register(self.close)
 
     def start(self, line: list[str], stdout: str, stderr: str) -> _Run:
         with self._lock:
             run = _Run(next(self._ids))
             self._runs[run.key] = run
+            if not self.alive:
+                run.ended.set()
+                return run
             self._send({"id": run.key, "line": line, "cwd": str(ROOT), "stdout": stdout,
                         "stderr": stderr})
-        if not run.forked.wait(120):
-            raise RuntimeError("the warm fork server did not fork the run in 120 s")
         return run
 
     def kill(self, run: _Run) -> None:
+        """The server handles requests in order: a run asked for before is forked by now."""
         with self._lock:
-            if not run.ended.is_set():
+            if self.alive and not run.ended.is_set():
                 self._send({"kill": run.key})
 
+    def trouble(self) -> str:
+        """What the server said last, and how it ended, if it has."""
+        try:
+            self._log.seek(0)
+            said = f"its log ends: {self._log.read()[-2000:]!r}"
+        except ValueError:  # closed: the test module that used it has ended
+            said = "closed at the end of its test module"
+        return f"exit status {self._process.poll()}; {said}"
+
     def _send(self, request: dict) -> None:
-        self._process.stdin.write(json.dumps(request) + "\n")
-        self._process.stdin.flush()
+        try:
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+        except (BrokenPipeError, ValueError):  # it has ended; _read_replies ends its runs
+            pass
 
     def _read_replies(self) -> None:
-        for line in self._process.stdout:
-            reply = json.loads(line)
-            with self._lock:
-                run = self._runs[reply["id"]]
-            if "pid" in reply:
-                run.pid = reply["pid"]
-                run.forked.set()
-            else:
-                run.returncode = reply["returncode"]
-                run.ended.set()
+        try:
+            for line in self._process.stdout:
+                reply = json.loads(line)
                 with self._lock:
-                    del self._runs[reply["id"]]
-        with self._lock:  # the server has ended: no run of its will
-            for run in self._runs.values():
-                run.forked.set()
-                run.ended.set()
+                    run = self._runs.get(reply["id"])
+                if run is not None and "returncode" in reply:
+                    run.returncode = reply["returncode"]
+                    with self._lock:
+                        del self._runs[reply["id"]]
+                    run.ended.set()
+        finally:  # it has ended (or said something unreadable): no run of its will end now
+            with self._lock:
+                self.alive = False
+                for run in self._runs.values():
+                    run.ended.set()
 
     def close(self) -> None:
-        """Its runs are killed and it ends (tests/warm_fork.py)."""
+        """It kills its runs and ends (tests/warm_fork.py)."""
         if self._process.poll() is None:
             self._process.stdin.close()
-            self._process.wait(timeout=30)
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._log.close()
 
 
 _SERVER: _WarmServer | None = None
@@ -159,11 +162,25 @@ _SERVER_LOCK = threading.Lock()
 
 
 def _server() -> _WarmServer:
+    """The warm server, started anew if there is none or it has ended."""
     global _SERVER
     with _SERVER_LOCK:
-        if _SERVER is None:
+        if _SERVER is None or not _SERVER.alive:
+            if _SERVER is not None:
+                _SERVER.close()
             _SERVER = _WarmServer()
         return _SERVER
+
+
+def _close_server() -> None:
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is not None:
+            _SERVER.close()
+            _SERVER = None
+
+
+atexit.register(_close_server)
 
 
 def _text(path: str) -> str:

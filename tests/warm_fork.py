@@ -7,8 +7,9 @@ the command there, as a new interpreter would run it (tests/forked_child.py).
 Each request is a JSON line: {"id", "line", "cwd", "stdout", "stderr"} (the two output files)
 for a run, {"kill": id} to stop one. The replies are JSON lines {"id", "pid"} once a run is forked
 and {"id", "returncode"} when it has ended (negative: ended by that signal). When stdin closes,
-the runs still going are killed and the server ends. Only the server signals its runs: it knows
-whether a pid is still its own.
+or the server is stopped, the runs still going are killed. Only the server signals its runs: it
+knows whether a pid is still its own, and each run leads a process group of its own, which a kill
+ends whole. A run ends too if the server dies (PR_SET_PDEATHSIG).
 
 Not multiprocessing's forkserver: its child first runs the parent's `__main__` module again, and
 in the test runner that is whatever script AppTest ran last (streamlit_app.py).
@@ -16,6 +17,7 @@ in the test runner that is whatever script AppTest ran last (streamlit_app.py).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import select
@@ -39,6 +41,8 @@ from tests import forked_child  # noqa: E402 - standard library only
 
 # What a run's sys.path starts from: the installed libraries, not this folder (`-m` put it first).
 LIBRARY_PATH = [p for p in sys.path if p and os.path.realpath(p) != os.path.realpath(os.getcwd())]
+PR_SET_PDEATHSIG = 1
+UNEXPECTED_EXIT = 70  # the run could not even start (its output files gone, say)
 
 
 def _reply(message: dict) -> None:
@@ -49,21 +53,37 @@ def _reply(message: dict) -> None:
 def _fork(request: dict) -> int:
     pid = os.fork()
     if pid == 0:
-        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-        os._exit(forked_child.run(request["line"], request["cwd"], request["stdout"],
-                                  request["stderr"], LIBRARY_PATH))
+        status = UNEXPECTED_EXIT
+        try:
+            os.setpgid(0, 0)
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            stdin = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(stdin, 0)
+            os.close(stdin)
+            status = forked_child.run(request["line"], request["cwd"], request["stdout"],
+                                      request["stderr"], LIBRARY_PATH)
+        finally:
+            os._exit(status)  # never the server's own exit: its loop, its atexit handlers
+    sys.stderr.write(f"warm_fork: run {request['id']} is pid {pid}: {request['line']}\n")
     return pid
 
 
-def serve() -> None:
-    running: dict[int, object] = {}  # pid -> request id
+def _kill(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:  # not yet its own group: the child itself
+        os.kill(pid, signal.SIGKILL)
+
+
+def serve(running: dict[int, object]) -> None:
+    """Until stdin closes; `running` maps each run's pid to its request id."""
     pending = b""
     while True:
         readable, _, _ = select.select([0], [], [], 0.05)
         if readable:
             data = os.read(0, 1 << 16)
             if not data:
-                break
+                return
             pending += data
             while b"\n" in pending:
                 line, pending = pending.split(b"\n", 1)
@@ -71,7 +91,7 @@ def serve() -> None:
                 if "kill" in request:
                     for pid, key in running.items():
                         if key == request["kill"]:
-                            os.kill(pid, signal.SIGKILL)
+                            _kill(pid)
                     continue
                 pid = _fork(request)
                 running[pid] = request["id"]
@@ -81,9 +101,14 @@ def serve() -> None:
             if pid == 0:
                 break
             _reply({"id": running.pop(pid), "returncode": os.waitstatus_to_exitcode(status)})
-    for pid in running:
-        os.kill(pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":
-    serve()
+    runs: dict[int, object] = {}
+    try:
+        serve(runs)
+    finally:
+        for run in runs:
+            _kill(run)
+        for run in runs:
+            os.waitpid(run, 0)
