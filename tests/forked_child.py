@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import builtins
 import ctypes
+import importlib.machinery
 import os
 import runpy
 import sys
@@ -78,10 +79,13 @@ def _run(args: list[str], cwd: str, library_path: list[str]) -> None:
     sys.path[:] = [os.path.dirname(os.path.realpath(script)), *library_path]
     sys.argv = list(args)
     main = types.ModuleType("__main__")
-    main.__dict__.update(__file__=script, __builtins__=builtins, __cached__=None)
+    main.__dict__.update(__file__=script, __builtins__=builtins, __cached__=None,
+                         __loader__=importlib.machinery.SourceFileLoader("__main__", script))
     sys.modules["__main__"] = main
     with open(script, "rb") as source:
-        code = compile(source.read(), script, "exec")
+        # dont_inherit: not this module's `from __future__ import annotations`, under which the
+        # script's annotations would stay strings and a broken one would pass unnoticed.
+        code = compile(source.read(), script, "exec", dont_inherit=True)
     exec(code, main.__dict__)
 
 

@@ -37,9 +37,11 @@ def run(path: Path) -> dict:
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         try:
             with contextlib.redirect_stdout(printed):
-                exec(compile(tree, filename, "exec"), namespace)
-                value = eval(compile(ast.Expression(last.value), filename, "eval"),
-                             namespace) if last else None
+                # dont_inherit: not this module's `from __future__ import annotations`, which
+                # would leave the cells' annotations as strings (a Jupyter kernel evaluates them).
+                exec(compile(tree, filename, "exec", dont_inherit=True), namespace)
+                value = eval(compile(ast.Expression(last.value), filename, "eval",
+                                     dont_inherit=True), namespace) if last else None
         except BaseException as err:  # noqa: BLE001 - report every failure, including SystemExit
             errors.append({"cell": index, "error": "".join(
                 traceback.format_exception_only(type(err), err)).strip(),

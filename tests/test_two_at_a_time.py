@@ -15,6 +15,7 @@ from utils.site_config import ROOT
 
 PROBE = textwrap.dedent("""
     import atexit, json, os, sys, threading, time
+    def annotated(x: int) -> None: ...
     try:
         import utils
         found = True
@@ -25,12 +26,19 @@ PROBE = textwrap.dedent("""
     print(json.dumps({"path0": sys.path[0], "argv": sys.argv, "file": __file__,
                       "cwd": os.getcwd(), "name": __name__, "utils": found,
                       "tests": "tests" in sys.modules,
+                      "annotations": str(annotated.__annotations__),
                       "omp": os.environ.get("OMP_NUM_THREADS")}))
     print("to stderr", file=sys.stderr)
     if sys.argv[1] == "raise":
         raise ValueError("from the script")
     sys.exit(int(sys.argv[1]))
 """)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _server_closed_at_the_end():
+    yield
+    two_at_a_time.close_the_shared_server()  # not kept, with its 300 MB, for the tests after
 
 
 @pytest.fixture

@@ -42,25 +42,28 @@ def runs(request: pytest.FixtureRequest,
     commands = dict(found for item in request.session.items
                     if getattr(item, "module", None) is request.module
                     and (found := command(item)))
+    server = _WarmServer()
     pool = ThreadPoolExecutor(2)
     try:
-        yield {key: pool.submit(run_forked, line, timeout_s)
+        yield {key: pool.submit(run_forked, line, timeout_s, server)
                for key, line in commands.items()}
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-        _close_server()  # which stops the runs still going (and frees its 300 MB)
+        server.close()  # which stops its runs still going (and frees its 300 MB)
         pool.shutdown(wait=True)
 
 
-def run_forked(line: list[str], timeout_s: float) -> subprocess.CompletedProcess:
+def run_forked(line: list[str], timeout_s: float, server: _WarmServer | None = None
+               ) -> subprocess.CompletedProcess:
     """`subprocess.run(line, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s)`, for
-    a `python -m module ...` or `python script.py ...` line, forked from the warm server."""
+    a `python -m module ...` or `python script.py ...` line, forked from `server` (default: one
+    kept for such calls until `close_the_shared_server()`)."""
     if line[0] != sys.executable or not line[1:] or (line[1].startswith("-") and
                                                      line[1] != "-m"):
         raise ValueError(f"not a `python -m module` or `python script.py` line: {line}")
+    server = server or _shared_server()
     with tempfile.TemporaryDirectory() as folder:
         stdout, stderr = f"{folder}/stdout", f"{folder}/stderr"
-        server = _server()
         run = server.start(line, stdout, stderr)
         if not run.ended.wait(timeout_s):
             server.kill(run)
@@ -81,11 +84,11 @@ class _Run:
 
 
 class _WarmServer:
-    """One `python -m tests.warm_fork`, started at the first run; its own messages go to a log
-    file, whose end is told when it fails."""
+    """A `python -m tests.warm_fork`; its own messages go to a log file, whose end is told when
+    it fails."""
 
     def __init__(self) -> None:
-        self._log = tempfile.NamedTemporaryFile("w+", prefix="warm_fork_", suffix=".log")
+        self._log = tempfile.NamedTemporaryFile("w", prefix="warm_fork_", suffix=".log")
         self._process = subprocess.Popen([sys.executable, "-m", "tests.warm_fork"], cwd=ROOT,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=self._log, text=True)
@@ -93,15 +96,16 @@ class _WarmServer:
         self._ids = itertools.count()
         self._lock = threading.Lock()
         self.alive = True
+        self._last_words = ""
         threading.Thread(target=self._read_replies, daemon=True).start()
 
     def start(self, line: list[str], stdout: str, stderr: str) -> _Run:
         with self._lock:
             run = _Run(next(self._ids))
-            self._runs[run.key] = run
-            if not self.alive:
+            if not self.alive:  # ended or closed: so is the run
                 run.ended.set()
                 return run
+            self._runs[run.key] = run
             self._send({"id": run.key, "line": line, "cwd": str(ROOT), "stdout": stdout,
                         "stderr": stderr})
         return run
@@ -113,13 +117,15 @@ class _WarmServer:
                 self._send({"kill": run.key})
 
     def trouble(self) -> str:
-        """What the server said last, and how it ended, if it has."""
-        try:
-            self._log.seek(0)
-            said = f"its log ends: {self._log.read()[-2000:]!r}"
-        except ValueError:  # closed: the test module that used it has ended
-            said = "closed at the end of its test module"
-        return f"exit status {self._process.poll()}; {said}"
+        """How the server ended, if it has, and what it said last."""
+        words = self._last_words
+        if self.alive:
+            try:
+                with open(self._log.name, errors="replace") as log:
+                    words = log.read()[-2000:]
+            except OSError:
+                pass
+        return f"exit status {self._process.poll()}; its log ends: {words!r}"
 
     def _send(self, request: dict) -> None:
         try:
@@ -140,13 +146,17 @@ class _WarmServer:
                         del self._runs[reply["id"]]
                     run.ended.set()
         finally:  # it has ended (or said something unreadable): no run of its will end now
+            with open(self._log.name, errors="replace") as log:  # its words, before anyone asks
+                self._last_words = log.read()[-2000:]
             with self._lock:
                 self.alive = False
                 for run in self._runs.values():
                     run.ended.set()
 
     def close(self) -> None:
-        """It kills its runs and ends (tests/warm_fork.py)."""
+        """It kills its runs and ends (tests/warm_fork.py); its log is deleted."""
+        with self._lock:
+            self.alive = False  # no new runs
         if self._process.poll() is None:
             self._process.stdin.close()
             try:
@@ -157,30 +167,31 @@ class _WarmServer:
         self._log.close()
 
 
-_SERVER: _WarmServer | None = None
-_SERVER_LOCK = threading.Lock()
+_SHARED: _WarmServer | None = None
+_SHARED_LOCK = threading.Lock()
 
 
-def _server() -> _WarmServer:
-    """The warm server, started anew if there is none or it has ended."""
-    global _SERVER
-    with _SERVER_LOCK:
-        if _SERVER is None or not _SERVER.alive:
-            if _SERVER is not None:
-                _SERVER.close()
-            _SERVER = _WarmServer()
-        return _SERVER
+def _shared_server() -> _WarmServer:
+    """The server for `run_forked` calls given none, started anew if there is none or it has
+    ended."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None or not _SHARED.alive:
+            if _SHARED is not None:
+                _SHARED.close()
+            _SHARED = _WarmServer()
+        return _SHARED
 
 
-def _close_server() -> None:
-    global _SERVER
-    with _SERVER_LOCK:
-        if _SERVER is not None:
-            _SERVER.close()
-            _SERVER = None
+def close_the_shared_server() -> None:
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is not None:
+            _SHARED.close()
+            _SHARED = None
 
 
-atexit.register(_close_server)
+atexit.register(close_the_shared_server)
 
 
 def _text(path: str) -> str:

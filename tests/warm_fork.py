@@ -9,7 +9,8 @@ for a run, {"kill": id} to stop one. The replies are JSON lines {"id", "pid"} on
 and {"id", "returncode"} when it has ended (negative: ended by that signal). When stdin closes,
 or the server is stopped, the runs still going are killed. Only the server signals its runs: it
 knows whether a pid is still its own, and each run leads a process group of its own, which a kill
-ends whole. A run ends too if the server dies (PR_SET_PDEATHSIG).
+ends whole. On Linux a run ends too if the server dies (PR_SET_PDEATHSIG), though not the
+processes the run started itself.
 
 Not multiprocessing's forkserver: its child first runs the parent's `__main__` module again, and
 in the test runner that is whatever script AppTest ran last (streamlit_app.py).
@@ -23,6 +24,7 @@ import os
 import select
 import signal
 import sys
+import traceback
 
 # Before numpy and torch start thread pools: a run uses one thread (two runs share two cores).
 os.environ["OMP_NUM_THREADS"] = "1"
@@ -41,8 +43,10 @@ from tests import forked_child  # noqa: E402 - standard library only
 
 # What a run's sys.path starts from: the installed libraries, not this folder (`-m` put it first).
 LIBRARY_PATH = [p for p in sys.path if p and os.path.realpath(p) != os.path.realpath(os.getcwd())]
-PR_SET_PDEATHSIG = 1
+PR_SET_PDEATHSIG = 1  # Linux: a signal for the run when the server dies
 UNEXPECTED_EXIT = 70  # the run could not even start (its output files gone, say)
+SERVER = os.getpid()
+_C_LIBRARY = ctypes.CDLL(None)
 
 
 def _reply(message: dict) -> None:
@@ -51,17 +55,23 @@ def _reply(message: dict) -> None:
 
 
 def _fork(request: dict) -> int:
+    _C_LIBRARY.fflush(None)  # nothing of the server's own left in a buffer the run would write
     pid = os.fork()
     if pid == 0:
         status = UNEXPECTED_EXIT
         try:
             os.setpgid(0, 0)
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if sys.platform == "linux":
+                _C_LIBRARY.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                if os.getppid() != SERVER:  # the server died before that: so does the run
+                    os._exit(UNEXPECTED_EXIT)
             stdin = os.open(os.devnull, os.O_RDONLY)
             os.dup2(stdin, 0)
             os.close(stdin)
             status = forked_child.run(request["line"], request["cwd"], request["stdout"],
                                       request["stderr"], LIBRARY_PATH)
+        except BaseException:  # noqa: BLE001 - said in the server's log, whatever it is
+            traceback.print_exc()
         finally:
             os._exit(status)  # never the server's own exit: its loop, its atexit handlers
     sys.stderr.write(f"warm_fork: run {request['id']} is pid {pid}: {request['line']}\n")
