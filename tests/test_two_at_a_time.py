@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -89,3 +91,26 @@ def test_a_run_past_its_time_is_stopped(tmp_path):
     endless.write_text("while True:\n    pass\n")
     with pytest.raises(subprocess.TimeoutExpired):
         two_at_a_time.run_forked([sys.executable, str(endless)], timeout_s=1)
+
+
+def test_closing_a_server_ends_its_runs_at_once(tmp_path):
+    """A test module's end closes its server (two_at_a_time.runs): a run still going is stopped,
+    and the test waiting for it hears so at once, not after the run's own time limit."""
+    endless = tmp_path / "endless.py"
+    endless.write_text("while True:\n    pass\n")
+    server = two_at_a_time._WarmServer()
+    outcome: list[BaseException] = []
+
+    def wait_for_the_run() -> None:
+        try:
+            two_at_a_time.run_forked([sys.executable, str(endless)], 600, server)
+        except BaseException as error:  # noqa: BLE001 - what the waiting test would see
+            outcome.append(error)
+
+    waiting = threading.Thread(target=wait_for_the_run)
+    waiting.start()
+    time.sleep(5)  # the server is up and the run going
+    server.close()
+    waiting.join(30)
+    assert not waiting.is_alive()
+    assert isinstance(outcome[0], RuntimeError) and "ended during the run" in str(outcome[0])

@@ -146,12 +146,18 @@ class _WarmServer:
                         del self._runs[reply["id"]]
                     run.ended.set()
         finally:  # it has ended (or said something unreadable): no run of its will end now
-            with open(self._log.name, errors="replace") as log:  # its words, before anyone asks
-                self._last_words = log.read()[-2000:]
-            with self._lock:
-                self.alive = False
-                for run in self._runs.values():
-                    run.ended.set()
+            try:
+                with open(self._log.name, errors="replace") as log:  # kept before anyone asks
+                    self._last_words = log.read()[-2000:]
+            except OSError:  # deleted by close(), which ended it
+                pass
+            self._end_the_runs()
+
+    def _end_the_runs(self) -> None:
+        with self._lock:
+            self.alive = False
+            for run in self._runs.values():
+                run.ended.set()
 
     def close(self) -> None:
         """It kills its runs and ends (tests/warm_fork.py); its log is deleted."""
@@ -164,6 +170,7 @@ class _WarmServer:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        self._end_the_runs()  # its runs are over, whether or not the reply thread has said so
         self._log.close()
 
 

@@ -5,12 +5,12 @@ the command there, as a new interpreter would run it (tests/forked_child.py).
     python -m tests.warm_fork     # from the repository root; requests on stdin, replies on stdout
 
 Each request is a JSON line: {"id", "line", "cwd", "stdout", "stderr"} (the two output files)
-for a run, {"kill": id} to stop one. The replies are JSON lines {"id", "pid"} once a run is forked
-and {"id", "returncode"} when it has ended (negative: ended by that signal). When stdin closes,
-or the server is stopped, the runs still going are killed. Only the server signals its runs: it
-knows whether a pid is still its own, and each run leads a process group of its own, which a kill
-ends whole. On Linux a run ends too if the server dies (PR_SET_PDEATHSIG), though not the
-processes the run started itself.
+for a run, {"kill": id} to stop one. The replies are JSON lines {"id", "returncode"}, one when a
+run has ended (negative: ended by that signal); the server's log names each run's pid. When
+stdin closes, or the server is stopped, the runs still going are killed. Only the server signals
+its runs: it knows whether a pid is still its own, and each run leads a process group of its own,
+which a kill ends whole. On Linux a run ends too if the server dies (PR_SET_PDEATHSIG), though
+not the processes the run started itself.
 
 Not multiprocessing's forkserver: its child first runs the parent's `__main__` module again, and
 in the test runner that is whatever script AppTest ran last (streamlit_app.py).
@@ -103,9 +103,7 @@ def serve(running: dict[int, object]) -> None:
                         if key == request["kill"]:
                             _kill(pid)
                     continue
-                pid = _fork(request)
-                running[pid] = request["id"]
-                _reply({"id": request["id"], "pid": pid})
+                running[_fork(request)] = request["id"]
         while running:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:

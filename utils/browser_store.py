@@ -208,10 +208,9 @@ export default function (component) {
   if (data.mode === "check") {
     sendKeptWork(data.token, readKept(data.storageKey), setStateValue);
   } else if (data.mode === "load") {
-    let saved = readKept(data.storageKey);
     // Anything but an object ("null", a list: storage some other code wrote) counts as nothing:
     // a copy that is not one would not be taken (`_restore`), and nothing would ever be saved.
-    if (!saved || typeof saved !== "object" || Array.isArray(saved)) saved = {};
+    const saved = obj(readKept(data.storageKey));
     noteWhetherWorkIsKept(saved);
     setStateValue("saved", { for: data.token, copy: saved });
     // What waits for the answer in this tab (utils/preload.py) may go on.
