@@ -9,6 +9,8 @@
                                                     # each page as a fresh server's first page
     python benchmarks/cold_start.py --first-page 3 --returning
                                                     # ... in a browser that has seen the site
+    python benchmarks/cold_start.py --first-page 3 --floor --cores-apart
+                                                    # ... after a one-paragraph Streamlit app's
 
 Starts `streamlit run streamlit_app.py` on 127.0.0.1 (a free port), opens every page of the
 navigation in headless Chromium (Debian's, never a downloaded one), each page in a fresh browser
@@ -49,7 +51,10 @@ page first showed the element that ends it once settled (its last text: the page
 its end, while its figures may still be on their way), and "screen", when the screen first held
 as many drawn charts and pieces of text as it does once settled, and nothing on it was still
 loading (the page looks as it will, but for widgets' controls still on their way:
-utils/first_view_charts.py).
+utils/first_view_charts.py). With more than one page, the median of the pages' medians follows.
+With --floor as well, a one-paragraph Streamlit app (this site's config, nothing of ours) is
+measured first the same way: what Streamlit's own front end and one script run cost on this
+machine in this hour, the floor under every page's times.
 
 With --returning as well, the browser is a returning learner's: one context per checkout, which
 opened the site once (home, on a server of its own) before the pages are measured, so that its
@@ -67,6 +72,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -435,6 +441,7 @@ def first_pages(browser, roots: dict[str, Path], pages: list[tuple[str, str]], t
     every view and the medians (screen, text, shown, settled, served)."""
     contexts = _returning_browsers(browser, roots, cores) if returning else {}
     print(f"{'page':<40} {'screen':>9} {'text':>8} {'shown':>8} {'settled':>9} {'served':>8}")
+    page_medians: dict[str, list] = {label: [] for label in roots}
     for title, path in pages:
         views: dict[str, list] = {label: [] for label in roots}
         for n in range(tries):
@@ -458,8 +465,34 @@ def first_pages(browser, roots: dict[str, Path], pages: list[tuple[str, str]], t
                       f"{shown:7.2f}s {settled:8.2f}s {served:7.2f}s", flush=True)
         for label in roots:
             medians = [statistics.median(v[i] for v in views[label]) for i in range(5)]
+            page_medians[label].append(medians)
             print(f"{'median: ' + title[:22] + ' (' + label + ')':<40} "
                   + " ".join(f"{m:7.2f}s" for m in medians), flush=True)
+    if len(pages) > 1:
+        for label, medians in page_medians.items():
+            overall = [statistics.median(m[i] for m in medians) for i in range(5)]
+            within = sum(1 for m in medians if m[2] <= TARGET_FIRST_S)
+            print(f"over {len(pages)} pages ({label}), the median of their medians: screen "
+                  f"{overall[0]:.2f} s, text {overall[1]:.2f} s, shown {overall[2]:.2f} s, "
+                  f"served {overall[4]:.2f} s; shown within {TARGET_FIRST_S:g} s on {within}")
+
+
+# The floor of a fresh server's first page (--floor): Streamlit's own front end and one script
+# run, with this site's config (theme, static serving), and nothing of ours.
+BARE_APP = '''import streamlit as st
+
+st.set_page_config(page_title="Streamlit alone", layout="wide")
+st.title("Streamlit alone")
+st.markdown("One paragraph: what any Streamlit page costs a fresh server and a fresh browser.")
+'''
+
+
+def bare_app(root: Path, folder: Path) -> Path:
+    """A one-paragraph Streamlit app in `folder`, with `root`'s .streamlit/config.toml."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / "streamlit_app.py").write_text(BARE_APP, encoding="utf-8")
+    return folder
 
 
 def main() -> None:
@@ -487,12 +520,18 @@ def main() -> None:
     parser.add_argument("--first-page", type=int, default=0, metavar="N",
                         help="open each page as the first page of N fresh servers (per "
                              "checkout), instead of every page on one server")
+    parser.add_argument("--floor", action="store_true",
+                        help="with --first-page: first measure a one-paragraph Streamlit app "
+                             "(with this site's config) the same way, as the floor that "
+                             "Streamlit's own front end and a script run set on this machine")
     parser.add_argument("--returning", action="store_true",
                         help="with --first-page: in a browser that has opened the site before "
                              "(its cache holds the front end), not a fresh one each time")
     args = parser.parse_args()
     if args.returning and not args.first_page:
         parser.error("--returning goes with --first-page")
+    if args.floor and not args.first_page:
+        parser.error("--floor goes with --first-page")
     from playwright.sync_api import sync_playwright
 
     server_cores = browser_cores = None
@@ -530,6 +569,11 @@ def main() -> None:
             os.sched_setaffinity(0, browser_cores)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            if args.floor:
+                with tempfile.TemporaryDirectory() as folder:
+                    first_pages(browser, {"Streamlit alone": bare_app(args.root, Path(folder))},
+                                [("one paragraph", "")], args.first_page, server_cores,
+                                args.returning)
             first_pages(browser, roots, pages, args.first_page, server_cores, args.returning)
             browser.close()
         load = os.getloadavg()
