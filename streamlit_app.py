@@ -1,14 +1,13 @@
 """Entry point: `streamlit run streamlit_app.py`. Builds the navigation from the registry."""
 
 import functools
-import gc
 import itertools
 import os
 import threading
 
 import streamlit as st
 
-from utils import deep_links, store_code
+from utils import collector, deep_links, store_code
 
 # First of all, before the site's own imports below: a section's URL opened on a freshly started
 # server is told "Page not found" until this closes it (utils/deep_links.py); a session's first
@@ -18,14 +17,9 @@ from utils import deep_links, store_code
 deep_links.close_false_page_not_found()
 store_code.start_the_store()
 
-# Once per server, at its first page run: set what the server holds (Streamlit and its web
-# server, about 92,000 objects) aside from the garbage collector's sweeps. Each full collection
-# walked them all, 55-65 ms here: the first page's run paid three (two while the site's modules
-# below were imported, one after the run: Streamlit's runner.postScriptGC), and every rerun one,
-# until the warm-up's `_spare_the_collector`. gc.freeze itself costs nothing; what is garbage at
-# that moment is never freed (95 objects, measured on a fresh server).
-if not gc.get_freeze_count():
-    gc.freeze()
+# Once per process: what the server holds as it starts (Streamlit, its web server) is set aside
+# from the garbage collector's sweeps, before the site's imports below (utils/collector.py).
+collector.freeze_at_first_run()
 
 from utils import (browser_store, code_block, first_views, page_runs, registry,  # noqa: E402
                    runner, widgets)
@@ -49,7 +43,7 @@ def _warm_up() -> None:
     first chapter page a learner opens pays it), then the code runners, then every chapter's
     figures and widgets and what every page computes on a first view (utils/first_views.py, in
     the path's order); then what they loaded is set aside from the garbage collector's sweeps
-    (`_spare_the_collector`). Each step waits until no page is being run (utils/page_runs.py),
+    (utils/collector.py). Each step waits until no page is being run (utils/page_runs.py),
     so a learner who opens a page meanwhile does not share the CPU with it. The runners import
     in processes of their own (about 8 s of CPU): one still importing is stopped while a page is
     being run and no one waits for it."""
@@ -58,28 +52,15 @@ def _warm_up() -> None:
     if memory_limit_bytes() >= PAGE_MODULES_WARM_UP_MIN_BYTES:
         # The collector is spared once the modules are in (what most reruns walk), and again
         # after the first views, which may take minutes on a busy server.
-        steps = itertools.chain(steps, registry.page_module_imports(), [_spare_the_collector],
+        steps = itertools.chain(steps, registry.page_module_imports(), [collector.spare],
                                 first_views.replay_steps())
     page_runs.in_quiet_moments(steps)
-    _spare_the_collector()
+    collector.spare()
 
 
 def _import_torch_and_plotly() -> None:
     import plotly.graph_objects  # noqa: F401
     import torch  # noqa: F401
-
-
-def _spare_the_collector() -> None:
-    """Streamlit runs a full garbage collection after every script run (runner.postScriptGC),
-    and a full collection walks every object the server holds: once torch, Plotly and the
-    chapters' modules are imported, about 245,000 of them, 0.1-0.15 s of CPU (with the GIL
-    held, so the run's last messages wait too) on every rerun of every page, most of a warm
-    rerun's server work. Nearly all of them live as long as the server: collect once, then
-    freeze what is left (gc.freeze), so later collections walk only what was made since (page
-    runs, sessions, caches), and still free its cycles. The cost: a cycle that was alive at
-    that moment (a session open then) is never collected, once per server."""
-    gc.collect()
-    gc.freeze()
 
 
 @st.cache_resource(show_spinner=False)

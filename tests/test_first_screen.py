@@ -99,11 +99,13 @@ def test_a_sessions_first_run_preloads_before_it_waits_for_the_learners_work(mon
 
 def test_the_estimate_puts_a_block_on_the_screen_a_browser_draws_it_on():
     """Where a browser (1300 x 1000) drew the first block with a chart and the first exercise of
-    a few pages (measured December 2026; utils/first_screen.py is fitted to every page). A block
-    drawn on the first screen is estimated on it, or its module would be fetched only once it
-    asks; one drawn a screen or more below it is estimated off it, or its module would be fetched
-    before what the first screen needs. An estimate above where the block is drawn costs at most
-    a module fetched sooner than needed: below it, it may no more than PX_BELOW."""
+    a few pages (measured December 2026; utils/first_screen.py is fitted to every page: these
+    are among them). A block drawn on the first screen is estimated on it, or its module would
+    be fetched only once it asks; one drawn a screen or more below it is estimated off it, or its
+    module would be fetched before what the first screen needs. An estimate above where the
+    block is drawn costs at most a module fetched sooner than needed; one below it is at most
+    PX_BELOW below. When one of these pages changes above those blocks, measure them again (the
+    block's top in the page, as the browser draws it: the fit's own data came from there)."""
     PX_BELOW = 150
     drawn = {("plotting_with_plotly", "hover"): (1994, 913),
              ("plotting_with_plotly", "heatmaps"): (957, 1614),

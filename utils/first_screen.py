@@ -37,8 +37,8 @@ PROSE_LINE_PX, PARAGRAPH_GAP_PX = 26, 14
 # row (its header and separator lines count as rows).
 HEADING_PX, DISPLAY_MATH_PX, TABLE_ROW_PX = 105, 41, 37
 # A fenced code block (highlighted on the server, utils/code_block.py): per line, and its padding
-# and the gap below it.
-CODE_LINE_PX, CODE_BLOCK_PADDING_PX = 22, 26
+# with the gap below it (fitted with the rest).
+CODE_LINE_PX, CODE_BLOCK_PADDING_PX = 22, 48
 # A directive's output, typically: a chart (Plotly's default is 450 px, many of ours are
 # shorter), an exercise (its task, the editor and its buttons), a widget (its controls and
 # chart), a key fact or a question (its prompt, the answer folded).
@@ -60,7 +60,7 @@ def _prose_px(prose: literate.Prose) -> int:
     height = 0
     for text, language in prose.pieces():
         if language is not None:  # a fenced code block
-            height += (text.count("\n") + 1) * CODE_LINE_PX + CODE_BLOCK_PADDING_PX
+            height += len(text.splitlines()) * CODE_LINE_PX + CODE_BLOCK_PADDING_PX
             continue
         height += sum(_paragraph_px(paragraph.strip())
                       for paragraph in text.split("\n\n") if paragraph.strip())
