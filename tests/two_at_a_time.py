@@ -118,14 +118,16 @@ class _WarmServer:
 
     def trouble(self) -> str:
         """How the server ended, if it has, and what it said last."""
-        words = self._last_words
-        if self.alive:
-            try:
-                with open(self._log.name, errors="replace") as log:
-                    words = log.read()[-2000:]
-            except OSError:
-                pass
+        words = (self._log_end() or self._last_words) if self.alive else self._last_words
         return f"exit status {self._process.poll()}; its log ends: {words!r}"
+
+    def _log_end(self) -> str | None:
+        """The end of the server's log; None once close() has deleted it."""
+        try:
+            with open(self._log.name, errors="replace") as log:
+                return log.read()[-2000:]
+        except OSError:
+            return None
 
     def _send(self, request: dict) -> None:
         try:
@@ -146,11 +148,8 @@ class _WarmServer:
                         del self._runs[reply["id"]]
                     run.ended.set()
         finally:  # it has ended (or said something unreadable): no run of its will end now
-            try:
-                with open(self._log.name, errors="replace") as log:  # kept before anyone asks
-                    self._last_words = log.read()[-2000:]
-            except OSError:  # deleted by close(), which ended it
-                pass
+            # Kept before anyone asks (and before close() deletes the log, if it has not).
+            self._last_words = self._log_end() or self._last_words
             self._end_the_runs()
 
     def _end_the_runs(self) -> None:

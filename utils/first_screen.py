@@ -27,6 +27,7 @@ FIRST_SCREEN_PX = 1000
 # estimated at 1052-1228 px), so its module was fetched only once it asked. Now the median is 8 px
 # and nine in ten are within 97 px; 4 such blocks, drawn at 912-961 px, are still estimated just
 # below the first screen (1005-1092 px). tests/test_first_screen.py keeps a sample of them.
+
 # The section's title, its tools and the chapter's header above the first block.
 HEADER_PX = 209
 # Prose at the wide layout on such a screen: characters per line, a line's height (Streamlit's
