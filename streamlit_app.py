@@ -7,7 +7,10 @@ import threading
 
 import streamlit as st
 
-from utils import collector, deep_links, store_code
+from utils import collector, deep_links, page_icons, repl_check, store_code
+
+# Before the first element (utils/repl_check.py).
+repl_check.skip_repl_check()
 
 # First of all, before the site's own imports below: a section's URL opened on a freshly started
 # server is told "Page not found" until this closes it (utils/deep_links.py); a session's first
@@ -35,7 +38,8 @@ RUNNER_WARM_UP_DELAY_S = 3.0
 # heaviest): on an app with less memory than this they wait until a page first needs them.
 PAGE_MODULES_WARM_UP_MIN_BYTES = 2 * 2**30
 
-st.set_page_config(page_title="Grokking the Fundamentals", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="Grokking the Fundamentals", page_icon=page_icons.FAVICON,
+                   layout="wide")
 
 
 def _warm_up() -> None:

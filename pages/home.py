@@ -1,6 +1,6 @@
 import streamlit as st
 
-from utils import learner_state, registry
+from utils import learner_state, page_icons, registry
 from utils.code_block import code_block
 from utils.runner import about
 from utils.learning_path import STAGES, chapter_minutes, describe_minutes, next_step, stage_chapters
@@ -73,8 +73,8 @@ with st.container(border=True):
         st.markdown(f"**Where to go next:** chapter {upcoming.chapter.number}, "
                     f"*{titles[ex.section]}*: the exercise “{ex.title}”.")
         st.page_link(section_page(upcoming.chapter.stem, ex.section), label="Go there",
-                     icon="➡️")
-    st.page_link(review_page(), label="Review what you have learned", icon="🔁")
+                     icon=page_icons.GO_ON)
+    st.page_link(review_page(), label="Review what you have learned", icon=page_icons.REVIEW)
 
 for stage in STAGES:
     chapters = stage_chapters(stage.number)
@@ -94,7 +94,7 @@ for stage in STAGES:
             left, right = st.columns([1, 3])
             with left:
                 st.page_link(section_page(chapter.stem, "overview"), label="Start the chapter",
-                             icon="➡️")
+                             icon=page_icons.GO_ON)
             with right:
                 colab_badge(chapter.stem)
 

@@ -12,18 +12,19 @@ import json
 
 import streamlit as st
 
-from utils import registry, static_modules
+from utils import page_icons, registry, static_modules
 from utils.review_page import render_review_page
 from utils.preload import preload
 from utils.section_view import preload_section, render_section
 from utils.site_config import section_path
 
 
+# The menu's own (HTML, not an icon Streamlit checks: see utils/page_icons.py).
 HOME_ICON, REVIEW_ICON = "🏠", "🔁"
 
 
 def home_page() -> st.Page:
-    return st.Page("pages/home.py", title="Home", icon=HOME_ICON, default=True)
+    return st.Page("pages/home.py", title="Home", icon=page_icons.HOME, default=True)
 
 
 def review_page() -> st.Page:
@@ -31,7 +32,7 @@ def review_page() -> st.Page:
     def review() -> None:
         render_review_page()
 
-    return st.Page(review, title="Review", icon=REVIEW_ICON, url_path="review")
+    return st.Page(review, title="Review", icon=page_icons.REVIEW, url_path="review")
 
 
 def section_page(stem: str, key: str) -> st.Page:

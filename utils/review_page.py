@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from utils import learner_state, registry, review_schedule
+from utils import learner_state, page_icons, registry, review_schedule
 from utils.caching import cache_data
 from utils.cards import QuestionCard, all_cards, chapter_cards
 
@@ -86,7 +86,7 @@ def _show_card(card: QuestionCard, state: dict, now: datetime) -> None:
         st.divider()
         st.markdown(card.answer)
         st.page_link(section_page(card.stem, card.section_key), label="Read the section again",
-                     icon="📖")
+                     icon=page_icons.READ_AGAIN)
         intervals = review_schedule.intervals(state, card.id, now)
         for column, (name, delta) in zip(st.columns(4), intervals.items()):
             label = f"{name.capitalize()} · {review_schedule.describe_interval(delta)}"

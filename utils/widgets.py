@@ -15,7 +15,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from utils import answers, browser_store, codegen, learner_state, registry, sources
+from utils import (answers, browser_store, codegen, learner_state, page_icons, registry,
+                   sources)
 from utils.code_block import code_block
 from utils.code_editor import code_editor
 from utils.markdown_table import markdown_table
@@ -48,7 +49,7 @@ def answers_panel(stem: str) -> None:
     drawn all the same, and these two cost every section page's first view the code of
     Streamlit's download button and file uploader (a dozen modules), though hardly anyone opens
     the panel. Filled lazily, a fresh browser's main thread did 0.1-0.2 s less work per page."""
-    panel = st.sidebar.expander("Your answers for this chapter", icon="💾",
+    panel = st.sidebar.expander("Your answers for this chapter", icon=page_icons.ANSWERS_PANEL,
                                 key=f"answers_panel:{stem}", on_change="rerun")
     if not panel.open:
         return
@@ -225,7 +226,7 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
     if ran is not None and newer is not None:
         learner_state.claim_code(ex.id, newer)  # running it keeps it, even unchanged
     elif newer is not None:
-        notice.warning(NEWER_ELSEWHERE, icon="🗂️")
+        notice.warning(NEWER_ELSEWHERE, icon=page_icons.NEWER_ELSEWHERE)
     if ran is not None:
         learner_state.set_code(ex, ran)
         book = learner_state.run_book()  # kept by this run even if a newer one replaces it
@@ -248,7 +249,7 @@ def _editor(ex: registry.Exercise | learner_state.Practice) -> None:
             book.done(ex.id, ticket)
         waiting.empty()
         if never_started(result):  # the server's reason, not a verdict on the code: shown once
-            st.warning(result.message, icon="⏳")
+            st.warning(result.message, icon=page_icons.SERVER_BUSY)
     left, right = st.columns([1, 3])
     _reset_or_undo(ex, left)
     variant = getattr(ex, "variant", None)
@@ -268,13 +269,13 @@ def _reset_or_undo(ex: registry.Exercise | learner_state.Practice, place) -> Non
     undo_key = f"{_UNDO_RESET}{ex.id}"
     before = st.session_state.get(undo_key)
     if before is not None and learner_state.result(ex) is None:
-        if place.button("Undo the reset", key=f"undo-reset:{ex.id}", icon="↪️",
+        if place.button("Undo the reset", key=f"undo-reset:{ex.id}", icon=page_icons.UNDO_RESET,
                         help="Bring back the code you had before the reset."):
             learner_state.put_back(ex, st.session_state.pop(undo_key))
             st.rerun()
         return
     st.session_state.pop(undo_key, None)
-    if place.button("Reset to the stub", key=f"reset:{ex.id}", icon="↩️",
+    if place.button("Reset to the stub", key=f"reset:{ex.id}", icon=page_icons.RESET,
                     help="Throw away your code for this exercise and start again "
                          "(you can undo it until you run the exercise again)."):
         st.session_state[undo_key] = learner_state.exercise_state(ex)

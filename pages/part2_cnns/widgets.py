@@ -16,7 +16,7 @@ from types import ModuleType
 
 import streamlit as st
 
-from utils import charts, data_files, first_view_charts
+from utils import charts, data_files, first_view_charts, page_icons
 from utils.code_block import code_block
 from utils.demos import part2_cnns_settings as chapter_settings
 from utils.markdown_table import markdown_table
@@ -177,7 +177,7 @@ def imagenet_predictions() -> None:
             "its parameter names, shapes and outputs with the reference architecture, which loads "
             "torchvision's weights with `strict=True` when they are available. Run the site on "
             "your machine, or use the Colab notebook, to see the predictions.",
-            icon="📡",
+            icon=page_icons.OFFLINE,
         )
         return
     photos = _experiments().sample_photos()
@@ -204,7 +204,7 @@ def train_feature_extraction_head() -> None:
                         width="stretch")
     if not run["pretrained"]:
         st.info("The ImageNet weights are not available on this server, so this frozen body has "
-                "random weights.", icon="📡")
+                "random weights.", icon=page_icons.OFFLINE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from types import ModuleType
 
 import streamlit as st
 
-from utils import charts, first_view_charts
+from utils import charts, first_view_charts, page_icons
 from utils.demos.part4_backprop import ExpressionError, parse_expression, parse_inputs
 from utils.engine_view import (demo_data, engine_choice, MINE, offline_test_images, REFERENCE,
                                train_with_progress, training_arrays)
@@ -79,7 +79,7 @@ def init_variance_by_depth() -> None:
     """How the variance shrinks through a stack of Linear layers, and where chapter 5.2 goes on."""
     first_view_charts.chart(True, lambda: _figures().linear_stack_figure(), key="bp_stack_chart")
     st.page_link(section_page("part2_cnns", "modules"), label="Chapter 5.2: how big the initial "
-                 "weights should be", icon="📏")
+                 "weights should be", icon=page_icons.SEE_ALSO)
 
 
 def train_mlp_demo() -> None:

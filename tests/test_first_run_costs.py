@@ -1,0 +1,55 @@
+"""What a freshly started server's first page does not pay for: Streamlit's emoji catalogue
+(utils/page_icons.py) and its check for a Python prompt (utils/repl_check.py). In a process of
+its own, since the tests' own process has drawn pages already."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from utils.site_config import ROOT
+
+_SCRIPT = """
+import sys
+from streamlit import delta_generator
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+from utils import repl_check
+from utils.navigation import section_path
+
+# Where Streamlit keeps its mark: if it moves, skip_repl_check marks nothing.
+assert hasattr(delta_generator, repl_check.FLAG), "Streamlit's REPL check moved"
+for page in ("", section_path("part3_optimization", "optimizers"),
+             section_path("part2_cnns", "resnets"), section_path("part4_backprop", "graph")):
+    app = AppTest.from_file("streamlit_app.py", default_timeout=120)
+    if page:
+        app._page_hash = calc_hash(page)
+    app.run()
+    assert not app.exception, (page, app.exception)
+    assert "streamlit.emojis" not in sys.modules, f"{page or 'home'}: an emoji given as an icon"
+assert getattr(delta_generator, repl_check.FLAG)
+print("ok")
+"""
+
+
+def test_first_views_load_no_emoji_catalogue_and_skip_the_repl_check():
+    done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=ROOT, capture_output=True,
+                          text=True, timeout=240)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+def test_no_icon_is_given_as_an_emoji():
+    """Anywhere, not only on the pages above: an icon given as a literal is ASCII (a Material
+    symbol, utils/page_icons.py). An emoji in the text of a label or of Markdown is fine."""
+    found = []
+    for path in [ROOT / "streamlit_app.py", *(ROOT / "utils").rglob("*.py"),
+                 *(ROOT / "pages").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg in ("icon", "page_icon") and isinstance(value, ast.Constant) \
+                            and isinstance(value.value, str) and not value.value.isascii():
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"an emoji as an icon (use utils/page_icons.py): {found}"
