@@ -7,10 +7,11 @@ import threading
 
 import streamlit as st
 
-from utils import collector, deep_links, page_icons, repl_check, store_code
+from utils import collector, deep_links, first_run_checks, page_icons, store_code
 
-# Before the first element (utils/repl_check.py).
-repl_check.skip_repl_check()
+# Before the first element (utils/first_run_checks.py).
+first_run_checks.skip_repl_check()
+first_run_checks.known_emoji_favicon(page_icons.FAVICON)
 
 # First of all, before the site's own imports below: a section's URL opened on a freshly started
 # server is told "Page not found" until this closes it (utils/deep_links.py); a session's first

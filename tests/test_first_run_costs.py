@@ -1,5 +1,6 @@
 """What a freshly started server's first page does not pay for: Streamlit's emoji catalogue
-(utils/page_icons.py) and its check for a Python prompt (utils/repl_check.py). In a process of
+(utils/page_icons.py, utils/first_run_checks.py) and its check for a Python prompt
+(utils/first_run_checks.py). In a process of
 its own, since the tests' own process has drawn pages already."""
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from utils.site_config import ROOT
 _SCRIPT = """
 import sys
 from streamlit import delta_generator
+from streamlit.commands import page_config
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
-from utils import repl_check
+from utils import first_run_checks as checks
 from utils.navigation import section_path
+from utils.page_icons import FAVICON
 
-# Where Streamlit keeps its mark: if it moves, skip_repl_check marks nothing.
-assert hasattr(delta_generator, repl_check.FLAG), "Streamlit's REPL check moved"
+# Where Streamlit keeps what these change: if it moves them, they change nothing.
+assert hasattr(delta_generator, checks.REPL_FLAG), "Streamlit's REPL check moved"
+streamlits = getattr(page_config, checks.FAVICON_STRING, None)
+assert callable(streamlits), "Streamlit's favicon lookup moved"
 for page in ("", section_path("part3_optimization", "optimizers"),
              section_path("part2_cnns", "resnets"), section_path("part4_backprop", "graph")):
     app = AppTest.from_file("streamlit_app.py", default_timeout=120)
@@ -28,7 +33,10 @@ for page in ("", section_path("part3_optimization", "optimizers"),
     app.run()
     assert not app.exception, (page, app.exception)
     assert "streamlit.emojis" not in sys.modules, f"{page or 'home'}: an emoji given as an icon"
-assert getattr(delta_generator, repl_check.FLAG)
+assert getattr(delta_generator, checks.REPL_FLAG)
+ours = getattr(page_config, checks.FAVICON_STRING)
+assert ours is not streamlits and ours(FAVICON) == streamlits(FAVICON) == "emoji:" + FAVICON
+assert ours(":material/home:") == streamlits(":material/home:")
 print("ok")
 """
 
