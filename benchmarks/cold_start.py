@@ -85,6 +85,13 @@ QUIET_S = 1.0  # no new script run for this long after a finished one: the view 
 PAGE_TIMEOUT_S = 300.0  # a page that takes longer is reported as such, and the rest go on
 TARGET_FIRST_S, TARGET_RERUN_S = 3.0, 1.0
 
+# Whether one of our charts is on view: drawn by plotly.js, or its picture, loaded.
+CHART_SHOWN_JS = """function chartShown(chart) {
+  if (chart.querySelector('.main-svg')) return true;
+  const picture = chart.querySelector('.gtf-chart-snapshot');
+  return Boolean(picture && picture.complete && picture.naturalWidth > 0);
+}"""
+
 # True once the page shows what its last run produced.
 DRAWN_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -93,12 +100,13 @@ DRAWN_JS = """() => {
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (!chart.querySelector('.main-svg')) return false;
-  // Ours (utils/charts.py) draw when they come near the screen: those on it must be drawn.
+  // Ours (utils/charts.py) draw when they come near the screen: those on it must be drawn, or
+  // shown as their picture until plotly.js draws them (utils/chart_snapshots.py).
   for (const chart of main.querySelectorAll('.gtf-chart')) {
     const box = chart.getBoundingClientRect();
     // (checkVisibility: not in a closed expander, whose content keeps its boxes.)
     const onScreen = chart.checkVisibility() && box.bottom > 0 && box.top < innerHeight;
-    if (onScreen && !chart.querySelector('.main-svg')) return false;
+    if (onScreen && !chartShown(chart)) return false;
   }
   return true;
 }"""
@@ -212,7 +220,9 @@ SCREEN_JS = """() => {
     .some(onScreen);
   for (const chart of main.querySelectorAll('.gtf-chart, [data-testid="stPlotlyChart"]')) {
     if (!onScreen(chart)) continue;
-    if (chart.querySelector('.main-svg')) drawn++; else complete = false;
+    if (chart.matches('[data-testid="stPlotlyChart"]') ? chart.querySelector('.main-svg')
+                                                       : chartShown(chart)) drawn++;
+    else complete = false;
   }
   for (const caption of main.querySelectorAll('[data-testid="stCaptionContainer"]'))
     if (onScreen(caption) && caption.innerText.includes(LOADING)) complete = false;
@@ -277,6 +287,7 @@ RECORDER_JS = """(() => {
       this.addEventListener("message", (event) => onFrame(event.data));
     }
   };
+  CHART_SHOWN_JS
   const lastText = LAST_TEXT_JS, screen = SCREEN_JS, drawn = DRAWN_JS;
   let scheduled = false, checkedAt = -1e9, seen = null;
   const check = () => {
@@ -297,8 +308,10 @@ RECORDER_JS = """(() => {
   new MutationObserver(schedule).observe(document,
     {subtree: true, childList: true, attributes: true, characterData: true});
   setInterval(schedule, 250);  // what moves without a change to the page: a font that loaded
-})()""".replace("LAST_TEXT_JS", LAST_TEXT_JS).replace("SCREEN_JS", SCREEN_JS) \
-    .replace("DRAWN_JS", DRAWN_JS).replace("CHECK_MS", str(CHECK_MS))
+  document.addEventListener("load", schedule, true);  // a chart's picture that loaded
+})()""".replace("CHART_SHOWN_JS", CHART_SHOWN_JS).replace("LAST_TEXT_JS", LAST_TEXT_JS) \
+    .replace("SCREEN_JS", SCREEN_JS).replace("DRAWN_JS", DRAWN_JS) \
+    .replace("CHECK_MS", str(CHECK_MS))
 
 # What the recorder holds.
 _RECORDED_JS = "() => window.__gtfView ? [window.__gtfView.runs, window.__gtfView.samples] : [[], []]"

@@ -473,6 +473,44 @@ def _wait_for_the_page_to_settle(page, timeout_s: float = 150, quiet_s: float = 
     raise AssertionError(f"the page was still running after {timeout_s:g} s")
 
 
+# Installed before the page loads: every picture of a chart it shows, and whether it loaded.
+_PICTURE_WATCH = """
+window.__gtfPictures = [];
+new MutationObserver(() => {
+  for (const img of document.querySelectorAll('.gtf-chart-snapshot')) {
+    if (img.gtfSeen) continue;
+    img.gtfSeen = true;
+    const seen = { src: img.getAttribute('src') || '', loaded: false };
+    window.__gtfPictures.push(seen);
+    const loaded = () => { seen.loaded = img.naturalWidth > 0; };
+    if (img.complete) loaded(); else img.addEventListener('load', loaded);
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_first_screen_chart_is_its_picture_until_plotly_draws_it(page, site_url):
+    """utils/chart_snapshots.py: the mesh page's 3D bunny, on its first screen, is shown at once
+    as its picture; once the page is at rest plotly.js draws the chart over it, and the picture
+    goes. The chart's place keeps its height throughout."""
+    context = page.context.browser.new_context(viewport={"width": 1300, "height": 1000})
+    try:
+        tab = context.new_page()
+        tab.add_init_script(_PICTURE_WATCH)
+        _open_section(tab, site_url, "mesh")
+        chart = tab.locator(".gtf-chart").first
+        chart.locator(".main-svg").first.wait_for(timeout=60_000)
+        tab.wait_for_function("() => !document.querySelector('.gtf-chart-snapshot')",
+                              timeout=30_000)
+        pictures = tab.evaluate("() => window.__gtfPictures")
+        assert pictures and pictures[0]["loaded"], pictures
+        assert "/app/static/snapshots/" in pictures[0]["src"], pictures
+        assert chart.locator(".gl-container canvas").count() == 1  # the live 3D chart
+        assert tab.locator(".gtf-chart-error").count() == 0
+    finally:
+        context.close()
+
+
 # Every chart on a page, drawn or not yet (ours draw as they come near the screen: utils/charts.py).
 _CHARTS = "[data-testid=stPlotlyChart], .gtf-chart"
 

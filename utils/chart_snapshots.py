@@ -1,0 +1,118 @@
+"""Pictures of the charts on a page's first screen, shown until plotly.js has drawn them.
+
+    python -m utils.chart_snapshots --write   # static/snapshots/, from the kept first views
+
+A chart on a page's first screen was the last thing a fresh browser drew: its element is mounted
+after the page's text, then plotly.js (1.4 MB) is evaluated and the chart drawn, 0.4-1 s after
+the text on 2 cores (the 3D bunny of chapter 5.1's mesh page, drawn on the processor, about 1 s
+of it). Where a picture of the chart is at hand, our element shows it at once instead, and plotly
+draws the chart over it once the page is at rest (or at once, when the learner reaches for it):
+the page is complete as soon as its text is, and the chart becomes interactive a moment later.
+
+The pictures are of the charts kept for the first views (utils/first_view_charts.py) that a
+section's first screen shows (utils/first_screen.py's estimate): the charts a fresh server's
+first page draws, and, drawn from the same numbers, a warm server's. A picture is named by what it
+shows (`name_for`), so a chart that changed finds no picture and is drawn as before; the
+test (tests/test_chart_snapshots.py) then says to write them again. Each is a PNG as plotly.js
+exports it, taken in Chromium from the chart as the site draws it at 1300 x 1000, and shown
+scaled to its place (`object-fit: contain`) where the page is narrower or wider.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import sys
+from functools import cache
+
+from utils import charts, static_modules
+
+FOLDER = "snapshots"  # in static/
+DIRECTORY = static_modules.STATIC / FOLDER
+VIEWPORT = {"width": 1300, "height": 1000}
+
+
+def name_for(chart: charts.DrawnChart) -> str:
+    """A picture's file name: a digest of everything that decides how the chart looks."""
+    what = json.dumps([chart.figure, chart.height, chart.theme, chart.config, chart.module],
+                      sort_keys=True)
+    return hashlib.sha256(what.encode()).hexdigest()[:20] + ".png"
+
+
+@cache
+def available() -> frozenset[str]:
+    """The pictures there are (read once per process: they change only with a new version)."""
+    return frozenset(p.name for p in DIRECTORY.glob("*.png")) if DIRECTORY.is_dir() \
+        else frozenset()
+
+
+def wanted() -> dict[str, tuple[str, charts.DrawnChart]]:
+    """The pictures there should be: by name, the section ("<stem>/<key>") and the kept chart,
+    for every directive whose kept charts a section's first screen shows (its first chart)."""
+    from utils import first_screen, first_view_charts, registry
+
+    found = {}
+    for chapter in registry.CHAPTERS:
+        for key, _ in chapter.sections:
+            blocks = chapter.section_source(key).blocks
+            tops = first_screen.estimated_tops(blocks)
+            for index, drawn in first_view_charts.matching(chapter.stem, key, blocks).items():
+                kept = first_view_charts.charts_of(drawn)
+                if kept and first_screen.on_first_screen(tops[index]):
+                    found[name_for(kept[0])] = (f"{chapter.stem}/{key}", kept[0])
+    return found
+
+
+# In the page: whether the chart whose picture would be `name` is drawn; and its PNG, as
+# plotly.js exports it, at the size it is drawn.
+_DRAWN_JS = """(name) => [...document.querySelectorAll('.gtf-chart')].some(
+  (root) => root.gtfData && root.gtfData.snapshotName === name && Boolean(root.gtfDrawn))"""
+_TAKE_JS = """async (name) => {
+  const root = [...document.querySelectorAll('.gtf-chart')].find(
+    (root) => root.gtfData && root.gtfData.snapshotName === name);
+  const plot = root.querySelector('.gtf-chart-plot');
+  return await root.gtfPlotly.toImage(plot, {format: 'png', width: plot.clientWidth,
+                                             height: plot.clientHeight, scale: 1});
+}"""
+_SCROLL_JS = """(name) => [...document.querySelectorAll('.gtf-chart')].find(
+  (root) => root.gtfData && root.gtfData.snapshotName === name)?.scrollIntoView()"""
+
+
+def write() -> None:
+    """Take every wanted picture from the site in Chromium, each section on a freshly started
+    server of its own (a first view: the kept charts), and remove those no longer wanted."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, serving
+    from utils.site_config import ROOT, section_path
+
+    pictures = wanted()
+    by_section: dict[str, list[str]] = {}
+    for name, (section, _) in pictures.items():
+        by_section.setdefault(section, []).append(name)
+    DIRECTORY.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for section, names in sorted(by_section.items()):
+            with serving("streamlit_app.py", ROOT) as url:
+                page = browser.new_context(viewport=VIEWPORT).new_page()
+                page.goto(f"{url}/{section_path(*section.split('/'))}")
+                for name in names:
+                    page.wait_for_function(_SCROLL_JS, arg=name, timeout=60_000)
+                    page.wait_for_function(_DRAWN_JS, arg=name, timeout=60_000)
+                    data_url = page.evaluate(_TAKE_JS, name)
+                    (DIRECTORY / name).write_bytes(base64.b64decode(data_url.split(",", 1)[1]))
+                    print(f"{section}: static/snapshots/{name}", flush=True)
+                page.context.close()
+        browser.close()
+    for stale in DIRECTORY.glob("*.png"):
+        if stale.name not in pictures:
+            stale.unlink()
+            print(f"removed static/snapshots/{stale.name}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--write"]:
+        sys.exit(__doc__)
+    write()
