@@ -85,19 +85,45 @@ QUIET_S = 1.0  # no new script run for this long after a finished one: the view 
 PAGE_TIMEOUT_S = 300.0  # a page that takes longer is reported as such, and the rest go on
 TARGET_FIRST_S, TARGET_RERUN_S = 3.0, 1.0
 
-# Whether one of our charts is on view: drawn by plotly.js, or its picture, loaded.
-CHART_SHOWN_JS = """function chartShown(chart) {
+# utils/chart_snapshots.STYLE_MARK (tests/test_chart_snapshots.py checks they agree).
+PICTURE_STYLE_MARK = "/* gtf-chart-picture */"
+# Whether one of our charts is on view: drawn by plotly.js, or its picture (its place's
+# background until then: utils/chart_snapshots.py), loaded. A place given a picture before the
+# chart's element is there counts too.
+CHART_SHOWN_JS = """
+function picturedPlaces() {
+  const places = [];
+  for (const style of document.querySelectorAll('style')) {
+    if (!style.textContent.includes(STYLE_MARK)) continue;
+    const found = /\\.(st-key-[\\w-]+)/.exec(style.textContent);
+    const place = found && document.querySelector('.' + found[1]);
+    if (place) places.push(place);
+  }
+  return places;
+}
+function pictureLoaded(place) {
+  const found = /url\\("?([^")]+)"?\\)/.exec(getComputedStyle(place).backgroundImage);
+  return Boolean(found && performance.getEntriesByName(found[1]).length);
+}
+function inShownPicture(element) {
+  const place = element.closest('[data-testid="stElementContainer"]');
+  return Boolean(place && picturedPlaces().includes(place) && pictureLoaded(place));
+}
+function chartShown(chart) {
   if (chart.querySelector('.main-svg')) return true;
-  const picture = chart.querySelector('.gtf-chart-snapshot');
-  return Boolean(picture && picture.complete && picture.naturalWidth > 0);
-}"""
+  const place = chart.closest('[data-testid="stElementContainer"]');
+  return Boolean(place && pictureLoaded(place));
+}
+""".replace("STYLE_MARK", repr(PICTURE_STYLE_MARK))
 
 # True once the page shows what its last run produced.
 DRAWN_JS = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || !main.querySelector('[data-testid="stElementContainer"]')) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
-  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  // (A chart's place shows its picture over its element's skeleton: utils/chart_snapshots.py.)
+  for (const skeleton of document.querySelectorAll('[data-testid="stSkeleton"]'))
+    if (!inShownPicture(skeleton)) return false;
   for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (!chart.querySelector('.main-svg')) return false;
   // Ours (utils/charts.py) draw when they come near the screen: those on it must be drawn, or
@@ -107,6 +133,11 @@ DRAWN_JS = """() => {
     // (checkVisibility: not in a closed expander, whose content keeps its boxes.)
     const onScreen = chart.checkVisibility() && box.bottom > 0 && box.top < innerHeight;
     if (onScreen && !chartShown(chart)) return false;
+  }
+  for (const place of picturedPlaces()) {
+    const box = place.getBoundingClientRect();
+    if (box.bottom > 0 && box.top < innerHeight && !place.querySelector('.gtf-chart')
+        && !pictureLoaded(place)) return false;
   }
   return true;
 }"""
@@ -217,12 +248,16 @@ SCREEN_JS = """() => {
   };
   // (Elements of no height are left stale while a first run goes on: the page's hidden ones.)
   let drawn = 0, complete = ![...main.querySelectorAll('[data-stale="true"], [data-testid="stSkeleton"]')]
-    .some(onScreen);
+    .some((e) => onScreen(e) && !inShownPicture(e));
   for (const chart of main.querySelectorAll('.gtf-chart, [data-testid="stPlotlyChart"]')) {
     if (!onScreen(chart)) continue;
     if (chart.matches('[data-testid="stPlotlyChart"]') ? chart.querySelector('.main-svg')
                                                        : chartShown(chart)) drawn++;
     else complete = false;
+  }
+  for (const place of picturedPlaces()) {
+    if (!onScreen(place) || place.querySelector('.gtf-chart')) continue;
+    if (pictureLoaded(place)) drawn++; else complete = false;
   }
   for (const caption of main.querySelectorAll('[data-testid="stCaptionContainer"]'))
     if (onScreen(caption) && caption.innerText.includes(LOADING)) complete = false;

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser_harness import CHROMIUM, CHROMIUM_FLAGS, needs_chromium, serving
-from utils import browser_store, code_editor, registry, section_view, sources, store_code
+from utils import (browser_store, chart_snapshots, code_editor, registry, section_view, sources,
+                   store_code)
 from utils.site_config import ROOT, section_path
 
 pytestmark = needs_chromium
@@ -473,39 +474,45 @@ def _wait_for_the_page_to_settle(page, timeout_s: float = 150, quiet_s: float = 
     raise AssertionError(f"the page was still running after {timeout_s:g} s")
 
 
-# Installed before the page loads: every picture of a chart it shows, and whether it loaded.
+# Installed before the page loads: each place given a chart's picture (utils/chart_snapshots.py),
+# by its class, with its background when first seen and whether the chart's element was there.
 _PICTURE_WATCH = """
-window.__gtfPictures = [];
+window.__gtfPictures = {};
 new MutationObserver(() => {
-  for (const img of document.querySelectorAll('.gtf-chart-snapshot')) {
-    if (img.gtfSeen) continue;
-    img.gtfSeen = true;
-    const seen = { src: img.getAttribute('src') || '', loaded: false };
-    window.__gtfPictures.push(seen);
-    const loaded = () => { seen.loaded = img.naturalWidth > 0; };
-    if (img.complete) loaded(); else img.addEventListener('load', loaded);
+  for (const style of document.querySelectorAll('style')) {
+    if (!style.textContent.includes(MARK)) continue;
+    const found = /\\.(st-key-[\\w-]+)/.exec(style.textContent);
+    const place = found && document.querySelector('.' + found[1]);
+    if (!place || window.__gtfPictures[found[1]]) continue;
+    window.__gtfPictures[found[1]] = {
+      background: getComputedStyle(place).backgroundImage,
+      chartThere: Boolean(place.querySelector('.gtf-chart')) };
   }
 }).observe(document, { childList: true, subtree: true });
-"""
+""".replace("MARK", repr(chart_snapshots.STYLE_MARK))
 
 
 def test_a_first_screen_chart_is_its_picture_until_plotly_draws_it(page, site_url):
-    """utils/chart_snapshots.py: the mesh page's 3D bunny, on its first screen, is shown at once
-    as its picture; once the page is at rest plotly.js draws the chart over it, and the picture
-    goes. The chart's place keeps its height throughout."""
+    """utils/chart_snapshots.py: the mesh page's 3D bunny, on its first screen, is shown as its
+    picture from the moment its place is (before the chart's own element is there); once the
+    page is at rest plotly.js draws the chart, and the picture goes."""
     context = page.context.browser.new_context(viewport={"width": 1300, "height": 1000})
     try:
         tab = context.new_page()
         tab.add_init_script(_PICTURE_WATCH)
         _open_section(tab, site_url, "mesh")
         chart = tab.locator(".gtf-chart").first
-        chart.locator(".main-svg").first.wait_for(timeout=60_000)
-        tab.wait_for_function("() => !document.querySelector('.gtf-chart-snapshot')",
-                              timeout=30_000)
+        chart.locator(".gl-container canvas").first.wait_for(timeout=60_000)  # the live chart
         pictures = tab.evaluate("() => window.__gtfPictures")
-        assert pictures and pictures[0]["loaded"], pictures
-        assert "/app/static/snapshots/" in pictures[0]["src"], pictures
-        assert chart.locator(".gl-container canvas").count() == 1  # the live 3D chart
+        assert len(pictures) == 1, pictures
+        (place, seen), = pictures.items()
+        assert "/app/static/snapshots/" in seen["background"], seen
+        url = seen["background"].split('"')[1]
+        answer = tab.request.get(url)
+        assert answer.ok and answer.headers["content-type"] == "image/png"
+        assert tab.locator(f".{place} .gtf-chart").count() == 1
+        tab.wait_for_function(f"() => getComputedStyle(document.querySelector('.{place}'))"
+                              ".backgroundImage === 'none'", timeout=30_000)
         assert tab.locator(".gtf-chart-error").count() == 0
     finally:
         context.close()

@@ -5,6 +5,7 @@ tests/test_browser.py.)"""
 from __future__ import annotations
 
 from utils import chart_snapshots, charts
+from utils.site_config import ROOT
 
 WRITE = "python -m utils.chart_snapshots --write"
 
@@ -31,3 +32,8 @@ def test_a_picture_is_named_by_its_charts_figure_height_theme_and_config():
                    {"config": {**kept.config, "displaylogo": True}}):
         other = charts.DrawnChart(**{**vars(kept), **change})
         assert chart_snapshots.name_for(other) != name, change
+
+
+def test_the_benchmark_finds_the_pictures_as_the_site_marks_them():
+    source = (ROOT / "benchmarks" / "cold_start.py").read_text(encoding="utf-8")
+    assert f'PICTURE_STYLE_MARK = "{chart_snapshots.STYLE_MARK}"' in source

@@ -2,20 +2,22 @@
 
     python -m utils.chart_snapshots --write   # static/snapshots/, from the kept first views
 
-A chart on a page's first screen was the last thing a fresh browser drew: its element is mounted
-after the page's text, then plotly.js (1.4 MB) is evaluated and the chart drawn, 0.4-1 s after
-the text on 2 cores (the 3D bunny of chapter 5.1's mesh page, drawn on the processor, about 1 s
-of it). Where a picture of the chart is at hand, our element shows it at once instead, and plotly
-draws the chart over it once the page is at rest (or at once, when the learner reaches for it):
-the page is complete as soon as its text is, and the chart becomes interactive a moment later.
+A chart on a page's first screen was the last thing a fresh browser drew: Streamlit draws our
+chart's element a while after its place (0.9 s later on 4.1's sampling page, 2 cores), then
+plotly.js (1.4 MB) is evaluated and the chart drawn; the 3D bunny of 5.1's mesh page, drawn on
+the processor, took about 1 s more. Where a picture of the chart is at hand, its place shows it
+from the start, as a background set by a style sent just before the chart (`picture_style`);
+plotly.js draws the chart once the page is at rest (at once, when the learner reaches for it),
+and the picture goes. So the page is complete as soon as its text is, and its charts become
+interactive a moment later.
 
 The pictures are of the charts kept for the first views (utils/first_view_charts.py) that a
 section's first screen shows (utils/first_screen.py's estimate): the charts a fresh server's
-first page draws, and, drawn from the same numbers, a warm server's. A picture is named by what it
-shows (`name_for`), so a chart that changed finds no picture and is drawn as before; the
-test (tests/test_chart_snapshots.py) then says to write them again. Each is a PNG as plotly.js
-exports it, taken in Chromium from the chart as the site draws it at 1300 x 1000, and shown
-scaled to its place (`object-fit: contain`) where the page is narrower or wider.
+first page draws, and, drawn from the same numbers, a warm server's. A picture is named by what
+it shows (`name_for`), so a chart that changed finds no picture and is drawn as before, and the
+test (tests/test_chart_snapshots.py) says to take them again. Each is a PNG as plotly.js exports
+it, taken in Chromium from the chart as the site draws it at 1300 x 1000, and shown scaled to
+its place (`contain`) where the page is narrower or wider.
 """
 
 from __future__ import annotations
@@ -45,6 +47,25 @@ def available() -> frozenset[str]:
     """The pictures there are (read once per process: they change only with a new version)."""
     return frozenset(p.name for p in DIRECTORY.glob("*.png")) if DIRECTORY.is_dir() \
         else frozenset()
+
+
+# Marks the style that gives a chart's place its picture (benchmarks/cold_start.py finds them).
+STYLE_MARK = "/* gtf-chart-picture */"
+
+
+def picture_style(chart: charts.DrawnChart, key: str | None) -> str:
+    """A style giving the place of the chart with `key` the chart's picture as its background
+    ("" if it has none). (A relative address, as our modules': the page's base is the site's,
+    also under a path prefix. The name holds the content's digest: never a stale copy.)"""
+    name = name_for(chart)
+    if key is None or name not in available():
+        return ""
+    place = "." + static_modules.key_class(key)
+    # (Until the chart's element is drawn, Streamlit shows a skeleton in its place: the picture
+    # shows instead.)
+    return (f'<style>{STYLE_MARK} {place} {{ background: url("app/static/{FOLDER}/{name}") '
+            f'center top / contain no-repeat; }} {place} [data-testid="stSkeleton"] '
+            f'{{ visibility: hidden; }}</style>')
 
 
 def wanted() -> dict[str, tuple[str, charts.DrawnChart]]:

@@ -68,8 +68,6 @@ _CSS = """
 .gtf-chart { width: 100%; position: relative; }
 .gtf-chart-plot { width: 100%; height: 100%; }
 .gtf-chart:fullscreen { background: #fff; }
-.gtf-chart-snapshot { position: absolute; top: 0; left: 0; width: 100%; height: 100%;
-                      object-fit: contain; object-position: center top; pointer-events: none; }
 .gtf-chart-error { position: absolute; top: 0; left: 0; right: 0; margin: 0; padding: 0.5rem 0;
                    color: #a61e1e; font-size: 0.9rem; }
 """
@@ -134,8 +132,7 @@ function draw(root) {
     figure.layout.height = chartHeight(root);
     await Plotly.react(plot, { ...figure, config: chartConfig(root, data) });
     root.gtfDrawn = data;
-    const snapshot = root.querySelector(".gtf-chart-snapshot");
-    if (snapshot) snapshot.remove();
+    if (root.gtfPictured) unpicture(root);
     const error = root.querySelector(".gtf-chart-error");
     if (error) error.remove();
   }).catch((err) => {
@@ -151,17 +148,12 @@ function draw(root) {
   });
 }
 
-// The chart's picture (utils/chart_snapshots.py), shown until plotly.js has drawn the chart.
-function showSnapshot(root, data) {
-  let picture = root.querySelector(".gtf-chart-snapshot");
-  if (!picture) {
-    picture = document.createElement("img");
-    picture.className = "gtf-chart-snapshot";
-    picture.alt = "";  // (a picture of the chart drawn over it, to the same effect)
-    root.prepend(picture);
-  }
-  const src = gtfModuleUrl({ ...data, module: data.snapshot });
-  if (picture.src !== src) picture.src = src;
+// A chart with a picture (utils/chart_snapshots.py) has it as its place's background until
+// plotly.js has drawn the chart: then the picture goes (a chart's background may be clear).
+function unpicture(root) {
+  root.gtfPictured = false;
+  const place = root.closest('[data-testid="stElementContainer"]');
+  if (place) place.style.backgroundImage = "none";
 }
 
 // As whenNearScreen, once the page is at rest: a chart shown as its picture is drawn after the
@@ -180,10 +172,9 @@ function mount(root) {
     draw(root);
   };
   root.gtfStart = start;
-  const pictured = Boolean(root.querySelector(".gtf-chart-snapshot"));
-  const visible = (pictured ? whenNearScreenAtRest : whenNearScreen)(root, start);
+  const visible = (root.gtfPictured ? whenNearScreenAtRest : whenNearScreen)(root, start);
   // A learner reaching for a chart still shown as its picture has it drawn at once.
-  if (pictured) root.addEventListener("pointerenter", start, { once: true });
+  if (root.gtfPictured) root.addEventListener("pointerenter", start, { once: true });
   // Plotly follows the window's size, not its container's (the sidebar opening, fullscreen).
   const resized = new ResizeObserver(() => {
     if (!root.gtfDrawn || !root.isConnected || root.clientWidth === 0) return;  // hidden: a tab
@@ -225,14 +216,11 @@ export default function (component) {
   root.gtfData = data;
   root.gtfScrollZoom = Boolean(JSON.parse(data.config).scrollZoom);  // (config: JSON text)
   root.style.height = chartHeight(root) + "px";  // its place, before plotly.js is even loaded
-  if (!root.gtfDrawn && data.snapshot) showSnapshot(root, data);
-  if (!root.gtfCleanup) mount(root);
-  else if (root.gtfInView) draw(root);
-  else if (!data.snapshot && root.querySelector(".gtf-chart-snapshot")) {
-    // A new figure (a widget moved) before the picture of the old gave way: drawn now.
-    root.querySelector(".gtf-chart-snapshot").remove();
-    root.gtfStart();
-  }
+  if (!root.gtfCleanup) {
+    root.gtfPictured = data.snapshot;
+    mount(root);
+  } else if (root.gtfInView) draw(root);
+  else if (root.gtfPictured && !data.snapshot) root.gtfStart();  // a widget moved: drawn now
   return root.gtfCleanup;
 }
 """
@@ -368,15 +356,16 @@ def draw(chart: DrawnChart, key: str | None) -> None:
     # The element's height, given to Streamlit too: it keeps the place before our code runs.
     from utils import chart_snapshots  # (it imports this module)
 
-    # With the picture of a chart on a first screen, if there is one (utils/chart_snapshots.py).
-    snapshot = chart_snapshots.name_for(chart)
+    # A chart on a first screen shows its picture until it is drawn, if it has one (see
+    # utils/chart_snapshots.py): a style for its place, sent first.
+    picture = chart_snapshots.picture_style(chart, key)
+    if picture:
+        st.html(picture)
     data = component_data.plain({
         "figure": chart.figure, "theme": chart.theme, "height": chart.height,
         "config": component_data.as_json(chart.config),
         "themeModule": static_modules.versioned_name(THEME_MODULE),
-        "snapshotName": snapshot,
-        "snapshot": f"{chart_snapshots.FOLDER}/{snapshot}"
-                    if snapshot in chart_snapshots.available() else "",
+        "snapshotName": chart_snapshots.name_for(chart), "snapshot": bool(picture),
         **static_modules.address_data(chart.module)})
     _component(key=key, height=chart.height, data=data)
 

@@ -19,7 +19,6 @@ browser's storage, so a reload before either still finds what was typed.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 
@@ -276,7 +275,7 @@ def waiting_text_style(key: str, code: str) -> str:
     it moved. As a style (Streamlit puts a style-only st.html aside, taking no place) the text is
     there, wrapped as the placeholder wraps it, before any script runs; `:empty` drops it once
     the script has put the text in."""
-    place = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # Streamlit's class for a key
+    place = static_modules.key_class(key)
     return (f'<style>.{place} .gtf-editor-waiting:empty::before '
             f'{{ content: "{_css_string(code)}"; }}</style>')
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -140,6 +141,12 @@ function whenNearScreen(element, job) {
   return { disconnect: stop };
 }
 """.replace("%d", str(NEAR_SCREEN_PX))
+
+
+def key_class(key: str) -> str:
+    """The class Streamlit gives the place of an element with this key: our styles select an
+    element's place by it (a code editor's text, a chart's picture, before their code runs)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
 @cache
