@@ -91,8 +91,10 @@ PICTURE_STYLE_MARK = "/* gtf-chart-picture */"
 # background until then: utils/chart_snapshots.py), loaded. A place given a picture before the
 # chart's element is there counts too.
 CHART_SHOWN_JS = """
+let picturedCache = null;  // for one check of the page (see RECORDER_JS)
 function picturedPlaces() {
-  const places = [];
+  if (picturedCache) return picturedCache;
+  const places = picturedCache = [];
   for (const style of document.querySelectorAll('style')) {
     if (!style.textContent.includes(STYLE_MARK)) continue;
     const found = /\\.(st-key-[\\w-]+)/.exec(style.textContent);
@@ -328,6 +330,7 @@ RECORDER_JS = """(() => {
   const check = () => {
     scheduled = false;
     checkedAt = performance.now();
+    picturedCache = null;
     const sample = [lastText(), screen(), drawn()], key = JSON.stringify(sample);
     if (key !== seen) { seen = key; rec.samples.push([now(), ...sample]); }
     rec.checks++;
@@ -343,7 +346,8 @@ RECORDER_JS = """(() => {
   new MutationObserver(schedule).observe(document,
     {subtree: true, childList: true, attributes: true, characterData: true});
   setInterval(schedule, 250);  // what moves without a change to the page: a font that loaded
-  document.addEventListener("load", schedule, true);  // a chart's picture that loaded
+  // A chart's picture that loaded (a background: no load event, no change to the page).
+  new PerformanceObserver(schedule).observe({ type: "resource" });
 })()""".replace("CHART_SHOWN_JS", CHART_SHOWN_JS).replace("LAST_TEXT_JS", LAST_TEXT_JS) \
     .replace("SCREEN_JS", SCREEN_JS).replace("DRAWN_JS", DRAWN_JS) \
     .replace("CHECK_MS", str(CHECK_MS))

@@ -507,6 +507,7 @@ def test_a_first_screen_chart_is_its_picture_until_plotly_draws_it(page, site_ur
         assert len(pictures) == 1, pictures
         (place, seen), = pictures.items()
         assert "/app/static/snapshots/" in seen["background"], seen
+        assert not seen["chartThere"], seen  # the picture came with the place, before the chart
         url = seen["background"].split('"')[1]
         answer = tab.request.get(url)
         assert answer.ok and answer.headers["content-type"] == "image/png"

@@ -13,9 +13,11 @@ interactive a moment later.
 
 The pictures are of the charts kept for the first views (utils/first_view_charts.py) that a
 section's first screen shows (utils/first_screen.py's estimate): the charts a fresh server's
-first page draws, and, drawn from the same numbers, a warm server's. A picture is named by what
-it shows (`name_for`), so a chart that changed finds no picture and is drawn as before, and the
-test (tests/test_chart_snapshots.py) says to take them again. Each is a PNG as plotly.js exports
+first page draws, and a warm server's where its live chart is the same to the last bit (a
+trained model's numbers can differ in their last bits from run to run: such a chart finds no
+picture and is drawn as before). A picture is named by what it shows (`name_for`), so a chart
+that changed finds no picture either, and the test (tests/test_chart_snapshots.py) says to take
+them again. Each is a PNG as plotly.js exports
 it, taken in Chromium from the chart as the site draws it at 1300 x 1000, and shown scaled to
 its place (`contain`) where the page is narrower or wider.
 """
@@ -36,10 +38,15 @@ VIEWPORT = {"width": 1300, "height": 1000}
 
 
 def name_for(chart: charts.DrawnChart) -> str:
-    """A picture's file name: a digest of everything that decides how the chart looks."""
-    what = json.dumps([chart.figure, chart.height, chart.theme, chart.config, chart.module],
-                      sort_keys=True)
-    return hashlib.sha256(what.encode()).hexdigest()[:20] + ".png"
+    """A picture's file name: a digest of everything that decides how the chart looks, the
+    bundles that draw it and the theme's module (by their content's digest) and the size of the
+    screen it was taken at included."""
+    digest = hashlib.sha256(chart.figure.encode())
+    digest.update(json.dumps([chart.height, chart.theme, chart.config,
+                              static_modules.versioned_name(chart.module),
+                              static_modules.versioned_name(charts.THEME_MODULE), VIEWPORT],
+                             sort_keys=True).encode())
+    return digest.hexdigest()[:20] + ".png"
 
 
 @cache
@@ -53,13 +60,12 @@ def available() -> frozenset[str]:
 STYLE_MARK = "/* gtf-chart-picture */"
 
 
-def picture_style(chart: charts.DrawnChart, key: str | None) -> str:
-    """A style giving the place of the chart with `key` the chart's picture as its background
-    ("" if it has none). (A relative address, as our modules': the page's base is the site's,
-    also under a path prefix. The name holds the content's digest: never a stale copy.)"""
-    name = name_for(chart)
-    if key is None or name not in available():
-        return ""
+def picture_style(name: str, key: str) -> str:
+    """A style giving the place of the chart with `key` its picture `name` as its background.
+    (Streamlit sends a style-only st.html to a container of its own, not the page's: the
+    elements after the chart keep their places whether it has a picture or not. The address is
+    relative to the page's: every page of the site is at its top level, also under a path
+    prefix. The name holds the content's digest: never a stale copy.)"""
     place = "." + static_modules.key_class(key)
     # (Until the chart's element is drawn, Streamlit shows a skeleton in its place: the picture
     # shows instead.)
@@ -96,8 +102,13 @@ _TAKE_JS = """async (name) => {
   return await root.gtfPlotly.toImage(plot, {format: 'png', width: plot.clientWidth,
                                              height: plot.clientHeight, scale: 1});
 }"""
-_SCROLL_JS = """(name) => [...document.querySelectorAll('.gtf-chart')].find(
-  (root) => root.gtfData && root.gtfData.snapshotName === name)?.scrollIntoView()"""
+_SCROLL_JS = """(name) => {
+  const root = [...document.querySelectorAll('.gtf-chart')].find(
+    (root) => root.gtfData && root.gtfData.snapshotName === name);
+  if (!root) return false;
+  root.scrollIntoView();
+  return true;
+}"""
 
 
 def write() -> None:

@@ -216,10 +216,12 @@ export default function (component) {
   root.gtfData = data;
   root.gtfScrollZoom = Boolean(JSON.parse(data.config).scrollZoom);  // (config: JSON text)
   root.style.height = chartHeight(root) + "px";  // its place, before plotly.js is even loaded
-  if (!root.gtfCleanup) {
-    root.gtfPictured = data.snapshot;
-    mount(root);
-  } else if (root.gtfInView) draw(root);
+  // Pictured (its place's style shows the figure's picture) until drawn: a drawn chart's
+  // place gives the picture up at once (a widget brought back to its default).
+  if (data.snapshot && root.gtfDrawn) unpicture(root);
+  else if (data.snapshot && !root.gtfInView) root.gtfPictured = true;
+  if (!root.gtfCleanup) mount(root);
+  else if (root.gtfInView) draw(root);
   else if (root.gtfPictured && !data.snapshot) root.gtfStart();  // a widget moved: drawn now
   return root.gtfCleanup;
 }
@@ -358,14 +360,15 @@ def draw(chart: DrawnChart, key: str | None) -> None:
 
     # A chart on a first screen shows its picture until it is drawn, if it has one (see
     # utils/chart_snapshots.py): a style for its place, sent first.
-    picture = chart_snapshots.picture_style(chart, key)
-    if picture:
-        st.html(picture)
+    snapshot = chart_snapshots.name_for(chart)
+    pictured = key is not None and snapshot in chart_snapshots.available()
+    if pictured:
+        st.html(chart_snapshots.picture_style(snapshot, key))
     data = component_data.plain({
         "figure": chart.figure, "theme": chart.theme, "height": chart.height,
         "config": component_data.as_json(chart.config),
         "themeModule": static_modules.versioned_name(THEME_MODULE),
-        "snapshotName": chart_snapshots.name_for(chart), "snapshot": bool(picture),
+        "snapshotName": snapshot, "snapshot": pictured,
         **static_modules.address_data(chart.module)})
     _component(key=key, height=chart.height, data=data)
 

@@ -38,8 +38,9 @@ def known_emoji_favicon(emoji: str) -> None:
     if streamlits is None or getattr(streamlits, "known_emoji", None) is not None:
         return
 
-    def favicon_string(page_icon: object) -> str:
-        return f"emoji:{emoji}" if page_icon == emoji else streamlits(page_icon)
+    def favicon_string(page_icon: object, *args: object, **kwargs: object) -> str:
+        return f"emoji:{emoji}" if page_icon == emoji and not args and not kwargs \
+            else streamlits(page_icon, *args, **kwargs)
 
     favicon_string.known_emoji = emoji  # type: ignore[attr-defined]
     setattr(page_config, FAVICON_STRING, favicon_string)
