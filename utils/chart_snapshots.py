@@ -18,8 +18,9 @@ trained model's numbers can differ in their last bits from run to run: such a ch
 picture and is drawn as before). A picture is named by what it shows (`name_for`), so a chart
 that changed finds no picture either, and the test (tests/test_chart_snapshots.py) says to take
 them again. Each is a PNG as plotly.js exports
-it, taken in Chromium from the chart as the site draws it at 1300 x 1000, and shown scaled to
-its place (`contain`) where the page is narrower or wider.
+it, taken in Chromium from the chart as the site draws it at 1300 x 1000 (its text in a
+fallback font: plotly.js's export leaves the page's web fonts out), and shown at the left of its
+place, made smaller where the place is narrower (a wider place's chart, once drawn, fills it).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def picture_style(name: str, key: str) -> str:
     # (Until the chart's element is drawn, Streamlit shows a skeleton in its place: the picture
     # shows instead.)
     return (f'<style>{STYLE_MARK} {place} {{ background: url("app/static/{FOLDER}/{name}") '
-            f'center top / contain no-repeat; }} {place} [data-testid="stSkeleton"] '
+            f'left top / contain no-repeat; }} {place} [data-testid="stSkeleton"] '
             f'{{ visibility: hidden; }}</style>')
 
 
