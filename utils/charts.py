@@ -132,7 +132,7 @@ function draw(root) {
     figure.layout.height = chartHeight(root);
     await Plotly.react(plot, { ...figure, config: chartConfig(root, data) });
     root.gtfDrawn = data;
-    if (root.gtfPictured) unpicture(root);
+    unpicture(root);  // (also one given since this draw began: a widget back at its default)
     const error = root.querySelector(".gtf-chart-error");
     if (error) error.remove();
   }).catch((err) => {
@@ -355,7 +355,6 @@ class DrawnChart:
 
 def draw(chart: DrawnChart, key: str | None) -> None:
     """Our element, drawing `chart`."""
-    # The element's height, given to Streamlit too: it keeps the place before our code runs.
     from utils import chart_snapshots  # (it imports this module)
 
     # A chart on a first screen shows its picture until it is drawn, if it has one (see
@@ -364,6 +363,7 @@ def draw(chart: DrawnChart, key: str | None) -> None:
     pictured = key is not None and snapshot in chart_snapshots.available()
     if pictured:
         st.html(chart_snapshots.picture_style(snapshot, key))
+    # The element's height, given to Streamlit too: it keeps the place before our code runs.
     data = component_data.plain({
         "figure": chart.figure, "theme": chart.theme, "height": chart.height,
         "config": component_data.as_json(chart.config),
