@@ -22,14 +22,15 @@ def test_every_first_screen_chart_has_its_picture_and_no_picture_is_stale():
         assert (chart_snapshots.DIRECTORY / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
 
 
-def test_a_picture_is_named_by_its_charts_figure_height_theme_and_config():
+def test_a_picture_is_named_by_its_charts_figure_height_theme_config_and_bundle():
     kept = next(iter(chart_snapshots.wanted().values()))[1]
     name = chart_snapshots.name_for(kept)
     assert name in chart_snapshots.available()
     for change in ({"height": kept.height + 1}, {"theme": "none" if kept.theme != "none" else
                                                  "streamlit"},
                    {"figure": kept.figure.replace("}", " }", 1)},
-                   {"config": {**kept.config, "displaylogo": True}}):
+                   {"config": {**kept.config, "displaylogo": True}},
+                   {"module": charts.MODULE_3D if kept.module == charts.MODULE else charts.MODULE}):
         other = charts.DrawnChart(**{**vars(kept), **change})
         assert chart_snapshots.name_for(other) != name, change
 

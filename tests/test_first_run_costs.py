@@ -1,7 +1,7 @@
 """What a freshly started server's first page does not pay for: Streamlit's emoji catalogue
 (utils/page_icons.py, utils/first_run_checks.py) and its check for a Python prompt
-(utils/first_run_checks.py). In a process of
-its own, since the tests' own process has drawn pages already."""
+(utils/first_run_checks.py). In a process of its own, since the tests' own process has drawn
+pages already."""
 
 from __future__ import annotations
 

@@ -92,24 +92,21 @@ def wanted() -> dict[str, tuple[str, charts.DrawnChart]]:
     return found
 
 
-# In the page: whether the chart whose picture would be `name` is drawn; and its PNG, as
-# plotly.js exports it, at the size it is drawn.
-_DRAWN_JS = """(name) => [...document.querySelectorAll('.gtf-chart')].some(
-  (root) => root.gtfData && root.gtfData.snapshotName === name && Boolean(root.gtfDrawn))"""
-_TAKE_JS = """async (name) => {
-  const root = [...document.querySelectorAll('.gtf-chart')].find(
-    (root) => root.gtfData && root.gtfData.snapshotName === name);
-  const plot = root.querySelector('.gtf-chart-plot');
-  return await root.gtfPlotly.toImage(plot, {format: 'png', width: plot.clientWidth,
-                                             height: plot.clientHeight, scale: 1});
-}"""
-_SCROLL_JS = """(name) => {
-  const root = [...document.querySelectorAll('.gtf-chart')].find(
-    (root) => root.gtfData && root.gtfData.snapshotName === name);
-  if (!root) return false;
-  root.scrollIntoView();
-  return true;
-}"""
+# In the page: the element of the chart whose picture would be `name` (undefined if none yet);
+# whether it is drawn; scrolled to; and its PNG, as plotly.js exports it, at its drawn size.
+_ROOT_JS = """[...document.querySelectorAll('.gtf-chart')].find(
+  (root) => root.gtfData && root.gtfData.snapshotName === name)"""
+_DRAWN_JS = f"(name) => Boolean({_ROOT_JS}?.gtfDrawn)"
+_SCROLL_JS = f"""(name) => {{
+  const root = {_ROOT_JS};
+  if (root) root.scrollIntoView();
+  return Boolean(root);
+}}"""
+_TAKE_JS = f"""async (name) => {{
+  const plot = {_ROOT_JS}.querySelector('.gtf-chart-plot');
+  return await plot.parentElement.gtfPlotly.toImage(
+    plot, {{format: 'png', width: plot.clientWidth, height: plot.clientHeight, scale: 1}});
+}}"""
 
 
 def write() -> None:

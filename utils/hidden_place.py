@@ -12,10 +12,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from utils.static_modules import key_class
+
 
 def hidden_style(key: str) -> str:
     """The style that hides the container with this key."""
-    return (f"<style>.st-key-{key}, [data-testid=stLayoutWrapper]:has(> .st-key-{key}) "
+    place = key_class(key)
+    return (f"<style>.{place}, [data-testid=stLayoutWrapper]:has(> .{place}) "
             "{ display: none; }</style>")
 
 
