@@ -71,6 +71,23 @@ def test_the_schedule_survives_the_browser_store_and_bad_entries_are_dropped() -
     learner_state.set_review_state(review_schedule.empty_state())
 
 
+def test_a_card_moved_to_another_section_of_its_chapter_keeps_its_history() -> None:
+    card, other = chapter_cards("micrograd")[:2]
+    moved_from = card.id.replace(f"/{card.section_key}/", "/a_former_section/")
+    elsewhere = other.id.replace(f"/{other.section_key}/", "/a_former_section/")
+    state = review_schedule.rate(review_schedule.empty_state(), card.id, "good", NOW)
+    entry = state["cards"][card.id]
+    older = review_schedule.rate(review_schedule.empty_state(), other.id, "again", NOW)
+    newer = review_schedule.rate(review_schedule.empty_state(), other.id, "easy", NOW)
+    kept = review_schedule.valid_state({"cards": {
+        moved_from: entry,
+        elsewhere: older["cards"][other.id],  # kept under both ids: the current one wins
+        other.id: newer["cards"][other.id],
+        "micrograd/a_former_section/000000000000": entry,  # no card has this prompt
+        "part2_cnns/x/" + card.id.split("/")[2]: entry}})  # the prompt is another chapter's
+    assert kept["cards"] == {card.id: entry, other.id: newer["cards"][other.id]}
+
+
 def test_the_review_page_reviews_a_card() -> None:
     at = open_page("review")
     assert not at.exception

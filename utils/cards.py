@@ -4,7 +4,9 @@ Every `{question}` block of every available chapter's sections is a card: its pr
 front, its answer the back. So is every `{fact}` block, a key fact the chapter marks: its cue
 ("Key fact: the gradient of ...") is the front, the fact the back. A card's id is its chapter,
 section and a hash of its prompt's text, so it stays the same across releases as long as the
-question does (an edited prompt is a new card, whose review history starts again).
+question does (an edited prompt is a new card, whose review history starts again). A card that
+moves to another section of its chapter keeps its history: `review_schedule.valid_state` finds
+it by chapter and prompt.
 """
 
 from __future__ import annotations

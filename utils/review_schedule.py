@@ -34,7 +34,8 @@ def empty_state() -> dict[str, Any]:
 
 
 def valid_state(saved: Any) -> dict[str, Any]:
-    """What a browser kept, cleaned: unknown chapters and cards, and malformed entries, dropped."""
+    """What a browser kept, cleaned: unknown chapters and cards, and malformed entries, dropped;
+    a card kept under the id of the section it was in before takes its current id."""
     state = empty_state()
     if not isinstance(saved, dict):
         return state
@@ -43,18 +44,35 @@ def valid_state(saved: Any) -> dict[str, Any]:
     chapters, cards = saved.get("chapters"), saved.get("cards")
     state["chapters"] = [s for s in (chapters if isinstance(chapters, list) else [])
                          if isinstance(s, str) and s in stems]
-    for card_id, card in (cards if isinstance(cards, dict) else {}).items():
-        if card_id in known and isinstance(card, dict):
-            try:
-                Card.from_dict(card)
-            except (KeyError, TypeError, ValueError):
-                continue
-            state["cards"][card_id] = card
+    moved = _moved_card_ids(known)
+    for saved_id, card in (cards if isinstance(cards, dict) else {}).items():
+        card_id = saved_id if saved_id in known else moved.get(_chapter_and_prompt(saved_id))
+        if card_id is None or not isinstance(card, dict):
+            continue
+        if card_id != saved_id and card_id in cards:
+            continue  # the card's entry under its current id is the newer one
+        try:
+            Card.from_dict(card)
+        except (KeyError, TypeError, ValueError):
+            continue
+        state["cards"][card_id] = card
     new = saved.get("new")
     if isinstance(new, dict) and isinstance(new.get("day"), str) and \
             isinstance(new.get("count"), int):
         state["new"] = {"day": new["day"], "count": new["count"]}
     return state
+
+
+def _chapter_and_prompt(card_id: Any) -> tuple[str, str] | None:
+    """("<stem>", "<prompt hash>") of an id "<stem>/<section key>/<prompt hash>"."""
+    parts = card_id.split("/") if isinstance(card_id, str) else []
+    return (parts[0], parts[2]) if len(parts) == 3 else None
+
+
+def _moved_card_ids(known: dict[str, QuestionCard]) -> dict[tuple[str, str] | None, str]:
+    """Each card's current id by its chapter and prompt, so that a card a release moved to
+    another section of its chapter (a section split in two) keeps its review history."""
+    return {_chapter_and_prompt(card_id): card_id for card_id in known}
 
 
 def _day(now: datetime) -> str:
