@@ -58,7 +58,7 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
 
 
 # %% [markdown]
-# ## Optimizers
+# ## Stochastic gradient descent
 #
 # [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_optimizers)
 
@@ -118,6 +118,12 @@ class SGD:
     @t.inference_mode()
     def step(self) -> None:
         raise NotImplementedError()
+
+
+# %% [markdown]
+# ## Adaptive optimizers
+#
+# [Read this section on the site](https://grokking-the-fundamentals.streamlit.app/part3_optimization_adaptive_optimizers)
 
 
 # %% [markdown]

@@ -54,8 +54,8 @@ def computed(monkeypatch) -> list[tuple[str, str, tuple]]:
 
 
 def test_a_replayed_call_fills_the_cache_the_page_reads(computed):
-    # Chapter 5.3's Optimizers page: its landscapes, its noise figure and its race with the
-    # widgets' defaults, computed by the warm-up's steps, are read, not computed, by the page.
+    # Chapter 5.3's first two sections: the landscapes, the noise figure and the race with the
+    # widgets' defaults, computed by the warm-up's steps, are read, not computed, by the pages.
     chapter = [c for c in first_views.read() if c.module == "utils.figures.part3_optimization"]
     assert len(chapter) >= 4
     for step in first_views.replay_steps():
@@ -63,8 +63,9 @@ def test_a_replayed_call_fills_the_cache_the_page_reads(computed):
             step()
     assert {miss[1] for miss in computed} >= {c.name for c in chapter}
     computed.clear()
-    app = first_views.open_page("pages/part3_optimization/1_optimizers.md")
-    assert not app.exception, [e.value for e in app.exception]
+    for section in ("1_optimizers", "2_adaptive_optimizers"):
+        app = first_views.open_page(f"pages/part3_optimization/{section}.md")
+        assert not app.exception, [e.value for e in app.exception]
     again = [miss for miss in computed if miss[0] == "utils.figures.part3_optimization"]
     assert not again, f"computed again at first view: {again}"
 

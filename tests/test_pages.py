@@ -50,7 +50,7 @@ def test_page_runs_without_exception(opened):
 @pytest.mark.parametrize("page, button", [
     ("pages/part2_cnns/2_training.md", "train_mlp"),
     ("pages/part2_cnns/3_convolutions.md", "train_convnet"),
-    ("pages/part3_optimization/2_sweeps.md", "run_sweep"),
+    ("pages/part3_optimization/3_sweeps.md", "run_sweep"),
 ])
 def test_training_demos_train_and_plot(page, button):
     app = open_page(page)
@@ -63,7 +63,7 @@ def test_training_demos_train_and_plot(page, button):
 
 
 def test_sweep_selects_on_dev_and_reports_test_once():
-    app = open_page("pages/part3_optimization/2_sweeps.md")
+    app = open_page("pages/part3_optimization/3_sweeps.md")
     app.slider(key="sweep_count").set_value(5).run()
     app.button(key="run_sweep").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -114,7 +114,7 @@ def test_page_text_has_no_mangled_latex(opened):
 
 def test_race_beta2_is_shown_as_chosen():
     """beta2 = 0.999 must not read 1.00 on its slider."""
-    app = open_page("pages/part3_optimization/1_optimizers.md")
+    app = open_page("pages/part3_optimization/2_adaptive_optimizers.md")
     beta2 = app.select_slider(key="race_b2_1")  # optimizer 2 is Adam by default
     assert beta2.value == 0.999
     assert "0.999" in beta2.options and "0.9999" in beta2.options
@@ -136,7 +136,7 @@ def test_the_training_page_shows_the_given_evaluate():
 
 def test_the_range_test_runs_when_asked():
     """Chapter 5.3's range test trains for seconds, so the page runs it on a button press."""
-    app = open_page("pages/part3_optimization/2_sweeps.md", timeout=300)
+    app = open_page("pages/part3_optimization/3_sweeps.md", timeout=300)
     charts = len(chart_specs(app))
     app.button(key="range_test").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -157,7 +157,7 @@ def test_race_figure_keeps_paths_that_leave_the_landscape_in_view():
 def test_a_sweep_page_reruns_after_its_sweep():
     # A cached run that drove a progress bar must not replay it on the next rerun (Streamlit's
     # CacheReplayClosureError): the sweep's table stays, with no error.
-    app = open_page("pages/part3_optimization/2_sweeps.md")
+    app = open_page("pages/part3_optimization/3_sweeps.md")
     app.slider(key="sweep_count").set_value(5).run()
     app.button(key="run_sweep").click().run()
     app.run()
@@ -183,7 +183,7 @@ def _markdown_tables(app) -> list[str]:
 def test_first_view_tables_are_markdown_not_data_grids():
     # A data grid on a page's first view makes a fresh browser fetch and compile Streamlit's grid
     # and Arrow (about 1.3 MB of script) before the page shows: these small tables need neither.
-    race = open_page("pages/part3_optimization/1_optimizers.md", timeout=120)
+    race = open_page("pages/part3_optimization/2_adaptive_optimizers.md", timeout=120)
     assert not race.dataframe
     (summary,) = [t for t in _markdown_tables(race) if t.startswith("| optimizer | final x")]
     assert "SGD(lr=0.02, momentum=0.9)" in summary and "| Adam(" in summary
