@@ -70,7 +70,8 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
 #
 # Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting from
 # `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions *before*
-# each step.
+# each step. Pass `lr` and `momentum` on to the optimizer as they are (what momentum does
+# comes later in this section, where you write SGD yourself).
 #
 # Check it with `tests.test_opt_fn_with_sgd(opt_fn_with_sgd)`.
 
@@ -110,6 +111,44 @@ class SGD:
 
     def __init__(self, params: Iterable[t.nn.Parameter], lr: float, momentum: float = 0.0,
                  weight_decay: float = 0.0):
+        raise NotImplementedError()
+
+    def zero_grad(self) -> None:
+        raise NotImplementedError()
+
+    @t.inference_mode()
+    def step(self) -> None:
+        raise NotImplementedError()
+
+
+# %% [markdown]
+# ### Exercise: `SGDWithParamGroups` — Bonus: parameter groups
+#
+# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵⚪⚪⚪⚪ · 30–40 minutes · bonus
+#
+# Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own
+# learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors
+# its docstring asks for.
+#
+# Check it with `tests.test_SGDWithParamGroups(SGDWithParamGroups)`.
+
+
+# %%
+class SGDWithParamGroups:
+    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
+    allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
+
+        SGDWithParamGroups([{"params": model.body.parameters()},
+                            {"params": model.head.parameters(), "lr": 1e-3}],
+                           lr=1e-2, momentum=0.9)
+
+    `params` is either an iterable of parameters (one group) or a list of dicts, each with a
+    "params" entry and optionally "lr", "momentum", "weight_decay". Keyword arguments are the
+    defaults for groups that do not set them. Raise ValueError for a group with no lr when no
+    default lr is given, and for a parameter that appears in two groups. The update is SGD's.
+    """
+
+    def __init__(self, params: Iterable, **kwargs):
         raise NotImplementedError()
 
     def zero_grad(self) -> None:
@@ -242,44 +281,6 @@ def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
     """Like opt_fn_with_sgd, for any optimizer class (yours or torch's) built as
     optimizer_class([xy], **optimizer_hyperparams). Returns the positions before each step."""
     raise NotImplementedError()
-
-
-# %% [markdown]
-# ### Exercise: `SGDWithParamGroups` — Bonus: parameter groups
-#
-# Difficulty 🔴🔴🔴🔴⚪ · Importance 🔵⚪⚪⚪⚪ · 30–40 minutes · bonus
-#
-# Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own
-# learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors
-# its docstring asks for.
-#
-# Check it with `tests.test_SGDWithParamGroups(SGDWithParamGroups)`.
-
-
-# %%
-class SGDWithParamGroups:
-    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
-    allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
-
-        SGDWithParamGroups([{"params": model.body.parameters()},
-                            {"params": model.head.parameters(), "lr": 1e-3}],
-                           lr=1e-2, momentum=0.9)
-
-    `params` is either an iterable of parameters (one group) or a list of dicts, each with a
-    "params" entry and optionally "lr", "momentum", "weight_decay". Keyword arguments are the
-    defaults for groups that do not set them. Raise ValueError for a group with no lr when no
-    default lr is given, and for a parameter that appears in two groups. The update is SGD's.
-    """
-
-    def __init__(self, params: Iterable, **kwargs):
-        raise NotImplementedError()
-
-    def zero_grad(self) -> None:
-        raise NotImplementedError()
-
-    @t.inference_mode()
-    def step(self) -> None:
-        raise NotImplementedError()
 
 
 # %%

@@ -46,7 +46,8 @@ def rosenbrocks_banana_func(x: Tensor, y: Tensor, a: float = 1.0, b: float = 100
     task=r"""
         Write `opt_fn_with_sgd(fn, xy, lr, momentum, n_iters)`: minimise `fn(x, y)` starting from
         `xy` with `torch.optim.SGD`, and return the `(n_iters, 2)` tensor of positions *before*
-        each step.
+        each step. Pass `lr` and `momentum` on to the optimizer as they are (what momentum does
+        comes later in this section, where you write SGD yourself).
     """,
     hints=(
         r"""
@@ -132,6 +133,75 @@ class SGD:
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
+
+
+@exercise(
+    title="Bonus: parameter groups",
+    difficulty=4, importance=1, minutes=(30, 40),
+    task=r"""
+        Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own
+        learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors
+        its docstring asks for.
+    """,
+    hints=(
+        r"""
+            Normalise first: a plain iterable of parameters becomes `[{'params': [...]}]`; then
+            fill each group's missing keys from the keyword-argument defaults.
+        """,
+        r"""
+            Keep one momentum buffer per parameter (a dict keyed by `id(p)` works), and track the
+            ids you have seen to catch a parameter in two groups.
+        """,
+    ),
+    bonus=True,
+)
+class SGDWithParamGroups:
+    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
+    allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
+
+        SGDWithParamGroups([{"params": model.body.parameters()},
+                            {"params": model.head.parameters(), "lr": 1e-3}],
+                           lr=1e-2, momentum=0.9)
+
+    `params` is either an iterable of parameters (one group) or a list of dicts, each with a
+    "params" entry and optionally "lr", "momentum", "weight_decay". Keyword arguments are the
+    defaults for groups that do not set them. Raise ValueError for a group with no lr when no
+    default lr is given, and for a parameter that appears in two groups. The update is SGD's.
+    """
+
+    def __init__(self, params: Iterable, **kwargs):
+        defaults = {"lr": None, "momentum": 0.0, "weight_decay": 0.0, **kwargs}
+        groups = list(params)
+        if groups and not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        self.param_groups, seen = [], set()
+        for index, group in enumerate(groups):
+            merged = {**defaults, **group, "params": list(group["params"])}
+            if merged["lr"] is None:
+                raise ValueError(f"parameter group {index} has no lr, and there is no default lr")
+            for p in merged["params"]:
+                if id(p) in seen:
+                    raise ValueError(f"a parameter of group {index} is already in another group")
+                seen.add(id(p))
+            self.param_groups.append(merged)
+        self.buffers = {id(p): t.zeros_like(p) for g in self.param_groups for p in g["params"]}
+
+    def zero_grad(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
+
+    @t.inference_mode()
+    def step(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad + group["weight_decay"] * p if group["weight_decay"] else p.grad
+                if group["momentum"]:
+                    self.buffers[id(p)] = group["momentum"] * self.buffers[id(p)] + g
+                    g = self.buffers[id(p)]
+                p -= group["lr"] * g
 
 
 @exercise(
@@ -320,75 +390,6 @@ def opt_fn(fn: Callable, xy: Float[Tensor, "2"], optimizer_class: type,
         optimizer.step()
         optimizer.zero_grad()
     return positions
-
-
-@exercise(
-    title="Bonus: parameter groups",
-    difficulty=4, importance=1, minutes=(30, 40),
-    task=r"""
-        Write `SGDWithParamGroups`: SGD where parameters can be split into groups with their own
-        learning rate, momentum and weight decay, as `torch.optim.SGD` allows, with the two errors
-        its docstring asks for.
-    """,
-    hints=(
-        r"""
-            Normalise first: a plain iterable of parameters becomes `[{'params': [...]}]`; then
-            fill each group's missing keys from the keyword-argument defaults.
-        """,
-        r"""
-            Keep one momentum buffer per parameter (a dict keyed by `id(p)` works), and track the
-            ids you have seen to catch a parameter in two groups.
-        """,
-    ),
-    bonus=True,
-)
-class SGDWithParamGroups:
-    """SGD whose parameters may come in groups with their own hyperparameters, as torch.optim.SGD
-    allows (one difference: torch's lr defaults to 1e-3; here a missing lr is an error):
-
-        SGDWithParamGroups([{"params": model.body.parameters()},
-                            {"params": model.head.parameters(), "lr": 1e-3}],
-                           lr=1e-2, momentum=0.9)
-
-    `params` is either an iterable of parameters (one group) or a list of dicts, each with a
-    "params" entry and optionally "lr", "momentum", "weight_decay". Keyword arguments are the
-    defaults for groups that do not set them. Raise ValueError for a group with no lr when no
-    default lr is given, and for a parameter that appears in two groups. The update is SGD's.
-    """
-
-    def __init__(self, params: Iterable, **kwargs):
-        defaults = {"lr": None, "momentum": 0.0, "weight_decay": 0.0, **kwargs}
-        groups = list(params)
-        if groups and not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
-        self.param_groups, seen = [], set()
-        for index, group in enumerate(groups):
-            merged = {**defaults, **group, "params": list(group["params"])}
-            if merged["lr"] is None:
-                raise ValueError(f"parameter group {index} has no lr, and there is no default lr")
-            for p in merged["params"]:
-                if id(p) in seen:
-                    raise ValueError(f"a parameter of group {index} is already in another group")
-                seen.add(id(p))
-            self.param_groups.append(merged)
-        self.buffers = {id(p): t.zeros_like(p) for g in self.param_groups for p in g["params"]}
-
-    def zero_grad(self) -> None:
-        for group in self.param_groups:
-            for p in group["params"]:
-                p.grad = None
-
-    @t.inference_mode()
-    def step(self) -> None:
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad + group["weight_decay"] * p if group["weight_decay"] else p.grad
-                if group["momentum"]:
-                    self.buffers[id(p)] = group["momentum"] * self.buffers[id(p)] + g
-                    g = self.buffers[id(p)]
-                p -= group["lr"] * g
 
 
 # ---------------------------------------------------------------------------------------------

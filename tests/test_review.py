@@ -72,20 +72,36 @@ def test_the_schedule_survives_the_browser_store_and_bad_entries_are_dropped() -
 
 
 def test_a_card_moved_to_another_section_of_its_chapter_keeps_its_history() -> None:
-    card, other = chapter_cards("micrograd")[:2]
-    moved_from = card.id.replace(f"/{card.section_key}/", "/a_former_section/")
-    elsewhere = other.id.replace(f"/{other.section_key}/", "/a_former_section/")
-    state = review_schedule.rate(review_schedule.empty_state(), card.id, "good", NOW)
-    entry = state["cards"][card.id]
-    older = review_schedule.rate(review_schedule.empty_state(), other.id, "again", NOW)
-    newer = review_schedule.rate(review_schedule.empty_state(), other.id, "easy", NOW)
+    # 5.3's first section was split in two: its RMSprop and Adam facts moved from "optimizers"
+    # (a section that still exists) to "adaptive_optimizers".
+    moved = [card for card in chapter_cards("part3_optimization")
+             if card.section_key == "adaptive_optimizers" and card.kind == "fact"]
+    assert len(moved) >= 2
+    card, other = moved[:2]
+
+    def former(c) -> str:
+        return c.id.replace("/adaptive_optimizers/", "/optimizers/")
+
+    def reviewed(c, rating: str, days: int) -> dict:
+        state = review_schedule.rate(review_schedule.empty_state(), c.id, rating,
+                                     NOW + timedelta(days=days))
+        return state["cards"][c.id]
+
+    entry, older, newer = reviewed(card, "good", 0), reviewed(other, "again", 0), \
+        reviewed(other, "easy", 1)
+    naive = dict(entry, due=entry["due"][:19], last_review=entry["last_review"][:19])
     kept = review_schedule.valid_state({"cards": {
-        moved_from: entry,
-        elsewhere: older["cards"][other.id],  # kept under both ids: the current one wins
-        other.id: newer["cards"][other.id],
-        "micrograd/a_former_section/000000000000": entry,  # no card has this prompt
-        "part2_cnns/x/" + card.id.split("/")[2]: entry}})  # the prompt is another chapter's
-    assert kept["cards"] == {card.id: entry, other.id: newer["cards"][other.id]}
+        former(card): entry,
+        card.id: naive,  # unreadable: the entry under the former id is kept
+        other.id: older,
+        former(other): newer,  # the later review wins, under whichever id it was kept
+        "part3_optimization/a_former_section/" + other.id.split("/")[2]: older,
+        "part3_optimization/optimizers/000000000000": entry,  # no card has this prompt
+        "micrograd/x/" + card.id.split("/")[2]: entry,  # the prompt is another chapter's
+        "part3_optimization/" + card.id.split("/")[2]: entry,  # not an id's shape
+        "a/b/c/d": entry}})
+    assert kept["cards"] == {card.id: entry, other.id: newer}
+    assert review_schedule.valid_state({"cards": {card.id: naive}})["cards"] == {}
 
 
 def test_the_review_page_reviews_a_card() -> None:

@@ -45,22 +45,38 @@ def valid_state(saved: Any) -> dict[str, Any]:
     state["chapters"] = [s for s in (chapters if isinstance(chapters, list) else [])
                          if isinstance(s, str) and s in stems]
     moved = _moved_card_ids(known)
+    latest: dict[str, tuple[tuple[datetime, bool], dict]] = {}
     for saved_id, card in (cards if isinstance(cards, dict) else {}).items():
         card_id = saved_id if saved_id in known else moved.get(_chapter_and_prompt(saved_id))
         if card_id is None or not isinstance(card, dict):
             continue
-        if card_id != saved_id and card_id in cards:
-            continue  # the card's entry under its current id is the newer one
         try:
-            Card.from_dict(card)
+            reviewed = _last_review(card)
         except (KeyError, TypeError, ValueError):
             continue
-        state["cards"][card_id] = card
+        # A card kept under more than one id (its current one and a former section's) keeps
+        # its latest review; on a tie, the entry under its current id.
+        rank = (reviewed or _NEVER, saved_id == card_id)
+        if card_id not in latest or rank > latest[card_id][0]:
+            latest[card_id] = (rank, card)
+    state["cards"] = {card_id: card for card_id, (_, card) in latest.items()}
     new = saved.get("new")
     if isinstance(new, dict) and isinstance(new.get("day"), str) and \
             isinstance(new.get("count"), int):
         state["new"] = {"day": new["day"], "count": new["count"]}
     return state
+
+
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _last_review(saved: dict) -> datetime | None:
+    """When a kept card was last reviewed; ValueError for an entry fsrs cannot read, or whose
+    times have no time zone (comparing one with now would fail on the Review page)."""
+    card = Card.from_dict(saved)
+    if any(when is not None and when.tzinfo is None for when in (card.due, card.last_review)):
+        raise ValueError("a card's times must carry a time zone")
+    return card.last_review
 
 
 def _chapter_and_prompt(card_id: Any) -> tuple[str, str] | None:
@@ -69,10 +85,12 @@ def _chapter_and_prompt(card_id: Any) -> tuple[str, str] | None:
     return (parts[0], parts[2]) if len(parts) == 3 else None
 
 
-def _moved_card_ids(known: dict[str, QuestionCard]) -> dict[tuple[str, str] | None, str]:
+def _moved_card_ids(known: dict[str, QuestionCard]) -> dict[tuple[str, str], str]:
     """Each card's current id by its chapter and prompt, so that a card a release moved to
-    another section of its chapter (a section split in two) keeps its review history."""
-    return {_chapter_and_prompt(card_id): card_id for card_id in known}
+    another section of its chapter (a section split in two) keeps its review history. (Were one
+    prompt asked in two sections of a chapter, a former id would go to the later one.)"""
+    return {key: card_id for card_id in known
+            if (key := _chapter_and_prompt(card_id)) is not None}
 
 
 def _day(now: datetime) -> str:
