@@ -125,6 +125,26 @@ def test_race_figure_leaves_room_for_its_y_labels():
 
     figure, _ = figures.race_figure("three wells", (("SGD", (("lr", 0.1),)),), 10)
     assert figure.layout.yaxis.automargin and figure.layout.margin.l >= 40
+    for name in figures.LANDSCAPES:  # the landscapes from above, on the page before it
+        layout = figures.landscape_figure(name, "heatmap").layout
+        assert layout.xaxis.automargin and layout.yaxis.automargin
+
+
+def test_the_race_table_says_when_a_path_diverged():
+    """The banana's walls throw SGD at lr 0.02 further each step until it overflows: the table
+    says at which step, not nan; at lr 0.001 it ends in the valley, lower than it started."""
+    import torch as t
+
+    from utils.figures import part3_optimization as figures
+
+    _, (fast, slow) = figures.race_figure(
+        "Rosenbrock's banana", (("SGD", (("lr", 0.02), ("momentum", 0.9))),
+                                ("SGD", (("lr", 0.001), ("momentum", 0.9)))), 100)
+    assert fast["final loss"] == "diverged: overflowed at step 5"
+    assert fast["final x"] == fast["final y"] == "—"
+    assert abs(slow["final y"] - slow["final x"] ** 2) < 0.1  # on the valley's floor, y = x²
+    assert slow["final loss"] < figures.LANDSCAPES["Rosenbrock's banana"].fn(
+        *map(t.tensor, figures.LANDSCAPES["Rosenbrock's banana"].start)).item()
 
 
 def test_the_training_page_shows_the_given_evaluate():

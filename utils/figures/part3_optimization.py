@@ -16,6 +16,7 @@ from typing import Literal
 
 import plotly.graph_objects as go
 import torch as t
+from jaxtyping import Float
 from plotly.subplots import make_subplots
 
 from solutions import part3_optimization as sol
@@ -90,8 +91,9 @@ def landscape_figure(name: str, view: LandscapeView = "both") -> go.Figure:
         fig.add_trace(heatmap, row=1, col=2)
     else:
         fig = go.Figure(surface if view == "surface" else heatmap)
-        fig.update_xaxes(title_text="x")
-        fig.update_yaxes(title_text="y")
+        # (automargin: room for the tick labels and titles the narrow margins would cut off)
+        fig.update_xaxes(title_text="x", automargin=True)
+        fig.update_yaxes(title_text="y", automargin=True)
     fig.update_layout(height=400, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       title=f"{name} ({label})",
                       scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": label})
@@ -117,9 +119,7 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
         fig.add_trace(go.Scatter(x=path[:, 0].numpy(), y=path[:, 1].numpy(), name=label,
                                  mode="lines+markers", marker={"size": 4},
                                  line={"color": COLOURS[i % len(COLOURS)], "width": 2}))
-        final = landscape.fn(path[-1, 0], path[-1, 1]).item()
-        summary.append({"optimizer": label, "final x": round(path[-1, 0].item(), 4),
-                        "final y": round(path[-1, 1].item(), 4), "final loss": round(final, 5)})
+        summary.append(_where_it_ended(landscape, path, label))
     fig.add_trace(go.Scatter(x=[landscape.start[0]], y=[landscape.start[1]], mode="markers",
                              name="start", marker={"size": 12, "color": "black",
                                                    "symbol": "x"}))
@@ -130,6 +130,19 @@ def race_figure(name: str, runs: tuple[tuple[str, tuple[tuple[str, float], ...]]
                              "automargin": True},
                       legend={"orientation": "h", "y": -0.15})
     return fig, summary
+
+
+def _where_it_ended(landscape: Landscape, path: Float[t.Tensor, "n_iters 2"],
+                    label: str) -> dict[str, object]:
+    """The race table's row for one path: where it ended, or the step at which it overflowed
+    (a learning rate too large for the landscape throws it further each step: nan is no answer)."""
+    overflowed = (~path.isfinite().all(dim=1)).nonzero()
+    if len(overflowed):
+        return {"optimizer": label, "final x": "—", "final y": "—",
+                "final loss": f"diverged: overflowed at step {overflowed[0].item()}"}
+    final = landscape.fn(path[-1, 0], path[-1, 1]).item()
+    return {"optimizer": label, "final x": round(path[-1, 0].item(), 4),
+            "final y": round(path[-1, 1].item(), 4), "final loss": round(final, 5)}
 
 
 def race(landscape: str, *runs: tuple[str, dict[str, object]], n_iters: int = 100) -> go.Figure:
