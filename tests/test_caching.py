@@ -41,3 +41,22 @@ def test_the_call_forms_and_the_key_are_streamlits():
     assert square(3) == 9 and square(3, _ignored=object()) == 9
     assert square.__name__ == "square"
     square.clear()
+
+
+def test_a_cached_figure_outside_a_server_logs_no_warnings():
+    """A local notebook (Streamlit installed, no server) calls the figures' cached functions:
+    Streamlit's "No runtime found" and "missing ScriptRunContext" would print under each cell."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from utils.figures import part3_optimization as f\n"
+            "f.race('pathological curve', ('SGD', {'lr': 0.02}), n_iters=10)\n"
+            "f.race('pathological curve', ('SGD', {'lr': 0.02}), n_iters=10)\n"
+            "import logging\n"
+            "logging.getLogger('streamlit.runtime.caching.cache_data_api').error('errors show')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "No runtime found" not in done.stderr and "ScriptRunContext" not in done.stderr
+    assert "errors show" in done.stderr

@@ -24,8 +24,9 @@ except ImportError:  # a notebook without Streamlit
 
 
 def _memoise(func: Callable | None = None, **_streamlit_options: Any) -> Callable:
-    """functools.cache with st.cache_*'s call forms: `@cache`, `@cache()`, `@cache(show_spinner=...)`.
-    Arguments named with a leading underscore are left out of the key, as Streamlit does."""
+    """functools.cache with st.cache_*'s call forms: `@cache`, `@cache()`,
+    `@cache(show_spinner=...)`. Arguments named with a leading underscore are left out of the
+    key, as Streamlit does."""
     def decorate(f: Callable) -> Callable:
         cached: dict = {}
 
@@ -67,6 +68,26 @@ def _st_cache_data(func: Callable | None = None, **options: Any) -> Callable:
     return lambda f: _st.cache_data(_as_from_the_cache(f), **options)
 
 
+def _quiet_outside_a_streamlit_server() -> None:
+    """Where Streamlit is installed but no server runs (a local notebook, `python` or pytest),
+    st.cache_data caches in memory and logs two warnings at every cached call ("No runtime
+    found", "missing ScriptRunContext"), printed under a notebook's figure cells: nothing is
+    wrong, so they are dropped there. A server (which exists before any page imports this
+    module) keeps them."""
+    import logging
+
+    from streamlit import runtime
+
+    if runtime.exists():
+        return
+    for name in ("streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        # (A filter, not a level: Streamlit resets its loggers' levels when its config loads.)
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
+
+
+if _st is not None:
+    _quiet_outside_a_streamlit_server()
 cache_data = _st_cache_data if _st is not None else _memoise
 cache_resource = _st.cache_resource if _st is not None else _memoise
 
