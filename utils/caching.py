@@ -13,6 +13,7 @@ the notebook's kernel and the spinner text is ignored. So a chapter's figures mo
 from __future__ import annotations
 
 import functools
+import logging
 import pickle
 import threading
 from typing import Any, Callable
@@ -74,8 +75,6 @@ def _quiet_outside_a_streamlit_server() -> None:
     found", "missing ScriptRunContext"), printed under a notebook's figure cells: nothing is
     wrong, so they are dropped there. A server (which exists before any page imports this
     module) keeps them."""
-    import logging
-
     from streamlit import runtime
 
     if runtime.exists():
@@ -83,7 +82,23 @@ def _quiet_outside_a_streamlit_server() -> None:
     for name in ("streamlit.runtime.caching.cache_data_api",
                  "streamlit.runtime.scriptrunner_utils.script_run_context"):
         # (A filter, not a level: Streamlit resets its loggers' levels when its config loads.)
-        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.ERROR)
+        logger = logging.getLogger(name)
+        if _errors_only not in logger.filters:
+            logger.addFilter(_errors_only)
+
+
+class _ErrorsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+    def __eq__(self, other: object) -> bool:  # one per logger, however often this is imported
+        return type(other).__name__ == type(self).__name__
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+
+_errors_only = _ErrorsOnly()
 
 
 if _st is not None:

@@ -44,6 +44,13 @@ def card_id(stem: str, section_key: str, prompt: str) -> str:
     return f"{stem}/{section_key}/{hashlib.sha1(normal.encode()).hexdigest()[:12]}"
 
 
+def chapter_and_prompt(card_id: object) -> tuple[str, str] | None:
+    """(chapter stem, prompt hash) of a `card_id`, the same wherever in its chapter the card is;
+    None for anything else."""
+    parts = card_id.split("/") if isinstance(card_id, str) else []
+    return (parts[0], parts[2]) if len(parts) == 3 else None
+
+
 @functools.lru_cache(maxsize=None)
 def chapter_cards(stem: str) -> tuple[QuestionCard, ...]:
     """A chapter's cards, questions and facts, in the order its sections show them."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
-from utils.cards import QuestionCard, all_cards
+from utils.cards import QuestionCard, all_cards, chapter_and_prompt
 
 NEW_PER_DAY = 10
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
@@ -47,7 +47,7 @@ def valid_state(saved: Any) -> dict[str, Any]:
     moved = _moved_card_ids(known)
     latest: dict[str, tuple[tuple[datetime, bool], dict]] = {}
     for saved_id, card in (cards if isinstance(cards, dict) else {}).items():
-        card_id = saved_id if saved_id in known else moved.get(_chapter_and_prompt(saved_id))
+        card_id = saved_id if saved_id in known else moved.get(chapter_and_prompt(saved_id))
         if card_id is None or not isinstance(card, dict):
             continue
         try:
@@ -79,18 +79,12 @@ def _last_review(saved: dict) -> datetime | None:
     return card.last_review
 
 
-def _chapter_and_prompt(card_id: Any) -> tuple[str, str] | None:
-    """("<stem>", "<prompt hash>") of an id "<stem>/<section key>/<prompt hash>"."""
-    parts = card_id.split("/") if isinstance(card_id, str) else []
-    return (parts[0], parts[2]) if len(parts) == 3 else None
-
-
 def _moved_card_ids(known: dict[str, QuestionCard]) -> dict[tuple[str, str], str]:
     """Each card's current id by its chapter and prompt, so that a card a release moved to
     another section of its chapter (a section split in two) keeps its review history. (Were one
     prompt asked in two sections of a chapter, a former id would go to the later one.)"""
     return {key: card_id for card_id in known
-            if (key := _chapter_and_prompt(card_id)) is not None}
+            if (key := chapter_and_prompt(card_id)) is not None}
 
 
 def _day(now: datetime) -> str:

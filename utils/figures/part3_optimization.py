@@ -91,9 +91,12 @@ def landscape_figure(name: str, view: LandscapeView = "both") -> go.Figure:
         fig.add_trace(heatmap, row=1, col=2)
     else:
         fig = go.Figure(surface if view == "surface" else heatmap)
-        # (automargin: room for the tick labels and titles the narrow margins would cut off)
-        fig.update_xaxes(title_text="x", automargin=True)
-        fig.update_yaxes(title_text="y", automargin=True)
+        fig.update_xaxes(title_text="x")
+        fig.update_yaxes(title_text="y")
+    # The heatmap's axes (alone or beside the surface): room for the tick labels and titles that
+    # the narrow margins would cut off.
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     fig.update_layout(height=400, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       title=f"{name} ({label})",
                       scene={"xaxis_title": "x", "yaxis_title": "y", "zaxis_title": label})
@@ -136,13 +139,15 @@ def _where_it_ended(landscape: Landscape, path: Float[t.Tensor, "n_iters 2"],
                     label: str) -> dict[str, object]:
     """The race table's row for one path: where it ended, or the step at which it overflowed
     (a learning rate too large for the landscape throws it further each step: nan is no answer)."""
-    overflowed = (~path.isfinite().all(dim=1)).nonzero()
+    # Row k is the position after k steps. The loss overflows first (at |x| ~ 1e9 on the banana),
+    # the position a step or two later.
+    losses = landscape.fn(path[:, 0], path[:, 1])
+    overflowed = (~(path.isfinite().all(dim=1) & losses.isfinite())).nonzero()
     if len(overflowed):
         return {"optimizer": label, "final x": "—", "final y": "—",
                 "final loss": f"diverged: overflowed at step {overflowed[0].item()}"}
-    final = landscape.fn(path[-1, 0], path[-1, 1]).item()
     return {"optimizer": label, "final x": round(path[-1, 0].item(), 4),
-            "final y": round(path[-1, 1].item(), 4), "final loss": round(final, 5)}
+            "final y": round(path[-1, 1].item(), 4), "final loss": round(losses[-1].item(), 5)}
 
 
 def race(landscape: str, *runs: tuple[str, dict[str, object]], n_iters: int = 100) -> go.Figure:
