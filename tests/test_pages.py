@@ -120,7 +120,7 @@ def test_race_beta2_is_shown_as_chosen():
     assert "0.999" in beta2.options and "0.9999" in beta2.options
 
 
-def test_race_figure_leaves_room_for_its_y_labels():
+def test_race_and_landscape_figures_leave_room_for_their_axis_labels():
     from utils.figures import part3_optimization as figures
 
     figure, _ = figures.race_figure("three wells", (("SGD", (("lr", 0.1),)),), 10)
